@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Everything else is what they are made of.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test serve worker deps dev-deps setup lint typecheck pytest messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip "setuptools<81" wheel
+
+# xstatic-bootstrap ships only an sdist that needs pkg_resources: build it without isolation
+# against the setuptools<81 installed above (docs/decisions/0002-static-assets.md).
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --no-build-isolation -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
+	$(BIN)/pip install --quiet --no-build-isolation -r requirements-dev.txt
+	touch $@
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+setup: deps
+	$(BIN)/python manage.py compile_translations
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_defaults
+	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
+
+## make run: install, migrate, load the default data, create demo accounts, serve on PORT.
+run: setup
+	@echo ""
+	@echo "  The platform is starting on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@echo "  Sign in with one of the demo accounts above at http://127.0.0.1:$(PORT)/en/account/sign-in/"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py db_worker --queue-name default >data/worker.log 2>&1 & \
+	  WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make worker: the background-task worker (e-mail and other queued work).
+worker: deps
+	$(BIN)/python manage.py db_worker
+
+## make test: ruff, mypy and the whole test suite (on DATABASE_URL when set, else SQLite).
+test: dev-deps
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+messages: dev-deps
+	cd hkcq && ../$(BIN)/python ../manage.py makemessages -l zh_Hant -l zh_Hans --no-obsolete --no-location --ignore "static/*"
+	$(BIN)/python manage.py compile_translations
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

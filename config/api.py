@@ -1,0 +1,68 @@
+"""The REST API under /api/v1/: one NinjaAPI, one error shape, routers from each app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from hkcq.core.errors import DomainError
+from hkcq.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Hong Kong/Chongqing Co-operation Platform API",
+    version="1.0.0",
+    description=(
+        "Read the co-operation registry; staff write with a session or a bearer token "
+        "(create one on your account page). Every error has the shape "
+        '`{"error": {"code", "message", "details"}}`. Texts come in `en`, `zh_hant` and `zh_hans` '
+        "with the origin of each (human, machine or converted)."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/", registry_router)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "details": details}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, str(exc.message), exc.details or None)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 422, "validation_error", _("Some of the information is not valid."), exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "not_authenticated", _("Sign in or give a valid API token."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+if not settings.DEBUG:
+
+    @api.exception_handler(Exception)
+    def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        import logging
+
+        logging.getLogger("hkcq.api").exception("Unhandled API error")
+        return _error(request, 500, "server_error", _("Something went wrong on our side. Please try again later."))

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from config.api import api
+from hkcq.core import views as core_views
+
+admin.site.site_header = "HK/CQ Co-operation Platform — administration"
+
+
+def _admin_only(request):  # type: ignore[no-untyped-def]
+    # Django admin is for administrators only; the secretariat works through the pages.
+    return bool(request.user.is_active and getattr(request.user, "is_administrator", False))
+
+
+admin.site.has_permission = _admin_only  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("account/", include("hkcq.accounts.urls")),
+    path("", include("hkcq.registry.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = "hkcq.core.views.not_found"
+handler403 = "hkcq.core.views.forbidden"
+handler500 = "hkcq.core.views.server_error"

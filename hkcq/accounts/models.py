@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hkcq.core.choices import Role, Side
+
+
+class User(AbstractUser):
+    """A person with an account. Staff (officers, secretariat) belong to a side; their units
+    are recorded on the registry's Unit (``Unit.members``) so accounts never imports registry."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESIDENT)
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="staff_roles_have_a_side",
+                condition=~models.Q(role__in=["officer", "secretariat"]) | ~models.Q(side=""),
+            )
+        ]
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.is_active and (self.role == Role.SECRETARIAT or self.is_administrator)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.is_active and self.role == Role.OFFICER
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Officers, secretariat and administrators: people who see internal detail."""
+        return self.is_officer or self.is_secretariat
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class LoginAttempt(models.Model):
+    """A failed sign-in, kept for throttling. Stored in the database so every app server
+    sees the same count."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 digest is stored; the token itself is
+    shown once, when it is created."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from hkcq.core.translated import LANGUAGE_LABELS, MACHINE, CONVERTED, TText
+
+register = template.Library()
+
+
+@register.filter
+def tt(value: Any) -> str:
+    """The text in the page's language, falling back to another one (plain text)."""
+    return TText.from_json(value).show().text
+
+
+@register.simple_tag
+def ttext(value: Any, block: bool = False, note: bool = True) -> SafeString:
+    """Text in the page's language. Where it falls back to another language, the span carries
+    that language's ``lang`` and (for blocks) a note says so; machine or script-converted text
+    is labelled too."""
+    shown = TText.from_json(value).show()
+    if not shown.text:
+        return mark_safe("")
+    body = linebreaks(shown.text) if block else format_html("{}", shown.text)
+    notes: list[str] = []
+    if note and block:
+        if shown.is_fallback:
+            notes.append(
+                _("Not available in %(wanted)s; shown in %(shown)s.")
+                % {"wanted": LANGUAGE_LABELS[shown.requested], "shown": LANGUAGE_LABELS[shown.lang]}
+            )
+        if shown.origin == MACHINE:
+            notes.append(_("Machine translation, pending review."))
+        elif shown.origin == CONVERTED:
+            notes.append(_("Converted automatically from the other Chinese script."))
+    tag = "div" if block else "span"
+    html = format_html('<{} lang="{}">{}</{}>', tag, shown.html_lang, body, tag) if shown.is_fallback else body
+    if notes:
+        html = format_html(
+            '{}<p class="text-body-secondary small fst-italic translation-note">{}</p>', html, " ".join(notes)
+        )
+    return mark_safe(html)  # noqa: S308 - every part above is escaped by format_html/linebreaks
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict[str, Any]]:
+    request: HttpRequest | None = context.get("request")
+    current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    links = []
+    for code, name in settings.LANGUAGES:
+        if request is None:
+            url = "/"
+        else:
+            url = translate_url(request.get_full_path(), code)
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, page: int) -> str:
+    """The current URL with ``page`` replaced, keeping every other filter."""
+    request: HttpRequest = context["request"]
+    params = request.GET.copy()
+    params["page"] = str(page)
+    return "?" + urlencode(sorted(params.lists()), doseq=True)

@@ -1,0 +1,162 @@
+"""Page forms. They validate input and hand ``cleaned_data`` to a service; they never save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hkcq.core.choices import Side
+from hkcq.registry.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementEvent,
+    Area,
+    Attendance,
+    Clause,
+    Decision,
+    Measure,
+    Meeting,
+    Milestone,
+    Signatory,
+    Unit,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class StyledModelForm(forms.ModelForm):
+    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.DateInput):
+                continue
+            if isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif not isinstance(widget, forms.MultiWidget):
+                widget.attrs.setdefault("class", "form-control")
+            if self.is_bound and name in self.errors:
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{name}-errors"
+
+
+class AreaForm(StyledModelForm):
+    class Meta:
+        model = Area
+        fields = ["ext_id", "position", "name", "short_name", "description", "heading_in_source"]
+
+
+class MeasureForm(StyledModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "ext_id", "area", "parent", "code", "position", "title", "text", "lead_unit_hk", "lead_unit_cq",
+            "supporting_units", "planned_start", "planned_end", "actual_start", "actual_end",
+        ]
+        widgets = {f: DateInput() for f in ("planned_start", "planned_end", "actual_start", "actual_end")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit_hk"].queryset = Unit.objects.filter(side=Side.HONG_KONG, is_active=True)
+        self.fields["lead_unit_cq"].queryset = Unit.objects.filter(side=Side.CHONGQING, is_active=True)
+        self.fields["supporting_units"].widget.attrs["size"] = 8
+        self.fields["parent"].required = False
+        self.fields["parent"].help_text = _("Leave empty for a measure; choose a measure to make this one of its items.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for start, end, message in (
+            ("planned_start", "planned_end", _("The planned end cannot be before the planned start.")),
+            ("actual_start", "actual_end", _("The actual end cannot be before the actual start.")),
+        ):
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, message)
+        return data
+
+
+class MeasureDeliveryForm(StyledModelForm):
+    """What a unit officer may change on a measure their unit leads or supports."""
+
+    class Meta:
+        model = Measure
+        fields = ["actual_start", "actual_end"]
+        widgets = {"actual_start": DateInput(), "actual_end": DateInput()}
+
+
+class MilestoneForm(StyledModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "planned_on", "achieved_on"]
+        widgets = {"planned_on": DateInput(), "achieved_on": DateInput()}
+
+
+class MeetingForm(StyledModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["ext_id", "kind", "sequence", "title", "date", "place", "summary", "agenda", "minutes"]
+        widgets = {"date": DateInput()}
+        help_texts = {"agenda": _("One agenda item per line.")}
+
+
+class AttendanceForm(StyledModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["person", "side", "role", "capacity"]
+
+
+class DecisionForm(StyledModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "owner_units", "measures", "due_on", "status", "follow_up"]
+        widgets = {"due_on": DateInput()}
+
+
+class DecisionFollowUpForm(StyledModelForm):
+    class Meta:
+        model = Decision
+        fields = ["status", "follow_up"]
+
+
+class AgreementForm(StyledModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["ext_id", "kind", "title", "summary", "parties", "meeting", "signed_on", "place"]
+        widgets = {"signed_on": DateInput()}
+
+
+class AgreementEventForm(StyledModelForm):
+    class Meta:
+        model = AgreementEvent
+        fields = ["kind", "date", "note", "superseded_by"]
+        widgets = {"date": DateInput()}
+
+
+class SignatoryForm(StyledModelForm):
+    class Meta:
+        model = Signatory
+        fields = ["person", "organisation", "capacity"]
+
+
+class ClauseForm(StyledModelForm):
+    class Meta:
+        model = Clause
+        fields = ["number", "text", "measures"]
+
+
+class DocumentForm(StyledModelForm):
+    upload = forms.FileField(label=_("File"), required=False, help_text=_("PDF, Word or plain text."))
+
+    class Meta:
+        model = AgreementDocument
+        fields = ["title", "language", "version"]

@@ -1,0 +1,333 @@
+"""Loading the default data from ``seed/``. Keyed on stable ids: a re-load updates what
+changed and leaves everything else alone (no new rows, no history entries)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import models, transaction
+
+from hkcq.core.translated import EN, HANS, HANT, HUMAN, TText
+from hkcq.registry.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementEvent,
+    Area,
+    Attendance,
+    Clause,
+    Decision,
+    Measure,
+    Mechanism,
+    Meeting,
+    Milestone,
+    Organisation,
+    Party,
+    Person,
+    Post,
+    Signatory,
+    Unit,
+)
+
+SEED_DIR = Path(settings.BASE_DIR) / "seed"
+REASON = "Default data"
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool, changed: bool) -> None:
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+        elif changed:
+            self.updated[kind] = self.updated.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return "Default data already up to date: nothing changed."
+        parts = [f"created {n} {k}" for k, n in sorted(self.created.items())]
+        parts += [f"updated {n} {k}" for k, n in sorted(self.updated.items())]
+        return "Default data loaded: " + ", ".join(parts) + "."
+
+
+def text(value: Any) -> TText:
+    """A seed text mapping ``{en, zh_hant, zh_hans, origin: {...}}`` as a TText."""
+    if not value:
+        return TText()
+    if isinstance(value, str):
+        return TText({EN: value}, {EN: HUMAN})
+    origins = value.get("origin") or {}
+    texts: dict[str, str] = {}
+    provenance: dict[str, str] = {}
+    for key, lang in (("en", EN), ("zh_hant", HANT), ("zh_hans", HANS)):
+        if value.get(key):
+            texts[lang] = str(value[key]).strip()
+            provenance[lang] = origins.get(key, HUMAN)
+    return TText(texts, provenance).normalised()
+
+
+def _same(current: Any, new: Any) -> bool:
+    if isinstance(new, TText):
+        return TText.from_json(current).normalised().to_json() == new.to_json()
+    if isinstance(current, models.Model) or isinstance(new, models.Model):
+        return getattr(current, "pk", None) == getattr(new, "pk", None)
+    return bool(current == new)
+
+
+def upsert(model: type[models.Model], report: LoadReport, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    obj = model.objects.filter(**lookup).first()
+    created = obj is None
+    if created:
+        obj = model(**lookup)
+    changed = created or not all(_same(getattr(obj, k), v) for k, v in values.items())
+    if changed:
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj._change_reason = REASON
+        obj.save()
+    report.count(model._meta.verbose_name_plural.__str__(), created, changed and not created)
+    return obj
+
+
+def set_m2m(obj: models.Model, name: str, targets: Iterable[models.Model]) -> None:
+    manager = getattr(obj, name)
+    wanted = {t.pk for t in targets}
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        manager.set(wanted)
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class Loader:
+    def __init__(self, report: LoadReport) -> None:
+        self.report = report
+        self.orgs: dict[str, Organisation] = {}
+        self.units: dict[str, Unit] = {}
+        self.people: dict[str, Person] = {}
+        self.areas: dict[str, Area] = {}
+        self.measures: dict[str, Measure] = {}
+        self.meetings: dict[str, Meeting] = {}
+
+    def org(self, ext_id: str | None) -> Organisation | None:
+        return self.orgs[ext_id] if ext_id else None
+
+    def load_units_file(self, data: dict[str, Any]) -> None:
+        for row in data.get("units", []):
+            self.units[row["id"]] = upsert(
+                Unit, self.report, {"ext_id": row["id"]},
+                {
+                    "name": text({"en": row["name_en"], "zh_hant": row.get("name_zh_hant"), "zh_hans": row.get("name_zh_hans")}),
+                    "side": row["side"],
+                    "remit": text(row.get("remit")),
+                },
+            )
+
+    def load_registry(self, data: dict[str, Any]) -> None:
+        for row in data.get("organisations", []):
+            self.orgs[row["id"]] = upsert(
+                Organisation, self.report, {"ext_id": row["id"]},
+                {
+                    "name": text(row["name"]), "short_name": text(row.get("short_name")), "kind": row["kind"],
+                    "side": row["side"], "website": row.get("website") or "",
+                    # Parents listed earlier in the file are set at once; the rest in the second pass.
+                    "parent": self.orgs.get(row.get("parent") or ""),
+                },
+            )
+        for row in data.get("organisations", []):
+            upsert(Organisation, self.report, {"ext_id": row["id"]}, {"parent": self.org(row.get("parent"))})
+
+        mech = data["mechanism"]
+        mechanism = upsert(
+            Mechanism, self.report, {"ext_id": mech["id"]},
+            {"name": text(mech["name"]), "description": text(mech.get("description")),
+             "established_on": _date(mech.get("established_on"))},
+        )
+        for party in mech.get("parties", []):
+            upsert(Party, self.report, {"mechanism": mechanism, "side": party["side"]},
+                   {"organisation": self.orgs[party["organisation"]]})
+
+        for row in data.get("units", []):
+            self.units[row["id"]] = upsert(
+                Unit, self.report, {"ext_id": row["id"]},
+                {"name": text(row["name"]), "side": row["side"], "organisation": self.org(row.get("organisation")),
+                 "remit": text(row.get("remit"))},
+            )
+
+        for row in data.get("people", []):
+            person = upsert(Person, self.report, {"ext_id": row["id"]}, {"name": text(row["name"])})
+            self.people[row["id"]] = person
+            for post in row.get("posts", []):
+                upsert(
+                    Post, self.report,
+                    {"person": person, "organisation": self.orgs[post["organisation"]], "start_on": _date(post.get("start"))},
+                    {"title": text(post["title"]), "end_on": _date(post.get("end"))},
+                )
+
+        for row in data.get("areas", []):
+            self.areas[row["id"]] = upsert(
+                Area, self.report, {"ext_id": row["id"]},
+                {"position": row["position"], "name": text(row["name"]), "short_name": text(row.get("short_name")),
+                 "description": text(row.get("description")),
+                 "heading_in_source": bool(row.get("heading_in_source", True))},
+            )
+
+        for position, row in enumerate(data.get("measures", []), start=1):
+            self._measure(row, area=self.areas[row["area"]], parent=None, position=position)
+
+        for row in data.get("meetings", []):
+            self._meeting(row, mechanism)
+        for row in data.get("agreements", []):
+            self._agreement(row)
+
+    def _measure(self, row: dict[str, Any], *, area: Area, parent: Measure | None, position: int) -> None:
+        leads = row.get("lead_units") or {}
+        measure = upsert(
+            Measure, self.report, {"ext_id": row["id"]},
+            {
+                "area": area, "parent": parent, "position": position, "code": str(row.get("code") or ""),
+                "title": text(row["title"]), "text": text(row.get("text")),
+                "lead_unit_hk": self.units.get(leads.get("hong_kong") or ""),
+                "lead_unit_cq": self.units.get(leads.get("chongqing") or ""),
+                "planned_start": _date(row.get("planned_start")), "planned_end": _date(row.get("planned_end")),
+                "actual_start": _date(row.get("actual_start")), "actual_end": _date(row.get("actual_end")),
+            },
+        )
+        self.measures[row["id"]] = measure
+        set_m2m(measure, "supporting_units", [self.units[u] for u in row.get("supporting_units") or []])
+        for index, item in enumerate(row.get("items") or [], start=1):
+            default_code = f"{measure.code}.{index}" if measure.code else ""
+            item = {**item, "code": item.get("code") or default_code}
+            self._measure(item, area=area, parent=measure, position=index)
+        for ms in row.get("milestones") or []:
+            upsert(
+                Milestone, self.report, {"ext_id": ms["id"]},
+                {"measure": measure, "title": text(ms["title"]), "planned_on": _date(ms.get("planned_on")),
+                 "achieved_on": _date(ms.get("achieved_on"))},
+            )
+
+    def _meeting(self, row: dict[str, Any], mechanism: Mechanism) -> None:
+        meeting = upsert(
+            Meeting, self.report, {"ext_id": row["id"]},
+            {"mechanism": mechanism, "kind": row["kind"], "sequence": row.get("sequence"), "title": text(row["title"]),
+             "date": _date(row["date"]), "place": text(row.get("place")), "summary": text(row.get("summary")),
+             "agenda": text(row.get("agenda")), "minutes": text(row.get("minutes"))},
+        )
+        self.meetings[row["id"]] = meeting
+        for position, att in enumerate(row.get("attendees") or [], start=1):
+            upsert(
+                Attendance, self.report, {"meeting": meeting, "person": self.people[att["person"]]},
+                {"side": att["side"], "role": att.get("role") or Attendance.Role.MEMBER,
+                 "capacity": text(att.get("capacity")), "position": position},
+            )
+        for number, dec in enumerate(row.get("decisions") or [], start=1):
+            decision = upsert(
+                Decision, self.report, {"ext_id": dec["id"]},
+                {"meeting": meeting, "number": number, "text": text(dec["text"]), "due_on": _date(dec.get("due_on")),
+                 "status": dec.get("status") or Decision.Status.OPEN, "follow_up": text(dec.get("follow_up"))},
+            )
+            set_m2m(decision, "owner_units", [self.units[u] for u in dec.get("owner_units") or []])
+            set_m2m(decision, "measures", [self.measures[m] for m in dec.get("measures") or []])
+
+    def _agreement(self, row: dict[str, Any]) -> None:
+        agreement = upsert(
+            Agreement, self.report, {"ext_id": row["id"]},
+            {"kind": row["kind"], "title": text(row["title"]), "summary": text(row.get("summary")),
+             "meeting": self.meetings.get(row.get("meeting") or ""), "signed_on": _date(row.get("signed_on")),
+             "place": text(row.get("place"))},
+        )
+        set_m2m(agreement, "parties", [self.orgs[o] for o in row.get("parties") or []])
+        for sig in row.get("signatories") or []:
+            upsert(
+                Signatory, self.report, {"agreement": agreement, "person": self.people[sig["person"]]},
+                {"organisation": self.org(sig.get("organisation")), "capacity": text(sig.get("capacity"))},
+            )
+        for ev in row.get("events") or []:
+            upsert(
+                AgreementEvent, self.report, {"agreement": agreement, "kind": ev["kind"], "date": _date(ev["date"])},
+                {"note": text(ev.get("note"))},
+            )
+        for doc in row.get("documents") or []:
+            upsert(
+                AgreementDocument, self.report, {"ext_id": doc["id"]},
+                {"agreement": agreement, "title": text(doc["title"]), "language": doc["language"],
+                 "version": str(doc.get("version") or "1")},
+            )
+        for clause in row.get("clauses") or []:
+            obj = upsert(Clause, self.report, {"agreement": agreement, "number": str(clause["number"])},
+                         {"text": text(clause["text"])})
+            set_m2m(obj, "measures", [self.measures[m] for m in clause.get("measures") or []])
+
+
+DEMO_ACCOUNTS: list[dict[str, Any]] = [
+    {"username": "demo-resident", "role": "resident", "side": "", "units": [], "org": None},
+    {"username": "demo-organisation", "role": "org_member", "side": "", "units": [], "org": "hktdc"},
+    {"username": "demo-officer-hk", "role": "officer", "side": "hong_kong", "units": ["hk_chengdu_eto"], "org": None},
+    {"username": "demo-officer-cq", "role": "officer", "side": "chongqing", "units": ["cq_commerce"], "org": None},
+    {"username": "demo-secretariat-hk", "role": "secretariat", "side": "hong_kong", "units": [], "org": None},
+    {"username": "demo-secretariat-cq", "role": "secretariat", "side": "chongqing", "units": [], "org": None},
+    {"username": "demo-admin", "role": "admin", "side": "", "units": [], "org": None},
+]
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-2023"
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> list[tuple[str, str, str]]:
+    """One account per role, for trying the platform. Returns (user name, password, role)."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    out = []
+    for spec in DEMO_ACCOUNTS:
+        username, password = spec["username"], demo_password(spec["username"])
+        user = user_model.objects.filter(username=username).first() or user_model(username=username)
+        wanted = {
+            "role": spec["role"], "side": spec["side"], "email": f"{username}@example.org",
+            "is_staff": spec["role"] == "admin", "is_superuser": spec["role"] == "admin", "is_active": True,
+        }
+        dirty = user.pk is None or any(getattr(user, k) != v for k, v in wanted.items())
+        for k, v in wanted.items():
+            setattr(user, k, v)
+        if user.pk is None or not user.check_password(password):
+            user.set_password(password)
+            dirty = True
+        if dirty:
+            user.save()
+        set_m2m(user, "units", list(Unit.objects.filter(ext_id__in=spec["units"])))
+        set_m2m(user, "organisations", list(Organisation.objects.filter(ext_id=spec["org"])) if spec["org"] else [])
+        out.append((username, password, spec["role"]))
+    return out
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+@transaction.atomic
+def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
+    report = LoadReport()
+    loader = Loader(report)
+    loader.load_units_file(read_yaml(seed_dir / "units.yaml"))
+    loader.load_registry(read_yaml(seed_dir / "registry.yaml"))
+    return report
+
+
+__all__ = ["LoadReport", "defaults_load", "text"]

@@ -1,0 +1,65 @@
+"""Who may change what in the registry. Every write path asks these, and only these.
+
+- Administrators and the secretariat of either side run the registry: they create and edit
+  areas, measures, meetings, decisions and agreements.
+- A measure's lead unit for a side is that side's to assign: only its secretariat (or an
+  administrator) may change ``lead_unit_hk`` / ``lead_unit_cq``.
+- Unit officers keep the delivery facts of measures their unit leads or supports (actual
+  dates, milestones) and the status and follow-up of decisions their unit owns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hkcq.registry.models import Decision, Measure
+
+
+def _user_ok(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_edit_registry(user: Any) -> bool:
+    return _user_ok(user) and bool(user.is_secretariat)
+
+
+def can_assign_lead_unit(user: Any, side: str) -> bool:
+    if not can_edit_registry(user):
+        return False
+    return bool(user.is_administrator) or user.side == side
+
+
+def user_unit_ids(user: Any) -> set[int]:
+    if not _user_ok(user):
+        return set()
+    cached = getattr(user, "_unit_ids", None)
+    if cached is None:
+        cached = set(user.units.values_list("id", flat=True))
+        user._unit_ids = cached
+    return cached
+
+
+def measure_unit_ids(measure: Measure) -> set[int]:
+    ids = {measure.lead_unit_hk_id, measure.lead_unit_cq_id}
+    ids |= {u.id for u in measure.supporting_units.all()}
+    return {i for i in ids if i}
+
+
+def can_update_measure_delivery(user: Any, measure: Measure) -> bool:
+    if can_edit_registry(user):
+        return True
+    return _user_ok(user) and user.is_officer and bool(user_unit_ids(user) & measure_unit_ids(measure))
+
+
+def can_follow_up_decision(user: Any, decision: Decision) -> bool:
+    if can_edit_registry(user):
+        return True
+    owners = {u.id for u in decision.owner_units.all()}
+    return _user_ok(user) and user.is_officer and bool(user_unit_ids(user) & owners)
+
+
+def can_see_change_details(user: Any) -> bool:
+    """Staff see who changed what (field diffs); the public sees a dated change list."""
+    return _user_ok(user) and bool(user.is_staff_member)
+
+

@@ -1,0 +1,318 @@
+"""Writes to the registry. Every function checks permission, validates, owns its transaction
+and records who made the change (for the history)."""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hkcq.core.choices import Side
+from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.translated import TranslatedField, TText
+from hkcq.registry import permissions
+from hkcq.registry.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementEvent,
+    Area,
+    Attendance,
+    Clause,
+    Decision,
+    Measure,
+    Mechanism,
+    Meeting,
+    Milestone,
+    Signatory,
+)
+
+DELIVERY_FIELDS = {"actual_start", "actual_end"}
+FOLLOW_UP_FIELDS = {"status", "follow_up"}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotPermitted()
+
+
+def _apply(instance: models.Model, data: dict[str, Any]) -> dict[str, Any]:
+    """Set plain and translated fields on ``instance``; return the many-to-many values to set
+    after saving. Translated values given as ``{lang: text}`` are applied as a person's edit."""
+    m2m: dict[str, Any] = {}
+    for name, value in data.items():
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            m2m[name] = value
+        elif isinstance(field, TranslatedField):
+            current = TText.from_json(getattr(instance, field.attname))
+            new = value.texts if isinstance(value, TText) else {k.replace("_", "-"): v for k, v in value.items()}
+            setattr(instance, field.attname, current.edited(new))
+        else:
+            setattr(instance, field.name, value)
+    return m2m
+
+
+def _save(instance: models.Model, *, user: Any, m2m: dict[str, Any] | None = None, reason: str = "") -> None:
+    try:
+        instance.full_clean(validate_unique=True)
+    except ValidationError as exc:
+        raise InvalidInput(details=exc.message_dict) from exc
+    instance._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+    instance.save()
+    for name, value in (m2m or {}).items():
+        getattr(instance, name).set(value)
+
+
+def _check_units_sides(data: dict[str, Any]) -> None:
+    hk, cq = data.get("lead_unit_hk"), data.get("lead_unit_cq")
+    errors: dict[str, list[str]] = {}
+    if hk is not None and hk.side != Side.HONG_KONG:
+        errors["lead_unit_hk"] = [_("Choose a Hong Kong unit.")]
+    if cq is not None and cq.side != Side.CHONGQING:
+        errors["lead_unit_cq"] = [_("Choose a Chongqing unit.")]
+    if errors:
+        raise InvalidInput(details=errors)
+
+
+# -- areas ----------------------------------------------------------------------------------
+@transaction.atomic
+def area_create(*, user: Any, data: dict[str, Any]) -> Area:
+    _require(permissions.can_edit_registry(user))
+    area = Area()
+    _save(area, user=user, m2m=_apply(area, data))
+    return area
+
+
+@transaction.atomic
+def area_update(*, user: Any, area: Area, data: dict[str, Any]) -> Area:
+    _require(permissions.can_edit_registry(user))
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    _save(area, user=user, m2m=_apply(area, data))
+    return area
+
+
+# -- measures -------------------------------------------------------------------------------
+def _check_measure_write(user: Any, measure: Measure, data: dict[str, Any]) -> None:
+    if permissions.can_edit_registry(user):
+        for field, side in (("lead_unit_hk", Side.HONG_KONG), ("lead_unit_cq", Side.CHONGQING)):
+            if field in data and getattr(measure, f"{field}_id") != getattr(data[field], "id", None):
+                if not permissions.can_assign_lead_unit(user, side):
+                    raise NotPermitted(
+                        _("Only the secretariat of that side can change its lead unit.")
+                    )
+        return
+    if permissions.can_update_measure_delivery(user, measure) and set(data) <= DELIVERY_FIELDS:
+        return
+    raise NotPermitted()
+
+
+@transaction.atomic
+def measure_create(*, user: Any, data: dict[str, Any]) -> Measure:
+    _require(permissions.can_edit_registry(user))
+    _check_units_sides(data)
+    measure = Measure()
+    _check_measure_write(user, measure, data)
+    parent = data.get("parent")
+    if parent is not None:
+        data = {**data, "area": parent.area}
+    _save(measure, user=user, m2m=_apply(measure, data))
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, user: Any, measure: Measure, data: dict[str, Any]) -> Measure:
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    _check_measure_write(user, measure, data)
+    _check_units_sides(data)
+    parent = data.get("parent")
+    if parent is not None:
+        node: Measure | None = parent
+        while node is not None:
+            if node.pk == measure.pk:
+                raise InvalidInput(details={"parent": [_("A measure cannot be part of itself.")]})
+            node = node.parent
+        data = {**data, "area": parent.area}
+    _save(measure, user=user, m2m=_apply(measure, data))
+    if "area" in data:
+        # Items follow their measure into its area.
+        Measure.objects.filter(parent=measure).exclude(area=measure.area).update(area=measure.area)
+    return measure
+
+
+@transaction.atomic
+def milestone_save(*, user: Any, measure: Measure, data: dict[str, Any], milestone: Milestone | None = None) -> Milestone:
+    _require(permissions.can_update_measure_delivery(user, measure))
+    milestone = milestone or Milestone(measure=measure)
+    if milestone.measure_id != measure.id:
+        raise NotPermitted()
+    _save(milestone, user=user, m2m=_apply(milestone, data))
+    return milestone
+
+
+# -- meetings and decisions ------------------------------------------------------------------
+@transaction.atomic
+def meeting_create(*, user: Any, data: dict[str, Any]) -> Meeting:
+    _require(permissions.can_edit_registry(user))
+    meeting = Meeting(mechanism=data.pop("mechanism", None) or Mechanism.objects.first())
+    _save(meeting, user=user, m2m=_apply(meeting, data))
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+    _require(permissions.can_edit_registry(user))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _save(meeting, user=user, m2m=_apply(meeting, data))
+    return meeting
+
+
+@transaction.atomic
+def attendance_add(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Attendance:
+    _require(permissions.can_edit_registry(user))
+    if Attendance.objects.filter(meeting=meeting, person=data.get("person")).exists():
+        raise InvalidInput(details={"person": [_("This person is already listed as attending.")]})
+    attendance = Attendance(meeting=meeting, position=meeting.attendances.count() + 1)
+    _save(attendance, user=user, m2m=_apply(attendance, data))
+    return attendance
+
+
+@transaction.atomic
+def attendance_remove(*, user: Any, attendance: Attendance) -> None:
+    _require(permissions.can_edit_registry(user))
+    attendance._history_user = user  # type: ignore[attr-defined]
+    attendance.delete()
+
+
+def _next_decision_ext_id(meeting: Meeting) -> tuple[int, str]:
+    number = (meeting.decisions.aggregate(n=models.Max("number"))["n"] or 0) + 1
+    base = f"d-{meeting.date:%Y-%m-%d}-{number:02d}"
+    ext_id, suffix = base, 1
+    while Decision.objects.filter(ext_id=ext_id).exists():
+        suffix += 1
+        ext_id = f"{base}-{suffix}"
+    return number, ext_id
+
+
+@transaction.atomic
+def decision_create(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Decision:
+    _require(permissions.can_edit_registry(user))
+    number, ext_id = _next_decision_ext_id(meeting)
+    decision = Decision(meeting=meeting, number=number, ext_id=data.pop("ext_id", None) or ext_id)
+    _save(decision, user=user, m2m=_apply(decision, data))
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, user: Any, decision: Decision, data: dict[str, Any]) -> Decision:
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not permissions.can_edit_registry(user):
+        _require(permissions.can_follow_up_decision(user, decision) and set(data) <= FOLLOW_UP_FIELDS)
+    _save(decision, user=user, m2m=_apply(decision, data))
+    return decision
+
+
+# -- agreements -----------------------------------------------------------------------------
+@transaction.atomic
+def agreement_create(*, user: Any, data: dict[str, Any]) -> Agreement:
+    _require(permissions.can_edit_registry(user))
+    agreement = Agreement()
+    _save(agreement, user=user, m2m=_apply(agreement, data))
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> Agreement:
+    _require(permissions.can_edit_registry(user))
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _save(agreement, user=user, m2m=_apply(agreement, data))
+    return agreement
+
+
+@transaction.atomic
+def agreement_event_add(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> AgreementEvent:
+    _require(permissions.can_edit_registry(user))
+    if data.get("kind") == AgreementEvent.Kind.SUPERSEDED and not data.get("superseded_by"):
+        raise InvalidInput(details={"superseded_by": [_("Say which agreement supersedes this one.")]})
+    if data.get("superseded_by") is not None and data["superseded_by"].pk == agreement.pk:
+        raise InvalidInput(details={"superseded_by": [_("An agreement cannot supersede itself.")]})
+    event = AgreementEvent(agreement=agreement)
+    _save(event, user=user, m2m=_apply(event, data))
+    return event
+
+
+@transaction.atomic
+def signatory_add(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> Signatory:
+    _require(permissions.can_edit_registry(user))
+    if Signatory.objects.filter(agreement=agreement, person=data.get("person")).exists():
+        raise InvalidInput(details={"person": [_("This person is already listed as a signatory.")]})
+    signatory = Signatory(agreement=agreement)
+    _save(signatory, user=user, m2m=_apply(signatory, data))
+    return signatory
+
+
+@transaction.atomic
+def clause_save(*, user: Any, agreement: Agreement, data: dict[str, Any], clause: Clause | None = None) -> Clause:
+    _require(permissions.can_edit_registry(user))
+    clause = clause or Clause(agreement=agreement)
+    if clause.agreement_id != agreement.id:
+        raise NotPermitted()
+    number = data.get("number")
+    if number and Clause.objects.filter(agreement=agreement, number=number).exclude(pk=clause.pk).exists():
+        raise InvalidInput(details={"number": [_("This agreement already has a clause with that number.")]})
+    _save(clause, user=user, m2m=_apply(clause, data))
+    return clause
+
+
+ALLOWED_DOCUMENT_TYPES = {
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "text/plain",
+}
+
+
+@transaction.atomic
+def document_upload(
+    *, user: Any, agreement: Agreement, data: dict[str, Any], upload: UploadedFile | None,
+    document: AgreementDocument | None = None,
+) -> AgreementDocument:
+    """Add an annex document (or a new file for an existing listing). A new file for a
+    listing that already has one raises its version unless a version is given."""
+    _require(permissions.can_edit_registry(user))
+    document = document or AgreementDocument(agreement=agreement)
+    if document.agreement_id != agreement.id:
+        raise NotPermitted()
+    if upload is not None:
+        content_type = upload.content_type or mimetypes.guess_type(upload.name or "")[0] or ""
+        if content_type not in ALLOWED_DOCUMENT_TYPES:
+            raise InvalidInput(details={"file": [_("Upload a PDF, Word or plain-text file.")]})
+        if upload.size and upload.size > settings.DOCUMENT_MAX_BYTES:
+            raise InvalidInput(
+                details={"file": [_("The file is too large (at most %(mb)d MB).") % {"mb": settings.DOCUMENT_MAX_BYTES // 2**20}]}
+            )
+    had_file = bool(document.file)
+    m2m = _apply(document, data)
+    if upload is not None:
+        if had_file and "version" not in data:
+            document.version = _bump(document.version)
+        document.file.save(upload.name or "document", upload, save=False)
+        document.content_type = content_type
+        document.size = upload.size or 0
+        document.uploaded_at = timezone.now()
+    _save(document, user=user, m2m=m2m)
+    return document
+
+
+def _bump(version: str) -> str:
+    try:
+        return str(int(version) + 1)
+    except ValueError:
+        return f"{version}.1"
