@@ -78,7 +78,9 @@ class PreferencesForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
 
 
 class ApiTokenForm(forms.Form):

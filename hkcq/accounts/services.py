@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +11,7 @@ from django.utils import timezone
 from hkcq.accounts.models import ApiToken, LoginAttempt, User
 
 
-def _window_start() -> timezone.datetime:
+def _window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -34,7 +36,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: Any = request.user
     if request.method == "POST":
         form = PreferencesForm(request.POST, instance=user)
         if form.is_valid():
@@ -57,12 +59,13 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff_member:
+    user: Any = request.user
+    if not user.is_staff_member:
         messages.error(request, _("API tokens are for staff accounts."))
         return redirect("accounts:account")
     form = ApiTokenForm(request.POST)
     if form.is_valid():
-        _token, raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, raw = services.api_token_create(user=user, name=form.cleaned_data["name"])
         request.session["new_api_token"] = raw
     else:
         messages.error(request, _("Give the token a name."))
@@ -72,6 +75,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    services.api_token_revoke(user=request.user, token_id=token_id)
+    user: Any = request.user
+    services.api_token_revoke(user=user, token_id=token_id)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:account")

@@ -34,7 +34,9 @@ class TextOut(Schema):
     def of(value: Any) -> dict[str, Any]:
         t = TText.from_json(value)
         return {
-            "en": t.get(EN), "zh_hant": t.get(HANT), "zh_hans": t.get(HANS),
+            "en": t.get(EN),
+            "zh_hant": t.get(HANT),
+            "zh_hans": t.get(HANS),
             "origin": {k.replace("-", "_"): v for k, v in t.origins.items()},
         }
 

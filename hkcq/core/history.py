@@ -62,7 +62,7 @@ def history_entries(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
             model = obj.__class__
             for change in delta.changes:
                 try:
-                    label = str(model._meta.get_field(change.field).verbose_name)
+                    label = str(model._meta.get_field(change.field).verbose_name)  # type: ignore[union-attr]
                 except Exception:  # noqa: BLE001 - a field removed since the record was written
                     label = change.field
                 old_parts, new_parts = _render(change.old), _render(change.new)

@@ -198,9 +198,7 @@ class TranslatedFormField(forms.MultiValueField):
             value = self.widget.decompress(value)
         cleaned = self.compress([str(v or "") for v in value])
         if self.required and not any(cleaned.values()):
-            raise ValidationError(
-                _("Enter this in at least one language."), code="required"
-            )
+            raise ValidationError(_("Enter this in at least one language."), code="required")
         return cleaned
 
     def has_changed(self, initial: Any, data: Any) -> bool:
@@ -284,7 +282,7 @@ class TranslatedField(models.JSONField):
         if not self.blank and not TText.from_json(value):
             raise ValidationError(_("Enter this in at least one language."), code="blank")
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return TranslatedFormField(
             multiline=self.multiline,
             required=not self.blank,

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import Model
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -55,8 +54,12 @@ class AreaOut(Schema):
     @staticmethod
     def of(a: Area) -> dict[str, Any]:
         return {
-            "id": a.ext_id, "position": a.position, "name": TextOut.of(a.name), "short_name": TextOut.of(a.short_name),
-            "description": TextOut.of(a.description), "measure_count": getattr(a, "measure_count", 0),
+            "id": a.ext_id,
+            "position": a.position,
+            "name": TextOut.of(a.name),
+            "short_name": TextOut.of(a.short_name),
+            "description": TextOut.of(a.description),
+            "measure_count": getattr(a, "measure_count", 0),
         }
 
 
@@ -78,12 +81,19 @@ class MeasureOut(Schema):
     @staticmethod
     def of(m: Measure) -> dict[str, Any]:
         return {
-            "id": m.ext_id, "code": m.code, "area": m.area.ext_id, "parent": m.parent.ext_id if m.parent else None,
-            "title": TextOut.of(m.title), "text": TextOut.of(m.text),
-            "lead_unit_hk": ref(m.lead_unit_hk), "lead_unit_cq": ref(m.lead_unit_cq),
+            "id": m.ext_id,
+            "code": m.code,
+            "area": m.area.ext_id,
+            "parent": m.parent.ext_id if m.parent else None,
+            "title": TextOut.of(m.title),
+            "text": TextOut.of(m.text),
+            "lead_unit_hk": ref(m.lead_unit_hk),
+            "lead_unit_cq": ref(m.lead_unit_cq),
             "supporting_units": [ref(u) for u in m.supporting_units.all()],
-            "planned_start": m.planned_start, "planned_end": m.planned_end,
-            "actual_start": m.actual_start, "actual_end": m.actual_end,
+            "planned_start": m.planned_start,
+            "planned_end": m.planned_end,
+            "actual_start": m.actual_start,
+            "actual_end": m.actual_end,
         }
 
 
@@ -99,8 +109,13 @@ class MeetingOut(Schema):
     @staticmethod
     def of(m: Meeting) -> dict[str, Any]:
         return {
-            "id": m.ext_id, "kind": m.kind, "sequence": m.sequence, "title": TextOut.of(m.title), "date": m.date,
-            "place": TextOut.of(m.place), "summary": TextOut.of(m.summary),
+            "id": m.ext_id,
+            "kind": m.kind,
+            "sequence": m.sequence,
+            "title": TextOut.of(m.title),
+            "date": m.date,
+            "place": TextOut.of(m.place),
+            "summary": TextOut.of(m.summary),
         }
 
 
@@ -118,9 +133,15 @@ class DecisionOut(Schema):
     @staticmethod
     def of(d: Decision) -> dict[str, Any]:
         return {
-            "id": d.ext_id, "meeting": d.meeting.ext_id, "number": d.number, "text": TextOut.of(d.text),
-            "owner_units": [u.ext_id for u in d.owner_units.all()], "measures": [m.ext_id for m in d.measures.all()],
-            "due_on": d.due_on, "status": d.status, "follow_up": TextOut.of(d.follow_up),
+            "id": d.ext_id,
+            "meeting": d.meeting.ext_id,
+            "number": d.number,
+            "text": TextOut.of(d.text),
+            "owner_units": [u.ext_id for u in d.owner_units.all()],
+            "measures": [m.ext_id for m in d.measures.all()],
+            "due_on": d.due_on,
+            "status": d.status,
+            "follow_up": TextOut.of(d.follow_up),
         }
 
 
@@ -146,9 +167,15 @@ class AgreementOut(Schema):
     def of(a: Agreement) -> dict[str, Any]:
         events = sorted(a.events.all(), key=lambda e: (e.date, e.id))
         return {
-            "id": a.ext_id, "kind": a.kind, "title": TextOut.of(a.title), "summary": TextOut.of(a.summary),
-            "parties": [ref(p) for p in a.parties.all()], "meeting": a.meeting.ext_id if a.meeting else None,
-            "signed_on": a.signed_on, "place": TextOut.of(a.place), "status": events[-1].kind if events else None,
+            "id": a.ext_id,
+            "kind": a.kind,
+            "title": TextOut.of(a.title),
+            "summary": TextOut.of(a.summary),
+            "parties": [ref(p) for p in a.parties.all()],
+            "meeting": a.meeting.ext_id if a.meeting else None,
+            "signed_on": a.signed_on,
+            "place": TextOut.of(a.place),
+            "status": events[-1].kind if events else None,
             "events": [{"kind": e.kind, "date": e.date, "note": TextOut.of(e.note)} for e in events],
         }
 
@@ -164,8 +191,12 @@ class OrganisationOut(Schema):
     @staticmethod
     def of(o: Organisation) -> dict[str, Any]:
         return {
-            "id": o.ext_id, "kind": o.kind, "side": o.side, "name": TextOut.of(o.name),
-            "short_name": TextOut.of(o.short_name), "parent": o.parent.ext_id if o.parent else None,
+            "id": o.ext_id,
+            "kind": o.kind,
+            "side": o.side,
+            "name": TextOut.of(o.name),
+            "short_name": TextOut.of(o.short_name),
+            "parent": o.parent.ext_id if o.parent else None,
         }
 
 
@@ -184,10 +215,15 @@ class PersonOut(Schema):
     @staticmethod
     def of(p: Person) -> dict[str, Any]:
         return {
-            "id": p.ext_id, "name": TextOut.of(p.name),
+            "id": p.ext_id,
+            "name": TextOut.of(p.name),
             "posts": [
-                {"organisation": post.organisation.ext_id, "title": TextOut.of(post.title),
-                 "start_on": post.start_on, "end_on": post.end_on}
+                {
+                    "organisation": post.organisation.ext_id,
+                    "title": TextOut.of(post.title),
+                    "start_on": post.start_on,
+                    "end_on": post.end_on,
+                }
                 for post in p.posts.all()
             ],
         }
@@ -218,7 +254,10 @@ def get_area(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 @router.get("/measures", response=list[MeasureOut], summary="List measures and items")
 @paginate(LimitOffsetPagination)
 def list_measures(
-    request: HttpRequest, area: str | None = None, unit: str | None = None, side: str | None = None,
+    request: HttpRequest,
+    area: str | None = None,
+    unit: str | None = None,
+    side: str | None = None,
     top_level: bool = False,
 ) -> list[dict[str, Any]]:
     """Filter by area id, unit id (lead or supporting) and side (``hong_kong``/``chongqing``)."""
@@ -303,7 +342,9 @@ def _lookup(model: type[Model], ext_id: str | None, field: str) -> Any:
     return obj
 
 
-def _data(payload: Schema, refs: dict[str, type[Model]] | None = None, many: dict[str, type[Model]] | None = None) -> dict[str, Any]:
+def _data(
+    payload: Schema, refs: dict[str, type[Model]] | None = None, many: dict[str, type[Model]] | None = None
+) -> dict[str, Any]:
     """Turn an input schema into service data: texts as {lang: text}, ids as rows. Only the
     fields the caller sent are included, so PATCH changes only those."""
     data: dict[str, Any] = {}

@@ -61,21 +61,35 @@ class MeasureForm(StyledModelForm):
     class Meta:
         model = Measure
         fields = [
-            "ext_id", "area", "parent", "code", "position", "title", "text", "lead_unit_hk", "lead_unit_cq",
-            "supporting_units", "planned_start", "planned_end", "actual_start", "actual_end",
+            "ext_id",
+            "area",
+            "parent",
+            "code",
+            "position",
+            "title",
+            "text",
+            "lead_unit_hk",
+            "lead_unit_cq",
+            "supporting_units",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
         ]
         widgets = {f: DateInput() for f in ("planned_start", "planned_end", "actual_start", "actual_end")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit_hk"].queryset = Unit.objects.filter(side=Side.HONG_KONG, is_active=True)
-        self.fields["lead_unit_cq"].queryset = Unit.objects.filter(side=Side.CHONGQING, is_active=True)
+        self.fields["lead_unit_hk"].queryset = Unit.objects.filter(side=Side.HONG_KONG, is_active=True)  # type: ignore[attr-defined]
+        self.fields["lead_unit_cq"].queryset = Unit.objects.filter(side=Side.CHONGQING, is_active=True)  # type: ignore[attr-defined]
         self.fields["supporting_units"].widget.attrs["size"] = 8
         self.fields["parent"].required = False
-        self.fields["parent"].help_text = _("Leave empty for a measure; choose a measure to make this one of its items.")
+        self.fields["parent"].help_text = _(
+            "Leave empty for a measure; choose a measure to make this one of its items."
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for start, end, message in (
             ("planned_start", "planned_end", _("The planned end cannot be before the planned start.")),
             ("actual_start", "actual_end", _("The actual end cannot be before the actual start.")),

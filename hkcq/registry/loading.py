@@ -86,7 +86,7 @@ def _same(current: Any, new: Any) -> bool:
 
 
 def upsert(model: type[models.Model], report: LoadReport, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-    obj = model.objects.filter(**lookup).first()
+    obj = model.objects.filter(**lookup).first()  # type: ignore[attr-defined]
     created = obj is None
     if created:
         obj = model(**lookup)
@@ -129,9 +129,13 @@ class Loader:
     def load_units_file(self, data: dict[str, Any]) -> None:
         for row in data.get("units", []):
             self.units[row["id"]] = upsert(
-                Unit, self.report, {"ext_id": row["id"]},
+                Unit,
+                self.report,
+                {"ext_id": row["id"]},
                 {
-                    "name": text({"en": row["name_en"], "zh_hant": row.get("name_zh_hant"), "zh_hans": row.get("name_zh_hans")}),
+                    "name": text(
+                        {"en": row["name_en"], "zh_hant": row.get("name_zh_hant"), "zh_hans": row.get("name_zh_hans")}
+                    ),
                     "side": row["side"],
                     "remit": text(row.get("remit")),
                 },
@@ -140,10 +144,15 @@ class Loader:
     def load_registry(self, data: dict[str, Any]) -> None:
         for row in data.get("organisations", []):
             self.orgs[row["id"]] = upsert(
-                Organisation, self.report, {"ext_id": row["id"]},
+                Organisation,
+                self.report,
+                {"ext_id": row["id"]},
                 {
-                    "name": text(row["name"]), "short_name": text(row.get("short_name")), "kind": row["kind"],
-                    "side": row["side"], "website": row.get("website") or "",
+                    "name": text(row["name"]),
+                    "short_name": text(row.get("short_name")),
+                    "kind": row["kind"],
+                    "side": row["side"],
+                    "website": row.get("website") or "",
                     # Parents listed earlier in the file are set at once; the rest in the second pass.
                     "parent": self.orgs.get(row.get("parent") or ""),
                 },
@@ -153,19 +162,34 @@ class Loader:
 
         mech = data["mechanism"]
         mechanism = upsert(
-            Mechanism, self.report, {"ext_id": mech["id"]},
-            {"name": text(mech["name"]), "description": text(mech.get("description")),
-             "established_on": _date(mech.get("established_on"))},
+            Mechanism,
+            self.report,
+            {"ext_id": mech["id"]},
+            {
+                "name": text(mech["name"]),
+                "description": text(mech.get("description")),
+                "established_on": _date(mech.get("established_on")),
+            },
         )
         for party in mech.get("parties", []):
-            upsert(Party, self.report, {"mechanism": mechanism, "side": party["side"]},
-                   {"organisation": self.orgs[party["organisation"]]})
+            upsert(
+                Party,
+                self.report,
+                {"mechanism": mechanism, "side": party["side"]},
+                {"organisation": self.orgs[party["organisation"]]},
+            )
 
         for row in data.get("units", []):
             self.units[row["id"]] = upsert(
-                Unit, self.report, {"ext_id": row["id"]},
-                {"name": text(row["name"]), "side": row["side"], "organisation": self.org(row.get("organisation")),
-                 "remit": text(row.get("remit"))},
+                Unit,
+                self.report,
+                {"ext_id": row["id"]},
+                {
+                    "name": text(row["name"]),
+                    "side": row["side"],
+                    "organisation": self.org(row.get("organisation")),
+                    "remit": text(row.get("remit")),
+                },
             )
 
         for row in data.get("people", []):
@@ -173,17 +197,28 @@ class Loader:
             self.people[row["id"]] = person
             for post in row.get("posts", []):
                 upsert(
-                    Post, self.report,
-                    {"person": person, "organisation": self.orgs[post["organisation"]], "start_on": _date(post.get("start"))},
+                    Post,
+                    self.report,
+                    {
+                        "person": person,
+                        "organisation": self.orgs[post["organisation"]],
+                        "start_on": _date(post.get("start")),
+                    },
                     {"title": text(post["title"]), "end_on": _date(post.get("end"))},
                 )
 
         for row in data.get("areas", []):
             self.areas[row["id"]] = upsert(
-                Area, self.report, {"ext_id": row["id"]},
-                {"position": row["position"], "name": text(row["name"]), "short_name": text(row.get("short_name")),
-                 "description": text(row.get("description")),
-                 "heading_in_source": bool(row.get("heading_in_source", True))},
+                Area,
+                self.report,
+                {"ext_id": row["id"]},
+                {
+                    "position": row["position"],
+                    "name": text(row["name"]),
+                    "short_name": text(row.get("short_name")),
+                    "description": text(row.get("description")),
+                    "heading_in_source": bool(row.get("heading_in_source", True)),
+                },
             )
 
         for position, row in enumerate(data.get("measures", []), start=1):
@@ -197,14 +232,22 @@ class Loader:
     def _measure(self, row: dict[str, Any], *, area: Area, parent: Measure | None, position: int) -> None:
         leads = row.get("lead_units") or {}
         measure = upsert(
-            Measure, self.report, {"ext_id": row["id"]},
+            Measure,
+            self.report,
+            {"ext_id": row["id"]},
             {
-                "area": area, "parent": parent, "position": position, "code": str(row.get("code") or ""),
-                "title": text(row["title"]), "text": text(row.get("text")),
+                "area": area,
+                "parent": parent,
+                "position": position,
+                "code": str(row.get("code") or ""),
+                "title": text(row["title"]),
+                "text": text(row.get("text")),
                 "lead_unit_hk": self.units.get(leads.get("hong_kong") or ""),
                 "lead_unit_cq": self.units.get(leads.get("chongqing") or ""),
-                "planned_start": _date(row.get("planned_start")), "planned_end": _date(row.get("planned_end")),
-                "actual_start": _date(row.get("actual_start")), "actual_end": _date(row.get("actual_end")),
+                "planned_start": _date(row.get("planned_start")),
+                "planned_end": _date(row.get("planned_end")),
+                "actual_start": _date(row.get("actual_start")),
+                "actual_end": _date(row.get("actual_end")),
             },
         )
         self.measures[row["id"]] = measure
@@ -215,61 +258,112 @@ class Loader:
             self._measure(item, area=area, parent=measure, position=index)
         for ms in row.get("milestones") or []:
             upsert(
-                Milestone, self.report, {"ext_id": ms["id"]},
-                {"measure": measure, "title": text(ms["title"]), "planned_on": _date(ms.get("planned_on")),
-                 "achieved_on": _date(ms.get("achieved_on"))},
+                Milestone,
+                self.report,
+                {"ext_id": ms["id"]},
+                {
+                    "measure": measure,
+                    "title": text(ms["title"]),
+                    "planned_on": _date(ms.get("planned_on")),
+                    "achieved_on": _date(ms.get("achieved_on")),
+                },
             )
 
     def _meeting(self, row: dict[str, Any], mechanism: Mechanism) -> None:
         meeting = upsert(
-            Meeting, self.report, {"ext_id": row["id"]},
-            {"mechanism": mechanism, "kind": row["kind"], "sequence": row.get("sequence"), "title": text(row["title"]),
-             "date": _date(row["date"]), "place": text(row.get("place")), "summary": text(row.get("summary")),
-             "agenda": text(row.get("agenda")), "minutes": text(row.get("minutes"))},
+            Meeting,
+            self.report,
+            {"ext_id": row["id"]},
+            {
+                "mechanism": mechanism,
+                "kind": row["kind"],
+                "sequence": row.get("sequence"),
+                "title": text(row["title"]),
+                "date": _date(row["date"]),
+                "place": text(row.get("place")),
+                "summary": text(row.get("summary")),
+                "agenda": text(row.get("agenda")),
+                "minutes": text(row.get("minutes")),
+            },
         )
         self.meetings[row["id"]] = meeting
         for position, att in enumerate(row.get("attendees") or [], start=1):
             upsert(
-                Attendance, self.report, {"meeting": meeting, "person": self.people[att["person"]]},
-                {"side": att["side"], "role": att.get("role") or Attendance.Role.MEMBER,
-                 "capacity": text(att.get("capacity")), "position": position},
+                Attendance,
+                self.report,
+                {"meeting": meeting, "person": self.people[att["person"]]},
+                {
+                    "side": att["side"],
+                    "role": att.get("role") or Attendance.Role.MEMBER,
+                    "capacity": text(att.get("capacity")),
+                    "position": position,
+                },
             )
         for number, dec in enumerate(row.get("decisions") or [], start=1):
             decision = upsert(
-                Decision, self.report, {"ext_id": dec["id"]},
-                {"meeting": meeting, "number": number, "text": text(dec["text"]), "due_on": _date(dec.get("due_on")),
-                 "status": dec.get("status") or Decision.Status.OPEN, "follow_up": text(dec.get("follow_up"))},
+                Decision,
+                self.report,
+                {"ext_id": dec["id"]},
+                {
+                    "meeting": meeting,
+                    "number": number,
+                    "text": text(dec["text"]),
+                    "due_on": _date(dec.get("due_on")),
+                    "status": dec.get("status") or Decision.Status.OPEN,
+                    "follow_up": text(dec.get("follow_up")),
+                },
             )
             set_m2m(decision, "owner_units", [self.units[u] for u in dec.get("owner_units") or []])
             set_m2m(decision, "measures", [self.measures[m] for m in dec.get("measures") or []])
 
     def _agreement(self, row: dict[str, Any]) -> None:
         agreement = upsert(
-            Agreement, self.report, {"ext_id": row["id"]},
-            {"kind": row["kind"], "title": text(row["title"]), "summary": text(row.get("summary")),
-             "meeting": self.meetings.get(row.get("meeting") or ""), "signed_on": _date(row.get("signed_on")),
-             "place": text(row.get("place"))},
+            Agreement,
+            self.report,
+            {"ext_id": row["id"]},
+            {
+                "kind": row["kind"],
+                "title": text(row["title"]),
+                "summary": text(row.get("summary")),
+                "meeting": self.meetings.get(row.get("meeting") or ""),
+                "signed_on": _date(row.get("signed_on")),
+                "place": text(row.get("place")),
+            },
         )
         set_m2m(agreement, "parties", [self.orgs[o] for o in row.get("parties") or []])
         for sig in row.get("signatories") or []:
             upsert(
-                Signatory, self.report, {"agreement": agreement, "person": self.people[sig["person"]]},
+                Signatory,
+                self.report,
+                {"agreement": agreement, "person": self.people[sig["person"]]},
                 {"organisation": self.org(sig.get("organisation")), "capacity": text(sig.get("capacity"))},
             )
         for ev in row.get("events") or []:
             upsert(
-                AgreementEvent, self.report, {"agreement": agreement, "kind": ev["kind"], "date": _date(ev["date"])},
+                AgreementEvent,
+                self.report,
+                {"agreement": agreement, "kind": ev["kind"], "date": _date(ev["date"])},
                 {"note": text(ev.get("note"))},
             )
         for doc in row.get("documents") or []:
             upsert(
-                AgreementDocument, self.report, {"ext_id": doc["id"]},
-                {"agreement": agreement, "title": text(doc["title"]), "language": doc["language"],
-                 "version": str(doc.get("version") or "1")},
+                AgreementDocument,
+                self.report,
+                {"ext_id": doc["id"]},
+                {
+                    "agreement": agreement,
+                    "title": text(doc["title"]),
+                    "language": doc["language"],
+                    "version": str(doc.get("version") or "1"),
+                },
             )
         for clause in row.get("clauses") or []:
-            obj = upsert(Clause, self.report, {"agreement": agreement, "number": str(clause["number"])},
-                         {"text": text(clause["text"])})
+            obj = upsert(
+                Clause,
+                self.report,
+                {"agreement": agreement, "number": str(clause["number"])},
+                {"text": text(clause["text"])},
+            )
             set_m2m(obj, "measures", [self.measures[m] for m in clause.get("measures") or []])
 
 
@@ -299,8 +393,12 @@ def demo_accounts_ensure() -> list[tuple[str, str, str]]:
         username, password = spec["username"], demo_password(spec["username"])
         user = user_model.objects.filter(username=username).first() or user_model(username=username)
         wanted = {
-            "role": spec["role"], "side": spec["side"], "email": f"{username}@example.org",
-            "is_staff": spec["role"] == "admin", "is_superuser": spec["role"] == "admin", "is_active": True,
+            "role": spec["role"],
+            "side": spec["side"],
+            "email": f"{username}@example.org",
+            "is_staff": spec["role"] == "admin",
+            "is_superuser": spec["role"] == "admin",
+            "is_active": True,
         }
         dirty = user.pk is None or any(getattr(user, k) != v for k, v in wanted.items())
         for k, v in wanted.items():

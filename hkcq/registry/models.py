@@ -110,7 +110,11 @@ class Unit(ExtIdModel, SearchableModel):
     name = TranslatedField(_("name"))
     side = models.CharField(_("side"), max_length=20, choices=Side.choices)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="units",
     )
     remit = TranslatedField(_("remit"), blank=True, multiline=True)
@@ -177,7 +181,8 @@ class Area(ExtIdModel, SearchableModel):
     short_name = TranslatedField(_("short name"), blank=True)
     description = TranslatedField(_("description"), blank=True, multiline=True)
     heading_in_source = models.BooleanField(
-        _("heading given in the source"), default=True,
+        _("heading given in the source"),
+        default=True,
         help_text=_("Off where the source document omits the heading and it was inferred from the paragraphs."),
     )
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
@@ -207,12 +212,22 @@ class Measure(ExtIdModel, SearchableModel):
     title = TranslatedField(_("title"))
     text = TranslatedField(_("text"), blank=True, multiline=True)
     lead_unit_hk = models.ForeignKey(
-        Unit, verbose_name=_("lead unit (Hong Kong)"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="measures_led_hk", limit_choices_to={"side": Side.HONG_KONG},
+        Unit,
+        verbose_name=_("lead unit (Hong Kong)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures_led_hk",
+        limit_choices_to={"side": Side.HONG_KONG},
     )
     lead_unit_cq = models.ForeignKey(
-        Unit, verbose_name=_("lead unit (Chongqing)"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="measures_led_cq", limit_choices_to={"side": Side.CHONGQING},
+        Unit,
+        verbose_name=_("lead unit (Chongqing)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures_led_cq",
+        limit_choices_to={"side": Side.CHONGQING},
     )
     supporting_units = models.ManyToManyField(
         Unit, verbose_name=_("supporting units"), blank=True, related_name="measures_supported"
@@ -369,7 +384,11 @@ class Agreement(ExtIdModel, SearchableModel):
     summary = TranslatedField(_("summary"), blank=True, multiline=True)
     parties = models.ManyToManyField(Organisation, verbose_name=_("parties"), blank=True, related_name="agreements")
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("signed at meeting"), null=True, blank=True, on_delete=models.SET_NULL,
+        Meeting,
+        verbose_name=_("signed at meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="agreements",
     )
     signed_on = models.DateField(_("date of signing"), null=True, blank=True)
@@ -418,7 +437,11 @@ class AgreementEvent(models.Model):
     date = models.DateField(_("date"))
     note = TranslatedField(_("note"), blank=True, multiline=True)
     superseded_by = models.ForeignKey(
-        Agreement, verbose_name=_("superseded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        Agreement,
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="supersedes_events",
     )
     history = HistoricalRecords()
@@ -473,5 +496,3 @@ class Clause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text}"
-
-

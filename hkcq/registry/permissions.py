@@ -61,5 +61,3 @@ def can_follow_up_decision(user: Any, decision: Decision) -> bool:
 def can_see_change_details(user: Any) -> bool:
     """Staff see who changed what (field diffs); the public sees a dated change list."""
     return _user_ok(user) and bool(user.is_staff_member)
-
-

@@ -141,7 +141,9 @@ def meeting_next(meeting: Meeting) -> Meeting | None:
     )
 
 
-def decision_list(*, meeting: str | None = None, status: str | None = None, unit: str | None = None) -> QuerySet[Decision]:
+def decision_list(
+    *, meeting: str | None = None, status: str | None = None, unit: str | None = None
+) -> QuerySet[Decision]:
     qs = Decision.objects.select_related("meeting").prefetch_related("owner_units", "measures")
     if meeting:
         qs = qs.filter(meeting__ext_id=meeting)
@@ -253,7 +255,7 @@ def registry_search(query: str, *, limit_per_kind: int = 50) -> list[tuple[str, 
         return []
     results: list[tuple[str, list]] = []
     for kind, model in SEARCH_MODELS:
-        qs = model.objects.all()
+        qs = model.objects.all()  # type: ignore[attr-defined]
         for term in terms:
             qs = qs.filter(search_text__contains=term)
         if kind == "measure":

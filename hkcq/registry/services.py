@@ -105,9 +105,7 @@ def _check_measure_write(user: Any, measure: Measure, data: dict[str, Any]) -> N
         for field, side in (("lead_unit_hk", Side.HONG_KONG), ("lead_unit_cq", Side.CHONGQING)):
             if field in data and getattr(measure, f"{field}_id") != getattr(data[field], "id", None):
                 if not permissions.can_assign_lead_unit(user, side):
-                    raise NotPermitted(
-                        _("Only the secretariat of that side can change its lead unit.")
-                    )
+                    raise NotPermitted(_("Only the secretariat of that side can change its lead unit."))
         return
     if permissions.can_update_measure_delivery(user, measure) and set(data) <= DELIVERY_FIELDS:
         return
@@ -148,7 +146,9 @@ def measure_update(*, user: Any, measure: Measure, data: dict[str, Any]) -> Meas
 
 
 @transaction.atomic
-def milestone_save(*, user: Any, measure: Measure, data: dict[str, Any], milestone: Milestone | None = None) -> Milestone:
+def milestone_save(
+    *, user: Any, measure: Measure, data: dict[str, Any], milestone: Milestone | None = None
+) -> Milestone:
     _require(permissions.can_update_measure_delivery(user, measure))
     milestone = milestone or Milestone(measure=measure)
     if milestone.measure_id != measure.id:
@@ -281,7 +281,11 @@ ALLOWED_DOCUMENT_TYPES = {
 
 @transaction.atomic
 def document_upload(
-    *, user: Any, agreement: Agreement, data: dict[str, Any], upload: UploadedFile | None,
+    *,
+    user: Any,
+    agreement: Agreement,
+    data: dict[str, Any],
+    upload: UploadedFile | None,
     document: AgreementDocument | None = None,
 ) -> AgreementDocument:
     """Add an annex document (or a new file for an existing listing). A new file for a
@@ -296,7 +300,11 @@ def document_upload(
             raise InvalidInput(details={"file": [_("Upload a PDF, Word or plain-text file.")]})
         if upload.size and upload.size > settings.DOCUMENT_MAX_BYTES:
             raise InvalidInput(
-                details={"file": [_("The file is too large (at most %(mb)d MB).") % {"mb": settings.DOCUMENT_MAX_BYTES // 2**20}]}
+                details={
+                    "file": [
+                        _("The file is too large (at most %(mb)d MB).") % {"mb": settings.DOCUMENT_MAX_BYTES // 2**20}
+                    ]
+                }
             )
     had_file = bool(document.file)
     m2m = _apply(document, data)

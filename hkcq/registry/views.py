@@ -55,8 +55,11 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     area, unit, side = request.GET.get("area") or None, request.GET.get("unit") or None, request.GET.get("side") or None
     page = paginate(request, selectors.measure_list(area=area, unit=unit, side=side, top_level=not unit))
     context = {
-        "page": page, "areas": selectors.area_list(), "units": selectors.unit_list(),
-        "filters": {"area": area or "", "unit": unit or "", "side": side or ""}, "sides": OrgSide.choices[:2],
+        "page": page,
+        "areas": selectors.area_list(),
+        "units": selectors.unit_list(),
+        "filters": {"area": area or "", "unit": unit or "", "side": side or ""},
+        "sides": OrgSide.choices[:2],
     }
     return render(request, "registry/measure_list.html", context)
 
@@ -103,7 +106,8 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     page = paginate(request, selectors.decision_list(status=status))
     return render(
-        request, "registry/decision_list.html",
+        request,
+        "registry/decision_list.html",
         {"page": page, "statuses": Decision.Status.choices, "status": status or ""},
     )
 
@@ -171,9 +175,7 @@ def person_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
 def unit_list(request: HttpRequest) -> HttpResponse:
     side = request.GET.get("side") or None
     page = paginate(request, selectors.unit_list(side=side))
-    return render(
-        request, "registry/unit_list.html", {"page": page, "sides": OrgSide.choices[:2], "side": side or ""}
-    )
+    return render(request, "registry/unit_list.html", {"page": page, "sides": OrgSide.choices[:2], "side": side or ""})
 
 
 def unit_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
@@ -237,7 +239,11 @@ def _require_editor(request: HttpRequest) -> None:
 def area_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
     return _edit(
-        request, form_class=rforms.AreaForm, instance=None, title=_("New co-operation area"), cancel_url="../",
+        request,
+        form_class=rforms.AreaForm,
+        instance=None,
+        title=_("New co-operation area"),
+        cancel_url="../",
         save=lambda d: services.area_create(user=request.user, data=d),
     )
 
@@ -247,8 +253,12 @@ def area_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     area = selectors.area_get(ext_id)
     return _edit(
-        request, form_class=rforms.AreaForm, instance=area, title=_("Edit co-operation area"),
-        cancel_url=area.get_absolute_url(), save=lambda d: services.area_update(user=request.user, area=area, data=d),
+        request,
+        form_class=rforms.AreaForm,
+        instance=area,
+        title=_("Edit co-operation area"),
+        cancel_url=area.get_absolute_url(),
+        save=lambda d: services.area_update(user=request.user, area=area, data=d),
     )
 
 
@@ -260,9 +270,17 @@ def measure_create(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and initial_area:
         area = selectors.area_get(initial_area)
         form = form_class(initial={"area": area, "position": area.measures.count() + 1})
-        return render(request, "registry/edit.html", {"form": form, "title": _("New measure"), "cancel_url": area.get_absolute_url()})
+        return render(
+            request,
+            "registry/edit.html",
+            {"form": form, "title": _("New measure"), "cancel_url": area.get_absolute_url()},
+        )
     return _edit(
-        request, form_class=form_class, instance=None, title=_("New measure"), cancel_url="../",
+        request,
+        form_class=form_class,
+        instance=None,
+        title=_("New measure"),
+        cancel_url="../",
         save=lambda d: services.measure_create(user=request.user, data=d),
     )
 
@@ -282,8 +300,12 @@ def measure_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
         return services.measure_update(user=request.user, measure=measure, data=changed)
 
     return _edit(
-        request, form_class=form_class, instance=measure, title=_("Edit measure"),
-        cancel_url=measure.get_absolute_url(), save=save,
+        request,
+        form_class=form_class,
+        instance=measure,
+        title=_("Edit measure"),
+        cancel_url=measure.get_absolute_url(),
+        save=save,
     )
 
 
@@ -293,7 +315,10 @@ def milestone_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     if not permissions.can_update_measure_delivery(request.user, measure):
         raise PermissionDenied
     return _edit(
-        request, form_class=rforms.MilestoneForm, instance=None, title=_("New milestone"),
+        request,
+        form_class=rforms.MilestoneForm,
+        instance=None,
+        title=_("New milestone"),
         cancel_url=measure.get_absolute_url(),
         save=lambda d: services.milestone_save(user=request.user, measure=measure, data=d),
         success=lambda _obj: measure.get_absolute_url(),
@@ -304,7 +329,11 @@ def milestone_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 def meeting_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
     return _edit(
-        request, form_class=rforms.MeetingForm, instance=None, title=_("New meeting"), cancel_url="../",
+        request,
+        form_class=rforms.MeetingForm,
+        instance=None,
+        title=_("New meeting"),
+        cancel_url="../",
         save=lambda d: services.meeting_create(user=request.user, data=d),
     )
 
@@ -314,7 +343,10 @@ def meeting_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     meeting = selectors.meeting_get(ext_id)
     return _edit(
-        request, form_class=rforms.MeetingForm, instance=meeting, title=_("Edit meeting"),
+        request,
+        form_class=rforms.MeetingForm,
+        instance=meeting,
+        title=_("Edit meeting"),
         cancel_url=meeting.get_absolute_url(),
         save=lambda d: services.meeting_update(user=request.user, meeting=meeting, data=d),
     )
@@ -325,7 +357,10 @@ def attendance_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     meeting = selectors.meeting_get(ext_id)
     return _edit(
-        request, form_class=rforms.AttendanceForm, instance=None, title=_("Add attendee"),
+        request,
+        form_class=rforms.AttendanceForm,
+        instance=None,
+        title=_("Add attendee"),
         cancel_url=meeting.get_absolute_url(),
         save=lambda d: services.attendance_add(user=request.user, meeting=meeting, data=d),
         success=lambda _obj: meeting.get_absolute_url(),
@@ -349,7 +384,10 @@ def decision_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     meeting = selectors.meeting_get(ext_id)
     return _edit(
-        request, form_class=rforms.DecisionForm, instance=None, title=_("New decision"),
+        request,
+        form_class=rforms.DecisionForm,
+        instance=None,
+        title=_("New decision"),
         cancel_url=meeting.get_absolute_url(),
         save=lambda d: services.decision_create(user=request.user, meeting=meeting, data=d),
     )
@@ -365,7 +403,10 @@ def decision_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
     else:
         raise PermissionDenied
     return _edit(
-        request, form_class=form_class, instance=decision, title=_("Edit decision"),
+        request,
+        form_class=form_class,
+        instance=decision,
+        title=_("Edit decision"),
         cancel_url=decision.get_absolute_url(),
         save=lambda d: services.decision_update(user=request.user, decision=decision, data=_fields(form_class, d)),
     )
@@ -375,7 +416,11 @@ def decision_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 def agreement_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
     return _edit(
-        request, form_class=rforms.AgreementForm, instance=None, title=_("New agreement"), cancel_url="../",
+        request,
+        form_class=rforms.AgreementForm,
+        instance=None,
+        title=_("New agreement"),
+        cancel_url="../",
         save=lambda d: services.agreement_create(user=request.user, data=d),
     )
 
@@ -385,28 +430,44 @@ def agreement_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     agreement = selectors.agreement_get(ext_id)
     return _edit(
-        request, form_class=rforms.AgreementForm, instance=agreement, title=_("Edit agreement"),
+        request,
+        form_class=rforms.AgreementForm,
+        instance=agreement,
+        title=_("Edit agreement"),
         cancel_url=agreement.get_absolute_url(),
         save=lambda d: services.agreement_update(user=request.user, agreement=agreement, data=d),
     )
 
 
 def _agreement_child(
-    request: HttpRequest, ext_id: str, form_class: type[forms.ModelForm], title: str,
-    save: Callable[[Agreement, dict[str, Any]], Model], files: bool = False,
+    request: HttpRequest,
+    ext_id: str,
+    form_class: type[forms.ModelForm],
+    title: str,
+    save: Callable[[Agreement, dict[str, Any]], Model],
+    files: bool = False,
 ) -> HttpResponse:
     _require_editor(request)
     agreement = selectors.agreement_get(ext_id)
     return _edit(
-        request, form_class=form_class, instance=None, title=title, cancel_url=agreement.get_absolute_url(),
-        save=lambda d: save(agreement, d), success=lambda _obj: agreement.get_absolute_url(), files=files,
+        request,
+        form_class=form_class,
+        instance=None,
+        title=title,
+        cancel_url=agreement.get_absolute_url(),
+        save=lambda d: save(agreement, d),
+        success=lambda _obj: agreement.get_absolute_url(),
+        files=files,
     )
 
 
 @login_required
 def agreement_event_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     return _agreement_child(
-        request, ext_id, rforms.AgreementEventForm, _("Add lifecycle event"),
+        request,
+        ext_id,
+        rforms.AgreementEventForm,
+        _("Add lifecycle event"),
         lambda a, d: services.agreement_event_add(user=request.user, agreement=a, data=d),
     )
 
@@ -414,7 +475,10 @@ def agreement_event_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 @login_required
 def signatory_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     return _agreement_child(
-        request, ext_id, rforms.SignatoryForm, _("Add signatory"),
+        request,
+        ext_id,
+        rforms.SignatoryForm,
+        _("Add signatory"),
         lambda a, d: services.signatory_add(user=request.user, agreement=a, data=d),
     )
 
@@ -422,7 +486,10 @@ def signatory_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 @login_required
 def clause_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     return _agreement_child(
-        request, ext_id, rforms.ClauseForm, _("Add clause"),
+        request,
+        ext_id,
+        rforms.ClauseForm,
+        _("Add clause"),
         lambda a, d: services.clause_save(user=request.user, agreement=a, data=d),
     )
 
@@ -451,9 +518,12 @@ def document_replace(request: HttpRequest, ext_id: str, document_id: int) -> Htt
         )
 
     return _edit(
-        request, form_class=rforms.DocumentForm, instance=document, title=_("Update document"),
-        cancel_url=agreement.get_absolute_url(), save=save, files=True,
+        request,
+        form_class=rforms.DocumentForm,
+        instance=document,
+        title=_("Update document"),
+        cancel_url=agreement.get_absolute_url(),
+        save=save,
+        files=True,
         success=lambda _obj: agreement.get_absolute_url(),
     )
-
-

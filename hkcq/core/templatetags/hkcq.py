@@ -11,7 +11,7 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from hkcq.core.translated import LANGUAGE_LABELS, MACHINE, CONVERTED, TText
+from hkcq.core.translated import CONVERTED, LANGUAGE_LABELS, MACHINE, TText
 
 register = template.Library()
 

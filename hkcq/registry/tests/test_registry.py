@@ -1,0 +1,182 @@
+import pytest
+from django.test import Client
+
+from hkcq.accounts.models import LoginAttempt
+from hkcq.registry.loading import defaults_load
+from hkcq.registry.models import Agreement, Area, Measure, Meeting
+
+
+@pytest.mark.django_db
+def test_default_data_matches_the_source_and_reload_changes_nothing():
+    first = defaults_load()
+    assert first.changed
+    assert Area.objects.count() == 11
+    assert Measure.objects.filter(parent__isnull=True).count() == 21
+    assert Agreement.objects.count() == 4
+    assert Meeting.objects.get(date="2023-05-11").attendances.count() >= 8
+    names = [a.name.en for a in Area.objects.order_by("position")]
+    assert "Finance" in names[1] and "Logistics" in names[3] and "Education" in names[5]
+    history_before = Measure.history.count()
+    second = defaults_load()
+    assert not second.changed
+    assert Measure.history.count() == history_before
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en", "Innovation and Technology"), ("zh-hant", "創新科技"), ("zh-hans", "创新科技")]
+)
+def test_home_shows_the_eleven_areas_in_each_language(defaults, client, lang, expected):
+    response = client.get(f"/{lang}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("area-card") == 11
+    assert expected in html
+
+
+def test_every_public_page_renders(defaults, client):
+    urls = [
+        "/en/areas/",
+        "/en/measures/",
+        "/en/meetings/",
+        "/en/agreements/",
+        "/en/organisations/",
+        "/en/people/",
+        "/en/units/",
+        "/en/decisions/",
+        "/en/search/?q=arbitration",
+    ]
+    for model in (Area, Measure, Meeting, Agreement):
+        urls.append(model.objects.first().get_absolute_url())
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_search_finds_text_whatever_the_script(defaults, client):
+    for query in ("仲裁", "仲裁峰會", "arbitration"):
+        html = client.get("/en/search/", {"q": query}).content.decode()
+        assert "/measures/" in html, query
+
+
+def test_empty_filter_result_tells_the_user_what_to_do(defaults, client):
+    html = client.get("/en/measures/", {"unit": "no-such-unit"}).content.decode()
+    assert "Clear filters" in html
+
+
+def test_api_lists_areas_with_measure_counts(defaults, client):
+    data = client.get("/api/v1/areas").json()
+    assert len(data) == 11
+    assert sum(a["measure_count"] for a in data) == 21
+    assert data[0]["name"]["zh_hans"]
+
+
+def test_api_errors_share_one_shape(defaults, client):
+    body = client.get("/api/v1/measures/nope").json()
+    assert body["error"]["code"] == "not_found"
+    body = client.post("/api/v1/areas", {}, content_type="application/json").json()
+    assert body["error"]["code"] == "not_authenticated"
+
+
+def test_api_token_write_and_permission(defaults, secretariat_hk, resident):
+    from hkcq.accounts.services import api_token_create
+
+    _token, raw = api_token_create(user=secretariat_hk, name="t")
+    c = Client()
+    r = c.patch(
+        "/api/v1/areas/finance",
+        {"name": {"en": "Finance (renamed)"}},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["name"]["en"] == "Finance (renamed)"
+    _token, raw2 = api_token_create(user=resident, name="t")
+    r = c.patch(
+        "/api/v1/areas/finance",
+        {"name": {"en": "X"}},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw2}",
+    )
+    assert r.status_code == 403
+    assert Area.objects.get(ext_id="finance").name.en == "Finance (renamed)"
+
+
+def test_secretariat_edits_area_and_history_shows_diff_to_staff_only(defaults, secretariat_hk):
+    staff = Client()
+    staff.force_login(secretariat_hk)
+    area = Area.objects.get(ext_id="finance")
+    r = staff.post(
+        f"/en/areas/{area.ext_id}/edit/",
+        {
+            "ext_id": "finance",
+            "position": area.position,
+            "name_0": "Finance and banking",
+            "name_1": "金融",
+            "name_2": "",
+            "short_name_0": "",
+            "short_name_1": "",
+            "short_name_2": "",
+            "description_0": "",
+            "description_1": "",
+            "description_2": "",
+            "heading_in_source": "",
+        },
+    )
+    assert r.status_code == 302
+    area.refresh_from_db()
+    assert area.name.en == "Finance and banking" and area.name.zh_hans == "金融"
+    staff_html = staff.get(area.get_absolute_url()).content.decode()
+    assert "diff-new" in staff_html and "Finance and banking" in staff_html
+    public_html = Client().get(area.get_absolute_url()).content.decode()
+    assert "Change history" in public_html and "diff-new" not in public_html
+
+
+def test_invalid_form_keeps_what_was_typed_and_saves_nothing(defaults, secretariat_hk):
+    staff = Client()
+    staff.force_login(secretariat_hk)
+    r = staff.post(
+        "/zh-hant/areas/new/",
+        {"ext_id": "new-area", "position": "", "name_0": "Typed title", "name_1": "", "name_2": ""},
+    )
+    assert r.status_code == 200
+    assert "Typed title" in r.content.decode()
+    assert not Area.objects.filter(ext_id="new-area").exists()
+
+
+def test_public_and_resident_cannot_edit(defaults, resident):
+    assert Client().get("/en/areas/new/").status_code == 302
+    c = Client()
+    c.force_login(resident)
+    assert c.get("/en/areas/new/").status_code == 403
+
+
+def test_lead_unit_of_a_side_is_changed_only_by_that_sides_secretariat(defaults, secretariat_hk, secretariat_cq):
+    from hkcq.core.errors import NotPermitted
+    from hkcq.registry import services
+    from hkcq.registry.models import Unit
+
+    measure = Measure.objects.get(ext_id="m-01")
+    other_cq = Unit.objects.filter(side="chongqing").exclude(pk=measure.lead_unit_cq_id).first()
+    with pytest.raises(NotPermitted):
+        services.measure_update(user=secretariat_hk, measure=measure, data={"lead_unit_cq": other_cq})
+    services.measure_update(user=secretariat_cq, measure=measure, data={"lead_unit_cq": other_cq})
+    measure.refresh_from_db()
+    assert measure.lead_unit_cq == other_cq
+
+
+def test_login_is_throttled_after_repeated_failures(defaults, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    c = Client()
+    for _ in range(3):
+        c.post("/en/account/sign-in/", {"username": "demo-resident", "password": "wrong"})
+    r = c.post("/en/account/sign-in/", {"username": "demo-resident", "password": "demo-resident-2023"})
+    assert r.status_code == 200
+    assert "Too many failed sign-in attempts" in r.content.decode()
+    assert LoginAttempt.objects.filter(username="demo-resident").count() == 3
+
+
+def test_password_reset_sends_mail_in_the_users_language(defaults, resident, mailoutbox):
+    resident.preferred_language = "zh-hant"
+    resident.save()
+    Client().post("/en/account/password-reset/", {"email": resident.email})
+    assert len(mailoutbox) == 1
+    assert "/zh-hant/" in mailoutbox[0].body or "/en/" in mailoutbox[0].body
