@@ -45,6 +45,7 @@ worker: deps
 	$(BIN)/python manage.py db_worker
 
 ## make test: ruff, mypy and the whole test suite (on DATABASE_URL when set, else SQLite).
+test: export DJANGO_SETTINGS_MODULE := config.settings_test
 test: dev-deps
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/ruff check .
