@@ -23,3 +23,10 @@ def test_pages_use_the_catalogue(defaults, client):
     html = client.get("/zh-hant/").content.decode()
     assert "登入" in html
     assert "登入" not in client.get("/en/").content.decode()
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
