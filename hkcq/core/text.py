@@ -69,3 +69,33 @@ def segment(text: str) -> list[str]:
         else:
             words.append(run)
     return words
+
+
+# Personal data in free text. Hong Kong identity card: one or two letters, six digits and a
+# check character, usually written with the last one in brackets — A123456(7), AB987654(A).
+# Mainland resident identity card: 17 digits and a digit or X. Phone numbers: Hong Kong (8
+# digits, optionally +852) and Mainland mobiles (11 digits from 1[3-9], optionally +86).
+_HKID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d{6}\s*(?:\(\s*[0-9Aa]\s*\)|[0-9Aa])(?![A-Za-z0-9])")
+_MAINLAND_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dA-Za-z])")
+_PHONE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
+    r"|(?<![\d+])(?:(?:\+|00)?852[\s-]?)?[2-9]\d{3}[\s-]?\d{4}(?!\d)"
+)
+MASK = "▇▇▇"
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with Hong Kong and Mainland identity numbers and phone numbers masked.
+
+    Used wherever free text leaves the person entitled to see it: lists, exports,
+    notifications to other units, logs. The original is kept on the record.
+    """
+    if not text:
+        return text
+    for pattern in (_HKID, _MAINLAND_ID, _PHONE):
+        text = pattern.sub(MASK, text)
+    return text
+
+
+def contains_personal_data(text: str) -> bool:
+    return mask_personal_data(text) != text

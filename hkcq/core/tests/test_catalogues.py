@@ -3,15 +3,28 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.conf import settings
+
+from hkcq.core.management.commands.compile_translations import catalogue_paths
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
-CATALOGUES = sorted(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"))
+CATALOGUES = catalogue_paths()
 
 
-@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-3])
+def _catalogue_id(path: Path) -> str:
+    return f"{path.parts[-5]}-{path.parts[-3]}"
+
+
+def test_every_catalogue_folder_has_both_chinese_scripts():
+    folders: dict[Path, set[str]] = {}
+    for path in CATALOGUES:
+        folders.setdefault(path.parents[2], set()).add(path.parts[-3])
+    assert folders, "no catalogues found"
+    for folder, languages in folders.items():
+        assert languages == {"zh_Hant", "zh_Hans"}, folder
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=_catalogue_id)
 def test_every_interface_string_is_translated_with_the_same_placeholders(path):
-    assert {p.parts[-3] for p in CATALOGUES} == {"zh_Hant", "zh_Hans"}
     for entry in polib.pofile(str(path)):
         translated = entry.msgstr or entry.msgstr_plural.get(0, "")
         assert translated and "fuzzy" not in entry.flags, entry.msgid

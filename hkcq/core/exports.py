@@ -1,0 +1,95 @@
+"""Documents for download: PDF (WeasyPrint), XLSX (openpyxl) and CSV, shared by every app.
+
+A PDF is rendered from a template that extends ``core/print_base.html``, which sets the
+page size, page numbers and the Noto CJK font for the active language, so Chinese text
+comes out with the right glyphs (fonts-noto-cjk, docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Row = Sequence[Any]
+
+
+def render_pdf(template: str, context: Mapping[str, Any], request: HttpRequest | None = None) -> bytes:
+    """The PDF of ``template`` rendered with ``context`` (in the active language)."""
+    html = render_to_string(template, dict(context), request=request)
+    base_url = request.build_absolute_uri("/") if request is not None else None
+    return html_to_pdf(html, base_url)
+
+
+def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
+    from weasyprint import HTML  # imported here: loading Pango is slow and only PDFs need it
+
+    return HTML(string=html, base_url=base_url).write_pdf()  # type: ignore[no-any-return]
+
+
+def xlsx_bytes(sheets: Mapping[str, Iterable[Row]]) -> bytes:
+    """A workbook with one sheet per entry of ``sheets``; the first row of each is its header."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title=_sheet_title(title))
+        for index, row in enumerate(rows):
+            sheet.append([_cell(value) for value in row])
+            if index == 0:
+                for cell in sheet[1]:
+                    cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_text(rows: Iterable[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return buffer.getvalue()
+
+
+def download(content: bytes | str, filename: str, content_type: str) -> HttpResponse:
+    """An attachment response. CSV text gets a UTF-8 byte-order mark so spreadsheet programs read Chinese."""
+    if isinstance(content, str):
+        content = ("\ufeff" + content).encode("utf-8")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def pdf_response(content: bytes, name: str) -> HttpResponse:
+    return download(content, f"{slugify(name) or 'document'}.pdf", "application/pdf")
+
+
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
+    return download(content, f"{slugify(name) or 'workbook'}.xlsx", XLSX_TYPE)
+
+
+def csv_response(rows: Iterable[Row], name: str) -> HttpResponse:
+    return download(csv_text(rows), f"{slugify(name) or 'data'}.csv", "text/csv; charset=utf-8")
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(title))
+    return cleaned[:31] or "Sheet"
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value
+    return str(value)

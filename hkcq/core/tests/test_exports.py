@@ -1,0 +1,64 @@
+import io
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from hkcq.core import exports
+from hkcq.core.text import contains_personal_data, mask_personal_data
+
+PRINTED = Template(
+    '{% extends "core/print_base.html" %}{% block content %}'
+    '<section class="cover"><h1>{{ title }}</h1></section><p>{{ body }}</p>{% endblock %}'
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "body"),
+    [
+        ("zh-hant", "香港／重慶合作會議", "兩地在經貿、金融和物流領域的合作"),
+        ("zh-hans", "香港／重庆合作会议", "两地在经贸、金融和物流领域的合作"),
+        ("en", "Hong Kong/Chongqing Co-operation Conference", "Co-operation in finance"),
+    ],
+)
+def test_pdf_carries_the_text_in_each_language_with_page_numbers(language, title, body):
+    with translation.override(language):
+        html = PRINTED.render(Context({"title": title, "body": body}))
+    reader = PdfReader(io.BytesIO(exports.html_to_pdf(html)))
+    text = "".join("".join(page.extract_text().split()) for page in reader.pages)
+    assert "".join(title.split()) in text  # compared without the line breaks the layout adds
+    assert "".join(body.split()) in text
+    assert "2 / 2" in reader.pages[1].extract_text()
+
+
+def test_xlsx_and_csv_hold_the_same_rows():
+    rows = [["Area", "Measures"], ["金融", 3], ["Logistics", 2]]
+    workbook = load_workbook(io.BytesIO(exports.xlsx_bytes({"Progress: by area": rows})))
+    sheet = workbook["Progress  by area"]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == rows
+    response = exports.csv_response(rows, "By area")
+    assert response.content.startswith("\ufeff".encode())
+    assert response.content.decode("utf-8-sig").splitlines() == ["Area,Measures", "金融,3", "Logistics,2"]
+    assert response["Content-Disposition"] == 'attachment; filename="by-area.csv"'
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("我的身份證 A123456(7)，電話 9123 4567", "我的身份證 ▇▇▇，電話 ▇▇▇"),
+        ("ID 110101199003077777, mobile +86 138 0013 8000", "ID ▇▇▇, mobile ▇▇▇"),
+        ("HKID AB987654A please", "HKID ▇▇▇ please"),
+        ("call 2345 6789 or 13800138000", "call ▇▇▇ or ▇▇▇"),
+    ],
+)
+def test_personal_data_is_masked(text, masked):
+    assert mask_personal_data(text) == masked
+    assert contains_personal_data(text)
+
+
+def test_ordinary_numbers_are_left_alone():
+    text = "In 2023 the 11 areas had 21 measures; reference HKCQ-2026-000123-4"
+    assert mask_personal_data(text) == text
+    assert not contains_personal_data(text)
