@@ -9,7 +9,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from hkcq.core.errors import DomainError
+from hkcq.enquiries.api import router as enquiries_router
+from hkcq.kb.api import router as kb_router
+from hkcq.notifications.api import router as notifications_router
+from hkcq.progress.api import router as progress_router
 from hkcq.registry.api import router as registry_router
+from hkcq.reporting.api import router as reporting_router
+from hkcq.suggestions.api import router as suggestions_router
 
 api = NinjaAPI(
     title="Hong Kong/Chongqing Co-operation Platform API",
@@ -25,6 +31,12 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", registry_router)
+api.add_router("/", progress_router)
+api.add_router("/", reporting_router)
+api.add_router("/", kb_router)
+api.add_router("/", enquiries_router)
+api.add_router("/", suggestions_router)
+api.add_router("/", notifications_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:

@@ -57,6 +57,13 @@ INSTALLED_APPS = [
     "hkcq.core",
     "hkcq.accounts",
     "hkcq.registry",
+    "hkcq.notifications",
+    "hkcq.progress",
+    "hkcq.reporting",
+    "hkcq.kb",
+    "hkcq.enquiries",
+    "hkcq.open311",
+    "hkcq.suggestions",
 ]
 
 MIDDLEWARE = [

@@ -21,11 +21,19 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("open311/v2/", include("hkcq.open311.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("hkcq.accounts.urls")),
+    path("notifications/", include("hkcq.notifications.urls")),
+    path("progress/", include("hkcq.progress.urls")),
+    path("help/", include("hkcq.kb.urls")),
+    path("enquiries/", include("hkcq.enquiries.urls")),
+    path("suggestions/", include("hkcq.suggestions.urls")),
+    # reporting mounts its own top-level paths: reports/, import/, open-data/
+    path("", include("hkcq.reporting.urls")),
     path("", include("hkcq.registry.urls")),
     prefix_default_language=True,
 )
