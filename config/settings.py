@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hkcq.progress",
     "hkcq.reporting",
     "hkcq.kb",
+    "hkcq.calendars",
     "hkcq.enquiries",
     "hkcq.open311",
     "hkcq.suggestions",

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("hkcq.notifications.urls")),
     path("progress/", include("hkcq.progress.urls")),
     path("help/", include("hkcq.kb.urls")),
+    path("calendars/", include("hkcq.calendars.urls")),
     path("enquiries/", include("hkcq.enquiries.urls")),
     path("suggestions/", include("hkcq.suggestions.urls")),
     # reporting mounts its own top-level paths: reports/, import/, open-data/
