@@ -3,10 +3,26 @@ import pytest
 from hkcq.registry.loading import defaults_load, demo_accounts_ensure
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the default data once into the test database; each test runs in a rolled-back transaction.
+
+    Loading it per test cost seconds each (OpenCC, history records) and made the suite crawl.
+    """
+    with django_db_blocker.unblock():
+        defaults_load()
+        demo_accounts_ensure()
+
+
 @pytest.fixture
 def defaults(db):
-    defaults_load()
-    demo_accounts_ensure()
+    from hkcq.registry.models import Area
+
+    # Live-server (transactional) tests empty the database when they finish; pytest-django runs
+    # them after the others, but a test that follows one still gets the default data.
+    if not Area.objects.exists():
+        defaults_load()
+        demo_accounts_ensure()
 
 
 @pytest.fixture

@@ -8,8 +8,13 @@ from hkcq.registry.models import Agreement, Area, Measure, Meeting
 
 @pytest.mark.django_db
 def test_default_data_matches_the_source_and_reload_changes_nothing():
+    # The test database starts with the default data (hkcq/conftest.py); spoil some of it first.
+    area = Area.objects.order_by("position").first()
+    Area.objects.filter(pk=area.pk).update(name={"en": "Spoilt", "zh-hant": "", "zh-hans": ""})
+    Measure.objects.filter(parent__isnull=False).order_by("pk").last().delete()
     first = defaults_load()
     assert first.changed
+    assert Area.objects.get(pk=area.pk).name.en != "Spoilt"
     assert Area.objects.count() == 11
     assert Measure.objects.filter(parent__isnull=True).count() == 21
     assert Agreement.objects.count() == 4
