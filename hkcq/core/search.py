@@ -27,7 +27,7 @@ import math
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -61,8 +61,13 @@ ZH_STOPWORDS = frozenset(
     请问 请 问 一下 一个 一些 个 些 吗 呢 嗎 吓 嘅 咗 喺 系 係 唔 啲 咩 点 点样 嗰 嗰个 呢个 佢 佢哋 我哋 你哋 咁 噉 咪 吖
     啦 喇 嘞 囉 啰 罗 喎 呀 噃 㗎 架 嘛 哦 喔 乜 乜嘢 边 边度 边个 几时 有冇 得唔得 使唔使 仲 先 就 同 俾 畀 即 如果 但 但是
     因为 所以 已经 现在 今年 而家 自己 吗 吧 等 等等 之 其 该 此 各 中 上 下 里 内 后 前 时 时候 多 少 可 无 没 没有 不 不是
-    很 好 太 最 更 又 再 才 只 需 需要 应该 必须 怎 么样""".split()
+    很 好 太 最 更 又 再 才 只 需 需要 应该 必须 怎 么样 得唔得 使唔使 有冇 系咪 系唔系 可唔可以 可以吗 点样 点算 点做 点办
+    仲有冇 有没有 能不能 是不是 要不要 行唔行 得不得 搞 搞掂 咁样 嘅话 的话 请教 想问 想知 想知道 知道 谢谢 唔该 多谢 麻烦
+    吗 啱啱 刚刚 其实 真系 真的 一定 係咪 点解 为何 几多 几 咩嘢 乜野 边度 边间 啲嘢 嘢 做 用 去 嚟 来 返 帮 同埋""".split()
 )
+
+# Stop phrases kept whole by the segmenter so that they are dropped as one word.
+ZH_STOP_PHRASES = [w for w in ZH_STOPWORDS if len(w) > 2]
 
 _SUFFIXES = ("ational", "ization", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness")
 
@@ -124,12 +129,13 @@ class Analyzer:
     def __init__(self, glossary_path: Path | None = GLOSSARY_PATH, extra_words: Iterable[str] = ()) -> None:
         groups, words = _read_glossary(glossary_path) if glossary_path else ({}, [])
         zh_words = {fold(w) for w in [*words, *extra_words] if _CJK_RUN.match(fold(w).replace(" ", ""))}
+        self._stop_phrases = set(ZH_STOP_PHRASES)
         for terms in groups.values():
             for term in terms:
                 folded = fold(term)
                 if _CJK_RUN.match(folded):
                     zh_words.add(folded)
-        self._jieba = self._make_jieba(zh_words)
+        self._jieba = self._make_jieba(zh_words | self._stop_phrases)
         phrases: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for gid, terms in groups.items():
             for term in terms:
@@ -161,9 +167,9 @@ class Analyzer:
         singles: list[str] = []
 
         def flush() -> None:
-            if len(singles) > 1:
-                out.extend(a + b for a, b in zip(singles, singles[1:], strict=False))
-            out.extend(c for c in singles if c not in ZH_STOPWORDS)
+            kept = [c if c not in ZH_STOPWORDS else "" for c in singles]
+            out.extend(a + b for a, b in zip(kept, kept[1:], strict=False) if a and b)
+            out.extend(c for c in kept if c)
             singles.clear()
 
         words = self._jieba.lcut(run, HMM=False)
@@ -211,6 +217,18 @@ class Analyzer:
 
     def analyze(self, text: str) -> list[str]:
         return self.expand(self.base_terms(text))
+
+    def term_weight(self, term: str) -> float:
+        """How much a term says about a text's topic, by its form: a single Chinese character or
+        a character bigram that is no dictionary word is weak evidence; words and concepts are
+        full evidence. Used to weight query terms."""
+        if term.startswith(CONCEPT_PREFIX) or term.isascii():
+            return 1.0
+        if len(term) == 1:
+            return 0.25
+        if len(term) == 2 and term not in self.glossary.zh_words and not self._jieba.FREQ.get(term):
+            return 0.5
+        return 1.0
 
 
 @lru_cache(maxsize=1)
@@ -269,7 +287,7 @@ class Index:
         self.k1 = k1
         self.b = b
         self.keys: list[Any] = []
-        self._pending: list[tuple[dict[str, float], float]] = []
+        self._lengths = array("f")
         self._postings: dict[str, tuple[array, array]] = {}
         self._idf: dict[str, float] = {}
         self._trigram_index: dict[str, list[str]] | None = None
@@ -288,24 +306,30 @@ class Index:
             for term in terms:
                 tf[term] += weight
             length += weight * len(terms)
+        number = len(self.keys)
         self.keys.append(key)
-        self._pending.append((tf, length))
+        self._lengths.append(length)
+        for term, freq in tf.items():
+            posting = self._postings.get(term)
+            if posting is None:
+                posting = self._postings[term] = (array("i"), array("f"))
+            posting[0].append(number)
+            posting[1].append(freq)
 
     def freeze(self) -> Index:
-        n = len(self._pending)
-        avg = (sum(length for _tf, length in self._pending) / n) if n else 1.0
+        """Turn raw frequencies into BM25 weights (needs the average length, so once, at the end)."""
+        if self._frozen:
+            return self
+        n = len(self.keys)
+        avg = (sum(self._lengths) / n) if n else 1.0
         avg = avg or 1.0
-        docs: dict[str, array] = defaultdict(lambda: array("i"))
-        weights: dict[str, array] = defaultdict(lambda: array("f"))
         k1, b = self.k1, self.b
-        for number, (tf, length) in enumerate(self._pending):
-            norm = k1 * (1 - b + b * length / avg)
-            for term, freq in tf.items():
-                docs[term].append(number)
-                weights[term].append(freq * (k1 + 1) / (freq + norm))
-        self._postings = {t: (docs[t], weights[t]) for t in docs}
-        self._idf = {t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5)) for t, d in self._postings.items()}
-        self._pending = []
+        norms = [k1 * (1 - b + b * length / avg) for length in self._lengths]
+        for docs, freqs in self._postings.values():
+            for i, (number, freq) in enumerate(zip(docs, freqs, strict=True)):
+                freqs[i] = freq * (k1 + 1) / (freq + norms[number])
+        self._idf = {t: math.log(1 + (n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for t, p in self._postings.items()}
+        self._lengths = array("f")
         self._frozen = True
         return self
 
@@ -346,17 +370,26 @@ class Index:
         return best[2] if best else None
 
     # -- ranking ------------------------------------------------------------------------------
-    def search(self, terms: Sequence[str], limit: int = 10) -> list[Hit]:
+    def query_weights(
+        self, terms: Sequence[str], term_weight: Callable[[str], float] | None = None
+    ) -> dict[str, float]:
+        """Weight of each distinct query term: its form's weight, a little more when repeated."""
+        weigh = term_weight or (lambda _t: 1.0)
+        return {t: weigh(t) * (1 + 0.25 * (q - 1)) for t, q in Counter(terms).items()}
+
+    def search(
+        self, terms: Sequence[str], limit: int = 10, term_weight: Callable[[str], float] | None = None
+    ) -> list[Hit]:
         if not self._frozen:
             self.freeze()
         scores: dict[int, float] = defaultdict(float)
-        counted = Counter(terms)
-        for term, qtf in counted.items():
+        counted = self.query_weights(terms, term_weight)
+        for term, qw in counted.items():
             posting = self._postings.get(term)
             if posting is None:
                 continue
             docs, weights = posting
-            idf = self._idf[term] * (1 + 0.25 * (qtf - 1))
+            idf = self._idf[term] * qw
             for number, weight in zip(docs, weights, strict=True):
                 scores[number] += idf * weight
         best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -374,9 +407,10 @@ class Index:
         i = bisect.bisect_left(docs, number)
         return i < len(docs) and docs[i] == number
 
-    def max_score(self, terms: Sequence[str]) -> float:
+    def max_score(self, terms: Sequence[str], term_weight: Callable[[str], float] | None = None) -> float:
         """The score a document matching every query term at saturation would get."""
-        return sum(self.idf(t) * (self.k1 + 1) * (1 + 0.25 * (q - 1)) for t, q in Counter(terms).items())
+        weights = self.query_weights(terms, term_weight)
+        return sum(self.idf(t) * (self.k1 + 1) * w for t, w in weights.items())
 
 
 __all__ = ["Analyzer", "Hit", "Index", "analyze", "default_analyzer", "edit_distance", "stem"]

@@ -35,7 +35,11 @@ CONCEPT_WEIGHT = 1.0
 
 # Confidence below which ``ask`` says it has no answer. Calibrated on the development set of
 # enquiries as one global threshold (bench/kb_search.py reports the effect).
-MIN_CONFIDENCE = 0.30
+MIN_CONFIDENCE = 0.18
+
+# The unit that runs the one-stop platform: a question the knowledge base does not cover goes
+# to it, to answer or pass on, rather than to whichever unit owns a weakly matching entry.
+FALLBACK_UNIT = "cq_hkmao"
 
 
 @dataclass
@@ -183,7 +187,7 @@ def _confidence(index: Index, terms: list[str], top_score: float) -> float:
     base = [t for t in terms if not t.startswith(CONCEPT_PREFIX)]
     if not base:
         return 0.0
-    ceiling = index.max_score(terms)
+    ceiling = index.max_score(terms, default_analyzer().term_weight)
     return top_score / ceiling if ceiling else 0.0
 
 
@@ -200,7 +204,7 @@ def ask(query: str, language: str, limit: int = 10) -> AskResult:
     built = current_index()
     index = built.index
     terms = query_terms(index, query)
-    hits = index.search(terms, limit=max(limit, 10))
+    hits = index.search(terms, limit=max(limit, 10), term_weight=default_analyzer().term_weight)
     if not hits:
         return AskResult([], None, False)
     confidence = _confidence(index, terms, hits[0].score)
@@ -229,9 +233,14 @@ def ask(query: str, language: str, limit: int = 10) -> AskResult:
                 score=round(hit.score, 4),
             )
         )
-    unit = next((a.entry.unit for a in answers if a.entry.unit_id == unit_id), None)
+    unit = next((a.entry.unit for a in answers if a.entry.unit_id == unit_id), None) if answered else None
     if unit is None:
-        unit = Unit.objects.filter(pk=unit_id).first()
+        unit = (
+            Unit.objects.filter(pk=unit_id).first()
+            if answered
+            else Unit.objects.filter(ext_id=FALLBACK_UNIT, is_active=True).first()
+            or Unit.objects.filter(pk=unit_id).first()
+        )
     return AskResult(answers, unit, answered, round(confidence, 4))
 
 
