@@ -413,4 +413,39 @@ class Index:
         return sum(self.idf(t) * (self.k1 + 1) * w for t, w in weights.items())
 
 
-__all__ = ["Analyzer", "Hit", "Index", "analyze", "default_analyzer", "edit_distance", "stem"]
+def group_similar(texts: list[str], *, threshold: float = 0.3, analyzer: Analyzer | None = None) -> list[list[int]]:
+    """Greedy grouping of texts by the weighted overlap of their analysed terms (concept terms
+    from the glossary let an English and a Chinese question meet). Returns groups of indexes,
+    largest first."""
+    analyzer = analyzer or default_analyzer()
+    term_sets = [
+        {t for t in analyzer.analyze(text) if analyzer.term_weight(t) >= 1.0} or set(analyzer.analyze(text))
+        for text in texts
+    ]
+    df: Counter[str] = Counter()
+    for terms in term_sets:
+        df.update(terms)
+    n = len(texts)
+
+    def weight(term: str) -> float:
+        return math.log(1 + n / df[term])
+
+    groups: list[tuple[set[str], list[int]]] = []
+    for i, terms in enumerate(term_sets):
+        best, best_sim = None, 0.0
+        for group in groups:
+            centre = group[0]
+            common = sum(weight(t) for t in terms & centre)
+            union = sum(weight(t) for t in terms | centre)
+            sim = common / union if union else 0.0
+            if sim > best_sim:
+                best, best_sim = group, sim
+        if best is not None and best_sim >= threshold:
+            best[1].append(i)
+            best[0].update(terms)
+        else:
+            groups.append((set(terms), [i]))
+    return sorted((g[1] for g in groups), key=lambda idx: (-len(idx), idx[0]))
+
+
+__all__ = ["Analyzer", "Hit", "Index", "analyze", "default_analyzer", "edit_distance", "group_similar", "stem"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -26,12 +27,28 @@ if TYPE_CHECKING:
     from hkcq.kb.models import Entry
     from hkcq.registry.models import Unit
 
-# Bump when the analyzer or the glossary changes in a way that needs every entry re-analysed
-# (``manage.py kb_reindex``, or any load of the default data, does it).
-ANALYZER_VERSION = 1
+# Bump when the analyzer's code changes in a way that needs every entry re-analysed. Changes to
+# the glossary or the stop words are noticed by themselves (they are part of the fingerprint).
+# Entries analysed under another fingerprint are re-analysed before the next index is built.
+ANALYZER_CODE_VERSION = 1
+
+
+def _fingerprint() -> int:
+    from hkcq.core import search as core_search
+
+    parts = [
+        str(ANALYZER_CODE_VERSION),
+        core_search.GLOSSARY_PATH.read_text(encoding="utf-8"),
+        " ".join(sorted(core_search.ZH_STOPWORDS)),
+        " ".join(sorted(core_search.EN_STOPWORDS)),
+        repr(sorted(FIELD_WEIGHTS.items())),
+    ]
+    return zlib.crc32("\n".join(parts).encode()) & 0x7FFFFFFF
+
+
+CONCEPT_WEIGHT = 1.0
 
 FIELD_WEIGHTS = {"title": 3.0, "questions": 2.5, "body": 1.0}
-CONCEPT_WEIGHT = 1.0
 
 # Confidence below which ``ask`` says it has no answer. Calibrated on the development set of
 # enquiries as one global threshold (bench/kb_search.py reports the effect).
@@ -57,6 +74,9 @@ class AskResult:
     unit: Unit | None
     answered: bool
     confidence: float = 0.0
+
+
+ANALYZER_VERSION = _fingerprint()
 
 
 def normalise_language(language: str | None) -> str:
@@ -118,6 +138,10 @@ def build_index(today: date | None = None) -> _Built:
     from hkcq.kb.models import Entry
 
     today = today or timezone.localdate()
+    if Entry.objects.exclude(index_version=ANALYZER_VERSION).exists():
+        from hkcq.kb.services import entries_reindex
+
+        entries_reindex(stale_only=True)
     key = _current_key(today)
     index = Index(FIELD_WEIGHTS)
     units: dict[int, int] = {}
@@ -159,7 +183,8 @@ def query_terms(index: Index, query: str) -> list[str]:
 _SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
 
 
-def snippet_for(entry: Entry, language: str, terms: set[str], length: int = 220) -> str:
+def snippet_for(entry: Entry, language: str, terms: set[str], length: int | None = None) -> str:
+    length = length or (220 if language == EN else 110)
     body = TText.from_json(entry.body).show(language).text
     if not body:
         return ""
