@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from hkcq.core.search import CONCEPT_PREFIX, Index, default_analyzer
+from hkcq.core.text import fold
 from hkcq.core.translated import EN, HANS, HANT, LANGS, TText
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def query_terms(index: Index, query: str) -> list[str]:
     """The analysed query, with misspelt words corrected against the index's vocabulary."""
     analyzer = default_analyzer()
     base = analyzer.base_terms(query)
-    corrected = [index.correct(t) or t for t in base]
+    corrected = [t if analyzer.in_glossary(t) else (index.correct(t) or t) for t in base]
     return analyzer.expand(corrected)
 
 
@@ -189,10 +190,13 @@ def snippet_for(entry: Entry, language: str, terms: set[str], length: int | None
     if not body:
         return ""
     sentences = [s for s in _SENTENCE.split(body) if s.strip()]
-    analyzer = default_analyzer()
-    best, best_score = 0, -1.0
+    # Cheap: the sentence whose folded text contains the most of the query's words (no
+    # segmentation per sentence; this runs for every answer shown).
+    words = [t for t in terms if not t.startswith(CONCEPT_PREFIX) and (len(t) > 1 if not t.isascii() else len(t) > 2)]
+    best, best_score = 0, -1
     for i, sentence in enumerate(sentences):
-        score = float(len(set(analyzer.analyze(sentence)) & terms))
+        folded = fold(sentence)
+        score = sum(1 for w in words if w in folded)
         if score > best_score:
             best, best_score = i, score
     text = ""
@@ -242,7 +246,7 @@ def ask(query: str, language: str, limit: int = 10) -> AskResult:
     unit_id = max(unit_votes.items(), key=lambda kv: kv[1])[0]
 
     shown = hits[:limit]
-    entries = Entry.objects.select_related("unit").in_bulk([h.key for h in shown])
+    entries = Entry.objects.select_related("unit").defer("index_terms").in_bulk([h.key for h in shown])
     term_set = set(terms)
     answers = []
     for hit in shown:
