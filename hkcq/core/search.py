@@ -448,13 +448,13 @@ def group_similar(texts: list[str], *, threshold: float = 0.3, analyzer: Analyze
     from the glossary let an English and a Chinese question meet). Returns groups of indexes,
     largest first."""
     analyzer = analyzer or default_analyzer()
-    term_sets = []
+    term_sets: list[set[str]] = []
     for text in texts:
-        terms = analyzer.concepts(text)
-        term_sets.append({t for t in terms if analyzer.term_weight(t) >= 1.0} or set(terms))
+        concepts = analyzer.concepts(text)
+        term_sets.append({t for t in concepts if analyzer.term_weight(t) >= 1.0} or set(concepts))
     df: Counter[str] = Counter()
-    for terms in term_sets:
-        df.update(terms)
+    for term_set in term_sets:
+        df.update(term_set)
     n = len(texts)
 
     def weight(term: str) -> float:
