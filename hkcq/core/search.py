@@ -68,22 +68,27 @@ ZH_STOPWORDS = frozenset(
 # Stop phrases kept whole by the segmenter so that they are dropped as one word.
 ZH_STOP_PHRASES = [w for w in ZH_STOPWORDS if len(w) > 2]
 
-_SUFFIXES = ("ational", "ization", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness", "als", "al")
+# Derivational endings removed after the inflectional ones, longest first, once.
+_SUFFIXES = (
+    "isation", "ization", "ational", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness", "ised",
+    "ized", "ise", "ize", "als", "al",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light English stemmer: enough to meet plurals, -ing/-ed and common derivations."""
+    """A light English stemmer: enough to meet plurals, -ing/-ed and common derivations
+    (hospitalised / hospital, renewal / renewing). The same on both sides is what matters."""
     w = word.replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     w = w.replace("'", "")
     if len(w) <= 3 or not w.isalpha():
         return w
-    for suffix in _SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            w = w[: -len(suffix)]
-            break
+    if w.endswith(("ised", "ized")) and len(w) > 8:
+        w = w[:-4]
+    elif w.endswith(("ising", "izing")) and len(w) > 9:
+        w = w[:-5]
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
     elif w.endswith("sses"):
@@ -100,6 +105,10 @@ def stem(word: str) -> str:
         w = w[:-2] if not w.endswith("ied") else w[:-3] + "y"
         if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
             w = w[:-1]
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            w = w[: -len(suffix)]
+            break
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]
     return w
