@@ -452,7 +452,7 @@ class Index:
         return sum(self.idf(t) * (self.k1 + 1) * w for t, w in weights.items())
 
 
-def group_similar(texts: list[str], *, threshold: float = 0.3, analyzer: Analyzer | None = None) -> list[list[int]]:
+def group_similar(texts: list[str], *, threshold: float = 0.4, analyzer: Analyzer | None = None) -> list[list[int]]:
     """Greedy grouping of texts by the weighted overlap of their analysed terms (concept terms
     from the glossary let an English and a Chinese question meet). Returns groups of indexes,
     largest first."""
@@ -474,14 +474,14 @@ def group_similar(texts: list[str], *, threshold: float = 0.3, analyzer: Analyze
         best, best_sim = None, 0.0
         for group in groups:
             centre = group[0]
+            # Dice coefficient on idf-weighted terms.
             common = sum(weight(t) for t in terms & centre)
-            union = sum(weight(t) for t in terms | centre)
-            sim = common / union if union else 0.0
+            total = sum(weight(t) for t in terms) + sum(weight(t) for t in centre)
+            sim = 2 * common / total if total else 0.0
             if sim > best_sim:
                 best, best_sim = group, sim
         if best is not None and best_sim >= threshold:
             best[1].append(i)
-            best[0].update(terms)
         else:
             groups.append((set(terms), [i]))
     return sorted((g[1] for g in groups), key=lambda idx: (-len(idx), idx[0]))
