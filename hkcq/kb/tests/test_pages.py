@@ -50,7 +50,11 @@ def test_entry_page_shows_review_note_unit_dates_and_history(defaults, client, l
     assert note in html
     assert unit in html
     assert 'id="history-heading"' in html
-    assert "How do I renew my Home Return Permit in Chongqing?" in html or "回鄉證就快過期" in html or "回乡证就快过期" in html
+    assert (
+        "How do I renew my Home Return Permit in Chongqing?" in html
+        or "回鄉證就快過期" in html
+        or "回乡证就快过期" in html
+    )
 
 
 def test_simplified_page_labels_converted_text(defaults, client):
