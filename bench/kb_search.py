@@ -318,8 +318,11 @@ The baseline's unit is the top hit's unit; it "answers" whenever anything matche
 
 With {total:,} entries (generated from sentences of the real ones, both languages) the in-process
 index took {build_s:.1f} s to build from the stored per-entry terms and the process grew from
-{rss_before:.0f} MB to {rss_after:.0f} MB. Measured on {platform.machine()} with Python {platform.python_version()};
-{len(queries)} queries × 3 rounds at 55 entries, × 2 rounds at {total:,}.
+{rss_before:.0f} MB to {rss_after:.0f} MB. Measured on {platform.machine()} with Python {platform.python_version()},
+{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end of the run (other work on the machine
+inflates these figures); {len(queries)} queries × 3 rounds at 55 entries, × 2 rounds at {total:,}. Each
+`ask` includes one `COUNT`/`MAX(updated_at)` query to check that the in-process index is current,
+the scoring, and loading the shown entries for titles and snippets.
 """
     write_report(section)
     print(f"\nwritten to {REPORT.relative_to(ROOT)}")
