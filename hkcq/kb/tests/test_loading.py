@@ -56,6 +56,7 @@ def test_reload_restores_changed_sample_text(defaults):
 
 
 def test_load_defaults_command_reports_entries(db, capsys):
+    Entry.objects.all().delete()  # the test database starts with the default data (hkcq/conftest.py)
     call_command("load_defaults")
     assert "55 knowledge-base entries" in capsys.readouterr().out
     call_command("load_defaults")
