@@ -195,12 +195,14 @@ def recompute(areas: Iterable[Area] | None = None) -> None:
 
 
 def _recompute_mechanism() -> None:
-    rows = list(ProgressRollup.objects.filter(level=ProgressRollup.Level.AREA))
+    by_area = {r.area_id: r for r in ProgressRollup.objects.filter(level=ProgressRollup.Level.AREA)}
+    rows = [by_area.get(area_id) for area_id in Area.objects.values_list("id", flat=True)]
+    one = Decimal(1)
     node = Node(
-        percent=average([(r.percent, Decimal(1)) for r in rows]),
-        percent_hk=average([(r.percent_hk, Decimal(1)) for r in rows]),
-        percent_cq=average([(r.percent_cq, Decimal(1)) for r in rows]),
-        last_published_at=_latest_time(*(r.last_published_at for r in rows)),
+        percent=average([(r.percent if r else None, one) for r in rows]),
+        percent_hk=average([(r.percent_hk if r else None, one) for r in rows]),
+        percent_cq=average([(r.percent_cq if r else None, one) for r in rows]),
+        last_published_at=_latest_time(*(r.last_published_at for r in rows if r)),
     )
     ProgressRollup.objects.update_or_create(
         level=ProgressRollup.Level.MECHANISM, defaults=_rollup_fields(node) | {"area": None, "measure": None}

@@ -30,9 +30,9 @@ def measure_progress(context: template.Context, measure: Any) -> dict[str, Any]:
 
 
 @register.filter
-def pct(value: Decimal | int | None) -> str:
+def pct(value: Decimal | int | str | None) -> str:
     """A percent for display: whole numbers without decimals, otherwise one decimal."""
-    if value is None:
+    if value is None or value == "":
         return "—"
     number = Decimal(value)
     text = f"{number:.0f}" if number == number.to_integral_value() else f"{number:.1f}"

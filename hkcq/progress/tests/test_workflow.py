@@ -87,7 +87,9 @@ MATRIX = [
 
 def _do(action, user, update, status):
     if action == "edit":
-        return services.update_save(user=user, measure=update.measure, data={"status": status, "percent": 55}, update=update)
+        return services.update_save(
+            user=user, measure=update.measure, data={"status": status, "percent": 55}, update=update
+        )
     if action == "submit":
         return services.update_submit(user=user, update=update)
     if action == "confirm":
@@ -97,7 +99,13 @@ def _do(action, user, update, status):
     return services.update_publish(user=user, update=update)
 
 
-EXPECTED_STATE = {"edit": None, "submit": "submitted", "confirm": "confirmed", "return": "returned", "publish": "published"}
+EXPECTED_STATE = {
+    "edit": None,
+    "submit": "submitted",
+    "confirm": "confirmed",
+    "return": "returned",
+    "publish": "published",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -140,9 +148,11 @@ def test_who_may_draft_a_hong_kong_update(people, measure, status, role):
 def test_officer_of_an_unrelated_measure_cannot_draft(officer_cq, status):
     from hkcq.registry.models import Measure
 
-    unrelated = Measure.objects.exclude(lead_unit_cq__ext_id="cq_commerce").exclude(
-        supporting_units__ext_id="cq_commerce"
-    ).first()
+    unrelated = (
+        Measure.objects.exclude(lead_unit_cq__ext_id="cq_commerce")
+        .exclude(supporting_units__ext_id="cq_commerce")
+        .first()
+    )
     with pytest.raises(NotPermitted):
         services.update_save(user=officer_cq, measure=unrelated, data={"status": status})
 
