@@ -44,7 +44,12 @@ def test_only_published_updates_reach_public_pages(
         public_narrative={"en": "Public progress narrative", "origin": {"en": "human"}},
         internal_narrative={"en": "Internal note only", "origin": {"en": "human"}},
     )
-    for url in ("/en/measures/m-01/", "/en/progress/", "/en/progress/lists/recent/", "/en/progress/measures/m-01/updates/"):
+    for url in (
+        "/en/measures/m-01/",
+        "/en/progress/",
+        "/en/progress/lists/recent/",
+        "/en/progress/measures/m-01/updates/",
+    ):
         html = client.get(url).content.decode()
         assert "Public progress narrative" in html, url
         assert "Secret draft narrative" not in html, url
@@ -60,9 +65,7 @@ def test_only_published_updates_reach_public_pages(
     assert api["items"][0]["internal_narrative"] is None
 
 
-def test_measure_page_shows_both_sides_joint_status_and_disagreement(
-    defaults, client, officer_hk, officer_cq, measure
-):
+def test_measure_page_shows_both_sides_joint_status_and_disagreement(defaults, client, officer_hk, officer_cq, measure):
     from hkcq.progress.models import Status
 
     make(measure, officer_hk, Status.objects.get(key="substantially_done"), state="published")
@@ -120,7 +123,12 @@ def test_browser_workflow_with_return_and_publish(
     assert update.state == "published" and update.percent == 50
     assert "Event held on 3 June" in client.get("/zh-hant/measures/m-01/").content.decode()
     assert [t.to_state for t in update.transitions.all()] == [
-        "draft", "submitted", "returned", "submitted", "confirmed", "published"
+        "draft",
+        "submitted",
+        "returned",
+        "submitted",
+        "confirmed",
+        "published",
     ]
 
 

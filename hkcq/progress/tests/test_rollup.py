@@ -19,7 +19,9 @@ def tree(defaults, secretariat_hk):
     area = Area.objects.create(ext_id="test-area", position=99, name=TText.of(en="Test area"))
 
     def m(ext_id, parent=None, position=0):
-        return Measure.objects.create(ext_id=ext_id, area=area, parent=parent, position=position, title=TText.of(en=ext_id))
+        return Measure.objects.create(
+            ext_id=ext_id, area=area, parent=parent, position=position, title=TText.of(en=ext_id)
+        )
 
     top = m("t-m")
     i1 = m("t-i1", top, 1)
@@ -137,7 +139,11 @@ def test_joint_status_and_disagreement(tree):
     rollups.recompute([tree["area"]])
     r = rollup(tree["I2"])
     assert r.disagreement is True
-    assert (r.status_hk.key, r.status_cq.key, r.joint_status.key) == ("substantially_done", "in_progress", "in_progress")
+    assert (r.status_hk.key, r.status_cq.key, r.joint_status.key) == (
+        "substantially_done",
+        "in_progress",
+        "in_progress",
+    )
     publish(tree["I2"], "chongqing", 80, key="substantially_done")
     rollups.recompute([tree["area"]])
     r = rollup(tree["I2"])
@@ -153,7 +159,9 @@ def test_average_helper():
     )
 
 
-def test_publishing_through_the_workflow_recomputes(defaults, officer_hk, secretariat_hk, secretariat_cq, measure, status):
+def test_publishing_through_the_workflow_recomputes(
+    defaults, officer_hk, secretariat_hk, secretariat_cq, measure, status
+):
     update = services.update_save(user=officer_hk, measure=measure, data={"status": status, "percent": 64})
     services.update_submit(user=officer_hk, update=update)
     services.update_confirm(user=secretariat_cq, update=update)
