@@ -32,7 +32,8 @@ def test_navigation_is_one_line_at_1280_pixels_signed_in(page, lang):
     widest = max(link.bounding_box()["width"] for link in page.locator(NAV_LINKS).all())
     assert container and links
     spare = container["width"] - brand["width"] - links["width"]
-    assert spare >= 3 * widest, (spare, widest)
+    coming = 3 - page.locator("#main-nav a[href*='/progress/']").count()  # Progress is in place now
+    assert spare >= coming * widest, (spare, widest, coming)
 
 
 def test_navigation_folds_behind_the_toggler_on_a_narrow_screen(page):
