@@ -111,21 +111,30 @@ def calendars_load(years: tuple[int, ...] = YEARS) -> CalendarReport:
     return report
 
 
+# The codes are the priorities of an enquiry; the same as migration 0002 creates.
 DEFAULT_SLA_POLICIES = [
+    {
+        "code": "high",
+        "name": TText.of(en="High", zh_hant="高"),
+        "position": 1,
+        "ack_days": Decimal("1"),
+        "reply_days": Decimal("5"),
+        "is_default": False,
+    },
     {
         "code": "normal",
         "name": TText.of(en="Normal", zh_hant="一般"),
-        "position": 1,
+        "position": 2,
         "ack_days": Decimal("2"),
         "reply_days": Decimal("10"),
         "is_default": True,
     },
     {
-        "code": "urgent",
-        "name": TText.of(en="Urgent", zh_hant="緊急"),
-        "position": 2,
-        "ack_days": Decimal("1"),
-        "reply_days": Decimal("3"),
+        "code": "low",
+        "name": TText.of(en="Low", zh_hant="低"),
+        "position": 3,
+        "ack_days": Decimal("2"),
+        "reply_days": Decimal("15"),
         "is_default": False,
     },
 ]

@@ -4,9 +4,11 @@ from django.db import migrations
 
 # Every database starts with two service levels so an enquiry always gets deadlines; the
 # secretariat changes them on the service-levels page.
+# The codes are the priorities of an enquiry (hkcq.enquiries: low, normal, high).
 POLICIES = [
-    ("normal", 1, {"en": "Normal", "zh-hant": "一般", "zh-hans": "一般"}, Decimal("2"), Decimal("10"), True),
-    ("urgent", 2, {"en": "Urgent", "zh-hant": "緊急", "zh-hans": "紧急"}, Decimal("1"), Decimal("3"), False),
+    ("high", 1, {"en": "High", "zh-hant": "高", "zh-hans": "高"}, Decimal("1"), Decimal("5"), False),
+    ("normal", 2, {"en": "Normal", "zh-hant": "一般", "zh-hans": "一般"}, Decimal("2"), Decimal("10"), True),
+    ("low", 3, {"en": "Low", "zh-hant": "低", "zh-hans": "低"}, Decimal("2"), Decimal("15"), False),
 ]
 
 

@@ -221,21 +221,21 @@ def test_authorization_matrix(defaults, django_user_model, role, action):
             f"/en/calendars/days/{hk_day.pk}/edit/", {**day, "side": HK, "date": hk_day.date.isoformat()}
         ),
         "delete_cq_day": lambda: c.post(f"/en/calendars/days/{cq_day.pk}/delete/"),
-        "edit_service_level": lambda: c.post("/en/calendars/service-levels/urgent/edit/", sla),
+        "edit_service_level": lambda: c.post("/en/calendars/service-levels/high/edit/", sla),
         "add_service_level": lambda: c.post("/en/calendars/service-levels/new/", {**sla, "code": "x"}),
     }
     before = (
         Holiday.objects.count(),
         list(Holiday.objects.values_list("name", flat=True)),
         SlaPolicy.objects.count(),
-        SlaPolicy.objects.get(code="urgent").name,
+        SlaPolicy.objects.get(code="high").name,
     )
     r = requests[action]()
     after = (
         Holiday.objects.count(),
         list(Holiday.objects.values_list("name", flat=True)),
         SlaPolicy.objects.count(),
-        SlaPolicy.objects.get(code="urgent").name,
+        SlaPolicy.objects.get(code="high").name,
     )
     allowed = role in MATRIX[action]
     if action.startswith("view"):

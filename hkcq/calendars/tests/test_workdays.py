@@ -170,8 +170,9 @@ def test_sla_deadlines_use_the_policy_of_the_priority(calendars):
     assert ack == add_working_days(received, 2, CQ) == hkt(2025, 9, 29, 12)
     assert reply == add_working_days(received, 10, CQ)
     assert sla_deadlines(received, None, CQ) == (ack, reply)  # the default priority
-    urgent_ack, urgent_reply = sla_deadlines(received, "urgent", "HK")
-    assert urgent_ack == hkt(2025, 9, 29, 12) and urgent_reply == hkt(2025, 10, 2, 12)
+    high_ack, high_reply = sla_deadlines(received, "high", "HK")
+    # HK: Fri 12h, Mon, Tue, (1 Oct holiday), Thu, Fri, Mon 6 Oct 12:00.
+    assert high_ack == hkt(2025, 9, 29, 12) and high_reply == hkt(2025, 10, 6, 12)
     paused = [(hkt(2025, 9, 29), hkt(2025, 10, 13))]
     p_ack, p_reply = sla_deadlines(received, "normal", CQ, paused)
     assert working_days_between(received, p_ack, CQ, paused) == pytest.approx(2)
