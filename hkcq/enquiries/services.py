@@ -342,7 +342,9 @@ def enquiry_reply(
     else:
         enquiry.status = Enquiry.Status.ANSWERED
         _resume(enquiry, now)
-    enquiry.first_reply_at = enquiry.first_reply_at or now
+    if not wait_for_resident:
+        # The substantive answer; asking the resident for information does not count.
+        enquiry.first_reply_at = enquiry.first_reply_at or now
     enquiry.acknowledged_at = enquiry.acknowledged_at or now
     enquiry.save(
         update_fields=["status", "paused_since", "first_reply_at", "acknowledged_at", "acknowledge_due", "reply_due"]
