@@ -19,6 +19,7 @@ def at(day: int, hour: int = 10) -> dt.datetime:
     return dt.datetime(2026, 3, day, hour, tzinfo=HKT)
 
 
+@pytest.mark.django_db  # the calendars app reads its holiday records
 def test_weekday_arithmetic():
     # Friday + 1 working day = Monday; Wednesday + 10 = the Wednesday two weeks on.
     assert sla.add_working_days(at(6), 1, "hong_kong") == at(9)
