@@ -20,6 +20,7 @@ class StyledForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.setup()
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
@@ -33,6 +34,9 @@ class StyledForm(forms.Form):
             if self.is_bound and name in self.errors:
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"{name}-errors"
+
+    def setup(self) -> None:
+        """Set choices that come from the database (before the form is validated)."""
 
 
 class EnquiryForm(StyledForm):
@@ -56,8 +60,7 @@ class EnquiryForm(StyledForm):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def setup(self) -> None:
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -109,8 +112,7 @@ class ReplyForm(StyledForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def setup(self) -> None:
         self.fields["citations"].choices = knowledge.entry_choices()
 
 
@@ -126,8 +128,7 @@ class TransferForm(StyledForm):
     to_unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def setup(self) -> None:
         from hkcq.enquiries.selectors import transfer_units
 
         field = self.fields["to_unit"]

@@ -4,49 +4,32 @@ the knowledge base is built."""
 
 from __future__ import annotations
 
-import importlib
-import logging
 from dataclasses import dataclass
-from typing import Any
 
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from hkcq.core.translated import TText
-
-logger = logging.getLogger("hkcq.enquiries")
-
-
-def _module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
+from hkcq.kb import search
+from hkcq.kb import services as kb_services
+from hkcq.kb.models import Entry
+from hkcq.registry.models import Unit
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    unit: Any  # registry.Unit | None
+    unit: Unit | None
     answered: bool
 
 
 def ask(question: str, language: str) -> Suggestion:
-    search = _module("hkcq.kb.search")
-    if search is None or not hasattr(search, "ask"):
-        return Suggestion(unit=None, answered=False)
+    """The unit the knowledge base would route ``question`` to, and whether it has an answer."""
     result = search.ask(question, language, limit=10)
     return Suggestion(unit=result.unit, answered=bool(result.answered))
 
 
 def gap_record(question: str, language: str) -> None:
-    services = _module("hkcq.kb.services")
-    if services is not None and hasattr(services, "gap_record"):
-        services.gap_record(question, language, "enquiry")
-
-
-def _entry_model() -> Any:
-    models = _module("hkcq.kb.models")
-    return getattr(models, "Entry", None) if models is not None else None
+    kb_services.gap_record(question, language, "enquiry")
 
 
 @dataclass(frozen=True)
@@ -58,36 +41,26 @@ class Cited:
 
 def entry_url(slug: str, language: str) -> str:
     with translation.override(language):
-        for name in ("kb:entry", "kb:entry_detail", "kb:detail"):
-            try:
-                return reverse(name, args=[slug])
-            except NoReverseMatch:
-                continue
-    return ""
+        return reverse("kb:entry", args=[slug])
+
+
+def citable_entries():  # type: ignore[no-untyped-def]
+    """Entries an officer may cite: published and in force today."""
+    return Entry.objects.filter(search.offered_filter(timezone.localdate())).order_by("slug")
 
 
 def entry_choices() -> list[tuple[str, str]]:
     """(slug, title) of every entry an officer may cite."""
-    model = _entry_model()
-    if model is None:
-        return []
-    return [(e.slug, f"{TText.from_json(e.title)} ({e.slug})") for e in model.objects.order_by("slug")]
+    return [(e.slug, f"{TText.from_json(e.title)} ({e.slug})") for e in citable_entries()]
 
 
 def entries_exist(slugs: list[str]) -> set[str]:
-    model = _entry_model()
-    if model is None:
-        return set()
-    return set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return set(citable_entries().filter(slug__in=slugs).values_list("slug", flat=True))
 
 
 def cited(slugs: list[str], language: str) -> list[Cited]:
     """Cited entries as links in ``language`` (the reader's)."""
     if not slugs:
         return []
-    model = _entry_model()
-    titles: dict[str, str] = {}
-    if model is not None:
-        for entry in model.objects.filter(slug__in=slugs):
-            titles[entry.slug] = TText.from_json(entry.title).show(language).text
+    titles = {e.slug: TText.from_json(e.title).show(language).text for e in Entry.objects.filter(slug__in=slugs)}
     return [Cited(slug=s, title=titles.get(s, s), url=entry_url(s, language)) for s in slugs]
