@@ -138,3 +138,22 @@ def test_secretariat_routes_an_unassigned_case(make_case, secretariat_cq, office
     assert case.assigned_unit.ext_id == CQ_UNIT
     services.enquiry_accept(user=officer_cq, enquiry=case)
     assert Enquiry.objects.get(pk=case.pk).status == "accepted"
+
+
+def test_deadlines_use_the_holiday_calendar_of_the_unit_side(make_case, secretariat_hk):
+    from hkcq.calendars.loading import calendars_load
+
+    calendars_load()
+    received = dt.datetime(2026, 4, 2, 10, tzinfo=HKT)  # Thursday before Easter
+    with freeze_time(received):
+        case = make_case(priority="high")
+    # Hong Kong: Good Friday, Easter Monday and the day after Ching Ming (Tuesday) are holidays.
+    assert case.acknowledge_due == dt.datetime(2026, 4, 8, 10, tzinfo=HKT)
+    with freeze_time(dt.datetime(2026, 4, 2, 11, tzinfo=HKT)):
+        services.enquiry_transfer(
+            user=secretariat_hk, enquiry=case, to_unit=Unit.objects.get(ext_id=CQ_UNIT), reason="Mainland matter"
+        )
+    case.refresh_from_db()
+    # Still counted from receipt, now on the Mainland calendar, where Good Friday is a working day.
+    assert case.received_at == received
+    assert case.acknowledge_due == dt.datetime(2026, 4, 3, 10, tzinfo=HKT)
