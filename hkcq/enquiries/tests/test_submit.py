@@ -155,7 +155,9 @@ def test_api_submit_is_idempotent(defaults, client, route_to):
     assert "/zh-hans/enquiries/track/" in body["tracking_url"]
     again = client.post("/api/v1/enquiries", {**payload, "details": "x"}, content_type="application/json")
     assert again.status_code == 200 and again.json()["reference"] == body["reference"]
-    bad = client.post("/api/v1/enquiries", {**payload, "consent": False, "idempotency_key": "k-2"}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/enquiries", {**payload, "consent": False, "idempotency_key": "k-2"}, content_type="application/json"
+    )
     assert bad.status_code == 422 and "consent" in bad.json()["error"]["details"]
     track = client.get(f"/api/v1/enquiries/track/{body['token']}").json()
     assert track["reference"] == body["reference"] and track["unit"] == HK_UNIT
