@@ -113,7 +113,9 @@ class ReplyForm(StyledForm):
     )
 
     def setup(self) -> None:
-        self.fields["citations"].choices = knowledge.entry_choices()
+        field = self.fields["citations"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = knowledge.entry_choices()
 
 
 class NoteForm(StyledForm):

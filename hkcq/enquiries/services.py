@@ -73,13 +73,21 @@ def tracking_url(enquiry: Enquiry) -> str:
         return _absolute(enquiry.get_tracking_url())
 
 
+def _enqueue_after_commit(*, subject: str, body: str, to: list[str]) -> None:
+    """Queue an e-mail once the case is committed: a rolled-back change sends nothing."""
+
+    def enqueue() -> None:
+        send_email.enqueue(subject=subject, body=body, to=to)
+
+    transaction.on_commit(enqueue)
+
+
 def _mail_resident(enquiry: Enquiry, template: str, extra: dict[str, Any] | None = None) -> None:
     with translation.override(enquiry.language):
         context = {"enquiry": enquiry, "tracking_url": tracking_url(enquiry), **(extra or {})}
         subject = " ".join(render_to_string(f"enquiries/email/{template}_subject.txt", context).split())
         body = render_to_string(f"enquiries/email/{template}.txt", context)
-    recipient = enquiry.email
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[recipient]))
+    _enqueue_after_commit(subject=subject, body=body, to=[enquiry.email])
 
 
 def _mail_unit(enquiry: Enquiry, unit: Unit | None, template: str, extra: dict[str, Any] | None = None) -> None:
@@ -97,8 +105,7 @@ def _mail_unit(enquiry: Enquiry, unit: Unit | None, template: str, extra: dict[s
             }
             subject = " ".join(render_to_string(f"enquiries/email/{template}_subject.txt", context).split())
             body = render_to_string(f"enquiries/email/{template}.txt", context)
-        to = [officer.email]
-        transaction.on_commit(lambda s=subject, b=body, t=to: send_email.enqueue(subject=s, body=b, to=t))
+        _enqueue_after_commit(subject=subject, body=body, to=[officer.email])
 
 
 # -- submission -------------------------------------------------------------------------------
@@ -450,7 +457,7 @@ def enquiry_resident_reply(*, user: Any, enquiry: Enquiry, token: str | None, bo
             context = {"enquiry": enquiry, "case_url": _absolute(enquiry.get_absolute_url())}
             subject = " ".join(render_to_string("enquiries/email/resident_message_subject.txt", context).split())
             text = render_to_string("enquiries/email/resident_message.txt", context)
-        transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=text, to=[officer.email]))
+        _enqueue_after_commit(subject=subject, body=text, to=[officer.email])
     logger.info("enquiry %s: message from the resident", enquiry.reference)
     return message
 

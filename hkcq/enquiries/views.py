@@ -140,7 +140,8 @@ def _track_context(request: HttpRequest, enquiry: Enquiry, token: str) -> dict[s
         "enquiry": enquiry,
         "token": token,
         "shown": _shown_case(enquiry, True),
-        "conversation": _shown_messages(enquiry, include_notes=False, unmasked=True, language=current_language()),
+        # Cited entries link to the entry in the resident's preferred language.
+        "conversation": _shown_messages(enquiry, include_notes=False, unmasked=True, language=enquiry.language),
         "can_reply": permissions.can_resident_act(request.user, enquiry, token, "resident_reply"),
         "can_rate": permissions.can_resident_act(request.user, enquiry, token, "rate"),
     }

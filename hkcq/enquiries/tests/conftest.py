@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
-
 from hkcq.enquiries import knowledge, services
 from hkcq.enquiries.models import Enquiry
 from hkcq.registry.models import Unit

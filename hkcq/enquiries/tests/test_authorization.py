@@ -200,10 +200,23 @@ def test_canned_replies_are_kept_by_the_secretariat(role, users, defaults):
     client = _client(users[role])
     response = client.post(
         "/en/enquiries/canned/new/",
-        {"title_0": "Permit renewal", "title_1": "", "title_2": "", "body_0": "See the entry.", "body_1": "請參閱條目。", "body_2": "", "is_active": "on"},
+        {
+            "title_0": "Permit renewal",
+            "title_1": "",
+            "title_2": "",
+            "body_0": "See the entry.",
+            "body_1": "請參閱條目。",
+            "body_2": "",
+            "is_active": "on",
+        },
     )
     allowed = role in ("secretariat", "admin")
     from hkcq.enquiries.models import CannedReply
+
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif not allowed:
+        assert response.status_code == 404
 
     assert CannedReply.objects.exists() is allowed
     if allowed:
