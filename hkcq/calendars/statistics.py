@@ -129,18 +129,17 @@ def enquiry_statistics(start: dt.date, end: dt.date, now: dt.datetime | None = N
     since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     qs = Enquiry.objects.filter(received_at__gte=since, received_at__lt=until)
-    cases = list(
-        qs.values(
-            "id",
-            "assigned_unit_id",
-            "language",
-            "acknowledged_at",
-            "acknowledge_due",
-            "first_reply_at",
-            "reply_due",
-            "paused_since",
-        )
+    fields = (
+        "id",
+        "assigned_unit_id",
+        "language",
+        "acknowledged_at",
+        "acknowledge_due",
+        "first_reply_at",
+        "reply_due",
+        "paused_since",
     )
+    cases: list[dict[str, Any]] = [dict(row) for row in qs.values(*fields)]
     total = len(cases)
 
     topics = _topics([c["id"] for c in cases])
