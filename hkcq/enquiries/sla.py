@@ -11,8 +11,12 @@ from typing import Any
 
 from hkcq.calendars import services as calendars
 from hkcq.core.choices import Side
+from hkcq.core.errors import NotFound
 
 DEFAULT_SIDE = Side.HONG_KONG
+# Used only when the secretariat's service levels have no policy for the priority, so that a
+# submission is never refused for want of one: (acknowledge, reply) working days.
+FALLBACK_DAYS: dict[str, tuple[int, int]] = {"high": (1, 5), "normal": (2, 10), "low": (2, 15)}
 
 
 def add_working_days(start: dt.datetime, days: int, side: str) -> dt.datetime:
@@ -42,5 +46,11 @@ def sla_deadlines(enquiry: Any) -> Deadlines:
     paused: list[tuple[dt.datetime, dt.datetime]] = []
     if enquiry.pk:
         paused = [(p.started_at, p.ended_at) for p in enquiry.pauses.all() if p.ended_at is not None]
-    ack_due, reply_due = calendars.sla_deadlines(enquiry.received_at, enquiry.priority, enquiry_side(enquiry), paused)
+    side = enquiry_side(enquiry)
+    try:
+        ack_due, reply_due = calendars.sla_deadlines(enquiry.received_at, enquiry.priority, side, paused)
+    except NotFound:
+        ack_days, reply_days = FALLBACK_DAYS.get(enquiry.priority, FALLBACK_DAYS["normal"])
+        ack_due = calendars.add_working_days(enquiry.received_at, ack_days, side, paused)
+        reply_due = calendars.add_working_days(enquiry.received_at, reply_days, side, paused)
     return Deadlines(acknowledge_due=ack_due, reply_due=reply_due)

@@ -157,3 +157,12 @@ def test_deadlines_use_the_holiday_calendar_of_the_unit_side(make_case, secretar
     # Still counted from receipt, now on the Mainland calendar, where Good Friday is a working day.
     assert case.received_at == received
     assert case.acknowledge_due == dt.datetime(2026, 4, 3, 10, tzinfo=HKT)
+
+
+def test_a_submission_is_never_refused_for_want_of_a_service_level(make_case):
+    from hkcq.calendars.models import SlaPolicy
+
+    SlaPolicy.objects.all().delete()
+    with freeze_time(at(4)):
+        case = make_case()
+    assert (case.acknowledge_due, case.reply_due) == (at(6), at(18))
