@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hkcq.calendars import views
 
 app_name = "calendars"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.holiday_list, name="holidays"),
+    path("days/new/", views.holiday_create, name="holiday_create"),
+    path("days/<int:pk>/edit/", views.holiday_edit, name="holiday_edit"),
+    path("days/<int:pk>/delete/", views.holiday_delete, name="holiday_delete"),
+    path("service-levels/", views.sla_policy_list, name="sla_policies"),
+    path("service-levels/new/", views.sla_policy_create, name="sla_policy_create"),
+    path("service-levels/<slug:code>/edit/", views.sla_policy_edit, name="sla_policy_edit"),
+    path("supervisors/", views.supervisor_list, name="supervisors"),
+    path("supervisors/<int:pk>/remove/", views.supervisor_remove, name="supervisor_remove"),
+    path("statistics/", views.statistics_public, name="statistics"),
+    path("statistics/full/", views.statistics_full, name="statistics_full"),
+]

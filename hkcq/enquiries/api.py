@@ -1,3 +1,319 @@
-from ninja import Router
+"""Enquiry API: file and track without an account (the secret token is the key), staff work
+cases with a session or a bearer token. Text seen by staff other than the case's officer has
+personal data masked, as on the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from hkcq.core.api import ErrorOut, SessionAuth, TokenAuth
+from hkcq.core.errors import InvalidInput
+from hkcq.core.text import mask_personal_data
+from hkcq.core.translated import current_language
+from hkcq.enquiries import knowledge, permissions, selectors, services
+from hkcq.enquiries.models import Enquiry
+from hkcq.registry.models import Unit
 
 router = Router(tags=["enquiries"])
+STAFF_AUTH = [TokenAuth(), SessionAuth()]
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+# -- schemas ----------------------------------------------------------------------------------
+class EnquiryIn(Schema):
+    question: str
+    details: str = ""
+    email: str
+    phone: str = ""
+    language: str = "en"
+    consent: bool = False
+    idempotency_key: str = ""
+
+
+class SubmittedOut(Schema):
+    reference: str
+    token: str
+    tracking_url: str
+    status: str
+    created: bool
+
+
+class CitationOut(Schema):
+    id: str
+    title: str
+    url: str
+
+
+class MessageOut(Schema):
+    kind: str
+    body: str
+    created_at: dt.datetime
+    citations: list[CitationOut]
+
+
+class TrackOut(Schema):
+    reference: str
+    status: str
+    received_at: dt.datetime
+    reply_due: dt.datetime | None
+    unit: str | None
+    question: str
+    details: str
+    outcome: str
+    service_rating: int | None
+    outcome_rating: int | None
+    messages: list[MessageOut]
+
+
+class CaseSummaryOut(Schema):
+    reference: str
+    status: str
+    priority: str
+    language: str
+    question: str
+    unit: str | None
+    suggested_unit: str | None
+    received_at: dt.datetime
+    acknowledge_due: dt.datetime | None
+    reply_due: dt.datetime | None
+    paused: bool
+
+
+class CaseOut(CaseSummaryOut):
+    details: str
+    email: str
+    phone: str
+    assigned_officer: str | None
+    messages: list[MessageOut]
+    allowed_actions: list[str]
+
+
+class BodyIn(Schema):
+    body: str
+
+
+class ReplyIn(Schema):
+    body: str
+    citations: list[str] = []
+    wait_for_resident: bool = False
+
+
+class TransferIn(Schema):
+    to_unit: str
+    reason: str
+
+
+class CloseIn(Schema):
+    outcome: str
+    note: str = ""
+
+
+class RatingIn(Schema):
+    service: int
+    outcome: int
+    comment: str = ""
+
+
+def _messages(enquiry: Enquiry, *, notes: bool, unmasked: bool, language: str) -> list[dict[str, Any]]:
+    out = []
+    for m in selectors.enquiry_messages(enquiry, include_notes=notes):
+        out.append(
+            {
+                "kind": m.kind,
+                "body": m.body if unmasked else mask_personal_data(m.body),
+                "created_at": m.created_at,
+                "citations": [
+                    {"id": c.slug, "title": c.title, "url": c.url} for c in knowledge.cited(m.citations, language)
+                ],
+            }
+        )
+    return out
+
+
+def _summary(e: Enquiry) -> dict[str, Any]:
+    return {
+        "reference": e.reference,
+        "status": e.status,
+        "priority": e.priority,
+        "language": e.language,
+        "question": mask_personal_data(e.question),
+        "unit": e.assigned_unit.ext_id if e.assigned_unit else None,
+        "suggested_unit": e.suggested_unit.ext_id if e.suggested_unit else None,
+        "received_at": e.received_at,
+        "acknowledge_due": e.acknowledge_due,
+        "reply_due": e.reply_due,
+        "paused": e.is_paused,
+    }
+
+
+def _case(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
+    user = request.auth  # type: ignore[attr-defined]
+    unmasked = permissions.can_see_personal_data(user, e)
+    data = _summary(e)
+    data.update(
+        {
+            "question": e.question if unmasked else mask_personal_data(e.question),
+            "details": e.details if unmasked else mask_personal_data(e.details),
+            "email": e.email if unmasked else "",
+            "phone": e.phone if unmasked else ("▇▇▇" if e.phone else ""),
+            "assigned_officer": e.assigned_officer.username if e.assigned_officer else None,
+            "messages": _messages(e, notes=True, unmasked=unmasked, language=current_language()),
+            "allowed_actions": [a for a in permissions.STAFF_ACTIONS if permissions.can_staff_act(user, e, a)],
+        }
+    )
+    return data
+
+
+def _track(e: Enquiry) -> dict[str, Any]:
+    return {
+        "reference": e.reference,
+        "status": e.status,
+        "received_at": e.received_at,
+        "reply_due": e.reply_due,
+        "unit": e.assigned_unit.ext_id if e.assigned_unit else None,
+        "question": e.question,
+        "details": e.details,
+        "outcome": e.outcome,
+        "service_rating": e.service_rating,
+        "outcome_rating": e.outcome_rating,
+        "messages": _messages(e, notes=False, unmasked=True, language=e.language),
+    }
+
+
+# -- resident endpoints -----------------------------------------------------------------------
+@router.post("/enquiries", response={200: SubmittedOut, 201: SubmittedOut, **ERRORS}, auth=None)
+def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[str, Any]]:
+    """File an enquiry. Idempotent: the same `idempotency_key` (or the same question, details
+    and e-mail within ten minutes) returns the case already filed, with status 200."""
+    result = services.enquiry_submit(
+        question=payload.question,
+        details=payload.details,
+        email=payload.email,
+        phone=payload.phone,
+        language=payload.language,
+        consent=payload.consent,
+        idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
+        source="api",
+    )
+    e = result.enquiry
+    body = {
+        "reference": e.reference,
+        "token": e.token,
+        "tracking_url": services.tracking_url(e),
+        "status": e.status,
+        "created": result.created,
+    }
+    return (201 if result.created else 200), body
+
+
+def _by_token(token: str) -> Enquiry:
+    return services.enquiry_get_by_token(token)
+
+
+@router.get("/enquiries/track/{token}", response={200: TrackOut, **ERRORS}, auth=None)
+def enquiry_track(request: HttpRequest, token: str) -> dict[str, Any]:
+    """The resident's view of a case, by its secret tracking token (internal notes excluded)."""
+    return _track(_by_token(token))
+
+
+@router.post("/enquiries/track/{token}/messages", response={201: MessageOut, **ERRORS}, auth=None)
+def enquiry_track_message(request: HttpRequest, token: str, payload: BodyIn) -> tuple[int, dict[str, Any]]:
+    e = _by_token(token)
+    m = services.enquiry_resident_reply(user=None, enquiry=e, token=token, body=payload.body)
+    return 201, {"kind": m.kind, "body": m.body, "created_at": m.created_at, "citations": []}
+
+
+@router.post("/enquiries/track/{token}/rating", response={200: TrackOut, **ERRORS}, auth=None)
+def enquiry_track_rate(request: HttpRequest, token: str, payload: RatingIn) -> dict[str, Any]:
+    e = _by_token(token)
+    e = services.enquiry_rate(
+        user=None, enquiry=e, token=token, service=payload.service, outcome=payload.outcome, comment=payload.comment
+    )
+    return _track(e)
+
+
+# -- staff endpoints --------------------------------------------------------------------------
+@router.get("/enquiries", response={200: list[CaseSummaryOut], **ERRORS}, auth=STAFF_AUTH)
+@paginate(LimitOffsetPagination)
+def enquiry_queue(
+    request: HttpRequest, status: str | None = None, due: str | None = None, language: str | None = None
+) -> list[dict[str, Any]]:
+    """The staff queue (officers: their units' cases; secretariat: all). Question text masked."""
+    qs = selectors.enquiry_queue_for_user(request.auth, status=status, due=due, language=language)  # type: ignore[attr-defined]
+    return [_summary(e) for e in qs]
+
+
+def _staff_case(request: HttpRequest, reference: str) -> Enquiry:
+    return services.enquiry_get_for_staff(user=request.auth, reference=reference)  # type: ignore[attr-defined]
+
+
+@router.get("/enquiries/{reference}", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
+def enquiry_case(request: HttpRequest, reference: str) -> dict[str, Any]:
+    return _case(request, _staff_case(request, reference))
+
+
+def _reload(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
+    e = Enquiry.objects.select_related("assigned_unit", "suggested_unit", "assigned_officer").get(pk=e.pk)
+    if not permissions.can_view_case(request.auth, e):  # type: ignore[attr-defined]
+        # e.g. an officer who transferred the case away
+        return _summary(e) | {
+            "details": "",
+            "email": "",
+            "phone": "",
+            "assigned_officer": None,
+            "messages": [],
+            "allowed_actions": [],
+        }
+    return _case(request, e)
+
+
+@router.post("/enquiries/{reference}/accept", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
+def enquiry_accept(request: HttpRequest, reference: str) -> dict[str, Any]:
+    e = _staff_case(request, reference)
+    services.enquiry_accept(user=request.auth, enquiry=e)  # type: ignore[attr-defined]
+    return _reload(request, e)
+
+
+@router.post("/enquiries/{reference}/reply", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
+def enquiry_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> dict[str, Any]:
+    """Reply to the resident, citing knowledge-base entries by id; `wait_for_resident` stops
+    the clock until they answer."""
+    e = _staff_case(request, reference)
+    services.enquiry_reply(
+        user=request.auth,  # type: ignore[attr-defined]
+        enquiry=e,
+        body=payload.body,
+        citations=payload.citations,
+        wait_for_resident=payload.wait_for_resident,
+    )
+    return _reload(request, e)
+
+
+@router.post("/enquiries/{reference}/notes", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
+def enquiry_note(request: HttpRequest, reference: str, payload: BodyIn) -> dict[str, Any]:
+    e = _staff_case(request, reference)
+    services.enquiry_note_add(user=request.auth, enquiry=e, body=payload.body)  # type: ignore[attr-defined]
+    return _reload(request, e)
+
+
+@router.post("/enquiries/{reference}/transfer", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
+def enquiry_transfer(request: HttpRequest, reference: str, payload: TransferIn) -> dict[str, Any]:
+    e = _staff_case(request, reference)
+    unit = Unit.objects.filter(ext_id=payload.to_unit).first()
+    if unit is None:
+        raise InvalidInput(details={"to_unit": [_("No unit has this id.")]})
+    services.enquiry_transfer(user=request.auth, enquiry=e, to_unit=unit, reason=payload.reason)  # type: ignore[attr-defined]
+    return _reload(request, e)
+
+
+@router.post("/enquiries/{reference}/close", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
+def enquiry_close(request: HttpRequest, reference: str, payload: CloseIn) -> dict[str, Any]:
+    e = _staff_case(request, reference)
+    services.enquiry_close(user=request.auth, enquiry=e, outcome=payload.outcome, note=payload.note)  # type: ignore[attr-defined]
+    return _reload(request, e)

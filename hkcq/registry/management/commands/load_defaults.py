@@ -11,3 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = defaults_load()
         self.stdout.write(report.summary())
+        from hkcq.calendars.loading import service_levels_load
+
+        self.stdout.write(service_levels_load())

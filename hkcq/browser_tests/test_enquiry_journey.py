@@ -1,0 +1,79 @@
+"""The consulting service as people use it: a resident asks, still needs help, files an
+enquiry; an officer accepts and answers citing an entry; the resident reads it by the private
+link and rates the service. No serious accessibility violation on any page on the way."""
+
+from __future__ import annotations
+
+import pytest
+
+from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+QUESTION = {"en": "How do I renew my Home Return Permit?", "zh-hant": "我想renew個回鄉證", "zh-hans": "回乡证怎么续期"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_ask_enquire_reply_rate(page, browser, live_url, lang):
+    from hkcq.accounts.models import User
+    from hkcq.enquiries.models import Enquiry
+
+    # The resident asks and still needs help.
+    page.goto(f"/{lang}/help/ask/")
+    page.locator("main input[name=q]").fill(QUESTION[lang])
+    page.locator("main form[role=search] button[type=submit]").click()
+    page.locator("#answers a[href*='/enquiries/new/']").first.wait_for()
+    assert_no_serious_axe_violations(page)
+    page.locator("#answers a[href*='/enquiries/new/']").first.click()
+    page.wait_for_url("**/enquiries/new/**")
+    assert page.locator("textarea[name=question]").input_value() == QUESTION[lang]
+    assert_no_serious_axe_violations(page)
+
+    # The form without consent is refused, keeping what was typed.
+    page.fill("input[name=email]", "resident@example.org")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("input[name=consent][aria-invalid=true]").count() == 1
+    assert page.locator("textarea[name=question]").input_value() == QUESTION[lang]
+    page.check("input[name=consent]")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/received/")
+    reference = page.locator(".reference").inner_text()
+    tracking = page.locator("a.tracking-link").get_attribute("href")
+    assert_no_serious_axe_violations(page)
+    case = Enquiry.objects.get(reference=reference)
+    assert case.assigned_unit is not None and case.language == lang
+
+    # An officer of the unit it was routed to answers, citing an entry.
+    officer = User.objects.get(username="demo-officer-hk")
+    officer.units.add(case.assigned_unit)
+    staff_context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
+    staff = staff_context.new_page()
+    sign_in(staff, "demo-officer-hk", lang=lang)
+    staff.goto(f"/{lang}/enquiries/queue/")
+    staff.locator(f"a:text('{reference}')").click()
+    assert_no_serious_axe_violations(staff)
+    staff.locator("form[action$='/accept/'] button").click()
+    staff.fill("textarea[name=body] >> nth=0", "Renew it at the exit-entry office; see the entry.")
+    staff.select_option("select[name=citations]", "mtp-renewal")
+    staff.locator("form[action$='/reply/'] button[type=submit]").click()
+    staff.wait_for_load_state()
+    assert_no_serious_axe_violations(staff)
+
+    # The resident reads the reply with the cited entry linked.
+    page.goto(tracking)
+    assert "Renew it at the exit-entry office" in page.locator(".conversation").inner_text()
+    assert page.locator(f".citations a[href='/{lang}/help/entries/mtp-renewal/']").count() == 1
+    assert_no_serious_axe_violations(page)
+
+    # The officer closes the case; the resident rates it, once.
+    staff.select_option("select[name=outcome]", "answered")
+    staff.locator("form[action$='/close/'] button[type=submit]").click()
+    staff.wait_for_load_state()
+    staff_context.close()
+    page.goto(tracking)
+    page.check("input[name=service][value='4']")
+    page.check("input[name=outcome][value='5']")
+    assert_no_serious_axe_violations(page)
+    page.locator("form[action$='/rate/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("input[name=service]").count() == 0
+    case.refresh_from_db()
+    assert (case.status, case.service_rating, case.outcome_rating) == ("closed", 4, 5)

@@ -1,0 +1,73 @@
+"""Page forms. They validate input and hand ``cleaned_data`` to a service; they never save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hkcq.calendars.models import Holiday, SlaPolicy
+
+
+class StyledModelForm(forms.ModelForm):
+    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prepare()
+        # Reading self.errors below cleans the form, so every field must be set up before.
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif not isinstance(widget, forms.MultiWidget):
+                widget.attrs.setdefault("class", "form-control")
+            if self.is_bound and name in self.errors:
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{name}-errors"
+
+    def prepare(self) -> None:
+        """Adjust fields before the form is cleaned."""
+
+
+class HolidayForm(StyledModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["side", "date", "kind", "name", "source"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, sides: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        self.sides = sides
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        if self.sides is not None:
+            self.fields["side"].choices = self.sides  # type: ignore[attr-defined]
+
+
+class SlaPolicyForm(StyledModelForm):
+    class Meta:
+        model = SlaPolicy
+        fields = ["code", "name", "position", "ack_days", "reply_days", "is_default"]
+
+    def prepare(self) -> None:
+        if self.instance.pk:
+            # The code is a stable key other records refer to.
+            self.fields["code"].disabled = True
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period is before its start."))
+        if start and end and (end - start).days > 3660:
+            self.add_error("start", _("Choose a period of at most ten years."))
+        return data

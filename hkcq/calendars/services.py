@@ -1,0 +1,212 @@
+"""Calendars and service levels: working-day arithmetic for other apps, and the writes the
+secretariat makes to the calendars and service levels (permission check, validation,
+transaction, history user)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from hkcq.calendars import permissions
+from hkcq.calendars.models import Holiday, SlaPolicy, UnitSupervisor
+from hkcq.calendars.workdays import (
+    Interval,
+    WorkingCalendar,
+    add_working_days,
+    local,
+    side_of,
+    working_days_between,
+)
+from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.translated import TranslatedField, TText
+
+__all__ = [
+    "WorkingCalendar",
+    "add_working_days",
+    "working_days_between",
+    "sla_deadlines",
+    "sla_policy_for",
+    "holiday_create",
+    "holiday_update",
+    "holiday_delete",
+    "sla_policy_create",
+    "sla_policy_update",
+    "unit_supervisor_add",
+    "unit_supervisor_remove",
+]
+
+
+# -- service levels ------------------------------------------------------------------------------
+def sla_policy_for(priority: str | None) -> SlaPolicy:
+    """The policy of ``priority`` (its code); the default policy when ``priority`` is empty."""
+    if priority:
+        policy = SlaPolicy.objects.filter(code=priority).first()
+    else:
+        policy = SlaPolicy.objects.filter(is_default=True).first() or SlaPolicy.objects.first()
+    if policy is None:
+        raise NotFound(_("There is no service level for this priority."))
+    return policy
+
+
+def sla_deadlines(
+    received_at: datetime,
+    priority: str | None,
+    side: str | WorkingCalendar,
+    paused: Iterable[Interval] = (),
+) -> tuple[datetime, datetime]:
+    """``(ack_due, reply_due)`` of a case received at ``received_at`` with ``priority`` (a
+    ``SlaPolicy.code``; empty = the default one), counted in working days on ``side``'s calendar
+    (the side of the unit the case is with) and not counting the ``paused`` intervals (waiting
+    for the resident). Pass the original receipt time after a transfer: a transfer never resets
+    the clock. Raises ``NotFound`` for an unknown priority."""
+    policy = sla_policy_for(priority)
+    calendar = side if isinstance(side, WorkingCalendar) else WorkingCalendar(side)
+    pauses = list(paused)
+    received = local(received_at)
+    ack_due = add_working_days(received, float(policy.ack_days), calendar, pauses)
+    reply_due = add_working_days(received, float(policy.reply_days), calendar, pauses)
+    return ack_due, reply_due
+
+
+# -- writes ------------------------------------------------------------------------------------
+def _apply(instance: models.Model, data: dict[str, Any]) -> None:
+    for name, value in data.items():
+        field = instance._meta.get_field(name)
+        if isinstance(field, TranslatedField):
+            current = TText.from_json(getattr(instance, field.attname))
+            new = value.texts if isinstance(value, TText) else {k.replace("_", "-"): v for k, v in value.items()}
+            setattr(instance, field.attname, current.edited(new))
+        else:
+            setattr(instance, field.name, value)
+
+
+def _save(instance: models.Model, *, user: Any) -> None:
+    try:
+        instance.full_clean(validate_unique=True, validate_constraints=True)
+    except ValidationError as exc:
+        raise InvalidInput(details=exc.message_dict) from exc
+    instance._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    instance.save()
+
+
+HOLIDAY_FIELDS = ("side", "date", "kind", "name", "source")
+
+
+def _check_holiday(data: dict[str, Any]) -> None:
+    day, kind = data.get("date"), data.get("kind")
+    if day is not None and kind == Holiday.Kind.WORKING_DAY and day.weekday() < 5:
+        raise InvalidInput(
+            details={"kind": [_("Only a Saturday or Sunday can be an adjusted working day: weekdays already are.")]}
+        )
+
+
+@transaction.atomic
+def holiday_create(*, user: Any, data: dict[str, Any]) -> Holiday:
+    side = side_of(data.get("side") or "")
+    if not permissions.can_edit_calendar(user, side):
+        raise NotPermitted()
+    values = {k: v for k, v in data.items() if k in HOLIDAY_FIELDS}
+    values["side"] = side
+    _check_holiday(values)
+    holiday = Holiday(from_defaults=False)
+    _apply(holiday, values)
+    _save(holiday, user=user)
+    return holiday
+
+
+@transaction.atomic
+def holiday_update(*, user: Any, holiday: Holiday, data: dict[str, Any]) -> Holiday:
+    holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
+    values = {k: v for k, v in data.items() if k in HOLIDAY_FIELDS}
+    new_side = side_of(values.get("side") or holiday.side)
+    # Moving a record to the other side's calendar needs the right to edit both.
+    if not (permissions.can_edit_calendar(user, holiday.side) and permissions.can_edit_calendar(user, new_side)):
+        raise NotPermitted()
+    values["side"] = new_side
+    _check_holiday({"date": values.get("date", holiday.date), "kind": values.get("kind", holiday.kind)})
+    _apply(holiday, values)
+    holiday.from_defaults = False
+    _save(holiday, user=user)
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, user: Any, holiday: Holiday) -> None:
+    if not permissions.can_edit_calendar(user, holiday.side):
+        raise NotPermitted()
+    holiday._history_user = user  # type: ignore[attr-defined]
+    holiday.delete()
+
+
+SLA_FIELDS = ("code", "name", "position", "ack_days", "reply_days", "is_default")
+
+
+def _check_sla(values: dict[str, Any], policy: SlaPolicy) -> None:
+    ack = values.get("ack_days", policy.ack_days)
+    reply = values.get("reply_days", policy.reply_days)
+    if ack is not None and reply is not None and ack > reply:
+        raise InvalidInput(details={"ack_days": [_("The acknowledgement cannot be due after the reply.")]})
+
+
+@transaction.atomic
+def sla_policy_create(*, user: Any, data: dict[str, Any]) -> SlaPolicy:
+    if not permissions.can_edit_sla_policies(user):
+        raise NotPermitted()
+    policy = SlaPolicy()
+    values = {k: v for k, v in data.items() if k in SLA_FIELDS}
+    _check_sla(values, policy)
+    _apply(policy, values)
+    _save(policy, user=user)
+    _only_one_default(policy)
+    return policy
+
+
+@transaction.atomic
+def sla_policy_update(*, user: Any, policy: SlaPolicy, data: dict[str, Any]) -> SlaPolicy:
+    if not permissions.can_edit_sla_policies(user):
+        raise NotPermitted()
+    policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+    values = {k: v for k, v in data.items() if k in SLA_FIELDS and k != "code"}  # the code is a stable key
+    _check_sla(values, policy)
+    _apply(policy, values)
+    _save(policy, user=user)
+    _only_one_default(policy)
+    return policy
+
+
+def _only_one_default(policy: SlaPolicy) -> None:
+    if policy.is_default:
+        for other in SlaPolicy.objects.filter(is_default=True).exclude(pk=policy.pk):
+            other.is_default = False
+            other.save(update_fields=["is_default"])
+    elif not SlaPolicy.objects.filter(is_default=True).exists():
+        raise InvalidInput(details={"is_default": [_("One service level must stay the default.")]})
+
+
+# -- unit supervisors ------------------------------------------------------------------------------
+@transaction.atomic
+def unit_supervisor_add(*, user: Any, unit: Any, supervisor: Any) -> UnitSupervisor:
+    if not permissions.can_manage_supervisors(user, unit.side):
+        raise NotPermitted()
+    if not (supervisor.is_active and supervisor.is_officer and unit.members.filter(pk=supervisor.pk).exists()):
+        raise InvalidInput(details={"supervisor": [_("Choose an officer of this unit.")]})
+    existing = UnitSupervisor.objects.filter(unit=unit, user=supervisor).first()
+    if existing is not None:
+        return existing
+    record = UnitSupervisor(unit=unit, user=supervisor)
+    record._history_user = user  # type: ignore[attr-defined]
+    record.save()
+    return record
+
+
+@transaction.atomic
+def unit_supervisor_remove(*, user: Any, record: UnitSupervisor) -> None:
+    if not permissions.can_manage_supervisors(user, record.unit.side):
+        raise NotPermitted()
+    record._history_user = user  # type: ignore[attr-defined]
+    record.delete()

@@ -1,0 +1,276 @@
+"""Calendar and service-level pages. Thin: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hkcq.calendars import permissions, selectors, services
+from hkcq.calendars.forms import HolidayForm, SlaPolicyForm
+from hkcq.calendars.workdays import TZ
+from hkcq.core.choices import Side
+from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.pagination import paginate
+
+
+def _get_or_404(fetch: Callable[[], Any]) -> Any:
+    try:
+        return fetch()
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    form: Callable[..., forms.ModelForm],
+    save: Callable[[dict[str, Any]], Model],
+    title: str,
+    cancel_url: str,
+    success_url: Callable[[Model], str],
+) -> HttpResponse:
+    """Bound form → service → redirect; domain errors land on the form so nothing typed is lost."""
+    if request.method == "POST":
+        bound = form(request.POST)
+        if bound.is_valid():
+            try:
+                obj = save(bound.cleaned_data)
+            except InvalidInput as exc:
+                for field, errors in exc.details.items():
+                    for error in errors:
+                        bound.add_error(field if field in bound.fields else None, error)
+            except NotPermitted as exc:
+                bound.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(success_url(obj))
+    else:
+        bound = form()
+    return render(request, "calendars/edit.html", {"form": bound, "title": title, "cancel_url": cancel_url})
+
+
+def _side_and_year(request: HttpRequest) -> tuple[str, int]:
+    side = request.GET.get("side") or ""
+    if side not in Side.values:
+        user_side = getattr(request.user, "side", "") or ""
+        side = user_side if user_side in Side.values else Side.HONG_KONG
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    if not 1900 <= year <= 2200:
+        year = timezone.now().astimezone(TZ).year
+    return side, year
+
+
+def holiday_list(request: HttpRequest) -> HttpResponse:
+    side, year = _side_and_year(request)
+    page = paginate(request, selectors.holiday_list(side=side, year=year), per_page=40)
+    years = sorted(set(selectors.holiday_years(side)) | {year - 1, year, year + 1})
+    context = {
+        "page": page,
+        "side": side,
+        "side_label": Side(side).label,
+        "year": year,
+        "years": years,
+        "sides": Side.choices,
+        "can_edit": permissions.can_edit_calendar(request.user, side),
+    }
+    return render(request, "calendars/holiday_list.html", context)
+
+
+def _list_url(side: str, year: int) -> str:
+    return reverse("calendars:holidays") + f"?side={side}&year={year}"
+
+
+def _editable_sides(user: Any) -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Side.choices if permissions.can_edit_calendar(user, value)]
+
+
+@login_required
+def holiday_create(request: HttpRequest) -> HttpResponse:
+    sides = _editable_sides(request.user)
+    if not sides:
+        raise PermissionDenied
+    side, year = _side_and_year(request)
+    if side not in dict(sides):
+        side = sides[0][0]
+
+    def make(*args: Any) -> forms.ModelForm:
+        return HolidayForm(*args, sides=sides, initial={"side": side})
+
+    return _edit(
+        request,
+        form=make,
+        save=lambda d: services.holiday_create(user=request.user, data=d),
+        title=_("New calendar day"),
+        cancel_url=_list_url(side, year),
+        success_url=lambda obj: obj.get_absolute_url(),  # type: ignore[attr-defined]
+    )
+
+
+@login_required
+def holiday_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    holiday = _get_or_404(lambda: selectors.holiday_get(pk))
+    if not permissions.can_edit_calendar(request.user, holiday.side):
+        raise PermissionDenied
+    sides = _editable_sides(request.user)
+
+    def make(*args: Any) -> forms.ModelForm:
+        return HolidayForm(*args, instance=selectors.holiday_get(pk), sides=sides)
+
+    return _edit(
+        request,
+        form=make,
+        save=lambda d: services.holiday_update(user=request.user, holiday=holiday, data=d),
+        title=_("Edit calendar day"),
+        cancel_url=holiday.get_absolute_url(),
+        success_url=lambda obj: obj.get_absolute_url(),  # type: ignore[attr-defined]
+    )
+
+
+@login_required
+def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    holiday = _get_or_404(lambda: selectors.holiday_get(pk))
+    if not permissions.can_edit_calendar(request.user, holiday.side):
+        raise PermissionDenied
+    if request.method == "POST":
+        back = holiday.get_absolute_url()
+        services.holiday_delete(user=request.user, holiday=holiday)
+        messages.success(request, _("The calendar day has been deleted."))
+        return redirect(back)
+    return render(request, "calendars/holiday_delete.html", {"holiday": holiday})
+
+
+def sla_policy_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "policies": selectors.sla_policy_list(),
+        "can_edit": permissions.can_edit_sla_policies(request.user),
+    }
+    return render(request, "calendars/sla_policy_list.html", context)
+
+
+@login_required
+def sla_policy_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_edit_sla_policies(request.user):
+        raise PermissionDenied
+    return _edit(
+        request,
+        form=lambda *args: SlaPolicyForm(*args),
+        save=lambda d: services.sla_policy_create(user=request.user, data=d),
+        title=_("New service level"),
+        cancel_url=reverse("calendars:sla_policies"),
+        success_url=lambda obj: reverse("calendars:sla_policies"),
+    )
+
+
+@login_required
+def sla_policy_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if not permissions.can_edit_sla_policies(request.user):
+        raise PermissionDenied
+    policy = _get_or_404(lambda: selectors.sla_policy_get(code))
+    return _edit(
+        request,
+        form=lambda *args: SlaPolicyForm(*args, instance=selectors.sla_policy_get(code)),
+        save=lambda d: services.sla_policy_update(user=request.user, policy=policy, data=d),
+        title=_("Edit service level"),
+        cancel_url=reverse("calendars:sla_policies"),
+        success_url=lambda obj: reverse("calendars:sla_policies"),
+    )
+
+
+@login_required
+def supervisor_list(request: HttpRequest) -> HttpResponse:
+    sides = [value for value, _label in _editable_sides(request.user)]
+    if not sides:
+        raise PermissionDenied
+    if request.method == "POST":
+        from hkcq.registry.models import Unit
+
+        unit = Unit.objects.filter(pk=request.POST.get("unit") or 0, side__in=sides).first()
+        supervisor = get_user_model().objects.filter(pk=request.POST.get("supervisor") or 0).first()
+        if unit is None or supervisor is None:
+            messages.error(request, _("Choose a unit and one of its officers."))
+        else:
+            try:
+                services.unit_supervisor_add(user=request.user, unit=unit, supervisor=supervisor)
+            except InvalidInput:
+                messages.error(request, _("Choose a unit and one of its officers."))
+            except NotPermitted as exc:
+                raise PermissionDenied from exc
+            else:
+                messages.success(request, _("Saved."))
+        return redirect(request.get_full_path())
+    page = paginate(request, selectors.units_with_supervisors(sides))
+    return render(request, "calendars/supervisor_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def supervisor_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _get_or_404(lambda: selectors.unit_supervisor_get(pk))
+    try:
+        services.unit_supervisor_remove(user=request.user, record=record)
+    except NotPermitted as exc:
+        raise PermissionDenied from exc
+    messages.success(request, _("The supervisor has been removed."))
+    return redirect("calendars:supervisors")
+
+
+def _statistics(request: HttpRequest, *, full: bool) -> HttpResponse:
+    from hkcq.calendars.forms import PeriodForm
+    from hkcq.calendars.statistics import bar_chart, enquiry_statistics
+
+    today = timezone.now().astimezone(TZ).date()
+    default = {"start": today.replace(year=today.year - 1) + timedelta(days=1), "end": today}
+    form = PeriodForm(request.GET or None, initial=default)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    stats = enquiry_statistics(period["start"], period["end"])
+
+    def percent(value: float | None) -> tuple[float, str]:
+        return (value or 0.0, "—" if value is None else f"{value:.1f}%")
+
+    ack, reply = percent(stats.ack.percent), percent(stats.reply.percent)
+    charts = {
+        "topic": bar_chart(_("Enquiries by topic"), [(r.label, r.count, str(r.count)) for r in stats.by_topic]),
+        "language": bar_chart(
+            _("Enquiries by language"), [(r.label, r.count, str(r.count)) for r in stats.by_language]
+        ),
+        "unit": bar_chart(_("Enquiries by unit"), [(r.label, r.count, str(r.count)) for r in stats.by_unit]),
+        "sla": bar_chart(
+            _("Deadlines met"),
+            [(_("Acknowledged in time"), ack[0], ack[1]), (_("Replied in time"), reply[0], reply[1])],
+            maximum=100,
+        ),
+        "rating": bar_chart(
+            _("Ratings of the service"),
+            [(r.label, r.count, str(r.count)) for r in stats.satisfaction.service_distribution],
+        ),
+    }
+    context = {"stats": stats, "charts": charts, "form": form, "full": full}
+    return render(request, "calendars/statistics.html", context)
+
+
+def statistics_public(request: HttpRequest) -> HttpResponse:
+    return _statistics(request, full=False)
+
+
+@login_required
+def statistics_full(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_full_statistics(request.user):
+        raise PermissionDenied
+    return _statistics(request, full=True)

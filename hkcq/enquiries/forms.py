@@ -1,0 +1,157 @@
+"""Page forms. They validate input and hand ``cleaned_data`` to a service; they never save."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from hkcq.core.translated import TranslatedFormField
+from hkcq.enquiries import knowledge
+from hkcq.enquiries.models import CannedReply, Enquiry
+from hkcq.registry.models import Unit
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup()
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                continue
+            if isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif not isinstance(widget, forms.MultiWidget):
+                widget.attrs.setdefault("class", "form-control")
+            if self.is_bound and name in self.errors:
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{name}-errors"
+
+    def setup(self) -> None:
+        """Set choices that come from the database (before the form is validated)."""
+
+
+class EnquiryForm(StyledForm):
+    question = forms.CharField(
+        label=_("Your question"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    details = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Anything that helps us answer: your situation, what you have tried, dates."),
+    )
+    email = forms.EmailField(label=_("E-mail address"), help_text=_("We send the confirmation and our replies here."))
+    phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=40)
+    language = forms.ChoiceField(label=_("Reply in"), choices=settings.LANGUAGES)
+    consent = forms.BooleanField(
+        label=_("I have read the personal-data notice above and agree to my data being used to handle this enquiry."),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def setup(self) -> None:
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+
+class FindForm(StyledForm):
+    reference = forms.CharField(
+        label=_("Reference number"), max_length=40, help_text=_("For example HKCQ-2026-000123-7.")
+    )
+    email = forms.EmailField(label=_("E-mail address used for the enquiry"))
+
+
+class ResidentReplyForm(StyledForm):
+    body = forms.CharField(label=_("Your message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+class RatingForm(StyledForm):
+    service = forms.TypedChoiceField(
+        label=_("How satisfied are you with the service (1 = not at all, 5 = very)?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.TypedChoiceField(
+        label=_("How satisfied are you with the outcome (1 = not at all, 5 = very)?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReplyForm(StyledForm):
+    body = forms.CharField(label=_("Reply"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
+    citations = forms.MultipleChoiceField(
+        label=_("Cite knowledge-base entries"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("The resident sees each cited entry as a link in their language."),
+    )
+    wait_for_resident = forms.BooleanField(
+        label=_("This reply asks the resident for information (the clock stops until they answer)"),
+        required=False,
+    )
+
+    def setup(self) -> None:
+        field = self.fields["citations"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = knowledge.entry_choices()
+
+
+class NoteForm(StyledForm):
+    body = forms.CharField(
+        label=_("Internal note (never shown to the resident)"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TransferForm(StyledForm):
+    to_unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def setup(self) -> None:
+        from hkcq.enquiries.selectors import transfer_units
+
+        field = self.fields["to_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = transfer_units()
+
+
+class CloseForm(StyledForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Enquiry.Outcome.choices)
+    note = forms.CharField(
+        label=_("Outcome note (optional)"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CannedReplyForm(StyledForm):
+    title = TranslatedFormField(label=_("Title"))
+    body = TranslatedFormField(label=_("Text"), multiline=True)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    @classmethod
+    def for_instance(cls, canned: CannedReply | None, data: Any = None) -> CannedReplyForm:
+        if canned is None or data is not None:
+            return cls(data)
+        return cls(initial={"title": canned.title, "body": canned.body, "is_active": canned.is_active})

@@ -1,0 +1,66 @@
+"""The enquiry service's view of the knowledge base (app ``hkcq.kb``): routing suggestions,
+gap records and cited entries. Kept in one module so the rest of the app does not care how
+the knowledge base is built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from hkcq.core.translated import TText
+from hkcq.kb import search
+from hkcq.kb import services as kb_services
+from hkcq.kb.models import Entry
+from hkcq.registry.models import Unit
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    unit: Unit | None
+    answered: bool
+
+
+def ask(question: str, language: str) -> Suggestion:
+    """The unit the knowledge base would route ``question`` to, and whether it has an answer."""
+    result = search.ask(question, language, limit=10)
+    return Suggestion(unit=result.unit, answered=bool(result.answered))
+
+
+def gap_record(question: str, language: str) -> None:
+    kb_services.gap_record(question, language, "enquiry")
+
+
+@dataclass(frozen=True)
+class Cited:
+    slug: str
+    title: str
+    url: str
+
+
+def entry_url(slug: str, language: str) -> str:
+    with translation.override(language):
+        return reverse("kb:entry", args=[slug])
+
+
+def citable_entries():  # type: ignore[no-untyped-def]
+    """Entries an officer may cite: published and in force today."""
+    return Entry.objects.filter(search.offered_filter(timezone.localdate())).order_by("slug")
+
+
+def entry_choices() -> list[tuple[str, str]]:
+    """(slug, title) of every entry an officer may cite."""
+    return [(e.slug, f"{TText.from_json(e.title)} ({e.slug})") for e in citable_entries()]
+
+
+def entries_exist(slugs: list[str]) -> set[str]:
+    return set(citable_entries().filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+def cited(slugs: list[str], language: str) -> list[Cited]:
+    """Cited entries as links in ``language`` (the reader's)."""
+    if not slugs:
+        return []
+    titles = {e.slug: TText.from_json(e.title).show(language).text for e in Entry.objects.filter(slug__in=slugs)}
+    return [Cited(slug=s, title=titles.get(s, s), url=entry_url(s, language)) for s in slugs]

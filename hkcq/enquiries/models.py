@@ -1,0 +1,229 @@
+"""Enquiry cases of the one-stop consulting service: the case, its conversation, transfers,
+pauses of the service-level clock, and canned replies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hkcq.core.translated import TranslatedField
+from hkcq.registry.models import Unit
+
+
+class Enquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        WAITING = "waiting", _("Waiting for the resident")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("Answered")
+        REFERRED = "referred", _("Referred to another body")
+        OUT_OF_SCOPE = "out_of_scope", _("Outside the platform's remit")
+        NO_RESPONSE = "no_response", _("No response from the resident")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the resident")
+
+    OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.WAITING, Status.ANSWERED)
+
+    reference = models.CharField(_("reference number"), max_length=24, unique=True)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    question = models.TextField(_("question"))
+    details = models.TextField(_("details"), blank=True)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(_("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    consent_at = models.DateTimeField(_("consent to the personal-data notice given at"))
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resident account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enquiries",
+    )
+    source = models.CharField(_("received through"), max_length=20, default="web")
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    content_digest = models.CharField(max_length=64, db_index=True, editable=False)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    kb_answered = models.BooleanField(_("the knowledge base had an answer"), default=False)
+    suggested_unit = models.ForeignKey(
+        Unit, verbose_name=_("suggested unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("assigned unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enquiries",
+    )
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_enquiries",
+    )
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    first_reply_at = models.DateTimeField(_("first reply"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Deadlines, computed by services.sla_deadlines() from received_at, the priority, the
+    # unit's side and the paused intervals; never from the time of a transfer.
+    acknowledge_due = models.DateTimeField(_("acknowledgement due"), null=True, blank=True, db_index=True)
+    reply_due = models.DateTimeField(_("reply due"), null=True, blank=True, db_index=True)
+    paused_since = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    service_rating = models.PositiveSmallIntegerField(_("rating of the service"), null=True, blank=True)
+    outcome_rating = models.PositiveSmallIntegerField(_("rating of the outcome"), null=True, blank=True)
+    rating_comment = models.TextField(_("comment on the rating"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="enquiry_service_rating_1_to_5",
+                condition=models.Q(service_rating__isnull=True)
+                | models.Q(service_rating__gte=1, service_rating__lte=5),
+            ),
+            models.CheckConstraint(
+                name="enquiry_outcome_rating_1_to_5",
+                condition=models.Q(outcome_rating__isnull=True)
+                | models.Q(outcome_rating__gte=1, outcome_rating__lte=5),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "assigned_unit"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        """The staff case page."""
+        return reverse("enquiries:case", args=[self.reference])
+
+    def get_tracking_url(self) -> str:
+        return reverse("enquiries:track", args=[self.token])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
+
+    @property
+    def is_rated(self) -> bool:
+        return self.rated_at is not None
+
+    @property
+    def acknowledge_overdue(self) -> bool:
+        end = self.acknowledged_at or timezone.now()
+        return bool(self.acknowledge_due and end > self.acknowledge_due)
+
+    @property
+    def reply_overdue(self) -> bool:
+        if self.reply_due is None or self.is_paused:
+            return False
+        end = self.first_reply_at or timezone.now()
+        return end > self.reply_due
+
+
+class Message(models.Model):
+    """One entry of the case's conversation: the resident's or an officer's message, or an
+    internal note that the resident never sees."""
+
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", _("Message from the resident")
+        REPLY = "reply", _("Reply to the resident")
+        NOTE = "note", _("Internal note")
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    # Knowledge-base entries cited in a reply, by their stable slug (kept as slugs so a case
+    # outlives an entry's deletion; rendered as links in the reader's language).
+    citations = models.JSONField(_("cited entries"), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != self.Kind.NOTE
+
+
+class Transfer(models.Model):
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="transfers")
+    from_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["at", "id"]
+
+
+class Pause(models.Model):
+    """An interval during which the reply clock stood still (waiting for the resident)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["started_at", "id"]
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number given out in a year (row locked while a number is taken)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class CannedReply(models.Model):
+    """A reusable reply, kept by the secretariat in three languages."""
+
+    title = TranslatedField(_("title"))
+    body = TranslatedField(_("text"), multiline=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.title)

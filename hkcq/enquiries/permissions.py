@@ -1,0 +1,105 @@
+"""Who may do what with an enquiry case. Every page, API endpoint and service asks these.
+
+- The resident reaches a case with its secret tracking token, or signed in as the account that
+  filed it. They read the conversation (never internal notes), reply, and rate once closed.
+- Officers of the unit a case is assigned to (or, before any unit is assigned, nobody but the
+  secretariat) work the case: accept, reply, note, ask the resident, transfer, close.
+- The secretariat (either side) and administrators see every case, add internal notes and
+  route cases (transfer); answering is the unit's job.
+- Personal data in the text is shown unmasked only to the resident and to the officer the case
+  is assigned to; everyone else sees it masked.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from hkcq.enquiries.models import Enquiry
+from hkcq.registry.permissions import user_unit_ids
+
+# Every case action, for the authorisation matrix and the templates.
+STAFF_ACTIONS = ("view", "accept", "reply", "note", "wait", "transfer", "close")
+RESIDENT_ACTIONS = ("track", "resident_reply", "rate")
+
+
+def _user_ok(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_case_officer(user: Any, enquiry: Enquiry) -> bool:
+    return (
+        _user_ok(user)
+        and user.is_officer
+        and enquiry.assigned_unit_id is not None
+        and enquiry.assigned_unit_id in user_unit_ids(user)
+    )
+
+
+def is_secretariat(user: Any) -> bool:
+    return _user_ok(user) and bool(user.is_secretariat)
+
+
+def is_owner(user: Any, enquiry: Enquiry) -> bool:
+    return _user_ok(user) and enquiry.resident_id is not None and enquiry.resident_id == user.pk
+
+
+def can_view_case(user: Any, enquiry: Enquiry) -> bool:
+    """The staff case page (with internal notes)."""
+    return is_case_officer(user, enquiry) or is_secretariat(user)
+
+
+def can_use_queue(user: Any) -> bool:
+    return _user_ok(user) and (bool(user.is_officer) or bool(user.is_secretariat))
+
+
+def can_staff_act(user: Any, enquiry: Enquiry, action: str) -> bool:
+    """Whether ``user`` may perform staff ``action`` on ``enquiry`` in its current state."""
+    officer = is_case_officer(user, enquiry)
+    secretariat = is_secretariat(user)
+    status = enquiry.status
+    if action == "view":
+        return officer or secretariat
+    if action == "note":
+        return officer or secretariat
+    if action == "transfer":
+        return (officer or secretariat) and enquiry.is_open
+    if action == "accept":
+        return officer and status == Enquiry.Status.NEW
+    if action in ("reply", "wait"):
+        return officer and status in (Enquiry.Status.ACCEPTED, Enquiry.Status.WAITING, Enquiry.Status.ANSWERED)
+    if action == "close":
+        return officer and enquiry.is_open and status != Enquiry.Status.NEW
+    raise ValueError(action)
+
+
+def can_track(user: Any, enquiry: Enquiry, token: str | None) -> bool:
+    """The resident's view: by the secret token, or as the account that filed the case."""
+    return (bool(token) and secrets.compare_digest(str(token), enquiry.token)) or is_owner(user, enquiry)
+
+
+def can_resident_act(user: Any, enquiry: Enquiry, token: str | None, action: str) -> bool:
+    if not can_track(user, enquiry, token):
+        return False
+    if action == "track":
+        return True
+    if action == "resident_reply":
+        return enquiry.is_open
+    if action == "rate":
+        return enquiry.status == Enquiry.Status.CLOSED and not enquiry.is_rated
+    raise ValueError(action)
+
+
+def can_see_personal_data(user: Any, enquiry: Enquiry, token: str | None = None) -> bool:
+    if can_track(user, enquiry, token):
+        return True
+    return (
+        _user_ok(user)
+        and enquiry.assigned_officer_id is not None
+        and enquiry.assigned_officer_id == user.pk
+        and is_case_officer(user, enquiry)
+    )
+
+
+def can_edit_canned_replies(user: Any) -> bool:
+    return is_secretariat(user)

@@ -1,0 +1,109 @@
+"""Reads of enquiry cases, with their joins applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from hkcq.enquiries import permissions
+from hkcq.enquiries.models import CannedReply, Enquiry, Message
+from hkcq.registry.models import Unit
+from hkcq.registry.permissions import user_unit_ids
+
+DUE_FILTERS = ("overdue", "due_soon", "paused")
+
+
+def _base() -> QuerySet[Enquiry]:
+    return Enquiry.objects.select_related("assigned_unit", "suggested_unit", "assigned_officer")
+
+
+def enquiry_list(
+    *,
+    status: str | None = None,
+    language: str | None = None,
+    unit: Unit | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[Enquiry]:
+    """Every case, newest first, filtered. For trusted callers (statistics, Open311 after its
+    own checks); pages use :func:`enquiry_queue_for_user`."""
+    qs = _base()
+    if status:
+        qs = qs.filter(status=status)
+    if language:
+        qs = qs.filter(language=language)
+    if unit is not None:
+        qs = qs.filter(assigned_unit=unit)
+    if since is not None:
+        qs = qs.filter(received_at__gte=since)
+    if until is not None:
+        qs = qs.filter(received_at__lt=until)
+    return qs
+
+
+def _due_filter(qs: QuerySet[Enquiry], due: str, now: dt.datetime) -> QuerySet[Enquiry]:
+    if due == "paused":
+        return qs.filter(paused_since__isnull=False).exclude(status=Enquiry.Status.CLOSED)
+    open_running = qs.exclude(status=Enquiry.Status.CLOSED).filter(paused_since__isnull=True)
+    ack_late = Q(acknowledged_at__isnull=True, acknowledge_due__lt=now)
+    reply_late = Q(first_reply_at__isnull=True, reply_due__lt=now)
+    if due == "overdue":
+        return open_running.filter(ack_late | reply_late)
+    if due == "due_soon":
+        soon = now + dt.timedelta(days=2)
+        return open_running.filter(
+            Q(acknowledged_at__isnull=True, acknowledge_due__gte=now, acknowledge_due__lt=soon)
+            | Q(first_reply_at__isnull=True, reply_due__gte=now, reply_due__lt=soon)
+        )
+    return qs
+
+
+def enquiry_queue_for_user(
+    user: Any, *, status: str | None = None, due: str | None = None, language: str | None = None
+) -> QuerySet[Enquiry]:
+    """The staff queue: an officer's units' cases; every case for the secretariat."""
+    if not permissions.can_use_queue(user):
+        return Enquiry.objects.none()
+    qs = _base()
+    if not permissions.is_secretariat(user):
+        qs = qs.filter(assigned_unit_id__in=user_unit_ids(user))
+    if status == "open":
+        qs = qs.exclude(status=Enquiry.Status.CLOSED)
+    elif status:
+        qs = qs.filter(status=status)
+    if language:
+        qs = qs.filter(language=language)
+    if due:
+        qs = _due_filter(qs, due, timezone.now())
+    return qs.order_by("reply_due", "received_at", "id") if due else qs
+
+
+def enquiry_list_for_resident(user: Any) -> QuerySet[Enquiry]:
+    """Cases filed while signed in as ``user`` ("My enquiries")."""
+    if not getattr(user, "is_authenticated", False):
+        return Enquiry.objects.none()
+    return _base().filter(resident=user)
+
+
+def enquiry_messages(enquiry: Enquiry, *, include_notes: bool) -> QuerySet[Message]:
+    qs = enquiry.messages.select_related("author")
+    return qs if include_notes else qs.exclude(kind=Message.Kind.NOTE)
+
+
+def enquiry_timeline(enquiry: Enquiry) -> dict[str, Any]:
+    return {
+        "transfers": list(enquiry.transfers.select_related("from_unit", "to_unit", "by")),
+        "pauses": list(enquiry.pauses.all()),
+    }
+
+
+def canned_reply_list(*, active_only: bool = True) -> QuerySet[CannedReply]:
+    qs = CannedReply.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def transfer_units() -> QuerySet[Unit]:
+    return Unit.objects.filter(is_active=True).order_by("side", "ext_id")

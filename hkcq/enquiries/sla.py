@@ -1,0 +1,56 @@
+"""Service-level deadlines of an enquiry, counted in working days on the public-holiday
+calendar of the side of the unit the case is with (app ``hkcq.calendars``: holidays kept as
+editable records, service levels per priority). Everything goes through :func:`sla_deadlines`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from hkcq.calendars import services as calendars
+from hkcq.core.choices import Side
+from hkcq.core.errors import NotFound
+
+DEFAULT_SIDE = Side.HONG_KONG
+# Used only when the secretariat's service levels have no policy for the priority, so that a
+# submission is never refused for want of one: (acknowledge, reply) working days.
+FALLBACK_DAYS: dict[str, tuple[int, int]] = {"high": (1, 5), "normal": (2, 10), "low": (2, 15)}
+
+
+def add_working_days(start: dt.datetime, days: int, side: str) -> dt.datetime:
+    return calendars.add_working_days(start, days, side)
+
+
+def working_days_between(start: dt.datetime, end: dt.datetime, side: str) -> float:
+    return float(calendars.working_days_between(start, end, side))
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    acknowledge_due: dt.datetime
+    reply_due: dt.datetime
+
+
+def enquiry_side(enquiry: Any) -> str:
+    unit = enquiry.assigned_unit or enquiry.suggested_unit
+    return str(unit.side) if unit is not None else DEFAULT_SIDE
+
+
+def sla_deadlines(enquiry: Any) -> Deadlines:
+    """Deadlines of ``enquiry``, always counted from when it was received (a transfer never
+    restarts the clock) on the calendar of its unit's side, not counting the finished pauses
+    (waiting for the resident). An open pause counts once it ends: the resident's reply
+    restarts the clock and moves the deadlines on by the working time it stood still."""
+    paused: list[tuple[dt.datetime, dt.datetime]] = []
+    if enquiry.pk:
+        paused = [(p.started_at, p.ended_at) for p in enquiry.pauses.all() if p.ended_at is not None]
+    side = enquiry_side(enquiry)
+    try:
+        ack_due, reply_due = calendars.sla_deadlines(enquiry.received_at, enquiry.priority, side, paused)
+    except NotFound:
+        ack_days, reply_days = FALLBACK_DAYS.get(enquiry.priority, FALLBACK_DAYS["normal"])
+        ack_due = calendars.add_working_days(enquiry.received_at, ack_days, side, paused)
+        reply_due = calendars.add_working_days(enquiry.received_at, reply_days, side, paused)
+    return Deadlines(acknowledge_due=ack_due, reply_due=reply_due)

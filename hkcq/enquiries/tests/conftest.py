@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import config.urls  # noqa: F401 - build the API schemas before any test freezes time
+from hkcq.enquiries import knowledge, services
+from hkcq.enquiries.models import Enquiry
+from hkcq.registry.models import Unit
+
+# The demo officers' units (hkcq/registry/loading.py DEMO_ACCOUNTS).
+HK_UNIT = "hk_chengdu_eto"
+CQ_UNIT = "cq_commerce"
+
+
+@pytest.fixture
+def route_to(monkeypatch) -> Callable[[str | None, bool], None]:
+    """Make the knowledge base suggest ``unit`` (an ext_id) for every question."""
+
+    def set_route(unit: str | None, answered: bool = False) -> None:
+        target = Unit.objects.get(ext_id=unit) if unit else None
+        monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=target, answered=answered))
+
+    return set_route
+
+
+@pytest.fixture
+def officer_cq(defaults):
+    from hkcq.accounts.models import User
+
+    return User.objects.get(username="demo-officer-cq")
+
+
+@pytest.fixture
+def admin_user(defaults):
+    from hkcq.accounts.models import User
+
+    return User.objects.get(username="demo-admin")
+
+
+@pytest.fixture
+def other_resident(defaults):
+    from hkcq.accounts.models import User
+
+    return User.objects.create_user("other-resident", "other@example.org", "x-password-123", role="resident")
+
+
+@pytest.fixture
+def make_case(defaults, route_to) -> Callable[..., Enquiry]:
+    counter = {"n": 0}
+
+    def make(unit: str | None = HK_UNIT, **kwargs: Any) -> Enquiry:
+        counter["n"] += 1
+        route_to(unit)
+        data: dict[str, Any] = {
+            "question": f"How do I renew my Home Return Permit in Chongqing? ({counter['n']})",
+            "email": "resident@example.org",
+            "consent": True,
+            "language": "en",
+        }
+        data.update(kwargs)
+        return services.enquiry_submit(**data).enquiry
+
+    return make

@@ -1,0 +1,396 @@
+"""Enquiry pages: the resident's (file, track, reply, rate, "My enquiries") and the staff
+workspace (queue, case page, canned replies). Thin: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hkcq.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from hkcq.core.pagination import paginate
+from hkcq.core.text import mask_personal_data
+from hkcq.core.translated import HTML_LANG, LANGUAGE_LABELS, current_language
+from hkcq.enquiries import forms as eforms
+from hkcq.enquiries import knowledge, permissions, selectors, services
+from hkcq.enquiries.models import CannedReply, Enquiry, Message
+
+
+def _form_errors(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's error onto the form (keeping what was typed)."""
+    placed = False
+    for field, errors in (exc.details or {}).items():
+        for error in errors if isinstance(errors, list) else [errors]:
+            form.add_error(field if field in form.fields else None, str(error))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+# -- what a reader may see ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShownMessage:
+    message: Message
+    body: str
+    cited: list[knowledge.Cited]
+
+
+def _shown_messages(enquiry: Enquiry, *, include_notes: bool, unmasked: bool, language: str) -> list[ShownMessage]:
+    out = []
+    for m in selectors.enquiry_messages(enquiry, include_notes=include_notes):
+        body = m.body if unmasked else mask_personal_data(m.body)
+        out.append(ShownMessage(m, body, knowledge.cited(m.citations, language)))
+    return out
+
+
+def _shown_case(enquiry: Enquiry, unmasked: bool) -> dict[str, str]:
+    if unmasked:
+        return {
+            "question": enquiry.question,
+            "details": enquiry.details,
+            "email": enquiry.email,
+            "phone": enquiry.phone,
+        }
+    local, _at, domain = enquiry.email.partition("@")
+    return {
+        "question": mask_personal_data(enquiry.question),
+        "details": mask_personal_data(enquiry.details),
+        "email": f"{local[:1]}•••@{domain}",
+        "phone": "▇▇▇" if enquiry.phone else "",
+    }
+
+
+def _consent_notices() -> list[dict[str, str]]:
+    """The personal-data notice in all three languages, whatever the page's language."""
+    notices = []
+    for code in ("en", "zh-hant", "zh-hans"):
+        with translation.override(code):
+            notices.append(
+                {
+                    "lang": HTML_LANG[code],
+                    "label": str(LANGUAGE_LABELS[code]),
+                    "text": _(
+                        "Personal-data notice: the information you give here is used only to handle your enquiry. "
+                        "It is passed to the government unit responsible for the subject, and to the co-operation "
+                        "secretariat, and is kept for two years after the enquiry is closed. Identity card and phone "
+                        "numbers you type are hidden from everyone except you and the officer handling your "
+                        "enquiry. You may ask to see or correct your data by replying through your tracking link."
+                    ),
+                }
+            )
+    return notices
+
+
+# -- resident pages ----------------------------------------------------------------------------
+def enquiry_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = eforms.EnquiryForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.enquiry_submit(
+                    question=data["question"],
+                    details=data["details"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    language=data["language"],
+                    consent=data["consent"],
+                    user=request.user,
+                    idempotency_key=data["idempotency_key"],
+                )
+            except InvalidInput as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect("enquiries:received", token=result.enquiry.token)
+    else:
+        initial: dict[str, Any] = {"question": request.GET.get("q", "")[:1000], "language": current_language()}
+        if request.user.is_authenticated:
+            initial["email"] = request.user.email
+            initial["language"] = request.user.preferred_language or current_language()
+        form = eforms.EnquiryForm(initial=initial)
+    return render(request, "enquiries/new.html", {"form": form, "notices": _consent_notices()})
+
+
+def enquiry_received(request: HttpRequest, token: str) -> HttpResponse:
+    enquiry = _tracked(request, token)
+    return render(
+        request,
+        "enquiries/received.html",
+        {"enquiry": enquiry, "tracking_link": request.build_absolute_uri(enquiry.get_tracking_url())},
+    )
+
+
+def _tracked(request: HttpRequest, token: str) -> Enquiry:
+    try:
+        return services.enquiry_get_by_token(token)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def _track_context(request: HttpRequest, enquiry: Enquiry, token: str) -> dict[str, Any]:
+    return {
+        "enquiry": enquiry,
+        "token": token,
+        "shown": _shown_case(enquiry, True),
+        # Cited entries link to the entry in the resident's preferred language.
+        "conversation": _shown_messages(enquiry, include_notes=False, unmasked=True, language=enquiry.language),
+        "can_reply": permissions.can_resident_act(request.user, enquiry, token, "resident_reply"),
+        "can_rate": permissions.can_resident_act(request.user, enquiry, token, "rate"),
+    }
+
+
+def enquiry_track(request: HttpRequest, token: str) -> HttpResponse:
+    enquiry = _tracked(request, token)
+    context = _track_context(request, enquiry, token)
+    context |= {"reply_form": eforms.ResidentReplyForm(), "rating_form": eforms.RatingForm()}
+    return render(request, "enquiries/track.html", context)
+
+
+@require_POST
+def enquiry_track_reply(request: HttpRequest, token: str) -> HttpResponse:
+    enquiry = _tracked(request, token)
+    form = eforms.ResidentReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enquiry_resident_reply(
+                user=request.user, enquiry=enquiry, token=token, body=form.cleaned_data["body"]
+            )
+        except NotPermitted:
+            messages.error(request, _("This enquiry is closed; you can no longer reply. File a new enquiry if needed."))
+            return redirect("enquiries:track", token=token)
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your message has been sent."))
+            return redirect("enquiries:track", token=token)
+    context = _track_context(request, enquiry, token) | {"reply_form": form, "rating_form": eforms.RatingForm()}
+    return render(request, "enquiries/track.html", context, status=400)
+
+
+@require_POST
+def enquiry_track_rate(request: HttpRequest, token: str) -> HttpResponse:
+    enquiry = _tracked(request, token)
+    form = eforms.RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enquiry_rate(
+                user=request.user,
+                enquiry=enquiry,
+                token=token,
+                service=form.cleaned_data["service"],
+                outcome=form.cleaned_data["outcome"],
+                comment=form.cleaned_data["comment"],
+            )
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you for rating our service."))
+            return redirect("enquiries:track", token=token)
+    context = _track_context(request, enquiry, token) | {"reply_form": eforms.ResidentReplyForm(), "rating_form": form}
+    return render(request, "enquiries/track.html", context, status=400)
+
+
+def enquiry_find(request: HttpRequest) -> HttpResponse:
+    """Find a case by its reference and e-mail address (for a lost tracking link)."""
+    form = eforms.FindForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        try:
+            enquiry = services.enquiry_find_for_resident(
+                reference=form.cleaned_data["reference"], email=form.cleaned_data["email"]
+            )
+        except InvalidInput as exc:
+            form.add_error("reference", str(exc.message))
+        except NotFound as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            return redirect("enquiries:track", token=enquiry.token)
+    return render(request, "enquiries/find.html", {"form": form})
+
+
+@login_required
+def enquiry_mine(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.enquiry_list_for_resident(request.user))
+    return render(request, "enquiries/mine.html", {"page": page})
+
+
+# -- staff workspace ---------------------------------------------------------------------------
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_use_queue(request.user):
+        raise Http404
+    filters = {
+        "status": request.GET.get("status") or "",
+        "due": request.GET.get("due") or "",
+        "language": request.GET.get("language") or "",
+    }
+    if filters["status"] not in ("", "open", *Enquiry.Status.values):
+        filters["status"] = ""
+    if filters["due"] not in ("", *selectors.DUE_FILTERS):
+        filters["due"] = ""
+    qs = selectors.enquiry_queue_for_user(
+        request.user,
+        status=filters["status"] or None,
+        due=filters["due"] or None,
+        language=filters["language"] or None,
+    )
+    page = paginate(request, qs)
+    rows = [(e, mask_personal_data(e.question)) for e in page.object_list]
+    return render(
+        request,
+        "enquiries/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "statuses": Enquiry.Status.choices,
+            "due_choices": [
+                ("overdue", _("Overdue")),
+                ("due_soon", _("Due within two days")),
+                ("paused", _("Clock paused")),
+            ],
+            "languages": [(c, LANGUAGE_LABELS[c]) for c in ("en", "zh-hant", "zh-hans")],
+            "is_secretariat": permissions.is_secretariat(request.user),
+        },
+    )
+
+
+def _staff_case(request: HttpRequest, reference: str) -> Enquiry:
+    try:
+        return services.enquiry_get_for_staff(user=request.user, reference=reference)
+    except (NotFound, InvalidInput) as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def _case_context(request: HttpRequest, enquiry: Enquiry, **forms_: forms.Form) -> dict[str, Any]:
+    user = request.user
+    unmasked = permissions.can_see_personal_data(user, enquiry)
+    allowed = {action: permissions.can_staff_act(user, enquiry, action) for action in permissions.STAFF_ACTIONS}
+    canned = list(selectors.canned_reply_list()) if allowed["reply"] else []
+    context: dict[str, Any] = {
+        "enquiry": enquiry,
+        "shown": _shown_case(enquiry, unmasked),
+        "unmasked": unmasked,
+        "allowed": allowed,
+        "conversation": _shown_messages(enquiry, include_notes=True, unmasked=unmasked, language=current_language()),
+        "canned": canned,
+        "reply_form": forms_.get("reply") or eforms.ReplyForm(),
+        "note_form": forms_.get("note") or eforms.NoteForm(),
+        "transfer_form": forms_.get("transfer") or eforms.TransferForm(),
+        "close_form": forms_.get("close") or eforms.CloseForm(),
+        "resident_language": LANGUAGE_LABELS.get(enquiry.language, enquiry.language),
+        **selectors.enquiry_timeline(enquiry),
+    }
+    return context
+
+
+@login_required
+def case(request: HttpRequest, reference: str) -> HttpResponse:
+    enquiry = _staff_case(request, reference)
+    reply_form = None
+    canned_id = request.GET.get("canned")
+    if canned_id and permissions.can_staff_act(request.user, enquiry, "reply"):
+        # Start the reply from a canned reply, in the resident's language.
+        canned = CannedReply.objects.filter(pk=canned_id if canned_id.isdigit() else 0, is_active=True).first()
+        if canned is not None:
+            reply_form = eforms.ReplyForm(initial={"body": canned.body.show(enquiry.language).text})
+    context = _case_context(request, enquiry, **({"reply": reply_form} if reply_form else {}))
+    return render(request, "enquiries/case.html", context)
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    enquiry = _staff_case(request, reference)
+    user = request.user
+    form: forms.Form | None = None
+    done = ""
+    try:
+        if action == "accept":
+            services.enquiry_accept(user=user, enquiry=enquiry)
+            done = _("You have accepted this enquiry.")
+        elif action == "reply":
+            form = eforms.ReplyForm(request.POST)
+            if form.is_valid():
+                services.enquiry_reply(
+                    user=user,
+                    enquiry=enquiry,
+                    body=form.cleaned_data["body"],
+                    citations=form.cleaned_data["citations"],
+                    wait_for_resident=form.cleaned_data["wait_for_resident"],
+                )
+                done = _("Your reply has been sent to the resident.")
+        elif action == "note":
+            form = eforms.NoteForm(request.POST)
+            if form.is_valid():
+                services.enquiry_note_add(user=user, enquiry=enquiry, body=form.cleaned_data["body"])
+                done = _("The note has been added.")
+        elif action == "transfer":
+            form = eforms.TransferForm(request.POST)
+            if form.is_valid():
+                services.enquiry_transfer(
+                    user=user, enquiry=enquiry, to_unit=form.cleaned_data["to_unit"], reason=form.cleaned_data["reason"]
+                )
+                done = _("The enquiry has been transferred.")
+        elif action == "close":
+            form = eforms.CloseForm(request.POST)
+            if form.is_valid():
+                services.enquiry_close(
+                    user=user, enquiry=enquiry, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+                )
+                done = _("The enquiry has been closed.")
+        else:
+            raise Http404
+    except NotPermitted:
+        messages.error(request, _("You cannot do this with this enquiry in its current state."))
+        return redirect(enquiry.get_absolute_url())
+    except InvalidInput as exc:
+        if form is None:
+            messages.error(request, str(exc.message))
+            return redirect(enquiry.get_absolute_url())
+        _form_errors(form, exc)
+    if done:
+        messages.success(request, done)
+        if action == "transfer" and not permissions.can_view_case(user, Enquiry.objects.get(pk=enquiry.pk)):
+            return redirect("enquiries:queue")
+        return redirect(enquiry.get_absolute_url())
+    assert form is not None
+    enquiry.refresh_from_db()
+    return render(request, "enquiries/case.html", _case_context(request, enquiry, **{action: form}), status=400)
+
+
+# -- canned replies ----------------------------------------------------------------------------
+@login_required
+def canned_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_edit_canned_replies(request.user):
+        raise Http404
+    page = paginate(request, selectors.canned_reply_list(active_only=False))
+    return render(request, "enquiries/canned_list.html", {"page": page})
+
+
+@login_required
+def canned_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not permissions.can_edit_canned_replies(request.user):
+        raise Http404
+    canned = get_object_or_404(CannedReply, pk=pk) if pk else None
+    if request.method == "POST":
+        form = eforms.CannedReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.canned_reply_save(user=request.user, data=form.cleaned_data, canned=canned)
+            except InvalidInput as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The canned reply has been saved."))
+                return redirect("enquiries:canned")
+    else:
+        form = eforms.CannedReplyForm.for_instance(canned)
+    title = _("Edit canned reply") if canned else _("New canned reply")
+    return render(request, "enquiries/canned_edit.html", {"form": form, "title": title, "canned": canned})
