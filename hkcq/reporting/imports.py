@@ -159,7 +159,9 @@ class MeasureImporter(Importer):
             result.error(_("The id is missing."))
             return result
         if not SLUG.match(ext_id) or len(ext_id) > 100:
-            result.error(_("The id “%(id)s” may only contain letters, digits, hyphens and underscores.") % {"id": ext_id})
+            result.error(
+                _("The id “%(id)s” may only contain letters, digits, hyphens and underscores.") % {"id": ext_id}
+            )
             return result
         if ext_id in self.seen:
             result.error(_("The id “%(id)s” appears more than once in the file.") % {"id": ext_id})
@@ -194,7 +196,9 @@ class MeasureImporter(Importer):
                     raise ValueError
                 data["position"] = position
             except ValueError:
-                result.error(_("The position “%(value)s” is not a whole number of 0 or more.") % {"value": row["position"]})
+                result.error(
+                    _("The position “%(value)s” is not a whole number of 0 or more.") % {"value": row["position"]}
+                )
         for name, side in (("lead_unit_hk", Side.HONG_KONG), ("lead_unit_cq", Side.CHONGQING)):
             if name not in row:
                 continue
@@ -205,7 +209,10 @@ class MeasureImporter(Importer):
             if unit is None:
                 result.error(_("Unknown unit id “%(id)s”.") % {"id": row[name]})
             elif unit.side != side:
-                result.error(_("The unit “%(id)s” is not on the side of the column %(column)s.") % {"id": row[name], "column": name})
+                result.error(
+                    _("The unit “%(id)s” is not on the side of the column %(column)s.")
+                    % {"id": row[name], "column": name}
+                )
             else:
                 data[name] = unit
         if "supporting_units" in row:
@@ -272,7 +279,9 @@ class MeasureImporter(Importer):
                 changes[name] = {lang: given.get(lang, current.get(lang)) for lang in LANGS}
         for name, side in (("lead_unit_hk", Side.HONG_KONG), ("lead_unit_cq", Side.CHONGQING)):
             if name in changes and not registry_permissions.can_assign_lead_unit(self.user, side):
-                result.error(_("Only the secretariat of that side can change its lead unit (%(column)s).") % {"column": name})
+                result.error(
+                    _("Only the secretariat of that side can change its lead unit (%(column)s).") % {"column": name}
+                )
                 return result
         if changes:
             result.action = UPDATE

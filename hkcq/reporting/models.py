@@ -79,3 +79,55 @@ class Job(models.Model):
         if self.is_import:
             return reverse("reporting:import_job", args=[self.pk])
         return reverse("reporting:report_job", args=[self.pk])
+
+
+class SnapshotIsFrozen(Exception):
+    """A snapshot is written once, when its cycle closes, and never changed or deleted."""
+
+
+class Snapshot(models.Model):
+    """The whole registry and its published progress as they stood when a reporting cycle
+    closed at a plenary, stored as JSON. It is written once and never changed: later edits to
+    measures, updates, agreements or decisions do not touch it, so a report built from it reads
+    the same forever. ``digest`` (SHA-256 of the JSON) lets anyone check it was not altered."""
+
+    cycle = models.OneToOneField(
+        "progress.ReportingCycle", verbose_name=_("reporting cycle"), on_delete=models.PROTECT, related_name="snapshot"
+    )
+    meeting = models.ForeignKey(
+        "registry.Meeting", verbose_name=_("plenary"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    taken_at = models.DateTimeField(_("taken at"))
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+        ordering = ["-taken_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.taken_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise SnapshotIsFrozen("A snapshot cannot be changed.")
+        from hkcq.reporting.snapshots import digest_of
+
+        self.digest = digest_of(self.data)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise SnapshotIsFrozen("A snapshot cannot be deleted.")
+
+    @property
+    def is_intact(self) -> bool:
+        from hkcq.reporting.snapshots import digest_of
+
+        return digest_of(self.data) == self.digest
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:report", args=[self.pk])

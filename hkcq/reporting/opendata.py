@@ -86,9 +86,11 @@ def _areas() -> QuerySet[Area]:
 
 
 def _measures() -> QuerySet[Measure]:
-    return Measure.objects.select_related("area", "parent", "lead_unit_hk", "lead_unit_cq").prefetch_related(
-        "supporting_units"
-    ).order_by("area__position", "position", "id")
+    return (
+        Measure.objects.select_related("area", "parent", "lead_unit_hk", "lead_unit_cq")
+        .prefetch_related("supporting_units")
+        .order_by("area__position", "position", "id")
+    )
 
 
 def _meetings() -> QuerySet[Meeting]:
@@ -104,7 +106,11 @@ def _decisions() -> QuerySet[Decision]:
 
 
 def _agreements() -> QuerySet[Agreement]:
-    return Agreement.objects.select_related("meeting").prefetch_related("parties", "events").order_by("signed_on", "ext_id")
+    return (
+        Agreement.objects.select_related("meeting")
+        .prefetch_related("parties", "events")
+        .order_by("signed_on", "ext_id")
+    )
 
 
 def _agreement_status(a: Agreement) -> str:
@@ -165,7 +171,11 @@ MEETINGS = Dataset(
     description=_("High-level meetings, plenary sessions and working meetings of the mechanism."),
     columns=(
         Column("id", ID, lambda m: m.ext_id),
-        Column("kind", _("Kind of meeting (high_level, plenary, high_level_plenary, working, communication)"), lambda m: m.kind),
+        Column(
+            "kind",
+            _("Kind of meeting (high_level, plenary, high_level_plenary, working, communication)"),
+            lambda m: m.kind,
+        ),
         Column("sequence", _("Number in its series"), lambda m: m.sequence),
         Column("date", _("Date (YYYY-MM-DD)"), lambda m: m.date),
         *text_columns("title", _("Title"), lambda m: m.title),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from hkcq.core.errors import DomainError, InvalidInput, NotPermitted
 from hkcq.reporting import permissions
 from hkcq.reporting.imports import CREATE, ERROR, IMPORTERS, UNCHANGED, UPDATE
-from hkcq.reporting.models import Job
+from hkcq.reporting.models import Job, Snapshot
 from hkcq.reporting.tables import EXTENSIONS, read_table
 
 logger = logging.getLogger(__name__)
@@ -192,6 +192,136 @@ def import_abandon(*, user: Any, job: Job) -> Job:
         job.save(update_fields=["state", "finished_at"])
     (imports_dir() / job.upload).unlink(missing_ok=True)
     return job
+
+
+# -- cycles and snapshots ---------------------------------------------------------------------
+def _next_cycle_name(meeting: Any) -> dict[str, str]:
+    from hkcq.core.translated import LANGS, TText
+
+    title = TText.from_json(meeting.title)
+    names = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            names[lang] = _("Reporting cycle after %(meeting)s") % {"meeting": title.show(lang).text}
+    return names
+
+
+def cycle_close(*, user: Any, cycle: Any, meeting: Any) -> Snapshot:
+    """Close ``cycle`` at the plenary ``meeting``: freeze a snapshot of the whole registry and
+    its published progress, and open the next cycle.
+
+    Updates not yet published move to the new cycle (they were not part of what the plenary
+    saw). Locks the cycle row so two people closing at once cannot both succeed."""
+    from hkcq.progress.models import ProgressUpdate, ReportingCycle
+    from hkcq.reporting import snapshots
+
+    _require(permissions.can_close_cycle(user))
+    with transaction.atomic():
+        cycle = ReportingCycle.objects.select_for_update().get(pk=cycle.pk)
+        if cycle.state != ReportingCycle.State.OPEN:
+            raise InvalidInput(details={"cycle": [_("This reporting cycle is already closed.")]})
+        if meeting is None:
+            raise InvalidInput(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
+        if meeting.date < cycle.opens_on:
+            raise InvalidInput(details={"meeting": [_("The meeting is before the cycle opened.")]})
+        now = timezone.now()
+        snapshot = Snapshot(
+            cycle=cycle,
+            meeting=meeting,
+            taken_at=now,
+            taken_by=user,
+            data=snapshots.build(cycle=cycle, meeting=meeting, taken_at=now),
+        )
+        snapshot.save()
+        cycle.state = ReportingCycle.State.CLOSED
+        cycle.closed_at = now
+        cycle.closed_by = user
+        cycle.meeting = meeting
+        cycle.save(update_fields=["state", "closed_at", "closed_by", "meeting"])
+        next_cycle = ReportingCycle(name=_next_cycle_name(meeting), opens_on=meeting.date)
+        next_cycle.save()
+        ProgressUpdate.objects.filter(cycle=cycle).exclude(state=ProgressUpdate.State.PUBLISHED).update(
+            cycle=next_cycle
+        )
+    return snapshot
+
+
+def close_cycle(cycle: Any, meeting: Any, actor: Any) -> Snapshot:
+    """The same as :func:`cycle_close`, with positional arguments."""
+    return cycle_close(user=actor, cycle=cycle, meeting=meeting)
+
+
+# -- report generation -----------------------------------------------------------------------------
+REPORT_FORMATS = ("html", "pdf", "xlsx", "csv")
+
+
+def report_start(*, user: Any, snapshot: Snapshot, language: str) -> Job:
+    """Record a job to generate the report files of ``snapshot`` in ``language``; the caller
+    enqueues ``tasks.report_generate_task``."""
+    _require(permissions.can_generate_report(user))
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(details={"language": [_("Choose English, Traditional Chinese or Simplified Chinese.")]})
+    return Job.objects.create(
+        kind=Job.Kind.REPORT, created_by=user, language=language, params={"snapshot": snapshot.pk}
+    )
+
+
+def report_generate(*, job_id: str) -> None:
+    """Build the report (HTML, PDF, XLSX, CSV) in the job's language and store the files under
+    DATA_DIR/reports/<job id>/. Progress: one step per measure compared, then one per file."""
+    from django.template.loader import render_to_string
+
+    from hkcq.core.exports import csv_text, html_to_pdf, xlsx_bytes
+    from hkcq.reporting import reports, selectors
+
+    job = Job.objects.get(pk=job_id)
+    if job.state != Job.State.QUEUED:
+        return
+    try:
+        snapshot = Snapshot.objects.select_related("meeting").get(pk=job.params["snapshot"])
+        previous = selectors.snapshot_previous(snapshot)
+        count = len(snapshot.data["measures"])
+        Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, total=count + len(REPORT_FORMATS), done=0)
+
+        def step(done: int) -> None:
+            if done % PROGRESS_EVERY == 0:
+                Job.objects.filter(pk=job.pk).update(done=done)
+
+        report = reports.compare(snapshot.data, previous.data if previous else None, progress=step)
+        folder = reports_dir() / str(job.pk)
+        folder.mkdir(parents=True, exist_ok=True)
+        lang = job.language
+        files: dict[str, str] = {}
+        with translation.override(lang):
+            context = {"report": report, "snapshot": snapshot, "lang": lang}
+            html = render_to_string("reporting/report_print.html", context)
+            outputs: list[tuple[str, Any]] = [
+                ("html", lambda: html.encode()),
+                ("pdf", lambda: html_to_pdf(html)),
+                ("xlsx", lambda: xlsx_bytes(reports.workbook_sheets(report, lang))),
+                ("csv", lambda: ("\ufeff" + csv_text(reports.measure_rows(report, lang))).encode()),
+            ]
+            for index, (fmt, make) in enumerate(outputs, start=1):
+                name = f"report-{snapshot.pk}-{lang}.{fmt}"
+                (folder / name).write_bytes(make())
+                files[fmt] = name
+                Job.objects.filter(pk=job.pk).update(done=count + index)
+    except Exception:
+        logger.exception("Report generation failed")
+        with translation.override(job.language):
+            _finish(job, Job.State.FAILED, message=_("The report could not be generated. Try again."))
+        return
+    job.total = count + len(REPORT_FORMATS)
+    job.result = {"files": files}
+    _finish(job, Job.State.DONE)
+
+
+def report_file_path(job: Job, fmt: str) -> Path | None:
+    name = job.result.get("files", {}).get(fmt)
+    if not name:
+        return None
+    path = reports_dir() / str(job.pk) / name
+    return path if path.exists() else None
 
 
 def _finish(job: Job, state: str, *, message: str = "") -> None:

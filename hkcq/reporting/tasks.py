@@ -15,3 +15,8 @@ def import_check_task(*, job_id: str) -> None:
 @task()
 def import_apply_task(*, job_id: str) -> None:
     services.import_apply(job_id=job_id)
+
+
+@task()
+def report_generate_task(*, job_id: str) -> None:
+    services.report_generate(job_id=job_id)

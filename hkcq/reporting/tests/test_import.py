@@ -28,9 +28,7 @@ def xlsx_upload(rows):
 
 
 def upload(client, content, name="measures.csv", kind="import_measures", lang="en"):
-    return client.post(
-        f"/{lang}/import/", {"kind": kind, "file": SimpleUploadedFile(name, content)}, follow=False
-    )
+    return client.post(f"/{lang}/import/", {"kind": kind, "file": SimpleUploadedFile(name, content)}, follow=False)
 
 
 def last_job():
@@ -75,7 +73,17 @@ def good_rows(existing):
             "2027-06-30",
         ],
         # create a measure and an item under it
-        ["imported-1", area.ext_id, "", "9.1", "Imported measure", "匯入的措施", hk_unit.ext_id, "2026-01-01", "2026-12-31"],
+        [
+            "imported-1",
+            area.ext_id,
+            "",
+            "9.1",
+            "Imported measure",
+            "匯入的措施",
+            hk_unit.ext_id,
+            "2026-01-01",
+            "2026-12-31",
+        ],
         ["imported-1-a", area.ext_id, "imported-1", "9.1.a", "Imported item", "", "", "", ""],
     ]
 
@@ -169,9 +177,7 @@ def test_duplicate_id_in_the_file_is_an_error(signed_in, existing):
     assert bad["action"] == "error" and "more than once" in bad["errors"][0]
 
 
-@pytest.mark.parametrize(
-    ("encoding", "says"), [("big5", "Big5"), ("gb18030", "GBK/GB18030"), ("utf-16", "UTF-16")]
-)
+@pytest.mark.parametrize(("encoding", "says"), [("big5", "Big5"), ("gb18030", "GBK/GB18030"), ("utf-16", "UTF-16")])
 def test_a_csv_not_in_utf8_is_refused_with_the_reason(signed_in, existing, encoding, says):
     before = snapshot_measures()
     upload(signed_in, csv_bytes(good_rows(existing), encoding=encoding))
@@ -186,7 +192,11 @@ def test_a_csv_not_in_utf8_is_refused_with_the_reason(signed_in, existing, encod
 @pytest.mark.parametrize(
     ("content", "name", "says"),
     [
-        (csv_bytes([["id", "code"], ["x", "1"]]), "m.csv", "Columns missing from the first row: area, title_en / title_zh_hant / title_zh_hans"),
+        (
+            csv_bytes([["id", "code"], ["x", "1"]]),
+            "m.csv",
+            "Columns missing from the first row: area, title_en / title_zh_hant / title_zh_hans",
+        ),
         (csv_bytes([HEADER]), "m.csv", "no rows under its header"),
         (b"not a workbook", "m.xlsx", "not a readable Excel workbook"),
     ],
@@ -244,7 +254,15 @@ def test_lead_unit_of_the_other_side_cannot_be_changed_by_import(client, secreta
     measure, hk_unit = existing
     other = Unit.objects.filter(side="hong_kong").exclude(pk=measure.lead_unit_hk_id).first()
     client.force_login(secretariat_cq)
-    upload(client, csv_bytes([["id", "area", "title_en", "lead_unit_hk"], [measure.ext_id, measure.area.ext_id, measure.title.en, other.ext_id]]))
+    upload(
+        client,
+        csv_bytes(
+            [
+                ["id", "area", "title_en", "lead_unit_hk"],
+                [measure.ext_id, measure.area.ext_id, measure.title.en, other.ext_id],
+            ]
+        ),
+    )
     row = last_job().result["rows"][0]
     assert row["action"] == "error" and "Only the secretariat of that side" in row["errors"][0]
 
@@ -294,7 +312,10 @@ def test_exported_open_data_file_reimports_unchanged(signed_in, defaults):
 def test_text_change_keeps_the_other_variants(signed_in, existing):
     measure, _unit = existing
     original = TText.from_json(measure.title)
-    upload(signed_in, csv_bytes([["id", "area", "title_en"], [measure.ext_id, measure.area.ext_id, "Only English changed"]]))
+    upload(
+        signed_in,
+        csv_bytes([["id", "area", "title_en"], [measure.ext_id, measure.area.ext_id, "Only English changed"]]),
+    )
     job = last_job()
     signed_in.post(f"/en/import/{job.pk}/confirm/")
     measure.refresh_from_db()
