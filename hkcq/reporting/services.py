@@ -212,6 +212,7 @@ def cycle_close(*, user: Any, cycle: Any, meeting: Any) -> Snapshot:
 
     Updates not yet published move to the new cycle (they were not part of what the plenary
     saw). Locks the cycle row so two people closing at once cannot both succeed."""
+    from hkcq.progress import rollups
     from hkcq.progress.models import ProgressUpdate, ReportingCycle
     from hkcq.reporting import snapshots
 
@@ -224,6 +225,7 @@ def cycle_close(*, user: Any, cycle: Any, meeting: Any) -> Snapshot:
             raise InvalidInput(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
         if meeting.date < cycle.opens_on:
             raise InvalidInput(details={"meeting": [_("The meeting is before the cycle opened.")]})
+        rollups.recompute()  # the frozen figures must be current, whatever happened since the last publish
         now = timezone.now()
         snapshot = Snapshot(
             cycle=cycle,
