@@ -66,7 +66,7 @@ class Importer:
 
     def __init__(self, user: Any) -> None:
         self.user = user
-        self.seen: set[str] = set()
+        self.seen: set[Any] = set()
 
     def check_header(self, table: Table) -> list[str]:
         present = set(table.header)
@@ -303,4 +303,220 @@ class MeasureImporter(Importer):
             registry_services.measure_update(user=self.user, measure=measure, data=data)
 
 
-IMPORTERS: dict[str, Callable[[Any], Importer]] = {"import_measures": MeasureImporter}
+SIDE_ALIASES = {
+    "hong_kong": Side.HONG_KONG,
+    "hk": Side.HONG_KONG,
+    "hong kong": Side.HONG_KONG,
+    "香港": Side.HONG_KONG,
+    "chongqing": Side.CHONGQING,
+    "cq": Side.CHONGQING,
+    "重慶": Side.CHONGQING,
+    "重庆": Side.CHONGQING,
+}
+YES = {"yes", "y", "true", "1", "是"}
+NO = {"", "no", "n", "false", "0", "否"}
+
+
+class UpdateImporter(Importer):
+    """Progress updates, keyed on measure id + side + reporting cycle.
+
+    A row creates the side's draft in the open cycle, or edits the side's draft or returned
+    update; with ``submit`` = yes it is also submitted to the counterpart secretariat. The
+    two-key workflow then runs as usual: nothing reaches the public until the counterpart
+    confirms and the author side publishes. Only the open cycle takes updates, and only for
+    the importing secretariat's side (``hkcq.progress.permissions.can_draft``)."""
+
+    required = ("measure", "side", "cycle", "status")
+    columns = (
+        "measure",
+        "side",
+        "cycle",
+        "status",
+        "percent",
+        "public_narrative_en",
+        "public_narrative_zh_hant",
+        "public_narrative_zh_hans",
+        "internal_narrative_en",
+        "internal_narrative_zh_hant",
+        "internal_narrative_zh_hans",
+        "submit",
+    )
+
+    def __init__(self, user: Any) -> None:
+        from hkcq.progress.models import ProgressUpdate, ReportingCycle, Status
+
+        super().__init__(user)
+        self.measures = {
+            m.ext_id: m
+            for m in Measure.objects.select_related("lead_unit_hk", "lead_unit_cq").prefetch_related("supporting_units")
+        }
+        self.statuses = {s.key: s for s in Status.objects.all()}
+        self.cycles = list(ReportingCycle.objects.all())
+        self.open_updates = {
+            (u.measure_id, u.side): u
+            for u in ProgressUpdate.objects.filter(state__in=ProgressUpdate.OPEN_STATES).select_related("status")
+        }
+        self.State = ProgressUpdate.State
+        self.published: dict[tuple[int, str], Any] = {}
+        open_cycle = next((c for c in self.cycles if c.state == "open"), None)
+        published = ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED, cycle=open_cycle)
+        for u in published.order_by("measure_id", "side", "-published_at", "-id"):
+            self.published.setdefault((u.measure_id, u.side), u)
+
+    @classmethod
+    def template_example(cls) -> list[list[str]]:
+        from hkcq.progress.models import ReportingCycle
+
+        cycle = ReportingCycle.objects.filter(state="open").first()
+        measure = Measure.objects.order_by("area__position", "position", "id").first()
+        return [
+            [
+                measure.ext_id if measure else "m-01",
+                "hong_kong",
+                cycle.opens_on.isoformat() if cycle else "",
+                "in_progress",
+                "50",
+                "Preparations are under way.",
+                "籌備工作正在進行。",
+                "",
+                "",
+                "",
+                "",
+                "no",
+            ]
+        ]
+
+    def _cycle(self, value: str) -> Any:
+        for cycle in self.cycles:
+            if value in (str(cycle.pk), cycle.opens_on.isoformat()):
+                return cycle
+        if value.lower() in ("", "open", "current"):
+            return next((c for c in self.cycles if c.state == "open"), None)
+        return None
+
+    def check(self, line: int, row: dict[str, str]) -> Checked:
+        from hkcq.progress import permissions as progress_permissions
+
+        measure = self.measures.get(row.get("measure", ""))
+        side = SIDE_ALIASES.get(row.get("side", "").strip().lower())
+        cycle = self._cycle(row.get("cycle", "").strip())
+        result = Checked(line=line, key=f"{row.get('measure', '')} · {row.get('side', '')} · {row.get('cycle', '')}")
+        if measure is None:
+            result.error(_("Unknown measure id “%(id)s”.") % {"id": row.get("measure", "")})
+        if side is None:
+            result.error(_("Unknown side “%(value)s”: write hong_kong or chongqing.") % {"value": row.get("side", "")})
+        if cycle is None:
+            result.error(
+                _("Unknown reporting cycle “%(value)s”: give the date it opened (YYYY-MM-DD) or its number.")
+                % {"value": row.get("cycle", "")}
+            )
+        elif cycle.state != "open":
+            result.error(
+                _("The reporting cycle “%(value)s” is closed; updates can only be imported into the open cycle.")
+                % {"value": row.get("cycle", "")}
+            )
+        status = self.statuses.get(row.get("status", "").strip())
+        if status is None or not status.is_active:
+            keys = ", ".join(k for k, s in self.statuses.items() if s.is_active)
+            result.error(
+                _("Unknown status “%(value)s”. Use one of: %(keys)s.") % {"value": row.get("status", ""), "keys": keys}
+            )
+        percent: int | None = None
+        raw = row.get("percent", "").strip().rstrip("%")
+        if raw:
+            try:
+                percent = int(float(raw)) if float(raw).is_integer() else None
+                if percent is None:
+                    raise ValueError
+            except ValueError:
+                result.error(_("The percent “%(value)s” is not a whole number.") % {"value": row.get("percent", "")})
+            else:
+                if not 0 <= percent <= 100:
+                    result.error(
+                        _("The percent %(value)s is out of range: give a whole number from 0 to 100.")
+                        % {"value": percent}
+                    )
+                    percent = None
+        elif status is not None:
+            percent = status.default_percent
+        submit = row.get("submit", "").strip().lower()
+        if submit not in YES | NO:
+            result.error(_("Write yes or no in the column submit, not “%(value)s”.") % {"value": row.get("submit", "")})
+        if result.errors:
+            return result
+        assert measure is not None and side is not None and status is not None
+        key = (measure.ext_id, side)
+        if key in self.seen:
+            result.error(_("This measure and side appear more than once in the file."))
+            return result
+        self.seen.add(key)
+        if not progress_permissions.can_draft(self.user, measure, side):
+            result.error(_("You cannot report for this side of this measure: only its own side drafts its updates."))
+            return result
+        existing = self.open_updates.get((measure.id, side))
+        if existing is not None and existing.state not in (self.State.DRAFT, self.State.RETURNED):
+            result.error(
+                _(
+                    "This side's update for this measure is with the secretariat (submitted or confirmed); it cannot be changed by an import."
+                )
+            )
+            return result
+        data: dict[str, Any] = {"status": status, "percent": percent, "submit": submit in YES, "measure": measure}
+        for name in ("public_narrative", "internal_narrative"):
+            given = _texts(row, name)
+            if given is not None:
+                data[name] = given
+        result.target = existing
+        if existing is None:
+            same = self.published.get((measure.id, side))
+            if same is not None and not data["submit"] and self._same(same, data):
+                return result  # already published with these very values in this cycle
+            result.action = CREATE
+            result.changes = sorted(k for k in data if k not in ("submit", "measure") or (k == "submit" and data[k]))
+            result.data = data
+            return result
+        changes = []
+        if existing.status_id != status.id:
+            changes.append("status")
+        if percent is not None and existing.percent != percent:
+            changes.append("percent")
+        for name in ("public_narrative", "internal_narrative"):
+            if name in data and _text_change(TText.from_json(getattr(existing, name)), data[name]) is not None:
+                changes.append(name)
+        if data["submit"]:
+            changes.append("submit")
+        if changes:
+            result.action = UPDATE
+            result.changes = changes
+            result.data = data
+        return result
+
+    @staticmethod
+    def _same(update: Any, data: dict[str, Any]) -> bool:
+        if update.status_id != data["status"].id or (data["percent"] is not None and update.percent != data["percent"]):
+            return False
+        for name in ("public_narrative", "internal_narrative"):
+            if name in data and _text_change(TText.from_json(getattr(update, name)), data[name]) is not None:
+                return False
+        return True
+
+    def apply(self, checked: Checked) -> None:
+        from hkcq.progress import services as progress_services
+        from hkcq.progress.models import ProgressUpdate
+
+        data = dict(checked.data)
+        submit = data.pop("submit", False)
+        measure = data.pop("measure")
+        existing = checked.target
+        if existing is not None:
+            existing = ProgressUpdate.objects.get(pk=existing.pk)
+            for name in ("public_narrative", "internal_narrative"):
+                if name in data:
+                    current = TText.from_json(getattr(existing, name))
+                    data[name] = {lang: data[name].get(lang, current.get(lang)) for lang in LANGS}
+        update = progress_services.update_save(user=self.user, measure=measure, data=data, update=existing)
+        if submit:
+            progress_services.update_submit(user=self.user, update=update)
+
+
+IMPORTERS: dict[str, Callable[[Any], Importer]] = {"import_measures": MeasureImporter, "import_updates": UpdateImporter}

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.exports import csv_text
 from hkcq.core.translated import EN, HANS, HANT, TText
+from hkcq.progress.models import ProgressUpdate
 from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting
 
 LICENCE = _(
@@ -227,7 +228,38 @@ AGREEMENTS = Dataset(
     rows=_agreements,
 )
 
-DATASETS: dict[str, Dataset] = {d.slug: d for d in (AREAS, MEASURES, MEETINGS, DECISIONS, AGREEMENTS)}
+
+def _updates() -> QuerySet[ProgressUpdate]:
+    return (
+        ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED)
+        .select_related("measure", "status", "cycle")
+        .order_by("published_at", "id")
+    )
+
+
+UPDATES = Dataset(
+    slug="updates",
+    title=_("Published progress updates"),
+    description=_(
+        "Every progress update that both sides have confirmed and that has been published, with its "
+        "public narrative. Drafts, updates awaiting confirmation and internal narratives are not included."
+    ),
+    columns=(
+        Column("id", _("Number of the update"), lambda u: u.id),
+        Column("measure", _("Id of the measure"), lambda u: u.measure.ext_id),
+        Column("side", _("Side reporting (hong_kong, chongqing)"), lambda u: u.side),
+        Column("cycle", _("Number of the reporting cycle"), lambda u: u.cycle_id),
+        Column("cycle_opens_on", _("Date the reporting cycle opened (YYYY-MM-DD)"), lambda u: u.cycle.opens_on),
+        Column("status", _("Status key on the status scale"), lambda u: u.status.key),
+        *text_columns("status_name", _("Status"), lambda u: u.status.name),
+        Column("percent", _("Percent complete (0 to 100)"), lambda u: u.percent),
+        *text_columns("narrative", _("Narrative for the public"), lambda u: u.public_narrative),
+        Column("published_at", _("When it was published (ISO 8601)"), lambda u: u.published_at),
+    ),
+    rows=_updates,
+)
+
+DATASETS: dict[str, Dataset] = {d.slug: d for d in (AREAS, MEASURES, UPDATES, MEETINGS, DECISIONS, AGREEMENTS)}
 FORMATS = ("csv", "json")
 
 

@@ -97,7 +97,10 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if factory is None or fmt not in ("csv", "xlsx"):
         raise Http404
     importer_class: Any = factory
-    rows = [list(importer_class.columns), *importer_class.example]
+    example = (
+        importer_class.template_example() if hasattr(importer_class, "template_example") else importer_class.example
+    )
+    rows = [list(importer_class.columns), *example]
     name = kind.replace("import_", "") + "-template"
     if fmt == "csv":
         return download(csv_text(rows), f"{name}.csv", "text/csv; charset=utf-8")

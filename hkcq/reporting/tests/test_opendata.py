@@ -16,7 +16,7 @@ def _csv(response):
 def test_open_data_page_documents_every_dataset_in_each_language(defaults, client, lang, expected):
     html = client.get(f"/{lang}/open-data/").content.decode()
     assert expected in html
-    for slug in ("areas", "measures", "meetings", "decisions", "agreements"):
+    for slug in ("areas", "measures", "updates", "meetings", "decisions", "agreements"):
         assert f"/{lang}/open-data/{slug}.csv" in html
         assert f"/{lang}/open-data/{slug}.json" in html
         assert f"/api/v1/open-data/{slug}" in html
@@ -99,3 +99,38 @@ def test_api_lists_datasets_and_negotiates_the_format(defaults, client):
     assert _csv(client.get("/api/v1/open-data/areas?format=csv")) == _csv(as_csv)
     # the ids are the ones the registry API uses
     assert {r["id"] for r in as_json.json()["records"]} == {a["id"] for a in client.get("/api/v1/areas").json()}
+
+
+def test_only_published_updates_and_only_their_public_narrative(defaults, client, secretariat_hk):
+    from hkcq.progress.models import ProgressUpdate, Status
+    from hkcq.reporting.tests.helpers import open_cycle, publish
+
+    a, b = Measure.objects.filter(parent=None)[:2]
+    published = publish(
+        a, "hong_kong", "in_progress", 45, secretariat_hk, narrative="Public words", internal="Hidden words"
+    )
+    ProgressUpdate.objects.create(
+        measure=b,
+        side="hong_kong",
+        cycle=open_cycle(),
+        status=Status.objects.get(key="planning"),
+        percent=5,
+        public_narrative={"en": "Draft words"},
+        author=secretariat_hk,
+    )
+    rows = _csv(client.get("/en/open-data/updates.csv"))
+    document = json.loads(client.get("/en/open-data/updates.json").content)
+    assert [r["id"] for r in rows] == [str(published.id)] == [str(r["id"]) for r in document["records"]]
+    row = rows[0]
+    assert (row["measure"], row["side"], row["status"], row["percent"]) == (a.ext_id, "hong_kong", "in_progress", "45")
+    assert (
+        row["narrative_en"] == "Public words"
+        and row["narrative_zh_hant"] == "進度45"
+        and row["narrative_zh_hans"] == "进度45"
+    )
+    assert row["status_name_zh_hant"] == "進行中"
+    blob = (
+        client.get("/en/open-data/updates.csv").content.decode()
+        + client.get("/en/open-data/updates.json").content.decode()
+    )
+    assert "Hidden words" not in blob and "Draft words" not in blob and "internal" not in blob
