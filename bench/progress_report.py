@@ -81,10 +81,9 @@ def timed(fn: Any, repeat: int = 1) -> tuple[float, Any]:
 
 
 def generate(measures: int, updates_per_measure: int) -> dict[str, Any]:
-    from django.utils import timezone
 
     from hkcq.accounts.models import User
-    from hkcq.progress.models import ProgressUpdate, ReportingCycle, Status
+    from hkcq.progress.models import ReportingCycle, Status
     from hkcq.registry.models import Area, Measure, Milestone
 
     author = User.objects.get(username="demo-secretariat-hk")
@@ -224,8 +223,9 @@ def run_one(url: str, measures: int, updates_per_measure: int) -> dict[str, Any]
                 csv_text(reports.measure_rows(report, "zh-hant")),
             )
         )
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     out["pdf_pages"] = len(PdfReader(io.BytesIO(pdf)).pages)
     job = services.report_start(user=author, snapshot=snapshot, language="en")
@@ -336,7 +336,16 @@ def main() -> None:
     for url in urls:
         print(f"running on {url.split('@')[-1]} …", flush=True)
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", url, "--measures", str(args.measures), "--updates", str(args.updates)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                url,
+                "--measures",
+                str(args.measures),
+                "--updates",
+                str(args.updates),
+            ],
             capture_output=True,
             text=True,
             env={**os.environ, "TASK_BACKEND": "immediate"},
