@@ -28,6 +28,17 @@ class DatasetOut(Schema):
     fields: list[FieldOut]
 
 
+class DatasetDocumentOut(Schema):
+    """The JSON form of a dataset (the CSV form has the same records, one per line)."""
+
+    dataset: str
+    title: str
+    licence: str
+    generated_at: str
+    fields: list[FieldOut]
+    records: list[dict[str, Any]]
+
+
 def _dataset(d: opendata.Dataset) -> dict[str, Any]:
     return {
         "id": d.slug,
@@ -47,13 +58,16 @@ def list_datasets(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/open-data/{dataset}",
-    response={200: Any, 404: ErrorOut},
+    response={200: DatasetDocumentOut, 404: ErrorOut},
     summary="Download one open dataset as JSON or CSV",
     openapi_extra={
         "responses": {
             200: {
                 "description": "The whole dataset",
-                "content": {"application/json": {}, "text/csv": {}},
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/DatasetDocumentOut"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
             }
         }
     },
