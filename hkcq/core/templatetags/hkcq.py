@@ -48,7 +48,8 @@ def ttext(value: Any, block: bool = False, note: bool = True) -> SafeString:
     shown = TText.from_json(value).show()
     if not shown.text:
         return mark_safe("")
-    body = linebreaks(shown.text) if block else format_html("{}", shown.text)
+    # linebreaks escapes only when asked; its result is then safe to mark (and to nest below).
+    body = mark_safe(linebreaks(shown.text, autoescape=True)) if block else format_html("{}", shown.text)  # noqa: S308
     notes = _notes(shown) if note and block else []
     tag = "div" if block else "span"
     html = format_html('<{} lang="{}">{}</{}>', tag, shown.html_lang, body, tag) if shown.is_fallback else body
