@@ -1,0 +1,68 @@
+"""Open data, the spreadsheet import and the plenary reports in a real browser, checked with axe-core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_open_data_page(page, lang):
+    page.goto(f"/{lang}/open-data/")
+    assert page.locator("h1").count() == 1
+    assert page.locator("a[href$='/open-data/measures.csv']").count() == 1
+    page.locator("details summary").first.click()
+    assert_no_serious_axe_violations(page)
+
+
+def test_secretariat_imports_a_file_through_preview_and_confirmation(page, tmp_path):
+    from hkcq.registry.models import Area, Measure
+
+    area = Area.objects.order_by("position").first()
+    upload = tmp_path / "measures.csv"
+    upload.write_text(f"id,area,title_en,title_zh_hant\nbrowser-1,{area.ext_id},Imported in a browser,瀏覽器匯入\n")
+    sign_in(page, "demo-secretariat-hk")
+    page.goto("/en/import/")
+    assert_no_serious_axe_violations(page)
+    page.select_option("select[name=kind]", "import_measures")
+    page.set_input_files("input[name=file]", str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url(re.compile(r"/import/[0-9a-f-]+/$"))
+    assert "1 to create" in page.locator("main").inner_text()
+    assert not Measure.objects.filter(ext_id="browser-1").exists()
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Confirm and apply").click()
+    page.wait_for_load_state()
+    assert "Applied: 1 created" in page.locator("main").inner_text()
+    assert Measure.objects.get(ext_id="browser-1").title.zh_hans == "浏览器汇入"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_close_a_cycle_and_read_the_report(page, lang):
+    from hkcq.progress.models import ReportingCycle
+    from hkcq.registry.models import Mechanism, Meeting
+
+    ReportingCycle.objects.create(name={"en": "First cycle"}, opens_on=dt.date(2023, 5, 11))
+    meeting = Meeting.objects.create(
+        mechanism=Mechanism.objects.first(),
+        ext_id="plenary-2",
+        kind=Meeting.Kind.PLENARY,
+        title={"en": "Second plenary", "zh-hant": "第二次全體會議"},
+        date=dt.date(2024, 5, 10),
+    )
+    sign_in(page, "demo-secretariat-cq", lang)
+    page.goto(f"/{lang}/reports/close-cycle/")
+    assert_no_serious_axe_violations(page)
+    page.select_option("select[name=meeting]", value=str(meeting.pk))
+    page.check("input[name=confirm]")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/reports/\d+/$"))
+    assert page.locator("h1").count() == 1
+    assert_no_serious_axe_violations(page)
+    page.goto(f"/{lang}/reports/")
+    assert page.locator("main table a[href*='/reports/']").count() == 1
+    assert_no_serious_axe_violations(page)

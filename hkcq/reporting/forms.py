@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hkcq.registry.models import Meeting
+from hkcq.reporting.models import Job
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[(Job.Kind.IMPORT_MEASURES.value, Job.Kind.IMPORT_MEASURES.label)],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(
+            "An Excel workbook (.xlsx, first sheet) or a CSV file in UTF-8, with the column names in the first row."
+        ),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, kinds=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if kinds:
+            self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+
+
+class CycleCloseForm(forms.Form):
+    meeting: forms.ModelChoiceField[Meeting] = forms.ModelChoiceField(
+        label=_("Plenary at which the cycle closes"),
+        queryset=Meeting.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        empty_label=_("Choose a meeting"),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that closing freezes the snapshot for good and opens the next cycle."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, meetings=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+        self.fields["meeting"].label_from_instance = lambda m: f"{m.date} · {m.title}"  # type: ignore[attr-defined]

@@ -1,0 +1,42 @@
+"""Who may do what in reporting. Every write path and every staff page asks these, and only these.
+
+- Importing spreadsheets, closing reporting cycles and generating plenary reports are for the
+  secretariat of either side (and administrators).
+- A plenary report compares two frozen snapshots of public data (published progress and the
+  registry), so once a cycle is closed its report page and generated files are public, like the
+  minutes of the plenary it was tabled at. The raw snapshot (which also holds internal
+  narratives) is for the secretariat only.
+- Open data is public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _user_ok(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_secretariat(user: Any) -> bool:
+    return _user_ok(user) and bool(user.is_secretariat)
+
+
+def can_import(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def can_close_cycle(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def can_generate_report(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def can_see_job(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def can_read_snapshot_data(user: Any) -> bool:
+    return is_secretariat(user)

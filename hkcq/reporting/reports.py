@@ -1,0 +1,330 @@
+"""The "since the last plenary" report: the latest snapshot compared with the previous one.
+
+``compare`` works on the two frozen JSON documents only, so a report reads the same however the
+registry changes later. ``measure_rows`` gives the one flat table that the CSV file and the
+"Measures" sheet of the workbook share, so both carry the same figures as the HTML and PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hkcq.core.translated import TText
+from hkcq.registry.models import AgreementEvent, Decision
+
+DONE_DECISION = ("done", "dropped")
+DECISION_LABELS: dict[str, Any] = dict(Decision.Status.choices)
+
+
+def _empty() -> dict[str, Any]:
+    return {"measures": [], "areas": [], "agreements": [], "decisions": [], "statuses": {}, "mechanism": {}}
+
+
+def _pct(value: Any) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+def compare(
+    current: dict[str, Any], previous: dict[str, Any] | None, progress: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """What changed between two snapshots (``previous`` None: the first plenary report)."""
+    before = previous or _empty()
+    as_of = current["as_of"]
+    since = previous["as_of"] if previous else None
+    statuses = {**before.get("statuses", {}), **current["statuses"]}
+
+    def status_name(key: str | None) -> dict[str, Any] | None:
+        return statuses[key]["name"] if key in statuses else None
+
+    def is_closed(key: str | None) -> bool:
+        s = statuses.get(key or "")
+        return bool(s and (s["is_terminal"] or s["is_ongoing"]))
+
+    old_measures = {m["id"]: m for m in before["measures"]}
+    lines_by_area: dict[str, list[dict[str, Any]]] = {}
+    summary = {
+        "measures": 0,
+        "updated": 0,
+        "no_update": 0,
+        "status_changed": 0,
+        "late": 0,
+        "disagreements": 0,
+        "milestones_met": 0,
+        "milestones_missed": 0,
+    }
+    for index, m in enumerate(current["measures"], start=1):
+        old = old_measures.get(m["id"])
+        sides_now = m["sides"]
+        sides_old = old["sides"] if old else {}
+
+        def side_status(sides: dict[str, Any], side: str) -> str | None:
+            entry = sides.get(side)
+            return entry["status"] if entry else None
+
+        hk, cq = side_status(sides_now, "hong_kong"), side_status(sides_now, "chongqing")
+        hk0, cq0 = side_status(sides_old, "hong_kong"), side_status(sides_old, "chongqing")
+        joint, joint0 = m["joint_status"], old["joint_status"] if old else None
+        met = [
+            ms
+            for ms in m["milestones"]
+            if ms["achieved_on"] and ms["achieved_on"] <= as_of and (since is None or ms["achieved_on"] > since)
+        ]
+        missed = [
+            ms for ms in m["milestones"] if ms["planned_on"] and ms["planned_on"] < as_of and not ms["achieved_on"]
+        ]
+        late = bool(m["planned_end"] and m["planned_end"] < as_of and not m["actual_end"] and not is_closed(joint))
+        percent, percent0 = _pct(m["percent"]), _pct(old["percent"]) if old else None
+        line = {
+            "id": m["id"],
+            "area": m["area"],
+            "code": m["code"],
+            "title": m["title"],
+            "is_item": m["parent"] is not None,
+            "new": old is None and previous is not None,
+            "status_hk_before": status_name(hk0),
+            "status_hk": status_name(hk),
+            "status_cq_before": status_name(cq0),
+            "status_cq": status_name(cq),
+            "joint_before": status_name(joint0),
+            "joint": status_name(joint),
+            "status_changed": (hk, cq, joint) != (hk0, cq0, joint0),
+            "disagreement": m["disagreement"],
+            "percent_before": percent0,
+            "percent": percent,
+            "change": round(percent - (percent0 or 0), 2) if percent is not None else None,
+            "updated_sides": m["updated_this_cycle"],
+            "no_update": not m["updated_this_cycle"],
+            "late": late,
+            "planned_end": m["planned_end"],
+            "milestones_met": met,
+            "milestones_missed": missed,
+            "narrative_hk": (sides_now.get("hong_kong") or {}).get("public_narrative") or {},
+            "narrative_cq": (sides_now.get("chongqing") or {}).get("public_narrative") or {},
+        }
+        lines_by_area.setdefault(m["area"], []).append(line)
+        summary["measures"] += 1
+        summary["updated"] += bool(m["updated_this_cycle"])
+        summary["no_update"] += line["no_update"]
+        summary["status_changed"] += line["status_changed"]
+        summary["late"] += late
+        summary["disagreements"] += bool(m["disagreement"])
+        summary["milestones_met"] += len(met)
+        summary["milestones_missed"] += len(missed)
+        if progress is not None:
+            progress(index)
+
+    old_areas = {a["id"]: a for a in before["areas"]}
+    areas = []
+    for a in current["areas"]:
+        old = old_areas.get(a["id"])
+        lines = lines_by_area.get(a["id"], [])
+        areas.append(
+            {
+                "id": a["id"],
+                "name": a["name"],
+                "percent_before": _pct(old["percent"]) if old else None,
+                "percent": _pct(a["percent"]),
+                "measures": lines,
+            }
+        )
+    all_lines = [line for a in areas for line in a["measures"]]
+
+    old_agreements = {a["id"]: a for a in before["agreements"]}
+    agreements_new, agreements_changed = [], []
+    for a in current["agreements"]:
+        old = old_agreements.get(a["id"])
+        if old is None:
+            agreements_new.append(a)
+        elif (old["title"], old["status"], old["events"]) != (a["title"], a["status"], a["events"]):
+            agreements_changed.append({**a, "status_before": old["status"]})
+
+    old_decisions = {d["id"]: d for d in before["decisions"]}
+    decisions = []
+    for d in current["decisions"]:
+        old = old_decisions.get(d["id"])
+        change = (
+            "new"
+            if old is None
+            else ("changed" if (old["status"], old["follow_up"]) != (d["status"], d["follow_up"]) else "")
+        )
+        decisions.append(
+            {
+                **d,
+                "change": change,
+                "status_before": old["status"] if old else None,
+                "status_label": DECISION_LABELS.get(d["status"], d["status"]),
+                "status_before_label": DECISION_LABELS.get(old["status"], old["status"]) if old else "",
+                "overdue": bool(d["due_on"] and d["due_on"] < as_of and d["status"] not in DONE_DECISION),
+                "open": d["status"] not in DONE_DECISION,
+            }
+        )
+
+    return {
+        "meeting": current["meeting"],
+        "cycle": current["cycle"],
+        "as_of": as_of,
+        "previous_meeting": previous["meeting"] if previous else None,
+        "since": since,
+        "mechanism": {
+            "percent": _pct(current["mechanism"].get("percent")),
+            "percent_before": _pct(before["mechanism"].get("percent")),
+        },
+        "summary": summary,
+        "areas": areas,
+        "late": [line for line in all_lines if line["late"]],
+        "no_update": [line for line in all_lines if line["no_update"]],
+        "status_changed": [line for line in all_lines if line["status_changed"]],
+        "agreements_new": agreements_new,
+        "agreements_changed": agreements_changed,
+        "decisions": decisions,
+    }
+
+
+# -- flat tables (CSV and workbook) ----------------------------------------------------------------
+def _text(value: Any, lang: str) -> str:
+    return TText.from_json(value).show(lang).text if value else ""
+
+
+def decision_status(key: str | None) -> str:
+    return str(dict(Decision.Status.choices).get(key, key or "")) if key else ""
+
+
+def agreement_status(key: str | None) -> str:
+    return str(dict(AgreementEvent.Kind.choices).get(key, key or "")) if key else ""
+
+
+def _yes(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
+    """The measures table, header first, with texts in ``lang``."""
+    with translation.override(lang):
+        header = [
+            _("Area"),
+            _("Id"),
+            _("Number"),
+            _("Measure"),
+            _("Hong Kong status before"),
+            _("Hong Kong status"),
+            _("Chongqing status before"),
+            _("Chongqing status"),
+            _("Joint status before"),
+            _("Joint status"),
+            _("Sides disagree"),
+            _("Percent before"),
+            _("Percent"),
+            _("Change (points)"),
+            _("Updated this cycle"),
+            _("Late"),
+            _("Milestones met"),
+            _("Milestones missed"),
+        ]
+        rows: list[list[Any]] = [header]
+        for area in report["areas"]:
+            area_name = _text(area["name"], lang)
+            for line in area["measures"]:
+                rows.append(
+                    [
+                        area_name,
+                        line["id"],
+                        line["code"],
+                        _text(line["title"], lang),
+                        _text(line["status_hk_before"], lang),
+                        _text(line["status_hk"], lang),
+                        _text(line["status_cq_before"], lang),
+                        _text(line["status_cq"], lang),
+                        _text(line["joint_before"], lang),
+                        _text(line["joint"], lang),
+                        _yes(line["disagreement"]),
+                        line["percent_before"],
+                        line["percent"],
+                        line["change"],
+                        _yes(not line["no_update"]),
+                        _yes(line["late"]),
+                        len(line["milestones_met"]),
+                        len(line["milestones_missed"]),
+                    ]
+                )
+    return rows
+
+
+def summary_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
+    with translation.override(lang):
+        s = report["summary"]
+        rows: list[list[Any]] = [
+            [_("Figure"), _("Value")],
+            [_("Meeting"), _text(report["meeting"]["title"], lang)],
+            [_("Date"), report["meeting"]["date"]],
+            [
+                _("Previous plenary"),
+                _text(report["previous_meeting"]["title"], lang) if report["previous_meeting"] else "",
+            ],
+            [_("Overall progress (percent)"), report["mechanism"]["percent"]],
+            [_("Overall progress at the previous plenary (percent)"), report["mechanism"]["percent_before"]],
+            [_("Measures and items"), s["measures"]],
+            [_("Updated this cycle"), s["updated"]],
+            [_("No update this cycle"), s["no_update"]],
+            [_("Status changed"), s["status_changed"]],
+            [_("Late"), s["late"]],
+            [_("Sides disagree"), s["disagreements"]],
+            [_("Milestones met"), s["milestones_met"]],
+            [_("Milestones missed"), s["milestones_missed"]],
+        ]
+        for area in report["areas"]:
+            rows.append([_text(area["name"], lang), area["percent"]])
+    return rows
+
+
+def decision_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
+    with translation.override(lang):
+        rows: list[list[Any]] = [
+            [
+                _("Id"),
+                _("Meeting"),
+                _("Decision"),
+                _("Due"),
+                _("Status"),
+                _("Status before"),
+                _("Overdue"),
+                _("Follow-up"),
+            ]
+        ]
+        for d in report["decisions"]:
+            rows.append(
+                [
+                    d["id"],
+                    _text(d["meeting_title"], lang),
+                    _text(d["text"], lang),
+                    d["due_on"],
+                    decision_status(d["status"]),
+                    decision_status(d["status_before"]),
+                    _yes(d["overdue"]),
+                    _text(d["follow_up"], lang),
+                ]
+            )
+    return rows
+
+
+def agreement_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
+    with translation.override(lang):
+        rows: list[list[Any]] = [[_("Id"), _("Agreement"), _("Signed on"), _("Status"), _("Change")]]
+        for a in report["agreements_new"]:
+            rows.append([a["id"], _text(a["title"], lang), a["signed_on"], agreement_status(a["status"]), _("new")])
+        for a in report["agreements_changed"]:
+            rows.append([a["id"], _text(a["title"], lang), a["signed_on"], agreement_status(a["status"]), _("changed")])
+    return rows
+
+
+def workbook_sheets(report: dict[str, Any], lang: str) -> dict[str, list[list[Any]]]:
+    with translation.override(lang):
+        return {
+            _("Summary"): summary_rows(report, lang),
+            _("Measures"): measure_rows(report, lang),
+            _("Agreements"): agreement_rows(report, lang),
+            _("Decisions"): decision_rows(report, lang),
+        }

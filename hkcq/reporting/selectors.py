@@ -1,0 +1,83 @@
+"""Reads of the reporting app, and the one way a job is fetched for a user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from hkcq.progress.models import ProgressUpdate, ReportingCycle
+from hkcq.registry.models import Meeting
+from hkcq.reporting import permissions, reports
+from hkcq.reporting.models import Job, Snapshot
+
+PLENARY_KINDS = (Meeting.Kind.PLENARY, Meeting.Kind.HIGH_LEVEL_PLENARY, Meeting.Kind.HIGH_LEVEL)
+
+
+def job_list(*, kinds: tuple[str, ...]) -> QuerySet[Job]:
+    return Job.objects.filter(kind__in=kinds).select_related("created_by").order_by("-created_at")
+
+
+def get_job_for_user(user: Any, job_id: Any, *, kinds: tuple[str, ...]) -> Job:
+    """A job of one of ``kinds``, for a user who may see it (the secretariat)."""
+    if not permissions.can_see_job(user):
+        raise PermissionDenied
+    job = Job.objects.select_related("created_by").filter(pk=job_id, kind__in=kinds).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def snapshot_list() -> QuerySet[Snapshot]:
+    return Snapshot.objects.select_related("meeting", "cycle", "taken_by").defer("data").order_by("-taken_at", "-id")
+
+
+def snapshot_get(snapshot_id: int) -> Snapshot:
+    snapshot = Snapshot.objects.select_related("meeting", "cycle").filter(pk=snapshot_id).first()
+    if snapshot is None:
+        raise Http404
+    return snapshot
+
+
+def snapshot_previous(snapshot: Snapshot) -> Snapshot | None:
+    return (
+        Snapshot.objects.filter(taken_at__lt=snapshot.taken_at)
+        .exclude(pk=snapshot.pk)
+        .order_by("-taken_at", "-id")
+        .first()
+    )
+
+
+def report_for(snapshot: Snapshot) -> dict[str, Any]:
+    """The comparison of ``snapshot`` with the one before it (both frozen)."""
+    previous = snapshot_previous(snapshot)
+    return reports.compare(snapshot.data, previous.data if previous else None)
+
+
+def report_files(snapshot: Snapshot) -> dict[str, Job]:
+    """For each language, the latest finished generation of this snapshot's report files."""
+    found: dict[str, Job] = {}
+    jobs = Job.objects.filter(kind=Job.Kind.REPORT, state=Job.State.DONE, params__snapshot=snapshot.pk)
+    for job in jobs.order_by("-created_at"):
+        found.setdefault(job.language, job)
+    return found
+
+
+def open_cycle() -> ReportingCycle | None:
+    return ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN).first()
+
+
+def closing_meetings(cycle: ReportingCycle | None) -> QuerySet[Meeting]:
+    """Meetings a cycle can close at: plenaries on or after the day it opened."""
+    qs = Meeting.objects.filter(kind__in=PLENARY_KINDS).order_by("-date", "-id")
+    if cycle is not None:
+        qs = qs.filter(date__gte=cycle.opens_on)
+    return qs
+
+
+def cycle_published_count(cycle: ReportingCycle | None) -> int:
+    if cycle is None:
+        return 0
+    return ProgressUpdate.objects.filter(cycle=cycle, state=ProgressUpdate.State.PUBLISHED).count()

@@ -1,0 +1,341 @@
+"""Writes of the reporting app: imports (check, confirm, apply, abandon), closing cycles, reports.
+
+Every function checks permission, validates and owns its transaction. The task bodies
+(``import_check``, ``import_apply``, ``report_generate``) take a job id and run in the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from hkcq.core.errors import DomainError, InvalidInput, NotPermitted
+from hkcq.reporting import permissions
+from hkcq.reporting.imports import CREATE, ERROR, IMPORTERS, UNCHANGED, UPDATE
+from hkcq.reporting.models import Job, Snapshot
+from hkcq.reporting.tables import EXTENSIONS, read_table
+
+logger = logging.getLogger(__name__)
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+PROGRESS_EVERY = 25
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotPermitted()
+
+
+def imports_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def reports_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# -- imports ---------------------------------------------------------------------------------
+def import_start(*, user: Any, kind: str, upload: UploadedFile, language: str) -> Job:
+    """Keep the uploaded file under DATA_DIR/imports/ and record a job to check it.
+    The caller enqueues the check (``tasks.import_check_task``)."""
+    _require(permissions.can_import(user))
+    if kind not in IMPORTERS:
+        raise InvalidInput(details={"kind": [_("Choose what the file holds.")]})
+    name = Path(upload.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise InvalidInput(details={"file": [_("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")]})
+    if (upload.size or 0) > IMPORT_MAX_BYTES:
+        raise InvalidInput(details={"file": [_("The file is larger than 20 MB. Split it and upload the parts.")]})
+    if not upload.size:
+        raise InvalidInput(details={"file": [_("The file is empty.")]})
+    stored = f"{uuid.uuid4().hex}{suffix}"
+    with (imports_dir() / stored).open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return Job.objects.create(
+        kind=kind, created_by=user, language=language, upload=stored, upload_name=name[:255], state=Job.State.QUEUED
+    )
+
+
+def _run_checks(job: Job, *, report_progress: bool) -> tuple[list[Any], Any]:
+    """Read the job's file and check every row. Raises InvalidInput for a file-level problem."""
+    importer = IMPORTERS[job.kind](job.created_by)
+    table = read_table(imports_dir() / job.upload, job.upload_name)
+    missing = importer.check_header(table)
+    if missing:
+        raise InvalidInput(
+            _("Columns missing from the first row: %(columns)s. Download the template to see the columns.")
+            % {"columns": ", ".join(missing)}
+        )
+    records = list(table.records())
+    if not records:
+        raise InvalidInput(_("The file has no rows under its header."))
+    if report_progress:
+        Job.objects.filter(pk=job.pk).update(total=len(records), done=0)
+    checked = []
+    for index, (line, row) in enumerate(records, start=1):
+        checked.append(importer.check(line, row))
+        if report_progress and index % PROGRESS_EVERY == 0:
+            Job.objects.filter(pk=job.pk).update(done=index)
+    return checked, importer
+
+
+def _counts(checked: list[Any]) -> dict[str, int]:
+    counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, ERROR: 0}
+    for row in checked:
+        counts[row.action] += 1
+    return counts
+
+
+def import_check(*, job_id: str) -> None:
+    """The dry run: check every row and record what would happen. Writes nothing but the job."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.state != Job.State.QUEUED:
+        return
+    Job.objects.filter(pk=job.pk).update(state=Job.State.CHECKING)
+    with translation.override(job.language):
+        try:
+            checked, _importer = _run_checks(job, report_progress=True)
+        except InvalidInput as exc:
+            _finish(job, Job.State.FAILED, message=str(exc.message))
+            return
+        except Exception:
+            logger.exception("Import check failed")
+            _finish(job, Job.State.FAILED, message=_("The file could not be checked. Try again, or contact support."))
+            return
+    job.result = {"counts": _counts(checked), "rows": [row.as_json() for row in checked]}
+    job.total = job.done = len(checked)
+    job.state = Job.State.PREVIEW
+    job.save(update_fields=["result", "total", "done", "state"])
+
+
+def import_confirm(*, user: Any, job: Job) -> Job:
+    """Accept a checked file: the apply task is then enqueued by the caller."""
+    _require(permissions.can_import(user))
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.state != Job.State.PREVIEW:
+            raise InvalidInput(_("This import is not waiting for confirmation."))
+        if job.result.get("counts", {}).get(ERROR):
+            raise InvalidInput(_("Correct the rows with errors and upload the file again; nothing has been written."))
+        job.state = Job.State.APPLYING
+        job.params = {**job.params, "confirmed_by": user.pk, "confirmed_at": timezone.now().isoformat()}
+        job.save(update_fields=["state", "params"])
+    return job
+
+
+def import_apply(*, job_id: str) -> None:
+    """Apply a confirmed import in ONE transaction: every row, or nothing.
+
+    The rows are checked again first (the database may have changed since the preview); if
+    any row fails now, nothing is written and the job says which row and why."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.state != Job.State.APPLYING:
+        return
+    with translation.override(job.language):
+        try:
+            with transaction.atomic():
+                checked, importer = _run_checks(job, report_progress=False)
+                failed = [row for row in checked if row.action == ERROR]
+                if failed:
+                    first = failed[0]
+                    raise InvalidInput(
+                        _("Line %(line)s: %(reason)s Nothing has been written.")
+                        % {"line": first.line, "reason": " ".join(first.errors)}
+                    )
+                for row in checked:
+                    if row.action in (CREATE, UPDATE):
+                        try:
+                            importer.apply(row)
+                        except DomainError as exc:
+                            details = "; ".join(
+                                f"{k}: {' '.join(str(m) for m in v)}" for k, v in (exc.details or {}).items()
+                            )
+                            raise InvalidInput(
+                                _("Line %(line)s: %(reason)s Nothing has been written.")
+                                % {"line": row.line, "reason": f"{exc.message} {details}".strip()}
+                            ) from exc
+        except InvalidInput as exc:
+            _finish(job, Job.State.FAILED, message=str(exc.message))
+            return
+        except Exception:
+            logger.exception("Import apply failed")
+            _finish(job, Job.State.FAILED, message=_("The import failed and nothing has been written. Try again."))
+            return
+    job.result = {**job.result, "applied": _counts(checked)}
+    _finish(job, Job.State.DONE)
+
+
+def import_abandon(*, user: Any, job: Job) -> Job:
+    """Leave a checked import without applying it: nothing is written and the file is deleted."""
+    _require(permissions.can_import(user))
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.state not in (Job.State.PREVIEW, Job.State.FAILED, Job.State.QUEUED):
+            raise InvalidInput(_("This import can no longer be abandoned."))
+        job.state = Job.State.CANCELLED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "finished_at"])
+    (imports_dir() / job.upload).unlink(missing_ok=True)
+    return job
+
+
+# -- cycles and snapshots ---------------------------------------------------------------------
+def _next_cycle_name(meeting: Any) -> dict[str, str]:
+    from hkcq.core.translated import LANGS, TText
+
+    title = TText.from_json(meeting.title)
+    names = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            names[lang] = _("Reporting cycle after %(meeting)s") % {"meeting": title.show(lang).text}
+    return names
+
+
+def cycle_close(*, user: Any, cycle: Any, meeting: Any) -> Snapshot:
+    """Close ``cycle`` at the plenary ``meeting``: freeze a snapshot of the whole registry and
+    its published progress, and open the next cycle.
+
+    Updates not yet published move to the new cycle (they were not part of what the plenary
+    saw). Locks the cycle row so two people closing at once cannot both succeed."""
+    from hkcq.progress import rollups
+    from hkcq.progress.models import ProgressUpdate, ReportingCycle
+    from hkcq.reporting import snapshots
+
+    _require(permissions.can_close_cycle(user))
+    with transaction.atomic():
+        cycle = ReportingCycle.objects.select_for_update().get(pk=cycle.pk)
+        if cycle.state != ReportingCycle.State.OPEN:
+            raise InvalidInput(details={"cycle": [_("This reporting cycle is already closed.")]})
+        if meeting is None:
+            raise InvalidInput(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
+        if meeting.date < cycle.opens_on:
+            raise InvalidInput(details={"meeting": [_("The meeting is before the cycle opened.")]})
+        rollups.recompute()  # the frozen figures must be current, whatever happened since the last publish
+        now = timezone.now()
+        snapshot = Snapshot(
+            cycle=cycle,
+            meeting=meeting,
+            taken_at=now,
+            taken_by=user,
+            data=snapshots.build(cycle=cycle, meeting=meeting, taken_at=now),
+        )
+        snapshot.save()
+        cycle.state = ReportingCycle.State.CLOSED
+        cycle.closed_at = now
+        cycle.closed_by = user
+        cycle.meeting = meeting
+        cycle.save(update_fields=["state", "closed_at", "closed_by", "meeting"])
+        next_cycle = ReportingCycle(name=_next_cycle_name(meeting), opens_on=meeting.date)
+        next_cycle.save()
+        ProgressUpdate.objects.filter(cycle=cycle).exclude(state=ProgressUpdate.State.PUBLISHED).update(
+            cycle=next_cycle
+        )
+    return snapshot
+
+
+def close_cycle(cycle: Any, meeting: Any, actor: Any) -> Snapshot:
+    """The same as :func:`cycle_close`, with positional arguments."""
+    return cycle_close(user=actor, cycle=cycle, meeting=meeting)
+
+
+# -- report generation -----------------------------------------------------------------------------
+REPORT_FORMATS = ("html", "pdf", "xlsx", "csv")
+
+
+def report_start(*, user: Any, snapshot: Snapshot, language: str) -> Job:
+    """Record a job to generate the report files of ``snapshot`` in ``language``; the caller
+    enqueues ``tasks.report_generate_task``."""
+    _require(permissions.can_generate_report(user))
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(details={"language": [_("Choose English, Traditional Chinese or Simplified Chinese.")]})
+    return Job.objects.create(
+        kind=Job.Kind.REPORT, created_by=user, language=language, params={"snapshot": snapshot.pk}
+    )
+
+
+def report_generate(*, job_id: str) -> None:
+    """Build the report (HTML, PDF, XLSX, CSV) in the job's language and store the files under
+    DATA_DIR/reports/<job id>/. Progress: one step per measure compared, then one per file."""
+    from django.template.loader import render_to_string
+
+    from hkcq.core.exports import csv_text, html_to_pdf, xlsx_bytes
+    from hkcq.reporting import reports, selectors
+
+    job = Job.objects.get(pk=job_id)
+    if job.state != Job.State.QUEUED:
+        return
+    try:
+        snapshot = Snapshot.objects.select_related("meeting").get(pk=job.params["snapshot"])
+        previous = selectors.snapshot_previous(snapshot)
+        count = len(snapshot.data["measures"])
+        Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, total=count + len(REPORT_FORMATS), done=0)
+
+        def step(done: int) -> None:
+            if done % PROGRESS_EVERY == 0:
+                Job.objects.filter(pk=job.pk).update(done=done)
+
+        report = reports.compare(snapshot.data, previous.data if previous else None, progress=step)
+        folder = reports_dir() / str(job.pk)
+        folder.mkdir(parents=True, exist_ok=True)
+        lang = job.language
+        files: dict[str, str] = {}
+        with translation.override(lang):
+            context = {"report": report, "snapshot": snapshot, "lang": lang}
+            html = render_to_string("reporting/report_print.html", context)
+            outputs: list[tuple[str, Any]] = [
+                ("html", lambda: html.encode()),
+                ("pdf", lambda: html_to_pdf(html)),
+                ("xlsx", lambda: xlsx_bytes(reports.workbook_sheets(report, lang))),
+                ("csv", lambda: ("\ufeff" + csv_text(reports.measure_rows(report, lang))).encode()),
+            ]
+            for index, (fmt, make) in enumerate(outputs, start=1):
+                name = f"report-{snapshot.pk}-{lang}.{fmt}"
+                (folder / name).write_bytes(make())
+                files[fmt] = name
+                Job.objects.filter(pk=job.pk).update(done=count + index)
+    except Exception:
+        logger.exception("Report generation failed")
+        with translation.override(job.language):
+            _finish(job, Job.State.FAILED, message=_("The report could not be generated. Try again."))
+        return
+    job.total = count + len(REPORT_FORMATS)
+    job.result = {"files": files}
+    _finish(job, Job.State.DONE)
+
+
+def report_file_path(job: Job, fmt: str) -> Path | None:
+    name = job.result.get("files", {}).get(fmt)
+    if not name:
+        return None
+    path = reports_dir() / str(job.pk) / name
+    return path if path.exists() else None
+
+
+def _finish(job: Job, state: str, *, message: str = "") -> None:
+    job.state = state
+    job.message = message
+    job.finished_at = timezone.now()
+    if state == Job.State.DONE:
+        job.done = job.total
+    job.save(update_fields=["state", "message", "finished_at", "result", "done"])
+
+
+def remove_job_files(job: Job) -> None:
+    if job.upload:
+        (imports_dir() / job.upload).unlink(missing_ok=True)
+    shutil.rmtree(reports_dir() / str(job.pk), ignore_errors=True)

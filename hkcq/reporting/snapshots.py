@@ -1,0 +1,197 @@
+"""Freezing the registry and its published progress into one JSON document.
+
+The document holds, for the moment a cycle closes: the status scale; the mechanism's, each
+area's and each measure's roll-up; for every measure and item its dates, lead units,
+milestones and each side's latest *published* update (status, percent, public and internal
+narratives, when and in which cycle it was published), the joint status and whether the sides
+disagree; every agreement with its lifecycle; every decision with its follow-up.
+Texts are kept in all three languages (``{"en", "zh-hant", "zh-hans", "origin"}``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from hkcq.core.choices import Side
+from hkcq.core.translated import TText
+from hkcq.progress.models import ProgressRollup, ProgressUpdate, ReportingCycle, Status
+from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting, Milestone
+
+FORMAT_VERSION = 1
+SIDES = (Side.HONG_KONG.value, Side.CHONGQING.value)
+
+
+def digest_of(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _t(value: Any) -> dict[str, Any]:
+    return TText.from_json(value).to_json()
+
+
+def _d(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _n(value: Decimal | int | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def latest_published_updates() -> dict[tuple[int, str], ProgressUpdate]:
+    """Each (measure id, side)'s latest published update."""
+    latest: dict[tuple[int, str], ProgressUpdate] = {}
+    rows = (
+        ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED)
+        .select_related("status")
+        .order_by("measure_id", "side", "-published_at", "-id")
+    )
+    for update in rows:
+        latest.setdefault((update.measure_id, update.side), update)
+    return latest
+
+
+def published_in_cycle(cycle: ReportingCycle) -> set[tuple[int, str]]:
+    return set(
+        ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED, cycle=cycle).values_list(
+            "measure_id", "side"
+        )
+    )
+
+
+def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> dict[str, Any]:
+    statuses = {s.id: s for s in Status.objects.all()}
+    rollups = list(ProgressRollup.objects.all())
+    by_measure = {r.measure_id: r for r in rollups if r.level == ProgressRollup.Level.MEASURE}
+    by_area = {r.area_id: r for r in rollups if r.level == ProgressRollup.Level.AREA}
+    mechanism = next((r for r in rollups if r.level == ProgressRollup.Level.MECHANISM), None)
+    latest = latest_published_updates()
+    this_cycle = published_in_cycle(cycle)
+
+    def key(status_id: int | None) -> str | None:
+        return statuses[status_id].key if status_id in statuses else None
+
+    def figures(r: ProgressRollup | None) -> dict[str, Any]:
+        if r is None:
+            return {"percent": None, "percent_hk": None, "percent_cq": None}
+        return {"percent": _n(r.percent), "percent_hk": _n(r.percent_hk), "percent_cq": _n(r.percent_cq)}
+
+    measures = []
+    qs = Measure.objects.select_related("area", "parent", "lead_unit_hk", "lead_unit_cq").prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on", "id"))
+    )
+    for m in qs.order_by("area__position", "position", "id"):
+        sides: dict[str, Any] = {}
+        for side in SIDES:
+            u = latest.get((m.id, side))
+            sides[side] = (
+                None
+                if u is None
+                else {
+                    "status": u.status.key,
+                    "percent": u.percent,
+                    "public_narrative": _t(u.public_narrative),
+                    "internal_narrative": _t(u.internal_narrative),
+                    "published_at": _d(u.published_at),
+                    "cycle": u.cycle_id,
+                    "in_this_cycle": u.cycle_id == cycle.id,
+                }
+            )
+        r = by_measure.get(m.id)
+        measures.append(
+            {
+                "id": m.ext_id,
+                "area": m.area.ext_id,
+                "parent": m.parent.ext_id if m.parent else None,
+                "code": m.code,
+                "position": m.position,
+                "title": _t(m.title),
+                "lead_unit_hk": _t(m.lead_unit_hk.name) if m.lead_unit_hk else None,
+                "lead_unit_cq": _t(m.lead_unit_cq.name) if m.lead_unit_cq else None,
+                "planned_start": _d(m.planned_start),
+                "planned_end": _d(m.planned_end),
+                "actual_start": _d(m.actual_start),
+                "actual_end": _d(m.actual_end),
+                "sides": sides,
+                "updated_this_cycle": [s for s in SIDES if (m.id, s) in this_cycle],
+                "joint_status": key(r.joint_status_id) if r else None,
+                "disagreement": bool(r.disagreement) if r else False,
+                **figures(r),
+                "milestones": [
+                    {
+                        "id": ms.ext_id or str(ms.id),
+                        "title": _t(ms.title),
+                        "planned_on": _d(ms.planned_on),
+                        "achieved_on": _d(ms.achieved_on),
+                    }
+                    for ms in m.milestones.all()
+                ],
+            }
+        )
+
+    areas = [
+        {"id": a.ext_id, "position": a.position, "name": _t(a.name), **figures(by_area.get(a.id))}
+        for a in Area.objects.order_by("position")
+    ]
+    agreements = []
+    for a in Agreement.objects.prefetch_related("events").order_by("signed_on", "ext_id"):
+        events = sorted(a.events.all(), key=lambda e: (e.date, e.id))
+        agreements.append(
+            {
+                "id": a.ext_id,
+                "kind": a.kind,
+                "title": _t(a.title),
+                "signed_on": _d(a.signed_on),
+                "status": events[-1].kind if events else None,
+                "events": [{"kind": e.kind, "date": _d(e.date), "note": _t(e.note)} for e in events],
+            }
+        )
+    decisions = [
+        {
+            "id": d.ext_id,
+            "meeting": d.meeting.ext_id,
+            "meeting_title": _t(d.meeting.title),
+            "meeting_date": _d(d.meeting.date),
+            "number": d.number,
+            "text": _t(d.text),
+            "due_on": _d(d.due_on),
+            "status": d.status,
+            "follow_up": _t(d.follow_up),
+            "measures": sorted(m.ext_id for m in d.measures.all()),
+        }
+        for d in Decision.objects.select_related("meeting")
+        .prefetch_related("measures")
+        .order_by("meeting__date", "number", "id")
+    ]
+    return {
+        "version": FORMAT_VERSION,
+        "taken_at": _d(taken_at),
+        "as_of": _d(meeting.date),
+        "cycle": {"id": cycle.id, "name": _t(cycle.name), "opens_on": _d(cycle.opens_on)},
+        "meeting": {
+            "id": meeting.ext_id,
+            "kind": meeting.kind,
+            "title": _t(meeting.title),
+            "date": _d(meeting.date),
+            "place": _t(meeting.place),
+        },
+        "statuses": {
+            s.key: {
+                "name": _t(s.name),
+                "position": s.position,
+                "is_terminal": s.is_terminal,
+                "is_ongoing": s.is_ongoing,
+            }
+            for s in statuses.values()
+        },
+        "mechanism": figures(mechanism),
+        "areas": areas,
+        "measures": measures,
+        "agreements": agreements,
+        "decisions": decisions,
+    }

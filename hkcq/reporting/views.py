@@ -1,0 +1,274 @@
+"""Reporting pages: open data, spreadsheet import, cycles and plenary reports. Thin views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.exports import XLSX_TYPE, csv_text, download, xlsx_bytes
+from hkcq.core.pagination import paginate
+from hkcq.core.translated import current_language
+from hkcq.reporting import opendata, permissions, selectors, services, tasks
+from hkcq.reporting.forms import CycleCloseForm, ImportForm
+from hkcq.reporting.imports import ACTION_LABELS, IMPORTERS
+from hkcq.reporting.models import Job
+
+IMPORT_KINDS = tuple(IMPORTERS)
+REPORT_KINDS = (Job.Kind.REPORT.value,)
+
+
+# -- open data -------------------------------------------------------------------------------
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reporting/open_data.html",
+        {"datasets": list(opendata.DATASETS.values()), "licence": opendata.LICENCE},
+    )
+
+
+def open_data_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    dataset = opendata.DATASETS.get(slug)
+    if dataset is None or fmt not in opendata.FORMATS:
+        raise Http404
+    if fmt == "csv":
+        return download(opendata.dataset_csv(dataset), f"{slug}.csv", "text/csv; charset=utf-8")
+    response = HttpResponse(opendata.dataset_json(dataset), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+    return response
+
+
+# -- imports ---------------------------------------------------------------------------------
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _import_kinds() -> list[tuple[str, str]]:
+    return [(k, str(Job.Kind(k).label)) for k in IMPORT_KINDS]
+
+
+@login_required
+def import_home(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_import(request.user))
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, kinds=_import_kinds())
+        if form.is_valid():
+            try:
+                job = services.import_start(
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    language=current_language(),
+                )
+            except InvalidInput as exc:
+                for field, errors in exc.details.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+                if not exc.details:
+                    form.add_error(None, str(exc.message))
+            except NotPermitted as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                tasks.import_check_task.enqueue(job_id=str(job.pk))
+                return redirect(job.get_absolute_url())
+    else:
+        form = ImportForm(kinds=_import_kinds())
+    page = paginate(request, selectors.job_list(kinds=IMPORT_KINDS))
+    return render(
+        request,
+        "reporting/import_home.html",
+        {"form": form, "page": page, "kinds": _import_kinds()},
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    _require(permissions.can_import(request.user))
+    factory = IMPORTERS.get(kind)
+    if factory is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    importer_class: Any = factory
+    example = (
+        importer_class.template_example() if hasattr(importer_class, "template_example") else importer_class.example
+    )
+    rows = [list(importer_class.columns), *example]
+    name = kind.replace("import_", "") + "-template"
+    if fmt == "csv":
+        return download(csv_text(rows), f"{name}.csv", "text/csv; charset=utf-8")
+    return download(xlsx_bytes({name: rows}), f"{name}.xlsx", XLSX_TYPE)
+
+
+@login_required
+def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.get_job_for_user(request.user, job_id, kinds=IMPORT_KINDS)
+    if getattr(request, "htmx", False):
+        response = render(request, "reporting/_job_progress.html", {"job": job})
+        if not job.is_active:
+            response["HX-Refresh"] = "true"
+        return response
+    rows = job.result.get("rows", [])
+    show = request.GET.get("show") or ""
+    if show in ACTION_LABELS:
+        rows = [r for r in rows if r["action"] == show]
+    page = paginate(request, rows, per_page=50)
+    context = {
+        "job": job,
+        "page": page,
+        "counts": job.result.get("counts", {}),
+        "applied": job.result.get("applied"),
+        "show": show,
+        "action_labels": ACTION_LABELS,
+    }
+    return render(request, "reporting/import_job.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.get_job_for_user(request.user, job_id, kinds=IMPORT_KINDS)
+    try:
+        job = services.import_confirm(user=request.user, job=job)
+    except (InvalidInput, NotPermitted) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        tasks.import_apply_task.enqueue(job_id=str(job.pk))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def import_abandon(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.get_job_for_user(request.user, job_id, kinds=IMPORT_KINDS)
+    try:
+        services.import_abandon(user=request.user, job=job)
+    except (InvalidInput, NotPermitted) as exc:
+        messages.error(request, str(exc.message))
+        return redirect(job.get_absolute_url())
+    messages.success(request, _("The import was abandoned. Nothing has been written."))
+    return redirect("reporting:import")
+
+
+# -- cycles and reports ----------------------------------------------------------------------------
+def report_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.snapshot_list())
+    is_secretariat = permissions.can_close_cycle(request.user)
+    context = {
+        "page": page,
+        "open_cycle": selectors.open_cycle(),
+        "can_close": is_secretariat,
+        "jobs": selectors.job_list(kinds=REPORT_KINDS)[:10] if is_secretariat else [],
+    }
+    return render(request, "reporting/report_list.html", context)
+
+
+@login_required
+def cycle_close(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_close_cycle(request.user))
+    cycle = selectors.open_cycle()
+    meetings = selectors.closing_meetings(cycle)
+    form = CycleCloseForm(request.POST or None, meetings=meetings)
+    if request.method == "POST" and cycle is not None and form.is_valid():
+        try:
+            snapshot = services.cycle_close(user=request.user, cycle=cycle, meeting=form.cleaned_data["meeting"])
+        except InvalidInput as exc:
+            for field, errors in exc.details.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.details:
+                form.add_error(None, str(exc.message))
+        except NotPermitted as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The cycle is closed and its snapshot is frozen. The next cycle is open."))
+            return redirect(snapshot.get_absolute_url())
+    context = {"form": form, "cycle": cycle, "published": selectors.cycle_published_count(cycle)}
+    return render(request, "reporting/cycle_close.html", context)
+
+
+def _files(snapshot: Any) -> list[dict[str, Any]]:
+    names = dict(settings.LANGUAGES)
+    found = selectors.report_files(snapshot)
+    return [
+        {"language": code, "language_name": names[code], "formats": list(found[code].result.get("files", {}))}
+        for code, _name in settings.LANGUAGES
+        if code in found
+    ]
+
+
+def report_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = selectors.snapshot_get(snapshot_id)
+    context = {
+        "snapshot": snapshot,
+        "report": selectors.report_for(snapshot),
+        "files": _files(snapshot),
+        "can_generate": permissions.can_generate_report(request.user),
+        "languages": settings.LANGUAGES,
+    }
+    return render(request, "reporting/report.html", context)
+
+
+@login_required
+@require_POST
+def report_generate(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    _require(permissions.can_generate_report(request.user))
+    snapshot = selectors.snapshot_get(snapshot_id)
+    try:
+        job = services.report_start(user=request.user, snapshot=snapshot, language=request.POST.get("language", ""))
+    except InvalidInput as exc:
+        messages.error(request, " ".join(str(e) for errors in exc.details.values() for e in errors) or str(exc.message))
+        return redirect(snapshot.get_absolute_url())
+    tasks.report_generate_task.enqueue(job_id=str(job.pk))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.get_job_for_user(request.user, job_id, kinds=REPORT_KINDS)
+    if getattr(request, "htmx", False):
+        response = render(request, "reporting/_job_progress.html", {"job": job})
+        if not job.is_active:
+            response["HX-Refresh"] = "true"
+        return response
+    snapshot = selectors.snapshot_get(job.params.get("snapshot"))
+    return render(request, "reporting/report_job.html", {"job": job, "snapshot": snapshot})
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": XLSX_TYPE,
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str) -> FileResponse:
+    """A generated file of a report: public, like the report page."""
+    snapshot = selectors.snapshot_get(snapshot_id)
+    job = selectors.report_files(snapshot).get(language)
+    path = services.report_file_path(job, fmt) if job is not None and fmt in CONTENT_TYPES else None
+    if path is None:
+        raise Http404
+    return FileResponse(
+        path.open("rb"), as_attachment=fmt != "html", filename=path.name, content_type=CONTENT_TYPES[fmt]
+    )
+
+
+@login_required
+def snapshot_data(request: HttpRequest, snapshot_id: int) -> JsonResponse:
+    _require(permissions.can_read_snapshot_data(request.user))
+    snapshot = selectors.snapshot_get(snapshot_id)
+    response = JsonResponse(
+        {"digest": snapshot.digest, "intact": snapshot.is_intact, "data": snapshot.data},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = f'attachment; filename="snapshot-{snapshot.pk}.json"'
+    return response
