@@ -97,7 +97,9 @@ def test_similar_published_suggestions_are_offered(defaults, client, secretariat
     s = publish(submit(title="回鄉證續期", text="希望可以在重慶辦理回鄉證續期"), secretariat_hk)
     publish(submit(title="Night buses", text="More buses at night"), secretariat_hk)
     pending = submit(title="回乡证", text="回乡证续期")
-    html = client.get("/zh-hans/suggestions/similar/", {"title": "回乡证", "text": "在重庆办理回乡证续期"}).content.decode()
+    html = client.get(
+        "/zh-hans/suggestions/similar/", {"title": "回乡证", "text": "在重庆办理回乡证续期"}
+    ).content.decode()
     assert s.get_absolute_url().replace("/en/", "/zh-hans/") in html
     assert "Night buses" not in html and pending.reference not in html
     # Without JavaScript: a refused submission shows them beside the form.
