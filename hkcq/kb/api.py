@@ -1,3 +1,198 @@
-from ninja import Router
+"""Knowledge-base API: ask, read entries; staff write entries."""
 
-router = Router(tags=["kb"])
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
+from hkcq.core.errors import InvalidInput
+from hkcq.kb import selectors, services
+from hkcq.kb.models import Entry, Topic
+from hkcq.kb.search import ask as kb_ask
+from hkcq.kb.search import normalise_language
+from hkcq.registry.models import Area, Unit
+
+router = Router(tags=["knowledge base"])
+STAFF_AUTH = [TokenAuth(), SessionAuth()]
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class AnswerOut(Schema):
+    id: str
+    title: str
+    snippet: str
+    score: float
+
+
+class AskOut(Schema):
+    answers: list[AnswerOut]
+    unit: str | None
+    answered: bool
+
+
+class AskQuery(Schema):
+    q: str
+    lang: str = "en"
+    limit: int = 10
+
+
+@router.get("/ask", response={200: AskOut, 422: ErrorOut}, summary="Ask the knowledge base")
+def ask(request: HttpRequest, params: Query[AskQuery]) -> dict[str, Any]:
+    """Ranked answers to the question ``q`` in language ``lang`` (``en``, ``zh-hant``,
+    ``zh-hans``): ``id`` is the entry's stable id. ``unit`` is the id of the unit that should
+    handle the question; ``answered`` is false when the knowledge base does not cover it."""
+    query = params.q.strip()
+    if not query:
+        raise InvalidInput(details={"q": [_("Type a question.")]})
+    if len(query) > 500:
+        raise InvalidInput(details={"q": [_("Keep the question under 500 characters.")]})
+    limit = max(1, min(params.limit, 20))
+    result = kb_ask(query, normalise_language(params.lang), limit=limit)
+    return {
+        "answers": [{"id": a.slug, "title": a.title, "snippet": a.snippet, "score": a.score} for a in result.answers],
+        "unit": result.unit.ext_id if result.unit else None,
+        "answered": result.answered,
+    }
+
+
+class EntryOut(Schema):
+    id: str
+    topic: str
+    title: TextOut
+    body: TextOut
+    question_forms: TextOut
+    unit: str
+    area: str | None
+    source: TextOut
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    state: str
+    review_note: TextOut
+    updated_at: dt.datetime
+
+    @staticmethod
+    def of(e: Entry) -> dict[str, Any]:
+        return {
+            "id": e.slug,
+            "topic": e.topic,
+            "title": TextOut.of(e.title),
+            "body": TextOut.of(e.body),
+            "question_forms": TextOut.of(e.question_forms),
+            "unit": e.unit.ext_id,
+            "area": e.area.ext_id if e.area else None,
+            "source": TextOut.of(e.source),
+            "effective_from": e.effective_from,
+            "effective_to": e.effective_to,
+            "state": e.state,
+            "review_note": TextOut.of(e.review_note),
+            "updated_at": e.updated_at,
+        }
+
+
+def _optional_user(request: HttpRequest) -> Any:
+    """The signed-in user for reads (session), else the token's user, else nobody."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        from hkcq.accounts.services import api_token_authenticate
+
+        return api_token_authenticate(header[7:].strip())
+    return None
+
+
+@router.get("/kb/entries", response=list[EntryOut], summary="List knowledge-base entries")
+@paginate(LimitOffsetPagination)
+def list_entries(request: HttpRequest, topic: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """Published entries in force; staff also see drafts and entries in review they may edit."""
+    user = _optional_user(request)
+    return [EntryOut.of(e) for e in selectors.entry_list(user=user, topic=topic, state=state)]
+
+
+@router.get("/kb/entries/{slug}", response={200: EntryOut, 404: ErrorOut})
+def get_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return EntryOut.of(selectors.entry_get(slug, user=_optional_user(request)))
+
+
+class EntryPatch(Schema):
+    topic: str | None = None
+    title: TextIn | None = None
+    body: TextIn | None = None
+    question_forms: TextIn | None = None
+    unit: str | None = None
+    area: str | None = None
+    source: TextIn | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    review_note: TextIn | None = None
+
+
+class EntryIn(EntryPatch):
+    id: str
+    topic: str  # type: ignore[assignment]
+    title: TextIn  # type: ignore[assignment]
+    body: TextIn  # type: ignore[assignment]
+    unit: str  # type: ignore[assignment]
+
+
+def _data(payload: Schema) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, value in payload.dict(exclude_unset=True).items():
+        if name == "topic" and value not in Topic.values:
+            raise InvalidInput(details={"topic": [_("Choose a valid topic.")]})
+        if name == "unit":
+            found = Unit.objects.filter(ext_id=value).first()
+            if found is None:
+                raise InvalidInput(details={"unit": [_("No unit has this id.")]})
+            data["unit"] = found
+        elif name == "area":
+            area = Area.objects.filter(ext_id=value).first() if value else None
+            if value and area is None:
+                raise InvalidInput(details={"area": [_("No co-operation area has this id.")]})
+            data["area"] = area
+        elif isinstance(value, dict):
+            data[name] = {k.replace("_", "-"): v for k, v in value.items()}
+        else:
+            data[name] = value
+    return data
+
+
+@router.post("/kb/entries", response={201: EntryOut, **ERRORS}, auth=STAFF_AUTH)
+def create_entry(request: HttpRequest, payload: EntryIn) -> tuple[int, dict[str, Any]]:
+    data = _data(payload)
+    data["slug"] = data.pop("id")
+    entry = services.entry_create(user=request.auth, data=data)  # type: ignore[attr-defined]
+    return 201, EntryOut.of(get_object_or_404(Entry.objects.select_related("unit", "area"), pk=entry.pk))
+
+
+@router.patch("/kb/entries/{slug}", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
+def update_entry(request: HttpRequest, slug: str, payload: EntryPatch) -> dict[str, Any]:
+    entry = selectors.entry_get(slug, user=request.auth)  # type: ignore[attr-defined]
+    entry = services.entry_update(user=request.auth, entry=entry, data=_data(payload))  # type: ignore[attr-defined]
+    return EntryOut.of(selectors.entry_get(entry.slug, user=request.auth))  # type: ignore[attr-defined]
+
+
+@router.post("/kb/entries/{slug}/submit", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
+def submit_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
+    entry = selectors.entry_get(slug, user=request.auth)  # type: ignore[attr-defined]
+    return EntryOut.of(services.entry_submit(user=request.auth, entry=entry))  # type: ignore[attr-defined]
+
+
+@router.post("/kb/entries/{slug}/publish", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
+def publish_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
+    entry = selectors.entry_get(slug, user=request.auth)  # type: ignore[attr-defined]
+    return EntryOut.of(services.entry_publish(user=request.auth, entry=entry))  # type: ignore[attr-defined]
+
+
+@router.post("/kb/entries/{slug}/unpublish", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
+def unpublish_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
+    entry = selectors.entry_get(slug, user=request.auth)  # type: ignore[attr-defined]
+    return EntryOut.of(services.entry_unpublish(user=request.auth, entry=entry))  # type: ignore[attr-defined]

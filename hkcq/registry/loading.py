@@ -425,6 +425,9 @@ def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
     loader = Loader(report)
     loader.load_units_file(read_yaml(seed_dir / "units.yaml"))
     loader.load_registry(read_yaml(seed_dir / "registry.yaml"))
+    from hkcq.kb.loading import kb_entries_load  # the knowledge base builds on units and areas
+
+    kb_entries_load(report, seed_dir / "kb_entries.yaml")
     return report
 
 

@@ -1,0 +1,329 @@
+"""Benchmark of the knowledge-base search (hkcq.kb.search.ask).
+
+Runs the labelled development enquiries (bench/data/enquiries-dev.yaml, a copy of the shared
+set) through the same ``ask`` the pages and the API use, and reports MRR@10, hit@1, hit@3,
+unit accuracy and abstention accuracy per language and overall, beside a plain baseline
+(SQLite FTS5 with its default tokenizer over the same entries). Then p50/p95 latency of ``ask``
+with the 55 sample entries and with 100,000 generated entries.
+
+    .venv/bin/python bench/kb_search.py            # prints and writes docs/benchmarks.md
+    .venv/bin/python bench/kb_search.py --quick    # quality only, no 100k run, no file
+
+Uses its own throwaway SQLite database under /tmp unless DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT / "bench" / "data" / "enquiries-dev.yaml"
+REPORT = ROOT / "docs" / "benchmarks.md"
+HEADING = "## Knowledge-base search (issue 4)"
+LANG_OF = {"en": "en", "zh_hant": "zh-hant", "zh_hans": "zh-hans", "mixed": "zh-hant"}
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    if "DATABASE_URL" not in os.environ:
+        handle, path = tempfile.mkstemp(prefix="hkcq-bench-kb-", suffix=".sqlite3")
+        os.close(handle)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from hkcq.registry.loading import defaults_load
+
+    defaults_load()
+
+
+@dataclass
+class Tally:
+    n_answerable: int = 0
+    rr: float = 0.0
+    hit1: int = 0
+    hit3: int = 0
+    n: int = 0
+    unit_ok: int = 0
+    abstain_ok: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, ranked: list[str], unit: str | None, answered: bool, item: dict[str, Any]) -> None:
+        relevant = list(item.get("relevant") or [])
+        self.n += 1
+        self.unit_ok += int(unit == item["unit"])
+        self.abstain_ok += int(answered == bool(relevant))
+        if relevant:
+            self.n_answerable += 1
+            rank = next((i + 1 for i, slug in enumerate(ranked[:10]) if slug in relevant), None)
+            if rank:
+                self.rr += 1 / rank
+                self.hit1 += int(rank == 1)
+                self.hit3 += int(rank <= 3)
+            if rank != 1:
+                self.misses.append(f"{item['id']} rank={rank}")
+
+    def row(self, name: str) -> str:
+        a = max(self.n_answerable, 1)
+        return (
+            f"| {name} | {self.n} | {self.rr / a:.3f} | {self.hit1 / a:.3f} | {self.hit3 / a:.3f} | "
+            f"{self.unit_ok / max(self.n, 1):.3f} | {self.abstain_ok / max(self.n, 1):.3f} |"
+        )
+
+
+TABLE_HEAD = (
+    "| language | enquiries | MRR@10 | hit@1 | hit@3 | unit accuracy | abstention accuracy |\n"
+    "|---|---|---|---|---|---|---|"
+)
+
+
+def tally_table(tallies: dict[str, Tally]) -> str:
+    order = ["en", "zh_hant", "zh_hans", "mixed", "overall"]
+    return "\n".join([TABLE_HEAD, *(tallies[k].row(k) for k in order if k in tallies)])
+
+
+def load_enquiries() -> list[dict[str, Any]]:
+    import yaml
+
+    with DATA.open(encoding="utf-8") as handle:
+        return list(yaml.safe_load(handle)["enquiries"])
+
+
+def run_ask(enquiries: list[dict[str, Any]]) -> dict[str, Tally]:
+    from hkcq.kb.search import ask
+
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for item in enquiries:
+        result = ask(item["text"], LANG_OF[item["lang"]], limit=10)
+        ranked = [a.slug for a in result.answers]
+        unit = result.unit.ext_id if result.unit else None
+        for key in (item["lang"], "overall"):
+            tallies[key].add(ranked, unit, result.answered, item)
+    return tallies
+
+
+# -- baseline: SQLite FTS5, default tokenizer (unicode61), bm25() ranking ------------------------
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def run_fts5_baseline(enquiries: list[dict[str, Any]]) -> dict[str, Tally]:
+    from hkcq.core.translated import TText
+    from hkcq.kb.models import Entry
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE e USING fts5(slug UNINDEXED, unit UNINDEXED, title, questions, body)")
+    for entry in Entry.objects.select_related("unit").filter(state="published"):
+        db.execute(
+            "INSERT INTO e VALUES (?, ?, ?, ?, ?)",
+            (
+                entry.slug,
+                entry.unit.ext_id,
+                TText.from_json(entry.title).all_text(),
+                TText.from_json(entry.question_forms).all_text(),
+                TText.from_json(entry.body).all_text(),
+            ),
+        )
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for item in enquiries:
+        words = _WORD.findall(item["text"])
+        query = " OR ".join('"' + w.replace('"', "") + '"' for w in words)
+        rows = db.execute("SELECT slug, unit FROM e WHERE e MATCH ? ORDER BY bm25(e) LIMIT 10", (query,)).fetchall()
+        ranked = [r[0] for r in rows]
+        unit = rows[0][1] if rows else None
+        for key in (item["lang"], "overall"):
+            tallies[key].add(ranked, unit, bool(rows), item)
+    return tallies
+
+
+# -- latency -------------------------------------------------------------------------------------------
+def latency(queries: list[tuple[str, str]], rounds: int = 3) -> tuple[float, float]:
+    from hkcq.kb.search import ask
+
+    ask(queries[0][0], queries[0][1])  # build the in-process index first
+    times: list[float] = []
+    for _round in range(rounds):
+        for text, lang in queries:
+            start = time.perf_counter()
+            ask(text, lang)
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def generate_entries(total: int, seed: int = 4) -> float:
+    """Add ``total`` synthetic published entries made of sentences of the real ones (both
+    languages), analysed sentence by sentence once and combined. Returns seconds taken."""
+    from hkcq.core.search import default_analyzer
+    from hkcq.core.translated import TText
+    from hkcq.kb.models import Entry
+    from hkcq.registry.models import Unit
+
+    start = time.perf_counter()
+    rng = random.Random(seed)
+    analyzer = default_analyzer()
+    split = re.compile(r"(?<=[.!?。！？])\s*")
+    en_sentences: list[tuple[str, list[str]]] = []
+    zh_sentences: list[tuple[str, list[str]]] = []
+    titles: list[tuple[str, str, list[str]]] = []
+    for entry in Entry.objects.all():
+        body = TText.from_json(entry.body)
+        en_sentences += [(s, analyzer.analyze(s)) for s in split.split(body.en) if s.strip()]
+        zh_sentences += [(s, analyzer.analyze(s)) for s in split.split(body.zh_hant) if s.strip()]
+        title = TText.from_json(entry.title)
+        titles.append((title.en, title.zh_hant, analyzer.analyze(title.en) + analyzer.analyze(title.zh_hant)))
+    units = list(Unit.objects.all())
+    batch: list[Entry] = []
+    for number in range(total):
+        en_title, zh_title, title_terms = rng.choice(titles)
+        en_pick = rng.sample(en_sentences, 3)
+        zh_pick = rng.sample(zh_sentences, 3)
+        terms = {
+            "title": title_terms,
+            "questions": [],
+            "body": [t for _s, ts in en_pick + zh_pick for t in ts],
+        }
+        batch.append(
+            Entry(
+                slug=f"synthetic-{number}",
+                topic="general",
+                title=TText.of(en=f"{en_title} ({number})", zh_hant=f"{zh_title}（{number}）"),
+                body=TText.of(en=" ".join(s for s, _t in en_pick), zh_hant="".join(s for s, _t in zh_pick)),
+                unit=rng.choice(units),
+                state="published",
+                index_terms=terms,
+                index_version=0,
+            )
+        )
+        if len(batch) == 2000:
+            Entry.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Entry.objects.bulk_create(batch)
+    from hkcq.kb.search import ANALYZER_VERSION
+
+    Entry.objects.filter(slug__startswith="synthetic-").update(index_version=ANALYZER_VERSION)
+    return time.perf_counter() - start
+
+
+def rss_mb() -> float:
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def write_report(section: str) -> None:
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else "# Benchmarks\n"
+    if HEADING in text:
+        before, _sep, rest = text.partition(HEADING)
+        after = rest.split("\n## ", 1)
+        text = before + section + ("\n## " + after[1] if len(after) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    REPORT.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="quality only; no 100k run, no report file")
+    parser.add_argument("--entries", type=int, default=100_000, help="generated entries for the latency run")
+    parser.add_argument("--misses", action="store_true", help="list enquiries whose best answer is not first")
+    args = parser.parse_args()
+
+    setup_django()
+    from hkcq.kb import search
+
+    enquiries = load_enquiries()
+    ours = run_ask(enquiries)
+    baseline = run_fts5_baseline(enquiries)
+    print("ask():")
+    print(tally_table(ours))
+    print("\nbaseline (SQLite FTS5, default tokenizer):")
+    print(tally_table(baseline))
+    if args.misses:
+        print("\nnot first:", ", ".join(ours["overall"].misses))
+    if args.quick:
+        return
+
+    queries = [(item["text"], LANG_OF[item["lang"]]) for item in enquiries]
+    p50_small, p95_small = latency(queries)
+    print(f"\nlatency at 55 entries: p50 {p50_small:.1f} ms, p95 {p95_small:.1f} ms")
+    generated_in = generate_entries(args.entries)
+    search.invalidate()
+    rss_before = rss_mb()
+    build_start = time.perf_counter()
+    search.current_index()
+    build_s = time.perf_counter() - build_start
+    rss_after = rss_mb()
+    p50_big, p95_big = latency(queries, rounds=2)
+    total = 55 + args.entries
+    print(
+        f"latency at {total:,} entries: p50 {p50_big:.1f} ms, p95 {p95_big:.1f} ms "
+        f"(index built in {build_s:.1f} s, process memory {rss_before:.0f} → {rss_after:.0f} MB; "
+        f"entries generated in {generated_in:.0f} s)"
+    )
+
+    import platform
+
+    section = f"""{HEADING}
+
+`bench/kb_search.py` runs the {len(enquiries)} labelled development enquiries
+(`bench/data/enquiries-dev.yaml`, a copy of the shared set; {sum(1 for e in enquiries if not e.get("relevant"))}
+of them have no answer in the knowledge base) through `hkcq.kb.search.ask`, the code path of the ask page
+and of `GET /api/v1/ask`, against the 55 sample entries. MRR@10, hit@1 and hit@3 are over the enquiries
+that have an answer; unit accuracy (suggested unit = labelled unit) and abstention accuracy
+(`answered` is false exactly when no entry answers) are over all of them. `mixed` = code-switched
+English and Chinese, asked with the Traditional Chinese page language.
+
+These are figures on the development set, the set the analyzer, glossary and threshold were
+developed against; expect lower figures on a held-out set.
+
+### `ask` (analyzer of `hkcq/core/search.py`, glossary, BM25F)
+
+{tally_table(ours)}
+
+### Baseline: SQLite FTS5, default tokenizer (`unicode61`), `bm25()`, words OR-ed
+
+{tally_table(baseline)}
+
+The baseline's unit is the top hit's unit; it "answers" whenever anything matches.
+
+### Latency of `ask` (one process, warm in-process index, SQLite)
+
+| entries | p50 | p95 |
+|---|---|---|
+| 55 | {p50_small:.1f} ms | {p95_small:.1f} ms |
+| {total:,} | {p50_big:.1f} ms | {p95_big:.1f} ms |
+
+With {total:,} entries (generated from sentences of the real ones, both languages) the in-process
+index took {build_s:.1f} s to build from the stored per-entry terms and the process grew from
+{rss_before:.0f} MB to {rss_after:.0f} MB. Measured on {platform.machine()} with Python {platform.python_version()};
+{len(queries)} queries × 3 rounds at 55 entries, × 2 rounds at {total:,}.
+"""
+    write_report(section)
+    print(f"\nwritten to {REPORT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

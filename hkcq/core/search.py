@@ -1,0 +1,451 @@
+"""Text analysis and ranking shared by every app that searches or groups free text.
+
+``analyze(text)`` turns English, Traditional or Simplified Chinese, colloquial Cantonese and
+code-switched writing ("我想renew個回鄉證") into one stream of comparable terms:
+
+1. ``fold``: NFKC width folding, case folding, Traditional → Simplified (OpenCC), so every
+   script variant of a word becomes the same term;
+2. Latin runs: stop words dropped, a light English stemmer (plurals, -ing, -ed …);
+3. Chinese runs: jieba (search mode) with a custom dictionary of domain terms and of every
+   Chinese glossary term, function words and Cantonese particles dropped; where jieba falls
+   back to single characters, their character bigrams are added, so unknown words still match;
+4. the synonym glossary (data in ``hkcq/core/data/glossary.yaml``): every glossary phrase found
+   adds a concept term ``~<group>`` shared by all its synonyms in both languages, so
+   "Home Return Permit", 回鄉證 and 回乡证 meet.
+
+``Index`` is a BM25F index over any documents made of weighted fields of analysed terms; it
+corrects misspelt query words against its own vocabulary (edit distance, trigram candidates).
+Nothing here knows about a particular app.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import logging
+import math
+import re
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hkcq.core.text import fold
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GLOSSARY_PATH = DATA_DIR / "glossary.yaml"
+CONCEPT_PREFIX = "~"
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u3400-\u9fff\uf900-\ufaff]+")
+_CJK_RUN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+
+EN_STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from into onto about as is are was were be been being am
+    do does did doing have has had having i me my mine we us our you your he him his she her it its they them their
+    this that these those there here what which who whom whose when where why how can could would should will shall
+    may might must not no nor so than too very just also any some all each every other such own same only both
+    then once again further more most off out over under up down after before while because until s t d ll m re ve
+    please thank thanks hi hello dear want wanted need needs like get got go going know let tell anyone someone
+    something anything ok okay yes""".split()
+)
+
+# Folded (Simplified) forms: Mandarin function words and Cantonese particles that carry no topic.
+ZH_STOPWORDS = frozenset(
+    """的 了 吗 呢 吧 啊 呀 嘛 么 是 我 我们 你 你们 您 他 她 它 他们 在 有 和 与 及 或 就 都 也 还 而 被 把 让 给 对 从 向
+    这 那 这个 那个 这些 那些 怎么 怎样 如何 什么 哪 哪里 哪儿 为什么 可以 可不可以 能 能否 能不能 会 要 要不要 想 想要
+    请问 请 问 一下 一个 一些 个 些 吗 呢 嗎 吓 嘅 咗 喺 系 係 唔 啲 咩 点 点样 嗰 嗰个 呢个 佢 佢哋 我哋 你哋 咁 噉 咪 吖
+    啦 喇 嘞 囉 啰 罗 喎 呀 噃 㗎 架 嘛 哦 喔 乜 乜嘢 边 边度 边个 几时 有冇 得唔得 使唔使 仲 先 就 同 俾 畀 即 如果 但 但是
+    因为 所以 已经 现在 今年 而家 自己 吗 吧 等 等等 之 其 该 此 各 中 上 下 里 内 后 前 时 时候 多 少 可 无 没 没有 不 不是
+    很 好 太 最 更 又 再 才 只 需 需要 应该 必须 怎 么样 得唔得 使唔使 有冇 系咪 系唔系 可唔可以 可以吗 点样 点算 点做 点办
+    仲有冇 有没有 能不能 是不是 要不要 行唔行 得不得 搞 搞掂 咁样 嘅话 的话 请教 想问 想知 想知道 知道 谢谢 唔该 多谢 麻烦
+    吗 啱啱 刚刚 其实 真系 真的 一定 係咪 点解 为何 几多 几 咩嘢 乜野 边度 边间 啲嘢 嘢 做 用 去 嚟 来 返 帮 同埋""".split()
+)
+
+# Stop phrases kept whole by the segmenter so that they are dropped as one word.
+ZH_STOP_PHRASES = [w for w in ZH_STOPWORDS if len(w) > 2]
+
+_SUFFIXES = ("ational", "ization", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light English stemmer: enough to meet plurals, -ing/-ed and common derivations."""
+    w = word.replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.replace("'", "")
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            w = w[: -len(suffix)]
+            break
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith(("ches", "shes", "xes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ing") and len(w) > 5:
+        w = w[:-3]
+        if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+            w = w[:-1]
+    elif w.endswith("ed") and len(w) > 4:
+        w = w[:-2] if not w.endswith("ied") else w[:-3] + "y"
+        if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+            w = w[:-1]
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Synonym groups. ``phrases`` maps a phrase (a tuple of base terms) to its group ids."""
+
+    groups: dict[str, list[str]]
+    zh_words: frozenset[str]
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    max_len: int = 1
+
+
+def _read_glossary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    groups = {str(g["id"]): [str(t) for t in g.get("terms") or []] for g in data.get("groups") or []}
+    return groups, [str(w) for w in data.get("words") or []]
+
+
+class Analyzer:
+    """Folding, segmentation, stemming and glossary expansion. Thread-safe after construction."""
+
+    def __init__(self, glossary_path: Path | None = GLOSSARY_PATH, extra_words: Iterable[str] = ()) -> None:
+        groups, words = _read_glossary(glossary_path) if glossary_path else ({}, [])
+        zh_words = {fold(w) for w in [*words, *extra_words] if _CJK_RUN.match(fold(w).replace(" ", ""))}
+        self._stop_phrases = set(ZH_STOP_PHRASES)
+        for terms in groups.values():
+            for term in terms:
+                folded = fold(term)
+                if _CJK_RUN.match(folded):
+                    zh_words.add(folded)
+        self._jieba = self._make_jieba(zh_words | self._stop_phrases)
+        phrases: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for gid, terms in groups.items():
+            for term in terms:
+                key = tuple(self.base_terms(term))
+                if key:
+                    phrases[key].add(gid)
+        self.glossary = Glossary(
+            groups=groups,
+            zh_words=frozenset(zh_words),
+            phrases={k: tuple(sorted(v)) for k, v in phrases.items()},
+            max_len=max((len(k) for k in phrases), default=1),
+        )
+
+    @staticmethod
+    def _make_jieba(words: Iterable[str]) -> Any:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for word in sorted(words):
+            # A high frequency makes jieba keep the domain term whole.
+            tokenizer.add_word(word, freq=200_000)
+        return tokenizer
+
+    # -- steps -------------------------------------------------------------------------------
+    def _cjk_terms(self, run: str) -> list[str]:
+        out: list[str] = []
+        singles: list[str] = []
+
+        def flush() -> None:
+            kept = [c if c not in ZH_STOPWORDS else "" for c in singles]
+            out.extend(a + b for a, b in zip(kept, kept[1:], strict=False) if a and b)
+            out.extend(c for c in kept if c)
+            singles.clear()
+
+        words = self._jieba.lcut(run, HMM=False)
+        for word in words:
+            if len(word) == 1:
+                singles.append(word)
+                continue
+            flush()
+            if word in ZH_STOPWORDS:
+                continue
+            out.append(word)
+            if len(word) > 2:
+                # Sub-words of a long word (search mode), and its bigrams as a fallback for words
+                # another text segments differently.
+                subs = {w for w in self._jieba.lcut_for_search(word, HMM=False) if len(w) > 1 and w != word}
+                subs |= {word[i : i + 2] for i in range(len(word) - 1)}
+                out.extend(sorted(s for s in subs if s not in ZH_STOPWORDS))
+        flush()
+        return out
+
+    def base_terms(self, text: str) -> list[str]:
+        """Terms before glossary expansion, in text order."""
+        terms: list[str] = []
+        for match in _TOKEN.finditer(fold(text)):
+            token = match.group(0)
+            if token[0].isascii():
+                if token in EN_STOPWORDS:
+                    continue
+                terms.append(stem(token))
+            else:
+                terms.extend(self._cjk_terms(token))
+        return terms
+
+    def expand(self, terms: Sequence[str]) -> list[str]:
+        """``terms`` plus a concept term for every glossary phrase found in them."""
+        phrases = self.glossary.phrases
+        concepts: list[str] = []
+        n = len(terms)
+        for i in range(n):
+            for length in range(1, min(self.glossary.max_len, n - i) + 1):
+                groups = phrases.get(tuple(terms[i : i + length]))
+                if groups:
+                    concepts.extend(CONCEPT_PREFIX + g for g in groups)
+        return [*terms, *concepts]
+
+    def analyze(self, text: str) -> list[str]:
+        return self.expand(self.base_terms(text))
+
+    def term_weight(self, term: str) -> float:
+        """How much a term says about a text's topic, by its form: a single Chinese character or
+        a character bigram that is no dictionary word is weak evidence; words and concepts are
+        full evidence. Used to weight query terms."""
+        if term.startswith(CONCEPT_PREFIX) or term.isascii():
+            return 1.0
+        if len(term) == 1:
+            return 0.25
+        if len(term) == 2 and term not in self.glossary.zh_words and not self._jieba.FREQ.get(term):
+            return 0.5
+        return 1.0
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def analyze(text: str) -> list[str]:
+    """Terms of ``text`` with the default analyzer and glossary."""
+    return default_analyzer().analyze(text)
+
+
+# -- spelling tolerance -------------------------------------------------------------------------
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, cut off above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"^{word}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+# -- BM25F index ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Hit:
+    key: Any
+    score: float
+    matched: frozenset[str]
+
+
+class Index:
+    """BM25F over documents with weighted fields of analysed terms.
+
+    ``add(key, {field: terms})`` then ``search(query_terms)``. Postings are compact arrays
+    (document number, precomputed term weight), so a hundred thousand documents fit in a few
+    hundred megabytes at most and a query costs one pass over its terms' postings.
+    """
+
+    def __init__(self, field_weights: Mapping[str, float], k1: float = 1.2, b: float = 0.75) -> None:
+        self.field_weights = dict(field_weights)
+        self.k1 = k1
+        self.b = b
+        self.keys: list[Any] = []
+        self._lengths = array("f")
+        self._postings: dict[str, tuple[array, array]] = {}
+        self._idf: dict[str, float] = {}
+        self._trigram_index: dict[str, list[str]] | None = None
+        self._frozen = False
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def add(self, key: Any, fields: Mapping[str, Sequence[str]]) -> None:
+        if self._frozen:
+            raise RuntimeError("The index is frozen; build a new one.")
+        tf: dict[str, float] = defaultdict(float)
+        length = 0.0
+        for name, terms in fields.items():
+            weight = self.field_weights.get(name, 1.0)
+            for term in terms:
+                tf[term] += weight
+            length += weight * len(terms)
+        number = len(self.keys)
+        self.keys.append(key)
+        self._lengths.append(length)
+        for term, freq in tf.items():
+            posting = self._postings.get(term)
+            if posting is None:
+                posting = self._postings[term] = (array("i"), array("f"))
+            posting[0].append(number)
+            posting[1].append(freq)
+
+    def freeze(self) -> Index:
+        """Turn raw frequencies into BM25 weights (needs the average length, so once, at the end)."""
+        if self._frozen:
+            return self
+        n = len(self.keys)
+        avg = (sum(self._lengths) / n) if n else 1.0
+        avg = avg or 1.0
+        k1, b = self.k1, self.b
+        norms = [k1 * (1 - b + b * length / avg) for length in self._lengths]
+        for docs, freqs in self._postings.values():
+            for i, (number, freq) in enumerate(zip(docs, freqs, strict=True)):
+                freqs[i] = freq * (k1 + 1) / (freq + norms[number])
+        self._idf = {t: math.log(1 + (n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for t, p in self._postings.items()}
+        self._lengths = array("f")
+        self._frozen = True
+        return self
+
+    # -- vocabulary ---------------------------------------------------------------------------
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term no document has gets the highest possible value."""
+        found = self._idf.get(term)
+        if found is not None:
+            return found
+        n = len(self.keys)
+        return math.log(1 + (n + 0.5) / 0.5)
+
+    def has(self, term: str) -> bool:
+        return term in self._postings
+
+    def correct(self, term: str) -> str | None:
+        """The closest vocabulary word to a misspelt Latin word, or None."""
+        if len(term) < 4 or not term.isascii() or not term.isalpha() or term in self._postings:
+            return None
+        if self._trigram_index is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in self._postings:
+                if word.isascii() and word.isalpha() and len(word) >= 3:
+                    for gram in _trigrams(word):
+                        index[gram].append(word)
+            self._trigram_index = dict(index)
+        counts: Counter[str] = Counter()
+        for gram in _trigrams(term):
+            counts.update(self._trigram_index.get(gram, ()))
+        limit = 1 if len(term) < 7 else 2
+        best: tuple[int, float, str] | None = None
+        for word, _shared in counts.most_common(200):
+            distance = edit_distance(term, word, limit)
+            if distance <= limit:
+                candidate = (distance, -len(self._postings[word][0]), word)
+                if best is None or candidate < best:
+                    best = candidate
+        return best[2] if best else None
+
+    # -- ranking ------------------------------------------------------------------------------
+    def query_weights(
+        self, terms: Sequence[str], term_weight: Callable[[str], float] | None = None
+    ) -> dict[str, float]:
+        """Weight of each distinct query term: its form's weight, a little more when repeated."""
+        weigh = term_weight or (lambda _t: 1.0)
+        return {t: weigh(t) * (1 + 0.25 * (q - 1)) for t, q in Counter(terms).items()}
+
+    def search(
+        self, terms: Sequence[str], limit: int = 10, term_weight: Callable[[str], float] | None = None
+    ) -> list[Hit]:
+        if not self._frozen:
+            self.freeze()
+        scores: dict[int, float] = defaultdict(float)
+        counted = self.query_weights(terms, term_weight)
+        for term, qw in counted.items():
+            posting = self._postings.get(term)
+            if posting is None:
+                continue
+            docs, weights = posting
+            idf = self._idf[term] * qw
+            for number, weight in zip(docs, weights, strict=True):
+                scores[number] += idf * weight
+        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        hits = []
+        for number, score in best:
+            matched = frozenset(t for t in counted if self._contains(t, number))
+            hits.append(Hit(self.keys[number], score, matched))
+        return hits
+
+    def _contains(self, term: str, number: int) -> bool:
+        posting = self._postings.get(term)
+        if posting is None:
+            return False
+        docs = posting[0]
+        i = bisect.bisect_left(docs, number)
+        return i < len(docs) and docs[i] == number
+
+    def max_score(self, terms: Sequence[str], term_weight: Callable[[str], float] | None = None) -> float:
+        """The score a document matching every query term at saturation would get."""
+        weights = self.query_weights(terms, term_weight)
+        return sum(self.idf(t) * (self.k1 + 1) * w for t, w in weights.items())
+
+
+def group_similar(texts: list[str], *, threshold: float = 0.3, analyzer: Analyzer | None = None) -> list[list[int]]:
+    """Greedy grouping of texts by the weighted overlap of their analysed terms (concept terms
+    from the glossary let an English and a Chinese question meet). Returns groups of indexes,
+    largest first."""
+    analyzer = analyzer or default_analyzer()
+    term_sets = [
+        {t for t in analyzer.analyze(text) if analyzer.term_weight(t) >= 1.0} or set(analyzer.analyze(text))
+        for text in texts
+    ]
+    df: Counter[str] = Counter()
+    for terms in term_sets:
+        df.update(terms)
+    n = len(texts)
+
+    def weight(term: str) -> float:
+        return math.log(1 + n / df[term])
+
+    groups: list[tuple[set[str], list[int]]] = []
+    for i, terms in enumerate(term_sets):
+        best, best_sim = None, 0.0
+        for group in groups:
+            centre = group[0]
+            common = sum(weight(t) for t in terms & centre)
+            union = sum(weight(t) for t in terms | centre)
+            sim = common / union if union else 0.0
+            if sim > best_sim:
+                best, best_sim = group, sim
+        if best is not None and best_sim >= threshold:
+            best[1].append(i)
+            best[0].update(terms)
+        else:
+            groups.append((set(terms), [i]))
+    return sorted((g[1] for g in groups), key=lambda idx: (-len(idx), idx[0]))
+
+
+__all__ = ["Analyzer", "Hit", "Index", "analyze", "default_analyzer", "edit_distance", "group_similar", "stem"]

@@ -1,0 +1,48 @@
+"""Who may change the knowledge base. Every write path asks these, and only these.
+
+- Officers of an entry's responsible unit edit it (and may submit it for review); they may
+  create entries for their own units. They never publish.
+- The secretariat (either side) and administrators edit any entry, publish and unpublish.
+- Everyone else reads published entries in force.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hkcq.kb.models import Entry
+from hkcq.registry.permissions import can_edit_registry, user_unit_ids
+
+
+def _user_ok(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_publish(user: Any) -> bool:
+    return can_edit_registry(user)
+
+
+def can_create_entry(user: Any) -> bool:
+    return can_publish(user) or (_user_ok(user) and user.is_officer and bool(user_unit_ids(user)))
+
+
+def can_create_entry_for_unit(user: Any, unit_id: int | None) -> bool:
+    if can_publish(user):
+        return True
+    return _user_ok(user) and user.is_officer and unit_id in user_unit_ids(user)
+
+
+def can_edit_entry(user: Any, entry: Entry) -> bool:
+    return can_create_entry_for_unit(user, entry.unit_id)
+
+
+def can_see_unpublished(user: Any, entry: Entry) -> bool:
+    return can_edit_entry(user, entry)
+
+
+def can_read_gaps(user: Any) -> bool:
+    return can_publish(user)
+
+
+def can_see_drafts(user: Any) -> bool:
+    return _user_ok(user) and bool(user.is_staff_member)

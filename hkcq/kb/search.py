@@ -1,0 +1,272 @@
+"""Answering a question from the knowledge base: ``ask(query, language)``.
+
+The analysed terms of each entry are stored on the entry (``Entry.index_terms``, rebuilt on
+save), so the database holds the index and SQLite and PostgreSQL behave identically. Each
+process keeps a BM25F index of the entries offered today (published, in force) and rebuilds
+it when the entries change (checked with one cheap query per question) or the date changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from hkcq.core.search import CONCEPT_PREFIX, Index, default_analyzer
+from hkcq.core.translated import EN, HANS, HANT, LANGS, TText
+
+if TYPE_CHECKING:
+    from hkcq.kb.models import Entry
+    from hkcq.registry.models import Unit
+
+# Bump when the analyzer's code changes in a way that needs every entry re-analysed. Changes to
+# the glossary or the stop words are noticed by themselves (they are part of the fingerprint).
+# Entries analysed under another fingerprint are re-analysed before the next index is built.
+ANALYZER_CODE_VERSION = 1
+
+
+def _fingerprint() -> int:
+    from hkcq.core import search as core_search
+
+    parts = [
+        str(ANALYZER_CODE_VERSION),
+        core_search.GLOSSARY_PATH.read_text(encoding="utf-8"),
+        " ".join(sorted(core_search.ZH_STOPWORDS)),
+        " ".join(sorted(core_search.EN_STOPWORDS)),
+        repr(sorted(FIELD_WEIGHTS.items())),
+    ]
+    return zlib.crc32("\n".join(parts).encode()) & 0x7FFFFFFF
+
+
+CONCEPT_WEIGHT = 1.0
+
+FIELD_WEIGHTS = {"title": 3.0, "questions": 2.5, "body": 1.0}
+
+# Confidence below which ``ask`` says it has no answer. Calibrated on the development set of
+# enquiries as one global threshold (bench/kb_search.py reports the effect).
+MIN_CONFIDENCE = 0.18
+
+# The unit that runs the one-stop platform: a question the knowledge base does not cover goes
+# to it, to answer or pass on, rather than to whichever unit owns a weakly matching entry.
+FALLBACK_UNIT = "cq_hkmao"
+
+
+@dataclass
+class Answer:
+    entry: Entry
+    slug: str
+    title: str
+    snippet: str
+    score: float
+
+
+@dataclass
+class AskResult:
+    answers: list[Answer]
+    unit: Unit | None
+    answered: bool
+    confidence: float = 0.0
+
+
+ANALYZER_VERSION = _fingerprint()
+
+
+def normalise_language(language: str | None) -> str:
+    lang = (language or EN).lower().replace("_", "-")
+    if lang.startswith("zh"):
+        return HANS if ("hans" in lang or lang in {"zh-cn", "zh-sg"}) else HANT
+    return EN
+
+
+def entry_fields_terms(entry: Entry) -> dict[str, list[str]]:
+    """The analysed fields of an entry, all three languages together."""
+    analyzer = default_analyzer()
+
+    def terms_of(value: Any) -> list[str]:
+        t = TText.from_json(value)
+        # Simplified is the folded form of Traditional: analysing both would count words twice.
+        texts = [t.get(EN), t.get(HANT) or t.get(HANS)]
+        out: list[str] = []
+        for text in texts:
+            if text:
+                out.extend(analyzer.analyze(text))
+        return out
+
+    return {
+        "title": terms_of(entry.title),
+        "questions": terms_of(entry.question_forms),
+        "body": terms_of(entry.body),
+    }
+
+
+# -- the in-process index ---------------------------------------------------------------------
+@dataclass
+class _Built:
+    key: tuple[Any, ...]
+    index: Index
+    units: dict[int, int]  # entry id → unit id
+
+
+_lock = threading.Lock()
+_cache: dict[str, _Built] = {}
+
+
+def offered_filter(today: date) -> Q:
+    return (
+        Q(state="published")
+        & (Q(effective_from__isnull=True) | Q(effective_from__lte=today))
+        & (Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+    )
+
+
+def _current_key(today: date) -> tuple[Any, ...]:
+    from hkcq.kb.models import Entry
+
+    agg = Entry.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (today, agg["n"], agg["last"], ANALYZER_VERSION)
+
+
+def build_index(today: date | None = None) -> _Built:
+    from hkcq.kb.models import Entry
+
+    today = today or timezone.localdate()
+    if Entry.objects.exclude(index_version=ANALYZER_VERSION).exists():
+        from hkcq.kb.services import entries_reindex
+
+        entries_reindex(stale_only=True)
+    key = _current_key(today)
+    index = Index(FIELD_WEIGHTS)
+    units: dict[int, int] = {}
+    rows = Entry.objects.filter(offered_filter(today)).order_by("id").values_list("id", "unit_id", "index_terms")
+    for entry_id, unit_id, terms in rows.iterator(chunk_size=2000):
+        index.add(entry_id, terms or {})
+        units[entry_id] = unit_id
+    return _Built(key, index.freeze(), units)
+
+
+def current_index() -> _Built:
+    today = timezone.localdate()
+    key = _current_key(today)
+    built = _cache.get("kb")
+    if built is not None and built.key == key:
+        return built
+    with _lock:
+        built = _cache.get("kb")
+        if built is None or built.key != _current_key(today):
+            built = build_index(today)
+            _cache["kb"] = built
+    return built
+
+
+def invalidate() -> None:
+    _cache.clear()
+
+
+# -- query analysis -------------------------------------------------------------------------------
+def query_terms(index: Index, query: str) -> list[str]:
+    """The analysed query, with misspelt words corrected against the index's vocabulary."""
+    analyzer = default_analyzer()
+    base = analyzer.base_terms(query)
+    corrected = [index.correct(t) or t for t in base]
+    return analyzer.expand(corrected)
+
+
+# -- snippets --------------------------------------------------------------------------------------
+_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
+
+
+def snippet_for(entry: Entry, language: str, terms: set[str], length: int | None = None) -> str:
+    length = length or (220 if language == EN else 110)
+    body = TText.from_json(entry.body).show(language).text
+    if not body:
+        return ""
+    sentences = [s for s in _SENTENCE.split(body) if s.strip()]
+    analyzer = default_analyzer()
+    best, best_score = 0, -1.0
+    for i, sentence in enumerate(sentences):
+        score = float(len(set(analyzer.analyze(sentence)) & terms))
+        if score > best_score:
+            best, best_score = i, score
+    text = ""
+    for sentence in sentences[best:]:
+        text = f"{text} {sentence}".strip() if language == EN else f"{text}{sentence}"
+        if len(text) >= length:
+            break
+    if len(text) > length:
+        text = text[: length - 1].rstrip() + "…"
+    return text
+
+
+# -- asking ------------------------------------------------------------------------------------------
+def _confidence(index: Index, terms: list[str], top_score: float) -> float:
+    """The best answer's score as a share of what a document matching every query term would
+    get, discounting concept terms (they duplicate the words they came from)."""
+    base = [t for t in terms if not t.startswith(CONCEPT_PREFIX)]
+    if not base:
+        return 0.0
+    ceiling = index.max_score(terms, default_analyzer().term_weight)
+    return top_score / ceiling if ceiling else 0.0
+
+
+def ask(query: str, language: str, limit: int = 10) -> AskResult:
+    """Ranked answers to ``query`` among the entries offered today, the unit that should handle
+    it, and whether an answer is likely (``answered``; false for questions not covered)."""
+    from hkcq.kb.models import Entry
+    from hkcq.registry.models import Unit
+
+    lang = normalise_language(language)
+    query = (query or "").strip()
+    if not query:
+        return AskResult([], None, False)
+    built = current_index()
+    index = built.index
+    terms = query_terms(index, query)
+    hits = index.search(terms, limit=max(limit, 10), term_weight=default_analyzer().term_weight)
+    if not hits:
+        return AskResult([], None, False)
+    confidence = _confidence(index, terms, hits[0].score)
+    answered = confidence >= MIN_CONFIDENCE
+
+    unit_votes: dict[int, float] = defaultdict(float)
+    top = hits[0].score
+    for rank, hit in enumerate(hits[:5]):
+        unit_votes[built.units[hit.key]] += math.exp(-3 * (1 - hit.score / top)) / (1 + 0.5 * rank)
+    unit_id = max(unit_votes.items(), key=lambda kv: kv[1])[0]
+
+    shown = hits[:limit]
+    entries = Entry.objects.select_related("unit").in_bulk([h.key for h in shown])
+    term_set = set(terms)
+    answers = []
+    for hit in shown:
+        entry = entries.get(hit.key)
+        if entry is None:  # deleted since the index was built
+            continue
+        answers.append(
+            Answer(
+                entry=entry,
+                slug=entry.slug,
+                title=TText.from_json(entry.title).show(lang).text,
+                snippet=snippet_for(entry, lang, term_set),
+                score=round(hit.score, 4),
+            )
+        )
+    unit = next((a.entry.unit for a in answers if a.entry.unit_id == unit_id), None) if answered else None
+    if unit is None:
+        unit = (
+            Unit.objects.filter(pk=unit_id).first()
+            if answered
+            else Unit.objects.filter(ext_id=FALLBACK_UNIT, is_active=True).first()
+            or Unit.objects.filter(pk=unit_id).first()
+        )
+    return AskResult(answers, unit, answered, round(confidence, 4))
+
+
+__all__ = ["LANGS", "Answer", "AskResult", "ask", "entry_fields_terms", "invalidate"]
