@@ -1,3 +1,50 @@
-from ninja import Router
+"""Notifications API: a signed-in user reads and marks their own notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from hkcq.core.api import ErrorOut, SessionAuth, TokenAuth
+from hkcq.core.errors import NotFound
+from hkcq.notifications import selectors, services
+from hkcq.notifications.models import Notification
 
 router = Router(tags=["notifications"])
+AUTH = [TokenAuth(), SessionAuth()]
+
+
+class NotificationOut(Schema):
+    id: int
+    title: str
+    body: str
+    url: str
+    created: dt.datetime
+    read_at: dt.datetime | None
+
+    @staticmethod
+    def of(n: Notification) -> dict[str, Any]:
+        return {"id": n.id, "title": n.title, "body": n.body, "url": n.url, "created": n.created, "read_at": n.read_at}
+
+
+@router.get("/notifications", response=list[NotificationOut], auth=AUTH, summary="Your notifications, newest first")
+@paginate(LimitOffsetPagination)
+def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
+    return selectors.notification_list(user=request.auth, unread_only=unread)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, 401: ErrorOut, 404: ErrorOut},
+    auth=AUTH,
+    summary="Mark one of your notifications as read",
+)
+def read_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:
+    notification = services.notification_mark_read(user=request.auth, notification_id=notification_id)  # type: ignore[attr-defined]
+    if notification is None:
+        raise NotFound()
+    return NotificationOut.of(notification)

@@ -1,3 +1,242 @@
-from ninja import Router
+"""Progress API: published updates and roll-ups for everyone; the update workflow as
+operations for staff (a session or a bearer token)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
+from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.progress import permissions, selectors, services
+from hkcq.progress.models import ProgressRollup, ProgressUpdate, Status
+from hkcq.registry import selectors as registry_selectors
 
 router = Router(tags=["progress"])
+STAFF_AUTH = [TokenAuth(), SessionAuth()]
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class StatusOut(Schema):
+    key: str
+    name: TextOut
+    default_percent: int | None
+    position: int
+    is_terminal: bool
+    is_ongoing: bool
+    is_active: bool
+
+    @staticmethod
+    def of(s: Status) -> dict[str, Any]:
+        return {
+            "key": s.key,
+            "name": TextOut.of(s.name),
+            "default_percent": s.default_percent,
+            "position": s.position,
+            "is_terminal": s.is_terminal,
+            "is_ongoing": s.is_ongoing,
+            "is_active": s.is_active,
+        }
+
+
+class UpdateOut(Schema):
+    id: int
+    measure: str
+    side: str
+    cycle: TextOut
+    status: str
+    percent: int
+    public_narrative: TextOut
+    internal_narrative: TextOut | None = None
+    state: str
+    return_reason: str | None = None
+    submitted_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    published_at: dt.datetime | None
+
+    @staticmethod
+    def of(u: ProgressUpdate, *, internal: bool = False) -> dict[str, Any]:
+        return {
+            "id": u.id,
+            "measure": u.measure.ext_id,
+            "side": u.side,
+            "cycle": TextOut.of(u.cycle.name),
+            "status": u.status.key,
+            "percent": u.percent,
+            "public_narrative": TextOut.of(u.public_narrative),
+            "internal_narrative": TextOut.of(u.internal_narrative) if internal else None,
+            "state": u.state,
+            "return_reason": u.return_reason if internal else None,
+            "submitted_at": u.submitted_at if internal else None,
+            "confirmed_at": u.confirmed_at if internal else None,
+            "published_at": u.published_at,
+        }
+
+
+class RollupOut(Schema):
+    level: str
+    id: str | None
+    percent: Decimal | None
+    percent_hk: Decimal | None
+    percent_cq: Decimal | None
+    status_hk: str | None
+    status_cq: str | None
+    joint_status: str | None
+    disagreement: bool
+    last_published_at: dt.datetime | None
+
+    @staticmethod
+    def of(r: ProgressRollup | None, *, level: str, ext_id: str | None) -> dict[str, Any]:
+        return {
+            "level": level,
+            "id": ext_id,
+            "percent": r.percent if r else None,
+            "percent_hk": r.percent_hk if r else None,
+            "percent_cq": r.percent_cq if r else None,
+            "status_hk": r.status_hk.key if r and r.status_hk else None,
+            "status_cq": r.status_cq.key if r and r.status_cq else None,
+            "joint_status": r.joint_status.key if r and r.joint_status else None,
+            "disagreement": bool(r and r.disagreement),
+            "last_published_at": r.last_published_at if r else None,
+        }
+
+
+@router.get("/progress/statuses", response=list[StatusOut], summary="The status scale")
+def list_statuses(request: HttpRequest) -> list[dict[str, Any]]:
+    return [StatusOut.of(s) for s in selectors.status_list()]
+
+
+@router.get("/progress/updates", response=list[UpdateOut], summary="Published progress updates, newest first")
+@paginate(LimitOffsetPagination)
+def list_published_updates(request: HttpRequest, measure: str | None = None, side: str | None = None) -> Any:
+    m = registry_selectors.measure_get(measure) if measure else None
+    return [UpdateOut.of(u) for u in selectors.published_updates(measure=m, side=side)]
+
+
+@router.get("/progress/rollups", response=list[RollupOut], summary="Roll-up of the mechanism and of every area")
+def list_rollups(request: HttpRequest) -> list[dict[str, Any]]:
+    out = [RollupOut.of(selectors.mechanism_rollup(), level="mechanism", ext_id=None)]
+    out += [RollupOut.of(r, level="area", ext_id=a.ext_id) for a, r in selectors.area_rollups()]
+    return out
+
+
+@router.get(
+    "/progress/measures/{ext_id}",
+    response={200: RollupOut, 404: ErrorOut},
+    summary="A measure's progress: each side's status, the joint status, the disagreement flag, percents",
+)
+def get_measure_progress(request: HttpRequest, ext_id: str) -> dict[str, Any]:
+    measure = registry_selectors.measure_get(ext_id)
+    rollup = ProgressRollup.objects.select_related("status_hk", "status_cq", "joint_status").filter(measure=measure)
+    return RollupOut.of(rollup.first(), level="measure", ext_id=measure.ext_id)
+
+
+# -- the workflow, for staff -----------------------------------------------------------------
+class UpdateIn(Schema):
+    measure: str
+    status: str
+    percent: int | None = None
+    public_narrative: TextIn | None = None
+    internal_narrative: TextIn | None = None
+
+
+class UpdatePatch(Schema):
+    status: str | None = None
+    percent: int | None = None
+    public_narrative: TextIn | None = None
+    internal_narrative: TextIn | None = None
+
+
+class ReturnIn(Schema):
+    reason: str
+
+
+class ConfirmIn(Schema):
+    note: str = ""
+
+
+def _status(key: str) -> Status:
+    status = Status.objects.filter(key=key).first()
+    if status is None:
+        raise InvalidInput(details={"status": ["unknown status"]})
+    return status
+
+
+def _data(payload: Any, *, current: ProgressUpdate | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "status": _status(payload.status) if payload.status else (current.status if current else None),
+        "percent": payload.percent if payload.percent is not None else (current.percent if current else None),
+    }
+    for name in ("public_narrative", "internal_narrative"):
+        value = getattr(payload, name)
+        if value is not None:
+            data[name] = value.as_texts()
+    return data
+
+
+def _visible(request: HttpRequest, update_id: int) -> ProgressUpdate:
+    update = get_object_or_404(ProgressUpdate.objects.select_related("measure", "status", "cycle"), pk=update_id)
+    if not permissions.can_view(request.auth, update):  # type: ignore[attr-defined]
+        raise NotFound()
+    return update
+
+
+def _out(update: ProgressUpdate) -> dict[str, Any]:
+    update = ProgressUpdate.objects.select_related("measure", "status", "cycle").get(pk=update.pk)
+    return UpdateOut.of(update, internal=True)
+
+
+@router.get("/progress/work", response={200: list[UpdateOut], **ERRORS}, auth=STAFF_AUTH, summary="Your queue")
+@paginate(LimitOffsetPagination)
+def work_queue(request: HttpRequest, queue: str = "drafts") -> Any:
+    """``queue``: drafts, returned, submitted (your side's, waiting for the other side),
+    to_confirm (the other side's, for your secretariat), to_publish (your side's, confirmed)."""
+    return [UpdateOut.of(u, internal=True) for u in selectors.queue(request.auth, queue)]  # type: ignore[attr-defined]
+
+
+@router.get("/progress/work/{update_id}", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
+def get_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
+    return UpdateOut.of(_visible(request, update_id), internal=True)
+
+
+@router.post("/progress/work", response={201: UpdateOut, **ERRORS}, auth=STAFF_AUTH, summary="Create a draft")
+def create_update(request: HttpRequest, payload: UpdateIn) -> tuple[int, dict[str, Any]]:
+    measure = registry_selectors.measure_get(payload.measure)
+    update = services.update_save(user=request.auth, measure=measure, data=_data(payload))  # type: ignore[attr-defined]
+    return 201, _out(update)
+
+
+@router.patch("/progress/work/{update_id}", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
+def edit_update(request: HttpRequest, update_id: int, payload: UpdatePatch) -> dict[str, Any]:
+    update = _visible(request, update_id)
+    data = _data(payload, current=update)
+    saved = services.update_save(user=request.auth, measure=update.measure, data=data, update=update)  # type: ignore[attr-defined]
+    return _out(saved)
+
+
+@router.post("/progress/work/{update_id}/submit", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
+def submit_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
+    return _out(services.update_submit(user=request.auth, update=_visible(request, update_id)))  # type: ignore[attr-defined]
+
+
+@router.post("/progress/work/{update_id}/confirm", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
+def confirm_update(request: HttpRequest, update_id: int, payload: ConfirmIn) -> dict[str, Any]:
+    update = _visible(request, update_id)
+    return _out(services.update_confirm(user=request.auth, update=update, note=payload.note))  # type: ignore[attr-defined]
+
+
+@router.post("/progress/work/{update_id}/return", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
+def return_update(request: HttpRequest, update_id: int, payload: ReturnIn) -> dict[str, Any]:
+    update = _visible(request, update_id)
+    return _out(services.update_return(user=request.auth, update=update, reason=payload.reason))  # type: ignore[attr-defined]
+
+
+@router.post("/progress/work/{update_id}/publish", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
+def publish_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
+    return _out(services.update_publish(user=request.auth, update=_visible(request, update_id)))  # type: ignore[attr-defined]

@@ -1,0 +1,96 @@
+"""Sending notifications: in the application and by e-mail, in the recipient's language.
+
+Templates come in pairs: ``<template>_subject.txt`` (one line) and ``<template>_body.txt``.
+They are rendered with ``translation.override`` of the recipient's language, so
+``{% translate %}`` and ``|tt`` inside them follow that language.
+
+E-mails are queued with ``transaction.on_commit``: a notification about something that is
+rolled back is never e-mailed. (Tests that look at ``mailoutbox`` wrap the call in
+``django_capture_on_commit_callbacks(execute=True)``.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template import loader
+from django.utils import timezone, translation
+
+from hkcq.accounts.models import User
+from hkcq.core.tasks import send_email
+from hkcq.notifications.models import Notification
+
+
+def _language(language: str | None) -> str:
+    codes = dict(settings.LANGUAGES)
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def render(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """(subject, body) of ``template`` in ``language``."""
+    with translation.override(_language(language)):
+        subject = " ".join(loader.render_to_string(f"{template}_subject.txt", context).split())
+        body = loader.render_to_string(f"{template}_body.txt", context).strip()
+    return subject[:300], body
+
+
+def absolute_url(url: str) -> str:
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def _queue_email(*, subject: str, body: str, to: list[str], url: str = "") -> None:
+    to = [address for address in to if address]
+    if not to:
+        return
+    if url:
+        body = f"{body}\n\n{absolute_url(url)}"
+    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to), robust=True)
+
+
+def notify(recipient: User, template: str, context: dict[str, Any], url: str = "") -> Notification:
+    """Store an in-application notification for ``recipient`` and queue its e-mail copy,
+    both in the recipient's preferred language."""
+    subject, body = render(template, {**context, "recipient": recipient, "url": url}, recipient.preferred_language)
+    notification = Notification.objects.create(recipient=recipient, title=subject, body=body, url=url)
+    if recipient.is_active and recipient.email:
+        _queue_email(subject=subject, body=body, to=[recipient.email], url=url)
+    return notification
+
+
+def notify_address(email: str, language: str, template: str, context: dict[str, Any]) -> None:
+    """E-mail someone without an account (for example a resident tracking an enquiry by
+    reference), in ``language``."""
+    subject, body = render(template, context, language)
+    _queue_email(subject=subject, body=body, to=[email])
+
+
+def notify_group(
+    recipients: Iterable[User], language: str, template: str, context: dict[str, Any], url: str = ""
+) -> list[Notification]:
+    """One message to a group (for example a unit) in the group's language: an in-application
+    notification for each member and ONE e-mail addressed to all of them."""
+    people = [user for user in recipients if user.is_active]
+    subject, body = render(template, {**context, "url": url}, language)
+    notifications = Notification.objects.bulk_create(
+        [Notification(recipient=user, title=subject, body=body, url=url) for user in people]
+    )
+    _queue_email(subject=subject, body=body, to=sorted({user.email for user in people if user.email}), url=url)
+    return notifications
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification | None:
+    """Mark one of ``user``'s notifications read. Someone else's is left alone (None)."""
+    notification = Notification.objects.filter(recipient=user, pk=notification_id).first()
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django import template
+
+from hkcq.notifications.selectors import unread_count
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context: template.Context) -> int:
+    request = context.get("request")
+    return unread_count(getattr(request, "user", None))

@@ -1,0 +1,101 @@
+import pytest
+
+from hkcq.notifications import services
+from hkcq.notifications.models import Notification
+
+TEMPLATE = "notifications/test_message"
+
+
+@pytest.fixture
+def message_templates(tmp_path, settings):
+    folder = tmp_path / "notifications"
+    folder.mkdir()
+    (folder / "test_message_subject.txt").write_text('{% load i18n %}{% translate "Meetings" %} {{ name }}\n')
+    (folder / "test_message_body.txt").write_text('{% load i18n %}{% translate "Sign out" %}: {{ name }}')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    return TEMPLATE
+
+
+@pytest.mark.parametrize(("language", "word"), [("en", "Meetings"), ("zh-hant", "會議"), ("zh-hans", "会议")])
+def test_notify_renders_in_the_recipients_language_and_queues_one_email(
+    resident, message_templates, mailoutbox, django_capture_on_commit_callbacks, language, word
+):
+    resident.preferred_language = language
+    resident.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        n = services.notify(resident, message_templates, {"name": "X"}, url="/en/areas/")
+    assert n.title == f"{word} X"
+    assert Notification.objects.get(recipient=resident).title == n.title
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == f"{word} X"
+    assert mailoutbox[0].to == [resident.email]
+    assert mailoutbox[0].body.endswith("/en/areas/")
+
+
+def test_email_is_not_sent_when_the_transaction_rolls_back(resident, message_templates, mailoutbox):
+    services.notify(resident, message_templates, {"name": "X"})
+    # No commit happened (the test transaction is rolled back): the e-mail is not queued.
+    assert mailoutbox == []
+    assert Notification.objects.filter(recipient=resident).count() == 1
+
+
+def test_notify_address_uses_the_given_language(db, message_templates, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_address("someone@example.org", "zh-hans", message_templates, {"name": "Y"})
+    assert mailoutbox[0].subject == "会议 Y"
+    assert mailoutbox[0].to == ["someone@example.org"]
+
+
+def test_group_gets_one_email_and_one_notification_each(
+    secretariat_hk, secretariat_cq, message_templates, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_group([secretariat_hk, secretariat_cq], "zh-hant", message_templates, {"name": "Z"})
+    assert len(mailoutbox) == 1
+    assert sorted(mailoutbox[0].to) == sorted([secretariat_hk.email, secretariat_cq.email])
+    assert Notification.objects.filter(title="會議 Z").count() == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_list_page_marks_read_and_nav_shows_unread_count(resident, client, lang):
+    mine = Notification.objects.create(recipient=resident, title="Hello there", url="/en/areas/")
+    client.force_login(resident)
+    html = client.get(f"/{lang}/notifications/").content.decode()
+    assert "Hello there" in html
+    assert 'badge text-bg-warning">1<' in html
+    response = client.post(f"/{lang}/notifications/{mine.id}/read/", {"open": "1"})
+    assert response.status_code == 302 and response["Location"] == "/en/areas/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert "badge text-bg-warning" not in client.get(f"/{lang}/notifications/").content.decode()
+
+
+def test_someone_elses_notification_cannot_be_marked(resident, officer_hk, client):
+    theirs = Notification.objects.create(recipient=officer_hk, title="Private")
+    client.force_login(resident)
+    assert "Private" not in client.get("/en/notifications/").content.decode()
+    assert client.post(f"/en/notifications/{theirs.id}/read/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_empty_list_says_what_happens(resident, client):
+    client.force_login(resident)
+    assert "You have no notifications yet" in client.get("/en/notifications/").content.decode()
+    assert client.get("/en/notifications/", follow=False).status_code == 200
+
+
+def test_anonymous_is_sent_to_sign_in(db, client):
+    assert client.get("/en/notifications/").status_code == 302
+
+
+def test_api_lists_and_marks_own_notifications(resident, officer_hk, client):
+    mine = Notification.objects.create(recipient=resident, title="Mine")
+    Notification.objects.create(recipient=officer_hk, title="Theirs")
+    client.force_login(resident)
+    data = client.get("/api/v1/notifications").json()
+    assert [n["title"] for n in data["items"]] == ["Mine"]
+    assert client.post(f"/api/v1/notifications/{mine.id}/read").status_code == 200
+    assert client.get("/api/v1/notifications?unread=true").json()["items"] == []
+    theirs = Notification.objects.get(title="Theirs")
+    assert client.post(f"/api/v1/notifications/{theirs.id}/read").status_code == 404

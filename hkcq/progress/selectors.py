@@ -1,0 +1,234 @@
+"""Reads for progress pages and the API, with their joins applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from hkcq.core.choices import Side
+from hkcq.progress import permissions
+from hkcq.progress.models import (
+    ProgressRollup,
+    ProgressSettings,
+    ProgressUpdate,
+    ReportingCycle,
+    Status,
+    UpdateTransition,
+)
+from hkcq.registry.models import Area, Measure, Unit
+from hkcq.registry.permissions import user_unit_ids
+
+State = ProgressUpdate.State
+SIDES = (Side.HONG_KONG, Side.CHONGQING)
+REPORTED_STATES = (State.SUBMITTED, State.CONFIRMED, State.PUBLISHED)
+
+
+def status_list(*, active_only: bool = False) -> QuerySet[Status]:
+    qs = Status.objects.all()
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("position", "id")
+
+
+def cycle_open_get() -> ReportingCycle | None:
+    return ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN).first()
+
+
+def _update_base() -> QuerySet[ProgressUpdate]:
+    return ProgressUpdate.objects.select_related(
+        "measure", "measure__area", "status", "cycle", "author", "confirmed_by", "published_by"
+    )
+
+
+def published_updates(*, measure: Measure | None = None, side: str | None = None) -> QuerySet[ProgressUpdate]:
+    qs = _update_base().filter(state=State.PUBLISHED)
+    if measure is not None:
+        qs = qs.filter(measure=measure)
+    if side:
+        qs = qs.filter(side=side)
+    return qs.order_by("-published_at", "-id")
+
+
+def update_get_for_user(user: Any, update_id: int) -> ProgressUpdate:
+    """The update, if ``user`` may see it; otherwise 404 (never reveal that it exists)."""
+    qs = _update_base().prefetch_related(
+        "evidence",
+        Prefetch("transitions", queryset=UpdateTransition.objects.select_related("actor")),
+        "measure__supporting_units",
+        "measure__lead_unit_hk",
+        "measure__lead_unit_cq",
+    )
+    update = get_object_or_404(qs, pk=update_id)
+    if not permissions.can_view(user, update):
+        raise Http404
+    return update
+
+
+def _drafter_filter(user: Any) -> Q:
+    """Updates of the user's side the user may draft for."""
+    side = permissions.user_side(user)
+    if side is None:
+        return Q(pk__in=[])
+    if permissions.is_secretariat_of(user, side):
+        return Q(side=side)
+    units = user_unit_ids(user) if user.is_officer else set()
+    lead = "measure__lead_unit_hk_id__in" if side == Side.HONG_KONG else "measure__lead_unit_cq_id__in"
+    return Q(side=side) & (
+        Q(**{lead: units}) | Q(measure__supporting_units__in=units, measure__supporting_units__side=side)
+    )
+
+
+QUEUES = ("drafts", "returned", "submitted", "to_confirm", "to_publish")
+
+
+def queue(user: Any, name: str) -> QuerySet[ProgressUpdate]:
+    side = permissions.user_side(user)
+    qs = _update_base()
+    if name == "to_confirm":
+        if side is None or not permissions.is_secretariat_of(user, side):
+            return qs.none()
+        other = Side.CHONGQING if side == Side.HONG_KONG else Side.HONG_KONG
+        return qs.filter(state=State.SUBMITTED, side=other).order_by("submitted_at", "id")
+    if name == "to_publish":
+        if side is None or not permissions.is_secretariat_of(user, side):
+            return qs.none()
+        return qs.filter(state=State.CONFIRMED, side=side).order_by("confirmed_at", "id")
+    state = {"drafts": State.DRAFT, "returned": State.RETURNED, "submitted": State.SUBMITTED}.get(name)
+    if state is None:
+        return qs.none()
+    ids = ProgressUpdate.objects.filter(_drafter_filter(user), state=state).values("id")
+    return qs.filter(id__in=ids).order_by("-updated_at", "-id")
+
+
+def queue_counts(user: Any) -> dict[str, int]:
+    return {name: queue(user, name).count() for name in QUEUES}
+
+
+def open_update_for(measure: Measure, side: str) -> ProgressUpdate | None:
+    return ProgressUpdate.objects.filter(measure=measure, side=side, state__in=ProgressUpdate.OPEN_STATES).first()
+
+
+# -- the measure page --------------------------------------------------------------------------
+@dataclass
+class SideProgress:
+    side: str
+    label: str
+    latest: ProgressUpdate | None
+
+
+def measure_progress(measure: Measure, *, limit: int = 5) -> dict[str, Any]:
+    rollup = (
+        ProgressRollup.objects.select_related("status_hk", "status_cq", "joint_status").filter(measure=measure).first()
+    )
+    updates = list(published_updates(measure=measure).prefetch_related("evidence")[: limit + 1])
+    latest = {side: published_updates(measure=measure, side=side).first() for side in SIDES}
+    return {
+        "rollup": rollup,
+        "sides": [SideProgress(side, str(Side(side).label), latest[side]) for side in SIDES],
+        "updates": updates[:limit],
+        "more_updates": len(updates) > limit,
+    }
+
+
+# -- the dashboard -----------------------------------------------------------------------------
+def area_rollups() -> list[tuple[Area, ProgressRollup | None]]:
+    rows = {r.area_id: r for r in ProgressRollup.objects.filter(level=ProgressRollup.Level.AREA)}
+    return [(a, rows.get(a.id)) for a in Area.objects.order_by("position")]
+
+
+def mechanism_rollup() -> ProgressRollup | None:
+    return ProgressRollup.objects.filter(level=ProgressRollup.Level.MECHANISM).first()
+
+
+def _measure_rows() -> QuerySet[Measure]:
+    return Measure.objects.select_related(
+        "area",
+        "progress_rollup",
+        "progress_rollup__status_hk",
+        "progress_rollup__status_cq",
+        "progress_rollup__joint_status",
+    )
+
+
+def late_measures(*, today: date | None = None) -> QuerySet[Measure]:
+    """Planned end passed, not completed (nor ongoing by nature), no actual end."""
+    today = today or timezone.localdate()
+    return (
+        _measure_rows()
+        .filter(planned_end__lt=today, actual_end__isnull=True)
+        .exclude(progress_rollup__joint_status__is_terminal=True)
+        .exclude(progress_rollup__joint_status__is_ongoing=True)
+        .order_by("planned_end", "area__position", "position", "id")
+    )
+
+
+def disagreements() -> QuerySet[Measure]:
+    return _measure_rows().filter(progress_rollup__disagreement=True).order_by("area__position", "position", "id")
+
+
+@dataclass
+class StaleRow:
+    measure: Measure
+    side: str
+    side_label: str
+    last_submitted_at: datetime | None
+    in_current_cycle: bool
+    units: list[Unit]
+
+
+def stale_measures(*, now: datetime | None = None) -> list[StaleRow]:
+    """For each side, the measures that side answers for (a lead unit, else supporting units on
+    that side) with no update submitted in the last N days (settings) or none in the open
+    cycle. Updates count once submitted (also when later confirmed or published)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=ProgressSettings.load().stale_after_days)
+    cycle = cycle_open_get()
+    reported = ProgressUpdate.objects.filter(state__in=REPORTED_STATES)
+    last = {
+        (row["measure_id"], row["side"]): row["last"]
+        for row in reported.values("measure_id", "side").annotate(last=Max("submitted_at"))
+    }
+    in_cycle = (
+        set(reported.filter(cycle=cycle).values_list("measure_id", "side").distinct()) if cycle is not None else None
+    )
+    measures = (
+        Measure.objects.select_related("area", "lead_unit_hk", "lead_unit_cq")
+        .prefetch_related("supporting_units")
+        .filter(Q(lead_unit_hk__isnull=False) | Q(lead_unit_cq__isnull=False) | Q(supporting_units__isnull=False))
+        .distinct()
+        .order_by("area__position", "position", "id")
+    )
+    rows: list[StaleRow] = []
+    for m in measures:
+        for side in SIDES:
+            lead = m.lead_unit_hk if side == Side.HONG_KONG else m.lead_unit_cq
+            units = [lead] if lead is not None else [u for u in m.supporting_units.all() if u.side == side]
+            if not units:
+                continue
+            when = last.get((m.id, side))
+            current = in_cycle is None or (m.id, side) in in_cycle
+            if when is None or when < cutoff or not current:
+                rows.append(StaleRow(m, side, str(Side(side).label), when, current, units))
+    return rows
+
+
+def stale_by_unit(*, now: datetime | None = None) -> dict[Unit, list[StaleRow]]:
+    out: dict[Unit, list[StaleRow]] = {}
+    for row in stale_measures(now=now):
+        for unit in row.units:
+            if unit.is_active:
+                out.setdefault(unit, []).append(row)
+    if out:
+        members = Unit.objects.prefetch_related("members").in_bulk([u.id for u in out])
+        out = {members[u.id]: rows for u, rows in out.items()}
+    return out
+
+
+def recent_updates() -> QuerySet[ProgressUpdate]:
+    return published_updates()
