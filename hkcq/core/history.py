@@ -37,6 +37,11 @@ class HistoryEntry:
         return [c.label for c in self.changes]
 
 
+# Records written by one user within this many seconds are one change: a save and the
+# many-to-many updates that follow it each write a historical record of their own.
+GROUP_SECONDS = 5
+
+
 def _render(value: Any) -> list[tuple[str, str]]:
     """A value as (sub-label, text) pairs: one per language for translated text."""
     if isinstance(value, (TText, dict)):
@@ -47,38 +52,79 @@ def _render(value: Any) -> list[tuple[str, str]]:
     return [("", str(value))]
 
 
+def _render_many(field: Any, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Rows of a many-to-many history table as the related records' names, sorted."""
+    target = field.m2m_reverse_field_name()
+    pks = [row[target] for row in rows]
+    if not pks:
+        return [("", "—")]
+    names = {obj.pk: str(obj) for obj in field.related_model._default_manager.filter(pk__in=pks)}
+    return [("", "; ".join(sorted(names.get(pk, f"#{pk}") for pk in pks)))]
+
+
+def _same_change(newer: Any, older: Any) -> bool:
+    return (
+        newer.history_user_id == older.history_user_id
+        and newer.history_type == "~"
+        and older.history_type in {"+", "~"}
+        and (newer.history_date - older.history_date).total_seconds() <= GROUP_SECONDS
+    )
+
+
+def _changes(model: type[models.Model], record: Any, previous: Any) -> list[FieldChange]:
+    changes: list[FieldChange] = []
+    delta = record.diff_against(previous, excluded_fields=list(HIDDEN_FIELDS))
+    for change in delta.changes:
+        try:
+            field: Any = model._meta.get_field(change.field)
+            label = str(field.verbose_name)
+        except Exception:  # noqa: BLE001 - a field removed since the record was written
+            field, label = None, change.field
+        if field is not None and field.many_to_many:
+            old_parts, new_parts = _render_many(field, change.old), _render_many(field, change.new)
+        else:
+            old_parts, new_parts = _render(change.old), _render(change.new)
+        for (sub, old), (_sub, new) in zip(old_parts, new_parts, strict=True):
+            if old != new:
+                changes.append(FieldChange(change.field, f"{label} ({sub})" if sub else label, old, new))
+    return changes
+
+
 def history_entries(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
-    """Newest first. Each entry lists the fields that changed against the previous record."""
+    """Newest first. Each entry lists the fields that changed against the previous entry,
+    many-to-many links (supporting units, parties, owner units …) included."""
     history = getattr(obj, "history", None)
     if history is None:
         return []
-    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: 4 * limit + 1])
+    # Group consecutive records of one change; each group is (newest, oldest) of its records.
+    groups: list[list[Any]] = []
+    for record in records:
+        if groups and _same_change(groups[-1][-1], record):
+            groups[-1].append(record)
+        else:
+            groups.append([record])
     entries: list[HistoryEntry] = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
+    for index, group in enumerate(groups):
+        newest, oldest = group[0], group[-1]
+        previous = groups[index + 1][0] if index + 1 < len(groups) else None
         changes: list[FieldChange] = []
-        if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous, excluded_fields=list(HIDDEN_FIELDS))
-            model = obj.__class__
-            for change in delta.changes:
-                try:
-                    label = str(model._meta.get_field(change.field).verbose_name)  # type: ignore[union-attr]
-                except Exception:  # noqa: BLE001 - a field removed since the record was written
-                    label = change.field
-                old_parts, new_parts = _render(change.old), _render(change.new)
-                for (sub, old), (_sub, new) in zip(old_parts, new_parts, strict=True):
-                    if old != new:
-                        changes.append(FieldChange(change.field, f"{label} ({sub})" if sub else label, old, new))
+        if oldest.history_type == "~":
+            if previous is None:
+                continue
+            changes = _changes(obj.__class__, newest, previous)
             if not changes:
                 continue
         entries.append(
             HistoryEntry(
-                when=record.history_date,
-                kind=record.history_type,
-                kind_label=str(KIND_LABELS.get(record.history_type, "")),
-                user=record.history_user,
-                reason=record.history_change_reason or "",
+                when=newest.history_date,
+                kind=oldest.history_type,
+                kind_label=str(KIND_LABELS.get(oldest.history_type, "")),
+                user=newest.history_user,
+                reason=next((r.history_change_reason for r in group if r.history_change_reason), "") or "",
                 changes=changes,
             )
         )
+        if len(entries) >= limit:
+            break
     return entries

@@ -236,7 +236,7 @@ class Measure(ExtIdModel, SearchableModel):
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED, m2m_fields=["supporting_units"])
     search_fields = ("code", "title", "text")
 
     class Meta:
@@ -358,7 +358,7 @@ class Decision(ExtIdModel, SearchableModel):
     due_on = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     follow_up = TranslatedField(_("follow-up"), blank=True, multiline=True)
-    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED, m2m_fields=["owner_units", "measures"])
     search_fields = ("text", "follow_up")
 
     class Meta:
@@ -393,7 +393,7 @@ class Agreement(ExtIdModel, SearchableModel):
     )
     signed_on = models.DateField(_("date of signing"), null=True, blank=True)
     place = TranslatedField(_("place of signing"), blank=True)
-    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED, m2m_fields=["parties"])
     search_fields = ("title", "summary", "place")
 
     class Meta:
@@ -486,7 +486,7 @@ class Clause(models.Model):
     measures = models.ManyToManyField(
         Measure, verbose_name=_("implemented by measures"), blank=True, related_name="clauses"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["measures"])
 
     class Meta:
         verbose_name = _("clause")

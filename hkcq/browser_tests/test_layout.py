@@ -1,0 +1,60 @@
+"""The page frame: the main navigation stays on one line on a laptop screen, folds behind a
+working toggler on narrow screens, and stays usable without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+
+from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+NAV_LINKS = "#main-nav .nav-link"
+
+
+def _rows(page) -> set[int]:
+    return {round(box["y"]) for box in (link.bounding_box() for link in page.locator(NAV_LINKS).all()) if box}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_navigation_is_one_line_at_1280_pixels_signed_in(page, lang):
+    sign_in(page, "demo-secretariat-hk", lang=lang)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/{lang}/areas/")
+    assert page.locator(".navbar-toggler").is_hidden()
+    assert len(_rows(page)) == 1
+    # The brand and the links share one row: the bar is no taller than the two-line brand.
+    brand = page.locator(".site-brand").bounding_box()
+    bar = page.locator(".site-header .navbar").bounding_box()
+    assert brand and bar and bar["height"] <= brand["height"] + 40
+    assert page.locator(f"{NAV_LINKS}[aria-current=page]").count() == 1
+    # Room for three more links (Progress, Help, Suggestions are coming) without wrapping.
+    container = page.locator(".site-header .navbar > .container").bounding_box()
+    links = page.locator("#main-nav .navbar-nav").bounding_box()
+    widest = max(link.bounding_box()["width"] for link in page.locator(NAV_LINKS).all())
+    assert container and links
+    spare = container["width"] - brand["width"] - links["width"]
+    assert spare >= 3 * widest, (spare, widest)
+
+
+def test_navigation_folds_behind_the_toggler_on_a_narrow_screen(page):
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto("/en/")
+    toggler = page.locator(".navbar-toggler")
+    assert toggler.is_visible()
+    assert page.locator(NAV_LINKS).first.is_hidden()
+    toggler.click()
+    page.locator(NAV_LINKS).first.wait_for(state="visible")
+    assert toggler.get_attribute("aria-expanded") == "true"
+    assert_no_serious_axe_violations(page)
+
+
+def test_navigation_works_without_javascript(browser, live_url):
+    context = browser.new_context(base_url=live_url, java_script_enabled=False, viewport={"width": 800, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto("/en/")
+        assert page.locator(".navbar-toggler").is_hidden()
+        assert page.locator(NAV_LINKS).first.is_visible()
+        page.locator(NAV_LINKS, has_text="Meetings").click()
+        assert page.url.endswith("/en/meetings/")
+    finally:
+        context.close()

@@ -1,0 +1,74 @@
+"""The registry in a real browser: what a visitor and a secretariat member see, checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+AREA_NAMES = {
+    "en": ("Belt and Road", "Innovation and Technology", "Facilitation for Hong Kong People"),
+    "zh-hant": ("一帶一路", "創新科技", "便利香港居民"),
+    "zh-hans": ("一带一路", "创新科技", "便利香港居民"),
+}
+HTML_LANG = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_home_page_shows_the_eleven_areas(page, lang):
+    page.goto(f"/{lang}/")
+    assert page.locator("html").get_attribute("lang") == HTML_LANG[lang]
+    cards = page.locator(".area-card")
+    assert cards.count() == 11
+    text = page.locator("main").inner_text()
+    for name in AREA_NAMES[lang]:
+        assert name in text, (lang, name)
+    assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_area_page_lists_its_measures(page, lang):
+    page.goto(f"/{lang}/")
+    page.locator(".area-card a").nth(3).click()  # Innovation and Technology
+    page.wait_for_url(re.compile(r"/areas/"))
+    assert page.locator("h1").count() == 1
+    assert page.locator("main a[href*='/measures/']").count() >= 1
+    assert_no_serious_axe_violations(page)
+
+
+def test_measure_page_shows_units_and_history(page):
+    page.goto("/en/measures/m-01/")
+    assert page.locator("h1").inner_text().strip()
+    assert page.locator("#history-heading").is_visible()
+    assert_no_serious_axe_violations(page)
+
+
+def test_secretariat_edits_a_measure_and_sees_it_in_the_history(page):
+    sign_in(page, "demo-secretariat-hk")
+    page.goto("/en/measures/m-01/")
+    page.get_by_role("link", name="Edit measure").click()
+    page.wait_for_url(re.compile(r"/measures/m-01/edit/"))
+    assert_no_serious_axe_violations(page)
+    page.fill("input[name=title_0]", "Belt and Road co-operation, edited in the browser")
+    page.fill("input[name=actual_start]", "2023-06-01")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/measures/m-01/$"))
+    assert "edited in the browser" in page.locator("h1").inner_text()
+    history = page.locator("section[aria-labelledby=history-heading]")
+    assert "demo-secretariat-hk" in history.inner_text() or "Secretariat" in history.inner_text()
+    assert history.locator(".diff-new", has_text="edited in the browser").count() == 1
+    assert history.locator(".diff-new", has_text="2023").count() >= 1
+    assert_no_serious_axe_violations(page)
+
+
+def test_meeting_and_agreement_pages_have_no_serious_violations(page):
+    page.goto("/zh-hant/meetings/")
+    page.locator("main a[href*='/meetings/']").first.click()
+    page.wait_for_load_state()
+    assert_no_serious_axe_violations(page)
+    page.goto("/en/agreements/")
+    page.locator("main a[href*='/agreements/']").first.click()
+    page.wait_for_load_state()
+    assert_no_serious_axe_violations(page)
