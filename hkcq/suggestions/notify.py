@@ -1,19 +1,12 @@
-"""Telling a named submitter what happened, in their language.
-
-The one place this app sends messages; when the platform's notifications app lands
-(``hkcq.notifications.notify`` / ``notify_address``) this module switches to it.
-"""
+"""Telling a named submitter what happened, in their language, through the platform's
+notifications (in the application for an account holder, and by e-mail)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 
-from hkcq.core.tasks import send_email
+from hkcq.notifications.services import absolute_url, notify, notify_address
 from hkcq.suggestions.models import Suggestion
 
 TEMPLATES = ("received", "approved", "response")
@@ -27,24 +20,25 @@ def recipient_language(suggestion: Suggestion) -> str:
 
 
 def submitter_notify(suggestion: Suggestion, template: str) -> bool:
-    """Queue one e-mail to the submitter (if named), after the transaction commits.
-    Returns whether one was queued."""
+    """Tell the submitter (if named); the e-mail is queued after the transaction commits.
+    Returns whether anything was sent."""
     assert template in TEMPLATES
     if suggestion.anonymous or not suggestion.email:
         return False
     language = recipient_language(suggestion)
     with translation.override(language):
-        context: dict[str, Any] = {
-            "suggestion": suggestion,
-            "tracking_url": settings.SITE_URL.rstrip("/") + suggestion.get_tracking_url(),
-            "public_url": settings.SITE_URL.rstrip("/") + suggestion.get_absolute_url() if suggestion.is_public else "",
-            "status": suggestion.get_status_display(),
-            "response": suggestion.response.show(language).text,
-            "reason": suggestion.status_reason.show(language).text,
-            "PLATFORM_NAME": settings.PLATFORM_NAME,
-        }
-        subject = " ".join(render_to_string(f"suggestions/email/{template}_subject.txt", context).split())
-        body = render_to_string(f"suggestions/email/{template}_body.txt", context)
-    to = [suggestion.email]
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to))
+        tracking_url = suggestion.get_tracking_url()
+        public_url = suggestion.get_absolute_url() if suggestion.is_public else ""
+    context = {
+        "suggestion": suggestion,
+        "tracking_url": absolute_url(tracking_url),
+        "public_url": absolute_url(public_url),
+        "PLATFORM_NAME": settings.PLATFORM_NAME,
+    }
+    name = f"suggestions/email/{template}"
+    user = suggestion.submitter
+    if user is not None and user.email and user.email.lower() == suggestion.email.lower():
+        notify(user, name, context, url=public_url or tracking_url)
+    else:
+        notify_address(suggestion.email, language, name, context)
     return True

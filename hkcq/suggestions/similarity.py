@@ -1,46 +1,23 @@
 """Text likeness for suggestions: similar published suggestions, the likely co-operation area,
 and themes for the digest.
 
-The ONE place this app handles text. It uses the shared text handling of the platform
-(``hkcq.core.text``: script folding with OpenCC, jieba segmentation) so that 回鄉證, 回乡证 and
-"home return permit" are compared the same way everywhere; when the consulting service's
-analyzer (``hkcq.core.search.analyze``) is available it is used instead, with its synonyms.
+The ONE place this app handles text. It uses the consulting service's analyzer
+(``hkcq.core.search.analyze``: script folding with OpenCC, jieba segmentation, stop words, the
+synonym glossary), so 回鄉證, 回乡证 and "Home Return Permit" are compared the same way everywhere.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from hkcq.core.text import fold, segment
+from hkcq.core.search import analyze
 
 T = TypeVar("T")
 
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_STOP = frozenset(
-    """a an and are as at be but by can could do for from have how i in is it its of on or our please should so
-    that the their them there these they this to us was we were what when where which who will with would you your
-    的 了 和 是 在 我 我们 你 你们 有 也 就 都 与 及 或 对 为 把 被 让 很 更 能 可以 希望 建议 请 一些 这个 那个 没有 不""".split()
-)
-
-
-def _fallback_analyze(text: str) -> list[str]:
-    words = segment(_NON_WORD.sub(" ", fold(text)))
-    return [w for w in words if w not in _STOP and not (w.isascii() and len(w) < 2) and not w.isdigit()]
-
-
-def _load_analyzer() -> Callable[[str], list[str]]:
-    try:
-        from hkcq.core.search import analyze  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _fallback_analyze
-    return analyze  # type: ignore[no-any-return,unused-ignore]
-
-
-analyze: Callable[[str], list[str]] = _load_analyzer()
+__all__ = ["analyze", "best_match", "group", "rank"]
 
 
 def _vector(terms: Iterable[str], idf: dict[str, float]) -> dict[str, float]:

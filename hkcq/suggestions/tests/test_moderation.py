@@ -217,3 +217,25 @@ def test_area_change_is_recorded(defaults, secretariat_hk):
     services.suggestion_set_area(user=secretariat_hk, suggestion=s, area=Area.objects.first(), unit=unit)
     action = ModerationAction.objects.get(suggestion=s, kind="area_changed")
     assert "hk_chengdu_eto" in action.detail and action.actor == secretariat_hk
+
+
+def test_account_holder_is_notified_in_the_application_in_their_language(
+    defaults, resident, secretariat_hk, django_capture_on_commit_callbacks
+):
+    from hkcq.notifications.models import Notification
+
+    resident.preferred_language = "zh-hans"
+    resident.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        s = submit(user=resident, anonymous=False, language="en")
+        publish(s, secretariat_hk)
+    titles = list(Notification.objects.filter(recipient=resident).order_by("id").values_list("title", flat=True))
+    assert len(titles) == 2 and "已收到" in titles[0] and "已发布" in titles[1]
+    assert mail.outbox[-1].to == [resident.email]
+
+
+def test_similar_suggestions_meet_across_languages(defaults, secretariat_hk):
+    s = publish(submit(title="回鄉證續期", text="希望可以在重慶辦理回鄉證續期", language="zh-hant"), secretariat_hk)
+    publish(submit(title="Night buses", text="More buses at night to Jiefangbei"), secretariat_hk)
+    assert selectors.similar_published("Renew my Home Return Permit in Chongqing") == [s]
+    assert selectors.similar_published("回乡证续期") == [s]
