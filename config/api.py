@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from hkcq.core.api import ErrorOut
 from hkcq.core.errors import DomainError
 from hkcq.enquiries.api import router as enquiries_router
 from hkcq.kb.api import router as kb_router
@@ -17,7 +20,29 @@ from hkcq.registry.api import router as registry_router
 from hkcq.reporting.api import router as reporting_router
 from hkcq.suggestions.api import router as suggestions_router
 
-api = NinjaAPI(
+
+class PlatformAPI(NinjaAPI):
+    """Documents the one error shape on every operation (as its ``default`` response): every
+    error of every endpoint is mapped to it by the handlers below."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in components:
+            generated = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(generated.pop("$defs", {}))
+            components["ErrorOut"] = generated
+        error = {
+            "description": "Error (every error of the API has this shape)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("default", error)
+        return schema
+
+
+api = PlatformAPI(
     title="Hong Kong/Chongqing Co-operation Platform API",
     version="1.0.0",
     description=(

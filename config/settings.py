@@ -186,8 +186,11 @@ TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
 if TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif TASK_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    # django_rq provides the queues' connections and the `rqworker` command.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # Workers must run django_tasks_rq's job class, which calls the Task (`rqworker` reads this).
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}  # type: ignore[dict-item]
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

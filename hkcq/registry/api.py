@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Model
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -21,6 +22,7 @@ from hkcq.registry.models import (
     Decision,
     Measure,
     Meeting,
+    Milestone,
     Organisation,
     Person,
     Unit,
@@ -540,3 +542,54 @@ def add_agreement_event(request: HttpRequest, ext_id: str, payload: EventIn) -> 
     data = _data(payload, {"superseded_by": Agreement})
     services.agreement_event_add(user=request.auth, agreement=agreement, data=data)  # type: ignore[attr-defined]
     return 201, AgreementOut.of(selectors.agreement_get(ext_id))
+
+
+class MilestoneOut(Schema):
+    id: int
+    measure: str
+    title: TextOut
+    planned_on: dt.date | None
+    achieved_on: dt.date | None
+
+    @staticmethod
+    def of(m: Milestone) -> dict[str, Any]:
+        return {
+            "id": m.id,
+            "measure": m.measure.ext_id,
+            "title": TextOut.of(m.title),
+            "planned_on": m.planned_on,
+            "achieved_on": m.achieved_on,
+        }
+
+
+class MilestonePatch(Schema):
+    title: TextIn | None = None
+    planned_on: dt.date | None = None
+    achieved_on: dt.date | None = None
+
+
+class MilestoneIn(MilestonePatch):
+    title: TextIn  # type: ignore[assignment]
+
+
+@router.get("/measures/{ext_id}/milestones", response={200: list[MilestoneOut], 404: ErrorOut})
+def list_milestones(request: HttpRequest, ext_id: str) -> list[dict[str, Any]]:
+    measure = selectors.measure_get(ext_id)
+    return [MilestoneOut.of(m) for m in measure.milestones.all()]
+
+
+@router.post("/measures/{ext_id}/milestones", response={201: MilestoneOut, **ERRORS}, auth=STAFF_AUTH)
+def create_milestone(request: HttpRequest, ext_id: str, payload: MilestoneIn) -> tuple[int, dict[str, Any]]:
+    """Secretariat, or an officer of a unit that leads or supports the measure."""
+    measure = selectors.measure_get(ext_id)
+    milestone = services.milestone_save(user=request.auth, measure=measure, data=_data(payload))  # type: ignore[attr-defined]
+    return 201, MilestoneOut.of(milestone)
+
+
+@router.patch("/measures/{ext_id}/milestones/{milestone_id}", response={200: MilestoneOut, **ERRORS}, auth=STAFF_AUTH)
+def update_milestone(request: HttpRequest, ext_id: str, milestone_id: int, payload: MilestonePatch) -> dict[str, Any]:
+    measure = selectors.measure_get(ext_id)
+    milestone = get_object_or_404(Milestone, pk=milestone_id, measure=measure)
+    services.milestone_save(user=request.auth, measure=measure, data=_data(payload), milestone=milestone)  # type: ignore[attr-defined]
+    milestone.refresh_from_db()
+    return MilestoneOut.of(milestone)

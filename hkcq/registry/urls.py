@@ -16,6 +16,11 @@ urlpatterns = [
     path("measures/<slug:ext_id>/", views.measure_detail, name="measure"),
     path("measures/<slug:ext_id>/edit/", views.measure_edit, name="measure_edit"),
     path("measures/<slug:ext_id>/milestones/new/", views.milestone_create, name="milestone_create"),
+    path(
+        "measures/<slug:ext_id>/milestones/<int:milestone_id>/edit/",
+        views.milestone_edit,
+        name="milestone_edit",
+    ),
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<slug:ext_id>/", views.meeting_detail, name="meeting"),

@@ -21,7 +21,7 @@ from hkcq.core.history import history_entries
 from hkcq.core.pagination import paginate
 from hkcq.registry import forms as rforms
 from hkcq.registry import permissions, selectors, services
-from hkcq.registry.models import Agreement, AgreementDocument, Attendance, Decision, Meeting
+from hkcq.registry.models import Agreement, AgreementDocument, Attendance, Decision, Meeting, Milestone
 
 
 def _history(request: HttpRequest, obj: Model) -> dict[str, Any]:
@@ -47,7 +47,12 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 def area_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     area = selectors.area_get(ext_id)
-    context = {"area": area, "tree": selectors.measure_tree(area), **_history(request, area)}
+    context = {
+        "area": area,
+        "tree": selectors.measure_tree(area),
+        "can_edit": permissions.can_edit_registry(request.user),
+        **_history(request, area),
+    }
     return render(request, "registry/area_detail.html", context)
 
 
@@ -321,6 +326,23 @@ def milestone_create(request: HttpRequest, ext_id: str) -> HttpResponse:
         title=_("New milestone"),
         cancel_url=measure.get_absolute_url(),
         save=lambda d: services.milestone_save(user=request.user, measure=measure, data=d),
+        success=lambda _obj: measure.get_absolute_url(),
+    )
+
+
+@login_required
+def milestone_edit(request: HttpRequest, ext_id: str, milestone_id: int) -> HttpResponse:
+    measure = selectors.measure_get(ext_id)
+    if not permissions.can_update_measure_delivery(request.user, measure):
+        raise PermissionDenied
+    milestone = get_object_or_404(Milestone, pk=milestone_id, measure=measure)
+    return _edit(
+        request,
+        form_class=rforms.MilestoneForm,
+        instance=milestone,
+        title=_("Edit milestone"),
+        cancel_url=measure.get_absolute_url(),
+        save=lambda d: services.milestone_save(user=request.user, measure=measure, data=d, milestone=milestone),
         success=lambda _obj: measure.get_absolute_url(),
     )
 

@@ -7,11 +7,11 @@ from django import template
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from hkcq.core.translated import CONVERTED, LANGUAGE_LABELS, MACHINE, TText
+from hkcq.core.translated import CONVERTED, LANGUAGE_LABELS, MACHINE, Shown, TText
 
 register = template.Library()
 
@@ -22,6 +22,24 @@ def tt(value: Any) -> str:
     return TText.from_json(value).show().text
 
 
+def _notes(shown: Shown) -> list[str]:
+    notes: list[str] = []
+    if shown.is_fallback:
+        notes.append(
+            _("Not available in %(wanted)s; shown in %(shown)s.")
+            % {"wanted": LANGUAGE_LABELS[shown.requested], "shown": LANGUAGE_LABELS[shown.lang]}
+        )
+    if shown.origin == MACHINE:
+        notes.append(_("Machine translation, pending review."))
+    elif shown.origin == CONVERTED:
+        notes.append(_("Converted automatically from the other Chinese script."))
+    return notes
+
+
+def _note_html(notes: list[str]) -> SafeString:
+    return format_html('<p class="text-body-secondary small fst-italic translation-note">{}</p>', " ".join(notes))
+
+
 @register.simple_tag
 def ttext(value: Any, block: bool = False, note: bool = True) -> SafeString:
     """Text in the page's language. Where it falls back to another language, the span carries
@@ -30,25 +48,31 @@ def ttext(value: Any, block: bool = False, note: bool = True) -> SafeString:
     shown = TText.from_json(value).show()
     if not shown.text:
         return mark_safe("")
-    body = linebreaks(shown.text) if block else format_html("{}", shown.text)
-    notes: list[str] = []
-    if note and block:
-        if shown.is_fallback:
-            notes.append(
-                _("Not available in %(wanted)s; shown in %(shown)s.")
-                % {"wanted": LANGUAGE_LABELS[shown.requested], "shown": LANGUAGE_LABELS[shown.lang]}
-            )
-        if shown.origin == MACHINE:
-            notes.append(_("Machine translation, pending review."))
-        elif shown.origin == CONVERTED:
-            notes.append(_("Converted automatically from the other Chinese script."))
+    # linebreaks escapes only when asked; its result is then safe to mark (and to nest below).
+    body = mark_safe(linebreaks(shown.text, autoescape=True)) if block else format_html("{}", shown.text)  # noqa: S308
+    notes = _notes(shown) if note and block else []
     tag = "div" if block else "span"
     html = format_html('<{} lang="{}">{}</{}>', tag, shown.html_lang, body, tag) if shown.is_fallback else body
     if notes:
-        html = format_html(
-            '{}<p class="text-body-secondary small fst-italic translation-note">{}</p>', html, " ".join(notes)
-        )
+        html = format_html("{}{}", html, _note_html(notes))
     return mark_safe(html)  # noqa: S308 - every part above is escaped by format_html/linebreaks
+
+
+@register.simple_tag
+def tlines(value: Any) -> SafeString:
+    """A text of one item per line (an agenda) as an ordered list in the page's language; a
+    fallback list carries its language's ``lang`` and the same note as ``ttext``."""
+    shown = TText.from_json(value).show()
+    lines = [line.strip() for line in shown.text.splitlines() if line.strip()]
+    if not lines:
+        return mark_safe("")
+    items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
+    lang = format_html(' lang="{}"', shown.html_lang) if shown.is_fallback else ""
+    html = format_html("<ol{}>{}</ol>", lang, items)
+    notes = _notes(shown)
+    if notes:
+        html = format_html("{}{}", html, _note_html(notes))
+    return html
 
 
 @register.simple_tag(takes_context=True)

@@ -28,7 +28,8 @@ def test_dashboard_has_svg_charts_with_a_table_alternative(defaults, client):
     assert html.count("<svg") == 2
     assert 'role="img"' in html and "<title id=" in html
     assert "<caption>" in html and html.count('<th scope="row">') >= 11
-    assert "<script" not in html.split("<footer")[0].replace("htmx", "")
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<script" not in main
 
 
 def test_only_published_updates_reach_public_pages(
@@ -204,3 +205,15 @@ def test_secretariat_manages_the_scale_and_settings(defaults, client, secretaria
     bad_days = client.post("/en/progress/scale/", {"rollup_method": "plain", "stale_after_days": "0"})
     assert bad_days.status_code == 200
     assert ProgressSettings.load().stale_after_days == 30
+
+
+def test_narratives_are_escaped_and_fallback_blocks_render(defaults, client, officer_hk, measure, status):
+    update = make(measure, officer_hk, status, state="published")
+    ProgressUpdate.objects.filter(pk=update.pk).update(
+        public_narrative={"en": "<script>alert(1)</script> line one\nline two", "origin": {"en": "human"}}
+    )
+    for lang in ("en", "zh-hant"):
+        html = client.get(f"/{lang}/measures/m-01/").content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; line one<br>line two" in html
+        assert "&lt;p&gt;" not in html

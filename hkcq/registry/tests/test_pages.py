@@ -1,0 +1,221 @@
+"""Every public registry page and every staff form, in English, Traditional and Simplified Chinese."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from hkcq.registry import services
+from hkcq.registry.models import (
+    Agreement,
+    AgreementDocument,
+    Area,
+    Decision,
+    Measure,
+    Meeting,
+    Organisation,
+    Person,
+    Unit,
+)
+
+LANGS = ["en", "zh-hant", "zh-hans"]
+HTML_LANG = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
+# One interface string per language that every page carries (the search button).
+SEARCH = {"en": "Search", "zh-hant": "搜尋", "zh-hans": "搜索"}
+
+
+def _public_paths() -> list[str]:
+    with translation.override("en"):
+        return _paths()
+
+
+def _paths() -> list[str]:
+    paths = [
+        "/",
+        "/areas/",
+        "/measures/",
+        "/measures/?area=finance",
+        "/measures/?side=chongqing",
+        "/measures/?unit=hk_chengdu_eto",
+        "/meetings/",
+        "/meetings/?kind=plenary",
+        "/decisions/",
+        "/decisions/?status=open",
+        "/agreements/",
+        "/agreements/?kind=memorandum",
+        "/organisations/",
+        "/organisations/?side=central",
+        "/people/",
+        "/units/",
+        "/units/?side=hong_kong",
+        "/search/?q=arbitration",
+        "/search/?q=仲裁",
+        "/search/?q=nothing-matches-this",
+    ]
+    for model in (Measure, Meeting, Decision, Agreement, Organisation, Person, Unit):
+        for obj in model.objects.all()[:3]:
+            paths.append(obj.get_absolute_url()[len("/en") :])
+    paths += [area.get_absolute_url()[len("/en") :] for area in Area.objects.all()]
+    return paths
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_public_page_renders_in_each_language(defaults, client, lang):
+    for path in _public_paths():
+        response = client.get(f"/{lang}{path}")
+        assert response.status_code == 200, (lang, path)
+        html = response.content.decode()
+        assert f'<html class="no-js" lang="{HTML_LANG[lang]}">' in html, (lang, path)
+        assert SEARCH[lang] in html, (lang, path)
+        assert html.count("<h1") == 1, (lang, path)
+        # The language switcher keeps you on the same page.
+        for other in LANGS:
+            if other != lang:
+                assert f'href="/{other}{path.split("?")[0]}' in html, (lang, other, path)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_lists_say_what_to_do(defaults, client, lang):
+    for path in ("/measures/?unit=no-such-unit", "/meetings/?kind=communication", "/agreements/?kind=agreement"):
+        html = client.get(f"/{lang}{path}").content.decode()
+        assert "alert-info" in html and 'href="/' + lang in html.split("alert-info", 1)[1][:800], (lang, path)
+
+
+def test_lists_are_paginated(defaults, client, settings):
+    settings.PAGE_SIZE = 5
+    first = client.get("/en/measures/").content.decode()
+    second = client.get("/en/measures/?page=2").content.decode()
+    assert 'aria-label="Pagination"' in first or "pagination" in first
+    assert first.count('href="/en/measures/m-') >= 5
+    links_1 = set(re.findall(r'href="/en/measures/(m-[\w-]+)/"', first))
+    links_2 = set(re.findall(r'href="/en/measures/(m-[\w-]+)/"', second))
+    assert links_2 and not (links_1 & links_2)
+    assert client.get("/en/measures/?page=999").status_code == 200
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_staff_forms_render_in_each_language(defaults, secretariat_hk, lang):
+    client = Client()
+    client.force_login(secretariat_hk)
+    meeting, agreement = Meeting.objects.first(), Agreement.objects.first()
+    document = AgreementDocument.objects.first()
+    paths = [
+        "/areas/new/",
+        "/areas/finance/edit/",
+        "/measures/new/",
+        "/measures/new/?area=finance",
+        "/measures/m-01/edit/",
+        "/measures/m-01/milestones/new/",
+        "/meetings/new/",
+        f"/meetings/{meeting.ext_id}/edit/",
+        f"/meetings/{meeting.ext_id}/attendees/new/",
+        f"/meetings/{meeting.ext_id}/decisions/new/",
+        f"/decisions/{Decision.objects.first().ext_id}/edit/",
+        "/agreements/new/",
+        f"/agreements/{agreement.ext_id}/edit/",
+        f"/agreements/{agreement.ext_id}/events/new/",
+        f"/agreements/{agreement.ext_id}/signatories/new/",
+        f"/agreements/{agreement.ext_id}/clauses/new/",
+        f"/agreements/{agreement.ext_id}/documents/new/",
+        f"/agreements/{document.agreement.ext_id}/documents/{document.pk}/update/",
+    ]
+    for path in paths:
+        response = client.get(f"/{lang}{path}")
+        assert response.status_code == 200, (lang, path)
+        html = response.content.decode()
+        assert f'lang="{HTML_LANG[lang]}"' in html
+        # Every visible input has a label.
+        for input_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html):
+            if input_id != "site-search":
+                assert f'for="{input_id}"' in html, (lang, path, input_id)
+
+
+@pytest.mark.parametrize(
+    ("lang", "error"),
+    [("en", "This field is required."), ("zh-hant", "這個欄位是必須的。"), ("zh-hans", "这个字段是必填项。")],
+)
+def test_form_errors_are_translated_and_keep_what_was_typed(defaults, secretariat_hk, lang, error):
+    client = Client()
+    client.force_login(secretariat_hk)
+    response = client.post(f"/{lang}/meetings/new/", {"ext_id": "wm-9", "kind": "working", "title_0": "Typed"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert error in html and 'value="Typed"' in html and 'value="wm-9"' in html
+    assert not Meeting.objects.filter(ext_id="wm-9").exists()
+
+
+@pytest.mark.parametrize(("lang", "other_lang"), [("zh-hant", "en"), ("zh-hans", "en"), ("en", "zh-Hant")])
+def test_agenda_falling_back_to_another_language_carries_its_lang(defaults, secretariat_hk, client, lang, other_lang):
+    meeting = Meeting.objects.first()
+    agenda = {"en": "Opening\nSigning"} if other_lang == "en" else {"zh-hant": "開幕\n簽署"}
+    meeting.agenda = agenda
+    meeting.save()
+    html = client.get(f"/{lang}/meetings/{meeting.ext_id}/").content.decode()
+    assert f'<ol lang="{other_lang}"><li>' in html
+    assert "translation-note" in html.split(f'<ol lang="{other_lang}">', 1)[1][:600]
+
+
+def test_agenda_in_the_pages_language_has_no_lang_override(defaults, secretariat_hk, client):
+    meeting = Meeting.objects.first()
+    services.meeting_update(
+        user=secretariat_hk, meeting=meeting, data={"agenda": {"en": "Opening\nSigning", "zh-hant": "開幕\n簽署"}}
+    )
+    html = client.get(f"/zh-hant/meetings/{meeting.ext_id}/").content.decode()
+    assert "<ol><li>開幕</li><li>簽署</li></ol>" in html
+
+
+def test_staff_see_edit_buttons_and_public_does_not(defaults, secretariat_hk, officer_hk):
+    staff, officer, public = Client(), Client(), Client()
+    staff.force_login(secretariat_hk)
+    officer.force_login(officer_hk)
+    assert "/areas/finance/edit/" in staff.get("/en/areas/finance/").content.decode()
+    assert "/areas/new/" in staff.get("/en/areas/").content.decode()
+    assert "/meetings/new/" in staff.get("/en/meetings/").content.decode()
+    assert "/areas/finance/edit/" not in public.get("/en/areas/finance/").content.decode()
+    assert "/areas/new/" not in officer.get("/en/areas/").content.decode()
+    # The officer sees the delivery edit on their unit's measure, not on another's.
+    assert "/measures/m-01/edit/" in officer.get("/en/measures/m-01/").content.decode()
+    assert "/measures/m-05/edit/" not in officer.get("/en/measures/m-05/").content.decode()
+    assert "Update follow-up" in officer.get("/en/decisions/d-2023-05-11-04/").content.decode()
+    assert "Update follow-up" not in officer.get("/en/decisions/d-2023-05-11-01/").content.decode()
+
+
+def test_officer_records_a_milestone_as_achieved_through_the_pages(defaults, officer_hk):
+    client = Client()
+    client.force_login(officer_hk)
+    r = client.post("/en/measures/m-01/milestones/new/", {"title_0": "Pilot launched", "planned_on": "2024-03-01"})
+    assert r.status_code == 302
+    measure = Measure.objects.get(ext_id="m-01")
+    milestone = measure.milestones.get(planned_on="2024-03-01")
+    html = client.get("/en/measures/m-01/").content.decode()
+    assert f"/measures/m-01/milestones/{milestone.pk}/edit/" in html
+    r = client.post(
+        f"/en/measures/m-01/milestones/{milestone.pk}/edit/",
+        {"title_0": "Pilot launched", "planned_on": "2024-03-01", "achieved_on": "2024-03-05"},
+    )
+    assert r.status_code == 302
+    milestone.refresh_from_db()
+    assert str(milestone.achieved_on) == "2024-03-05"
+    # Another measure's milestone cannot be reached through this measure's address.
+    other = Measure.objects.get(ext_id="m-05").milestones.create(title={"en": "x"})
+    assert client.get(f"/en/measures/m-01/milestones/{other.pk}/edit/").status_code == 404
+
+
+def test_document_download(defaults, secretariat_hk, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    agreement = Agreement.objects.first()
+    document = services.document_upload(
+        user=secretariat_hk,
+        agreement=agreement,
+        data={"title": {"en": "Annex"}, "language": "en"},
+        upload=SimpleUploadedFile("annex.txt", b"Annex body", "text/plain"),
+    )
+    response = client.get(f"/en/agreements/{agreement.ext_id}/documents/{document.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"Annex body"
+    empty = AgreementDocument.objects.create(agreement=agreement, title={"en": "Not uploaded"}, language="en")
+    assert client.get(f"/en/agreements/{agreement.ext_id}/documents/{empty.pk}/").status_code == 404
