@@ -171,7 +171,7 @@ def list_answered(request: HttpRequest, area: str | None = None, status: str | N
 
 
 @router.get("/suggestions/similar", response=SimilarOut, summary="Similar published suggestions and the likely area")
-def similar(request: HttpRequest, text: str) -> dict[str, Any]:
+def similar(request: HttpRequest, text: str = "") -> dict[str, Any]:
     text = text[:5000]
     area = selectors.area_suggest(text)
     return {
@@ -266,7 +266,7 @@ def digest(
         found = get_object_or_404(Meeting, ext_id=meeting, kind=Meeting.Kind.COMMUNICATION)
         start, end = digests.period_for_meeting(found)
     if end is None:
-        raise InvalidInput(details={"end": [_("Choose a communication meeting, or the last day of the period.")]})
+        end = dt.date.today()  # up to today when neither a meeting nor an end is given
     d = digests.build(start=start, end=end, meeting=found)
     status_values = [v for v, _label in d.statuses]
     return {
