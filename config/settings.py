@@ -222,3 +222,10 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Suggestions (hkcq.suggestions): at most this many per address and per account within the window;
+# a form sent faster than the minimum fill time is treated as a bot.
+SUGGESTION_LIMIT_PER_ADDRESS = int(os.environ.get("SUGGESTION_LIMIT_PER_ADDRESS", "10"))
+SUGGESTION_LIMIT_PER_ACCOUNT = int(os.environ.get("SUGGESTION_LIMIT_PER_ACCOUNT", "5"))
+SUGGESTION_LIMIT_WINDOW_SECONDS = int(os.environ.get("SUGGESTION_LIMIT_WINDOW_SECONDS", "3600"))
+SUGGESTION_MIN_FILL_SECONDS = int(os.environ.get("SUGGESTION_MIN_FILL_SECONDS", "4"))

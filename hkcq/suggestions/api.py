@@ -1,3 +1,455 @@
-from ninja import Router
+"""Suggestions API: public reads of published suggestions, submitting and supporting for
+everyone, moderation and answers for staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
+from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
+from hkcq.suggestions import digest as digests
+from hkcq.suggestions import permissions, selectors, services
+from hkcq.suggestions.models import Suggestion
+from hkcq.suggestions.references import reference_normalise
 
 router = Router(tags=["suggestions"])
+STAFF_AUTH = [TokenAuth(), SessionAuth()]
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+class SuggestionOut(Schema):
+    reference: str
+    title: str
+    text: str
+    language: str
+    area: str | None
+    status: str
+    status_reason: TextOut
+    response: TextOut
+    responded_at: dt.datetime | None
+    published_at: dt.datetime | None
+    measure: str | None
+    decision: str | None
+    voices: int
+    merged: list[str]
+
+    @staticmethod
+    def of(s: Suggestion) -> dict[str, Any]:
+        return {
+            "reference": s.reference,
+            "title": s.public_title,
+            "text": s.public_text,
+            "language": s.language,
+            "area": s.area.ext_id if s.area else None,
+            "status": s.status,
+            "status_reason": TextOut.of(s.status_reason),
+            "response": TextOut.of(s.response),
+            "responded_at": s.responded_at,
+            "published_at": s.published_at,
+            "measure": s.measure.ext_id if s.measure else None,
+            "decision": s.decision.ext_id if s.decision else None,
+            "voices": s.voices,
+            "merged": [m.reference for m in s.merged.all()],
+        }
+
+
+class StaffSuggestionOut(SuggestionOut):
+    """For staff: what was submitted (never public) beside what is published."""
+
+    state: str
+    reject_reason: str
+    original_title: str
+    original_text: str
+    suggested_area: str | None
+    unit: str | None
+    anonymous: bool
+    name: str
+    email: str
+    created_at: dt.datetime
+    merged_into: str | None
+
+    @staticmethod
+    def of(s: Suggestion) -> dict[str, Any]:  # type: ignore[override]
+        return {
+            **SuggestionOut.of(s),
+            "state": s.state,
+            "reject_reason": s.reject_reason,
+            "original_title": s.title,
+            "original_text": s.text,
+            "suggested_area": s.suggested_area.ext_id if s.suggested_area else None,
+            "unit": s.unit.ext_id if s.unit else None,
+            "anonymous": s.anonymous,
+            "name": s.name,
+            "email": s.email,
+            "created_at": s.created_at,
+            "merged_into": s.merged_into.reference if s.merged_into else None,
+        }
+
+
+class SubmitIn(Schema):
+    title: str
+    text: str
+    language: str = "en"
+    area: str | None = None
+    anonymous: bool = True
+    name: str = ""
+    email: str = ""
+
+
+class SubmittedOut(Schema):
+    reference: str
+    tracking_token: str
+    state: str
+    suggested_area: str | None
+    similar: list[str]
+
+
+class TrackOut(Schema):
+    reference: str
+    title: str
+    text: str
+    state: str
+    status: str
+    response: TextOut
+    merged_into: str | None
+    public: bool
+
+
+class SimilarOut(Schema):
+    suggested_area: str | None
+    similar: list[SuggestionOut]
+
+
+class SupportIn(Schema):
+    email: str = ""
+
+
+class SupportOut(Schema):
+    counted: bool
+    voices: int
+
+
+def _area(ext_id: str | None) -> Area | None:
+    if not ext_id:
+        return None
+    area = Area.objects.filter(ext_id=ext_id).first()
+    if area is None:
+        raise InvalidInput(details={"area": [_("No co-operation area has this id.")]})
+    return area
+
+
+def _unit(ext_id: str | None) -> Unit | None:
+    if not ext_id:
+        return None
+    unit = Unit.objects.filter(ext_id=ext_id).first()
+    if unit is None:
+        raise InvalidInput(details={"unit": [_("No unit has this id.")]})
+    return unit
+
+
+# -- public -------------------------------------------------------------------------------------
+@router.get("/suggestions", response=list[SuggestionOut], summary="Published suggestions, newest first")
+@paginate(LimitOffsetPagination)
+def list_suggestions(
+    request: HttpRequest, area: str | None = None, status: str | None = None, q: str | None = None
+) -> list[dict[str, Any]]:
+    return [SuggestionOut.of(s) for s in selectors.published_list(area=area, status=status, query=q)]
+
+
+@router.get("/suggestions/answered", response=list[SuggestionOut], summary="'You said, we did': answered suggestions")
+@paginate(LimitOffsetPagination)
+def list_answered(request: HttpRequest, area: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+    return [SuggestionOut.of(s) for s in selectors.answered(area=area, status=status)]
+
+
+@router.get("/suggestions/similar", response=SimilarOut, summary="Similar published suggestions and the likely area")
+def similar(request: HttpRequest, text: str = "") -> dict[str, Any]:
+    text = text[:5000]
+    area = selectors.area_suggest(text)
+    return {
+        "suggested_area": area.ext_id if area else None,
+        "similar": [SuggestionOut.of(s) for s in selectors.similar_published(text)],
+    }
+
+
+@router.post("/suggestions", response={201: SubmittedOut, **ERRORS}, summary="Make a suggestion (anyone)")
+def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
+    user = request.user if request.user.is_authenticated else None
+    auth = request.headers.get("Authorization", "")
+    if user is None and auth.lower().startswith("bearer "):
+        user = TokenAuth().authenticate(request, auth[7:].strip())
+    suggestion = services.suggestion_submit(
+        user=user,
+        title=payload.title,
+        text=payload.text,
+        language=payload.language,
+        area=_area(payload.area),
+        anonymous=payload.anonymous,
+        name=payload.name,
+        email=payload.email,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    return 201, {
+        "reference": suggestion.reference,
+        "tracking_token": suggestion.tracking_token,
+        "state": suggestion.state,
+        "suggested_area": suggestion.suggested_area.ext_id if suggestion.suggested_area else None,
+        "similar": [s.reference for s in selectors.similar_published(f"{payload.title} {payload.text}")],
+    }
+
+
+@router.get("/suggestions/track/{token}", response={200: TrackOut, 404: ErrorOut}, summary="Follow your suggestion")
+def track(request: HttpRequest, token: str) -> dict[str, Any]:
+    s = selectors.tracked_get(token)
+    return {
+        "reference": s.reference,
+        "title": s.title,
+        "text": s.text,
+        "state": s.state,
+        "status": s.status,
+        "response": TextOut.of(s.response),
+        "merged_into": s.merged_into.reference if s.merged_into_id and s.merged_into else None,
+        "public": s.is_public,
+    }
+
+
+@router.get("/suggestions/moderation", response={200: list[StaffSuggestionOut], **ERRORS}, auth=STAFF_AUTH)
+@paginate(LimitOffsetPagination)
+def moderation_queue(request: HttpRequest, state: str | None = None) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    if not (permissions.can_moderate(user) or getattr(user, "is_officer", False)):
+        raise NotPermitted()
+    return [StaffSuggestionOut.of(s) for s in selectors.queue(user, state=state)]
+
+
+class DigestRowOut(Schema):
+    area: str
+    counts: dict[str, int]
+    total: int
+
+
+class ThemeOut(Schema):
+    title: str
+    suggestions: list[str]
+    voices: int
+    quote: str
+
+
+class DigestOut(Schema):
+    start: dt.date | None
+    end: dt.date
+    meeting: str | None
+    states: dict[str, int]
+    rows: list[DigestRowOut]
+    total: int
+    themes: list[ThemeOut]
+    answered: list[str]
+
+
+@router.get("/suggestions/digest", response={200: DigestOut, **ERRORS}, auth=STAFF_AUTH)
+def digest(
+    request: HttpRequest, meeting: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[str, Any]:
+    """The digest for a communication meeting (since the previous one) or for a period."""
+    if not permissions.can_read_digest(request.auth):  # type: ignore[attr-defined]
+        raise NotPermitted()
+    found = None
+    if meeting:
+        found = get_object_or_404(Meeting, ext_id=meeting, kind=Meeting.Kind.COMMUNICATION)
+        start, end = digests.period_for_meeting(found)
+    if end is None:
+        end = dt.date.today()  # up to today when neither a meeting nor an end is given
+    d = digests.build(start=start, end=end, meeting=found)
+    status_values = [v for v, _label in d.statuses]
+    return {
+        "start": d.start,
+        "end": d.end,
+        "meeting": found.ext_id if found else None,
+        "states": d.states,
+        "rows": [
+            {"area": name, "counts": dict(zip(status_values, values, strict=True)), "total": total}
+            for name, values, total in d.rows
+        ],
+        "total": d.total,
+        "themes": [
+            {
+                "title": t.title,
+                "suggestions": [s.reference for s in t.suggestions],
+                "voices": t.voices,
+                "quote": t.quote_text,
+            }
+            for t in d.themes
+        ],
+        "answered": [s.reference for s in d.answered],
+    }
+
+
+@router.get("/suggestions/{reference}", response={200: SuggestionOut, 404: ErrorOut})
+def get_suggestion(request: HttpRequest, reference: str) -> dict[str, Any]:
+    return SuggestionOut.of(selectors.published_get(reference))
+
+
+@router.post("/suggestions/{reference}/support", response={200: SupportOut, **ERRORS}, summary="Support a suggestion")
+def support(request: HttpRequest, reference: str, payload: SupportIn) -> dict[str, Any]:
+    suggestion = selectors.published_get(reference)
+    user = request.user if request.user.is_authenticated else None
+    auth = request.headers.get("Authorization", "")
+    if user is None and auth.lower().startswith("bearer "):
+        user = TokenAuth().authenticate(request, auth[7:].strip())
+    session_key = ""
+    if user is None and not payload.email:
+        if not request.session.session_key:
+            request.session["suggestions"] = True
+            request.session.save()
+        session_key = request.session.session_key or ""
+    counted = services.suggestion_support(
+        suggestion=suggestion, user=user, email=payload.email, session_key=session_key
+    )
+    suggestion.refresh_from_db()
+    return {"counted": counted, "voices": suggestion.voices}
+
+
+# -- staff --------------------------------------------------------------------------------------
+def _staff_get(request: HttpRequest, reference: str) -> Suggestion:
+    user = request.auth  # type: ignore[attr-defined]
+    canonical = reference_normalise(reference)
+    suggestion = Suggestion.objects.filter(reference=canonical).first() if canonical else None
+    if suggestion is None:
+        from hkcq.core.errors import NotFound
+
+        raise NotFound()
+    if not permissions.can_see_staff_view(user, suggestion):
+        raise NotPermitted()
+    return suggestion
+
+
+def _staff_out(reference: str) -> dict[str, Any]:
+    s = (
+        Suggestion.objects.select_related("area", "suggested_area", "unit", "measure", "decision", "merged_into")
+        .prefetch_related("merged")
+        .get(reference=reference)
+    )
+    return StaffSuggestionOut.of(s)
+
+
+@router.get("/suggestions/{reference}/staff", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
+def staff_view(request: HttpRequest, reference: str) -> dict[str, Any]:
+    return _staff_out(_staff_get(request, reference).reference or "")
+
+
+class ApproveIn(Schema):
+    public_title: str | None = None
+    public_text: str | None = None
+    area: str | None = None
+    unit: str | None = None
+
+
+@router.post("/suggestions/{reference}/approve", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
+def approve(request: HttpRequest, reference: str, payload: ApproveIn) -> dict[str, Any]:
+    """Publish. Without ``public_title``/``public_text`` the automatically masked texts are used."""
+    s = _staff_get(request, reference)
+    title, text = services.redaction_proposal(s)
+    services.suggestion_approve(
+        user=request.auth,  # type: ignore[attr-defined]
+        suggestion=s,
+        public_title=payload.public_title if payload.public_title is not None else title,
+        public_text=payload.public_text if payload.public_text is not None else text,
+        area=_area(payload.area) if payload.area is not None else (s.area or s.suggested_area),
+        unit=_unit(payload.unit),
+    )
+    return _staff_out(s.reference or "")
+
+
+class RejectIn(Schema):
+    reason: str
+    note: str = ""
+
+
+@router.post("/suggestions/{reference}/reject", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
+def reject(request: HttpRequest, reference: str, payload: RejectIn) -> dict[str, Any]:
+    s = _staff_get(request, reference)
+    services.suggestion_reject(user=request.auth, suggestion=s, reason=payload.reason, note=payload.note)  # type: ignore[attr-defined]
+    return _staff_out(s.reference or "")
+
+
+class RedactIn(Schema):
+    public_title: str
+    public_text: str
+
+
+@router.post("/suggestions/{reference}/redact", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
+def redact(request: HttpRequest, reference: str, payload: RedactIn) -> dict[str, Any]:
+    s = _staff_get(request, reference)
+    services.suggestion_redact(
+        user=request.auth,  # type: ignore[attr-defined]
+        suggestion=s,
+        public_title=payload.public_title,
+        public_text=payload.public_text,
+    )
+    return _staff_out(s.reference or "")
+
+
+class AreaIn(Schema):
+    area: str | None = None
+    unit: str | None = None
+
+
+@router.post("/suggestions/{reference}/area", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
+def set_area(request: HttpRequest, reference: str, payload: AreaIn) -> dict[str, Any]:
+    s = _staff_get(request, reference)
+    services.suggestion_set_area(user=request.auth, suggestion=s, area=_area(payload.area), unit=_unit(payload.unit))  # type: ignore[attr-defined]
+    return _staff_out(s.reference or "")
+
+
+class MergeIn(Schema):
+    into: str
+
+
+@router.post("/suggestions/{reference}/merge", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
+def merge(request: HttpRequest, reference: str, payload: MergeIn) -> dict[str, Any]:
+    """Merge this suggestion into the published one ``into``; returns the target."""
+    s = _staff_get(request, reference)
+    canonical = reference_normalise(payload.into)
+    target = Suggestion.objects.filter(reference=canonical).first() if canonical else None
+    if target is None:
+        raise InvalidInput(details={"into": [_("No suggestion has this reference.")]})
+    services.suggestion_merge(user=request.auth, duplicate=s, target=target)  # type: ignore[attr-defined]
+    return _staff_out(target.reference or "")
+
+
+class RespondIn(Schema):
+    status: str
+    response: TextIn | None = None
+    reason: TextIn | None = None
+    measure: str | None = None
+    decision: str | None = None
+
+
+@router.post("/suggestions/{reference}/response", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
+def respond(request: HttpRequest, reference: str, payload: RespondIn) -> dict[str, Any]:
+    """Set the status and the public response; "not_adopted" needs a reason."""
+    s = _staff_get(request, reference)
+    measure = Measure.objects.filter(ext_id=payload.measure).first() if payload.measure else None
+    decision = Decision.objects.filter(ext_id=payload.decision).first() if payload.decision else None
+    if payload.measure and measure is None:
+        raise InvalidInput(details={"measure": [_("No measure has this id.")]})
+    if payload.decision and decision is None:
+        raise InvalidInput(details={"decision": [_("No decision has this id.")]})
+    services.suggestion_respond(
+        user=request.auth,  # type: ignore[attr-defined]
+        suggestion=s,
+        status=payload.status,
+        response=payload.response.as_texts() if payload.response else None,
+        reason=payload.reason.as_texts() if payload.reason else None,
+        measure=measure,
+        decision=decision,
+    )
+    return _staff_out(s.reference or "")

@@ -1,0 +1,42 @@
+"""Who may do what with suggestions. Every write path asks these, and only these.
+
+- Anyone (with or without an account) may submit a suggestion and support a published one.
+- The secretariat of either side (and administrators) moderate: approve, reject, redact,
+  merge, set the area and responsible unit, and answer.
+- Unit officers answer (status and response) suggestions assigned to one of their units.
+- Staff (officers, secretariat, administrators) read the digest for communication meetings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hkcq.registry.permissions import user_unit_ids
+from hkcq.suggestions.models import Suggestion
+
+
+def _user_ok(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_moderate(user: Any) -> bool:
+    return _user_ok(user) and bool(user.is_secretariat)
+
+
+def can_respond(user: Any, suggestion: Suggestion) -> bool:
+    if can_moderate(user):
+        return True
+    return (
+        _user_ok(user)
+        and bool(user.is_officer)
+        and suggestion.unit_id is not None
+        and suggestion.unit_id in user_unit_ids(user)
+    )
+
+
+def can_read_digest(user: Any) -> bool:
+    return _user_ok(user) and bool(user.is_staff_member)
+
+
+def can_see_staff_view(user: Any, suggestion: Suggestion) -> bool:
+    return can_respond(user, suggestion)

@@ -1,0 +1,119 @@
+"""Reads of suggestions, with their joins applied. Public reads return published ones only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from hkcq.core.errors import NotFound
+from hkcq.registry.models import Area, Meeting
+from hkcq.suggestions import permissions, similarity
+from hkcq.suggestions.models import Suggestion
+from hkcq.suggestions.references import reference_normalise
+
+SIMILAR_CANDIDATES = 500
+
+
+def _base() -> QuerySet[Suggestion]:
+    return Suggestion.objects.select_related("area", "unit", "measure", "decision", "decision__meeting")
+
+
+def published_list(
+    *, area: str | None = None, status: str | None = None, query: str | None = None
+) -> QuerySet[Suggestion]:
+    qs = _base().filter(state=Suggestion.State.PUBLISHED)
+    if area:
+        qs = qs.filter(area__ext_id=area)
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.filter(Q(public_title__icontains=query) | Q(public_text__icontains=query))
+    return qs.order_by("-published_at", "-id")
+
+
+def published_get(reference: str) -> Suggestion:
+    """A published suggestion, or (for a merged one) the suggestion it was merged into."""
+    canonical = reference_normalise(reference)
+    suggestion = _base().filter(reference=canonical).first() if canonical else None
+    if suggestion is not None and suggestion.merged_into_id is not None:
+        suggestion = _base().filter(pk=suggestion.merged_into_id).first()
+    if suggestion is None or not suggestion.is_public:
+        raise NotFound()
+    return suggestion
+
+
+def merged_into(suggestion: Suggestion) -> list[Suggestion]:
+    """The duplicates merged into ``suggestion`` (every original voice, redacted for the public)."""
+    return list(suggestion.merged.order_by("created_at", "id"))
+
+
+def tracked_get(token: str) -> Suggestion:
+    suggestion = _base().filter(tracking_token=token).first() if token else None
+    if suggestion is None:
+        raise NotFound()
+    return suggestion
+
+
+def staff_get(user: Any, reference: str) -> Suggestion:
+    """A suggestion in any state, for someone who may moderate or answer it."""
+    canonical = reference_normalise(reference)
+    suggestion = _base().select_related("submitter", "merged_into").filter(reference=canonical).first()
+    if suggestion is None or not permissions.can_see_staff_view(user, suggestion):
+        raise NotFound()
+    return suggestion
+
+
+def queue(user: Any, *, state: str | None = None) -> QuerySet[Suggestion]:
+    """The moderation queue (pending first by default) for moderators; an officer sees the
+    published suggestions assigned to their units."""
+    qs = _base()
+    if permissions.can_moderate(user):
+        return qs.filter(state=state or Suggestion.State.PENDING).order_by("created_at", "id")
+    units = permissions.user_unit_ids(user) if getattr(user, "is_officer", False) else set()
+    return qs.filter(state=Suggestion.State.PUBLISHED, unit_id__in=units).order_by("-published_at", "-id")
+
+
+def similar_published(text: str, *, exclude: int | None = None, limit: int = 5) -> list[Suggestion]:
+    qs = _base().filter(state=Suggestion.State.PUBLISHED)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    candidates = list(qs.order_by("-published_at")[:SIMILAR_CANDIDATES])
+    ranked = similarity.rank(text, candidates, lambda s: f"{s.public_title} {s.public_title} {s.public_text}")
+    return [s for s, _score in ranked[:limit]]
+
+
+def _area_text(area: Area) -> str:
+    parts = [area.name.all_text()] * 3 + [area.short_name.all_text(), area.description.all_text()]
+    for measure in area.measures.all():
+        parts += [measure.title.all_text(), measure.text.all_text()]
+    return " ".join(parts)
+
+
+def area_suggest(text: str) -> Area | None:
+    """The co-operation area whose name and measures are most like ``text``."""
+    areas = list(Area.objects.prefetch_related("measures"))
+    return similarity.best_match(text, areas, _area_text)
+
+
+def answered(*, area: str | None = None, status: str | None = None) -> QuerySet[Suggestion]:
+    """Published suggestions with a public response: the "you said, we did" register."""
+    qs = _base().filter(state=Suggestion.State.PUBLISHED, responded_at__isnull=False)
+    if area:
+        qs = qs.filter(area__ext_id=area)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("area__position", "status", "-responded_at", "-id")
+
+
+def communication_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(kind=Meeting.Kind.COMMUNICATION).order_by("-date", "-id")
+
+
+def reported_at(responded_dates: list[Any]) -> list[Meeting | None]:
+    """For each date, the first communication meeting on or after it (where it was reported)."""
+    meetings = list(Meeting.objects.filter(kind=Meeting.Kind.COMMUNICATION).order_by("date", "id"))
+    out: list[Meeting | None] = []
+    for day in responded_dates:
+        out.append(next((m for m in meetings if m.date >= day), None))
+    return out

@@ -1,0 +1,56 @@
+import time
+
+import pytest
+from django.core import signing
+
+from hkcq.suggestions import services
+from hkcq.suggestions.forms import STARTED_SALT
+
+
+@pytest.fixture
+def officer_cq(defaults):
+    from hkcq.accounts.models import User
+
+    return User.objects.get(username="demo-officer-cq")
+
+
+@pytest.fixture
+def admin_user(defaults):
+    from hkcq.accounts.models import User
+
+    return User.objects.get(username="demo-admin")
+
+
+def started(seconds_ago: float = 60) -> str:
+    return signing.dumps(time.time() - seconds_ago, salt=STARTED_SALT)
+
+
+def form_data(**overrides):
+    data = {
+        "title": "Simplify the Home Return Permit renewal",
+        "text": "Please let Hong Kong people in Chongqing renew the Home Return Permit locally.",
+        "area": "",
+        "language": "en",
+        "identity": "anonymous",
+        "name": "",
+        "email": "",
+        "consent": "on",
+        "website": "",
+        "started": started(),
+    }
+    data.update(overrides)
+    return data
+
+
+def submit(title="Home Return Permit renewal", text="Renew the permit in Chongqing please", **kw):
+    kw.setdefault("user", None)
+    kw.setdefault("language", "en")
+    return services.suggestion_submit(title=title, text=text, **kw)
+
+
+def publish(suggestion, moderator, **kw):
+    title, text = services.redaction_proposal(suggestion)
+    kw.setdefault("area", suggestion.suggested_area)
+    return services.suggestion_approve(
+        user=moderator, suggestion=suggestion, public_title=title, public_text=text, **kw
+    )

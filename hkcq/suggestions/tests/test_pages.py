@@ -1,0 +1,190 @@
+"""The submit form with its bot traps and rate limits, and every page in the three languages."""
+
+import pytest
+from django.test import override_settings
+
+from hkcq.registry.models import Area
+from hkcq.suggestions.models import Suggestion
+
+from .conftest import form_data, publish, started, submit
+
+URL = "/en/suggestions/new/"
+
+
+def test_anonymous_submission_is_stored_and_acknowledged_with_a_tracking_link(defaults, client):
+    response = client.post(URL, form_data())
+    s = Suggestion.objects.get()
+    assert response.status_code == 302 and response["Location"] == s.get_tracking_url()
+    page = client.get(response["Location"]).content.decode()
+    assert s.reference in page and "Home Return Permit" in page
+    assert s.anonymous and s.email == "" and s.ip_address == "127.0.0.1"
+    assert s.suggested_area is not None
+
+
+def test_named_submission_needs_an_email_and_keeps_what_was_typed(defaults, client):
+    response = client.post(URL, form_data(identity="named", name="Wong", email=""))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Give an e-mail address" in html and "Simplify the Home Return Permit renewal" in html
+    assert not Suggestion.objects.exists()
+    client.post(URL, form_data(identity="named", name="Wong", email="wong@example.org"))
+    s = Suggestion.objects.get()
+    assert (s.anonymous, s.name, s.email) == (False, "Wong", "wong@example.org")
+
+
+def test_signed_in_resident_uses_their_account(defaults, client, resident):
+    client.force_login(resident)
+    html = client.get(URL).content.decode()
+    assert 'name="email"' not in html
+    client.post(URL, form_data(identity="named", area=Area.objects.get(position=5).ext_id))
+    s = Suggestion.objects.get()
+    assert s.submitter == resident and s.email == resident.email and not s.anonymous
+    assert s.area.position == 5  # the submitter's choice wins over the suggestion
+
+
+def test_consent_is_required(defaults, client):
+    response = client.post(URL, form_data(consent=""))
+    assert response.status_code == 200 and not Suggestion.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_honeypot_refuses_and_stores_nothing(defaults, client, lang):
+    response = client.post(f"/{lang}/suggestions/new/", form_data(website="http://spam.example"))
+    assert response.status_code == 200 and not Suggestion.objects.exists()
+    assert "Simplify the Home Return Permit renewal" in response.content.decode()
+
+
+def test_too_fast_or_forged_time_stamp_is_refused(defaults, client):
+    assert client.post(URL, form_data(started=started(seconds_ago=1))).status_code == 200
+    assert client.post(URL, form_data(started="forged")).status_code == 200
+    assert client.post(URL, form_data(started=started(seconds_ago=3 * 86400))).status_code == 200
+    assert not Suggestion.objects.exists()
+    html = client.post(URL, form_data(started=started(seconds_ago=1))).content.decode()
+    assert "very quick" in html
+
+
+@override_settings(SUGGESTION_LIMIT_PER_ADDRESS=3, SUGGESTION_LIMIT_PER_ACCOUNT=100)
+def test_rate_limit_per_address(defaults, client):
+    for _i in range(3):
+        assert client.post(URL, form_data()).status_code == 302
+    response = client.post(URL, form_data())
+    assert response.status_code == 200 and "several suggestions in a short time" in response.content.decode()
+    assert Suggestion.objects.count() == 3
+    # Another address is not affected.
+    assert client.post(URL, form_data(), REMOTE_ADDR="10.0.0.9").status_code == 302
+    # The API applies the same limit, with its own status.
+    body = client.post("/api/v1/suggestions", {"title": "t", "text": "x"}, content_type="application/json")
+    assert body.status_code == 429 and body.json()["error"]["code"] == "rate_limited"
+
+
+@override_settings(SUGGESTION_LIMIT_PER_ADDRESS=100, SUGGESTION_LIMIT_PER_ACCOUNT=2)
+def test_rate_limit_per_account(defaults, client, resident):
+    client.force_login(resident)
+    for i in range(2):
+        assert client.post(URL, form_data(), REMOTE_ADDR=f"10.0.0.{i}").status_code == 302
+    response = client.post(URL, form_data(), REMOTE_ADDR="10.0.0.77")
+    assert response.status_code == 200 and Suggestion.objects.count() == 2
+
+
+@override_settings(SUGGESTION_LIMIT_PER_ADDRESS=1)
+def test_rate_limit_message_is_translated(defaults, client):
+    client.post("/zh-hant/suggestions/new/", form_data())
+    html = client.post("/zh-hant/suggestions/new/", form_data()).content.decode()
+    assert "短時間內" in html
+
+
+def test_similar_published_suggestions_are_offered(defaults, client, secretariat_hk):
+    s = publish(submit(title="回鄉證續期", text="希望可以在重慶辦理回鄉證續期"), secretariat_hk)
+    publish(submit(title="Night buses", text="More buses at night"), secretariat_hk)
+    pending = submit(title="回乡证", text="回乡证续期")
+    html = client.get(
+        "/zh-hans/suggestions/similar/", {"title": "回乡证", "text": "在重庆办理回乡证续期"}
+    ).content.decode()
+    assert s.get_absolute_url().replace("/en/", "/zh-hans/") in html
+    assert "Night buses" not in html and pending.reference not in html
+    # Without JavaScript: a refused submission shows them beside the form.
+    html = client.post(URL, form_data(title="Home Return Permit", text="回鄉證續期", consent="")).content.decode()
+    assert s.public_title in html
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_public_pages_in_each_language(defaults, client, secretariat_hk, lang):
+    s = publish(submit(), secretariat_hk)
+    for url in (
+        f"/{lang}/suggestions/",
+        f"/{lang}/suggestions/new/",
+        f"/{lang}/suggestions/you-said-we-did/",
+        f"/{lang}/suggestions/{s.reference}/",
+        f"/{lang}/suggestions/track/{s.tracking_token}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'lang="{ {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}[lang] }"' in response.content.decode()
+    expected = {"en": "Make a suggestion", "zh-hant": "提出建議", "zh-hans": "提出建议"}[lang]
+    assert expected in client.get(f"/{lang}/suggestions/").content.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_staff_pages_in_each_language(defaults, client, secretariat_hk, lang):
+    s = submit()
+    client.force_login(secretariat_hk)
+    assert s.reference in client.get(f"/{lang}/suggestions/moderation/").content.decode()
+    assert client.get(f"/{lang}/suggestions/moderation/{s.reference}/").status_code == 200
+    assert client.get(f"/{lang}/suggestions/digest/").status_code == 200
+
+
+def test_empty_states_say_what_to_do(defaults, client):
+    assert "Make the first suggestion" in client.get("/en/suggestions/").content.decode()
+    assert "Clear filters" in client.get("/en/suggestions/?q=nothing-like-this").content.decode()
+    assert "Clear filters" in client.get("/en/suggestions/you-said-we-did/").content.decode()
+
+
+def test_list_is_paginated(defaults, client, secretariat_hk, settings):
+    settings.PAGE_SIZE = 2
+    for i in range(5):
+        publish(submit(title=f"Idea {i}"), secretariat_hk)
+    html = client.get("/en/suggestions/").content.decode()
+    assert html.count("suggestion-item") == 2 and "Page 1 of 3" in html
+
+
+def test_moderator_flow_through_the_pages(defaults, client, secretariat_hk):
+    s = submit(text="Renew permits in Chongqing. Phone 9123 4567")
+    client.force_login(secretariat_hk)
+    url = f"/en/suggestions/moderation/{s.reference}/"
+    html = client.get(url).content.decode()
+    assert "9123 4567" in html  # the original, for the moderator
+    assert "▇▇▇" in html  # the proposal
+    response = client.post(
+        url,
+        {
+            "action": "approve",
+            "approve-public_title": "Renew permits",
+            "approve-public_text": "Renew permits in Chongqing. Phone [removed]",
+            "approve-area": "",
+            "approve-unit": "",
+        },
+    )
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.is_public and s.public_text.endswith("[removed]")
+    # Not adopted without a reason: refused on the form, nothing changed.
+    response = client.post(url, {"action": "respond", "respond-status": "not_adopted", "respond-response_0": "No"})
+    assert response.status_code == 400 and "Give the reason" in response.content.decode()
+    s.refresh_from_db()
+    assert s.status == "received"
+    response = client.post(
+        url,
+        {
+            "action": "respond",
+            "respond-status": "implemented",
+            "respond-response_0": "Done: renewals are now possible in Chongqing.",
+            "respond-response_1": "",
+            "respond-response_2": "",
+        },
+    )
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.status == "implemented" and s.response.en.startswith("Done")
+    response = client.post(url, {"action": "reject", "reject-reason": "abusive"})
+    assert response.status_code == 302
+    assert client.get(s.get_absolute_url()).status_code == 404

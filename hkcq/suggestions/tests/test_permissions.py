@@ -1,0 +1,156 @@
+"""The authorization matrix: every action × anonymous / resident / officer (own unit, other side)
+/ secretariat HK / secretariat CQ / administrator."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from hkcq.accounts.models import User
+from hkcq.core.errors import NotPermitted
+from hkcq.registry.models import Unit
+from hkcq.suggestions import services
+from hkcq.suggestions.models import Suggestion
+
+from .conftest import publish, submit
+
+ROLES = ["anonymous", "resident", "officer_hk", "officer_cq", "secretariat_hk", "secretariat_cq", "admin"]
+USERNAMES = {
+    "resident": "demo-resident",
+    "officer_hk": "demo-officer-hk",
+    "officer_cq": "demo-officer-cq",
+    "secretariat_hk": "demo-secretariat-hk",
+    "secretariat_cq": "demo-secretariat-cq",
+    "admin": "demo-admin",
+}
+MODERATORS = {"secretariat_hk", "secretariat_cq", "admin"}
+STAFF = MODERATORS | {"officer_hk", "officer_cq"}
+# The suggestion is assigned to the unit of demo-officer-hk (hk_chengdu_eto).
+RESPONDERS = MODERATORS | {"officer_hk"}
+
+
+def _user(role):
+    return AnonymousUser() if role == "anonymous" else User.objects.get(username=USERNAMES[role])
+
+
+@pytest.fixture
+def world(defaults):
+    moderator = User.objects.get(username="demo-secretariat-hk")
+    unit = Unit.objects.get(ext_id="hk_chengdu_eto")
+    published = publish(submit(title="Published one"), moderator, unit=unit)
+    target = publish(submit(title="Target"), moderator)
+    pending = submit(title="Pending one")
+    return {"published": published, "pending": pending, "target": target, "moderator": moderator}
+
+
+def _do(action, user, w):
+    s, pending = w["published"], w["pending"]
+    if action == "approve":
+        services.suggestion_approve(user=user, suggestion=pending, public_title="T", public_text="X", area=None)
+    elif action == "reject":
+        services.suggestion_reject(user=user, suggestion=pending, reason="spam")
+    elif action == "redact":
+        services.suggestion_redact(user=user, suggestion=s, public_title="T", public_text="X")
+    elif action == "area":
+        services.suggestion_set_area(user=user, suggestion=pending, area=None, unit=None)
+    elif action == "merge":
+        services.suggestion_merge(user=user, duplicate=pending, target=w["target"])
+    elif action == "respond":
+        services.suggestion_respond(user=user, suggestion=s, status="under_consideration", response={"en": "r"})
+    elif action == "submit":
+        submit(user=user if user.is_authenticated else None, title="Mine")
+    elif action == "support":
+        services.suggestion_support(
+            suggestion=s, user=user if user.is_authenticated else None, session_key="session-for-matrix"
+        )
+
+
+ALLOWED = {
+    "approve": MODERATORS,
+    "reject": MODERATORS,
+    "redact": MODERATORS,
+    "area": MODERATORS,
+    "merge": MODERATORS,
+    "respond": RESPONDERS,
+    "submit": set(ROLES),
+    "support": set(ROLES),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(ALLOWED))
+def test_service_matrix(world, action, role):
+    user = _user(role)
+    actions_before = world["published"].actions.count() + world["pending"].actions.count()
+    if role in ALLOWED[action]:
+        _do(action, user, world)
+    else:
+        with pytest.raises(NotPermitted):
+            _do(action, user, world)
+        after = Suggestion.objects.get(pk=world["published"].pk).actions.count()
+        after += Suggestion.objects.get(pk=world["pending"].pk).actions.count()
+        assert after == actions_before  # refused: nothing recorded, nothing changed
+        assert Suggestion.objects.get(pk=world["pending"].pk).state == Suggestion.State.PENDING
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_matrix(world, client, role):
+    if role != "anonymous":
+        client.force_login(_user(role))
+    s, pending = world["published"], world["pending"]
+    expected = {
+        "/en/suggestions/": 200,
+        "/en/suggestions/new/": 200,
+        f"/en/suggestions/{s.reference}/": 200,
+        f"/en/suggestions/{pending.reference}/": 404,
+        "/en/suggestions/moderation/": 302 if role == "anonymous" else (200 if role in STAFF else 404),
+        f"/en/suggestions/moderation/{pending.reference}/": 302
+        if role == "anonymous"
+        else (200 if role in MODERATORS else 404),
+        f"/en/suggestions/moderation/{s.reference}/": 302
+        if role == "anonymous"
+        else (200 if role in RESPONDERS else 404),
+        "/en/suggestions/digest/": 302 if role == "anonymous" else (200 if role in STAFF else 404),
+    }
+    for url, status in expected.items():
+        assert client.get(url).status_code == status, (url, role)
+    # Posting a moderation action without the right is refused and changes nothing.
+    response = client.post(
+        f"/en/suggestions/moderation/{pending.reference}/", {"action": "reject", "reject-reason": "spam"}
+    )
+    pending.refresh_from_db()
+    if role in MODERATORS:
+        assert response.status_code == 302 and pending.state == Suggestion.State.REJECTED
+    else:
+        assert response.status_code in (302, 404) and pending.state == Suggestion.State.PENDING
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_matrix(world, client, role):
+    if role != "anonymous":
+        client.force_login(_user(role))
+    s, pending = world["published"], world["pending"]
+    auth_status = 401 if role == "anonymous" else 403
+    checks = [
+        ("get", "/api/v1/suggestions", None, 200),
+        ("get", f"/api/v1/suggestions/{pending.reference}", None, 404),
+        ("get", "/api/v1/suggestions/moderation", None, 200 if role in STAFF else auth_status),
+        ("get", "/api/v1/suggestions/digest?end=2030-01-01", None, 200 if role in STAFF else auth_status),
+        (
+            "post",
+            f"/api/v1/suggestions/{s.reference}/response",
+            {"status": "under_consideration"},
+            200 if role in RESPONDERS else auth_status,
+        ),
+        ("post", f"/api/v1/suggestions/{pending.reference}/area", {}, 200 if role in MODERATORS else auth_status),
+        (
+            "post",
+            f"/api/v1/suggestions/{pending.reference}/approve",
+            {},
+            200 if role in MODERATORS else auth_status,
+        ),
+    ]
+    for method, url, body, status in checks:
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = client.post(url, body, content_type="application/json")
+        assert response.status_code == status, (url, role, response.content[:200])
