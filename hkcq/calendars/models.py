@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -96,3 +98,49 @@ class SlaPolicy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("calendars:sla_policies")
+
+
+class UnitSupervisor(models.Model):
+    """An officer who supervises a unit: told when the unit's enquiries are late."""
+
+    unit = models.ForeignKey(
+        "registry.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="supervisors"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.CASCADE,
+        related_name="supervised_units",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit supervisor")
+        verbose_name_plural = _("unit supervisors")
+        ordering = ["unit", "user"]
+        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="one_supervision_per_unit_and_user")]
+
+
+class Escalation(models.Model):
+    """A late deadline of an enquiry that its unit's supervisors and the secretariat were told
+    about. One per case, kind and deadline: a deadline moved on (e.g. after a pause) and missed
+    again is escalated again; the same one never twice."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("Acknowledgement late")
+        REPLY = "reply", _("Reply late")
+
+    enquiry = models.ForeignKey("enquiries.Enquiry", on_delete=models.CASCADE, related_name="escalations")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    deadline = models.DateTimeField(_("deadline"))
+    unit = models.ForeignKey("registry.Unit", null=True, on_delete=models.SET_NULL, related_name="+")
+    recipients = models.PositiveIntegerField(_("people told"), default=0)
+    created_at = models.DateTimeField(_("escalated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "kind", "deadline"], name="one_escalation_per_deadline")
+        ]

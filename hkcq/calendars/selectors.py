@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
 
-from hkcq.calendars.models import Holiday, SlaPolicy
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet
+
+from hkcq.calendars.models import Holiday, SlaPolicy, UnitSupervisor
 from hkcq.core.errors import NotFound
 
 
@@ -38,3 +41,25 @@ def sla_policy_get(code: str) -> SlaPolicy:
 def sla_priority_choices() -> list[tuple[str, str]]:
     """``(code, name in the current language)`` of every priority, for forms of other apps."""
     return [(p.code, str(p.name)) for p in sla_policy_list()]
+
+
+def units_with_supervisors(sides: list[str]) -> QuerySet[Any]:
+    """Active units of ``sides`` with their supervisors and officers, for the supervisors page."""
+    from hkcq.registry.models import Unit
+
+    supervisors = Prefetch("supervisors", queryset=UnitSupervisor.objects.select_related("user"))
+    officers = Prefetch(
+        "members", queryset=get_user_model().objects.filter(role="officer", is_active=True).order_by("username")
+    )
+    return (
+        Unit.objects.filter(side__in=sides, is_active=True)
+        .prefetch_related(supervisors, officers)
+        .order_by("side", "ext_id")
+    )
+
+
+def unit_supervisor_get(pk: int) -> UnitSupervisor:
+    record = UnitSupervisor.objects.select_related("unit", "user").filter(pk=pk).first()
+    if record is None:
+        raise NotFound()
+    return record

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from hkcq.calendars import permissions
-from hkcq.calendars.models import Holiday, SlaPolicy
+from hkcq.calendars.models import Holiday, SlaPolicy, UnitSupervisor
 from hkcq.calendars.workdays import (
     Interval,
     WorkingCalendar,
@@ -36,6 +36,8 @@ __all__ = [
     "holiday_delete",
     "sla_policy_create",
     "sla_policy_update",
+    "unit_supervisor_add",
+    "unit_supervisor_remove",
 ]
 
 
@@ -184,3 +186,27 @@ def _only_one_default(policy: SlaPolicy) -> None:
             other.save(update_fields=["is_default"])
     elif not SlaPolicy.objects.filter(is_default=True).exists():
         raise InvalidInput(details={"is_default": [_("One service level must stay the default.")]})
+
+
+# -- unit supervisors ------------------------------------------------------------------------------
+@transaction.atomic
+def unit_supervisor_add(*, user: Any, unit: Any, supervisor: Any) -> UnitSupervisor:
+    if not permissions.can_manage_supervisors(user, unit.side):
+        raise NotPermitted()
+    if not (supervisor.is_active and supervisor.is_officer and unit.members.filter(pk=supervisor.pk).exists()):
+        raise InvalidInput(details={"supervisor": [_("Choose an officer of this unit.")]})
+    existing = UnitSupervisor.objects.filter(unit=unit, user=supervisor).first()
+    if existing is not None:
+        return existing
+    record = UnitSupervisor(unit=unit, user=supervisor)
+    record._history_user = user  # type: ignore[attr-defined]
+    record.save()
+    return record
+
+
+@transaction.atomic
+def unit_supervisor_remove(*, user: Any, record: UnitSupervisor) -> None:
+    if not permissions.can_manage_supervisors(user, record.unit.side):
+        raise NotPermitted()
+    record._history_user = user  # type: ignore[attr-defined]
+    record.delete()

@@ -12,4 +12,8 @@ urlpatterns = [
     path("service-levels/", views.sla_policy_list, name="sla_policies"),
     path("service-levels/new/", views.sla_policy_create, name="sla_policy_create"),
     path("service-levels/<slug:code>/edit/", views.sla_policy_edit, name="sla_policy_edit"),
+    path("supervisors/", views.supervisor_list, name="supervisors"),
+    path("supervisors/<int:pk>/remove/", views.supervisor_remove, name="supervisor_remove"),
+    path("statistics/", views.statistics_public, name="statistics"),
+    path("statistics/full/", views.statistics_full, name="statistics_full"),
 ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
@@ -15,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hkcq.calendars import permissions, selectors, services
 from hkcq.calendars.forms import HolidayForm, SlaPolicyForm
@@ -188,3 +191,86 @@ def sla_policy_edit(request: HttpRequest, code: str) -> HttpResponse:
         cancel_url=reverse("calendars:sla_policies"),
         success_url=lambda obj: reverse("calendars:sla_policies"),
     )
+
+
+@login_required
+def supervisor_list(request: HttpRequest) -> HttpResponse:
+    sides = [value for value, _label in _editable_sides(request.user)]
+    if not sides:
+        raise PermissionDenied
+    if request.method == "POST":
+        from hkcq.registry.models import Unit
+
+        unit = Unit.objects.filter(pk=request.POST.get("unit") or 0, side__in=sides).first()
+        supervisor = get_user_model().objects.filter(pk=request.POST.get("supervisor") or 0).first()
+        if unit is None or supervisor is None:
+            messages.error(request, _("Choose a unit and one of its officers."))
+        else:
+            try:
+                services.unit_supervisor_add(user=request.user, unit=unit, supervisor=supervisor)
+            except InvalidInput:
+                messages.error(request, _("Choose a unit and one of its officers."))
+            except NotPermitted as exc:
+                raise PermissionDenied from exc
+            else:
+                messages.success(request, _("Saved."))
+        return redirect(request.get_full_path())
+    page = paginate(request, selectors.units_with_supervisors(sides))
+    return render(request, "calendars/supervisor_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def supervisor_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _get_or_404(lambda: selectors.unit_supervisor_get(pk))
+    try:
+        services.unit_supervisor_remove(user=request.user, record=record)
+    except NotPermitted as exc:
+        raise PermissionDenied from exc
+    messages.success(request, _("The supervisor has been removed."))
+    return redirect("calendars:supervisors")
+
+
+def _statistics(request: HttpRequest, *, full: bool) -> HttpResponse:
+    from hkcq.calendars.forms import PeriodForm
+    from hkcq.calendars.statistics import bar_chart, enquiry_statistics
+
+    today = timezone.now().astimezone(TZ).date()
+    default = {"start": today.replace(year=today.year - 1) + timedelta(days=1), "end": today}
+    form = PeriodForm(request.GET or None, initial=default)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    stats = enquiry_statistics(period["start"], period["end"])
+
+    def percent(value: float | None) -> tuple[float, str]:
+        return (value or 0.0, "—" if value is None else f"{value:.1f}%")
+
+    ack, reply = percent(stats.ack.percent), percent(stats.reply.percent)
+    charts = {
+        "topic": bar_chart(_("Enquiries by topic"), [(r.label, r.count, str(r.count)) for r in stats.by_topic]),
+        "language": bar_chart(
+            _("Enquiries by language"), [(r.label, r.count, str(r.count)) for r in stats.by_language]
+        ),
+        "unit": bar_chart(_("Enquiries by unit"), [(r.label, r.count, str(r.count)) for r in stats.by_unit]),
+        "sla": bar_chart(
+            _("Deadlines met"),
+            [(_("Acknowledged in time"), ack[0], ack[1]), (_("Replied in time"), reply[0], reply[1])],
+            maximum=100,
+        ),
+        "rating": bar_chart(
+            _("Ratings of the service"),
+            [(r.label, r.count, str(r.count)) for r in stats.satisfaction.service_distribution],
+        ),
+    }
+    context = {"stats": stats, "charts": charts, "form": form, "full": full}
+    return render(request, "calendars/statistics.html", context)
+
+
+def statistics_public(request: HttpRequest) -> HttpResponse:
+    return _statistics(request, full=False)
+
+
+@login_required
+def statistics_full(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_full_statistics(request.user):
+        raise PermissionDenied
+    return _statistics(request, full=True)

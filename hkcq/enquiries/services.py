@@ -59,7 +59,12 @@ def _apply_deadlines(enquiry: Enquiry) -> None:
 
 
 def _locked(enquiry: Enquiry) -> Enquiry:
-    return Enquiry.objects.select_for_update().select_related("assigned_unit", "suggested_unit").get(pk=enquiry.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins to the units.
+    return (
+        Enquiry.objects.select_for_update(of=("self",))
+        .select_related("assigned_unit", "suggested_unit")
+        .get(pk=enquiry.pk)
+    )
 
 
 # -- e-mail -----------------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""Calendars, service levels, unit supervisors, statistics and the Open311 page in a real browser:
+they render, their charts are drawn without JavaScript, and axe finds no serious violations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+
+@pytest.fixture
+def some_cases(live_url):
+    from hkcq.calendars.loading import calendars_load
+    from hkcq.enquiries.models import Enquiry
+    from hkcq.enquiries.references import reference_make
+    from hkcq.registry.models import Unit
+
+    calendars_load()
+    unit = Unit.objects.get(ext_id="hk_chengdu_eto")
+    now = timezone.now()
+    for n, language in enumerate(["en", "zh-hant", "zh-hans", "zh-hant"], start=1):
+        received = now - timedelta(days=10 + n)
+        Enquiry.objects.create(
+            reference=reference_make(now.year, 900 + n),
+            token=f"browser-{n}",
+            question=f"Question {n}?",
+            email=f"r{n}@example.org",
+            consent_at=received,
+            content_digest=f"browser-{n}",
+            received_at=received,
+            assigned_unit=unit,
+            language=language,
+            acknowledged_at=received + timedelta(hours=n * 20),
+            acknowledge_due=received + timedelta(days=2),
+            service_rating=n + 1,
+            outcome_rating=n,
+            rated_at=now,
+        )
+    return live_url
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_public_pages(page, some_cases, lang):
+    for path in (
+        "calendars/?side=chongqing&year=2025",
+        "calendars/service-levels/",
+        "calendars/statistics/",
+        "open311/",
+    ):
+        page.goto(f"/{lang}/{path}")
+        assert page.locator("h1").count() == 1
+        assert_no_serious_axe_violations(page)
+    page.goto(f"/{lang}/calendars/statistics/")
+    assert page.locator("svg[role=img]").count() == 4
+    assert page.locator("svg[role=img] rect").first.bounding_box()["width"] > 0
+
+
+def test_secretariat_pages(page, some_cases):
+    sign_in(page, "demo-secretariat-hk")
+    for path in (
+        "/en/calendars/?side=hong_kong&year=2026",
+        "/en/calendars/days/new/?side=hong_kong",
+        "/en/calendars/service-levels/normal/edit/",
+        "/en/calendars/supervisors/",
+        "/en/calendars/statistics/full/",
+    ):
+        page.goto(path)
+        assert page.locator("h1").count() == 1, path
+        assert_no_serious_axe_violations(page)
+    # Adding a day through the form, as a person would.
+    page.goto("/en/calendars/days/new/?side=hong_kong")
+    page.fill("#id_date", "2026-09-15")
+    page.fill("input[name=name_0]", "Typhoon day")
+    page.click("main form[method=post] button[type=submit]")
+    assert "Typhoon day" in page.content()

@@ -1,0 +1,118 @@
+"""The Open311 service registry: each service the platform offers through GeoReport v2.
+
+A service is an :class:`Open311Service`: its code, names, the attributes it takes, and three
+functions — submit a request, list requests, get one. Another app adds its own service with one
+call, e.g. in its ``AppConfig.ready``::
+
+    from hkcq.open311.registry import register
+    register(Open311Service(code="suggestion", ...))
+
+The endpoints (``hkcq.open311.views``) know nothing of enquiries or suggestions; they speak
+Open311 and ask the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hkcq.core.translated import TText
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A service attribute (the ``attribute[code]`` fields of a POST)."""
+
+    code: str
+    description: TText
+    datatype: str = "string"  # string | number | datetime | text | singlevaluelist | multivaluelist
+    required: bool = False
+    values: tuple[tuple[str, TText], ...] = ()
+    datatype_description: TText = field(default_factory=TText)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A POST to requests.json, parsed: standard fields plus the ``attribute[...]`` values."""
+
+    description: str
+    email: str
+    phone: str
+    first_name: str
+    last_name: str
+    attributes: dict[str, str]
+    idempotency_key: str
+    language: str
+    user: Any = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    service_request_id: str
+    token: str
+    service_notice: str
+    created: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Filters:
+    service_request_ids: tuple[str, ...] = ()
+    status: str | None = None  # "open" | "closed"
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    limit: int = 1000
+
+
+@dataclass(frozen=True)
+class RequestOut:
+    """One request in Open311 shape (already masked for the public)."""
+
+    service_request_id: str
+    status: str
+    status_notes: str
+    service_name: str
+    service_code: str
+    description: str
+    agency_responsible: str
+    service_notice: str
+    requested_datetime: dt.datetime
+    updated_datetime: dt.datetime | None
+    expected_datetime: dt.datetime | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Open311Service:
+    code: str
+    name: TText
+    description: TText
+    group: TText
+    keywords: tuple[str, ...]
+    attributes: tuple[Attribute, ...]
+    submit: Callable[[Submission], Submitted]
+    list_requests: Callable[[Filters], Iterable[RequestOut]]
+    get_request: Callable[[str], RequestOut | None]
+    service_type: str = "realtime"
+
+
+_SERVICES: dict[str, Open311Service] = {}
+
+
+def register(service: Open311Service) -> None:
+    """Offer ``service`` through the Open311 endpoints (registering a code again replaces it)."""
+    _SERVICES[service.code] = service
+
+
+def unregister(code: str) -> None:
+    _SERVICES.pop(code, None)
+
+
+def services() -> list[Open311Service]:
+    return list(_SERVICES.values())
+
+
+def service(code: str) -> Open311Service | None:
+    return _SERVICES.get(code)

@@ -1,0 +1,285 @@
+"""Open311 GeoReport v2 endpoints for enquiries, checked against the specification's shapes."""
+
+import json
+from datetime import datetime
+
+import pytest
+from django.test import Client
+from freezegun import freeze_time
+
+import config.urls  # noqa: F401 - build the API schemas before any test freezes time
+from hkcq.calendars.workdays import TZ
+from hkcq.core.translated import TText
+from hkcq.enquiries import knowledge
+from hkcq.enquiries import services as enquiry_services
+from hkcq.enquiries.models import Enquiry
+from hkcq.open311 import registry
+from hkcq.open311.registry import Open311Service, RequestOut, Submitted
+from hkcq.registry.models import Unit
+
+SERVICE_KEYS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+REQUEST_KEYS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
+
+
+def hkt(y, m, d, hh=0, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=TZ)
+
+
+@pytest.fixture
+def routed(defaults, monkeypatch):
+    unit = Unit.objects.get(ext_id="hk_chengdu_eto")
+    monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=unit, answered=False))
+    return unit
+
+
+def post(client, data, **headers):
+    return client.post("/open311/v2/requests.json", data, **headers)
+
+
+def valid(**extra):
+    data = {
+        "service_code": "enquiry",
+        "description": "How do I renew my Home Return Permit? HKID A123456(7), phone 9123 4567.",
+        "email": "resident@example.org",
+        "attribute[consent]": "true",
+        "attribute[language]": "zh-hant",
+        "lat": "29.56",
+        "long": "106.55",
+    }
+    data.update(extra)
+    return data
+
+
+def assert_error_shape(response, status):
+    assert response.status_code == status
+    body = response.json()
+    assert isinstance(body, list) and body
+    for item in body:
+        assert set(item) == {"code", "description"} and item["code"] == status and item["description"]
+
+
+def test_services_list_and_definition(db):
+    r = Client().get("/open311/v2/services.json")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/json")
+    services = r.json()
+    enquiry = next(s for s in services if s["service_code"] == "enquiry")
+    assert set(enquiry) == SERVICE_KEYS
+    assert enquiry["metadata"] is True and enquiry["type"] == "realtime"
+    assert "一站式" in Client().get("/open311/v2/services.json?lang=zh-hant").json()[0]["group"]
+    definition = Client().get("/open311/v2/services/enquiry.json").json()
+    assert definition["service_code"] == "enquiry"
+    codes = {a["code"]: a for a in definition["attributes"]}
+    assert codes["consent"]["required"] is True and codes["consent"]["variable"] is True
+    assert {v["key"] for v in codes["language"]["values"]} == {"en", "zh-hant", "zh-hans"}
+    assert [a["order"] for a in definition["attributes"]] == [1, 2, 3]
+    assert_error_shape(Client().get("/open311/v2/services/nothing.json"), 404)
+
+
+def test_post_creates_an_enquiry_through_the_enquiry_services(routed, django_capture_on_commit_callbacks, mailoutbox):
+    client = Client(enforce_csrf_checks=True)  # other systems post without a CSRF token
+    with django_capture_on_commit_callbacks(execute=True):
+        r = post(client, valid())
+    assert r.status_code == 201
+    [body] = r.json()
+    enquiry = Enquiry.objects.get()
+    assert body["service_request_id"] == enquiry.reference and body["token"] == enquiry.token
+    assert body["tracking_url"].endswith(enquiry.get_tracking_url().replace("/en/", "/zh-hant/"))
+    assert body["account_id"] is None and body["service_notice"]
+    assert (enquiry.source, enquiry.language, enquiry.assigned_unit) == ("open311", "zh-hant", routed)
+    assert enquiry.reply_due is not None  # the same deadlines as the web form
+    assert [m.to for m in mailoutbox if enquiry.reference in m.body or enquiry.reference in m.subject]
+    # The same request again is the same case (the form's duplicate window) ...
+    r = post(client, valid())
+    assert r.status_code == 200 and r.json()[0]["service_request_id"] == enquiry.reference
+    # ... and so is a request with the same Idempotency-Key, whatever its text.
+    first = post(client, valid(description="Another question entirely?"), HTTP_IDEMPOTENCY_KEY="k-123")
+    again = post(client, valid(description="Another question entirely, edited?"), HTTP_IDEMPOTENCY_KEY="k-123")
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()[0]["service_request_id"] == again.json()[0]["service_request_id"]
+    assert Enquiry.objects.count() == 2
+    # A JSON body works too.
+    r = client.post(
+        "/open311/v2/requests.json",
+        json.dumps(
+            {
+                "service_code": "enquiry",
+                "description": "JSON question?",
+                "email": "a@example.org",
+                "attribute": {"consent": "true"},
+            }
+        ),
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and Enquiry.objects.count() == 3
+
+
+def test_post_errors_change_nothing(routed):
+    client = Client()
+    cases = [
+        (valid(service_code=""), 400, "service_code"),
+        (valid(service_code="pothole"), 404, ""),
+        (valid(description=""), 400, "description"),
+        (valid(email="not-an-address"), 400, "email"),
+        (valid(**{"attribute[consent]": "false"}), 400, "attribute[consent]"),
+        (valid(**{"attribute[language]": "fr"}), 400, "attribute[language]"),
+    ]
+    for data, status, field in cases:
+        r = post(client, data)
+        assert_error_shape(r, status)
+        assert field in r.json()[0]["description"]
+    r = client.post("/open311/v2/requests.json?lang=zh-hant", valid(email="x"))
+    assert "電郵" in r.json()[0]["description"]
+    assert_error_shape(client.post("/open311/v2/requests.json", "[1]", content_type="application/json"), 400)
+    assert_error_shape(client.post("/open311/v2/requests.json", "{oops", content_type="application/json"), 400)
+    assert_error_shape(client.post("/open311/v2/requests.json", valid(jurisdiction_id="london")), 404)
+    assert_error_shape(client.delete("/open311/v2/requests.json"), 405)
+    assert_error_shape(client.post("/open311/v2/services.json"), 405)
+    assert Enquiry.objects.count() == 0
+
+
+@pytest.fixture
+def cases(routed):
+    with freeze_time(hkt(2025, 3, 3, 10)):
+        old = enquiry_services.enquiry_submit(
+            question="Old question? Call 9123 4567", email="a@example.org", consent=True
+        ).enquiry
+    with freeze_time(hkt(2025, 5, 5, 10)):
+        recent = enquiry_services.enquiry_submit(
+            question="Recent question?", email="b@example.org", consent=True
+        ).enquiry
+    with freeze_time(hkt(2025, 5, 6, 10)):
+        closed = enquiry_services.enquiry_submit(
+            question="Closed question?", email="c@example.org", consent=True
+        ).enquiry
+    Enquiry.objects.filter(pk=closed.pk).update(status="closed", closed_at=hkt(2025, 5, 7, 10))
+    return old, recent, closed
+
+
+def test_get_requests_lists_masked_requests_with_filters(cases):
+    old, recent, closed = cases
+    client = Client()
+    with freeze_time(hkt(2025, 6, 5)):  # 90 days before: 7 March
+        default = client.get("/open311/v2/requests.json").json()
+    # Default window: the last 90 days, newest first.
+    assert [r["service_request_id"] for r in default] == [closed.reference, recent.reference]
+    for item in default:
+        assert set(item) >= REQUEST_KEYS and item["lat"] is None and item["address"] is None
+        assert item["requested_datetime"].endswith("+08:00") and "@" not in json.dumps(item)
+    everything = client.get(
+        "/open311/v2/requests.json?start_date=2025-01-01T00:00:00Z&end_date=2025-12-31T00:00:00Z"
+    ).json()
+    assert [r["service_request_id"] for r in everything] == [closed.reference, recent.reference, old.reference]
+    masked = next(r for r in everything if r["service_request_id"] == old.reference)
+    assert "9123" not in masked["description"] and "Old question?" in masked["description"]
+    assert masked["status"] == "open" and masked["expected_datetime"] is not None
+    assert (
+        masked["agency_responsible"] == "Hong Kong Economic and Trade Office in Chengdu" or masked["agency_responsible"]
+    )
+    shut = next(r for r in everything if r["service_request_id"] == closed.reference)
+    assert shut["status"] == "closed" and shut["expected_datetime"] is None
+    assert shut["updated_datetime"] == "2025-05-07T10:00:00+08:00"
+    window = "start_date=2025-01-01T00:00:00%2B08:00&end_date=2025-12-31"
+    assert [
+        r["service_request_id"] for r in client.get(f"/open311/v2/requests.json?{window}&status=closed").json()
+    ] == [closed.reference]
+    assert len(client.get(f"/open311/v2/requests.json?{window}&status=open").json()) == 2
+    assert len(client.get(f"/open311/v2/requests.json?{window}&status=open,closed").json()) == 3
+    assert client.get(f"/open311/v2/requests.json?{window}&service_code=enquiry").json() == everything
+    ids = client.get(f"/open311/v2/requests.json?service_request_id={old.reference},{recent.reference}").json()
+    assert {r["service_request_id"] for r in ids} == {old.reference, recent.reference}
+    narrow = client.get("/open311/v2/requests.json?start_date=2025-05-05&end_date=2025-05-06").json()
+    assert [r["service_request_id"] for r in narrow] == [recent.reference]
+    assert (
+        client.get(f"/open311/v2/requests.json?{window}&lang=zh-hant").json()[0]["status_notes"] != shut["status_notes"]
+    )
+    assert_error_shape(client.get("/open311/v2/requests.json?status=pending"), 400)
+    assert_error_shape(client.get("/open311/v2/requests.json?start_date=yesterday"), 400)
+    assert_error_shape(client.get("/open311/v2/requests.json?start_date=2025-05-06&end_date=2025-05-01"), 400)
+    assert_error_shape(client.get("/open311/v2/requests.json?service_code=pothole"), 404)
+
+
+def test_get_one_request(cases):
+    old, _recent, _closed = cases
+    client = Client()
+    [item] = client.get(f"/open311/v2/requests/{old.reference}.json").json()
+    assert item["service_request_id"] == old.reference and set(item) >= REQUEST_KEYS
+    assert "9123" not in item["description"]
+    # The reference may be typed loosely; a wrong check digit or unknown number is a 404.
+    assert client.get(f"/open311/v2/requests/{old.reference.lower().replace('-', '')}.json").status_code == 200
+    wrong = old.reference[:-1] + str((int(old.reference[-1]) + 1) % 10)
+    assert_error_shape(client.get(f"/open311/v2/requests/{wrong}.json"), 404)
+    assert_error_shape(client.get("/open311/v2/requests/HKCQ-2099-000001-0.json"), 404)
+
+
+def test_a_second_service_is_one_register_call(db):
+    def submit(data):
+        return Submitted(service_request_id="S-1", token="t", service_notice="Thanks", created=True)
+
+    item = RequestOut(
+        service_request_id="S-1",
+        status="open",
+        status_notes="Received",
+        service_name="Suggestion",
+        service_code="suggestion",
+        description="More buses",
+        agency_responsible="",
+        service_notice="",
+        requested_datetime=hkt(2025, 5, 1),
+        updated_datetime=None,
+        expected_datetime=None,
+    )
+    registry.register(
+        Open311Service(
+            code="suggestion",
+            name=TText.of(en="Suggestion"),
+            description=TText.of(en="A suggestion"),
+            group=TText.of(en="Views and suggestions"),
+            keywords=("suggestion",),
+            attributes=(),
+            submit=submit,
+            list_requests=lambda filters: [item],
+            get_request=lambda i: item if i == "S-1" else None,
+        )
+    )
+    try:
+        client = Client()
+        codes = [s["service_code"] for s in client.get("/open311/v2/services.json").json()]
+        assert codes == ["enquiry", "suggestion"]
+        r = post(client, {"service_code": "suggestion", "description": "More buses"})
+        assert r.status_code == 201 and r.json()[0]["service_request_id"] == "S-1"
+        listed = client.get("/open311/v2/requests.json?start_date=2025-04-01&end_date=2025-06-01").json()
+        assert [i["service_code"] for i in listed] == ["suggestion"]
+        assert client.get("/open311/v2/requests/S-1.json").json()[0]["description"] == "More buses"
+    finally:
+        registry.unregister("suggestion")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_documentation_page(db, lang):
+    r = Client().get(f"/{lang}/open311/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert {
+        "en": "Open311 interface for enquiries",
+        "zh-hant": "查詢的 Open311 介面",
+        "zh-hans": "查询的 Open311 接口",
+    }[lang] in html
+    assert "attribute[consent]" in html and "/open311/v2" in html

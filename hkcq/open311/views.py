@@ -1,0 +1,281 @@
+"""Open311 GeoReport v2 endpoints (JSON) over the service registry.
+
+Errors have the Open311 shape: a list of ``{"code": <HTTP status>, "description": ...}``.
+Extensions (documented in docs/open311.md and on the Open311 page): ``lang`` chooses the language
+of names and notes; POST takes an ``Idempotency-Key`` header and returns ``token`` with the
+``service_request_id`` and ``tracking_url``; location fields are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.utils import translation
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from hkcq.calendars.workdays import TZ
+from hkcq.core.errors import DomainError, InvalidInput
+from hkcq.core.translated import current_language
+from hkcq.open311 import registry
+from hkcq.open311.registry import Filters, RequestOut, Submission
+
+JURISDICTION = "hkcq"
+MAX_RESULTS = 1000
+DEFAULT_WINDOW = dt.timedelta(days=90)
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        self.status, self.description = status, description
+        super().__init__(description)
+
+
+def error(status: int, *descriptions: str) -> JsonResponse:
+    body = [{"code": status, "description": d} for d in descriptions]
+    return JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def _ok(data: Any, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def endpoint(methods: tuple[str, ...]) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:
+    """Method check, ``jurisdiction_id``, ``lang`` and error mapping, once for every endpoint."""
+
+    def wrap(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+        @csrf_exempt
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+            lang = (request.GET.get("lang") or "").strip().lower()
+            lang = lang if lang in LANGUAGE_CODES else translation.get_language_from_request(request)
+            with translation.override(lang if lang in LANGUAGE_CODES else settings.LANGUAGE_CODE):
+                if request.method not in methods:
+                    response = error(405, _("This method is not allowed here."))
+                    response["Allow"] = ", ".join(methods)
+                    return response
+                try:
+                    params = request.GET if request.method == "GET" else _body(request)
+                    jurisdiction = (params.get("jurisdiction_id") or request.GET.get("jurisdiction_id") or "").strip()
+                    if jurisdiction and jurisdiction != JURISDICTION:
+                        return error(404, _("Unknown jurisdiction_id: this endpoint serves only “hkcq”."))
+                    return view(request, *args, **kwargs)
+                except Open311Error as exc:
+                    return error(exc.status, exc.description)
+                except InvalidInput as exc:
+                    described = [f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.details.items()]
+                    return error(400, *(described or [str(exc.message)]))
+                except DomainError as exc:
+                    return error(exc.status if exc.status < 500 else 400, str(exc.message))
+
+        return wrapped
+
+    return wrap
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    """POST parameters: form-encoded as the specification says, or a JSON object."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError as exc:
+            raise Open311Error(400, _("The request body is not valid JSON.")) from exc
+        if not isinstance(data, dict):
+            raise Open311Error(400, _("The request body must be a JSON object."))
+        for key, value in (data.pop("attribute", None) or {}).items():
+            data[f"attribute[{key}]"] = value
+        return {k: "" if v is None else str(v) for k, v in data.items()}
+    return {k: request.POST.get(k, "") for k in request.POST}
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(TZ).isoformat(timespec="seconds") if moment is not None else None
+
+
+def _request_json(item: RequestOut) -> dict[str, Any]:
+    return {
+        "service_request_id": item.service_request_id,
+        "status": item.status,
+        "status_notes": item.status_notes,
+        "service_name": item.service_name,
+        "service_code": item.service_code,
+        "description": item.description,
+        "agency_responsible": item.agency_responsible,
+        "service_notice": item.service_notice,
+        "requested_datetime": _iso(item.requested_datetime),
+        "updated_datetime": _iso(item.updated_datetime),
+        "expected_datetime": _iso(item.expected_datetime),
+        # Location does not apply to enquiries: the fields are present and empty.
+        "address": None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+        **item.extra,
+    }
+
+
+# -- services ----------------------------------------------------------------------------------
+@endpoint(("GET",))
+def services_list(request: HttpRequest) -> JsonResponse:
+    return _ok(
+        [
+            {
+                "service_code": s.code,
+                "service_name": s.name.show().text,
+                "description": s.description.show().text,
+                "metadata": bool(s.attributes),
+                "type": s.service_type,
+                "keywords": ", ".join(s.keywords),
+                "group": s.group.show().text,
+            }
+            for s in registry.services()
+        ]
+    )
+
+
+@endpoint(("GET",))
+def service_definition(request: HttpRequest, service_code: str) -> JsonResponse:
+    service = registry.service(service_code)
+    if service is None:
+        raise Open311Error(404, _("No service has this service_code."))
+    attributes = [
+        {
+            "variable": True,
+            "code": a.code,
+            "datatype": a.datatype,
+            "required": a.required,
+            "datatype_description": a.datatype_description.show().text or None,
+            "order": position,
+            "description": a.description.show().text,
+            **({"values": [{"key": k, "name": n.show().text} for k, n in a.values]} if a.values else {}),
+        }
+        for position, a in enumerate(service.attributes, start=1)
+    ]
+    return _ok({"service_code": service.code, "attributes": attributes})
+
+
+# -- requests ----------------------------------------------------------------------------------
+def _moment(value: str, name: str) -> dt.datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    moment = parse_datetime(value.replace(" ", "+"))  # a "+" sent unencoded in a query arrives as a space
+    if moment is None:
+        day = parse_date(value)
+        moment = dt.datetime.combine(day, dt.time.min) if day is not None else None
+    if moment is None:
+        raise Open311Error(
+            400, _("%(name)s is not a date and time in W3C format (e.g. 2025-01-31T09:00:00+08:00).") % {"name": name}
+        )
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=TZ)
+
+
+def _filters(request: HttpRequest) -> tuple[Filters, list[str]]:
+    params = request.GET
+    ids = tuple(i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip())
+    codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
+    for code in codes:
+        if registry.service(code) is None:
+            raise Open311Error(404, _("No service has this service_code."))
+    statuses = {s.strip().lower() for s in (params.get("status") or "").split(",") if s.strip()}
+    if statuses - {"open", "closed"}:
+        raise Open311Error(400, _("status must be open or closed."))
+    start, end = _moment(params.get("start_date", ""), "start_date"), _moment(params.get("end_date", ""), "end_date")
+    if start and end and end < start:
+        raise Open311Error(400, _("end_date is before start_date."))
+    if not ids and start is None and end is None:
+        # The specification's default window: the last 90 days.
+        start = dt.datetime.now(tz=TZ) - DEFAULT_WINDOW
+    elif not ids and start is not None and end is None:
+        end = start + DEFAULT_WINDOW
+    elif not ids and start is None and end is not None:
+        start = end - DEFAULT_WINDOW
+    status = next(iter(statuses)) if len(statuses) == 1 else None
+    return Filters(service_request_ids=ids, status=status, start=start, end=end, limit=MAX_RESULTS), codes
+
+
+@endpoint(("GET", "POST"))
+def requests_view(request: HttpRequest) -> JsonResponse:
+    if request.method == "POST":
+        return _create(request)
+    filters, codes = _filters(request)
+    chosen = [s for s in registry.services() if not codes or s.code in codes]
+    items: list[RequestOut] = []
+    for service in chosen:
+        items.extend(service.list_requests(filters))
+    items.sort(key=lambda i: i.requested_datetime, reverse=True)
+    return _ok([_request_json(i) for i in items[:MAX_RESULTS]])
+
+
+def _create(request: HttpRequest) -> JsonResponse:
+    params = _body(request)
+    code = (params.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, _("service_code is required."))
+    service = registry.service(code)
+    if service is None:
+        raise Open311Error(404, _("No service has this service_code."))
+    attributes = {
+        k[len("attribute[") : -1]: str(v) for k, v in params.items() if k.startswith("attribute[") and k.endswith("]")
+    }
+    submission = Submission(
+        description=(params.get("description") or "").strip(),
+        email=(params.get("email") or "").strip(),
+        phone=(params.get("phone") or "").strip(),
+        first_name=(params.get("first_name") or "").strip(),
+        last_name=(params.get("last_name") or "").strip(),
+        attributes=attributes,
+        idempotency_key=(request.headers.get("Idempotency-Key") or "").strip(),
+        language=current_language(),
+    )
+    result = service.submit(submission)
+    body = [
+        {
+            "service_request_id": result.service_request_id,
+            "token": result.token,
+            "service_notice": result.service_notice,
+            "account_id": None,
+            **result.extra,
+        }
+    ]
+    return _ok(body, status=201 if result.created else 200)
+
+
+@endpoint(("GET",))
+def request_detail(request: HttpRequest, service_request_id: str) -> JsonResponse:
+    for service in registry.services():
+        found = service.get_request(service_request_id)
+        if found is not None:
+            return _ok([_request_json(found)])
+    raise Open311Error(404, _("No request has this service_request_id."))
+
+
+@endpoint(("GET",))
+def discovery(request: HttpRequest) -> JsonResponse:
+    from django.urls import reverse
+
+    base = settings.SITE_URL.rstrip("/")
+    return _ok(
+        {
+            "changeset": "2025-01-01T00:00:00+08:00",
+            "contact": _("The secretariat of the Hong Kong/Chongqing Co-operation Conference."),
+            "key_service": "",
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base + reverse("open311:services").rsplit("/", 1)[0],
+                    "changeset": "2025-01-01T00:00:00+08:00",
+                    "type": "production",
+                    "formats": ["application/json"],
+                }
+            ],
+        }
+    )
