@@ -20,8 +20,6 @@ Nothing here knows about a particular app.
 
 from __future__ import annotations
 
-import bisect
-import heapq
 import logging
 import math
 import re
@@ -33,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from hkcq.core.text import fold
@@ -69,22 +68,27 @@ ZH_STOPWORDS = frozenset(
 # Stop phrases kept whole by the segmenter so that they are dropped as one word.
 ZH_STOP_PHRASES = [w for w in ZH_STOPWORDS if len(w) > 2]
 
-_SUFFIXES = ("ational", "ization", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness")
+# Derivational endings removed after the inflectional ones, longest first, once.
+_SUFFIXES = (
+    "isation", "ization", "ational", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness", "ised",
+    "ized", "ise", "ize", "als", "al",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light English stemmer: enough to meet plurals, -ing/-ed and common derivations."""
+    """A light English stemmer: enough to meet plurals, -ing/-ed and common derivations
+    (hospitalised / hospital, renewal / renewing). The same on both sides is what matters."""
     w = word.replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     w = w.replace("'", "")
     if len(w) <= 3 or not w.isalpha():
         return w
-    for suffix in _SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            w = w[: -len(suffix)]
-            break
+    if w.endswith(("ised", "ized")) and len(w) > 8:
+        w = w[:-4]
+    elif w.endswith(("ising", "izing")) and len(w) > 9:
+        w = w[:-5]
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
     elif w.endswith("sses"):
@@ -101,6 +105,10 @@ def stem(word: str) -> str:
         w = w[:-2] if not w.endswith("ied") else w[:-3] + "y"
         if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
             w = w[:-1]
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            w = w[: -len(suffix)]
+            break
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]
     return w
@@ -218,6 +226,28 @@ class Analyzer:
     def analyze(self, text: str) -> list[str]:
         return self.expand(self.base_terms(text))
 
+    def concepts(self, text: str) -> list[str]:
+        """Terms with every glossary phrase replaced by its concept (longest phrase first): the
+        language-neutral view of a text, for comparing texts with each other."""
+        terms = self.base_terms(text)
+        phrases = self.glossary.phrases
+        out: list[str] = []
+        i = 0
+        while i < len(terms):
+            for length in range(min(self.glossary.max_len, len(terms) - i), 0, -1):
+                groups = phrases.get(tuple(terms[i : i + length]))
+                if groups:
+                    out.extend(CONCEPT_PREFIX + g for g in groups)
+                    i += length
+                    break
+            else:
+                out.append(terms[i])
+                i += 1
+        return out
+
+    def in_glossary(self, term: str) -> bool:
+        return (term,) in self.glossary.phrases
+
     def term_weight(self, term: str) -> float:
         """How much a term says about a text's topic, by its form: a single Chinese character or
         a character bigram that is no dictionary word is weak evidence; words and concepts are
@@ -277,9 +307,10 @@ class Hit:
 class Index:
     """BM25F over documents with weighted fields of analysed terms.
 
-    ``add(key, {field: terms})`` then ``search(query_terms)``. Postings are compact arrays
-    (document number, precomputed term weight), so a hundred thousand documents fit in a few
-    hundred megabytes at most and a query costs one pass over its terms' postings.
+    ``add(key, {field: terms})``, ``freeze()``, then ``search(query_terms)``. Each term's
+    postings are two numpy arrays (document numbers, precomputed BM25 term weights), so a
+    hundred thousand documents take tens of megabytes and a query costs a few vector
+    additions over its terms' postings.
     """
 
     def __init__(self, field_weights: Mapping[str, float], k1: float = 1.2, b: float = 0.75) -> None:
@@ -288,7 +319,8 @@ class Index:
         self.b = b
         self.keys: list[Any] = []
         self._lengths = array("f")
-        self._postings: dict[str, tuple[array, array]] = {}
+        self._building: dict[str, tuple[array, array]] = {}
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._idf: dict[str, float] = {}
         self._trigram_index: dict[str, list[str]] | None = None
         self._frozen = False
@@ -309,10 +341,11 @@ class Index:
         number = len(self.keys)
         self.keys.append(key)
         self._lengths.append(length)
+        building = self._building
         for term, freq in tf.items():
-            posting = self._postings.get(term)
+            posting = building.get(term)
             if posting is None:
-                posting = self._postings[term] = (array("i"), array("f"))
+                posting = building[term] = (array("i"), array("f"))
             posting[0].append(number)
             posting[1].append(freq)
 
@@ -321,14 +354,18 @@ class Index:
         if self._frozen:
             return self
         n = len(self.keys)
-        avg = (sum(self._lengths) / n) if n else 1.0
-        avg = avg or 1.0
+        lengths = np.frombuffer(self._lengths, dtype=np.float32) if n else np.zeros(0, dtype=np.float32)
+        avg = float(lengths.mean()) if n else 1.0
         k1, b = self.k1, self.b
-        norms = [k1 * (1 - b + b * length / avg) for length in self._lengths]
-        for docs, freqs in self._postings.values():
-            for i, (number, freq) in enumerate(zip(docs, freqs, strict=True)):
-                freqs[i] = freq * (k1 + 1) / (freq + norms[number])
-        self._idf = {t: math.log(1 + (n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for t, p in self._postings.items()}
+        norms = (k1 * (1 - b + b * lengths / (avg or 1.0))).astype(np.float32)
+        postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, (docs_a, freqs_a) in self._building.items():
+            docs = np.frombuffer(docs_a, dtype=np.int32).copy()
+            freqs = np.frombuffer(freqs_a, dtype=np.float32)
+            postings[term] = (docs, (freqs * (k1 + 1) / (freqs + norms[docs])).astype(np.float32))
+        self._postings = postings
+        self._building = {}
+        self._idf = {t: math.log(1 + (n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for t, p in postings.items()}
         self._lengths = array("f")
         self._frozen = True
         return self
@@ -359,11 +396,12 @@ class Index:
         counts: Counter[str] = Counter()
         for gram in _trigrams(term):
             counts.update(self._trigram_index.get(gram, ()))
-        limit = 1 if len(term) < 7 else 2
+        limit = 1 if len(term) < 8 else 2
         best: tuple[int, float, str] | None = None
         for word, _shared in counts.most_common(200):
             distance = edit_distance(term, word, limit)
-            if distance <= limit:
+            # Two edits only where the first letter agrees: typing slips rarely hit the first one.
+            if distance <= limit and (distance == 1 or word[0] == term[0]):
                 candidate = (distance, -len(self._postings[word][0]), word)
                 if best is None or candidate < best:
                     best = candidate
@@ -382,30 +420,31 @@ class Index:
     ) -> list[Hit]:
         if not self._frozen:
             self.freeze()
-        scores: dict[int, float] = defaultdict(float)
         counted = self.query_weights(terms, term_weight)
-        for term, qw in counted.items():
-            posting = self._postings.get(term)
-            if posting is None:
-                continue
-            docs, weights = posting
-            idf = self._idf[term] * qw
-            for number, weight in zip(docs, weights, strict=True):
-                scores[number] += idf * weight
-        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        hits = []
-        for number, score in best:
-            matched = frozenset(t for t in counted if self._contains(t, number))
-            hits.append(Hit(self.keys[number], score, matched))
-        return hits
+        present = [(t, w) for t, w in counted.items() if t in self._postings]
+        if not present or not self.keys:
+            return []
+        scores = np.zeros(len(self.keys), dtype=np.float32)
+        for term, qw in present:
+            docs, weights = self._postings[term]
+            scores[docs] += np.float32(self._idf[term] * qw) * weights
+        candidates = np.flatnonzero(scores)
+        if len(candidates) > limit:
+            top = np.argpartition(-scores[candidates], limit - 1)[:limit]
+            candidates = candidates[top]
+        order = sorted(candidates.tolist(), key=lambda d: (-float(scores[d]), d))
+        return [
+            Hit(self.keys[d], float(scores[d]), frozenset(t for t, _w in present if self._contains(t, d)))
+            for d in order
+        ]
 
     def _contains(self, term: str, number: int) -> bool:
         posting = self._postings.get(term)
         if posting is None:
             return False
         docs = posting[0]
-        i = bisect.bisect_left(docs, number)
-        return i < len(docs) and docs[i] == number
+        i = int(np.searchsorted(docs, number))
+        return i < len(docs) and int(docs[i]) == number
 
     def max_score(self, terms: Sequence[str], term_weight: Callable[[str], float] | None = None) -> float:
         """The score a document matching every query term at saturation would get."""
@@ -413,18 +452,18 @@ class Index:
         return sum(self.idf(t) * (self.k1 + 1) * w for t, w in weights.items())
 
 
-def group_similar(texts: list[str], *, threshold: float = 0.3, analyzer: Analyzer | None = None) -> list[list[int]]:
+def group_similar(texts: list[str], *, threshold: float = 0.4, analyzer: Analyzer | None = None) -> list[list[int]]:
     """Greedy grouping of texts by the weighted overlap of their analysed terms (concept terms
     from the glossary let an English and a Chinese question meet). Returns groups of indexes,
     largest first."""
     analyzer = analyzer or default_analyzer()
-    term_sets = [
-        {t for t in analyzer.analyze(text) if analyzer.term_weight(t) >= 1.0} or set(analyzer.analyze(text))
-        for text in texts
-    ]
+    term_sets: list[set[str]] = []
+    for text in texts:
+        concepts = analyzer.concepts(text)
+        term_sets.append({t for t in concepts if analyzer.term_weight(t) >= 1.0} or set(concepts))
     df: Counter[str] = Counter()
-    for terms in term_sets:
-        df.update(terms)
+    for term_set in term_sets:
+        df.update(term_set)
     n = len(texts)
 
     def weight(term: str) -> float:
@@ -435,14 +474,14 @@ def group_similar(texts: list[str], *, threshold: float = 0.3, analyzer: Analyze
         best, best_sim = None, 0.0
         for group in groups:
             centre = group[0]
+            # Dice coefficient on idf-weighted terms.
             common = sum(weight(t) for t in terms & centre)
-            union = sum(weight(t) for t in terms | centre)
-            sim = common / union if union else 0.0
+            total = sum(weight(t) for t in terms) + sum(weight(t) for t in centre)
+            sim = 2 * common / total if total else 0.0
             if sim > best_sim:
                 best, best_sim = group, sim
         if best is not None and best_sim >= threshold:
             best[1].append(i)
-            best[0].update(terms)
         else:
             groups.append((set(terms), [i]))
     return sorted((g[1] for g in groups), key=lambda idx: (-len(idx), idx[0]))

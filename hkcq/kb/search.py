@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from hkcq.core.search import CONCEPT_PREFIX, Index, default_analyzer
+from hkcq.core.text import fold
 from hkcq.core.translated import EN, HANS, HANT, LANGS, TText
 
 if TYPE_CHECKING:
@@ -171,12 +172,40 @@ def invalidate() -> None:
 
 
 # -- query analysis -------------------------------------------------------------------------------
-def query_terms(index: Index, query: str) -> list[str]:
+@dataclass
+class QueryTerms:
+    terms: list[str]  # what is searched: misspelt words replaced by their correction
+    typed: list[str]  # what was typed (analysed): the measure of how much of it was matched
+    corrected: set[str]  # corrections that were not typed as such: weaker evidence
+
+    def weight(self, term: str) -> float:
+        base = default_analyzer().term_weight(term)
+        return base * CORRECTION_WEIGHT if term in self.corrected else base
+
+
+CORRECTION_WEIGHT = 0.5
+MIN_CORRECTION_LENGTH = 5
+
+
+def analyse_query(index: Index, query: str) -> QueryTerms:
     """The analysed query, with misspelt words corrected against the index's vocabulary."""
     analyzer = default_analyzer()
     base = analyzer.base_terms(query)
-    corrected = [index.correct(t) or t for t in base]
-    return analyzer.expand(corrected)
+    corrected: list[str] = []
+    fixes: set[str] = set()
+    for term in base:
+        fix = None
+        if len(term) >= MIN_CORRECTION_LENGTH and not analyzer.in_glossary(term):
+            fix = index.correct(term)
+        corrected.append(fix or term)
+        if fix:
+            fixes.add(fix)
+    terms = analyzer.expand(corrected)
+    return QueryTerms(terms, analyzer.expand(base), fixes - set(base))
+
+
+def query_terms(index: Index, query: str) -> list[str]:
+    return analyse_query(index, query).terms
 
 
 # -- snippets --------------------------------------------------------------------------------------
@@ -189,10 +218,13 @@ def snippet_for(entry: Entry, language: str, terms: set[str], length: int | None
     if not body:
         return ""
     sentences = [s for s in _SENTENCE.split(body) if s.strip()]
-    analyzer = default_analyzer()
-    best, best_score = 0, -1.0
+    # Cheap: the sentence whose folded text contains the most of the query's words (no
+    # segmentation per sentence; this runs for every answer shown).
+    words = [t for t in terms if not t.startswith(CONCEPT_PREFIX) and (len(t) > 1 if not t.isascii() else len(t) > 2)]
+    best, best_score = 0, -1
     for i, sentence in enumerate(sentences):
-        score = float(len(set(analyzer.analyze(sentence)) & terms))
+        folded = fold(sentence)
+        score = sum(1 for w in words if w in folded)
         if score > best_score:
             best, best_score = i, score
     text = ""
@@ -206,14 +238,20 @@ def snippet_for(entry: Entry, language: str, terms: set[str], length: int | None
 
 
 # -- asking ------------------------------------------------------------------------------------------
-def _confidence(index: Index, terms: list[str], top_score: float) -> float:
-    """The best answer's score as a share of what a document matching every query term would
-    get, discounting concept terms (they duplicate the words they came from)."""
-    base = [t for t in terms if not t.startswith(CONCEPT_PREFIX)]
-    if not base:
+def _confidence(index: Index, query: QueryTerms, top_score: float) -> float:
+    """The best answer's score as a share of what a document matching every typed term would
+    get (a typed word the knowledge base never uses counts at the highest weight: it is
+    probably what the question is about)."""
+    if not any(not t.startswith(CONCEPT_PREFIX) for t in query.typed):
         return 0.0
-    ceiling = index.max_score(terms, default_analyzer().term_weight)
+    ceiling = index.max_score(query.typed, default_analyzer().term_weight)
     return top_score / ceiling if ceiling else 0.0
+
+
+def _fallback_unit() -> Unit | None:
+    from hkcq.registry.models import Unit
+
+    return Unit.objects.filter(ext_id=FALLBACK_UNIT, is_active=True).first()
 
 
 def ask(query: str, language: str, limit: int = 10) -> AskResult:
@@ -228,11 +266,12 @@ def ask(query: str, language: str, limit: int = 10) -> AskResult:
         return AskResult([], None, False)
     built = current_index()
     index = built.index
-    terms = query_terms(index, query)
-    hits = index.search(terms, limit=max(limit, 10), term_weight=default_analyzer().term_weight)
+    analysed = analyse_query(index, query)
+    terms = analysed.terms
+    hits = index.search(terms, limit=max(limit, 10), term_weight=analysed.weight)
     if not hits:
-        return AskResult([], None, False)
-    confidence = _confidence(index, terms, hits[0].score)
+        return AskResult([], _fallback_unit(), False)
+    confidence = _confidence(index, analysed, hits[0].score)
     answered = confidence >= MIN_CONFIDENCE
 
     unit_votes: dict[int, float] = defaultdict(float)
@@ -242,7 +281,7 @@ def ask(query: str, language: str, limit: int = 10) -> AskResult:
     unit_id = max(unit_votes.items(), key=lambda kv: kv[1])[0]
 
     shown = hits[:limit]
-    entries = Entry.objects.select_related("unit").in_bulk([h.key for h in shown])
+    entries = Entry.objects.select_related("unit").defer("index_terms").in_bulk([h.key for h in shown])
     term_set = set(terms)
     answers = []
     for hit in shown:
@@ -263,8 +302,7 @@ def ask(query: str, language: str, limit: int = 10) -> AskResult:
         unit = (
             Unit.objects.filter(pk=unit_id).first()
             if answered
-            else Unit.objects.filter(ext_id=FALLBACK_UNIT, is_active=True).first()
-            or Unit.objects.filter(pk=unit_id).first()
+            else (_fallback_unit() or Unit.objects.filter(pk=unit_id).first())
         )
     return AskResult(answers, unit, answered, round(confidence, 4))
 

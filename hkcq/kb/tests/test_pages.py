@@ -1,0 +1,204 @@
+"""Pages of the knowledge base in the three languages, the ask flow with and without htmx,
+staff editing, and the gaps page."""
+
+import pytest
+from django.test import Client
+
+from hkcq.kb.models import Entry, Feedback, Gap
+from hkcq.kb.services import gap_record
+
+LANGS = ["en", "zh-hant", "zh-hans"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "title"),
+    [
+        ("en", "Help for Hong Kong residents in Chongqing", "Renewing your Mainland Travel Permit"),
+        ("zh-hant", "在重慶香港居民的諮詢服務", "續領港澳居民來往內地通行證"),
+        ("zh-hans", "在重庆香港居民的咨询服务", "续领港澳居民来往内地通行证"),
+    ],
+)
+def test_entry_list_in_each_language(defaults, client, lang, heading, title):
+    html = client.get(f"/{lang}/help/?topic=identity_travel").content.decode()
+    assert heading in html
+    assert title in html
+
+
+def test_entry_list_is_paginated(defaults, client, settings):
+    settings.PAGE_SIZE = 10
+    html = client.get("/en/help/").content.decode()
+    assert "Page 1 of 6" in html
+    assert client.get("/en/help/?page=6").status_code == 200
+
+
+def test_empty_list_says_what_to_do(defaults, client, secretariat_hk):
+    client.force_login(secretariat_hk)
+    html = client.get("/en/help/?state=draft").content.decode()
+    assert "No entries here yet." in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "note", "unit"),
+    [
+        ("en", "Sample content for demonstration", "Exit and Entry Administration Bureau"),
+        ("zh-hant", "Sample content for demonstration", "重慶市公安局出入境管理局"),
+        ("zh-hans", "Sample content for demonstration", "重庆市公安局出入境管理局"),
+    ],
+)
+def test_entry_page_shows_review_note_unit_dates_and_history(defaults, client, lang, note, unit):
+    html = client.get(f"/{lang}/help/entries/mtp-renewal/").content.decode()
+    assert note in html
+    assert unit in html
+    assert 'id="history-heading"' in html
+    assert (
+        "How do I renew my Home Return Permit in Chongqing?" in html
+        or "回鄉證就快過期" in html
+        or "回乡证就快过期" in html
+    )
+
+
+def test_simplified_page_labels_converted_text(defaults, client):
+    html = client.get("/zh-hans/help/entries/mtp-renewal/").content.decode()
+    assert "港澳居民来往内地通行证（俗称回乡证）" in html
+    assert "translation-note" in html
+
+
+def test_unpublished_and_unknown_entries_are_not_found_by_the_public(defaults, client):
+    Entry.objects.filter(slug="legal-aid").update(state=Entry.State.DRAFT)
+    assert client.get("/en/help/entries/legal-aid/").status_code == 404
+    assert client.get("/en/help/entries/nope/").status_code == 404
+
+
+def test_expired_entry_page_says_it_is_no_longer_in_force(defaults, client):
+    import datetime as dt
+
+    Entry.objects.filter(slug="legal-aid").update(effective_to=dt.date(2020, 1, 1))
+    html = client.get("/en/help/entries/legal-aid/").content.decode()
+    assert "no longer in force" in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ask_page_without_javascript_in_each_language(defaults, client, lang):
+    html = client.get(f"/{lang}/help/ask/").content.decode()
+    assert 'name="q"' in html and 'hx-get="' in html
+    html = client.get(f"/{lang}/help/ask/", {"q": "我想renew個回鄉證"}).content.decode()
+    assert "/help/entries/mtp-renewal/" in html
+    assert f"/{lang}/enquiries/new/?q=" in html
+    assert 'name="entry" value="mtp-renewal"' in html
+
+
+def test_ask_partial_for_htmx(defaults, client):
+    response = client.get("/en/help/ask/", {"q": "driving licence"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "/en/help/entries/driving-licence-conversion/" in html
+
+
+def test_empty_question_shows_a_translated_error(defaults, client):
+    html = client.get("/zh-hant/help/ask/", {"q": ""}).content.decode()
+    assert "請輸入問題。" in html
+
+
+def test_unanswered_question_is_recorded_once_and_offers_an_enquiry(defaults, client):
+    q = "Which hotpot restaurant in Chongqing is the most authentic?"
+    html = client.get("/en/help/ask/", {"q": q}).content.decode()
+    assert "We could not find an answer" in html
+    assert "/en/enquiries/new/?q=Which+hotpot" in html
+    client.get("/en/help/ask/", {"q": q})
+    assert Gap.objects.filter(question=q, source="ask").count() == 1
+
+
+def test_this_answered_my_question_is_recorded(defaults, client):
+    response = client.post("/zh-hant/help/ask/answered/", {"entry": "mtp-renewal", "q": "回鄉證續期"})
+    assert response.status_code == 302 and response["Location"] == "/zh-hant/help/entries/mtp-renewal/"
+    feedback = Feedback.objects.get()
+    assert feedback.entry.slug == "mtp-renewal" and feedback.language == "zh-hant" and feedback.helpful
+    response = client.post("/en/help/ask/answered/", {"entry": "mtp-renewal", "q": "x"}, HTTP_HX_REQUEST="true")
+    assert "Thank you" in response.content.decode()
+    assert client.post("/en/help/ask/answered/", {"entry": "nope"}).status_code == 404
+
+
+def test_officer_edits_an_entry_of_their_unit_and_it_goes_to_review(defaults, officer_hk):
+    client = Client()
+    client.force_login(officer_hk)
+    html = client.get("/en/help/entries/chengdu-eto-services/edit/").content.decode()
+    assert 'name="title_0"' in html
+    data = {
+        "slug": "chengdu-eto-services",
+        "topic": "general",
+        "title_0": "The Chengdu office",
+        "title_1": "駐成都辦",
+        "title_2": "",
+        "question_forms_0": "",
+        "question_forms_1": "",
+        "question_forms_2": "",
+        "body_0": "It serves Chongqing.",
+        "body_1": "",
+        "body_2": "",
+        "unit": Entry.objects.get(slug="chengdu-eto-services").unit_id,
+        "area": "",
+        "source_0": "",
+        "source_1": "",
+        "source_2": "",
+        "effective_from": "",
+        "effective_to": "",
+        "review_note_0": "Checked.",
+        "review_note_1": "",
+        "review_note_2": "",
+    }
+    response = client.post("/en/help/entries/chengdu-eto-services/edit/", data)
+    assert response.status_code == 302
+    entry = Entry.objects.get(slug="chengdu-eto-services")
+    assert entry.title.en == "The Chengdu office" and entry.title.zh_hans == "驻成都办"
+    assert entry.state == Entry.State.IN_REVIEW
+    html = client.get("/en/help/entries/chengdu-eto-services/").content.decode()
+    assert "In review" in html and "Checked." in html
+
+    # Bad dates: the form keeps what was typed, shows the error, saves nothing.
+    data.update({"title_0": "Typed title", "effective_from": "2025-05-01", "effective_to": "2025-01-01"})
+    html = client.post("/en/help/entries/chengdu-eto-services/edit/", data).content.decode()
+    assert "The end date must not be before the start date." in html
+    assert "Typed title" in html
+    assert Entry.objects.get(slug="chengdu-eto-services").title.en == "The Chengdu office"
+
+
+def test_secretariat_publishes_and_history_records_it(defaults, secretariat_cq):
+    Entry.objects.filter(slug="legal-aid").update(state=Entry.State.IN_REVIEW)
+    client = Client()
+    client.force_login(secretariat_cq)
+    response = client.post("/zh-hans/help/entries/legal-aid/publish/")
+    assert response.status_code == 302
+    assert Entry.objects.get(slug="legal-aid").state == Entry.State.PUBLISHED
+    html = client.get("/zh-hans/help/entries/legal-aid/").content.decode()
+    assert "Published" in html  # the change reason, shown to staff
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gaps_page_groups_similar_questions(defaults, secretariat_hk, lang):
+    gap_record("Can I bring my dog to Chongqing?", "en", "ask")
+    gap_record("dog quarantine when moving to Chongqing", "en", "enquiry")
+    gap_record("重慶邊度睇演唱會", "zh-hant", "ask")
+    client = Client()
+    client.force_login(secretariat_hk)
+    html = client.get(f"/{lang}/help/gaps/").content.decode()
+    assert "Can I bring my dog to Chongqing?" in html and "重慶邊度睇演唱會" in html
+    assert html.count('class="card mb-3"') == 2
+    gap_ids = ",".join(str(g.pk) for g in Gap.objects.filter(question__icontains="dog"))
+    client.post(f"/{lang}/help/gaps/resolve/", {"ids": gap_ids})
+    assert Gap.objects.filter(resolved=False).count() == 1
+
+
+def test_gap_record_validates_its_input(defaults):
+    from hkcq.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        gap_record("", "en", "ask")
+    with pytest.raises(InvalidInput):
+        gap_record("question", "en", "elsewhere")
+    gap_record("question", "zh_Hant", "enquiry")
+    assert Gap.objects.get().language == "zh-hant"
+
+
+def test_help_link_in_navigation(defaults, client):
+    html = client.get("/en/").content.decode()
+    assert 'href="/en/help/ask/"' in html

@@ -1,0 +1,170 @@
+"""Search behaviour: what a resident types, in any script or mix, finds the right entry;
+entries that are not offered are never answers; questions not covered are not pretended."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hkcq.core.search import Analyzer, Index, analyze, default_analyzer, edit_distance, group_similar, stem
+from hkcq.kb.models import Entry
+from hkcq.kb.search import ask, invalidate
+
+
+def slugs(result, n=3):
+    return [a.slug for a in result.answers[:n]]
+
+
+# -- the analyzer ---------------------------------------------------------------------------------
+def test_traditional_and_simplified_fold_to_the_same_terms():
+    assert analyze("回鄉證續期") == analyze("回乡证续期")
+    assert analyze("ＨＯＭＥ Return PERMIT") == analyze("home return permit")
+
+
+def test_glossary_joins_english_chinese_and_abbreviations():
+    concept = "~home_return_permit"
+    for text in ["Home Return Permit", "回鄉證", "回乡证", "HRP", "港澳居民來往內地通行證"]:
+        assert concept in analyze(text), text
+    assert concept not in analyze("residence permit")
+
+
+def test_code_switched_text_is_split_into_both_languages():
+    terms = analyze("我想renew個回鄉證")
+    assert "renew" in terms
+    assert "回乡证" in terms
+    assert "~renew" in terms and "~home_return_permit" in terms
+
+
+def test_cantonese_particles_are_dropped_and_colloquial_words_map_to_concepts():
+    terms = analyze("回鄉證唔見咗，點算？")
+    assert "~lost" in terms
+    for particle in ["咗", "唔", "点算"]:
+        assert particle not in terms
+
+
+def test_unknown_chinese_words_still_match_through_bigrams():
+    analyzer = default_analyzer()
+    assert "会计" in analyzer.analyze("註冊會計師") or "会计师" in analyzer.analyze("註冊會計師")
+
+
+def test_light_stemming_meets_plurals_and_verb_forms():
+    assert stem("permits") == stem("permit")
+    assert stem("renewing") == stem("renewed") == stem("renew")
+    assert stem("policies") == stem("policy")
+
+
+def test_edit_distance_counts_transpositions_as_one():
+    assert edit_distance("passport", "passprot") == 1
+    assert edit_distance("renewal", "renewl") == 1
+    assert edit_distance("abc", "xyz", limit=2) == 3
+
+
+def test_index_weights_fields_and_corrects_misspellings():
+    analyzer = Analyzer(glossary_path=None)
+    index = Index({"title": 3.0, "body": 1.0})
+    index.add("a", {"title": analyzer.analyze("Driving licence"), "body": analyzer.analyze("About cars and roads")})
+    index.add("b", {"title": analyzer.analyze("Cars"), "body": analyzer.analyze("Your driving licence at home")})
+    index.add("c", {"title": analyzer.analyze("Tax"), "body": analyzer.analyze("Income tax rules")})
+    index.freeze()
+    assert [h.key for h in index.search(analyzer.analyze("driving licence"))][:2] == ["a", "b"]
+    assert index.correct(stem("licnece")) == stem("licence")
+    assert index.correct(stem("income")) is None  # known words are left alone
+    assert index.search(analyzer.analyze("pets")) == []
+
+
+def test_similar_texts_are_grouped_across_languages():
+    groups = group_similar(
+        [
+            "How do I renew my Home Return Permit?",
+            "回鄉證點樣續期",
+            "Where can I watch a concert?",
+            "renewing the home return permit",
+        ]
+    )
+    assert groups == [[0, 1, 3], [2]]
+
+
+# -- ask on the sample knowledge base -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "language", "expected"),
+    [
+        ("How do I renew my Home Return Permit?", "en", "mtp-renewal"),
+        ("回鄉證到期點續", "zh-hant", "mtp-renewal"),
+        ("回乡证到期了怎么续", "zh-hans", "mtp-renewal"),
+        ("我想renew個回鄉證", "zh-hant", "mtp-renewal"),
+        ("回鄉證唔見咗點算", "zh-hant", "mtp-lost-in-mainland"),
+        ("home retrun permit renewl", "en", "mtp-renewal"),
+        ("驾照", "zh-hans", "driving-licence-conversion"),
+        ("公積金", "zh-hant", "hpf-contributions"),
+    ],
+)
+def test_ask_finds_the_entry_whatever_is_typed(defaults, query, language, expected):
+    result = ask(query, language)
+    assert expected in slugs(result), (query, slugs(result, 5))
+    assert result.answered
+
+
+def test_answers_come_in_the_requested_language(defaults):
+    en = ask("Home Return Permit renewal", "en")
+    hant = ask("Home Return Permit renewal", "zh-hant")
+    hans = ask("Home Return Permit renewal", "zh-hans")
+    assert en.answers[0].title.startswith("Renewing")
+    assert hant.answers[0].title == "續領港澳居民來往內地通行證（回鄉證）"
+    assert hans.answers[0].title == "续领港澳居民来往内地通行证（回乡证）"
+    assert all(isinstance(a.score, float) and a.score > 0 for a in en.answers)
+    assert en.answers[0].snippet
+
+
+def test_the_suggested_unit_is_the_responsible_unit_of_the_answer(defaults):
+    result = ask("I want to convert my Hong Kong driving licence", "en")
+    assert result.unit is not None and result.unit.ext_id == "cq_traffic_police"
+
+
+def test_out_of_scope_question_is_not_pretended(defaults):
+    result = ask("Which hotpot restaurant in Chongqing is the most authentic?", "en")
+    assert result.answered is False
+    result = ask("重慶邊間火鍋最好食？", "zh-hant")
+    assert result.answered is False
+
+
+def test_empty_question_has_no_answer(defaults):
+    result = ask("   ", "en")
+    assert result.answers == [] and result.answered is False and result.unit is None
+
+
+def test_expired_future_and_unpublished_entries_are_never_offered(defaults):
+    today = timezone.localdate()
+    entry = Entry.objects.get(slug="driving-licence-conversion")
+    assert "driving-licence-conversion" in slugs(ask("driving licence", "en"))
+
+    entry.effective_to = today - timedelta(days=1)
+    entry.save()
+    assert "driving-licence-conversion" not in slugs(ask("driving licence", "en"), 10)
+
+    entry.effective_from, entry.effective_to = today + timedelta(days=3), None
+    entry.save()
+    assert "driving-licence-conversion" not in slugs(ask("driving licence", "en"), 10)
+
+    entry.effective_from = today
+    entry.state = Entry.State.DRAFT
+    entry.save()
+    assert "driving-licence-conversion" not in slugs(ask("driving licence", "en"), 10)
+
+    entry.state = Entry.State.PUBLISHED
+    entry.save()
+    assert "driving-licence-conversion" in slugs(ask("driving licence", "en"))
+
+
+def test_the_index_follows_edits_without_a_restart(defaults):
+    assert ask("koi pond permit", "en").answered is False
+    entry = Entry.objects.get(slug="mainland-mobile-number")
+    entry.title = {"en": "Keeping a koi pond: permit", "zh-hant": "養錦鯉魚池許可"}
+    entry.save()
+    assert slugs(ask("koi pond permit", "en"), 1) == ["mainland-mobile-number"]
+
+
+def test_stale_index_terms_are_rebuilt_when_the_analyzer_changes(defaults):
+    Entry.objects.filter(slug="mtp-renewal").update(index_terms={}, index_version=1)
+    invalidate()
+    assert "mtp-renewal" in slugs(ask("renew Home Return Permit", "en"))
+    assert Entry.objects.get(slug="mtp-renewal").index_terms["title"]
