@@ -72,3 +72,28 @@ def test_meeting_and_agreement_pages_have_no_serious_violations(page):
     page.locator("main a[href*='/agreements/']").first.click()
     page.wait_for_load_state()
     assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_lists_search_and_sign_in_have_no_serious_violations(page, lang):
+    failures = []
+    for path in (
+        "/areas/",
+        "/measures/",
+        "/meetings/",
+        "/decisions/",
+        "/agreements/",
+        "/organisations/",
+        "/people/",
+        "/units/",
+        "/search/?q=arbitration",
+        "/search/?q=nothing-matches-this",
+        "/account/sign-in/",
+        "/decisions/d-2023-05-11-04/",
+    ):
+        page.goto(f"/{lang}{path}")
+        try:
+            assert_no_serious_axe_violations(page)
+        except pytest.fail.Exception as exc:
+            failures.append(str(exc))
+    assert not failures, "\n\n".join(failures)
