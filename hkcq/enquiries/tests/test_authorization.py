@@ -223,3 +223,12 @@ def test_canned_replies_are_kept_by_the_secretariat(role, users, defaults):
         canned = CannedReply.objects.get()
         assert canned.body.zh_hans == "请参阅条目。"
         assert client.get("/zh-hant/enquiries/canned/").status_code == 200
+
+
+def test_api_queue_is_empty_for_non_staff(make_case, users):
+    make_case()
+    assert Client().get("/api/v1/enquiries").json()["items"] == []
+    _t, raw = api_token_create(user=users["owner"], name="t")
+    assert Client().get("/api/v1/enquiries", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"] == []
+    _t, raw = api_token_create(user=users["unit_officer"], name="t")
+    assert len(Client().get("/api/v1/enquiries", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"]) == 1
