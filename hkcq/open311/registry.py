@@ -29,8 +29,13 @@ class Attribute:
     description: TText
     datatype: str = "string"  # string | number | datetime | text | singlevaluelist | multivaluelist
     required: bool = False
-    values: tuple[tuple[str, TText], ...] = ()
+    # The keys and names of a list: a tuple, or a function returning one when the list lives in
+    # the database (read at each request, not when the service is registered).
+    values: tuple[tuple[str, TText], ...] | Callable[[], tuple[tuple[str, TText], ...]] = ()
     datatype_description: TText = field(default_factory=TText)
+
+    def choices(self) -> tuple[tuple[str, TText], ...]:
+        return self.values() if callable(self.values) else self.values
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Submission:
     idempotency_key: str
     language: str
     user: Any = None
+    # The address the POST came from (``REMOTE_ADDR``), for per-address rate limits.
+    ip_address: str | None = None
 
 
 @dataclass(frozen=True)

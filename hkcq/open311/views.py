@@ -70,7 +70,8 @@ def endpoint(methods: tuple[str, ...]) -> Callable[[Callable[..., JsonResponse]]
                     return error(exc.status, exc.description)
                 except InvalidInput as exc:
                     described = [f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.details.items()]
-                    return error(400, *(described or [str(exc.message)]))
+                    # 429 for a rate limit (hkcq.suggestions.services.RateLimited); otherwise 400.
+                    return error(429 if exc.status == 429 else 400, *(described or [str(exc.message)]))
                 except DomainError as exc:
                     return error(exc.status if exc.status < 500 else 400, str(exc.message))
 
@@ -111,7 +112,7 @@ def _request_json(item: RequestOut) -> dict[str, Any]:
         "requested_datetime": _iso(item.requested_datetime),
         "updated_datetime": _iso(item.updated_datetime),
         "expected_datetime": _iso(item.expected_datetime),
-        # Location does not apply to enquiries: the fields are present and empty.
+        # Location does not apply to enquiries or suggestions: the fields are present and empty.
         "address": None,
         "address_id": None,
         "zipcode": None,
@@ -155,9 +156,9 @@ def service_definition(request: HttpRequest, service_code: str) -> JsonResponse:
             "datatype_description": a.datatype_description.show().text or None,
             "order": position,
             "description": a.description.show().text,
-            **({"values": [{"key": k, "name": n.show().text} for k, n in a.values]} if a.values else {}),
+            **({"values": [{"key": k, "name": n.show().text} for k, n in values]} if values else {}),
         }
-        for position, a in enumerate(service.attributes, start=1)
+        for position, (a, values) in enumerate(((a, a.choices()) for a in service.attributes), start=1)
     ]
     return _ok({"service_code": service.code, "attributes": attributes})
 
@@ -235,6 +236,7 @@ def _create(request: HttpRequest) -> JsonResponse:
         attributes=attributes,
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip(),
         language=current_language(),
+        ip_address=request.META.get("REMOTE_ADDR") or None,
     )
     result = service.submit(submission)
     body = [

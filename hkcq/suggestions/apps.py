@@ -6,3 +6,9 @@ class SuggestionsConfig(AppConfig):
     name = "hkcq.suggestions"
     label = "suggestions"
     verbose_name = _("Views and suggestions")
+
+    def ready(self) -> None:
+        # Suggestions are offered through Open311 as service "suggestion" (hkcq.open311.registry).
+        from hkcq.suggestions.open311_service import register_service
+
+        register_service()

@@ -1,0 +1,257 @@
+"""Suggestions as the Open311 service ``suggestion``: a POST goes through
+:func:`hkcq.suggestions.services.suggestion_submit` (the same validation and rate limits as the
+web form and the API); the lists show only published suggestions, with the moderator-confirmed
+(redacted) public title and text — never a pending or rejected one, never what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.text import mask_personal_data
+from hkcq.core.translated import TText
+from hkcq.open311.registry import Attribute, Filters, Open311Service, RequestOut, Submission, Submitted, register
+
+CODE = "suggestion"
+TRUE = {"true", "1", "yes", "on"}
+FALSE = {"false", "0", "no", "off"}
+# The suggestion service's field names under their Open311 names.
+FIELD_NAMES = {
+    "text": "description",
+    "email": "email",
+    "title": "attribute[title]",
+    "area": "attribute[area]",
+    "language": "attribute[language]",
+    "consent": "attribute[consent]",
+    "anonymous": "attribute[anonymous]",
+}
+# Official statuses after which nothing more is expected: the request is "closed" in Open311.
+CLOSED_STATUSES = {"not_adopted", "implemented"}
+
+
+def _flag(value: str) -> bool | None:
+    value = (value or "").strip().lower()
+    return True if value in TRUE else False if value in FALSE else None
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def submit(data: Submission) -> Submitted:
+    from hkcq.registry.models import Area
+    from hkcq.suggestions import services
+
+    attributes = data.attributes
+    language = (attributes.get("language") or data.language or "en").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if _flag(attributes.get("consent", "")) is not True:
+        errors["consent"] = [
+            _(
+                "Please agree to the notice on personal data (attribute[consent]=true); we cannot accept the suggestion otherwise."
+            )
+        ]
+    anonymous = _flag(attributes.get("anonymous", ""))
+    if anonymous is None and (attributes.get("anonymous") or "").strip():
+        errors["anonymous"] = [_("attribute[anonymous] must be true or false.")]
+    if anonymous is None:
+        anonymous = not data.email  # an e-mail address without the flag means "named, to hear back"
+    area = None
+    area_id = (attributes.get("area") or "").strip()
+    if area_id:
+        area = Area.objects.filter(ext_id=area_id).first()
+        if area is None:
+            errors["area"] = [_("No co-operation area has this id.")]
+    if errors:
+        raise InvalidInput(details={FIELD_NAMES[k]: v for k, v in errors.items()})
+    try:
+        suggestion = services.suggestion_submit(
+            user=data.user,
+            title=attributes.get("title", ""),
+            text=data.description,
+            language=language,
+            area=area,
+            anonymous=anonymous,
+            name=f"{data.first_name} {data.last_name}".strip(),
+            email=data.email,
+            ip_address=data.ip_address,
+        )
+    except InvalidInput as exc:
+        details = {FIELD_NAMES.get(k, f"attribute[{k}]"): v for k, v in exc.details.items()}
+        raise type(exc)(exc.message, details=details) from exc
+    with translation.override(suggestion.language):
+        tracking_url = _absolute(suggestion.get_tracking_url())
+    return Submitted(
+        service_request_id=suggestion.reference or "",
+        token=suggestion.tracking_token,
+        service_notice=_(
+            "Thank you. Your suggestion will be published after moderation; keep the tracking link to follow it."
+        ),
+        created=True,
+        extra={"tracking_url": tracking_url},
+    )
+
+
+def _status_notes(suggestion: Any) -> str:
+    parts = [str(suggestion.get_status_display())]
+    if suggestion.status == "not_adopted" and suggestion.status_reason:
+        parts.append(suggestion.status_reason.show().text)
+    if suggestion.response:
+        parts.append(suggestion.response.show().text)
+    return " — ".join(p for p in parts if p)
+
+
+def _out(suggestion: Any) -> RequestOut:
+    moments = [suggestion.published_at, suggestion.status_changed_at, suggestion.responded_at]
+    known = [m for m in moments if m is not None]
+    return RequestOut(
+        service_request_id=suggestion.reference,
+        status="closed" if suggestion.status in CLOSED_STATUSES else "open",
+        status_notes=_status_notes(suggestion),
+        service_name=SERVICE.name.show().text,
+        service_code=CODE,
+        description=mask_personal_data(suggestion.public_text),
+        agency_responsible=TText.from_json(suggestion.unit.name).show().text if suggestion.unit is not None else "",
+        service_notice="",
+        requested_datetime=suggestion.created_at,
+        updated_datetime=max(known) if known else None,
+        expected_datetime=None,
+        extra={
+            "language": suggestion.language,
+            "title": mask_personal_data(suggestion.public_title),
+            "area": suggestion.area.ext_id if suggestion.area is not None else None,
+            "voices": suggestion.voices,
+            "url": _absolute(suggestion.get_absolute_url()),
+        },
+    )
+
+
+def list_requests(filters: Filters) -> Iterable[RequestOut]:
+    from hkcq.suggestions import selectors
+    from hkcq.suggestions.references import reference_normalise
+
+    qs = selectors.published_list()  # published only: never pending, rejected or merged
+    if filters.service_request_ids:
+        refs = [r for r in (reference_normalise(i) for i in filters.service_request_ids) if r]
+        qs = qs.filter(reference__in=refs)
+    if filters.start is not None:
+        qs = qs.filter(created_at__gte=filters.start)
+    if filters.end is not None:
+        qs = qs.filter(created_at__lte=filters.end)
+    if filters.status == "open":
+        qs = qs.exclude(status__in=CLOSED_STATUSES)
+    elif filters.status == "closed":
+        qs = qs.filter(status__in=CLOSED_STATUSES)
+    return [_out(s) for s in qs.order_by("-created_at", "-id")[: filters.limit]]
+
+
+def get_request(service_request_id: str) -> RequestOut | None:
+    from hkcq.suggestions import selectors
+
+    try:
+        return _out(selectors.published_get(service_request_id))
+    except NotFound:
+        return None
+
+
+def _areas() -> tuple[tuple[str, TText], ...]:
+    from hkcq.registry.models import Area
+
+    return tuple((a.ext_id, TText.from_json(a.name)) for a in Area.objects.order_by("position", "id"))
+
+
+def _languages() -> tuple[tuple[str, TText], ...]:
+    names = {
+        "en": TText.of(en="English", zh_hant="英文"),
+        "zh-hant": TText.of(en="Traditional Chinese", zh_hant="繁體中文"),
+        "zh-hans": TText.of(en="Simplified Chinese", zh_hant="簡體中文", zh_hans="简体中文"),
+    }
+    return tuple((code, names[code]) for code, _name in settings.LANGUAGES)
+
+
+SERVICE = Open311Service(
+    code=CODE,
+    name=TText.of(en="View or suggestion", zh_hant="意見或建議", zh_hans="意见或建议"),
+    description=TText.of(
+        en="A view or suggestion from Hong Kong people in Chongqing on Hong Kong/Chongqing co-operation; "
+        "published after moderation and answered by the responsible unit.",
+        zh_hant="在渝港人就港渝合作提出的意見或建議；經審核後公開，由負責單位回應。",
+        zh_hans="在渝港人就港渝合作提出的意见或建议；经审核后公开，由负责单位回应。",
+    ),
+    group=TText.of(en="Views and suggestions", zh_hant="意見及建議", zh_hans="意见及建议"),
+    keywords=("suggestion", "view", "Hong Kong people", "Chongqing", "co-operation"),
+    attributes=(
+        Attribute(
+            code="consent",
+            description=TText.of(
+                en="Consent to the personal-data notice and to publication after moderation (must be true).",
+                zh_hant="同意個人資料收集聲明及經審核後公開（必須為 true）。",
+                zh_hans="同意个人资料收集声明及经审核后公开（必须为 true）。",
+            ),
+            datatype="singlevaluelist",
+            required=True,
+            values=(("true", TText.of(en="I agree", zh_hant="我同意", zh_hans="我同意")),),
+        ),
+        Attribute(
+            code="title",
+            description=TText.of(
+                en="A short title for the suggestion (at most 200 characters); description is the suggestion itself.",
+                zh_hant="建議的簡短標題（最多 200 字）；description 為建議內容。",
+                zh_hans="建议的简短标题（最多 200 字）；description 为建议内容。",
+            ),
+            datatype="string",
+            required=True,
+        ),
+        Attribute(
+            code="area",
+            description=TText.of(
+                en="The co-operation area it concerns (optional).",
+                zh_hant="所涉及的合作範疇（選填）。",
+                zh_hans="所涉及的合作范畴（选填）。",
+            ),
+            datatype="singlevaluelist",
+            required=False,
+            values=_areas,
+        ),
+        Attribute(
+            code="anonymous",
+            description=TText.of(
+                en="true: send anonymously (no name or e-mail kept); false: named, with email (and first_name, "
+                "last_name) to hear back. Default: false when email is given, otherwise true.",
+                zh_hant="true：匿名提交（不保留姓名及電郵）；false：具名，須提供 email（及 first_name、last_name）以接收回覆。"
+                "預設：有 email 時為 false，否則為 true。",
+                zh_hans="true：匿名提交（不保留姓名及电邮）；false：具名，须提供 email（及 first_name、last_name）以接收回复。"
+                "预设：有 email 时为 false，否则为 true。",
+            ),
+            datatype="singlevaluelist",
+            required=False,
+            values=(
+                ("true", TText.of(en="Anonymously", zh_hant="匿名", zh_hans="匿名")),
+                ("false", TText.of(en="With my name and e-mail", zh_hant="具名及電郵", zh_hans="具名及电邮")),
+            ),
+        ),
+        Attribute(
+            code="language",
+            description=TText.of(
+                en="Language of the suggestion and of the e-mails.",
+                zh_hant="建議及電郵所用的語言。",
+                zh_hans="建议及电邮所用的语言。",
+            ),
+            datatype="singlevaluelist",
+            required=False,
+            values=_languages(),
+        ),
+    ),
+    submit=submit,
+    list_requests=list_requests,
+    get_request=get_request,
+)
+
+
+def register_service() -> None:
+    register(SERVICE)
