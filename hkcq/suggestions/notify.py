@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 
+from hkcq.core.context_processors import PLATFORM_NAME
 from hkcq.notifications.services import absolute_url, notify, notify_address
 from hkcq.suggestions.models import Suggestion
 
@@ -33,7 +34,7 @@ def submitter_notify(suggestion: Suggestion, template: str) -> bool:
         "suggestion": suggestion,
         "tracking_url": absolute_url(tracking_url),
         "public_url": absolute_url(public_url),
-        "PLATFORM_NAME": settings.PLATFORM_NAME,
+        "PLATFORM_NAME": PLATFORM_NAME,
     }
     name = f"suggestions/email/{template}"
     user = suggestion.submitter

@@ -39,6 +39,16 @@ def test_pages_use_the_catalogue(defaults, client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("en", "Hong Kong/Chongqing Co-operation Platform"), ("zh-hant", "港渝合作平台"), ("zh-hans", "港渝合作平台")],
+)
+def test_the_platform_name_is_in_the_readers_language(defaults, client, lang, name):
+    html = client.get(f"/{lang}/").content.decode()
+    assert f'class="navbar-brand site-brand" href="/{lang}/">{name}</a>' in html
+
+
+@pytest.mark.django_db
 def test_models_and_migrations_agree():
     from django.core.management import call_command
 
