@@ -219,3 +219,9 @@ def test_document_download(defaults, secretariat_hk, client, settings, tmp_path)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"Annex body"
     empty = AgreementDocument.objects.create(agreement=agreement, title={"en": "Not uploaded"}, language="en")
     assert client.get(f"/en/agreements/{agreement.ext_id}/documents/{empty.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_header_search_box_keeps_only_a_registry_search(defaults, client):
+    assert 'id="site-search" name="q" value="arbitration"' in client.get("/en/search/?q=arbitration").content.decode()
+    assert 'id="site-search" name="q" value=""' in client.get("/en/help/ask/?q=permit").content.decode()
