@@ -60,7 +60,7 @@ def _edit(
                 return redirect(success_url(obj))
     else:
         bound = form()
-    return render(request, "calendars/edit.html", {"form": bound, "title": title, "cancel_url": cancel_url})
+    return render(request, "registry/edit.html", {"form": bound, "title": title, "cancel_url": cancel_url})
 
 
 def _side_and_year(request: HttpRequest) -> tuple[str, int]:
