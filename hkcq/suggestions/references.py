@@ -1,8 +1,8 @@
 """References people can read out and type: ``SG-`` + a number + one Luhn check digit.
 
-The check digit catches a mistyped or swapped digit before any lookup, so a person who
-mistypes gets "check the reference" rather than someone else's suggestion (and the secret
-tracking link, not the reference, is what shows a submitter their own unpublished text).
+The check digit (``hkcq.core.references``) catches a mistyped or swapped digit before any lookup,
+so a person who mistypes gets "check the reference" rather than someone else's suggestion (and the
+secret tracking link, not the reference, is what shows a submitter their own unpublished text).
 """
 
 from __future__ import annotations
@@ -10,25 +10,16 @@ from __future__ import annotations
 import re
 import secrets
 
+from hkcq.core.references import Scheme, check_digit, check_digit_matches
+
 PREFIX = "SG"
+SCHEME = Scheme.LUHN  # every reference ever issued carries this scheme's digit
 _SHAPE = re.compile(r"^SG-?(\d{6,})-?(\d)$")
-
-
-def luhn_digit(number: str) -> int:
-    total = 0
-    for index, char in enumerate(reversed(number)):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10
 
 
 def reference_for(pk: int) -> str:
     number = f"{pk:06d}"
-    return f"{PREFIX}-{number}-{luhn_digit(number)}"
+    return f"{PREFIX}-{number}-{check_digit(number, SCHEME)}"
 
 
 def reference_normalise(value: str) -> str | None:
@@ -38,7 +29,7 @@ def reference_normalise(value: str) -> str | None:
     if not match:
         return None
     number, check = match.groups()
-    if luhn_digit(number) != int(check):
+    if not check_digit_matches(number, check, SCHEME):
         return None
     return f"{PREFIX}-{number}-{check}"
 
