@@ -48,7 +48,7 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from hkcq.registry.loading import defaults_load
+    from hkcq.defaults.loading import defaults_load
 
     defaults_load()
 

@@ -64,7 +64,8 @@ def setup_django(url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from hkcq.registry.loading import defaults_load, demo_accounts_ensure
+    from hkcq.defaults.loading import defaults_load
+    from hkcq.registry.loading import demo_accounts_ensure
 
     defaults_load()
     demo_accounts_ensure()

@@ -1,6 +1,7 @@
 import pytest
 
-from hkcq.registry.loading import defaults_load, demo_accounts_ensure
+from hkcq.defaults.loading import defaults_load
+from hkcq.registry.loading import demo_accounts_ensure
 
 
 @pytest.fixture(scope="session")

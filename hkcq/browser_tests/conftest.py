@@ -63,7 +63,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def live_defaults(transactional_db: None) -> None:
     """The default data and demo accounts, in a database the live server's thread can see."""
-    from hkcq.registry.loading import defaults_load, demo_accounts_ensure
+    from hkcq.defaults.loading import defaults_load
+    from hkcq.registry.loading import demo_accounts_ensure
 
     defaults_load()
     demo_accounts_ensure()

@@ -420,15 +420,12 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 @transaction.atomic
-def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
-    report = LoadReport()
+def registry_defaults_load(report: LoadReport, seed_dir: Path = SEED_DIR) -> None:
+    """The registry's part of the default data (units, then the registry), counted into ``report``.
+    The whole default data, other apps' parts included, is loaded by ``hkcq.defaults``."""
     loader = Loader(report)
     loader.load_units_file(read_yaml(seed_dir / "units.yaml"))
     loader.load_registry(read_yaml(seed_dir / "registry.yaml"))
-    from hkcq.kb.loading import kb_entries_load  # the knowledge base builds on units and areas
-
-    kb_entries_load(report, seed_dir / "kb_entries.yaml")
-    return report
 
 
-__all__ = ["LoadReport", "defaults_load", "text"]
+__all__ = ["SEED_DIR", "LoadReport", "registry_defaults_load", "text"]

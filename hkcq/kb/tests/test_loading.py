@@ -1,10 +1,9 @@
 """The sample knowledge base ships with the default data and reloads without changes."""
 
-from django.core.management import call_command
-
 from hkcq.core.translated import CONVERTED, HANS, HANT, HUMAN
+from hkcq.kb.loading import kb_entries_load
 from hkcq.kb.models import Entry
-from hkcq.registry.loading import defaults_load
+from hkcq.registry.loading import LoadReport
 
 
 def test_all_sample_entries_load_published_with_stable_ids(defaults):
@@ -34,7 +33,8 @@ def test_simplified_is_derived_from_traditional_and_marked_as_converted(defaults
 
 def test_reloading_changes_nothing_and_writes_no_history(defaults):
     history_before = Entry.history.count()
-    report = defaults_load()
+    report = LoadReport()
+    kb_entries_load(report)
     assert not report.changed, report.summary()
     assert Entry.objects.count() == 55
     assert Entry.history.count() == history_before
@@ -42,7 +42,7 @@ def test_reloading_changes_nothing_and_writes_no_history(defaults):
 
 def test_reload_keeps_a_review_state_set_by_the_secretariat(defaults):
     Entry.objects.filter(slug="legal-aid").update(state=Entry.State.DRAFT)
-    defaults_load()
+    kb_entries_load(LoadReport())
     assert Entry.objects.get(slug="legal-aid").state == Entry.State.DRAFT
 
 
@@ -50,14 +50,7 @@ def test_reload_restores_changed_sample_text(defaults):
     entry = Entry.objects.get(slug="legal-aid")
     entry.title = {"en": "Changed"}
     entry.save()
-    report = defaults_load()
+    report = LoadReport()
+    kb_entries_load(report)
     assert report.updated.get("knowledge-base entries") == 1
     assert Entry.objects.get(slug="legal-aid").title.en.startswith("Legal aid")
-
-
-def test_load_defaults_command_reports_entries(db, capsys):
-    Entry.objects.all().delete()  # the test database starts with the default data (hkcq/conftest.py)
-    call_command("load_defaults")
-    assert "55 knowledge-base entries" in capsys.readouterr().out
-    call_command("load_defaults")
-    assert "nothing changed" in capsys.readouterr().out

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from hkcq.accounts.models import LoginAttempt
-from hkcq.registry.loading import defaults_load
+from hkcq.registry.loading import LoadReport, registry_defaults_load
 from hkcq.registry.models import Agreement, Area, Measure, Meeting
 
 
@@ -12,7 +12,8 @@ def test_default_data_matches_the_source_and_reload_changes_nothing():
     area = Area.objects.order_by("position").first()
     Area.objects.filter(pk=area.pk).update(name={"en": "Spoilt", "zh-hant": "", "zh-hans": ""})
     Measure.objects.filter(parent__isnull=False).order_by("pk").last().delete()
-    first = defaults_load()
+    first = LoadReport()
+    registry_defaults_load(first)
     assert first.changed
     assert Area.objects.get(pk=area.pk).name.en != "Spoilt"
     assert Area.objects.count() == 11
@@ -22,7 +23,8 @@ def test_default_data_matches_the_source_and_reload_changes_nothing():
     names = [a.name.en for a in Area.objects.order_by("position")]
     assert "Finance" in names[1] and "Logistics" in names[3] and "Education" in names[5]
     history_before = Measure.history.count()
-    second = defaults_load()
+    second = LoadReport()
+    registry_defaults_load(second)
     assert not second.changed
     assert Measure.history.count() == history_before
 

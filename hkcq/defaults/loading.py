@@ -1,0 +1,22 @@
+"""The registry's and the knowledge base's default data from ``seed/``, in one transaction.
+
+Idempotent: keyed on stable ids, so a re-load updates what changed and leaves everything else
+alone. The calendars' defaults are loaded by the ``load_defaults`` command after this.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from hkcq.kb.loading import kb_entries_load
+from hkcq.registry.loading import SEED_DIR, LoadReport, registry_defaults_load
+
+
+@transaction.atomic
+def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
+    report = LoadReport()
+    registry_defaults_load(report, seed_dir)
+    kb_entries_load(report, seed_dir / "kb_entries.yaml")  # the knowledge base builds on units and areas
+    return report
