@@ -1,7 +1,8 @@
 """Open data: every public record as a flat table, the same columns in CSV and in JSON.
 
 A dataset is a list of columns (name, description, how to read it from a row) over a queryset
-of public records. Translated texts give one column per language (``title_en``,
+of public records; most columns are an ``attribute``, a ``reference`` or ``references`` to other
+records by id, or ``text_columns``. Translated texts give one column per language (``title_en``,
 ``title_zh_hant``, ``title_zh_hans``) so one file serves readers of all three languages.
 Ids are the records' stable ``ext_id``s, the same ids the ``/api/v1`` reads use.
 
@@ -15,6 +16,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import QuerySet
@@ -66,8 +68,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def text_columns(name: str, described: Promise | str, getter: Callable[[Any], Any]) -> tuple[Column, ...]:
-    """Three columns, one per language, for one translated text."""
+def attribute(name: str, description: Promise | str, path: str | None = None) -> Column:
+    """A column read straight from the record: the attribute ``path`` (dotted), or ``name``."""
+    return Column(name, description, attrgetter(path or name))
+
+
+def text_columns(name: str, described: Promise | str, path: str | None = None) -> tuple[Column, ...]:
+    """Three columns, one per language, for the translated text at ``path`` (dotted), or ``name``."""
+    getter = attrgetter(path or name)
     cols = []
     for lang, suffix in TEXT_LANGS:
 
@@ -78,8 +86,24 @@ def text_columns(name: str, described: Promise | str, getter: Callable[[Any], An
     return tuple(cols)
 
 
+def reference(name: str, description: Promise | str) -> Column:
+    """The id of the related record ``name``; empty when there is none."""
+    getter = attrgetter(name)
+    return Column(name, description, lambda obj: _ext(getter(obj)))
+
+
+def references(name: str, description: Promise | str) -> Column:
+    """The ids of the related records ``name`` (many-to-many), sorted, separated by spaces."""
+    getter = attrgetter(name)
+    return Column(name, description, lambda obj: _ids(getter(obj).all()))
+
+
 def _ext(obj: Any) -> str:
     return obj.ext_id if obj is not None else ""
+
+
+def _ids(objs: Iterable[Any]) -> str:
+    return " ".join(sorted(o.ext_id for o in objs))
 
 
 def _areas() -> QuerySet[Area]:
@@ -119,22 +143,19 @@ def _agreement_status(a: Agreement) -> str:
     return events[-1].kind if events else ""
 
 
-def _ids(objs: Iterable[Any]) -> str:
-    return " ".join(sorted(o.ext_id for o in objs))
-
-
 ID = _("Stable id of the record; it never changes and is the id used by the API.")
+ID_COLUMN = attribute("id", ID, "ext_id")
 
 AREAS = Dataset(
     slug="areas",
     title=_("Co-operation areas"),
     description=_("The areas of co-operation under the mechanism, in their order."),
     columns=(
-        Column("id", ID, lambda a: a.ext_id),
-        Column("position", _("Order of the area"), lambda a: a.position),
-        *text_columns("name", _("Name of the area"), lambda a: a.name),
-        *text_columns("short_name", _("Short name"), lambda a: a.short_name),
-        *text_columns("description", _("Description"), lambda a: a.description),
+        ID_COLUMN,
+        attribute("position", _("Order of the area")),
+        *text_columns("name", _("Name of the area")),
+        *text_columns("short_name", _("Short name")),
+        *text_columns("description", _("Description")),
     ),
     rows=_areas,
 )
@@ -144,24 +165,20 @@ MEASURES = Dataset(
     title=_("Measures and items"),
     description=_("Every measure of every area, and the items of measures at any depth."),
     columns=(
-        Column("id", ID, lambda m: m.ext_id),
-        Column("area", _("Id of the area"), lambda m: m.area.ext_id),
-        Column("parent", _("Id of the measure this item belongs to; empty for a measure"), lambda m: _ext(m.parent)),
-        Column("code", _("Number of the measure"), lambda m: m.code),
-        Column("position", _("Order within its area or measure"), lambda m: m.position),
-        *text_columns("title", _("Title"), lambda m: m.title),
-        *text_columns("text", _("Text"), lambda m: m.text),
-        Column("lead_unit_hk", _("Id of the lead unit on the Hong Kong side"), lambda m: _ext(m.lead_unit_hk)),
-        Column("lead_unit_cq", _("Id of the lead unit on the Chongqing side"), lambda m: _ext(m.lead_unit_cq)),
-        Column(
-            "supporting_units",
-            _("Ids of the supporting units, separated by spaces"),
-            lambda m: _ids(m.supporting_units.all()),
-        ),
-        Column("planned_start", _("Planned start (YYYY-MM-DD)"), lambda m: m.planned_start),
-        Column("planned_end", _("Planned end (YYYY-MM-DD)"), lambda m: m.planned_end),
-        Column("actual_start", _("Actual start (YYYY-MM-DD)"), lambda m: m.actual_start),
-        Column("actual_end", _("Actual end (YYYY-MM-DD)"), lambda m: m.actual_end),
+        ID_COLUMN,
+        attribute("area", _("Id of the area"), "area.ext_id"),
+        reference("parent", _("Id of the measure this item belongs to; empty for a measure")),
+        attribute("code", _("Number of the measure")),
+        attribute("position", _("Order within its area or measure")),
+        *text_columns("title", _("Title")),
+        *text_columns("text", _("Text")),
+        reference("lead_unit_hk", _("Id of the lead unit on the Hong Kong side")),
+        reference("lead_unit_cq", _("Id of the lead unit on the Chongqing side")),
+        references("supporting_units", _("Ids of the supporting units, separated by spaces")),
+        attribute("planned_start", _("Planned start (YYYY-MM-DD)")),
+        attribute("planned_end", _("Planned end (YYYY-MM-DD)")),
+        attribute("actual_start", _("Actual start (YYYY-MM-DD)")),
+        attribute("actual_end", _("Actual end (YYYY-MM-DD)")),
     ),
     rows=_measures,
 )
@@ -171,19 +188,15 @@ MEETINGS = Dataset(
     title=_("Meetings"),
     description=_("High-level meetings, plenary sessions and working meetings of the mechanism."),
     columns=(
-        Column("id", ID, lambda m: m.ext_id),
-        Column(
-            "kind",
-            _("Kind of meeting (high_level, plenary, high_level_plenary, working, communication)"),
-            lambda m: m.kind,
-        ),
-        Column("sequence", _("Number in its series"), lambda m: m.sequence),
-        Column("date", _("Date (YYYY-MM-DD)"), lambda m: m.date),
-        *text_columns("title", _("Title"), lambda m: m.title),
-        *text_columns("place", _("Place"), lambda m: m.place),
-        *text_columns("summary", _("Summary"), lambda m: m.summary),
-        *text_columns("agenda", _("Agenda"), lambda m: m.agenda),
-        *text_columns("minutes", _("Minutes"), lambda m: m.minutes),
+        ID_COLUMN,
+        attribute("kind", _("Kind of meeting (high_level, plenary, high_level_plenary, working, communication)")),
+        attribute("sequence", _("Number in its series")),
+        attribute("date", _("Date (YYYY-MM-DD)")),
+        *text_columns("title", _("Title")),
+        *text_columns("place", _("Place")),
+        *text_columns("summary", _("Summary")),
+        *text_columns("agenda", _("Agenda")),
+        *text_columns("minutes", _("Minutes")),
     ),
     rows=_meetings,
 )
@@ -193,15 +206,15 @@ DECISIONS = Dataset(
     title=_("Decisions"),
     description=_("Decisions taken at meetings, who owns them, when they are due and their follow-up."),
     columns=(
-        Column("id", ID, lambda d: d.ext_id),
-        Column("meeting", _("Id of the meeting"), lambda d: d.meeting.ext_id),
-        Column("number", _("Number at the meeting"), lambda d: d.number),
-        *text_columns("text", _("The decision"), lambda d: d.text),
-        Column("owner_units", _("Ids of the owner units, separated by spaces"), lambda d: _ids(d.owner_units.all())),
-        Column("measures", _("Ids of the linked measures, separated by spaces"), lambda d: _ids(d.measures.all())),
-        Column("due_on", _("Due date (YYYY-MM-DD)"), lambda d: d.due_on),
-        Column("status", _("Status (open, in_progress, done, dropped)"), lambda d: d.status),
-        *text_columns("follow_up", _("Follow-up"), lambda d: d.follow_up),
+        ID_COLUMN,
+        attribute("meeting", _("Id of the meeting"), "meeting.ext_id"),
+        attribute("number", _("Number at the meeting")),
+        *text_columns("text", _("The decision")),
+        references("owner_units", _("Ids of the owner units, separated by spaces")),
+        references("measures", _("Ids of the linked measures, separated by spaces")),
+        attribute("due_on", _("Due date (YYYY-MM-DD)")),
+        attribute("status", _("Status (open, in_progress, done, dropped)")),
+        *text_columns("follow_up", _("Follow-up")),
     ),
     rows=_decisions,
 )
@@ -211,14 +224,14 @@ AGREEMENTS = Dataset(
     title=_("Agreements"),
     description=_("Agreements and memoranda signed under the mechanism."),
     columns=(
-        Column("id", ID, lambda a: a.ext_id),
-        Column("kind", _("Kind (mechanism, memorandum, agreement)"), lambda a: a.kind),
-        *text_columns("title", _("Title"), lambda a: a.title),
-        *text_columns("summary", _("Summary"), lambda a: a.summary),
-        Column("parties", _("Ids of the parties, separated by spaces"), lambda a: _ids(a.parties.all())),
-        Column("meeting", _("Id of the meeting where it was signed"), lambda a: _ext(a.meeting)),
-        Column("signed_on", _("Date of signing (YYYY-MM-DD)"), lambda a: a.signed_on),
-        *text_columns("place", _("Place of signing"), lambda a: a.place),
+        ID_COLUMN,
+        attribute("kind", _("Kind (mechanism, memorandum, agreement)")),
+        *text_columns("title", _("Title")),
+        *text_columns("summary", _("Summary")),
+        references("parties", _("Ids of the parties, separated by spaces")),
+        reference("meeting", _("Id of the meeting where it was signed")),
+        attribute("signed_on", _("Date of signing (YYYY-MM-DD)")),
+        *text_columns("place", _("Place of signing")),
         Column(
             "status",
             _("Latest lifecycle event (signed, in_force, amended, renewed, expired, superseded)"),
@@ -245,16 +258,16 @@ UPDATES = Dataset(
         "public narrative. Drafts, updates awaiting confirmation and internal narratives are not included."
     ),
     columns=(
-        Column("id", _("Number of the update"), lambda u: u.id),
-        Column("measure", _("Id of the measure"), lambda u: u.measure.ext_id),
-        Column("side", _("Side reporting (hong_kong, chongqing)"), lambda u: u.side),
-        Column("cycle", _("Number of the reporting cycle"), lambda u: u.cycle_id),
-        Column("cycle_opens_on", _("Date the reporting cycle opened (YYYY-MM-DD)"), lambda u: u.cycle.opens_on),
-        Column("status", _("Status key on the status scale"), lambda u: u.status.key),
-        *text_columns("status_name", _("Status"), lambda u: u.status.name),
-        Column("percent", _("Percent complete (0 to 100)"), lambda u: u.percent),
-        *text_columns("narrative", _("Narrative for the public"), lambda u: u.public_narrative),
-        Column("published_at", _("When it was published (ISO 8601)"), lambda u: u.published_at),
+        attribute("id", _("Number of the update")),
+        attribute("measure", _("Id of the measure"), "measure.ext_id"),
+        attribute("side", _("Side reporting (hong_kong, chongqing)")),
+        attribute("cycle", _("Number of the reporting cycle"), "cycle_id"),
+        attribute("cycle_opens_on", _("Date the reporting cycle opened (YYYY-MM-DD)"), "cycle.opens_on"),
+        attribute("status", _("Status key on the status scale"), "status.key"),
+        *text_columns("status_name", _("Status"), "status.name"),
+        attribute("percent", _("Percent complete (0 to 100)")),
+        *text_columns("narrative", _("Narrative for the public"), "public_narrative"),
+        attribute("published_at", _("When it was published (ISO 8601)")),
     ),
     rows=_updates,
 )
