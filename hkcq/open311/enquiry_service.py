@@ -6,13 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
-from hkcq.open311.registry import Attribute, Filters, Open311Service, RequestOut, Submission, Submitted, register
+from hkcq.open311.registry import (
+    Attribute,
+    Filters,
+    Open311Service,
+    RequestOut,
+    Submission,
+    Submitted,
+    language_values,
+    register,
+)
 
 CODE = "enquiry"
 TRUE = {"true", "1", "yes", "on"}
@@ -99,15 +107,6 @@ def get_request(service_request_id: str) -> RequestOut | None:
     return _out(enquiry) if enquiry is not None else None
 
 
-def _languages() -> tuple[tuple[str, TText], ...]:
-    names = {
-        "en": TText.of(en="English", zh_hant="英文"),
-        "zh-hant": TText.of(en="Traditional Chinese", zh_hant="繁體中文"),
-        "zh-hans": TText.of(en="Simplified Chinese", zh_hant="簡體中文", zh_hans="简体中文"),
-    }
-    return tuple((code, names[code]) for code, _name in settings.LANGUAGES)
-
-
 SERVICE = Open311Service(
     code=CODE,
     name=TText.of(en="Enquiry to the one-stop consulting service", zh_hant="向一站式諮詢服務查詢"),
@@ -133,7 +132,7 @@ SERVICE = Open311Service(
             description=TText.of(en="Preferred language of the reply.", zh_hant="回覆的首選語言。"),
             datatype="singlevaluelist",
             required=False,
-            values=_languages(),
+            values=language_values(),
         ),
         Attribute(
             code="details",

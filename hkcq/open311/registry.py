@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 from hkcq.core.translated import TText
 
 
@@ -123,3 +125,13 @@ def services() -> list[Open311Service]:
 
 def service(code: str) -> Open311Service | None:
     return _SERVICES.get(code)
+
+
+def language_values() -> tuple[tuple[str, TText], ...]:
+    """The platform's languages, as the values of a service's ``language`` attribute."""
+    names = {
+        "en": TText.of(en="English", zh_hant="英文"),
+        "zh-hant": TText.of(en="Traditional Chinese", zh_hant="繁體中文"),
+        "zh-hans": TText.of(en="Simplified Chinese", zh_hant="簡體中文", zh_hans="简体中文"),
+    }
+    return tuple((code, names[code]) for code, _name in settings.LANGUAGES)

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
-from hkcq.open311.registry import Attribute, Filters, Open311Service, RequestOut, Submission, Submitted, register
+from hkcq.open311.registry import (
+    Attribute,
+    Filters,
+    Open311Service,
+    RequestOut,
+    Submission,
+    Submitted,
+    language_values,
+    register,
+)
 
 CODE = "suggestion"
 TRUE = {"true", "1", "yes", "on"}
@@ -165,15 +174,6 @@ def _areas() -> tuple[tuple[str, TText], ...]:
     return tuple((a.ext_id, TText.from_json(a.name)) for a in Area.objects.order_by("position", "id"))
 
 
-def _languages() -> tuple[tuple[str, TText], ...]:
-    names = {
-        "en": TText.of(en="English", zh_hant="英文"),
-        "zh-hant": TText.of(en="Traditional Chinese", zh_hant="繁體中文"),
-        "zh-hans": TText.of(en="Simplified Chinese", zh_hant="簡體中文", zh_hans="简体中文"),
-    }
-    return tuple((code, names[code]) for code, _name in settings.LANGUAGES)
-
-
 SERVICE = Open311Service(
     code=CODE,
     name=TText.of(en="View or suggestion", zh_hant="意見或建議", zh_hans="意见或建议"),
@@ -244,7 +244,7 @@ SERVICE = Open311Service(
             ),
             datatype="singlevaluelist",
             required=False,
-            values=_languages(),
+            values=language_values(),
         ),
     ),
     submit=submit,
