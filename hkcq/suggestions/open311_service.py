@@ -1,6 +1,7 @@
 """Suggestions as the Open311 service ``suggestion``: a POST goes through
-:func:`hkcq.suggestions.services.suggestion_submit` (the same validation and rate limits as the
-web form and the API); the lists show only published suggestions, with the moderator-confirmed
+:func:`hkcq.suggestions.services.suggestion_submit_idempotent` (the same validation and rate
+limits as the web form and the API; the same request sent again returns the suggestion it
+made); the lists show only published suggestions, with the moderator-confirmed
 (redacted) public title and text — never a pending or rejected one, never what was typed."""
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ FIELD_NAMES = {
     "language": "attribute[language]",
     "consent": "attribute[consent]",
     "anonymous": "attribute[anonymous]",
+    "idempotency_key": "Idempotency-Key",
 }
 # Official statuses after which nothing more is expected: the request is "closed" in Open311.
 CLOSED_STATUSES = {"not_adopted", "implemented"}
@@ -79,7 +81,7 @@ def submit(data: Submission) -> Submitted:
     if errors:
         raise InvalidInput(details={FIELD_NAMES[k]: v for k, v in errors.items()})
     try:
-        suggestion = services.suggestion_submit(
+        result = services.suggestion_submit_idempotent(
             user=data.user,
             title=attributes.get("title", ""),
             text=data.description,
@@ -89,10 +91,12 @@ def submit(data: Submission) -> Submitted:
             name=f"{data.first_name} {data.last_name}".strip(),
             email=data.email,
             ip_address=data.ip_address,
+            idempotency_key=data.idempotency_key,
         )
     except InvalidInput as exc:
         details = {FIELD_NAMES.get(k, f"attribute[{k}]"): v for k, v in exc.details.items()}
         raise type(exc)(exc.message, details=details) from exc
+    suggestion = result.suggestion
     with translation.override(suggestion.language):
         tracking_url = _absolute(suggestion.get_tracking_url())
     return Submitted(
@@ -101,7 +105,7 @@ def submit(data: Submission) -> Submitted:
         service_notice=_(
             "Thank you. Your suggestion will be published after moderation; keep the tracking link to follow it."
         ),
-        created=True,
+        created=result.created,
         extra={"tracking_url": tracking_url},
     )
 
