@@ -19,7 +19,9 @@ from hkcq.core.translated import TText
 from hkcq.open311.registry import (
     Attribute,
     Filters,
+    Guide,
     Open311Service,
+    PostField,
     RequestOut,
     Submission,
     Submitted,
@@ -254,6 +256,81 @@ SERVICE = Open311Service(
     submit=submit,
     list_requests=list_requests,
     get_request=get_request,
+    guide=Guide(
+        fields=(
+            PostField(
+                "description",
+                TText.of(
+                    en="The suggestion itself (at most 5000 characters); attribute[title] is its title.",
+                    zh_hant="建議內容（最多 5000 字）；attribute[title] 為其標題。",
+                    zh_hans="建议内容（最多 5000 字）；attribute[title] 为其标题。",
+                ),
+                required=True,
+            ),
+            PostField(
+                "email",
+                TText.of(
+                    en="Needed for a named suggestion (attribute[anonymous]=false), to hear back; "
+                    "not kept when anonymous.",
+                    zh_hant="具名建議（attribute[anonymous]=false）須提供，以接收回覆；匿名時不會保留。",
+                    zh_hans="具名建议（attribute[anonymous]=false）须提供，以接收回复；匿名时不会保留。",
+                ),
+            ),
+            PostField(
+                "first_name",
+                TText.of(
+                    en="Given name of a named suggestion (optional; not kept when anonymous).",
+                    zh_hant="具名建議的名字（選填；匿名時不會保留）。",
+                    zh_hans="具名建议的名字（选填；匿名时不会保留）。",
+                ),
+            ),
+            PostField(
+                "last_name",
+                TText.of(
+                    en="Family name of a named suggestion (optional; not kept when anonymous).",
+                    zh_hant="具名建議的姓氏（選填；匿名時不會保留）。",
+                    zh_hans="具名建议的姓氏（选填；匿名时不会保留）。",
+                ),
+            ),
+        ),
+        submitting=TText.of(
+            en="The same validation and rate limits as the web form: too many suggestions from one address in a "
+            "short time are refused with 429. The suggestion waits for moderation; the tracking link shows the "
+            "sender what they wrote and the answer. The same request again from the same address within 10 "
+            "minutes, or with the same Idempotency-Key, returns the same suggestion (200) instead of creating "
+            "another; a key used again with other fields is refused with 409.",
+            zh_hant="驗證及次數限制與網上表格相同：同一地址在短時間內提交過多建議會被拒絕（429）。建議須先經審核；"
+            "提交者可透過追蹤連結查看自己所寫的內容及回應。10 分鐘內由同一地址再次發送相同請求，或使用相同的 "
+            "Idempotency-Key，會傳回同一項建議（200），不會另建建議；同一金鑰配以不同欄位再次使用會被拒絕（409）。",
+            zh_hans="验证及次数限制与网上表格相同：同一地址在短时间内提交过多建议会被拒绝（429）。建议须先经审核；"
+            "提交者可透过追踪连结查看自己所写的内容及回应。10 分钟内由同一地址再次发送相同请求，或使用相同的 "
+            "Idempotency-Key，会传回同一项建议（200），不会另建建议；同一密钥配以不同栏位再次使用会被拒绝（409）。",
+        ),
+        returns=TText.of(
+            en="Published suggestions only, newest first: the reference, the title and text as published, the "
+            "co-operation area, voices (the sender and the supporters), url (its public page), status open "
+            "(received, under consideration or adopted) or closed (not adopted or implemented), status_notes "
+            "with the official status, the reason and the official response, and the responsible unit.",
+            zh_hant="只列出已公開的建議，由新至舊：參考編號、公開的標題及內容、合作範疇、voices（提交者及支持者人數）、"
+            "url（公開頁面）、status 為 open（已收到、研究中或已採納）或 closed（不採納或已落實）、status_notes "
+            "為正式狀態、理由及正式回應，以及負責單位。",
+            zh_hans="只列出已公开的建议，由新至旧：参考编号、公开的标题及内容、合作范畴、voices（提交者及支持者人数）、"
+            "url（公开页面）、status 为 open（已收到、研究中或已采纳）或 closed（不采纳或已落实）、status_notes "
+            "为正式状态、理由及正式回应，以及负责单位。",
+        ),
+        privacy=TText.of(
+            en="A suggestion is public only once a moderator has approved it and confirmed the redacted text. "
+            "Until then, or if it is not published, it is in no list and its reference is not found (404); a "
+            "merged suggestion gives the one it was merged into. What was typed, the name and the e-mail "
+            "address are never returned: only the title and text as redacted by the moderator, masked again.",
+            zh_hant="建議須經審核員批准並確認已遮蓋個人資料的文本後才會公開。在此之前，或不獲公開時，建議不會出現在任何列表，"
+            "其參考編號亦找不到（404）；已合併的建議會顯示其併入的建議。提交者所寫的原文、姓名及電郵地址絕不會傳回："
+            "只會傳回審核員遮蓋後的標題及內容，並再次遮蓋。",
+            zh_hans="建议须经审核员批准并确认已遮盖个人资料的文本后才会公开。在此之前，或不获公开时，建议不会出现在任何列表，"
+            "其参考编号亦找不到（404）；已合并的建议会显示其并入的建议。提交者所写的原文、姓名及电邮地址绝不会传回："
+            "只会传回审核员遮盖后的标题及内容，并再次遮盖。",
+        ),
+    ),
 )
 
 
