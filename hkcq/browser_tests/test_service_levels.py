@@ -48,7 +48,6 @@ def test_public_pages(page, some_cases, lang):
         "calendars/?side=chongqing&year=2025",
         "calendars/service-levels/",
         "calendars/statistics/",
-        "open311/",
     ):
         page.goto(f"/{lang}/{path}")
         assert page.locator("h1").count() == 1
@@ -56,6 +55,16 @@ def test_public_pages(page, some_cases, lang):
     page.goto(f"/{lang}/calendars/statistics/")
     assert page.locator("svg[role=img]").count() == 4
     assert page.locator("svg[role=img] rect").first.bounding_box()["width"] > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_open311_page_describes_every_service(page, lang):
+    page.goto(f"/{lang}/open311/")
+    assert page.locator("h1").count() == 1
+    for code in ("enquiry", "suggestion"):
+        section = page.locator(f"section[aria-labelledby=service-{code}]")
+        assert section.locator("h3").is_visible() and section.locator("table tbody tr").count() >= 5
+    assert_no_serious_axe_violations(page)
 
 
 def test_secretariat_pages(page, some_cases):

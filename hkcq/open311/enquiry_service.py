@@ -6,13 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
-from hkcq.open311.registry import Attribute, Filters, Open311Service, RequestOut, Submission, Submitted, register
+from hkcq.open311.registry import (
+    Attribute,
+    Filters,
+    Guide,
+    Open311Service,
+    PostField,
+    RequestOut,
+    Submission,
+    Submitted,
+    language_values,
+    register,
+)
 
 CODE = "enquiry"
 TRUE = {"true", "1", "yes", "on"}
@@ -99,15 +109,6 @@ def get_request(service_request_id: str) -> RequestOut | None:
     return _out(enquiry) if enquiry is not None else None
 
 
-def _languages() -> tuple[tuple[str, TText], ...]:
-    names = {
-        "en": TText.of(en="English", zh_hant="英文"),
-        "zh-hant": TText.of(en="Traditional Chinese", zh_hant="繁體中文"),
-        "zh-hans": TText.of(en="Simplified Chinese", zh_hant="簡體中文", zh_hans="简体中文"),
-    }
-    return tuple((code, names[code]) for code, _name in settings.LANGUAGES)
-
-
 SERVICE = Open311Service(
     code=CODE,
     name=TText.of(en="Enquiry to the one-stop consulting service", zh_hant="向一站式諮詢服務查詢"),
@@ -133,7 +134,7 @@ SERVICE = Open311Service(
             description=TText.of(en="Preferred language of the reply.", zh_hant="回覆的首選語言。"),
             datatype="singlevaluelist",
             required=False,
-            values=_languages(),
+            values=language_values(),
         ),
         Attribute(
             code="details",
@@ -145,6 +146,64 @@ SERVICE = Open311Service(
     submit=submit,
     list_requests=list_requests,
     get_request=get_request,
+    guide=Guide(
+        fields=(
+            PostField(
+                "description",
+                TText.of(
+                    en="The question (at most 1000 characters).",
+                    zh_hant="查詢內容（最多 1000 字）。",
+                    zh_hans="查询内容（最多 1000 字）。",
+                ),
+                required=True,
+            ),
+            PostField(
+                "email",
+                TText.of(
+                    en="Where the confirmation, the tracking link and the reply are sent.",
+                    zh_hant="接收確認、追蹤連結及回覆的電郵地址。",
+                    zh_hans="接收确认、追踪连结及回复的电邮地址。",
+                ),
+                required=True,
+            ),
+            PostField(
+                "phone",
+                TText.of(
+                    en="A phone number for the unit handling the enquiry (optional).",
+                    zh_hant="供負責單位聯絡的電話號碼（選填）。",
+                    zh_hans="供负责单位联络的电话号码（选填）。",
+                ),
+            ),
+        ),
+        submitting=TText.of(
+            en="The same validation and routing as the enquiry form: the responsible unit is suggested from "
+            "the knowledge base, the deadlines are counted in working days, and a confirmation e-mail with "
+            "the tracking link is sent. The same question, details and e-mail again within 10 minutes, or the same "
+            "Idempotency-Key, returns the same case (200) instead of creating another.",
+            zh_hant="驗證及分派與查詢表格相同：按知識庫建議負責單位，期限以工作日計算，並發送附有追蹤連結的確認電郵。"
+            "10 分鐘內再次發送相同的查詢內容、補充資料及電郵，或使用相同的 Idempotency-Key，會傳回同一個案（200），不會另建個案。",
+            zh_hans="验证及分派与查询表格相同：按知识库建议负责单位，期限以工作日计算，并发送附有追踪连结的确认电邮。"
+            "10 分钟内再次发送相同的查询内容、补充资料及电邮，或使用相同的 Idempotency-Key，会传回同一个案（200），不会另建个案。",
+        ),
+        returns=TText.of(
+            en="Every enquiry, newest first: the reference, status open (new, accepted, waiting or answered) or "
+            "closed, status_notes with the enquiry's own status, the unit handling it, the reply deadline while "
+            "it is open, and the question, masked and cut at 500 characters.",
+            zh_hant="所有查詢，由新至舊：參考編號、status 為 open（新個案、已接手、等待居民回覆或已回覆）或 closed、"
+            "status_notes 為查詢本身的狀態、負責單位、未結案時的回覆期限，以及經遮蓋並截至 500 字的查詢內容。",
+            zh_hans="所有查询，由新至旧：参考编号、status 为 open（新个案、已接手、等待居民回复或已回复）或 closed、"
+            "status_notes 为查询本身的状态、负责单位、未结案时的回复期限，以及经遮盖并截至 500 字的查询内容。",
+        ),
+        privacy=TText.of(
+            en="Lists give only the question, masked: identity card and phone numbers are replaced. The e-mail "
+            "address, phone number, details and conversation are never returned; the resident sees them "
+            "through the tracking link.",
+            zh_hant="列表只提供經遮蓋的查詢內容：身份證號碼及電話號碼會被替換。電郵地址、電話號碼、補充資料及對話內容"
+            "絕不會傳回；居民透過追蹤連結查看。",
+            zh_hans="列表只提供经遮盖的查询内容：身份证号码及电话号码会被替换。电邮地址、电话号码、补充资料及对话内容"
+            "绝不会传回；居民透过追踪连结查看。",
+        ),
+    ),
 )
 
 

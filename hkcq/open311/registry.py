@@ -1,7 +1,8 @@
 """The Open311 service registry: each service the platform offers through GeoReport v2.
 
-A service is an :class:`Open311Service`: its code, names, the attributes it takes, and three
-functions — submit a request, list requests, get one. Another app adds its own service with one
+A service is an :class:`Open311Service`: its code, names, the attributes it takes, three
+functions — submit a request, list requests, get one — and a :class:`Guide` for the
+documentation page. Another app adds its own service with one
 call, e.g. in its ``AppConfig.ready``::
 
     from hkcq.open311.registry import register
@@ -17,6 +18,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
 
 from hkcq.core.translated import TText
 
@@ -92,6 +95,27 @@ class RequestOut:
 
 
 @dataclass(frozen=True)
+class PostField:
+    """A standard GeoReport field a service reads from a POST (``description``, ``email``, …)."""
+
+    name: str
+    description: TText
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Guide:
+    """What the people-facing Open311 page (``/<lang>/open311/``) says about a service, beside
+    its code, names and attributes: the standard fields a POST uses (any other is ignored),
+    what a POST does, what a GET returns, and who can see what."""
+
+    fields: tuple[PostField, ...] = ()
+    submitting: TText = field(default_factory=TText)
+    returns: TText = field(default_factory=TText)
+    privacy: TText = field(default_factory=TText)
+
+
+@dataclass(frozen=True)
 class Open311Service:
     code: str
     name: TText
@@ -103,6 +127,7 @@ class Open311Service:
     list_requests: Callable[[Filters], Iterable[RequestOut]]
     get_request: Callable[[str], RequestOut | None]
     service_type: str = "realtime"
+    guide: Guide = field(default_factory=Guide)
 
 
 _SERVICES: dict[str, Open311Service] = {}
@@ -123,3 +148,13 @@ def services() -> list[Open311Service]:
 
 def service(code: str) -> Open311Service | None:
     return _SERVICES.get(code)
+
+
+def language_values() -> tuple[tuple[str, TText], ...]:
+    """The platform's languages, as the values of a service's ``language`` attribute."""
+    names = {
+        "en": TText.of(en="English", zh_hant="英文"),
+        "zh-hant": TText.of(en="Traditional Chinese", zh_hant="繁體中文"),
+        "zh-hans": TText.of(en="Simplified Chinese", zh_hant="簡體中文", zh_hans="简体中文"),
+    }
+    return tuple((code, names[code]) for code, _name in settings.LANGUAGES)

@@ -70,8 +70,10 @@ def endpoint(methods: tuple[str, ...]) -> Callable[[Callable[..., JsonResponse]]
                     return error(exc.status, exc.description)
                 except InvalidInput as exc:
                     described = [f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.details.items()]
-                    # 429 for a rate limit (hkcq.suggestions.services.RateLimited); otherwise 400.
-                    return error(429 if exc.status == 429 else 400, *(described or [str(exc.message)]))
+                    # 409 for a reused Idempotency-Key, 429 for a rate limit (hkcq.suggestions.services);
+                    # otherwise 400.
+                    status = exc.status if exc.status in (409, 429) else 400
+                    return error(status, *(described or [str(exc.message)]))
                 except DomainError as exc:
                     return error(exc.status if exc.status < 500 else 400, str(exc.message))
 

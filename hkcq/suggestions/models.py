@@ -75,6 +75,10 @@ class Suggestion(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    # An idempotent submission (Open311): the client's Idempotency-Key, and a digest of what was
+    # sent, so that the same request sent again finds this suggestion instead of making another.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    content_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     state = models.CharField(_("moderation"), max_length=20, choices=State.choices, default=State.PENDING)
     reject_reason = models.CharField(_("reason"), max_length=20, choices=RejectReason.choices, blank=True)

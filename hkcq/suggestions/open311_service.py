@@ -1,6 +1,7 @@
 """Suggestions as the Open311 service ``suggestion``: a POST goes through
-:func:`hkcq.suggestions.services.suggestion_submit` (the same validation and rate limits as the
-web form and the API); the lists show only published suggestions, with the moderator-confirmed
+:func:`hkcq.suggestions.services.suggestion_submit_idempotent` (the same validation and rate
+limits as the web form and the API; the same request sent again returns the suggestion it
+made); the lists show only published suggestions, with the moderator-confirmed
 (redacted) public title and text — never a pending or rejected one, never what was typed."""
 
 from __future__ import annotations
@@ -15,7 +16,18 @@ from django.utils.translation import gettext as _
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
-from hkcq.open311.registry import Attribute, Filters, Open311Service, RequestOut, Submission, Submitted, register
+from hkcq.open311.registry import (
+    Attribute,
+    Filters,
+    Guide,
+    Open311Service,
+    PostField,
+    RequestOut,
+    Submission,
+    Submitted,
+    language_values,
+    register,
+)
 
 CODE = "suggestion"
 TRUE = {"true", "1", "yes", "on"}
@@ -29,6 +41,7 @@ FIELD_NAMES = {
     "language": "attribute[language]",
     "consent": "attribute[consent]",
     "anonymous": "attribute[anonymous]",
+    "idempotency_key": "Idempotency-Key",
 }
 # Official statuses after which nothing more is expected: the request is "closed" in Open311.
 CLOSED_STATUSES = {"not_adopted", "implemented"}
@@ -70,7 +83,7 @@ def submit(data: Submission) -> Submitted:
     if errors:
         raise InvalidInput(details={FIELD_NAMES[k]: v for k, v in errors.items()})
     try:
-        suggestion = services.suggestion_submit(
+        result = services.suggestion_submit_idempotent(
             user=data.user,
             title=attributes.get("title", ""),
             text=data.description,
@@ -80,10 +93,12 @@ def submit(data: Submission) -> Submitted:
             name=f"{data.first_name} {data.last_name}".strip(),
             email=data.email,
             ip_address=data.ip_address,
+            idempotency_key=data.idempotency_key,
         )
     except InvalidInput as exc:
         details = {FIELD_NAMES.get(k, f"attribute[{k}]"): v for k, v in exc.details.items()}
         raise type(exc)(exc.message, details=details) from exc
+    suggestion = result.suggestion
     with translation.override(suggestion.language):
         tracking_url = _absolute(suggestion.get_tracking_url())
     return Submitted(
@@ -92,7 +107,7 @@ def submit(data: Submission) -> Submitted:
         service_notice=_(
             "Thank you. Your suggestion will be published after moderation; keep the tracking link to follow it."
         ),
-        created=True,
+        created=result.created,
         extra={"tracking_url": tracking_url},
     )
 
@@ -165,15 +180,6 @@ def _areas() -> tuple[tuple[str, TText], ...]:
     return tuple((a.ext_id, TText.from_json(a.name)) for a in Area.objects.order_by("position", "id"))
 
 
-def _languages() -> tuple[tuple[str, TText], ...]:
-    names = {
-        "en": TText.of(en="English", zh_hant="英文"),
-        "zh-hant": TText.of(en="Traditional Chinese", zh_hant="繁體中文"),
-        "zh-hans": TText.of(en="Simplified Chinese", zh_hant="簡體中文", zh_hans="简体中文"),
-    }
-    return tuple((code, names[code]) for code, _name in settings.LANGUAGES)
-
-
 SERVICE = Open311Service(
     code=CODE,
     name=TText.of(en="View or suggestion", zh_hant="意見或建議", zh_hans="意见或建议"),
@@ -244,12 +250,87 @@ SERVICE = Open311Service(
             ),
             datatype="singlevaluelist",
             required=False,
-            values=_languages(),
+            values=language_values(),
         ),
     ),
     submit=submit,
     list_requests=list_requests,
     get_request=get_request,
+    guide=Guide(
+        fields=(
+            PostField(
+                "description",
+                TText.of(
+                    en="The suggestion itself (at most 5000 characters); attribute[title] is its title.",
+                    zh_hant="建議內容（最多 5000 字）；attribute[title] 為其標題。",
+                    zh_hans="建议内容（最多 5000 字）；attribute[title] 为其标题。",
+                ),
+                required=True,
+            ),
+            PostField(
+                "email",
+                TText.of(
+                    en="Needed for a named suggestion (attribute[anonymous]=false), to hear back; "
+                    "not kept when anonymous.",
+                    zh_hant="具名建議（attribute[anonymous]=false）須提供，以接收回覆；匿名時不會保留。",
+                    zh_hans="具名建议（attribute[anonymous]=false）须提供，以接收回复；匿名时不会保留。",
+                ),
+            ),
+            PostField(
+                "first_name",
+                TText.of(
+                    en="Given name of a named suggestion (optional; not kept when anonymous).",
+                    zh_hant="具名建議的名字（選填；匿名時不會保留）。",
+                    zh_hans="具名建议的名字（选填；匿名时不会保留）。",
+                ),
+            ),
+            PostField(
+                "last_name",
+                TText.of(
+                    en="Family name of a named suggestion (optional; not kept when anonymous).",
+                    zh_hant="具名建議的姓氏（選填；匿名時不會保留）。",
+                    zh_hans="具名建议的姓氏（选填；匿名时不会保留）。",
+                ),
+            ),
+        ),
+        submitting=TText.of(
+            en="The same validation and rate limits as the web form: too many suggestions from one address in a "
+            "short time are refused with 429. The suggestion waits for moderation; the tracking link shows the "
+            "sender what they wrote and the answer. The same request again from the same address within 10 "
+            "minutes, or with the same Idempotency-Key, returns the same suggestion (200) instead of creating "
+            "another; a key used again with other fields is refused with 409.",
+            zh_hant="驗證及次數限制與網上表格相同：同一地址在短時間內提交過多建議會被拒絕（429）。建議須先經審核；"
+            "提交者可透過追蹤連結查看自己所寫的內容及回應。10 分鐘內由同一地址再次發送相同請求，或使用相同的 "
+            "Idempotency-Key，會傳回同一項建議（200），不會另建建議；同一金鑰配以不同欄位再次使用會被拒絕（409）。",
+            zh_hans="验证及次数限制与网上表格相同：同一地址在短时间内提交过多建议会被拒绝（429）。建议须先经审核；"
+            "提交者可透过追踪连结查看自己所写的内容及回应。10 分钟内由同一地址再次发送相同请求，或使用相同的 "
+            "Idempotency-Key，会传回同一项建议（200），不会另建建议；同一密钥配以不同栏位再次使用会被拒绝（409）。",
+        ),
+        returns=TText.of(
+            en="Published suggestions only, newest first: the reference, the title and text as published, the "
+            "co-operation area, voices (the sender and the supporters), url (its public page), status open "
+            "(received, under consideration or adopted) or closed (not adopted or implemented), status_notes "
+            "with the official status, the reason and the official response, and the responsible unit.",
+            zh_hant="只列出已公開的建議，由新至舊：參考編號、公開的標題及內容、合作範疇、voices（提交者及支持者人數）、"
+            "url（公開頁面）、status 為 open（已收到、研究中或已採納）或 closed（不採納或已落實）、status_notes "
+            "為正式狀態、理由及正式回應，以及負責單位。",
+            zh_hans="只列出已公开的建议，由新至旧：参考编号、公开的标题及内容、合作范畴、voices（提交者及支持者人数）、"
+            "url（公开页面）、status 为 open（已收到、研究中或已采纳）或 closed（不采纳或已落实）、status_notes "
+            "为正式状态、理由及正式回应，以及负责单位。",
+        ),
+        privacy=TText.of(
+            en="A suggestion is public only once a moderator has approved it and confirmed the redacted text. "
+            "Until then, or if it is not published, it is in no list and its reference is not found (404); a "
+            "merged suggestion gives the one it was merged into. What was typed, the name and the e-mail "
+            "address are never returned: only the title and text as redacted by the moderator, masked again.",
+            zh_hant="建議須經審核員批准並確認已遮蓋個人資料的文本後才會公開。在此之前，或不獲公開時，建議不會出現在任何列表，"
+            "其參考編號亦找不到（404）；已合併的建議會顯示其併入的建議。提交者所寫的原文、姓名及電郵地址絕不會傳回："
+            "只會傳回審核員遮蓋後的標題及內容，並再次遮蓋。",
+            zh_hans="建议须经审核员批准并确认已遮盖个人资料的文本后才会公开。在此之前，或不获公开时，建议不会出现在任何列表，"
+            "其参考编号亦找不到（404）；已合并的建议会显示其并入的建议。提交者所写的原文、姓名及电邮地址绝不会传回："
+            "只会传回审核员遮盖后的标题及内容，并再次遮盖。",
+        ),
+    ),
 )
 
 

@@ -4,19 +4,21 @@ suggestion that was acknowledged is always stored first."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import InvalidInput, NotPermitted
-from hkcq.core.text import mask_personal_data
+from hkcq.core.text import fold, mask_personal_data
 from hkcq.core.translated import TText
 from hkcq.registry.models import Area, Decision, Measure, Unit
 from hkcq.suggestions import permissions, selectors
@@ -26,11 +28,18 @@ from hkcq.suggestions.references import reference_for, tracking_token
 
 TITLE_MAX = 200
 TEXT_MAX = 5000
+# An idempotent submission without a key: the same one again within this time is the same.
+DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 class RateLimited(InvalidInput):
     code = "rate_limited"
     status = 429
+
+
+class IdempotencyKeyReused(InvalidInput):
+    code = "idempotency_key_reused"
+    status = 409
 
 
 def _require(allowed: bool) -> None:
@@ -79,19 +88,30 @@ def _clean_text(title: str, text: str) -> tuple[str, str]:
     return title, text
 
 
-@transaction.atomic
-def suggestion_submit(
-    *,
-    user: Any,
-    title: str,
-    text: str,
-    language: str,
-    area: Area | None = None,
-    anonymous: bool = True,
-    name: str = "",
-    email: str = "",
-    ip_address: str | None = None,
-) -> Suggestion:
+@dataclass(frozen=True)
+class SubmitResult:
+    suggestion: Suggestion
+    created: bool
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A submission that passed validation, with the digest of what was sent."""
+
+    title: str
+    text: str
+    language: str
+    area: Area | None
+    anonymous: bool
+    name: str
+    email: str
+    account: Any
+    digest: str
+
+
+def _checked(
+    *, user: Any, title: str, text: str, language: str, area: Area | None, anonymous: bool, name: str, email: str
+) -> _Checked:
     title, text = _clean_text(title, text)
     if language not in dict(settings.LANGUAGES):
         raise InvalidInput(details={"language": [_("Choose one of the languages offered.")]})
@@ -108,26 +128,118 @@ def suggestion_submit(
             raise InvalidInput(details={"email": [_("Enter a valid e-mail address.")]}) from exc
     else:
         name, email = "", ""
-    if rate_limited(user=account, ip_address=ip_address):
+    name = name.strip()[:150]
+    parts = (fold(title), fold(text), language, str(area.pk if area else ""), str(anonymous), fold(name), email.lower())
+    raw = "\x1f".join((*parts, str(account.pk if account is not None else "")))
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return _Checked(title, text, language, area, anonymous, name, email, account, digest)
+
+
+def _create(checked: _Checked, *, ip_address: str | None, idempotency_key: str = "") -> Suggestion:
+    if rate_limited(user=checked.account, ip_address=ip_address):
         raise RateLimited(_("You have sent several suggestions in a short time. Please try again in an hour."))
     suggestion = Suggestion.objects.create(
         tracking_token=tracking_token(),
-        title=title,
-        text=text,
-        language=language,
-        area=area,
-        suggested_area=selectors.area_suggest(f"{title} {text}"),
-        submitter=account,
-        anonymous=anonymous,
-        name=name.strip()[:150],
-        email=email,
+        title=checked.title,
+        text=checked.text,
+        language=checked.language,
+        area=checked.area,
+        suggested_area=selectors.area_suggest(f"{checked.title} {checked.text}"),
+        submitter=checked.account,
+        anonymous=checked.anonymous,
+        name=checked.name,
+        email=checked.email,
         ip_address=ip_address or None,
+        idempotency_key=idempotency_key or None,
+        content_digest=checked.digest,
     )
     suggestion.reference = reference_for(suggestion.pk)
     suggestion.save(update_fields=["reference"])
-    _record(suggestion, account, ModerationAction.Kind.SUBMITTED)
+    _record(suggestion, checked.account, ModerationAction.Kind.SUBMITTED)
     submitter_notify(suggestion, "received")
     return suggestion
+
+
+@transaction.atomic
+def suggestion_submit(
+    *,
+    user: Any,
+    title: str,
+    text: str,
+    language: str,
+    area: Area | None = None,
+    anonymous: bool = True,
+    name: str = "",
+    email: str = "",
+    ip_address: str | None = None,
+) -> Suggestion:
+    """Store a new suggestion (the web form and the API): every valid call makes one."""
+    checked = _checked(
+        user=user, title=title, text=text, language=language, area=area, anonymous=anonymous, name=name, email=email
+    )
+    return _create(checked, ip_address=ip_address)
+
+
+def _existing(checked: _Checked, *, idempotency_key: str, ip_address: str | None) -> Suggestion | None:
+    """The suggestion this same submission already made, if any. With a key, the key decides (and
+    must not come back with something else); without one, the same content from the same
+    address and account within ``DUPLICATE_WINDOW``."""
+    if idempotency_key:
+        found = Suggestion.objects.filter(idempotency_key=idempotency_key).first()
+        if found is not None and found.content_digest != checked.digest:
+            raise IdempotencyKeyReused(
+                details={"idempotency_key": [_("This key was already used for a different suggestion; use a new key.")]}
+            )
+        return found
+    return (
+        Suggestion.objects.filter(
+            content_digest=checked.digest,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            ip_address=ip_address or None,
+            submitter=checked.account,
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def suggestion_submit_idempotent(
+    *,
+    user: Any,
+    title: str,
+    text: str,
+    language: str,
+    area: Area | None = None,
+    anonymous: bool = True,
+    name: str = "",
+    email: str = "",
+    ip_address: str | None = None,
+    idempotency_key: str = "",
+) -> SubmitResult:
+    """Store a suggestion, or return the one this same submission already made (Open311).
+
+    The same submission is the same ``idempotency_key`` (a client's key; reusing it for other
+    content is refused), or without a key the same title, text, language, area, name and
+    e-mail from the same address and account within ``DUPLICATE_WINDOW``. A submission found
+    again is not counted against the rate limits: it creates nothing.
+    """
+    idempotency_key = (idempotency_key or "").strip()[:64]
+    checked = _checked(
+        user=user, title=title, text=text, language=language, area=area, anonymous=anonymous, name=name, email=email
+    )
+    found = _existing(checked, idempotency_key=idempotency_key, ip_address=ip_address)
+    if found is not None:
+        return SubmitResult(found, created=False)
+    try:
+        with transaction.atomic():
+            suggestion = _create(checked, ip_address=ip_address, idempotency_key=idempotency_key)
+    except IntegrityError:
+        # The same key stored at the same moment by a concurrent request: that one wins.
+        found = _existing(checked, idempotency_key=idempotency_key, ip_address=ip_address)
+        if found is None:
+            raise
+        return SubmitResult(found, created=False)
+    return SubmitResult(suggestion, created=True)
 
 
 # -- supporting ---------------------------------------------------------------------------------

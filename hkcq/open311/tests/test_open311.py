@@ -274,14 +274,75 @@ def test_a_second_service_is_one_register_call(db, monkeypatch):
     assert registry.service("suggestion") is None
 
 
+PAGE = {
+    "en": {
+        "title": "Open311 interface",
+        "names": ["Enquiry to the one-stop consulting service", "View or suggestion"],
+        "headings": ["What a POST needs", "What GET returns", "Who sees what"],
+        "privacy": "only once a moderator has approved it and confirmed the redacted text",
+        "idempotency": "returns the same suggestion (200)",
+    },
+    "zh-hant": {
+        "title": "Open311 介面",
+        "names": ["向一站式諮詢服務查詢", "意見或建議"],
+        "headings": ["POST 須提供的欄位", "GET 傳回的內容", "誰可看到甚麼"],
+        "privacy": "建議須經審核員批准並確認已遮蓋個人資料的文本後才會公開",
+        "idempotency": "會傳回同一項建議（200）",
+    },
+    "zh-hans": {
+        "title": "Open311 接口",
+        "names": ["向一站式咨询服务查询", "意见或建议"],
+        "headings": ["POST 须提供的栏位", "GET 传回的内容", "谁可看到什么"],
+        "privacy": "建议须经审核员批准并确认已遮盖个人资料的文本后才会公开",
+        "idempotency": "会传回同一项建议（200）",
+    },
+}
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_documentation_page(db, lang):
+def test_documentation_page_describes_every_service(db, lang):
     r = Client().get(f"/{lang}/open311/")
     assert r.status_code == 200
     html = r.content.decode()
-    assert {
-        "en": "Open311 interface for enquiries",
-        "zh-hant": "查詢的 Open311 介面",
-        "zh-hans": "查询的 Open311 接口",
-    }[lang] in html
-    assert "attribute[consent]" in html and "/open311/v2" in html
+    expected = PAGE[lang]
+    assert f'<h1 class="h2">{expected["title"]}</h1>' in html and "/open311/v2" in html
+    for code, name in zip(["enquiry", "suggestion"], expected["names"], strict=True):
+        assert f'id="service-{code}">{name} (<code>service_code={code}</code>)</h3>' in html
+        assert f'href="#service-{code}"' in html and f"/services/{code}.json" in html
+    for heading in expected["headings"]:
+        assert html.count(f'<h4 class="h6">{heading}</h4>') == 2  # once for each service
+    assert expected["privacy"] in html and expected["idempotency"] in html
+    # What a POST needs, read from each service: its standard fields and its attributes.
+    enquiry, suggestion = html.split('id="service-suggestion"')
+    for row in ("description", "email", "phone", "attribute[consent]", "attribute[language]", "attribute[details]"):
+        assert f"<code>{row}</code>" in enquiry
+    for row in ("description", "email", "first_name", "last_name", "attribute[title]", "attribute[area]"):
+        assert f"<code>{row}</code>" in suggestion.split("<h2")[0]
+    assert "<code>attribute[title]</code>" not in enquiry
+
+
+def test_documentation_page_is_read_from_the_registry(db, monkeypatch):
+    monkeypatch.setattr(registry, "_SERVICES", dict(registry._SERVICES))
+    registry.register(
+        Open311Service(
+            code="pothole",
+            name=TText.of(en="Pothole report"),
+            description=TText.of(en="A hole in the road."),
+            group=TText.of(en="Roads"),
+            keywords=(),
+            attributes=(registry.Attribute(code="depth", description=TText.of(en="How deep"), required=True),),
+            submit=lambda data: Submitted(service_request_id="P-1", token="t", service_notice="", created=True),
+            list_requests=lambda filters: [],
+            get_request=lambda i: None,
+            guide=registry.Guide(
+                fields=(registry.PostField("description", TText.of(en="Where the hole is."), required=True),),
+                privacy=TText.of(en="Reports are public at once."),
+            ),
+        )
+    )
+    html = Client().get("/en/open311/").content.decode()
+    assert 'id="service-pothole">Pothole report (<code>service_code=pothole</code>)' in html
+    assert "<code>attribute[depth]</code>" in html and "Where the hole is." in html
+    assert "Reports are public at once." in html
+    registry.unregister("pothole")
+    assert "pothole" not in Client().get("/en/open311/").content.decode()

@@ -1,7 +1,11 @@
 """Suggestions as the Open311 service ``suggestion``: only published, redacted suggestions are public."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
+from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test
 from hkcq.registry.models import Area
@@ -133,8 +137,72 @@ def test_errors_are_translated(defaults):
 
 @override_settings(SUGGESTION_LIMIT_PER_ADDRESS=2)
 def test_rate_limit_per_address(defaults):
-    assert post(valid(), REMOTE_ADDR="198.51.100.7").status_code == 201
-    assert post(valid(), REMOTE_ADDR="198.51.100.7").status_code == 201
-    assert_error_shape(post(valid(), REMOTE_ADDR="198.51.100.7"), 429)
-    assert post(valid(), REMOTE_ADDR="198.51.100.8").status_code == 201
+    first = post(valid(**{"attribute[title]": "One"}), REMOTE_ADDR="198.51.100.7")
+    assert first.status_code == 201
+    assert post(valid(**{"attribute[title]": "Two"}), REMOTE_ADDR="198.51.100.7").status_code == 201
+    assert_error_shape(post(valid(**{"attribute[title]": "Three"}), REMOTE_ADDR="198.51.100.7"), 429)
+    assert post(valid(**{"attribute[title]": "Three"}), REMOTE_ADDR="198.51.100.8").status_code == 201
+    # Sending the first one again over the limit creates nothing, so it is not refused either.
+    again = post(valid(**{"attribute[title]": "One"}), REMOTE_ADDR="198.51.100.7")
+    assert again.status_code == 200 and again.json() == first.json()
     assert Suggestion.objects.count() == 3
+
+
+def test_the_same_request_again_is_the_same_suggestion(defaults, django_capture_on_commit_callbacks, mailoutbox):
+    named = valid(email="hk@example.org", first_name="Chan")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post(named, REMOTE_ADDR="203.0.113.5")
+        again = post(named, REMOTE_ADDR="203.0.113.5")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()  # the same service_request_id, token and tracking_url
+    suggestion = Suggestion.objects.get()
+    assert first.json()[0]["service_request_id"] == suggestion.reference
+    assert suggestion.actions.filter(kind="submitted").count() == 1
+    assert len(mailoutbox) == 1  # one acknowledgement, not two
+    # Not the same request: other content, another address, or after the window.
+    assert post(valid(**{"attribute[title]": "Renew permits here"}), REMOTE_ADDR="203.0.113.5").status_code == 201
+    assert post(named, REMOTE_ADDR="203.0.113.6").status_code == 201
+    assert post(valid(**{"attribute[area]": Area.objects.first().ext_id}), REMOTE_ADDR="203.0.113.5").status_code == 201
+    with freeze_time(timezone.now() + services.DUPLICATE_WINDOW + timedelta(minutes=1)):
+        assert post(named, REMOTE_ADDR="203.0.113.5").status_code == 201
+    assert Suggestion.objects.count() == 5
+
+
+def test_an_idempotency_key_makes_a_retry_certain(defaults):
+    first = post(valid(), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-42")
+    assert first.status_code == 201
+    # The same key and request from another address (a client that changed networks): the same one.
+    again = post(valid(), REMOTE_ADDR="198.51.100.1", HTTP_IDEMPOTENCY_KEY="client-42")
+    assert again.status_code == 200 and again.json() == first.json()
+    assert Suggestion.objects.get().idempotency_key == "client-42"
+    # The key decides: a new key is a new suggestion, even with the same text from the same address.
+    assert post(valid(), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-43").status_code == 201
+    assert Suggestion.objects.count() == 2
+    # A key used again for something else is refused, names the header and changes nothing.
+    reused = post(valid(**{"attribute[title]": "Something else"}), HTTP_IDEMPOTENCY_KEY="client-42")
+    assert assert_error_shape(reused, 409).startswith("Idempotency-Key:")
+    assert Suggestion.objects.count() == 2
+    r = Client().post(
+        "/open311/v2/requests.json?lang=zh-hant",
+        valid(**{"attribute[title]": "Something else"}),
+        HTTP_IDEMPOTENCY_KEY="client-42",
+    )
+    assert "已" in assert_error_shape(r, 409)
+
+
+def test_a_key_stored_by_a_concurrent_request_wins(defaults, monkeypatch):
+    first = post(valid(), HTTP_IDEMPOTENCY_KEY="race-1")
+    # The other request stored the key after this one looked for it: the insert fails on the
+    # unique key, and the one already stored is the answer.
+    looked = []
+    real_existing = services._existing
+
+    def existing_after_a_race(checked, **kw):
+        looked.append(kw)
+        return None if len(looked) == 1 else real_existing(checked, **kw)
+
+    monkeypatch.setattr(services, "_existing", existing_after_a_race)
+    again = post(valid(), HTTP_IDEMPOTENCY_KEY="race-1")
+    assert len(looked) == 2
+    assert again.status_code == 200 and again.json() == first.json()
+    assert Suggestion.objects.count() == 1
