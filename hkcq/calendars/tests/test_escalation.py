@@ -222,3 +222,48 @@ def test_each_escalation_is_also_a_notification_in_each_recipients_language_once
     # The same deadline is never notified twice.
     assert escalate(hkt(2025, 3, 12, 10)).notifications == 0
     assert Notification.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice"),
+    [
+        ("en", "Late: the deadline to acknowledge, March 5, 2025, 10 a.m., has passed."),
+        ("zh-hant", "逾期：確認收到的期限（2025年3月5日 10:00）已過。"),
+        ("zh-hans", "逾期：确认收到的期限（2025年3月5日 10:00）已过。"),
+    ],
+)
+def test_the_staff_case_page_shows_the_escalation_and_the_tracking_page_does_not(setup, escalate, lang, notice):
+    from django.test import Client
+
+    from hkcq.accounts.services import api_token_create
+
+    with freeze_time(hkt(2025, 3, 3, 10)):
+        case = submit()
+    escalate(hkt(2025, 3, 5, 10, 1))
+    staff = Client()
+    staff.force_login(setup["sec_hk"])
+    url = f"/{lang}/enquiries/case/{case.reference}/"
+    page = staff.get(url).content.decode()
+    assert 'class="alert alert-danger late-escalation"' in page and notice in page
+    told = [setup["officer"].display_name, setup["other"].display_name, setup["sec_hk"].display_name]
+    assert all(name in page for name in told)
+    assert 'class="mb-2 case-event-escalation"' in page  # and in the case history
+
+    _t, raw = api_token_create(user=setup["sec_hk"], name="t")
+    data = Client().get(f"/api/v1/enquiries/{case.reference}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    [entry] = data["escalations"]
+    assert entry["kind"] == "acknowledge" and sorted(entry["told"]) == sorted(
+        u.username for u in (setup["officer"], setup["other"], setup["sec_hk"])
+    )
+
+    # The resident sees none of it, on the page or through the API.
+    track = Client().get(f"/{lang}/enquiries/track/{case.token}/").content.decode()
+    assert "late-escalation" not in track and notice not in track
+    assert not any(name in track for name in told)
+    tracked = Client().get(f"/api/v1/enquiries/track/{case.token}").content.decode()
+    assert "escalat" not in tracked and setup["sec_hk"].username not in tracked
+
+    # Once acknowledged the notice goes; the history keeps the escalation.
+    enquiry_services.enquiry_accept(user=setup["officer"], enquiry=case)
+    page = staff.get(url).content.decode()
+    assert "late-escalation" not in page and 'class="mb-2 case-event-escalation"' in page
