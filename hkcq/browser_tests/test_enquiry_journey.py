@@ -1,6 +1,7 @@
 """The consulting service as people use it: a resident asks, still needs help, files an
-enquiry; an officer accepts and answers citing an entry; the resident reads it by the private
-link and rates the service. No serious accessibility violation on any page on the way."""
+enquiry; an officer accepts, answers citing an entry and raises the priority; the resident
+reads it by the private link and rates the service. No serious accessibility violation on any
+page on the way."""
 
 from __future__ import annotations
 
@@ -55,6 +56,12 @@ def test_ask_enquire_reply_rate(page, browser, live_url, lang):
     staff.select_option("select[name=citations]", "mtp-renewal")
     staff.locator("form[action$='/reply/'] button[type=submit]").click()
     staff.wait_for_load_state()
+    # ... and raises its priority, with the reason, which the case history then shows.
+    staff.select_option("select[name=priority]", "high")
+    staff.fill("#priority_reason", "The permit expires next week.")
+    staff.locator("form[action$='/priority/'] button[type=submit]").click()
+    staff.wait_for_load_state()
+    assert "The permit expires next week." in staff.locator(".case-history").inner_text()
     assert_no_serious_axe_violations(staff)
 
     # The resident reads the reply with the cited entry linked.

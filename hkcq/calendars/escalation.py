@@ -7,47 +7,52 @@ paused. Each (case, kind, deadline) is escalated once, recorded as an ``Escalati
 unique constraint, so running the job again — or two runs at once — tells nobody twice; a
 deadline that moves on (after a pause) and is missed again is escalated again.
 
-Who is told, each in their preferred language: the supervisors of the case's unit (officers of
-the unit marked as supervisors; when the unit has none, all its officers, so that someone is),
-and the secretariat of the unit's side (both sides when the case has no unit yet). The question
-is masked: recipients other than the assigned officer never see personal identifiers.
+Who is told, each in their preferred language, by an in-application notification and its
+e-mail copy (``hkcq.notifications``; people without an e-mail address get the notification
+only): the supervisors of the case's unit (officers of the unit marked as supervisors; when the
+unit has none, all its officers, so that someone is), and the secretariat of the unit's side
+(both sides when the case has no unit yet). The question is masked: recipients other than the
+assigned officer never see personal identifiers. The ``Escalation`` row keeps who was told; the
+staff case page shows it (the resident's tracking page never does).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from hkcq.calendars.models import Escalation
 from hkcq.calendars.workdays import TZ
 from hkcq.core.choices import Role
-from hkcq.core.tasks import send_email
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
+from hkcq.notifications.services import notify
 
 logger = logging.getLogger("hkcq.escalation")
+
+
+TEMPLATE = "calendars/email/escalation"
 
 
 @dataclass
 class EscalationReport:
     escalated: int = 0
-    messages: int = 0
+    notifications: int = 0
+    messages: int = 0  # e-mails queued
     already: int = 0
 
     def summary(self) -> str:
         return (
-            f"Escalated {self.escalated} late deadline(s), {self.messages} e-mail(s) queued; "
-            f"{self.already} already escalated."
+            f"Escalated {self.escalated} late deadline(s): {self.notifications} notification(s), "
+            f"{self.messages} e-mail(s) queued; {self.already} already escalated."
         )
 
 
@@ -68,7 +73,7 @@ def late_deadlines(now: dt.datetime) -> list[tuple[Any, str, dt.datetime]]:
 
 def recipients_for(unit: Any) -> list[Any]:
     """The people told about a late case of ``unit`` (``None``: a case with no unit yet)."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    users = get_user_model().objects.filter(is_active=True)
     people: list[Any] = []
     if unit is not None:
         supervisors = users.filter(role=Role.OFFICER, supervised_units__unit=unit, units=unit).distinct()
@@ -80,7 +85,8 @@ def recipients_for(unit: Any) -> list[Any]:
     return sorted(unique.values(), key=lambda p: p.pk)
 
 
-def _message(enquiry: Any, kind: str, deadline: dt.datetime, unit: Any, person: Any) -> tuple[str, str]:
+def _context(enquiry: Any, kind: str, deadline: dt.datetime, unit: Any, person: Any) -> tuple[dict[str, Any], str]:
+    """The message's context and the case page's address, in ``person``'s language."""
     language = person.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {
@@ -89,18 +95,9 @@ def _message(enquiry: Any, kind: str, deadline: dt.datetime, unit: Any, person: 
             "deadline": formats.date_format(timezone.localtime(deadline, TZ), "DATETIME_FORMAT"),
             "unit": TText.from_json(unit.name).show().text if unit is not None else "",
             "question": mask_personal_data(enquiry.question[:500]),
-            "case_url": settings.SITE_URL.rstrip("/") + reverse("enquiries:case", args=[enquiry.reference]),
         }
-        subject = " ".join(render_to_string("calendars/email/escalation_subject.txt", context).split())
-        body = render_to_string("calendars/email/escalation.txt", context)
-    return subject, body
-
-
-def _sender(subject: str, body: str, to: list[str]) -> Callable[[], None]:
-    def send() -> None:
-        send_email.enqueue(subject=subject, body=body, to=to)
-
-    return send
+        url = reverse("enquiries:case", args=[enquiry.reference])
+    return context, url
 
 
 def escalate_enquiries(now: dt.datetime | None = None) -> EscalationReport:
@@ -114,17 +111,21 @@ def escalate_enquiries(now: dt.datetime | None = None) -> EscalationReport:
         people = recipients_for(unit)
         try:
             with transaction.atomic():
-                Escalation.objects.create(
+                escalation = Escalation.objects.create(
                     enquiry=enquiry, kind=kind, deadline=deadline, unit=unit, recipients=len(people), created_at=now
                 )
+                escalation.told.set(people)
+                # notify() stores the notification now and queues its e-mail copy for after the
+                # commit: a run that loses the race below tells nobody.
                 for person in people:
-                    subject, body = _message(enquiry, kind, deadline, unit, person)
-                    transaction.on_commit(_sender(subject, body, [person.email]))
+                    context, url = _context(enquiry, kind, deadline, unit, person)
+                    notify(person, TEMPLATE, context, url=url)
         except IntegrityError:
             # Another run escalated the same deadline at the same moment: it told everyone.
             report.already += 1
             continue
         report.escalated += 1
-        report.messages += len(people)
+        report.notifications += len(people)
+        report.messages += sum(1 for p in people if p.email)
         logger.info("enquiry %s escalated: %s due %s, %d people told", enquiry.reference, kind, deadline, len(people))
     return report

@@ -123,7 +123,7 @@ class UnitSupervisor(models.Model):
 
 class Escalation(models.Model):
     """A late deadline of an enquiry that its unit's supervisors and the secretariat were told
-    about. One per case, kind and deadline: a deadline moved on (e.g. after a pause) and missed
+    about (in the application and by e-mail; shown to staff on the case page). One per case, kind and deadline: a deadline moved on (e.g. after a pause) and missed
     again is escalated again; the same one never twice."""
 
     class Kind(models.TextChoices):
@@ -134,7 +134,9 @@ class Escalation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     deadline = models.DateTimeField(_("deadline"))
     unit = models.ForeignKey("registry.Unit", null=True, on_delete=models.SET_NULL, related_name="+")
-    recipients = models.PositiveIntegerField(_("people told"), default=0)
+    recipients = models.PositiveIntegerField(_("number of people told"), default=0)
+    # Who was told (shown on the staff case page); ``recipients`` is their number at the time.
+    told = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("people told"), blank=True, related_name="+")
     created_at = models.DateTimeField(_("escalated"), default=timezone.now)
 
     class Meta:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
-from hkcq.calendars.models import Holiday, SlaPolicy, UnitSupervisor
+from hkcq.calendars.models import Escalation, Holiday, SlaPolicy, UnitSupervisor
 from hkcq.core.errors import NotFound
 
 
@@ -41,6 +41,16 @@ def sla_policy_get(code: str) -> SlaPolicy:
 def sla_priority_choices() -> list[tuple[str, str]]:
     """``(code, name in the current language)`` of every priority, for forms of other apps."""
     return [(p.code, str(p.name)) for p in sla_policy_list()]
+
+
+def escalation_list(enquiry: Any) -> QuerySet[Escalation]:
+    """The escalations of ``enquiry``, oldest first, with the unit and the people told."""
+    return (
+        Escalation.objects.filter(enquiry=enquiry)
+        .select_related("unit")
+        .prefetch_related("told")
+        .order_by("created_at", "id")
+    )
 
 
 def units_with_supervisors(sides: list[str]) -> QuerySet[Any]:

@@ -16,7 +16,7 @@ from hkcq.core.api import ErrorOut, SessionAuth, TokenAuth
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import current_language
-from hkcq.enquiries import knowledge, permissions, selectors, services
+from hkcq.enquiries import knowledge, permissions, selectors, services, sla
 from hkcq.enquiries.models import Enquiry
 from hkcq.registry.models import Unit
 
@@ -85,12 +85,29 @@ class CaseSummaryOut(Schema):
     paused: bool
 
 
+class PriorityChangeOut(Schema):
+    from_priority: str
+    to_priority: str
+    reason: str
+    by: str | None
+    at: dt.datetime
+
+
+class EscalationOut(Schema):
+    kind: str
+    deadline: dt.datetime
+    escalated_at: dt.datetime
+    told: list[str]
+
+
 class CaseOut(CaseSummaryOut):
     details: str
     email: str
     phone: str
     assigned_officer: str | None
     messages: list[MessageOut]
+    priority_changes: list[PriorityChangeOut]
+    escalations: list[EscalationOut]
     allowed_actions: list[str]
 
 
@@ -106,6 +123,11 @@ class ReplyIn(Schema):
 
 class TransferIn(Schema):
     to_unit: str
+    reason: str
+
+
+class PriorityIn(Schema):
+    priority: str
     reason: str
 
 
@@ -164,6 +186,25 @@ def _case(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
             "phone": e.phone if unmasked else ("▇▇▇" if e.phone else ""),
             "assigned_officer": e.assigned_officer.username if e.assigned_officer else None,
             "messages": _messages(e, notes=True, unmasked=unmasked, language=current_language()),
+            "priority_changes": [
+                {
+                    "from_priority": c.from_priority,
+                    "to_priority": c.to_priority,
+                    "reason": c.reason if unmasked else mask_personal_data(c.reason),
+                    "by": c.by.username if c.by else None,
+                    "at": c.at,
+                }
+                for c in e.priority_changes.select_related("by")
+            ],
+            "escalations": [
+                {
+                    "kind": x.kind,
+                    "deadline": x.deadline,
+                    "escalated_at": x.created_at,
+                    "told": [person.username for person in x.told.all()],
+                }
+                for x in sla.escalations(e)
+            ],
             "allowed_actions": [a for a in permissions.STAFF_ACTIONS if permissions.can_staff_act(user, e, a)],
         }
     )
@@ -247,11 +288,16 @@ def _anyone(request: HttpRequest) -> bool:
 @router.get("/enquiries", response={200: list[CaseSummaryOut], **ERRORS}, auth=[*STAFF_AUTH, _anyone])
 @paginate(LimitOffsetPagination)
 def enquiry_queue(
-    request: HttpRequest, status: str | None = None, due: str | None = None, language: str | None = None
+    request: HttpRequest,
+    status: str | None = None,
+    due: str | None = None,
+    language: str | None = None,
+    priority: str | None = None,
 ) -> list[dict[str, Any]]:
     """The staff queue (officers: their units' cases; secretariat: all; anyone else: an empty
-    list). Question text masked."""
-    qs = selectors.enquiry_queue_for_user(request.user, status=status, due=due, language=language)
+    list). Question text masked. Filters: `status` (or `open`), `due` (`overdue`, `due_soon`,
+    `paused`), `language`, `priority` (`low`, `normal`, `high`)."""
+    qs = selectors.enquiry_queue_for_user(request.user, status=status, due=due, language=language, priority=priority)
     return [_summary(e) for e in qs]
 
 
@@ -274,6 +320,8 @@ def _reload(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
             "phone": "",
             "assigned_officer": None,
             "messages": [],
+            "priority_changes": [],
+            "escalations": [],
             "allowed_actions": [],
         }
     return _case(request, e)
@@ -315,6 +363,21 @@ def enquiry_transfer(request: HttpRequest, reference: str, payload: TransferIn) 
     if unit is None:
         raise InvalidInput(details={"to_unit": [_("No unit has this id.")]})
     services.enquiry_transfer(user=request.auth, enquiry=e, to_unit=unit, reason=payload.reason)  # type: ignore[attr-defined]
+    return _reload(request, e)
+
+
+@router.post("/enquiries/{reference}/priority", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
+def enquiry_priority(request: HttpRequest, reference: str, payload: PriorityIn) -> dict[str, Any]:
+    """Change the priority (`low`, `normal`, `high`) with the reason. The deadlines are counted
+    again from when the case was received, with the new priority's service levels; a closed
+    case keeps its priority (422)."""
+    e = _staff_case(request, reference)
+    services.enquiry_priority_change(
+        user=request.auth,  # type: ignore[attr-defined]
+        enquiry=e,
+        priority=payload.priority,
+        reason=payload.reason,
+    )
     return _reload(request, e)
 
 

@@ -138,6 +138,28 @@ class TransferForm(StyledForm):
         field.queryset = transfer_units()
 
 
+class PriorityForm(StyledForm):
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=Enquiry.Priority.choices,
+        help_text=_(
+            "The deadlines are counted again from when the enquiry was received, with the service levels of the "
+            "new priority; time spent waiting for the resident still does not count."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for the change of priority.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the transfer form on the same page also has a "reason".
+        kwargs.setdefault("auto_id", "priority_%s")
+        super().__init__(*args, **kwargs)
+
+
 class CloseForm(StyledForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Enquiry.Outcome.choices)
     note = forms.CharField(

@@ -1,5 +1,5 @@
 """Enquiry cases of the one-stop consulting service: the case, its conversation, transfers,
-pauses of the service-level clock, and canned replies."""
+changes of priority, pauses of the service-level clock, and canned replies."""
 
 from __future__ import annotations
 
@@ -189,6 +189,25 @@ class Transfer(models.Model):
     class Meta:
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
+        ordering = ["at", "id"]
+
+
+class PriorityChange(models.Model):
+    """A change of a case's priority by staff, with the reason, and the deadlines it gave the
+    case (counted again from when the case was received, see ``services.enquiry_priority_change``)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="priority_changes")
+    from_priority = models.CharField(_("previous priority"), max_length=10, choices=Enquiry.Priority.choices)
+    to_priority = models.CharField(_("new priority"), max_length=10, choices=Enquiry.Priority.choices)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    acknowledge_due = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
+    reply_due = models.DateTimeField(_("reply due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change of priority")
+        verbose_name_plural = _("changes of priority")
         ordering = ["at", "id"]
 
 

@@ -3,9 +3,12 @@
 - The resident reaches a case with its secret tracking token, or signed in as the account that
   filed it. They read the conversation (never internal notes), reply, and rate once closed.
 - Officers of the unit a case is assigned to (or, before any unit is assigned, nobody but the
-  secretariat) work the case: accept, reply, note, ask the resident, transfer, close.
-- The secretariat (either side) and administrators see every case, add internal notes and
-  route cases (transfer); answering is the unit's job.
+  secretariat) work the case: accept, reply, note, ask the resident, transfer, change the
+  priority, close.
+- The secretariat (either side) and administrators see every case, add internal notes, route
+  cases (transfer) and change their priority; answering is the unit's job.
+- Nobody changes the priority of a closed case. Residents never choose or see the priority
+  (docs/service-levels.md says why).
 - Personal data in the text is shown unmasked only to the resident and to the officer the case
   is assigned to; everyone else sees it masked.
 """
@@ -19,7 +22,7 @@ from hkcq.enquiries.models import Enquiry
 from hkcq.registry.permissions import user_unit_ids
 
 # Every case action, for the authorisation matrix and the templates.
-STAFF_ACTIONS = ("view", "accept", "reply", "note", "wait", "transfer", "close")
+STAFF_ACTIONS = ("view", "accept", "reply", "note", "wait", "transfer", "priority", "close")
 RESIDENT_ACTIONS = ("track", "resident_reply", "rate")
 
 
@@ -62,7 +65,7 @@ def can_staff_act(user: Any, enquiry: Enquiry, action: str) -> bool:
         return officer or secretariat
     if action == "note":
         return officer or secretariat
-    if action == "transfer":
+    if action in ("transfer", "priority"):
         return (officer or secretariat) and enquiry.is_open
     if action == "accept":
         return officer and status == Enquiry.Status.NEW

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from hkcq.enquiries import permissions
+from hkcq.enquiries import permissions, sla
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
 from hkcq.registry.models import Unit
 from hkcq.registry.permissions import user_unit_ids
@@ -62,7 +63,12 @@ def _due_filter(qs: QuerySet[Enquiry], due: str, now: dt.datetime) -> QuerySet[E
 
 
 def enquiry_queue_for_user(
-    user: Any, *, status: str | None = None, due: str | None = None, language: str | None = None
+    user: Any,
+    *,
+    status: str | None = None,
+    due: str | None = None,
+    language: str | None = None,
+    priority: str | None = None,
 ) -> QuerySet[Enquiry]:
     """The staff queue: an officer's units' cases; every case for the secretariat."""
     if not permissions.can_use_queue(user):
@@ -76,6 +82,8 @@ def enquiry_queue_for_user(
         qs = qs.filter(status=status)
     if language:
         qs = qs.filter(language=language)
+    if priority:
+        qs = qs.filter(priority=priority)
     if due:
         qs = _due_filter(qs, due, timezone.now())
     return qs.order_by("reply_due", "received_at", "id") if due else qs
@@ -93,10 +101,45 @@ def enquiry_messages(enquiry: Enquiry, *, include_notes: bool) -> QuerySet[Messa
     return qs if include_notes else qs.exclude(kind=Message.Kind.NOTE)
 
 
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's history for staff: ``kind`` is ``transfer``, ``pause``,
+    ``resume``, ``priority`` or ``escalation``; ``item`` the record it comes from."""
+
+    at: dt.datetime
+    kind: str
+    item: Any
+
+
+def _late_now(enquiry: Enquiry, escalation: Any, now: dt.datetime) -> bool:
+    """Whether the step ``escalation`` was about is still not done and late now (its deadline
+    may have moved on since, e.g. after a change of priority or a pause)."""
+    if not enquiry.is_open:
+        return False
+    if escalation.kind == "acknowledge":
+        due, done = enquiry.acknowledge_due, enquiry.acknowledged_at
+    else:
+        due, done = enquiry.reply_due, enquiry.first_reply_at
+        if enquiry.is_paused:
+            return False
+    return done is None and due is not None and due < now
+
+
 def enquiry_timeline(enquiry: Enquiry) -> dict[str, Any]:
+    """The staff case page's history (transfers, pauses, changes of priority, escalations, in
+    time order) and ``late_escalations``: the latest escalation of each step still late."""
+    escalations = sla.escalations(enquiry)
+    events = [CaseEvent(t.at, "transfer", t) for t in enquiry.transfers.select_related("from_unit", "to_unit", "by")]
+    for pause in enquiry.pauses.all():
+        events.append(CaseEvent(pause.started_at, "pause", pause))
+        if pause.ended_at is not None:
+            events.append(CaseEvent(pause.ended_at, "resume", pause))
+    events += [CaseEvent(c.at, "priority", c) for c in enquiry.priority_changes.select_related("by")]
+    events += [CaseEvent(e.created_at, "escalation", e) for e in escalations]
+    latest = {e.kind: e for e in escalations}
     return {
-        "transfers": list(enquiry.transfers.select_related("from_unit", "to_unit", "by")),
-        "pauses": list(enquiry.pauses.all()),
+        "history": sorted(events, key=lambda event: event.at),
+        "late_escalations": [e for e in latest.values() if _late_now(enquiry, e, timezone.now())],
     }
 
 

@@ -28,7 +28,7 @@ from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.tasks import send_email
 from hkcq.core.text import fold, mask_personal_data
 from hkcq.enquiries import knowledge, permissions
-from hkcq.enquiries.models import CannedReply, Enquiry, Message, Pause, ReferenceCounter, Transfer
+from hkcq.enquiries.models import CannedReply, Enquiry, Message, Pause, PriorityChange, ReferenceCounter, Transfer
 from hkcq.enquiries.references import reference_make, reference_normalise
 from hkcq.enquiries.sla import Deadlines
 from hkcq.enquiries.sla import sla_deadlines as _sla_deadlines
@@ -40,6 +40,7 @@ logger = logging.getLogger("hkcq.enquiries")
 DUPLICATE_WINDOW = dt.timedelta(minutes=10)
 MAX_QUESTION = 1000
 MAX_TEXT = 10000
+MAX_REASON = 2000
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -417,6 +418,54 @@ def enquiry_transfer(*, user: Any, enquiry: Enquiry, to_unit: Unit, reason: str)
         mask_personal_data(reason),
     )
     return transfer
+
+
+@transaction.atomic
+def enquiry_priority_change(*, user: Any, enquiry: Enquiry, priority: str, reason: str) -> PriorityChange:
+    """Give the case another priority, with the reason. Its deadlines are counted again with
+    the new priority's service levels from when the case was received (never from now), on the
+    calendar of its unit's side, not counting the time it waited for the resident: the same
+    computation as at submission. The change is recorded for staff; the resident is not told
+    (their tracking page shows the reply date that follows from it)."""
+    enquiry = _locked(enquiry)
+    if not enquiry.is_open and permissions.can_view_case(user, enquiry):
+        raise InvalidInput(_("This enquiry is closed: its priority can no longer be changed."))
+    _require(permissions.can_staff_act(user, enquiry, "priority"))
+    priority = (priority or "").strip()
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if priority not in Enquiry.Priority.values:
+        errors["priority"] = [_("Choose one of the priorities offered.")]
+    elif priority == enquiry.priority:
+        errors["priority"] = [_("The enquiry already has this priority.")]
+    if not reason:
+        errors["reason"] = [_("Give the reason for the change of priority.")]
+    elif len(reason) > MAX_REASON:
+        errors["reason"] = [_("The text is too long (at most %(n)d characters).") % {"n": MAX_REASON}]
+    if errors:
+        raise InvalidInput(details=errors)
+    previous = enquiry.priority
+    enquiry.priority = priority
+    _apply_deadlines(enquiry)
+    enquiry.save(update_fields=["priority", "acknowledge_due", "reply_due"])
+    change = PriorityChange.objects.create(
+        enquiry=enquiry,
+        from_priority=previous,
+        to_priority=priority,
+        reason=reason,
+        by=user,
+        acknowledge_due=enquiry.acknowledge_due,
+        reply_due=enquiry.reply_due,
+    )
+    logger.info(
+        "enquiry %s priority %s -> %s by %s: %s",
+        enquiry.reference,
+        previous,
+        priority,
+        user.username,
+        mask_personal_data(reason),
+    )
+    return change
 
 
 @transaction.atomic

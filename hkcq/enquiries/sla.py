@@ -1,6 +1,7 @@
 """Service-level deadlines of an enquiry, counted in working days on the public-holiday
 calendar of the side of the unit the case is with (app ``hkcq.calendars``: holidays kept as
 editable records, service levels per priority). Everything goes through :func:`sla_deadlines`.
+The escalations of late cases (kept by the calendars app) are read through :func:`escalations`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from hkcq.calendars import selectors as calendar_selectors
 from hkcq.calendars import services as calendars
 from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
@@ -54,3 +56,9 @@ def sla_deadlines(enquiry: Any) -> Deadlines:
         ack_due = calendars.add_working_days(enquiry.received_at, ack_days, side, paused)
         reply_due = calendars.add_working_days(enquiry.received_at, reply_days, side, paused)
     return Deadlines(acknowledge_due=ack_due, reply_due=reply_due)
+
+
+def escalations(enquiry: Any) -> list[Any]:
+    """The escalations of ``enquiry`` (``hkcq.calendars.models.Escalation``), oldest first,
+    each with its ``unit`` and the people ``told``."""
+    return list(calendar_selectors.escalation_list(enquiry))

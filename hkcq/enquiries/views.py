@@ -230,16 +230,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         "status": request.GET.get("status") or "",
         "due": request.GET.get("due") or "",
         "language": request.GET.get("language") or "",
+        "priority": request.GET.get("priority") or "",
     }
     if filters["status"] not in ("", "open", *Enquiry.Status.values):
         filters["status"] = ""
     if filters["due"] not in ("", *selectors.DUE_FILTERS):
         filters["due"] = ""
+    if filters["priority"] not in ("", *Enquiry.Priority.values):
+        filters["priority"] = ""
     qs = selectors.enquiry_queue_for_user(
         request.user,
         status=filters["status"] or None,
         due=filters["due"] or None,
         language=filters["language"] or None,
+        priority=filters["priority"] or None,
     )
     page = paginate(request, qs)
     rows = [(e, mask_personal_data(e.question)) for e in page.object_list]
@@ -251,6 +255,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "statuses": Enquiry.Status.choices,
+            "priorities": Enquiry.Priority.choices,
             "due_choices": [
                 ("overdue", _("Overdue")),
                 ("due_soon", _("Due within two days")),
@@ -284,6 +289,7 @@ def _case_context(request: HttpRequest, enquiry: Enquiry, **forms_: forms.Form) 
         "reply_form": forms_.get("reply") or eforms.ReplyForm(),
         "note_form": forms_.get("note") or eforms.NoteForm(),
         "transfer_form": forms_.get("transfer") or eforms.TransferForm(),
+        "priority_form": forms_.get("priority") or eforms.PriorityForm(initial={"priority": enquiry.priority}),
         "close_form": forms_.get("close") or eforms.CloseForm(),
         "resident_language": LANGUAGE_LABELS.get(enquiry.language, enquiry.language),
         **selectors.enquiry_timeline(enquiry),
@@ -339,6 +345,16 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
                     user=user, enquiry=enquiry, to_unit=form.cleaned_data["to_unit"], reason=form.cleaned_data["reason"]
                 )
                 done = _("The enquiry has been transferred.")
+        elif action == "priority":
+            form = eforms.PriorityForm(request.POST)
+            if form.is_valid():
+                services.enquiry_priority_change(
+                    user=user,
+                    enquiry=enquiry,
+                    priority=form.cleaned_data["priority"],
+                    reason=form.cleaned_data["reason"],
+                )
+                done = _("The priority has been changed and the deadlines counted again.")
         elif action == "close":
             form = eforms.CloseForm(request.POST)
             if form.is_valid():
@@ -352,7 +368,8 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         messages.error(request, _("You cannot do this with this enquiry in its current state."))
         return redirect(enquiry.get_absolute_url())
     except InvalidInput as exc:
-        if form is None:
+        if form is None or not exc.details:
+            # Not about a field (e.g. the case is closed): the form may no longer be on the page.
             messages.error(request, str(exc.message))
             return redirect(enquiry.get_absolute_url())
         _form_errors(form, exc)

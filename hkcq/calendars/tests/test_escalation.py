@@ -190,3 +190,80 @@ def test_supervisors_page_is_for_the_secretariat(setup, client, resident):
     assert UnitSupervisor.objects.filter(pk=record.pk).exists()
     # The Chongqing secretariat sees only Chongqing units.
     assert HK_UNIT not in client.get("/en/calendars/supervisors/").content.decode()
+
+
+def test_each_escalation_is_also_a_notification_in_each_recipients_language_once(setup, escalate):
+    from hkcq.notifications.models import Notification
+
+    setup["other"].preferred_language = "zh-hans"
+    setup["other"].email = ""  # told in the application only
+    setup["other"].save()
+    with freeze_time(hkt(2025, 3, 3, 10)):
+        case = submit()
+    mail.outbox.clear()
+    report = escalate(hkt(2025, 3, 5, 10, 1))
+    assert (report.escalated, report.notifications, report.messages) == (1, 3, 2)
+    notes = {n.recipient_id: n for n in Notification.objects.all()}
+    assert set(notes) == {setup["officer"].pk, setup["other"].pk, setup["sec_hk"].pk}
+    ref = case.reference
+    assert notes[setup["officer"].pk].title == f"逾期：查詢 {ref} 未確認收到"
+    assert notes[setup["other"].pk].title == f"逾期：查询 {ref} 未确认收到"
+    assert notes[setup["sec_hk"].pk].title == f"Late: enquiry {ref} has not been acknowledged"
+    # Each links to the staff case page in the recipient's language; the question is masked.
+    assert notes[setup["officer"].pk].url == f"/zh-hant/enquiries/case/{ref}/"
+    assert notes[setup["sec_hk"].pk].url == f"/en/enquiries/case/{ref}/"
+    assert all("Home Return Permit" in n.body and "A123456" not in n.body for n in notes.values())
+    assert "香港時間" in notes[setup["officer"].pk].body
+    # The e-mail copies go to those with an address, and end with the case's address.
+    assert recipients() == sorted([setup["officer"].email, setup["sec_hk"].email])
+    assert all(m.body.rstrip().endswith(f"/enquiries/case/{ref}/") for m in mail.outbox)
+    escalation = Escalation.objects.get(enquiry=case)
+    assert {u.pk for u in escalation.told.all()} == set(notes) and escalation.recipients == 3
+    # The same deadline is never notified twice.
+    assert escalate(hkt(2025, 3, 12, 10)).notifications == 0
+    assert Notification.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice"),
+    [
+        ("en", "Late: the deadline to acknowledge, March 5, 2025, 10 a.m., has passed."),
+        ("zh-hant", "逾期：確認收到的期限（2025年3月5日 10:00）已過。"),
+        ("zh-hans", "逾期：确认收到的期限（2025年3月5日 10:00）已过。"),
+    ],
+)
+def test_the_staff_case_page_shows_the_escalation_and_the_tracking_page_does_not(setup, escalate, lang, notice):
+    from django.test import Client
+
+    from hkcq.accounts.services import api_token_create
+
+    with freeze_time(hkt(2025, 3, 3, 10)):
+        case = submit()
+    escalate(hkt(2025, 3, 5, 10, 1))
+    staff = Client()
+    staff.force_login(setup["sec_hk"])
+    url = f"/{lang}/enquiries/case/{case.reference}/"
+    page = staff.get(url).content.decode()
+    assert 'class="alert alert-danger late-escalation"' in page and notice in page
+    told = [setup["officer"].display_name, setup["other"].display_name, setup["sec_hk"].display_name]
+    assert all(name in page for name in told)
+    assert 'class="mb-2 case-event-escalation"' in page  # and in the case history
+
+    _t, raw = api_token_create(user=setup["sec_hk"], name="t")
+    data = Client().get(f"/api/v1/enquiries/{case.reference}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    [entry] = data["escalations"]
+    assert entry["kind"] == "acknowledge" and sorted(entry["told"]) == sorted(
+        u.username for u in (setup["officer"], setup["other"], setup["sec_hk"])
+    )
+
+    # The resident sees none of it, on the page or through the API.
+    track = Client().get(f"/{lang}/enquiries/track/{case.token}/").content.decode()
+    assert "late-escalation" not in track and notice not in track
+    assert not any(name in track for name in told)
+    tracked = Client().get(f"/api/v1/enquiries/track/{case.token}").content.decode()
+    assert "escalat" not in tracked and setup["sec_hk"].username not in tracked
+
+    # Once acknowledged the notice goes; the history keeps the escalation.
+    enquiry_services.enquiry_accept(user=setup["officer"], enquiry=case)
+    page = staff.get(url).content.decode()
+    assert "late-escalation" not in page and 'class="mb-2 case-event-escalation"' in page

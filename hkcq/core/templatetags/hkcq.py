@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import CONVERTED, LANGUAGE_LABELS, MACHINE, Shown, TText
 
 register = template.Library()
@@ -20,6 +21,12 @@ register = template.Library()
 def tt(value: Any) -> str:
     """The text in the page's language, falling back to another one (plain text)."""
     return TText.from_json(value).show().text
+
+
+@register.filter
+def mask(value: Any) -> str:
+    """Free text with identity card and phone numbers hidden (``mask_personal_data``)."""
+    return mask_personal_data(str(value or ""))
 
 
 def _notes(shown: Shown) -> list[str]:

@@ -19,6 +19,7 @@ STAFF_ALLOWED = {
     "wait": {"unit_officer"},
     "note": {"unit_officer", "secretariat", "admin"},
     "transfer": {"unit_officer", "secretariat", "admin"},
+    "priority": {"unit_officer", "secretariat", "admin"},
     "close": {"unit_officer"},
 }
 # Resident actions without the secret link: only the account that filed the case.
@@ -65,6 +66,7 @@ POST_DATA = {
     "reply": {"body": "An answer"},
     "wait": {"body": "Please send your permit number", "wait_for_resident": "on"},
     "note": {"body": "Internal"},
+    "priority": {"priority": "high", "reason": "The resident travels next week"},
     "close": {"outcome": "answered", "note": ""},
 }
 
@@ -81,6 +83,10 @@ def _effect(case, action):
         return case.messages.filter(kind=Message.Kind.NOTE).exists()
     if action == "transfer":
         return case.transfers.exists()
+    if action == "priority":
+        changed = case.priority == "high" and case.priority_changes.exists()
+        assert changed or case.priority == "normal"  # all or nothing
+        return changed
     if action == "close":
         return case.status == "closed"
     raise AssertionError(action)
@@ -123,6 +129,7 @@ API_CALLS = {
     "wait": ("post", "/reply", {"body": "Need more", "wait_for_resident": True}),
     "note": ("post", "/notes", {"body": "Internal"}),
     "transfer": ("post", "/transfer", {"to_unit": CQ_UNIT, "reason": "Not ours"}),
+    "priority": ("post", "/priority", {"priority": "high", "reason": "The resident travels next week"}),
     "close": ("post", "/close", {"outcome": "answered"}),
 }
 
