@@ -15,6 +15,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         demo_accounts_ensure()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page request activates its language for the
+    thread, and a test that follows must not inherit it (labels and messages would change)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def defaults(db):
     from hkcq.registry.models import Area
