@@ -170,14 +170,16 @@ class Analyzer:
         return tokenizer
 
     # -- steps -------------------------------------------------------------------------------
-    def _cjk_terms(self, run: str) -> list[str]:
-        out: list[str] = []
+    def _cjk_units(self, run: str) -> list[list[str]]:
+        """The terms of a run of Chinese characters, one list per word: a word with its sub-words
+        and bigrams together; each bigram and single character of unsegmented text alone."""
+        out: list[list[str]] = []
         singles: list[str] = []
 
         def flush() -> None:
             kept = [c if c not in ZH_STOPWORDS else "" for c in singles]
-            out.extend(a + b for a, b in zip(kept, kept[1:], strict=False) if a and b)
-            out.extend(c for c in kept if c)
+            out.extend([a + b] for a, b in zip(kept, kept[1:], strict=False) if a and b)
+            out.extend([c] for c in kept if c)
             singles.clear()
 
         words = self._jieba.lcut(run, HMM=False)
@@ -188,28 +190,33 @@ class Analyzer:
             flush()
             if word in ZH_STOPWORDS:
                 continue
-            out.append(word)
+            unit = [word]
             if len(word) > 2:
                 # Sub-words of a long word (search mode), and its bigrams as a fallback for words
                 # another text segments differently.
                 subs = {w for w in self._jieba.lcut_for_search(word, HMM=False) if len(w) > 1 and w != word}
                 subs |= {word[i : i + 2] for i in range(len(word) - 1)}
-                out.extend(sorted(s for s in subs if s not in ZH_STOPWORDS))
+                unit.extend(sorted(s for s in subs if s not in ZH_STOPWORDS))
+            out.append(unit)
         flush()
         return out
 
-    def base_terms(self, text: str) -> list[str]:
-        """Terms before glossary expansion, in text order."""
-        terms: list[str] = []
+    def base_units(self, text: str) -> list[list[str]]:
+        """Terms before glossary expansion, in text order, one list per word (see _cjk_units)."""
+        units: list[list[str]] = []
         for match in _TOKEN.finditer(fold(text)):
             token = match.group(0)
             if token[0].isascii():
                 if token in EN_STOPWORDS:
                     continue
-                terms.append(stem(token))
+                units.append([stem(token)])
             else:
-                terms.extend(self._cjk_terms(token))
-        return terms
+                units.extend(self._cjk_units(token))
+        return units
+
+    def base_terms(self, text: str) -> list[str]:
+        """Terms before glossary expansion, in text order."""
+        return [term for unit in self.base_units(text) for term in unit]
 
     def expand(self, terms: Sequence[str]) -> list[str]:
         """``terms`` plus a concept term for every glossary phrase found in them."""
@@ -222,6 +229,42 @@ class Analyzer:
                 if groups:
                     concepts.extend(CONCEPT_PREFIX + g for g in groups)
         return [*terms, *concepts]
+
+    def groups(self, units: Sequence[Sequence[str]]) -> list[list[str]]:
+        """The terms of ``units`` (from :meth:`base_units`) grouped by idea: the words that form
+        a glossary phrase are merged into one group with the phrase's concept terms, so a
+        question's "回鄉證" is one idea (回乡证, its sub-words, ~home_return_permit), not four.
+        Every term of ``expand(flattened units)`` is in exactly one group."""
+        flat: list[str] = []
+        owner: list[int] = []
+        for number, unit in enumerate(units):
+            flat.extend(unit)
+            owner.extend([number] * len(unit))
+        parent = list(range(len(units)))
+
+        def root(number: int) -> int:
+            while parent[number] != number:
+                number = parent[number]
+            return number
+
+        concepts: dict[int, list[str]] = defaultdict(list)
+        phrases = self.glossary.phrases
+        n = len(flat)
+        for i in range(n):
+            for length in range(1, min(self.glossary.max_len, n - i) + 1):
+                found = phrases.get(tuple(flat[i : i + length]))
+                if not found:
+                    continue
+                members = sorted({root(owner[j]) for j in range(i, i + length)})
+                for member in members[1:]:
+                    parent[member] = members[0]
+                concepts[members[0]].extend(CONCEPT_PREFIX + g for g in found)
+        grouped: dict[int, list[str]] = defaultdict(list)
+        for number, unit in enumerate(units):
+            grouped[root(number)].extend(unit)
+        for number, terms in concepts.items():
+            grouped[root(number)].extend(terms)
+        return list(grouped.values())
 
     def analyze(self, text: str) -> list[str]:
         return self.expand(self.base_terms(text))
@@ -450,6 +493,24 @@ class Index:
         """The score a document matching every query term at saturation would get."""
         weights = self.query_weights(terms, term_weight)
         return sum(self.idf(t) * (self.k1 + 1) * w for t, w in weights.items())
+
+    def ceiling(self, groups: Sequence[Sequence[str]], term_weight: Callable[[str], float] | None = None) -> float:
+        """The score of a document matching every idea of a question at saturation: for a group
+        of terms (one idea, see :meth:`Analyzer.groups`) that the index knows in some form, all
+        its known forms; for an idea it knows in no form, its strongest form at the highest
+        inverse document frequency (probably what the question is about). Groups made only of
+        concept terms add nothing. A search's scores never exceed it."""
+        weights = self.query_weights([t for group in groups for t in group], term_weight)
+        known = {t for t in weights if t in self._postings}
+        total = sum(self.idf(t) * weights[t] for t in known)
+        unknown_ideas = {
+            frozenset(group)
+            for group in groups
+            if not known.intersection(group) and not all(t.startswith(CONCEPT_PREFIX) for t in group)
+        }
+        for idea in unknown_ideas:
+            total += max(self.idf(t) * weights[t] for t in idea)
+        return (self.k1 + 1) * total
 
 
 def group_similar(texts: list[str], *, threshold: float = 0.4, analyzer: Analyzer | None = None) -> list[list[int]]:

@@ -72,6 +72,40 @@ def test_index_weights_fields_and_corrects_misspellings():
     assert index.search(analyzer.analyze("pets")) == []
 
 
+def test_groups_keep_each_idea_of_a_question_together():
+    analyzer = default_analyzer()
+    units = analyzer.base_units("我想renew個回鄉證")
+    groups = analyzer.groups(units)
+    permit = next(g for g in groups if "~home_return_permit" in g)
+    assert "回乡证" in permit  # the word and its concept are one idea
+    assert next(g for g in groups if "renew" in g) != permit
+    # Grouping loses and adds nothing: the same terms as analyze().
+    assert sorted(t for g in groups for t in g) == sorted(analyzer.analyze("我想renew個回鄉證"))
+    # A glossary phrase of several words becomes one group.
+    assert ["home", "return", "permit", "~home_return_permit"] in analyzer.groups(analyzer.base_units("home return permit"))
+
+
+def test_ceiling_bounds_scores_and_counts_an_unknown_idea_once():
+    analyzer = default_analyzer()
+    index = Index({"body": 1.0})
+    for key, text in enumerate(["renew the home return permit", "income tax", "driving licence", "school places"]):
+        index.add(key, {"body": analyzer.analyze(text)})
+    index.freeze()
+    question = analyzer.groups(analyzer.base_units("renew home return permit"))
+    top = index.search([t for g in question for t in g])[0]
+    assert top.key == 0 and top.score <= index.ceiling(question)
+    # A word no entry has, typed once or three times, is one idea the answer does not cover.
+    once = index.ceiling(analyzer.groups(analyzer.base_units("renew permit hotpot")))
+    known = index.ceiling(analyzer.groups(analyzer.base_units("renew permit")))
+    assert once > known
+    thrice = index.ceiling(analyzer.groups(analyzer.base_units("renew permit hotpot hotpot hotpot")))
+    assert thrice - known < 2 * (once - known)
+    # A synonym the entries never use ("HRP") does not count against the idea they do cover.
+    assert not index.has("hrp")
+    expected = (index.k1 + 1) * index.idf("~home_return_permit")
+    assert index.ceiling(analyzer.groups(analyzer.base_units("HRP"))) == pytest.approx(expected)
+
+
 def test_similar_texts_are_grouped_across_languages():
     groups = group_similar(
         [
@@ -118,6 +152,20 @@ def test_answers_come_in_the_requested_language(defaults):
 def test_the_suggested_unit_is_the_responsible_unit_of_the_answer(defaults):
     result = ask("I want to convert my Hong Kong driving licence", "en")
     assert result.unit is not None and result.unit.ext_id == "cq_traffic_police"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("I need to use my Hong Kong birth certificate in Chongqing", "hk-documents-attestation"),
+        ("出世紙拎上重慶用點算", "hk-documents-attestation"),  # the entry says 出生紀錄
+        ("BB可唔可以申請居住證", "residence-permit-eligibility"),  # the entry says 未滿16歲 / child
+    ],
+)
+def test_colloquial_synonyms_the_entry_never_uses_still_answer(defaults, query, expected):
+    result = ask(query, "zh-hant")
+    assert expected in slugs(result), (query, slugs(result, 5))
+    assert result.answered
 
 
 def test_out_of_scope_question_is_not_pretended(defaults):
