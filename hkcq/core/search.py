@@ -122,20 +122,25 @@ class Glossary:
     zh_words: frozenset[str]
     phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     max_len: int = 1
+    # Groups that say what kind of question it is or where (how much, how long, apply, places),
+    # not what it is about (``facet: true`` in the data).
+    facets: frozenset[str] = frozenset()
 
 
-def _read_glossary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
+def _read_glossary(path: Path) -> tuple[dict[str, list[str]], list[str], set[str]]:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}
-    groups = {str(g["id"]): [str(t) for t in g.get("terms") or []] for g in data.get("groups") or []}
-    return groups, [str(w) for w in data.get("words") or []]
+    entries = data.get("groups") or []
+    groups = {str(g["id"]): [str(t) for t in g.get("terms") or []] for g in entries}
+    facets = {str(g["id"]) for g in entries if g.get("facet")}
+    return groups, [str(w) for w in data.get("words") or []], facets
 
 
 class Analyzer:
     """Folding, segmentation, stemming and glossary expansion. Thread-safe after construction."""
 
     def __init__(self, glossary_path: Path | None = GLOSSARY_PATH, extra_words: Iterable[str] = ()) -> None:
-        groups, words = _read_glossary(glossary_path) if glossary_path else ({}, [])
+        groups, words, facets = _read_glossary(glossary_path) if glossary_path else ({}, [], set())
         zh_words = {fold(w) for w in [*words, *extra_words] if _CJK_RUN.match(fold(w).replace(" ", ""))}
         self._stop_phrases = set(ZH_STOP_PHRASES)
         for terms in groups.values():
@@ -155,6 +160,7 @@ class Analyzer:
             zh_words=frozenset(zh_words),
             phrases={k: tuple(sorted(v)) for k, v in phrases.items()},
             max_len=max((len(k) for k in phrases), default=1),
+            facets=frozenset(facets),
         )
 
     @staticmethod
@@ -265,6 +271,12 @@ class Analyzer:
         for number, terms in concepts.items():
             grouped[root(number)].extend(terms)
         return list(grouped.values())
+
+    def is_facet(self, group: Sequence[str]) -> bool:
+        """Whether a group of terms (from :meth:`groups`) only says what kind of question it is or
+        where: it has concepts and all of them are facets."""
+        concepts = [t[len(CONCEPT_PREFIX) :] for t in group if t.startswith(CONCEPT_PREFIX)]
+        return bool(concepts) and all(c in self.glossary.facets for c in concepts)
 
     def analyze(self, text: str) -> list[str]:
         return self.expand(self.base_terms(text))

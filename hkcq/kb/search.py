@@ -271,10 +271,11 @@ class Ranking:
     terms: list[str]
     confidence: float
     unit_id: int | None  # the unit whose answers vote strongest; None without answers
+    topical: bool = True  # the best answer matches more of the question than its facets
 
     @property
     def answered(self) -> bool:
-        return bool(self.hits) and self.confidence >= MIN_CONFIDENCE
+        return bool(self.hits) and self.topical and self.confidence >= MIN_CONFIDENCE
 
 
 def rank(built: _Built, query: str, limit: int = 10) -> Ranking:
@@ -290,7 +291,11 @@ def rank(built: _Built, query: str, limit: int = 10) -> Ranking:
     for hit in hits[:UNIT_VOTE_DEPTH]:
         votes[built.units[hit.key]] += math.exp(-UNIT_VOTE_DECAY * (1 - hit.score / top))
     unit_id = max(votes.items(), key=lambda kv: kv[1])[0]
-    return Ranking(hits, analysed.terms, _confidence(index, analysed, top), unit_id)
+    # Matching only "how much", "apply" or the place names is no answer to what the question is about.
+    analyzer = default_analyzer()
+    topical_terms = {t for group in analysed.groups if not analyzer.is_facet(group) for t in group}
+    topical = bool(hits[0].matched & topical_terms)
+    return Ranking(hits, analysed.terms, _confidence(index, analysed, top), unit_id, topical)
 
 
 def _fallback_unit() -> Unit | None:

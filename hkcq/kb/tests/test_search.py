@@ -82,7 +82,9 @@ def test_groups_keep_each_idea_of_a_question_together():
     # Grouping loses and adds nothing: the same terms as analyze().
     assert sorted(t for g in groups for t in g) == sorted(analyzer.analyze("我想renew個回鄉證"))
     # A glossary phrase of several words becomes one group.
-    assert ["home", "return", "permit", "~home_return_permit"] in analyzer.groups(analyzer.base_units("home return permit"))
+    assert ["home", "return", "permit", "~home_return_permit"] in analyzer.groups(
+        analyzer.base_units("home return permit")
+    )
 
 
 def test_ceiling_bounds_scores_and_counts_an_unknown_idea_once():
@@ -173,6 +175,20 @@ def test_out_of_scope_question_is_not_pretended(defaults):
     assert result.answered is False
     result = ask("重慶邊間火鍋最好食？", "zh-hant")
     assert result.answered is False
+
+
+@pytest.mark.parametrize("query", ["How much is hotpot?", "how much does it cost in Chongqing", "在重慶申請要幾耐"])
+def test_matching_only_question_words_and_places_is_no_answer(defaults, query):
+    # "how much", "apply", "how long" and the place names say what kind of question it is, not
+    # what it is about: entries that share only those words do not answer it.
+    result = ask(query, "en")
+    assert result.answers  # something shares words with it …
+    assert result.answered is False  # … but the platform does not pretend
+
+
+def test_a_facet_with_a_topic_is_answered(defaults):
+    result = ask("回鄉證幾多錢", "zh-hant")
+    assert result.answered and slugs(result, 1) == ["mtp-renewal"]
 
 
 def test_empty_question_has_no_answer(defaults):
