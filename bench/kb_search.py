@@ -407,8 +407,9 @@ and is where the search's settings are chosen:
 {held_out_table(held_out)}
 
 Settings compared on this set (`--tune`; BM25 `k1`, and how fast a weaker answer's vote for its unit
-fades); the settings in `hkcq/kb/search.py` are the best row. The labelled enquiries above only
-calibrate the one confidence threshold.
+fades). `hkcq/kb/search.py` uses k1 3.0 and decay 3.0: ranking improves little beyond k1 3, and
+unit accuracy is highest there. The labelled enquiries above only calibrate the one confidence
+threshold (docs/decisions/0005-knowledge-base-search.md).
 
 {tuning}
 
