@@ -4,7 +4,10 @@ The ask box is a GET form (a search can be shared as a link), so what people typ
 request line of every access log; and the application's own lines may quote an enquiry. Every
 handler in ``config/settings.py`` runs :class:`MaskPersonalDataFilter`, which masks identity
 card numbers, phone numbers and e-mail addresses (``hkcq.core.text.mask_personal_data``) in the
-finished message, including the URL-encoded values of query strings.
+finished message, including the URL-encoded values of query strings. It masks the secrets of
+links too, which open personal data to whoever has them: the token of a tracking link
+(``…/track/<token>/``, pages and API), of a password reset (``/password-reset/<uid>/<token>/``)
+and any query parameter named ``token`` (Open311's ``requests/{id}.json?token=``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from hkcq.core.text import MASK, mask_personal_data
 
 # A query string inside a log line: from "?" to the next space or quote.
 _QUERY = re.compile(r"\?([^\s\"'<>]*)")
+_SECRET_IN_PATH = re.compile(r"(/track/|/password-reset/[A-Za-z0-9_-]+/)([A-Za-z0-9_-]{16,})")
 _ENCODED_MASK = quote_plus(MASK)
 
 
@@ -25,7 +29,7 @@ def _mask_query(match: re.Match[str]) -> str:
     for pair in match.group(1).split("&"):
         name, sep, value = pair.partition("=")
         decoded = unquote_plus(value)
-        masked = mask_personal_data(decoded)
+        masked = MASK if "token" in name.lower() and decoded else mask_personal_data(decoded)
         if masked != decoded:
             value = quote_plus(masked).replace(_ENCODED_MASK, MASK)
         pairs.append(f"{name}{sep}{value}")
@@ -34,9 +38,10 @@ def _mask_query(match: re.Match[str]) -> str:
 
 def mask_log_message(message: str) -> str:
     """``message`` with personal data masked, in plain text and in URL-encoded query values
-    (``?q=call+me+9123+4567`` or ``email=chan%40example.org``)."""
+    (``?q=call+me+9123+4567`` or ``email=chan%40example.org``), and the secrets of links."""
     if not message:
         return message
+    message = _SECRET_IN_PATH.sub(lambda m: m.group(1) + MASK, message)
     return mask_personal_data(_QUERY.sub(_mask_query, message))
 
 

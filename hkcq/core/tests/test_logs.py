@@ -40,6 +40,17 @@ def written_by(logger_name: str):
         (ASK_LINE, ["9123", "A123456", "%2B852"], ["/en/help/ask/?q=call+me+", "&page=2"]),
         (FIND_LINE, ["chan.tai-man", "example.org"], ["reference=HKCQ-2026-000123-4", "&email=" + MASK]),
         ("enquiry HKCQ-2026-000123-4 received: HKID A123456(7), 13800138000", ["A123456", "13800"], ["HKCQ-2026"]),
+        (
+            "GET /zh-hant/enquiries/track/Xy3_kP9-aQ2zR7mN0vB4cD8eF1gH5jK6lL2oS3tU4wV/ HTTP/1.1",
+            ["Xy3_kP9"],
+            ["/zh-hant/enquiries/track/" + MASK + "/ HTTP/1.1"],
+        ),
+        (
+            "GET /open311/v2/requests/HKCQ-2026-000123-4.json?token=Xy3_kP9-aQ2zR7mN0vB4cD8e&lang=en HTTP/1.1",
+            ["Xy3_kP9"],
+            ["?token=" + MASK + "&lang=en"],
+        ),
+        ("GET /en/account/password-reset/MQ/cz7k1x-0c5f9e1a2b3c4d5e6f7a8b9c0d1e2f3a/ HTTP/1.1", ["cz7k1x"], ["/MQ/"]),
     ],
 )
 def test_log_messages_are_masked_in_plain_text_and_in_query_strings(line, hidden, kept):
@@ -54,6 +65,11 @@ def test_log_messages_are_masked_in_plain_text_and_in_query_strings(line, hidden
 def test_a_line_without_personal_data_is_unchanged():
     line = "GET /en/help/ask/?q=home+return+permit&page=2 HTTP/1.1"
     assert mask_log_message(line) == line
+    for line in (
+        "GET /en/help/entries/renewing-the-home-return-permit-in-chongqing/ HTTP/1.1",
+        "GET /en/account/password-reset/MQ/set-password/ HTTP/1.1",
+    ):
+        assert mask_log_message(line) == line
     record = logging.LogRecord("x", logging.INFO, __file__, 1, '"%s" %s %s', (line, "200", "12"), None)
     assert MaskPersonalDataFilter().filter(record)
     assert record.args == (line, "200", "12")
