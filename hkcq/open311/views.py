@@ -3,7 +3,8 @@
 Errors have the Open311 shape: a list of ``{"code": <HTTP status>, "description": ...}``.
 Extensions (documented in docs/open311.md and on the Open311 page): ``lang`` chooses the language
 of names and notes; POST takes an ``Idempotency-Key`` header and returns ``token`` with the
-``service_request_id`` and ``tracking_url``; location fields are accepted and ignored.
+``service_request_id`` and ``tracking_url``; ``requests/{id}.json?token=`` gives what a service
+keeps private (an enquiry's question) to the sender; location fields are accepted and ignored.
 """
 
 from __future__ import annotations
