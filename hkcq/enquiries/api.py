@@ -260,7 +260,9 @@ def _by_token(token: str) -> Enquiry:
 
 @router.get("/enquiries/track/{token}", response={200: TrackOut, **ERRORS}, auth=None)
 def enquiry_track(request: HttpRequest, token: str) -> dict[str, Any]:
-    """The resident's view of a case, by its secret tracking token (internal notes excluded)."""
+    """The resident's view of a case, by its secret tracking token (internal notes excluded).
+    Identity card and phone numbers and e-mail addresses in the text are masked, as on the
+    tracking page: whoever has the token sees this."""
     return _track(_by_token(token))
 
 
