@@ -31,6 +31,8 @@ setup: deps
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 
 ## make run: install, migrate, load the default data, create demo accounts, serve on PORT.
+# Links in e-mails are absolute (SITE_URL): point them at this server unless SITE_URL is set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	@echo ""
 	@echo "  The platform is starting on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"

@@ -212,12 +212,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 PAGE_SIZE = 20
 
+# Every handler masks personal data (identity card and phone numbers, e-mail addresses) in the
+# lines it writes, query strings included (hkcq/core/logs.py): the ask box is a GET form. Django's
+# own loggers are configured here so that none keeps a handler of Django's defaults without the
+# filter: "django" (and "django.request" below it) writes through the root handler, and
+# "django.server" (runserver's access log) through its own, in Django's format.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "filters": {"mask_personal_data": {"()": "hkcq.core.logs.MaskPersonalDataFilter"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_data"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "jieba": {"level": "WARNING"},
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -81,18 +81,23 @@ _PHONE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
     r"|(?<![\d+])(?:(?:\+|00)?852[\s-]?)?[2-9]\d{3}[\s-]?\d{4}(?!\d)"
 )
+# E-mail addresses, so that one typed into a question or a URL is hidden like a phone number.
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])"
+)
 MASK = "▇▇▇"
 
 
 def mask_personal_data(text: str) -> str:
-    """``text`` with Hong Kong and Mainland identity numbers and phone numbers masked.
+    """``text`` with Hong Kong and Mainland identity numbers, phone numbers and e-mail
+    addresses masked.
 
     Used wherever free text leaves the person entitled to see it: lists, exports,
     notifications to other units, logs. The original is kept on the record.
     """
     if not text:
         return text
-    for pattern in (_HKID, _MAINLAND_ID, _PHONE):
+    for pattern in (_EMAIL, _HKID, _MAINLAND_ID, _PHONE):
         text = pattern.sub(MASK, text)
     return text
 

@@ -212,18 +212,19 @@ def _case(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
 
 
 def _track(e: Enquiry) -> dict[str, Any]:
+    """The tracking link's view, masked like the tracking page (whoever has the token sees it)."""
     return {
         "reference": e.reference,
         "status": e.status,
         "received_at": e.received_at,
         "reply_due": e.reply_due,
         "unit": e.assigned_unit.ext_id if e.assigned_unit else None,
-        "question": e.question,
-        "details": e.details,
+        "question": mask_personal_data(e.question),
+        "details": mask_personal_data(e.details),
         "outcome": e.outcome,
         "service_rating": e.service_rating,
         "outcome_rating": e.outcome_rating,
-        "messages": _messages(e, notes=False, unmasked=True, language=e.language),
+        "messages": _messages(e, notes=False, unmasked=False, language=e.language),
     }
 
 
@@ -259,7 +260,9 @@ def _by_token(token: str) -> Enquiry:
 
 @router.get("/enquiries/track/{token}", response={200: TrackOut, **ERRORS}, auth=None)
 def enquiry_track(request: HttpRequest, token: str) -> dict[str, Any]:
-    """The resident's view of a case, by its secret tracking token (internal notes excluded)."""
+    """The resident's view of a case, by its secret tracking token (internal notes excluded).
+    Identity card and phone numbers and e-mail addresses in the text are masked, as on the
+    tracking page: whoever has the token sees this."""
     return _track(_by_token(token))
 
 

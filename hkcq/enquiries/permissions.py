@@ -9,8 +9,10 @@
   cases (transfer) and change their priority; answering is the unit's job.
 - Nobody changes the priority of a closed case. Residents never choose or see the priority
   (docs/service-levels.md says why).
-- Personal data in the text is shown unmasked only to the resident and to the officer the case
-  is assigned to; everyone else sees it masked.
+- Personal data in the text is shown unmasked only to the officer the case is assigned to (and
+  to the account that filed it, where a page shows it to them); everyone else sees it masked.
+  The tracking link's views (page and API) mask it too: whoever has the link sees them, and
+  links get forwarded.
 """
 
 from __future__ import annotations

@@ -139,9 +139,11 @@ def _track_context(request: HttpRequest, enquiry: Enquiry, token: str) -> dict[s
     return {
         "enquiry": enquiry,
         "token": token,
-        "shown": _shown_case(enquiry, True),
+        # Masked even for the resident: anyone with the link sees this page, and links get
+        # forwarded; the resident knows their own numbers.
+        "shown": _shown_case(enquiry, False),
         # Cited entries link to the entry in the resident's preferred language.
-        "conversation": _shown_messages(enquiry, include_notes=False, unmasked=True, language=enquiry.language),
+        "conversation": _shown_messages(enquiry, include_notes=False, unmasked=False, language=enquiry.language),
         "can_reply": permissions.can_resident_act(request.user, enquiry, token, "resident_reply"),
         "can_rate": permissions.can_resident_act(request.user, enquiry, token, "rate"),
     }
@@ -199,9 +201,14 @@ def enquiry_track_rate(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def enquiry_find(request: HttpRequest) -> HttpResponse:
-    """Find a case by its reference and e-mail address (for a lost tracking link)."""
-    form = eforms.FindForm(request.GET or None)
-    if form.is_bound and form.is_valid():
+    """Find a case by its reference and e-mail address (for a lost tracking link). A POST: the
+    e-mail address must not travel in the URL (history, access logs, the Referer of the next
+    page). A GET only shows the form, with a reference from the URL filled in."""
+    if request.method != "POST":
+        reference = (request.GET.get("reference") or "").strip()[:40]
+        return render(request, "enquiries/find.html", {"form": eforms.FindForm(initial={"reference": reference})})
+    form = eforms.FindForm(request.POST)
+    if form.is_valid():
         try:
             enquiry = services.enquiry_find_for_resident(
                 reference=form.cleaned_data["reference"], email=form.cleaned_data["email"]

@@ -184,6 +184,18 @@ def invalidate() -> None:
     _cache.clear()
 
 
+def document_share(term: str, index: Index | None = None) -> float:
+    """The share (0–1) of the entries offered today (or of ``index``'s documents) whose analysed
+    text has ``term``: a word most entries use (香港, 重庆, Chongqing…) says nothing about what a
+    question is about."""
+    index = index if index is not None else current_index().index
+    n = len(index)
+    if not n or not index.has(term):
+        return 0.0
+    # Index.idf is log(1 + (n - df + 0.5) / (df + 0.5)), so df = (n + 1) / exp(idf) - 0.5.
+    return min(1.0, max(0.0, ((n + 1) / math.exp(index.idf(term)) - 0.5) / n))
+
+
 # -- query analysis -------------------------------------------------------------------------------
 @dataclass
 class QueryTerms:

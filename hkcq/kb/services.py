@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
 from hkcq.kb import permissions
 from hkcq.kb.models import Entry, Feedback, Gap
@@ -145,20 +146,31 @@ def _clean_question(question: str) -> str:
     return question[:MAX_QUESTION]
 
 
-def gap_record(question: str, language: str, source: str) -> None:
-    """Record a question the knowledge base did not answer, for the gaps page. ``source`` is
-    ``"ask"`` (the ask page found no confident answer) or ``"enquiry"`` (it became a case)."""
+def gap_question(question: str) -> str:
+    """A question as a gap keeps it: trimmed, cut, and masked (identity card and phone numbers,
+    e-mail addresses). A gap is kept only to show where the knowledge base needs a new entry,
+    which the personal data in it never helps with; the enquiry itself keeps what was typed."""
+    return mask_personal_data(_clean_question(question))
+
+
+def gap_record(question: str, language: str, source: str) -> Gap:
+    """Record a question the knowledge base did not answer, for the gaps page, masked
+    (:func:`gap_question`). ``source`` is ``"ask"`` (the ask page found no confident answer) or
+    ``"enquiry"`` (it became a case)."""
     if source not in Gap.Source.values:
         raise InvalidInput(details={"source": [_("Unknown source.")]})
     lang = {"en": "en", "zh-hant": "zh-hant", "zh-hans": "zh-hans"}[normalise_language(language)]
-    Gap.objects.create(question=_clean_question(question), language=lang, source=source)
+    return Gap.objects.create(question=gap_question(question), language=lang, source=source)
 
 
 def feedback_record(*, entry: Entry, question: str, language: str, helpful: bool = True) -> Feedback:
-    """ "This answered my question": counted per entry."""
+    """ "This answered my question": counted per entry; the question is kept masked, as a gap's."""
     lang = normalise_language(language)
     return Feedback.objects.create(
-        entry=entry, question=(question or "").strip()[:MAX_QUESTION], language=lang, helpful=helpful
+        entry=entry,
+        question=mask_personal_data((question or "").strip()[:MAX_QUESTION]),
+        language=lang,
+        helpful=helpful,
     )
 
 

@@ -65,7 +65,10 @@ def _gap_once(query: str) -> None:
     second click is not a second gap)."""
     lang = current_language()
     recent = Gap.objects.filter(
-        question=query, language=lang, source=Gap.Source.ASK, created_at__gte=timezone.now() - timedelta(hours=1)
+        question=services.gap_question(query),
+        language=lang,
+        source=Gap.Source.ASK,
+        created_at__gte=timezone.now() - timedelta(hours=1),
     )
     if not recent.exists():
         services.gap_record(query, lang, "ask")
@@ -202,7 +205,7 @@ def entry_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
 def gaps(request: HttpRequest) -> HttpResponse:
     if not permissions.can_read_gaps(request.user):
         raise PermissionDenied
-    page = paginate(request, selectors.gap_groups(), per_page=20)
+    page = paginate(request, selectors.gap_groups(language=current_language()), per_page=20)
     return render(request, "kb/gaps.html", {"page": page})
 
 

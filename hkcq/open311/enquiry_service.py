@@ -3,9 +3,12 @@ services (the same validation and idempotency as the web form)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import InvalidInput
@@ -25,6 +28,7 @@ from hkcq.open311.registry import (
 )
 
 CODE = "enquiry"
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 TRUE = {"true", "1", "yes", "on"}
 # The enquiry form's fields under their Open311 names.
 FIELD_NAMES = {"question": "description", "details": "attribute[details]", "consent": "attribute[consent]"}
@@ -51,18 +55,26 @@ def submit(data: Submission) -> Submitted:
         }
         raise InvalidInput(exc.message, details=details) from exc
     enquiry = result.enquiry
+    # The notice is for the resident: in the language they chose for the enquiry (the
+    # attribute, else the request's lang or Accept-Language), like the e-mails.
+    with translation.override(language if language in LANGUAGE_CODES else enquiry.language):
+        notice = _(
+            "We have received your enquiry. Keep the reference number; the tracking link was sent to your e-mail address."
+        )
     return Submitted(
         service_request_id=enquiry.reference,
         token=enquiry.token,
-        service_notice=_(
-            "We have received your enquiry. Keep the reference number; the tracking link was sent to your e-mail address."
-        ),
+        service_notice=notice,
         created=result.created,
         extra={"tracking_url": services.tracking_url(enquiry)},
     )
 
 
-def _out(enquiry: Any) -> RequestOut:
+def _out(enquiry: Any, *, private: bool = False) -> RequestOut:
+    """An enquiry in Open311 shape. Enquiries are between the resident, the unit and the
+    secretariat (the personal-data notice says so): the public shape has no question, only the
+    reference, status, unit and dates; ``private`` (the resident, with the token) adds the
+    question, masked like the tracking page."""
     unit = enquiry.assigned_unit
     closed = enquiry.status == "closed"
     moments = [enquiry.received_at, enquiry.acknowledged_at, enquiry.first_reply_at, enquiry.closed_at]
@@ -72,7 +84,7 @@ def _out(enquiry: Any) -> RequestOut:
         status_notes=str(enquiry.get_status_display()),
         service_name=SERVICE.name.show().text,
         service_code=CODE,
-        description=mask_personal_data(enquiry.question)[:500],
+        description=mask_personal_data(enquiry.question) if private else None,
         agency_responsible=TText.from_json(unit.name).show().text if unit is not None else "",
         service_notice="",
         requested_datetime=enquiry.received_at,
@@ -98,15 +110,27 @@ def list_requests(filters: Filters) -> Iterable[RequestOut]:
     return [_out(e) for e in qs.order_by("-received_at", "-id")[: filters.limit]]
 
 
-def get_request(service_request_id: str) -> RequestOut | None:
+def _find(service_request_id: str) -> Any:
     from hkcq.enquiries.models import Enquiry
     from hkcq.enquiries.references import reference_normalise
 
     reference = reference_normalise(service_request_id)
     if reference is None:
         return None
-    enquiry = Enquiry.objects.select_related("assigned_unit").filter(reference=reference).first()
+    return Enquiry.objects.select_related("assigned_unit").filter(reference=reference).first()
+
+
+def get_request(service_request_id: str) -> RequestOut | None:
+    enquiry = _find(service_request_id)
     return _out(enquiry) if enquiry is not None else None
+
+
+def get_request_with_token(service_request_id: str, token: str) -> RequestOut | None:
+    """The enquiry with its question, for the resident who has its tracking token."""
+    enquiry = _find(service_request_id)
+    if enquiry is None or not secrets.compare_digest(enquiry.token.encode(), token.encode()):
+        return None
+    return _out(enquiry, private=True)
 
 
 SERVICE = Open311Service(
@@ -146,6 +170,7 @@ SERVICE = Open311Service(
     submit=submit,
     list_requests=list_requests,
     get_request=get_request,
+    get_request_with_token=get_request_with_token,
     guide=Guide(
         fields=(
             PostField(
@@ -187,21 +212,32 @@ SERVICE = Open311Service(
         ),
         returns=TText.of(
             en="Every enquiry, newest first: the reference, status open (new, accepted, waiting or answered) or "
-            "closed, status_notes with the enquiry's own status, the unit handling it, the reply deadline while "
-            "it is open, and the question, masked and cut at 500 characters.",
+            "closed, status_notes with the enquiry's own status, the unit handling it and the reply deadline "
+            "while it is open. The question is not published: description is null. "
+            "requests/{service_request_id}.json with token= the token the POST returned gives the question "
+            "too, masked.",
             zh_hant="所有查詢，由新至舊：參考編號、status 為 open（新個案、已接手、等待居民回覆或已回覆）或 closed、"
-            "status_notes 為查詢本身的狀態、負責單位、未結案時的回覆期限，以及經遮蓋並截至 500 字的查詢內容。",
+            "status_notes 為查詢本身的狀態、負責單位，以及未結案時的回覆期限。查詢內容不會公開：description 為 null。"
+            "在 requests/{service_request_id}.json 加上 token=（POST 傳回的 token），可同時取得經遮蓋的查詢內容。",
             zh_hans="所有查询，由新至旧：参考编号、status 为 open（新个案、已接手、等待居民回复或已回复）或 closed、"
-            "status_notes 为查询本身的状态、负责单位、未结案时的回复期限，以及经遮盖并截至 500 字的查询内容。",
+            "status_notes 为查询本身的状态、负责单位，以及未结案时的回复期限。查询内容不会公开：description 为 null。"
+            "在 requests/{service_request_id}.json 加上 token=（POST 返回的 token），可同时取得经遮盖的查询内容。",
         ),
         privacy=TText.of(
-            en="Lists give only the question, masked: identity card and phone numbers are replaced. The e-mail "
-            "address, phone number, details and conversation are never returned; the resident sees them "
-            "through the tracking link.",
-            zh_hant="列表只提供經遮蓋的查詢內容：身份證號碼及電話號碼會被替換。電郵地址、電話號碼、補充資料及對話內容"
-            "絕不會傳回；居民透過追蹤連結查看。",
-            zh_hans="列表只提供经遮盖的查询内容：身份证号码及电话号码会被替换。电邮地址、电话号码、补充资料及对话内容"
-            "绝不会传回；居民透过追踪连结查看。",
+            en="An enquiry is between the resident, the unit handling it and the co-operation secretariat, as the "
+            "personal-data notice says. Lists and requests/{service_request_id}.json give everyone only its "
+            "reference, status, unit and dates: never the question, details, e-mail address, phone number or "
+            "conversation. With token (the secret of the tracking link) the resident gets the question too, with "
+            "identity card and phone numbers and e-mail addresses masked, as on the tracking page; a token that "
+            "is not the enquiry's is refused (403).",
+            zh_hant="查詢只限居民、負責單位及合作秘書處知悉，與個人資料收集聲明所述一致。列表及 "
+            "requests/{service_request_id}.json 向所有人只提供參考編號、狀態、負責單位及日期，絕不提供查詢內容、"
+            "補充資料、電郵地址、電話號碼或對話內容。居民憑 token（追蹤連結中的密鑰）可同時取得查詢內容，其中的"
+            "身份證號碼、電話號碼及電郵地址會被遮蓋，與追蹤頁相同；不屬於該查詢的 token 會被拒絕（403）。",
+            zh_hans="查询只限居民、负责单位及合作秘书处知悉，与个人资料收集声明所述一致。列表及 "
+            "requests/{service_request_id}.json 向所有人只提供参考编号、状态、负责单位及日期，绝不提供查询内容、"
+            "补充资料、电子邮箱地址、电话号码或对话内容。居民凭 token（追踪链接中的密钥）可同时取得查询内容，其中的"
+            "身份证号码、电话号码及电子邮箱地址会被遮盖，与追踪页面相同；不属于该查询的 token 会被拒绝（403）。",
         ),
     ),
 )

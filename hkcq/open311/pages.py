@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from hkcq.core.translated import TText
 from hkcq.open311 import registry
+from hkcq.open311.views import base_url
 
 
 @dataclass(frozen=True)
@@ -34,9 +33,8 @@ def post_rows(service: registry.Open311Service) -> list[Row]:
 
 
 def documentation(request: HttpRequest) -> HttpResponse:
-    base = settings.SITE_URL.rstrip("/")
     context = {
         "services": [(s, post_rows(s)) for s in registry.services()],
-        "base": base + reverse("open311:services").rsplit("/", 1)[0],
+        "base": base_url(request),
     }
     return render(request, "open311/docs.html", context)

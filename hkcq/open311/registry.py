@@ -1,8 +1,8 @@
 """The Open311 service registry: each service the platform offers through GeoReport v2.
 
 A service is an :class:`Open311Service`: its code, names, the attributes it takes, three
-functions — submit a request, list requests, get one — and a :class:`Guide` for the
-documentation page. Another app adds its own service with one
+functions — submit a request, list requests, get one — (optionally a fourth: get one as the
+person who filed it, given its secret token) and a :class:`Guide` for the documentation page. Another app adds its own service with one
 call, e.g. in its ``AppConfig.ready``::
 
     from hkcq.open311.registry import register
@@ -78,14 +78,15 @@ class Filters:
 
 @dataclass(frozen=True)
 class RequestOut:
-    """One request in Open311 shape (already masked for the public)."""
+    """One request in Open311 shape (already masked for the public). ``description`` is None
+    where a service does not publish it (enquiries, without their token)."""
 
     service_request_id: str
     status: str
     status_notes: str
     service_name: str
     service_code: str
-    description: str
+    description: str | None
     agency_responsible: str
     service_notice: str
     requested_datetime: dt.datetime
@@ -128,6 +129,10 @@ class Open311Service:
     get_request: Callable[[str], RequestOut | None]
     service_type: str = "realtime"
     guide: Guide = field(default_factory=Guide)
+    # ``requests/{id}.json?token=…``: the request as the person who filed it sees it, given the
+    # secret token the POST returned; None when the token is not this request's. A service
+    # without it publishes the same to everyone and ignores a token.
+    get_request_with_token: Callable[[str, str], RequestOut | None] | None = None
 
 
 _SERVICES: dict[str, Open311Service] = {}

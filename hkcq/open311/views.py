@@ -3,7 +3,8 @@
 Errors have the Open311 shape: a list of ``{"code": <HTTP status>, "description": ...}``.
 Extensions (documented in docs/open311.md and on the Open311 page): ``lang`` chooses the language
 of names and notes; POST takes an ``Idempotency-Key`` header and returns ``token`` with the
-``service_request_id`` and ``tracking_url``; location fields are accepted and ignored.
+``service_request_id`` and ``tracking_url``; ``requests/{id}.json?token=`` gives what a service
+keeps private (an enquiry's question) to the sender; location fields are accepted and ignored.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -255,18 +257,29 @@ def _create(request: HttpRequest) -> JsonResponse:
 
 @endpoint(("GET",))
 def request_detail(request: HttpRequest, service_request_id: str) -> JsonResponse:
+    """One request. With ``token`` (the secret the POST returned), a service that keeps some of
+    a request private (an enquiry's question) gives it to the person who filed it."""
+    token = (request.GET.get("token") or "").strip()
     for service in registry.services():
         found = service.get_request(service_request_id)
-        if found is not None:
-            return _ok([_request_json(found)])
+        if found is None:
+            continue
+        if token and service.get_request_with_token is not None:
+            found = service.get_request_with_token(service_request_id, token)
+            if found is None:
+                raise Open311Error(403, _("This token does not belong to this request."))
+        return _ok([_request_json(found)])
     raise Open311Error(404, _("No request has this service_request_id."))
+
+
+def base_url(request: HttpRequest) -> str:
+    """The endpoints' base address as the client reached this server (scheme, host and port of
+    the request, not SITE_URL, which only e-mails need)."""
+    return request.build_absolute_uri(reverse("open311:services").rsplit("/", 1)[0])
 
 
 @endpoint(("GET",))
 def discovery(request: HttpRequest) -> JsonResponse:
-    from django.urls import reverse
-
-    base = settings.SITE_URL.rstrip("/")
     return _ok(
         {
             "changeset": "2025-01-01T00:00:00+08:00",
@@ -275,7 +288,7 @@ def discovery(request: HttpRequest) -> JsonResponse:
             "endpoints": [
                 {
                     "specification": "http://wiki.open311.org/GeoReport_v2",
-                    "url": base + reverse("open311:services").rsplit("/", 1)[0],
+                    "url": base_url(request),
                     "changeset": "2025-01-01T00:00:00+08:00",
                     "type": "production",
                     "formats": ["application/json"],

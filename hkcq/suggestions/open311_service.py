@@ -99,14 +99,16 @@ def submit(data: Submission) -> Submitted:
         details = {FIELD_NAMES.get(k, f"attribute[{k}]"): v for k, v in exc.details.items()}
         raise type(exc)(exc.message, details=details) from exc
     suggestion = result.suggestion
+    # The link and the notice in the sender's language (attribute[language], else the request's).
     with translation.override(suggestion.language):
         tracking_url = _absolute(suggestion.get_tracking_url())
+        notice = _(
+            "Thank you. Your suggestion will be published after moderation; keep the tracking link to follow it."
+        )
     return Submitted(
         service_request_id=suggestion.reference or "",
         token=suggestion.tracking_token,
-        service_notice=_(
-            "Thank you. Your suggestion will be published after moderation; keep the tracking link to follow it."
-        ),
+        service_notice=notice,
         created=result.created,
         extra={"tracking_url": tracking_url},
     )

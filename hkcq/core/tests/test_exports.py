@@ -51,6 +51,8 @@ def test_xlsx_and_csv_hold_the_same_rows():
         ("ID 110101199003077777, mobile +86 138 0013 8000", "ID ▇▇▇, mobile ▇▇▇"),
         ("HKID AB987654A please", "HKID ▇▇▇ please"),
         ("call 2345 6789 or 13800138000", "call ▇▇▇ or ▇▇▇"),
+        ("電郵chan.tai-man@example.com.hk請回覆", "電郵▇▇▇請回覆"),
+        ("write to a+b@mail.example.org.", "write to ▇▇▇."),
     ],
 )
 def test_personal_data_is_masked(text, masked):

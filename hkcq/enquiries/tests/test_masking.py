@@ -1,5 +1,6 @@
-"""Identity card and phone numbers in free text: original for the resident and the officer the
-case is assigned to; masked everywhere else (lists, other staff, notifications, logs, API)."""
+"""Identity card and phone numbers in free text: original for the officer the case is assigned
+to; masked everywhere else (lists, other staff, notifications, logs, API), the tracking link's
+page and API included (whoever has the link sees them, and links get forwarded)."""
 
 import logging
 
@@ -59,10 +60,30 @@ def test_other_staff_see_it_masked(case, who, request, django_user_model):
     assert _masked(client.get("/en/enquiries/queue/").content.decode())
 
 
-def test_the_resident_sees_the_original(case, client):
+def test_the_tracking_link_shows_it_masked(case, officer_hk, client):
+    services.enquiry_reply(user=officer_hk, enquiry=case, body=f"We called you on {PHONE}.")
+    services.enquiry_resident_reply(user=None, enquiry=case, token=case.token, body=f"My ID again: {HKID}")
     html = client.get(f"/en/enquiries/track/{case.token}/").content.decode()
-    assert _shows_original(html)
+    assert _masked(html)
+    assert "My HKID is" in html and "We called you on" in html and "My ID again:" in html
     assert "Checked" not in html  # internal notes never reach the resident
+    data = client.get(f"/api/v1/enquiries/track/{case.token}").json()
+    assert _masked(str(data)) and "My HKID is" in data["question"] and "Again:" in data["details"]
+    assert "We called you on" in str(data["messages"])
+
+
+def test_the_confirmation_email_carries_no_personal_data(
+    defaults, route_to, mailoutbox, django_capture_on_commit_callbacks
+):
+    route_to(None)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.enquiry_submit(
+            question=QUESTION, details=f"Again: {HKID}", phone=PHONE, email="x@example.org", consent=True
+        ).enquiry
+    [confirmation] = [m for m in mailoutbox if m.to == ["x@example.org"]]
+    assert case.reference in confirmation.subject and case.get_tracking_url() in confirmation.body
+    text = confirmation.subject + confirmation.body
+    assert HKID not in text and MAINLAND_ID not in text and PHONE not in text and "My HKID" not in text
 
 
 def test_api_masks_for_everyone_but_the_assigned_officer(case, officer_hk, secretariat_hk):
@@ -101,5 +122,8 @@ def test_notifications_to_another_unit_and_logs_are_masked(
 def test_submission_log_is_masked(defaults, route_to, caplog):
     route_to(None)
     with caplog.at_level(logging.INFO, logger="hkcq.enquiries"):
-        services.enquiry_submit(question=QUESTION, email="x@example.org", consent=True)
+        services.enquiry_submit(
+            question=f"{QUESTION} or write to chan.tai-man@example.org", email="x@example.org", consent=True
+        )
     assert "received" in caplog.text and HKID not in caplog.text and PHONE not in caplog.text
+    assert "chan.tai-man" not in caplog.text

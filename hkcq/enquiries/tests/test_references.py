@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.references import Scheme, check_digit
@@ -54,10 +55,29 @@ def test_lookup_refuses_a_mistyped_reference_before_searching(make_case):
 def test_find_page_checks_the_reference_and_email(make_case, client, lang):
     case = make_case()
     typo = case.reference[:-1] + str((int(case.reference[-1]) + 1) % 10)
-    response = client.get(f"/{lang}/enquiries/find/", {"reference": typo, "email": "resident@example.org"})
+    response = client.post(f"/{lang}/enquiries/find/", {"reference": typo, "email": "resident@example.org"})
     assert response.status_code == 200
-    assert 'aria-invalid="true"' in response.content.decode()
-    response = client.get(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "someone@else.org"})
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    assert f'value="{typo}"' in html and 'value="resident@example.org"' in html  # kept as typed
+    response = client.post(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "someone@else.org"})
     assert response.status_code == 200 and case.token not in response.content.decode()
-    response = client.get(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "Resident@example.org"})
+    response = client.post(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "Resident@example.org"})
     assert response.status_code == 302 and response["Location"].endswith(f"/enquiries/track/{case.token}/")
+
+
+def test_find_form_posts_and_never_reads_the_email_from_the_url(make_case):
+    case = make_case()
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/en/enquiries/find/")
+    html = page.content.decode()
+    assert '<form method="post"' in html and 'name="csrfmiddlewaretoken"' in html
+    # An old-style link with the address in the URL finds nothing and shows the form, the
+    # reference filled in, the address not.
+    response = client.get("/en/enquiries/find/", {"reference": case.reference, "email": "resident@example.org"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'value="{case.reference}"' in html and "resident@example.org" not in html and case.token not in html
+    # Without the CSRF token a POST is refused.
+    refused = client.post("/en/enquiries/find/", {"reference": case.reference, "email": "resident@example.org"})
+    assert refused.status_code == 403

@@ -188,7 +188,9 @@ def test_get_requests_lists_masked_requests_with_filters(cases):
     ).json()
     assert [r["service_request_id"] for r in everything] == [closed.reference, recent.reference, old.reference]
     masked = next(r for r in everything if r["service_request_id"] == old.reference)
-    assert "9123" not in masked["description"] and "Old question?" in masked["description"]
+    # Enquiries are private: no question in a list, whoever asks.
+    assert all(r["description"] is None for r in everything)
+    assert "question" not in json.dumps(everything, ensure_ascii=False).lower()
     assert masked["status"] == "open" and masked["expected_datetime"] is not None
     assert (
         masked["agency_responsible"] == "Hong Kong Economic and Trade Office in Chengdu" or masked["agency_responsible"]
@@ -217,11 +219,21 @@ def test_get_requests_lists_masked_requests_with_filters(cases):
 
 
 def test_get_one_request(cases):
-    old, _recent, _closed = cases
+    old, recent, _closed = cases
     client = Client()
     [item] = client.get(f"/open311/v2/requests/{old.reference}.json").json()
     assert item["service_request_id"] == old.reference and set(item) >= REQUEST_KEYS
-    assert "9123" not in item["description"]
+    assert item["description"] is None and "Old question" not in json.dumps(item)
+    assert item["status"] == "open" and item["agency_responsible"] and item["requested_datetime"]
+    # With its token, the resident gets the question, masked as on the tracking page.
+    [own] = client.get(f"/open311/v2/requests/{old.reference}.json", {"token": old.token}).json()
+    assert own["description"] == "Old question? Call ▇▇▇"
+    assert {k: v for k, v in own.items() if k != "description"} == {k: v for k, v in item.items() if k != "description"}
+    # Another enquiry's token is refused, in the reader's language; nothing is given away.
+    refused = client.get(f"/open311/v2/requests/{old.reference}.json", {"token": recent.token, "lang": "zh-hant"})
+    assert_error_shape(refused, 403)
+    assert "token" in refused.json()[0]["description"] and "屬於" in refused.json()[0]["description"]
+    assert "Old question" not in refused.content.decode()
     # The reference may be typed loosely; a wrong check digit or unknown number is a 404.
     assert client.get(f"/open311/v2/requests/{old.reference.lower().replace('-', '')}.json").status_code == 200
     wrong = old.reference[:-1] + str((int(old.reference[-1]) + 1) % 10)
@@ -270,6 +282,8 @@ def test_a_second_service_is_one_register_call(db, monkeypatch):
     listed = client.get("/open311/v2/requests.json?start_date=2025-04-01&end_date=2025-06-01").json()
     assert [i["service_code"] for i in listed] == ["suggestion"]
     assert client.get("/open311/v2/requests/S-1.json").json()[0]["description"] == "More buses"
+    # A service that keeps nothing private ignores a token.
+    assert client.get("/open311/v2/requests/S-1.json?token=anything").json()[0]["description"] == "More buses"
     registry.unregister("suggestion")
     assert registry.service("suggestion") is None
 
@@ -281,6 +295,8 @@ PAGE = {
         "headings": ["What a POST needs", "What GET returns", "Who sees what"],
         "privacy": "only once a moderator has approved it and confirmed the redacted text",
         "idempotency": "returns the same suggestion (200)",
+        "enquiry_privacy": "An enquiry is between the resident, the unit handling it and the co-operation secretariat",
+        "extension": "Enquiries are private between the resident, the unit handling them and the secretariat",
     },
     "zh-hant": {
         "title": "Open311 介面",
@@ -288,6 +304,8 @@ PAGE = {
         "headings": ["POST 須提供的欄位", "GET 傳回的內容", "誰可看到甚麼"],
         "privacy": "建議須經審核員批准並確認已遮蓋個人資料的文本後才會公開",
         "idempotency": "會傳回同一項建議（200）",
+        "enquiry_privacy": "查詢只限居民、負責單位及合作秘書處知悉",
+        "extension": "查詢只限居民、負責單位及秘書處知悉：GET 只提供參考編號",
     },
     "zh-hans": {
         "title": "Open311 接口",
@@ -295,6 +313,8 @@ PAGE = {
         "headings": ["POST 须提供的栏位", "GET 传回的内容", "谁可看到什么"],
         "privacy": "建议须经审核员批准并确认已遮盖个人资料的文本后才会公开",
         "idempotency": "会传回同一项建议（200）",
+        "enquiry_privacy": "查询只限居民、负责单位及合作秘书处知悉",
+        "extension": "查询只限居民、负责单位及秘书处知悉：GET 只提供参考编号",
     },
 }
 
@@ -312,6 +332,7 @@ def test_documentation_page_describes_every_service(db, lang):
     for heading in expected["headings"]:
         assert html.count(f'<h4 class="h6">{heading}</h4>') == 2  # once for each service
     assert expected["privacy"] in html and expected["idempotency"] in html
+    assert expected["enquiry_privacy"] in html and expected["extension"] in html
     # What a POST needs, read from each service: its standard fields and its attributes.
     enquiry, suggestion = html.split('id="service-suggestion"')
     for row in ("description", "email", "phone", "attribute[consent]", "attribute[language]", "attribute[details]"):
@@ -346,3 +367,39 @@ def test_documentation_page_is_read_from_the_registry(db, monkeypatch):
     assert "Reports are public at once." in html
     registry.unregister("pothole")
     assert "pothole" not in Client().get("/en/open311/").content.decode()
+
+
+def test_addresses_on_the_page_and_in_discovery_are_the_ones_the_reader_used(db, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"  # the default, for e-mails; not what the reader used
+    client = Client(HTTP_HOST="localhost:9000")
+    html = client.get("/en/open311/").content.decode()
+    assert "<code>http://localhost:9000/open311/v2/</code>" in html
+    assert 'href="http://localhost:9000/open311/v2/services/enquiry.json"' in html
+    assert "127.0.0.1:8000" not in html
+    [endpoint] = client.get("/open311/v2/discovery.json").json()["endpoints"]
+    assert endpoint["url"] == "http://localhost:9000/open311/v2"
+
+
+NOTICES = {
+    "en": "We have received your enquiry.",
+    "zh-hant": "我們已收到你的查詢。",
+    "zh-hans": "我们已收到你的查询。",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_the_service_notice_is_in_the_language_of_the_request(routed, lang):
+    client = Client()
+    # attribute[language] first ...
+    r = post(client, valid(**{"attribute[language]": lang}))
+    assert r.status_code == 201 and r.json()[0]["service_notice"].startswith(NOTICES[lang])
+    # ... else lang= ...
+    data = valid(description=f"Another question ({lang})?")
+    del data["attribute[language]"]
+    r = client.post(f"/open311/v2/requests.json?lang={lang}", data)
+    assert r.status_code == 201 and r.json()[0]["service_notice"].startswith(NOTICES[lang])
+    # ... else Accept-Language.
+    data["description"] = f"A third question ({lang})?"
+    r = post(client, data, HTTP_ACCEPT_LANGUAGE={"en": "en", "zh-hant": "zh-HK", "zh-hans": "zh-CN"}[lang])
+    assert r.status_code == 201 and r.json()[0]["service_notice"].startswith(NOTICES[lang])
+    assert Enquiry.objects.filter(language=lang).count() == 3

@@ -206,3 +206,17 @@ def test_a_key_stored_by_a_concurrent_request_wins(defaults, monkeypatch):
     assert len(looked) == 2
     assert again.status_code == 200 and again.json() == first.json()
     assert Suggestion.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "headers", "notice"),
+    [
+        ({"attribute[language]": "zh-hant"}, {}, "謝謝。你的建議經審核後會公開"),
+        ({"attribute[language]": "zh-hans"}, {"HTTP_ACCEPT_LANGUAGE": "en"}, "谢谢。你的建议经审核后会公开"),
+        ({}, {"HTTP_ACCEPT_LANGUAGE": "zh-CN"}, "谢谢。你的建议经审核后会公开"),
+        ({}, {}, "Thank you. Your suggestion will be published"),
+    ],
+)
+def test_the_service_notice_is_in_the_senders_language(defaults, fields, headers, notice):
+    r = post(valid(**fields), **headers)
+    assert r.status_code == 201 and r.json()[0]["service_notice"].startswith(notice)

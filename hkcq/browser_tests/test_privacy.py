@@ -1,0 +1,54 @@
+"""Personal data as people meet it in the browser: finding an enquiry puts no e-mail address in
+the URL; the tracking page and the gaps page show identity card and phone numbers masked. No
+serious accessibility violation on the way."""
+
+from __future__ import annotations
+
+import pytest
+
+from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+PHONE = "9123 4567"
+HKID = "A123456(7)"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_find_an_enquiry_without_the_address_in_the_url(page, lang):
+    from hkcq.enquiries import services
+
+    case = services.enquiry_submit(
+        question=f"How do I renew my permit? HKID {HKID}, phone {PHONE}",
+        email="resident@example.org",
+        consent=True,
+        language=lang,
+    ).enquiry
+    page.goto(f"/{lang}/enquiries/find/")
+    assert_no_serious_axe_violations(page)
+    page.fill("input[name=reference]", case.reference)
+    page.fill("input[name=email]", "someone@else.org")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    # Not found: the form again, what was typed kept, and no address in the URL.
+    assert "@" not in page.url and "email" not in page.url
+    assert page.locator("input[name=email]").input_value() == "someone@else.org"
+    assert_no_serious_axe_violations(page)
+    page.fill("input[name=email]", "resident@example.org")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/enquiries/track/{case.token}/")
+    question = page.locator(".question").inner_text()
+    assert "How do I renew my permit?" in question and PHONE not in question and HKID not in question
+    assert_no_serious_axe_violations(page)
+
+
+def test_gaps_page_shows_masked_questions_and_plain_labels(page):
+    from hkcq.kb.services import gap_record
+
+    gap_record(f"What is the weather like in Chongqing in winter? Call me on {PHONE}", "en", "ask")
+    gap_record("我想带宠物猫到重庆怎么办", "zh-hans", "ask")
+    sign_in(page, "demo-secretariat-hk", lang="zh-hant")
+    page.goto("/zh-hant/help/gaps/")
+    text = page.locator("main").inner_text()
+    assert "▇▇▇" in text and PHONE not in text
+    headings = " ".join(page.locator("main h2").all_inner_texts())
+    assert "寵物貓" in headings and "重庆" not in headings and "重慶" not in headings
+    assert_no_serious_axe_violations(page)
