@@ -95,13 +95,13 @@ def test_labels_are_in_the_script_of_the_page(defaults, secretariat_hk, lang, pe
 
 
 def test_a_word_in_many_groups_comes_after_the_group_own_words(defaults):
-    gap_record("我想带宠物猫到重庆怎么办", "zh-hans", "ask")
-    gap_record("重庆天气太热怎么办", "zh-hans", "ask")
-    gap_record("重庆火锅太辣怎么办", "zh-hans", "ask")
+    gap_record("我想带宠物猫到重庆过冬天", "zh-hans", "ask")
+    gap_record("冬天下雪吗，天气预报说气温多少度，要穿羽绒服和雪靴吗", "zh-hans", "ask")
+    gap_record("冬天哪间火锅店最好吃，麻辣锅底推荐，要排队订位吗", "zh-hans", "ask")
     groups = selectors.gap_groups(language="zh-hans")
     assert len(groups) > 1
     (cat,) = [g for g in groups if "宠物猫" in g.first.question]
-    assert cat.terms[:2] == ["宠物猫", "怎么办"]  # both in its one question; 怎么办 in every group
+    assert cat.terms[:2] == ["宠物猫", "冬天"]  # both in its one question; 冬天 in every group
 
 
 def test_the_migration_masks_questions_kept_before(defaults):
