@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.forms import StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import CannedReply, Enquiry
@@ -16,12 +17,14 @@ from hkcq.registry.models import Unit
 
 
 class StyledForm(forms.Form):
-    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
+    """Bootstrap classes for every field, set in one place."""
+
+    bound_field_class: type[forms.BoundField] | None = StyledBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup()
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
                 continue
@@ -31,12 +34,14 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-check-input")
             elif not isinstance(widget, forms.MultiWidget):
                 widget.attrs.setdefault("class", "form-control")
-            if self.is_bound and name in self.errors:
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{name}-errors"
 
     def setup(self) -> None:
         """Set choices that come from the database (before the form is validated)."""
+
+
+# The resident's forms say what is wrong in their own words, the same as the service and the
+# Open311 interface do, rather than Django's generic "This field is required."
+EMAIL_INVALID = _("Enter a valid e-mail address, so we can reply to you.")
 
 
 class EnquiryForm(StyledForm):
@@ -44,6 +49,10 @@ class EnquiryForm(StyledForm):
         label=_("Your question"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Type your question."),
+            "max_length": _("Keep the question under %(limit_value)d characters; add more in the details."),
+        },
     )
     details = forms.CharField(
         label=_("Details (optional)"),
@@ -51,12 +60,32 @@ class EnquiryForm(StyledForm):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Anything that helps us answer: your situation, what you have tried, dates."),
+        error_messages={"max_length": _("The details are too long (at most %(limit_value)d characters).")},
     )
-    email = forms.EmailField(label=_("E-mail address"), help_text=_("We send the confirmation and our replies here."))
-    phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=40)
-    language = forms.ChoiceField(label=_("Reply in"), choices=settings.LANGUAGES)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("We send the confirmation and our replies here."),
+        error_messages={"required": EMAIL_INVALID, "invalid": EMAIL_INVALID},
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        required=False,
+        max_length=40,
+        error_messages={"max_length": _("Enter a shorter phone number.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Reply in"),
+        choices=settings.LANGUAGES,
+        error_messages={
+            "required": _("Choose one of the languages offered."),
+            "invalid_choice": _("Choose one of the languages offered."),
+        },
+    )
     consent = forms.BooleanField(
         label=_("I have read the personal-data notice above and agree to my data being used to handle this enquiry."),
+        error_messages={
+            "required": _("Please agree to the personal-data notice; we cannot handle the enquiry otherwise.")
+        },
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -69,16 +98,34 @@ class EnquiryForm(StyledForm):
 
 class FindForm(StyledForm):
     reference = forms.CharField(
-        label=_("Reference number"), max_length=40, help_text=_("For example HKCQ-2026-000123-7.")
+        label=_("Reference number"),
+        max_length=40,
+        help_text=_("For example HKCQ-2026-000123-7."),
+        error_messages={
+            "required": _("Give the reference number of your enquiry."),
+            "max_length": _("This reference number is not valid. Check it for typing errors."),
+        },
     )
-    email = forms.EmailField(label=_("E-mail address used for the enquiry"))
+    email = forms.EmailField(
+        label=_("E-mail address used for the enquiry"),
+        error_messages={
+            "required": _("Give the e-mail address you used for the enquiry."),
+            "invalid": _("Enter a valid e-mail address, for example name@example.org."),
+        },
+    )
 
 
 class ResidentReplyForm(StyledForm):
-    body = forms.CharField(label=_("Your message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Type your message.")},
+    )
 
 
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
+RATING_MISSING = {"required": _("Choose a rating from 1 to 5."), "invalid_choice": _("Choose a rating from 1 to 5.")}
 
 
 class RatingForm(StyledForm):
@@ -87,12 +134,14 @@ class RatingForm(StyledForm):
         choices=RATING_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages=RATING_MISSING,
     )
     outcome = forms.TypedChoiceField(
         label=_("How satisfied are you with the outcome (1 = not at all, 5 = very)?"),
         choices=RATING_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages=RATING_MISSING,
     )
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})

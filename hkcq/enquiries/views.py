@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -68,25 +69,27 @@ def _shown_case(enquiry: Enquiry, unmasked: bool) -> dict[str, str]:
     }
 
 
-def _consent_notices() -> list[dict[str, str]]:
-    """The personal-data notice in all three languages, whatever the page's language."""
-    notices = []
-    for code in ("en", "zh-hant", "zh-hans"):
+def _notice_text() -> str:
+    return _(
+        "The information you give here is used only to handle your enquiry. It is passed to the government unit "
+        "responsible for the subject, and to the co-operation secretariat, and is kept for two years after the "
+        "enquiry is closed. Identity card and phone numbers you type are hidden from everyone except you and the "
+        "officer handling your enquiry. You may ask to see or correct your data by replying through your tracking "
+        "link."
+    )
+
+
+def _consent_notice() -> dict[str, Any]:
+    """The personal-data notice in the page's language, and in the other two for a
+    ``<details>`` below it (someone may agree to it in the language they read best)."""
+    page_language = current_language()
+    others = []
+    for code, _name in settings.LANGUAGES:
+        if code == page_language:
+            continue
         with translation.override(code):
-            notices.append(
-                {
-                    "lang": HTML_LANG[code],
-                    "label": str(LANGUAGE_LABELS[code]),
-                    "text": _(
-                        "Personal-data notice: the information you give here is used only to handle your enquiry. "
-                        "It is passed to the government unit responsible for the subject, and to the co-operation "
-                        "secretariat, and is kept for two years after the enquiry is closed. Identity card and phone "
-                        "numbers you type are hidden from everyone except you and the officer handling your "
-                        "enquiry. You may ask to see or correct your data by replying through your tracking link."
-                    ),
-                }
-            )
-    return notices
+            others.append({"lang": HTML_LANG[code], "label": str(LANGUAGE_LABELS[code]), "text": _notice_text()})
+    return {"text": _notice_text(), "others": others}
 
 
 # -- resident pages ----------------------------------------------------------------------------
@@ -111,12 +114,13 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("enquiries:received", token=result.enquiry.token)
     else:
+        # Replies come in the language the resident is using now, whatever their account's
+        # default; they can choose another.
         initial: dict[str, Any] = {"question": request.GET.get("q", "")[:1000], "language": current_language()}
         if request.user.is_authenticated:
             initial["email"] = request.user.email
-            initial["language"] = request.user.preferred_language or current_language()
         form = eforms.EnquiryForm(initial=initial)
-    return render(request, "enquiries/new.html", {"form": form, "notices": _consent_notices()})
+    return render(request, "enquiries/new.html", {"form": form, "notice": _consent_notice()})
 
 
 def enquiry_received(request: HttpRequest, token: str) -> HttpResponse:

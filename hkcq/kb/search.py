@@ -238,7 +238,12 @@ def query_terms(index: Index, query: str) -> list[str]:
 
 
 # -- snippets --------------------------------------------------------------------------------------
-_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
+# Where a sentence ends: after a Chinese full stop, question or exclamation mark (and its
+# closing quote or bracket); after a Latin one only before a space (not inside "2.5" or
+# "www.gov.hk"); at a line break. Never at a semicolon or an enumeration comma (；; 、): they
+# separate the items of one sentence ("須帶備：A；B；以及C。"), and a snippet starting there
+# would start mid-sentence.
+_SENTENCE = re.compile(r"(?<=[。！？])(?![」』”’）])\s*|(?<=[。！？][」』”’）])\s*|(?<=[.!?])\s+|\s*\n\s*")
 
 
 def snippet_for(entry: Entry, language: str, terms: set[str], length: int | None = None) -> str:

@@ -112,6 +112,8 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entry = selectors.entry_get(slug, user=request.user)
+    # Opened from the answers to a question (?q=): "I still need help" carries it on to the enquiry form.
+    question = (request.GET.get("q") or "").strip()[:MAX_QUERY]
     context = {
         "entry": entry,
         "questions": entry.question_list(current_language()),
@@ -120,7 +122,7 @@ def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "history": history_entries(entry),
         "show_change_details": can_see_change_details(request.user),
         "today": timezone.localdate(),
-        "enquiry_url": enquiry_url(""),
+        "enquiry_url": enquiry_url(question),
     }
     return render(request, "kb/entry_detail.html", context)
 

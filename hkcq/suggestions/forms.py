@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.forms import StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.registry.forms import DateInput
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
@@ -26,10 +27,13 @@ def started_token(at: float | None = None) -> str:
 
 
 class Styled:
-    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
+    """Bootstrap classes for every field, set in one place; errors are marked by
+    ``StyledBoundField`` (``is-invalid``, ``aria-invalid``, ``aria-describedby``)."""
+
+    bound_field_class: type[forms.BoundField] | None = StyledBoundField
 
     def style(self: Any) -> None:
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.MultiWidget) or isinstance(widget, forms.HiddenInput):
                 continue
@@ -41,9 +45,6 @@ class Styled:
                 widget.attrs.setdefault("class", "form-check-input")
             else:
                 widget.attrs.setdefault("class", "form-control")
-            if self.is_bound and name in self.errors:
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{name}-errors"
 
 
 class SubmitForm(Styled, forms.Form):

@@ -30,12 +30,12 @@ def _post(client, key, lang="en", **overrides):
     return client.post(f"/{lang}/enquiries/new/", data)
 
 
-def test_form_is_prefilled_from_the_question_and_shows_the_notice_in_three_languages(defaults, client):
+def test_form_is_prefilled_from_the_question_and_offers_the_notice_in_three_languages(defaults, client):
     html, key = _form(client, q="我想renew個回鄉證")
     assert "我想renew個回鄉證" in html
     assert len(key) == 32
     assert 'lang="en"' in html and 'lang="zh-Hant"' in html and 'lang="zh-Hans"' in html
-    assert "Personal-data notice" in html and "個人資料" in html and "个人资料" in html
+    assert "Personal-data notice" in html and "你在此提供的資料" in html and "你在此提供的资料" in html
 
 
 def test_submit_shows_reference_and_link_and_mails_in_the_chosen_language(
