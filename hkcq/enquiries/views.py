@@ -20,6 +20,7 @@ from hkcq.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from hkcq.core.pagination import paginate
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import HTML_LANG, LANGUAGE_LABELS, current_language
+from hkcq.core.views import redirect_to_page_top
 from hkcq.enquiries import forms as eforms
 from hkcq.enquiries import knowledge, permissions, selectors, services
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
@@ -112,7 +113,7 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
             except InvalidInput as exc:
                 _form_errors(form, exc)
             else:
-                return redirect("enquiries:received", token=result.enquiry.token)
+                return redirect_to_page_top("enquiries:received", token=result.enquiry.token)
     else:
         # Replies come in the language the resident is using now, whatever their account's
         # default; they can choose another.
@@ -171,12 +172,12 @@ def enquiry_track_reply(request: HttpRequest, token: str) -> HttpResponse:
             )
         except NotPermitted:
             messages.error(request, _("This enquiry is closed; you can no longer reply. File a new enquiry if needed."))
-            return redirect("enquiries:track", token=token)
+            return redirect_to_page_top("enquiries:track", token=token)
         except InvalidInput as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Your message has been sent."))
-            return redirect("enquiries:track", token=token)
+            return redirect_to_page_top("enquiries:track", token=token)
     context = _track_context(request, enquiry, token) | {"reply_form": form, "rating_form": eforms.RatingForm()}
     return render(request, "enquiries/track.html", context, status=400)
 
@@ -199,7 +200,7 @@ def enquiry_track_rate(request: HttpRequest, token: str) -> HttpResponse:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Thank you for rating our service."))
-            return redirect("enquiries:track", token=token)
+            return redirect_to_page_top("enquiries:track", token=token)
     context = _track_context(request, enquiry, token) | {"reply_form": eforms.ResidentReplyForm(), "rating_form": form}
     return render(request, "enquiries/track.html", context, status=400)
 
@@ -222,7 +223,7 @@ def enquiry_find(request: HttpRequest) -> HttpResponse:
         except NotFound as exc:
             form.add_error(None, str(exc.message))
         else:
-            return redirect("enquiries:track", token=enquiry.token)
+            return redirect_to_page_top("enquiries:track", token=enquiry.token)
     return render(request, "enquiries/find.html", {"form": form})
 
 

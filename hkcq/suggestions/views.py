@@ -18,6 +18,7 @@ from hkcq.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_response
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
+from hkcq.core.views import redirect_to_page_top
 from hkcq.registry.models import Area
 from hkcq.suggestions import digest as digests
 from hkcq.suggestions import forms as sforms
@@ -131,7 +132,7 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
                     _("Thank you. Your suggestion %(reference)s is stored and waits for moderation.")
                     % {"reference": suggestion.reference},
                 )
-                return redirect(suggestion.get_tracking_url())
+                return redirect_to_page_top(suggestion.get_tracking_url())
         similar = selectors.similar_published(f"{request.POST.get('title', '')} {request.POST.get('text', '')}")
         # A fresh time stamp: what the person corrects is timed again.
         data_copy = request.POST.copy()

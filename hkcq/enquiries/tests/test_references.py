@@ -63,7 +63,7 @@ def test_find_page_checks_the_reference_and_email(make_case, client, lang):
     response = client.post(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "someone@else.org"})
     assert response.status_code == 200 and case.token not in response.content.decode()
     response = client.post(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "Resident@example.org"})
-    assert response.status_code == 302 and response["Location"].endswith(f"/enquiries/track/{case.token}/")
+    assert response.status_code == 302 and response["Location"].endswith(f"/enquiries/track/{case.token}/#main")
 
 
 def test_find_form_posts_and_never_reads_the_email_from_the_url(make_case):

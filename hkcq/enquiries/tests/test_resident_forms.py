@@ -128,13 +128,13 @@ def test_a_question_too_long_says_so_in_the_residents_words(defaults, client):
 )
 def test_the_find_form_is_a_search_and_does_not_talk_of_saving(defaults, client, make_case, lang, saved, missing):
     case = make_case()
-    html = client.get(
+    html = client.post(
         f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "x@example.org"}
     ).content.decode()
     assert missing in html and 'id="error-summary"' in html
     assert saved not in html
     assert f'action="/{lang}/enquiries/find/#error-summary"' in html
-    html = client.get(f"/{lang}/enquiries/find/", {"reference": "", "email": "nope"}).content.decode()
+    html = client.post(f"/{lang}/enquiries/find/", {"reference": "", "email": "nope"}).content.decode()
     assert 'href="#id_reference"' in html and 'href="#id_email"' in html and saved not in html
 
 
@@ -172,3 +172,21 @@ def test_the_track_forms_send_the_browser_to_their_errors(defaults, client, make
     html = response.content.decode()
     assert html.count("请选择 1 至 5 分。") >= 2 and 'href="#id_service"' in html and 'id="id_service"' in html
     assert re.search(r'<fieldset class="mb-3" id="id_outcome" aria-describedby="id_outcome_error">', html)
+
+
+def test_after_success_the_page_opens_at_its_top_not_at_the_error_summary(defaults, client, route_to, make_case):
+    # Browsers keep a form action's #error-summary across a redirect without a fragment of its own.
+    response = client.post(
+        "/en/enquiries/new/",
+        {
+            "question": "How do I renew my Home Return Permit?",
+            "email": "a@example.org",
+            "language": "en",
+            "consent": "on",
+            "idempotency_key": _key(client, "en"),
+        },
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/received/#main")
+    case = make_case()
+    response = client.post(f"/en/enquiries/track/{case.token}/reply/", {"body": "More details"})
+    assert response.status_code == 302 and response["Location"] == f"/en/enquiries/track/{case.token}/#main"

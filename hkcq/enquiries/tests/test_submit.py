@@ -47,7 +47,7 @@ def test_submit_shows_reference_and_link_and_mails_in_the_chosen_language(
         response = _post(client, key)
     assert response.status_code == 302
     case = Enquiry.objects.get()
-    assert response["Location"] == f"/en/enquiries/track/{case.token}/received/"
+    assert response["Location"] == f"/en/enquiries/track/{case.token}/received/#main"
     page = client.get(response["Location"]).content.decode()
     assert case.reference in page and f"/enquiries/track/{case.token}/" in page
     assert case.suggested_unit.ext_id == HK_UNIT == case.assigned_unit.ext_id

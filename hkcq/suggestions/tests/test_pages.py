@@ -14,7 +14,7 @@ URL = "/en/suggestions/new/"
 def test_anonymous_submission_is_stored_and_acknowledged_with_a_tracking_link(defaults, client):
     response = client.post(URL, form_data())
     s = Suggestion.objects.get()
-    assert response.status_code == 302 and response["Location"] == s.get_tracking_url()
+    assert response.status_code == 302 and response["Location"] == s.get_tracking_url() + "#main"
     page = client.get(response["Location"]).content.decode()
     assert s.reference in page and "Home Return Permit" in page
     assert s.anonymous and s.email == "" and s.ip_address == "127.0.0.1"
