@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from hkcq.core.choices import Role
 from hkcq.enquiries import permissions, sla
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
 from hkcq.registry.models import Unit
@@ -150,3 +152,39 @@ def canned_reply_list(*, active_only: bool = True) -> QuerySet[CannedReply]:
 
 def transfer_units() -> QuerySet[Unit]:
     return Unit.objects.filter(is_active=True).order_by("side", "ext_id")
+
+
+def unit_officers(unit: Unit | None) -> list[Any]:
+    """The active officers of ``unit``: the people who answer its enquiries."""
+    if unit is None:
+        return []
+    users = get_user_model().objects.filter(is_active=True, role=Role.OFFICER, units=unit).distinct()
+    return list(users.order_by("pk"))
+
+
+def secretariat_for(unit: Unit | None) -> list[Any]:
+    """The active secretariat of ``unit``'s side (of both sides when there is no unit)."""
+    users = get_user_model().objects.filter(is_active=True, role=Role.SECRETARIAT)
+    if unit is not None:
+        users = users.filter(side=unit.side)
+    return list(users.order_by("pk"))
+
+
+@dataclass(frozen=True)
+class ToTell:
+    """Who is told about a case that needs its unit: ``unstaffed`` when the unit has no active
+    officer (or there is no unit), and the secretariat is told instead, so no case sits unseen."""
+
+    people: list[Any]
+    unstaffed: bool
+
+
+def staff_to_tell(unit: Unit | None, *, officer: Any = None) -> ToTell:
+    """``officer`` first (the case's officer, while they still work for ``unit``), else the
+    unit's officers, else the secretariat of its side."""
+    if officer is not None and officer.is_officer and unit is not None and unit.pk in user_unit_ids(officer):
+        return ToTell([officer], unstaffed=False)
+    officers = unit_officers(unit)
+    if officers:
+        return ToTell(officers, unstaffed=False)
+    return ToTell(secretariat_for(unit), unstaffed=True)
