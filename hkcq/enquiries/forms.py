@@ -163,7 +163,11 @@ class PriorityForm(StyledForm):
 class CloseForm(StyledForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Enquiry.Outcome.choices)
     note = forms.CharField(
-        label=_("Outcome note (optional)"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Outcome note for the resident (optional)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The resident sees this note with the outcome on their tracking page."),
     )
 
 

@@ -1,5 +1,5 @@
 """Enquiry cases of the one-stop consulting service: the case, its conversation, transfers,
-changes of priority, pauses of the service-level clock, and canned replies."""
+changes of priority, the officers' steps, pauses of the service-level clock, and canned replies."""
 
 from __future__ import annotations
 
@@ -208,6 +208,28 @@ class PriorityChange(models.Model):
     class Meta:
         verbose_name = _("change of priority")
         verbose_name_plural = _("changes of priority")
+        ordering = ["at", "id"]
+
+
+class CaseAction(models.Model):
+    """A step of the case's officer, kept for the case history: accepting the case, replying (or
+    asking the resident for information), closing it with an outcome."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", _("Accepted")
+        REPLY = "reply", _("Replied to the resident")
+        ASK = "ask", _("Asked the resident for information")
+        CLOSE = "close", _("Closed")
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Enquiry.Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("case action")
+        verbose_name_plural = _("case actions")
         ordering = ["at", "id"]
 
 

@@ -106,7 +106,8 @@ def enquiry_messages(enquiry: Enquiry, *, include_notes: bool) -> QuerySet[Messa
 @dataclass(frozen=True)
 class CaseEvent:
     """One entry of a case's history for staff: ``kind`` is ``transfer``, ``pause``,
-    ``resume``, ``priority`` or ``escalation``; ``item`` the record it comes from."""
+    ``resume``, ``priority``, ``escalation`` or ``action`` (accepted, replied, asked the
+    resident, closed); ``item`` the record it comes from."""
 
     at: dt.datetime
     kind: str
@@ -128,8 +129,9 @@ def _late_now(enquiry: Enquiry, escalation: Any, now: dt.datetime) -> bool:
 
 
 def enquiry_timeline(enquiry: Enquiry) -> dict[str, Any]:
-    """The staff case page's history (transfers, pauses, changes of priority, escalations, in
-    time order) and ``late_escalations``: the latest escalation of each step still late."""
+    """The staff case page's history (the officers' steps, transfers, pauses, changes of
+    priority, escalations, in time order) and ``late_escalations``: the latest escalation of each
+    step still late."""
     escalations = sla.escalations(enquiry)
     events = [CaseEvent(t.at, "transfer", t) for t in enquiry.transfers.select_related("from_unit", "to_unit", "by")]
     for pause in enquiry.pauses.all():
@@ -138,6 +140,8 @@ def enquiry_timeline(enquiry: Enquiry) -> dict[str, Any]:
             events.append(CaseEvent(pause.ended_at, "resume", pause))
     events += [CaseEvent(c.at, "priority", c) for c in enquiry.priority_changes.select_related("by")]
     events += [CaseEvent(e.created_at, "escalation", e) for e in escalations]
+    # The officers' steps first: at the same moment, "asked the resident" comes before "clock paused".
+    events = [CaseEvent(a.at, "action", a) for a in enquiry.actions.select_related("by")] + events
     latest = {e.kind: e for e in escalations}
     return {
         "history": sorted(events, key=lambda event: event.at),

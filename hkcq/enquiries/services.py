@@ -28,7 +28,16 @@ from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.tasks import send_email
 from hkcq.core.text import fold, mask_personal_data
 from hkcq.enquiries import knowledge, permissions, selectors
-from hkcq.enquiries.models import CannedReply, Enquiry, Message, Pause, PriorityChange, ReferenceCounter, Transfer
+from hkcq.enquiries.models import (
+    CannedReply,
+    CaseAction,
+    Enquiry,
+    Message,
+    Pause,
+    PriorityChange,
+    ReferenceCounter,
+    Transfer,
+)
 from hkcq.enquiries.references import reference_make, reference_normalise
 from hkcq.enquiries.sla import Deadlines
 from hkcq.enquiries.sla import sla_deadlines as _sla_deadlines
@@ -315,6 +324,7 @@ def enquiry_accept(*, user: Any, enquiry: Enquiry) -> Enquiry:
     enquiry.assigned_officer = user
     enquiry.acknowledged_at = enquiry.acknowledged_at or now
     enquiry.save(update_fields=["status", "assigned_officer", "acknowledged_at"])
+    CaseAction.objects.create(enquiry=enquiry, kind=CaseAction.Kind.ACCEPT, by=user, at=now)
     _mail_resident(enquiry, "accepted")
     logger.info("enquiry %s accepted by %s", enquiry.reference, user.username)
     return enquiry
@@ -374,6 +384,8 @@ def enquiry_reply(
     enquiry.save(
         update_fields=["status", "paused_since", "first_reply_at", "acknowledged_at", "acknowledge_due", "reply_due"]
     )
+    kind = CaseAction.Kind.ASK if wait_for_resident else CaseAction.Kind.REPLY
+    CaseAction.objects.create(enquiry=enquiry, kind=kind, by=user, at=now)
     _mail_resident(enquiry, "reply", {"waiting": wait_for_resident})
     logger.info("enquiry %s replied by %s", enquiry.reference, user.username)
     return message
@@ -495,6 +507,7 @@ def enquiry_close(*, user: Any, enquiry: Enquiry, outcome: str, note: str = "") 
     enquiry.save(
         update_fields=["status", "outcome", "outcome_note", "closed_at", "paused_since", "acknowledge_due", "reply_due"]
     )
+    CaseAction.objects.create(enquiry=enquiry, kind=CaseAction.Kind.CLOSE, by=user, at=now, outcome=outcome)
     _mail_resident(enquiry, "closed")
     logger.info("enquiry %s closed by %s (%s)", enquiry.reference, user.username, outcome)
     return enquiry
