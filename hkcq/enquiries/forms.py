@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.choices import Side
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import CannedReply, Enquiry
@@ -104,7 +105,7 @@ class ReplyForm(StyledForm):
     citations = forms.MultipleChoiceField(
         label=_("Cite knowledge-base entries"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("The resident sees each cited entry as a link in their language."),
     )
     wait_for_resident = forms.BooleanField(
@@ -127,15 +128,45 @@ class NoteForm(StyledForm):
 
 
 class TransferForm(StyledForm):
-    to_unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    """The units a case can go to: every active unit but the one it is with, grouped by side."""
+
+    to_unit = forms.TypedChoiceField(
+        label=_("Transfer to"),
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": _("Choose the unit to transfer the enquiry to."),
+            "invalid_choice": _("Choose one of the units offered."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for the transfer.")},
+    )
+
+    def __init__(self, *args: Any, current_unit: Unit | None = None, **kwargs: Any) -> None:
+        self.current_unit = current_unit
+        super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
         from hkcq.enquiries.selectors import transfer_units
 
+        units = list(transfer_units(exclude=self.current_unit))
+        self.units = {unit.pk: unit for unit in units}
+        groups: list[tuple[str, list[tuple[int, str]]]] = []
+        for side, label in Side.choices:
+            members = [(unit.pk, str(unit)) for unit in units if unit.side == side]
+            if members:
+                groups.append((str(label), members))
         field = self.fields["to_unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = transfer_units()
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Choose a unit")), *groups]
+
+    def clean_to_unit(self) -> Unit | None:
+        pk = self.cleaned_data.get("to_unit")
+        return self.units.get(pk) if pk is not None else None
 
 
 class PriorityForm(StyledForm):

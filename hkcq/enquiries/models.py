@@ -254,8 +254,10 @@ class ReferenceCounter(models.Model):
 
 
 class CannedReply(models.Model):
-    """A reusable reply, kept by the secretariat in three languages."""
+    """A reusable reply, kept by the secretariat in three languages; officers insert it into a
+    reply. ``ext_id`` marks the ones that came with the default data (seed/canned_replies.yaml)."""
 
+    ext_id = models.SlugField(max_length=60, unique=True, null=True, blank=True, editable=False)
     title = TranslatedField(_("title"))
     body = TranslatedField(_("text"), multiline=True)
     is_active = models.BooleanField(_("in use"), default=True)

@@ -154,8 +154,25 @@ def canned_reply_list(*, active_only: bool = True) -> QuerySet[CannedReply]:
     return qs.filter(is_active=True) if active_only else qs
 
 
-def transfer_units() -> QuerySet[Unit]:
-    return Unit.objects.filter(is_active=True).order_by("side", "ext_id")
+def canned_reply_in_use(pk: Any) -> CannedReply | None:
+    """The canned reply ``pk`` (as typed in a request), if it is in use."""
+    try:
+        return CannedReply.objects.filter(pk=int(pk), is_active=True).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def user_units(user: Any) -> list[Unit]:
+    """The units ``user`` belongs to (an officer's: where their enquiries come from)."""
+    return list(Unit.objects.filter(pk__in=user_unit_ids(user)).order_by("side", "ext_id"))
+
+
+def transfer_units(*, exclude: Unit | None = None) -> QuerySet[Unit]:
+    """Active units a case can be transferred to (not the one it is with)."""
+    qs = Unit.objects.filter(is_active=True)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("side", "ext_id")
 
 
 def unit_officers(unit: Unit | None) -> list[Any]:

@@ -133,13 +133,17 @@ def test_the_residents_message_goes_to_the_cases_officer_else_to_the_unit(make_c
     assert set(_told()) == {"demo-secretariat-hk"}
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("en", "Notifications"), ("zh-hant", "通知"), ("zh-hans", "通知")])
-def test_the_notifications_page_shows_enquiry_events(make_case, officer_hk, lang, heading):
+@pytest.mark.parametrize(
+    ("lang", "heading", "button"),
+    [("en", "Notifications", "Open"), ("zh-hant", "通知", "開啟"), ("zh-hans", "通知", "打开")],
+)
+def test_the_notifications_page_shows_enquiry_events(make_case, officer_hk, lang, heading, button):
     case = make_case()
     client = Client()
     client.force_login(officer_hk)
     html = client.get(f"/{lang}/notifications/").content.decode()
     assert heading in html and case.reference in html
+    assert f'name="open" value="1">{button}</button>' in html  # not a decision's "open" (未展開)
     notice = Notification.objects.get(recipient=officer_hk)
     response = client.post(f"/{lang}/notifications/{notice.pk}/read/", {"open": "1"})
     assert response.status_code == 302 and response["Location"] == f"/en/enquiries/case/{case.reference}/"
