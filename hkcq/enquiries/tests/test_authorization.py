@@ -286,3 +286,18 @@ def test_api_queue_is_empty_for_non_staff(make_case, users):
     assert Client().get("/api/v1/enquiries", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"] == []
     _t, raw = api_token_create(user=users["unit_officer"], name="t")
     assert len(Client().get("/api/v1/enquiries", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"]) == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("lang", "label"), [("en", "Enquiries"), ("zh-hant", "查詢個案"), ("zh-hans", "查询个案")])
+def test_staff_find_the_queue_in_the_main_navigation_and_the_secretariat_the_gaps(role, lang, label, users):
+    html = _client(users[role]).get(f"/{lang}/areas/").content.decode()
+    nav = html.split('id="main-nav"')[1].split("</ul>")[0]
+    account = html.split("</form>", 1)[1].split("<main")[0]  # the bar below: after the search form
+    staff = role in IN_QUEUE | {"other_officer"}
+    assert (f'href="/{lang}/enquiries/queue/">{label}</a>' in nav) is staff
+    assert (f'href="/{lang}/help/gaps/"' in account) is (role in {"secretariat", "admin"})
+    if staff:
+        queue = _client(users[role]).get(f"/{lang}/enquiries/queue/").content.decode()
+        assert f'href="/{lang}/enquiries/canned/"' in queue
+        assert (f'href="/{lang}/help/gaps/"' in queue.split("<main")[1]) is (role in {"secretariat", "admin"})
