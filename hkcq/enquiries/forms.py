@@ -17,9 +17,13 @@ from hkcq.registry.models import Unit
 
 
 class StyledForm(forms.Form):
-    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
+    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place.
+    ``id_prefix`` gives a form's inputs ids of their own, for pages with several forms."""
+
+    id_prefix = "id"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         self.setup()
         for name, field in self.fields.items():
@@ -101,6 +105,7 @@ class RatingForm(StyledForm):
 
 
 class ReplyForm(StyledForm):
+    id_prefix = "reply"  # its own ids: the case page has several forms
     body = forms.CharField(label=_("Reply"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
     citations = forms.MultipleChoiceField(
         label=_("Cite knowledge-base entries"),
@@ -120,6 +125,7 @@ class ReplyForm(StyledForm):
 
 
 class NoteForm(StyledForm):
+    id_prefix = "note"  # its own ids: the case page has several forms
     body = forms.CharField(
         label=_("Internal note (never shown to the resident)"),
         max_length=10000,
@@ -129,6 +135,8 @@ class NoteForm(StyledForm):
 
 class TransferForm(StyledForm):
     """The units a case can go to: every active unit but the one it is with, grouped by side."""
+
+    id_prefix = "transfer"  # its own ids: the case page has several forms
 
     to_unit = forms.TypedChoiceField(
         label=_("Transfer to"),
@@ -170,6 +178,7 @@ class TransferForm(StyledForm):
 
 
 class PriorityForm(StyledForm):
+    id_prefix = "priority"  # its own ids: the case page has several forms
     priority = forms.ChoiceField(
         label=_("Priority"),
         choices=Enquiry.Priority.choices,
@@ -185,13 +194,9 @@ class PriorityForm(StyledForm):
         error_messages={"required": _("Give the reason for the change of priority.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Its own ids: the transfer form on the same page also has a "reason".
-        kwargs.setdefault("auto_id", "priority_%s")
-        super().__init__(*args, **kwargs)
-
 
 class CloseForm(StyledForm):
+    id_prefix = "close"  # its own ids: the case page has several forms
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Enquiry.Outcome.choices)
     note = forms.CharField(
         label=_("Outcome note for the resident (optional)"),

@@ -314,3 +314,14 @@ def test_the_secretariat_is_told_who_answers_and_when_nobody_can(make_case, secr
     assert "has no active officer on the platform, so nobody there can answer this enquiry" in html
     staffed = make_case(unit="cq_exit_entry")  # has the demo officer
     assert "unit-unstaffed" not in _page(secretariat_cq, staffed, "en")
+
+
+@pytest.mark.parametrize("who", ["officer_hk", "secretariat_hk"])
+def test_every_id_on_the_case_page_is_unique(who, accepted, request):
+    import re
+
+    html = _page(request.getfixturevalue(who), accepted, "en")
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for target in re.findall(r'\sfor="([^"]+)"', html):
+        assert target in ids, target  # every label points at an input
