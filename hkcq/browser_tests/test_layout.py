@@ -26,8 +26,19 @@ def test_navigation_is_one_line_at_1280_pixels_signed_in(page, lang):
     bar = page.locator(".site-header .navbar").bounding_box()
     assert brand and bar and bar["height"] <= brand["height"] + 40
     assert page.locator(f"{NAV_LINKS}[aria-current=page]").count() == 1
-    # Progress, Help and Suggestions have joined the row (merged in), still on one line.
-    assert page.locator(NAV_LINKS).count() == 8
+    # Progress, Help and Suggestions have joined the row, and for staff the enquiry queue: still
+    # on one line, inside the page's width (nothing cut off or scrolling sideways).
+    assert page.locator(NAV_LINKS).count() == 9
+    assert page.locator(NAV_LINKS).last.get_attribute("href") == f"/{lang}/enquiries/queue/"
+    container = page.locator(".site-header .navbar .container").bounding_box()
+    last = page.locator(NAV_LINKS).last.bounding_box()
+    assert container and last and last["x"] + last["width"] <= container["x"] + container["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.set_viewport_size({"width": 1200, "height": 900})  # the narrowest width before it folds
+    assert len(_rows(page)) == 1 and page.evaluate("document.documentElement.scrollWidth") <= 1200
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # The secretariat's unanswered questions sit with its account links, like Administration.
+    assert page.locator(f"nav[aria-label] a[href='/{lang}/help/gaps/']").count() == 1
 
 
 def test_navigation_folds_behind_the_toggler_on_a_narrow_screen(page):

@@ -1,4 +1,5 @@
-"""The registry's and the knowledge base's default data from ``seed/``, in one transaction.
+"""The registry's, the knowledge base's and the enquiry service's default data from ``seed/``,
+in one transaction.
 
 Idempotent: keyed on stable ids, so a re-load updates what changed and leaves everything else
 alone. The calendars' defaults are loaded by the ``load_defaults`` command after this.
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from hkcq.enquiries.loading import canned_replies_load
 from hkcq.kb.loading import kb_entries_load
 from hkcq.registry.loading import SEED_DIR, LoadReport, registry_defaults_load
 
@@ -19,4 +21,5 @@ def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
     report = LoadReport()
     registry_defaults_load(report, seed_dir)
     kb_entries_load(report, seed_dir / "kb_entries.yaml")  # the knowledge base builds on units and areas
+    canned_replies_load(report, seed_dir / "canned_replies.yaml")
     return report

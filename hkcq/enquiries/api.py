@@ -93,6 +93,13 @@ class PriorityChangeOut(Schema):
     at: dt.datetime
 
 
+class CaseActionOut(Schema):
+    kind: str
+    by: str | None
+    at: dt.datetime
+    outcome: str
+
+
 class EscalationOut(Schema):
     kind: str
     deadline: dt.datetime
@@ -108,6 +115,9 @@ class CaseOut(CaseSummaryOut):
     messages: list[MessageOut]
     priority_changes: list[PriorityChangeOut]
     escalations: list[EscalationOut]
+    actions: list[CaseActionOut]
+    outcome: str
+    outcome_note: str
     allowed_actions: list[str]
 
 
@@ -205,6 +215,12 @@ def _case(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
                 }
                 for x in sla.escalations(e)
             ],
+            "actions": [
+                {"kind": a.kind, "by": a.by.username if a.by else None, "at": a.at, "outcome": a.outcome}
+                for a in e.actions.select_related("by")
+            ],
+            "outcome": e.outcome,
+            "outcome_note": e.outcome_note if unmasked else mask_personal_data(e.outcome_note),
             "allowed_actions": [a for a in permissions.STAFF_ACTIONS if permissions.can_staff_act(user, e, a)],
         }
     )
@@ -325,6 +341,9 @@ def _reload(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
             "messages": [],
             "priority_changes": [],
             "escalations": [],
+            "actions": [],
+            "outcome": "",
+            "outcome_note": "",
             "allowed_actions": [],
         }
     return _case(request, e)

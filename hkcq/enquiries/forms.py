@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.choices import Side
 from hkcq.core.forms import StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
@@ -17,11 +18,14 @@ from hkcq.registry.models import Unit
 
 
 class StyledForm(forms.Form):
-    """Bootstrap classes for every field, set in one place."""
+    """Bootstrap classes for every field, set in one place (errors marked by StyledBoundField).
+    ``id_prefix`` gives a form's inputs ids of their own, for pages with several forms."""
 
     bound_field_class: type[forms.BoundField] | None = StyledBoundField
+    id_prefix = "id"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         self.setup()
         for field in self.fields.values():
@@ -149,11 +153,12 @@ class RatingForm(StyledForm):
 
 
 class ReplyForm(StyledForm):
+    id_prefix = "reply"  # its own ids: the case page has several forms
     body = forms.CharField(label=_("Reply"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
     citations = forms.MultipleChoiceField(
         label=_("Cite knowledge-base entries"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("The resident sees each cited entry as a link in their language."),
     )
     wait_for_resident = forms.BooleanField(
@@ -168,6 +173,7 @@ class ReplyForm(StyledForm):
 
 
 class NoteForm(StyledForm):
+    id_prefix = "note"  # its own ids: the case page has several forms
     body = forms.CharField(
         label=_("Internal note (never shown to the resident)"),
         max_length=10000,
@@ -176,18 +182,51 @@ class NoteForm(StyledForm):
 
 
 class TransferForm(StyledForm):
-    to_unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    """The units a case can go to: every active unit but the one it is with, grouped by side."""
+
+    id_prefix = "transfer"  # its own ids: the case page has several forms
+
+    to_unit = forms.TypedChoiceField(
+        label=_("Transfer to"),
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": _("Choose the unit to transfer the enquiry to."),
+            "invalid_choice": _("Choose one of the units offered."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for the transfer.")},
+    )
+
+    def __init__(self, *args: Any, current_unit: Unit | None = None, **kwargs: Any) -> None:
+        self.current_unit = current_unit
+        super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
         from hkcq.enquiries.selectors import transfer_units
 
+        units = list(transfer_units(exclude=self.current_unit))
+        self.units = {unit.pk: unit for unit in units}
+        groups: list[tuple[str, list[tuple[int, str]]]] = []
+        for side, label in Side.choices:
+            members = [(unit.pk, str(unit)) for unit in units if unit.side == side]
+            if members:
+                groups.append((str(label), members))
         field = self.fields["to_unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = transfer_units()
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Choose a unit")), *groups]
+
+    def clean_to_unit(self) -> Unit | None:
+        pk = self.cleaned_data.get("to_unit")
+        return self.units.get(pk) if pk is not None else None
 
 
 class PriorityForm(StyledForm):
+    id_prefix = "priority"  # its own ids: the case page has several forms
     priority = forms.ChoiceField(
         label=_("Priority"),
         choices=Enquiry.Priority.choices,
@@ -203,16 +242,16 @@ class PriorityForm(StyledForm):
         error_messages={"required": _("Give the reason for the change of priority.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Its own ids: the transfer form on the same page also has a "reason".
-        kwargs.setdefault("auto_id", "priority_%s")
-        super().__init__(*args, **kwargs)
-
 
 class CloseForm(StyledForm):
+    id_prefix = "close"  # its own ids: the case page has several forms
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Enquiry.Outcome.choices)
     note = forms.CharField(
-        label=_("Outcome note (optional)"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Outcome note for the resident (optional)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The resident sees this note with the outcome on their tracking page."),
     )
 
 

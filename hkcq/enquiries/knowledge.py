@@ -54,6 +54,29 @@ def entry_choices() -> list[tuple[str, str]]:
     return [(e.slug, f"{TText.from_json(e.title)} ({e.slug})") for e in citable_entries()]
 
 
+@dataclass(frozen=True)
+class Citable:
+    slug: str
+    title: str
+
+
+def citations_for(text: str, language: str, limit: int = 5) -> list[Citable]:
+    """The entries the knowledge base answers ``text`` with (a case's question, or what an
+    officer typed to find an entry), best first, titled in ``language``."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    exact = citable_titles([text.lower()], language)  # an entry's id, as cited replies show it
+    found = [Citable(a.slug, a.title) for a in search.ask(text, language, limit=limit).answers]
+    return exact + [c for c in found if c.slug != text.lower()]
+
+
+def citable_titles(slugs: list[str], language: str) -> list[Citable]:
+    """Citable entries among ``slugs``, in that order, titled in ``language``."""
+    found = {e.slug: e for e in citable_entries().filter(slug__in=slugs)}
+    return [Citable(s, TText.from_json(found[s].title).show(language).text) for s in slugs if s in found]
+
+
 def entries_exist(slugs: list[str]) -> set[str]:
     return set(citable_entries().filter(slug__in=slugs).values_list("slug", flat=True))
 

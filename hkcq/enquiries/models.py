@@ -1,5 +1,5 @@
 """Enquiry cases of the one-stop consulting service: the case, its conversation, transfers,
-changes of priority, pauses of the service-level clock, and canned replies."""
+changes of priority, the officers' steps, pauses of the service-level clock, and canned replies."""
 
 from __future__ import annotations
 
@@ -211,6 +211,28 @@ class PriorityChange(models.Model):
         ordering = ["at", "id"]
 
 
+class CaseAction(models.Model):
+    """A step of the case's officer, kept for the case history: accepting the case, replying (or
+    asking the resident for information), closing it with an outcome."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", _("Accepted")
+        REPLY = "reply", _("Replied to the resident")
+        ASK = "ask", _("Asked the resident for information")
+        CLOSE = "close", _("Closed")
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Enquiry.Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("case action")
+        verbose_name_plural = _("case actions")
+        ordering = ["at", "id"]
+
+
 class Pause(models.Model):
     """An interval during which the reply clock stood still (waiting for the resident)."""
 
@@ -232,8 +254,10 @@ class ReferenceCounter(models.Model):
 
 
 class CannedReply(models.Model):
-    """A reusable reply, kept by the secretariat in three languages."""
+    """A reusable reply, kept by the secretariat in three languages; officers insert it into a
+    reply. ``ext_id`` marks the ones that came with the default data (seed/canned_replies.yaml)."""
 
+    ext_id = models.SlugField(max_length=60, unique=True, null=True, blank=True, editable=False)
     title = TranslatedField(_("title"))
     body = TranslatedField(_("text"), multiline=True)
     is_active = models.BooleanField(_("in use"), default=True)

@@ -7,6 +7,7 @@
   priority, close.
 - The secretariat (either side) and administrators see every case, add internal notes, route
   cases (transfer) and change their priority; answering is the unit's job.
+- Canned replies are kept by the secretariat; officers read them and insert them into replies.
 - Nobody changes the priority of a closed case. Residents never choose or see the priority
   (docs/service-levels.md says why).
 - Personal data in the text is shown unmasked only to the officer the case is assigned to (and
@@ -104,6 +105,11 @@ def can_see_personal_data(user: Any, enquiry: Enquiry, token: str | None = None)
         and enquiry.assigned_officer_id == user.pk
         and is_case_officer(user, enquiry)
     )
+
+
+def can_read_canned_replies(user: Any) -> bool:
+    """Officers read the canned replies (and insert them into replies); the secretariat keeps them."""
+    return can_use_queue(user)
 
 
 def can_edit_canned_replies(user: Any) -> bool:

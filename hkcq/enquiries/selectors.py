@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from hkcq.core.choices import Role
 from hkcq.enquiries import permissions, sla
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
 from hkcq.registry.models import Unit
@@ -104,7 +106,8 @@ def enquiry_messages(enquiry: Enquiry, *, include_notes: bool) -> QuerySet[Messa
 @dataclass(frozen=True)
 class CaseEvent:
     """One entry of a case's history for staff: ``kind`` is ``transfer``, ``pause``,
-    ``resume``, ``priority`` or ``escalation``; ``item`` the record it comes from."""
+    ``resume``, ``priority``, ``escalation`` or ``action`` (accepted, replied, asked the
+    resident, closed); ``item`` the record it comes from."""
 
     at: dt.datetime
     kind: str
@@ -126,8 +129,9 @@ def _late_now(enquiry: Enquiry, escalation: Any, now: dt.datetime) -> bool:
 
 
 def enquiry_timeline(enquiry: Enquiry) -> dict[str, Any]:
-    """The staff case page's history (transfers, pauses, changes of priority, escalations, in
-    time order) and ``late_escalations``: the latest escalation of each step still late."""
+    """The staff case page's history (the officers' steps, transfers, pauses, changes of
+    priority, escalations, in time order) and ``late_escalations``: the latest escalation of each
+    step still late."""
     escalations = sla.escalations(enquiry)
     events = [CaseEvent(t.at, "transfer", t) for t in enquiry.transfers.select_related("from_unit", "to_unit", "by")]
     for pause in enquiry.pauses.all():
@@ -136,6 +140,8 @@ def enquiry_timeline(enquiry: Enquiry) -> dict[str, Any]:
             events.append(CaseEvent(pause.ended_at, "resume", pause))
     events += [CaseEvent(c.at, "priority", c) for c in enquiry.priority_changes.select_related("by")]
     events += [CaseEvent(e.created_at, "escalation", e) for e in escalations]
+    # The officers' steps first: at the same moment, "asked the resident" comes before "clock paused".
+    events = [CaseEvent(a.at, "action", a) for a in enquiry.actions.select_related("by")] + events
     latest = {e.kind: e for e in escalations}
     return {
         "history": sorted(events, key=lambda event: event.at),
@@ -148,5 +154,58 @@ def canned_reply_list(*, active_only: bool = True) -> QuerySet[CannedReply]:
     return qs.filter(is_active=True) if active_only else qs
 
 
-def transfer_units() -> QuerySet[Unit]:
-    return Unit.objects.filter(is_active=True).order_by("side", "ext_id")
+def canned_reply_in_use(pk: Any) -> CannedReply | None:
+    """The canned reply ``pk`` (as typed in a request), if it is in use."""
+    try:
+        return CannedReply.objects.filter(pk=int(pk), is_active=True).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def user_units(user: Any) -> list[Unit]:
+    """The units ``user`` belongs to (an officer's: where their enquiries come from)."""
+    return list(Unit.objects.filter(pk__in=user_unit_ids(user)).order_by("side", "ext_id"))
+
+
+def transfer_units(*, exclude: Unit | None = None) -> QuerySet[Unit]:
+    """Active units a case can be transferred to (not the one it is with)."""
+    qs = Unit.objects.filter(is_active=True)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("side", "ext_id")
+
+
+def unit_officers(unit: Unit | None) -> list[Any]:
+    """The active officers of ``unit``: the people who answer its enquiries."""
+    if unit is None:
+        return []
+    users = get_user_model().objects.filter(is_active=True, role=Role.OFFICER, units=unit).distinct()
+    return list(users.order_by("pk"))
+
+
+def secretariat_for(unit: Unit | None) -> list[Any]:
+    """The active secretariat of ``unit``'s side (of both sides when there is no unit)."""
+    users = get_user_model().objects.filter(is_active=True, role=Role.SECRETARIAT)
+    if unit is not None:
+        users = users.filter(side=unit.side)
+    return list(users.order_by("pk"))
+
+
+@dataclass(frozen=True)
+class ToTell:
+    """Who is told about a case that needs its unit: ``unstaffed`` when the unit has no active
+    officer (or there is no unit), and the secretariat is told instead, so no case sits unseen."""
+
+    people: list[Any]
+    unstaffed: bool
+
+
+def staff_to_tell(unit: Unit | None, *, officer: Any = None) -> ToTell:
+    """``officer`` first (the case's officer, while they still work for ``unit``), else the
+    unit's officers, else the secretariat of its side."""
+    if officer is not None and officer.is_officer and unit is not None and unit.pk in user_unit_ids(officer):
+        return ToTell([officer], unstaffed=False)
+    officers = unit_officers(unit)
+    if officers:
+        return ToTell(officers, unstaffed=False)
+    return ToTell(secretariat_for(unit), unstaffed=True)

@@ -27,11 +27,21 @@ from django.utils.translation import gettext as _
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.tasks import send_email
 from hkcq.core.text import fold, mask_personal_data
-from hkcq.enquiries import knowledge, permissions
-from hkcq.enquiries.models import CannedReply, Enquiry, Message, Pause, PriorityChange, ReferenceCounter, Transfer
+from hkcq.enquiries import knowledge, permissions, selectors
+from hkcq.enquiries.models import (
+    CannedReply,
+    CaseAction,
+    Enquiry,
+    Message,
+    Pause,
+    PriorityChange,
+    ReferenceCounter,
+    Transfer,
+)
 from hkcq.enquiries.references import reference_make, reference_normalise
 from hkcq.enquiries.sla import Deadlines
 from hkcq.enquiries.sla import sla_deadlines as _sla_deadlines
+from hkcq.notifications.services import notify
 from hkcq.registry.models import Unit
 
 logger = logging.getLogger("hkcq.enquiries")
@@ -96,22 +106,33 @@ def _mail_resident(enquiry: Enquiry, template: str, extra: dict[str, Any] | None
     _enqueue_after_commit(subject=subject, body=body, to=[enquiry.email])
 
 
-def _mail_unit(enquiry: Enquiry, unit: Unit | None, template: str, extra: dict[str, Any] | None = None) -> None:
-    """Tell a unit's officers about a case; the text is masked (they are not yet its officer)."""
-    if unit is None:
-        return
-    for officer in unit.members.filter(is_active=True, role="officer").exclude(email=""):
-        with translation.override(officer.preferred_language):
-            context = {
-                "enquiry": enquiry,
-                "unit": unit,
-                "question": mask_personal_data(enquiry.question),
-                "case_url": _absolute(enquiry.get_absolute_url()),
-                **(extra or {}),
-            }
-            subject = " ".join(render_to_string(f"enquiries/email/{template}_subject.txt", context).split())
-            body = render_to_string(f"enquiries/email/{template}.txt", context)
-        _enqueue_after_commit(subject=subject, body=body, to=[officer.email])
+def _tell_staff(
+    enquiry: Enquiry, unit: Unit | None, template: str, extra: dict[str, Any] | None = None, *, actor: Any = None
+) -> int:
+    """Tell the staff who should act on the case, in the application and by e-mail, each in
+    their own language (``hkcq.notifications``): the case's officer for a message on an accepted
+    case, else the unit's officers, else the secretariat of its side (``unstaffed``), so that no
+    case sits unseen. Whoever caused it (``actor``) is not told. The text is masked: they are not
+    (yet) the case's officer. Returns how many people were told."""
+    officer = enquiry.assigned_officer if template == "resident_message" else None
+    to_tell = selectors.staff_to_tell(unit, officer=officer)
+    people = [p for p in to_tell.people if actor is None or p.pk != actor.pk]
+    context = {
+        "enquiry": enquiry,
+        "unit": unit,
+        "unstaffed": to_tell.unstaffed,
+        "question": mask_personal_data(enquiry.question[:500]),
+        **(extra or {}),
+    }
+    codes = {code for code, _name in settings.LANGUAGES}
+    for person in people:
+        language = person.preferred_language if person.preferred_language in codes else settings.LANGUAGE_CODE
+        with translation.override(language):
+            url = enquiry.get_absolute_url()
+        notify(person, f"enquiries/notify/{template}", context, url=url)
+    if not people:
+        logger.warning("enquiry %s: nobody to tell (%s)", enquiry.reference, template)
+    return len(people)
 
 
 # -- submission -------------------------------------------------------------------------------
@@ -234,7 +255,7 @@ def enquiry_submit(
             if not suggestion.answered:
                 knowledge.gap_record(question, language)
             _mail_resident(enquiry, "confirmation")
-            _mail_unit(enquiry, enquiry.assigned_unit, "new_case")
+            _tell_staff(enquiry, enquiry.assigned_unit, "new_case")
     except IntegrityError:
         # The same key was filed at the same moment by a concurrent request: that one wins.
         found = _existing(idempotency_key, digest, now)
@@ -303,6 +324,7 @@ def enquiry_accept(*, user: Any, enquiry: Enquiry) -> Enquiry:
     enquiry.assigned_officer = user
     enquiry.acknowledged_at = enquiry.acknowledged_at or now
     enquiry.save(update_fields=["status", "assigned_officer", "acknowledged_at"])
+    CaseAction.objects.create(enquiry=enquiry, kind=CaseAction.Kind.ACCEPT, by=user, at=now)
     _mail_resident(enquiry, "accepted")
     logger.info("enquiry %s accepted by %s", enquiry.reference, user.username)
     return enquiry
@@ -362,6 +384,8 @@ def enquiry_reply(
     enquiry.save(
         update_fields=["status", "paused_since", "first_reply_at", "acknowledged_at", "acknowledge_due", "reply_due"]
     )
+    kind = CaseAction.Kind.ASK if wait_for_resident else CaseAction.Kind.REPLY
+    CaseAction.objects.create(enquiry=enquiry, kind=kind, by=user, at=now)
     _mail_resident(enquiry, "reply", {"waiting": wait_for_resident})
     logger.info("enquiry %s replied by %s", enquiry.reference, user.username)
     return message
@@ -409,7 +433,7 @@ def enquiry_transfer(*, user: Any, enquiry: Enquiry, to_unit: Unit, reason: str)
         enquiry.status = Enquiry.Status.NEW
     _apply_deadlines(enquiry)
     enquiry.save(update_fields=["assigned_unit", "assigned_officer", "status", "acknowledge_due", "reply_due"])
-    _mail_unit(enquiry, to_unit, "transferred", {"reason": mask_personal_data(reason)})
+    _tell_staff(enquiry, to_unit, "transferred", {"reason": mask_personal_data(reason)}, actor=user)
     logger.info(
         "enquiry %s transferred to %s by %s: %s",
         enquiry.reference,
@@ -483,6 +507,7 @@ def enquiry_close(*, user: Any, enquiry: Enquiry, outcome: str, note: str = "") 
     enquiry.save(
         update_fields=["status", "outcome", "outcome_note", "closed_at", "paused_since", "acknowledge_due", "reply_due"]
     )
+    CaseAction.objects.create(enquiry=enquiry, kind=CaseAction.Kind.CLOSE, by=user, at=now, outcome=outcome)
     _mail_resident(enquiry, "closed")
     logger.info("enquiry %s closed by %s (%s)", enquiry.reference, user.username, outcome)
     return enquiry
@@ -505,13 +530,7 @@ def enquiry_resident_reply(*, user: Any, enquiry: Enquiry, token: str | None, bo
     if enquiry.status in (Enquiry.Status.WAITING, Enquiry.Status.ANSWERED):
         enquiry.status = Enquiry.Status.ACCEPTED if enquiry.assigned_officer_id else Enquiry.Status.NEW
     enquiry.save(update_fields=["status", "paused_since", "acknowledge_due", "reply_due"])
-    if enquiry.assigned_officer is not None and enquiry.assigned_officer.email:
-        officer = enquiry.assigned_officer
-        with translation.override(officer.preferred_language):
-            context = {"enquiry": enquiry, "case_url": _absolute(enquiry.get_absolute_url())}
-            subject = " ".join(render_to_string("enquiries/email/resident_message_subject.txt", context).split())
-            text = render_to_string("enquiries/email/resident_message.txt", context)
-        _enqueue_after_commit(subject=subject, body=text, to=[officer.email])
+    _tell_staff(enquiry, enquiry.assigned_unit, "resident_message", {"message": mask_personal_data(body[:500])})
     logger.info("enquiry %s: message from the resident", enquiry.reference)
     return message
 

@@ -275,6 +275,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             ],
             "languages": [(c, LANGUAGE_LABELS[c]) for c in ("en", "zh-hant", "zh-hans")],
             "is_secretariat": permissions.is_secretariat(request.user),
+            "filtered": any(filters.values()),
+            "my_units": selectors.user_units(request.user),
         },
     )
 
@@ -286,40 +288,141 @@ def _staff_case(request: HttpRequest, reference: str) -> Enquiry:
         raise Http404(str(exc.message)) from exc
 
 
-def _case_context(request: HttpRequest, enquiry: Enquiry, **forms_: forms.Form) -> dict[str, Any]:
+def _case_context(
+    request: HttpRequest,
+    enquiry: Enquiry,
+    forms_: dict[str, forms.Form] | None = None,
+    *,
+    cite_q: str = "",
+    reply_status: str = "",
+) -> dict[str, Any]:
+    """The staff case page. ``forms_`` holds a form to show as posted (with its errors), by
+    action name; the others start empty."""
+    forms_ = forms_ or {}
     user = request.user
     unmasked = permissions.can_see_personal_data(user, enquiry)
     allowed = {action: permissions.can_staff_act(user, enquiry, action) for action in permissions.STAFF_ACTIONS}
-    canned = list(selectors.canned_reply_list()) if allowed["reply"] else []
+    reply_form = forms_.get("reply") or eforms.ReplyForm()
     context: dict[str, Any] = {
         "enquiry": enquiry,
         "shown": _shown_case(enquiry, unmasked),
         "unmasked": unmasked,
         "allowed": allowed,
         "conversation": _shown_messages(enquiry, include_notes=True, unmasked=unmasked, language=current_language()),
-        "canned": canned,
-        "reply_form": forms_.get("reply") or eforms.ReplyForm(),
+        "reply_form": reply_form,
         "note_form": forms_.get("note") or eforms.NoteForm(),
-        "transfer_form": forms_.get("transfer") or eforms.TransferForm(),
+        "transfer_form": forms_.get("transfer") or eforms.TransferForm(current_unit=enquiry.assigned_unit),
         "priority_form": forms_.get("priority") or eforms.PriorityForm(initial={"priority": enquiry.priority}),
         "close_form": forms_.get("close") or eforms.CloseForm(),
         "resident_language": LANGUAGE_LABELS.get(enquiry.language, enquiry.language),
+        "unit_unstaffed": enquiry.is_open and not selectors.unit_officers(enquiry.assigned_unit),
         **selectors.enquiry_timeline(enquiry),
     }
+    if allowed["reply"]:
+        chosen = reply_form["citations"].value() or []
+        context |= {
+            "canned": list(selectors.canned_reply_list()),
+            "can_edit_canned": permissions.can_edit_canned_replies(user),
+            "reply_status": reply_status,
+            **_citation_context(enquiry, chosen=list(chosen), query=cite_q),
+        }
     return context
 
 
 @login_required
 def case(request: HttpRequest, reference: str) -> HttpResponse:
     enquiry = _staff_case(request, reference)
-    reply_form = None
-    canned_id = request.GET.get("canned")
-    if canned_id and permissions.can_staff_act(request.user, enquiry, "reply"):
-        # Start the reply from a canned reply, in the resident's language.
-        canned = CannedReply.objects.filter(pk=canned_id if canned_id.isdigit() else 0, is_active=True).first()
+    return render(request, "enquiries/case.html", _case_context(request, enquiry))
+
+
+# -- the reply being written: canned replies and citations --------------------------------------
+MAX_SEARCH = 200
+
+
+def _citation_context(enquiry: Enquiry, *, chosen: list[str], query: str) -> dict[str, Any]:
+    """The citation picker: the entries chosen so far, those found for what the officer searched
+    for, and those the knowledge base suggests for the case's question; each entry once."""
+    language = current_language()
+    chosen = [slug for slug in dict.fromkeys(chosen) if slug]
+    query = query.strip()[:MAX_SEARCH]
+    question = " ".join(part for part in (enquiry.question, enquiry.details) if part)
+    candidates = [("chosen", _("Chosen"), knowledge.citable_titles(chosen, language), "")]
+    if query:
+        found = knowledge.citations_for(query, language, limit=8)
+        empty = _("No entry matches “%(query)s”. Try other words, or an entry's id.") % {"query": query}
+        candidates.append(("found", _("Found for “%(query)s”") % {"query": query}, found, empty))
+    candidates.append(
+        (
+            "suggested",
+            _("Suggested from the question"),
+            knowledge.citations_for(question, language),
+            _("The knowledge base suggests no entry for this question: search for one below."),
+        )
+    )
+    seen: set[str] = set()
+    sections = []
+    for key, heading, entries, empty in candidates:
+        items = [entry for entry in entries if entry.slug not in seen]
+        seen.update(entry.slug for entry in items)
+        if items or empty:
+            sections.append({"key": key, "heading": heading, "items": items, "empty": empty})
+    found_count = next((len(s["items"]) for s in sections if s["key"] == "found"), 0)
+    return {
+        "citation_sections": sections,
+        "chosen": set(chosen),
+        "cite_q": query,
+        "citation_status": _("Entries found: %(n)d.") % {"n": found_count} if query else "",
+    }
+
+
+def _may_write_reply(request: HttpRequest, enquiry: Enquiry) -> bool:
+    return permissions.can_staff_act(request.user, enquiry, "reply")
+
+
+@login_required
+def case_citations(request: HttpRequest, reference: str) -> HttpResponse:
+    """The citation picker's entries for a search (htmx); ticked entries stay ticked."""
+    enquiry = _staff_case(request, reference)
+    if not _may_write_reply(request, enquiry):
+        return HttpResponse(_("You cannot do this with this enquiry in its current state."), status=403)
+    context = _citation_context(enquiry, chosen=request.GET.getlist("citations"), query=request.GET.get("cite_q", ""))
+    return render(request, "enquiries/_citation_choices.html", context | {"oob": True})
+
+
+@login_required
+@require_POST
+def case_draft(request: HttpRequest, reference: str) -> HttpResponse:
+    """The reply being written, not sent: add a canned reply at the end of the text (never in
+    place of it), or find entries to cite. htmx gets the changed part back; without JavaScript
+    the whole page comes back with everything typed kept."""
+    enquiry = _staff_case(request, reference)
+    if not _may_write_reply(request, enquiry):
+        if getattr(request, "htmx", False):
+            return HttpResponse(_("You cannot do this with this enquiry in its current state."), status=403)
+        messages.error(request, _("You cannot do this with this enquiry in its current state."))
+        return redirect(enquiry.get_absolute_url())
+    body = request.POST.get("body", "")
+    status = ""
+    if request.POST.get("step") == "canned":
+        canned = selectors.canned_reply_in_use(request.POST.get("canned"))
         if canned is not None:
-            reply_form = eforms.ReplyForm(initial={"body": canned.body.show(enquiry.language).text})
-    context = _case_context(request, enquiry, **({"reply": reply_form} if reply_form else {}))
+            text = canned.body.show(enquiry.language).text  # in the resident's language
+            body = f"{body.rstrip()}\n\n{text}" if body.strip() else text
+            status = _("“%(title)s” has been added at the end of your reply.") % {"title": canned.title.show().text}
+        elif not request.POST.get("cite_q", "").strip():
+            status = _("Choose a canned reply to add.")
+    form = eforms.ReplyForm(
+        initial={
+            "body": body,
+            "citations": request.POST.getlist("citations"),
+            "wait_for_resident": bool(request.POST.get("wait_for_resident")),
+        }
+    )
+    if getattr(request, "htmx", False):
+        return render(request, "enquiries/_reply_body.html", {"reply_form": form, "reply_status": status, "oob": True})
+    context = _case_context(
+        request, enquiry, {"reply": form}, cite_q=request.POST.get("cite_q", ""), reply_status=status
+    )
     return render(request, "enquiries/case.html", context)
 
 
@@ -351,7 +454,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
                 services.enquiry_note_add(user=user, enquiry=enquiry, body=form.cleaned_data["body"])
                 done = _("The note has been added.")
         elif action == "transfer":
-            form = eforms.TransferForm(request.POST)
+            form = eforms.TransferForm(request.POST, current_unit=enquiry.assigned_unit)
             if form.is_valid():
                 services.enquiry_transfer(
                     user=user, enquiry=enquiry, to_unit=form.cleaned_data["to_unit"], reason=form.cleaned_data["reason"]
@@ -392,16 +495,18 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         return redirect(enquiry.get_absolute_url())
     assert form is not None
     enquiry.refresh_from_db()
-    return render(request, "enquiries/case.html", _case_context(request, enquiry, **{action: form}), status=400)
+    return render(request, "enquiries/case.html", _case_context(request, enquiry, {action: form}), status=400)
 
 
 # -- canned replies ----------------------------------------------------------------------------
 @login_required
 def canned_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_edit_canned_replies(request.user):
+    """The secretariat keeps canned replies here; officers read the ones in use."""
+    if not permissions.can_read_canned_replies(request.user):
         raise Http404
-    page = paginate(request, selectors.canned_reply_list(active_only=False))
-    return render(request, "enquiries/canned_list.html", {"page": page})
+    can_edit = permissions.can_edit_canned_replies(request.user)
+    page = paginate(request, selectors.canned_reply_list(active_only=not can_edit))
+    return render(request, "enquiries/canned_list.html", {"page": page, "can_edit": can_edit})
 
 
 @login_required

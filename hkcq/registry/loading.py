@@ -372,10 +372,30 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
     {"username": "demo-organisation", "role": "org_member", "side": "", "units": [], "org": "hktdc"},
     {"username": "demo-officer-hk", "role": "officer", "side": "hong_kong", "units": ["hk_chengdu_eto"], "org": None},
     {"username": "demo-officer-cq", "role": "officer", "side": "chongqing", "units": ["cq_commerce"], "org": None},
+    # The officer journey of the consulting service out of the box: the unit most enquiries are
+    # routed to, and the platform's own unit, which gets every question no other unit owns.
+    {
+        "username": "demo-officer-exit-entry",
+        "role": "officer",
+        "side": "chongqing",
+        "units": ["cq_exit_entry"],
+        "org": None,
+    },
+    {"username": "demo-officer-hkmao", "role": "officer", "side": "chongqing", "units": ["cq_hkmao"], "org": None},
     {"username": "demo-secretariat-hk", "role": "secretariat", "side": "hong_kong", "units": [], "org": None},
     {"username": "demo-secretariat-cq", "role": "secretariat", "side": "chongqing", "units": [], "org": None},
     {"username": "demo-admin", "role": "admin", "side": "", "units": [], "org": None},
 ]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    side: str
+    units: list[Unit]
+    organisations: list[Organisation]
 
 
 def demo_password(username: str) -> str:
@@ -383,8 +403,9 @@ def demo_password(username: str) -> str:
 
 
 @transaction.atomic
-def demo_accounts_ensure() -> list[tuple[str, str, str]]:
-    """One account per role, for trying the platform. Returns (user name, password, role)."""
+def demo_accounts_ensure() -> list[DemoAccount]:
+    """One account per role (and an officer for each unit the demo journeys need), for trying
+    the platform."""
     from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
@@ -408,9 +429,11 @@ def demo_accounts_ensure() -> list[tuple[str, str, str]]:
             dirty = True
         if dirty:
             user.save()
-        set_m2m(user, "units", list(Unit.objects.filter(ext_id__in=spec["units"])))
-        set_m2m(user, "organisations", list(Organisation.objects.filter(ext_id=spec["org"])) if spec["org"] else [])
-        out.append((username, password, spec["role"]))
+        units = list(Unit.objects.filter(ext_id__in=spec["units"]).order_by("ext_id"))
+        organisations = list(Organisation.objects.filter(ext_id=spec["org"])) if spec["org"] else []
+        set_m2m(user, "units", units)
+        set_m2m(user, "organisations", organisations)
+        out.append(DemoAccount(username, password, spec["role"], spec["side"], units, organisations))
     return out
 
 

@@ -200,6 +200,10 @@ def test_each_escalation_is_also_a_notification_in_each_recipients_language_once
     setup["other"].save()
     with freeze_time(hkt(2025, 3, 3, 10)):
         case = submit()
+    # The unit's officers were told of the new case when it came in (hkcq.enquiries); here, only
+    # the escalation's notifications count.
+    assert Notification.objects.filter(recipient=setup["other"]).count() == 1
+    Notification.objects.all().delete()
     mail.outbox.clear()
     report = escalate(hkt(2025, 3, 5, 10, 1))
     assert (report.escalated, report.notifications, report.messages) == (1, 3, 2)

@@ -202,8 +202,14 @@ def test_who_sees_personal_data(role, make_case, users):
     assert permissions.can_see_personal_data(users[role], case) is (role in SEES_PERSONAL_DATA)
 
 
+CANNED_EDITORS = {"secretariat", "admin"}
+CANNED_READERS = {"unit_officer", "other_officer", "secretariat", "admin"}
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_canned_replies_are_kept_by_the_secretariat(role, users, defaults):
+def test_canned_replies_are_kept_by_the_secretariat_and_read_by_officers(role, users, defaults):
+    from hkcq.enquiries.models import CannedReply
+
     client = _client(users[role])
     response = client.post(
         "/en/enquiries/canned/new/",
@@ -217,19 +223,60 @@ def test_canned_replies_are_kept_by_the_secretariat(role, users, defaults):
             "is_active": "on",
         },
     )
-    allowed = role in ("secretariat", "admin")
-    from hkcq.enquiries.models import CannedReply
-
+    allowed = role in CANNED_EDITORS
     if role == "anonymous":
         assert response.status_code == 302
     elif not allowed:
         assert response.status_code == 404
-
-    assert CannedReply.objects.exists() is allowed
+    made = CannedReply.objects.filter(ext_id__isnull=True)  # not one of the seeded ones
+    assert made.exists() is allowed
     if allowed:
-        canned = CannedReply.objects.get()
-        assert canned.body.zh_hans == "请参阅条目。"
-        assert client.get("/zh-hant/enquiries/canned/").status_code == 200
+        assert made.get().body.zh_hans == "请参阅条目。"
+
+    seeded = CannedReply.objects.filter(ext_id="need-more-information").get()
+    listing = client.get("/zh-hant/enquiries/canned/")
+    if role == "anonymous":
+        assert listing.status_code == 302
+    elif role not in CANNED_READERS:
+        assert listing.status_code == 404
+    else:
+        assert listing.status_code == 200
+        html = listing.content.decode()
+        assert "需要更多資料" in html  # the seeded ones, in the page's language
+        assert (f"/zh-hant/enquiries/canned/{seeded.pk}/" in html) is allowed  # edit links
+        assert ("/zh-hant/enquiries/canned/new/" in html) is allowed
+    edit = client.get(f"/en/enquiries/canned/{seeded.pk}/")
+    assert edit.status_code == (302 if role == "anonymous" else 200 if allowed else 404)
+
+
+# Writing a reply without sending it (adding a canned reply, finding entries to cite): the
+# case's officer only, once they have accepted it, like replying.
+@pytest.mark.parametrize("role", ROLES)
+def test_preparing_a_reply(role, make_case, users):
+    from hkcq.enquiries.models import CannedReply
+
+    case = _case_for("reply", make_case, users)
+    canned = CannedReply.objects.get(ext_id="looking-into-it")
+    client = _client(users[role])
+    draft = client.post(
+        f"/en/enquiries/case/{case.reference}/draft/",
+        {"body": "Dear resident,", "step": "canned", "canned": str(canned.pk)},
+    )
+    search = client.get(f"/en/enquiries/case/{case.reference}/citations/", {"cite_q": "Home Return Permit"})
+    allowed = role == "unit_officer"
+    if role == "anonymous":
+        assert draft.status_code == search.status_code == 302
+    elif allowed:
+        assert draft.status_code == search.status_code == 200
+        assert "Dear resident,\n\nThank you for your enquiry." in draft.content.decode()
+        assert 'value="mtp-renewal"' in search.content.decode()
+    elif role in STAFF_ALLOWED["view"]:
+        # the secretariat sees the case but does not answer it
+        assert draft.status_code == 302 and draft["Location"] == f"/en/enquiries/case/{case.reference}/"
+        assert search.status_code == 403
+    else:
+        assert draft.status_code == search.status_code == 404
+    assert not case.messages.filter(kind=Message.Kind.REPLY).exists()  # nothing is ever sent
 
 
 def test_api_queue_is_empty_for_non_staff(make_case, users):
@@ -239,3 +286,18 @@ def test_api_queue_is_empty_for_non_staff(make_case, users):
     assert Client().get("/api/v1/enquiries", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"] == []
     _t, raw = api_token_create(user=users["unit_officer"], name="t")
     assert len(Client().get("/api/v1/enquiries", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"]) == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("lang", "label"), [("en", "Enquiries"), ("zh-hant", "查詢個案"), ("zh-hans", "查询个案")])
+def test_staff_find_the_queue_in_the_main_navigation_and_the_secretariat_the_gaps(role, lang, label, users):
+    html = _client(users[role]).get(f"/{lang}/areas/").content.decode()
+    nav = html.split('id="main-nav"')[1].split("</ul>")[0]
+    account = html.split("</form>", 1)[1].split("<main")[0]  # the bar below: after the search form
+    staff = role in IN_QUEUE | {"other_officer"}
+    assert (f'href="/{lang}/enquiries/queue/">{label}</a>' in nav) is staff
+    assert (f'href="/{lang}/help/gaps/"' in account) is (role in {"secretariat", "admin"})
+    if staff:
+        queue = _client(users[role]).get(f"/{lang}/enquiries/queue/").content.decode()
+        assert f'href="/{lang}/enquiries/canned/"' in queue
+        assert (f'href="/{lang}/help/gaps/"' in queue.split("<main")[1]) is (role in {"secretariat", "admin"})

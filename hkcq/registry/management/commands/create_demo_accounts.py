@@ -2,12 +2,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
+from hkcq.core.choices import Side
 from hkcq.registry.loading import demo_accounts_ensure
+
+ROLE_NAMES = {
+    "resident": "resident",
+    "org_member": "organisation member",
+    "officer": "unit officer",
+    "secretariat": "secretariat",
+    "admin": "administrator",
+}
 
 
 class Command(BaseCommand):
-    help = "Create one demo account per role (DEMO ONLY: fixed, published passwords)."
+    help = "Create the demo accounts: one per role, and officers of the units enquiries reach most (DEMO ONLY: fixed, published passwords)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--force", action="store_true", help="Allow it with DEBUG off.")
@@ -16,10 +26,22 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts have published passwords; refusing with DEBUG off (use --force).")
         accounts = demo_accounts_ensure()
+        line = "=" * 78
         self.stdout.write("")
-        self.stdout.write("=" * 72)
+        self.stdout.write(line)
         self.stdout.write("  DEMO ACCOUNTS — for trying the platform only. Never use them in production.")
-        self.stdout.write("=" * 72)
-        for username, password, role in accounts:
-            self.stdout.write(f"  {role:<12} user name: {username:<22} password: {password}")
-        self.stdout.write("=" * 72)
+        self.stdout.write(line)
+        with translation.override("en"):
+            for account in accounts:
+                role = ROLE_NAMES.get(account.role, account.role)
+                side = f", {Side(account.side).label} side" if account.side else ""
+                self.stdout.write(f"  {account.username:<24} password: {account.password}")
+                self.stdout.write(f"      {role}{side}")
+                for unit in account.units:
+                    self.stdout.write(f"      unit: {unit} ({unit.ext_id})")
+                for organisation in account.organisations:
+                    self.stdout.write(f"      organisation: {organisation}")
+        self.stdout.write(line)
+        self.stdout.write("  Enquiries go to the unit the question is about (most to Exit and Entry, cq_exit_entry);")
+        self.stdout.write("  those no unit owns go to the Hong Kong and Macao Affairs Office (cq_hkmao).")
+        self.stdout.write(line)

@@ -1,0 +1,104 @@
+"""The officer's case page as an officer uses it: a canned reply is added to what they typed
+without the page reloading (htmx) and, without JavaScript, after a reload that keeps the draft;
+entries to cite are suggested from the question and found by a search; on a phone the buttons
+keep their distance from the headings. No serious accessibility violation on the way."""
+
+from __future__ import annotations
+
+import pytest
+
+from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+OFFICER = "demo-officer-exit-entry"
+
+
+@pytest.fixture
+def case(live_url):
+    from hkcq.enquiries import services
+
+    enquiry = services.enquiry_submit(
+        question="How do I renew my Home Return Permit?", email="wong@example.org", consent=True, language="zh-hant"
+    ).enquiry
+    assert enquiry.assigned_unit.ext_id == "cq_exit_entry"  # the demo officer's unit
+    return enquiry
+
+
+def test_canned_reply_and_citations_with_htmx(page, case):
+    from hkcq.enquiries.models import Message
+
+    sign_in(page, OFFICER)
+    page.goto(f"/en/enquiries/case/{case.reference}/")
+    page.locator("form[action$='/accept/'] button").click()
+    page.wait_for_load_state()
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    page.fill("#reply_body", "Dear Mr Wong,")
+    page.select_option("#canned-choice", label="We need more information")
+    page.locator("button[value=canned]").click()
+    page.wait_for_function("document.querySelector('#reply-status').textContent.includes('has been added')")
+    body = page.locator("#reply_body").input_value()
+    assert body.startswith("Dear Mr Wong,\n\n為回覆你的查詢，我們需要更多資料")  # the resident's language
+    assert page.evaluate("window.__sameDocument === true")
+
+    # Suggested from the question; others found by typing, and Enter does not send the form.
+    suggested = page.locator(".citation-suggested input[name=citations]")
+    assert suggested.count() >= 1
+    assert page.locator(".citation-suggested label", has_text="Renewing your Mainland Travel Permit").count() == 1
+    page.check("#cite-mtp-renewal")
+    page.fill("#cite-q", "legal aid")
+    page.locator("#cite-q").press("Enter")
+    page.locator(".citation-found #cite-legal-aid").wait_for()
+    assert page.evaluate("window.__sameDocument === true")
+    assert page.locator("#cite-mtp-renewal").is_checked()  # still chosen after the search
+    page.check("#cite-legal-aid")
+    assert page.locator("#reply_body").input_value() == body
+    assert_no_serious_axe_violations(page)
+
+    page.locator("#reply-form button[type=submit]:not([name])").click()
+    page.wait_for_load_state()
+    reply = Message.objects.get(enquiry=case, kind="reply")
+    assert reply.body.startswith("Dear Mr Wong,") and reply.citations == ["mtp-renewal", "legal-aid"]
+    assert "Replied to the resident." in page.locator(".case-history").inner_text()
+
+
+def test_canned_reply_and_search_without_javascript(browser, live_url, case):
+    from hkcq.accounts.models import User
+    from hkcq.enquiries import services
+
+    services.enquiry_accept(user=User.objects.get(username=OFFICER), enquiry=case)
+    context = browser.new_context(base_url=live_url, java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        sign_in(page, OFFICER, lang="zh-hans")
+        page.goto(f"/zh-hans/enquiries/case/{case.reference}/")
+        page.fill("#reply_body", "黄先生：")
+        page.check("#reply_wait_for_resident")
+        page.select_option("#canned-choice", label="需要更多资料")
+        page.locator("button[value=canned]").click()
+        page.wait_for_load_state()
+        assert (
+            page.locator("#reply_body").input_value().startswith("黄先生：\n\n為回覆你的查詢")
+        )  # the resident reads Traditional
+        assert page.locator("#reply_wait_for_resident").is_checked()
+        assert "已把“需要更多资料”加到你的回复末尾。" in page.locator("#reply-status").inner_text()
+        page.fill("#cite-q", "法律援助")
+        page.locator("button[value=find]").click()
+        page.wait_for_load_state()
+        assert page.locator(".citation-found input[value=legal-aid]").count() == 1
+        assert page.locator("#reply_body").input_value().startswith("黄先生：")
+        assert not case.messages.exists()
+    finally:
+        context.close()
+
+
+def test_case_page_on_a_phone(page, case):
+    sign_in(page, OFFICER, lang="zh-hant")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/zh-hant/enquiries/case/{case.reference}/")
+    button = page.locator("form[action$='/note/'] button").bounding_box()
+    heading = page.locator(".case-sidebar h2").first.bounding_box()
+    assert button and heading and heading["y"] - (button["y"] + button["height"]) >= 16
+    # The queue is in the menu.
+    page.locator(".navbar-toggler").click()
+    page.locator("#main-nav a[href='/zh-hant/enquiries/queue/']").wait_for(state="visible")
+    assert_no_serious_axe_violations(page)
