@@ -141,7 +141,7 @@ def test_pages(generated, secretariat_hk, lang):
     assert html.count("<svg") == 4  # deadlines, ratings, topics, languages: no unit figures in public
     assert "66.7%" in html and "33.3%" in html
     assert generated["cq"].name.en not in html
-    assert {"en": "Enquiry statistics", "zh-hant": "查詢統計", "zh-hans": "查询统计"}[lang] in html
+    assert {"en": "Enquiry statistics", "zh-hant": "查詢統計", "zh-hans": "咨询统计"}[lang] in html
     staff = Client()
     staff.force_login(secretariat_hk)
     with freeze_time(NOW):

@@ -13,9 +13,9 @@ LANGS = ["en", "zh-hant", "zh-hans"]
 @pytest.mark.parametrize(
     ("lang", "heading", "title"),
     [
-        ("en", "Help for Hong Kong residents in Chongqing", "Renewing your Mainland Travel Permit"),
-        ("zh-hant", "在重慶香港居民的諮詢服務", "續領港澳居民來往內地通行證"),
-        ("zh-hans", "在重庆香港居民的咨询服务", "续领港澳居民来往内地通行证"),
+        ("en", "Consulting service for Hong Kong residents in Chongqing", "Renewing your Mainland Travel Permit"),
+        ("zh-hant", "在渝香港居民諮詢服務", "續領港澳居民來往內地通行證"),
+        ("zh-hans", "在渝香港居民咨询服务", "续领港澳居民来往内地通行证"),
     ],
 )
 def test_entry_list_in_each_language(defaults, client, lang, heading, title):
@@ -222,7 +222,7 @@ def test_help_link_in_navigation(defaults, client):
     [
         ("en", None, None),
         ("zh-hant", "機器翻譯，有待審閱。", "沒有繁體中文版本；現以英文顯示。"),
-        ("zh-hans", "由另一种中文字体自动转换。", "没有简体中文版本；现以英文显示。"),
+        ("zh-hans", "由繁体中文自动转换。", "没有简体中文版本；现以英文显示。"),
     ],
 )
 def test_review_note_and_source_say_where_their_text_comes_from(defaults, client, lang, provenance, source_note):
