@@ -148,7 +148,7 @@ class Gap(models.Model):
     def __str__(self) -> str:
         return self.question[:80]
 
-    def get_language_display(self) -> str:
+    def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
         # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
         return language_label(self.language)
 

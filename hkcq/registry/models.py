@@ -478,7 +478,7 @@ class AgreementDocument(models.Model):
     def __str__(self) -> str:
         return str(self.title)
 
-    def get_language_display(self) -> str:
+    def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
         # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
         return language_label(self.language)
 
