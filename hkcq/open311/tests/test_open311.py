@@ -383,7 +383,7 @@ def test_addresses_on_the_page_and_in_discovery_are_the_ones_the_reader_used(db,
 NOTICES = {
     "en": "We have received your enquiry.",
     "zh-hant": "我們已收到你的查詢。",
-    "zh-hans": "我们已收到你的查询。",
+    "zh-hans": "我们已收到你的咨询。",
 }
 
 
