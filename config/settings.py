@@ -178,7 +178,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "HK/CQ Co-operation Platform <noreply@localhost>")
+# Its address; e-mails name the sender with the platform's name in the recipient's language
+# (hkcq.core.tasks.sender).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 # Background tasks: the database worker by default (`make worker`); RQ when REDIS_URL is set
 # and TASK_BACKEND=rq (see docs/deploy.md).

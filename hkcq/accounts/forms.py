@@ -67,7 +67,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         with translation.override(language):
             subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
             body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(subject=subject, body=body, to=[to_email])
+        send_email.enqueue(subject=subject, body=body, to=[to_email], language=language)
 
 
 class PreferencesForm(forms.ModelForm):

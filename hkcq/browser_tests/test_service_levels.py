@@ -85,3 +85,15 @@ def test_secretariat_pages(page, some_cases):
     page.fill("input[name=name_0]", "Typhoon day")
     page.click("main form[method=post] button[type=submit]")
     assert "Typhoon day" in page.content()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_statistics_fit_a_phone(page, some_cases, lang):
+    """At 390 px the page does not scroll sideways (a wide table scrolls inside its own box),
+    and the period fields show the period the figures are for."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/{lang}/calendars/statistics/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    today = timezone.localdate()
+    assert page.input_value("#id_end") == today.isoformat()
+    assert page.input_value("#id_start") == (today.replace(year=today.year - 1) + timedelta(days=1)).isoformat()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.calendars.models import Holiday, SlaPolicy
+from hkcq.registry.forms import DateInput
 
 
 class StyledModelForm(forms.ModelForm):
@@ -60,8 +61,10 @@ class SlaPolicyForm(StyledModelForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    # An <input type="date"> takes only YYYY-MM-DD: the locale's format (2025/06/01 in Chinese)
+    # would leave the field empty.
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+from email.headerregistry import Address
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.utils import translation
 from django_tasks import task
+
+from hkcq.core.context_processors import PLATFORM_NAME
+
+
+def sender(language: str | None) -> str:
+    """The From of an e-mail: the address of ``DEFAULT_FROM_EMAIL`` under the platform's name
+    in the recipient's language (港渝合作平台 <noreply@…>), so a Chinese e-mail does not come
+    from an English name."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if not address:
+        return settings.DEFAULT_FROM_EMAIL
+    with translation.override(language or settings.LANGUAGE_CODE):
+        name = str(PLATFORM_NAME)
+    username, _at, domain = address.rpartition("@")
+    return str(Address(display_name=name, username=username, domain=domain))
 
 
 @task()
-def send_email(*, subject: str, body: str, to: list[str], html: str | None = None) -> int:
-    """Send one e-mail. Runs in the worker so a slow or failing mail server never
-    holds up a page, and the worker retries what failed."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+def send_email(*, subject: str, body: str, to: list[str], html: str | None = None, language: str | None = None) -> int:
+    """Send one e-mail, written in ``language``. Runs in the worker so a slow or failing mail
+    server never holds up a page, and the worker retries what failed."""
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=sender(language))
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()

@@ -43,6 +43,14 @@ LANGUAGE_LABELS = {
     HANT: _("Traditional Chinese"),
     HANS: _("Simplified Chinese"),
 }
+
+
+def language_label(code: str) -> str:
+    """A language's name in the reader's language (英文, 繁體中文), as filters, tables and
+    statistics name it; only the language switcher names each language in itself."""
+    return str(LANGUAGE_LABELS.get(code, code))
+
+
 # BCP 47 tags for the lang attribute of text shown in a language other than the page's.
 HTML_LANG = {EN: "en", HANT: "zh-Hant", HANS: "zh-Hans"}
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hkcq.core.translated import TranslatedField
+from hkcq.core.translated import TranslatedField, language_label
 from hkcq.registry.models import Unit
 
 
@@ -115,6 +115,10 @@ class Enquiry(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
+        # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
+        return language_label(self.language)
 
     def get_absolute_url(self) -> str:
         """The staff case page."""

@@ -89,11 +89,12 @@ def tracking_url(enquiry: Enquiry) -> str:
         return _absolute(enquiry.get_tracking_url())
 
 
-def _enqueue_after_commit(*, subject: str, body: str, to: list[str]) -> None:
-    """Queue an e-mail once the case is committed: a rolled-back change sends nothing."""
+def _enqueue_after_commit(*, subject: str, body: str, to: list[str], language: str) -> None:
+    """Queue an e-mail (written in ``language``) once the case is committed: a rolled-back
+    change sends nothing."""
 
     def enqueue() -> None:
-        send_email.enqueue(subject=subject, body=body, to=to)
+        send_email.enqueue(subject=subject, body=body, to=to, language=language)
 
     transaction.on_commit(enqueue)
 
@@ -103,7 +104,7 @@ def _mail_resident(enquiry: Enquiry, template: str, extra: dict[str, Any] | None
         context = {"enquiry": enquiry, "tracking_url": tracking_url(enquiry), **(extra or {})}
         subject = " ".join(render_to_string(f"enquiries/email/{template}_subject.txt", context).split())
         body = render_to_string(f"enquiries/email/{template}.txt", context)
-    _enqueue_after_commit(subject=subject, body=body, to=[enquiry.email])
+    _enqueue_after_commit(subject=subject, body=body, to=[enquiry.email], language=enquiry.language)
 
 
 def _tell_staff(

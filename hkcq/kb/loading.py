@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 
 from hkcq.core.text import has_cjk
-from hkcq.core.translated import EN, HANT, HUMAN, TText
+from hkcq.core.translated import EN, HANT, HUMAN, MACHINE, TText
 from hkcq.registry.loading import LoadReport, read_yaml, text, upsert
 from hkcq.registry.models import Area, Unit
 
@@ -30,6 +30,24 @@ AREA_IDS = {
     "innovation_technology": "innovation-technology",
     "logistics": "logistics",
 }
+
+
+# The sample content gives each entry the same review note, in English only. Its Traditional
+# Chinese is a machine translation (labelled as such on the page); Simplified is derived from it
+# with OpenCC hk2s, as for the rest of the knowledge base. Another note stays in English.
+REVIEW_NOTES_ZH_HANT = {
+    "Sample content for demonstration; verify with the responsible unit before publication.": (
+        "此為示範用的樣本內容；正式發布前請向負責單位核實。"
+    ),
+}
+
+
+def review_note_text(note: str | None) -> TText:
+    note = (note or "").strip()
+    chinese = REVIEW_NOTES_ZH_HANT.get(note)
+    if chinese is None:
+        return text(note)
+    return TText({EN: note, HANT: chinese}, {EN: HUMAN, HANT: MACHINE}).normalised()
 
 
 def question_forms_text(forms: list[str]) -> TText:
@@ -62,7 +80,7 @@ def kb_entries_load(report: LoadReport, path: Path = SEED_FILE) -> None:
             "unit": units[row["unit"]],
             "area": areas.get(AREA_IDS.get(row.get("cooperation_area") or "", "")),
             "source": text(row.get("source")),
-            "review_note": text(row.get("review_note")),
+            "review_note": review_note_text(row.get("review_note")),
             "effective_from": row.get("effective_from"),
             "effective_to": row.get("effective_to"),
         }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hkcq.core.translated import TranslatedField, TText
+from hkcq.core.translated import TranslatedField, TText, language_label
 from hkcq.registry.models import Area, Unit
 
 INDEX_FIELDS = ["index_terms", "index_version", "updated_at"]
@@ -147,6 +147,10 @@ class Gap(models.Model):
 
     def __str__(self) -> str:
         return self.question[:80]
+
+    def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
+        # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
+        return language_label(self.language)
 
 
 class Feedback(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -17,7 +18,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("message"), blank=True)
+    body = models.TextField(pgettext_lazy("text of a notification", "message"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

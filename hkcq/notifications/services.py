@@ -43,13 +43,14 @@ def absolute_url(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url
 
 
-def _queue_email(*, subject: str, body: str, to: list[str], url: str = "") -> None:
+def _queue_email(*, subject: str, body: str, to: list[str], language: str, url: str = "") -> None:
     to = [address for address in to if address]
     if not to:
         return
     if url:
         body = f"{body}\n\n{absolute_url(url)}"
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to), robust=True)
+    language = _language(language)
+    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to, language=language), robust=True)
 
 
 def notify(recipient: User, template: str, context: dict[str, Any], url: str = "") -> Notification:
@@ -58,7 +59,7 @@ def notify(recipient: User, template: str, context: dict[str, Any], url: str = "
     subject, body = render(template, {**context, "recipient": recipient, "url": url}, recipient.preferred_language)
     notification = Notification.objects.create(recipient=recipient, title=subject, body=body, url=url)
     if recipient.is_active and recipient.email:
-        _queue_email(subject=subject, body=body, to=[recipient.email], url=url)
+        _queue_email(subject=subject, body=body, to=[recipient.email], language=recipient.preferred_language, url=url)
     return notification
 
 
@@ -66,7 +67,7 @@ def notify_address(email: str, language: str, template: str, context: dict[str, 
     """E-mail someone without an account (for example a resident tracking an enquiry by
     reference), in ``language``."""
     subject, body = render(template, context, language)
-    _queue_email(subject=subject, body=body, to=[email])
+    _queue_email(subject=subject, body=body, to=[email], language=language)
 
 
 def notify_group(
@@ -79,7 +80,13 @@ def notify_group(
     notifications = Notification.objects.bulk_create(
         [Notification(recipient=user, title=subject, body=body, url=url) for user in people]
     )
-    _queue_email(subject=subject, body=body, to=sorted({user.email for user in people if user.email}), url=url)
+    _queue_email(
+        subject=subject,
+        body=body,
+        to=sorted({user.email for user in people if user.email}),
+        language=language,
+        url=url,
+    )
     return notifications
 
 

@@ -135,12 +135,15 @@ def get_request_with_token(service_request_id: str, token: str) -> RequestOut | 
 
 SERVICE = Open311Service(
     code=CODE,
-    name=TText.of(en="Enquiry to the one-stop consulting service", zh_hant="向一站式諮詢服務查詢"),
+    name=TText.of(
+        en="Enquiry to the one-stop consulting service", zh_hant="向一站式諮詢服務查詢", zh_hans="向一站式咨询服务提问"
+    ),
     description=TText.of(
         en="A question from a Hong Kong resident in Chongqing about facilitation policies and measures, answered by the responsible unit.",
         zh_hant="在渝香港居民就便利措施及政策提出的查詢，由負責單位回覆。",
+        zh_hans="在渝香港居民就便利措施及政策提出的咨询，由负责单位答复。",
     ),
-    group=TText.of(en="One-stop consulting service", zh_hant="一站式諮詢服務"),
+    group=TText.of(en="One-stop consulting service", zh_hant="一站式諮詢服務", zh_hans="一站式咨询服务"),
     keywords=("enquiry", "question", "Hong Kong residents", "Chongqing"),
     attributes=(
         Attribute(
@@ -148,21 +151,28 @@ SERVICE = Open311Service(
             description=TText.of(
                 en="Consent to the personal-data notice (must be true).",
                 zh_hant="同意個人資料收集聲明（必須為 true）。",
+                zh_hans="同意个人信息收集声明（必须为 true）。",
             ),
             datatype="singlevaluelist",
             required=True,
-            values=(("true", TText.of(en="I agree", zh_hant="我同意")),),
+            values=(("true", TText.of(en="I agree", zh_hant="我同意", zh_hans="我同意")),),
         ),
         Attribute(
             code="language",
-            description=TText.of(en="Preferred language of the reply.", zh_hant="回覆的首選語言。"),
+            description=TText.of(
+                en="Preferred language of the reply.", zh_hant="回覆的首選語言。", zh_hans="答复的首选语言。"
+            ),
             datatype="singlevaluelist",
             required=False,
             values=language_values(),
         ),
         Attribute(
             code="details",
-            description=TText.of(en="More details of the question (optional).", zh_hant="查詢的補充資料（選填）。"),
+            description=TText.of(
+                en="More details of the question (optional).",
+                zh_hant="查詢的補充資料（選填）。",
+                zh_hans="咨询的补充信息（选填）。",
+            ),
             datatype="text",
             required=False,
         ),
@@ -178,7 +188,7 @@ SERVICE = Open311Service(
                 TText.of(
                     en="The question (at most 1000 characters).",
                     zh_hant="查詢內容（最多 1000 字）。",
-                    zh_hans="查询内容（最多 1000 字）。",
+                    zh_hans="咨询内容（最多 1000 字）。",
                 ),
                 required=True,
             ),
@@ -187,7 +197,7 @@ SERVICE = Open311Service(
                 TText.of(
                     en="Where the confirmation, the tracking link and the reply are sent.",
                     zh_hant="接收確認、追蹤連結及回覆的電郵地址。",
-                    zh_hans="接收确认、追踪连结及回复的电邮地址。",
+                    zh_hans="接收确认通知、追踪链接及答复的电子邮箱。",
                 ),
                 required=True,
             ),
@@ -196,7 +206,7 @@ SERVICE = Open311Service(
                 TText.of(
                     en="A phone number for the unit handling the enquiry (optional).",
                     zh_hant="供負責單位聯絡的電話號碼（選填）。",
-                    zh_hans="供负责单位联络的电话号码（选填）。",
+                    zh_hans="供负责单位联系的电话号码（选填）。",
                 ),
             ),
         ),
@@ -207,8 +217,8 @@ SERVICE = Open311Service(
             "Idempotency-Key, returns the same case (200) instead of creating another.",
             zh_hant="驗證及分派與查詢表格相同：按知識庫建議負責單位，期限以工作日計算，並發送附有追蹤連結的確認電郵。"
             "10 分鐘內再次發送相同的查詢內容、補充資料及電郵，或使用相同的 Idempotency-Key，會傳回同一個案（200），不會另建個案。",
-            zh_hans="验证及分派与查询表格相同：按知识库建议负责单位，期限以工作日计算，并发送附有追踪连结的确认电邮。"
-            "10 分钟内再次发送相同的查询内容、补充资料及电邮，或使用相同的 Idempotency-Key，会传回同一个案（200），不会另建个案。",
+            zh_hans="验证及分派与咨询表单相同：按知识库建议负责单位，期限以工作日计算，并发送附有追踪链接的确认邮件。"
+            "10 分钟内再次发送相同的咨询内容、补充信息及电子邮箱，或使用相同的 Idempotency-Key，会返回同一个案（200），不会另建个案。",
         ),
         returns=TText.of(
             en="Every enquiry, newest first: the reference, status open (new, accepted, waiting or answered) or "
@@ -219,9 +229,9 @@ SERVICE = Open311Service(
             zh_hant="所有查詢，由新至舊：參考編號、status 為 open（新個案、已接手、等待居民回覆或已回覆）或 closed、"
             "status_notes 為查詢本身的狀態、負責單位，以及未結案時的回覆期限。查詢內容不會公開：description 為 null。"
             "在 requests/{service_request_id}.json 加上 token=（POST 傳回的 token），可同時取得經遮蓋的查詢內容。",
-            zh_hans="所有查询，由新至旧：参考编号、status 为 open（新个案、已接手、等待居民回复或已回复）或 closed、"
-            "status_notes 为查询本身的状态、负责单位，以及未结案时的回复期限。查询内容不会公开：description 为 null。"
-            "在 requests/{service_request_id}.json 加上 token=（POST 返回的 token），可同时取得经遮盖的查询内容。",
+            zh_hans="所有咨询，由新至旧：参考编号、status 为 open（新个案、已受理、等待居民回复或已回复）或 closed、"
+            "status_notes 为咨询本身的状态、负责单位，以及未结案时的回复期限。咨询内容不会公开：description 为 null。"
+            "在 requests/{service_request_id}.json 加上 token=（POST 返回的 token），可同时取得经遮盖的咨询内容。",
         ),
         privacy=TText.of(
             en="An enquiry is between the resident, the unit handling it and the co-operation secretariat, as the "
@@ -234,10 +244,10 @@ SERVICE = Open311Service(
             "requests/{service_request_id}.json 向所有人只提供參考編號、狀態、負責單位及日期，絕不提供查詢內容、"
             "補充資料、電郵地址、電話號碼或對話內容。居民憑 token（追蹤連結中的密鑰）可同時取得查詢內容，其中的"
             "身份證號碼、電話號碼及電郵地址會被遮蓋，與追蹤頁相同；不屬於該查詢的 token 會被拒絕（403）。",
-            zh_hans="查询只限居民、负责单位及合作秘书处知悉，与个人资料收集声明所述一致。列表及 "
-            "requests/{service_request_id}.json 向所有人只提供参考编号、状态、负责单位及日期，绝不提供查询内容、"
-            "补充资料、电子邮箱地址、电话号码或对话内容。居民凭 token（追踪链接中的密钥）可同时取得查询内容，其中的"
-            "身份证号码、电话号码及电子邮箱地址会被遮盖，与追踪页面相同；不属于该查询的 token 会被拒绝（403）。",
+            zh_hans="咨询仅限居民、负责单位及合作秘书处知悉，与个人信息收集声明所述一致。列表及 "
+            "requests/{service_request_id}.json 向所有人只提供参考编号、状态、负责单位及日期，绝不提供咨询内容、"
+            "补充信息、电子邮箱、电话号码或对话内容。居民凭 token（追踪链接中的密钥）可同时取得咨询内容，其中的"
+            "身份证号码、电话号码及电子邮箱会被遮盖，与追踪页面相同；不属于该咨询的 token 会被拒绝（403）。",
         ),
     ),
 )

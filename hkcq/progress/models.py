@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hkcq.core.choices import Side
 from hkcq.core.translated import TranslatedField
@@ -79,7 +80,7 @@ class ReportingCycle(models.Model):
     """The period between two plenaries. Updates belong to the cycle open when drafted."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("reporting cycle", "Open")
         CLOSED = "closed", _("Closed")
 
     name = TranslatedField(_("name"))

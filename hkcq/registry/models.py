@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from hkcq.core.choices import OrgSide, Side
 from hkcq.core.text import fold
-from hkcq.core.translated import TranslatedField, TText
+from hkcq.core.translated import TranslatedField, TText, language_label
 
 HISTORY_EXCLUDED = ["search_text"]
 
@@ -477,6 +477,10 @@ class AgreementDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+    def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
+        # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
+        return language_label(self.language)
 
 
 class Clause(models.Model):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hkcq.core.translated import TText
 from hkcq.registry.models import Area, Meeting
@@ -173,5 +174,5 @@ def workbook_sheets(digest: Digest) -> dict[str, list[list[Any]]]:
         str(_("Counts")): counts,
         str(_("Moderation")): moderation,
         str(_("Themes")): themes,
-        str(_("Answered")): answered,
+        str(pgettext("suggestions", "Answered")): answered,
     }

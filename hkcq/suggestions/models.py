@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from hkcq.core.translated import TranslatedField
+from hkcq.core.translated import TranslatedField, language_label
 
 
 class Suggestion(models.Model):
@@ -31,7 +32,7 @@ class Suggestion(models.Model):
         DUPLICATE = "duplicate", _("Duplicate")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("suggestion status", "Received")
         UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
         ADOPTED = "adopted", _("Adopted")
         NOT_ADOPTED = "not_adopted", _("Not adopted")
@@ -71,7 +72,7 @@ class Suggestion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
     )
     anonymous = models.BooleanField(_("anonymous"), default=True)
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = models.CharField(pgettext_lazy("a person's", "name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
@@ -126,6 +127,10 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.shown_title}"
+
+    def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
+        # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
+        return language_label(self.language)
 
     @property
     def shown_title(self) -> str:

@@ -199,7 +199,7 @@ SERVICE = Open311Service(
             description=TText.of(
                 en="Consent to the personal-data notice and to publication after moderation (must be true).",
                 zh_hant="同意個人資料收集聲明及經審核後公開（必須為 true）。",
-                zh_hans="同意个人资料收集声明及经审核后公开（必须为 true）。",
+                zh_hans="同意个人信息收集声明及经审核后公开（必须为 true）。",
             ),
             datatype="singlevaluelist",
             required=True,
@@ -219,8 +219,8 @@ SERVICE = Open311Service(
             code="area",
             description=TText.of(
                 en="The co-operation area it concerns (optional).",
-                zh_hant="所涉及的合作範疇（選填）。",
-                zh_hans="所涉及的合作范畴（选填）。",
+                zh_hant="所涉及的合作領域（選填）。",
+                zh_hans="所涉及的合作领域（选填）。",
             ),
             datatype="singlevaluelist",
             required=False,
@@ -233,14 +233,14 @@ SERVICE = Open311Service(
                 "last_name) to hear back. Default: false when email is given, otherwise true.",
                 zh_hant="true：匿名提交（不保留姓名及電郵）；false：具名，須提供 email（及 first_name、last_name）以接收回覆。"
                 "預設：有 email 時為 false，否則為 true。",
-                zh_hans="true：匿名提交（不保留姓名及电邮）；false：具名，须提供 email（及 first_name、last_name）以接收回复。"
-                "预设：有 email 时为 false，否则为 true。",
+                zh_hans="true：匿名提交（不保留姓名及电子邮箱）；false：具名，须提供 email（及 first_name、last_name）以接收回复。"
+                "默认：有 email 时为 false，否则为 true。",
             ),
             datatype="singlevaluelist",
             required=False,
             values=(
                 ("true", TText.of(en="Anonymously", zh_hant="匿名", zh_hans="匿名")),
-                ("false", TText.of(en="With my name and e-mail", zh_hant="具名及電郵", zh_hans="具名及电邮")),
+                ("false", TText.of(en="With my name and e-mail", zh_hant="具名及電郵", zh_hans="具名并提供电子邮箱")),
             ),
         ),
         Attribute(
@@ -248,7 +248,7 @@ SERVICE = Open311Service(
             description=TText.of(
                 en="Language of the suggestion and of the e-mails.",
                 zh_hant="建議及電郵所用的語言。",
-                zh_hans="建议及电邮所用的语言。",
+                zh_hans="建议及电子邮件所用的语言。",
             ),
             datatype="singlevaluelist",
             required=False,
@@ -304,19 +304,19 @@ SERVICE = Open311Service(
             zh_hant="驗證及次數限制與網上表格相同：同一地址在短時間內提交過多建議會被拒絕（429）。建議須先經審核；"
             "提交者可透過追蹤連結查看自己所寫的內容及回應。10 分鐘內由同一地址再次發送相同請求，或使用相同的 "
             "Idempotency-Key，會傳回同一項建議（200），不會另建建議；同一金鑰配以不同欄位再次使用會被拒絕（409）。",
-            zh_hans="验证及次数限制与网上表格相同：同一地址在短时间内提交过多建议会被拒绝（429）。建议须先经审核；"
-            "提交者可透过追踪连结查看自己所写的内容及回应。10 分钟内由同一地址再次发送相同请求，或使用相同的 "
-            "Idempotency-Key，会传回同一项建议（200），不会另建建议；同一密钥配以不同栏位再次使用会被拒绝（409）。",
+            zh_hans="验证及次数限制与在线表单相同：同一地址在短时间内提交过多建议会被拒绝（429）。建议须先经审核；"
+            "提交者可通过追踪链接查看自己所写的内容及回应。10 分钟内由同一地址再次发送相同请求，或使用相同的 "
+            "Idempotency-Key，会返回同一项建议（200），不会另建建议；同一密钥搭配不同字段再次使用会被拒绝（409）。",
         ),
         returns=TText.of(
             en="Published suggestions only, newest first: the reference, the title and text as published, the "
             "co-operation area, voices (the sender and the supporters), url (its public page), status open "
             "(received, under consideration or adopted) or closed (not adopted or implemented), status_notes "
             "with the official status, the reason and the official response, and the responsible unit.",
-            zh_hant="只列出已公開的建議，由新至舊：參考編號、公開的標題及內容、合作範疇、voices（提交者及支持者人數）、"
+            zh_hant="只列出已公開的建議，由新至舊：參考編號、公開的標題及內容、合作領域、voices（提交者及支持者人數）、"
             "url（公開頁面）、status 為 open（已收到、研究中或已採納）或 closed（不採納或已落實）、status_notes "
             "為正式狀態、理由及正式回應，以及負責單位。",
-            zh_hans="只列出已公开的建议，由新至旧：参考编号、公开的标题及内容、合作范畴、voices（提交者及支持者人数）、"
+            zh_hans="只列出已公开的建议，由新至旧：参考编号、公开的标题及内容、合作领域、voices（提交者及支持者人数）、"
             "url（公开页面）、status 为 open（已收到、研究中或已采纳）或 closed（不采纳或已落实）、status_notes "
             "为正式状态、理由及正式回应，以及负责单位。",
         ),
@@ -328,9 +328,9 @@ SERVICE = Open311Service(
             zh_hant="建議須經審核員批准並確認已遮蓋個人資料的文本後才會公開。在此之前，或不獲公開時，建議不會出現在任何列表，"
             "其參考編號亦找不到（404）；已合併的建議會顯示其併入的建議。提交者所寫的原文、姓名及電郵地址絕不會傳回："
             "只會傳回審核員遮蓋後的標題及內容，並再次遮蓋。",
-            zh_hans="建议须经审核员批准并确认已遮盖个人资料的文本后才会公开。在此之前，或不获公开时，建议不会出现在任何列表，"
-            "其参考编号亦找不到（404）；已合并的建议会显示其并入的建议。提交者所写的原文、姓名及电邮地址绝不会传回："
-            "只会传回审核员遮盖后的标题及内容，并再次遮盖。",
+            zh_hans="建议须经审核员批准并确认已遮盖个人信息的文本后才会公开。在此之前，或未获公开时，建议不会出现在任何列表，"
+            "其参考编号也无法找到（404）；已合并的建议会显示其并入的建议。提交者所写的原文、姓名及电子邮箱绝不会返回："
+            "只会返回审核员遮盖后的标题及内容，并再次遮盖。",
         ),
     ),
 )

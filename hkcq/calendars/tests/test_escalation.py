@@ -211,7 +211,7 @@ def test_each_escalation_is_also_a_notification_in_each_recipients_language_once
     assert set(notes) == {setup["officer"].pk, setup["other"].pk, setup["sec_hk"].pk}
     ref = case.reference
     assert notes[setup["officer"].pk].title == f"逾期：查詢 {ref} 未確認收到"
-    assert notes[setup["other"].pk].title == f"逾期：查询 {ref} 未确认收到"
+    assert notes[setup["other"].pk].title == f"逾期：咨询 {ref} 未确认收到"
     assert notes[setup["sec_hk"].pk].title == f"Late: enquiry {ref} has not been acknowledged"
     # Each links to the staff case page in the recipient's language; the question is masked.
     assert notes[setup["officer"].pk].url == f"/zh-hant/enquiries/case/{ref}/"

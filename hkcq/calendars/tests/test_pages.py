@@ -60,11 +60,11 @@ def test_pages_render_in_each_language(defaults, secretariat_hk, lang):
     assert r.status_code == 200
     html = r.content.decode()
     assert {"en": "Tomb-Sweeping Day", "zh-hant": "農曆除夕", "zh-hans": "农历除夕"}[lang] in html
-    assert {"en": "Add a calendar day", "zh-hant": "新增日子", "zh-hans": "新增日子"}[lang] not in html
+    assert {"en": "Add a calendar day", "zh-hant": "新增日子", "zh-hans": "新增日期"}[lang] not in html
     assert public.get(f"/{lang}/calendars/service-levels/").status_code == 200
     staff = client_for(secretariat_hk)
     html = staff.get(f"/{lang}/calendars/?side=hong_kong&year=2025").content.decode()
-    assert {"en": "Add a calendar day", "zh-hant": "新增日子", "zh-hans": "新增日子"}[lang] in html
+    assert {"en": "Add a calendar day", "zh-hant": "新增日子", "zh-hans": "新增日期"}[lang] in html
     for url in (
         f"/{lang}/calendars/days/new/?side=hong_kong",
         f"/{lang}/calendars/days/{Holiday.objects.filter(side=HK).first().pk}/edit/",

@@ -141,7 +141,7 @@ def test_pages(generated, secretariat_hk, lang):
     assert html.count("<svg") == 4  # deadlines, ratings, topics, languages: no unit figures in public
     assert "66.7%" in html and "33.3%" in html
     assert generated["cq"].name.en not in html
-    assert {"en": "Enquiry statistics", "zh-hant": "查詢統計", "zh-hans": "查询统计"}[lang] in html
+    assert {"en": "Enquiry statistics", "zh-hant": "查詢統計", "zh-hans": "咨询统计"}[lang] in html
     staff = Client()
     staff.force_login(secretariat_hk)
     with freeze_time(NOW):
@@ -160,3 +160,23 @@ def test_statistics_access_and_bad_input(generated, resident, officer_hk):
     assert r.status_code == 200 and "The end of the period is before its start." in r.content.decode()
     r = Client().get("/en/calendars/statistics/?start=2031-01-01&end=2031-01-31")
     assert "No enquiries were received in this period" in r.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_the_date_fields_hold_the_period_shown(generated, lang):
+    """<input type="date"> accepts only YYYY-MM-DD: a date in the locale's format (2025/06/01)
+    left the fields empty while the page said which period it showed."""
+    with freeze_time(NOW):
+        default = Client().get(f"/{lang}/calendars/statistics/").content.decode()
+        chosen = Client().get(f"/{lang}/calendars/statistics/?start=2025-06-01&end=2025-06-30").content.decode()
+    assert 'name="start" value="2024-07-02"' in default and 'name="end" value="2025-07-01"' in default
+    assert 'name="start" value="2025-06-01"' in chosen and 'name="end" value="2025-06-30"' in chosen
+
+
+def test_tables_scroll_inside_their_box(generated, secretariat_hk):
+    staff = Client()
+    staff.force_login(secretariat_hk)
+    with freeze_time(NOW):
+        html = staff.get("/en/calendars/statistics/full/?start=2025-06-01&end=2025-06-30").content.decode()
+    tables = html.count("<table")
+    assert tables == 5 and html.count('<div class="table-responsive"><table') == tables

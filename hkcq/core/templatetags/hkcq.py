@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from hkcq.core.text import mask_personal_data
-from hkcq.core.translated import CONVERTED, LANGUAGE_LABELS, MACHINE, Shown, TText
+from hkcq.core.translated import CONVERTED, HANS, HANT, LANGUAGE_LABELS, MACHINE, Shown, TText, current_language
 
 register = template.Library()
 
@@ -63,6 +63,36 @@ def ttext(value: Any, block: bool = False, note: bool = True) -> SafeString:
     if notes:
         html = format_html("{}{}", html, _note_html(notes))
     return mark_safe(html)  # noqa: S308 - every part above is escaped by format_html/linebreaks
+
+
+@register.simple_tag
+def tnote(value: Any) -> SafeString:
+    """The note ``ttext`` gives a block (shown in another language, machine-translated, converted
+    between scripts), for an inline text: ``{% ttext x %}{% tnote x %}``."""
+    notes = _notes(TText.from_json(value).show())
+    if not notes:
+        return mark_safe("")
+    return format_html(
+        '<span class="d-block text-body-secondary small fst-italic translation-note">{}</span>', " ".join(notes)
+    )
+
+
+# Punctuation that joins the parts of a line. Chinese takes full-width marks and no space after
+# them (2023年5月11日，重慶; 負責單位：重慶…); English takes ASCII marks and a space.
+PUNCTUATION = {
+    "comma": (", ", "，"),
+    "enum": (", ", "、"),  # between the items of a list
+    "(": (" (", "（"),
+    ")": (")", "）"),
+    "after-colon": (" ", ""),  # after a translated label that ends in a colon ("Reason:", "原因：")
+    "sentence": (" ", ""),  # between two translated sentences
+}
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    english, chinese = PUNCTUATION[mark]
+    return chinese if current_language() in (HANT, HANS) else english
 
 
 @register.simple_tag

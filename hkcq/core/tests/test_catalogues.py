@@ -53,3 +53,24 @@ def test_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "service", "statistics", "open311", "footer"),
+    [
+        ("en", "Consulting service", "Enquiry statistics", "Open311 interface", "Co-operation Platform serves the"),
+        ("zh-hant", "諮詢服務", "查詢統計", "Open311 介面", "港渝合作平台服務港渝合作會議。"),
+        ("zh-hans", "咨询服务", "咨询统计", "Open311 接口", "港渝合作平台服务港渝合作会议。"),
+    ],
+)
+def test_every_page_leads_to_the_service_its_statistics_and_open311(
+    defaults, client, lang, service, statistics, open311, footer
+):
+    html = client.get(f"/{lang}/").content.decode()
+    nav, rest = html.split('id="main-nav"', 1)[1].split("</nav>", 1)
+    page_footer = rest.split("<footer", 1)[1]
+    assert f'href="/{lang}/help/ask/">{service}</a>' in nav
+    assert f'<a href="/{lang}/calendars/statistics/">{statistics}</a>' in page_footer
+    assert f'<a href="/{lang}/open311/">{open311}</a>' in page_footer
+    assert footer in page_footer

@@ -18,8 +18,8 @@ PRINTED = Template(
 @pytest.mark.parametrize(
     ("language", "title", "body"),
     [
-        ("zh-hant", "香港／重慶合作會議", "兩地在經貿、金融和物流領域的合作"),
-        ("zh-hans", "香港／重庆合作会议", "两地在经贸、金融和物流领域的合作"),
+        ("zh-hant", "港渝合作會議", "兩地在經貿、金融和物流領域的合作"),
+        ("zh-hans", "港渝合作会议", "两地在经贸、金融和物流领域的合作"),
         ("en", "Hong Kong/Chongqing Co-operation Conference", "Co-operation in finance"),
     ],
 )

@@ -289,7 +289,7 @@ def test_api_queue_is_empty_for_non_staff(make_case, users):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("lang", "label"), [("en", "Enquiries"), ("zh-hant", "查詢個案"), ("zh-hans", "查询个案")])
+@pytest.mark.parametrize(("lang", "label"), [("en", "Enquiries"), ("zh-hant", "查詢個案"), ("zh-hans", "咨询个案")])
 def test_staff_find_the_queue_in_the_main_navigation_and_the_secretariat_the_gaps(role, lang, label, users):
     html = _client(users[role]).get(f"/{lang}/areas/").content.decode()
     nav = html.split('id="main-nav"')[1].split("</ul>")[0]

@@ -31,7 +31,7 @@ HISTORY = {
         "Closed the enquiry: Answered.",
     ),
     "zh-hant": ("接手了這宗查詢。", "要求居民提供資料。", "回覆了居民。", "結束了這宗查詢：已回覆。"),
-    "zh-hans": ("接手了这宗查询。", "要求居民提供资料。", "回复了居民。", "结束了这宗查询：已回复。"),
+    "zh-hans": ("受理了该咨询。", "要求居民提供信息。", "回复了居民。", "结束了该咨询：已回复。"),
 }
 
 
@@ -74,7 +74,7 @@ def test_the_history_records_accept_reply_and_close_and_the_page_shows_the_outco
     [
         ("en", "Outcome note for the resident (optional)", "The resident sees this note with the outcome"),
         ("zh-hant", "給居民的結果說明（選填）", "居民會在查詢追蹤頁面看到"),
-        ("zh-hans", "给居民的结果说明（选填）", "居民会在查询跟踪页面看到"),
+        ("zh-hans", "给居民的结果说明（选填）", "居民会在咨询跟踪页面看到"),
     ],
 )
 def test_the_outcome_note_says_the_resident_will_see_it(lang, label, help_text, make_case, officer_hk):
@@ -175,7 +175,7 @@ def test_choosing_no_canned_reply_changes_nothing(accepted, officer_hk):
     [
         ("en", "There are no canned replies yet. The secretariat keeps them"),
         ("zh-hant", "暫時沒有預設回覆。預設回覆由秘書處管理"),
-        ("zh-hans", "暂时没有预设回复。预设回复由秘书处管理"),
+        ("zh-hans", "暂时没有常用回复。常用回复由秘书处管理"),
     ],
 )
 def test_without_canned_replies_the_officer_is_told_how_to_get_some(lang, hint, accepted, officer_hk):
@@ -275,7 +275,7 @@ def test_transferring_to_the_current_unit_or_without_a_choice_is_refused_with_th
     assert "Wrong</textarea>" in response.content.decode()
     response = client.post(f"/zh-hans/enquiries/case/{case.reference}/transfer/", {"to_unit": "", "reason": ""})
     html = response.content.decode()
-    assert "请选择接收这宗查询的单位。" in html and "请说明转交原因。" in html
+    assert "请选择接收该咨询的单位。" in html and "请说明转交原因。" in html
     assert not case.transfers.exists()
 
 
@@ -285,7 +285,7 @@ def test_transferring_to_the_current_unit_or_without_a_choice_is_refused_with_th
     [
         ("en", "No enquiries for your unit yet."),
         ("zh-hant", "你的單位暫時沒有查詢。"),
-        ("zh-hans", "你的单位暂时没有查询。"),
+        ("zh-hans", "你的单位暂时没有咨询。"),
     ],
 )
 def test_an_officer_without_cases_sees_where_cases_will_come_from(lang, text, officer_hk, django_user_model):

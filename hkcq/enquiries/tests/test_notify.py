@@ -86,7 +86,7 @@ def test_a_transfer_tells_the_new_units_officers_and_not_the_one_who_made_it(
         )
     told = _told()
     assert set(told) == {"demo-officer-cq"}
-    assert told["demo-officer-cq"].title == f"查询 {case.reference} 已转交贵单位"
+    assert told["demo-officer-cq"].title == f"咨询 {case.reference} 已转交贵单位"
     assert "Commerce" in told["demo-officer-cq"].body and HKID not in told["demo-officer-cq"].body
     assert [m.to for m in mail.outbox] == [[officer_cq.email]]
 

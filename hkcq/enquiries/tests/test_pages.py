@@ -12,7 +12,7 @@ LANGS = ["en", "zh-hant", "zh-hans"]
 HEADINGS = {
     "en": ("Ask the consulting service", "Enquiry received", "Enquiry queue", "Reply to the resident"),
     "zh-hant": ("向諮詢服務查詢", "已收到查詢", "查詢個案列表", "回覆居民"),
-    "zh-hans": ("向咨询服务查询", "已收到查询", "查询个案列表", "回复居民"),
+    "zh-hans": ("向咨询服务提问", "已收到咨询", "咨询个案列表", "回复居民"),
 }
 
 
@@ -138,3 +138,17 @@ def test_every_page_renders(lang, make_case, officer_hk, secretariat_hk, residen
         html_lang = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}[lang]
         assert f' lang="{html_lang}">\n<head>' in response.content.decode()
     assert anonymous.get(f"/{lang}/enquiries/track/wrong-token/").status_code == 404
+
+
+def test_the_queue_names_a_cases_language_as_its_filter_does(defaults, officer_cq, route_to):
+    """Both the column and the filter say 英文 on a Chinese page (the column said English)."""
+    from hkcq.enquiries.tests.conftest import CQ_UNIT
+
+    route_to(CQ_UNIT)
+    _submit(Client(), "zh-hant", "How do I open a bank account?", language="en")
+    staff = Client()
+    staff.force_login(officer_cq)
+    queue = staff.get("/zh-hant/enquiries/queue/").content.decode()
+    table = queue.split("<table", 1)[1].split("</table>", 1)[0]
+    assert '<option value="en">英文</option>' in queue
+    assert "<td>英文</td>" in table and "English" not in table

@@ -130,7 +130,7 @@ def test_the_case_page_changes_the_priority_and_records_it_for_staff_only(lang, 
     texts = {
         "en": ("Change the priority", "Priority changed from Normal to High.", "Give the reason for the change"),
         "zh-hant": ("更改優先次序", "優先次序由一般改為高。", "請說明更改優先次序的原因"),
-        "zh-hans": ("更改优先次序", "优先次序由一般改为高。", "请说明更改优先次序的原因"),
+        "zh-hans": ("更改优先级", "优先级由一般改为高。", "请说明更改优先级的原因"),
     }[lang]
     case = make_case()
     client.force_login(officer_hk)
@@ -230,7 +230,7 @@ def test_the_api_changes_the_priority_with_the_one_error_shape(make_case, office
     response = api.post(
         url, {"priority": "low", "reason": ""}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans", **auth
     )
-    assert response.json()["error"]["details"]["reason"] == ["请说明更改优先次序的原因。"]
+    assert response.json()["error"]["details"]["reason"] == ["请说明更改优先级的原因。"]
     assert _state(case)[0] == "normal"
 
     response = api.post(url, {"priority": "high", "reason": "Travel"}, content_type="application/json", **auth)

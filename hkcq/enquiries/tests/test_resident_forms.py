@@ -13,18 +13,18 @@ LANGS = ["en", "zh-hant", "zh-hans"]
 NOTICE = {
     "en": "The information you give here is used only to handle your enquiry.",
     "zh-hant": "你在此提供的資料只會用於處理你的查詢。",
-    "zh-hans": "你在此提供的资料只会用于处理你的查询。",
+    "zh-hans": "你在此提供的信息只会用于处理你的咨询。",
 }
-HEADING = {"en": "Personal-data notice", "zh-hant": "個人資料收集聲明", "zh-hans": "个人资料收集声明"}
+HEADING = {"en": "Personal-data notice", "zh-hant": "個人資料收集聲明", "zh-hans": "个人信息收集声明"}
 CONSENT_ERROR = {
     "en": "Please agree to the personal-data notice; we cannot handle the enquiry otherwise.",
     "zh-hant": "請同意個人資料收集聲明，否則我們無法處理你的查詢。",
-    "zh-hans": "请同意个人资料收集声明，否则我们无法处理你的查询。",
+    "zh-hans": "请同意个人信息收集声明，否则我们无法处理你的咨询。",
 }
 EMAIL_ERROR = {
     "en": "Enter a valid e-mail address, so we can reply to you.",
     "zh-hant": "請輸入有效的電郵地址，以便我們回覆你。",
-    "zh-hans": "请输入有效的电邮地址，以便我们回复你。",
+    "zh-hans": "请输入有效的电子邮箱，以便我们回复你。",
 }
 # Django's own messages, which mixed languages on the form ("输入一个有效的 Email 地址。").
 DJANGO_MESSAGES = [
@@ -123,7 +123,7 @@ def test_a_question_too_long_says_so_in_the_residents_words(defaults, client):
     [
         ("en", "Nothing has been saved yet.", "No enquiry matches this reference number and e-mail address."),
         ("zh-hant", "資料尚未儲存", "沒有查詢符合這個參考編號和電郵地址。"),
-        ("zh-hans", "资料尚未储存", "没有查询符合这个参考编号和电邮地址。"),
+        ("zh-hans", "内容尚未保存", "没有咨询符合这个参考编号和电子邮箱。"),
     ],
 )
 def test_the_find_form_is_a_search_and_does_not_talk_of_saving(defaults, client, make_case, lang, saved, missing):

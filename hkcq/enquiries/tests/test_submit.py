@@ -35,7 +35,7 @@ def test_form_is_prefilled_from_the_question_and_offers_the_notice_in_three_lang
     assert "我想renew個回鄉證" in html
     assert len(key) == 32
     assert 'lang="en"' in html and 'lang="zh-Hant"' in html and 'lang="zh-Hans"' in html
-    assert "Personal-data notice" in html and "你在此提供的資料" in html and "你在此提供的资料" in html
+    assert "Personal-data notice" in html and "你在此提供的資料" in html and "你在此提供的信息" in html
 
 
 def test_submit_shows_reference_and_link_and_mails_in_the_chosen_language(
@@ -57,6 +57,7 @@ def test_submit_shows_reference_and_link_and_mails_in_the_chosen_language(
     assert case.reference in resident_mail[0].subject and "已收到" in resident_mail[0].subject
     assert f"/zh-hant/enquiries/track/{case.token}/" in resident_mail[0].body
     assert "追蹤" in resident_mail[0].body or "連結" in resident_mail[0].body
+    assert resident_mail[0].from_email.startswith("港渝合作平台 <")  # the sender too, in Chinese
 
 
 def test_resubmitting_the_same_form_returns_the_same_case(defaults, client, route_to):
@@ -89,7 +90,7 @@ def test_same_content_and_email_within_minutes_is_the_same_case(defaults, client
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("en", "personal-data notice"), ("zh-hant", "個人資料"), ("zh-hans", "个人资料")],
+    [("en", "personal-data notice"), ("zh-hant", "個人資料"), ("zh-hans", "个人信息")],
 )
 def test_missing_consent_and_bad_email_are_refused_with_translated_errors(defaults, client, route_to, lang, expected):
     route_to(None)

@@ -13,9 +13,9 @@ LANGS = ["en", "zh-hant", "zh-hans"]
 @pytest.mark.parametrize(
     ("lang", "heading", "title"),
     [
-        ("en", "Help for Hong Kong residents in Chongqing", "Renewing your Mainland Travel Permit"),
-        ("zh-hant", "在重慶香港居民的諮詢服務", "續領港澳居民來往內地通行證"),
-        ("zh-hans", "在重庆香港居民的咨询服务", "续领港澳居民来往内地通行证"),
+        ("en", "Consulting service for Hong Kong residents in Chongqing", "Renewing your Mainland Travel Permit"),
+        ("zh-hant", "在渝香港居民諮詢服務", "續領港澳居民來往內地通行證"),
+        ("zh-hans", "在渝香港居民咨询服务", "续领港澳居民来往内地通行证"),
     ],
 )
 def test_entry_list_in_each_language(defaults, client, lang, heading, title):
@@ -40,14 +40,27 @@ def test_empty_list_says_what_to_do(defaults, client, secretariat_hk):
 @pytest.mark.parametrize(
     ("lang", "note", "unit"),
     [
-        ("en", "Sample content for demonstration", "Exit and Entry Administration Bureau"),
-        ("zh-hant", "Sample content for demonstration", "重慶市公安局出入境管理局"),
-        ("zh-hans", "Sample content for demonstration", "重庆市公安局出入境管理局"),
+        (
+            "en",
+            "<strong>Review note:</strong> Sample content for demonstration",
+            "Exit and Entry Administration Bureau",
+        ),
+        (
+            "zh-hant",
+            "<strong>審核備註：</strong>此為示範用的樣本內容；正式發布前請向負責單位核實。",
+            "重慶市公安局出入境管理局",
+        ),
+        (
+            "zh-hans",
+            "<strong>审核备注：</strong>此为示范用的样本内容；正式发布前请向负责单位核实。",
+            "重庆市公安局出入境管理局",
+        ),
     ],
 )
 def test_entry_page_shows_review_note_unit_dates_and_history(defaults, client, lang, note, unit):
     html = client.get(f"/{lang}/help/entries/mtp-renewal/").content.decode()
     assert note in html
+    assert (lang == "en") == ("Sample content for demonstration" in html)
     assert unit in html
     assert 'id="history-heading"' in html
     assert (
@@ -202,3 +215,26 @@ def test_gap_record_validates_its_input(defaults):
 def test_help_link_in_navigation(defaults, client):
     html = client.get("/en/").content.decode()
     assert 'href="/en/help/ask/"' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "provenance", "source_note"),
+    [
+        ("en", None, None),
+        ("zh-hant", "機器翻譯，有待審閱。", "沒有繁體中文版本；現以英文顯示。"),
+        ("zh-hans", "由繁体中文自动转换。", "没有简体中文版本；现以英文显示。"),
+    ],
+)
+def test_review_note_and_source_say_where_their_text_comes_from(defaults, client, lang, provenance, source_note):
+    """The review note is stored in three languages (Traditional a labelled machine translation,
+    Simplified converted from it); the source, a citation in English only, is marked as such."""
+    entry = Entry.objects.get(slug="mtp-renewal")
+    assert entry.review_note.origins == {"en": "human", "zh-hant": "machine", "zh-hans": "converted"}
+    html = client.get(f"/{lang}/help/entries/mtp-renewal/").content.decode()
+    note = html.split('aria-label="', 1)[1].split("</aside>")[0]
+    source = html.split("National Immigration Administration", 1)[1].split("</dd>")[0]
+    if provenance is None:
+        assert "translation-note" not in note and "translation-note" not in source
+    else:
+        assert provenance in note
+        assert source_note in source and '<span lang="en">National Immigration' in html

@@ -30,6 +30,8 @@ def test_notify_renders_in_the_recipients_language_and_queues_one_email(
     assert mailoutbox[0].subject == f"{word} X"
     assert mailoutbox[0].to == [resident.email]
     assert mailoutbox[0].body.endswith("/en/areas/")
+    platform = {"en": "Hong Kong/Chongqing Co-operation Platform", "zh-hant": "港渝合作平台", "zh-hans": "港渝合作平台"}
+    assert mailoutbox[0].from_email.startswith(f"{platform[language]} <")
 
 
 def test_email_is_not_sent_when_the_transaction_rolls_back(resident, message_templates, mailoutbox):
@@ -43,6 +45,7 @@ def test_notify_address_uses_the_given_language(db, message_templates, mailoutbo
     with django_capture_on_commit_callbacks(execute=True):
         services.notify_address("someone@example.org", "zh-hans", message_templates, {"name": "Y"})
     assert mailoutbox[0].subject == "会议 Y"
+    assert mailoutbox[0].from_email.startswith("港渝合作平台 <")
     assert mailoutbox[0].to == ["someone@example.org"]
 
 

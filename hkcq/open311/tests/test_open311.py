@@ -309,12 +309,12 @@ PAGE = {
     },
     "zh-hans": {
         "title": "Open311 接口",
-        "names": ["向一站式咨询服务查询", "意见或建议"],
-        "headings": ["POST 须提供的栏位", "GET 传回的内容", "谁可看到什么"],
-        "privacy": "建议须经审核员批准并确认已遮盖个人资料的文本后才会公开",
-        "idempotency": "会传回同一项建议（200）",
-        "enquiry_privacy": "查询只限居民、负责单位及合作秘书处知悉",
-        "extension": "查询只限居民、负责单位及秘书处知悉：GET 只提供参考编号",
+        "names": ["向一站式咨询服务提问", "意见或建议"],
+        "headings": ["POST 须提供的字段", "GET 返回的内容", "谁可看到什么"],
+        "privacy": "建议须经审核员批准并确认已遮盖个人信息的文本后才会公开",
+        "idempotency": "会返回同一项建议（200）",
+        "enquiry_privacy": "咨询仅限居民、负责单位及合作秘书处知悉",
+        "extension": "咨询仅限居民、负责单位及秘书处知悉：GET 只提供参考编号",
     },
 }
 
@@ -383,7 +383,7 @@ def test_addresses_on_the_page_and_in_discovery_are_the_ones_the_reader_used(db,
 NOTICES = {
     "en": "We have received your enquiry.",
     "zh-hant": "我們已收到你的查詢。",
-    "zh-hans": "我们已收到你的查询。",
+    "zh-hans": "我们已收到你的咨询。",
 }
 
 

@@ -6,9 +6,9 @@ import pytest
 @pytest.mark.parametrize(
     ("lang", "heading", "ask"),
     [
-        ("en", "Help for Hong Kong residents in Chongqing", "Ask a question"),
-        ("zh-hant", "在重慶香港居民的諮詢服務", "提出問題"),
-        ("zh-hans", "在重庆香港居民的咨询服务", "提出问题"),
+        ("en", "Consulting service for Hong Kong residents in Chongqing", "Ask a question"),
+        ("zh-hant", "在渝香港居民諮詢服務", "提出問題"),
+        ("zh-hans", "在渝香港居民咨询服务", "提出问题"),
     ],
 )
 def test_the_home_page_invites_residents_to_ask_or_follow_an_enquiry(defaults, client, lang, heading, ask):

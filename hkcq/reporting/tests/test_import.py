@@ -217,7 +217,7 @@ def test_wrong_extension_is_refused_on_the_form(signed_in, defaults):
 def test_errors_are_given_in_the_users_language(signed_in, existing):
     rows = good_rows(existing) + [["x-1", "no-such-area", "", "", "T", "", "", "", ""]]
     upload(signed_in, csv_bytes(rows), lang="zh-hant")
-    assert "未知的範疇編號" in last_job().result["rows"][-1]["errors"][0]
+    assert "未知的領域編號" in last_job().result["rows"][-1]["errors"][0]
 
 
 def test_abandoning_a_preview_writes_nothing_and_deletes_the_file(signed_in, existing):

@@ -184,8 +184,8 @@ def test_xlsx_counts_equal_html_counts(dataset, client, secretariat_hk):
     ("lang", "heading", "area_name"),
     [
         ("en", "Published suggestions by area and status", "Finance"),
-        ("zh-hant", "按範疇及狀態", "金融"),
-        ("zh-hans", "按范畴及状态", "金融"),
+        ("zh-hant", "按領域及狀態", "金融"),
+        ("zh-hans", "按领域及状态", "金融"),
     ],
 )
 def test_pdf_in_each_language(dataset, client, secretariat_hk, lang, heading, area_name):

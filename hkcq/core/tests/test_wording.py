@@ -1,0 +1,139 @@
+"""The interface's wording, held to docs/glossary.md: Simplified Chinese in Mainland words, one
+term per concept, and one translation per message in each language."""
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+from hkcq.core.management.commands.compile_translations import catalogue_paths
+
+# Hong Kong or Taiwan words that a Mainland reader should not meet in Simplified Chinese, with what
+# to write instead (docs/glossary.md). Keep this list and the glossary together.
+HONG_KONG_WORDS = {
+    "登入": "登录",
+    "登出": "退出登录",
+    "帐户": "账户",
+    "帐号": "账号",
+    "电邮": "电子邮件 / 电子邮箱",
+    "连结": "链接",
+    "讯息": "消息 / 信息",
+    "透过": "通过",
+    "预设": "默认",
+    "栏位": "字段 / 列",
+    "多谢": "谢谢 / 感谢",
+    "物件": "对象",
+    "个人资料": "个人信息",
+    "资料夹": "文件夹",
+    "档案": "文件",
+    "上载": "上传",
+    "汇入": "导入",
+    "汇出": "导出",
+    "储存": "保存",
+    "试算表": "电子表格",
+    "活页簿": "工作簿",
+    "程式": "程序 / 脚本",
+    "字元": "字符",
+    "权杖": "令牌",
+    "纪录": "记录",
+    "介面": "界面 / 接口",
+    "选单": "菜单",
+    "范本": "模板",
+    "识别码": "编号",
+    "资讯": "信息",
+    "伺服器": "服务器",
+    "软体": "软件",
+    "网路": "网络",
+    "视窗": "窗口",
+    "萤幕": "屏幕",
+    "滑鼠": "鼠标",
+    "列印": "打印",
+    "搜寻": "搜索",
+    "网志": "博客",
+    "「": "“",
+    "」": "”",
+}
+# One term per concept, in both Chinese scripts.
+NOT_OUR_TERMS = {
+    "zh_Hant": {"範疇": "合作領域", "市民": "居民", "香港／重慶合作會議": "港渝合作會議"},
+    "zh_Hans": {"范畴": "合作领域", "市民": "居民", "香港／重庆合作会议": "港渝合作会议"},
+}
+
+CATALOGUES = catalogue_paths()
+
+
+def _language(path: Path) -> str:
+    return path.parts[-3]
+
+
+def _translations(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+
+
+def _found(words: dict[str, str], texts: list[tuple[str, str]]) -> list[str]:
+    return [
+        f"{where}: {word} → {instead}: {text[:60]}"
+        for where, text in texts
+        for word, instead in words.items()
+        if word in text
+    ]
+
+
+@pytest.mark.parametrize("path", [p for p in CATALOGUES if _language(p) == "zh_Hans"], ids=lambda p: p.parts[-5])
+def test_simplified_catalogues_use_mainland_words(path):
+    texts = [(entry.msgid[:40], text) for entry in polib.pofile(str(path)) for text in _translations(entry)]
+    found = _found(HONG_KONG_WORDS, texts)
+    assert not found, "Hong Kong words in Simplified Chinese (docs/glossary.md):\n" + "\n".join(found)
+
+
+def _simplified_literals() -> list[tuple[str, str]]:
+    """Every ``zh_hans="…"`` written in the code (service descriptions, default names)."""
+    texts = []
+    root = Path(settings.BASE_DIR) / "hkcq"
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if keyword.arg == "zh_hans" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        texts.append((f"{path.relative_to(root)}:{value.lineno}", value.value))
+    return texts
+
+
+def test_simplified_text_in_the_code_uses_mainland_words():
+    texts = _simplified_literals()
+    assert len(texts) > 20  # the Open311 service descriptions at least
+    found = _found(HONG_KONG_WORDS, texts)
+    assert not found, "Hong Kong words in Simplified Chinese (docs/glossary.md):\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("language", ["zh_Hant", "zh_Hans"])
+def test_one_term_per_concept(language):
+    texts = [
+        (f"{path.parts[-5]} {entry.msgid[:40]}", text)
+        for path in CATALOGUES
+        if _language(path) == language
+        for entry in polib.pofile(str(path))
+        for text in _translations(entry)
+    ]
+    found = _found(NOT_OUR_TERMS[language], texts)
+    assert not found, "Terms other than the glossary's (docs/glossary.md):\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("language", ["zh_Hant", "zh_Hans"])
+def test_a_message_has_one_translation_in_each_language(language):
+    """At run time one catalogue's translation of a message wins for every page, so two catalogues
+    that translate it differently show one of them in the wrong place. A word that names two
+    things takes a message context instead."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = defaultdict(dict)
+    for path in CATALOGUES:
+        if _language(path) == language:
+            for entry in polib.pofile(str(path)):
+                seen[(entry.msgctxt, entry.msgid)][path.parts[-5]] = _translations(entry)[0]
+    differing = {key[1]: by_catalogue for key, by_catalogue in seen.items() if len(set(by_catalogue.values())) > 1}
+    assert not differing, differing
