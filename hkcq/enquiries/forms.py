@@ -98,6 +98,15 @@ class EnquiryForm(StyledForm):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+
+    def clean_phone(self) -> str:
+        from hkcq.enquiries.services import phone_error, phone_is_valid
+
+        phone = self.cleaned_data.get("phone", "").strip()
+        if not phone_is_valid(phone):
+            raise forms.ValidationError(phone_error())
+        return phone
 
 
 class FindForm(StyledForm):
@@ -251,7 +260,14 @@ class CloseForm(StyledForm):
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The resident sees this note with the outcome on their tracking page."),
+        help_text=_(
+            "The resident sees this note with the outcome on their tracking page. If you have not replied, "
+            "it is your reply: an enquiry closed as answered needs a reply or this note."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("The resident has been told the outcome: in a reply, or in the note above."),
+        error_messages={"required": _("Confirm that the resident has been told the outcome, then close.")},
     )
 
 

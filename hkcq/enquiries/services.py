@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,7 @@ from hkcq.enquiries.models import (
 from hkcq.enquiries.references import reference_make, reference_normalise
 from hkcq.enquiries.sla import Deadlines
 from hkcq.enquiries.sla import sla_deadlines as _sla_deadlines
-from hkcq.notifications.services import notify
+from hkcq.notifications.services import notify, notify_rendered
 from hkcq.registry.models import Unit
 
 logger = logging.getLogger("hkcq.enquiries")
@@ -104,7 +105,16 @@ def _mail_resident(enquiry: Enquiry, template: str, extra: dict[str, Any] | None
         context = {"enquiry": enquiry, "tracking_url": tracking_url(enquiry), **(extra or {})}
         subject = " ".join(render_to_string(f"enquiries/email/{template}_subject.txt", context).split())
         body = render_to_string(f"enquiries/email/{template}.txt", context)
-    _enqueue_after_commit(subject=subject, body=body, to=[enquiry.email], language=enquiry.language)
+        path = enquiry.get_tracking_url()
+    resident = enquiry.resident
+    if resident is not None and resident.is_active:
+        # A signed-in resident also finds it in their notifications; still one e-mail, to the
+        # address given with the enquiry.
+        notify_rendered(
+            resident, subject=subject, body=body, url=path, email=enquiry.email, language=enquiry.language
+        )
+    else:
+        _enqueue_after_commit(subject=subject, body=body, to=[enquiry.email], language=enquiry.language)
 
 
 def _tell_staff(
@@ -143,6 +153,22 @@ class SubmitResult:
     created: bool
 
 
+# A phone number: digits, with an optional leading +, spaces, hyphens and brackets; 6 to 20 digits.
+PHONE = re.compile(r"\+?[0-9 ()\-]+")
+
+
+def phone_is_valid(phone: str) -> bool:
+    """Whether ``phone`` (already stripped) is a phone number; an empty one is (it is optional)."""
+    if not phone:
+        return True
+    digits = sum(c.isdigit() for c in phone)
+    return PHONE.fullmatch(phone) is not None and 6 <= digits <= 20
+
+
+def phone_error() -> str:
+    return _("Enter a phone number of 6 to 20 digits, for example +852 2123 4567 (spaces, hyphens and brackets are fine).")
+
+
 def _digest(question: str, details: str, email: str) -> str:
     raw = "\x1f".join((fold(question), fold(details), email.strip().lower()))
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -166,6 +192,8 @@ def _validate_submission(
         errors["email"] = [_("Enter a valid e-mail address, so we can reply to you.")]
     if len(phone) > 40:
         errors["phone"] = [_("Enter a shorter phone number.")]
+    elif not phone_is_valid(phone):
+        errors["phone"] = [phone_error()]
     if language not in LANGUAGE_CODES:
         errors["language"] = [_("Choose one of the languages offered.")]
     if not consent:
@@ -344,6 +372,47 @@ def _clean_citations(citations: list[str] | None) -> list[str]:
     return slugs
 
 
+# What an officer fills in, in a canned reply: a span in square brackets, [...] or 【…】.
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]+\]|【[^【】\n]+】")
+
+
+def canned_placeholders() -> set[str]:
+    """The bracketed spans that the canned replies' texts (in any language) contain."""
+    from hkcq.core.translated import TText
+
+    found: set[str] = set()
+    for body in CannedReply.objects.values_list("body", flat=True):
+        for text in TText.from_json(body).texts.values():
+            found.update(PLACEHOLDER.findall(text))
+    return found
+
+
+def _unfilled_placeholders(text: str) -> list[str]:
+    """The canned replies' placeholders still in ``text``, in the order they occur. Only
+    these count: a bracket the officer typed themselves is not a placeholder."""
+    spans = PLACEHOLDER.findall(text or "")
+    if not spans:
+        return []
+    known = canned_placeholders()
+    return list(dict.fromkeys(span for span in spans if span in known))
+
+
+def _refuse_placeholders(text: str, field: str = "body") -> None:
+    unfilled = _unfilled_placeholders(text)
+    if unfilled:
+        raise InvalidInput(
+            details={
+                field: [
+                    _(
+                        "Fill in or remove what is in brackets before sending: %(placeholders)s. "
+                        "The resident would see it as it is."
+                    )
+                    % {"placeholders": " ".join(unfilled)}
+                ]
+            }
+        )
+
+
 def _resume(enquiry: Enquiry, now: dt.datetime) -> None:
     if enquiry.paused_since is None:
         return
@@ -365,6 +434,7 @@ def enquiry_reply(
         raise InvalidInput(details={"body": [_("Write the reply.")]})
     if len(body) > MAX_TEXT:
         raise InvalidInput(details={"body": [_("The text is too long (at most %(n)d characters).") % {"n": MAX_TEXT}]})
+    _refuse_placeholders(body)
     slugs = _clean_citations(citations)
     now = timezone.now()
     message = Message.objects.create(
@@ -495,18 +565,49 @@ def enquiry_priority_change(*, user: Any, enquiry: Enquiry, priority: str, reaso
 
 @transaction.atomic
 def enquiry_close(*, user: Any, enquiry: Enquiry, outcome: str, note: str = "") -> Enquiry:
+    """Close the case with its outcome. The outcome note is shown to the resident: without an
+    earlier reply it is the reply (``first_reply_at``). "Answered" needs one or the other."""
     enquiry = _locked(enquiry)
     _require(permissions.can_staff_act(user, enquiry, "close"))
     if outcome not in Enquiry.Outcome.values:
         raise InvalidInput(details={"outcome": [_("Choose the outcome.")]})
+    note = (note or "").strip()
+    if len(note) > MAX_TEXT:
+        raise InvalidInput(details={"note": [_("The text is too long (at most %(n)d characters).") % {"n": MAX_TEXT}]})
+    _refuse_placeholders(note, "note")
+    if outcome == Enquiry.Outcome.ANSWERED and enquiry.first_reply_at is None and not note:
+        raise InvalidInput(
+            details={
+                "note": [
+                    _(
+                        "The resident has had no reply yet. Reply to them first, or write the answer in the "
+                        "outcome note: they see it on their tracking page."
+                    )
+                ]
+            }
+        )
     now = timezone.now()
     _resume(enquiry, now)
     enquiry.status = Enquiry.Status.CLOSED
     enquiry.outcome = outcome
-    enquiry.outcome_note = (note or "").strip()
+    enquiry.outcome_note = note
     enquiry.closed_at = now
+    if note:
+        # Closed with a note and no reply before: the note is the reply, for the deadlines too.
+        enquiry.first_reply_at = enquiry.first_reply_at or now
+        enquiry.acknowledged_at = enquiry.acknowledged_at or now
     enquiry.save(
-        update_fields=["status", "outcome", "outcome_note", "closed_at", "paused_since", "acknowledge_due", "reply_due"]
+        update_fields=[
+            "status",
+            "outcome",
+            "outcome_note",
+            "closed_at",
+            "first_reply_at",
+            "acknowledged_at",
+            "paused_since",
+            "acknowledge_due",
+            "reply_due",
+        ]
     )
     CaseAction.objects.create(enquiry=enquiry, kind=CaseAction.Kind.CLOSE, by=user, at=now, outcome=outcome)
     _mail_resident(enquiry, "closed")

@@ -63,6 +63,18 @@ def notify(recipient: User, template: str, context: dict[str, Any], url: str = "
     return notification
 
 
+def notify_rendered(
+    recipient: User, *, subject: str, body: str, url: str, email: str, language: str
+) -> Notification:
+    """An in-application notification for ``recipient`` whose text the caller has already
+    written (in ``language``), and ONE e-mail copy of it to ``email`` (for example the address
+    a resident gave with an enquiry, which may differ from their account's). The body is
+    e-mailed as it is: it carries its own link."""
+    notification = Notification.objects.create(recipient=recipient, title=subject[:300], body=body.strip(), url=url)
+    _queue_email(subject=subject, body=body, to=[email], language=language)
+    return notification
+
+
 def notify_address(email: str, language: str, template: str, context: dict[str, Any]) -> None:
     """E-mail someone without an account (for example a resident tracking an enquiry by
     reference), in ``language``."""

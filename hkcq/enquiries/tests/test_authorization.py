@@ -67,7 +67,7 @@ POST_DATA = {
     "wait": {"body": "Please send your permit number", "wait_for_resident": "on"},
     "note": {"body": "Internal"},
     "priority": {"priority": "high", "reason": "The resident travels next week"},
-    "close": {"outcome": "answered", "note": ""},
+    "close": {"outcome": "answered", "note": "", "confirm": "on"},
 }
 
 

@@ -75,7 +75,7 @@ def test_resident_and_officer_journey_in_each_language(
     track = resident.get(f"/en/enquiries/track/{case.token}/").content.decode()
     assert "Renew it at the exit-entry office." in track
     assert f'href="/{lang}/help/entries/mtp-renewal/"' in track  # the resident's language, not the page's
-    staff.post(f"/{lang}/enquiries/case/{case.reference}/close/", {"outcome": "answered"})
+    staff.post(f"/{lang}/enquiries/case/{case.reference}/close/", {"outcome": "answered", "confirm": "on"})
     track = resident.get(f"/{lang}/enquiries/track/{case.token}/").content.decode()
     assert 'name="service"' in track
     resident.post(f"/{lang}/enquiries/track/{case.token}/rate/", {"service": "4", "outcome": "5", "comment": ""})

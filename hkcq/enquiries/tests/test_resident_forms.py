@@ -167,7 +167,7 @@ def test_the_track_forms_send_the_browser_to_their_errors(defaults, client, make
     assert f'action="/en/enquiries/track/{case.token}/reply/#error-summary"' in html
     assert 'id="error-summary"' in html and "Type your message." in html
     services.enquiry_accept(user=officer_hk, enquiry=case)
-    services.enquiry_close(user=officer_hk, enquiry=case, outcome="answered", note="")
+    services.enquiry_close(user=officer_hk, enquiry=case, outcome="answered", note="Renew it at the bureau.")
     response = client.post(f"/zh-hans/enquiries/track/{case.token}/rate/", {"service": "", "outcome": "9"})
     html = response.content.decode()
     assert html.count("请选择 1 至 5 分。") >= 2 and 'href="#id_service"' in html and 'id="id_service"' in html
