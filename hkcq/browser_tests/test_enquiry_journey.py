@@ -72,6 +72,10 @@ def test_ask_enquire_reply_rate(page, browser, live_url, lang):
 
     # The officer closes the case; the resident rates it, once.
     staff.select_option("select[name=outcome]", "answered")
+    staff.locator("form[action$='/close/'] button[type=submit]").click()  # not yet confirmed: refused
+    staff.wait_for_load_state()
+    assert staff.locator("#close_confirm_error").count() == 1
+    staff.check("#close_confirm")
     staff.locator("form[action$='/close/'] button[type=submit]").click()
     staff.wait_for_load_state()
     staff_context.close()

@@ -5,6 +5,8 @@ keep their distance from the headings. No serious accessibility violation on the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
@@ -54,9 +56,20 @@ def test_canned_reply_and_citations_with_htmx(page, case):
     assert page.locator("#reply_body").input_value() == body
     assert_no_serious_axe_violations(page)
 
+    # Sent with the canned reply's placeholder still in it: refused, the text and citations kept.
+    page.locator("#reply-form button[type=submit]:not([name])").click()
+    page.wait_for_load_state()
+    assert "Fill in or remove what is in brackets" in page.locator("#reply-form").inner_text()
+    assert page.locator("#reply_body").input_value() == body
+    assert page.locator("#cite-legal-aid").is_checked()
+    assert not Message.objects.filter(enquiry=case, kind="reply").exists()
+    assert_no_serious_axe_violations(page)
+    filled = re.sub(r"【[^】]*】", "你持有的證件類別及有效期", body)
+    page.fill("#reply_body", filled)
     page.locator("#reply-form button[type=submit]:not([name])").click()
     page.wait_for_load_state()
     reply = Message.objects.get(enquiry=case, kind="reply")
+    assert "【" not in reply.body
     assert reply.body.startswith("Dear Mr Wong,") and reply.citations == ["mtp-renewal", "legal-aid"]
     assert "Replied to the resident." in page.locator(".case-history").inner_text()
 

@@ -110,9 +110,7 @@ def _mail_resident(enquiry: Enquiry, template: str, extra: dict[str, Any] | None
     if resident is not None and resident.is_active:
         # A signed-in resident also finds it in their notifications; still one e-mail, to the
         # address given with the enquiry.
-        notify_rendered(
-            resident, subject=subject, body=body, url=path, email=enquiry.email, language=enquiry.language
-        )
+        notify_rendered(resident, subject=subject, body=body, url=path, email=enquiry.email, language=enquiry.language)
     else:
         _enqueue_after_commit(subject=subject, body=body, to=[enquiry.email], language=enquiry.language)
 
@@ -166,7 +164,9 @@ def phone_is_valid(phone: str) -> bool:
 
 
 def phone_error() -> str:
-    return _("Enter a phone number of 6 to 20 digits, for example +852 2123 4567 (spaces, hyphens and brackets are fine).")
+    return _(
+        "Enter a phone number of 6 to 20 digits, for example +852 2123 4567 (spaces, hyphens and brackets are fine)."
+    )
 
 
 def _digest(question: str, details: str, email: str) -> str:

@@ -63,9 +63,7 @@ def notify(recipient: User, template: str, context: dict[str, Any], url: str = "
     return notification
 
 
-def notify_rendered(
-    recipient: User, *, subject: str, body: str, url: str, email: str, language: str
-) -> Notification:
+def notify_rendered(recipient: User, *, subject: str, body: str, url: str, email: str, language: str) -> Notification:
     """An in-application notification for ``recipient`` whose text the caller has already
     written (in ``language``), and ONE e-mail copy of it to ``email`` (for example the address
     a resident gave with an enquiry, which may differ from their account's). The body is

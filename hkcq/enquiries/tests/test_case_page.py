@@ -47,7 +47,9 @@ def test_the_history_records_accept_reply_and_close_and_the_page_shows_the_outco
     services.enquiry_resident_reply(user=None, enquiry=case, token=case.token, body="The 10-year one")
     client.post(f"/{lang}/enquiries/case/{case.reference}/reply/", {"body": "Renew it at the bureau."})
     note = f"Renewed at the bureau on 3 March; HKID {HKID} checked."
-    response = client.post(f"/{lang}/enquiries/case/{case.reference}/close/", {"outcome": "answered", "note": note, "confirm": "on"})
+    response = client.post(
+        f"/{lang}/enquiries/case/{case.reference}/close/", {"outcome": "answered", "note": note, "confirm": "on"}
+    )
     assert response.status_code == 302
     kinds = list(CaseAction.objects.filter(enquiry=case).values_list("kind", "by__username"))
     assert kinds == [
