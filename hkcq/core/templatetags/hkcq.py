@@ -101,6 +101,13 @@ def punct(mark: str) -> str:
     return chinese if current_language() in (HANT, HANS) else english
 
 
+@register.filter
+def ends_in_mark(label: Any) -> bool:
+    """Whether a label already ends in a question mark or a colon (ASCII or full-width), so that
+    "label: error" would read "Are you…?:" – the error summary then joins them without one."""
+    return str(label or "").rstrip().endswith(("?", "？", ":", "："))
+
+
 @register.simple_tag
 def tlines(value: Any) -> SafeString:
     """A text of one item per line (an agenda) as an ordered list in the page's language; a
