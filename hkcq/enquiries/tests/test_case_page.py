@@ -61,6 +61,10 @@ def test_the_history_records_accept_reply_and_close_and_the_page_shows_the_outco
     positions = [history.index(text) for text in HISTORY[lang]]
     assert positions == sorted(positions)  # in time order
     assert history.count("demo-officer-hk") >= 4
+    # Who did it, in brackets of the page's language: 受理了该咨询。（…） / Accepted the enquiry. (…)
+    bracket = " (" if lang == "en" else "（"
+    assert HISTORY[lang][0] + bracket in history
+    assert (" (" in history) == (lang == "en")
     # The outcome and the note the resident sees, on the officer's page (the officer sees it whole) ...
     outcome = html.split('class="enquiry-outcome-note"')[1].split("</dd>")[0]
     assert "Renewed at the bureau on 3 March" in outcome and HKID in outcome
