@@ -1,5 +1,6 @@
 """The page frame: the main navigation stays on one line on a laptop screen, folds behind a
-working toggler on narrow screens, and stays usable without JavaScript."""
+working toggler on narrow screens, and stays usable without JavaScript; <main> focused by a script
+has no frame drawn round it, and translation notes never overlap the text above."""
 
 from __future__ import annotations
 
@@ -64,3 +65,33 @@ def test_navigation_works_without_javascript(browser, live_url):
         assert page.url.endswith("/en/meetings/")
     finally:
         context.close()
+
+
+def test_main_has_no_focus_outline_when_a_script_focuses_it_but_controls_keep_theirs(page):
+    # After a successful resident form the page opens at #main (tabindex="-1"): no frame around it.
+    page.goto("/en/help/")
+    page.evaluate("document.getElementById('main').focus()")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.evaluate("getComputedStyle(document.getElementById('main')).outlineStyle") == "none"
+    page.keyboard.press("Tab")  # a real keyboard focus on a link or a button is still drawn
+    drawn = page.evaluate(
+        "(s => s.outlineStyle !== 'none' || s.boxShadow !== 'none')(getComputedStyle(document.activeElement))"
+    )  # an outline, or Bootstrap's focus ring (a box shadow) on buttons and fields
+    assert page.evaluate("document.activeElement.tagName") in ("A", "BUTTON", "INPUT", "SELECT")
+    assert drawn, page.evaluate("document.activeElement.outerHTML")
+
+
+def test_translation_notes_never_overlap_the_text_above(page):
+    page.goto("/zh-hans/help/entries/mtp-renewal/")
+    notes = page.locator(".translation-note").all()
+    assert len(notes) >= 3  # review note, body, source
+    for note in notes:
+        gap = note.evaluate(
+            """n => {
+                const prev = n.previousElementSibling;
+                const above = prev ? prev.getBoundingClientRect().bottom
+                                   : n.parentElement.getBoundingClientRect().top;
+                return n.getBoundingClientRect().top - above;
+            }"""
+        )
+        assert gap >= 0, note.inner_text()

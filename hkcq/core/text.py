@@ -77,10 +77,37 @@ def segment(text: str) -> list[str]:
 # digits, optionally +852) and Mainland mobiles (11 digits from 1[3-9], optionally +86).
 _HKID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d{6}\s*(?:\(\s*[0-9Aa]\s*\)|[0-9Aa])(?![A-Za-z0-9])")
 _MAINLAND_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dA-Za-z])")
+# A phone number stands alone: no letter, digit or "_" joined to it, and it is not one of the
+# groups of an identifier made of hexadecimal groups joined by "-" (a UUID such as
+# 1f2e3d4c-0a34-4123-8567-b36d12345678, a task id 0a34-9123-4567-b36d): those are never masked in
+# part. A phone number after a word and "-" (a slug: call-me-91234567) is still masked.
 _PHONE = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
-    r"|(?<![\d+])(?:(?:\+|00)?852[\s-]?)?[2-9]\d{3}[\s-]?\d{4}(?!\d)"
+    r"(?<![0-9A-Za-z_+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![0-9A-Za-z_])"
+    r"|(?<![0-9A-Za-z_+])(?:(?:\+|00)?852[\s-]?)?[2-9]\d{3}[\s-]?\d{4}(?![0-9A-Za-z_])"
 )
+_HEX_ID = re.compile(r"(?<![0-9A-Za-z_])[0-9A-Fa-f]+(?:-[0-9A-Fa-f]+)+(?![0-9A-Za-z_])")
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
+
+def _identifier_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` has a UUID or hexadecimal groups joined by "-" with a letter among them
+    (9123-4567 alone has none and is a phone number)."""
+    spans = [m.span() for m in _UUID.finditer(text)]
+    spans += [m.span() for m in _HEX_ID.finditer(text) if re.search(r"[A-Fa-f]", m.group())]
+    return spans
+
+
+def _mask_phones(text: str) -> str:
+    spans = _identifier_spans(text)
+
+    def replace(match: re.Match[str]) -> str:
+        start, end = match.span()
+        inside = any(a <= start and end <= b for a, b in spans)
+        return match.group() if inside else MASK
+
+    return _PHONE.sub(replace, text)
+
+
 # E-mail addresses, so that one typed into a question or a URL is hidden like a phone number.
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])"
@@ -97,9 +124,9 @@ def mask_personal_data(text: str) -> str:
     """
     if not text:
         return text
-    for pattern in (_EMAIL, _HKID, _MAINLAND_ID, _PHONE):
+    for pattern in (_EMAIL, _HKID, _MAINLAND_ID):
         text = pattern.sub(MASK, text)
-    return text
+    return _mask_phones(text)
 
 
 def contains_personal_data(text: str) -> bool:

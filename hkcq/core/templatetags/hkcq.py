@@ -29,14 +29,18 @@ def mask(value: Any) -> str:
     return mask_personal_data(str(value or ""))
 
 
-def _notes(shown: Shown) -> list[str]:
+def _notes(shown: Shown, value: TText) -> list[str]:
     notes: list[str] = []
+    # One script converted from a machine translation in the other is still a machine
+    # translation: say that (once), not that it was converted.
+    source = HANT if shown.lang == HANS else HANS
+    machine_source = shown.origin == CONVERTED and value.origin(source) == MACHINE
     if shown.is_fallback:
         notes.append(
             _("Not available in %(wanted)s; shown in %(shown)s.")
             % {"wanted": LANGUAGE_LABELS[shown.requested], "shown": LANGUAGE_LABELS[shown.lang]}
         )
-    if shown.origin == MACHINE:
+    if shown.origin == MACHINE or machine_source:
         notes.append(_("Machine translation, pending review."))
     elif shown.origin == CONVERTED:
         notes.append(_("Converted automatically from the other Chinese script."))
@@ -52,12 +56,13 @@ def ttext(value: Any, block: bool = False, note: bool = True) -> SafeString:
     """Text in the page's language. Where it falls back to another language, the span carries
     that language's ``lang`` and (for blocks) a note says so; machine or script-converted text
     is labelled too."""
-    shown = TText.from_json(value).show()
+    translated = TText.from_json(value)
+    shown = translated.show()
     if not shown.text:
         return mark_safe("")
     # linebreaks escapes only when asked; its result is then safe to mark (and to nest below).
     body = mark_safe(linebreaks(shown.text, autoescape=True)) if block else format_html("{}", shown.text)  # noqa: S308
-    notes = _notes(shown) if note and block else []
+    notes = _notes(shown, translated) if note and block else []
     tag = "div" if block else "span"
     html = format_html('<{} lang="{}">{}</{}>', tag, shown.html_lang, body, tag) if shown.is_fallback else body
     if notes:
@@ -69,7 +74,8 @@ def ttext(value: Any, block: bool = False, note: bool = True) -> SafeString:
 def tnote(value: Any) -> SafeString:
     """The note ``ttext`` gives a block (shown in another language, machine-translated, converted
     between scripts), for an inline text: ``{% ttext x %}{% tnote x %}``."""
-    notes = _notes(TText.from_json(value).show())
+    translated = TText.from_json(value)
+    notes = _notes(translated.show(), translated)
     if not notes:
         return mark_safe("")
     return format_html(
@@ -95,18 +101,26 @@ def punct(mark: str) -> str:
     return chinese if current_language() in (HANT, HANS) else english
 
 
+@register.filter
+def ends_in_mark(label: Any) -> bool:
+    """Whether a label already ends in a question mark or a colon (ASCII or full-width), so that
+    "label: error" would read "Are you…?:" – the error summary then joins them without one."""
+    return str(label or "").rstrip().endswith(("?", "？", ":", "："))
+
+
 @register.simple_tag
 def tlines(value: Any) -> SafeString:
     """A text of one item per line (an agenda) as an ordered list in the page's language; a
     fallback list carries its language's ``lang`` and the same note as ``ttext``."""
-    shown = TText.from_json(value).show()
+    translated = TText.from_json(value)
+    shown = translated.show()
     lines = [line.strip() for line in shown.text.splitlines() if line.strip()]
     if not lines:
         return mark_safe("")
     items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
     lang = format_html(' lang="{}"', shown.html_lang) if shown.is_fallback else ""
     html = format_html("<ol{}>{}</ol>", lang, items)
-    notes = _notes(shown)
+    notes = _notes(shown, translated)
     if notes:
         html = format_html("{}{}", html, _note_html(notes))
     return html

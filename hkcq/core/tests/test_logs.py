@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from hkcq.core.logs import MaskPersonalDataFilter, mask_log_message
-from hkcq.core.text import MASK
+from hkcq.core.text import MASK, mask_personal_data
 
 ASK_LINE = "GET /en/help/ask/?q=call+me+%2B852+9123+4567+or+A123456%287%29&page=2 HTTP/1.1"
 FIND_LINE = "GET /en/enquiries/find/?reference=HKCQ-2026-000123-4&email=chan.tai-man%40example.org HTTP/1.1"
@@ -110,3 +110,38 @@ def test_request_warnings_are_masked(db):
     written = out.getvalue()
     assert "Not Found: /en/help/entries/call-me-" + MASK in written
     assert "91234567" not in written
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Task 0a349123-4567-4b36-9d2e-91234567abcd finished",  # UUID with phone-like groups
+        "task_id=5f0a3c2e-9123-4567-8b36-d13800138000 status=ok",
+        "worker job 0a34-9123-4567-b36d picked up",
+        "hex id deadbeef91234567cafe and e3b0c44291234567",
+        "GET /api/v1/tasks/91234567ab/ HTTP/1.1",
+        "HKCQ-2026-000123-4 and 12345678-9123-4567-8901-234567890123",
+        "job-0a34-9123-4567-b36d",
+    ],
+)
+def test_ids_that_contain_phone_like_digits_are_not_masked(line):
+    assert mask_personal_data(line) == line
+    assert mask_log_message(line) == line
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("call 9123 4567 please", "9123 4567"),
+        ("call +852 91234567.", "91234567"),
+        ("電話：+852-9123-4567，謝謝", "9123-4567"),
+        ("联系电话138 0013 8000。", "138 0013 8000"),
+        ("tel (+86) 13800138000", "13800138000"),
+        ("phone:13800138000,email later", "13800138000"),
+        ("enquiry 0a34-b36d from 2345 6789", "2345 6789"),
+        ("GET /en/help/entries/call-me-91234567/ and 9123-4567", "91234567"),
+    ],
+)
+def test_real_hong_kong_and_mainland_numbers_are_still_masked(line, number):
+    masked = mask_personal_data(line)
+    assert number not in masked and MASK in masked

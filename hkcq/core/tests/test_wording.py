@@ -137,3 +137,31 @@ def test_a_message_has_one_translation_in_each_language(language):
                 seen[(entry.msgctxt, entry.msgid)][path.parts[-5]] = _translations(entry)[0]
     differing = {key[1]: by_catalogue for key, by_catalogue in seen.items() if len(set(by_catalogue.values())) > 1}
     assert not differing, differing
+
+
+# What the enquiry pages call things, in Simplified: texts officers send from the canned replies
+# use the same words (咨询, 信息, 追踪链接), not the Hong Kong ones.
+ENQUIRY_WORDS_HANS = {
+    "查询": "咨询",
+    "资料": "信息",
+    "跟踪链接": "追踪链接",
+    "跟踪页面": "追踪页面",
+    "这宗": "该 / 本次",
+}
+
+
+def test_simplified_seed_texts_use_mainland_words():
+    import yaml
+
+    seed = Path(settings.BASE_DIR) / "seed"
+    texts = []
+    for path in sorted(seed.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rows in data.values() if isinstance(data, dict) else []:
+            for row in rows if isinstance(rows, list) else []:
+                if isinstance(row, dict):
+                    texts += [(f"{path.name} {row.get('id')} {k}", v) for k, v in row.items() if k.endswith("zh_hans")]
+    assert any(where.startswith("canned_replies.yaml") for where, _text in texts)
+    found = _found(HONG_KONG_WORDS, texts)
+    found += _found(ENQUIRY_WORDS_HANS, [t for t in texts if t[0].startswith("canned_replies.yaml")])
+    assert not found, "Hong Kong words in Simplified Chinese (docs/glossary.md):\n" + "\n".join(found)

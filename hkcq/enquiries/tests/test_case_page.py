@@ -63,6 +63,10 @@ def test_the_history_records_accept_reply_and_close_and_the_page_shows_the_outco
     positions = [history.index(text) for text in HISTORY[lang]]
     assert positions == sorted(positions)  # in time order
     assert history.count("demo-officer-hk") >= 4
+    # Who did it, in brackets of the page's language: 受理了该咨询。（…） / Accepted the enquiry. (…)
+    bracket = " (" if lang == "en" else "（"
+    assert HISTORY[lang][0] + bracket in history
+    assert (" (" in history) == (lang == "en")
     # The outcome and the note the resident sees, on the officer's page (the officer sees it whole) ...
     outcome = html.split('class="enquiry-outcome-note"')[1].split("</dd>")[0]
     assert "Renewed at the bureau on 3 March" in outcome and HKID in outcome
@@ -136,7 +140,7 @@ def test_a_canned_reply_is_added_to_what_was_typed_without_javascript(accepted, 
     html = response.content.decode()
     textarea = html.split('name="body"')[1].split("</textarea>")[0]
     # What was typed stays; the canned text follows, in the resident's language (Simplified).
-    assert "你好，\n\n为回复你的查询，我们需要更多资料" in textarea
+    assert "你好，\n\n为回复你的咨询，我们需要更多信息" in textarea
     assert "“We need more information” has been added at the end of your reply." in html
     assert 'value="mtp-renewal" id="cite-mtp-renewal" checked' in html  # the chosen entry stays chosen
     wait = html.split('name="wait_for_resident"')[1].split(">")[0]
@@ -156,7 +160,7 @@ def test_a_canned_reply_is_added_in_place_with_htmx(accepted, officer_hk):
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert html.startswith('<div id="reply-body-field">')
-    assert "Draft\n\n感谢你的查询。" in html
+    assert "Draft\n\n感谢你的咨询。" in html
     assert 'hx-swap-oob="innerHTML:#reply-status">已把「我們正在跟進」加到你的回覆末尾。' in html
 
 

@@ -58,6 +58,9 @@ def test_submit_shows_reference_and_link_and_mails_in_the_chosen_language(
     assert f"/zh-hant/enquiries/track/{case.token}/" in resident_mail[0].body
     assert "追蹤" in resident_mail[0].body or "連結" in resident_mail[0].body
     assert resident_mail[0].from_email.startswith("港渝合作平台 <")  # the sender too, in Chinese
+    # The service named as its pages name it (docs/glossary.md).
+    assert "多謝你向在渝香港居民諮詢服務提出查詢。" in resident_mail[0].body
+    assert "一站式" not in resident_mail[0].body
 
 
 def test_resubmitting_the_same_form_returns_the_same_case(defaults, client, route_to):

@@ -74,6 +74,11 @@ def test_simplified_page_labels_converted_text(defaults, client):
     html = client.get("/zh-hans/help/entries/mtp-renewal/").content.decode()
     assert "港澳居民来往内地通行证（俗称回乡证）" in html
     assert "translation-note" in html
+    # The body was converted from human Traditional Chinese; the review note from a machine
+    # translation, which is what its note says (not a second "converted" note).
+    assert html.count("由繁体中文自动转换") == 1
+    review_note = html[html.index('aria-label="审核备注"') : html.index("</aside>")]
+    assert "机器翻译，有待审阅。" in review_note and "自动转换" not in review_note
 
 
 def test_unpublished_and_unknown_entries_are_not_found_by_the_public(defaults, client):
@@ -222,12 +227,12 @@ def test_help_link_in_navigation(defaults, client):
     [
         ("en", None, None),
         ("zh-hant", "機器翻譯，有待審閱。", "沒有繁體中文版本；現以英文顯示。"),
-        ("zh-hans", "由繁体中文自动转换。", "没有简体中文版本；现以英文显示。"),
+        ("zh-hans", "机器翻译，有待审阅。", "没有简体中文版本；现以英文显示。"),
     ],
 )
 def test_review_note_and_source_say_where_their_text_comes_from(defaults, client, lang, provenance, source_note):
     """The review note is stored in three languages (Traditional a labelled machine translation,
-    Simplified converted from it); the source, a citation in English only, is marked as such."""
+    Simplified converted from it, so still labelled a machine translation); the source, a citation in English only, is marked as such."""
     entry = Entry.objects.get(slug="mtp-renewal")
     assert entry.review_note.origins == {"en": "human", "zh-hant": "machine", "zh-hans": "converted"}
     html = client.get(f"/{lang}/help/entries/mtp-renewal/").content.decode()
