@@ -86,14 +86,14 @@ def test_canned_reply_and_search_without_javascript(browser, live_url, case):
         page.goto(f"/zh-hans/enquiries/case/{case.reference}/")
         page.fill("#reply_body", "黄先生：")
         page.check("#reply_wait_for_resident")
-        page.select_option("#canned-choice", label="需要更多资料")
+        page.select_option("#canned-choice", label="需要更多信息")
         page.locator("button[value=canned]").click()
         page.wait_for_load_state()
         assert (
             page.locator("#reply_body").input_value().startswith("黄先生：\n\n為回覆你的查詢")
         )  # the resident reads Traditional
         assert page.locator("#reply_wait_for_resident").is_checked()
-        assert "已把“需要更多资料”加到你的回复末尾。" in page.locator("#reply-status").inner_text()
+        assert "已把“需要更多信息”加到你的回复末尾。" in page.locator("#reply-status").inner_text()
         page.fill("#cite-q", "法律援助")
         page.locator("button[value=find]").click()
         page.wait_for_load_state()

@@ -80,7 +80,7 @@ def test_the_history_records_accept_reply_and_close_and_the_page_shows_the_outco
     [
         ("en", "Outcome note for the resident (optional)", "The resident sees this note with the outcome"),
         ("zh-hant", "給居民的結果說明（選填）", "居民會在查詢追蹤頁面看到"),
-        ("zh-hans", "给居民的结果说明（选填）", "居民会在咨询跟踪页面看到"),
+        ("zh-hans", "给居民的结果说明（选填）", "居民会在咨询追踪页面看到"),
     ],
 )
 def test_the_outcome_note_says_the_resident_will_see_it(lang, label, help_text, make_case, officer_hk):

@@ -18,7 +18,7 @@ from hkcq.notifications.models import Notification
 
 EN_PLACEHOLDER = "[in short, what the resident needs to do and where]"
 HANT_PLACEHOLDER = "【簡述居民需要辦理的手續及地點】"
-HANS_PLACEHOLDER = "【所需资料，例如你持有的证件类别及有效期】"
+HANS_PLACEHOLDER = "【所需信息，例如你持有的证件类别及有效期】"
 
 
 @pytest.fixture
