@@ -8,12 +8,13 @@ digits, so a mistyped reference is refused before anything is looked up.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hkcq.core.references import Scheme, check_digit, check_digit_matches
 
 PREFIX = "HKCQ"
 SCHEME = Scheme.ISO_7064_MOD_11_10  # every reference ever issued carries this scheme's digit
-_PATTERN = re.compile(r"^\s*HKCQ[\s-]*(\d{4})[\s-]*(\d{6})[\s-]*(\d)\s*$", re.IGNORECASE)
+_PATTERN = re.compile(r"^\s*HKCQ[\s-]*(\d{4})[\s-]*(\d{6})[\s-]*(\d)\s*$", re.IGNORECASE | re.ASCII)
 
 
 def reference_make(year: int, sequence: int) -> str:
@@ -23,8 +24,9 @@ def reference_make(year: int, sequence: int) -> str:
 
 def reference_normalise(value: str) -> str | None:
     """The canonical form of a typed reference, or None when it is malformed or its check
-    digit does not match. Spaces, missing dashes and lower case are accepted."""
-    match = _PATTERN.match(value or "")
+    digit does not match. Spaces, missing dashes and lower case are accepted, and so are
+    full-width characters (２０２６, ＨＫＣＱ－…), which Chinese keyboards type."""
+    match = _PATTERN.match(unicodedata.normalize("NFKC", value or ""))
     if not match:
         return None
     year, sequence, digit = match.groups()

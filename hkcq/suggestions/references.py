@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 
 from hkcq.core.references import Scheme, check_digit, check_digit_matches
 
 PREFIX = "SG"
 SCHEME = Scheme.LUHN  # every reference ever issued carries this scheme's digit
-_SHAPE = re.compile(r"^SG-?(\d{6,})-?(\d)$")
+_SHAPE = re.compile(r"^SG-?(\d{6,})-?(\d)$", re.ASCII)
 
 
 def reference_for(pk: int) -> str:
@@ -24,7 +25,8 @@ def reference_for(pk: int) -> str:
 
 def reference_normalise(value: str) -> str | None:
     """The canonical form of a typed reference, or None when its shape or check digit is wrong."""
-    cleaned = re.sub(r"\s+", "", value or "").upper()
+    # Full-width characters (ＳＧ－００００４２, typed on Chinese keyboards) count as their ASCII forms.
+    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
     match = _SHAPE.match(cleaned)
     if not match:
         return None

@@ -23,6 +23,15 @@ def test_references_already_issued_keep_their_digit():
     assert reference_normalise("HKCQ2026000123 7") == "HKCQ-2026-000123-7"
 
 
+def test_full_width_characters_from_a_chinese_keyboard_are_read_as_ascii(make_case):
+    assert reference_normalise("ＨＫＣＱ－２０２６－０００１２３－７") == "HKCQ-2026-000123-7"
+    assert reference_normalise("hkcq２０２６０００１２３７") == "HKCQ-2026-000123-7"
+    assert reference_normalise("HKCQ-٢٠٢٦-000123-7") is None  # other scripts' digits are not reference digits
+    case = make_case()
+    typed = case.reference.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+    assert services.enquiry_get_by_reference(typed) == case
+
+
 def test_a_mistyped_digit_or_swap_or_wrong_check_digit_is_refused():
     assert reference_normalise("HKCQ-2026-000124-7") is None  # one digit wrong
     assert reference_normalise("HKCQ-2026-001023-7") is None  # two neighbours swapped

@@ -11,7 +11,9 @@ def test_references_already_issued_keep_their_luhn_digit():
     assert reference_for(1_234_567) == "SG-1234567-4"  # more than six digits once past 999999
 
 
-@pytest.mark.parametrize("typed", ["SG-000042-2", "sg-000042-2", "SG0000422", " SG 000042 - 2 ", "sg000042-2"])
+@pytest.mark.parametrize(
+    "typed", ["SG-000042-2", "sg-000042-2", "SG0000422", " SG 000042 - 2 ", "sg000042-2", "ＳＧ－００００４２－２"]
+)
 def test_typing_slips_are_forgiven(typed):
     assert reference_normalise(typed) == "SG-000042-2"
 
