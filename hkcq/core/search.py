@@ -437,6 +437,11 @@ class Index:
     def has(self, term: str) -> bool:
         return term in self._postings
 
+    def document_frequency(self, term: str) -> int:
+        """How many documents have ``term``."""
+        posting = self._postings.get(term)
+        return len(posting[0]) if posting is not None else 0
+
     def correct(self, term: str) -> str | None:
         """The closest vocabulary word to a misspelt Latin word, or None."""
         if len(term) < 4 or not term.isascii() or not term.isalpha() or term in self._postings:

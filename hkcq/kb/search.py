@@ -190,10 +190,7 @@ def document_share(term: str, index: Index | None = None) -> float:
     question is about."""
     index = index if index is not None else current_index().index
     n = len(index)
-    if not n or not index.has(term):
-        return 0.0
-    # Index.idf is log(1 + (n - df + 0.5) / (df + 0.5)), so df = (n + 1) / exp(idf) - 0.5.
-    return min(1.0, max(0.0, ((n + 1) / math.exp(index.idf(term)) - 0.5) / n))
+    return index.document_frequency(term) / n if n else 0.0
 
 
 # -- query analysis -------------------------------------------------------------------------------

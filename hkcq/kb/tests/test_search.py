@@ -70,6 +70,7 @@ def test_index_weights_fields_and_corrects_misspellings():
     assert index.correct(stem("licnece")) == stem("licence")
     assert index.correct(stem("income")) is None  # known words are left alone
     assert index.search(analyzer.analyze("pets")) == []
+    assert index.document_frequency(stem("licence")) == 2 and index.document_frequency("pets") == 0
 
 
 def test_groups_keep_each_idea_of_a_question_together():
