@@ -42,7 +42,7 @@ from hkcq.enquiries.models import (
 from hkcq.enquiries.references import reference_make, reference_normalise
 from hkcq.enquiries.sla import Deadlines
 from hkcq.enquiries.sla import sla_deadlines as _sla_deadlines
-from hkcq.notifications.services import notify, notify_rendered
+from hkcq.notifications.services import notify, notify_rendered, supported_language
 from hkcq.registry.models import Unit
 
 logger = logging.getLogger("hkcq.enquiries")
@@ -133,10 +133,8 @@ def _tell_staff(
         "question": mask_personal_data(enquiry.question[:500]),
         **(extra or {}),
     }
-    codes = {code for code, _name in settings.LANGUAGES}
     for person in people:
-        language = person.preferred_language if person.preferred_language in codes else settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(supported_language(person.preferred_language)):
             url = enquiry.get_absolute_url()
         notify(person, f"enquiries/notify/{template}", context, url=url)
     if not people:

@@ -24,14 +24,15 @@ from hkcq.core.tasks import send_email
 from hkcq.notifications.models import Notification
 
 
-def _language(language: str | None) -> str:
+def supported_language(language: str | None) -> str:
+    """``language`` if the platform has it, else the default language."""
     codes = dict(settings.LANGUAGES)
     return language if language in codes else settings.LANGUAGE_CODE
 
 
 def render(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     """(subject, body) of ``template`` in ``language``."""
-    with translation.override(_language(language)):
+    with translation.override(supported_language(language)):
         subject = " ".join(loader.render_to_string(f"{template}_subject.txt", context).split())
         body = loader.render_to_string(f"{template}_body.txt", context).strip()
     return subject[:300], body
@@ -49,7 +50,7 @@ def _queue_email(*, subject: str, body: str, to: list[str], language: str, url: 
         return
     if url:
         body = f"{body}\n\n{absolute_url(url)}"
-    language = _language(language)
+    language = supported_language(language)
     transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to, language=language), robust=True)
 
 
