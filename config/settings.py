@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hkcq.enquiries",
     "hkcq.open311",
     "hkcq.suggestions",
+    "hkcq.partnering",
     "hkcq.defaults",  # last: it loads every app's default data
 ]
 

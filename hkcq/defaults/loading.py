@@ -13,6 +13,7 @@ from django.db import transaction
 
 from hkcq.enquiries.loading import canned_replies_load
 from hkcq.kb.loading import kb_entries_load
+from hkcq.partnering.loading import partnering_defaults_load
 from hkcq.registry.loading import SEED_DIR, LoadReport, registry_defaults_load
 
 
@@ -22,4 +23,5 @@ def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
     registry_defaults_load(report, seed_dir)
     kb_entries_load(report, seed_dir / "kb_entries.yaml")  # the knowledge base builds on units and areas
     canned_replies_load(report, seed_dir / "canned_replies.yaml")
+    partnering_defaults_load(report, seed_dir / "partnering.yaml")  # sectors, and desks on registry units
     return report
