@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from hkcq.core import idempotency
 from hkcq.core.api import ErrorOut, SessionAuth, TokenAuth
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import mask_personal_data
@@ -247,8 +248,10 @@ def _track(e: Enquiry) -> dict[str, Any]:
 # -- resident endpoints -----------------------------------------------------------------------
 @router.post("/enquiries", response={200: SubmittedOut, 201: SubmittedOut, **ERRORS}, auth=None)
 def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[str, Any]]:
-    """File an enquiry. Idempotent: the same `idempotency_key` (or the same question, details
-    and e-mail within ten minutes) returns the case already filed, with status 200."""
+    """File an enquiry. Idempotent for the same client (the same API token, else the same
+    address): the same `idempotency_key` (or, without one, the same question, details and e-mail
+    within ten minutes) returns the case already filed, with status 200; the same key with other
+    content is refused (409). Another client never gets the case back."""
     result = services.enquiry_submit(
         question=payload.question,
         details=payload.details,
@@ -257,6 +260,7 @@ def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[
         language=payload.language,
         consent=payload.consent,
         idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
+        client=idempotency.client_of(request),
         source="api",
     )
     e = result.enquiry

@@ -9,7 +9,6 @@ listing selectors in :mod:`hkcq.enquiries.selectors`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 import secrets
@@ -19,12 +18,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hkcq.core import idempotency
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.tasks import send_email
 from hkcq.core.text import fold, mask_personal_data
@@ -167,9 +167,9 @@ def phone_error() -> str:
     )
 
 
-def _digest(question: str, details: str, email: str) -> str:
-    raw = "\x1f".join((fold(question), fold(details), email.strip().lower()))
-    return hashlib.sha256(raw.encode()).hexdigest()
+def _submission(*, client: str, key: str, question: str, details: str, email: str) -> idempotency.Submission:
+    content = (fold(question), fold(details), email.strip().lower())
+    return idempotency.Submission.of(client=client, key=key, content=content)
 
 
 def _validate_submission(
@@ -207,18 +207,6 @@ def _next_reference(now: dt.datetime) -> str:
     return reference_make(year, counter.last + 1)
 
 
-def _existing(idempotency_key: str, digest: str, now: dt.datetime) -> Enquiry | None:
-    if idempotency_key:
-        found = Enquiry.objects.filter(idempotency_key=idempotency_key).first()
-        if found is not None:
-            return found
-    return (
-        Enquiry.objects.filter(content_digest=digest, received_at__gte=now - DUPLICATE_WINDOW)
-        .order_by("received_at")
-        .first()
-    )
-
-
 def enquiry_submit(
     *,
     question: str,
@@ -229,18 +217,21 @@ def enquiry_submit(
     phone: str = "",
     user: Any = None,
     idempotency_key: str = "",
+    client: str = "",
     source: str = "web",
     priority: str = Enquiry.Priority.NORMAL,
 ) -> SubmitResult:
     """File an enquiry, or return the case already filed by the same submission.
 
-    A submission is the same when it carries the same ``idempotency_key`` (the form's hidden
-    field, or an API client's key), or the same question, details and e-mail within
-    ``DUPLICATE_WINDOW``. The suggested unit comes from the knowledge base; a question it
-    cannot answer is recorded as a gap. The confirmation e-mail goes out after the commit.
+    A submission is the same when it comes from the same ``client``
+    (:func:`hkcq.core.idempotency.client_of`) with the same ``idempotency_key`` (the form's
+    hidden field, or an API client's key; the same key with other content is refused), or
+    the same question, details and e-mail within ``DUPLICATE_WINDOW``. Another
+    client never gets this case (nor its token) back. The suggested unit comes from the
+    knowledge base; a question it cannot answer is recorded as a gap. The confirmation e-mail
+    goes out after the commit.
     """
     question, details, email, phone = question.strip(), details.strip(), email.strip(), phone.strip()
-    idempotency_key = (idempotency_key or "").strip()[:64]
     errors = _validate_submission(
         question=question, details=details, email=email, phone=phone, language=language, consent=consent
     )
@@ -248,47 +239,44 @@ def enquiry_submit(
         errors["priority"] = [_("Choose one of the priorities offered.")]
     if errors:
         raise InvalidInput(details=errors)
-    now = timezone.now()
-    digest = _digest(question, details, email)
-    found = _existing(idempotency_key, digest, now)
-    if found is not None:
-        return SubmitResult(found, created=False)
-
-    suggestion = knowledge.ask(" ".join(p for p in (question, details) if p), language)
+    submission = _submission(client=client, key=idempotency_key, question=question, details=details, email=email)
     resident = user if getattr(user, "is_authenticated", False) else None
-    try:
-        with transaction.atomic():
-            enquiry = Enquiry(
-                reference=_next_reference(now),
-                token=secrets.token_urlsafe(32),
-                question=question,
-                details=details,
-                email=email,
-                phone=phone,
-                language=language,
-                consent_at=now,
-                resident=resident,
-                source=source,
-                idempotency_key=idempotency_key or None,
-                content_digest=digest,
-                priority=priority,
-                kb_answered=suggestion.answered,
-                suggested_unit=suggestion.unit,
-                assigned_unit=suggestion.unit,
-                received_at=now,
-            )
-            _apply_deadlines(enquiry)
-            enquiry.save()
-            if not suggestion.answered:
-                knowledge.gap_record(question, language)
-            _mail_resident(enquiry, "confirmation")
-            _tell_staff(enquiry, enquiry.assigned_unit, "new_case")
-    except IntegrityError:
-        # The same key was filed at the same moment by a concurrent request: that one wins.
-        found = _existing(idempotency_key, digest, now)
-        if found is None:
-            raise
-        return SubmitResult(found, created=False)
+
+    def create() -> Enquiry:
+        now = timezone.now()
+        suggestion = knowledge.ask(" ".join(p for p in (question, details) if p), language)
+        enquiry = Enquiry(
+            reference=_next_reference(now),
+            token=secrets.token_urlsafe(32),
+            question=question,
+            details=details,
+            email=email,
+            phone=phone,
+            language=language,
+            consent_at=now,
+            resident=resident,
+            source=source,
+            idempotency_key=submission.key or None,
+            content_digest=submission.digest,
+            priority=priority,
+            kb_answered=suggestion.answered,
+            suggested_unit=suggestion.unit,
+            assigned_unit=suggestion.unit,
+            received_at=now,
+        )
+        _apply_deadlines(enquiry)
+        enquiry.save()
+        if not suggestion.answered:
+            knowledge.gap_record(question, language)
+        _mail_resident(enquiry, "confirmation")
+        _tell_staff(enquiry, enquiry.assigned_unit, "new_case")
+        return enquiry
+
+    enquiry, created = idempotency.submit_once(
+        Enquiry.objects.all(), submission, create, received_field="received_at", window=DUPLICATE_WINDOW
+    )
+    if not created:
+        return SubmitResult(enquiry, created=False)
     logger.info(
         "enquiry %s received (unit %s): %s",
         enquiry.reference,

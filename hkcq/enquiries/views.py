@@ -3,6 +3,7 @@ workspace (queue, case page, canned replies). Thin: parse, call a selector or se
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.core import idempotency
 from hkcq.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import HTML_LANG, LANGUAGE_LABELS, current_language
@@ -109,7 +112,14 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
                     consent=data["consent"],
                     user=request.user,
                     idempotency_key=data["idempotency_key"],
+                    client=idempotency.client_of(request, session=True),
                 )
+            except IdempotencyKeyReused:
+                # Sent before with other content (back button, edit, send): this is a new
+                # enquiry once the person confirms; a fresh key makes the next send one.
+                form.add_error(None, idempotency.key_reused_message())
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = uuid.uuid4().hex
             except InvalidInput as exc:
                 _form_errors(form, exc)
             else:

@@ -31,7 +31,12 @@ CODE = "enquiry"
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 TRUE = {"true", "1", "yes", "on"}
 # The enquiry form's fields under their Open311 names.
-FIELD_NAMES = {"question": "description", "details": "attribute[details]", "consent": "attribute[consent]"}
+FIELD_NAMES = {
+    "question": "description",
+    "details": "attribute[details]",
+    "consent": "attribute[consent]",
+    "idempotency_key": "Idempotency-Key",
+}
 
 
 def submit(data: Submission) -> Submitted:
@@ -47,13 +52,14 @@ def submit(data: Submission) -> Submitted:
             language=language,
             consent=data.attributes.get("consent", "").strip().lower() in TRUE,
             idempotency_key=data.idempotency_key,
+            client=data.client,
             source="open311",
         )
     except InvalidInput as exc:
         details = {
             FIELD_NAMES.get(k, k if k in ("email", "phone") else f"attribute[{k}]"): v for k, v in exc.details.items()
         }
-        raise InvalidInput(exc.message, details=details) from exc
+        raise type(exc)(exc.message, details=details) from exc
     enquiry = result.enquiry
     # The notice is for the resident: in the language they chose for the enquiry (the
     # attribute, else the request's lang or Accept-Language), like the e-mails.
@@ -213,12 +219,18 @@ SERVICE = Open311Service(
         submitting=TText.of(
             en="The same validation and routing as the enquiry form: the responsible unit is suggested from "
             "the knowledge base, the deadlines are counted in working days, and a confirmation e-mail with "
-            "the tracking link is sent. The same question, details and e-mail again within 10 minutes, or the same "
-            "Idempotency-Key, returns the same case (200) instead of creating another.",
+            "the tracking link is sent. The same question, details and e-mail again from the same client (the same "
+            "address, or the same API token) within 10 minutes, or the same Idempotency-Key from that client, returns "
+            "the same case (200) instead of creating another; a key used again with other fields is refused with 409. "
+            "Another client never gets the case back.",
             zh_hant="驗證及分派與查詢表格相同：按知識庫建議負責單位，期限以工作日計算，並發送附有追蹤連結的確認電郵。"
-            "10 分鐘內再次發送相同的查詢內容、補充資料及電郵，或使用相同的 Idempotency-Key，會傳回同一個案（200），不會另建個案。",
+            "10 分鐘內由同一用戶端（同一地址或同一 API 權杖）再次發送相同的查詢內容、補充資料及電郵，或由該用戶端使用相同的 "
+            "Idempotency-Key，會傳回同一個案（200），不會另建個案；同一金鑰配以不同欄位再次使用會被拒絕（409）。"
+            "其他用戶端不會取得該個案。",
             zh_hans="验证及分派与咨询表单相同：按知识库建议负责单位，期限以工作日计算，并发送附有追踪链接的确认邮件。"
-            "10 分钟内再次发送相同的咨询内容、补充信息及电子邮箱，或使用相同的 Idempotency-Key，会返回同一个案（200），不会另建个案。",
+            "10 分钟内由同一客户端（同一地址或同一 API 令牌）再次发送相同的咨询内容、补充信息及电子邮箱，或由该客户端使用相同的 "
+            "Idempotency-Key，会返回同一个案（200），不会另建个案；同一密钥搭配不同字段再次使用会被拒绝（409）。"
+            "其他客户端不会取得该个案。",
         ),
         returns=TText.of(
             en="Every enquiry, newest first: the reference, status open (new, accepted, waiting or answered) or "

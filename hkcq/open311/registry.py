@@ -56,6 +56,9 @@ class Submission:
     user: Any = None
     # The address the POST came from (``REMOTE_ADDR``), for per-address rate limits.
     ip_address: str | None = None
+    # Who sent it, for idempotency (hkcq.core.idempotency.client_of): a retry finds the
+    # first request's record only from the same client.
+    client: str = ""
 
 
 @dataclass(frozen=True)

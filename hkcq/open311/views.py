@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from hkcq.calendars.workdays import TZ
+from hkcq.core import idempotency
 from hkcq.core.errors import DomainError, InvalidInput
 from hkcq.core.translated import current_language
 from hkcq.open311 import registry
@@ -241,6 +242,7 @@ def _create(request: HttpRequest) -> JsonResponse:
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip(),
         language=current_language(),
         ip_address=request.META.get("REMOTE_ADDR") or None,
+        client=idempotency.client_of(request),
     )
     result = service.submit(submission)
     body = [

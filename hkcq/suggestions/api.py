@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from hkcq.core import idempotency
 from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
@@ -180,13 +181,19 @@ def similar(request: HttpRequest, text: str = "") -> dict[str, Any]:
     }
 
 
-@router.post("/suggestions", response={201: SubmittedOut, **ERRORS}, summary="Make a suggestion (anyone)")
+@router.post(
+    "/suggestions", response={200: SubmittedOut, 201: SubmittedOut, **ERRORS}, summary="Make a suggestion (anyone)"
+)
 def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
+    """Idempotent for the same client (the same API token, else the same address): the same
+    `Idempotency-Key` header (or, without one, the same content within ten minutes) returns the
+    suggestion already stored, with status 200; the same key with other content is refused
+    (409). Another client never gets it back."""
     user = request.user if request.user.is_authenticated else None
     auth = request.headers.get("Authorization", "")
     if user is None and auth.lower().startswith("bearer "):
         user = TokenAuth().authenticate(request, auth[7:].strip())
-    suggestion = services.suggestion_submit(
+    result = services.suggestion_submit_idempotent(
         user=user,
         title=payload.title,
         text=payload.text,
@@ -196,8 +203,11 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
         name=payload.name,
         email=payload.email,
         ip_address=request.META.get("REMOTE_ADDR"),
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        client=idempotency.client_of(request),
     )
-    return 201, {
+    suggestion = result.suggestion
+    return (201 if result.created else 200), {
         "reference": suggestion.reference,
         "tracking_token": suggestion.tracking_token,
         "state": suggestion.state,

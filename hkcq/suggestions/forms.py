@@ -82,6 +82,8 @@ class SubmitForm(Styled, forms.Form):
     # Bot traps: a field people never see (and never fill) and the time the form was shown.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
+    # This form's key: sending it twice (a double click, a retry) stores one suggestion.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -94,6 +94,7 @@ def submit(data: Submission) -> Submitted:
             email=data.email,
             ip_address=data.ip_address,
             idempotency_key=data.idempotency_key,
+            client=data.client,
         )
     except InvalidInput as exc:
         details = {FIELD_NAMES.get(k, f"attribute[{k}]"): v for k, v in exc.details.items()}
@@ -298,15 +299,18 @@ SERVICE = Open311Service(
         submitting=TText.of(
             en="The same validation and rate limits as the web form: too many suggestions from one address in a "
             "short time are refused with 429. The suggestion waits for moderation; the tracking link shows the "
-            "sender what they wrote and the answer. The same request again from the same address within 10 "
-            "minutes, or with the same Idempotency-Key, returns the same suggestion (200) instead of creating "
-            "another; a key used again with other fields is refused with 409.",
+            "sender what they wrote and the answer. The same request again from the same client (the same address, "
+            "or the same API token) within 10 minutes, or with the same Idempotency-Key from that client, returns the "
+            "same suggestion (200) instead of creating another; a key used again with other fields is refused with "
+            "409. Another client never gets the suggestion back.",
             zh_hant="驗證及次數限制與網上表格相同：同一地址在短時間內提交過多建議會被拒絕（429）。建議須先經審核；"
-            "提交者可透過追蹤連結查看自己所寫的內容及回應。10 分鐘內由同一地址再次發送相同請求，或使用相同的 "
-            "Idempotency-Key，會傳回同一項建議（200），不會另建建議；同一金鑰配以不同欄位再次使用會被拒絕（409）。",
+            "提交者可透過追蹤連結查看自己所寫的內容及回應。10 分鐘內由同一用戶端（同一地址或同一 API 權杖）再次發送相同請求，"
+            "或由該用戶端使用相同的 Idempotency-Key，會傳回同一項建議（200），不會另建建議；"
+            "同一金鑰配以不同欄位再次使用會被拒絕（409）。其他用戶端不會取得該建議。",
             zh_hans="验证及次数限制与在线表单相同：同一地址在短时间内提交过多建议会被拒绝（429）。建议须先经审核；"
-            "提交者可通过追踪链接查看自己所写的内容及回应。10 分钟内由同一地址再次发送相同请求，或使用相同的 "
-            "Idempotency-Key，会返回同一项建议（200），不会另建建议；同一密钥搭配不同字段再次使用会被拒绝（409）。",
+            "提交者可通过追踪链接查看自己所写的内容及回应。10 分钟内由同一客户端（同一地址或同一 API 令牌）再次发送相同请求，"
+            "或由该客户端使用相同的 Idempotency-Key，会返回同一项建议（200），不会另建建议；"
+            "同一密钥搭配不同字段再次使用会被拒绝（409）。其他客户端不会取得该建议。",
         ),
         returns=TText.of(
             en="Published suggestions only, newest first: the reference, the title and text as published, the "

@@ -4,7 +4,6 @@ suggestion that was acknowledged is always stored first."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,11 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.core import idempotency
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.text import fold, mask_personal_data
 from hkcq.core.translated import TText
@@ -35,11 +35,6 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 class RateLimited(InvalidInput):
     code = "rate_limited"
     status = 429
-
-
-class IdempotencyKeyReused(InvalidInput):
-    code = "idempotency_key_reused"
-    status = 409
 
 
 def _require(allowed: bool) -> None:
@@ -106,7 +101,7 @@ class _Checked:
     name: str
     email: str
     account: Any
-    digest: str
+    content: tuple[str, ...]
 
 
 def _checked(
@@ -129,13 +124,21 @@ def _checked(
     else:
         name, email = "", ""
     name = name.strip()[:150]
-    parts = (fold(title), fold(text), language, str(area.pk if area else ""), str(anonymous), fold(name), email.lower())
-    raw = "\x1f".join((*parts, str(account.pk if account is not None else "")))
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    return _Checked(title, text, language, area, anonymous, name, email, account, digest)
+    content = (
+        fold(title),
+        fold(text),
+        language,
+        str(area.pk if area else ""),
+        str(anonymous),
+        fold(name),
+        email.lower(),
+    )
+    return _Checked(title, text, language, area, anonymous, name, email, account, content)
 
 
-def _create(checked: _Checked, *, ip_address: str | None, idempotency_key: str = "") -> Suggestion:
+def _create(
+    checked: _Checked, *, ip_address: str | None, submission: idempotency.Submission | None = None
+) -> Suggestion:
     if rate_limited(user=checked.account, ip_address=ip_address):
         raise RateLimited(_("You have sent several suggestions in a short time. Please try again in an hour."))
     suggestion = Suggestion.objects.create(
@@ -150,8 +153,8 @@ def _create(checked: _Checked, *, ip_address: str | None, idempotency_key: str =
         name=checked.name,
         email=checked.email,
         ip_address=ip_address or None,
-        idempotency_key=idempotency_key or None,
-        content_digest=checked.digest,
+        idempotency_key=(submission.key if submission else "") or None,
+        content_digest=submission.digest if submission else "",
     )
     suggestion.reference = reference_for(suggestion.pk)
     suggestion.save(update_fields=["reference"])
@@ -180,29 +183,6 @@ def suggestion_submit(
     return _create(checked, ip_address=ip_address)
 
 
-def _existing(checked: _Checked, *, idempotency_key: str, ip_address: str | None) -> Suggestion | None:
-    """The suggestion this same submission already made, if any. With a key, the key decides (and
-    must not come back with something else); without one, the same content from the same
-    address and account within ``DUPLICATE_WINDOW``."""
-    if idempotency_key:
-        found = Suggestion.objects.filter(idempotency_key=idempotency_key).first()
-        if found is not None and found.content_digest != checked.digest:
-            raise IdempotencyKeyReused(
-                details={"idempotency_key": [_("This key was already used for a different suggestion; use a new key.")]}
-            )
-        return found
-    return (
-        Suggestion.objects.filter(
-            content_digest=checked.digest,
-            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
-            ip_address=ip_address or None,
-            submitter=checked.account,
-        )
-        .order_by("created_at", "id")
-        .first()
-    )
-
-
 def suggestion_submit_idempotent(
     *,
     user: Any,
@@ -215,31 +195,29 @@ def suggestion_submit_idempotent(
     email: str = "",
     ip_address: str | None = None,
     idempotency_key: str = "",
+    client: str = "",
 ) -> SubmitResult:
-    """Store a suggestion, or return the one this same submission already made (Open311).
+    """Store a suggestion, or return the one this same submission already made (the form, the
+    API and Open311).
 
-    The same submission is the same ``idempotency_key`` (a client's key; reusing it for other
-    content is refused), or without a key the same title, text, language, area, name and
-    e-mail from the same address and account within ``DUPLICATE_WINDOW``. A submission found
-    again is not counted against the rate limits: it creates nothing.
+    The same submission comes from the same ``client`` (:func:`hkcq.core.idempotency.client_of`)
+    with the same ``idempotency_key`` (reusing it for other content is refused), or with the
+    same title, text, language, area, name and e-mail within ``DUPLICATE_WINDOW``.
+    Another client never gets it (nor its tracking token) back. A submission found again is
+    not counted against the rate limits: it creates nothing.
     """
-    idempotency_key = (idempotency_key or "").strip()[:64]
     checked = _checked(
         user=user, title=title, text=text, language=language, area=area, anonymous=anonymous, name=name, email=email
     )
-    found = _existing(checked, idempotency_key=idempotency_key, ip_address=ip_address)
-    if found is not None:
-        return SubmitResult(found, created=False)
-    try:
-        with transaction.atomic():
-            suggestion = _create(checked, ip_address=ip_address, idempotency_key=idempotency_key)
-    except IntegrityError:
-        # The same key stored at the same moment by a concurrent request: that one wins.
-        found = _existing(checked, idempotency_key=idempotency_key, ip_address=ip_address)
-        if found is None:
-            raise
-        return SubmitResult(found, created=False)
-    return SubmitResult(suggestion, created=True)
+    submission = idempotency.Submission.of(client=client, key=idempotency_key, content=checked.content)
+    suggestion, created = idempotency.submit_once(
+        Suggestion.objects.all(),
+        submission,
+        lambda: _create(checked, ip_address=ip_address, submission=submission),
+        received_field="created_at",
+        window=DUPLICATE_WINDOW,
+    )
+    return SubmitResult(suggestion, created=created)
 
 
 # -- supporting ---------------------------------------------------------------------------------

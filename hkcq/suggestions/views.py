@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -14,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.core import idempotency
 from hkcq.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_response
+from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
 from hkcq.core.views import redirect_to_page_top
@@ -108,12 +111,13 @@ def suggestion_support(request: HttpRequest, reference: str) -> HttpResponse:
 def suggestion_submit(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     similar: list[Suggestion] = []
+    reused = False
     if request.method == "POST":
         form = sforms.SubmitForm(request.POST, user=user)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                suggestion = services.suggestion_submit(
+                result = services.suggestion_submit_idempotent(
                     user=user,
                     title=data["title"],
                     text=data["text"],
@@ -123,10 +127,16 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
                     name=data.get("name") or "",
                     email=data.get("email") or "",
                     ip_address=_ip(request),
+                    idempotency_key=data.get("idempotency_key") or "",
+                    client=idempotency.client_of(request, session=True),
                 )
+            except IdempotencyKeyReused:
+                form.add_error(None, idempotency.key_reused_message())
+                reused = True
             except DomainError as exc:
                 _errors_to_form(form, exc)
             else:
+                suggestion = result.suggestion
                 messages.success(
                     request,
                     _("Thank you. Your suggestion %(reference)s is stored and waits for moderation.")
@@ -137,9 +147,16 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
         # A fresh time stamp: what the person corrects is timed again.
         data_copy = request.POST.copy()
         data_copy["started"] = sforms.started_token()
+        if reused:
+            data_copy["idempotency_key"] = uuid.uuid4().hex
         form.data = data_copy
     else:
-        form = sforms.SubmitForm(user=user, initial={"language": current_language(), "started": sforms.started_token()})
+        initial = {
+            "language": current_language(),
+            "started": sforms.started_token(),
+            "idempotency_key": uuid.uuid4().hex,
+        }
+        form = sforms.SubmitForm(user=user, initial=initial)
     return render(request, "suggestions/submit.html", {"form": form, "similar": similar})
 
 

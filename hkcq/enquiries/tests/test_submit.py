@@ -67,9 +67,48 @@ def test_resubmitting_the_same_form_returns_the_same_case(defaults, client, rout
     route_to(None)
     _html, key = _form(client)
     first = _post(client, key)
-    second = _post(client, key, details="typed a bit more before the second click")
+    second = _post(client, key)
     assert first["Location"] == second["Location"]
     assert Enquiry.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "already sent with different content"), ("zh-hant", "已用不同內容送出"), ("zh-hans", "已用不同内容提交")],
+)
+def test_the_same_form_sent_again_with_other_content_is_refused_then_a_new_case(
+    defaults, client, route_to, lang, expected
+):
+    route_to(None)
+    _html, key = _form(client)
+    first = _post(client, key)
+    # Back, edit, send: the key is the first case's, the content is not. Nothing is filed and
+    # the first case is not shown; the page says why and carries a fresh key.
+    edited = _post(client, key, lang, details="typed a bit more before the second click")
+    assert edited.status_code == 200 and Enquiry.objects.count() == 1
+    html = edited.content.decode()
+    assert expected in html and Enquiry.objects.get().token not in html
+    fresh = html.split('name="idempotency_key" value="')[1].split('"')[0]
+    assert fresh and fresh != key
+    again = _post(client, fresh, lang, details="typed a bit more before the second click")
+    assert again.status_code == 302 and again["Location"] != first["Location"]
+    assert Enquiry.objects.count() == 2
+
+
+def test_another_browser_never_gets_the_case_back(defaults, client, route_to):
+    """The same key and the same words from another browser (someone who saw or guessed them)
+    file a case of their own: they never get the first resident's tracking link."""
+    from django.test import Client
+
+    route_to(None)
+    _html, key = _form(client)
+    first = _post(client, key)
+    stranger = Client()
+    _form(stranger)
+    for response in (_post(stranger, key), _post(stranger, "")):
+        assert response.status_code == 302 and response["Location"] != first["Location"]
+    assert Enquiry.objects.count() == 2
+    assert Enquiry.objects.order_by("pk").first().token in first["Location"]
 
 
 def test_same_content_and_email_within_minutes_is_the_same_case(defaults, client, route_to):
@@ -157,8 +196,12 @@ def test_api_submit_is_idempotent(defaults, client, route_to):
     body = first.json()
     assert body["created"] is True and body["reference"].startswith("HKCQ-")
     assert "/zh-hans/enquiries/track/" in body["tracking_url"]
-    again = client.post("/api/v1/enquiries", {**payload, "details": "x"}, content_type="application/json")
+    again = client.post("/api/v1/enquiries", payload, content_type="application/json")
     assert again.status_code == 200 and again.json()["reference"] == body["reference"]
+    # The same key with other content: refused, nothing filed, nothing of the first case shown.
+    reused = client.post("/api/v1/enquiries", {**payload, "details": "x"}, content_type="application/json")
+    assert reused.status_code == 409 and reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert body["token"] not in reused.content.decode() and Enquiry.objects.count() == 1
     bad = client.post(
         "/api/v1/enquiries", {**payload, "consent": False, "idempotency_key": "k-2"}, content_type="application/json"
     )
@@ -166,3 +209,38 @@ def test_api_submit_is_idempotent(defaults, client, route_to):
     track = client.get(f"/api/v1/enquiries/track/{body['token']}").json()
     assert track["reference"] == body["reference"] and track["unit"] == HK_UNIT
     assert client.get("/api/v1/enquiries/track/not-a-token").status_code == 404
+
+
+def test_api_hands_a_case_back_only_to_the_client_that_filed_it(defaults, client, route_to, resident):
+    """Resident A's key and words, sent by someone else (another address, or another account's
+    token), file a new case: never A's reference and token (the audit's leak)."""
+    from hkcq.accounts.services import api_token_create
+
+    route_to(None)
+    payload = {
+        "question": "Work permit",
+        "email": "a@example.org",
+        "consent": True,
+        "idempotency_key": "resident-a-key-1",
+    }
+
+    def send(data, **extra):
+        return client.post("/api/v1/enquiries", data, content_type="application/json", **extra)
+
+    first = send(payload, REMOTE_ADDR="203.0.113.5")
+    assert first.status_code == 201
+    token_a = first.json()["token"]
+    assert send(payload, REMOTE_ADDR="203.0.113.5").json()["token"] == token_a
+    # Another address with the same key and content; and with the same content and no key.
+    other = send(payload, REMOTE_ADDR="198.51.100.7")
+    no_key = send({**payload, "idempotency_key": ""}, REMOTE_ADDR="198.51.100.8")
+    for response in (other, no_key):
+        assert response.status_code == 201 and response.json()["token"] != token_a
+    # An account's token binds the key to the account, wherever it is sent from.
+    _, secret = api_token_create(user=resident, name="app")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    mine = send({**payload, "idempotency_key": "acct-1"}, REMOTE_ADDR="203.0.113.9", **auth)
+    moved = send({**payload, "idempotency_key": "acct-1"}, REMOTE_ADDR="192.0.2.1", **auth)
+    assert mine.status_code == 201 and moved.status_code == 200
+    assert moved.json()["token"] == mine.json()["token"] != token_a
+    assert send({**payload, "idempotency_key": "acct-1"}, REMOTE_ADDR="203.0.113.9").status_code == 201

@@ -109,12 +109,22 @@ def test_post_creates_an_enquiry_through_the_enquiry_services(routed, django_cap
     # The same request again is the same case (the form's duplicate window) ...
     r = post(client, valid())
     assert r.status_code == 200 and r.json()[0]["service_request_id"] == enquiry.reference
-    # ... and so is a request with the same Idempotency-Key, whatever its text.
+    # ... and so is a request with the same Idempotency-Key and content; the same key with other
+    # content is refused (409, naming the header) and shows nothing of the first case.
     first = post(client, valid(description="Another question entirely?"), HTTP_IDEMPOTENCY_KEY="k-123")
-    again = post(client, valid(description="Another question entirely, edited?"), HTTP_IDEMPOTENCY_KEY="k-123")
+    again = post(client, valid(description="Another question entirely?"), HTTP_IDEMPOTENCY_KEY="k-123")
     assert first.status_code == 201 and again.status_code == 200
     assert first.json()[0]["service_request_id"] == again.json()[0]["service_request_id"]
+    edited = post(client, valid(description="Another question entirely, edited?"), HTTP_IDEMPOTENCY_KEY="k-123")
+    assert edited.status_code == 409 and edited.json()[0]["description"].startswith("Idempotency-Key:")
+    assert first.json()[0]["token"] not in edited.content.decode()
     assert Enquiry.objects.count() == 2
+    # Another client (another address) with the same key and content files its own case.
+    elsewhere = post(
+        client, valid(description="Another question entirely?"), HTTP_IDEMPOTENCY_KEY="k-123", REMOTE_ADDR="192.0.2.9"
+    )
+    assert elsewhere.status_code == 201 and elsewhere.json()[0]["token"] != first.json()[0]["token"]
+    assert Enquiry.objects.count() == 3
     # A JSON body works too.
     r = client.post(
         "/open311/v2/requests.json",
@@ -128,7 +138,7 @@ def test_post_creates_an_enquiry_through_the_enquiry_services(routed, django_cap
         ),
         content_type="application/json",
     )
-    assert r.status_code == 201 and Enquiry.objects.count() == 3
+    assert r.status_code == 201 and Enquiry.objects.count() == 4
 
 
 def test_post_errors_change_nothing(routed):

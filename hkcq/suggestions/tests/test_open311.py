@@ -8,6 +8,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test
+from hkcq.core import idempotency
 from hkcq.registry.models import Area
 from hkcq.suggestions import services
 from hkcq.suggestions.models import Suggestion
@@ -171,20 +172,31 @@ def test_the_same_request_again_is_the_same_suggestion(defaults, django_capture_
 def test_an_idempotency_key_makes_a_retry_certain(defaults):
     first = post(valid(), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-42")
     assert first.status_code == 201
-    # The same key and request from another address (a client that changed networks): the same one.
-    again = post(valid(), REMOTE_ADDR="198.51.100.1", HTTP_IDEMPOTENCY_KEY="client-42")
+    again = post(valid(), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-42")
     assert again.status_code == 200 and again.json() == first.json()
-    assert Suggestion.objects.get().idempotency_key == "client-42"
-    # The key decides: a new key is a new suggestion, even with the same text from the same address.
-    assert post(valid(), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-43").status_code == 201
+    # The key is kept only as a digest bound to the client.
+    assert "client-42" not in Suggestion.objects.get().idempotency_key
+    # The same key and request from another address is another client: a suggestion of its own,
+    # never the first one's tracking token.
+    elsewhere = post(valid(), REMOTE_ADDR="198.51.100.1", HTTP_IDEMPOTENCY_KEY="client-42")
+    assert elsewhere.status_code == 201 and elsewhere.json()[0]["token"] != first.json()[0]["token"]
+    Suggestion.objects.exclude(pk=Suggestion.objects.order_by("pk").first().pk).delete()
+    # A new key with the same text from the same client within minutes is the same suggestion (a
+    # client that lost its key); with other text, a new one.
+    assert post(valid(), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-43").status_code == 200
+    other = valid(description="Another idea entirely.")
+    assert post(other, REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-43").status_code == 201
     assert Suggestion.objects.count() == 2
     # A key used again for something else is refused, names the header and changes nothing.
-    reused = post(valid(**{"attribute[title]": "Something else"}), HTTP_IDEMPOTENCY_KEY="client-42")
+    reused = post(
+        valid(**{"attribute[title]": "Something else"}), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-42"
+    )
     assert assert_error_shape(reused, 409).startswith("Idempotency-Key:")
     assert Suggestion.objects.count() == 2
     r = Client().post(
         "/open311/v2/requests.json?lang=zh-hant",
         valid(**{"attribute[title]": "Something else"}),
+        REMOTE_ADDR="203.0.113.5",
         HTTP_IDEMPOTENCY_KEY="client-42",
     )
     assert "已" in assert_error_shape(r, 409)
@@ -195,13 +207,13 @@ def test_a_key_stored_by_a_concurrent_request_wins(defaults, monkeypatch):
     # The other request stored the key after this one looked for it: the insert fails on the
     # unique key, and the one already stored is the answer.
     looked = []
-    real_existing = services._existing
+    real_existing = idempotency.existing
 
-    def existing_after_a_race(checked, **kw):
+    def existing_after_a_race(queryset, submission, **kw):
         looked.append(kw)
-        return None if len(looked) == 1 else real_existing(checked, **kw)
+        return None if len(looked) == 1 else real_existing(queryset, submission, **kw)
 
-    monkeypatch.setattr(services, "_existing", existing_after_a_race)
+    monkeypatch.setattr(idempotency, "existing", existing_after_a_race)
     again = post(valid(), HTTP_IDEMPOTENCY_KEY="race-1")
     assert len(looked) == 2
     assert again.status_code == 200 and again.json() == first.json()

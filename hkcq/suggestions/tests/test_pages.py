@@ -65,13 +65,13 @@ def test_too_fast_or_forged_time_stamp_is_refused(defaults, client):
 
 @override_settings(SUGGESTION_LIMIT_PER_ADDRESS=3, SUGGESTION_LIMIT_PER_ACCOUNT=100)
 def test_rate_limit_per_address(defaults, client):
-    for _i in range(3):
-        assert client.post(URL, form_data()).status_code == 302
-    response = client.post(URL, form_data())
+    for i in range(3):
+        assert client.post(URL, form_data(title=f"Idea {i}")).status_code == 302
+    response = client.post(URL, form_data(title="Idea 3"))
     assert response.status_code == 200 and "several suggestions in a short time" in response.content.decode()
     assert Suggestion.objects.count() == 3
     # Another address is not affected.
-    assert client.post(URL, form_data(), REMOTE_ADDR="10.0.0.9").status_code == 302
+    assert client.post(URL, form_data(title="Idea 3"), REMOTE_ADDR="10.0.0.9").status_code == 302
     # The API applies the same limit, with its own status.
     body = client.post("/api/v1/suggestions", {"title": "t", "text": "x"}, content_type="application/json")
     assert body.status_code == 429 and body.json()["error"]["code"] == "rate_limited"
@@ -81,16 +81,72 @@ def test_rate_limit_per_address(defaults, client):
 def test_rate_limit_per_account(defaults, client, resident):
     client.force_login(resident)
     for i in range(2):
-        assert client.post(URL, form_data(), REMOTE_ADDR=f"10.0.0.{i}").status_code == 302
-    response = client.post(URL, form_data(), REMOTE_ADDR="10.0.0.77")
+        assert client.post(URL, form_data(title=f"Idea {i}"), REMOTE_ADDR=f"10.0.0.{i}").status_code == 302
+    response = client.post(URL, form_data(title="Idea 2"), REMOTE_ADDR="10.0.0.77")
     assert response.status_code == 200 and Suggestion.objects.count() == 2
 
 
 @override_settings(SUGGESTION_LIMIT_PER_ADDRESS=1)
 def test_rate_limit_message_is_translated(defaults, client):
-    client.post("/zh-hant/suggestions/new/", form_data())
-    html = client.post("/zh-hant/suggestions/new/", form_data()).content.decode()
+    client.post("/zh-hant/suggestions/new/", form_data(title="Idea 1"))
+    html = client.post("/zh-hant/suggestions/new/", form_data(title="Idea 2")).content.decode()
     assert "短時間內" in html
+
+
+def _key(client, lang="en"):
+    html = client.get(f"/{lang}/suggestions/new/").content.decode()
+    return html.split('name="idempotency_key" value="')[1].split('"')[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en", "already sent with different content"), ("zh-hans", "已用不同内容提交")]
+)
+def test_the_form_sent_twice_stores_one_suggestion_and_other_content_is_refused(defaults, client, lang, expected):
+    key = _key(client, lang)
+    first = client.post(f"/{lang}/suggestions/new/", form_data(idempotency_key=key))
+    again = client.post(f"/{lang}/suggestions/new/", form_data(idempotency_key=key))
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert Suggestion.objects.count() == 1
+    edited = client.post(f"/{lang}/suggestions/new/", form_data(idempotency_key=key, text="Something else entirely."))
+    html = edited.content.decode()
+    assert edited.status_code == 200 and expected in html and Suggestion.objects.count() == 1
+    assert Suggestion.objects.get().tracking_token not in html
+    fresh = html.split('name="idempotency_key" value="')[1].split('"')[0]
+    assert fresh != key
+    client.post(f"/{lang}/suggestions/new/", form_data(idempotency_key=fresh, text="Something else entirely."))
+    assert Suggestion.objects.count() == 2
+
+
+def test_another_browser_with_the_same_key_and_words_gets_its_own_suggestion(defaults, client):
+    from django.test import Client
+
+    key = _key(client)
+    first = client.post(URL, form_data(idempotency_key=key))
+    stranger = Client()
+    _key(stranger)
+    other = stranger.post(URL, form_data(idempotency_key=key))
+    assert other.status_code == 302 and other["Location"] != first["Location"]
+    assert Suggestion.objects.count() == 2
+
+
+def test_api_submission_is_idempotent_for_the_same_client_only(defaults, client):
+    payload = {"title": "Ferry", "text": "More ferries", "anonymous": True}
+
+    def send(data, addr="203.0.113.5", key="sg-key-1"):
+        return client.post(
+            "/api/v1/suggestions", data, content_type="application/json", REMOTE_ADDR=addr, HTTP_IDEMPOTENCY_KEY=key
+        )
+
+    first = send(payload)
+    assert first.status_code == 201
+    again = send(payload)
+    assert again.status_code == 200 and again.json()["tracking_token"] == first.json()["tracking_token"]
+    reused = send({**payload, "text": "Fewer ferries"})
+    assert reused.status_code == 409 and reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert first.json()["tracking_token"] not in reused.content.decode()
+    elsewhere = send(payload, addr="198.51.100.3")
+    assert elsewhere.status_code == 201 and elsewhere.json()["tracking_token"] != first.json()["tracking_token"]
+    assert Suggestion.objects.count() == 2
 
 
 def test_similar_published_suggestions_are_offered(defaults, client, secretariat_hk):
