@@ -118,8 +118,9 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
                 # Sent before with other content (back button, edit, send): this is a new
                 # enquiry once the person confirms; a fresh key makes the next send one.
                 form.add_error(None, idempotency.key_reused_message())
-                form.data = form.data.copy()
-                form.data["idempotency_key"] = uuid.uuid4().hex
+                fresh = request.POST.copy()
+                fresh["idempotency_key"] = uuid.uuid4().hex
+                form.data = fresh
             except InvalidInput as exc:
                 _form_errors(form, exc)
             else:
