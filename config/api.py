@@ -15,6 +15,7 @@ from hkcq.core.errors import DomainError
 from hkcq.enquiries.api import router as enquiries_router
 from hkcq.kb.api import router as kb_router
 from hkcq.notifications.api import router as notifications_router
+from hkcq.partnering.api import router as partnering_router
 from hkcq.progress.api import router as progress_router
 from hkcq.registry.api import router as registry_router
 from hkcq.reporting.api import router as reporting_router
@@ -62,6 +63,7 @@ api.add_router("/", kb_router)
 api.add_router("/", enquiries_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", notifications_router)
+api.add_router("/", partnering_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:

@@ -252,3 +252,12 @@ SUGGESTION_LIMIT_PER_ADDRESS = int(os.environ.get("SUGGESTION_LIMIT_PER_ADDRESS"
 SUGGESTION_LIMIT_PER_ACCOUNT = int(os.environ.get("SUGGESTION_LIMIT_PER_ACCOUNT", "5"))
 SUGGESTION_LIMIT_WINDOW_SECONDS = int(os.environ.get("SUGGESTION_LIMIT_WINDOW_SECONDS", "3600"))
 SUGGESTION_MIN_FILL_SECONDS = int(os.environ.get("SUGGESTION_MIN_FILL_SECONDS", "4"))
+
+# Partnering (hkcq.partnering): opportunities expire after this many months unless renewed (owners
+# are reminded this many days before); expressions of interest expire after this many days, with
+# reminders on the listed days; an organisation may have at most this many open at a time.
+PARTNERING_OPPORTUNITY_MONTHS = int(os.environ.get("PARTNERING_OPPORTUNITY_MONTHS", "6"))
+PARTNERING_EXPIRY_REMINDER_DAYS = int(os.environ.get("PARTNERING_EXPIRY_REMINDER_DAYS", "14"))
+PARTNERING_INTEREST_DAYS = int(os.environ.get("PARTNERING_INTEREST_DAYS", "7"))
+PARTNERING_INTEREST_REMINDER_DAYS = (3, 6)
+PARTNERING_OPEN_INTERESTS_CAP = int(os.environ.get("PARTNERING_OPEN_INTERESTS_CAP", "10"))

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("calendars/", include("hkcq.calendars.urls")),
     path("enquiries/", include("hkcq.enquiries.urls")),
     path("suggestions/", include("hkcq.suggestions.urls")),
+    path("partnering/", include("hkcq.partnering.urls")),
     path("open311/", include("hkcq.open311.page_urls")),
     # reporting mounts its own top-level paths: reports/, import/, open-data/
     path("", include("hkcq.reporting.urls")),

@@ -10,9 +10,12 @@ profile carries its own name and side. Events and placement rounds use these pro
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -219,3 +222,256 @@ class ContactPerson(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OpportunityType(models.TextChoices):
+    BUSINESS_OFFER = "business_offer", _("Business offer")
+    BUSINESS_REQUEST = "business_request", _("Business request")
+    TECHNOLOGY_OFFER = "technology_offer", _("Technology offer")
+    TECHNOLOGY_REQUEST = "technology_request", _("Technology request")
+    INVESTMENT_PROJECT = "investment_project", _("Investment project seeking financing")
+    INVESTOR = "investor", _("Investor looking for projects")
+    LISTING = "listing", _("Listing or bond issue in Hong Kong")
+    LOGISTICS_OFFERED = "logistics_offered", _("Logistics service offered")
+    LOGISTICS_NEEDED = "logistics_needed", _("Logistics service needed")
+    SERVICE_OFFERED = "service_offered", _("Professional service offered")
+    SERVICE_NEEDED = "service_needed", _("Professional service needed")
+    RESEARCH = "research", _("Research co-operation")
+
+
+# Which types answer which: an offer meets a request, a project meets an investor, a service
+# needed meets a service offered. A listing needs investors and professional firms.
+COMPLEMENTS: dict[str, tuple[str, ...]] = {
+    "business_offer": ("business_request",),
+    "business_request": ("business_offer",),
+    "technology_offer": ("technology_request", "research"),
+    "technology_request": ("technology_offer", "research"),
+    "investment_project": ("investor",),
+    "investor": ("investment_project", "listing"),
+    "listing": ("investor", "service_offered"),
+    "logistics_offered": ("logistics_needed",),
+    "logistics_needed": ("logistics_offered",),
+    "service_offered": ("service_needed", "listing"),
+    "service_needed": ("service_offered",),
+    "research": ("research", "technology_offer", "technology_request"),
+}
+
+
+class ServiceKind(models.TextChoices):
+    LEGAL = "legal", _("Legal")
+    ACCOUNTING = "accounting", _("Accounting")
+    ARBITRATION = "arbitration", _("Arbitration and mediation")
+    CONSULTING = "consulting", _("Consulting")
+    FINANCIAL = "financial", _("Financial advisory")
+    OTHER = "other", pgettext_lazy("a professional service", "Other")
+
+
+class DealSize(models.TextChoices):
+    UP_TO_1M = "up_to_1m", _("Up to US$1 million")
+    UP_TO_10M = "1m_10m", _("US$1 million to 10 million")
+    UP_TO_100M = "10m_100m", _("US$10 million to 100 million")
+    OVER_100M = "over_100m", _("Over US$100 million")
+
+
+class Opportunity(models.Model):
+    """A typed offer or request of an organisation. Nothing is public before a facilitator of
+    the owner's side publishes it; it leaves the public pages when it expires."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting review")
+        RETURNED = "returned", _("Returned for changes")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", pgettext_lazy("opportunity status", "Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: the organisation is named")
+        ANONYMOUS = "anonymous", _("Anonymous: the organisation is known only to its facilitator")
+
+    class TargetSide(models.TextChoices):
+        ANY = "any", _("Either side")
+        HONG_KONG = "hong_kong", _("Hong Kong")
+        CHONGQING = "chongqing", _("Chongqing")
+
+    profile = models.ForeignKey(
+        OrganisationProfile, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="opportunities"
+    )
+    type = models.CharField(_("type"), max_length=30, choices=OpportunityType.choices)
+    title = TranslatedField(_("title"))
+    description = TranslatedField(_("description"), multiline=True)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+")
+    areas = models.ManyToManyField("registry.Area", verbose_name=_("co-operation areas"), related_name="+")
+    measures = models.ManyToManyField(
+        "registry.Measure", verbose_name=_("measures it serves"), blank=True, related_name="+"
+    )
+    service_kind = models.CharField(_("professional service"), max_length=20, choices=ServiceKind.choices, blank=True)
+    target_side = models.CharField(
+        _("looking for partners in"), max_length=20, choices=TargetSide.choices, default="any"
+    )
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    deal_size = models.CharField(_("deal size"), max_length=20, choices=DealSize.choices, blank=True)
+    expires_on = models.DateField(_("expires on"))
+    visibility = models.CharField(_("visibility"), max_length=20, choices=Visibility.choices, default="public")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="draft", db_index=True)
+    review_reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    expiry_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    # The analysed text (partnering.matching), written on save so an index rebuild never re-analyses.
+    index_terms = models.JSONField(default=list, editable=False)
+    search_text = models.TextField(editable=False, default="")
+    is_demo = models.BooleanField(_("demonstration record"), default=False)
+    ext_id = models.SlugField(max_length=100, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["index_terms", "search_text"], m2m_fields=[areas, measures])
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "expires_on"], name="partnering_opp_live")]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnering:opportunity", args=[self.pk])
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from hkcq.partnering.analysis import terms
+
+        text = " ".join(
+            [TText.from_json(self.title).all_text(), TText.from_json(self.description).all_text(), self.keywords]
+        )
+        self.index_terms = terms(text)
+        self.search_text = fold(text)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "index_terms", "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.visibility == self.Visibility.ANONYMOUS
+
+    def is_live(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == self.Status.PUBLISHED and self.expires_on >= today
+
+    @property
+    def is_offer(self) -> bool:
+        """Whether money flows to the owner (an offer in the Enterprise Europe Network's sense)."""
+        return self.type in {"business_offer", "technology_offer", "logistics_offered", "service_offered"}
+
+
+class OpportunityEvent(models.Model):
+    """One step in an opportunity's life: who, when, what, why."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        RETURNED = "returned", _("Returned for changes")
+        REJECTED = "rejected", pgettext_lazy("opportunity status", "Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RENEWED = "renewed", _("Renewed")
+        REMINDED = "reminded", _("Reminded of expiry")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Interest(models.Model):
+    """An expression of interest: an organisation asks to be introduced to an opportunity's
+    owner. Contacts are shared only when the owner accepts (the introduction)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("expression of interest", "Open")
+        ACCEPTED = "accepted", _("Accepted: introduced")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="interests")
+    from_profile = models.ForeignKey(OrganisationProfile, on_delete=models.CASCADE, related_name="interests_sent")
+    from_opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="interests_from"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField(_("message"))
+    language = models.CharField(max_length=10, default="en")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="open", db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("expression of interest")
+        verbose_name_plural = _("expressions of interest")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "from_profile"], condition=models.Q(status="open"), name="one_open_interest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_profile} → {self.opportunity}"
+
+    @property
+    def is_introduced(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+
+class OutcomeKind(models.TextChoices):
+    TRADE_INTERMEDIARY = "trade_intermediary", _("Trade intermediary")
+    JOINT_VENTURE = "joint_venture", _("Joint venture")
+    INVESTMENT = "investment", _("Investment")
+    LICENSING = "licensing", _("Licensing")
+    SUBCONTRACTING = "subcontracting", _("Subcontracting")
+    LOGISTICS = "logistics", _("Logistics agreement")
+    PROFESSIONAL_SERVICE = "professional_service", _("Professional service agreement")
+    RESEARCH = "research", _("Research co-operation agreement")
+    NO_DEAL = "no_deal", _("No deal")
+
+
+class Outcome(models.Model):
+    """What came of an introduction, counted under its co-operation area."""
+
+    interest = models.OneToOneField(Interest, on_delete=models.CASCADE, related_name="outcome")
+    kind = models.CharField(_("outcome"), max_length=30, choices=OutcomeKind.choices)
+    area = models.ForeignKey(
+        "registry.Area", verbose_name=_("co-operation area"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    @property
+    def is_partnership(self) -> bool:
+        return self.kind != OutcomeKind.NO_DEAL

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hkcq.partnering.models import FacilitatorDesk, OrganisationProfile
+from hkcq.partnering.models import FacilitatorDesk, Interest, Opportunity, OrganisationProfile
 from hkcq.registry.permissions import user_unit_ids
 
 
@@ -71,3 +71,61 @@ def can_see_contacts(user: Any, profile: OrganisationProfile) -> bool:
 
 def can_manage_desks(user: Any) -> bool:
     return _user_ok(user) and bool(user.is_secretariat)
+
+
+def can_review(user: Any, opportunity: Opportunity) -> bool:
+    """Publish, return or reject: a facilitator of the owner's side."""
+    return is_facilitator(user, opportunity.profile.side)
+
+
+def can_see_opportunity_unpublished(user: Any, opportunity: Opportunity) -> bool:
+    return (
+        is_member(user, opportunity.profile)
+        or is_facilitator(user, opportunity.profile.side)
+        or (_user_ok(user) and bool(user.is_secretariat))
+    )
+
+
+def can_see_owner(user: Any, opportunity: Opportunity) -> bool:
+    """An anonymous opportunity's organisation is known to its members and facilitators only."""
+    return not opportunity.is_anonymous or can_see_opportunity_unpublished(user, opportunity)
+
+
+def can_express_interest(user: Any, profile: OrganisationProfile, opportunity: Opportunity) -> bool:
+    return is_member(user, profile) and profile.is_verified and opportunity.profile_id != profile.pk
+
+
+def can_forward(user: Any, interest: Interest) -> bool:
+    opportunity = interest.opportunity
+    return opportunity.is_anonymous and is_facilitator(user, opportunity.profile.side)
+
+
+def can_accept(user: Any, interest: Interest) -> bool:
+    opportunity = interest.opportunity
+    if opportunity.is_anonymous and interest.forwarded_at is None:
+        return False
+    return is_member(user, opportunity.profile)
+
+
+def can_decline(user: Any, interest: Interest) -> bool:
+    opportunity = interest.opportunity
+    if opportunity.is_anonymous and interest.forwarded_at is None:
+        return can_forward(user, interest)
+    return is_member(user, opportunity.profile)
+
+
+def can_see_interest(user: Any, interest: Interest) -> bool:
+    return (
+        is_member(user, interest.from_profile)
+        or can_decline(user, interest)
+        or can_accept(user, interest)
+        or is_member(user, interest.opportunity.profile)
+        or is_facilitator(user, interest.opportunity.profile.side)
+        or is_facilitator(user, interest.from_profile.side)
+    )
+
+
+def can_record_outcome(user: Any, interest: Interest) -> bool:
+    return interest.status == Interest.Status.ACCEPTED and (
+        is_member(user, interest.from_profile) or is_member(user, interest.opportunity.profile)
+    )

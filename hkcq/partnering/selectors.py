@@ -3,13 +3,27 @@ user-supplied id only through the ``*_get_for_user`` helpers here."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from hkcq.core.errors import NotFound
+from hkcq.core.text import fold
 from hkcq.partnering import permissions
-from hkcq.partnering.models import FacilitatorDesk, Membership, OrganisationProfile, Sector
+from hkcq.partnering.models import (
+    FacilitatorDesk,
+    Interest,
+    Membership,
+    Opportunity,
+    OrganisationProfile,
+    Outcome,
+    OutcomeKind,
+    Sector,
+)
 
 
 def _profiles() -> QuerySet[OrganisationProfile]:
@@ -77,3 +91,131 @@ def facilitator_desks(side: str | None = None) -> QuerySet[FacilitatorDesk]:
 
 def sectors() -> QuerySet[Sector]:
     return Sector.objects.select_related("parent").order_by("position", "code")
+
+
+# -- opportunities ---------------------------------------------------------------------------------
+def _opportunities() -> QuerySet[Opportunity]:
+    return Opportunity.objects.select_related("profile", "sector", "sector__parent").prefetch_related("areas")
+
+
+def live(today: date | None = None) -> QuerySet[Opportunity]:
+    """Published and not expired: what the public sees."""
+    today = today or timezone.localdate()
+    return _opportunities().filter(status=Opportunity.Status.PUBLISHED, expires_on__gte=today)
+
+
+def opportunity_get_for_user(user: Any, pk: Any) -> Opportunity:
+    """A live opportunity for anyone; any other state only for the owner's members, the
+    facilitators of its side and the secretariat. NotFound otherwise."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    opportunity = _opportunities().filter(pk=pk).first()
+    if opportunity is None:
+        raise NotFound()
+    if not opportunity.is_live() and not permissions.can_see_opportunity_unpublished(user, opportunity):
+        raise NotFound()
+    return opportunity
+
+
+@dataclass(frozen=True)
+class MarketFilters:
+    q: str = ""
+    type: str = ""
+    sector: str = ""
+    area: str = ""
+    side: str = ""
+    language: str = ""
+
+
+def marketplace(filters: MarketFilters) -> QuerySet[Opportunity]:
+    """Live opportunities matching the filters; ``q`` through the partnering analyzer (English,
+    either Chinese script, code-switched), every term of the query must be found."""
+    found = live()
+    if filters.type:
+        found = found.filter(type=filters.type)
+    if filters.sector:
+        found = found.filter(Q(sector__code=filters.sector) | Q(sector__parent__code=filters.sector))
+    if filters.area:
+        found = found.filter(areas__ext_id=filters.area)
+    if filters.side:
+        found = found.filter(profile__side=filters.side)
+    if filters.language:
+        found = found.filter(profile__languages__icontains=f'"{filters.language}"')
+    if filters.q.strip():
+        from hkcq.partnering.analysis import terms
+
+        condition = Q()
+        found_terms = terms(filters.q)[:8]
+        # Concepts carry the meaning across languages; the other words of a query that has
+        # concepts (我哋要…, "we need …") are only how it was asked.
+        concepts = [t for t in found_terms if t.startswith("~")]
+        for term in concepts or found_terms:
+            if term.startswith("~"):
+                # a concept: any opportunity analysed to it (stored as a JSON list of terms)
+                condition &= Q(index_terms__icontains=f'"{term}"')
+            else:
+                condition &= Q(search_text__icontains=fold(term)) | Q(index_terms__icontains=f'"{term}"')
+        found = found.filter(condition)
+    return found.distinct().order_by("-published_at", "-id")
+
+
+def opportunities_of(profile: OrganisationProfile) -> QuerySet[Opportunity]:
+    return _opportunities().filter(profile=profile).order_by("-created_at", "-id")
+
+
+def review_queue(user: Any) -> QuerySet[Opportunity]:
+    sides = permissions.facilitator_sides(user)
+    return _opportunities().filter(status=Opportunity.Status.SUBMITTED, profile__side__in=sides).order_by("updated_at")
+
+
+# -- interests -------------------------------------------------------------------------------------
+def _interests() -> QuerySet[Interest]:
+    return Interest.objects.select_related("opportunity", "opportunity__profile", "from_profile", "from_opportunity")
+
+
+def interests_for_user(user: Any) -> dict[str, list[Interest]]:
+    """Every expression of interest the user may follow: sent by or to their organisations, and
+    (for a facilitator) those on anonymous opportunities of their side — with their status."""
+    mine = permissions.member_profile_ids(user)
+    sides = permissions.facilitator_sides(user)
+    sent = list(_interests().filter(from_profile_id__in=mine)) if mine else []
+    received = list(_interests().filter(opportunity__profile_id__in=mine)) if mine else []
+    facilitated = (
+        list(_interests().filter(opportunity__visibility="anonymous", opportunity__profile__side__in=sides))
+        if sides
+        else []
+    )
+    return {"sent": sent, "received": received, "facilitated": facilitated}
+
+
+def interest_get_for_user(user: Any, pk: Any) -> Interest:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    interest = _interests().filter(pk=pk).first()
+    if interest is None or not permissions.can_see_interest(user, interest):
+        raise NotFound()
+    return interest
+
+
+# -- outcomes (public aggregate) -------------------------------------------------------------------
+def partnerships_per_area(since: Any = None) -> list[dict[str, Any]]:
+    """Partnerships formed (outcomes other than "no deal") per co-operation area, with the count
+    by kind: the public aggregate for the dashboard, the plenary report and open data. No
+    organisation and no person is named."""
+    from hkcq.registry.models import Area
+
+    outcomes = Outcome.objects.exclude(kind=OutcomeKind.NO_DEAL)
+    if since is not None:
+        outcomes = outcomes.filter(recorded_at__gte=since)
+    counts: dict[int, Counter[str]] = {}
+    for area_id, kind in outcomes.values_list("area_id", "kind"):
+        counts.setdefault(area_id, Counter())[kind] += 1
+    out = []
+    for area in Area.objects.filter(pk__in=counts).order_by("position"):
+        by_kind = counts[area.pk]
+        out.append({"area": area, "total": sum(by_kind.values()), "by_kind": dict(sorted(by_kind.items()))})
+    return out

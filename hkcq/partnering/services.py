@@ -6,27 +6,39 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.core.choices import Role, Side
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.translated import TText
-from hkcq.partnering import permissions
+from hkcq.partnering import notify, permissions
 from hkcq.partnering.models import (
     ContactPerson,
+    DealSize,
     FacilitatorDesk,
+    Interest,
     Membership,
+    Opportunity,
+    OpportunityEvent,
+    OpportunityType,
     OrganisationProfile,
+    Outcome,
+    OutcomeKind,
     Sector,
+    ServiceKind,
     WorkLanguage,
 )
-from hkcq.registry.models import Area, Unit
+from hkcq.registry.models import Area, Measure, Unit
 
 NAME_MAX = 200
 SHORT_MAX = 100
@@ -333,3 +345,533 @@ def sector_by_code(code: str) -> Sector:
     if sector is None:
         raise NotFound(_("There is no such sector."))
     return sector
+
+
+# -- opportunities ---------------------------------------------------------------------------------
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def default_expiry(today: date | None = None) -> date:
+    return add_months(today or timezone.localdate(), settings.PARTNERING_OPPORTUNITY_MONTHS)
+
+
+def _event(opportunity: Opportunity, user: Any, kind: str, reason: str = "") -> None:
+    OpportunityEvent.objects.create(
+        opportunity=opportunity,
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        kind=kind,
+        reason=reason,
+    )
+
+
+def _check_opportunity_fields(
+    *,
+    errors: dict[str, list[str]],
+    type: str,
+    title: Any,
+    description: Any,
+    sector: Sector | None,
+    areas: Sequence[Area],
+    service_kind: str,
+    target_side: str,
+    keywords: str,
+    deal_size: str,
+    expires_on: date | None,
+    visibility: str,
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "title": clean_text(errors, "title", title, max_length=NAME_MAX),
+        "description": clean_text(errors, "description", description, max_length=TEXT_MAX),
+    }
+    if type not in OpportunityType.values:
+        errors.setdefault("type", []).append(_("Choose the type of opportunity from the list."))
+    if sector is None:
+        errors.setdefault("sector", []).append(_("Choose a sector from the list."))
+    if not areas:
+        errors.setdefault("areas", []).append(_("Choose at least one co-operation area."))
+    if service_kind and service_kind not in ServiceKind.values:
+        errors.setdefault("service_kind", []).append(_("Choose the professional service from the list."))
+    if type in ("service_offered", "service_needed") and not service_kind:
+        errors.setdefault("service_kind", []).append(_("Say which professional service is offered or needed."))
+    if target_side not in Opportunity.TargetSide.values:
+        errors.setdefault("target_side", []).append(_("Choose where you look for partners."))
+    keywords = (keywords or "").strip()
+    if len(keywords) > 300 or _HTML.search(keywords):
+        errors.setdefault("keywords", []).append(_("Give keywords in plain text, 300 characters at most."))
+    if deal_size and deal_size not in DealSize.values:
+        errors.setdefault("deal_size", []).append(_("Choose the deal size from the list."))
+    today = timezone.localdate()
+    if expires_on is None:
+        expires_on = default_expiry(today)
+    elif expires_on <= today:
+        errors.setdefault("expires_on", []).append(_("Choose an expiry date in the future."))
+    elif expires_on > add_months(today, 12):
+        errors.setdefault("expires_on", []).append(_("Choose an expiry date within a year; you can renew it later."))
+    if visibility not in Opportunity.Visibility.values:
+        errors.setdefault("visibility", []).append(_("Choose public or anonymous."))
+    values.update(keywords=keywords, expires_on=expires_on)
+    return values
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    user: Any,
+    profile: OrganisationProfile,
+    type: str,
+    title: Any,
+    description: Any,
+    sector: Sector | None,
+    areas: Sequence[Area],
+    measures: Sequence[Measure] = (),
+    service_kind: str = "",
+    target_side: str = "any",
+    keywords: str = "",
+    deal_size: str = "",
+    expires_on: date | None = None,
+    visibility: str = "public",
+    submit: bool = True,
+) -> Opportunity:
+    """A member posts an opportunity of their organisation; with ``submit`` it goes straight to
+    review by a facilitator of the organisation's side (otherwise it stays a draft)."""
+    _require(permissions.can_edit_profile(user, profile))
+    errors: dict[str, list[str]] = {}
+    values = _check_opportunity_fields(
+        errors=errors,
+        type=type,
+        title=title,
+        description=description,
+        sector=sector,
+        areas=areas,
+        service_kind=service_kind,
+        target_side=target_side,
+        keywords=keywords,
+        deal_size=deal_size,
+        expires_on=expires_on,
+        visibility=visibility,
+    )
+    if errors:
+        raise InvalidInput(details=errors)
+    opportunity = Opportunity(
+        profile=profile,
+        type=type,
+        sector=sector,
+        service_kind=service_kind,
+        target_side=target_side,
+        keywords=values["keywords"],
+        deal_size=deal_size,
+        expires_on=values["expires_on"],
+        visibility=visibility,
+        created_by=user,
+    )
+    for field in ("title", "description"):
+        setattr(opportunity, field, TText().edited(values[field]))
+    opportunity._history_user = user  # type: ignore[attr-defined]
+    opportunity.save()
+    opportunity.areas.set(list(areas))
+    opportunity.measures.set(list(measures))
+    _event(opportunity, user, OpportunityEvent.Kind.CREATED)
+    if submit:
+        _submit(opportunity, user)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(
+    *,
+    user: Any,
+    opportunity: Opportunity,
+    type: str,
+    title: Any,
+    description: Any,
+    sector: Sector | None,
+    areas: Sequence[Area],
+    measures: Sequence[Measure] = (),
+    service_kind: str = "",
+    target_side: str = "any",
+    keywords: str = "",
+    deal_size: str = "",
+    expires_on: date | None = None,
+    visibility: str = "public",
+) -> Opportunity:
+    """A member edits a draft or returned opportunity (a published one goes back to review)."""
+    _require(permissions.can_edit_profile(user, opportunity.profile))
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status in (Opportunity.Status.REJECTED, Opportunity.Status.WITHDRAWN):
+        raise InvalidInput(_("A rejected or withdrawn opportunity cannot be changed; post a new one."))
+    errors: dict[str, list[str]] = {}
+    values = _check_opportunity_fields(
+        errors=errors,
+        type=type,
+        title=title,
+        description=description,
+        sector=sector,
+        areas=areas,
+        service_kind=service_kind,
+        target_side=target_side,
+        keywords=keywords,
+        deal_size=deal_size,
+        expires_on=expires_on or opportunity.expires_on,
+        visibility=visibility,
+    )
+    if errors:
+        raise InvalidInput(details=errors)
+    opportunity.type, opportunity.sector, opportunity.service_kind = type, sector, service_kind  # type: ignore[assignment]
+    opportunity.target_side, opportunity.keywords, opportunity.deal_size = target_side, values["keywords"], deal_size
+    opportunity.expires_on, opportunity.visibility = values["expires_on"], visibility
+    for field in ("title", "description"):
+        setattr(opportunity, field, TText.from_json(getattr(opportunity, field)).edited(values[field]))
+    republish = opportunity.status == Opportunity.Status.PUBLISHED
+    opportunity._history_user = user  # type: ignore[attr-defined]
+    opportunity.save()
+    opportunity.areas.set(list(areas))
+    opportunity.measures.set(list(measures))
+    _event(opportunity, user, OpportunityEvent.Kind.EDITED)
+    if republish or opportunity.status == Opportunity.Status.RETURNED:
+        _submit(opportunity, user)
+    return opportunity
+
+
+def _set_status(opportunity: Opportunity, user: Any, status: str, *, reason: str = "", **extra: Any) -> None:
+    opportunity.status = status
+    opportunity.review_reason = reason
+    for key, value in extra.items():
+        setattr(opportunity, key, value)
+    opportunity._history_user = user  # type: ignore[attr-defined]
+    opportunity.save(update_fields=["status", "review_reason", "updated_at", *extra])
+
+
+def _submit(opportunity: Opportunity, user: Any) -> None:
+    _set_status(opportunity, user, Opportunity.Status.SUBMITTED)
+    _event(opportunity, user, OpportunityEvent.Kind.SUBMITTED)
+    notify.tell(
+        notify.facilitators_of(opportunity.profile.side),
+        "review_needed",
+        {"opportunity": opportunity},
+        url=reverse("partnering:review"),
+    )
+
+
+@transaction.atomic
+def opportunity_submit(*, user: Any, opportunity: Opportunity) -> Opportunity:
+    _require(permissions.can_edit_profile(user, opportunity.profile))
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status not in (Opportunity.Status.DRAFT, Opportunity.Status.RETURNED):
+        raise InvalidInput(_("Only a draft or a returned opportunity can be submitted."))
+    _submit(opportunity, user)
+    return opportunity
+
+
+def _reviewable(user: Any, opportunity: Opportunity) -> Opportunity:
+    _require(permissions.can_review(user, opportunity))
+    opportunity = Opportunity.objects.select_for_update().select_related("profile").get(pk=opportunity.pk)
+    if opportunity.status != Opportunity.Status.SUBMITTED:
+        raise InvalidInput(_("This opportunity is not awaiting review."))
+    return opportunity
+
+
+def _tell_owner(opportunity: Opportunity, template: str, **context: Any) -> None:
+    notify.tell(
+        notify.members_of(opportunity.profile),
+        template,
+        {"opportunity": opportunity, **context},
+        url=reverse("partnering:opportunity", args=[opportunity.pk]),
+    )
+
+
+@transaction.atomic
+def opportunity_publish(*, user: Any, opportunity: Opportunity) -> Opportunity:
+    """A facilitator of the owner's side publishes it. The organisation must be verified."""
+    opportunity = _reviewable(user, opportunity)
+    if not opportunity.profile.is_verified:
+        raise InvalidInput(_("Verify the organisation before publishing its opportunities."))
+    if opportunity.expires_on < timezone.localdate():
+        raise InvalidInput(_("This opportunity has expired; the owner must renew it first."))
+    _set_status(opportunity, user, Opportunity.Status.PUBLISHED, published_at=timezone.now())
+    _event(opportunity, user, OpportunityEvent.Kind.PUBLISHED)
+    _tell_owner(opportunity, "published")
+    return opportunity
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(details={"reason": [_("Give a reason, so the organisation knows what to do.")]})
+    if len(reason) > 2000 or _HTML.search(reason):
+        raise InvalidInput(details={"reason": [_("Give the reason in plain text, 2,000 characters at most.")]})
+    return reason
+
+
+@transaction.atomic
+def opportunity_return(*, user: Any, opportunity: Opportunity, reason: str) -> Opportunity:
+    reason = _clean_reason(reason)
+    opportunity = _reviewable(user, opportunity)
+    _set_status(opportunity, user, Opportunity.Status.RETURNED, reason=reason)
+    _event(opportunity, user, OpportunityEvent.Kind.RETURNED, reason)
+    _tell_owner(opportunity, "returned", reason=reason)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_reject(*, user: Any, opportunity: Opportunity, reason: str) -> Opportunity:
+    reason = _clean_reason(reason)
+    opportunity = _reviewable(user, opportunity)
+    _set_status(opportunity, user, Opportunity.Status.REJECTED, reason=reason)
+    _event(opportunity, user, OpportunityEvent.Kind.REJECTED, reason)
+    _tell_owner(opportunity, "rejected", reason=reason)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_withdraw(*, user: Any, opportunity: Opportunity) -> Opportunity:
+    """The owner takes it down; open interest in it is closed (the senders are told)."""
+    _require(permissions.can_edit_profile(user, opportunity.profile))
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status in (Opportunity.Status.WITHDRAWN, Opportunity.Status.REJECTED):
+        return opportunity
+    _set_status(opportunity, user, Opportunity.Status.WITHDRAWN)
+    _event(opportunity, user, OpportunityEvent.Kind.WITHDRAWN)
+    for interest in opportunity.interests.filter(status=Interest.Status.OPEN):
+        _close_interest(interest, user, Interest.Status.WITHDRAWN, reason="")
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_renew(*, user: Any, opportunity: Opportunity) -> Opportunity:
+    """The owner keeps it for another period from today (a published one stays published)."""
+    _require(permissions.can_edit_profile(user, opportunity.profile))
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status in (Opportunity.Status.WITHDRAWN, Opportunity.Status.REJECTED):
+        raise InvalidInput(_("A rejected or withdrawn opportunity cannot be renewed; post a new one."))
+    opportunity.expires_on = default_expiry()
+    opportunity.expiry_reminded_for = None
+    opportunity._history_user = user  # type: ignore[attr-defined]
+    opportunity.save(update_fields=["expires_on", "expiry_reminded_for", "updated_at"])
+    _event(opportunity, user, OpportunityEvent.Kind.RENEWED)
+    return opportunity
+
+
+def opportunities_remind_expiry(*, today: date | None = None) -> int:
+    """Remind the owners of published opportunities that expire within the reminder period, once
+    per expiry date (a renewal sets a new date and so a new reminder). Returns how many."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.PARTNERING_EXPIRY_REMINDER_DAYS)
+    due = Opportunity.objects.filter(
+        status=Opportunity.Status.PUBLISHED, expires_on__gte=today, expires_on__lte=horizon
+    ).exclude(expiry_reminded_for=F("expires_on"))
+    count = 0
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            opportunity = Opportunity.objects.select_for_update().select_related("profile").get(pk=pk)
+            if opportunity.expiry_reminded_for == opportunity.expires_on:
+                continue
+            opportunity.expiry_reminded_for = opportunity.expires_on
+            opportunity.save(update_fields=["expiry_reminded_for"])
+            _event(opportunity, None, OpportunityEvent.Kind.REMINDED)
+            _tell_owner(opportunity, "expiring")
+            count += 1
+    return count
+
+
+# -- expressions of interest -----------------------------------------------------------------------
+MESSAGE_MAX = 2000
+
+
+@transaction.atomic
+def interest_express(
+    *,
+    user: Any,
+    opportunity: Opportunity,
+    profile: OrganisationProfile,
+    message: str,
+    from_opportunity: Opportunity | None = None,
+    language: str = "en",
+) -> Interest:
+    """A member of a verified organisation asks to be introduced. Goes to the owner, or for an
+    anonymous opportunity to the owner's facilitators, who forward it."""
+    _require(permissions.can_express_interest(user, profile, opportunity))
+    message = (message or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not message:
+        errors["message"] = [_("Write a short message: who you are and what you propose.")]
+    elif len(message) > MESSAGE_MAX or _HTML.search(message):
+        errors["message"] = [_("Write the message in plain text, 2,000 characters at most.")]
+    if from_opportunity is not None and from_opportunity.profile_id != profile.pk:
+        errors["from_opportunity"] = [_("Choose one of your organisation's own opportunities.")]
+    if errors:
+        raise InvalidInput(details=errors)
+    OrganisationProfile.objects.select_for_update().filter(pk=profile.pk).first()  # serialise the cap check
+    opportunity = Opportunity.objects.select_related("profile").get(pk=opportunity.pk)
+    if not opportunity.is_live():
+        raise InvalidInput(_("This opportunity is no longer open."))
+    if Interest.objects.filter(opportunity=opportunity, from_profile=profile, status=Interest.Status.OPEN).exists():
+        raise InvalidInput(_("Your organisation has already expressed interest in this opportunity."))
+    if (
+        Interest.objects.filter(from_profile=profile, status=Interest.Status.OPEN).count()
+        >= settings.PARTNERING_OPEN_INTERESTS_CAP
+    ):
+        raise InvalidInput(
+            _("Your organisation has %(cap)d open expressions of interest, the most allowed. Wait for answers first.")
+            % {"cap": settings.PARTNERING_OPEN_INTERESTS_CAP}
+        )
+    interest = Interest(
+        opportunity=opportunity,
+        from_profile=profile,
+        from_opportunity=from_opportunity,
+        created_by=user,
+        message=message,
+        language=language if language in dict(settings.LANGUAGES) else "en",
+        expires_at=timezone.now() + timedelta(days=settings.PARTNERING_INTEREST_DAYS),
+    )
+    interest._history_user = user  # type: ignore[attr-defined]
+    interest.save()
+    _tell_deciders(interest, "interest_received")
+    return interest
+
+
+def _deciders(interest: Interest) -> list[Any]:
+    """Who must act on an open interest: the owner's members, or (anonymous, not yet forwarded)
+    the facilitators of the owner's side."""
+    opportunity = interest.opportunity
+    if opportunity.is_anonymous and interest.forwarded_at is None:
+        return notify.facilitators_of(opportunity.profile.side)
+    return notify.members_of(opportunity.profile)
+
+
+def _tell_deciders(interest: Interest, template: str) -> None:
+    notify.tell(_deciders(interest), template, {"interest": interest}, url=reverse("partnering:interests"))
+
+
+@transaction.atomic
+def interest_forward(*, user: Any, interest: Interest) -> Interest:
+    """A facilitator of an anonymous opportunity's side passes the interest on to the owner."""
+    _require(permissions.can_forward(user, interest))
+    interest = Interest.objects.select_for_update().select_related("opportunity__profile").get(pk=interest.pk)
+    if interest.status != Interest.Status.OPEN or interest.forwarded_at is not None:
+        raise InvalidInput(_("This expression of interest is not waiting to be forwarded."))
+    interest.forwarded_at, interest.forwarded_by = timezone.now(), user
+    interest._history_user = user  # type: ignore[attr-defined]
+    interest.save(update_fields=["forwarded_at", "forwarded_by"])
+    _tell_deciders(interest, "interest_received")
+    return interest
+
+
+def _close_interest(interest: Interest, user: Any, status: str, *, reason: str) -> None:
+    interest.status, interest.reason = status, reason
+    interest.decided_at = timezone.now()
+    interest.decided_by = user if getattr(user, "is_authenticated", False) else None
+    interest._history_user = interest.decided_by  # type: ignore[attr-defined]
+    interest.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+    template = {"declined": "interest_declined", "expired": "interest_expired", "withdrawn": "interest_closed"}[status]
+    people = notify.members_of(interest.from_profile)
+    if status == Interest.Status.EXPIRED:
+        people += _deciders(interest)
+    notify.tell(people, template, {"interest": interest}, url=reverse("partnering:interests"))
+
+
+def _decidable(user: Any, interest: Interest, *, accept: bool) -> Interest:
+    _require((permissions.can_accept if accept else permissions.can_decline)(user, interest))
+    interest = (
+        Interest.objects.select_for_update().select_related("opportunity__profile", "from_profile").get(pk=interest.pk)
+    )
+    if interest.status != Interest.Status.OPEN:
+        raise InvalidInput(_("This expression of interest has already been answered or has expired."))
+    return interest
+
+
+@transaction.atomic
+def interest_accept(*, user: Any, interest: Interest) -> Interest:
+    """The owner accepts: the introduction. Each side's members get the other side's contacts,
+    in-app and by e-mail, each in their own language."""
+    interest = _decidable(user, interest, accept=True)
+    if not interest.opportunity.is_live():
+        raise InvalidInput(_("This opportunity is no longer open."))
+    interest.status, interest.decided_at, interest.decided_by = Interest.Status.ACCEPTED, timezone.now(), user
+    interest._history_user = user  # type: ignore[attr-defined]
+    interest.save(update_fields=["status", "decided_at", "decided_by"])
+    owner, other = interest.opportunity.profile, interest.from_profile
+    url = reverse("partnering:interest", args=[interest.pk])
+    for mine, theirs in ((owner, other), (other, owner)):
+        notify.tell(
+            notify.members_of(mine),
+            "introduction",
+            {"interest": interest, "partner": theirs, "contacts": list(theirs.contacts.all())},
+            url=url,
+        )
+    return interest
+
+
+@transaction.atomic
+def interest_decline(*, user: Any, interest: Interest, reason: str = "") -> Interest:
+    reason = (reason or "").strip()
+    if len(reason) > 2000 or _HTML.search(reason):
+        raise InvalidInput(details={"reason": [_("Give the reason in plain text, 2,000 characters at most.")]})
+    interest = _decidable(user, interest, accept=False)
+    _close_interest(interest, user, Interest.Status.DECLINED, reason=reason)
+    return interest
+
+
+def interests_expire_and_remind(*, now: Any = None) -> tuple[int, int]:
+    """The periodic job: remind whoever must answer an open interest on the reminder days (each
+    reminder once), and expire those past their time. Returns (reminded, expired)."""
+    now = now or timezone.now()
+    reminded = expired = 0
+    days = sorted(settings.PARTNERING_INTEREST_REMINDER_DAYS)
+    for pk in Interest.objects.filter(status=Interest.Status.OPEN).values_list("pk", flat=True):
+        with transaction.atomic():
+            interest = (
+                Interest.objects.select_for_update().select_related("opportunity__profile", "from_profile").get(pk=pk)
+            )
+            if interest.status != Interest.Status.OPEN:
+                continue
+            if now >= interest.expires_at:
+                _close_interest(interest, None, Interest.Status.EXPIRED, reason="")
+                expired += 1
+                continue
+            due = sum(1 for day in days if now >= interest.created_at + timedelta(days=day))
+            if due > interest.reminders_sent:
+                interest.reminders_sent = due
+                interest.save(update_fields=["reminders_sent"])
+                _tell_deciders(interest, "interest_reminder")
+                reminded += 1
+    return reminded, expired
+
+
+# -- outcomes --------------------------------------------------------------------------------------
+@transaction.atomic
+def outcome_record(*, user: Any, interest: Interest, kind: str, area: Area | None, note: str = "") -> Outcome:
+    """Either side of an introduction records what came of it (recording again replaces it)."""
+    _require(permissions.can_record_outcome(user, interest))
+    errors: dict[str, list[str]] = {}
+    if kind not in OutcomeKind.values:
+        errors["kind"] = [_("Choose what came of the introduction from the list.")]
+    if area is None:
+        errors["area"] = [_("Choose the co-operation area the outcome belongs to.")]
+    note = (note or "").strip()
+    if kind == OutcomeKind.NO_DEAL and not note:
+        errors["note"] = [_("Say briefly why there was no deal.")]
+    elif len(note) > 2000 or _HTML.search(note):
+        errors["note"] = [_("Write the note in plain text, 2,000 characters at most.")]
+    if errors:
+        raise InvalidInput(details=errors)
+    outcome = Outcome.objects.select_for_update().filter(interest=interest).first() or Outcome(interest=interest)
+    outcome.kind, outcome.area, outcome.note, outcome.recorded_by = kind, area, note, user  # type: ignore[assignment]
+    outcome._history_user = user  # type: ignore[attr-defined]
+    outcome.save()
+    owner, other = interest.opportunity.profile, interest.from_profile
+    others = [u for u in notify.members_of(owner) + notify.members_of(other) if u.pk != user.pk]
+    notify.tell(
+        others,
+        "outcome",
+        {"interest": interest, "outcome": outcome},
+        url=reverse("partnering:interest", args=[interest.pk]),
+    )
+    return outcome

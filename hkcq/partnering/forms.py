@@ -1,0 +1,184 @@
+"""Page forms of the partnering service. They parse input and hand ``cleaned_data`` to a service;
+the services validate what matters (and say so in one translated message per problem)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hkcq.core.choices import Side
+from hkcq.core.forms import StyledBoundField
+from hkcq.core.translated import TranslatedFormField
+from hkcq.partnering.models import (
+    DealSize,
+    Opportunity,
+    OpportunityType,
+    OrganisationProfile,
+    OutcomeKind,
+    Sector,
+    ServiceKind,
+    WorkLanguage,
+)
+from hkcq.registry.forms import DateInput
+from hkcq.registry.models import Area
+
+
+class Styled(forms.Form):
+    bound_field_class = StyledBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.MultiWidget, forms.HiddenInput, forms.CheckboxSelectMultiple)):
+                continue
+            if isinstance(widget, forms.RadioSelect):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class SectorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Sector) -> str:
+        return f"{obj.parent} – {obj}" if obj.parent_id else str(obj)
+
+
+class AreaChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Area) -> str:
+        return str(obj.name)
+
+
+def _sectors() -> Any:
+    return Sector.objects.select_related("parent").order_by("position")
+
+
+class ProfileForm(Styled):
+    name = TranslatedFormField(label=_("Name of the organisation"))
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=OrganisationProfile.Kind.choices)
+    sector = SectorChoiceField(label=_("Sector"), queryset=_sectors(), empty_label=_("Choose a sector"))
+    size = forms.ChoiceField(label=_("Size"), choices=OrganisationProfile.Size.choices)
+    city = TranslatedFormField(label=_("City"))
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you work in"), choices=WorkLanguage.choices, widget=forms.CheckboxSelectMultiple
+    )
+    description = TranslatedFormField(
+        label=_("What the organisation does"),
+        multiline=True,
+        help_text=_("Write in one language or more; a missing Chinese script is filled in automatically and marked."),
+    )
+    areas = AreaChoices(
+        label=_("Co-operation areas of interest"), queryset=Area.objects.order_by("position"), required=False
+    )
+    website = forms.CharField(label=_("Website"), required=False)
+    contact_name = forms.CharField(label=_("Contact person"), required=False)
+    contact_position = forms.CharField(label=_("Job title"), required=False)
+    contact_email = forms.CharField(label=_("Contact e-mail address"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].required = False
+        if editing:
+            del self.fields["side"]
+
+
+class MemberAddForm(Styled):
+    member = forms.CharField(
+        label=_("Username or e-mail address"),
+        help_text=_("The person needs an account on the platform."),
+    )
+
+
+class OpportunityForm(Styled):
+    type = forms.ChoiceField(label=_("Type"), choices=OpportunityType.choices)
+    title = TranslatedFormField(label=_("Title"))
+    description = TranslatedFormField(
+        label=_("Description"),
+        multiline=True,
+        help_text=_("What you offer or need, and the partner you look for. Plain text, no contact details."),
+    )
+    sector = SectorChoiceField(label=_("Sector"), queryset=_sectors(), empty_label=_("Choose a sector"))
+    areas = AreaChoices(label=_("Co-operation areas"), queryset=Area.objects.order_by("position"))
+    service_kind = forms.ChoiceField(
+        label=_("Professional service"),
+        choices=[("", _("Not a professional service")), *ServiceKind.choices],
+        required=False,
+    )
+    target_side = forms.ChoiceField(label=_("Looking for partners in"), choices=Opportunity.TargetSide.choices)
+    keywords = forms.CharField(label=_("Keywords"), required=False)
+    deal_size = forms.ChoiceField(
+        label=_("Deal size"), choices=[("", _("Not applicable")), *DealSize.choices], required=False
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for six months from today. You are reminded two weeks before."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Opportunity.Visibility.choices, widget=forms.RadioSelect, initial="public"
+    )
+
+    def __init__(self, *args: Any, profiles: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if profiles is not None:
+            self.fields["profile"] = forms.ModelChoiceField(
+                label=_("Organisation"),
+                queryset=profiles,
+                empty_label=None,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.order_fields(["profile"])
+
+
+class InterestForm(Styled):
+    message = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who you are and what you propose. Contacts are shared only if the owner accepts."),
+    )
+
+    def __init__(self, *args: Any, profiles: Any, own_opportunities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"] = forms.ModelChoiceField(
+            label=_("On behalf of"),
+            queryset=profiles,
+            empty_label=None,
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.fields["from_opportunity"] = forms.ModelChoiceField(
+            label=_("Your related opportunity"),
+            queryset=own_opportunities,
+            required=False,
+            empty_label=_("None"),
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.order_fields(["profile", "from_opportunity", "message"])
+
+
+class ReasonForm(Styled):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class OutcomeForm(Styled):
+    kind = forms.ChoiceField(label=_("What came of it"), choices=OutcomeKind.choices)
+    area = forms.ModelChoiceField(
+        label=_("Co-operation area"), queryset=Area.objects.order_by("position"), empty_label=_("Choose an area")
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class MarketForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200)
+    type = forms.ChoiceField(required=False, choices=[("", ""), *OpportunityType.choices])
+    sector = forms.CharField(required=False, max_length=60)
+    area = forms.CharField(required=False, max_length=100)
+    side = forms.ChoiceField(required=False, choices=[("", ""), *Side.choices])
+    language = forms.ChoiceField(required=False, choices=[("", ""), *WorkLanguage.choices])

@@ -1,0 +1,527 @@
+"""Partnering pages. Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hkcq.core.errors import DomainError, NotFound, NotPermitted
+from hkcq.core.pagination import paginate
+from hkcq.core.translated import current_language
+from hkcq.partnering import forms as pforms
+from hkcq.partnering import matching, permissions, selectors, services
+from hkcq.partnering.models import Membership, Opportunity, OpportunityType, Sector, WorkLanguage
+from hkcq.registry.models import Area
+
+
+def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
+    if exc.details:
+        for field, errors in exc.details.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, str(exc.message))
+
+
+def _refuse(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A refusal from a permission check (here or in a service) is a 403 page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotPermitted as exc:
+            raise PermissionDenied from exc
+
+    return wrapped
+
+
+def _get(getter: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return getter(*args)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+# -- public ----------------------------------------------------------------------------------------
+def market(request: HttpRequest) -> HttpResponse:
+    form = pforms.MarketForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.MarketFilters(
+        **{k: (data.get(k) or "").strip() for k in ("q", "type", "sector", "area", "side", "language")}
+    )
+    page = paginate(request, selectors.marketplace(filters))
+    context = {
+        "page": page,
+        "filters": filters,
+        "filtered": any(vars(filters).values()),
+        "types": OpportunityType.choices,
+        "sectors": Sector.objects.filter(parent__isnull=True).order_by("position"),
+        "areas": Area.objects.order_by("position"),
+        "languages": WorkLanguage.choices,
+        "member_profiles": selectors.profiles_for_member(request.user),
+    }
+    return render(request, "partnering/market.html", context)
+
+
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _get(selectors.opportunity_get_for_user, request.user, pk)
+    user = request.user
+    is_owner = permissions.is_member(user, opportunity.profile)
+    context: dict[str, Any] = {
+        "opportunity": opportunity,
+        "is_owner": is_owner,
+        "show_owner": permissions.can_see_owner(user, opportunity),
+        "can_review": permissions.can_review(user, opportunity) and opportunity.status == "submitted",
+        "events": opportunity.events.select_related("actor")
+        if permissions.can_see_opportunity_unpublished(user, opportunity)
+        else [],
+    }
+    if opportunity.is_live() and (is_owner or permissions.is_facilitator(user)):
+        context["matches"] = _matches(opportunity)
+    if opportunity.is_live() and not is_owner:
+        profiles = selectors.profiles_for_member(user).filter(verified_at__isnull=False)
+        if profiles.exists():
+            context["interest_form"] = pforms.InterestForm(
+                profiles=profiles, own_opportunities=selectors.live().filter(profile__in=profiles)
+            )
+        context["member_unverified"] = selectors.profiles_for_member(user).filter(verified_at__isnull=True).exists()
+    if context["can_review"]:
+        context["reason_form"] = pforms.ReasonForm()
+    return render(request, "partnering/opportunity.html", context)
+
+
+def _matches(opportunity: Opportunity, limit: int = 10) -> list[dict[str, Any]]:
+    found = matching.suggestions(opportunity, limit=limit)
+    if not found:
+        return []
+    index = matching.current_index()
+    me = index.docs[opportunity.pk]
+    by_pk = {o.pk: o for o in selectors.live().filter(pk__in=[m.pk for m in found])}
+    lang = current_language()
+    return [
+        {"opportunity": by_pk[m.pk], "score": m.score, "reasons": matching.reasons(m, me, lang=lang)}
+        for m in found
+        if m.pk in by_pk
+    ]
+
+
+def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _get(selectors.profile_get_for_user, request.user, pk)
+    user = request.user
+    is_member = permissions.is_member(user, profile)
+    opportunities = selectors.opportunities_of(profile)
+    if not permissions.can_see_opportunity_unpublished(user, opportunities.first() or Opportunity(profile=profile)):
+        opportunities = selectors.live().filter(profile=profile, visibility="public")
+    context = {
+        "profile": profile,
+        "is_member": is_member,
+        "contacts": profile.contacts.all() if permissions.can_see_contacts(user, profile) else None,
+        "members": selectors.current_members(profile) if is_member else None,
+        "opportunities": opportunities,
+        "can_verify": permissions.can_verify_profile(user, profile) and not profile.is_verified,
+        "member_form": pforms.MemberAddForm() if is_member else None,
+        "my_membership": Membership.objects.filter(user=user, profile=profile, left_at__isnull=True).first()
+        if is_member
+        else None,
+    }
+    return render(request, "partnering/profile.html", context)
+
+
+# -- organisations ---------------------------------------------------------------------------------
+def _contacts(data: dict[str, Any]) -> list[services.ContactIn]:
+    if not (data.get("contact_name") or data.get("contact_email")):
+        return []
+    return [
+        services.ContactIn(
+            name=data.get("contact_name") or "",
+            email=data.get("contact_email") or "",
+            position=data.get("contact_position") or "",
+            phone=data.get("contact_phone") or "",
+        )
+    ]
+
+
+def _profile_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": data["name"],
+        "kind": data["kind"],
+        "sector": data["sector"],
+        "size": data["size"],
+        "city": data["city"],
+        "languages": data.get("languages") or [],
+        "description": data["description"],
+        "areas": list(data.get("areas") or []),
+        "website": data.get("website") or "",
+    }
+
+
+@_refuse
+@login_required
+def profile_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_profile(request.user):
+        raise NotPermitted()
+    form = pforms.ProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.profile_create(
+                user=request.user,
+                side=form.cleaned_data["side"],
+                contacts=_contacts(form.cleaned_data),
+                **_profile_values(form.cleaned_data),
+            )
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Profile created. A facilitator of your side will verify it."))
+            return redirect(profile.get_absolute_url())
+    return render(request, "partnering/profile_form.html", {"form": form, "profile": None})
+
+
+@_refuse
+@login_required
+def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _get(selectors.profile_get_for_user, request.user, pk)
+    if not permissions.can_edit_profile(request.user, profile):
+        raise NotPermitted()
+    contact = profile.contacts.first()
+    initial = {
+        "name": profile.name,
+        "kind": profile.kind,
+        "sector": profile.sector_id,
+        "size": profile.size,
+        "city": profile.city,
+        "languages": profile.languages,
+        "description": profile.description,
+        "areas": list(profile.areas.all()),
+        "website": profile.website,
+        "contact_name": contact.name if contact else "",
+        "contact_position": contact.position if contact else "",
+        "contact_email": contact.email if contact else "",
+        "contact_phone": contact.phone if contact else "",
+    }
+    form = pforms.ProfileForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=request.user, profile=profile, **_profile_values(form.cleaned_data))
+            services.contacts_set(user=request.user, profile=profile, contacts=_contacts(form.cleaned_data))
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect(profile.get_absolute_url())
+    return render(request, "partnering/profile_form.html", {"form": form, "profile": profile})
+
+
+@_refuse
+@require_POST
+@login_required
+def profile_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _get(selectors.profile_get_for_user, request.user, pk)
+    services.profile_verify(user=request.user, profile=profile)
+    messages.success(request, _("The organisation is verified."))
+    return redirect(profile.get_absolute_url())
+
+
+@_refuse
+@require_POST
+@login_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _get(selectors.profile_get_for_user, request.user, pk)
+    form = pforms.MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_add(user=request.user, profile=profile, email_or_username=form.cleaned_data["member"])
+        except DomainError as exc:
+            if isinstance(exc, NotPermitted):
+                raise
+            for errors in (exc.details or {"": [str(exc.message)]}).values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            messages.success(request, _("Member added."))
+    return redirect(profile.get_absolute_url())
+
+
+@_refuse
+@require_POST
+@login_required
+def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _get(selectors.membership_get_for_user, request.user, pk)
+    services.member_leave(user=request.user, membership=membership)
+    messages.success(request, _("You have left the organisation."))
+    return redirect("partnering:mine")
+
+
+# -- opportunities ---------------------------------------------------------------------------------
+def _opportunity_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": data["type"],
+        "title": data["title"],
+        "description": data["description"],
+        "sector": data["sector"],
+        "areas": list(data.get("areas") or []),
+        "service_kind": data.get("service_kind") or "",
+        "target_side": data["target_side"],
+        "keywords": data.get("keywords") or "",
+        "deal_size": data.get("deal_size") or "",
+        "expires_on": data.get("expires_on"),
+        "visibility": data["visibility"],
+    }
+
+
+@_refuse
+@login_required
+def opportunity_new(request: HttpRequest) -> HttpResponse:
+    profiles = selectors.profiles_for_member(request.user)
+    if not profiles.exists():
+        messages.info(request, _("Create your organisation's profile first."))
+        return redirect("partnering:profile_new")
+    form = pforms.OpportunityForm(request.POST or None, profiles=profiles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(
+                user=request.user, profile=form.cleaned_data["profile"], **_opportunity_values(form.cleaned_data)
+            )
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Submitted. A facilitator of your side reviews it before it is published."))
+            return redirect(opportunity.get_absolute_url())
+    return render(request, "partnering/opportunity_form.html", {"form": form, "opportunity": None})
+
+
+@_refuse
+@login_required
+def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _get(selectors.opportunity_get_for_user, request.user, pk)
+    if not permissions.can_edit_profile(request.user, opportunity.profile):
+        raise NotPermitted()
+    initial = {
+        **{
+            k: getattr(opportunity, k)
+            for k in (
+                "type",
+                "title",
+                "description",
+                "service_kind",
+                "target_side",
+                "keywords",
+                "deal_size",
+                "expires_on",
+                "visibility",
+            )
+        },
+        "sector": opportunity.sector_id,
+        "areas": list(opportunity.areas.all()),
+    }
+    form = pforms.OpportunityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(
+                user=request.user, opportunity=opportunity, **_opportunity_values(form.cleaned_data)
+            )
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Saved and submitted for review."))
+            return redirect(opportunity.get_absolute_url())
+    return render(request, "partnering/opportunity_form.html", {"form": form, "opportunity": opportunity})
+
+
+OPPORTUNITY_ACTIONS = {
+    "publish": (lambda r, o, d: services.opportunity_publish(user=r.user, opportunity=o), _("Published.")),
+    "return": (
+        lambda r, o, d: services.opportunity_return(user=r.user, opportunity=o, reason=d.get("reason", "")),
+        _("Returned to the organisation."),
+    ),
+    "reject": (
+        lambda r, o, d: services.opportunity_reject(user=r.user, opportunity=o, reason=d.get("reason", "")),
+        _("Rejected."),
+    ),
+    "withdraw": (lambda r, o, d: services.opportunity_withdraw(user=r.user, opportunity=o), _("Withdrawn.")),
+    "renew": (lambda r, o, d: services.opportunity_renew(user=r.user, opportunity=o), _("Renewed for six months.")),
+    "submit": (lambda r, o, d: services.opportunity_submit(user=r.user, opportunity=o), _("Submitted for review.")),
+}
+
+
+@_refuse
+@require_POST
+@login_required
+def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    opportunity = _get(selectors.opportunity_get_for_user, request.user, pk)
+    if action not in OPPORTUNITY_ACTIONS:
+        raise Http404
+    do, done = OPPORTUNITY_ACTIONS[action]
+    try:
+        do(request, opportunity, request.POST)
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        for errors in (exc.details or {"": [str(exc.message)]}).values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, str(done))
+    return redirect(opportunity.get_absolute_url())
+
+
+@_refuse
+@require_POST
+@login_required
+def interest_new(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = _get(selectors.opportunity_get_for_user, request.user, pk)
+    profiles = selectors.profiles_for_member(request.user)
+    form = pforms.InterestForm(
+        request.POST, profiles=profiles, own_opportunities=selectors.live().filter(profile__in=profiles)
+    )
+    if form.is_valid():
+        try:
+            interest = services.interest_express(
+                user=request.user,
+                opportunity=opportunity,
+                profile=form.cleaned_data["profile"],
+                message=form.cleaned_data["message"],
+                from_opportunity=form.cleaned_data.get("from_opportunity"),
+                language=get_language() or "en",
+            )
+        except NotPermitted:
+            raise
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your interest was sent. You can follow it under “Expressions of interest”."))
+            return redirect("partnering:interest", pk=interest.pk)
+    context = {
+        "opportunity": opportunity,
+        "interest_form": form,
+        "show_owner": permissions.can_see_owner(request.user, opportunity),
+        "events": [],
+        "is_owner": False,
+    }
+    return render(request, "partnering/opportunity.html", context, status=422)
+
+
+# -- people's own pages ----------------------------------------------------------------------------
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    profiles = list(selectors.profiles_for_member(request.user))
+    rows = [(p, selectors.opportunities_of(p)) for p in profiles]
+    return render(
+        request, "partnering/mine.html", {"rows": rows, "can_create": permissions.can_create_profile(request.user)}
+    )
+
+
+@_refuse
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_facilitator(request.user):
+        raise NotPermitted()
+    context = {
+        "profiles": selectors.profiles_awaiting_verification(request.user),
+        "opportunities": selectors.review_queue(request.user),
+        "interests": [
+            i
+            for i in selectors.interests_for_user(request.user)["facilitated"]
+            if i.status == "open" and not i.forwarded_at
+        ],
+    }
+    return render(request, "partnering/review.html", context)
+
+
+@_refuse
+@login_required
+def interests(request: HttpRequest) -> HttpResponse:
+    return render(request, "partnering/interests.html", {"groups": selectors.interests_for_user(request.user)})
+
+
+@_refuse
+@login_required
+def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _get(selectors.interest_get_for_user, request.user, pk)
+    user = request.user
+    introduced = interest.is_introduced and (
+        permissions.is_member(user, interest.from_profile) or permissions.is_member(user, interest.opportunity.profile)
+    )
+    partner = None
+    if introduced:
+        partner = (
+            interest.opportunity.profile
+            if permissions.is_member(user, interest.from_profile)
+            else interest.from_profile
+        )
+    outcome = getattr(interest, "outcome", None)
+    context = {
+        "interest": interest,
+        "show_owner": permissions.can_see_owner(user, interest.opportunity) or introduced,
+        "can_accept": interest.status == "open" and permissions.can_accept(user, interest),
+        "can_decline": interest.status == "open" and permissions.can_decline(user, interest),
+        "can_forward": interest.status == "open"
+        and not interest.forwarded_at
+        and permissions.can_forward(user, interest),
+        "partner": partner,
+        "contacts": partner.contacts.all() if partner else None,
+        "outcome": outcome,
+        "outcome_form": pforms.OutcomeForm(
+            initial={"kind": outcome.kind, "area": outcome.area_id, "note": outcome.note} if outcome else None
+        )
+        if permissions.can_record_outcome(user, interest)
+        else None,
+        "reason_form": pforms.ReasonForm(),
+    }
+    return render(request, "partnering/interest.html", context)
+
+
+@_refuse
+@require_POST
+@login_required
+def interest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    interest = _get(selectors.interest_get_for_user, request.user, pk)
+    try:
+        if action == "accept":
+            services.interest_accept(user=request.user, interest=interest)
+            messages.success(request, _("Accepted: you are introduced. Both sides now have each other's contacts."))
+        elif action == "decline":
+            services.interest_decline(user=request.user, interest=interest, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Declined. The organisation is told."))
+        elif action == "forward":
+            services.interest_forward(user=request.user, interest=interest)
+            messages.success(request, _("Forwarded to the owner."))
+        elif action == "outcome":
+            form = pforms.OutcomeForm(request.POST)
+            data = form.cleaned_data if form.is_valid() else {}
+            services.outcome_record(
+                user=request.user,
+                interest=interest,
+                kind=data.get("kind") or request.POST.get("kind", ""),
+                area=data.get("area"),
+                note=data.get("note") or "",
+            )
+            messages.success(request, _("Outcome recorded."))
+        else:
+            raise Http404
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        for errors in (exc.details or {"": [str(exc.message)]}).values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("partnering:interest", pk=interest.pk)
+
+
+def profiles_public(request: HttpRequest) -> HttpResponse:
+    page = paginate(
+        request, selectors.profiles_visible_to(request.user).filter(verified_at__isnull=False).order_by("side", "id")
+    )
+    return render(request, "partnering/profiles.html", {"page": page})
