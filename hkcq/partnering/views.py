@@ -132,7 +132,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "opportunities": opportunities,
         "can_verify": permissions.can_verify_profile(user, profile) and not profile.is_verified,
         "member_form": pforms.MemberAddForm() if is_member else None,
-        "my_membership": Membership.objects.filter(user=user, profile=profile, left_at__isnull=True).first()
+        "my_membership": Membership.objects.filter(user_id=user.pk or 0, profile=profile, left_at__isnull=True).first()
         if is_member
         else None,
     }
