@@ -10,23 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+from hkcq.core.permissions import is_active_user
 
 
 def can_edit_calendar(user: Any, side: str) -> bool:
-    if not (_user_ok(user) and user.is_secretariat):
+    if not (is_active_user(user) and user.is_secretariat):
         return False
     return bool(user.is_administrator) or user.side == side
 
 
 def can_edit_any_calendar(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)
 
 
 def can_edit_sla_policies(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)
 
 
 def can_manage_supervisors(user: Any, unit_side: str) -> bool:
@@ -36,4 +34,4 @@ def can_manage_supervisors(user: Any, unit_side: str) -> bool:
 
 def can_view_full_statistics(user: Any) -> bool:
     """Figures per unit are for the secretariat; everyone sees the public summary."""
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)

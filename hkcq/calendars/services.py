@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hkcq.calendars import permissions
@@ -23,7 +22,7 @@ from hkcq.calendars.workdays import (
     working_days_between,
 )
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
-from hkcq.core.translated import TranslatedField, TText
+from hkcq.core.services import fields_apply, record_save
 
 __all__ = [
     "WorkingCalendar",
@@ -74,26 +73,6 @@ def sla_deadlines(
 
 
 # -- writes ------------------------------------------------------------------------------------
-def _apply(instance: models.Model, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        field = instance._meta.get_field(name)
-        if isinstance(field, TranslatedField):
-            current = TText.from_json(getattr(instance, field.attname))
-            new = value.texts if isinstance(value, TText) else {k.replace("_", "-"): v for k, v in value.items()}
-            setattr(instance, field.attname, current.edited(new))
-        else:
-            setattr(instance, field.name, value)
-
-
-def _save(instance: models.Model, *, user: Any) -> None:
-    try:
-        instance.full_clean(validate_unique=True, validate_constraints=True)
-    except ValidationError as exc:
-        raise InvalidInput(details=exc.message_dict) from exc
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    instance.save()
-
-
 HOLIDAY_FIELDS = ("side", "date", "kind", "name", "source")
 
 
@@ -114,8 +93,8 @@ def holiday_create(*, user: Any, data: dict[str, Any]) -> Holiday:
     values["side"] = side
     _check_holiday(values)
     holiday = Holiday(from_defaults=False)
-    _apply(holiday, values)
-    _save(holiday, user=user)
+    fields_apply(holiday, values)
+    record_save(holiday, user=user)
     return holiday
 
 
@@ -129,9 +108,9 @@ def holiday_update(*, user: Any, holiday: Holiday, data: dict[str, Any]) -> Holi
         raise NotPermitted()
     values["side"] = new_side
     _check_holiday({"date": values.get("date", holiday.date), "kind": values.get("kind", holiday.kind)})
-    _apply(holiday, values)
+    fields_apply(holiday, values)
     holiday.from_defaults = False
-    _save(holiday, user=user)
+    record_save(holiday, user=user)
     return holiday
 
 
@@ -160,8 +139,8 @@ def sla_policy_create(*, user: Any, data: dict[str, Any]) -> SlaPolicy:
     policy = SlaPolicy()
     values = {k: v for k, v in data.items() if k in SLA_FIELDS}
     _check_sla(values, policy)
-    _apply(policy, values)
-    _save(policy, user=user)
+    fields_apply(policy, values)
+    record_save(policy, user=user)
     _only_one_default(policy)
     return policy
 
@@ -173,8 +152,8 @@ def sla_policy_update(*, user: Any, policy: SlaPolicy, data: dict[str, Any]) -> 
     policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
     values = {k: v for k, v in data.items() if k in SLA_FIELDS and k != "code"}  # the code is a stable key
     _check_sla(values, policy)
-    _apply(policy, values)
-    _save(policy, user=user)
+    fields_apply(policy, values)
+    record_save(policy, user=user)
     _only_one_default(policy)
     return policy
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,44 +20,9 @@ from hkcq.calendars import permissions, selectors, services
 from hkcq.calendars.forms import HolidayForm, SlaPolicyForm
 from hkcq.calendars.workdays import TZ
 from hkcq.core.choices import Side
-from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.pagination import paginate
-
-
-def _get_or_404(fetch: Callable[[], Any]) -> Any:
-    try:
-        return fetch()
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def _edit(
-    request: HttpRequest,
-    *,
-    form: Callable[..., forms.ModelForm],
-    save: Callable[[dict[str, Any]], Model],
-    title: str,
-    cancel_url: str,
-    success_url: Callable[[Model], str],
-) -> HttpResponse:
-    """Bound form → service → redirect; domain errors land on the form so nothing typed is lost."""
-    if request.method == "POST":
-        bound = form(request.POST)
-        if bound.is_valid():
-            try:
-                obj = save(bound.cleaned_data)
-            except InvalidInput as exc:
-                for field, errors in exc.details.items():
-                    for error in errors:
-                        bound.add_error(field if field in bound.fields else None, error)
-            except NotPermitted as exc:
-                bound.add_error(None, str(exc.message))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(success_url(obj))
-    else:
-        bound = form()
-    return render(request, "registry/edit.html", {"form": bound, "title": title, "cancel_url": cancel_url})
+from hkcq.core.views import edit_page
 
 
 def _side_and_year(request: HttpRequest) -> tuple[str, int]:
@@ -109,43 +71,38 @@ def holiday_create(request: HttpRequest) -> HttpResponse:
     side, year = _side_and_year(request)
     if side not in dict(sides):
         side = sides[0][0]
-
-    def make(*args: Any) -> forms.ModelForm:
-        return HolidayForm(*args, sides=sides, initial={"side": side})
-
-    return _edit(
+    return edit_page(
         request,
-        form=make,
+        form_class=HolidayForm,
+        form_kwargs={"sides": sides},
+        initial={"side": side},
         save=lambda d: services.holiday_create(user=request.user, data=d),
         title=_("New calendar day"),
         cancel_url=_list_url(side, year),
-        success_url=lambda obj: obj.get_absolute_url(),  # type: ignore[attr-defined]
     )
 
 
 @login_required
 def holiday_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    holiday = _get_or_404(lambda: selectors.holiday_get(pk))
+    holiday = selectors.holiday_get(pk)
     if not permissions.can_edit_calendar(request.user, holiday.side):
         raise PermissionDenied
     sides = _editable_sides(request.user)
-
-    def make(*args: Any) -> forms.ModelForm:
-        return HolidayForm(*args, instance=selectors.holiday_get(pk), sides=sides)
-
-    return _edit(
+    return edit_page(
         request,
-        form=make,
+        form_class=HolidayForm,
+        # The form gets its own copy: validating a model form changes its instance.
+        instance=selectors.holiday_get(pk),
+        form_kwargs={"sides": sides},
         save=lambda d: services.holiday_update(user=request.user, holiday=holiday, data=d),
         title=_("Edit calendar day"),
         cancel_url=holiday.get_absolute_url(),
-        success_url=lambda obj: obj.get_absolute_url(),  # type: ignore[attr-defined]
     )
 
 
 @login_required
 def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    holiday = _get_or_404(lambda: selectors.holiday_get(pk))
+    holiday = selectors.holiday_get(pk)
     if not permissions.can_edit_calendar(request.user, holiday.side):
         raise PermissionDenied
     if request.method == "POST":
@@ -168,13 +125,13 @@ def sla_policy_list(request: HttpRequest) -> HttpResponse:
 def sla_policy_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_edit_sla_policies(request.user):
         raise PermissionDenied
-    return _edit(
+    return edit_page(
         request,
-        form=lambda *args: SlaPolicyForm(*args),
+        form_class=SlaPolicyForm,
         save=lambda d: services.sla_policy_create(user=request.user, data=d),
         title=_("New service level"),
         cancel_url=reverse("calendars:sla_policies"),
-        success_url=lambda obj: reverse("calendars:sla_policies"),
+        success_url=reverse("calendars:sla_policies"),
     )
 
 
@@ -182,14 +139,15 @@ def sla_policy_create(request: HttpRequest) -> HttpResponse:
 def sla_policy_edit(request: HttpRequest, code: str) -> HttpResponse:
     if not permissions.can_edit_sla_policies(request.user):
         raise PermissionDenied
-    policy = _get_or_404(lambda: selectors.sla_policy_get(code))
-    return _edit(
+    policy = selectors.sla_policy_get(code)
+    return edit_page(
         request,
-        form=lambda *args: SlaPolicyForm(*args, instance=selectors.sla_policy_get(code)),
+        form_class=SlaPolicyForm,
+        instance=selectors.sla_policy_get(code),
         save=lambda d: services.sla_policy_update(user=request.user, policy=policy, data=d),
         title=_("Edit service level"),
         cancel_url=reverse("calendars:sla_policies"),
-        success_url=lambda obj: reverse("calendars:sla_policies"),
+        success_url=reverse("calendars:sla_policies"),
     )
 
 
@@ -222,7 +180,7 @@ def supervisor_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def supervisor_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _get_or_404(lambda: selectors.unit_supervisor_get(pk))
+    record = selectors.unit_supervisor_get(pk)
     try:
         services.unit_supervisor_remove(user=request.user, record=record)
     except NotPermitted as exc:

@@ -1,12 +1,12 @@
-"""API plumbing shared by every router: authentication, the one error shape, text schemas."""
+"""API plumbing shared by every router: the one error shape (``ErrorOut``, ``ERRORS`` for an
+operation's documented error answers) and the text schemas. Authentication (``STAFF_AUTH``) is
+``hkcq.accounts.api_auth``: it needs the accounts' tokens, and core imports no app."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Schema
-from ninja.security import APIKeyCookie, HttpBearer
 
 from hkcq.core.translated import EN, HANS, HANT, TText
 
@@ -19,6 +19,10 @@ class ErrorDetail(Schema):
 
 class ErrorOut(Schema):
     error: ErrorDetail
+
+
+# The error answers a write (or a signed-in read) documents: ``response={200: X, **ERRORS}``.
+ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 422, 429)}
 
 
 class TextOut(Schema):
@@ -50,25 +54,3 @@ class TextIn(Schema):
 
     def as_texts(self) -> dict[str, str]:
         return {EN: self.en, HANT: self.zh_hant, HANS: self.zh_hans}
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from hkcq.accounts.services import api_token_authenticate
-
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The signed-in browser session (with its CSRF token, checked by ninja)."""
-
-    param_name = "sessionid"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None

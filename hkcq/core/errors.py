@@ -1,9 +1,14 @@
-"""One family of domain errors. Services raise them; views and the API map them in one place."""
+"""One family of domain errors. Services raise them; views and the API map them in one place.
+
+``NotFound`` is also Django's ``Http404``: a selector that refuses a row (unknown, or one the
+user may not see: ``<entity>_get_for_user``) raises it and a page answers 404 by itself, as the
+API does (``config/api.py``). One refusal for a hidden row, everywhere: 404."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +22,15 @@ class DomainError(Exception):
         self.details = details or {}
         super().__init__(str(self.message))
 
+    def text(self) -> str:
+        """One line for a page message: the details' messages, or the message when there are none."""
+        parts = [
+            str(error)
+            for errors in self.details.values()
+            for error in (errors if isinstance(errors, (list, tuple)) else [errors])
+        ]
+        return " ".join(parts) or str(self.message)
+
 
 class NotPermitted(DomainError):
     code = "permission_denied"
@@ -24,7 +38,7 @@ class NotPermitted(DomainError):
     default_message = _("You do not have permission to do this.")
 
 
-class NotFound(DomainError):
+class NotFound(DomainError, Http404):
     code = "not_found"
     status = 404
     default_message = _("Not found.")

@@ -1,10 +1,18 @@
-"""Form helpers shared by the apps' page forms."""
+"""Form pieces shared by the apps' page forms, and the one way a domain error reaches a form.
+
+- ``StyledModelForm``: Bootstrap classes and ``aria-*`` for every field (staff create/edit forms);
+- ``DateInput``: a native date picker;
+- ``StyledBoundField``: ``is-invalid`` on a field with errors (``bound_field_class``);
+- ``add_domain_error(form, exc)``: a service's ``DomainError`` onto the form, nothing typed lost.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+
+from hkcq.core.errors import DomainError
 
 
 class StyledBoundField(forms.BoundField):
@@ -20,3 +28,43 @@ class StyledBoundField(forms.BoundField):
             classes = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
             attrs["class"] = f"{classes} is-invalid".strip()
         return attrs
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class StyledModelForm(forms.ModelForm):
+    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.DateInput):
+                continue
+            if isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif not isinstance(widget, forms.MultiWidget):
+                widget.attrs.setdefault("class", "form-control")
+            if self.is_bound and name in self.errors:
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{name}-errors"
+
+
+def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put a service's error onto ``form``: each entry of ``exc.details`` on its field (or on the
+    form when the form has no such field), and the error's message on the form when no detail
+    was placed, so an error is never dropped. What was typed stays in the form."""
+    placed = False
+    for name, errors in (exc.details or {}).items():
+        for error in errors if isinstance(errors, (list, tuple)) else [errors]:
+            form.add_error(name if name in form.fields else None, str(error))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))

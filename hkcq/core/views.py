@@ -1,8 +1,20 @@
+"""Views every app shares: health, error pages, the redirect to the page top, and the one
+create/edit page flow for staff forms (``edit_page``)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.translation import gettext as _
+
+from hkcq.core.errors import DomainError
+from hkcq.core.forms import add_domain_error
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -28,3 +40,41 @@ def redirect_to_page_top(to: str, *args: object, **kwargs: object) -> HttpRespon
     ``#error-summary`` would otherwise leave that fragment on the page it redirects to after
     success: browsers keep the fragment across a redirect whose address has none."""
     return HttpResponseRedirect(resolve_url(to, *args, **kwargs) + "#main")
+
+
+def edit_page(
+    request: HttpRequest,
+    *,
+    form_class: Callable[..., forms.BaseForm],
+    save: Callable[[dict[str, Any]], Any],
+    title: str,
+    cancel_url: str,
+    instance: Any = None,
+    initial: dict[str, Any] | None = None,
+    form_kwargs: dict[str, Any] | None = None,
+    files: bool = False,
+    success_url: Callable[[Any], str] | str | None = None,
+    template: str = "core/edit.html",
+) -> HttpResponse:
+    """The one create/edit flow of a staff form: bound form → ``save(cleaned_data)`` (a service)
+    → "Saved." and a redirect; a ``DomainError`` from the service lands on the form
+    (``add_domain_error``) so nothing typed is lost. ``success_url`` defaults to the saved
+    object's ``get_absolute_url()``. Model forms get ``instance``; plain forms pass ``instance=None``."""
+    kwargs = dict(form_kwargs or {})
+    if instance is not None or (isinstance(form_class, type) and issubclass(form_class, forms.BaseModelForm)):
+        kwargs["instance"] = instance
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES if files else None, **kwargs)
+        if form.is_valid():
+            try:
+                saved = save(form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                if success_url is None:
+                    return redirect(saved.get_absolute_url())
+                return redirect(success_url if isinstance(success_url, str) else success_url(saved))
+    else:
+        form = form_class(initial=initial, **kwargs)
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, "files": files})

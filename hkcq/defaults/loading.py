@@ -11,10 +11,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+from hkcq.core.loading import SEED_DIR, LoadReport
 from hkcq.enquiries.loading import canned_replies_load
 from hkcq.kb.loading import kb_entries_load
 from hkcq.partnering.loading import partnering_defaults_load
-from hkcq.registry.loading import SEED_DIR, LoadReport, registry_defaults_load
+from hkcq.registry.loading import registry_defaults_load
 
 
 @transaction.atomic

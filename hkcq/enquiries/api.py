@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.core import idempotency
-from hkcq.core.api import ErrorOut, SessionAuth, TokenAuth
+from hkcq.core.api import ERRORS
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import current_language
@@ -22,8 +23,6 @@ from hkcq.enquiries.models import Enquiry
 from hkcq.registry.models import Unit
 
 router = Router(tags=["enquiries"])
-STAFF_AUTH = [TokenAuth(), SessionAuth()]
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 # -- schemas ----------------------------------------------------------------------------------
@@ -275,7 +274,7 @@ def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[
 
 
 def _by_token(token: str) -> Enquiry:
-    return services.enquiry_get_by_token(token)
+    return selectors.enquiry_get_by_token(token)
 
 
 @router.get("/enquiries/track/{token}", response={200: TrackOut, **ERRORS}, auth=None)
@@ -325,7 +324,7 @@ def enquiry_queue(
 
 
 def _staff_case(request: HttpRequest, reference: str) -> Enquiry:
-    return services.enquiry_get_for_staff(user=request.auth, reference=reference)  # type: ignore[attr-defined]
+    return selectors.enquiry_get_for_user(user=request.auth, reference=reference)  # type: ignore[attr-defined]
 
 
 @router.get("/enquiries/{reference}", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)

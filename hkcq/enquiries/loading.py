@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hkcq.core.loading import SEED_DIR, LoadReport, read_yaml, text
 from hkcq.enquiries.models import CannedReply
-from hkcq.registry.loading import SEED_DIR, LoadReport, read_yaml, text
 
 SEED_FILE = SEED_DIR / "canned_replies.yaml"
 

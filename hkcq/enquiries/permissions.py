@@ -21,6 +21,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from hkcq.core.permissions import is_active_user
 from hkcq.enquiries.models import Enquiry
 from hkcq.registry.permissions import user_unit_ids
 
@@ -29,13 +30,9 @@ STAFF_ACTIONS = ("view", "accept", "reply", "note", "wait", "transfer", "priorit
 RESIDENT_ACTIONS = ("track", "resident_reply", "rate")
 
 
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def is_case_officer(user: Any, enquiry: Enquiry) -> bool:
     return (
-        _user_ok(user)
+        is_active_user(user)
         and user.is_officer
         and enquiry.assigned_unit_id is not None
         and enquiry.assigned_unit_id in user_unit_ids(user)
@@ -43,11 +40,11 @@ def is_case_officer(user: Any, enquiry: Enquiry) -> bool:
 
 
 def is_secretariat(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)
 
 
 def is_owner(user: Any, enquiry: Enquiry) -> bool:
-    return _user_ok(user) and enquiry.resident_id is not None and enquiry.resident_id == user.pk
+    return is_active_user(user) and enquiry.resident_id is not None and enquiry.resident_id == user.pk
 
 
 def can_view_case(user: Any, enquiry: Enquiry) -> bool:
@@ -56,7 +53,7 @@ def can_view_case(user: Any, enquiry: Enquiry) -> bool:
 
 
 def can_use_queue(user: Any) -> bool:
-    return _user_ok(user) and (bool(user.is_officer) or bool(user.is_secretariat))
+    return is_active_user(user) and (bool(user.is_officer) or bool(user.is_secretariat))
 
 
 def can_staff_act(user: Any, enquiry: Enquiry, action: str) -> bool:
@@ -100,7 +97,7 @@ def can_see_personal_data(user: Any, enquiry: Enquiry, token: str | None = None)
     if can_track(user, enquiry, token):
         return True
     return (
-        _user_ok(user)
+        is_active_user(user)
         and enquiry.assigned_officer_id is not None
         and enquiry.assigned_officer_id == user.pk
         and is_case_officer(user, enquiry)

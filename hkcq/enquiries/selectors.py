@@ -9,10 +9,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hkcq.core.choices import Role
+from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.enquiries import permissions, sla
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
+from hkcq.enquiries.references import reference_normalise
 from hkcq.registry.models import Unit
 from hkcq.registry.permissions import user_unit_ids
 
@@ -209,3 +212,48 @@ def staff_to_tell(unit: Unit | None, *, officer: Any = None) -> ToTell:
     if officers:
         return ToTell(officers, unstaffed=False)
     return ToTell(secretariat_for(unit), unstaffed=True)
+
+
+# -- one case ---------------------------------------------------------------------------------
+def enquiry_get_by_reference(reference: str) -> Enquiry:
+    """The case with this reference. A malformed reference or a wrong check digit is an
+    ``InvalidInput`` (nothing is looked up); an unknown one is ``NotFound``."""
+    canonical = reference_normalise(reference)
+    if canonical is None:
+        raise InvalidInput(
+            _("This reference number is not valid. Check it for typing errors."),
+            details={"reference": [_("This reference number is not valid. Check it for typing errors.")]},
+        )
+    enquiry = Enquiry.objects.select_related("assigned_unit", "suggested_unit", "assigned_officer").filter(
+        reference=canonical
+    )
+    found = enquiry.first()
+    if found is None:
+        raise NotFound(_("No enquiry has this reference number."))
+    return found
+
+
+def enquiry_get_by_token(token: str) -> Enquiry:
+    found = (
+        Enquiry.objects.select_related("assigned_unit", "suggested_unit").filter(token=token).first() if token else None
+    )
+    if found is None:
+        raise NotFound(_("This tracking link is not valid. Check that you copied all of it."))
+    return found
+
+
+def enquiry_get_for_user(*, user: Any, reference: str) -> Enquiry:
+    """The case, if ``user`` may see it as staff; ``NotFound`` (404) otherwise, whether or not it
+    exists. A malformed reference is ``InvalidInput``."""
+    enquiry = enquiry_get_by_reference(reference)
+    if not permissions.can_view_case(user, enquiry):
+        raise NotFound(_("No enquiry has this reference number."))
+    return enquiry
+
+
+def enquiry_find_for_resident(*, reference: str, email: str) -> Enquiry:
+    """The case with this reference, if ``email`` is the address it was filed with."""
+    enquiry = enquiry_get_by_reference(reference)
+    if enquiry.email.strip().lower() != (email or "").strip().lower():
+        raise NotFound(_("No enquiry matches this reference number and e-mail address."))
+    return enquiry

@@ -2,8 +2,8 @@
 and sends its e-mails after the commit (so a mail server never loses or blocks a case).
 
 Public entry points for other apps (Open311, escalation): :func:`enquiry_submit`,
-:func:`enquiry_get_by_reference`, :func:`enquiry_get_by_token`, :func:`sla_deadlines`, and the
-listing selectors in :mod:`hkcq.enquiries.selectors`.
+:func:`sla_deadlines`; reads (``enquiry_get_by_reference``, ``enquiry_get_by_token``,
+``enquiry_get_for_user``) are in :mod:`hkcq.enquiries.selectors`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hkcq.core import idempotency
-from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.permissions import require
 from hkcq.core.tasks import send_email
 from hkcq.core.text import fold, mask_personal_data
 from hkcq.enquiries import knowledge, permissions, selectors
@@ -39,7 +40,7 @@ from hkcq.enquiries.models import (
     ReferenceCounter,
     Transfer,
 )
-from hkcq.enquiries.references import reference_make, reference_normalise
+from hkcq.enquiries.references import reference_make
 from hkcq.enquiries.sla import Deadlines
 from hkcq.enquiries.sla import sla_deadlines as _sla_deadlines
 from hkcq.notifications.services import notify, notify_rendered, supported_language
@@ -53,11 +54,6 @@ MAX_QUESTION = 1000
 MAX_TEXT = 10000
 MAX_REASON = 2000
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted()
 
 
 def sla_deadlines(enquiry: Enquiry) -> Deadlines:
@@ -287,53 +283,11 @@ def enquiry_submit(
 
 
 # -- lookups ----------------------------------------------------------------------------------
-def enquiry_get_by_reference(reference: str) -> Enquiry:
-    """The case with this reference. A malformed reference or a wrong check digit is an
-    ``InvalidInput`` (nothing is looked up); an unknown one is ``NotFound``."""
-    canonical = reference_normalise(reference)
-    if canonical is None:
-        raise InvalidInput(
-            _("This reference number is not valid. Check it for typing errors."),
-            details={"reference": [_("This reference number is not valid. Check it for typing errors.")]},
-        )
-    enquiry = Enquiry.objects.select_related("assigned_unit", "suggested_unit", "assigned_officer").filter(
-        reference=canonical
-    )
-    found = enquiry.first()
-    if found is None:
-        raise NotFound(_("No enquiry has this reference number."))
-    return found
-
-
-def enquiry_get_by_token(token: str) -> Enquiry:
-    found = (
-        Enquiry.objects.select_related("assigned_unit", "suggested_unit").filter(token=token).first() if token else None
-    )
-    if found is None:
-        raise NotFound(_("This tracking link is not valid. Check that you copied all of it."))
-    return found
-
-
-def enquiry_get_for_staff(*, user: Any, reference: str) -> Enquiry:
-    enquiry = enquiry_get_by_reference(reference)
-    if not permissions.can_view_case(user, enquiry):
-        raise NotFound(_("No enquiry has this reference number."))
-    return enquiry
-
-
-def enquiry_find_for_resident(*, reference: str, email: str) -> Enquiry:
-    """The case with this reference, if ``email`` is the address it was filed with."""
-    enquiry = enquiry_get_by_reference(reference)
-    if enquiry.email.strip().lower() != (email or "").strip().lower():
-        raise NotFound(_("No enquiry matches this reference number and e-mail address."))
-    return enquiry
-
-
 # -- staff actions ----------------------------------------------------------------------------
 @transaction.atomic
 def enquiry_accept(*, user: Any, enquiry: Enquiry) -> Enquiry:
     enquiry = _locked(enquiry)
-    _require(permissions.can_staff_act(user, enquiry, "accept"))
+    require(permissions.can_staff_act(user, enquiry, "accept"))
     now = timezone.now()
     enquiry.status = Enquiry.Status.ACCEPTED
     enquiry.assigned_officer = user
@@ -414,7 +368,7 @@ def enquiry_reply(
     """Reply to the resident. With ``wait_for_resident`` the reply asks them for something
     and the reply clock stops until they answer."""
     enquiry = _locked(enquiry)
-    _require(permissions.can_staff_act(user, enquiry, "wait" if wait_for_resident else "reply"))
+    require(permissions.can_staff_act(user, enquiry, "wait" if wait_for_resident else "reply"))
     body = (body or "").strip()
     if not body:
         raise InvalidInput(details={"body": [_("Write the reply.")]})
@@ -455,7 +409,7 @@ def enquiry_wait(*, user: Any, enquiry: Enquiry, body: str, citations: list[str]
 @transaction.atomic
 def enquiry_note_add(*, user: Any, enquiry: Enquiry, body: str) -> Message:
     enquiry = _locked(enquiry)
-    _require(permissions.can_staff_act(user, enquiry, "note"))
+    require(permissions.can_staff_act(user, enquiry, "note"))
     body = (body or "").strip()
     if not body:
         raise InvalidInput(details={"body": [_("Write the note.")]})
@@ -470,7 +424,7 @@ def enquiry_transfer(*, user: Any, enquiry: Enquiry, to_unit: Unit, reason: str)
     when the case was received (on the new unit's calendar). The new unit's officers are told,
     with personal data masked."""
     enquiry = _locked(enquiry)
-    _require(permissions.can_staff_act(user, enquiry, "transfer"))
+    require(permissions.can_staff_act(user, enquiry, "transfer"))
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if not reason:
@@ -511,7 +465,7 @@ def enquiry_priority_change(*, user: Any, enquiry: Enquiry, priority: str, reaso
     enquiry = _locked(enquiry)
     if not enquiry.is_open and permissions.can_view_case(user, enquiry):
         raise InvalidInput(_("This enquiry is closed: its priority can no longer be changed."))
-    _require(permissions.can_staff_act(user, enquiry, "priority"))
+    require(permissions.can_staff_act(user, enquiry, "priority"))
     priority = (priority or "").strip()
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
@@ -554,7 +508,7 @@ def enquiry_close(*, user: Any, enquiry: Enquiry, outcome: str, note: str = "") 
     """Close the case with its outcome. The outcome note is shown to the resident: without an
     earlier reply it is the reply (``first_reply_at``). "Answered" needs one or the other."""
     enquiry = _locked(enquiry)
-    _require(permissions.can_staff_act(user, enquiry, "close"))
+    require(permissions.can_staff_act(user, enquiry, "close"))
     if outcome not in Enquiry.Outcome.values:
         raise InvalidInput(details={"outcome": [_("Choose the outcome.")]})
     note = (note or "").strip()
@@ -606,7 +560,7 @@ def enquiry_close(*, user: Any, enquiry: Enquiry, outcome: str, note: str = "") 
 def enquiry_resident_reply(*, user: Any, enquiry: Enquiry, token: str | None, body: str) -> Message:
     """The resident's message; it restarts a paused clock and puts the case back with the unit."""
     enquiry = _locked(enquiry)
-    _require(permissions.can_resident_act(user, enquiry, token, "resident_reply"))
+    require(permissions.can_resident_act(user, enquiry, token, "resident_reply"))
     body = (body or "").strip()
     if not body:
         raise InvalidInput(details={"body": [_("Write your message.")]})
@@ -656,7 +610,7 @@ def enquiry_rate(
 def canned_reply_save(*, user: Any, data: dict[str, Any], canned: CannedReply | None = None) -> CannedReply:
     from hkcq.core.translated import TText
 
-    _require(permissions.can_edit_canned_replies(user))
+    require(permissions.can_edit_canned_replies(user))
     canned = CannedReply.objects.select_for_update().get(pk=canned.pk) if canned and canned.pk else CannedReply()
     for name in ("title", "body"):
         if name in data:

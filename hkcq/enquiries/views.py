@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hkcq.core import idempotency
-from hkcq.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
 from hkcq.core.text import mask_personal_data
@@ -27,17 +28,6 @@ from hkcq.core.views import redirect_to_page_top
 from hkcq.enquiries import forms as eforms
 from hkcq.enquiries import knowledge, permissions, selectors, services
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
-
-
-def _form_errors(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error onto the form (keeping what was typed)."""
-    placed = False
-    for field, errors in (exc.details or {}).items():
-        for error in errors if isinstance(errors, list) else [errors]:
-            form.add_error(field if field in form.fields else None, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 # -- what a reader may see ----------------------------------------------------------------------
@@ -122,7 +112,7 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
                 fresh["idempotency_key"] = uuid.uuid4().hex
                 form.data = fresh
             except InvalidInput as exc:
-                _form_errors(form, exc)
+                add_domain_error(form, exc)
             else:
                 return redirect_to_page_top("enquiries:received", token=result.enquiry.token)
     else:
@@ -145,10 +135,7 @@ def enquiry_received(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _tracked(request: HttpRequest, token: str) -> Enquiry:
-    try:
-        return services.enquiry_get_by_token(token)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    return selectors.enquiry_get_by_token(token)
 
 
 def _track_context(request: HttpRequest, enquiry: Enquiry, token: str) -> dict[str, Any]:
@@ -185,7 +172,7 @@ def enquiry_track_reply(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, _("This enquiry is closed; you can no longer reply. File a new enquiry if needed."))
             return redirect_to_page_top("enquiries:track", token=token)
         except InvalidInput as exc:
-            _form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Your message has been sent."))
             return redirect_to_page_top("enquiries:track", token=token)
@@ -208,7 +195,7 @@ def enquiry_track_rate(request: HttpRequest, token: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except InvalidInput as exc:
-            _form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Thank you for rating our service."))
             return redirect_to_page_top("enquiries:track", token=token)
@@ -226,7 +213,7 @@ def enquiry_find(request: HttpRequest) -> HttpResponse:
     form = eforms.FindForm(request.POST)
     if form.is_valid():
         try:
-            enquiry = services.enquiry_find_for_resident(
+            enquiry = selectors.enquiry_find_for_resident(
                 reference=form.cleaned_data["reference"], email=form.cleaned_data["email"]
             )
         except InvalidInput as exc:
@@ -294,8 +281,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _staff_case(request: HttpRequest, reference: str) -> Enquiry:
     try:
-        return services.enquiry_get_for_staff(user=request.user, reference=reference)
-    except (NotFound, InvalidInput) as exc:
+        return selectors.enquiry_get_for_user(user=request.user, reference=reference)
+    except InvalidInput as exc:
+        # A malformed reference names no case a page could show.
         raise Http404(str(exc.message)) from exc
 
 
@@ -498,7 +486,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             # Not about a field (e.g. the case is closed): the form may no longer be on the page.
             messages.error(request, str(exc.message))
             return redirect(enquiry.get_absolute_url())
-        _form_errors(form, exc)
+        add_domain_error(form, exc)
     if done:
         messages.success(request, done)
         if action == "transfer" and not permissions.can_view_case(user, Enquiry.objects.get(pk=enquiry.pk)):
@@ -531,7 +519,7 @@ def canned_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             try:
                 services.canned_reply_save(user=request.user, data=form.cleaned_data, canned=canned)
             except InvalidInput as exc:
-                _form_errors(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("The canned reply has been saved."))
                 return redirect("enquiries:canned")

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
+from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.kb import selectors, services
 from hkcq.kb.models import Entry, Topic
@@ -20,8 +21,6 @@ from hkcq.kb.search import normalise_language
 from hkcq.registry.models import Area, Unit
 
 router = Router(tags=["knowledge base"])
-STAFF_AUTH = [TokenAuth(), SessionAuth()]
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class AnswerOut(Schema):
@@ -119,7 +118,7 @@ def list_entries(request: HttpRequest, topic: str | None = None, state: str | No
 
 @router.get("/kb/entries/{slug}", response={200: EntryOut, 404: ErrorOut})
 def get_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return EntryOut.of(selectors.entry_get(slug, user=_optional_user(request)))
+    return EntryOut.of(selectors.entry_get_for_user(user=_optional_user(request), slug=slug))
 
 
 class EntryPatch(Schema):
@@ -175,24 +174,24 @@ def create_entry(request: HttpRequest, payload: EntryIn) -> tuple[int, dict[str,
 
 @router.patch("/kb/entries/{slug}", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
 def update_entry(request: HttpRequest, slug: str, payload: EntryPatch) -> dict[str, Any]:
-    entry = selectors.entry_get(slug, user=request.auth)  # type: ignore[attr-defined]
+    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)  # type: ignore[attr-defined]
     entry = services.entry_update(user=request.auth, entry=entry, data=_data(payload))  # type: ignore[attr-defined]
-    return EntryOut.of(selectors.entry_get(entry.slug, user=request.auth))  # type: ignore[attr-defined]
+    return EntryOut.of(selectors.entry_get_for_user(user=request.auth, slug=entry.slug))  # type: ignore[attr-defined]
 
 
 @router.post("/kb/entries/{slug}/submit", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
 def submit_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
-    entry = selectors.entry_get(slug, user=request.auth)  # type: ignore[attr-defined]
+    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)  # type: ignore[attr-defined]
     return EntryOut.of(services.entry_submit(user=request.auth, entry=entry))  # type: ignore[attr-defined]
 
 
 @router.post("/kb/entries/{slug}/publish", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
 def publish_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
-    entry = selectors.entry_get(slug, user=request.auth)  # type: ignore[attr-defined]
+    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)  # type: ignore[attr-defined]
     return EntryOut.of(services.entry_publish(user=request.auth, entry=entry))  # type: ignore[attr-defined]
 
 
 @router.post("/kb/entries/{slug}/unpublish", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
 def unpublish_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
-    entry = selectors.entry_get(slug, user=request.auth)  # type: ignore[attr-defined]
+    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)  # type: ignore[attr-defined]
     return EntryOut.of(services.entry_unpublish(user=request.auth, entry=entry))  # type: ignore[attr-defined]

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.conf import settings
 
+from hkcq.core.loading import LoadReport, read_yaml, text, upsert
 from hkcq.core.text import has_cjk
 from hkcq.core.translated import EN, HANT, HUMAN, MACHINE, TText
-from hkcq.registry.loading import LoadReport, read_yaml, text, upsert
 from hkcq.registry.models import Area, Unit
 
 SEED_FILE = Path(settings.BASE_DIR) / "seed" / "kb_entries.yaml"

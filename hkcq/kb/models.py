@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -100,6 +101,11 @@ class Entry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("kb:entry", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": [_("The end date must not be before the start date.")]})
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         from hkcq.kb.search import ANALYZER_VERSION, entry_fields_terms

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hkcq.core.permissions import is_active_user
 from hkcq.kb.models import Entry
 from hkcq.registry.permissions import can_edit_registry, user_unit_ids
-
-
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def can_publish(user: Any) -> bool:
@@ -23,13 +20,13 @@ def can_publish(user: Any) -> bool:
 
 
 def can_create_entry(user: Any) -> bool:
-    return can_publish(user) or (_user_ok(user) and user.is_officer and bool(user_unit_ids(user)))
+    return can_publish(user) or (is_active_user(user) and user.is_officer and bool(user_unit_ids(user)))
 
 
 def can_create_entry_for_unit(user: Any, unit_id: int | None) -> bool:
     if can_publish(user):
         return True
-    return _user_ok(user) and user.is_officer and unit_id in user_unit_ids(user)
+    return is_active_user(user) and user.is_officer and unit_id in user_unit_ids(user)
 
 
 def can_edit_entry(user: Any, entry: Entry) -> bool:
@@ -45,4 +42,4 @@ def can_read_gaps(user: Any) -> bool:
 
 
 def can_see_drafts(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_staff_member)
+    return is_active_user(user) and bool(user.is_staff_member)

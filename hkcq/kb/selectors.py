@@ -11,9 +11,9 @@ from functools import cache
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from hkcq.core.errors import NotFound
 from hkcq.core.search import Analyzer, default_analyzer, group_similar
 from hkcq.core.text import fold, has_cjk, mask_personal_data, to_simplified, to_traditional
 from hkcq.core.translated import EN, HANS, HANT
@@ -44,21 +44,13 @@ def entry_list(*, user: Any = None, topic: str | None = None, state: str | None 
     return qs.order_by("topic", "slug")
 
 
-def entry_get(slug: str, *, user: Any = None) -> Entry:
-    """An entry by its stable id. Published entries are public (an expired one too, marked as
-    such); drafts and entries in review only for the people who may edit or publish them."""
+def entry_get_for_user(*, user: Any, slug: str) -> Entry:
+    """An entry by its stable id, if ``user`` may see it (``NotFound`` otherwise: 404 on pages
+    and in the API). Published entries are public (an expired one too, marked as such); drafts
+    and entries in review only for the people who may edit or publish them."""
     entry = _base().filter(slug=slug).first()
-    if entry is None:
-        raise Http404
-    if entry.state != Entry.State.PUBLISHED and not permissions.can_see_unpublished(user, entry):
-        raise Http404
-    return entry
-
-
-def entry_get_for_edit(slug: str, *, user: Any) -> Entry:
-    entry = entry_get(slug, user=user)
-    if not permissions.can_edit_entry(user, entry):
-        raise Http404
+    if entry is None or (entry.state != Entry.State.PUBLISHED and not permissions.can_see_unpublished(user, entry)):
+        raise NotFound()
     return entry
 
 

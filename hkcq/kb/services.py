@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.errors import InvalidInput
+from hkcq.core.permissions import require
+from hkcq.core.services import fields_apply, record_save
 from hkcq.core.text import mask_personal_data
-from hkcq.core.translated import TText
 from hkcq.kb import permissions
 from hkcq.kb.models import Entry, Feedback, Gap
 from hkcq.kb.search import ANALYZER_VERSION, invalidate, normalise_language
@@ -32,84 +32,59 @@ EDIT_FIELDS = (
 MAX_QUESTION = 2000
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted()
-
-
-def _apply(entry: Entry, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        if name not in EDIT_FIELDS and name != "slug":
-            raise InvalidInput(details={name: [_("This field cannot be changed here.")]})
-        if name in {"title", "body", "question_forms", "source", "review_note"}:
-            current = TText.from_json(getattr(entry, name))
-            new = value.texts if isinstance(value, TText) else {k.replace("_", "-"): v for k, v in value.items()}
-            setattr(entry, name, current.edited(new))
-        else:
-            setattr(entry, name, value)
-
-
-def _save(entry: Entry, *, user: Any, reason: str = "") -> None:
-    try:
-        entry.full_clean(validate_unique=True)
-    except ValidationError as exc:
-        raise InvalidInput(details=exc.message_dict) from exc
-    if entry.effective_from and entry.effective_to and entry.effective_to < entry.effective_from:
-        raise InvalidInput(details={"effective_to": [_("The end date must not be before the start date.")]})
-    entry._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    if reason:
-        entry._change_reason = reason  # type: ignore[attr-defined]
-    entry.save()
+def _entry_save(entry: Entry, *, user: Any, reason: str) -> None:
+    record_save(entry, user=user, reason=reason)
+    # The per-process search index is rebuilt once the change is committed.
     transaction.on_commit(invalidate)
 
 
 @transaction.atomic
 def entry_create(*, user: Any, data: dict[str, Any]) -> Entry:
     unit = data.get("unit")
-    _require(permissions.can_create_entry_for_unit(user, getattr(unit, "pk", None)))
+    require(permissions.can_create_entry_for_unit(user, getattr(unit, "pk", None)))
     entry = Entry(state=Entry.State.DRAFT)
-    _apply(entry, data)
-    _save(entry, user=user, reason="Created")
+    fields_apply(entry, data, allowed=(*EDIT_FIELDS, "slug"))
+    _entry_save(entry, user=user, reason="Created")
     return entry
 
 
 @transaction.atomic
 def entry_update(*, user: Any, entry: Entry, data: dict[str, Any]) -> Entry:
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
-    _require(permissions.can_edit_entry(user, entry))
+    require(permissions.can_edit_entry(user, entry))
     data = {k: v for k, v in data.items() if k != "slug"}
     new_unit = data.get("unit")
     if new_unit is not None and new_unit.pk != entry.unit_id:
         # Handing an entry to another unit is the secretariat's call.
-        _require(permissions.can_publish(user))
-    _apply(entry, data)
+        require(permissions.can_publish(user))
+    fields_apply(entry, data, allowed=(*EDIT_FIELDS, "slug"))
     if entry.state == Entry.State.PUBLISHED and not permissions.can_publish(user):
         # An officer's change to a published entry goes back for review before it is offered again.
         entry.state = Entry.State.IN_REVIEW
-    _save(entry, user=user, reason="Edited")
+    _entry_save(entry, user=user, reason="Edited")
     return entry
 
 
 @transaction.atomic
 def entry_submit(*, user: Any, entry: Entry) -> Entry:
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
-    _require(permissions.can_edit_entry(user, entry))
+    require(permissions.can_edit_entry(user, entry))
     if entry.state != Entry.State.DRAFT:
         raise InvalidInput(_("Only a draft can be submitted for review."))
     entry.state = Entry.State.IN_REVIEW
-    _save(entry, user=user, reason="Submitted for review")
+    _entry_save(entry, user=user, reason="Submitted for review")
     return entry
 
 
 @transaction.atomic
 def entry_publish(*, user: Any, entry: Entry) -> Entry:
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
-    _require(permissions.can_publish(user))
+    require(permissions.can_publish(user))
     if entry.state == Entry.State.PUBLISHED:
         raise InvalidInput(_("This entry is already published."))
     entry.state = Entry.State.PUBLISHED
     entry.published_at = timezone.now()
-    _save(entry, user=user, reason="Published")
+    _entry_save(entry, user=user, reason="Published")
     return entry
 
 
@@ -117,11 +92,11 @@ def entry_publish(*, user: Any, entry: Entry) -> Entry:
 def entry_unpublish(*, user: Any, entry: Entry, note: str = "") -> Entry:
     """Return a published (or in-review) entry to draft, with an optional note for its unit."""
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
-    _require(permissions.can_publish(user))
+    require(permissions.can_publish(user))
     if entry.state == Entry.State.DRAFT:
         raise InvalidInput(_("This entry is already a draft."))
     entry.state = Entry.State.DRAFT
-    _save(entry, user=user, reason=note.strip()[:100] or "Returned to draft")
+    _entry_save(entry, user=user, reason=note.strip()[:100] or "Returned to draft")
     return entry
 
 
@@ -176,5 +151,5 @@ def feedback_record(*, entry: Entry, question: str, language: str, helpful: bool
 
 @transaction.atomic
 def gap_resolve(*, user: Any, gap_ids: list[int]) -> int:
-    _require(permissions.can_read_gaps(user))
+    require(permissions.can_read_gaps(user))
     return Gap.objects.filter(pk__in=gap_ids, resolved=False).update(resolved=True)

@@ -21,6 +21,7 @@ from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
+from hkcq.core.views import edit_page
 from hkcq.kb import forms as kforms
 from hkcq.kb import permissions, selectors, services
 from hkcq.kb.models import Entry, Gap, Topic
@@ -76,7 +77,7 @@ def _gap_once(query: str) -> None:
 
 @require_POST
 def ask_feedback(request: HttpRequest) -> HttpResponse:
-    entry = selectors.entry_get(request.POST.get("entry") or "", user=None)
+    entry = selectors.entry_get_for_user(user=None, slug=request.POST.get("entry") or "")
     query = (request.POST.get("q") or "").strip()[:MAX_QUERY]
     services.feedback_record(entry=entry, question=query, language=current_language())
     if getattr(request, "htmx", False):
@@ -111,7 +112,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 
 def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    entry = selectors.entry_get(slug, user=request.user)
+    entry = selectors.entry_get_for_user(user=request.user, slug=slug)
     # Opened from the answers to a question (?q=): "I still need help" carries it on to the enquiry form.
     question = (request.GET.get("q") or "").strip()[:MAX_QUERY]
     context = {
@@ -129,32 +130,21 @@ def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 # -- staff -------------------------------------------------------------------------------------------
 def _edit(request: HttpRequest, *, entry: Entry | None) -> HttpResponse:
-    units = kforms.units_for(request.user)
-    if request.method == "POST":
-        form = kforms.EntryForm(request.POST, instance=entry, units=units)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k in kforms.EntryForm.Meta.fields}
-            try:
-                if entry is None:
-                    saved = services.entry_create(user=request.user, data=data)
-                else:
-                    saved = services.entry_update(user=request.user, entry=entry, data=data)
-            except InvalidInput as exc:
-                for field, errors in exc.details.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                if not exc.details:
-                    form.add_error(None, str(exc.message))
-            except NotPermitted as exc:
-                form.add_error(None, str(exc.message))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(saved.get_absolute_url())
-    else:
-        form = kforms.EntryForm(instance=entry, units=units)
-    title = _("New knowledge-base entry") if entry is None else _("Edit knowledge-base entry")
-    cancel_url = entry.get_absolute_url() if entry else reverse("kb:entries")
-    return render(request, "registry/edit.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    def save(cleaned: dict[str, Any]) -> Entry:
+        data = {k: v for k, v in cleaned.items() if k in kforms.EntryForm.Meta.fields}
+        if entry is None:
+            return services.entry_create(user=request.user, data=data)
+        return services.entry_update(user=request.user, entry=entry, data=data)
+
+    return edit_page(
+        request,
+        form_class=kforms.EntryForm,
+        instance=entry,
+        form_kwargs={"units": kforms.units_for(request.user)},
+        save=save,
+        title=_("New knowledge-base entry") if entry is None else _("Edit knowledge-base entry"),
+        cancel_url=entry.get_absolute_url() if entry else reverse("kb:entries"),
+    )
 
 
 @login_required
@@ -166,14 +156,14 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def entry_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    entry = selectors.entry_get(slug, user=request.user)
+    entry = selectors.entry_get_for_user(user=request.user, slug=slug)
     if not permissions.can_edit_entry(request.user, entry):
         raise PermissionDenied
     return _edit(request, entry=entry)
 
 
 def _state_change(request: HttpRequest, slug: str, action: Any, done: str) -> HttpResponse:
-    entry = selectors.entry_get(slug, user=request.user)
+    entry = selectors.entry_get_for_user(user=request.user, slug=slug)
     try:
         action(user=request.user, entry=entry)
     except NotPermitted as exc:

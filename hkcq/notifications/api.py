@@ -9,13 +9,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.core.api import ErrorOut, SessionAuth, TokenAuth
+from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.core.api import ErrorOut
 from hkcq.core.errors import NotFound
 from hkcq.notifications import selectors, services
 from hkcq.notifications.models import Notification
 
 router = Router(tags=["notifications"])
-AUTH = [TokenAuth(), SessionAuth()]
 
 
 class NotificationOut(Schema):
@@ -31,7 +31,9 @@ class NotificationOut(Schema):
         return {"id": n.id, "title": n.title, "body": n.body, "url": n.url, "created": n.created, "read_at": n.read_at}
 
 
-@router.get("/notifications", response=list[NotificationOut], auth=AUTH, summary="Your notifications, newest first")
+@router.get(
+    "/notifications", response=list[NotificationOut], auth=STAFF_AUTH, summary="Your notifications, newest first"
+)
 @paginate(LimitOffsetPagination)
 def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
     return selectors.notification_list(user=request.auth, unread_only=unread)  # type: ignore[attr-defined]
@@ -40,7 +42,7 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
 @router.post(
     "/notifications/{notification_id}/read",
     response={200: NotificationOut, 401: ErrorOut, 404: ErrorOut},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="Mark one of your notifications as read",
 )
 def read_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:

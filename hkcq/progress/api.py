@@ -8,19 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
-from hkcq.core.errors import InvalidInput, NotFound
-from hkcq.progress import permissions, selectors, services
+from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
+from hkcq.core.errors import InvalidInput
+from hkcq.progress import selectors, services
 from hkcq.progress.models import ProgressRollup, ProgressUpdate, Status
 from hkcq.registry import selectors as registry_selectors
 
 router = Router(tags=["progress"])
-STAFF_AUTH = [TokenAuth(), SessionAuth()]
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class StatusOut(Schema):
@@ -181,10 +179,7 @@ def _data(payload: Any, *, current: ProgressUpdate | None = None) -> dict[str, A
 
 
 def _visible(request: HttpRequest, update_id: int) -> ProgressUpdate:
-    update = get_object_or_404(ProgressUpdate.objects.select_related("measure", "status", "cycle"), pk=update_id)
-    if not permissions.can_view(request.auth, update):  # type: ignore[attr-defined]
-        raise NotFound()
-    return update
+    return selectors.update_get_for_user(user=request.auth, update_id=update_id)  # type: ignore[attr-defined]
 
 
 def _out(update: ProgressUpdate) -> dict[str, Any]:

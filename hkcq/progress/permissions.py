@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from hkcq.core.choices import Role, Side
+from hkcq.core.permissions import is_active_user
 from hkcq.progress.models import ProgressUpdate
 from hkcq.registry.models import Measure
 from hkcq.registry.permissions import user_unit_ids
@@ -27,16 +28,12 @@ SIDES = (Side.HONG_KONG, Side.CHONGQING)
 State = ProgressUpdate.State
 
 
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def user_side(user: Any) -> str | None:
-    return user.side if _user_ok(user) and user.side in SIDES else None
+    return user.side if is_active_user(user) and user.side in SIDES else None
 
 
 def is_secretariat_of(user: Any, side: str) -> bool:
-    return _user_ok(user) and user.role == Role.SECRETARIAT and user.side == side
+    return is_active_user(user) and user.role == Role.SECRETARIAT and user.side == side
 
 
 def responsible_unit_ids(measure: Measure, side: str) -> set[int]:
@@ -90,12 +87,12 @@ def can_view(user: Any, update: ProgressUpdate) -> bool:
 
 def can_see_internal(user: Any) -> bool:
     """The internal narrative, the history of transitions and private evidence: officials only."""
-    return _user_ok(user) and bool(user.is_staff_member)
+    return is_active_user(user) and bool(user.is_staff_member)
 
 
 def can_manage_scale(user: Any) -> bool:
     """Status scale, roll-up weights and settings: the secretariat (either side) and administrators."""
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)
 
 
 def allowed_actions(user: Any, update: ProgressUpdate) -> dict[str, bool]:

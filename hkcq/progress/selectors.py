@@ -7,11 +7,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Max, Prefetch, Q, QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hkcq.core.choices import Side
+from hkcq.core.errors import NotFound
 from hkcq.progress import permissions
 from hkcq.progress.models import (
     ProgressRollup,
@@ -55,8 +54,8 @@ def published_updates(*, measure: Measure | None = None, side: str | None = None
     return qs.order_by("-published_at", "-id")
 
 
-def update_get_for_user(user: Any, update_id: int) -> ProgressUpdate:
-    """The update, if ``user`` may see it; otherwise 404 (never reveal that it exists)."""
+def update_get_for_user(*, user: Any, update_id: int) -> ProgressUpdate:
+    """The update, if ``user`` may see it; otherwise ``NotFound`` (404: never reveal that it exists)."""
     qs = _update_base().prefetch_related(
         "evidence",
         Prefetch("transitions", queryset=UpdateTransition.objects.select_related("actor")),
@@ -64,9 +63,9 @@ def update_get_for_user(user: Any, update_id: int) -> ProgressUpdate:
         "measure__lead_unit_hk",
         "measure__lead_unit_cq",
     )
-    update = get_object_or_404(qs, pk=update_id)
-    if not permissions.can_view(user, update):
-        raise Http404
+    update = qs.filter(pk=update_id).first()
+    if update is None or not permissions.can_view(user, update):
+        raise NotFound()
     return update
 
 

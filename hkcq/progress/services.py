@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from hkcq.accounts.models import User
 from hkcq.core.choices import Role, Side
 from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.permissions import require
 from hkcq.core.translated import LANGS, TText
 from hkcq.notifications.services import notify, notify_group
 from hkcq.progress import permissions, rollups
@@ -37,11 +38,6 @@ from hkcq.registry.models import Measure, Meeting, Unit
 State = ProgressUpdate.State
 NOTIFY_TEMPLATE = "progress/email/update_transition"
 REMINDER_TEMPLATE = "progress/email/stale_digest"
-
-
-def _require(allowed: bool, message: Any = None) -> None:
-    if not allowed:
-        raise NotPermitted(message)
 
 
 # -- cycles ------------------------------------------------------------------------------------
@@ -65,7 +61,7 @@ def cycle_current() -> ReportingCycle:
 
 @transaction.atomic
 def cycle_open(*, user: Any, name: dict[str, str], opens_on: date, meeting: Meeting | None = None) -> ReportingCycle:
-    _require(permissions.can_manage_scale(user))
+    require(permissions.can_manage_scale(user))
     if ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN).exists():
         raise InvalidInput(_("A reporting cycle is already open. Close it first."))
     text = TText().edited(name)
@@ -120,7 +116,7 @@ def update_save(
     public_narrative and internal_narrative ({lang: text})."""
     side = permissions.user_side(user)
     if update is None:
-        _require(side is not None and permissions.can_draft(user, measure, side))
+        require(side is not None and permissions.can_draft(user, measure, side))
         assert side is not None
         update = (
             ProgressUpdate.objects.select_for_update()
@@ -135,7 +131,7 @@ def update_save(
             )
     else:
         update = ProgressUpdate.objects.select_for_update().select_related("measure").get(pk=update.pk)
-        _require(permissions.can_edit(user, update))
+        require(permissions.can_edit(user, update))
         side, measure = update.side, update.measure
     cleaned = _clean_update_data(data, side=side, measure=measure)
     created = update is None
@@ -177,7 +173,7 @@ def _transition(
     *, user: Any, update: ProgressUpdate, allowed: Any, to_state: str, note: str = "", stamp: dict[str, Any]
 ) -> ProgressUpdate:
     locked = ProgressUpdate.objects.select_for_update().select_related("measure", "author").get(pk=update.pk)
-    _require(allowed(user, locked))
+    require(allowed(user, locked))
     from_state = locked.state
     locked.state = to_state
     for name, value in stamp.items():
@@ -252,7 +248,7 @@ def evidence_add(
     link: str = "",
     is_public: bool = False,
 ) -> Evidence:
-    _require(permissions.can_edit(user, update))
+    require(permissions.can_edit(user, update))
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
         errors["title"] = [_("Give the evidence a title.")]
@@ -275,14 +271,14 @@ def evidence_add(
 
 @transaction.atomic
 def evidence_remove(*, user: Any, evidence: Evidence) -> None:
-    _require(permissions.can_edit(user, evidence.update))
+    require(permissions.can_edit(user, evidence.update))
     evidence.delete()
 
 
 # -- the scale, weights and settings -----------------------------------------------------------
 @transaction.atomic
 def status_save(*, user: Any, data: dict[str, Any], status: Status | None = None) -> Status:
-    _require(permissions.can_manage_scale(user))
+    require(permissions.can_manage_scale(user))
     status = Status.objects.select_for_update().get(pk=status.pk) if status is not None else Status()
     errors: dict[str, list[str]] = {}
     key = data.get("key", status.key)
@@ -310,7 +306,7 @@ def status_save(*, user: Any, data: dict[str, Any], status: Status | None = None
 
 @transaction.atomic
 def settings_save(*, user: Any, rollup_method: str, stale_after_days: int) -> ProgressSettings:
-    _require(permissions.can_manage_scale(user))
+    require(permissions.can_manage_scale(user))
     errors: dict[str, list[str]] = {}
     if rollup_method not in ProgressSettings.Method.values:
         errors["rollup_method"] = [_("Choose plain or weighted.")]
@@ -328,7 +324,7 @@ def settings_save(*, user: Any, rollup_method: str, stale_after_days: int) -> Pr
 
 @transaction.atomic
 def weight_set(*, user: Any, measure: Measure, weight: Any) -> MeasureWeight:
-    _require(permissions.can_manage_scale(user))
+    require(permissions.can_manage_scale(user))
     try:
         value = Decimal(str(weight))
     except (InvalidOperation, ValueError) as exc:

@@ -4,32 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.forms import add_domain_error
 from hkcq.core.pagination import paginate
+from hkcq.core.views import edit_page
 from hkcq.progress import charts, permissions, selectors, services
 from hkcq.progress import forms as pforms
 from hkcq.progress.models import Evidence, ProgressSettings, Status
 from hkcq.registry import selectors as registry_selectors
 
 DASHBOARD_LIST_LENGTH = 10
-
-
-def _errors_onto(form: forms.BaseForm, exc: InvalidInput | NotPermitted) -> None:
-    if isinstance(exc, InvalidInput) and exc.details:
-        for field, errors in exc.details.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, str(exc.message))
 
 
 # -- public ----------------------------------------------------------------------------------
@@ -91,7 +84,7 @@ def method(request: HttpRequest) -> HttpResponse:
 
 
 def update_detail(request: HttpRequest, update_id: int) -> HttpResponse:
-    update = selectors.update_get_for_user(request.user, update_id)
+    update = selectors.update_get_for_user(user=request.user, update_id=update_id)
     return _detail(request, update)
 
 
@@ -110,7 +103,7 @@ def _detail(
 
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=evidence_id)
-    update = selectors.update_get_for_user(request.user, evidence.update_id)
+    update = selectors.update_get_for_user(user=request.user, update_id=evidence.update_id)
     if not (permissions.can_see_internal(request.user) or (evidence.is_public and update.is_published)):
         raise Http404
     if not evidence.file:
@@ -155,7 +148,7 @@ def _update_form_page(request: HttpRequest, *, measure: Any, update: Any) -> Htt
                     messages.success(request, _("The draft has been saved."))
                 return redirect(saved.get_absolute_url())
             except (InvalidInput, NotPermitted) as exc:
-                _errors_onto(form, exc)
+                add_domain_error(form, exc)
     elif update is not None:
         form = pforms.UpdateForm(
             initial={
@@ -195,7 +188,7 @@ def update_new(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 @login_required
 def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
-    update = selectors.update_get_for_user(request.user, update_id)
+    update = selectors.update_get_for_user(user=request.user, update_id=update_id)
     if not permissions.can_edit(request.user, update):
         raise PermissionDenied
     return _update_form_page(request, measure=update.measure, update=update)
@@ -204,7 +197,7 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def update_action(request: HttpRequest, update_id: int, action: str) -> HttpResponse:
-    update = selectors.update_get_for_user(request.user, update_id)
+    update = selectors.update_get_for_user(user=request.user, update_id=update_id)
     done = {
         "submit": _("The update has been submitted to the other side for confirmation."),
         "confirm": _("The update has been confirmed. Its own side's secretariat can now publish it."),
@@ -229,7 +222,7 @@ def update_action(request: HttpRequest, update_id: int, action: str) -> HttpResp
         raise PermissionDenied from exc
     except InvalidInput as exc:
         form = pforms.ReturnForm(request.POST)
-        _errors_onto(form, exc)
+        add_domain_error(form, exc)
         return _detail(request, update, return_form=form, status=422)
     messages.success(request, done[action])
     return redirect(update.get_absolute_url())
@@ -237,7 +230,7 @@ def update_action(request: HttpRequest, update_id: int, action: str) -> HttpResp
 
 @login_required
 def evidence_add(request: HttpRequest, update_id: int) -> HttpResponse:
-    update = selectors.update_get_for_user(request.user, update_id)
+    update = selectors.update_get_for_user(user=request.user, update_id=update_id)
     if not permissions.can_edit(request.user, update):
         raise PermissionDenied
     if request.method == "POST":
@@ -253,7 +246,7 @@ def evidence_add(request: HttpRequest, update_id: int) -> HttpResponse:
                     is_public=form.cleaned_data.get("is_public", False),
                 )
             except (InvalidInput, NotPermitted) as exc:
-                _errors_onto(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("The evidence has been added."))
                 return redirect(update.get_absolute_url())
@@ -266,7 +259,7 @@ def evidence_add(request: HttpRequest, update_id: int) -> HttpResponse:
 @require_POST
 def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=evidence_id)
-    update = selectors.update_get_for_user(request.user, evidence.update_id)
+    update = selectors.update_get_for_user(user=request.user, update_id=evidence.update_id)
     try:
         services.evidence_remove(user=request.user, evidence=evidence)
     except NotPermitted as exc:
@@ -295,7 +288,7 @@ def scale(request: HttpRequest) -> HttpResponse:
                     stale_after_days=form.cleaned_data["stale_after_days"],
                 )
             except (InvalidInput, NotPermitted) as exc:
-                _errors_onto(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("progress:scale")
@@ -306,20 +299,15 @@ def scale(request: HttpRequest) -> HttpResponse:
 
 def _status_page(request: HttpRequest, status: Status | None) -> HttpResponse:
     _require_manager(request)
-    if request.method == "POST":
-        form = pforms.StatusForm(request.POST, instance=status)
-        if form.is_valid():
-            try:
-                services.status_save(user=request.user, data=dict(form.cleaned_data), status=status)
-            except (InvalidInput, NotPermitted) as exc:
-                _errors_onto(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("progress:scale")
-    else:
-        form = pforms.StatusForm(instance=status)
-    title = _("Edit status") if status else _("New status")
-    return render(request, "registry/edit.html", {"form": form, "title": title, "cancel_url": "../"})
+    return edit_page(
+        request,
+        form_class=pforms.StatusForm,
+        instance=status,
+        save=lambda d: services.status_save(user=request.user, data=dict(d), status=status),
+        title=_("Edit status") if status else _("New status"),
+        cancel_url="../",
+        success_url=reverse("progress:scale"),
+    )
 
 
 @login_required
@@ -337,19 +325,12 @@ def weight_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_manager(request)
     measure = registry_selectors.measure_get(ext_id)
     current = getattr(measure, "progress_weight", None)
-    if request.method == "POST":
-        form = pforms.WeightForm(request.POST)
-        if form.is_valid():
-            try:
-                services.weight_set(user=request.user, measure=measure, weight=form.cleaned_data["weight"])
-            except (InvalidInput, NotPermitted) as exc:
-                _errors_onto(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(measure.get_absolute_url())
-    else:
-        form = pforms.WeightForm(initial={"weight": current.weight if current else 1})
-    title = _("Roll-up weight of %(measure)s") % {"measure": measure}
-    return render(
-        request, "registry/edit.html", {"form": form, "title": title, "cancel_url": measure.get_absolute_url()}
+    return edit_page(
+        request,
+        form_class=pforms.WeightForm,
+        initial={"weight": current.weight if current else 1},
+        save=lambda d: services.weight_set(user=request.user, measure=measure, weight=d["weight"]),
+        title=_("Roll-up weight of %(measure)s") % {"measure": measure},
+        cancel_url=measure.get_absolute_url(),
+        success_url=measure.get_absolute_url(),
     )

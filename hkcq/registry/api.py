@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
+from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.registry import selectors, services
 from hkcq.registry.models import (
@@ -29,8 +30,6 @@ from hkcq.registry.models import (
 )
 
 router = Router(tags=["registry"])
-STAFF_AUTH = [TokenAuth(), SessionAuth()]
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 # -- output schemas ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
+from hkcq.core.forms import DateInput, StyledModelForm
 from hkcq.registry.models import (
     Agreement,
     AgreementDocument,
@@ -22,33 +23,6 @@ from hkcq.registry.models import (
     Signatory,
     Unit,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
-
-
-class StyledModelForm(forms.ModelForm):
-    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.DateInput):
-                continue
-            if isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                widget.attrs.setdefault("class", "form-select")
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif not isinstance(widget, forms.MultiWidget):
-                widget.attrs.setdefault("class", "form-control")
-            if self.is_bound and name in self.errors:
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{name}-errors"
 
 
 class AreaForm(StyledModelForm):

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from hkcq.core.permissions import is_active_user
 from hkcq.registry.models import Decision, Measure
 
 
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_edit_registry(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)
 
 
 def can_assign_lead_unit(user: Any, side: str) -> bool:
@@ -30,7 +27,7 @@ def can_assign_lead_unit(user: Any, side: str) -> bool:
 
 
 def user_unit_ids(user: Any) -> set[int]:
-    if not _user_ok(user):
+    if not is_active_user(user):
         return set()
     cached = getattr(user, "_unit_ids", None)
     if cached is None:
@@ -48,16 +45,16 @@ def measure_unit_ids(measure: Measure) -> set[int]:
 def can_update_measure_delivery(user: Any, measure: Measure) -> bool:
     if can_edit_registry(user):
         return True
-    return _user_ok(user) and user.is_officer and bool(user_unit_ids(user) & measure_unit_ids(measure))
+    return is_active_user(user) and user.is_officer and bool(user_unit_ids(user) & measure_unit_ids(measure))
 
 
 def can_follow_up_decision(user: Any, decision: Decision) -> bool:
     if can_edit_registry(user):
         return True
     owners = {u.id for u in decision.owner_units.all()}
-    return _user_ok(user) and user.is_officer and bool(user_unit_ids(user) & owners)
+    return is_active_user(user) and user.is_officer and bool(user_unit_ids(user) & owners)
 
 
 def can_see_change_details(user: Any) -> bool:
     """Staff see who changed what (field diffs); the public sees a dated change list."""
-    return _user_ok(user) and bool(user.is_staff_member)
+    return is_active_user(user) and bool(user.is_staff_member)

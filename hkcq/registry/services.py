@@ -7,7 +7,6 @@ import mimetypes
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -15,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from hkcq.core.choices import Side
 from hkcq.core.errors import InvalidInput, NotPermitted
-from hkcq.core.translated import TranslatedField, TText
+from hkcq.core.permissions import require
+from hkcq.core.services import fields_apply, record_save
 from hkcq.registry import permissions
 from hkcq.registry.models import (
     Agreement,
@@ -36,41 +36,6 @@ DELIVERY_FIELDS = {"actual_start", "actual_end"}
 FOLLOW_UP_FIELDS = {"status", "follow_up"}
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted()
-
-
-def _apply(instance: models.Model, data: dict[str, Any]) -> dict[str, Any]:
-    """Set plain and translated fields on ``instance``; return the many-to-many values to set
-    after saving. Translated values given as ``{lang: text}`` are applied as a person's edit."""
-    m2m: dict[str, Any] = {}
-    for name, value in data.items():
-        field = instance._meta.get_field(name)
-        if field.many_to_many:
-            m2m[name] = value
-        elif isinstance(field, TranslatedField):
-            current = TText.from_json(getattr(instance, field.attname))
-            new = value.texts if isinstance(value, TText) else {k.replace("_", "-"): v for k, v in value.items()}
-            setattr(instance, field.attname, current.edited(new))
-        else:
-            setattr(instance, field.name, value)
-    return m2m
-
-
-def _save(instance: models.Model, *, user: Any, m2m: dict[str, Any] | None = None, reason: str = "") -> None:
-    try:
-        instance.full_clean(validate_unique=True)
-    except ValidationError as exc:
-        raise InvalidInput(details=exc.message_dict) from exc
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.save()
-    for name, value in (m2m or {}).items():
-        getattr(instance, name).set(value)
-
-
 def _check_units_sides(data: dict[str, Any]) -> None:
     hk, cq = data.get("lead_unit_hk"), data.get("lead_unit_cq")
     errors: dict[str, list[str]] = {}
@@ -85,17 +50,17 @@ def _check_units_sides(data: dict[str, Any]) -> None:
 # -- areas ----------------------------------------------------------------------------------
 @transaction.atomic
 def area_create(*, user: Any, data: dict[str, Any]) -> Area:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     area = Area()
-    _save(area, user=user, m2m=_apply(area, data))
+    record_save(area, user=user, m2m=fields_apply(area, data))
     return area
 
 
 @transaction.atomic
 def area_update(*, user: Any, area: Area, data: dict[str, Any]) -> Area:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     area = Area.objects.select_for_update().get(pk=area.pk)
-    _save(area, user=user, m2m=_apply(area, data))
+    record_save(area, user=user, m2m=fields_apply(area, data))
     return area
 
 
@@ -114,14 +79,14 @@ def _check_measure_write(user: Any, measure: Measure, data: dict[str, Any]) -> N
 
 @transaction.atomic
 def measure_create(*, user: Any, data: dict[str, Any]) -> Measure:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     _check_units_sides(data)
     measure = Measure()
     _check_measure_write(user, measure, data)
     parent = data.get("parent")
     if parent is not None:
         data = {**data, "area": parent.area}
-    _save(measure, user=user, m2m=_apply(measure, data))
+    record_save(measure, user=user, m2m=fields_apply(measure, data))
     return measure
 
 
@@ -138,7 +103,7 @@ def measure_update(*, user: Any, measure: Measure, data: dict[str, Any]) -> Meas
                 raise InvalidInput(details={"parent": [_("A measure cannot be part of itself.")]})
             node = node.parent
         data = {**data, "area": parent.area}
-    _save(measure, user=user, m2m=_apply(measure, data))
+    record_save(measure, user=user, m2m=fields_apply(measure, data))
     if "area" in data:
         # Items follow their measure into its area.
         Measure.objects.filter(parent=measure).exclude(area=measure.area).update(area=measure.area)
@@ -149,44 +114,44 @@ def measure_update(*, user: Any, measure: Measure, data: dict[str, Any]) -> Meas
 def milestone_save(
     *, user: Any, measure: Measure, data: dict[str, Any], milestone: Milestone | None = None
 ) -> Milestone:
-    _require(permissions.can_update_measure_delivery(user, measure))
+    require(permissions.can_update_measure_delivery(user, measure))
     milestone = milestone or Milestone(measure=measure)
     if milestone.measure_id != measure.id:
         raise NotPermitted()
-    _save(milestone, user=user, m2m=_apply(milestone, data))
+    record_save(milestone, user=user, m2m=fields_apply(milestone, data))
     return milestone
 
 
 # -- meetings and decisions ------------------------------------------------------------------
 @transaction.atomic
 def meeting_create(*, user: Any, data: dict[str, Any]) -> Meeting:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     meeting = Meeting(mechanism=data.pop("mechanism", None) or Mechanism.objects.first())
-    _save(meeting, user=user, m2m=_apply(meeting, data))
+    record_save(meeting, user=user, m2m=fields_apply(meeting, data))
     return meeting
 
 
 @transaction.atomic
 def meeting_update(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Meeting:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _save(meeting, user=user, m2m=_apply(meeting, data))
+    record_save(meeting, user=user, m2m=fields_apply(meeting, data))
     return meeting
 
 
 @transaction.atomic
 def attendance_add(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Attendance:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     if Attendance.objects.filter(meeting=meeting, person=data.get("person")).exists():
         raise InvalidInput(details={"person": [_("This person is already listed as attending.")]})
     attendance = Attendance(meeting=meeting, position=meeting.attendances.count() + 1)
-    _save(attendance, user=user, m2m=_apply(attendance, data))
+    record_save(attendance, user=user, m2m=fields_apply(attendance, data))
     return attendance
 
 
 @transaction.atomic
 def attendance_remove(*, user: Any, attendance: Attendance) -> None:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     attendance._history_user = user  # type: ignore[attr-defined]
     attendance.delete()
 
@@ -203,10 +168,10 @@ def _next_decision_ext_id(meeting: Meeting) -> tuple[int, str]:
 
 @transaction.atomic
 def decision_create(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Decision:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     number, ext_id = _next_decision_ext_id(meeting)
     decision = Decision(meeting=meeting, number=number, ext_id=data.pop("ext_id", None) or ext_id)
-    _save(decision, user=user, m2m=_apply(decision, data))
+    record_save(decision, user=user, m2m=fields_apply(decision, data))
     return decision
 
 
@@ -214,60 +179,60 @@ def decision_create(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Dec
 def decision_update(*, user: Any, decision: Decision, data: dict[str, Any]) -> Decision:
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not permissions.can_edit_registry(user):
-        _require(permissions.can_follow_up_decision(user, decision) and set(data) <= FOLLOW_UP_FIELDS)
-    _save(decision, user=user, m2m=_apply(decision, data))
+        require(permissions.can_follow_up_decision(user, decision) and set(data) <= FOLLOW_UP_FIELDS)
+    record_save(decision, user=user, m2m=fields_apply(decision, data))
     return decision
 
 
 # -- agreements -----------------------------------------------------------------------------
 @transaction.atomic
 def agreement_create(*, user: Any, data: dict[str, Any]) -> Agreement:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     agreement = Agreement()
-    _save(agreement, user=user, m2m=_apply(agreement, data))
+    record_save(agreement, user=user, m2m=fields_apply(agreement, data))
     return agreement
 
 
 @transaction.atomic
 def agreement_update(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> Agreement:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _save(agreement, user=user, m2m=_apply(agreement, data))
+    record_save(agreement, user=user, m2m=fields_apply(agreement, data))
     return agreement
 
 
 @transaction.atomic
 def agreement_event_add(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> AgreementEvent:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     if data.get("kind") == AgreementEvent.Kind.SUPERSEDED and not data.get("superseded_by"):
         raise InvalidInput(details={"superseded_by": [_("Say which agreement supersedes this one.")]})
     if data.get("superseded_by") is not None and data["superseded_by"].pk == agreement.pk:
         raise InvalidInput(details={"superseded_by": [_("An agreement cannot supersede itself.")]})
     event = AgreementEvent(agreement=agreement)
-    _save(event, user=user, m2m=_apply(event, data))
+    record_save(event, user=user, m2m=fields_apply(event, data))
     return event
 
 
 @transaction.atomic
 def signatory_add(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> Signatory:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     if Signatory.objects.filter(agreement=agreement, person=data.get("person")).exists():
         raise InvalidInput(details={"person": [_("This person is already listed as a signatory.")]})
     signatory = Signatory(agreement=agreement)
-    _save(signatory, user=user, m2m=_apply(signatory, data))
+    record_save(signatory, user=user, m2m=fields_apply(signatory, data))
     return signatory
 
 
 @transaction.atomic
 def clause_save(*, user: Any, agreement: Agreement, data: dict[str, Any], clause: Clause | None = None) -> Clause:
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     clause = clause or Clause(agreement=agreement)
     if clause.agreement_id != agreement.id:
         raise NotPermitted()
     number = data.get("number")
     if number and Clause.objects.filter(agreement=agreement, number=number).exclude(pk=clause.pk).exists():
         raise InvalidInput(details={"number": [_("This agreement already has a clause with that number.")]})
-    _save(clause, user=user, m2m=_apply(clause, data))
+    record_save(clause, user=user, m2m=fields_apply(clause, data))
     return clause
 
 
@@ -290,7 +255,7 @@ def document_upload(
 ) -> AgreementDocument:
     """Add an annex document (or a new file for an existing listing). A new file for a
     listing that already has one raises its version unless a version is given."""
-    _require(permissions.can_edit_registry(user))
+    require(permissions.can_edit_registry(user))
     document = document or AgreementDocument(agreement=agreement)
     if document.agreement_id != agreement.id:
         raise NotPermitted()
@@ -307,7 +272,7 @@ def document_upload(
                 }
             )
     had_file = bool(document.file)
-    m2m = _apply(document, data)
+    m2m = fields_apply(document, data)
     if upload is not None:
         if had_file and "version" not in data:
             document.version = _bump(document.version)
@@ -315,7 +280,7 @@ def document_upload(
         document.content_type = content_type
         document.size = upload.size or 0
         document.uploaded_at = timezone.now()
-    _save(document, user=user, m2m=m2m)
+    record_save(document, user=user, m2m=m2m)
     return document
 
 

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hkcq.core.choices import OrgSide
-from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.errors import NotPermitted
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import paginate
+from hkcq.core.views import edit_page
 from hkcq.registry import forms as rforms
 from hkcq.registry import permissions, selectors, services
 from hkcq.registry.models import Agreement, AgreementDocument, Attendance, Decision, Meeting, Milestone
@@ -197,40 +198,6 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 # -- staff editing ---------------------------------------------------------------------------
-def _edit(
-    request: HttpRequest,
-    *,
-    form_class: type[forms.ModelForm],
-    instance: Model | None,
-    save: Callable[[dict[str, Any]], Model],
-    title: str,
-    cancel_url: str,
-    files: bool = False,
-    success: Callable[[Model], str] | None = None,
-) -> HttpResponse:
-    """The one create/edit flow: bound form → service → redirect; domain errors land on the
-    form's fields so nothing typed is lost."""
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES if files else None, instance=instance)
-        if form.is_valid():
-            try:
-                obj = save(form.cleaned_data)
-            except InvalidInput as exc:
-                for field, errors in exc.details.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            except NotPermitted as exc:
-                form.add_error(None, str(exc.message))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(success(obj) if success else obj.get_absolute_url())  # type: ignore[attr-defined]
-    else:
-        form = form_class(instance=instance)
-    return render(
-        request, "registry/edit.html", {"form": form, "title": title, "cancel_url": cancel_url, "files": files}
-    )
-
-
 def _fields(form_class: type[forms.ModelForm], data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in form_class._meta.fields}  # type: ignore[operator]
 
@@ -243,7 +210,7 @@ def _require_editor(request: HttpRequest) -> None:
 @login_required
 def area_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.AreaForm,
         instance=None,
@@ -257,7 +224,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
 def area_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     area = selectors.area_get(ext_id)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.AreaForm,
         instance=area,
@@ -271,21 +238,18 @@ def area_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 def measure_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
     initial_area = request.GET.get("area")
-    form_class = rforms.MeasureForm
+    initial: dict[str, Any] | None = None
+    cancel_url = "../"
     if request.method == "GET" and initial_area:
         area = selectors.area_get(initial_area)
-        form = form_class(initial={"area": area, "position": area.measures.count() + 1})
-        return render(
-            request,
-            "registry/edit.html",
-            {"form": form, "title": _("New measure"), "cancel_url": area.get_absolute_url()},
-        )
-    return _edit(
+        initial = {"area": area, "position": area.measures.count() + 1}
+        cancel_url = area.get_absolute_url()
+    return edit_page(
         request,
-        form_class=form_class,
-        instance=None,
+        form_class=rforms.MeasureForm,
+        initial=initial,
         title=_("New measure"),
-        cancel_url="../",
+        cancel_url=cancel_url,
         save=lambda d: services.measure_create(user=request.user, data=d),
     )
 
@@ -304,7 +268,7 @@ def measure_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
         changed = {k: v for k, v in _fields(form_class, data).items()}
         return services.measure_update(user=request.user, measure=measure, data=changed)
 
-    return _edit(
+    return edit_page(
         request,
         form_class=form_class,
         instance=measure,
@@ -319,14 +283,14 @@ def milestone_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     measure = selectors.measure_get(ext_id)
     if not permissions.can_update_measure_delivery(request.user, measure):
         raise PermissionDenied
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.MilestoneForm,
         instance=None,
         title=_("New milestone"),
         cancel_url=measure.get_absolute_url(),
         save=lambda d: services.milestone_save(user=request.user, measure=measure, data=d),
-        success=lambda _obj: measure.get_absolute_url(),
+        success_url=lambda _obj: measure.get_absolute_url(),
     )
 
 
@@ -336,21 +300,21 @@ def milestone_edit(request: HttpRequest, ext_id: str, milestone_id: int) -> Http
     if not permissions.can_update_measure_delivery(request.user, measure):
         raise PermissionDenied
     milestone = get_object_or_404(Milestone, pk=milestone_id, measure=measure)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.MilestoneForm,
         instance=milestone,
         title=_("Edit milestone"),
         cancel_url=measure.get_absolute_url(),
         save=lambda d: services.milestone_save(user=request.user, measure=measure, data=d, milestone=milestone),
-        success=lambda _obj: measure.get_absolute_url(),
+        success_url=lambda _obj: measure.get_absolute_url(),
     )
 
 
 @login_required
 def meeting_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.MeetingForm,
         instance=None,
@@ -364,7 +328,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     meeting = selectors.meeting_get(ext_id)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.MeetingForm,
         instance=meeting,
@@ -378,14 +342,14 @@ def meeting_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 def attendance_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     meeting = selectors.meeting_get(ext_id)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.AttendanceForm,
         instance=None,
         title=_("Add attendee"),
         cancel_url=meeting.get_absolute_url(),
         save=lambda d: services.attendance_add(user=request.user, meeting=meeting, data=d),
-        success=lambda _obj: meeting.get_absolute_url(),
+        success_url=lambda _obj: meeting.get_absolute_url(),
     )
 
 
@@ -405,7 +369,7 @@ def attendance_delete(request: HttpRequest, ext_id: str, attendance_id: int) -> 
 def decision_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     meeting = selectors.meeting_get(ext_id)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.DecisionForm,
         instance=None,
@@ -424,7 +388,7 @@ def decision_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
         form_class = rforms.DecisionFollowUpForm
     else:
         raise PermissionDenied
-    return _edit(
+    return edit_page(
         request,
         form_class=form_class,
         instance=decision,
@@ -437,7 +401,7 @@ def decision_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 @login_required
 def agreement_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.AgreementForm,
         instance=None,
@@ -451,7 +415,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 def agreement_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
     _require_editor(request)
     agreement = selectors.agreement_get(ext_id)
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.AgreementForm,
         instance=agreement,
@@ -471,14 +435,14 @@ def _agreement_child(
 ) -> HttpResponse:
     _require_editor(request)
     agreement = selectors.agreement_get(ext_id)
-    return _edit(
+    return edit_page(
         request,
         form_class=form_class,
         instance=None,
         title=title,
         cancel_url=agreement.get_absolute_url(),
         save=lambda d: save(agreement, d),
-        success=lambda _obj: agreement.get_absolute_url(),
+        success_url=lambda _obj: agreement.get_absolute_url(),
         files=files,
     )
 
@@ -539,7 +503,7 @@ def document_replace(request: HttpRequest, ext_id: str, document_id: int) -> Htt
             user=request.user, agreement=agreement, data=data, upload=upload, document=document
         )
 
-    return _edit(
+    return edit_page(
         request,
         form_class=rforms.DocumentForm,
         instance=document,
@@ -547,5 +511,5 @@ def document_replace(request: HttpRequest, ext_id: str, document_id: int) -> Htt
         cancel_url=agreement.get_absolute_url(),
         save=save,
         files=True,
-        success=lambda _obj: agreement.get_absolute_url(),
+        success_url=lambda _obj: agreement.get_absolute_url(),
     )

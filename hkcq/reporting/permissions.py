@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+from hkcq.core.permissions import is_active_user
 
 
 def is_secretariat(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)
 
 
 def can_import(user: Any) -> bool:

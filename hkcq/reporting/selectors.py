@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
+from hkcq.core.errors import NotFound
 from hkcq.progress.models import ProgressUpdate, ReportingCycle
 from hkcq.registry.models import Meeting
 from hkcq.reporting import permissions, reports
@@ -20,13 +19,12 @@ def job_list(*, kinds: tuple[str, ...]) -> QuerySet[Job]:
     return Job.objects.filter(kind__in=kinds).select_related("created_by").order_by("-created_at")
 
 
-def get_job_for_user(user: Any, job_id: Any, *, kinds: tuple[str, ...]) -> Job:
-    """A job of one of ``kinds``, for a user who may see it (the secretariat)."""
-    if not permissions.can_see_job(user):
-        raise PermissionDenied
+def job_get_for_user(*, user: Any, job_id: Any, kinds: tuple[str, ...]) -> Job:
+    """A job of one of ``kinds``, if ``user`` may see it (the secretariat); ``NotFound`` (404)
+    otherwise."""
     job = Job.objects.select_related("created_by").filter(pk=job_id, kind__in=kinds).first()
-    if job is None:
-        raise Http404
+    if job is None or not permissions.can_see_job(user):
+        raise NotFound()
     return job
 
 
@@ -37,7 +35,7 @@ def snapshot_list() -> QuerySet[Snapshot]:
 def snapshot_get(snapshot_id: int) -> Snapshot:
     snapshot = Snapshot.objects.select_related("meeting", "cycle").filter(pk=snapshot_id).first()
     if snapshot is None:
-        raise Http404
+        raise NotFound()
     return snapshot
 
 

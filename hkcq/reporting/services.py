@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hkcq.core.errors import DomainError, InvalidInput, NotPermitted
+from hkcq.core.errors import DomainError, InvalidInput
+from hkcq.core.permissions import require
 from hkcq.reporting import permissions
 from hkcq.reporting.imports import CREATE, ERROR, IMPORTERS, UNCHANGED, UPDATE
 from hkcq.reporting.models import Job, Snapshot
@@ -28,11 +29,6 @@ logger = logging.getLogger(__name__)
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 25
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted()
 
 
 def imports_dir() -> Path:
@@ -51,7 +47,7 @@ def reports_dir() -> Path:
 def import_start(*, user: Any, kind: str, upload: UploadedFile, language: str) -> Job:
     """Keep the uploaded file under DATA_DIR/imports/ and record a job to check it.
     The caller enqueues the check (``tasks.import_check_task``)."""
-    _require(permissions.can_import(user))
+    require(permissions.can_import(user))
     if kind not in IMPORTERS:
         raise InvalidInput(details={"kind": [_("Choose what the file holds.")]})
     name = Path(upload.name or "").name
@@ -125,7 +121,7 @@ def import_check(*, job_id: str) -> None:
 
 def import_confirm(*, user: Any, job: Job) -> Job:
     """Accept a checked file: the apply task is then enqueued by the caller."""
-    _require(permissions.can_import(user))
+    require(permissions.can_import(user))
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         if job.state != Job.State.PREVIEW:
@@ -182,7 +178,7 @@ def import_apply(*, job_id: str) -> None:
 
 def import_abandon(*, user: Any, job: Job) -> Job:
     """Leave a checked import without applying it: nothing is written and the file is deleted."""
-    _require(permissions.can_import(user))
+    require(permissions.can_import(user))
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         if job.state not in (Job.State.PREVIEW, Job.State.FAILED, Job.State.QUEUED):
@@ -216,7 +212,7 @@ def cycle_close(*, user: Any, cycle: Any, meeting: Any) -> Snapshot:
     from hkcq.progress.models import ProgressUpdate, ReportingCycle
     from hkcq.reporting import snapshots
 
-    _require(permissions.can_close_cycle(user))
+    require(permissions.can_close_cycle(user))
     with transaction.atomic():
         cycle = ReportingCycle.objects.select_for_update().get(pk=cycle.pk)
         if cycle.state != ReportingCycle.State.OPEN:
@@ -260,7 +256,7 @@ REPORT_FORMATS = ("html", "pdf", "xlsx", "csv")
 def report_start(*, user: Any, snapshot: Snapshot, language: str) -> Job:
     """Record a job to generate the report files of ``snapshot`` in ``language``; the caller
     enqueues ``tasks.report_generate_task``."""
-    _require(permissions.can_generate_report(user))
+    require(permissions.can_generate_report(user))
     if language not in dict(settings.LANGUAGES):
         raise InvalidInput(details={"language": [_("Choose English, Traditional Chinese or Simplified Chinese.")]})
     return Job.objects.create(

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.exports import XLSX_TYPE, csv_text, download, xlsx_bytes
+from hkcq.core.forms import add_domain_error
 from hkcq.core.pagination import paginate
+from hkcq.core.permissions import require_page
 from hkcq.core.translated import current_language
 from hkcq.reporting import opendata, permissions, selectors, services, tasks
 from hkcq.reporting.forms import CycleCloseForm, ImportForm
@@ -47,9 +48,6 @@ def open_data_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 
 
 # -- imports ---------------------------------------------------------------------------------
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _import_kinds() -> list[tuple[str, str]]:
@@ -58,7 +56,7 @@ def _import_kinds() -> list[tuple[str, str]]:
 
 @login_required
 def import_home(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_import(request.user))
+    require_page(permissions.can_import(request.user))
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, kinds=_import_kinds())
         if form.is_valid():
@@ -69,14 +67,8 @@ def import_home(request: HttpRequest) -> HttpResponse:
                     upload=form.cleaned_data["file"],
                     language=current_language(),
                 )
-            except InvalidInput as exc:
-                for field, errors in exc.details.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                if not exc.details:
-                    form.add_error(None, str(exc.message))
-            except NotPermitted as exc:
-                form.add_error(None, str(exc.message))
+            except (InvalidInput, NotPermitted) as exc:
+                add_domain_error(form, exc)
             else:
                 tasks.import_check_task.enqueue(job_id=str(job.pk))
                 return redirect(job.get_absolute_url())
@@ -92,7 +84,7 @@ def import_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    _require(permissions.can_import(request.user))
+    require_page(permissions.can_import(request.user))
     factory = IMPORTERS.get(kind)
     if factory is None or fmt not in ("csv", "xlsx"):
         raise Http404
@@ -109,7 +101,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 @login_required
 def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = selectors.get_job_for_user(request.user, job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
     if getattr(request, "htmx", False):
         response = render(request, "reporting/_job_progress.html", {"job": job})
         if not job.is_active:
@@ -134,7 +126,7 @@ def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = selectors.get_job_for_user(request.user, job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
     try:
         job = services.import_confirm(user=request.user, job=job)
     except (InvalidInput, NotPermitted) as exc:
@@ -147,7 +139,7 @@ def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_abandon(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = selectors.get_job_for_user(request.user, job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
     try:
         services.import_abandon(user=request.user, job=job)
     except (InvalidInput, NotPermitted) as exc:
@@ -172,21 +164,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cycle_close(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_close_cycle(request.user))
+    require_page(permissions.can_close_cycle(request.user))
     cycle = selectors.open_cycle()
     meetings = selectors.closing_meetings(cycle)
     form = CycleCloseForm(request.POST or None, meetings=meetings)
     if request.method == "POST" and cycle is not None and form.is_valid():
         try:
             snapshot = services.cycle_close(user=request.user, cycle=cycle, meeting=form.cleaned_data["meeting"])
-        except InvalidInput as exc:
-            for field, errors in exc.details.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.details:
-                form.add_error(None, str(exc.message))
-        except NotPermitted as exc:
-            form.add_error(None, str(exc.message))
+        except (InvalidInput, NotPermitted) as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The cycle is closed and its snapshot is frozen. The next cycle is open."))
             return redirect(snapshot.get_absolute_url())
@@ -219,12 +205,12 @@ def report_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_generate(request: HttpRequest, snapshot_id: int) -> HttpResponse:
-    _require(permissions.can_generate_report(request.user))
+    require_page(permissions.can_generate_report(request.user))
     snapshot = selectors.snapshot_get(snapshot_id)
     try:
         job = services.report_start(user=request.user, snapshot=snapshot, language=request.POST.get("language", ""))
     except InvalidInput as exc:
-        messages.error(request, " ".join(str(e) for errors in exc.details.values() for e in errors) or str(exc.message))
+        messages.error(request, exc.text())
         return redirect(snapshot.get_absolute_url())
     tasks.report_generate_task.enqueue(job_id=str(job.pk))
     return redirect(job.get_absolute_url())
@@ -232,7 +218,7 @@ def report_generate(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 @login_required
 def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = selectors.get_job_for_user(request.user, job_id, kinds=REPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=REPORT_KINDS)
     if getattr(request, "htmx", False):
         response = render(request, "reporting/_job_progress.html", {"job": job})
         if not job.is_active:
@@ -264,7 +250,7 @@ def report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str)
 
 @login_required
 def snapshot_data(request: HttpRequest, snapshot_id: int) -> JsonResponse:
-    _require(permissions.can_read_snapshot_data(request.user))
+    require_page(permissions.can_read_snapshot_data(request.user))
     snapshot = selectors.snapshot_get(snapshot_id)
     response = JsonResponse(
         {"digest": snapshot.digest, "intact": snapshot.is_intact, "data": snapshot.data},

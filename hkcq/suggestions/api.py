@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from hkcq.accounts.api_auth import STAFF_AUTH, TokenAuth
 from hkcq.core import idempotency
-from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
+from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
 from hkcq.suggestions import digest as digests
@@ -22,8 +23,6 @@ from hkcq.suggestions.models import Suggestion
 from hkcq.suggestions.references import reference_normalise
 
 router = Router(tags=["suggestions"])
-STAFF_AUTH = [TokenAuth(), SessionAuth()]
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class SuggestionOut(Schema):
@@ -329,16 +328,7 @@ def support(request: HttpRequest, reference: str, payload: SupportIn) -> dict[st
 
 # -- staff --------------------------------------------------------------------------------------
 def _staff_get(request: HttpRequest, reference: str) -> Suggestion:
-    user = request.auth  # type: ignore[attr-defined]
-    canonical = reference_normalise(reference)
-    suggestion = Suggestion.objects.filter(reference=canonical).first() if canonical else None
-    if suggestion is None:
-        from hkcq.core.errors import NotFound
-
-        raise NotFound()
-    if not permissions.can_see_staff_view(user, suggestion):
-        raise NotPermitted()
-    return suggestion
+    return selectors.suggestion_get_for_user(user=request.auth, reference=reference)  # type: ignore[attr-defined]
 
 
 def _staff_out(reference: str) -> dict[str, Any]:

@@ -11,23 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from hkcq.core.permissions import is_active_user
 from hkcq.registry.permissions import user_unit_ids
 from hkcq.suggestions.models import Suggestion
 
 
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def can_moderate(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)
 
 
 def can_respond(user: Any, suggestion: Suggestion) -> bool:
     if can_moderate(user):
         return True
     return (
-        _user_ok(user)
+        is_active_user(user)
         and bool(user.is_officer)
         and suggestion.unit_id is not None
         and suggestion.unit_id in user_unit_ids(user)
@@ -35,7 +32,7 @@ def can_respond(user: Any, suggestion: Suggestion) -> bool:
 
 
 def can_read_digest(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_staff_member)
+    return is_active_user(user) and bool(user.is_staff_member)
 
 
 def can_see_staff_view(user: Any, suggestion: Suggestion) -> bool:

@@ -55,8 +55,9 @@ def tracked_get(token: str) -> Suggestion:
     return suggestion
 
 
-def staff_get(user: Any, reference: str) -> Suggestion:
-    """A suggestion in any state, for someone who may moderate or answer it."""
+def suggestion_get_for_user(*, user: Any, reference: str) -> Suggestion:
+    """A suggestion in any state, if ``user`` may moderate or answer it; ``NotFound`` (404)
+    otherwise, whether or not it exists."""
     canonical = reference_normalise(reference)
     suggestion = _base().select_related("submitter", "merged_into").filter(reference=canonical).first()
     if suggestion is None or not permissions.can_see_staff_view(user, suggestion):

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.core import idempotency
-from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.errors import InvalidInput
+from hkcq.core.permissions import require
 from hkcq.core.text import fold, mask_personal_data
 from hkcq.core.translated import TText
 from hkcq.registry.models import Area, Decision, Measure, Unit
@@ -35,11 +36,6 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 class RateLimited(InvalidInput):
     code = "rate_limited"
     status = 429
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted()
 
 
 def _actor(user: Any) -> Any:
@@ -285,7 +281,7 @@ def suggestion_approve(
     area: Area | None,
     unit: Unit | None = None,
 ) -> Suggestion:
-    _require(permissions.can_moderate(user))
+    require(permissions.can_moderate(user))
     suggestion = _locked(suggestion)
     if suggestion.state != Suggestion.State.PENDING:
         raise InvalidInput(_("Only a suggestion waiting for moderation can be approved."))
@@ -306,7 +302,7 @@ def suggestion_approve(
 
 @transaction.atomic
 def suggestion_reject(*, user: Any, suggestion: Suggestion, reason: str, note: str = "") -> Suggestion:
-    _require(permissions.can_moderate(user))
+    require(permissions.can_moderate(user))
     suggestion = _locked(suggestion)
     if reason not in Suggestion.RejectReason.values:
         raise InvalidInput(details={"reason": [_("Choose why the suggestion is not published.")]})
@@ -323,7 +319,7 @@ def suggestion_reject(*, user: Any, suggestion: Suggestion, reason: str, note: s
 
 @transaction.atomic
 def suggestion_redact(*, user: Any, suggestion: Suggestion, public_title: str, public_text: str) -> Suggestion:
-    _require(permissions.can_moderate(user))
+    require(permissions.can_moderate(user))
     suggestion = _locked(suggestion)
     public_title, public_text = _clean_public(public_title, public_text)
     suggestion.public_title, suggestion.public_text = public_title, public_text
@@ -334,7 +330,7 @@ def suggestion_redact(*, user: Any, suggestion: Suggestion, public_title: str, p
 
 @transaction.atomic
 def suggestion_set_area(*, user: Any, suggestion: Suggestion, area: Area | None, unit: Unit | None) -> Suggestion:
-    _require(permissions.can_moderate(user))
+    require(permissions.can_moderate(user))
     suggestion = _locked(suggestion)
     before = (
         f"{suggestion.area.ext_id if suggestion.area else '-'} / {suggestion.unit.ext_id if suggestion.unit else '-'}"
@@ -351,7 +347,7 @@ def suggestion_merge(*, user: Any, duplicate: Suggestion, target: Suggestion) ->
     """Merge ``duplicate`` into ``target``. The duplicate keeps its text and submitter (shown,
     redacted, under the target); its submitter and supporters become the target's supporters,
     each person counted once."""
-    _require(permissions.can_moderate(user))
+    require(permissions.can_moderate(user))
     if duplicate.pk == target.pk:
         raise InvalidInput(details={"target": [_("A suggestion cannot be merged into itself.")]})
     first, second = sorted([duplicate.pk, target.pk])
@@ -427,7 +423,7 @@ def suggestion_respond(
     decision: Decision | None = None,
 ) -> Suggestion:
     """Set the official status and public response (three languages). "Not adopted" needs a reason."""
-    _require(permissions.can_respond(user, suggestion))
+    require(permissions.can_respond(user, suggestion))
     suggestion = _locked(suggestion)
     if not suggestion.is_public:
         raise InvalidInput(_("Publish the suggestion before answering it."))

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hkcq.core import idempotency
-from hkcq.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from hkcq.core.errors import DomainError, InvalidInput, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_response
+from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
@@ -31,22 +32,6 @@ from hkcq.suggestions.models import Suggestion
 
 def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
-
-
-def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
-    if exc.details:
-        for field, errors in exc.details.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, str(exc.message))
-
-
-def _get(getter: Any, *args: Any) -> Suggestion:
-    try:
-        return getter(*args)  # type: ignore[no-any-return]
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 # -- public ----------------------------------------------------------------------------------
@@ -65,7 +50,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
 
 
 def suggestion_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    suggestion = _get(selectors.published_get, reference)
+    suggestion = selectors.published_get(reference)
     if suggestion.reference != reference:
         return redirect(suggestion.get_absolute_url())
     context = {
@@ -86,7 +71,7 @@ def _session_key(request: HttpRequest) -> str:
 
 @require_POST
 def suggestion_support(request: HttpRequest, reference: str) -> HttpResponse:
-    suggestion = _get(selectors.published_get, reference)
+    suggestion = selectors.published_get(reference)
     form = sforms.SupportForm(request.POST)
     if form.is_valid():
         try:
@@ -97,7 +82,7 @@ def suggestion_support(request: HttpRequest, reference: str) -> HttpResponse:
                 session_key=_session_key(request),
             )
         except InvalidInput as exc:
-            messages.error(request, str(exc.message) if not exc.details else " ".join(sum(exc.details.values(), [])))
+            messages.error(request, exc.text())
         else:
             if added:
                 messages.success(request, _("Thank you: your support is counted."))
@@ -134,7 +119,7 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, idempotency.key_reused_message())
                 reused = True
             except DomainError as exc:
-                _errors_to_form(form, exc)
+                add_domain_error(form, exc)
             else:
                 suggestion = result.suggestion
                 messages.success(
@@ -169,7 +154,7 @@ def suggestion_similar(request: HttpRequest) -> HttpResponse:
 
 
 def suggestion_track(request: HttpRequest, token: str) -> HttpResponse:
-    suggestion = _get(selectors.tracked_get, token)
+    suggestion = selectors.tracked_get(token)
     return render(request, "suggestions/track.html", {"suggestion": suggestion})
 
 
@@ -276,7 +261,7 @@ FORM_CLASSES: dict[str, type[forms.Form]] = {
 
 @login_required
 def suggestion_moderate(request: HttpRequest, reference: str) -> HttpResponse:
-    suggestion = _get(selectors.staff_get, request.user, reference)
+    suggestion = selectors.suggestion_get_for_user(user=request.user, reference=reference)
     staff_forms = _staff_forms(suggestion)
     status = 200
     if request.method == "POST":
@@ -292,7 +277,7 @@ def suggestion_moderate(request: HttpRequest, reference: str) -> HttpResponse:
                 form.add_error(None, str(exc.message))
                 status = 403
             except DomainError as exc:
-                _errors_to_form(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(suggestion.get_staff_url())

@@ -3,7 +3,7 @@ from django.test import Client
 
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.references import Scheme, check_digit
-from hkcq.enquiries import services
+from hkcq.enquiries import selectors
 from hkcq.enquiries.references import reference_make, reference_normalise
 
 
@@ -29,7 +29,7 @@ def test_full_width_characters_from_a_chinese_keyboard_are_read_as_ascii(make_ca
     assert reference_normalise("HKCQ-٢٠٢٦-000123-7") is None  # other scripts' digits are not reference digits
     case = make_case()
     typed = case.reference.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
-    assert services.enquiry_get_by_reference(typed) == case
+    assert selectors.enquiry_get_by_reference(typed) == case
 
 
 def test_a_mistyped_digit_or_swap_or_wrong_check_digit_is_refused():
@@ -51,13 +51,13 @@ def test_references_are_sequential_per_year_and_valid(make_case):
 
 def test_lookup_refuses_a_mistyped_reference_before_searching(make_case):
     case = make_case()
-    assert services.enquiry_get_by_reference(case.reference.lower()) == case
+    assert selectors.enquiry_get_by_reference(case.reference.lower()) == case
     digit = int(case.reference[-1])
     typo = case.reference[:-1] + str((digit + 1) % 10)
     with pytest.raises(InvalidInput):
-        services.enquiry_get_by_reference(typo)
+        selectors.enquiry_get_by_reference(typo)
     with pytest.raises(NotFound):
-        services.enquiry_get_by_reference(reference_make(2031, 999))
+        selectors.enquiry_get_by_reference(reference_make(2031, 999))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])

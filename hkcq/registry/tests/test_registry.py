@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 
 from hkcq.accounts.models import LoginAttempt
-from hkcq.registry.loading import LoadReport, registry_defaults_load
+from hkcq.core.loading import LoadReport
+from hkcq.registry.loading import registry_defaults_load
 from hkcq.registry.models import Agreement, Area, Measure, Meeting
 
 
