@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from config.api import api
@@ -30,6 +31,15 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("hkcq.notifications.urls")),
     path("progress/", include("hkcq.progress.urls")),
     path("help/", include("hkcq.kb.urls")),
+    # Enquiry statistics moved from the calendars app to enquiries: old links still arrive.
+    path(
+        "calendars/statistics/",
+        RedirectView.as_view(pattern_name="enquiries:statistics", query_string=True, permanent=True),
+    ),
+    path(
+        "calendars/statistics/full/",
+        RedirectView.as_view(pattern_name="enquiries:statistics_full", query_string=True, permanent=True),
+    ),
     path("calendars/", include("hkcq.calendars.urls")),
     path("enquiries/", include("hkcq.enquiries.urls")),
     path("suggestions/", include("hkcq.suggestions.urls")),

@@ -47,12 +47,12 @@ def test_public_pages(page, some_cases, lang):
     for path in (
         "calendars/?side=chongqing&year=2025",
         "calendars/service-levels/",
-        "calendars/statistics/",
+        "enquiries/statistics/",
     ):
         page.goto(f"/{lang}/{path}")
         assert page.locator("h1").count() == 1
         assert_no_serious_axe_violations(page)
-    page.goto(f"/{lang}/calendars/statistics/")
+    page.goto(f"/{lang}/enquiries/statistics/")
     assert page.locator("svg[role=img]").count() == 4
     assert page.locator("svg[role=img] rect").first.bounding_box()["width"] > 0
 
@@ -74,7 +74,7 @@ def test_secretariat_pages(page, some_cases):
         "/en/calendars/days/new/?side=hong_kong",
         "/en/calendars/service-levels/normal/edit/",
         "/en/calendars/supervisors/",
-        "/en/calendars/statistics/full/",
+        "/en/enquiries/statistics/full/",
     ):
         page.goto(path)
         assert page.locator("h1").count() == 1, path
@@ -92,7 +92,7 @@ def test_statistics_fit_a_phone(page, some_cases, lang):
     """At 390 px the page does not scroll sideways (a wide table scrolls inside its own box),
     and the period fields show the period the figures are for."""
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"/{lang}/calendars/statistics/")
+    page.goto(f"/{lang}/enquiries/statistics/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     today = timezone.localdate()
     assert page.input_value("#id_end") == today.isoformat()

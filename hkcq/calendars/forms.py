@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from hkcq.calendars.models import Holiday, SlaPolicy
-from hkcq.registry.forms import DateInput
 
 
 class StyledModelForm(forms.ModelForm):
@@ -58,19 +56,3 @@ class SlaPolicyForm(StyledModelForm):
         if self.instance.pk:
             # The code is a stable key other records refer to.
             self.fields["code"].disabled = True
-
-
-class PeriodForm(forms.Form):
-    # An <input type="date"> takes only YYYY-MM-DD: the locale's format (2025/06/01 in Chinese)
-    # would leave the field empty.
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end of the period is before its start."))
-        if start and end and (end - start).days > 3660:
-            self.add_error("start", _("Choose a period of at most ten years."))
-        return data

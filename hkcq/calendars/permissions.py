@@ -30,8 +30,3 @@ def can_edit_sla_policies(user: Any) -> bool:
 def can_manage_supervisors(user: Any, unit_side: str) -> bool:
     """A unit's supervisors are named by the secretariat of the unit's side (or an administrator)."""
     return can_edit_calendar(user, unit_side)
-
-
-def can_view_full_statistics(user: Any) -> bool:
-    """Figures per unit are for the secretariat; everyone sees the public summary."""
-    return is_active_user(user) and bool(user.is_secretariat)

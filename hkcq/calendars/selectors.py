@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from hkcq.calendars.models import Escalation, Holiday, SlaPolicy, UnitSupervisor
 from hkcq.core.errors import NotFound
@@ -73,3 +74,14 @@ def unit_supervisor_get(pk: int) -> UnitSupervisor:
     if record is None:
         raise NotFound()
     return record
+
+
+def sla_policy_for(priority: str | None) -> SlaPolicy:
+    """The policy of ``priority`` (its code); the default policy when ``priority`` is empty."""
+    if priority:
+        policy = SlaPolicy.objects.filter(code=priority).first()
+    else:
+        policy = SlaPolicy.objects.filter(is_default=True).first() or SlaPolicy.objects.first()
+    if policy is None:
+        raise NotFound(_("There is no service level for this priority."))
+    return policy

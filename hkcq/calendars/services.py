@@ -1,11 +1,9 @@
-"""Calendars and service levels: working-day arithmetic for other apps, and the writes the
-secretariat makes to the calendars and service levels (permission check, validation,
+"""Calendars and service levels: working-day arithmetic for other apps (re-exported from
+``workdays``), and the writes the secretariat makes to the calendars and service-level policies (permission check, validation,
 transaction, history user)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -14,22 +12,18 @@ from django.utils.translation import gettext as _
 from hkcq.calendars import permissions
 from hkcq.calendars.models import Holiday, SlaPolicy, UnitSupervisor
 from hkcq.calendars.workdays import (
-    Interval,
     WorkingCalendar,
     add_working_days,
-    local,
     side_of,
     working_days_between,
 )
-from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.services import fields_apply, record_save
 
 __all__ = [
     "WorkingCalendar",
     "add_working_days",
     "working_days_between",
-    "sla_deadlines",
-    "sla_policy_for",
     "holiday_create",
     "holiday_update",
     "holiday_delete",
@@ -38,38 +32,6 @@ __all__ = [
     "unit_supervisor_add",
     "unit_supervisor_remove",
 ]
-
-
-# -- service levels ------------------------------------------------------------------------------
-def sla_policy_for(priority: str | None) -> SlaPolicy:
-    """The policy of ``priority`` (its code); the default policy when ``priority`` is empty."""
-    if priority:
-        policy = SlaPolicy.objects.filter(code=priority).first()
-    else:
-        policy = SlaPolicy.objects.filter(is_default=True).first() or SlaPolicy.objects.first()
-    if policy is None:
-        raise NotFound(_("There is no service level for this priority."))
-    return policy
-
-
-def sla_deadlines(
-    received_at: datetime,
-    priority: str | None,
-    side: str | WorkingCalendar,
-    paused: Iterable[Interval] = (),
-) -> tuple[datetime, datetime]:
-    """``(ack_due, reply_due)`` of a case received at ``received_at`` with ``priority`` (a
-    ``SlaPolicy.code``; empty = the default one), counted in working days on ``side``'s calendar
-    (the side of the unit the case is with) and not counting the ``paused`` intervals (waiting
-    for the resident). Pass the original receipt time after a transfer: a transfer never resets
-    the clock. Raises ``NotFound`` for an unknown priority."""
-    policy = sla_policy_for(priority)
-    calendar = side if isinstance(side, WorkingCalendar) else WorkingCalendar(side)
-    pauses = list(paused)
-    received = local(received_at)
-    ack_due = add_working_days(received, float(policy.ack_days), calendar, pauses)
-    reply_due = add_working_days(received, float(policy.reply_days), calendar, pauses)
-    return ack_due, reply_due
 
 
 # -- writes ------------------------------------------------------------------------------------

@@ -14,6 +14,4 @@ urlpatterns = [
     path("service-levels/<slug:code>/edit/", views.sla_policy_edit, name="sla_policy_edit"),
     path("supervisors/", views.supervisor_list, name="supervisors"),
     path("supervisors/<int:pk>/remove/", views.supervisor_remove, name="supervisor_remove"),
-    path("statistics/", views.statistics_public, name="statistics"),
-    path("statistics/full/", views.statistics_full, name="statistics_full"),
 ]

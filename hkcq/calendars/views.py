@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -18,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from hkcq.calendars import permissions, selectors, services
 from hkcq.calendars.forms import HolidayForm, SlaPolicyForm
-from hkcq.calendars.workdays import TZ
 from hkcq.core.choices import Side
+from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.pagination import paginate
 from hkcq.core.views import edit_page
@@ -187,48 +186,3 @@ def supervisor_remove(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied from exc
     messages.success(request, _("The supervisor has been removed."))
     return redirect("calendars:supervisors")
-
-
-def _statistics(request: HttpRequest, *, full: bool) -> HttpResponse:
-    from hkcq.calendars.forms import PeriodForm
-    from hkcq.calendars.statistics import bar_chart, enquiry_statistics
-
-    today = timezone.now().astimezone(TZ).date()
-    default = {"start": today.replace(year=today.year - 1) + timedelta(days=1), "end": today}
-    form = PeriodForm(request.GET or None, initial=default)
-    period = form.cleaned_data if form.is_bound and form.is_valid() else default
-    stats = enquiry_statistics(period["start"], period["end"])
-
-    def percent(value: float | None) -> tuple[float, str]:
-        return (value or 0.0, "—" if value is None else f"{value:.1f}%")
-
-    ack, reply = percent(stats.ack.percent), percent(stats.reply.percent)
-    charts = {
-        "topic": bar_chart(_("Enquiries by topic"), [(r.label, r.count, str(r.count)) for r in stats.by_topic]),
-        "language": bar_chart(
-            _("Enquiries by language"), [(r.label, r.count, str(r.count)) for r in stats.by_language]
-        ),
-        "unit": bar_chart(_("Enquiries by unit"), [(r.label, r.count, str(r.count)) for r in stats.by_unit]),
-        "sla": bar_chart(
-            _("Deadlines met"),
-            [(_("Acknowledged in time"), ack[0], ack[1]), (_("Replied in time"), reply[0], reply[1])],
-            maximum=100,
-        ),
-        "rating": bar_chart(
-            _("Ratings of the service"),
-            [(r.label, r.count, str(r.count)) for r in stats.satisfaction.service_distribution],
-        ),
-    }
-    context = {"stats": stats, "charts": charts, "form": form, "full": full}
-    return render(request, "calendars/statistics.html", context)
-
-
-def statistics_public(request: HttpRequest) -> HttpResponse:
-    return _statistics(request, full=False)
-
-
-@login_required
-def statistics_full(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view_full_statistics(request.user):
-        raise PermissionDenied
-    return _statistics(request, full=True)

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from hkcq.core.choices import Side
+from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput
 
-TZ = ZoneInfo("Asia/Hong_Kong")
 DAY = timedelta(days=1)
 # A deadline further than this is a data error (e.g. a calendar with every day a holiday).
 MAX_SPAN_DAYS = 3660

@@ -6,3 +6,9 @@ class EnquiriesConfig(AppConfig):
     name = "hkcq.enquiries"
     label = "enquiries"
     verbose_name = _("Enquiries")
+
+    def ready(self) -> None:
+        # Local import: the adapter uses the models, which exist only once the app registry is ready.
+        from hkcq.enquiries.open311_service import register_service
+
+        register_service()

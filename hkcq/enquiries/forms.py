@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
-from hkcq.core.forms import StyledBoundField
+from hkcq.core.forms import DateInput, StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import CannedReply, Enquiry
@@ -281,3 +281,19 @@ class CannedReplyForm(StyledForm):
         if canned is None or data is not None:
             return cls(data)
         return cls(initial={"title": canned.title, "body": canned.body, "is_active": canned.is_active})
+
+
+class PeriodForm(forms.Form):
+    # An <input type="date"> takes only YYYY-MM-DD: the locale's format (2025/06/01 in Chinese)
+    # would leave the field empty.
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period is before its start."))
+        if start and end and (end - start).days > 3660:
+            self.add_error("start", _("Choose a period of at most ten years."))
+        return data

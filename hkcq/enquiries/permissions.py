@@ -111,3 +111,8 @@ def can_read_canned_replies(user: Any) -> bool:
 
 def can_edit_canned_replies(user: Any) -> bool:
     return is_secretariat(user)
+
+
+def can_view_full_statistics(user: Any) -> bool:
+    """Figures per unit are for the secretariat; everyone sees the public summary."""
+    return is_active_user(user) and bool(user.is_secretariat)

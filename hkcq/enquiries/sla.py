@@ -1,17 +1,19 @@
-"""Service-level deadlines of an enquiry, counted in working days on the public-holiday
-calendar of the side of the unit the case is with (app ``hkcq.calendars``: holidays kept as
-editable records, service levels per priority). Everything goes through :func:`sla_deadlines`.
-The escalations of late cases (kept by the calendars app) are read through :func:`escalations`.
+"""Service levels of enquiries: deadlines counted in working days on the public-holiday
+calendar of the side of the unit the case is with (the working-day arithmetic and the
+policies per priority are kept by ``hkcq.calendars``). Everything goes through :func:`sla_deadlines`.
+The escalations of late cases (``escalation.py``) are read through :func:`escalations`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from hkcq.calendars import selectors as calendar_selectors
-from hkcq.calendars import services as calendars
+from hkcq.calendars import workdays as calendars
+from hkcq.calendars.workdays import Interval, WorkingCalendar, local
 from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
 
@@ -27,6 +29,26 @@ def add_working_days(start: dt.datetime, days: int, side: str) -> dt.datetime:
 
 def working_days_between(start: dt.datetime, end: dt.datetime, side: str) -> float:
     return float(calendars.working_days_between(start, end, side))
+
+
+def deadlines_for(
+    received_at: dt.datetime,
+    priority: str | None,
+    side: str | WorkingCalendar,
+    paused: Iterable[Interval] = (),
+) -> tuple[dt.datetime, dt.datetime]:
+    """``(ack_due, reply_due)`` of a case received at ``received_at`` with ``priority`` (a
+    ``SlaPolicy.code``; empty = the default one), counted in working days on ``side``'s calendar
+    (the side of the unit the case is with) and not counting the ``paused`` intervals (waiting
+    for the resident). Pass the original receipt time after a transfer: a transfer never resets
+    the clock. Raises ``NotFound`` for an unknown priority."""
+    policy = calendar_selectors.sla_policy_for(priority)
+    calendar = side if isinstance(side, WorkingCalendar) else WorkingCalendar(side)
+    pauses = list(paused)
+    received = local(received_at)
+    ack_due = calendars.add_working_days(received, float(policy.ack_days), calendar, pauses)
+    reply_due = calendars.add_working_days(received, float(policy.reply_days), calendar, pauses)
+    return ack_due, reply_due
 
 
 @dataclass(frozen=True)
@@ -50,7 +72,7 @@ def sla_deadlines(enquiry: Any) -> Deadlines:
         paused = [(p.started_at, p.ended_at) for p in enquiry.pauses.all() if p.ended_at is not None]
     side = enquiry_side(enquiry)
     try:
-        ack_due, reply_due = calendars.sla_deadlines(enquiry.received_at, enquiry.priority, side, paused)
+        ack_due, reply_due = deadlines_for(enquiry.received_at, enquiry.priority, side, paused)
     except NotFound:
         ack_days, reply_days = FALLBACK_DAYS.get(enquiry.priority, FALLBACK_DAYS["normal"])
         ack_due = calendars.add_working_days(enquiry.received_at, ack_days, side, paused)

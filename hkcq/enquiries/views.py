@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hkcq.core import idempotency
+from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
@@ -27,7 +30,9 @@ from hkcq.core.translated import HTML_LANG, LANGUAGE_LABELS, current_language
 from hkcq.core.views import redirect_to_page_top
 from hkcq.enquiries import forms as eforms
 from hkcq.enquiries import knowledge, permissions, selectors, services
+from hkcq.enquiries.forms import PeriodForm
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
+from hkcq.enquiries.statistics import bar_chart, enquiry_statistics
 
 
 # -- what a reader may see ----------------------------------------------------------------------
@@ -527,3 +532,46 @@ def canned_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form = eforms.CannedReplyForm.for_instance(canned)
     title = _("Edit canned reply") if canned else _("New canned reply")
     return render(request, "enquiries/canned_edit.html", {"form": form, "title": title, "canned": canned})
+
+
+# -- statistics (public summary; figures per unit for the secretariat) ---------------------------
+def _statistics(request: HttpRequest, *, full: bool) -> HttpResponse:
+    today = timezone.now().astimezone(TZ).date()
+    default = {"start": today.replace(year=today.year - 1) + timedelta(days=1), "end": today}
+    form = PeriodForm(request.GET or None, initial=default)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    stats = enquiry_statistics(period["start"], period["end"])
+
+    def percent(value: float | None) -> tuple[float, str]:
+        return (value or 0.0, "—" if value is None else f"{value:.1f}%")
+
+    ack, reply = percent(stats.ack.percent), percent(stats.reply.percent)
+    charts = {
+        "topic": bar_chart(_("Enquiries by topic"), [(r.label, r.count, str(r.count)) for r in stats.by_topic]),
+        "language": bar_chart(
+            _("Enquiries by language"), [(r.label, r.count, str(r.count)) for r in stats.by_language]
+        ),
+        "unit": bar_chart(_("Enquiries by unit"), [(r.label, r.count, str(r.count)) for r in stats.by_unit]),
+        "sla": bar_chart(
+            _("Deadlines met"),
+            [(_("Acknowledged in time"), ack[0], ack[1]), (_("Replied in time"), reply[0], reply[1])],
+            maximum=100,
+        ),
+        "rating": bar_chart(
+            _("Ratings of the service"),
+            [(r.label, r.count, str(r.count)) for r in stats.satisfaction.service_distribution],
+        ),
+    }
+    context = {"stats": stats, "charts": charts, "form": form, "full": full}
+    return render(request, "enquiries/statistics.html", context)
+
+
+def statistics_public(request: HttpRequest) -> HttpResponse:
+    return _statistics(request, full=False)
+
+
+@login_required
+def statistics_full(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_full_statistics(request.user):
+        raise PermissionDenied
+    return _statistics(request, full=True)

@@ -12,6 +12,7 @@ from django.conf import settings
 from hkcq.core.loading import LoadReport, read_yaml, text, upsert
 from hkcq.core.text import has_cjk
 from hkcq.core.translated import EN, HANT, HUMAN, MACHINE, TText
+from hkcq.kb.services import entries_reindex
 from hkcq.registry.models import Area, Unit
 
 SEED_FILE = Path(settings.BASE_DIR) / "seed" / "kb_entries.yaml"
@@ -88,3 +89,5 @@ def kb_entries_load(report: LoadReport, path: Path = SEED_FILE) -> None:
             # New sample entries arrive published; a re-load never changes a review state.
             values["state"] = Entry.State.PUBLISHED
         upsert(Entry, report, {"slug": row["id"]}, values)
+    # Entries analysed under an older analyzer or glossary get their index terms rewritten.
+    entries_reindex(stale_only=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hkcq.core.translated import TranslatedField, TText, language_label
+from hkcq.kb.indexing import entry_index
 from hkcq.registry.models import Area, Unit
 
 INDEX_FIELDS = ["index_terms", "index_version", "updated_at"]
@@ -41,7 +42,7 @@ class Topic(models.TextChoices):
 
 class Entry(models.Model):
     """One answer. ``slug`` is the stable id from the data file; ``index_terms`` is the
-    analysed text (see hkcq.kb.search), rebuilt on every save."""
+    analysed text (hkcq.kb.indexing), computed on every save; hkcq.kb.search reads it."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -108,10 +109,7 @@ class Entry(models.Model):
             raise ValidationError({"effective_to": [_("The end date must not be before the start date.")]})
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        from hkcq.kb.search import ANALYZER_VERSION, entry_fields_terms
-
-        self.index_terms = entry_fields_terms(self)
-        self.index_version = ANALYZER_VERSION
+        entry_index(self)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *INDEX_FIELDS}
         super().save(*args, **kwargs)

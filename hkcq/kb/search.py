@@ -1,9 +1,10 @@
 """Answering a question from the knowledge base: ``ask(query, language)``.
 
-The analysed terms of each entry are stored on the entry (``Entry.index_terms``, rebuilt on
-save), so the database holds the index and SQLite and PostgreSQL behave identically. Each
+The analysed terms of each entry are stored on the entry (``Entry.index_terms``, computed on
+every write by ``hkcq.kb.indexing``), so the database holds the index and SQLite and PostgreSQL behave identically. Each
 process keeps a BM25F index of the entries offered today (published, in force) and rebuilds
 it when the entries change (checked with one cheap query per question) or the date changes.
+This module only reads.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -23,33 +23,14 @@ from django.utils import timezone
 from hkcq.core.search import CONCEPT_PREFIX, Hit, Index, default_analyzer
 from hkcq.core.text import fold
 from hkcq.core.translated import EN, HANS, HANT, LANGS, TText
+from hkcq.kb.indexing import ANALYZER_VERSION, FIELD_WEIGHTS, entry_fields_terms
 
 if TYPE_CHECKING:
     from hkcq.kb.models import Entry
     from hkcq.registry.models import Unit
 
-# Bump when the analyzer's code changes in a way that needs every entry re-analysed. Changes to
-# the glossary or the stop words are noticed by themselves (they are part of the fingerprint).
-# Entries analysed under another fingerprint are re-analysed before the next index is built.
-ANALYZER_CODE_VERSION = 1
-
-
-def _fingerprint() -> int:
-    from hkcq.core import search as core_search
-
-    parts = [
-        str(ANALYZER_CODE_VERSION),
-        core_search.GLOSSARY_PATH.read_text(encoding="utf-8"),
-        " ".join(sorted(core_search.ZH_STOPWORDS)),
-        " ".join(sorted(core_search.EN_STOPWORDS)),
-        repr(sorted(FIELD_WEIGHTS.items())),
-    ]
-    return zlib.crc32("\n".join(parts).encode()) & 0x7FFFFFFF
-
-
 CONCEPT_WEIGHT = 1.0
 
-FIELD_WEIGHTS = {"title": 3.0, "questions": 2.5, "body": 1.0}
 
 # BM25 term-frequency saturation. Chosen, like the unit vote below, on the knowledge base's own
 # question forms, each held out of its entry in turn and asked (bench/kb_search.py, "held-out
@@ -90,35 +71,11 @@ class AskResult:
     confidence: float = 0.0
 
 
-ANALYZER_VERSION = _fingerprint()
-
-
 def normalise_language(language: str | None) -> str:
     lang = (language or EN).lower().replace("_", "-")
     if lang.startswith("zh"):
         return HANS if ("hans" in lang or lang in {"zh-cn", "zh-sg"}) else HANT
     return EN
-
-
-def entry_fields_terms(entry: Entry) -> dict[str, list[str]]:
-    """The analysed fields of an entry, all three languages together."""
-    analyzer = default_analyzer()
-
-    def terms_of(value: Any) -> list[str]:
-        t = TText.from_json(value)
-        # Simplified is the folded form of Traditional: analysing both would count words twice.
-        texts = [t.get(EN), t.get(HANT) or t.get(HANS)]
-        out: list[str] = []
-        for text in texts:
-            if text:
-                out.extend(analyzer.analyze(text))
-        return out
-
-    return {
-        "title": terms_of(entry.title),
-        "questions": terms_of(entry.question_forms),
-        "body": terms_of(entry.body),
-    }
 
 
 # -- the in-process index ---------------------------------------------------------------------
@@ -152,17 +109,23 @@ def build_index(today: date | None = None) -> _Built:
     from hkcq.kb.models import Entry
 
     today = today or timezone.localdate()
-    if Entry.objects.exclude(index_version=ANALYZER_VERSION).exists():
-        from hkcq.kb.services import entries_reindex
-
-        entries_reindex(stale_only=True)
     key = _current_key(today)
     index = Index(FIELD_WEIGHTS, k1=K1)
     units: dict[int, int] = {}
-    rows = Entry.objects.filter(offered_filter(today)).order_by("id").values_list("id", "unit_id", "index_terms")
-    for entry_id, unit_id, terms in rows.iterator(chunk_size=2000):
+    offered = Entry.objects.filter(offered_filter(today)).order_by("id")
+    rows = offered.values_list("id", "unit_id", "index_terms", "index_version")
+    stale: list[int] = []
+    for entry_id, unit_id, terms, version in rows.iterator(chunk_size=2000):
+        if version != ANALYZER_VERSION:
+            stale.append(entry_id)
+            continue
         index.add(entry_id, terms or {})
         units[entry_id] = unit_id
+    # Entries analysed under an older analyzer or glossary are analysed here, in memory: the
+    # search only reads. ``services.entries_reindex`` (run by load_defaults) stores the new terms.
+    for entry in Entry.objects.filter(pk__in=stale).order_by("id"):
+        index.add(entry.pk, entry_fields_terms(entry))
+        units[entry.pk] = entry.unit_id
     return _Built(key, index.freeze(), units)
 
 

@@ -14,8 +14,9 @@ from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, record_save
 from hkcq.core.text import mask_personal_data
 from hkcq.kb import permissions
+from hkcq.kb.indexing import ANALYZER_VERSION
 from hkcq.kb.models import Entry, Feedback, Gap
-from hkcq.kb.search import ANALYZER_VERSION, invalidate, normalise_language
+from hkcq.kb.search import invalidate, normalise_language
 
 EDIT_FIELDS = (
     "topic",

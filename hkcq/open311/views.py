@@ -22,8 +22,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from hkcq.calendars.workdays import TZ
 from hkcq.core import idempotency
+from hkcq.core.dates import TZ
 from hkcq.core.errors import DomainError, InvalidInput
 from hkcq.core.translated import current_language
 from hkcq.open311 import registry

@@ -7,9 +7,11 @@ import pytest
 
 from hkcq.calendars.loading import calendars_load
 from hkcq.calendars.models import Holiday, SlaPolicy
-from hkcq.calendars.services import add_working_days, sla_deadlines, working_days_between
-from hkcq.calendars.workdays import TZ, WorkingCalendar, side_of
+from hkcq.calendars.services import add_working_days, working_days_between
+from hkcq.calendars.workdays import WorkingCalendar, side_of
+from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.enquiries.sla import deadlines_for as sla_deadlines
 
 HK, CQ = "hong_kong", "chongqing"
 

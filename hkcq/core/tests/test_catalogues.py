@@ -71,6 +71,6 @@ def test_every_page_leads_to_the_service_its_statistics_and_open311(
     nav, rest = html.split('id="main-nav"', 1)[1].split("</nav>", 1)
     page_footer = rest.split("<footer", 1)[1]
     assert f'href="/{lang}/help/ask/">{service}</a>' in nav
-    assert f'<a href="/{lang}/calendars/statistics/">{statistics}</a>' in page_footer
+    assert f'<a href="/{lang}/enquiries/statistics/">{statistics}</a>' in page_footer
     assert f'<a href="/{lang}/open311/">{open311}</a>' in page_footer
     assert footer in page_footer

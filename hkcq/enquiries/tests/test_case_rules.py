@@ -10,10 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from hkcq.accounts.services import api_token_create
-from hkcq.calendars.statistics import enquiry_statistics
 from hkcq.core.errors import InvalidInput
 from hkcq.enquiries import services
 from hkcq.enquiries.models import CannedReply, Enquiry
+from hkcq.enquiries.statistics import enquiry_statistics
 from hkcq.notifications.models import Notification
 
 EN_PLACEHOLDER = "[in short, what the resident needs to do and where]"

@@ -8,7 +8,7 @@ from django.test import Client
 from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
-from hkcq.calendars.workdays import TZ
+from hkcq.core.dates import TZ
 from hkcq.core.translated import TText
 from hkcq.enquiries import knowledge
 from hkcq.enquiries import services as enquiry_services

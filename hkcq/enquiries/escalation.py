@@ -30,8 +30,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from hkcq.calendars.models import Escalation
-from hkcq.calendars.workdays import TZ
 from hkcq.core.choices import Role
+from hkcq.core.dates import TZ
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
 from hkcq.notifications.services import notify
@@ -39,7 +39,7 @@ from hkcq.notifications.services import notify
 logger = logging.getLogger("hkcq.escalation")
 
 
-TEMPLATE = "calendars/email/escalation"
+TEMPLATE = "enquiries/email/escalation"
 
 
 @dataclass

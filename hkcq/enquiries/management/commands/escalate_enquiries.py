@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from hkcq.calendars.escalation import escalate_enquiries
+from hkcq.enquiries.escalation import escalate_enquiries
 
 
 class Command(BaseCommand):

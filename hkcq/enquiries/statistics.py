@@ -217,7 +217,7 @@ class Bar:
 
 @dataclass
 class BarChart:
-    """Geometry of a horizontal bar chart, drawn as SVG by calendars/_bar_chart.html."""
+    """Geometry of a horizontal bar chart, drawn as SVG by enquiries/_bar_chart.html."""
 
     title: str
     bars: list[Bar]

@@ -9,13 +9,13 @@ from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
 from hkcq.calendars import services as cal_services
-from hkcq.calendars.escalation import escalate_enquiries
 from hkcq.calendars.loading import calendars_load
 from hkcq.calendars.models import Escalation, UnitSupervisor
-from hkcq.calendars.workdays import TZ
+from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.enquiries import knowledge
 from hkcq.enquiries import services as enquiry_services
+from hkcq.enquiries.escalation import escalate_enquiries
 from hkcq.registry.models import Unit
 
 HK_UNIT = "hk_chengdu_eto"

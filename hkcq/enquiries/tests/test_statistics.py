@@ -8,10 +8,10 @@ from django.test import Client
 from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
-from hkcq.calendars.statistics import bar_chart, enquiry_statistics
-from hkcq.calendars.workdays import TZ
+from hkcq.core.dates import TZ
 from hkcq.enquiries.models import Enquiry, Message
 from hkcq.enquiries.references import reference_make
+from hkcq.enquiries.statistics import bar_chart, enquiry_statistics
 from hkcq.kb.models import Entry
 from hkcq.registry.models import Unit
 
@@ -134,7 +134,7 @@ def test_bar_chart_geometry():
 def test_pages(generated, secretariat_hk, lang):
     public = Client()
     with freeze_time(NOW):
-        r = public.get(f"/{lang}/calendars/statistics/?start=2025-06-01&end=2025-06-30")
+        r = public.get(f"/{lang}/enquiries/statistics/?start=2025-06-01&end=2025-06-30")
     assert r.status_code == 200
     html = r.content.decode()
     assert "<svg" in html and "<script" not in html.split("<main")[1].split("</main>")[0]
@@ -145,20 +145,20 @@ def test_pages(generated, secretariat_hk, lang):
     staff = Client()
     staff.force_login(secretariat_hk)
     with freeze_time(NOW):
-        html = staff.get(f"/{lang}/calendars/statistics/full/?start=2025-06-01&end=2025-06-30").content.decode()
+        html = staff.get(f"/{lang}/enquiries/statistics/full/?start=2025-06-01&end=2025-06-30").content.decode()
     assert html.count("<svg") == 5 and "0.0% (0/3)" in html
 
 
 def test_statistics_access_and_bad_input(generated, resident, officer_hk):
-    assert Client().get("/en/calendars/statistics/full/").status_code == 302
+    assert Client().get("/en/enquiries/statistics/full/").status_code == 302
     for user in (resident, officer_hk):
         c = Client()
         c.force_login(user)
-        assert c.get("/en/calendars/statistics/full/").status_code == 403
-        assert c.get("/en/calendars/statistics/").status_code == 200
-    r = Client().get("/en/calendars/statistics/?start=2025-06-30&end=2025-06-01")
+        assert c.get("/en/enquiries/statistics/full/").status_code == 403
+        assert c.get("/en/enquiries/statistics/").status_code == 200
+    r = Client().get("/en/enquiries/statistics/?start=2025-06-30&end=2025-06-01")
     assert r.status_code == 200 and "The end of the period is before its start." in r.content.decode()
-    r = Client().get("/en/calendars/statistics/?start=2031-01-01&end=2031-01-31")
+    r = Client().get("/en/enquiries/statistics/?start=2031-01-01&end=2031-01-31")
     assert "No enquiries were received in this period" in r.content.decode()
 
 
@@ -167,8 +167,8 @@ def test_the_date_fields_hold_the_period_shown(generated, lang):
     """<input type="date"> accepts only YYYY-MM-DD: a date in the locale's format (2025/06/01)
     left the fields empty while the page said which period it showed."""
     with freeze_time(NOW):
-        default = Client().get(f"/{lang}/calendars/statistics/").content.decode()
-        chosen = Client().get(f"/{lang}/calendars/statistics/?start=2025-06-01&end=2025-06-30").content.decode()
+        default = Client().get(f"/{lang}/enquiries/statistics/").content.decode()
+        chosen = Client().get(f"/{lang}/enquiries/statistics/?start=2025-06-01&end=2025-06-30").content.decode()
     assert 'name="start" value="2024-07-02"' in default and 'name="end" value="2025-07-01"' in default
     assert 'name="start" value="2025-06-01"' in chosen and 'name="end" value="2025-06-30"' in chosen
 
@@ -177,6 +177,13 @@ def test_tables_scroll_inside_their_box(generated, secretariat_hk):
     staff = Client()
     staff.force_login(secretariat_hk)
     with freeze_time(NOW):
-        html = staff.get("/en/calendars/statistics/full/?start=2025-06-01&end=2025-06-30").content.decode()
+        html = staff.get("/en/enquiries/statistics/full/?start=2025-06-01&end=2025-06-30").content.decode()
     tables = html.count("<table")
     assert tables == 5 and html.count('<div class="table-responsive"><table') == tables
+
+
+def test_the_old_statistics_addresses_lead_to_the_new_ones(client):
+    r = client.get("/en/calendars/statistics/?start=2025-06-01&end=2025-06-30")
+    assert r.status_code == 301
+    assert r["Location"] == "/en/enquiries/statistics/?start=2025-06-01&end=2025-06-30"
+    assert client.get("/zh-hant/calendars/statistics/full/")["Location"] == "/zh-hant/enquiries/statistics/full/"

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
+from hkcq.enquiries import selectors, services
+from hkcq.enquiries.models import Enquiry
+from hkcq.enquiries.references import reference_normalise
 from hkcq.open311.registry import (
     Attribute,
     Filters,
@@ -40,7 +43,6 @@ FIELD_NAMES = {
 
 
 def submit(data: Submission) -> Submitted:
-    from hkcq.enquiries import services
 
     language = (data.attributes.get("language") or data.language or "en").strip().lower()
     try:
@@ -101,9 +103,6 @@ def _out(enquiry: Any, *, private: bool = False) -> RequestOut:
 
 
 def list_requests(filters: Filters) -> Iterable[RequestOut]:
-    from hkcq.enquiries import selectors
-    from hkcq.enquiries.models import Enquiry
-    from hkcq.enquiries.references import reference_normalise
 
     qs = selectors.enquiry_list(since=filters.start, until=filters.end)
     if filters.service_request_ids:
@@ -117,8 +116,6 @@ def list_requests(filters: Filters) -> Iterable[RequestOut]:
 
 
 def _find(service_request_id: str) -> Any:
-    from hkcq.enquiries.models import Enquiry
-    from hkcq.enquiries.references import reference_normalise
 
     reference = reference_normalise(service_request_id)
     if reference is None:
