@@ -46,13 +46,14 @@ run: setup
 worker: deps
 	$(BIN)/python manage.py db_worker
 
-## make test: ruff, mypy and the whole test suite (on DATABASE_URL when set, else SQLite).
+## make test: ruff, mypy, the import contract (lint-imports) and the whole test suite (on DATABASE_URL when set, else SQLite).
 test: export DJANGO_SETTINGS_MODULE := config.settings_test
 test: dev-deps
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	ALLOW_INSECURE_SECRET_KEY=1 $(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 messages: dev-deps
