@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hkcq.calendars.models import Escalation, Holiday, SlaPolicy, UnitSupervisor
 from hkcq.core.errors import NotFound
+from hkcq.registry.models import Unit
 
 
 def holiday_list(*, side: str, year: int) -> QuerySet[Holiday]:
@@ -56,7 +57,6 @@ def escalation_list(enquiry: Any) -> QuerySet[Escalation]:
 
 def units_with_supervisors(sides: list[str]) -> QuerySet[Any]:
     """Active units of ``sides`` with their supervisors and officers, for the supervisors page."""
-    from hkcq.registry.models import Unit
 
     supervisors = Prefetch("supervisors", queryset=UnitSupervisor.objects.select_related("user"))
     officers = Prefetch(

@@ -22,6 +22,7 @@ from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.pagination import paginate
 from hkcq.core.views import edit_page
+from hkcq.registry.models import Unit
 
 
 def _side_and_year(request: HttpRequest) -> tuple[str, int]:
@@ -156,8 +157,6 @@ def supervisor_list(request: HttpRequest) -> HttpResponse:
     if not sides:
         raise PermissionDenied
     if request.method == "POST":
-        from hkcq.registry.models import Unit
-
         unit = Unit.objects.filter(pk=request.POST.get("unit") or 0, side__in=sides).first()
         supervisor = get_user_model().objects.filter(pk=request.POST.get("supervisor") or 0).first()
         if unit is None or supervisor is None:

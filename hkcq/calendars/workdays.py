@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from hkcq.calendars.models import Holiday
 from hkcq.core.choices import Side
 from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput
@@ -74,8 +75,6 @@ class WorkingCalendar:
 
     def _year(self, year: int) -> tuple[frozenset[date], frozenset[date]]:
         if year not in self._years:
-            from hkcq.calendars.models import Holiday
-
             rows = Holiday.objects.filter(side=self.side, date__year=year).values_list("date", "kind")
             off = frozenset(d for d, kind in rows if kind == Holiday.Kind.HOLIDAY)
             on = frozenset(d for d, kind in rows if kind == Holiday.Kind.WORKING_DAY)

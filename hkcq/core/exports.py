@@ -29,15 +29,16 @@ def render_pdf(template: str, context: Mapping[str, Any], request: HttpRequest |
 
 
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango is slow and only PDFs need it
+    from weasyprint import HTML  # local import: loading Pango is slow and only PDFs need it
 
     return HTML(string=html, base_url=base_url).write_pdf()  # type: ignore[no-any-return]
 
 
 def xlsx_bytes(sheets: Mapping[str, Iterable[Row]]) -> bytes:
     """A workbook with one sheet per entry of ``sheets``; the first row of each is its header."""
+    # local import: openpyxl is large and only spreadsheet downloads need it
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # local import: as above
 
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]

@@ -165,7 +165,7 @@ class Analyzer:
 
     @staticmethod
     def _make_jieba(words: Iterable[str]) -> Any:
-        import jieba
+        import jieba  # local import: jieba loads its dictionary on import; only Chinese text needs it
 
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()

@@ -8,7 +8,7 @@ class EnquiriesConfig(AppConfig):
     verbose_name = _("Enquiries")
 
     def ready(self) -> None:
-        # Local import: the adapter uses the models, which exist only once the app registry is ready.
+        # local import: the adapter uses the models, which exist only once the app registry is ready
         from hkcq.enquiries.open311_service import register_service
 
         register_service()

@@ -34,6 +34,7 @@ from hkcq.core.choices import Role
 from hkcq.core.dates import TZ
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import TText
+from hkcq.enquiries.models import Enquiry
 from hkcq.notifications.services import notify
 
 logger = logging.getLogger("hkcq.escalation")
@@ -58,7 +59,6 @@ class EscalationReport:
 
 def late_deadlines(now: dt.datetime) -> list[tuple[Any, str, dt.datetime]]:
     """``(enquiry, kind, deadline)`` of every open case late at ``now``."""
-    from hkcq.enquiries.models import Enquiry
 
     base = Enquiry.objects.filter(status__in=Enquiry.OPEN_STATUSES).select_related("assigned_unit", "suggested_unit")
     out: list[tuple[Any, str, dt.datetime]] = []

@@ -14,6 +14,8 @@ from hkcq.core.forms import DateInput, StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import CannedReply, Enquiry
+from hkcq.enquiries.selectors import transfer_units
+from hkcq.enquiries.services import phone_error, phone_is_valid
 from hkcq.registry.models import Unit
 
 
@@ -101,7 +103,6 @@ class EnquiryForm(StyledForm):
         self.fields["phone"].widget.attrs["inputmode"] = "tel"
 
     def clean_phone(self) -> str:
-        from hkcq.enquiries.services import phone_error, phone_is_valid
 
         phone = self.cleaned_data.get("phone", "").strip()
         if not phone_is_valid(phone):
@@ -216,7 +217,6 @@ class TransferForm(StyledForm):
         super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
-        from hkcq.enquiries.selectors import transfer_units
 
         units = list(transfer_units(exclude=self.current_unit))
         self.units = {unit.pk: unit for unit in units}

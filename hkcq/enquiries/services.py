@@ -29,6 +29,7 @@ from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.tasks import send_email
 from hkcq.core.text import fold, mask_personal_data
+from hkcq.core.translated import TText
 from hkcq.enquiries import knowledge, permissions, selectors
 from hkcq.enquiries.models import (
     CannedReply,
@@ -318,7 +319,6 @@ PLACEHOLDER = re.compile(r"\[[^\[\]\n]+\]|【[^【】\n]+】")
 
 def canned_placeholders() -> set[str]:
     """The bracketed spans that the canned replies' texts (in any language) contain."""
-    from hkcq.core.translated import TText
 
     found: set[str] = set()
     for body in CannedReply.objects.values_list("body", flat=True):
@@ -608,7 +608,6 @@ def enquiry_rate(
 # -- canned replies ---------------------------------------------------------------------------
 @transaction.atomic
 def canned_reply_save(*, user: Any, data: dict[str, Any], canned: CannedReply | None = None) -> CannedReply:
-    from hkcq.core.translated import TText
 
     require(permissions.can_edit_canned_replies(user))
     canned = CannedReply.objects.select_for_update().get(pk=canned.pk) if canned and canned.pk else CannedReply()

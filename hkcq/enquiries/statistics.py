@@ -23,6 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.core.translated import LANGUAGE_LABELS, TText
+from hkcq.enquiries.models import Enquiry, Message
+from hkcq.kb.models import Entry, Topic
+from hkcq.registry.models import Unit
 
 UNCLASSIFIED = ""
 
@@ -102,8 +105,6 @@ def _compliance(cases: list[dict[str, Any]], done: str, due: str, now: dt.dateti
 
 def _topics(enquiry_ids: list[int]) -> dict[int, str]:
     """Enquiry id → topic of the first knowledge-base entry cited in its replies."""
-    from hkcq.enquiries.models import Message
-    from hkcq.kb.models import Entry
 
     first: dict[int, str] = {}
     replies = (
@@ -120,9 +121,6 @@ def _topics(enquiry_ids: list[int]) -> dict[int, str]:
 
 def enquiry_statistics(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Statistics:
     """Figures for enquiries received from ``start`` to ``end`` (both included, Hong Kong dates)."""
-    from hkcq.enquiries.models import Enquiry
-    from hkcq.kb.models import Topic
-    from hkcq.registry.models import Unit
 
     now = now or timezone.now()
     tz = timezone.get_default_timezone()

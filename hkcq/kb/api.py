@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.accounts.services import api_token_authenticate
 from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.kb import selectors, services
@@ -102,8 +103,6 @@ def _optional_user(request: HttpRequest) -> Any:
         return user
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        from hkcq.accounts.services import api_token_authenticate
-
         return api_token_authenticate(header[7:].strip())
     return None
 

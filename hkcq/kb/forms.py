@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.kb import permissions
 from hkcq.kb.models import Entry
 from hkcq.registry.forms import DateInput, StyledModelForm
 from hkcq.registry.models import Unit
@@ -60,7 +61,6 @@ class AskForm(forms.Form):
 
 
 def units_for(user: Any) -> Any:
-    from hkcq.kb import permissions
 
     if permissions.can_publish(user):
         return Unit.objects.filter(is_active=True)

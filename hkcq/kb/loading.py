@@ -10,8 +10,9 @@ from typing import Any
 from django.conf import settings
 
 from hkcq.core.loading import LoadReport, read_yaml, text, upsert
-from hkcq.core.text import has_cjk
+from hkcq.core.text import has_cjk, to_traditional
 from hkcq.core.translated import EN, HANT, HUMAN, MACHINE, TText
+from hkcq.kb.models import Entry
 from hkcq.kb.services import entries_reindex
 from hkcq.registry.models import Area, Unit
 
@@ -54,7 +55,6 @@ def review_note_text(note: str | None) -> TText:
 def question_forms_text(forms: list[str]) -> TText:
     """Question forms as one line each: Latin-only ones under English, the rest (Chinese and
     code-switched, in either script) under Traditional Chinese; Simplified is derived."""
-    from hkcq.core.text import to_traditional
 
     english = [f.strip() for f in forms if f.strip() and not has_cjk(f)]
     chinese = [to_traditional(f.strip()) for f in forms if f.strip() and has_cjk(f)]
@@ -64,7 +64,6 @@ def question_forms_text(forms: list[str]) -> TText:
 
 
 def kb_entries_load(report: LoadReport, path: Path = SEED_FILE) -> None:
-    from hkcq.kb.models import Entry
 
     if not path.exists():
         return

@@ -24,6 +24,8 @@ from hkcq.core.search import CONCEPT_PREFIX, Hit, Index, default_analyzer
 from hkcq.core.text import fold
 from hkcq.core.translated import EN, HANS, HANT, LANGS, TText
 from hkcq.kb.indexing import ANALYZER_VERSION, FIELD_WEIGHTS, entry_fields_terms
+from hkcq.kb.models import Entry
+from hkcq.registry.models import Unit
 
 if TYPE_CHECKING:
     from hkcq.kb.models import Entry
@@ -99,14 +101,12 @@ def offered_filter(today: date) -> Q:
 
 
 def _current_key(today: date) -> tuple[Any, ...]:
-    from hkcq.kb.models import Entry
 
     agg = Entry.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     return (today, agg["n"], agg["last"], ANALYZER_VERSION)
 
 
 def build_index(today: date | None = None) -> _Built:
-    from hkcq.kb.models import Entry
 
     today = today or timezone.localdate()
     key = _current_key(today)
@@ -276,7 +276,6 @@ def rank(built: _Built, query: str, limit: int = 10) -> Ranking:
 
 
 def _fallback_unit() -> Unit | None:
-    from hkcq.registry.models import Unit
 
     return Unit.objects.filter(ext_id=FALLBACK_UNIT, is_active=True).first()
 
@@ -284,8 +283,6 @@ def _fallback_unit() -> Unit | None:
 def ask(query: str, language: str, limit: int = 10) -> AskResult:
     """Ranked answers to ``query`` among the entries offered today, the unit that should handle
     it, and whether an answer is likely (``answered``; false for questions not covered)."""
-    from hkcq.kb.models import Entry
-    from hkcq.registry.models import Unit
 
     lang = normalise_language(language)
     query = (query or "").strip()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hkcq.core.errors import NotFound
@@ -55,7 +55,6 @@ def entry_get_for_user(*, user: Any, slug: str) -> Entry:
 
 
 def topic_counts() -> dict[str, int]:
-    from django.db.models import Count
 
     rows = Entry.objects.filter(offered_filter(timezone.localdate())).values("topic").annotate(n=Count("id"))
     return {r["topic"]: r["n"] for r in rows}

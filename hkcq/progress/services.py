@@ -21,7 +21,7 @@ from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.translated import LANGS, TText
 from hkcq.notifications.services import notify, notify_group
-from hkcq.progress import permissions, rollups
+from hkcq.progress import permissions, rollups, selectors
 from hkcq.progress.models import (
     Evidence,
     MeasureWeight,
@@ -347,7 +347,6 @@ def unit_language(unit: Unit) -> str:
 def stale_reminders_send(*, now: datetime | None = None) -> list[ReminderLog]:
     """Send one digest per unit that has stale measures, in the unit's language, at most once
     per unit per calendar day (in the platform's time zone). Returns the reminders sent now."""
-    from hkcq.progress import selectors
 
     now = now or timezone.now()
     today = timezone.localdate(now)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from hkcq.core.loading import SEED_DIR, LoadReport, read_yaml, set_m2m, text, upsert
@@ -331,7 +332,6 @@ def demo_password(username: str) -> str:
 def demo_accounts_ensure() -> list[DemoAccount]:
     """One account per role (and an officer for each unit the demo journeys need), for trying
     the platform."""
-    from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
     out = []

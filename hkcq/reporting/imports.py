@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from hkcq.core.choices import Side
 from hkcq.core.translated import LANGS, TText
+from hkcq.progress import permissions as progress_permissions
+from hkcq.progress import services as progress_services
+from hkcq.progress.models import ProgressUpdate, ReportingCycle, Status
 from hkcq.registry import permissions as registry_permissions
 from hkcq.registry import services as registry_services
 from hkcq.registry.models import Area, Measure, Unit
@@ -343,7 +346,6 @@ class UpdateImporter(Importer):
     )
 
     def __init__(self, user: Any) -> None:
-        from hkcq.progress.models import ProgressUpdate, ReportingCycle, Status
 
         super().__init__(user)
         self.measures = {
@@ -365,7 +367,6 @@ class UpdateImporter(Importer):
 
     @classmethod
     def template_example(cls) -> list[list[str]]:
-        from hkcq.progress.models import ReportingCycle
 
         cycle = ReportingCycle.objects.filter(state="open").first()
         measure = Measure.objects.order_by("area__position", "position", "id").first()
@@ -395,7 +396,6 @@ class UpdateImporter(Importer):
         return None
 
     def check(self, line: int, row: dict[str, str]) -> Checked:
-        from hkcq.progress import permissions as progress_permissions
 
         measure = self.measures.get(row.get("measure", ""))
         side = SIDE_ALIASES.get(row.get("side", "").strip().lower())
@@ -501,8 +501,6 @@ class UpdateImporter(Importer):
         return True
 
     def apply(self, checked: Checked) -> None:
-        from hkcq.progress import services as progress_services
-        from hkcq.progress.models import ProgressUpdate
 
         data = dict(checked.data)
         submit = data.pop("submit", False)

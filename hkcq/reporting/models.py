@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.reporting.snapshots import digest_of
+
 
 class Job(models.Model):
     """One import or one report generation, run by a background task.
@@ -115,7 +117,6 @@ class Snapshot(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not self._state.adding:
             raise SnapshotIsFrozen("A snapshot cannot be changed.")
-        from hkcq.reporting.snapshots import digest_of
 
         self.digest = digest_of(self.data)
         super().save(*args, **kwargs)
@@ -125,7 +126,6 @@ class Snapshot(models.Model):
 
     @property
     def is_intact(self) -> bool:
-        from hkcq.reporting.snapshots import digest_of
 
         return digest_of(self.data) == self.digest
 

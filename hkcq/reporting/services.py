@@ -15,12 +15,17 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import DomainError, InvalidInput
+from hkcq.core.exports import csv_text, html_to_pdf, xlsx_bytes
 from hkcq.core.permissions import require
-from hkcq.reporting import permissions
+from hkcq.core.translated import LANGS, TText
+from hkcq.progress import rollups
+from hkcq.progress.models import ProgressUpdate, ReportingCycle
+from hkcq.reporting import permissions, reports, selectors, snapshots
 from hkcq.reporting.imports import CREATE, ERROR, IMPORTERS, UNCHANGED, UPDATE
 from hkcq.reporting.models import Job, Snapshot
 from hkcq.reporting.tables import EXTENSIONS, read_table
@@ -192,7 +197,6 @@ def import_abandon(*, user: Any, job: Job) -> Job:
 
 # -- cycles and snapshots ---------------------------------------------------------------------
 def _next_cycle_name(meeting: Any) -> dict[str, str]:
-    from hkcq.core.translated import LANGS, TText
 
     title = TText.from_json(meeting.title)
     names = {}
@@ -208,9 +212,6 @@ def cycle_close(*, user: Any, cycle: Any, meeting: Any) -> Snapshot:
 
     Updates not yet published move to the new cycle (they were not part of what the plenary
     saw). Locks the cycle row so two people closing at once cannot both succeed."""
-    from hkcq.progress import rollups
-    from hkcq.progress.models import ProgressUpdate, ReportingCycle
-    from hkcq.reporting import snapshots
 
     require(permissions.can_close_cycle(user))
     with transaction.atomic():
@@ -267,10 +268,6 @@ def report_start(*, user: Any, snapshot: Snapshot, language: str) -> Job:
 def report_generate(*, job_id: str) -> None:
     """Build the report (HTML, PDF, XLSX, CSV) in the job's language and store the files under
     DATA_DIR/reports/<job id>/. Progress: one step per measure compared, then one per file."""
-    from django.template.loader import render_to_string
-
-    from hkcq.core.exports import csv_text, html_to_pdf, xlsx_bytes
-    from hkcq.reporting import reports, selectors
 
     job = Job.objects.get(pk=job_id)
     if job.state != Job.State.QUEUED:

@@ -88,7 +88,7 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _read_xlsx(path: Path) -> Table:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # local import: large, and only spreadsheet imports need it
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)

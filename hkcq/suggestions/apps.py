@@ -9,6 +9,7 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Suggestions are offered through Open311 as service "suggestion" (hkcq.open311.registry).
+        # local import: the adapter uses the models, which exist only once the app registry is ready
         from hkcq.suggestions.open311_service import register_service
 
         register_service()

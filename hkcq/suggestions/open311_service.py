@@ -28,6 +28,9 @@ from hkcq.open311.registry import (
     language_values,
     register,
 )
+from hkcq.registry.models import Area
+from hkcq.suggestions import selectors, services
+from hkcq.suggestions.references import reference_normalise
 
 CODE = "suggestion"
 TRUE = {"true", "1", "yes", "on"}
@@ -57,8 +60,6 @@ def _absolute(path: str) -> str:
 
 
 def submit(data: Submission) -> Submitted:
-    from hkcq.registry.models import Area
-    from hkcq.suggestions import services
 
     attributes = data.attributes
     language = (attributes.get("language") or data.language or "en").strip().lower()
@@ -150,8 +151,6 @@ def _out(suggestion: Any) -> RequestOut:
 
 
 def list_requests(filters: Filters) -> Iterable[RequestOut]:
-    from hkcq.suggestions import selectors
-    from hkcq.suggestions.references import reference_normalise
 
     qs = selectors.published_list()  # published only: never pending, rejected or merged
     if filters.service_request_ids:
@@ -169,7 +168,6 @@ def list_requests(filters: Filters) -> Iterable[RequestOut]:
 
 
 def get_request(service_request_id: str) -> RequestOut | None:
-    from hkcq.suggestions import selectors
 
     try:
         return _out(selectors.published_get(service_request_id))
@@ -178,7 +176,6 @@ def get_request(service_request_id: str) -> RequestOut | None:
 
 
 def _areas() -> tuple[tuple[str, TText], ...]:
-    from hkcq.registry.models import Area
 
     return tuple((a.ext_id, TText.from_json(a.name)) for a in Area.objects.order_by("position", "id"))
 
