@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.forms import DateInput, StyledModelForm
 from hkcq.kb import permissions
 from hkcq.kb.models import Entry
-from hkcq.registry.forms import DateInput, StyledModelForm
 from hkcq.registry.models import Unit
 
 

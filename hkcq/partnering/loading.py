@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from hkcq.core.loading import LoadReport, read_yaml, text, upsert
 from hkcq.partnering.models import FacilitatorDesk, Sector
-from hkcq.registry.loading import LoadReport, read_yaml, text, upsert
 from hkcq.registry.models import Unit
 
 SEED_FILE = Path(settings.BASE_DIR) / "seed" / "partnering.yaml"

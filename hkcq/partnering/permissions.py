@@ -13,17 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hkcq.core.permissions import is_active_user
 from hkcq.partnering.models import FacilitatorDesk, Interest, Opportunity, OrganisationProfile
 from hkcq.registry.permissions import user_unit_ids
 
 
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def member_profile_ids(user: Any) -> set[int]:
     """The organisations ``user`` currently acts for (cached on the user object)."""
-    if not _user_ok(user):
+    if not is_active_user(user):
         return set()
     cached = getattr(user, "_partnering_profile_ids", None)
     if cached is None:
@@ -34,7 +31,7 @@ def member_profile_ids(user: Any) -> set[int]:
 
 def facilitator_sides(user: Any) -> set[str]:
     """The sides ``user`` facilitates for: those of the active desks whose units they belong to."""
-    if not (_user_ok(user) and user.is_officer):
+    if not (is_active_user(user) and user.is_officer):
         return set()
     units = user_unit_ids(user)
     if not units:
@@ -48,7 +45,7 @@ def is_facilitator(user: Any, side: str | None = None) -> bool:
 
 
 def can_create_profile(user: Any) -> bool:
-    return _user_ok(user) and not user.is_staff_member
+    return is_active_user(user) and not user.is_staff_member
 
 
 def is_member(user: Any, profile: OrganisationProfile) -> bool:
@@ -70,7 +67,7 @@ def can_see_contacts(user: Any, profile: OrganisationProfile) -> bool:
 
 
 def can_manage_desks(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_secretariat)
+    return is_active_user(user) and bool(user.is_secretariat)
 
 
 def can_review(user: Any, opportunity: Opportunity) -> bool:
@@ -82,7 +79,7 @@ def can_see_opportunity_unpublished(user: Any, opportunity: Opportunity) -> bool
     return (
         is_member(user, opportunity.profile)
         or is_facilitator(user, opportunity.profile.side)
-        or (_user_ok(user) and bool(user.is_secretariat))
+        or (is_active_user(user) and bool(user.is_secretariat))
     )
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hkcq.core.errors import NotFound
+from hkcq.core.permissions import is_active_user
 from hkcq.core.text import fold
 from hkcq.partnering import permissions
 from hkcq.partnering.models import (
@@ -35,7 +36,7 @@ def _profiles() -> QuerySet[OrganisationProfile]:
 def profiles_visible_to(user: Any) -> QuerySet[OrganisationProfile]:
     """Verified profiles for everyone; unverified ones also to their members, the facilitators
     of their side and the secretariat."""
-    if permissions._user_ok(user) and user.is_secretariat:
+    if is_active_user(user) and user.is_secretariat:
         return _profiles()
     condition = Q(verified_at__isnull=False) | Q(pk__in=permissions.member_profile_ids(user))
     sides = permissions.facilitator_sides(user)
@@ -76,7 +77,7 @@ def membership_get_for_user(user: Any, pk: Any) -> Membership:
     """One of ``user``'s own current memberships."""
     membership = (
         Membership.objects.select_related("profile").filter(pk=pk, user=user, left_at__isnull=True).first()
-        if permissions._user_ok(user)
+        if is_active_user(user)
         else None
     )
     if membership is None:

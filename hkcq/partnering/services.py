@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.core.choices import Role, Side
-from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.permissions import require
 from hkcq.core.translated import TText
 from hkcq.partnering import notify, permissions
 from hkcq.partnering.models import (
@@ -46,11 +47,6 @@ TEXT_MAX = 5000
 CONTACTS_MAX = 5
 # Text that looks like markup: a tag opening or closing, a comment, a doctype.
 _HTML = re.compile(r"<\s*[/!]?\s*[a-zA-Z]")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted()
 
 
 # -- validation shared by profiles and opportunities -----------------------------------------------
@@ -174,7 +170,7 @@ def profile_create(
 ) -> OrganisationProfile:
     """A new organisation profile with ``user`` as its first member. It is not verified: a
     facilitator of its side verifies it before its opportunities can be published."""
-    _require(permissions.can_create_profile(user))
+    require(permissions.can_create_profile(user))
     errors: dict[str, list[str]] = {}
     values = _check_profile_fields(
         errors=errors,
@@ -220,7 +216,7 @@ def profile_update(
     website: str = "",
 ) -> OrganisationProfile:
     """A member edits the profile. The side never changes (it decides who facilitates it)."""
-    _require(permissions.can_edit_profile(user, profile))
+    require(permissions.can_edit_profile(user, profile))
     errors: dict[str, list[str]] = {}
     values = _check_profile_fields(
         errors=errors,
@@ -251,7 +247,7 @@ def profile_update(
 @transaction.atomic
 def profile_verify(*, user: Any, profile: OrganisationProfile) -> OrganisationProfile:
     """A facilitator of the profile's side confirms the organisation is what it says it is."""
-    _require(permissions.can_verify_profile(user, profile))
+    require(permissions.can_verify_profile(user, profile))
     profile = OrganisationProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.verified_at is None:
         profile.verified_at, profile.verified_by = timezone.now(), user
@@ -278,7 +274,7 @@ def _membership_start(*, profile: OrganisationProfile, user: Any, added_by: Any)
 @transaction.atomic
 def member_add(*, user: Any, profile: OrganisationProfile, email_or_username: str) -> Membership:
     """A member adds another person with an account (found by username or e-mail address)."""
-    _require(permissions.can_edit_profile(user, profile))
+    require(permissions.can_edit_profile(user, profile))
     from django.contrib.auth import get_user_model
 
     key = (email_or_username or "").strip()
@@ -295,7 +291,7 @@ def member_add(*, user: Any, profile: OrganisationProfile, email_or_username: st
 def member_leave(*, user: Any, membership: Membership) -> Membership:
     """A member leaves (their own membership). The organisation keeps its other members; the
     last member may leave too (the profile stays, for the facilitators to follow up)."""
-    _require(membership.user_id == user.pk and membership.left_at is None)
+    require(membership.user_id == user.pk and membership.left_at is None)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     membership.left_at = timezone.now()
     membership._history_user = user  # type: ignore[attr-defined]
@@ -308,7 +304,7 @@ def member_leave(*, user: Any, membership: Membership) -> Membership:
 @transaction.atomic
 def contacts_set(*, user: Any, profile: OrganisationProfile, contacts: Sequence[ContactIn]) -> list[ContactPerson]:
     """Replace the profile's contact people (a member does it; history keeps the old ones)."""
-    _require(permissions.can_edit_profile(user, profile))
+    require(permissions.can_edit_profile(user, profile))
     errors: dict[str, list[str]] = {}
     cleaned = _clean_contacts(errors, contacts)
     if errors:
@@ -330,7 +326,7 @@ def contacts_set(*, user: Any, profile: OrganisationProfile, contacts: Sequence[
 @transaction.atomic
 def desk_mark(*, user: Any, unit: Unit, kind: str = FacilitatorDesk.Kind.TRADE, active: bool = True) -> FacilitatorDesk:
     """The secretariat marks a unit as a facilitator desk of its side (or unmarks it)."""
-    _require(permissions.can_manage_desks(user))
+    require(permissions.can_manage_desks(user))
     if kind not in FacilitatorDesk.Kind.values:
         raise InvalidInput(details={"kind": [_("Choose the kind of desk from the list.")]})
     desk = FacilitatorDesk.objects.filter(unit=unit).first() or FacilitatorDesk(unit=unit)
@@ -442,7 +438,7 @@ def opportunity_create(
 ) -> Opportunity:
     """A member posts an opportunity of their organisation; with ``submit`` it goes straight to
     review by a facilitator of the organisation's side (otherwise it stays a draft)."""
-    _require(permissions.can_edit_profile(user, profile))
+    require(permissions.can_edit_profile(user, profile))
     errors: dict[str, list[str]] = {}
     values = _check_opportunity_fields(
         errors=errors,
@@ -503,7 +499,7 @@ def opportunity_update(
     visibility: str = "public",
 ) -> Opportunity:
     """A member edits a draft or returned opportunity (a published one goes back to review)."""
-    _require(permissions.can_edit_profile(user, opportunity.profile))
+    require(permissions.can_edit_profile(user, opportunity.profile))
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.status in (Opportunity.Status.REJECTED, Opportunity.Status.WITHDRAWN):
         raise InvalidInput(_("A rejected or withdrawn opportunity cannot be changed; post a new one."))
@@ -562,7 +558,7 @@ def _submit(opportunity: Opportunity, user: Any) -> None:
 
 @transaction.atomic
 def opportunity_submit(*, user: Any, opportunity: Opportunity) -> Opportunity:
-    _require(permissions.can_edit_profile(user, opportunity.profile))
+    require(permissions.can_edit_profile(user, opportunity.profile))
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.status not in (Opportunity.Status.DRAFT, Opportunity.Status.RETURNED):
         raise InvalidInput(_("Only a draft or a returned opportunity can be submitted."))
@@ -571,7 +567,7 @@ def opportunity_submit(*, user: Any, opportunity: Opportunity) -> Opportunity:
 
 
 def _reviewable(user: Any, opportunity: Opportunity) -> Opportunity:
-    _require(permissions.can_review(user, opportunity))
+    require(permissions.can_review(user, opportunity))
     opportunity = Opportunity.objects.select_for_update().select_related("profile").get(pk=opportunity.pk)
     if opportunity.status != Opportunity.Status.SUBMITTED:
         raise InvalidInput(_("This opportunity is not awaiting review."))
@@ -633,7 +629,7 @@ def opportunity_reject(*, user: Any, opportunity: Opportunity, reason: str) -> O
 @transaction.atomic
 def opportunity_withdraw(*, user: Any, opportunity: Opportunity) -> Opportunity:
     """The owner takes it down; open interest in it is closed (the senders are told)."""
-    _require(permissions.can_edit_profile(user, opportunity.profile))
+    require(permissions.can_edit_profile(user, opportunity.profile))
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.status in (Opportunity.Status.WITHDRAWN, Opportunity.Status.REJECTED):
         return opportunity
@@ -647,7 +643,7 @@ def opportunity_withdraw(*, user: Any, opportunity: Opportunity) -> Opportunity:
 @transaction.atomic
 def opportunity_renew(*, user: Any, opportunity: Opportunity) -> Opportunity:
     """The owner keeps it for another period from today (a published one stays published)."""
-    _require(permissions.can_edit_profile(user, opportunity.profile))
+    require(permissions.can_edit_profile(user, opportunity.profile))
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.status in (Opportunity.Status.WITHDRAWN, Opportunity.Status.REJECTED):
         raise InvalidInput(_("A rejected or withdrawn opportunity cannot be renewed; post a new one."))
@@ -697,7 +693,7 @@ def interest_express(
 ) -> Interest:
     """A member of a verified organisation asks to be introduced. Goes to the owner, or for an
     anonymous opportunity to the owner's facilitators, who forward it."""
-    _require(permissions.can_express_interest(user, profile, opportunity))
+    require(permissions.can_express_interest(user, profile, opportunity))
     message = (message or "").strip()
     errors: dict[str, list[str]] = {}
     if not message:
@@ -753,7 +749,7 @@ def _tell_deciders(interest: Interest, template: str) -> None:
 @transaction.atomic
 def interest_forward(*, user: Any, interest: Interest) -> Interest:
     """A facilitator of an anonymous opportunity's side passes the interest on to the owner."""
-    _require(permissions.can_forward(user, interest))
+    require(permissions.can_forward(user, interest))
     interest = Interest.objects.select_for_update().select_related("opportunity__profile").get(pk=interest.pk)
     if interest.status != Interest.Status.OPEN or interest.forwarded_at is not None:
         raise InvalidInput(_("This expression of interest is not waiting to be forwarded."))
@@ -778,7 +774,7 @@ def _close_interest(interest: Interest, user: Any, status: str, *, reason: str) 
 
 
 def _decidable(user: Any, interest: Interest, *, accept: bool) -> Interest:
-    _require((permissions.can_accept if accept else permissions.can_decline)(user, interest))
+    require((permissions.can_accept if accept else permissions.can_decline)(user, interest))
     interest = (
         Interest.objects.select_for_update().select_related("opportunity__profile", "from_profile").get(pk=interest.pk)
     )
@@ -849,7 +845,7 @@ def interests_expire_and_remind(*, now: Any = None) -> tuple[int, int]:
 @transaction.atomic
 def outcome_record(*, user: Any, interest: Interest, kind: str, area: Area | None, note: str = "") -> Outcome:
     """Either side of an introduction records what came of it (recording again replaces it)."""
-    _require(permissions.can_record_outcome(user, interest))
+    require(permissions.can_record_outcome(user, interest))
     errors: dict[str, list[str]] = {}
     if kind not in OutcomeKind.values:
         errors["kind"] = [_("Choose what came of the introduction from the list.")]

@@ -10,9 +10,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from hkcq.core.forms import StyledBoundField
+from hkcq.core.forms import DateInput, StyledBoundField
 from hkcq.core.translated import TranslatedFormField
-from hkcq.registry.forms import DateInput
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
 from hkcq.suggestions.models import Suggestion
 from hkcq.suggestions.references import reference_normalise

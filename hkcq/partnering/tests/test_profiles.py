@@ -106,14 +106,14 @@ def test_several_members_and_a_member_leaves(member, profile):
         member.username,
         "colleague",
     }
-    membership = selectors.membership_get_for_user(colleague, colleague.partnering_memberships.get().pk)
+    membership = selectors.membership_get_for_user(user=colleague, pk=colleague.partnering_memberships.get().pk)
     services.member_leave(user=colleague, membership=membership)
     assert list(selectors.profiles_for_member(colleague)) == []
     assert Membership.objects.filter(user=colleague, left_at__isnull=False).count() == 1
     # someone else's membership is not theirs to end
     own = member.partnering_memberships.get()
     with pytest.raises(NotFound):
-        selectors.membership_get_for_user(colleague, own.pk)
+        selectors.membership_get_for_user(user=colleague, pk=own.pk)
 
 
 def test_member_add_refuses_unknown_and_staff(member, profile, officer_hk):
@@ -139,16 +139,16 @@ def test_unverified_profiles_are_hidden_from_the_public_with_a_404(profile, memb
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(NotFound):
-        selectors.profile_get_for_user(AnonymousUser(), profile.pk)
+        selectors.profile_get_for_user(user=AnonymousUser(), pk=profile.pk)
     with pytest.raises(NotFound):
-        selectors.profile_get_for_user(facilitator_hk, profile.pk)
+        selectors.profile_get_for_user(user=facilitator_hk, pk=profile.pk)
     with pytest.raises(NotFound):
-        selectors.profile_get_for_user(AnonymousUser(), "not-a-number")
-    assert selectors.profile_get_for_user(member, profile.pk) == profile
-    assert selectors.profile_get_for_user(facilitator_cq, profile.pk) == profile
+        selectors.profile_get_for_user(user=AnonymousUser(), pk="not-a-number")
+    assert selectors.profile_get_for_user(user=member, pk=profile.pk) == profile
+    assert selectors.profile_get_for_user(user=facilitator_cq, pk=profile.pk) == profile
     assert list(selectors.profiles_awaiting_verification(facilitator_cq)) == [profile]
     services.profile_verify(user=facilitator_cq, profile=profile)
-    assert selectors.profile_get_for_user(AnonymousUser(), profile.pk) == profile
+    assert selectors.profile_get_for_user(user=AnonymousUser(), pk=profile.pk) == profile
 
 
 def test_the_secretariat_marks_desks(secretariat_hk, officer_hk, defaults):
