@@ -11,7 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hkcq.accounts import services
+from hkcq.accounts import selectors, services
 from hkcq.accounts.forms import ApiTokenForm, PreferencesForm, QueuedPasswordResetForm, ThrottledAuthenticationForm
 
 
@@ -45,7 +45,7 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:account")
     else:
         form = PreferencesForm(instance=user)
-    tokens = user.api_tokens.filter(revoked_at__isnull=True) if user.is_staff_member else []
+    tokens = selectors.api_token_list_for_user(user=user)
     context = {
         "form": form,
         "token_form": ApiTokenForm(),

@@ -13,7 +13,7 @@ from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_i
 @pytest.fixture(autouse=True)
 def status_scale(live_defaults):
     """Live-server tests empty the database between tests, migration data included."""
-    from hkcq.progress.defaults import statuses_ensure
+    from hkcq.progress.loading import statuses_ensure
 
     statuses_ensure()
 

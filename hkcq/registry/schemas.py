@@ -1,0 +1,349 @@
+"""The registry API's request and response schemas (``api.py`` holds the endpoints)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+
+from hkcq.core.api import TextIn, TextOut
+from hkcq.registry.models import (
+    Agreement,
+    Area,
+    Decision,
+    Measure,
+    Meeting,
+    Milestone,
+    Organisation,
+    Person,
+    Unit,
+)
+
+
+# -- output schemas ---------------------------------------------------------------------------
+class Ref(Schema):
+    id: str
+    name: TextOut
+
+
+def ref(obj: Any, attr: str = "name") -> dict[str, Any] | None:
+    if obj is None:
+        return None
+    return {"id": obj.ext_id, "name": TextOut.of(getattr(obj, attr))}
+
+
+class AreaOut(Schema):
+    id: str
+    position: int
+    name: TextOut
+    short_name: TextOut
+    description: TextOut
+    measure_count: int
+
+    @staticmethod
+    def of(a: Area) -> dict[str, Any]:
+        return {
+            "id": a.ext_id,
+            "position": a.position,
+            "name": TextOut.of(a.name),
+            "short_name": TextOut.of(a.short_name),
+            "description": TextOut.of(a.description),
+            "measure_count": getattr(a, "measure_count", 0),
+        }
+
+
+class MeasureOut(Schema):
+    id: str
+    code: str
+    area: str
+    parent: str | None
+    title: TextOut
+    text: TextOut
+    lead_unit_hk: Ref | None
+    lead_unit_cq: Ref | None
+    supporting_units: list[Ref]
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    actual_start: dt.date | None
+    actual_end: dt.date | None
+
+    @staticmethod
+    def of(m: Measure) -> dict[str, Any]:
+        return {
+            "id": m.ext_id,
+            "code": m.code,
+            "area": m.area.ext_id,
+            "parent": m.parent.ext_id if m.parent else None,
+            "title": TextOut.of(m.title),
+            "text": TextOut.of(m.text),
+            "lead_unit_hk": ref(m.lead_unit_hk),
+            "lead_unit_cq": ref(m.lead_unit_cq),
+            "supporting_units": [ref(u) for u in m.supporting_units.all()],
+            "planned_start": m.planned_start,
+            "planned_end": m.planned_end,
+            "actual_start": m.actual_start,
+            "actual_end": m.actual_end,
+        }
+
+
+class MeetingOut(Schema):
+    id: str
+    kind: str
+    sequence: int | None
+    title: TextOut
+    date: dt.date
+    place: TextOut
+    summary: TextOut
+
+    @staticmethod
+    def of(m: Meeting) -> dict[str, Any]:
+        return {
+            "id": m.ext_id,
+            "kind": m.kind,
+            "sequence": m.sequence,
+            "title": TextOut.of(m.title),
+            "date": m.date,
+            "place": TextOut.of(m.place),
+            "summary": TextOut.of(m.summary),
+        }
+
+
+class DecisionOut(Schema):
+    id: str
+    meeting: str
+    number: int
+    text: TextOut
+    owner_units: list[str]
+    measures: list[str]
+    due_on: dt.date | None
+    status: str
+    follow_up: TextOut
+
+    @staticmethod
+    def of(d: Decision) -> dict[str, Any]:
+        return {
+            "id": d.ext_id,
+            "meeting": d.meeting.ext_id,
+            "number": d.number,
+            "text": TextOut.of(d.text),
+            "owner_units": [u.ext_id for u in d.owner_units.all()],
+            "measures": [m.ext_id for m in d.measures.all()],
+            "due_on": d.due_on,
+            "status": d.status,
+            "follow_up": TextOut.of(d.follow_up),
+        }
+
+
+class EventOut(Schema):
+    kind: str
+    date: dt.date
+    note: TextOut
+
+
+class AgreementOut(Schema):
+    id: str
+    kind: str
+    title: TextOut
+    summary: TextOut
+    parties: list[Ref]
+    meeting: str | None
+    signed_on: dt.date | None
+    place: TextOut
+    status: str | None
+    events: list[EventOut]
+
+    @staticmethod
+    def of(a: Agreement) -> dict[str, Any]:
+        events = sorted(a.events.all(), key=lambda e: (e.date, e.id))
+        return {
+            "id": a.ext_id,
+            "kind": a.kind,
+            "title": TextOut.of(a.title),
+            "summary": TextOut.of(a.summary),
+            "parties": [ref(p) for p in a.parties.all()],
+            "meeting": a.meeting.ext_id if a.meeting else None,
+            "signed_on": a.signed_on,
+            "place": TextOut.of(a.place),
+            "status": events[-1].kind if events else None,
+            "events": [{"kind": e.kind, "date": e.date, "note": TextOut.of(e.note)} for e in events],
+        }
+
+
+class OrganisationOut(Schema):
+    id: str
+    kind: str
+    side: str
+    name: TextOut
+    short_name: TextOut
+    parent: str | None
+
+    @staticmethod
+    def of(o: Organisation) -> dict[str, Any]:
+        return {
+            "id": o.ext_id,
+            "kind": o.kind,
+            "side": o.side,
+            "name": TextOut.of(o.name),
+            "short_name": TextOut.of(o.short_name),
+            "parent": o.parent.ext_id if o.parent else None,
+        }
+
+
+class PostOut(Schema):
+    organisation: str
+    title: TextOut
+    start_on: dt.date | None
+    end_on: dt.date | None
+
+
+class PersonOut(Schema):
+    id: str
+    name: TextOut
+    posts: list[PostOut]
+
+    @staticmethod
+    def of(p: Person) -> dict[str, Any]:
+        return {
+            "id": p.ext_id,
+            "name": TextOut.of(p.name),
+            "posts": [
+                {
+                    "organisation": post.organisation.ext_id,
+                    "title": TextOut.of(post.title),
+                    "start_on": post.start_on,
+                    "end_on": post.end_on,
+                }
+                for post in p.posts.all()
+            ],
+        }
+
+
+class UnitOut(Schema):
+    id: str
+    side: str
+    name: TextOut
+    remit: TextOut
+
+    @staticmethod
+    def of(u: Unit) -> dict[str, Any]:
+        return {"id": u.ext_id, "side": u.side, "name": TextOut.of(u.name), "remit": TextOut.of(u.remit)}
+
+
+class AreaIn(Schema):
+    id: str
+    position: int
+    name: TextIn
+    short_name: TextIn | None = None
+    description: TextIn | None = None
+
+
+class AreaPatch(Schema):
+    position: int | None = None
+    name: TextIn | None = None
+    short_name: TextIn | None = None
+    description: TextIn | None = None
+
+
+class MeasurePatch(Schema):
+    area: str | None = None
+    parent: str | None = None
+    code: str | None = None
+    position: int | None = None
+    title: TextIn | None = None
+    text: TextIn | None = None
+    lead_unit_hk: str | None = None
+    lead_unit_cq: str | None = None
+    supporting_units: list[str] | None = None
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+
+
+class MeasureIn(MeasurePatch):
+    id: str
+    area: str  # type: ignore[assignment]
+    title: TextIn  # type: ignore[assignment]
+
+
+class MeetingPatch(Schema):
+    kind: str | None = None
+    sequence: int | None = None
+    title: TextIn | None = None
+    date: dt.date | None = None
+    place: TextIn | None = None
+    summary: TextIn | None = None
+    agenda: TextIn | None = None
+    minutes: TextIn | None = None
+
+
+class MeetingIn(MeetingPatch):
+    id: str
+    kind: str  # type: ignore[assignment]
+    title: TextIn  # type: ignore[assignment]
+    date: dt.date  # type: ignore[assignment]
+
+
+class DecisionPatch(Schema):
+    text: TextIn | None = None
+    owner_units: list[str] | None = None
+    measures: list[str] | None = None
+    due_on: dt.date | None = None
+    status: str | None = None
+    follow_up: TextIn | None = None
+
+
+class DecisionIn(DecisionPatch):
+    text: TextIn  # type: ignore[assignment]
+
+
+class AgreementPatch(Schema):
+    kind: str | None = None
+    title: TextIn | None = None
+    summary: TextIn | None = None
+    parties: list[str] | None = None
+    meeting: str | None = None
+    signed_on: dt.date | None = None
+    place: TextIn | None = None
+
+
+class AgreementIn(AgreementPatch):
+    id: str
+    kind: str  # type: ignore[assignment]
+    title: TextIn  # type: ignore[assignment]
+
+
+class EventIn(Schema):
+    kind: str
+    date: dt.date
+    note: TextIn | None = None
+    superseded_by: str | None = None
+
+
+class MilestoneOut(Schema):
+    id: int
+    measure: str
+    title: TextOut
+    planned_on: dt.date | None
+    achieved_on: dt.date | None
+
+    @staticmethod
+    def of(m: Milestone) -> dict[str, Any]:
+        return {
+            "id": m.id,
+            "measure": m.measure.ext_id,
+            "title": TextOut.of(m.title),
+            "planned_on": m.planned_on,
+            "achieved_on": m.achieved_on,
+        }
+
+
+class MilestonePatch(Schema):
+    title: TextIn | None = None
+    planned_on: dt.date | None = None
+    achieved_on: dt.date | None = None
+
+
+class MilestoneIn(MilestonePatch):
+    title: TextIn  # type: ignore[assignment]
