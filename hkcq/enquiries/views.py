@@ -4,6 +4,7 @@ workspace (queue, case page, canned replies). Thin: parse, call a selector or se
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -430,76 +432,157 @@ def case_draft(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "enquiries/case.html", context)
 
 
+def _case_act(
+    request: HttpRequest,
+    reference: str,
+    action: str,
+    *,
+    done: str,
+    perform: Callable[[Any, Enquiry, dict[str, Any]], object],
+    form: Callable[[Enquiry], forms.Form] | None = None,
+    success_url: Callable[[Any, Enquiry], str] | None = None,
+) -> HttpResponse:
+    """One staff action on a case: the action's form (if any) → its service → back to the case
+    with ``done`` said. A refusal goes back to the case with a message; a field error shows the
+    case page again with the form as typed (400)."""
+    enquiry = _staff_case(request, reference)
+    bound = form(enquiry) if form is not None else None
+    if bound is None or bound.is_valid():
+        try:
+            perform(request.user, enquiry, bound.cleaned_data if bound is not None else {})
+        except NotPermitted:
+            messages.error(request, _("You cannot do this with this enquiry in its current state."))
+            return redirect(enquiry.get_absolute_url())
+        except InvalidInput as exc:
+            if bound is None or not exc.details:
+                # Not about a field (e.g. the case is closed): the form may no longer be on the page.
+                messages.error(request, str(exc.message))
+                return redirect(enquiry.get_absolute_url())
+            add_domain_error(bound, exc)
+        else:
+            messages.success(request, done)
+            return redirect(success_url(request.user, enquiry) if success_url else enquiry.get_absolute_url())
+    assert bound is not None
+    enquiry.refresh_from_db()
+    return render(request, "enquiries/case.html", _case_context(request, enquiry, {action: bound}), status=400)
+
+
+@login_required
+@require_POST
+def case_accept(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_act(
+        request,
+        reference,
+        "accept",
+        done=_("You have accepted this enquiry."),
+        perform=lambda user, enquiry, data: services.enquiry_accept(user=user, enquiry=enquiry),
+    )
+
+
+@login_required
+@require_POST
+def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_act(
+        request,
+        reference,
+        "reply",
+        done=_("Your reply has been sent to the resident."),
+        form=lambda enquiry: eforms.ReplyForm(request.POST),
+        perform=lambda user, enquiry, data: services.enquiry_reply(
+            user=user,
+            enquiry=enquiry,
+            body=data["body"],
+            citations=data["citations"],
+            wait_for_resident=data["wait_for_resident"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_act(
+        request,
+        reference,
+        "note",
+        done=_("The note has been added."),
+        form=lambda enquiry: eforms.NoteForm(request.POST),
+        perform=lambda user, enquiry, data: services.enquiry_note_add(user=user, enquiry=enquiry, body=data["body"]),
+    )
+
+
+def _after_transfer(user: Any, enquiry: Enquiry) -> str:
+    # Transferred to a unit the officer is not in: the case is no longer theirs to see.
+    if not permissions.can_view_case(user, Enquiry.objects.get(pk=enquiry.pk)):
+        return reverse("enquiries:queue")
+    return enquiry.get_absolute_url()
+
+
+@login_required
+@require_POST
+def case_transfer(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_act(
+        request,
+        reference,
+        "transfer",
+        done=_("The enquiry has been transferred."),
+        form=lambda enquiry: eforms.TransferForm(request.POST, current_unit=enquiry.assigned_unit),
+        perform=lambda user, enquiry, data: services.enquiry_transfer(
+            user=user, enquiry=enquiry, to_unit=data["to_unit"], reason=data["reason"]
+        ),
+        success_url=_after_transfer,
+    )
+
+
+@login_required
+@require_POST
+def case_priority(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_act(
+        request,
+        reference,
+        "priority",
+        done=_("The priority has been changed and the deadlines counted again."),
+        form=lambda enquiry: eforms.PriorityForm(request.POST),
+        perform=lambda user, enquiry, data: services.enquiry_priority_change(
+            user=user, enquiry=enquiry, priority=data["priority"], reason=data["reason"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_act(
+        request,
+        reference,
+        "close",
+        done=_("The enquiry has been closed."),
+        form=lambda enquiry: eforms.CloseForm(request.POST),
+        perform=lambda user, enquiry, data: services.enquiry_close(
+            user=user, enquiry=enquiry, outcome=data["outcome"], note=data["note"]
+        ),
+    )
+
+
+CASE_ACTIONS: dict[str, Callable[[HttpRequest, str], HttpResponse]] = {
+    "accept": case_accept,
+    "reply": case_reply,
+    "note": case_note,
+    "transfer": case_transfer,
+    "priority": case_priority,
+    "close": case_close,
+}
+
+
 @login_required
 @require_POST
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    enquiry = _staff_case(request, reference)
-    user = request.user
-    form: forms.Form | None = None
-    done = ""
-    try:
-        if action == "accept":
-            services.enquiry_accept(user=user, enquiry=enquiry)
-            done = _("You have accepted this enquiry.")
-        elif action == "reply":
-            form = eforms.ReplyForm(request.POST)
-            if form.is_valid():
-                services.enquiry_reply(
-                    user=user,
-                    enquiry=enquiry,
-                    body=form.cleaned_data["body"],
-                    citations=form.cleaned_data["citations"],
-                    wait_for_resident=form.cleaned_data["wait_for_resident"],
-                )
-                done = _("Your reply has been sent to the resident.")
-        elif action == "note":
-            form = eforms.NoteForm(request.POST)
-            if form.is_valid():
-                services.enquiry_note_add(user=user, enquiry=enquiry, body=form.cleaned_data["body"])
-                done = _("The note has been added.")
-        elif action == "transfer":
-            form = eforms.TransferForm(request.POST, current_unit=enquiry.assigned_unit)
-            if form.is_valid():
-                services.enquiry_transfer(
-                    user=user, enquiry=enquiry, to_unit=form.cleaned_data["to_unit"], reason=form.cleaned_data["reason"]
-                )
-                done = _("The enquiry has been transferred.")
-        elif action == "priority":
-            form = eforms.PriorityForm(request.POST)
-            if form.is_valid():
-                services.enquiry_priority_change(
-                    user=user,
-                    enquiry=enquiry,
-                    priority=form.cleaned_data["priority"],
-                    reason=form.cleaned_data["reason"],
-                )
-                done = _("The priority has been changed and the deadlines counted again.")
-        elif action == "close":
-            form = eforms.CloseForm(request.POST)
-            if form.is_valid():
-                services.enquiry_close(
-                    user=user, enquiry=enquiry, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
-                )
-                done = _("The enquiry has been closed.")
-        else:
-            raise Http404
-    except NotPermitted:
-        messages.error(request, _("You cannot do this with this enquiry in its current state."))
-        return redirect(enquiry.get_absolute_url())
-    except InvalidInput as exc:
-        if form is None or not exc.details:
-            # Not about a field (e.g. the case is closed): the form may no longer be on the page.
-            messages.error(request, str(exc.message))
-            return redirect(enquiry.get_absolute_url())
-        add_domain_error(form, exc)
-    if done:
-        messages.success(request, done)
-        if action == "transfer" and not permissions.can_view_case(user, Enquiry.objects.get(pk=enquiry.pk)):
-            return redirect("enquiries:queue")
-        return redirect(enquiry.get_absolute_url())
-    assert form is not None
-    enquiry.refresh_from_db()
-    return render(request, "enquiries/case.html", _case_context(request, enquiry, {action: form}), status=400)
+    """``/case/<reference>/<action>/``: the forms on the case page post here; each action is
+    its own view above."""
+    view = CASE_ACTIONS.get(action)
+    if view is None:
+        raise Http404
+    return view(request, reference)
 
 
 # -- canned replies ----------------------------------------------------------------------------
