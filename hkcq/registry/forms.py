@@ -23,6 +23,7 @@ from hkcq.registry.models import (
     Signatory,
     Unit,
 )
+from hkcq.registry.services import measure_problems
 
 
 class AreaForm(StyledModelForm):
@@ -64,12 +65,11 @@ class MeasureForm(StyledModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for start, end, message in (
-            ("planned_start", "planned_end", _("The planned end cannot be before the planned start.")),
-            ("actual_start", "actual_end", _("The actual end cannot be before the actual start.")),
-        ):
-            if data.get(start) and data.get(end) and data[end] < data[start]:
-                self.add_error(end, message)
+        # The registry's measure rules (services.measure_problems), shown on their fields.
+        given = {k: v for k, v in data.items() if k in self.fields and k not in self.errors}
+        for name, messages in measure_problems(measure=self.instance, data=given).items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
         return data
 
 

@@ -36,15 +36,43 @@ DELIVERY_FIELDS = {"actual_start", "actual_end"}
 FOLLOW_UP_FIELDS = {"status", "follow_up"}
 
 
-def _check_units_sides(data: dict[str, Any]) -> None:
-    hk, cq = data.get("lead_unit_hk"), data.get("lead_unit_cq")
+def measure_problems(*, measure: Measure | None, data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with writing ``data`` onto ``measure`` (``None`` or unsaved: a new one),
+    per field. The registry's one statement of its measure rules, read by the service below,
+    the measure form and the spreadsheet import: lead units on their own side, a measure never
+    part of itself (at any depth), no end before its start. Reads only."""
     errors: dict[str, list[str]] = {}
-    if hk is not None and hk.side != Side.HONG_KONG:
-        errors["lead_unit_hk"] = [_("Choose a Hong Kong unit.")]
-    if cq is not None and cq.side != Side.CHONGQING:
-        errors["lead_unit_cq"] = [_("Choose a Chongqing unit.")]
-    if errors:
-        raise InvalidInput(details=errors)
+    for name, side, message in (
+        ("lead_unit_hk", Side.HONG_KONG, _("Choose a Hong Kong unit.")),
+        ("lead_unit_cq", Side.CHONGQING, _("Choose a Chongqing unit.")),
+    ):
+        unit = data.get(name)
+        if unit is not None and unit.side != side:
+            errors.setdefault(name, []).append(message)
+    node: Measure | None = data.get("parent")
+    while node is not None and measure is not None:
+        same = (
+            node.pk == measure.pk if node.pk and measure.pk else bool(measure.ext_id) and node.ext_id == measure.ext_id
+        )
+        if same:
+            errors.setdefault("parent", []).append(_("A measure cannot be part of itself."))
+            break
+        node = node.parent
+    for start, end, message in (
+        ("planned_start", "planned_end", _("The planned end cannot be before the planned start.")),
+        ("actual_start", "actual_end", _("The actual end cannot be before the actual start.")),
+    ):
+        first = data[start] if start in data else getattr(measure, start, None)
+        last = data[end] if end in data else getattr(measure, end, None)
+        if first and last and last < first:
+            errors.setdefault(end, []).append(message)
+    return errors
+
+
+def _check_measure(measure: Measure | None, data: dict[str, Any]) -> None:
+    problems = measure_problems(measure=measure, data=data)
+    if problems:
+        raise InvalidInput(details=problems)
 
 
 # -- areas ----------------------------------------------------------------------------------
@@ -80,9 +108,9 @@ def _check_measure_write(user: Any, measure: Measure, data: dict[str, Any]) -> N
 @transaction.atomic
 def measure_create(*, user: Any, data: dict[str, Any]) -> Measure:
     require(permissions.can_edit_registry(user))
-    _check_units_sides(data)
     measure = Measure()
     _check_measure_write(user, measure, data)
+    _check_measure(measure, data)
     parent = data.get("parent")
     if parent is not None:
         data = {**data, "area": parent.area}
@@ -94,14 +122,9 @@ def measure_create(*, user: Any, data: dict[str, Any]) -> Measure:
 def measure_update(*, user: Any, measure: Measure, data: dict[str, Any]) -> Measure:
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_measure_write(user, measure, data)
-    _check_units_sides(data)
+    _check_measure(measure, data)
     parent = data.get("parent")
     if parent is not None:
-        node: Measure | None = parent
-        while node is not None:
-            if node.pk == measure.pk:
-                raise InvalidInput(details={"parent": [_("A measure cannot be part of itself.")]})
-            node = node.parent
         data = {**data, "area": parent.area}
     record_save(measure, user=user, m2m=fields_apply(measure, data))
     if "area" in data:

@@ -158,22 +158,49 @@ class MeasureImporter(Importer):
     def check(self, line: int, row: dict[str, str]) -> Checked:
         ext_id = row.get("id", "")
         result = Checked(line=line, key=ext_id)
+        if not self._check_id(result, ext_id):
+            return result
+        measure = self.measures.get(ext_id)
+        result.target = measure
+        data = self._parse(result, row)
+        texts = {name: given for name in ("title", "text") if (given := _texts(row, name)) is not None}
+        if measure is None and not any((texts.get("title") or {}).values()):
+            result.error(_("A new measure needs a title in at least one language."))
+        if not result.errors:
+            # The registry's own rules (sides of lead units, never part of itself, dates in order).
+            problems = registry_services.measure_problems(measure=measure or Measure(ext_id=ext_id), data=data)
+            for name, messages in problems.items():
+                for message in messages:
+                    result.error(f"{name}: {message}")
+        if result.errors:
+            return result
+        if measure is None:
+            result.action = CREATE
+            result.data = {**data, **texts}
+            result.changes = sorted(result.data)
+            self.measures[ext_id] = Measure(ext_id=ext_id, area=data["area"])  # later rows may name it as parent
+            self.created.add(ext_id)
+            return result
+        self._changes(result, measure, data, texts)
+        return result
+
+    def _check_id(self, result: Checked, ext_id: str) -> bool:
         if not ext_id:
             result.error(_("The id is missing."))
-            return result
-        if not SLUG.match(ext_id) or len(ext_id) > 100:
+        elif not SLUG.match(ext_id) or len(ext_id) > 100:
             result.error(
                 _("The id “%(id)s” may only contain letters, digits, hyphens and underscores.") % {"id": ext_id}
             )
-            return result
-        if ext_id in self.seen:
+        elif ext_id in self.seen:
             result.error(_("The id “%(id)s” appears more than once in the file.") % {"id": ext_id})
-            return result
-        self.seen.add(ext_id)
-        measure = self.measures.get(ext_id)
-        result.target = measure
-        data: dict[str, Any] = {}
+        else:
+            self.seen.add(ext_id)
+            return True
+        return False
 
+    def _parse(self, result: Checked, row: dict[str, str]) -> dict[str, Any]:
+        """The row's columns as the registry's values; what cannot be read is an error."""
+        data: dict[str, Any] = {}
         area = self.areas.get(row.get("area", ""))
         if area is None:
             result.error(_("Unknown area id “%(id)s”.") % {"id": row.get("area", "")})
@@ -181,8 +208,6 @@ class MeasureImporter(Importer):
             parent = self.measures.get(row["parent"])
             if parent is None:
                 result.error(_("Unknown parent measure id “%(id)s”.") % {"id": row["parent"]})
-            elif parent.ext_id == ext_id:
-                result.error(_("A measure cannot be part of itself."))
             else:
                 data["parent"] = parent
                 area = parent.area
@@ -192,77 +217,48 @@ class MeasureImporter(Importer):
             data["area"] = area
         if "code" in row:
             data["code"] = row["code"][:30]
-        if row.get("position", "") != "" and "position" in row:
+        if row.get("position", "") != "":
             try:
-                position = int(row["position"])
-                if position < 0:
+                data["position"] = int(row["position"])
+                if data["position"] < 0:
                     raise ValueError
-                data["position"] = position
             except ValueError:
                 result.error(
                     _("The position “%(value)s” is not a whole number of 0 or more.") % {"value": row["position"]}
                 )
-        for name, side in (("lead_unit_hk", Side.HONG_KONG), ("lead_unit_cq", Side.CHONGQING)):
-            if name not in row:
-                continue
-            if not row[name]:
-                data[name] = None
-                continue
-            unit = self.units.get(row[name])
-            if unit is None:
-                result.error(_("Unknown unit id “%(id)s”.") % {"id": row[name]})
-            elif unit.side != side:
-                result.error(
-                    _("The unit “%(id)s” is not on the side of the column %(column)s.")
-                    % {"id": row[name], "column": name}
-                )
-            else:
-                data[name] = unit
+        for name in ("lead_unit_hk", "lead_unit_cq"):
+            if name in row:
+                data[name] = self._unit(result, row[name]) if row[name] else None
         if "supporting_units" in row:
-            units = []
-            for unit_id in row["supporting_units"].replace(",", " ").split():
-                unit = self.units.get(unit_id)
-                if unit is None:
-                    result.error(_("Unknown unit id “%(id)s”.") % {"id": unit_id})
-                else:
-                    units.append(unit)
-            data["supporting_units"] = units
+            ids = row["supporting_units"].replace(",", " ").split()
+            data["supporting_units"] = [u for u in (self._unit(result, i) for i in ids) if u is not None]
         for name in self.DATE_FIELDS:
-            if name not in row:
-                continue
-            if not row[name]:
-                data[name] = None
-                continue
-            try:
-                data[name] = parse_date(row[name])
-            except ValueError:
-                result.error(
-                    _("The date “%(value)s” in %(column)s is not a date written as YYYY-MM-DD.")
-                    % {"value": row[name], "column": name}
-                )
-        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
-            first = data.get(start, getattr(measure, start, None))
-            last = data.get(end, getattr(measure, end, None))
-            if first and last and last < first:
-                result.error(_("%(end)s is before %(start)s.") % {"end": end, "start": start})
-        texts: dict[str, dict[str, str]] = {}
-        for name in ("title", "text"):
-            given = _texts(row, name)
-            if given is not None:
-                texts[name] = given
-        if measure is None and not any((texts.get("title") or {}).values()):
-            result.error(_("A new measure needs a title in at least one language."))
-        if result.errors:
-            return result
+            if name in row:
+                data[name] = self._date(result, row[name], name)
+        return data
 
-        if measure is None:
-            result.action = CREATE
-            result.data = {**data, **{k: v for k, v in texts.items()}}
-            result.changes = sorted(result.data)
-            self.measures[ext_id] = Measure(ext_id=ext_id, area=data["area"])  # later rows may name it as parent
-            self.created.add(ext_id)
-            return result
+    def _unit(self, result: Checked, unit_id: str) -> Unit | None:
+        unit = self.units.get(unit_id)
+        if unit is None:
+            result.error(_("Unknown unit id “%(id)s”.") % {"id": unit_id})
+        return unit
 
+    @staticmethod
+    def _date(result: Checked, value: str, column: str) -> Any:
+        if not value:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError:
+            result.error(
+                _("The date “%(value)s” in %(column)s is not a date written as YYYY-MM-DD.")
+                % {"value": value, "column": column}
+            )
+            return None
+
+    def _changes(
+        self, result: Checked, measure: Measure, data: dict[str, Any], texts: dict[str, dict[str, str]]
+    ) -> None:
         changes: dict[str, Any] = {}
         for name, value in data.items():
             if name == "supporting_units":
@@ -277,7 +273,7 @@ class MeasureImporter(Importer):
             current = TText.from_json(getattr(measure, name))
             if not any(given.values()) and name == "title":
                 result.error(_("The title cannot be emptied in every language."))
-                return result
+                return
             if _text_change(current, given) is not None:
                 changes[name] = {lang: given.get(lang, current.get(lang)) for lang in LANGS}
         for name, side in (("lead_unit_hk", Side.HONG_KONG), ("lead_unit_cq", Side.CHONGQING)):
@@ -285,12 +281,11 @@ class MeasureImporter(Importer):
                 result.error(
                     _("Only the secretariat of that side can change its lead unit (%(column)s).") % {"column": name}
                 )
-                return result
+                return
         if changes:
             result.action = UPDATE
             result.data = changes
             result.changes = sorted(changes)
-        return result
 
     def apply(self, checked: Checked) -> None:
         data = dict(checked.data)

@@ -140,9 +140,9 @@ def test_good_xlsx_applies_like_csv(signed_in, existing):
         (["no-such-area-row", "no-such-area", "", "", "T", "", "", "", ""], "Unknown area id “no-such-area”"),
         (["bad-parent", "{area}", "missing-parent", "", "T", "", "", "", ""], "Unknown parent measure id"),
         (["bad-unit", "{area}", "", "", "T", "", "no-such-unit", "", ""], "Unknown unit id “no-such-unit”"),
-        (["wrong-side-unit", "{area}", "", "", "T", "", "{cq_unit}", "", ""], "is not on the side of the column"),
+        (["wrong-side-unit", "{area}", "", "", "T", "", "{cq_unit}", "", ""], "lead_unit_hk: Choose a Hong Kong unit."),
         (["bad-date", "{area}", "", "", "T", "", "", "31/12/2026", ""], "is not a date written as YYYY-MM-DD"),
-        (["dates-reversed", "{area}", "", "", "T", "", "", "2026-12-31", "2026-01-01"], "planned_end is before"),
+        (["dates-reversed", "{area}", "", "", "T", "", "", "2026-12-31", "2026-01-01"], "planned_end: The planned end cannot be before the planned start."),
         (["", "{area}", "", "", "T", "", "", "", ""], "The id is missing"),
         (["bad id!", "{area}", "", "", "T", "", "", "", ""], "may only contain letters"),
         (["no-title", "{area}", "", "", "", "", "", "", ""], "needs a title"),
@@ -321,3 +321,17 @@ def test_text_change_keeps_the_other_variants(signed_in, existing):
     measure.refresh_from_db()
     assert measure.title.en == "Only English changed"
     assert measure.title.zh_hant == original.zh_hant
+
+
+def test_a_measure_made_part_of_its_own_item_is_refused_by_the_registry_rule(signed_in, defaults):
+    # The import reads the registry's rules (registry.services.measure_problems): a measure may
+    # not become part of itself at any depth, not only directly.
+    item = Measure.objects.filter(parent__isnull=False, parent__parent__isnull=True).select_related("parent").first()
+    measure = item.parent
+    row = [measure.ext_id, measure.area.ext_id, item.ext_id, measure.code, "", "", "", "", ""]
+    before = snapshot_measures()
+    upload(signed_in, csv_bytes([HEADER, row]))
+    bad = last_job().result["rows"][-1]
+    assert bad["action"] == "error"
+    assert "parent: A measure cannot be part of itself." in bad["errors"]
+    assert snapshot_measures() == before
