@@ -14,8 +14,8 @@ from hkcq.core.forms import DateInput, StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import CannedReply, Enquiry
+from hkcq.enquiries.phones import phone_error, phone_is_valid
 from hkcq.enquiries.selectors import transfer_units
-from hkcq.enquiries.services import phone_error, phone_is_valid
 from hkcq.registry.models import Unit
 
 

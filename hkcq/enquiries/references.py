@@ -7,10 +7,15 @@ digits, so a mistyped reference is refused before anything is looked up.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
+from django.db.models import F
+from django.utils import timezone
+
 from hkcq.core.references import Scheme, check_digit, check_digit_matches
+from hkcq.enquiries.models import ReferenceCounter
 
 PREFIX = "HKCQ"
 SCHEME = Scheme.ISO_7064_MOD_11_10  # every reference ever issued carries this scheme's digit
@@ -33,3 +38,13 @@ def reference_normalise(value: str) -> str | None:
     if not check_digit_matches(year + sequence, digit, SCHEME):
         return None
     return f"{PREFIX}-{year}-{sequence}-{digit}"
+
+
+def reference_next(now: dt.datetime) -> str:
+    """The next reference of ``now``'s year (call inside the transaction that creates the case:
+    the year's counter row is locked until it commits)."""
+    year = timezone.localtime(now).year
+    ReferenceCounter.objects.get_or_create(year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    ReferenceCounter.objects.filter(pk=year).update(last=F("last") + 1)
+    return reference_make(year, counter.last + 1)

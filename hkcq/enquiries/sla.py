@@ -84,3 +84,10 @@ def escalations(enquiry: Any) -> list[Any]:
     """The escalations of ``enquiry`` (``hkcq.calendars.models.Escalation``), oldest first,
     each with its ``unit`` and the people ``told``."""
     return list(calendar_selectors.escalation_list(enquiry))
+
+
+def deadlines_apply(enquiry: Any) -> None:
+    """Set ``enquiry``'s deadlines from its service level (not saved)."""
+    deadlines = sla_deadlines(enquiry)
+    enquiry.acknowledge_due = deadlines.acknowledge_due
+    enquiry.reply_due = deadlines.reply_due

@@ -142,7 +142,10 @@ def test_good_xlsx_applies_like_csv(signed_in, existing):
         (["bad-unit", "{area}", "", "", "T", "", "no-such-unit", "", ""], "Unknown unit id “no-such-unit”"),
         (["wrong-side-unit", "{area}", "", "", "T", "", "{cq_unit}", "", ""], "lead_unit_hk: Choose a Hong Kong unit."),
         (["bad-date", "{area}", "", "", "T", "", "", "31/12/2026", ""], "is not a date written as YYYY-MM-DD"),
-        (["dates-reversed", "{area}", "", "", "T", "", "", "2026-12-31", "2026-01-01"], "planned_end: The planned end cannot be before the planned start."),
+        (
+            ["dates-reversed", "{area}", "", "", "T", "", "", "2026-12-31", "2026-01-01"],
+            "planned_end: The planned end cannot be before the planned start.",
+        ),
         (["", "{area}", "", "", "T", "", "", "", ""], "The id is missing"),
         (["bad id!", "{area}", "", "", "T", "", "", "", ""], "may only contain letters"),
         (["no-title", "{area}", "", "", "", "", "", "", ""], "needs a title"),

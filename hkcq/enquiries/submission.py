@@ -1,0 +1,158 @@
+"""Submitting an enquiry (page, API and Open311 alike): validation, reference numbering, the
+suggested unit from the knowledge base, duplicates and idempotency keys, the first mails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hkcq.core import idempotency
+from hkcq.core.errors import InvalidInput
+from hkcq.core.text import fold, mask_personal_data
+from hkcq.enquiries import knowledge
+from hkcq.enquiries.limits import MAX_TEXT
+from hkcq.enquiries.mail import resident_mail, staff_tell
+from hkcq.enquiries.models import (
+    Enquiry,
+)
+from hkcq.enquiries.phones import phone_error, phone_is_valid
+from hkcq.enquiries.references import reference_next
+from hkcq.enquiries.sla import deadlines_apply
+
+logger = logging.getLogger("hkcq.enquiries")
+
+
+# A second identical submission (same text and e-mail) within this time is the same case.
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+
+
+MAX_QUESTION = 1000
+
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    enquiry: Enquiry
+    created: bool
+
+
+def _submission(*, client: str, key: str, question: str, details: str, email: str) -> idempotency.Submission:
+    content = (fold(question), fold(details), email.strip().lower())
+    return idempotency.Submission.of(client=client, key=key, content=content)
+
+
+def _validate_submission(
+    *, question: str, details: str, email: str, phone: str, language: str, consent: bool
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not question.strip():
+        errors["question"] = [_("Type your question.")]
+    elif len(question) > MAX_QUESTION:
+        errors["question"] = [
+            _("Keep the question under %(n)d characters; add more in the details.") % {"n": MAX_QUESTION}
+        ]
+    if len(details) > MAX_TEXT:
+        errors["details"] = [_("The details are too long (at most %(n)d characters).") % {"n": MAX_TEXT}]
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        errors["email"] = [_("Enter a valid e-mail address, so we can reply to you.")]
+    if len(phone) > 40:
+        errors["phone"] = [_("Enter a shorter phone number.")]
+    elif not phone_is_valid(phone):
+        errors["phone"] = [phone_error()]
+    if language not in LANGUAGE_CODES:
+        errors["language"] = [_("Choose one of the languages offered.")]
+    if not consent:
+        errors["consent"] = [_("Please agree to the personal-data notice; we cannot handle the enquiry otherwise.")]
+    return errors
+
+
+def enquiry_submit(
+    *,
+    question: str,
+    email: str,
+    consent: bool,
+    language: str = "en",
+    details: str = "",
+    phone: str = "",
+    user: Any = None,
+    idempotency_key: str = "",
+    client: str = "",
+    source: str = "web",
+    priority: str = Enquiry.Priority.NORMAL,
+) -> SubmitResult:
+    """File an enquiry, or return the case already filed by the same submission.
+
+    A submission is the same when it comes from the same ``client``
+    (:func:`hkcq.core.idempotency.client_of`) with the same ``idempotency_key`` (the form's
+    hidden field, or an API client's key; the same key with other content is refused), or
+    the same question, details and e-mail within ``DUPLICATE_WINDOW``. Another
+    client never gets this case (nor its token) back. The suggested unit comes from the
+    knowledge base; a question it cannot answer is recorded as a gap. The confirmation e-mail
+    goes out after the commit.
+    """
+    question, details, email, phone = question.strip(), details.strip(), email.strip(), phone.strip()
+    errors = _validate_submission(
+        question=question, details=details, email=email, phone=phone, language=language, consent=consent
+    )
+    if priority not in Enquiry.Priority.values:
+        errors["priority"] = [_("Choose one of the priorities offered.")]
+    if errors:
+        raise InvalidInput(details=errors)
+    submission = _submission(client=client, key=idempotency_key, question=question, details=details, email=email)
+    resident = user if getattr(user, "is_authenticated", False) else None
+
+    def create() -> Enquiry:
+        now = timezone.now()
+        suggestion = knowledge.ask(" ".join(p for p in (question, details) if p), language)
+        enquiry = Enquiry(
+            reference=reference_next(now),
+            token=secrets.token_urlsafe(32),
+            question=question,
+            details=details,
+            email=email,
+            phone=phone,
+            language=language,
+            consent_at=now,
+            resident=resident,
+            source=source,
+            idempotency_key=submission.key or None,
+            content_digest=submission.digest,
+            priority=priority,
+            kb_answered=suggestion.answered,
+            suggested_unit=suggestion.unit,
+            assigned_unit=suggestion.unit,
+            received_at=now,
+        )
+        deadlines_apply(enquiry)
+        enquiry.save()
+        if not suggestion.answered:
+            knowledge.gap_record(question, language)
+        resident_mail(enquiry, "confirmation")
+        staff_tell(enquiry, enquiry.assigned_unit, "new_case")
+        return enquiry
+
+    enquiry, created = idempotency.submit_once(
+        Enquiry.objects.all(), submission, create, received_field="received_at", window=DUPLICATE_WINDOW
+    )
+    if not created:
+        return SubmitResult(enquiry, created=False)
+    logger.info(
+        "enquiry %s received (unit %s): %s",
+        enquiry.reference,
+        getattr(enquiry.assigned_unit, "ext_id", "-"),
+        mask_personal_data(question[:200]),
+    )
+    return SubmitResult(enquiry, created=True)
