@@ -12,7 +12,8 @@ from hkcq.core.dates import TZ
 from hkcq.enquiries.models import Enquiry, Message
 from hkcq.enquiries.references import reference_make
 from hkcq.enquiries.statistics import bar_chart, enquiry_statistics
-from hkcq.kb.models import Entry
+from hkcq.kb.models import Topic
+from hkcq.kb.tests.factories import EntryFactory
 from hkcq.registry.models import Unit
 
 NOW = datetime(2025, 7, 1, 12, tzinfo=TZ)
@@ -72,9 +73,7 @@ def generated(defaults):
     Enquiry.objects.filter(pk=cases[1].pk).update(service_rating=4, outcome_rating=3, rated_at=NOW)
     Enquiry.objects.filter(pk=cases[6].pk).update(service_rating=2, rated_at=NOW)
     # Topics from cited entries: two cases on the first entry's topic, one on another's.
-    entries = list(Entry.objects.order_by("slug")[:2])
-    if len(entries) < 2 or entries[0].topic == entries[1].topic:
-        pytest.skip("needs two knowledge-base entries of different topics")
+    entries = [EntryFactory(topic=Topic.HOUSING), EntryFactory(topic=Topic.TAX)]
     cite(cases[0], entries[0].slug)
     cite(cases[1], entries[0].slug)
     cite(cases[1], entries[1].slug)  # a later citation does not change the topic
