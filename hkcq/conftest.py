@@ -64,3 +64,27 @@ def resident(defaults):
     from hkcq.accounts.models import User
 
     return User.objects.get(username="demo-resident")
+
+
+# -- personas: every test's people, in one place (the demo accounts of the default data) ----------
+@pytest.fixture
+def officer_cq(defaults):
+    """An officer of cq_commerce (the demo Chongqing officer)."""
+    from hkcq.accounts.models import User
+
+    return User.objects.get(username="demo-officer-cq")
+
+
+@pytest.fixture
+def admin_user(defaults):
+    from hkcq.accounts.models import User
+
+    return User.objects.get(username="demo-admin")
+
+
+@pytest.fixture
+def other_resident(defaults):
+    """A second resident, who filed nothing."""
+    from hkcq.accounts.models import User
+
+    return User.objects.create_user("other-resident", "other@example.org", "x-password-123", role="resident")

@@ -27,27 +27,6 @@ def route_to(monkeypatch) -> Callable[[str | None, bool], None]:
 
 
 @pytest.fixture
-def officer_cq(defaults):
-    from hkcq.accounts.models import User
-
-    return User.objects.get(username="demo-officer-cq")
-
-
-@pytest.fixture
-def admin_user(defaults):
-    from hkcq.accounts.models import User
-
-    return User.objects.get(username="demo-admin")
-
-
-@pytest.fixture
-def other_resident(defaults):
-    from hkcq.accounts.models import User
-
-    return User.objects.create_user("other-resident", "other@example.org", "x-password-123", role="resident")
-
-
-@pytest.fixture
 def make_case(defaults, route_to) -> Callable[..., Enquiry]:
     counter = {"n": 0}
 

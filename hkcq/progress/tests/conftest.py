@@ -6,16 +6,6 @@ from hkcq.registry.models import Measure, Unit
 
 
 @pytest.fixture
-def officer_cq(defaults):
-    return User.objects.get(username="demo-officer-cq")
-
-
-@pytest.fixture
-def admin_user(defaults):
-    return User.objects.get(username="demo-admin")
-
-
-@pytest.fixture
 def outsider_officer(defaults):
     """A Hong Kong officer whose unit has nothing to do with measure m-01."""
     user = User.objects.create_user(
