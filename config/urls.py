@@ -11,7 +11,7 @@ from hkcq.core import views as core_views
 admin.site.site_header = "HK/CQ Co-operation Platform — administration"
 
 
-def _admin_only(request):  # type: ignore[no-untyped-def]
+def _admin_only(request):
     # Django admin is for administrators only; the secretariat works through the pages.
     return bool(request.user.is_active and getattr(request.user, "is_administrator", False))
 

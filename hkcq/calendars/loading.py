@@ -85,7 +85,7 @@ def default_calendar_days(years: tuple[int, ...] = YEARS) -> list[tuple[str, dat
 
 
 def _deleted_by_a_person(side: str, day: date) -> bool:
-    return Holiday.history.filter(side=side, date=day, history_type="-").exists()  # type: ignore[attr-defined]
+    return Holiday.history.filter(side=side, date=day, history_type="-").exists()
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ def render_pdf(template: str, context: Mapping[str, Any], request: HttpRequest |
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     from weasyprint import HTML  # local import: loading Pango is slow and only PDFs need it
 
-    return HTML(string=html, base_url=base_url).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=base_url).write_pdf()
 
 
 def xlsx_bytes(sheets: Mapping[str, Iterable[Row]]) -> bytes:
@@ -41,7 +41,7 @@ def xlsx_bytes(sheets: Mapping[str, Iterable[Row]]) -> bytes:
     from openpyxl.styles import Font  # local import: as above
 
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title=_sheet_title(title))
         for index, row in enumerate(rows):

@@ -48,7 +48,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba():
     import jieba  # local import: jieba loads its dictionary on import; only Chinese text needs it
 
     jieba.setLogLevel(logging.WARNING)

@@ -44,7 +44,7 @@ def entry_url(slug: str, language: str) -> str:
         return reverse("kb:entry", args=[slug])
 
 
-def citable_entries():  # type: ignore[no-untyped-def]
+def citable_entries():
     """Entries an officer may cite: published and in force today."""
     return Entry.objects.filter(search.offered_filter(timezone.localdate())).order_by("slug")
 

@@ -135,10 +135,10 @@ class EntryPatch(Schema):
 
 class EntryIn(EntryPatch):
     id: str
-    topic: str  # type: ignore[assignment]
-    title: TextIn  # type: ignore[assignment]
-    body: TextIn  # type: ignore[assignment]
-    unit: str  # type: ignore[assignment]
+    topic: str
+    title: TextIn
+    body: TextIn
+    unit: str
 
 
 def _data(payload: Schema) -> dict[str, Any]:

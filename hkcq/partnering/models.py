@@ -148,7 +148,7 @@ class OrganisationProfile(models.Model):
     def __str__(self) -> str:
         return str(self.name)
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         parts = [TText.from_json(self.name).all_text(), TText.from_json(self.description).all_text()]
         self.search_text = fold(" ".join(parts))
         if kwargs.get("update_fields") is not None:

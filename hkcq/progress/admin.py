@@ -32,10 +32,10 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_filter = ["state", "side"]
     inlines = [TransitionInline]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

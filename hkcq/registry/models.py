@@ -25,7 +25,7 @@ class SearchableModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         parts: list[str] = [getattr(self, "ext_id", "") or ""]
         for name in self.search_fields:
             value = getattr(self, name)

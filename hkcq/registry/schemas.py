@@ -263,8 +263,8 @@ class MeasurePatch(Schema):
 
 class MeasureIn(MeasurePatch):
     id: str
-    area: str  # type: ignore[assignment]
-    title: TextIn  # type: ignore[assignment]
+    area: str
+    title: TextIn
 
 
 class MeetingPatch(Schema):
@@ -280,9 +280,9 @@ class MeetingPatch(Schema):
 
 class MeetingIn(MeetingPatch):
     id: str
-    kind: str  # type: ignore[assignment]
-    title: TextIn  # type: ignore[assignment]
-    date: dt.date  # type: ignore[assignment]
+    kind: str
+    title: TextIn
+    date: dt.date
 
 
 class DecisionPatch(Schema):
@@ -295,7 +295,7 @@ class DecisionPatch(Schema):
 
 
 class DecisionIn(DecisionPatch):
-    text: TextIn  # type: ignore[assignment]
+    text: TextIn
 
 
 class AgreementPatch(Schema):
@@ -310,8 +310,8 @@ class AgreementPatch(Schema):
 
 class AgreementIn(AgreementPatch):
     id: str
-    kind: str  # type: ignore[assignment]
-    title: TextIn  # type: ignore[assignment]
+    kind: str
+    title: TextIn
 
 
 class EventIn(Schema):
@@ -346,4 +346,4 @@ class MilestonePatch(Schema):
 
 
 class MilestoneIn(MilestonePatch):
-    title: TextIn  # type: ignore[assignment]
+    title: TextIn

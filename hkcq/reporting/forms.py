@@ -21,7 +21,7 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
     )
 
-    def __init__(self, *args, kinds=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         if kinds:
             self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
@@ -39,7 +39,7 @@ class CycleCloseForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, meetings=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, meetings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
         self.fields["meeting"].label_from_instance = lambda m: f"{m.date} · {m.title}"  # type: ignore[attr-defined]

@@ -114,14 +114,14 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting} ({self.taken_at:%Y-%m-%d})"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if not self._state.adding:
             raise SnapshotIsFrozen("A snapshot cannot be changed.")
 
         self.digest = digest_of(self.data)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise SnapshotIsFrozen("A snapshot cannot be deleted.")
 
     @property

@@ -77,7 +77,7 @@ class StaffSuggestionOut(SuggestionOut):
     merged_into: str | None
 
     @staticmethod
-    def of(s: Suggestion) -> dict[str, Any]:  # type: ignore[override]
+    def of(s: Suggestion) -> dict[str, Any]:
         return {
             **SuggestionOut.of(s),
             "state": s.state,
