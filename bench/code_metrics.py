@@ -19,7 +19,9 @@ BASE = Path(__file__).resolve().parent.parent
 LONG = 60
 # name of a helper that lives in hkcq/core -> patterns of local copies
 COPIES = {
-    "DomainError onto a form": re.compile(r"^def (_form_errors|_errors_onto|_domain_errors|_apply_errors)\b|for field, errors in exc\.details"),
+    "DomainError onto a form": re.compile(
+        r"^def (_form_errors|_errors_onto|_domain_errors|_apply_errors)\b|for field, errors in exc\.details"
+    ),
     "create/edit page flow (renders the edit template itself)": re.compile(r"\"(registry|core)/edit\.html\""),
     "update helper (_apply/_save)": re.compile(r"^def (_apply|_save)\("),
     "require / active-user check": re.compile(r"^def (_require|_user_ok)\("),

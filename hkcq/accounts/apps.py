@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "hkcq.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # local import: services use the models, which exist only once the app registry is ready
+        from hkcq.accounts.services import api_token_authenticate
+        from hkcq.core import idempotency
+
+        # A submission sent with a bearer token is that account's (core knows no accounts).
+        idempotency.token_user = api_token_authenticate

@@ -28,6 +28,10 @@ from hkcq.core.errors import InvalidInput
 M = TypeVar("M", bound=Model)
 KEY_MAX = 64
 
+# Who a bearer token belongs to: core imports no app, so ``hkcq.accounts`` (which keeps the
+# tokens) registers its lookup here when it is ready (AccountsConfig.ready).
+token_user: Callable[[str], Any] | None = None
+
 
 class IdempotencyKeyReused(InvalidInput):
     code = "idempotency_key_reused"
@@ -48,10 +52,8 @@ def client_of(request: HttpRequest, *, session: bool = False) -> str:
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         auth = request.headers.get("Authorization", "")
-        if auth.lower().startswith("bearer "):
-            from hkcq.accounts.services import api_token_authenticate  # core imports no app at load time
-
-            user = api_token_authenticate(auth[7:].strip())
+        if auth.lower().startswith("bearer ") and token_user is not None:
+            user = token_user(auth[7:].strip())
     if user is not None and getattr(user, "is_authenticated", False):
         return f"user:{user.pk}"
     if session and hasattr(request, "session"):
