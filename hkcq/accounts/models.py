@@ -64,6 +64,9 @@ class LoginAttempt(models.Model):
         verbose_name = _("failed sign-in")
         verbose_name_plural = _("failed sign-ins")
 
+    def __str__(self) -> str:
+        return f"{self.username} at {self.attempted_at}"
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only a SHA-256 digest is stored; the token itself is

@@ -57,12 +57,12 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("calendars:holidays") + f"?side={self.side}&year={self.date.year}"
+
     @property
     def is_working_day(self) -> bool:
         return self.kind == self.Kind.WORKING_DAY
-
-    def get_absolute_url(self) -> str:
-        return reverse("calendars:holidays") + f"?side={self.side}&year={self.date.year}"
 
 
 class SlaPolicy(models.Model):
@@ -120,6 +120,9 @@ class UnitSupervisor(models.Model):
         ordering = ["unit", "user"]
         constraints = [models.UniqueConstraint(fields=["unit", "user"], name="one_supervision_per_unit_and_user")]
 
+    def __str__(self) -> str:
+        return f"supervisor {self.user_id} of unit {self.unit_id}"
+
 
 class Escalation(models.Model):
     """A late deadline of an enquiry that its unit's supervisors and the secretariat were told
@@ -146,3 +149,6 @@ class Escalation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enquiry", "kind", "deadline"], name="one_escalation_per_deadline")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} escalation of enquiry {self.enquiry_id} (deadline {self.deadline})"

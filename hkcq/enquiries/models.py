@@ -116,13 +116,13 @@ class Enquiry(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
-        # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
-        return language_label(self.language)
-
     def get_absolute_url(self) -> str:
         """The staff case page."""
         return reverse("enquiries:case", args=[self.reference])
+
+    def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
+        # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
+        return language_label(self.language)
 
     def get_tracking_url(self) -> str:
         return reverse("enquiries:track", args=[self.token])
@@ -177,6 +177,9 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on enquiry {self.enquiry_id}"
+
     @property
     def is_public(self) -> bool:
         return self.kind != self.Kind.NOTE
@@ -194,6 +197,9 @@ class Transfer(models.Model):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"transfer of enquiry {self.enquiry_id} to unit {self.to_unit_id}"
 
 
 class PriorityChange(models.Model):
@@ -213,6 +219,9 @@ class PriorityChange(models.Model):
         verbose_name = _("change of priority")
         verbose_name_plural = _("changes of priority")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"enquiry {self.enquiry_id}: priority {self.from_priority} to {self.to_priority}"
 
 
 class CaseAction(models.Model):
@@ -236,6 +245,9 @@ class CaseAction(models.Model):
         verbose_name_plural = _("case actions")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on enquiry {self.enquiry_id}"
+
 
 class Pause(models.Model):
     """An interval during which the reply clock stood still (waiting for the resident)."""
@@ -249,12 +261,18 @@ class Pause(models.Model):
         verbose_name_plural = _("pauses")
         ordering = ["started_at", "id"]
 
+    def __str__(self) -> str:
+        return f"pause of enquiry {self.enquiry_id} from {self.started_at}"
+
 
 class ReferenceCounter(models.Model):
     """The last sequence number given out in a year (row locked while a number is taken)."""
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class CannedReply(models.Model):

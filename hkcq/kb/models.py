@@ -100,6 +100,12 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return str(self.title)
 
+    def save(self, *args, **kwargs):
+        entry_index(self)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *INDEX_FIELDS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("kb:entry", args=[self.slug])
 
@@ -107,12 +113,6 @@ class Entry(models.Model):
         super().clean()
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
             raise ValidationError({"effective_to": [_("The end date must not be before the start date.")]})
-
-    def save(self, *args, **kwargs):
-        entry_index(self)
-        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *INDEX_FIELDS}
-        super().save(*args, **kwargs)
 
     def is_effective(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
@@ -169,3 +169,6 @@ class Feedback(models.Model):
     class Meta:
         verbose_name = _("answer feedback")
         verbose_name_plural = _("answer feedback")
+
+    def __str__(self) -> str:
+        return f"{'helpful' if self.helpful else 'not helpful'}: entry {self.entry_id}"

@@ -70,6 +70,9 @@ class ProgressSettings(models.Model):
         verbose_name = _("progress settings")
         verbose_name_plural = _("progress settings")
 
+    def __str__(self) -> str:
+        return f"progress settings ({self.rollup_method}, stale after {self.stale_after_days} days)"
+
     @classmethod
     def load(cls) -> ProgressSettings:
         obj, _created = cls.objects.get_or_create(pk=1)
@@ -250,6 +253,9 @@ class UpdateTransition(models.Model):
         verbose_name_plural = _("update transitions")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"update {self.update_id}: {self.from_state or 'new'} to {self.to_state}"
+
 
 class MeasureWeight(models.Model):
     """A measure's (or item's) weight among its siblings in the roll-up. No row means 1."""
@@ -262,6 +268,9 @@ class MeasureWeight(models.Model):
     class Meta:
         verbose_name = _("roll-up weight")
         verbose_name_plural = _("roll-up weights")
+
+    def __str__(self) -> str:
+        return f"measure {self.measure_id}: weight {self.weight}"
 
 
 class ProgressRollup(models.Model):
@@ -299,6 +308,9 @@ class ProgressRollup(models.Model):
             models.UniqueConstraint(fields=["level"], condition=Q(level="mechanism"), name="one_mechanism_rollup"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.level} roll-up {self.pk}"
+
 
 class ReminderLog(models.Model):
     """A staleness digest sent to a unit. One per unit per day (in the platform's time zone)."""
@@ -316,6 +328,9 @@ class ReminderLog(models.Model):
         ordering = ["-sent_at"]
         constraints = [models.UniqueConstraint(fields=["unit", "sent_on"], name="one_reminder_per_unit_per_day")]
 
+    def __str__(self) -> str:
+        return f"reminder to unit {self.unit_id} on {self.sent_on}"
+
 
 class UnitLanguage(models.Model):
     """The language a unit's reminders are written in. Without a row: Traditional Chinese for
@@ -327,3 +342,6 @@ class UnitLanguage(models.Model):
     class Meta:
         verbose_name = _("unit language")
         verbose_name_plural = _("unit languages")
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id}: {self.language}"

@@ -103,6 +103,9 @@ class Party(models.Model):
         verbose_name_plural = _("parties")
         constraints = [models.UniqueConstraint(fields=["mechanism", "side"], name="one_party_per_side")]
 
+    def __str__(self) -> str:
+        return f"{self.side} party {self.organisation_id} of mechanism {self.mechanism_id}"
+
 
 class Unit(ExtIdModel, SearchableModel):
     """A responsible unit: can lead or support measures, own decisions, answer enquiries."""
@@ -342,6 +345,9 @@ class Attendance(models.Model):
         ordering = ["side", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attend_once")]
 
+    def __str__(self) -> str:
+        return f"person {self.person_id} at meeting {self.meeting_id}"
+
 
 class Decision(ExtIdModel, SearchableModel):
     class Status(models.TextChoices):
@@ -422,6 +428,9 @@ class Signatory(models.Model):
         verbose_name_plural = _("signatories")
         constraints = [models.UniqueConstraint(fields=["agreement", "person"], name="sign_once")]
 
+    def __str__(self) -> str:
+        return f"person {self.person_id} signing agreement {self.agreement_id}"
+
 
 class AgreementEvent(models.Model):
     class Kind(models.TextChoices):
@@ -450,6 +459,9 @@ class AgreementEvent(models.Model):
         verbose_name = _("lifecycle event")
         verbose_name_plural = _("lifecycle events")
         ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of agreement {self.agreement_id} on {self.date}"
 
 
 def document_path(instance: AgreementDocument, filename: str) -> str:

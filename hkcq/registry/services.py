@@ -96,9 +96,9 @@ def area_update(*, user: Any, area: Area, data: dict[str, Any]) -> Area:
 def _check_measure_write(user: Any, measure: Measure, data: dict[str, Any]) -> None:
     if permissions.can_edit_registry(user):
         for field, side in (("lead_unit_hk", Side.HONG_KONG), ("lead_unit_cq", Side.CHONGQING)):
-            if field in data and getattr(measure, f"{field}_id") != getattr(data[field], "id", None):
-                if not permissions.can_assign_lead_unit(user, side):
-                    raise NotPermitted(_("Only the secretariat of that side can change its lead unit."))
+            changed = field in data and getattr(measure, f"{field}_id") != getattr(data[field], "id", None)
+            if changed and not permissions.can_assign_lead_unit(user, side):
+                raise NotPermitted(_("Only the secretariat of that side can change its lead unit."))
         return
     if permissions.can_update_measure_delivery(user, measure) and set(data) <= DELIVERY_FIELDS:
         return

@@ -63,6 +63,11 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
+    def get_absolute_url(self) -> str:
+        if self.is_import:
+            return reverse("reporting:import_job", args=[self.pk])
+        return reverse("reporting:report_job", args=[self.pk])
+
     @property
     def is_import(self) -> bool:
         return self.kind in (self.Kind.IMPORT_MEASURES, self.Kind.IMPORT_UPDATES)
@@ -76,11 +81,6 @@ class Job(models.Model):
         if self.state == self.State.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
-
-    def get_absolute_url(self) -> str:
-        if self.is_import:
-            return reverse("reporting:import_job", args=[self.pk])
-        return reverse("reporting:report_job", args=[self.pk])
 
 
 class SnapshotIsFrozen(Exception):
@@ -121,6 +121,9 @@ class Snapshot(models.Model):
         self.digest = digest_of(self.data)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:report", args=[self.pk])
+
     def delete(self, *args, **kwargs):
         raise SnapshotIsFrozen("A snapshot cannot be deleted.")
 
@@ -128,6 +131,3 @@ class Snapshot(models.Model):
     def is_intact(self) -> bool:
 
         return digest_of(self.data) == self.digest
-
-    def get_absolute_url(self) -> str:
-        return reverse("reporting:report", args=[self.pk])

@@ -34,7 +34,7 @@ class Styled:
     def style(self: Any) -> None:
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.MultiWidget) or isinstance(widget, forms.HiddenInput):
+            if isinstance(widget, (forms.MultiWidget, forms.HiddenInput)):
                 continue
             if isinstance(widget, forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -128,6 +128,9 @@ class Suggestion(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.shown_title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("suggestions:detail", args=[self.reference])
+
     def get_language_display(self) -> str:  # type: ignore[no-redef]  # Django allows overriding it
         # The reader's name for the language (英文), as filters say it, not settings.LANGUAGES' own.
         return language_label(self.language)
@@ -144,9 +147,6 @@ class Suggestion(models.Model):
     def voices(self) -> int:
         """The submitter and everyone who supports it (including merged duplicates' submitters)."""
         return 1 + self.supporter_count
-
-    def get_absolute_url(self) -> str:
-        return reverse("suggestions:detail", args=[self.reference])
 
     def get_tracking_url(self) -> str:
         return reverse("suggestions:track", args=[self.tracking_token])
@@ -185,6 +185,9 @@ class Support(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"support of suggestion {self.suggestion_id}"
+
 
 class ModerationAction(models.Model):
     """Every moderation and response action: who, when, what, why."""
@@ -209,3 +212,6 @@ class ModerationAction(models.Model):
         verbose_name = _("moderation action")
         verbose_name_plural = _("moderation actions")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of suggestion {self.suggestion_id}"

@@ -59,7 +59,7 @@ def test_preferences_are_saved_and_bad_language_refused(defaults, resident):
     services.user_set_language(user=resident, language="zh-hant")
     resident.refresh_from_db()
     assert resident.preferred_language == "zh-hant"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="fr"):
         services.user_set_language(user=resident, language="fr")
 
 

@@ -132,10 +132,7 @@ def language_links(context: template.Context) -> list[dict[str, Any]]:
     current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
     links = []
     for code, name in settings.LANGUAGES:
-        if request is None:
-            url = "/"
-        else:
-            url = translate_url(request.get_full_path(), code)
+        url = "/" if request is None else translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
 

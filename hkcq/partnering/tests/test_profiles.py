@@ -56,7 +56,7 @@ def test_staff_cannot_create_a_profile(officer_hk):
 
 
 @pytest.mark.parametrize(
-    "overrides, field",
+    ("overrides", "field"),
     [
         ({"name": {}}, "name"),
         ({"description": {"en": "x" * 5001}}, "description"),

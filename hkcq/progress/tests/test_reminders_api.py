@@ -1,5 +1,6 @@
 """Staleness reminders (one digest per unit per day, in the unit's language) and the API."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -36,7 +37,7 @@ def test_one_digest_per_unit_per_day_in_the_units_language(
     officer_cq.preferred_language = "en"  # the unit's language wins over the member's own
     officer_cq.save()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_stale_reminders", stdout=open("/dev/null", "w"))
+        call_command("send_stale_reminders", stdout=io.StringIO())
     to_cq = [m for m in mailoutbox if officer_cq.email in m.to]
     assert len(to_cq) == 1
     assert "需要" in to_cq[0].subject or "进度" in to_cq[0].subject  # Simplified Chinese for a Chongqing unit

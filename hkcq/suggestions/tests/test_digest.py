@@ -49,14 +49,12 @@ def dataset(defaults):
     expected_cells: Counter = Counter()
     expected_answered = set()
     words = ["bus", "school", "tax", "clinic", "museum", "visa", "loan", "court", "park", "library", "market"]
-    n = 0
     for i in range(90):
         day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 180))
         state = rng.choice(["pending", "published", "published", "published", "rejected"])
         area = rng.choice([*areas, None])
         status = rng.choice(STATUSES) if state == "published" else "received"
         word = words[i % len(words)]
-        n += 1
         s = Suggestion.objects.create(
             reference=reference_for(10_000 + i),
             tracking_token=f"tok-{i}",

@@ -153,8 +153,5 @@ def test_api_matrix(world, client, role):
         ),
     ]
     for method, url, body, status in checks:
-        if method == "get":
-            response = client.get(url)
-        else:
-            response = client.post(url, body, content_type="application/json")
+        response = client.get(url) if method == "get" else client.post(url, body, content_type="application/json")
         assert response.status_code == status, (url, role, response.content[:200])
