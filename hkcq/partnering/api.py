@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.core.api import ErrorOut, SessionAuth, TextIn, TextOut, TokenAuth
+from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.translated import current_language
 from hkcq.partnering import matching, permissions, selectors, services
@@ -20,8 +21,6 @@ from hkcq.partnering.models import Interest, Opportunity, Sector
 from hkcq.registry.models import Area, Measure
 
 router = Router(tags=["partnering"])
-AUTH = [TokenAuth(), SessionAuth()]
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class OrganisationRef(Schema):
@@ -174,7 +173,7 @@ def _texts(value: TextIn) -> dict[str, str]:
     return {k: v for k, v in value.as_texts().items()}
 
 
-@router.post("/opportunities", response={201: OpportunityOut, **ERRORS}, auth=AUTH)
+@router.post("/opportunities", response={201: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
 def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> tuple[int, dict[str, Any]]:
     """A member posts an opportunity of their organisation; it goes to review by a facilitator."""
     profile = selectors.profile_get_for_user(request.user, payload.organisation)
@@ -225,7 +224,7 @@ def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 
     return [{"id": m.pk, "score": m.score, "reasons": matching.reasons(m, me, lang=lang)} for m in found]
 
 
-@router.post("/opportunities/{opportunity_id}/interest", response={201: InterestOut, **ERRORS}, auth=AUTH)
+@router.post("/opportunities/{opportunity_id}/interest", response={201: InterestOut, **ERRORS}, auth=STAFF_AUTH)
 def express_interest(request: HttpRequest, opportunity_id: int, payload: InterestIn) -> tuple[int, dict[str, Any]]:
     opportunity = selectors.opportunity_get_for_user(request.user, opportunity_id)
     profile = selectors.profile_get_for_user(request.user, payload.organisation)
@@ -243,7 +242,7 @@ def express_interest(request: HttpRequest, opportunity_id: int, payload: Interes
     return 201, InterestOut.of(interest)
 
 
-@router.get("/interests", response={200: list[InterestOut], **ERRORS}, auth=AUTH)
+@router.get("/interests", response={200: list[InterestOut], **ERRORS}, auth=STAFF_AUTH)
 def list_interests(request: HttpRequest) -> list[dict[str, Any]]:
     """Every expression of interest you may follow (sent, received, facilitated), with its status."""
     groups = selectors.interests_for_user(request.user)
@@ -254,13 +253,13 @@ def list_interests(request: HttpRequest) -> list[dict[str, Any]]:
     return [InterestOut.of(i) for i in sorted(seen.values(), key=lambda i: -i.pk)]
 
 
-@router.post("/interests/{interest_id}/accept", response={200: InterestOut, **ERRORS}, auth=AUTH)
+@router.post("/interests/{interest_id}/accept", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
 def accept_interest(request: HttpRequest, interest_id: int) -> dict[str, Any]:
     interest = selectors.interest_get_for_user(request.user, interest_id)
     return InterestOut.of(services.interest_accept(user=request.user, interest=interest))
 
 
-@router.post("/interests/{interest_id}/decline", response={200: InterestOut, **ERRORS}, auth=AUTH)
+@router.post("/interests/{interest_id}/decline", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
 def decline_interest(request: HttpRequest, interest_id: int, payload: ReasonIn) -> dict[str, Any]:
     interest = selectors.interest_get_for_user(request.user, interest_id)
     return InterestOut.of(services.interest_decline(user=request.user, interest=interest, reason=payload.reason))

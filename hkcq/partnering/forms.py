@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
-from hkcq.core.forms import StyledBoundField
+from hkcq.core.forms import DateInput, StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.partnering.models import (
     DealSize,
@@ -21,7 +21,6 @@ from hkcq.partnering.models import (
     ServiceKind,
     WorkLanguage,
 )
-from hkcq.registry.forms import DateInput
 from hkcq.registry.models import Area
 
 

@@ -122,9 +122,12 @@ def direction(index: MatchIndex, me: Doc, them: Doc) -> Direction:
     text = sum(index.idf(t) for t in shared) / total
     if me.sector_id == them.sector_id:
         sector = 1.0
-    elif me.sector_parent_id and me.sector_parent_id in (them.sector_parent_id, them.sector_id):
-        sector = 0.6
-    elif them.sector_parent_id and them.sector_parent_id == me.sector_id:
+    elif (
+        me.sector_parent_id
+        and me.sector_parent_id in (them.sector_parent_id, them.sector_id)
+        or them.sector_parent_id
+        and them.sector_parent_id == me.sector_id
+    ):
         sector = 0.6
     else:
         sector = 0.0

@@ -336,10 +336,7 @@ class Opportunity(models.Model):
     def __str__(self) -> str:
         return str(self.title)
 
-    def get_absolute_url(self) -> str:
-        return reverse("partnering:opportunity", args=[self.pk])
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         from hkcq.partnering.analysis import terms
 
         text = " ".join(
@@ -350,6 +347,9 @@ class Opportunity(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "index_terms", "search_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnering:opportunity", args=[self.pk])
 
     @property
     def is_anonymous(self) -> bool:
@@ -389,6 +389,9 @@ class OpportunityEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of opportunity {self.opportunity_id}"
 
 
 class Interest(models.Model):
@@ -471,6 +474,9 @@ class Outcome(models.Model):
     class Meta:
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.kind} of interest {self.interest_id}"
 
     @property
     def is_partnership(self) -> bool:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,21 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hkcq.core.errors import DomainError, NotFound, NotPermitted
+from hkcq.core.forms import add_domain_error
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
 from hkcq.partnering import forms as pforms
 from hkcq.partnering import matching, permissions, selectors, services
 from hkcq.partnering.models import Membership, Opportunity, OpportunityType, Sector, WorkLanguage
 from hkcq.registry.models import Area
-
-
-def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
-    if exc.details:
-        for field, errors in exc.details.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, str(exc.message))
 
 
 def _refuse(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -182,7 +173,7 @@ def profile_new(request: HttpRequest) -> HttpResponse:
                 **_profile_values(form.cleaned_data),
             )
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Profile created. A facilitator of your side will verify it."))
             return redirect(profile.get_absolute_url())
@@ -217,7 +208,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.profile_update(user=request.user, profile=profile, **_profile_values(form.cleaned_data))
             services.contacts_set(user=request.user, profile=profile, contacts=_contacts(form.cleaned_data))
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Profile saved."))
             return redirect(profile.get_absolute_url())
@@ -295,7 +286,7 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
                 user=request.user, profile=form.cleaned_data["profile"], **_opportunity_values(form.cleaned_data)
             )
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Submitted. A facilitator of your side reviews it before it is published."))
             return redirect(opportunity.get_absolute_url())
@@ -333,7 +324,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, opportunity=opportunity, **_opportunity_values(form.cleaned_data)
             )
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved and submitted for review."))
             return redirect(opportunity.get_absolute_url())
@@ -399,7 +390,7 @@ def interest_new(request: HttpRequest, pk: int) -> HttpResponse:
         except NotPermitted:
             raise
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Your interest was sent. You can follow it under “Expressions of interest”."))
             return redirect("partnering:interest", pk=interest.pk)

@@ -24,7 +24,7 @@ def offer(facilitator_hk):
 
 
 @pytest.mark.parametrize(
-    "lang, heading", [("en", "Partnering marketplace"), ("zh-hant", "合作配對市場"), ("zh-hans", "合作对接市场")]
+    ("lang", "heading"), [("en", "Partnering marketplace"), ("zh-hant", "合作配對市場"), ("zh-hans", "合作对接市场")]
 )
 def test_marketplace_in_three_languages(client, offer, lang, heading):
     page = client.get(f"/{lang}/partnering/")
