@@ -4,8 +4,10 @@ operation's documented error answers) and the text schemas. Authentication (``ST
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Schema
 
 from hkcq.core.translated import EN, HANS, HANT, TText
@@ -54,3 +56,32 @@ class TextIn(Schema):
 
     def as_texts(self) -> dict[str, str]:
         return {EN: self.en, HANT: self.zh_hant, HANS: self.zh_hans}
+
+
+class Mapped:
+    """A queryset whose rows are turned into API output only once a page is taken.
+
+    Return ``Mapped(queryset, fn)`` from a view under ninja's ``@paginate``: the paginator slices
+    it (``LIMIT``/``OFFSET`` in SQL) and counts it, and ``fn`` runs on the page's rows alone. A list
+    comprehension over the whole queryset would fetch and map every row to show twenty.
+    ``count`` replaces the exact ``COUNT(*)`` where one is too dear (an estimate or a cached figure).
+    """
+
+    def __init__(self, queryset: QuerySet[Any], fn: Callable[[Any], Any], *, count: Callable[[], int] | None = None):
+        self.queryset = queryset
+        self.fn = fn
+        self._count = count
+
+    def all(self) -> Mapped:  # ninja counts with ``queryset.all().count()``
+        return self
+
+    def count(self) -> int:
+        return self._count() if self._count is not None else self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Any]:
+        if not isinstance(key, slice):
+            raise TypeError("Mapped pages are taken by slice")
+        return [self.fn(row) for row in self.queryset[key]]

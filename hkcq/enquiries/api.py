@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS
+from hkcq.core.api import ERRORS, Mapped
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import current_language
@@ -315,12 +315,12 @@ def enquiry_queue(
     due: str | None = None,
     language: str | None = None,
     priority: str | None = None,
-) -> list[dict[str, Any]]:
+) -> Mapped:
     """The staff queue (officers: their units' cases; secretariat: all; anyone else: an empty
     list). Question text masked. Filters: `status` (or `open`), `due` (`overdue`, `due_soon`,
     `paused`), `language`, `priority` (`low`, `normal`, `high`)."""
     qs = selectors.enquiry_queue_for_user(request.user, status=status, due=due, language=language, priority=priority)
-    return [_summary(e) for e in qs]
+    return Mapped(qs, _summary)
 
 
 def _staff_case(request: HttpRequest, reference: str) -> Enquiry:

@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.accounts.services import api_token_authenticate
-from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.kb import selectors, services
 from hkcq.kb.models import Entry, Topic
@@ -109,10 +109,10 @@ def _optional_user(request: HttpRequest) -> Any:
 
 @router.get("/kb/entries", response=list[EntryOut], summary="List knowledge-base entries")
 @paginate(LimitOffsetPagination)
-def list_entries(request: HttpRequest, topic: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+def list_entries(request: HttpRequest, topic: str | None = None, state: str | None = None) -> Mapped:
     """Published entries in force; staff also see drafts and entries in review they may edit."""
     user = _optional_user(request)
-    return [EntryOut.of(e) for e in selectors.entry_list(user=user, topic=topic, state=state)]
+    return Mapped(selectors.entry_list(user=user, topic=topic, state=state), EntryOut.of)
 
 
 @router.get("/kb/entries/{slug}", response={200: EntryOut, 404: ErrorOut})

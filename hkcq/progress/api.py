@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,7 +13,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
-from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.progress import selectors, services
 from hkcq.progress.models import ProgressRollup, ProgressUpdate, Status
@@ -114,7 +115,7 @@ def list_statuses(request: HttpRequest) -> list[dict[str, Any]]:
 @paginate(LimitOffsetPagination)
 def list_published_updates(request: HttpRequest, measure: str | None = None, side: str | None = None) -> Any:
     m = registry_selectors.measure_get(measure) if measure else None
-    return [UpdateOut.of(u) for u in selectors.published_updates(measure=m, side=side)]
+    return Mapped(selectors.published_updates(measure=m, side=side), UpdateOut.of)
 
 
 @router.get("/progress/rollups", response=list[RollupOut], summary="Roll-up of the mechanism and of every area")
@@ -192,7 +193,7 @@ def _out(update: ProgressUpdate) -> dict[str, Any]:
 def work_queue(request: HttpRequest, queue: str = "drafts") -> Any:
     """``queue``: drafts, returned, submitted (your side's, waiting for the other side),
     to_confirm (the other side's, for your secretariat), to_publish (your side's, confirmed)."""
-    return [UpdateOut.of(u, internal=True) for u in selectors.queue(request.auth, queue)]  # type: ignore[attr-defined]
+    return Mapped(selectors.queue(request.auth, queue), partial(UpdateOut.of, internal=True))  # type: ignore[attr-defined]
 
 
 @router.get("/progress/work/{update_id}", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)

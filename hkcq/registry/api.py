@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
-from hkcq.core.api import ERRORS, ErrorOut, TextIn
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn
 from hkcq.core.errors import InvalidInput
 from hkcq.registry import selectors, services
 from hkcq.registry.models import (
@@ -72,9 +72,9 @@ def list_measures(
     unit: str | None = None,
     side: str | None = None,
     top_level: bool = False,
-) -> list[dict[str, Any]]:
+) -> Mapped:
     """Filter by area id, unit id (lead or supporting) and side (``hong_kong``/``chongqing``)."""
-    return [MeasureOut.of(m) for m in selectors.measure_list(area=area, unit=unit, side=side, top_level=top_level)]
+    return Mapped(selectors.measure_list(area=area, unit=unit, side=side, top_level=top_level), MeasureOut.of)
 
 
 @router.get("/measures/{ext_id}", response={200: MeasureOut, 404: ErrorOut})
@@ -84,8 +84,8 @@ def get_measure(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 
 @router.get("/meetings", response=list[MeetingOut])
 @paginate(LimitOffsetPagination)
-def list_meetings(request: HttpRequest, kind: str | None = None) -> list[dict[str, Any]]:
-    return [MeetingOut.of(m) for m in selectors.meeting_list(kind=kind)]
+def list_meetings(request: HttpRequest, kind: str | None = None) -> Mapped:
+    return Mapped(selectors.meeting_list(kind=kind), MeetingOut.of)
 
 
 @router.get("/meetings/{ext_id}", response={200: MeetingOut, 404: ErrorOut})
@@ -97,8 +97,8 @@ def get_meeting(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 @paginate(LimitOffsetPagination)
 def list_decisions(
     request: HttpRequest, meeting: str | None = None, status: str | None = None, unit: str | None = None
-) -> list[dict[str, Any]]:
-    return [DecisionOut.of(d) for d in selectors.decision_list(meeting=meeting, status=status, unit=unit)]
+) -> Mapped:
+    return Mapped(selectors.decision_list(meeting=meeting, status=status, unit=unit), DecisionOut.of)
 
 
 @router.get("/decisions/{ext_id}", response={200: DecisionOut, 404: ErrorOut})
@@ -108,8 +108,8 @@ def get_decision(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 
 @router.get("/agreements", response=list[AgreementOut])
 @paginate(LimitOffsetPagination)
-def list_agreements(request: HttpRequest, kind: str | None = None) -> list[dict[str, Any]]:
-    return [AgreementOut.of(a) for a in selectors.agreement_list(kind=kind)]
+def list_agreements(request: HttpRequest, kind: str | None = None) -> Mapped:
+    return Mapped(selectors.agreement_list(kind=kind), AgreementOut.of)
 
 
 @router.get("/agreements/{ext_id}", response={200: AgreementOut, 404: ErrorOut})
@@ -119,8 +119,8 @@ def get_agreement(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(LimitOffsetPagination)
-def list_organisations(request: HttpRequest, side: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
-    return [OrganisationOut.of(o) for o in selectors.organisation_list(side=side, kind=kind)]
+def list_organisations(request: HttpRequest, side: str | None = None, kind: str | None = None) -> Mapped:
+    return Mapped(selectors.organisation_list(side=side, kind=kind), OrganisationOut.of)
 
 
 @router.get("/organisations/{ext_id}", response={200: OrganisationOut, 404: ErrorOut})
@@ -130,8 +130,8 @@ def get_organisation(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 
 @router.get("/people", response=list[PersonOut])
 @paginate(LimitOffsetPagination)
-def list_people(request: HttpRequest) -> list[dict[str, Any]]:
-    return [PersonOut.of(p) for p in selectors.person_list()]
+def list_people(request: HttpRequest) -> Mapped:
+    return Mapped(selectors.person_list(), PersonOut.of)
 
 
 @router.get("/people/{ext_id}", response={200: PersonOut, 404: ErrorOut})
@@ -141,8 +141,8 @@ def get_person(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 
 @router.get("/units", response=list[UnitOut])
 @paginate(LimitOffsetPagination)
-def list_units(request: HttpRequest, side: str | None = None) -> list[dict[str, Any]]:
-    return [UnitOut.of(u) for u in selectors.unit_list(side=side)]
+def list_units(request: HttpRequest, side: str | None = None) -> Mapped:
+    return Mapped(selectors.unit_list(side=side), UnitOut.of)
 
 
 # -- write endpoints -----------------------------------------------------------------------------

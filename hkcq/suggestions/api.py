@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, TokenAuth
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
 from hkcq.suggestions import digest as digests
@@ -160,14 +160,14 @@ def _unit(ext_id: str | None) -> Unit | None:
 @paginate(LimitOffsetPagination)
 def list_suggestions(
     request: HttpRequest, area: str | None = None, status: str | None = None, q: str | None = None
-) -> list[dict[str, Any]]:
-    return [SuggestionOut.of(s) for s in selectors.published_list(area=area, status=status, query=q)]
+) -> Mapped:
+    return Mapped(selectors.published_list(area=area, status=status, query=q), SuggestionOut.of)
 
 
 @router.get("/suggestions/answered", response=list[SuggestionOut], summary="'You said, we did': answered suggestions")
 @paginate(LimitOffsetPagination)
-def list_answered(request: HttpRequest, area: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
-    return [SuggestionOut.of(s) for s in selectors.answered(area=area, status=status)]
+def list_answered(request: HttpRequest, area: str | None = None, status: str | None = None) -> Mapped:
+    return Mapped(selectors.answered(area=area, status=status), SuggestionOut.of)
 
 
 @router.get("/suggestions/similar", response=SimilarOut, summary="Similar published suggestions and the likely area")
@@ -232,11 +232,11 @@ def track(request: HttpRequest, token: str) -> dict[str, Any]:
 
 @router.get("/suggestions/moderation", response={200: list[StaffSuggestionOut], **ERRORS}, auth=STAFF_AUTH)
 @paginate(LimitOffsetPagination)
-def moderation_queue(request: HttpRequest, state: str | None = None) -> list[dict[str, Any]]:
+def moderation_queue(request: HttpRequest, state: str | None = None) -> Mapped:
     user = request.auth  # type: ignore[attr-defined]
     if not (permissions.can_moderate(user) or getattr(user, "is_officer", False)):
         raise NotPermitted()
-    return [StaffSuggestionOut.of(s) for s in selectors.queue(user, state=state)]
+    return Mapped(selectors.queue(user, state=state), StaffSuggestionOut.of)
 
 
 class DigestRowOut(Schema):

@@ -1,0 +1,77 @@
+"""Every paginated list of the API takes its page in SQL and maps only that page.
+
+The endpoints are found in the OpenAPI schema (every GET with ``limit`` and ``offset``), so a list
+added later is held to the same rule without being named here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.api import api
+
+
+def _list_paths() -> list[str]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    paths = []
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if not get or "{" in path:
+            continue
+        names = {p["name"] for p in get.get("parameters", [])}
+        if {"limit", "offset"} <= names:
+            paths.append(path)
+    return sorted(paths)
+
+
+LIST_PATHS = _list_paths()
+
+
+def test_the_lists_are_found():
+    # The schema walk is what makes the rule cover every list: it must find the known ones.
+    for known in ("/api/v1/enquiries", "/api/v1/kb/entries", "/api/v1/measures", "/api/v1/progress/updates"):
+        assert known in LIST_PATHS
+
+
+def _unbounded(queries: list[dict]) -> list[str]:
+    """The SELECTs that could fetch a whole table: no LIMIT, not a COUNT, not a prefetch of the
+    page's own rows (``IN (…)``)."""
+    out = []
+    for q in queries:
+        sql = q["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        upper = sql.upper()
+        if " LIMIT " in upper or "COUNT(" in upper or re.search(r"\bIN \(", upper):
+            continue
+        out.append(sql)
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_each_list_fetches_one_page(path, client, secretariat_hk):
+    client.force_login(secretariat_hk)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(path, {"limit": 1})
+    assert response.status_code == 200, response.content
+    assert _unbounded(one.captured_queries) == []
+    with CaptureQueriesContext(connection) as five:
+        wide = client.get(path, {"limit": 5})
+    assert wide.status_code == 200
+    # No query per row: a page of five costs what a page of one does.
+    assert len(five.captured_queries) == len(one.captured_queries), [q["sql"] for q in five.captured_queries]
+    assert len(response.json()["items"]) <= 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_each_list_for_anyone_fetches_one_page(path, client, defaults):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, {"limit": 1})
+    if response.status_code == 200:
+        assert _unbounded(ctx.captured_queries) == []
