@@ -5,6 +5,7 @@ personal data masked, as on the pages."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,7 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, Mapped
+from hkcq.core.api import ERRORS, Mapped, estimated_count
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import current_language
@@ -320,7 +321,7 @@ def enquiry_queue(
     list). Question text masked. Filters: `status` (or `open`), `due` (`overdue`, `due_soon`,
     `paused`), `language`, `priority` (`low`, `normal`, `high`)."""
     qs = selectors.enquiry_queue_for_user(request.user, status=status, due=due, language=language, priority=priority)
-    return Mapped(qs, _summary)
+    return Mapped(qs, _summary, count=partial(estimated_count, qs))
 
 
 def _staff_case(request: HttpRequest, reference: str) -> Enquiry:
