@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
-from hkcq.core.api import ERRORS, ErrorOut, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.translated import current_language
 from hkcq.partnering import matching, permissions, selectors, services
@@ -156,10 +156,12 @@ def list_opportunities(
     side: str = "",
     language: str = "",
     q: str = "",
-) -> list[dict[str, Any]]:
+) -> Mapped:
     """Published, unexpired opportunities (everyone sees only these here)."""
     filters = selectors.MarketFilters(q=q[:200], type=type, sector=sector, area=area, side=side, language=language)
-    return [OpportunityOut.of(o, request.user) for o in selectors.marketplace(filters).prefetch_related("measures")]
+    return Mapped(
+        selectors.marketplace(filters).prefetch_related("measures"), lambda o: OpportunityOut.of(o, request.user)
+    )
 
 
 def _area_objects(ext_ids: list[str], errors: dict[str, list[str]]) -> list[Area]:
