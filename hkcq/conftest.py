@@ -1,6 +1,7 @@
 import pytest
 
 from hkcq.defaults.loading import defaults_load
+from hkcq.partnering.loading import demo_members_ensure
 from hkcq.registry.loading import demo_accounts_ensure
 
 
@@ -13,6 +14,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         defaults_load()
         demo_accounts_ensure()
+        demo_members_ensure()
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +38,7 @@ def defaults(db):
     if not Area.objects.exists():
         defaults_load()
         demo_accounts_ensure()
+        demo_members_ensure()
 
 
 @pytest.fixture

@@ -64,10 +64,12 @@ def browser() -> Iterator[Any]:
 def live_defaults(transactional_db: None) -> None:
     """The default data and demo accounts, in a database the live server's thread can see."""
     from hkcq.defaults.loading import defaults_load
+    from hkcq.partnering.loading import demo_members_ensure
     from hkcq.registry.loading import demo_accounts_ensure
 
     defaults_load()
     demo_accounts_ensure()
+    demo_members_ensure()
 
 
 @pytest.fixture

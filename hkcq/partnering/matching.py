@@ -296,7 +296,7 @@ def declined_pairs(opportunity: Opportunity) -> set[int]:
 
 def suggestions(opportunity: Opportunity, *, limit: int = 10) -> list[Match]:
     """Ranked counterparts of a live opportunity (an empty list for one that is not live)."""
-    index = current_index()
+    index = current_index()  # holds only what is live today
     me = index.docs.get(opportunity.pk)
     if me is None:
         return []

@@ -311,6 +311,11 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
     {"username": "demo-secretariat-hk", "role": "secretariat", "side": "hong_kong", "units": [], "org": None},
     {"username": "demo-secretariat-cq", "role": "secretariat", "side": "chongqing", "units": [], "org": None},
     {"username": "demo-admin", "role": "admin", "side": "", "units": [], "org": None},
+    # Partnering: members of the demonstration organisations (hkcq.partnering makes them members)
+    # and an officer of HKTDC, the Hong Kong trade facilitator (demo-officer-cq is Chongqing's).
+    {"username": "demo-partner-hk", "role": "org_member", "side": "", "units": [], "org": None},
+    {"username": "demo-partner-cq", "role": "org_member", "side": "", "units": [], "org": None},
+    {"username": "demo-officer-tdc", "role": "officer", "side": "hong_kong", "units": ["hk_tdc"], "org": None},
 ]
 
 

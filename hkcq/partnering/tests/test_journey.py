@@ -7,7 +7,7 @@ from django.core import mail
 
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.partnering import matching, selectors, services
-from hkcq.partnering.models import Interest, Opportunity
+from hkcq.partnering.models import Interest
 from hkcq.partnering.tests.helpers import post, published, verified_member
 from hkcq.registry.models import Area
 
@@ -126,14 +126,21 @@ def test_declined_pairs_expired_and_withdrawn_never_appear(pair, facilitator_cq,
 
 
 def test_withdrawn_and_expired_leave_the_suggestions(pair, facilitator_cq, facilitator_hk):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
     cq_user, cq, need, hk_user, hk, offer = pair
     published(facilitator_cq, need)
     published(facilitator_hk, offer)
+    assert offer.pk in [m.pk for m in matching.suggestions(need)]
     services.opportunity_withdraw(user=hk_user, opportunity=offer)
     assert offer.pk not in [m.pk for m in matching.suggestions(need)]
-    Opportunity.objects.filter(pk=need.pk).update(expires_on="2020-01-01")
-    assert not selectors.live().filter(pk=need.pk).exists()
-    assert matching.suggestions(need) == [] or need.pk not in matching.current_index().docs
+    need.refresh_from_db()
+    with freeze_time(need.expires_on + timedelta(days=1)):
+        assert not selectors.live().filter(pk=need.pk).exists()
+        assert matching.suggestions(need) == []
+        assert need.pk not in matching.current_index().docs
 
 
 def test_interest_rules(pair, facilitator_cq, facilitator_hk, settings):

@@ -61,7 +61,7 @@ def test_create_a_profile_through_the_form(client, resident):
         "/zh-hant/partnering/organisations/new/",
         {
             "name_0": "",
-            "name_1": "山城物流",
+            "name_1": "霧都物流",
             "name_2": "",
             "side": "chongqing",
             "kind": "enterprise",
@@ -74,7 +74,7 @@ def test_create_a_profile_through_the_form(client, resident):
     )
     assert response.status_code == 200
     assert "請從清單選擇行業。" in response.content.decode() or "行業" in response.content.decode()
-    assert not OrganisationProfile.objects.filter(search_text__contains="山城").exists()
+    assert not OrganisationProfile.objects.filter(search_text__contains="雾都物流").exists()
 
 
 def test_the_facilitators_desk_is_for_facilitators(client, facilitator_cq, member):

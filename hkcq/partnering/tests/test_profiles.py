@@ -159,3 +159,23 @@ def test_the_secretariat_marks_desks(secretariat_hk, officer_hk, defaults):
         services.desk_mark(user=officer_hk, unit=unit)
     desk = services.desk_mark(user=secretariat_hk, unit=unit, kind="trade")
     assert desk.side == "hong_kong" and desk.is_active
+
+
+def test_demo_set_is_labelled_and_the_demo_member_is_printed(defaults, settings):
+    import io
+
+    from django.core.management import call_command
+
+    from hkcq.partnering.models import Opportunity
+
+    demo = OrganisationProfile.objects.filter(is_demo=True)
+    assert set(demo.values_list("side", flat=True)) == {"hong_kong", "chongqing"}
+    assert all(p.is_verified for p in demo)
+    assert all("Demo" in p.name.en for p in demo)
+    live = Opportunity.objects.filter(is_demo=True, status="published")
+    assert live.count() >= 6 and len({a for o in live for a in o.areas.values_list("ext_id", flat=True)}) >= 4
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("create_demo_accounts", stdout=out)
+    assert "partnering organisation (demonstration data): Demo Yangtze Rail Logistics" in out.getvalue()
+    assert selectors.profiles_for_member(UserFactory._meta.model.objects.get(username="demo-partner-cq")).exists()

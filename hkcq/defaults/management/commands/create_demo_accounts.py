@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from hkcq.core.choices import Side
+from hkcq.partnering.loading import demo_members_ensure
 from hkcq.registry.loading import demo_accounts_ensure
 
 ROLE_NAMES = {
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts have published passwords; refusing with DEBUG off (use --force).")
         accounts = demo_accounts_ensure()
+        # The partnering demo organisations' members (that app builds on the registry's accounts).
+        partner_of: dict[str, list[Any]] = {}
+        for username, profile in demo_members_ensure():
+            partner_of.setdefault(username, []).append(profile)
         line = "=" * 78
         self.stdout.write("")
         self.stdout.write(line)
@@ -41,6 +46,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"      unit: {unit} ({unit.ext_id})")
                 for organisation in account.organisations:
                     self.stdout.write(f"      organisation: {organisation}")
+                for profile in partner_of.get(account.username, []):
+                    self.stdout.write(f"      partnering organisation (demonstration data): {profile}")
         self.stdout.write(line)
         self.stdout.write("  Enquiries go to the unit the question is about (most to Exit and Entry, cq_exit_entry);")
         self.stdout.write("  those no unit owns go to the Hong Kong and Macao Affairs Office (cq_hkmao).")
