@@ -77,7 +77,7 @@ def _demo_load(report: LoadReport, data: dict[str, Any]) -> None:
             )
         profiles[row["id"]] = profile
     for row in data.get("demo_opportunities") or []:
-        existing = Opportunity.objects.filter(ext_id=row["id"]).first()
+        current = Opportunity.objects.filter(ext_id=row["id"]).first()
         values = {
             "profile": profiles[row["organisation"]],
             "type": row["type"],
@@ -92,9 +92,9 @@ def _demo_load(report: LoadReport, data: dict[str, Any]) -> None:
             "status": Opportunity.Status.PUBLISHED,
             "is_demo": True,
         }
-        if existing is None or existing.expires_on < today:
+        if current is None or current.expires_on < today:
             values["expires_on"] = add_months(today, 6)
-        if existing is None or existing.published_at is None:
+        if current is None or current.published_at is None:
             values["published_at"] = timezone.now()
         opportunity = upsert(Opportunity, report, {"ext_id": row["id"]}, values)
         set_m2m(opportunity, "areas", [areas[a] for a in row.get("areas") or []])

@@ -67,9 +67,8 @@ def test_interest_reminders_at_3_and_6_days_then_expiry(offer, facilitator_cq, d
     mail.outbox.clear()
 
     def at(days):
-        with freeze_time(start + timedelta(days=days, minutes=1)):
-            with django_capture_on_commit_callbacks(execute=True):
-                run("expire_interests")
+        with freeze_time(start + timedelta(days=days, minutes=1)), django_capture_on_commit_callbacks(execute=True):
+            run("expire_interests")
 
     at(1)
     assert mail.outbox == []
