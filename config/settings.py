@@ -123,7 +123,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:home"
+# Staff land on their "my work" page; it sends everyone else on to HOME_URL.
+LOGIN_REDIRECT_URL = "my_work"
+HOME_URL = "registry:home"
 LOGOUT_REDIRECT_URL = "registry:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -27,6 +27,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("search/", core_views.search, name="search"),
+    path("my-work/", core_views.my_work, name="my_work"),
     path("account/", include("hkcq.accounts.urls")),
     path("notifications/", include("hkcq.notifications.urls")),
     path("progress/", include("hkcq.progress.urls")),

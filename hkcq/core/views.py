@@ -7,12 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hkcq.core import mywork, sitesearch
 from hkcq.core.errors import DomainError
 from hkcq.core.forms import add_domain_error
 
@@ -78,3 +82,22 @@ def edit_page(
     else:
         form = form_class(initial=initial, **kwargs)
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, "files": files})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The site's one search: every registered kind (hkcq.core.sitesearch), grouped."""
+    query = (request.GET.get("q") or "").strip()[:200]
+    results = sitesearch.search(query, language=get_language() or "en", user=request.user)
+    template = "core/_search_results.html" if getattr(request, "htmx", False) else "core/search.html"
+    return render(request, template, {"query": query, "results": results})
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Staff land here after signing in: their share of each app's work (hkcq.core.mywork).
+    Anyone else goes to the home page."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not getattr(user, "is_staff_member", False):
+        return HttpResponseRedirect(resolve_url(settings.HOME_URL))
+    return render(request, "core/my_work.html", {"sections": mywork.sections_for(user)})

@@ -12,3 +12,10 @@ class EnquiriesConfig(AppConfig):
         from hkcq.enquiries.open311_service import register_service
 
         register_service()
+
+        # Its part of the staff's "my work" page (hkcq.core.mywork).
+        from hkcq.core.mywork import WorkProvider
+        from hkcq.core.mywork import register as register_work
+        from hkcq.enquiries.selectors import my_work
+
+        register_work(WorkProvider("enquiries", my_work, order=10))

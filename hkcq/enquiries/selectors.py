@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from hkcq.core.choices import Role
 from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.mywork import WorkCount, WorkRow, WorkSection
+from hkcq.core.text import mask_personal_data
 from hkcq.enquiries import permissions, sla
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
 from hkcq.enquiries.references import reference_normalise
@@ -257,3 +261,36 @@ def enquiry_find_for_resident(*, reference: str, email: str) -> Enquiry:
     if enquiry.email.strip().lower() != (email or "").strip().lower():
         raise NotFound(_("No enquiry matches this reference number and e-mail address."))
     return enquiry
+
+
+MY_WORK_ROWS = 10
+
+
+def my_work(user: Any) -> WorkSection | None:
+    """The user's cases on the "my work" page (hkcq.core.mywork): counts linking to the queue's
+    lists, and for an officer the open cases of their units, the next deadline first."""
+    if not permissions.can_use_queue(user):
+        return None
+    queue = reverse("enquiries:queue")
+    now = timezone.now()
+    mine = enquiry_queue_for_user(user)
+    open_cases = mine.exclude(status=Enquiry.Status.CLOSED)
+    counts = [
+        WorkCount(_("Open cases"), open_cases.count(), f"{queue}?status=open"),
+        WorkCount(_("Overdue"), _due_filter(mine, "overdue", now).count(), f"{queue}?due=overdue", urgent=True),
+        WorkCount(_("Due within two days"), _due_filter(mine, "due_soon", now).count(), f"{queue}?due=due_soon"),
+    ]
+    rows: list[WorkRow] = []
+    if not permissions.is_secretariat(user):
+        by_due = open_cases.order_by(F("reply_due").asc(nulls_last=True), "received_at", "id")[:MY_WORK_ROWS]
+        rows = [
+            WorkRow(
+                text=Truncator(mask_personal_data(e.question)).chars(90),
+                url=e.get_absolute_url(),
+                code=e.reference,
+                due=e.reply_due,
+                late=e.reply_overdue,
+            )
+            for e in by_due
+        ]
+    return WorkSection("enquiries", str(_("Enquiries")), counts, rows, str(_("Your units' open cases by due date")))

@@ -6,3 +6,21 @@ class KbConfig(AppConfig):
     name = "hkcq.kb"
     label = "kb"
     verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        # Knowledge-base answers in the site search: first for questions (hkcq.core.sitesearch).
+        from hkcq.core.sitesearch import Provider, register
+        from hkcq.kb.selectors import search_results
+
+        register(
+            Provider(
+                "kb", lambda: _("Answers from the knowledge base"), search_results, order=10, answers_questions=True
+            )
+        )
+
+        # Its part of the staff's "my work" page (hkcq.core.mywork).
+        from hkcq.core.mywork import WorkProvider
+        from hkcq.core.mywork import register as register_work
+        from hkcq.kb.selectors import my_work
+
+        register_work(WorkProvider("kb", my_work, order=50))

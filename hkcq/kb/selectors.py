@@ -14,7 +14,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hkcq.core.errors import NotFound
+from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.core.search import Analyzer, default_analyzer, group_similar
+from hkcq.core.sitesearch import Result
 from hkcq.core.text import fold, has_cjk, mask_personal_data, to_simplified, to_traditional
 from hkcq.core.translated import EN, HANS, HANT
 from hkcq.kb import permissions
@@ -187,3 +189,25 @@ def gap_groups(*, language: str = EN, include_resolved: bool = False, limit: int
         GapGroup(members, group_words.label(language=language, generic=generic, spread=spread))
         for members, group_words in zip(grouped, words, strict=True)
     ]
+
+
+def search_results(query: str, language: str, user: Any, limit: int) -> list[Result]:
+    """The site search's knowledge-base answers (hkcq.core.sitesearch): the entries ``ask``
+    ranks for ``query``. Searching records no gap: only the ask page and enquiries do."""
+    from hkcq.kb.search import ask
+
+    return [
+        Result(title=a.entry.title, url=a.entry.get_absolute_url(), snippet=a.snippet)
+        for a in ask(query, language, limit=min(limit, 5)).answers
+    ]
+
+
+def my_work(user: Any) -> WorkSection | None:
+    """Unanswered questions (gaps) on the secretariat's "my work" page (hkcq.core.mywork)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if not permissions.can_read_gaps(user):
+        return None
+    item = WorkCount(_("Unanswered questions"), Gap.objects.filter(resolved=False).count(), reverse("kb:gaps"))
+    return WorkSection("kb", str(_("Knowledge base")), [item])

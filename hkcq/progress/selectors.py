@@ -7,10 +7,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Max, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
+from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.progress import permissions
 from hkcq.progress.models import (
     ProgressRollup,
@@ -231,3 +234,34 @@ def stale_by_unit(*, now: datetime | None = None) -> dict[Unit, list[StaleRow]]:
 
 def recent_updates() -> QuerySet[ProgressUpdate]:
     return published_updates()
+
+
+def my_work(user: Any) -> WorkSection | None:
+    """Progress updates on the "my work" page (hkcq.core.mywork): an officer's updates to write
+    (drafts, returned); the secretariat's updates to confirm and publish and the late and
+    overdue-for-update measures. Each count is the length of the list it links to."""
+    side = permissions.user_side(user)
+    if side is None:
+        return None
+    queue_url = reverse("progress:queue")
+    counts = queue_counts(user)
+    labels = {
+        "drafts": _("Drafts"),
+        "returned": _("Returned"),
+        "submitted": _("Awaiting the other side"),
+        "to_confirm": _("To confirm (other side)"),
+        "to_publish": _("To publish (my side)"),
+    }
+    secretariat = permissions.is_secretariat_of(user, side)
+    names = ("to_confirm", "to_publish", "returned") if secretariat else ("drafts", "returned", "submitted")
+    items = [
+        WorkCount(labels[name], counts[name], f"{queue_url}?queue={name}", urgent=name == "returned") for name in names
+    ]
+    if secretariat:
+        items += [
+            WorkCount(
+                _("Late measures"), late_measures().count(), reverse("progress:list", args=["late"]), urgent=True
+            ),
+            WorkCount(_("Stale measures"), len(stale_measures()), reverse("progress:list", args=["stale"])),
+        ]
+    return WorkSection("progress", str(_("My work on updates")), items)

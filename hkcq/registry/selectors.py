@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from hkcq.core.mywork import WorkCount, WorkSection
+from hkcq.core.search import stem
+from hkcq.core.sitesearch import Provider, Result
 from hkcq.core.text import fold, segment
 from hkcq.registry.models import (
     Agreement,
@@ -21,6 +27,7 @@ from hkcq.registry.models import (
     Signatory,
     Unit,
 )
+from hkcq.registry.permissions import user_unit_ids
 
 
 def mechanism_get() -> Mechanism | None:
@@ -241,6 +248,10 @@ SEARCH_MODELS: list[tuple[str, type]] = [
     ("unit", Unit),
 ]
 
+# Where else a record's words are found: a measure is found by its area's name ("finance"
+# finds every measure of the Finance area), a decision by its meeting's title.
+_RELATED_TEXT = {"measure": ("area__search_text",), "decision": ("meeting__search_text",)}
+
 
 def search_terms(query: str) -> list[str]:
     """Terms to match: whitespace-separated words; a run of Chinese is split into words by
@@ -248,21 +259,83 @@ def search_terms(query: str) -> list[str]:
     return list(dict.fromkeys(segment(fold(query))))
 
 
-def registry_search(query: str, *, limit_per_kind: int = 50) -> list[tuple[str, list]]:
-    """Records of every kind whose text holds every term, in any language or script."""
+def _term_forms(term: str) -> list[str]:
+    """The forms of a term any of which matches: the word, and for an English word its light
+    stem (core.search.stem), so "finance" also finds "financial" and "financing"."""
+    forms = [term]
+    if term.isascii() and term.isalpha():
+        stemmed = stem(term)
+        if len(stemmed) >= 4 and stemmed != term:
+            forms.append(stemmed)
+    return forms
+
+
+def registry_search_kind(kind: str, query: str, *, limit: int = 50) -> list:
+    """Records of one kind whose text (or the text of what holds them) has every term of
+    ``query``, in any language or script."""
     terms = search_terms(query)
+    model = dict(SEARCH_MODELS)[kind]
     if not terms:
         return []
+    qs = model.objects.all()  # type: ignore[attr-defined]
+    fields = ("search_text", *_RELATED_TEXT.get(kind, ()))
+    for term in terms:
+        match = Q()
+        for form in _term_forms(term):
+            for name in fields:
+                match |= Q(**{f"{name}__contains": form})
+        qs = qs.filter(match)
+    if kind == "measure":
+        qs = qs.select_related("area").order_by("area__position", "position", "id")
+    elif kind == "decision":
+        qs = qs.select_related("meeting")
+    return list(qs[:limit])
+
+
+def registry_search(query: str, *, limit_per_kind: int = 50) -> list[tuple[str, list]]:
+    """Records of every kind whose text holds every term, in any language or script."""
     results: list[tuple[str, list]] = []
-    for kind, model in SEARCH_MODELS:
-        qs = model.objects.all()  # type: ignore[attr-defined]
-        for term in terms:
-            qs = qs.filter(search_text__contains=term)
-        if kind == "measure":
-            qs = qs.select_related("area")
-        elif kind == "decision":
-            qs = qs.select_related("meeting")
-        rows = list(qs[:limit_per_kind])
+    for kind, _model in SEARCH_MODELS:
+        rows = registry_search_kind(kind, query, limit=limit_per_kind)
         if rows:
             results.append((kind, rows))
     return results
+
+
+def _result(kind: str, obj: Any) -> Result:
+    if kind == "measure":
+        return Result(title=obj.title, url=obj.get_absolute_url(), code=obj.code)
+    if kind == "decision":
+        return Result(title=obj.text, url=obj.get_absolute_url())
+    title = getattr(obj, "title", None) or obj.name
+    return Result(title=title, url=obj.get_absolute_url())
+
+
+def search_provider(kind: str, label: Callable[[], str], order: int) -> Provider:
+    """The site search's provider for one kind of registry record (registered in apps.py)."""
+
+    def find(query: str, language: str, user: Any, limit: int) -> list[Result]:
+        return [_result(kind, obj) for obj in registry_search_kind(kind, query, limit=limit)]
+
+    return Provider(kind=kind, label=label, search=find, order=order)
+
+
+def my_work(user: Any) -> WorkSection | None:
+    """An officer's units' measures on the "my work" page (hkcq.core.mywork), each count the
+    length of the unit's measure list it links to."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if not getattr(user, "is_officer", False):
+        return None
+    units = Unit.objects.filter(pk__in=user_unit_ids(user)).order_by("side", "ext_id")
+    measures = reverse("registry:measures")
+    items = [
+        WorkCount(
+            _("Measures %(unit)s leads or supports") % {"unit": unit.name.show().text},
+            measure_list(unit=unit.ext_id).count(),
+            f"{measures}?unit={unit.ext_id}",
+        )
+        for unit in units
+    ]
+    return WorkSection("measures", str(_("Measures")), items)

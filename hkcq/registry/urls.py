@@ -6,7 +6,6 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
     path("areas/", views.area_list, name="areas"),
     path("areas/new/", views.area_create, name="area_create"),
     path("areas/<slug:ext_id>/", views.area_detail, name="area"),

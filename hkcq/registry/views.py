@@ -190,13 +190,6 @@ def unit_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     return render(request, "registry/unit_detail.html", context)
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    query = (request.GET.get("q") or "").strip()[:200]
-    results = selectors.registry_search(query) if query else []
-    template = "registry/_search_results.html" if request.htmx else "registry/search.html"  # type: ignore[attr-defined]
-    return render(request, template, {"query": query, "results": results})
-
-
 # -- staff editing ---------------------------------------------------------------------------
 def _fields(form_class: type[forms.ModelForm], data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in form_class._meta.fields}  # type: ignore[operator]

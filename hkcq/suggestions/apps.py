@@ -13,3 +13,16 @@ class SuggestionsConfig(AppConfig):
         from hkcq.suggestions.open311_service import register_service
 
         register_service()
+
+        # Published suggestions in the site search (hkcq.core.sitesearch), after the registry.
+        from hkcq.core.sitesearch import Provider, register
+        from hkcq.suggestions.selectors import search_results
+
+        register(Provider("suggestion", lambda: _("Views and suggestions"), search_results, order=60))
+
+        # Its part of the staff's "my work" page (hkcq.core.mywork).
+        from hkcq.core.mywork import WorkProvider
+        from hkcq.core.mywork import register as register_work
+        from hkcq.suggestions.selectors import my_work
+
+        register_work(WorkProvider("suggestions", my_work, order=40))

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hkcq.core.errors import NotFound
+from hkcq.core.mywork import WorkCount, WorkSection
+from hkcq.core.sitesearch import Result
 from hkcq.registry.models import Area, Meeting
 from hkcq.suggestions import permissions, similarity
 from hkcq.suggestions.models import Suggestion
@@ -118,3 +122,25 @@ def reported_at(responded_dates: list[Any]) -> list[Meeting | None]:
     for day in responded_dates:
         out.append(next((m for m in meetings if m.date >= day), None))
     return out
+
+
+def search_results(query: str, language: str, user: Any, limit: int) -> list[Result]:
+    """Published suggestions like ``query``, for the site search (hkcq.core.sitesearch). Their
+    titles are in the language their authors wrote them in."""
+    return [
+        Result(title=s.public_title or s.title, url=s.get_absolute_url(), code=s.reference, translated=False)
+        for s in similar_published(query, limit=limit)
+    ]
+
+
+def my_work(user: Any) -> WorkSection | None:
+    """Suggestions on the "my work" page (hkcq.core.mywork): the moderation queue for the
+    secretariat; the published suggestions assigned to an officer's units."""
+    if permissions.can_moderate(user):
+        label = _("Suggestions to moderate")
+    elif getattr(user, "is_officer", False) and permissions.user_unit_ids(user):
+        label = _("Suggestions for your units")
+    else:
+        return None
+    item = WorkCount(label, queue(user).count(), reverse("suggestions:queue"))
+    return WorkSection("suggestions", str(_("Views and suggestions")), [item])
