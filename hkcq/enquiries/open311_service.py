@@ -3,7 +3,6 @@ services (the same validation and idempotency as the web form)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -71,7 +70,6 @@ def submit(data: Submission) -> Submitted:
         )
     return Submitted(
         service_request_id=enquiry.reference,
-        token=enquiry.token,
         service_notice=notice,
         created=result.created,
         extra={"tracking_url": services.tracking_url(enquiry)},
@@ -128,12 +126,11 @@ def get_request(service_request_id: str) -> RequestOut | None:
     return _out(enquiry) if enquiry is not None else None
 
 
-def get_request_with_token(service_request_id: str, token: str) -> RequestOut | None:
-    """The enquiry with its question, for the resident who has its tracking token."""
+def get_request_for_sender(service_request_id: str) -> RequestOut | None:
+    """The enquiry with its question, for the resident who sent it (the endpoint has checked
+    the Open311 token)."""
     enquiry = _find(service_request_id)
-    if enquiry is None or not secrets.compare_digest(enquiry.token.encode(), token.encode()):
-        return None
-    return _out(enquiry, private=True)
+    return _out(enquiry, private=True) if enquiry is not None else None
 
 
 SERVICE = Open311Service(
@@ -183,7 +180,7 @@ SERVICE = Open311Service(
     submit=submit,
     list_requests=list_requests,
     get_request=get_request,
-    get_request_with_token=get_request_with_token,
+    get_request_for_sender=get_request_for_sender,
     guide=Guide(
         fields=(
             PostField(
@@ -246,16 +243,16 @@ SERVICE = Open311Service(
             en="An enquiry is between the resident, the unit handling it and the co-operation secretariat, as the "
             "personal-data notice says. Lists and requests/{service_request_id}.json give everyone only its "
             "reference, status, unit and dates: never the question, details, e-mail address, phone number or "
-            "conversation. With token (the secret of the tracking link) the resident gets the question too, with "
+            "conversation. With token (the one the POST returned, not the tracking link's secret) the resident gets the question too, with "
             "identity card and phone numbers and e-mail addresses masked, as on the tracking page; a token that "
             "is not the enquiry's is refused (403).",
             zh_hant="查詢只限居民、負責單位及合作秘書處知悉，與個人資料收集聲明所述一致。列表及 "
             "requests/{service_request_id}.json 向所有人只提供參考編號、狀態、負責單位及日期，絕不提供查詢內容、"
-            "補充資料、電郵地址、電話號碼或對話內容。居民憑 token（追蹤連結中的密鑰）可同時取得查詢內容，其中的"
+            "補充資料、電郵地址、電話號碼或對話內容。居民憑 token（POST 傳回的 token，並非追蹤連結中的密鑰）可同時取得查詢內容，其中的"
             "身份證號碼、電話號碼及電郵地址會被遮蓋，與追蹤頁相同；不屬於該查詢的 token 會被拒絕（403）。",
             zh_hans="咨询仅限居民、负责单位及合作秘书处知悉，与个人信息收集声明所述一致。列表及 "
             "requests/{service_request_id}.json 向所有人只提供参考编号、状态、负责单位及日期，绝不提供咨询内容、"
-            "补充信息、电子邮箱、电话号码或对话内容。居民凭 token（追踪链接中的密钥）可同时取得咨询内容，其中的"
+            "补充信息、电子邮箱、电话号码或对话内容。居民凭 token（POST 返回的 token，并非追踪链接中的密钥）可同时取得咨询内容，其中的"
             "身份证号码、电话号码及电子邮箱会被遮盖，与追踪页面相同；不属于该咨询的 token 会被拒绝（403）。",
         ),
     ),

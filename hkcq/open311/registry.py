@@ -2,7 +2,7 @@
 
 A service is an :class:`Open311Service`: its code, names, the attributes it takes, three
 functions — submit a request, list requests, get one — (optionally a fourth: get one as the
-person who filed it, given its secret token) and a :class:`Guide` for the documentation page. Another app adds its own service with one
+person who filed it, once the endpoint has checked the token its POST returned) and a :class:`Guide` for the documentation page. Another app adds its own service with one
 call, e.g. in its ``AppConfig.ready``::
 
     from hkcq.open311.registry import register
@@ -63,8 +63,11 @@ class Submission:
 
 @dataclass(frozen=True)
 class Submitted:
+    """What a service's submit returns. The endpoint adds the Open311 ``token`` itself
+    (hkcq.open311.models.RequestToken); ``extra`` holds fields of the service's own
+    (``tracking_url``)."""
+
     service_request_id: str
-    token: str
     service_notice: str
     created: bool
     extra: dict[str, Any] = field(default_factory=dict)
@@ -132,10 +135,11 @@ class Open311Service:
     get_request: Callable[[str], RequestOut | None]
     service_type: str = "realtime"
     guide: Guide = field(default_factory=Guide)
-    # ``requests/{id}.json?token=…``: the request as the person who filed it sees it, given the
-    # secret token the POST returned; None when the token is not this request's. A service
-    # without it publishes the same to everyone and ignores a token.
-    get_request_with_token: Callable[[str, str], RequestOut | None] | None = None
+    # ``requests/{id}.json?token=…``: the request as the person who filed it sees it (what the
+    # service keeps private, and a request not yet public, e.g. a suggestion awaiting
+    # moderation). The endpoint calls it only after checking the token the POST returned. A
+    # service without it shows the sender what it shows everyone.
+    get_request_for_sender: Callable[[str], RequestOut | None] | None = None
 
 
 _SERVICES: dict[str, Open311Service] = {}

@@ -1,10 +1,13 @@
-"""Open311 GeoReport v2 endpoints (JSON) over the service registry.
+"""Open311 GeoReport v2 endpoints over the service registry, in XML (the specification's
+required format) and JSON: every path ends in ``.xml`` or ``.json``.
 
-Errors have the Open311 shape: a list of ``{"code": <HTTP status>, "description": ...}``.
-Extensions (documented in docs/open311.md and on the Open311 page): ``lang`` chooses the language
-of names and notes; POST takes an ``Idempotency-Key`` header and returns ``token`` with the
-``service_request_id`` and ``tracking_url``; ``requests/{id}.json?token=`` gives what a service
-keeps private (an enquiry's question) to the sender; location fields are accepted and ignored.
+Errors have the Open311 shape: ``<errors><error><code/><description/></error></errors>``, or in
+JSON a list of ``{"code": <HTTP status>, "description": ...}``. ``tokens/{token}`` resolves the
+token a POST returned to its ``service_request_id``. Extensions (documented in docs/open311.md
+and on the Open311 page): ``lang`` chooses the language of names and notes; POST takes an
+``Idempotency-Key`` header and returns ``tracking_url`` beside the token;
+``requests/{id}?token=`` gives the sender what a service keeps private (an enquiry's question,
+a suggestion awaiting moderation); location fields are accepted and ignored.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
@@ -27,11 +32,13 @@ from hkcq.core.dates import TZ
 from hkcq.core.errors import DomainError, InvalidInput
 from hkcq.core.translated import current_language
 from hkcq.open311 import registry
+from hkcq.open311.models import RequestToken
 from hkcq.open311.registry import Filters, RequestOut, Submission
 
 JURISDICTION = "hkcq"
 MAX_RESULTS = 1000
-DEFAULT_WINDOW = dt.timedelta(days=90)
+DEFAULT_WINDOW = dt.timedelta(days=90)  # the specification's default, and the widest range it allows
+FORMATS = ("json", "xml")
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -41,44 +48,87 @@ class Open311Error(Exception):
         super().__init__(description)
 
 
-def error(status: int, *descriptions: str) -> JsonResponse:
+@dataclass(frozen=True)
+class Reply:
+    """An endpoint's answer before it is written as JSON or XML: ``data`` is a list of items
+    (XML: ``<root><item>…</item></root>``) or one object (XML: ``<root>…</root>``)."""
+
+    data: Any
+    root: str
+    item: str = ""
+    status: int = 200
+
+
+# The element of each member of a list nested in an item (XML writes a list as repeated elements).
+_LIST_ITEMS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
+
+
+def _xml_value(parent: ET.Element, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            _xml_value(ET.SubElement(parent, key), child)
+    elif isinstance(value, list | tuple):
+        for member in value:
+            _xml_value(ET.SubElement(parent, _LIST_ITEMS.get(parent.tag, "item")), member)
+    else:
+        parent.text = str(value)
+
+
+def render_xml(reply: Reply) -> bytes:
+    root = ET.Element(reply.root)
+    if isinstance(reply.data, list):
+        for member in reply.data:
+            _xml_value(ET.SubElement(root, reply.item), member)
+    else:
+        _xml_value(root, reply.data)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def respond(reply: Reply, fmt: str) -> HttpResponse:
+    if fmt == "xml":
+        return HttpResponse(render_xml(reply), status=reply.status, content_type="text/xml; charset=utf-8")
+    return JsonResponse(reply.data, status=reply.status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def error(status: int, *descriptions: str, fmt: str = "json") -> HttpResponse:
     body = [{"code": status, "description": d} for d in descriptions]
-    return JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+    return respond(Reply(body, "errors", "error", status), fmt)
 
 
-def _ok(data: Any, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+def endpoint(methods: tuple[str, ...]) -> Callable[[Callable[..., Reply]], Callable[..., HttpResponse]]:
+    """Method check, ``jurisdiction_id``, ``lang``, the format (``fmt``: ``json`` or ``xml``,
+    from the path) and error mapping, once for every endpoint."""
 
-
-def endpoint(methods: tuple[str, ...]) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:
-    """Method check, ``jurisdiction_id``, ``lang`` and error mapping, once for every endpoint."""
-
-    def wrap(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    def wrap(view: Callable[..., Reply]) -> Callable[..., HttpResponse]:
         @csrf_exempt
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        def wrapped(request: HttpRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> HttpResponse:
             lang = (request.GET.get("lang") or "").strip().lower()
             lang = lang if lang in LANGUAGE_CODES else translation.get_language_from_request(request)
             with translation.override(lang if lang in LANGUAGE_CODES else settings.LANGUAGE_CODE):
                 if request.method not in methods:
-                    response = error(405, _("This method is not allowed here."))
+                    response = error(405, _("This method is not allowed here."), fmt=fmt)
                     response["Allow"] = ", ".join(methods)
                     return response
                 try:
                     params = request.GET if request.method == "GET" else _body(request)
                     jurisdiction = (params.get("jurisdiction_id") or request.GET.get("jurisdiction_id") or "").strip()
                     if jurisdiction and jurisdiction != JURISDICTION:
-                        return error(404, _("Unknown jurisdiction_id: this endpoint serves only “hkcq”."))
-                    return view(request, *args, **kwargs)
+                        return error(404, _("Unknown jurisdiction_id: this endpoint serves only “hkcq”."), fmt=fmt)
+                    return respond(view(request, *args, **kwargs), fmt)
                 except Open311Error as exc:
-                    return error(exc.status, exc.description)
+                    return error(exc.status, exc.description, fmt=fmt)
                 except InvalidInput as exc:
                     described = [f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.details.items()]
                     # 409 for a reused Idempotency-Key, 429 for a rate limit (hkcq.suggestions.services);
                     # otherwise 400.
                     status = exc.status if exc.status in (409, 429) else 400
-                    return error(status, *(described or [str(exc.message)]))
+                    return error(status, *(described or [str(exc.message)]), fmt=fmt)
                 except DomainError as exc:
-                    return error(exc.status if exc.status < 500 else 400, str(exc.message))
+                    return error(exc.status if exc.status < 500 else 400, str(exc.message), fmt=fmt)
 
         return wrapped
 
@@ -130,8 +180,8 @@ def _request_json(item: RequestOut) -> dict[str, Any]:
 
 # -- services ----------------------------------------------------------------------------------
 @endpoint(("GET",))
-def services_list(request: HttpRequest) -> JsonResponse:
-    return _ok(
+def services_list(request: HttpRequest) -> Reply:
+    return Reply(
         [
             {
                 "service_code": s.code,
@@ -143,12 +193,14 @@ def services_list(request: HttpRequest) -> JsonResponse:
                 "group": s.group.show().text,
             }
             for s in registry.services()
-        ]
+        ],
+        "services",
+        "service",
     )
 
 
 @endpoint(("GET",))
-def service_definition(request: HttpRequest, service_code: str) -> JsonResponse:
+def service_definition(request: HttpRequest, service_code: str) -> Reply:
     service = registry.service(service_code)
     if service is None:
         raise Open311Error(404, _("No service has this service_code."))
@@ -165,7 +217,7 @@ def service_definition(request: HttpRequest, service_code: str) -> JsonResponse:
         }
         for position, (a, values) in enumerate(((a, a.choices()) for a in service.attributes), start=1)
     ]
-    return _ok({"service_code": service.code, "attributes": attributes})
+    return Reply({"service_code": service.code, "attributes": attributes}, "service_definition")
 
 
 # -- requests ----------------------------------------------------------------------------------
@@ -197,6 +249,8 @@ def _filters(request: HttpRequest) -> tuple[Filters, list[str]]:
     start, end = _moment(params.get("start_date", ""), "start_date"), _moment(params.get("end_date", ""), "end_date")
     if start and end and end < start:
         raise Open311Error(400, _("end_date is before start_date."))
+    if start and end and end - start > DEFAULT_WINDOW:
+        raise Open311Error(400, _("start_date and end_date may not be more than 90 days apart."))
     if not ids and start is None and end is None:
         # The specification's default window: the last 90 days.
         start = dt.datetime.now(tz=TZ) - DEFAULT_WINDOW
@@ -209,7 +263,7 @@ def _filters(request: HttpRequest) -> tuple[Filters, list[str]]:
 
 
 @endpoint(("GET", "POST"))
-def requests_view(request: HttpRequest) -> JsonResponse:
+def requests_view(request: HttpRequest) -> Reply:
     if request.method == "POST":
         return _create(request)
     filters, codes = _filters(request)
@@ -218,10 +272,10 @@ def requests_view(request: HttpRequest) -> JsonResponse:
     for service in chosen:
         items.extend(service.list_requests(filters))
     items.sort(key=lambda i: i.requested_datetime, reverse=True)
-    return _ok([_request_json(i) for i in items[:MAX_RESULTS]])
+    return Reply([_request_json(i) for i in items[:MAX_RESULTS]], "service_requests", "request")
 
 
-def _create(request: HttpRequest) -> JsonResponse:
+def _create(request: HttpRequest) -> Reply:
     params = _body(request)
     code = (params.get("service_code") or "").strip()
     if not code:
@@ -245,44 +299,72 @@ def _create(request: HttpRequest) -> JsonResponse:
         client=idempotency.client_of(request),
     )
     result = service.submit(submission)
+    token, _created = RequestToken.objects.get_or_create(
+        service_code=service.code, service_request_id=result.service_request_id
+    )
     body = [
         {
             "service_request_id": result.service_request_id,
-            "token": result.token,
+            "token": token.token,
             "service_notice": result.service_notice,
             "account_id": None,
             **result.extra,
         }
     ]
-    return _ok(body, status=201 if result.created else 200)
+    return Reply(body, "service_requests", "request", status=201 if result.created else 200)
 
 
 @endpoint(("GET",))
-def request_detail(request: HttpRequest, service_request_id: str) -> JsonResponse:
-    """One request. With ``token`` (the secret the POST returned), a service that keeps some of
-    a request private (an enquiry's question) gives it to the person who filed it."""
+def request_detail(request: HttpRequest, service_request_id: str) -> Reply:
+    """One request. With ``token`` (the one its POST returned), the request as its sender sees
+    it: what a service keeps private (an enquiry's question), and a request not yet public (a
+    suggestion awaiting moderation), without making it public."""
     token = (request.GET.get("token") or "").strip()
+    if token:
+        held = RequestToken.objects.filter(token=token).first()
+        service = registry.service(held.service_code) if held is not None else None
+        if held is None or service is None or not _same_request(service, held.service_request_id, service_request_id):
+            raise Open311Error(403, _("This token does not belong to this request."))
+        getter = service.get_request_for_sender or service.get_request
+        found = getter(held.service_request_id)
+        if found is None:
+            raise Open311Error(404, _("No request has this service_request_id."))
+        return Reply([_request_json(found)], "service_requests", "request")
     for service in registry.services():
         found = service.get_request(service_request_id)
-        if found is None:
-            continue
-        if token and service.get_request_with_token is not None:
-            found = service.get_request_with_token(service_request_id, token)
-            if found is None:
-                raise Open311Error(403, _("This token does not belong to this request."))
-        return _ok([_request_json(found)])
+        if found is not None:
+            return Reply([_request_json(found)], "service_requests", "request")
     raise Open311Error(404, _("No request has this service_request_id."))
+
+
+def _same_request(service: registry.Open311Service, held: str, asked: str) -> bool:
+    """Whether the id in the path names the request the token was issued for (ids may be typed
+    loosely, as the services read them: ask the service for both)."""
+    if held == asked:
+        return True
+    getter = service.get_request_for_sender or service.get_request
+    one, other = getter(held), getter(asked)
+    return one is not None and other is not None and one.service_request_id == other.service_request_id
+
+
+@endpoint(("GET",))
+def token_detail(request: HttpRequest, token: str) -> Reply:
+    """``tokens/{token}``: the ``service_request_id`` of the request a POST returned ``token`` for."""
+    held = RequestToken.objects.filter(token=token.strip()).first()
+    if held is None:
+        raise Open311Error(404, _("No request has this token."))
+    return Reply([{"service_request_id": held.service_request_id, "token": held.token}], "service_requests", "request")
 
 
 def base_url(request: HttpRequest) -> str:
     """The endpoints' base address as the client reached this server (scheme, host and port of
     the request, not SITE_URL, which only e-mails need)."""
-    return request.build_absolute_uri(reverse("open311:services").rsplit("/", 1)[0])
+    return request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": "json"}).rsplit("/", 1)[0])
 
 
 @endpoint(("GET",))
-def discovery(request: HttpRequest) -> JsonResponse:
-    return _ok(
+def discovery(request: HttpRequest) -> Reply:
+    return Reply(
         {
             "changeset": "2025-01-01T00:00:00+08:00",
             "contact": _("The secretariat of the Hong Kong/Chongqing Co-operation Conference."),
@@ -293,8 +375,9 @@ def discovery(request: HttpRequest) -> JsonResponse:
                     "url": base_url(request),
                     "changeset": "2025-01-01T00:00:00+08:00",
                     "type": "production",
-                    "formats": ["application/json"],
+                    "formats": ["text/xml", "application/json"],
                 }
             ],
-        }
+        },
+        "discovery",
     )

@@ -109,7 +109,6 @@ def submit(data: Submission) -> Submitted:
         )
     return Submitted(
         service_request_id=suggestion.reference or "",
-        token=suggestion.tracking_token,
         service_notice=notice,
         created=result.created,
         extra={"tracking_url": tracking_url},
@@ -173,6 +172,43 @@ def get_request(service_request_id: str) -> RequestOut | None:
         return _out(selectors.published_get(service_request_id))
     except NotFound:
         return None
+
+
+def get_request_for_sender(service_request_id: str) -> RequestOut | None:
+    """The suggestion as its sender sees it, in any state (the endpoint has checked the Open311
+    token): before moderation too, with the text as they sent it (masked), never made public by
+    this. Published, it is what everyone sees."""
+    from hkcq.suggestions.models import Suggestion
+    from hkcq.suggestions.references import reference_normalise
+
+    reference = reference_normalise(service_request_id)
+    suggestion = (
+        Suggestion.objects.select_related("area", "unit").filter(reference=reference).first() if reference else None
+    )
+    if suggestion is None:
+        return None
+    if suggestion.state == Suggestion.State.PUBLISHED:
+        return _out(suggestion)
+    return RequestOut(
+        service_request_id=suggestion.reference,
+        status="closed" if suggestion.state == Suggestion.State.REJECTED else "open",
+        status_notes=str(suggestion.get_state_display()),
+        service_name=SERVICE.name.show().text,
+        service_code=CODE,
+        description=mask_personal_data(suggestion.text),
+        agency_responsible="",
+        service_notice="",
+        requested_datetime=suggestion.created_at,
+        updated_datetime=None,
+        expected_datetime=None,
+        extra={
+            "language": suggestion.language,
+            "title": mask_personal_data(suggestion.title),
+            "area": suggestion.area.ext_id if suggestion.area is not None else None,
+            "voices": None,
+            "url": None,
+        },
+    )
 
 
 def _areas() -> tuple[tuple[str, TText], ...]:
@@ -256,6 +292,7 @@ SERVICE = Open311Service(
     submit=submit,
     list_requests=list_requests,
     get_request=get_request,
+    get_request_for_sender=get_request_for_sender,
     guide=Guide(
         fields=(
             PostField(
@@ -313,13 +350,17 @@ SERVICE = Open311Service(
             en="Published suggestions only, newest first: the reference, the title and text as published, the "
             "co-operation area, voices (the sender and the supporters), url (its public page), status open "
             "(received, under consideration or adopted) or closed (not adopted or implemented), status_notes "
-            "with the official status, the reason and the official response, and the responsible unit.",
+            "with the official status, the reason and the official response, and the responsible unit. "
+            "requests/{service_request_id} with token= (the one the POST returned) shows the sender their "
+            "suggestion before moderation too: what they sent, masked, and its state; it stays unpublished.",
             zh_hant="只列出已公開的建議，由新至舊：參考編號、公開的標題及內容、合作領域、voices（提交者及支持者人數）、"
             "url（公開頁面）、status 為 open（已收到、研究中或已採納）或 closed（不採納或已落實）、status_notes "
-            "為正式狀態、理由及正式回應，以及負責單位。",
+            "為正式狀態、理由及正式回應，以及負責單位。在 requests/{service_request_id} 加上 token=（POST 傳回的 token），"
+            "提交者在審核前亦可查看自己的建議：經遮蓋的提交內容及其狀態；建議不會因此公開。",
             zh_hans="只列出已公开的建议，由新至旧：参考编号、公开的标题及内容、合作领域、voices（提交者及支持者人数）、"
             "url（公开页面）、status 为 open（已收到、研究中或已采纳）或 closed（不采纳或已落实）、status_notes "
-            "为正式状态、理由及正式回应，以及负责单位。",
+            "为正式状态、理由及正式回应，以及负责单位。在 requests/{service_request_id} 加上 token=（POST 返回的 token），"
+            "提交者在审核前也可查看自己的建议：经遮盖的提交内容及其状态；建议不会因此公开。",
         ),
         privacy=TText.of(
             en="A suggestion is public only once a moderator has approved it and confirmed the redacted text. "

@@ -14,6 +14,7 @@ from hkcq.enquiries import knowledge
 from hkcq.enquiries import services as enquiry_services
 from hkcq.enquiries.models import Enquiry
 from hkcq.open311 import registry
+from hkcq.open311.models import RequestToken
 from hkcq.open311.registry import Open311Service, RequestOut, Submitted
 from hkcq.registry.models import Unit
 
@@ -100,7 +101,10 @@ def test_post_creates_an_enquiry_through_the_enquiry_services(routed, django_cap
     assert r.status_code == 201
     [body] = r.json()
     enquiry = Enquiry.objects.get()
-    assert body["service_request_id"] == enquiry.reference and body["token"] == enquiry.token
+    assert body["service_request_id"] == enquiry.reference
+    # The Open311 token is not the tracking link's secret; the link is given on its own.
+    assert body["token"] and body["token"] != enquiry.token and enquiry.token not in body["token"]
+    assert RequestToken.objects.get(token=body["token"]).service_request_id == enquiry.reference
     assert body["tracking_url"].endswith(enquiry.get_tracking_url().replace("/en/", "/zh-hant/"))
     assert body["account_id"] is None and body["service_notice"]
     assert (enquiry.source, enquiry.language, enquiry.assigned_unit) == ("open311", "zh-hant", routed)
@@ -194,7 +198,7 @@ def test_get_requests_lists_masked_requests_with_filters(cases):
         assert set(item) >= REQUEST_KEYS and item["lat"] is None and item["address"] is None
         assert item["requested_datetime"].endswith("+08:00") and "@" not in json.dumps(item)
     everything = client.get(
-        "/open311/v2/requests.json?start_date=2025-01-01T00:00:00Z&end_date=2025-12-31T00:00:00Z"
+        "/open311/v2/requests.json?start_date=2025-03-01T00:00:00Z&end_date=2025-05-29T00:00:00Z"
     ).json()
     assert [r["service_request_id"] for r in everything] == [closed.reference, recent.reference, old.reference]
     masked = next(r for r in everything if r["service_request_id"] == old.reference)
@@ -208,7 +212,7 @@ def test_get_requests_lists_masked_requests_with_filters(cases):
     shut = next(r for r in everything if r["service_request_id"] == closed.reference)
     assert shut["status"] == "closed" and shut["expected_datetime"] is None
     assert shut["updated_datetime"] == "2025-05-07T10:00:00+08:00"
-    window = "start_date=2025-01-01T00:00:00%2B08:00&end_date=2025-12-31"
+    window = "start_date=2025-03-01T00:00:00%2B08:00&end_date=2025-05-29"
     assert [
         r["service_request_id"] for r in client.get(f"/open311/v2/requests.json?{window}&status=closed").json()
     ] == [closed.reference]
@@ -235,15 +239,19 @@ def test_get_one_request(cases):
     assert item["service_request_id"] == old.reference and set(item) >= REQUEST_KEYS
     assert item["description"] is None and "Old question" not in json.dumps(item)
     assert item["status"] == "open" and item["agency_responsible"] and item["requested_datetime"]
-    # With its token, the resident gets the question, masked as on the tracking page.
-    [own] = client.get(f"/open311/v2/requests/{old.reference}.json", {"token": old.token}).json()
+    # With the token its POST returned, the resident gets the question, masked as on the tracking page.
+    old_token = RequestToken.objects.create(service_code="enquiry", service_request_id=old.reference).token
+    recent_token = RequestToken.objects.create(service_code="enquiry", service_request_id=recent.reference).token
+    [own] = client.get(f"/open311/v2/requests/{old.reference}.json", {"token": old_token}).json()
     assert own["description"] == "Old question? Call ▇▇▇"
     assert {k: v for k, v in own.items() if k != "description"} == {k: v for k, v in item.items() if k != "description"}
     # Another enquiry's token is refused, in the reader's language; nothing is given away.
-    refused = client.get(f"/open311/v2/requests/{old.reference}.json", {"token": recent.token, "lang": "zh-hant"})
+    refused = client.get(f"/open311/v2/requests/{old.reference}.json", {"token": recent_token, "lang": "zh-hant"})
     assert_error_shape(refused, 403)
     assert "token" in refused.json()[0]["description"] and "屬於" in refused.json()[0]["description"]
     assert "Old question" not in refused.content.decode()
+    # The tracking link's secret is not an Open311 token.
+    assert_error_shape(client.get(f"/open311/v2/requests/{old.reference}.json", {"token": old.token}), 403)
     # The reference may be typed loosely; a wrong check digit or unknown number is a 404.
     assert client.get(f"/open311/v2/requests/{old.reference.lower().replace('-', '')}.json").status_code == 200
     wrong = old.reference[:-1] + str((int(old.reference[-1]) + 1) % 10)
@@ -256,7 +264,7 @@ def test_a_second_service_is_one_register_call(db, monkeypatch):
     monkeypatch.setattr(registry, "_SERVICES", {"enquiry": registry.service("enquiry")})
 
     def submit(data):
-        return Submitted(service_request_id="S-1", token="t", service_notice="Thanks", created=True)
+        return Submitted(service_request_id="S-1", service_notice="Thanks", created=True)
 
     item = RequestOut(
         service_request_id="S-1",
@@ -292,8 +300,11 @@ def test_a_second_service_is_one_register_call(db, monkeypatch):
     listed = client.get("/open311/v2/requests.json?start_date=2025-04-01&end_date=2025-06-01").json()
     assert [i["service_code"] for i in listed] == ["suggestion"]
     assert client.get("/open311/v2/requests/S-1.json").json()[0]["description"] == "More buses"
-    # A service that keeps nothing private ignores a token.
-    assert client.get("/open311/v2/requests/S-1.json?token=anything").json()[0]["description"] == "More buses"
+    # A service that keeps nothing private shows its sender what everyone sees; a token that is
+    # not one the POST returned is refused.
+    token = r.json()[0]["token"]
+    assert client.get(f"/open311/v2/requests/S-1.json?token={token}").json()[0]["description"] == "More buses"
+    assert client.get("/open311/v2/requests/S-1.json?token=anything").status_code == 403
     registry.unregister("suggestion")
     assert registry.service("suggestion") is None
 
@@ -362,7 +373,7 @@ def test_documentation_page_is_read_from_the_registry(db, monkeypatch):
             group=TText.of(en="Roads"),
             keywords=(),
             attributes=(registry.Attribute(code="depth", description=TText.of(en="How deep"), required=True),),
-            submit=lambda data: Submitted(service_request_id="P-1", token="t", service_notice="", created=True),
+            submit=lambda data: Submitted(service_request_id="P-1", service_notice="", created=True),
             list_requests=lambda filters: [],
             get_request=lambda i: None,
             guide=registry.Guide(

@@ -65,7 +65,7 @@ def test_post_is_pending_and_public_only_once_approved(defaults, secretariat_hk)
     assert r.status_code == 201
     [body] = r.json()
     suggestion = Suggestion.objects.get()
-    assert body["service_request_id"] == suggestion.reference and body["token"] == suggestion.tracking_token
+    assert body["service_request_id"] == suggestion.reference and body["token"] != suggestion.tracking_token
     assert body["tracking_url"].endswith(suggestion.get_tracking_url()) and body["service_notice"]
     assert suggestion.state == "pending" and suggestion.anonymous and suggestion.email == ""
     assert suggestion.ip_address == "203.0.113.9" and suggestion.text == TEXT
