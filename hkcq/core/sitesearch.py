@@ -35,7 +35,7 @@ class Provider:
     first when the query reads as a question. ``order``: position among the others."""
 
     kind: str
-    label: Callable[[], str]
+    label: Callable[[], Any]  # a (lazy) translated string
     search: Callable[[str, str, Any, int], list[Result]]
     order: int = 100
     answers_questions: bool = False

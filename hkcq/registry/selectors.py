@@ -311,7 +311,7 @@ def _result(kind: str, obj: Any) -> Result:
     return Result(title=title, url=obj.get_absolute_url())
 
 
-def search_provider(kind: str, label: Callable[[], str], order: int) -> Provider:
+def search_provider(kind: str, label: Callable[[], Any], order: int) -> Provider:
     """The site search's provider for one kind of registry record (registered in apps.py)."""
 
     def find(query: str, language: str, user: Any, limit: int) -> list[Result]:

@@ -190,7 +190,7 @@ def get_request_for_sender(service_request_id: str) -> RequestOut | None:
     if suggestion.state == Suggestion.State.PUBLISHED:
         return _out(suggestion)
     return RequestOut(
-        service_request_id=suggestion.reference,
+        service_request_id=suggestion.reference or "",
         status="closed" if suggestion.state == Suggestion.State.REJECTED else "open",
         status_notes=str(suggestion.get_state_display()),
         service_name=SERVICE.name.show().text,

@@ -128,7 +128,7 @@ def search_results(query: str, language: str, user: Any, limit: int) -> list[Res
     """Published suggestions like ``query``, for the site search (hkcq.core.sitesearch). Their
     titles are in the language their authors wrote them in."""
     return [
-        Result(title=s.public_title or s.title, url=s.get_absolute_url(), code=s.reference, translated=False)
+        Result(title=s.public_title or s.title, url=s.get_absolute_url(), code=s.reference or "", translated=False)
         for s in similar_published(query, limit=limit)
     ]
 
