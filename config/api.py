@@ -24,7 +24,8 @@ from hkcq.suggestions.api import router as suggestions_router
 
 class PlatformAPI(NinjaAPI):
     """Documents the one error shape on every operation (as its ``default`` response): every
-    error of every endpoint is mapped to it by the handlers below."""
+    error of every endpoint is mapped to it by the handlers below. Public operations declare
+    ``security: []``."""
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -40,6 +41,8 @@ class PlatformAPI(NinjaAPI):
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 operation.setdefault("responses", {}).setdefault("default", error)
+                # An operation without authentication says so: OpenAPI's "no security needed".
+                operation.setdefault("security", [])
         return schema
 
 

@@ -107,6 +107,7 @@ class RollupOut(Schema):
 
 
 @router.get("/progress/statuses", response=list[StatusOut], summary="The status scale")
+@paginate(LimitOffsetPagination)
 def list_statuses(request: HttpRequest) -> list[dict[str, Any]]:
     return [StatusOut.of(s) for s in selectors.status_list()]
 
@@ -119,6 +120,7 @@ def list_published_updates(request: HttpRequest, measure: str | None = None, sid
 
 
 @router.get("/progress/rollups", response=list[RollupOut], summary="Roll-up of the mechanism and of every area")
+@paginate(LimitOffsetPagination)
 def list_rollups(request: HttpRequest) -> list[dict[str, Any]]:
     out = [RollupOut.of(selectors.mechanism_rollup(), level="mechanism", ext_id=None)]
     out += [RollupOut.of(r, level="area", ext_id=a.ext_id) for a, r in selectors.area_rollups()]

@@ -55,6 +55,7 @@ router = Router(tags=["registry"])
 
 # -- read endpoints ------------------------------------------------------------------------------
 @router.get("/areas", response=list[AreaOut], summary="List the co-operation areas with their measure counts")
+@paginate(LimitOffsetPagination)
 def list_areas(request: HttpRequest) -> list[dict[str, Any]]:
     return [AreaOut.of(a) for a in selectors.area_list()]
 
@@ -264,7 +265,8 @@ def add_agreement_event(request: HttpRequest, ext_id: str, payload: EventIn) -> 
     return 201, AgreementOut.of(selectors.agreement_get(ext_id))
 
 
-@router.get("/measures/{ext_id}/milestones", response={200: list[MilestoneOut], 404: ErrorOut})
+@router.get("/measures/{ext_id}/milestones", response=list[MilestoneOut])
+@paginate(LimitOffsetPagination)
 def list_milestones(request: HttpRequest, ext_id: str) -> list[dict[str, Any]]:
     measure = selectors.measure_get(ext_id)
     return [MilestoneOut.of(m) for m in measure.milestones.all()]

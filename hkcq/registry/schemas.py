@@ -67,6 +67,7 @@ class MeasureOut(Schema):
     planned_end: dt.date | None
     actual_start: dt.date | None
     actual_end: dt.date | None
+    position: int
 
     @staticmethod
     def of(m: Measure) -> dict[str, Any]:
@@ -84,6 +85,7 @@ class MeasureOut(Schema):
             "planned_end": m.planned_end,
             "actual_start": m.actual_start,
             "actual_end": m.actual_end,
+            "position": m.position,
         }
 
 
@@ -95,6 +97,8 @@ class MeetingOut(Schema):
     date: dt.date
     place: TextOut
     summary: TextOut
+    agenda: TextOut
+    minutes: TextOut
 
     @staticmethod
     def of(m: Meeting) -> dict[str, Any]:
@@ -106,6 +110,8 @@ class MeetingOut(Schema):
             "date": m.date,
             "place": TextOut.of(m.place),
             "summary": TextOut.of(m.summary),
+            "agenda": TextOut.of(m.agenda),
+            "minutes": TextOut.of(m.minutes),
         }
 
 

@@ -122,10 +122,10 @@ def test_api_workflow_operations(defaults, client, officer_hk, secretariat_hk, s
     progress = client.get("/api/v1/progress/measures/m-01").json()
     assert progress["percent_hk"] == "35.00" or float(progress["percent_hk"]) == 35
     assert progress["status_hk"] == "in_progress" and progress["disagreement"] is False
-    rollups = client.get("/api/v1/progress/rollups").json()
+    rollups = client.get("/api/v1/progress/rollups").json()["items"]
     assert rollups[0]["level"] == "mechanism" and len(rollups) == 1 + 11
     assert client.get(f"/api/v1/progress/work/{uid}", **_bearer(resident)).status_code == 200  # published: visible
-    statuses = client.get("/api/v1/progress/statuses").json()
+    statuses = client.get("/api/v1/progress/statuses").json()["items"]
     assert [s["key"] for s in statuses][:2] == ["on_hold", "not_started"]
 
 

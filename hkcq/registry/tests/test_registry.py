@@ -71,8 +71,9 @@ def test_empty_filter_result_tells_the_user_what_to_do(defaults, client):
 
 
 def test_api_lists_areas_with_measure_counts(defaults, client):
-    data = client.get("/api/v1/areas").json()
-    assert len(data) == 11
+    body = client.get("/api/v1/areas").json()
+    data = body["items"]
+    assert len(data) == 11 == body["count"]
     assert sum(a["measure_count"] for a in data) == 21
     assert data[0]["name"]["zh_hans"]
 

@@ -86,7 +86,7 @@ def test_unknown_dataset_or_format_is_not_found(defaults, client):
 
 
 def test_api_lists_datasets_and_negotiates_the_format(defaults, client):
-    catalogue = client.get("/api/v1/open-data").json()
+    catalogue = client.get("/api/v1/open-data").json()["items"]
     assert {d["id"] for d in catalogue} >= {"areas", "measures", "meetings", "decisions", "agreements"}
     measures = next(d for d in catalogue if d["id"] == "measures")
     assert "title_zh_hans" in [f["name"] for f in measures["fields"]]
@@ -98,7 +98,9 @@ def test_api_lists_datasets_and_negotiates_the_format(defaults, client):
     assert len(_csv(as_csv)) == Area.objects.count()
     assert _csv(client.get("/api/v1/open-data/areas?format=csv")) == _csv(as_csv)
     # the ids are the ones the registry API uses
-    assert {r["id"] for r in as_json.json()["records"]} == {a["id"] for a in client.get("/api/v1/areas").json()}
+    assert {r["id"] for r in as_json.json()["records"]} == {
+        a["id"] for a in client.get("/api/v1/areas").json()["items"]
+    }
 
 
 def test_only_published_updates_and_only_their_public_narrative(defaults, client, secretariat_hk):

@@ -1,0 +1,83 @@
+"""Conventions every operation of the API keeps, read from its OpenAPI document: one list shape,
+what PATCH accepts GET returns, and public operations say they need no authentication."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def openapi(client):
+    return client.get("/api/v1/openapi.json").json()
+
+
+def _resolve(schema: dict, openapi: dict) -> dict:
+    while "$ref" in schema:
+        schema = openapi["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_every_list_has_one_shape_items_and_count(openapi):
+    bare = []
+    for path, operations in openapi["paths"].items():
+        get = operations.get("get")
+        if not get or "200" not in get["responses"]:
+            continue
+        content = get["responses"]["200"].get("content", {}).get("application/json")
+        if content is None:
+            continue
+        schema = _resolve(content["schema"], openapi)
+        if schema.get("type") == "array":
+            bare.append(path)
+        elif path.endswith("s") and "{" not in path.rsplit("/", 1)[-1] and "items" in schema.get("properties", {}):
+            assert "count" in schema["properties"], path
+    assert not bare, f"lists returned as bare arrays: {bare}"
+
+
+def test_areas_list_like_the_others(defaults, client):
+    areas = client.get("/api/v1/areas").json()
+    measures = client.get("/api/v1/measures?limit=2").json()
+    assert set(areas) == set(measures) == {"items", "count"}
+    assert areas["count"] == len(areas["items"]) == 11
+
+
+def test_what_patch_accepts_get_returns(openapi):
+    missing = {}
+    for path, operations in openapi["paths"].items():
+        if "patch" not in operations or "get" not in operations:
+            continue
+        body = operations["patch"]["requestBody"]["content"]["application/json"]["schema"]
+        accepted = set(_resolve(body, openapi).get("properties", {}))
+        returned = _resolve(operations["get"]["responses"]["200"]["content"]["application/json"]["schema"], openapi)
+        gap = accepted - set(returned.get("properties", {}))
+        if gap:
+            missing[path] = sorted(gap)
+    assert not missing, missing
+
+
+def test_a_meeting_gives_its_agenda_and_minutes(defaults, client, admin_client):
+    meeting = client.get("/api/v1/meetings").json()["items"][0]
+    changed = admin_client.patch(
+        f"/api/v1/meetings/{meeting['id']}",
+        {"agenda": {"en": "1. Opening"}, "minutes": {"en": "The meeting opened at ten."}},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    one = client.get(f"/api/v1/meetings/{meeting['id']}").json()
+    assert one["agenda"]["en"] == "1. Opening" and one["minutes"]["en"] == "The meeting opened at ten."
+    assert one["agenda"]["zh_hant"] is None or isinstance(one["agenda"]["zh_hant"], str)
+
+
+def test_public_operations_declare_no_security_and_staff_ones_a_scheme(openapi, client):
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            assert "security" in operation, (method, path)
+    public = openapi["paths"]["/api/v1/areas"]["get"]
+    assert public["security"] == []
+    staff = openapi["paths"]["/api/v1/areas"]["post"]
+    assert staff["security"], "a staff operation names its authentication"
+    # The declaration matches the behaviour: the public one answers without credentials, the staff one refuses.
+    assert client.get("/api/v1/areas").status_code == 200
+    assert client.post("/api/v1/areas", {}, content_type="application/json").status_code in (401, 403)
