@@ -176,10 +176,7 @@ def test_the_georeport_client_lists_posts_and_reads(live_open311, fmt):
     # georeport 0.3.1 has no POST method: post as it would, with its HTTP library, form-encoded.
     posted = requests.post(f"{live_open311}/requests.{fmt}", data={**SUGGESTION, "jurisdiction_id": "hkcq"}, timeout=30)
     assert posted.status_code == 201
-    if fmt == "json":
-        created = posted.json()[0]
-    else:
-        created = xmltodict.parse(posted.content)["service_requests"]["request"]
+    created = posted.json()[0] if fmt == "json" else xmltodict.parse(posted.content)["service_requests"]["request"]
     reference = created["service_request_id"]
     # Pending: the client finds nothing public; the sender reads it through the token.
     with pytest.raises(requests.HTTPError):
