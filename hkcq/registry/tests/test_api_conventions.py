@@ -43,7 +43,7 @@ def test_every_list_has_one_shape_items_and_count(openapi):
         elif path.endswith("s") and "{" not in path.rsplit("/", 1)[-1] and "items" in schema.get("properties", {}):
             assert "count" in schema["properties"], path
     assert set(bare) <= NOT_YET_CONVERTED, f"lists returned as bare arrays: {sorted(set(bare) - NOT_YET_CONVERTED)}"
-    assert NOT_YET_CONVERTED <= set(bare) | (NOT_YET_CONVERTED - set(openapi["paths"])), "converted: remove it above"
+    assert set(bare) | (NOT_YET_CONVERTED - set(openapi["paths"])) >= NOT_YET_CONVERTED, "converted: remove it above"
 
 
 def test_areas_list_like_the_others(defaults, client):
