@@ -42,6 +42,8 @@ class Column:
     name: str
     description: Promise | str
     read: Callable[[Any], Any]
+    # The Frictionless Table Schema type of the values: string, integer, number, date, datetime.
+    type: str = "string"
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def attribute(name: str, description: Promise | str, path: str | None = None) -> Column:
+def attribute(name: str, description: Promise | str, path: str | None = None, *, type: str = "string") -> Column:
     """A column read straight from the record: the attribute ``path`` (dotted), or ``name``."""
-    return Column(name, description, attrgetter(path or name))
+    return Column(name, description, attrgetter(path or name), type)
 
 
 def text_columns(name: str, described: Promise | str, path: str | None = None) -> tuple[Column, ...]:
@@ -152,7 +154,7 @@ AREAS = Dataset(
     description=_("The areas of co-operation under the mechanism, in their order."),
     columns=(
         ID_COLUMN,
-        attribute("position", _("Order of the area")),
+        attribute("position", _("Order of the area"), type="integer"),
         *text_columns("name", _("Name of the area")),
         *text_columns("short_name", _("Short name")),
         *text_columns("description", _("Description")),
@@ -169,16 +171,16 @@ MEASURES = Dataset(
         attribute("area", _("Id of the area"), "area.ext_id"),
         reference("parent", _("Id of the measure this item belongs to; empty for a measure")),
         attribute("code", _("Number of the measure")),
-        attribute("position", _("Order within its area or measure")),
+        attribute("position", _("Order within its area or measure"), type="integer"),
         *text_columns("title", _("Title")),
         *text_columns("text", _("Text")),
         reference("lead_unit_hk", _("Id of the lead unit on the Hong Kong side")),
         reference("lead_unit_cq", _("Id of the lead unit on the Chongqing side")),
         references("supporting_units", _("Ids of the supporting units, separated by spaces")),
-        attribute("planned_start", _("Planned start (YYYY-MM-DD)")),
-        attribute("planned_end", _("Planned end (YYYY-MM-DD)")),
-        attribute("actual_start", _("Actual start (YYYY-MM-DD)")),
-        attribute("actual_end", _("Actual end (YYYY-MM-DD)")),
+        attribute("planned_start", _("Planned start (YYYY-MM-DD)"), type="date"),
+        attribute("planned_end", _("Planned end (YYYY-MM-DD)"), type="date"),
+        attribute("actual_start", _("Actual start (YYYY-MM-DD)"), type="date"),
+        attribute("actual_end", _("Actual end (YYYY-MM-DD)"), type="date"),
     ),
     rows=_measures,
 )
@@ -190,8 +192,8 @@ MEETINGS = Dataset(
     columns=(
         ID_COLUMN,
         attribute("kind", _("Kind of meeting (high_level, plenary, high_level_plenary, working, communication)")),
-        attribute("sequence", _("Number in its series")),
-        attribute("date", _("Date (YYYY-MM-DD)")),
+        attribute("sequence", _("Number in its series"), type="integer"),
+        attribute("date", _("Date (YYYY-MM-DD)"), type="date"),
         *text_columns("title", _("Title")),
         *text_columns("place", _("Place")),
         *text_columns("summary", _("Summary")),
@@ -208,11 +210,11 @@ DECISIONS = Dataset(
     columns=(
         ID_COLUMN,
         attribute("meeting", _("Id of the meeting"), "meeting.ext_id"),
-        attribute("number", _("Number at the meeting")),
+        attribute("number", _("Number at the meeting"), type="integer"),
         *text_columns("text", _("The decision")),
         references("owner_units", _("Ids of the owner units, separated by spaces")),
         references("measures", _("Ids of the linked measures, separated by spaces")),
-        attribute("due_on", _("Due date (YYYY-MM-DD)")),
+        attribute("due_on", _("Due date (YYYY-MM-DD)"), type="date"),
         attribute("status", _("Status (open, in_progress, done, dropped)")),
         *text_columns("follow_up", _("Follow-up")),
     ),
@@ -230,7 +232,7 @@ AGREEMENTS = Dataset(
         *text_columns("summary", _("Summary")),
         references("parties", _("Ids of the parties, separated by spaces")),
         reference("meeting", _("Id of the meeting where it was signed")),
-        attribute("signed_on", _("Date of signing (YYYY-MM-DD)")),
+        attribute("signed_on", _("Date of signing (YYYY-MM-DD)"), type="date"),
         *text_columns("place", _("Place of signing")),
         Column(
             "status",
@@ -258,16 +260,16 @@ UPDATES = Dataset(
         "public narrative. Drafts, updates awaiting confirmation and internal narratives are not included."
     ),
     columns=(
-        attribute("id", _("Number of the update")),
+        attribute("id", _("Number of the update"), type="integer"),
         attribute("measure", _("Id of the measure"), "measure.ext_id"),
         attribute("side", _("Side reporting (hong_kong, chongqing)")),
-        attribute("cycle", _("Number of the reporting cycle"), "cycle_id"),
-        attribute("cycle_opens_on", _("Date the reporting cycle opened (YYYY-MM-DD)"), "cycle.opens_on"),
+        attribute("cycle", _("Number of the reporting cycle"), "cycle_id", type="integer"),
+        attribute("cycle_opens_on", _("Date the reporting cycle opened (YYYY-MM-DD)"), "cycle.opens_on", type="date"),
         attribute("status", _("Status key on the status scale"), "status.key"),
         *text_columns("status_name", _("Status"), "status.name"),
-        attribute("percent", _("Percent complete (0 to 100)")),
+        attribute("percent", _("Percent complete (0 to 100)"), type="number"),
         *text_columns("narrative", _("Narrative for the public"), "public_narrative"),
-        attribute("published_at", _("When it was published (ISO 8601)")),
+        attribute("published_at", _("When it was published (ISO 8601)"), type="datetime"),
     ),
     rows=_updates,
 )
@@ -281,13 +283,74 @@ def dataset_csv(dataset: Dataset) -> str:
     return csv_text([header, *([r[name] for name in header] for r in dataset.records())])
 
 
+def datapackage(*, base_url: str) -> dict[str, Any]:
+    """A Frictionless Data Package (https://specs.frictionlessdata.io/data-package/) describing
+    every dataset's CSV file with a typed Table Schema; ``base_url`` is the site's address."""
+    return {
+        "name": "hkcq-cooperation-platform",
+        "title": "Hong Kong/Chongqing Co-operation Platform: open data",
+        "licenses": [{"name": "hkcq-open-data", "title": str(LICENCE), "path": f"{base_url}/en/open-data/"}],
+        "resources": [
+            {
+                "name": d.slug,
+                "title": str(d.title),
+                "description": str(d.description),
+                "path": f"{base_url}/en/open-data/{d.slug}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [{"name": c.name, "type": c.type, "description": str(c.description)} for c in d.columns],
+                    **({"primaryKey": ["id"]} if any(c.name == "id" for c in d.columns) else {}),
+                },
+            }
+            for d in DATASETS.values()
+        ],
+    }
+
+
+def dcat_catalogue(*, base_url: str) -> dict[str, Any]:
+    """The datasets as a DCAT catalogue (https://www.w3.org/TR/vocab-dcat-3/) in JSON-LD, each with
+    its CSV and JSON distributions."""
+    return {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@id": f"{base_url}/open-data/catalogue.jsonld",
+        "@type": "dcat:Catalog",
+        "dct:title": "Hong Kong/Chongqing Co-operation Platform: open data",
+        "dct:license": {"@id": f"{base_url}/en/open-data/"},
+        "dct:rights": str(LICENCE),
+        "dcat:dataset": [
+            {
+                "@id": f"{base_url}/en/open-data/#{d.slug}",
+                "@type": "dcat:Dataset",
+                "dct:identifier": d.slug,
+                "dct:title": str(d.title),
+                "dct:description": str(d.description),
+                "dcat:distribution": [
+                    {
+                        "@type": "dcat:Distribution",
+                        "dcat:downloadURL": {"@id": f"{base_url}/en/open-data/{d.slug}.{fmt}"},
+                        "dcat:mediaType": media,
+                    }
+                    for fmt, media in (("csv", "text/csv"), ("json", "application/json"))
+                ],
+            }
+            for d in DATASETS.values()
+        ],
+    }
+
+
 def dataset_json(dataset: Dataset) -> str:
     document = {
         "dataset": dataset.slug,
         "title": str(dataset.title),
         "licence": str(LICENCE),
         "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "fields": [{"name": c.name, "description": str(c.description)} for c in dataset.columns],
+        "fields": [{"name": c.name, "type": c.type, "description": str(c.description)} for c in dataset.columns],
         "records": list(dataset.records()),
     }
     return json.dumps(document, ensure_ascii=False, indent=1)

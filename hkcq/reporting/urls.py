@@ -6,6 +6,8 @@ app_name = "reporting"
 
 urlpatterns = [
     path("open-data/", views.open_data, name="open_data"),
+    path("open-data/datapackage.json", views.open_data_package, name="open_data_package"),
+    path("open-data/catalogue.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
     path("open-data/<slug:slug>.<str:fmt>", views.open_data_download, name="open_data_file"),
     path("import/", views.import_home, name="import"),
     path("import/templates/<slug:kind>.<str:fmt>", views.import_template, name="import_template"),

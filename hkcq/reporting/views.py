@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,21 @@ def open_data(request: HttpRequest) -> HttpResponse:
         "reporting/open_data.html",
         {"datasets": list(opendata.DATASETS.values()), "licence": opendata.LICENCE},
     )
+
+
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def open_data_package(request: HttpRequest) -> HttpResponse:
+    """The datasets as a Frictionless Data Package with typed fields."""
+    return JsonResponse(opendata.datapackage(base_url=_site(request)), json_dumps_params={"ensure_ascii": False})
+
+
+def open_data_catalogue(request: HttpRequest) -> HttpResponse:
+    """The datasets as a DCAT catalogue (JSON-LD)."""
+    body = json.dumps(opendata.dcat_catalogue(base_url=_site(request)), ensure_ascii=False)
+    return HttpResponse(body, content_type="application/ld+json; charset=utf-8")
 
 
 def open_data_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
