@@ -250,7 +250,8 @@ def journey_progress() -> None:
     a, b = f"http://127.0.0.1:{PORT_A}", f"http://127.0.0.1:{PORT_B}"
     drafter = Client(a, "demo-officer-hk")
     measures = drafter.api("GET", "/measures?unit=hk_chengdu_eto&limit=5").json()["items"]
-    statuses = drafter.api("GET", "/progress/statuses").json()
+    statuses = drafter.api("GET", "/progress/statuses?limit=100").json()
+    statuses = statuses["items"] if isinstance(statuses, dict) else statuses
     for measure in measures:
         draft = drafter.api(
             "POST",
