@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
+from hkcq.accounts.models import User
 from hkcq.accounts.services import api_token_authenticate
 
 
@@ -33,3 +34,12 @@ class SessionAuth(APIKeyCookie):
 
 
 STAFF_AUTH = [TokenAuth(), SessionAuth()]
+
+
+class AuthedRequest(HttpRequest):
+    """The request an endpoint behind ``STAFF_AUTH`` (or a signed-in page) gets: ``auth`` and
+    ``user`` are the account. For type checking only: annotate ``request: AuthedRequest``
+    rather than silencing ``request.auth`` with ``type: ignore``."""
+
+    auth: User
+    user: User

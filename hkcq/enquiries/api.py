@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core import idempotency
 from hkcq.core.api import ERRORS, Mapped, estimated_count
 from hkcq.core.errors import InvalidInput
@@ -185,8 +185,8 @@ def _summary(e: Enquiry) -> dict[str, Any]:
     }
 
 
-def _case(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
+def _case(request: AuthedRequest, e: Enquiry) -> dict[str, Any]:
+    user = request.auth
     unmasked = permissions.can_see_personal_data(user, e)
     data = _summary(e)
     data.update(
@@ -324,18 +324,18 @@ def enquiry_queue(
     return Mapped(qs, _summary, count=partial(estimated_count, qs))
 
 
-def _staff_case(request: HttpRequest, reference: str) -> Enquiry:
-    return selectors.enquiry_get_for_user(user=request.auth, reference=reference)  # type: ignore[attr-defined]
+def _staff_case(request: AuthedRequest, reference: str) -> Enquiry:
+    return selectors.enquiry_get_for_user(user=request.auth, reference=reference)
 
 
 @router.get("/enquiries/{reference}", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
-def enquiry_case(request: HttpRequest, reference: str) -> dict[str, Any]:
+def enquiry_case(request: AuthedRequest, reference: str) -> dict[str, Any]:
     return _case(request, _staff_case(request, reference))
 
 
-def _reload(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
+def _reload(request: AuthedRequest, e: Enquiry) -> dict[str, Any]:
     e = Enquiry.objects.select_related("assigned_unit", "suggested_unit", "assigned_officer").get(pk=e.pk)
-    if not permissions.can_view_case(request.auth, e):  # type: ignore[attr-defined]
+    if not permissions.can_view_case(request.auth, e):
         # e.g. an officer who transferred the case away
         return _summary(e) | {
             "details": "",
@@ -354,19 +354,19 @@ def _reload(request: HttpRequest, e: Enquiry) -> dict[str, Any]:
 
 
 @router.post("/enquiries/{reference}/accept", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
-def enquiry_accept(request: HttpRequest, reference: str) -> dict[str, Any]:
+def enquiry_accept(request: AuthedRequest, reference: str) -> dict[str, Any]:
     e = _staff_case(request, reference)
-    services.enquiry_accept(user=request.auth, enquiry=e)  # type: ignore[attr-defined]
+    services.enquiry_accept(user=request.auth, enquiry=e)
     return _reload(request, e)
 
 
 @router.post("/enquiries/{reference}/reply", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
-def enquiry_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> dict[str, Any]:
+def enquiry_reply(request: AuthedRequest, reference: str, payload: ReplyIn) -> dict[str, Any]:
     """Reply to the resident, citing knowledge-base entries by id; `wait_for_resident` stops
     the clock until they answer."""
     e = _staff_case(request, reference)
     services.enquiry_reply(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request.auth,
         enquiry=e,
         body=payload.body,
         citations=payload.citations,
@@ -376,30 +376,30 @@ def enquiry_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> dic
 
 
 @router.post("/enquiries/{reference}/notes", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
-def enquiry_note(request: HttpRequest, reference: str, payload: BodyIn) -> dict[str, Any]:
+def enquiry_note(request: AuthedRequest, reference: str, payload: BodyIn) -> dict[str, Any]:
     e = _staff_case(request, reference)
-    services.enquiry_note_add(user=request.auth, enquiry=e, body=payload.body)  # type: ignore[attr-defined]
+    services.enquiry_note_add(user=request.auth, enquiry=e, body=payload.body)
     return _reload(request, e)
 
 
 @router.post("/enquiries/{reference}/transfer", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
-def enquiry_transfer(request: HttpRequest, reference: str, payload: TransferIn) -> dict[str, Any]:
+def enquiry_transfer(request: AuthedRequest, reference: str, payload: TransferIn) -> dict[str, Any]:
     e = _staff_case(request, reference)
     unit = Unit.objects.filter(ext_id=payload.to_unit).first()
     if unit is None:
         raise InvalidInput(details={"to_unit": [_("No unit has this id.")]})
-    services.enquiry_transfer(user=request.auth, enquiry=e, to_unit=unit, reason=payload.reason)  # type: ignore[attr-defined]
+    services.enquiry_transfer(user=request.auth, enquiry=e, to_unit=unit, reason=payload.reason)
     return _reload(request, e)
 
 
 @router.post("/enquiries/{reference}/priority", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
-def enquiry_priority(request: HttpRequest, reference: str, payload: PriorityIn) -> dict[str, Any]:
+def enquiry_priority(request: AuthedRequest, reference: str, payload: PriorityIn) -> dict[str, Any]:
     """Change the priority (`low`, `normal`, `high`) with the reason. The deadlines are counted
     again from when the case was received, with the new priority's service levels; a closed
     case keeps its priority (422)."""
     e = _staff_case(request, reference)
     services.enquiry_priority_change(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request.auth,
         enquiry=e,
         priority=payload.priority,
         reason=payload.reason,
@@ -408,7 +408,7 @@ def enquiry_priority(request: HttpRequest, reference: str, payload: PriorityIn) 
 
 
 @router.post("/enquiries/{reference}/close", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)
-def enquiry_close(request: HttpRequest, reference: str, payload: CloseIn) -> dict[str, Any]:
+def enquiry_close(request: AuthedRequest, reference: str, payload: CloseIn) -> dict[str, Any]:
     e = _staff_case(request, reference)
-    services.enquiry_close(user=request.auth, enquiry=e, outcome=payload.outcome, note=payload.note)  # type: ignore[attr-defined]
+    services.enquiry_close(user=request.auth, enquiry=e, outcome=payload.outcome, note=payload.note)
     return _reload(request, e)

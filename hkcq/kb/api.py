@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.accounts.services import api_token_authenticate
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
@@ -164,33 +164,33 @@ def _data(payload: Schema) -> dict[str, Any]:
 
 
 @router.post("/kb/entries", response={201: EntryOut, **ERRORS}, auth=STAFF_AUTH)
-def create_entry(request: HttpRequest, payload: EntryIn) -> tuple[int, dict[str, Any]]:
+def create_entry(request: AuthedRequest, payload: EntryIn) -> tuple[int, dict[str, Any]]:
     data = _data(payload)
     data["slug"] = data.pop("id")
-    entry = services.entry_create(user=request.auth, data=data)  # type: ignore[attr-defined]
+    entry = services.entry_create(user=request.auth, data=data)
     return 201, EntryOut.of(get_object_or_404(Entry.objects.select_related("unit", "area"), pk=entry.pk))
 
 
 @router.patch("/kb/entries/{slug}", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
-def update_entry(request: HttpRequest, slug: str, payload: EntryPatch) -> dict[str, Any]:
-    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)  # type: ignore[attr-defined]
-    entry = services.entry_update(user=request.auth, entry=entry, data=_data(payload))  # type: ignore[attr-defined]
-    return EntryOut.of(selectors.entry_get_for_user(user=request.auth, slug=entry.slug))  # type: ignore[attr-defined]
+def update_entry(request: AuthedRequest, slug: str, payload: EntryPatch) -> dict[str, Any]:
+    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)
+    entry = services.entry_update(user=request.auth, entry=entry, data=_data(payload))
+    return EntryOut.of(selectors.entry_get_for_user(user=request.auth, slug=entry.slug))
 
 
 @router.post("/kb/entries/{slug}/submit", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
-def submit_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
-    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)  # type: ignore[attr-defined]
-    return EntryOut.of(services.entry_submit(user=request.auth, entry=entry))  # type: ignore[attr-defined]
+def submit_entry(request: AuthedRequest, slug: str) -> dict[str, Any]:
+    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)
+    return EntryOut.of(services.entry_submit(user=request.auth, entry=entry))
 
 
 @router.post("/kb/entries/{slug}/publish", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
-def publish_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
-    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)  # type: ignore[attr-defined]
-    return EntryOut.of(services.entry_publish(user=request.auth, entry=entry))  # type: ignore[attr-defined]
+def publish_entry(request: AuthedRequest, slug: str) -> dict[str, Any]:
+    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)
+    return EntryOut.of(services.entry_publish(user=request.auth, entry=entry))
 
 
 @router.post("/kb/entries/{slug}/unpublish", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
-def unpublish_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
-    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)  # type: ignore[attr-defined]
-    return EntryOut.of(services.entry_unpublish(user=request.auth, entry=entry))  # type: ignore[attr-defined]
+def unpublish_entry(request: AuthedRequest, slug: str) -> dict[str, Any]:
+    entry = selectors.entry_get_for_user(user=request.auth, slug=slug)
+    return EntryOut.of(services.entry_unpublish(user=request.auth, entry=entry))

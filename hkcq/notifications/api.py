@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ErrorOut
 from hkcq.core.errors import NotFound
 from hkcq.notifications import selectors, services
@@ -35,8 +34,8 @@ class NotificationOut(Schema):
     "/notifications", response=list[NotificationOut], auth=STAFF_AUTH, summary="Your notifications, newest first"
 )
 @paginate(LimitOffsetPagination)
-def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
-    return selectors.notification_list(user=request.auth, unread_only=unread)  # type: ignore[attr-defined]
+def list_notifications(request: AuthedRequest, unread: bool = False) -> Any:
+    return selectors.notification_list(user=request.auth, unread_only=unread)
 
 
 @router.post(
@@ -45,8 +44,8 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
     auth=STAFF_AUTH,
     summary="Mark one of your notifications as read",
 )
-def read_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:
-    notification = services.notification_mark_read(user=request.auth, notification_id=notification_id)  # type: ignore[attr-defined]
+def read_notification(request: AuthedRequest, notification_id: int) -> dict[str, Any]:
+    notification = services.notification_mark_read(user=request.auth, notification_id=notification_id)
     if notification is None:
         raise NotFound()
     return NotificationOut.of(notification)

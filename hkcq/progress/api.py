@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.progress import selectors, services
@@ -181,8 +181,8 @@ def _data(payload: Any, *, current: ProgressUpdate | None = None) -> dict[str, A
     return data
 
 
-def _visible(request: HttpRequest, update_id: int) -> ProgressUpdate:
-    return selectors.update_get_for_user(user=request.auth, update_id=update_id)  # type: ignore[attr-defined]
+def _visible(request: AuthedRequest, update_id: int) -> ProgressUpdate:
+    return selectors.update_get_for_user(user=request.auth, update_id=update_id)
 
 
 def _out(update: ProgressUpdate) -> dict[str, Any]:
@@ -192,49 +192,49 @@ def _out(update: ProgressUpdate) -> dict[str, Any]:
 
 @router.get("/progress/work", response={200: list[UpdateOut], **ERRORS}, auth=STAFF_AUTH, summary="Your queue")
 @paginate(LimitOffsetPagination)
-def work_queue(request: HttpRequest, queue: str = "drafts") -> Any:
+def work_queue(request: AuthedRequest, queue: str = "drafts") -> Any:
     """``queue``: drafts, returned, submitted (your side's, waiting for the other side),
     to_confirm (the other side's, for your secretariat), to_publish (your side's, confirmed)."""
-    return Mapped(selectors.queue(request.auth, queue), partial(UpdateOut.of, internal=True))  # type: ignore[attr-defined]
+    return Mapped(selectors.queue(request.auth, queue), partial(UpdateOut.of, internal=True))
 
 
 @router.get("/progress/work/{update_id}", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
-def get_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
+def get_update(request: AuthedRequest, update_id: int) -> dict[str, Any]:
     return UpdateOut.of(_visible(request, update_id), internal=True)
 
 
 @router.post("/progress/work", response={201: UpdateOut, **ERRORS}, auth=STAFF_AUTH, summary="Create a draft")
-def create_update(request: HttpRequest, payload: UpdateIn) -> tuple[int, dict[str, Any]]:
+def create_update(request: AuthedRequest, payload: UpdateIn) -> tuple[int, dict[str, Any]]:
     measure = registry_selectors.measure_get(payload.measure)
-    update = services.update_save(user=request.auth, measure=measure, data=_data(payload))  # type: ignore[attr-defined]
+    update = services.update_save(user=request.auth, measure=measure, data=_data(payload))
     return 201, _out(update)
 
 
 @router.patch("/progress/work/{update_id}", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
-def edit_update(request: HttpRequest, update_id: int, payload: UpdatePatch) -> dict[str, Any]:
+def edit_update(request: AuthedRequest, update_id: int, payload: UpdatePatch) -> dict[str, Any]:
     update = _visible(request, update_id)
     data = _data(payload, current=update)
-    saved = services.update_save(user=request.auth, measure=update.measure, data=data, update=update)  # type: ignore[attr-defined]
+    saved = services.update_save(user=request.auth, measure=update.measure, data=data, update=update)
     return _out(saved)
 
 
 @router.post("/progress/work/{update_id}/submit", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
-def submit_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
-    return _out(services.update_submit(user=request.auth, update=_visible(request, update_id)))  # type: ignore[attr-defined]
+def submit_update(request: AuthedRequest, update_id: int) -> dict[str, Any]:
+    return _out(services.update_submit(user=request.auth, update=_visible(request, update_id)))
 
 
 @router.post("/progress/work/{update_id}/confirm", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
-def confirm_update(request: HttpRequest, update_id: int, payload: ConfirmIn) -> dict[str, Any]:
+def confirm_update(request: AuthedRequest, update_id: int, payload: ConfirmIn) -> dict[str, Any]:
     update = _visible(request, update_id)
-    return _out(services.update_confirm(user=request.auth, update=update, note=payload.note))  # type: ignore[attr-defined]
+    return _out(services.update_confirm(user=request.auth, update=update, note=payload.note))
 
 
 @router.post("/progress/work/{update_id}/return", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
-def return_update(request: HttpRequest, update_id: int, payload: ReturnIn) -> dict[str, Any]:
+def return_update(request: AuthedRequest, update_id: int, payload: ReturnIn) -> dict[str, Any]:
     update = _visible(request, update_id)
-    return _out(services.update_return(user=request.auth, update=update, reason=payload.reason))  # type: ignore[attr-defined]
+    return _out(services.update_return(user=request.auth, update=update, reason=payload.reason))
 
 
 @router.post("/progress/work/{update_id}/publish", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
-def publish_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
-    return _out(services.update_publish(user=request.auth, update=_visible(request, update_id)))  # type: ignore[attr-defined]
+def publish_update(request: AuthedRequest, update_id: int) -> dict[str, Any]:
+    return _out(services.update_publish(user=request.auth, update=_visible(request, update_id)))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn
 from hkcq.core.errors import InvalidInput
 from hkcq.registry import selectors, services
@@ -176,16 +176,16 @@ def _data(
 
 
 @router.post("/areas", response={201: AreaOut, **ERRORS}, auth=STAFF_AUTH)
-def create_area(request: HttpRequest, payload: AreaIn) -> tuple[int, dict[str, Any]]:
+def create_area(request: AuthedRequest, payload: AreaIn) -> tuple[int, dict[str, Any]]:
     data = _data(payload)
     data["ext_id"] = data.pop("id")
-    area = services.area_create(user=request.auth, data=data)  # type: ignore[attr-defined]
+    area = services.area_create(user=request.auth, data=data)
     return 201, AreaOut.of(selectors.area_get(area.ext_id))
 
 
 @router.patch("/areas/{ext_id}", response={200: AreaOut, **ERRORS}, auth=STAFF_AUTH)
-def update_area(request: HttpRequest, ext_id: str, payload: AreaPatch) -> dict[str, Any]:
-    area = services.area_update(user=request.auth, area=selectors.area_get(ext_id), data=_data(payload))  # type: ignore[attr-defined]
+def update_area(request: AuthedRequest, ext_id: str, payload: AreaPatch) -> dict[str, Any]:
+    area = services.area_update(user=request.auth, area=selectors.area_get(ext_id), data=_data(payload))
     return AreaOut.of(selectors.area_get(area.ext_id))
 
 
@@ -193,32 +193,32 @@ MEASURE_REFS: dict[str, type[Model]] = {"area": Area, "parent": Measure, "lead_u
 
 
 @router.post("/measures", response={201: MeasureOut, **ERRORS}, auth=STAFF_AUTH)
-def create_measure(request: HttpRequest, payload: MeasureIn) -> tuple[int, dict[str, Any]]:
+def create_measure(request: AuthedRequest, payload: MeasureIn) -> tuple[int, dict[str, Any]]:
     data = _data(payload, MEASURE_REFS, {"supporting_units": Unit})
     data["ext_id"] = data.pop("id")
-    measure = services.measure_create(user=request.auth, data=data)  # type: ignore[attr-defined]
+    measure = services.measure_create(user=request.auth, data=data)
     return 201, MeasureOut.of(selectors.measure_get(measure.ext_id))
 
 
 @router.patch("/measures/{ext_id}", response={200: MeasureOut, **ERRORS}, auth=STAFF_AUTH)
-def update_measure(request: HttpRequest, ext_id: str, payload: MeasurePatch) -> dict[str, Any]:
+def update_measure(request: AuthedRequest, ext_id: str, payload: MeasurePatch) -> dict[str, Any]:
     measure = selectors.measure_get(ext_id)
     data = _data(payload, MEASURE_REFS, {"supporting_units": Unit})
-    services.measure_update(user=request.auth, measure=measure, data=data)  # type: ignore[attr-defined]
+    services.measure_update(user=request.auth, measure=measure, data=data)
     return MeasureOut.of(selectors.measure_get(ext_id))
 
 
 @router.post("/meetings", response={201: MeetingOut, **ERRORS}, auth=STAFF_AUTH)
-def create_meeting(request: HttpRequest, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
+def create_meeting(request: AuthedRequest, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
     data = _data(payload)
     data["ext_id"] = data.pop("id")
-    meeting = services.meeting_create(user=request.auth, data=data)  # type: ignore[attr-defined]
+    meeting = services.meeting_create(user=request.auth, data=data)
     return 201, MeetingOut.of(meeting)
 
 
 @router.patch("/meetings/{ext_id}", response={200: MeetingOut, **ERRORS}, auth=STAFF_AUTH)
-def update_meeting(request: HttpRequest, ext_id: str, payload: MeetingPatch) -> dict[str, Any]:
-    meeting = services.meeting_update(user=request.auth, meeting=selectors.meeting_get(ext_id), data=_data(payload))  # type: ignore[attr-defined]
+def update_meeting(request: AuthedRequest, ext_id: str, payload: MeetingPatch) -> dict[str, Any]:
+    meeting = services.meeting_update(user=request.auth, meeting=selectors.meeting_get(ext_id), data=_data(payload))
     return MeetingOut.of(meeting)
 
 
@@ -226,42 +226,42 @@ DECISION_MANY: dict[str, type[Model]] = {"owner_units": Unit, "measures": Measur
 
 
 @router.post("/meetings/{ext_id}/decisions", response={201: DecisionOut, **ERRORS}, auth=STAFF_AUTH)
-def create_decision(request: HttpRequest, ext_id: str, payload: DecisionIn) -> tuple[int, dict[str, Any]]:
+def create_decision(request: AuthedRequest, ext_id: str, payload: DecisionIn) -> tuple[int, dict[str, Any]]:
     meeting = selectors.meeting_get(ext_id)
-    decision = services.decision_create(user=request.auth, meeting=meeting, data=_data(payload, many=DECISION_MANY))  # type: ignore[attr-defined]
+    decision = services.decision_create(user=request.auth, meeting=meeting, data=_data(payload, many=DECISION_MANY))
     return 201, DecisionOut.of(selectors.decision_get(decision.ext_id))
 
 
 @router.patch("/decisions/{ext_id}", response={200: DecisionOut, **ERRORS}, auth=STAFF_AUTH)
-def update_decision(request: HttpRequest, ext_id: str, payload: DecisionPatch) -> dict[str, Any]:
+def update_decision(request: AuthedRequest, ext_id: str, payload: DecisionPatch) -> dict[str, Any]:
     decision = selectors.decision_get(ext_id)
-    services.decision_update(user=request.auth, decision=decision, data=_data(payload, many=DECISION_MANY))  # type: ignore[attr-defined]
+    services.decision_update(user=request.auth, decision=decision, data=_data(payload, many=DECISION_MANY))
     return DecisionOut.of(selectors.decision_get(ext_id))
 
 
 @router.post("/agreements", response={201: AgreementOut, **ERRORS}, auth=STAFF_AUTH)
-def create_agreement(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, Any]]:
+def create_agreement(request: AuthedRequest, payload: AgreementIn) -> tuple[int, dict[str, Any]]:
     data = _data(payload, {"meeting": Meeting}, {"parties": Organisation})
     data["ext_id"] = data.pop("id")
-    agreement = services.agreement_create(user=request.auth, data=data)  # type: ignore[attr-defined]
+    agreement = services.agreement_create(user=request.auth, data=data)
     return 201, AgreementOut.of(selectors.agreement_get(agreement.ext_id))
 
 
 @router.patch("/agreements/{ext_id}", response={200: AgreementOut, **ERRORS}, auth=STAFF_AUTH)
-def update_agreement(request: HttpRequest, ext_id: str, payload: AgreementPatch) -> dict[str, Any]:
+def update_agreement(request: AuthedRequest, ext_id: str, payload: AgreementPatch) -> dict[str, Any]:
     agreement = selectors.agreement_get(ext_id)
     data = _data(payload, {"meeting": Meeting}, {"parties": Organisation})
-    services.agreement_update(user=request.auth, agreement=agreement, data=data)  # type: ignore[attr-defined]
+    services.agreement_update(user=request.auth, agreement=agreement, data=data)
     return AgreementOut.of(selectors.agreement_get(ext_id))
 
 
 @router.post("/agreements/{ext_id}/events", response={201: AgreementOut, **ERRORS}, auth=STAFF_AUTH)
-def add_agreement_event(request: HttpRequest, ext_id: str, payload: EventIn) -> tuple[int, dict[str, Any]]:
+def add_agreement_event(request: AuthedRequest, ext_id: str, payload: EventIn) -> tuple[int, dict[str, Any]]:
     agreement = selectors.agreement_get(ext_id)
     if payload.kind not in AgreementEvent.Kind.values:
         raise InvalidInput(details={"kind": [_("Unknown event kind.")]})
     data = _data(payload, {"superseded_by": Agreement})
-    services.agreement_event_add(user=request.auth, agreement=agreement, data=data)  # type: ignore[attr-defined]
+    services.agreement_event_add(user=request.auth, agreement=agreement, data=data)
     return 201, AgreementOut.of(selectors.agreement_get(ext_id))
 
 
@@ -273,17 +273,17 @@ def list_milestones(request: HttpRequest, ext_id: str) -> list[dict[str, Any]]:
 
 
 @router.post("/measures/{ext_id}/milestones", response={201: MilestoneOut, **ERRORS}, auth=STAFF_AUTH)
-def create_milestone(request: HttpRequest, ext_id: str, payload: MilestoneIn) -> tuple[int, dict[str, Any]]:
+def create_milestone(request: AuthedRequest, ext_id: str, payload: MilestoneIn) -> tuple[int, dict[str, Any]]:
     """Secretariat, or an officer of a unit that leads or supports the measure."""
     measure = selectors.measure_get(ext_id)
-    milestone = services.milestone_save(user=request.auth, measure=measure, data=_data(payload))  # type: ignore[attr-defined]
+    milestone = services.milestone_save(user=request.auth, measure=measure, data=_data(payload))
     return 201, MilestoneOut.of(milestone)
 
 
 @router.patch("/measures/{ext_id}/milestones/{milestone_id}", response={200: MilestoneOut, **ERRORS}, auth=STAFF_AUTH)
-def update_milestone(request: HttpRequest, ext_id: str, milestone_id: int, payload: MilestonePatch) -> dict[str, Any]:
+def update_milestone(request: AuthedRequest, ext_id: str, milestone_id: int, payload: MilestonePatch) -> dict[str, Any]:
     measure = selectors.measure_get(ext_id)
     milestone = get_object_or_404(Milestone, pk=milestone_id, measure=measure)
-    services.milestone_save(user=request.auth, measure=measure, data=_data(payload), milestone=milestone)  # type: ignore[attr-defined]
+    services.milestone_save(user=request.auth, measure=measure, data=_data(payload), milestone=milestone)
     milestone.refresh_from_db()
     return MilestoneOut.of(milestone)

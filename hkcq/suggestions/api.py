@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH, TokenAuth
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, TokenAuth
 from hkcq.core import idempotency
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput, NotPermitted
@@ -232,8 +232,8 @@ def track(request: HttpRequest, token: str) -> dict[str, Any]:
 
 @router.get("/suggestions/moderation", response={200: list[StaffSuggestionOut], **ERRORS}, auth=STAFF_AUTH)
 @paginate(LimitOffsetPagination)
-def moderation_queue(request: HttpRequest, state: str | None = None) -> Mapped:
-    user = request.auth  # type: ignore[attr-defined]
+def moderation_queue(request: AuthedRequest, state: str | None = None) -> Mapped:
+    user = request.auth
     if not (permissions.can_moderate(user) or getattr(user, "is_officer", False)):
         raise NotPermitted()
     return Mapped(selectors.queue(user, state=state), StaffSuggestionOut.of)
@@ -265,10 +265,10 @@ class DigestOut(Schema):
 
 @router.get("/suggestions/digest", response={200: DigestOut, **ERRORS}, auth=STAFF_AUTH)
 def digest(
-    request: HttpRequest, meeting: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    request: AuthedRequest, meeting: str | None = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> dict[str, Any]:
     """The digest for a communication meeting (since the previous one) or for a period."""
-    if not permissions.can_read_digest(request.auth):  # type: ignore[attr-defined]
+    if not permissions.can_read_digest(request.auth):
         raise NotPermitted()
     found = None
     if meeting:
@@ -327,8 +327,8 @@ def support(request: HttpRequest, reference: str, payload: SupportIn) -> dict[st
 
 
 # -- staff --------------------------------------------------------------------------------------
-def _staff_get(request: HttpRequest, reference: str) -> Suggestion:
-    return selectors.suggestion_get_for_user(user=request.auth, reference=reference)  # type: ignore[attr-defined]
+def _staff_get(request: AuthedRequest, reference: str) -> Suggestion:
+    return selectors.suggestion_get_for_user(user=request.auth, reference=reference)
 
 
 def _staff_out(reference: str) -> dict[str, Any]:
@@ -341,7 +341,7 @@ def _staff_out(reference: str) -> dict[str, Any]:
 
 
 @router.get("/suggestions/{reference}/staff", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
-def staff_view(request: HttpRequest, reference: str) -> dict[str, Any]:
+def staff_view(request: AuthedRequest, reference: str) -> dict[str, Any]:
     return _staff_out(_staff_get(request, reference).reference or "")
 
 
@@ -353,12 +353,12 @@ class ApproveIn(Schema):
 
 
 @router.post("/suggestions/{reference}/approve", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
-def approve(request: HttpRequest, reference: str, payload: ApproveIn) -> dict[str, Any]:
+def approve(request: AuthedRequest, reference: str, payload: ApproveIn) -> dict[str, Any]:
     """Publish. Without ``public_title``/``public_text`` the automatically masked texts are used."""
     s = _staff_get(request, reference)
     title, text = services.redaction_proposal(s)
     services.suggestion_approve(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request.auth,
         suggestion=s,
         public_title=payload.public_title if payload.public_title is not None else title,
         public_text=payload.public_text if payload.public_text is not None else text,
@@ -374,9 +374,9 @@ class RejectIn(Schema):
 
 
 @router.post("/suggestions/{reference}/reject", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
-def reject(request: HttpRequest, reference: str, payload: RejectIn) -> dict[str, Any]:
+def reject(request: AuthedRequest, reference: str, payload: RejectIn) -> dict[str, Any]:
     s = _staff_get(request, reference)
-    services.suggestion_reject(user=request.auth, suggestion=s, reason=payload.reason, note=payload.note)  # type: ignore[attr-defined]
+    services.suggestion_reject(user=request.auth, suggestion=s, reason=payload.reason, note=payload.note)
     return _staff_out(s.reference or "")
 
 
@@ -386,10 +386,10 @@ class RedactIn(Schema):
 
 
 @router.post("/suggestions/{reference}/redact", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
-def redact(request: HttpRequest, reference: str, payload: RedactIn) -> dict[str, Any]:
+def redact(request: AuthedRequest, reference: str, payload: RedactIn) -> dict[str, Any]:
     s = _staff_get(request, reference)
     services.suggestion_redact(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request.auth,
         suggestion=s,
         public_title=payload.public_title,
         public_text=payload.public_text,
@@ -403,9 +403,9 @@ class AreaIn(Schema):
 
 
 @router.post("/suggestions/{reference}/area", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
-def set_area(request: HttpRequest, reference: str, payload: AreaIn) -> dict[str, Any]:
+def set_area(request: AuthedRequest, reference: str, payload: AreaIn) -> dict[str, Any]:
     s = _staff_get(request, reference)
-    services.suggestion_set_area(user=request.auth, suggestion=s, area=_area(payload.area), unit=_unit(payload.unit))  # type: ignore[attr-defined]
+    services.suggestion_set_area(user=request.auth, suggestion=s, area=_area(payload.area), unit=_unit(payload.unit))
     return _staff_out(s.reference or "")
 
 
@@ -414,14 +414,14 @@ class MergeIn(Schema):
 
 
 @router.post("/suggestions/{reference}/merge", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
-def merge(request: HttpRequest, reference: str, payload: MergeIn) -> dict[str, Any]:
+def merge(request: AuthedRequest, reference: str, payload: MergeIn) -> dict[str, Any]:
     """Merge this suggestion into the published one ``into``; returns the target."""
     s = _staff_get(request, reference)
     canonical = reference_normalise(payload.into)
     target = Suggestion.objects.filter(reference=canonical).first() if canonical else None
     if target is None:
         raise InvalidInput(details={"into": [_("No suggestion has this reference.")]})
-    services.suggestion_merge(user=request.auth, duplicate=s, target=target)  # type: ignore[attr-defined]
+    services.suggestion_merge(user=request.auth, duplicate=s, target=target)
     return _staff_out(target.reference or "")
 
 
@@ -434,7 +434,7 @@ class RespondIn(Schema):
 
 
 @router.post("/suggestions/{reference}/response", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
-def respond(request: HttpRequest, reference: str, payload: RespondIn) -> dict[str, Any]:
+def respond(request: AuthedRequest, reference: str, payload: RespondIn) -> dict[str, Any]:
     """Set the status and the public response; "not_adopted" needs a reason."""
     s = _staff_get(request, reference)
     measure = Measure.objects.filter(ext_id=payload.measure).first() if payload.measure else None
@@ -444,7 +444,7 @@ def respond(request: HttpRequest, reference: str, payload: RespondIn) -> dict[st
     if payload.decision and decision is None:
         raise InvalidInput(details={"decision": [_("No decision has this id.")]})
     services.suggestion_respond(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request.auth,
         suggestion=s,
         status=payload.status,
         response=payload.response.as_texts() if payload.response else None,
