@@ -34,7 +34,7 @@ def test_pdf_carries_the_text_in_each_language_with_page_numbers(language, title
 
 
 def test_xlsx_and_csv_hold_the_same_rows():
-    rows = [["Area", "Measures"], ["金融", 3], ["Logistics", 2]]
+    rows: list[list[object]] = [["Area", "Measures"], ["金融", 3], ["Logistics", 2]]
     workbook = load_workbook(io.BytesIO(exports.xlsx_bytes({"Progress: by area": rows})))
     sheet = workbook["Progress  by area"]
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == rows

@@ -3,6 +3,7 @@
 import io
 import logging
 from contextlib import contextmanager
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -19,11 +20,13 @@ FIND_LINE = "GET /en/enquiries/find/?reference=HKCQ-2026-000123-4&email=chan.tai
 def written_by(logger_name: str):
     """What the handlers configured for ``logger_name`` (or the first ancestor that has any)
     write while the block runs."""
-    logger = logging.getLogger(logger_name)
+    logger: logging.Logger | None = logging.getLogger(logger_name)
     while logger is not None and not logger.handlers:
         logger = logger.parent if logger.propagate else None
     assert logger is not None, f"no handler reaches {logger_name}"
-    handlers = [h for h in logger.handlers if type(h).__module__ == "logging"]  # not pytest's
+    handlers = [
+        h for h in logger.handlers if isinstance(h, logging.StreamHandler) and type(h).__module__ == "logging"
+    ]  # not pytest's
     assert handlers
     buffer = io.StringIO()
     previous = [h.setStream(buffer) for h in handlers]
@@ -76,7 +79,7 @@ def test_a_line_without_personal_data_is_unchanged():
 
 
 def test_every_configured_handler_masks():
-    configured = settings.LOGGING["handlers"]
+    configured = cast(dict[str, Any], settings.LOGGING["handlers"])
     assert configured
     for name, handler in configured.items():
         assert "mask_personal_data" in handler.get("filters", []), name

@@ -72,7 +72,7 @@ def test_the_whole_case_pause_resume_transfer_close_rate(
         services.enquiry_transfer(
             user=officer_hk, enquiry=case, to_unit=Unit.objects.get(ext_id=CQ_UNIT), reason="Commerce matter"
         )
-    case.refresh_from_db()
+    case = Enquiry.objects.get(pk=case.pk)
     assert case.assigned_unit.ext_id == CQ_UNIT and case.assigned_officer is None and case.status == "new"
     assert (case.received_at, case.acknowledge_due, case.reply_due) == (at(4), at(6), at(25))
     assert case.transfers.get().from_unit.ext_id == "hk_chengdu_eto"
@@ -135,7 +135,7 @@ def test_secretariat_routes_an_unassigned_case(make_case, secretariat_cq, office
         user=secretariat_cq, enquiry=case, to_unit=Unit.objects.get(ext_id=CQ_UNIT), reason="Triage"
     )
     case.refresh_from_db()
-    assert case.assigned_unit.ext_id == CQ_UNIT
+    assert Unit.objects.get(pk=case.assigned_unit_id).ext_id == CQ_UNIT
     services.enquiry_accept(user=officer_cq, enquiry=case)
     assert Enquiry.objects.get(pk=case.pk).status == "accepted"
 

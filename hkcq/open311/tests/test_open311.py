@@ -352,8 +352,8 @@ def test_documentation_page_describes_every_service(db, lang):
         assert f'href="#service-{code}"' in html and f"/services/{code}.json" in html
     for heading in expected["headings"]:
         assert html.count(f'<h4 class="h6">{heading}</h4>') == 2  # once for each service
-    assert expected["privacy"] in html and expected["idempotency"] in html
-    assert expected["enquiry_privacy"] in html and expected["extension"] in html
+    assert str(expected["privacy"]) in html and str(expected["idempotency"]) in html
+    assert str(expected["enquiry_privacy"]) in html and str(expected["extension"]) in html
     # What a POST needs, read from each service: its standard fields and its attributes.
     enquiry, suggestion = html.split('id="service-suggestion"')
     for row in ("description", "email", "phone", "attribute[consent]", "attribute[language]", "attribute[details]"):

@@ -1,5 +1,6 @@
 """Roll-up arithmetic: plain, weighted, nested items; joint status and disagreement."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -123,7 +124,7 @@ def test_measure_uses_its_own_updates_until_an_item_is_reported(tree):
 
 def test_latest_published_update_counts(tree):
     first = publish(tree["I2"], "hong_kong", 20)
-    first.published_at = timezone.now() - timezone.timedelta(days=3)
+    first.published_at = timezone.now() - dt.timedelta(days=3)
     first.save()
     publish(tree["I2"], "hong_kong", 80)
     rollups.recompute([tree["area"]])

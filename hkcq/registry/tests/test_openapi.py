@@ -91,6 +91,7 @@ def test_the_schema_check_can_fail():
         }
     }
     check({"a": 1}, {"$ref": "#/components/schemas/X"}, doc)
+    bad: object
     for bad in ({}, {"a": "1"}, {"a": True}, []):
         with pytest.raises(SchemaMismatch):
             check(bad, {"$ref": "#/components/schemas/X"}, doc)

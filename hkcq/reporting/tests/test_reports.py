@@ -206,7 +206,7 @@ def _figure(value):
         return "" if value is None else str(value)
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(path: Path) -> tuple[str, int]:
     reader = PdfReader(str(path))
     return "".join("".join(page.extract_text().split()) for page in reader.pages), len(reader.pages)
 
