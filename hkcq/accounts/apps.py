@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # local import: services use the models, which exist only once the app registry is ready
         from hkcq.accounts.services import api_token_authenticate
-        from hkcq.core import idempotency
+        from hkcq.core import idempotency  # local import: as above
 
         # A submission sent with a bearer token is that account's (core knows no accounts).
         idempotency.token_user = api_token_authenticate
