@@ -126,3 +126,16 @@ def test_password_reset_mail_is_in_the_accounts_language_sender_included(default
     [message] = mailoutbox
     assert "港渝合作平台" in message.subject
     assert message.from_email.startswith("港渝合作平台 <")
+
+
+@pytest.mark.parametrize(
+    ("lang", "claim", "truth"),
+    [
+        ("en", "Residents may also keep an account", "Residents need no account"),
+        ("zh-hant", "居民亦可", "居民無須開設帳戶"),
+        ("zh-hans", "居民也可", "居民无须开设账户"),
+    ],
+)
+def test_sign_in_does_not_offer_residents_an_account_there_is_no_sign_up_for(client, lang, claim, truth):
+    html = client.get(f"/{lang}/account/sign-in/").content.decode()
+    assert claim not in html and truth in html
