@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from hkcq.core.api import ErrorOut
 from hkcq.core.errors import DomainError
 from hkcq.enquiries.api import router as enquiries_router
+from hkcq.exchanges.api import router as exchanges_router
 from hkcq.kb.api import router as kb_router
 from hkcq.notifications.api import router as notifications_router
 from hkcq.partnering.api import router as partnering_router
@@ -67,6 +68,7 @@ api.add_router("/", enquiries_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", notifications_router)
 api.add_router("/", partnering_router)
+api.add_router("/", exchanges_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hkcq.open311",
     "hkcq.suggestions",
     "hkcq.partnering",
+    "hkcq.exchanges",
     "hkcq.defaults",  # last: it loads every app's default data
 ]
 

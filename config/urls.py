@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("suggestions/", include("hkcq.suggestions.urls")),
     path("partnering/", include("hkcq.partnering.urls")),
     path("open311/", include("hkcq.open311.page_urls")),
+    path("", include("hkcq.exchanges.urls")),  # events/ and rounds/
     # reporting mounts its own top-level paths: reports/, import/, open-data/
     path("", include("hkcq.reporting.urls")),
     path("", include("hkcq.registry.urls")),

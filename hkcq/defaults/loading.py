@@ -13,6 +13,7 @@ from django.db import transaction
 
 from hkcq.core.loading import SEED_DIR, LoadReport
 from hkcq.enquiries.loading import canned_replies_load
+from hkcq.exchanges.loading import exchanges_defaults_load
 from hkcq.kb.loading import kb_entries_load
 from hkcq.partnering.loading import partnering_defaults_load
 from hkcq.registry.loading import registry_defaults_load
@@ -25,4 +26,5 @@ def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
     kb_entries_load(report, seed_dir / "kb_entries.yaml")  # the knowledge base builds on units and areas
     canned_replies_load(report, seed_dir / "canned_replies.yaml")
     partnering_defaults_load(report, seed_dir / "partnering.yaml")  # sectors, and desks on registry units
+    exchanges_defaults_load(report, seed_dir / "exchanges.yaml")  # programmes, the demonstration event (partnering profiles)
     return report

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -314,6 +314,18 @@ def _hand_out_tables(problem: Problem, slots: dict[Id, int]) -> dict[Id, int]:
     return table
 
 
+def _augment(mid: Id, seen: set[Id], options: dict[Id, list[Id]], owner: dict[Id, Id]) -> bool:
+    """Kuhn's augmenting path: give ``mid`` an interpreter, moving others along if needed."""
+    for i in options[mid]:
+        if i in seen:
+            continue
+        seen.add(i)
+        if i not in owner or _augment(owner[i], seen, options, owner):
+            owner[i] = mid
+            return True
+    return False
+
+
 def _assign_interpreters(problem: Problem, slots: dict[Id, int]) -> dict[Id, Id] | None:
     """Per slot, a bipartite matching of the slot's meetings that need an interpreter to the
     interpreters of their pair (augmenting paths). None when some slot has no full matching."""
@@ -341,18 +353,8 @@ def _assign_interpreters(problem: Problem, slots: dict[Id, int]) -> dict[Id, Id]
                 options[m.id].remove(m.previous_interpreter)
                 options[m.id].insert(0, m.previous_interpreter)
 
-        def augment(mid: Id, seen: set[Id]) -> bool:
-            for i in options[mid]:
-                if i in seen:
-                    continue
-                seen.add(i)
-                if i not in owner or augment(owner[i], seen):
-                    owner[i] = mid
-                    return True
-            return False
-
         for mid in options:
-            if not augment(mid, set()):
+            if not _augment(mid, set(), options, owner):
                 return None
         for i, mid in owner.items():
             result[mid] = i
@@ -548,9 +550,9 @@ def _solve_part(
         hinted = _assign_interpreters(problem, {**current_free, **{mid: slots[mid] for mid in fixed_assignment}}) or {}
         position = {v: k for k, v in enumerate(hint_vars)}
         for mid, s in current_free.items():
-            y = y_of.get((mid, s, hinted.get(mid)))
-            if y is not None:
-                hint_values[position[y.index]] = 1
+            yv = y_of.get((mid, s, hinted.get(mid)))
+            if yv is not None:
+                hint_values[position[yv.index]] = 1
     # Block starts for the people the free meetings involve.
     people = {p for m in free for p in (m.a, m.b)}
     hint_busy = set(fixed_busy)

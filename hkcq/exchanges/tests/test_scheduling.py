@@ -96,7 +96,7 @@ def test_interpreters_cover_the_pair_and_are_not_double_booked():
         assert sch.violations(p, r) == []
         # three slot-interpreter pairs exist (i1@0, i1@1, i2@0) for four meetings
         assert r.scheduled == 3
-        for mid, pl in r.placements.items():
+        for _mid, pl in r.placements.items():
             assert pl.interpreter is not None
 
 

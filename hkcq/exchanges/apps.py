@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangesConfig(AppConfig):
+    name = "hkcq.exchanges"
+    label = "exchanges"
+    verbose_name = _("Events and exchanges")

@@ -1,0 +1,183 @@
+"""Page forms for events and rounds. They parse; the services decide and validate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hkcq.core.forms import StyledBoundField
+from hkcq.core.translated import TText
+from hkcq.exchanges.models import Event, Language, QuestionKind, Session
+
+
+class BaseForm(forms.Form):
+    bound_field_class = StyledBoundField
+
+
+def _text_input() -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "form-control"})
+
+
+class RegistrationForm(BaseForm):
+    profile: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
+        queryset=None, label=_("Organisation"), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"), choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    needs_interpreter = forms.BooleanField(
+        label=_("I need an interpreter"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    sessions = forms.ModelMultipleChoiceField(
+        queryset=Session.objects.none(),
+        label=_("Sessions you will attend"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_public = forms.BooleanField(
+        label=_("List my organisation on the public participant list"),
+        required=False,
+        help_text=_("Off unless you tick it. Other participants and the public see only organisations that agreed."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, event: Event, profiles: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = profiles  # type: ignore[attr-defined]
+        self.fields["profile"].label_from_instance = lambda p: TText.from_json(p.name).show(language).text  # type: ignore[attr-defined]
+        sessions = event.sessions.all()
+        self.fields["sessions"].queryset = sessions  # type: ignore[attr-defined]
+        self.fields["sessions"].label_from_instance = lambda s: TText.from_json(s.title).show(language).text  # type: ignore[attr-defined]
+        if not sessions:
+            del self.fields["sessions"]
+        for q in event.questions.all():
+            label = TText.from_json(q.label).show(language).text
+            name = f"q{q.pk}"
+            if q.kind == QuestionKind.TEXT:
+                self.fields[name] = forms.CharField(
+                    label=label, required=q.required, max_length=2000, widget=_text_input()
+                )
+            elif q.kind == QuestionKind.CHOICE:
+                options = [(str(k), TText.from_json(o).show(language).text) for k, o in enumerate(q.options)]
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    required=q.required,
+                    choices=[("", "—"), *options],
+                    widget=forms.Select(attrs={"class": "form-select"}),
+                )
+            else:
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    required=q.required,
+                    choices=[("yes", _("Yes")), ("no", _("No"))],
+                    widget=forms.RadioSelect,
+                )
+
+
+def slot_choices(event: Event, slots: Any) -> list[tuple[str, str]]:
+    from django.utils import formats
+
+    from hkcq.exchanges.services import slot_start
+
+    return [(str(s), formats.date_format(slot_start(event, s), "DATETIME_FORMAT")) for s in slots]
+
+
+class AvailabilityForm(BaseForm):
+    slots = forms.MultipleChoiceField(
+        label=_("Times you are free to meet"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].choices = slot_choices(event, range(event.slot_count))  # type: ignore[attr-defined]
+
+
+class RequestForm(BaseForm):
+    recipient = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note to the other participant"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+class AnswerForm(BaseForm):
+    accept = forms.ChoiceField(choices=[("yes", _("Accept")), ("no", _("Decline"))], widget=forms.HiddenInput)
+    slot = forms.ChoiceField(
+        label=_("Pick a time (optional)"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [  # type: ignore[attr-defined]
+            ("", _("Let the organiser schedule it")),
+            *slot_choices(event, range(event.slot_count)),
+        ]
+
+
+class FeedbackForm(BaseForm):
+    happened = forms.ChoiceField(
+        label=_("Did the meeting take place?"), choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect
+    )
+    useful = forms.BooleanField(
+        label=_("It was useful"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+    outcome = forms.CharField(
+        label=_("Outcome (for example an agreement or a next step)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+class RanksForm(BaseForm):
+    ranks = forms.CharField(
+        label=_("Your ranking"),
+        help_text=_("The ids of those you would like, most wanted first, separated by commas."),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class ReasonForm(BaseForm):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+
+
+class FixPairForm(ReasonForm):
+    applicant = forms.CharField(label=_("Applicant id"), widget=_text_input())
+    host = forms.CharField(label=_("Host id"), widget=_text_input())
+
+
+class CapacityForm(ReasonForm):
+    host = forms.CharField(label=_("Host id"), widget=_text_input())
+    capacity = forms.IntegerField(label=_("Places"), widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+
+class RoundUploadForm(BaseForm):
+    kind = forms.ChoiceField(label=_("Kind of round"), choices=[], widget=forms.Select(attrs={"class": "form-select"}))
+    title = forms.CharField(label=_("Title"), max_length=300, widget=_text_input())
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx)"),
+        help_text=_(
+            "One row per participant: role (applicant or host), id, name, places, ranking (ids separated by commas), language."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only (show a preview, create nothing)"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from hkcq.exchanges.models import RoundKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = RoundKind.choices  # type: ignore[attr-defined]

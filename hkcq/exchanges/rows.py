@@ -1,0 +1,55 @@
+"""A round's spreadsheet: one row per participant (role, id, name, places, ranking, language),
+read into the same document ``POST /api/v1/rounds`` takes. Problems are reported per row; the
+page shows them (a dry run creates nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+HEADERS = ["role", "id", "name", "places", "ranking", "language"]
+
+
+def document_from_rows(rows: list[list[Any]], *, kind: str, title: str) -> tuple[dict[str, Any], list[str]]:
+    errors: list[str] = []
+    doc: dict[str, Any] = {"kind": kind, "title": title, "applicants": [], "hosts": []}
+    if not rows:
+        return doc, [_("The spreadsheet is empty.")]
+    header = [str(c or "").strip().lower() for c in rows[0]]
+    if header[: len(HEADERS)] != HEADERS:
+        return doc, [_("The first row must be the headings: %(headings)s.") % {"headings": ", ".join(HEADERS)}]
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [("" if c is None else str(c).strip()) for c in list(row) + [None] * (len(HEADERS) - len(row))]
+        if not any(cells):
+            continue
+        role, ext_id, name, places, ranking, language = cells[: len(HEADERS)]
+        ranks = [r.strip() for r in ranking.replace("，", ",").split(",") if r.strip()]
+        entry: dict[str, Any] = {"id": ext_id, "name": name, "ranks": ranks, "language": language or "en"}
+        if role.lower() == "applicant":
+            doc["applicants"].append(entry)
+        elif role.lower() == "host":
+            try:
+                entry["capacity"] = int(float(places)) if places else 1
+            except ValueError:
+                errors.append(_("Row %(row)d: places must be a whole number.") % {"row": number})
+                continue
+            doc["hosts"].append(entry)
+        else:
+            errors.append(_("Row %(row)d: the role must be applicant or host.") % {"row": number})
+        if not ext_id:
+            errors.append(_("Row %(row)d: the id is missing.") % {"row": number})
+    return doc, errors
+
+
+def document_from_xlsx(file: Any, *, kind: str, title: str) -> tuple[dict[str, Any], list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises several kinds for a file that is not a workbook
+        return {"kind": kind, "title": title, "applicants": [], "hosts": []}, [
+            _("The file is not an .xlsx spreadsheet.")
+        ]
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    return document_from_rows(rows, kind=kind, title=title)

@@ -1,0 +1,203 @@
+"""Reads for events and rounds, with their joins applied, and the ``*_get_for_user`` helpers
+every view and endpoint fetches a row through (a row the user may not see is NotFound: 404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from hkcq.core.errors import NotFound
+from hkcq.exchanges import permissions
+from hkcq.exchanges.models import (
+    Event,
+    ExchangeRecord,
+    Feedback,
+    Meeting,
+    MeetingStatus,
+    Pair,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    Round,
+)
+
+
+def events() -> QuerySet[Event]:
+    return Event.objects.prefetch_related("organiser_units", "areas").order_by("recurring", "-starts_on", "id")
+
+
+def event_get(pk: Any) -> Event:
+    try:
+        return events().get(pk=int(pk))
+    except (Event.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def public_participants(event: Event) -> QuerySet[Registration]:
+    """Only those who consented to the public list."""
+    return event.registrations.filter(status=RegistrationStatus.CONFIRMED, consent_public=True).select_related(
+        "profile"
+    )
+
+
+def registrations(event: Event) -> QuerySet[Registration]:
+    return (
+        event.registrations.select_related("profile", "person")
+        .prefetch_related("sessions")
+        .order_by("status", "created_at", "id")
+    )
+
+
+def registration_for(user: Any, event: Event) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        event.registrations.select_related("profile")
+        .prefetch_related("sessions")
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .filter(person=user)
+        .first()
+    )
+
+
+def registration_get_for_user(user: Any, pk: Any) -> Registration:
+    try:
+        reg = Registration.objects.select_related("event", "profile", "person").get(pk=int(pk))
+    except (Registration.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+    if not (permissions.is_registrant(user, reg) or permissions.can_organise_event(user, reg.event)):
+        raise NotFound()
+    return reg
+
+
+def meetings(event: Event) -> QuerySet[Meeting]:
+    return event.meetings.select_related(
+        "requester__profile", "recipient__profile", "requester__person", "recipient__person", "interpreter"
+    ).order_by("slot", "table", "id")
+
+
+def meetings_of(registration: Registration) -> QuerySet[Meeting]:
+    return meetings(registration.event).filter(Q(requester=registration) | Q(recipient=registration))
+
+
+def meeting_get_for_user(user: Any, pk: Any) -> Meeting:
+    try:
+        meeting = Meeting.objects.select_related(
+            "event", "requester__person", "recipient__person", "requester__profile", "recipient__profile"
+        ).get(pk=int(pk))
+    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+    if not permissions.can_see_meeting(user, meeting):
+        raise NotFound()
+    return meeting
+
+
+def meetings_visible(user: Any, event: Event) -> QuerySet[Meeting]:
+    """Organisers: every meeting. A participant: their own. Others: none."""
+    if permissions.can_organise_event(user, event):
+        return meetings(event)
+    reg = registration_for(user, event)
+    if reg is None:
+        return Meeting.objects.none()
+    return meetings_of(reg)
+
+
+def scheduled(event: Event) -> QuerySet[Meeting]:
+    return meetings(event).filter(status=MeetingStatus.ACCEPTED, slot__isnull=False)
+
+
+@dataclass
+class GridRow:
+    slot: int
+    start: Any
+    cells: list[Meeting | None]
+
+
+def grid(event: Event) -> list[GridRow]:
+    from hkcq.exchanges.services import slot_start
+
+    by_key = {(m.slot, m.table): m for m in scheduled(event)}
+    return [
+        GridRow(slot=s, start=slot_start(event, s), cells=[by_key.get((s, t)) for t in range(event.tables)])
+        for s in range(event.slot_count)
+        if any((s, t) in by_key for t in range(event.tables))
+    ]
+
+
+def feedback_outcomes(event: Event) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(meeting__event=event).select_related("registration__profile", "meeting")
+
+
+# -- rounds ---------------------------------------------------------------------------------------
+def rounds_for(user: Any) -> QuerySet[Round]:
+    qs = Round.objects.prefetch_related("organiser_units").select_related("area")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_secretariat:
+        return qs
+    from hkcq.partnering.permissions import member_profile_ids
+    from hkcq.registry.permissions import user_unit_ids
+
+    return qs.filter(
+        Q(created_by=user)
+        | Q(organiser_units__in=user_unit_ids(user))
+        | Q(participants__user=user)
+        | Q(participants__profile__in=member_profile_ids(user))
+    ).distinct()
+
+
+def round_get_for_user(user: Any, pk: Any) -> Round:
+    try:
+        round_ = Round.objects.select_related("area").get(pk=int(pk))
+    except (Round.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+    if not permissions.can_see_round(user, round_):
+        raise NotFound()
+    return round_
+
+
+def participant_get_for_user(user: Any, round_: Round, pk: Any) -> Participant:
+    try:
+        p = round_.participants.get(pk=int(pk))
+    except (Participant.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+    if not (permissions.can_act_for_participant(user, p) or permissions.can_organise_round(user, round_)):
+        raise NotFound()
+    return p
+
+
+def pair_get_for_user(user: Any, pk: Any) -> Pair:
+    try:
+        pair = Pair.objects.select_related("round", "applicant", "host").get(pk=int(pk))
+    except (Pair.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+    if not permissions.can_see_round(user, pair.round):
+        raise NotFound()
+    return pair
+
+
+def pairs(round_: Round) -> QuerySet[Pair]:
+    return round_.pairs.select_related("applicant", "host").order_by("applicant__ext_id", "id")
+
+
+def own_entries(user: Any, round_: Round) -> list[Participant]:
+    return [p for p in round_.participants.select_related("profile") if permissions.can_act_for_participant(user, p)]
+
+
+def exchange_counts_by_area() -> dict[int | None, dict[str, int]]:
+    """area id -> {"events": n, "meetings": n (accepted), "records": n (exchange records)}: the
+    figures the dashboard and the plenary report count under each co-operation area."""
+    out: dict[int | None, dict[str, int]] = {}
+    for row in Event.objects.filter(recurring=False).values("areas").annotate(n=Count("id", distinct=True)):
+        out.setdefault(row["areas"], {"events": 0, "meetings": 0, "records": 0})["events"] = row["n"]
+    for row in (
+        Meeting.objects.filter(status=MeetingStatus.ACCEPTED)
+        .values("event__areas")
+        .annotate(n=Count("id", distinct=True))
+    ):
+        out.setdefault(row["event__areas"], {"events": 0, "meetings": 0, "records": 0})["meetings"] = row["n"]
+    for row in ExchangeRecord.objects.values("area").annotate(n=Count("id")):
+        out.setdefault(row["area"], {"events": 0, "meetings": 0, "records": 0})["records"] = row["n"]
+    return out

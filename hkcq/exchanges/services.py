@@ -1,0 +1,867 @@
+"""Writes to events and rounds. Every function checks permission, validates (a clear,
+translated error and nothing changed), owns its transaction and tells the people concerned
+(hkcq.notifications: in-app and e-mail in each recipient's language, queued after commit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.exchanges import allocation, permissions, scheduling
+from hkcq.exchanges.models import (
+    Event,
+    EventPhase,
+    ExchangeRecord,
+    Feedback,
+    Interpreter,
+    Language,
+    Meeting,
+    MeetingStatus,
+    Pair,
+    PairStatus,
+    Participant,
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+    Round,
+    RoundChange,
+    RoundKind,
+    RoundStatus,
+    Session,
+)
+from hkcq.notifications.services import notify
+
+REMIND_BEFORE = dt.timedelta(days=1)
+LANGUAGE_CODES = {c for c, _label in Language.choices}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotPermitted()
+
+
+def _invalid(field: str | None, message: str) -> InvalidInput:
+    return InvalidInput(message, details={field or "__all__": [message]})
+
+
+def _tell(user: Any, kind: str, url: str, **context: Any) -> None:
+    if user is not None and user.is_active:
+        notify(user, "exchanges/email/notice", {"kind": kind, **context}, url=url)
+
+
+# -- the grid of meeting slots --------------------------------------------------------------------
+def slot_start(event: Event, slot: int) -> dt.datetime:
+    day = event.days[slot // event.slots_per_day]
+    start = dt.datetime.combine(day, event.meeting_start, tzinfo=timezone.get_default_timezone())
+    return start + dt.timedelta(minutes=event.slot_minutes * (slot % event.slots_per_day))
+
+
+def slot_end(event: Event, slot: int) -> dt.datetime:
+    return slot_start(event, slot) + dt.timedelta(minutes=event.slot_minutes)
+
+
+def session_slots(event: Event, session: Session) -> set[int]:
+    """Slots that overlap the session."""
+    return {
+        s
+        for s in range(event.slot_count)
+        if slot_start(event, s) < session.ends_at and session.starts_at < slot_end(event, s)
+    }
+
+
+def free_slots(registration: Registration) -> frozenset[int]:
+    """The slots a participant can meet in: their availability (all, when they gave none) less
+    the sessions they booked."""
+    event = registration.event
+    slots = set(registration.available_slots) if registration.available_slots else set(range(event.slot_count))
+    for session in registration.sessions.all():
+        slots -= session_slots(event, session)
+    return frozenset(s for s in slots if 0 <= s < event.slot_count)
+
+
+def language_pair(a: Registration, b: Registration) -> str:
+    """The pair an interpreter must cover when the two share no language and either asked for
+    one; "" otherwise."""
+    la, lb = set(a.languages), set(b.languages)
+    if la & lb or not (a.needs_interpreter or b.needs_interpreter) or not la or not lb:
+        return ""
+    x, y = sorted(la)[0], sorted(lb)[0]
+    return "-".join(sorted((x, y)))
+
+
+# -- registration ---------------------------------------------------------------------------------
+def _clean_answers(event: Event, answers: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for q in event.questions.all():
+        key = f"q{q.pk}"
+        value = answers.get(key)
+        if q.kind == QuestionKind.YES_NO:
+            if value in (None, ""):
+                if q.required:
+                    errors[key] = [_("Answer this question.")]
+                continue
+            clean[key] = value in (True, "yes", "true", "1", 1)
+        elif q.kind == QuestionKind.CHOICE:
+            if value in (None, ""):
+                if q.required:
+                    errors[key] = [_("Choose one of the options.")]
+                continue
+            try:
+                index = int(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                index = -1
+            if not 0 <= index < len(q.options):
+                errors[key] = [_("Choose one of the options.")]
+                continue
+            clean[key] = index
+        else:
+            text = (value or "").strip() if isinstance(value, str) else ""
+            if not text:
+                if q.required:
+                    errors[key] = [_("Answer this question.")]
+                continue
+            clean[key] = text[:2000]
+    if errors:
+        raise InvalidInput(_("Some answers are missing or not valid."), details=errors)
+    return clean
+
+
+def _holding_places(event: Event) -> int:
+    return event.registrations.filter(status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING]).count()
+
+
+def registration_submit(
+    *,
+    user: Any,
+    event: Event,
+    profile: Any,
+    answers: dict[str, Any] | None = None,
+    consent_public: bool = False,
+    languages: Sequence[str] = (),
+    needs_interpreter: bool = False,
+    sessions: Iterable[Session] = (),
+) -> Registration:
+    """Register ``user`` for ``profile``. With room: confirmed (or waiting for approval when the
+    organiser approves registrations); when full: on the waiting list, in order of arrival."""
+    _require(permissions.can_register(user, profile))
+    if event.recurring or event.phase == EventPhase.CLOSED:
+        raise _invalid(None, _("This event does not take registrations."))
+    langs = list(dict.fromkeys(languages))
+    if not langs:
+        raise _invalid("languages", _("Choose at least one language you speak."))
+    if set(langs) - LANGUAGE_CODES:
+        raise _invalid("languages", _("Choose languages from the list."))
+    sessions = list(sessions)
+    if any(s.event_id != event.pk for s in sessions):
+        raise _invalid("sessions", _("Choose sessions of this event."))
+    clean = _clean_answers(event, answers or {})
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if Registration.objects.filter(event=event, person=user).exclude(status=RegistrationStatus.CANCELLED).exists():
+            raise _invalid(None, _("You are already registered for this event."))
+        full = event.capacity is not None and _holding_places(event) >= event.capacity
+        if full:
+            status = RegistrationStatus.WAITLISTED
+        elif event.requires_approval:
+            status = RegistrationStatus.PENDING
+        else:
+            status = RegistrationStatus.CONFIRMED
+        registration = Registration.objects.filter(event=event, person=user).first()
+        fields = {
+            "profile": profile,
+            "status": status,
+            "answers": clean,
+            "consent_public": bool(consent_public),
+            "languages": langs,
+            "needs_interpreter": bool(needs_interpreter),
+        }
+        if registration is None:
+            registration = Registration.objects.create(event=event, person=user, **fields)
+        else:  # registering again after cancelling: back of the queue
+            for k, v in fields.items():
+                setattr(registration, k, v)
+            registration.created_at = timezone.now()
+            registration.save()
+        registration.sessions.set(sessions)
+        _tell(user, f"registration_{status}", _my_url(event), event=event)
+    return registration
+
+
+def _my_url(event: Event) -> str:
+    from django.urls import reverse
+
+    return reverse("exchanges:my_event", args=[event.pk])
+
+
+def _promote_next(event: Event) -> Registration | None:
+    if event.capacity is not None and _holding_places(event) >= event.capacity:
+        return None
+    nxt = event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "id").first()
+    if nxt is None:
+        return None
+    nxt.status = RegistrationStatus.PENDING if event.requires_approval else RegistrationStatus.CONFIRMED
+    nxt.save(update_fields=["status"])
+    _tell(nxt.person, "promoted", _my_url(event), event=event)
+    return nxt
+
+
+def registration_cancel(*, user: Any, registration: Registration) -> Registration | None:
+    """Cancel; the next on the waiting list (if any) takes the place and is told. Returns them."""
+    _require(permissions.is_registrant(user, registration) or permissions.can_organise_event(user, registration.event))
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise _invalid(None, _("This registration is already cancelled."))
+        held_place = registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+        registration.status = RegistrationStatus.CANCELLED
+        registration.save(update_fields=["status"])
+        Meeting.objects.filter(Q(requester=registration) | Q(recipient=registration)).filter(
+            status__in=[MeetingStatus.REQUESTED, MeetingStatus.ACCEPTED]
+        ).update(status=MeetingStatus.CANCELLED, slot=None, table=None, interpreter=None)
+        return _promote_next(event) if held_place else None
+
+
+def registration_decide(*, user: Any, registration: Registration, approve: bool) -> Registration:
+    _require(permissions.can_organise_event(user, registration.event))
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != RegistrationStatus.PENDING:
+            raise _invalid(None, _("Only a registration waiting for approval can be approved or refused."))
+        registration.status = RegistrationStatus.CONFIRMED if approve else RegistrationStatus.REFUSED
+        registration.save(update_fields=["status"])
+        _tell(registration.person, "approved" if approve else "refused", _my_url(event), event=event)
+        if not approve:
+            _promote_next(event)
+    return registration
+
+
+def availability_set(*, user: Any, registration: Registration, slots: Iterable[int]) -> Registration:
+    _require(permissions.is_registrant(user, registration))
+    event = registration.event
+    chosen = sorted(set(slots))
+    if any(not 0 <= s < event.slot_count for s in chosen):
+        raise _invalid("slots", _("Choose times within the event's meeting hours."))
+    if not chosen:
+        raise _invalid("slots", _("Choose at least one time you are free."))
+    registration.available_slots = chosen
+    registration.save(update_fields=["available_slots"])
+    return registration
+
+
+def registration_check_in(*, user: Any, registration: Registration) -> Registration:
+    _require(permissions.can_organise_event(user, registration.event))
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise _invalid(None, _("Only confirmed participants can be checked in."))
+    if registration.checked_in_at is None:
+        registration.checked_in_at = timezone.now()
+        registration.save(update_fields=["checked_in_at"])
+    return registration
+
+
+def event_phase_set(*, user: Any, event: Event, phase: str) -> Event:
+    _require(permissions.can_organise_event(user, event))
+    if phase not in EventPhase.values:
+        raise _invalid("phase", _("Choose a phase from the list."))
+    event.phase = phase
+    event.save(update_fields=["phase"])
+    return event
+
+
+# -- meetings -------------------------------------------------------------------------------------
+def meeting_request(*, user: Any, requester: Registration, recipient: Registration, note: str = "") -> Meeting:
+    _require(permissions.is_registrant(user, requester))
+    event = requester.event
+    if event.phase != EventPhase.BOOKING:
+        raise _invalid(None, _("Meetings can be requested only while booking is open."))
+    if recipient.event_id != event.pk or recipient.pk == requester.pk:
+        raise _invalid("recipient", _("Choose another participant of this event."))
+    if requester.status != RegistrationStatus.CONFIRMED or recipient.status != RegistrationStatus.CONFIRMED:
+        raise _invalid("recipient", _("Both participants must be confirmed."))
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise _invalid("note", _("Keep the note under 1,000 characters."))
+    with transaction.atomic():
+        Registration.objects.select_for_update().get(pk=requester.pk)
+        open_count = Meeting.objects.filter(requester=requester, status=MeetingStatus.REQUESTED).count()
+        if open_count >= event.max_open_requests:
+            raise _invalid(
+                None,
+                _("You have %(n)d requests waiting for an answer, the most this event allows. Wait for answers first.")
+                % {"n": open_count},
+            )
+        if Meeting.objects.filter(
+            Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester),
+            status__in=[MeetingStatus.REQUESTED, MeetingStatus.ACCEPTED],
+        ).exists():
+            raise _invalid("recipient", _("You already have a meeting or request with this participant."))
+        meeting = Meeting.objects.create(
+            event=event,
+            requester=requester,
+            recipient=recipient,
+            note=note,
+            expires_at=timezone.now() + dt.timedelta(days=event.request_days),
+            language_pair=language_pair(requester, recipient),
+        )
+        _tell(recipient.person, "request", _my_url(event), event=event, other=requester.profile)
+    return meeting
+
+
+def _clash(meeting: Meeting, slot: int) -> str | None:
+    event = meeting.event
+    if not 0 <= slot < event.slot_count:
+        return _("That time is outside the event's meeting hours.")
+    for reg in (meeting.requester, meeting.recipient):
+        if slot not in free_slots(reg):
+            return _("%(who)s is not free at that time (availability or a booked session).") % {"who": reg.profile}
+        if (
+            Meeting.objects.filter(
+                Q(requester=reg) | Q(recipient=reg), event=event, slot=slot, status=MeetingStatus.ACCEPTED
+            )
+            .exclude(pk=meeting.pk)
+            .exists()
+        ):
+            return _("%(who)s already has a meeting at that time.") % {"who": reg.profile}
+    used = set(Meeting.objects.filter(event=event, slot=slot).exclude(pk=meeting.pk).values_list("table", flat=True))
+    if len(used) >= event.tables:
+        return _("Every table is taken at that time.")
+    return None
+
+
+def meeting_respond(*, user: Any, meeting: Meeting, accept: bool, slot: int | None = None) -> Meeting:
+    """The recipient accepts (optionally picking a slot: it is then locked) or declines."""
+    _require(permissions.can_act_on_meeting(user, meeting, as_recipient=True))
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=meeting.event_id)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != MeetingStatus.REQUESTED:
+            raise _invalid(None, _("This request has already been answered or has expired."))
+        if not accept:
+            meeting.status = MeetingStatus.DECLINED
+            meeting.responded_at = timezone.now()
+            meeting.save(update_fields=["status", "responded_at"])
+            _tell(meeting.requester.person, "declined", _my_url(event), event=event, other=meeting.recipient.profile)
+            return meeting
+        if slot is not None:
+            problem = _clash(meeting, slot)
+            if problem:
+                raise _invalid("slot", problem)
+            used = set(Meeting.objects.filter(event=event, slot=slot).values_list("table", flat=True))
+            meeting.slot = slot
+            meeting.table = next(t for t in range(event.tables) if t not in used)
+            meeting.locked = True
+        meeting.status = MeetingStatus.ACCEPTED
+        meeting.responded_at = timezone.now()
+        meeting.save()
+        _tell(meeting.requester.person, "accepted", _my_url(event), event=event, other=meeting.recipient.profile)
+    return meeting
+
+
+def meetings_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """The periodic job (``manage.py expire_meeting_requests``): remind the recipients of
+    requests that expire within a day (once), expire those past their time and tell the
+    requester. Returns (reminded, expired)."""
+    now = now or timezone.now()
+    reminded = expired = 0
+    with transaction.atomic():
+        due = Meeting.objects.select_for_update().filter(
+            status=MeetingStatus.REQUESTED,
+            reminded_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + REMIND_BEFORE,
+        )
+        for meeting in due.select_related("recipient__person", "requester__profile", "event"):
+            meeting.reminded_at = now
+            meeting.save(update_fields=["reminded_at"])
+            _tell(
+                meeting.recipient.person,
+                "reminder",
+                _my_url(meeting.event),
+                event=meeting.event,
+                other=meeting.requester.profile,
+            )
+            reminded += 1
+        past = Meeting.objects.select_for_update().filter(status=MeetingStatus.REQUESTED, expires_at__lte=now)
+        for meeting in past.select_related("requester__person", "recipient__profile", "event"):
+            meeting.status = MeetingStatus.EXPIRED
+            meeting.save(update_fields=["status"])
+            _tell(
+                meeting.requester.person,
+                "expired",
+                _my_url(meeting.event),
+                event=meeting.event,
+                other=meeting.recipient.profile,
+            )
+            expired += 1
+    return reminded, expired
+
+
+@dataclass
+class ScheduleSummary:
+    scheduled: int
+    unscheduled: int
+    moved: int
+    upper_bound: int
+    status: str
+    seconds: float
+
+
+def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> ScheduleSummary:
+    """Schedule all: every accepted meeting gets a slot, a table and (when needed) an
+    interpreter (hkcq.exchanges.scheduling); locked meetings stay; the rest keep their slot
+    where they can."""
+    _require(permissions.can_organise_event(user, event))
+    if not event.days:
+        raise _invalid(None, _("The event has no dates to schedule meetings in."))
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        meetings = list(
+            Meeting.objects.filter(event=event, status=MeetingStatus.ACCEPTED).select_related("requester", "recipient")
+        )
+        regs = {
+            r.pk: r
+            for r in event.registrations.filter(status=RegistrationStatus.CONFIRMED).prefetch_related("sessions")
+        }
+        interpreters = list(event.interpreters.all())
+        problem = scheduling.Problem(
+            slot_days=[s // event.slots_per_day for s in range(event.slot_count)],
+            tables=event.tables,
+            available={pk: free_slots(r) for pk, r in regs.items()},
+            meetings=[
+                scheduling.Meeting(
+                    id=m.pk,
+                    a=m.requester_id,
+                    b=m.recipient_id,
+                    language_pair=m.language_pair or None,
+                    locked=(m.slot, m.table) if m.locked and m.slot is not None and m.table is not None else None,
+                    locked_interpreter=m.interpreter_id if m.locked else None,
+                    previous=(m.slot, m.table) if m.slot is not None and m.table is not None else None,
+                    previous_interpreter=m.interpreter_id,
+                )
+                for m in meetings
+            ],
+            interpreters=[
+                scheduling.Interpreter(id=i.pk, pairs=frozenset(i.pairs), slots=frozenset(range(event.slot_count)))
+                for i in interpreters
+            ],
+        )
+        try:
+            result = scheduling.schedule(problem, time_limit=time_limit, workers=1)
+        except scheduling.ScheduleError as exc:
+            raise _invalid(None, _("Locked meetings contradict each other: %(detail)s") % {"detail": exc}) from exc
+        # clear, then write (the unique constraint on slot and table holds at every step)
+        Meeting.objects.filter(event=event, status=MeetingStatus.ACCEPTED, locked=False).update(
+            slot=None, table=None, interpreter=None
+        )
+        for m in meetings:
+            p = result.placements.get(m.pk)
+            if m.locked or p is None:
+                continue
+            m.slot, m.table, m.interpreter_id = p.slot, p.table, p.interpreter  # type: ignore[assignment]
+            m.save(update_fields=["slot", "table", "interpreter"])
+        return ScheduleSummary(
+            scheduled=result.scheduled,
+            unscheduled=len(result.unscheduled),
+            moved=scheduling.moved(problem, result),
+            upper_bound=result.upper_bound,
+            status=result.status,
+            seconds=round(result.seconds, 2),
+        )
+
+
+def meeting_feedback(
+    *, user: Any, meeting: Meeting, happened: bool, useful: bool = False, outcome: str = ""
+) -> Feedback:
+    """A participant's feedback on a meeting; both sides may give theirs, once each."""
+    meeting = Meeting.objects.select_related("requester", "recipient").get(pk=meeting.pk)
+    if permissions.is_registrant(user, meeting.requester):
+        reg = meeting.requester
+    elif permissions.is_registrant(user, meeting.recipient):
+        reg = meeting.recipient
+    else:
+        raise NotPermitted()
+    if meeting.status != MeetingStatus.ACCEPTED:
+        raise _invalid(None, _("Feedback is for accepted meetings."))
+    outcome = (outcome or "").strip()
+    if len(outcome) > 2000:
+        raise _invalid("outcome", _("Keep the outcome under 2,000 characters."))
+    if Feedback.objects.filter(meeting=meeting, registration=reg).exists():
+        raise _invalid(None, _("You have already given feedback on this meeting."))
+    return Feedback.objects.create(
+        meeting=meeting, registration=reg, happened=happened, useful=useful and happened, outcome=outcome
+    )
+
+
+def interpreter_add(*, user: Any, event: Event, name: str, pairs: Iterable[str]) -> Interpreter:
+    _require(permissions.can_organise_event(user, event))
+    clean = []
+    for pair in pairs:
+        parts = pair.split("-")
+        if len(parts) != 2 or set(parts) - LANGUAGE_CODES or parts[0] == parts[1]:
+            raise _invalid("pairs", _("A language pair is two different languages from the list."))
+        clean.append("-".join(sorted(parts)))
+    if not name.strip():
+        raise _invalid("name", _("Give the interpreter's name."))
+    return Interpreter.objects.create(event=event, name=name.strip()[:200], pairs=sorted(set(clean)))
+
+
+def question_add(
+    *,
+    user: Any,
+    event: Event,
+    label: dict[str, str],
+    kind: str,
+    options: list[dict[str, str]] | None = None,
+    required: bool = False,
+) -> Question:
+    from hkcq.core.translated import TText
+
+    _require(permissions.can_organise_event(user, event))
+    if kind not in QuestionKind.values:
+        raise _invalid("kind", _("Choose a kind of answer from the list."))
+    if kind == QuestionKind.CHOICE and len(options or []) < 2:
+        raise _invalid("options", _("A choice needs at least two options."))
+    return Question.objects.create(
+        event=event,
+        label=TText.of(**label),
+        kind=kind,
+        options=[TText.of(**o).to_json() for o in (options or [])] if kind == QuestionKind.CHOICE else [],
+        required=required,
+        position=event.questions.count(),
+    )
+
+
+# -- rounds ---------------------------------------------------------------------------------------
+def _log(round_: Round, user: Any, action: str, detail: str = "", reason: str = "") -> None:
+    RoundChange.objects.create(
+        round=round_,
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        detail=detail[:500],
+        reason=reason,
+    )
+
+
+def _check_document(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Problems with a round document (the API's body, or the rows of an upload), by where."""
+    errors: dict[str, list[str]] = {}
+
+    def add(where: str, message: str) -> None:
+        errors.setdefault(where, []).append(message)
+
+    kind = data.get("kind")
+    if kind not in RoundKind.values:
+        add("kind", _("Choose internship, sister_school or exchange."))
+    applicants = data.get("applicants") or []
+    hosts = data.get("hosts") or []
+    app_ids = [str(a.get("id", "")).strip() for a in applicants]
+    host_ids = [str(h.get("id", "")).strip() for h in hosts]
+    for label, ids in (("applicants", app_ids), ("hosts", host_ids)):
+        if any(not i for i in ids):
+            add(label, _("Every entry needs an id."))
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            add(label, _("These ids appear twice: %(ids)s") % {"ids": ", ".join(dupes)})
+    host_set, app_set = set(host_ids), set(app_ids)
+    for a in applicants:
+        ranks = [str(r) for r in a.get("ranks") or []]
+        if len(set(ranks)) != len(ranks):
+            add(f"applicant {a.get('id')}", _("A host is ranked twice."))
+        unknown = [r for r in ranks if r not in host_set]
+        if unknown:
+            add(f"applicant {a.get('id')}", _("Not a host of this round: %(ids)s") % {"ids": ", ".join(unknown)})
+    for h in hosts:
+        ranks = [str(r) for r in h.get("ranks") or []]
+        if len(set(ranks)) != len(ranks):
+            add(f"host {h.get('id')}", _("An applicant is ranked twice."))
+        unknown = [r for r in ranks if r not in app_set]
+        if unknown:
+            add(f"host {h.get('id')}", _("Not an applicant of this round: %(ids)s") % {"ids": ", ".join(unknown)})
+        capacity = h.get("capacity", 1)
+        if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 1:
+            add(f"host {h.get('id')}", _("Places must be a whole number of at least 1."))
+        elif kind == RoundKind.SISTER_SCHOOL and capacity != 1:
+            add(f"host {h.get('id')}", _("A sister-school pairing is one to one: every host has 1 place."))
+    if not (data.get("title") or "").strip() if isinstance(data.get("title"), str) else not data.get("title"):
+        add("title", _("Give the round a title."))
+    return errors
+
+
+def round_create(*, user: Any, data: dict[str, Any], organiser_units: Iterable[Any] = ()) -> Round:
+    """Create a round with its participants, capacities and rankings from one document (the
+    API's JSON, or an upload's rows): {"kind", "title", "applicants": [{"id", "ranks", "name"?,
+    "language"?}], "hosts": [{"id", "capacity", "ranks", "name"?, "language"?}]}."""
+    from hkcq.core.translated import TText
+
+    _require(permissions.can_create_round(user))
+    errors = _check_document(data)
+    if errors:
+        raise InvalidInput(_("The round could not be created: some entries are not valid."), details=errors)
+    title = data["title"]
+    with transaction.atomic():
+        round_ = Round.objects.create(
+            kind=data["kind"],
+            title=TText.of(en=title) if isinstance(title, str) else TText.of(**title),
+            created_by=user,
+            tie_break_seed=int(data.get("tie_break_seed") or 0),
+        )
+        units = list(organiser_units) or list(user.units.all())
+        if units:
+            round_.organiser_units.set(units)
+
+        def lang(entry: dict[str, Any]) -> str:
+            value = str(entry.get("language") or "")
+            return value if value in ("en", "zh-hant", "zh-hans") else "en"
+
+        Participant.objects.bulk_create(
+            [
+                Participant(
+                    round=round_,
+                    role=Participant.APPLICANT,
+                    ext_id=str(a["id"]).strip(),
+                    name=str(a.get("name") or "")[:300],
+                    ranks=[str(r) for r in a.get("ranks") or []],
+                    language=lang(a),
+                )
+                for a in data.get("applicants") or []
+            ]
+            + [
+                Participant(
+                    round=round_,
+                    role=Participant.HOST,
+                    ext_id=str(h["id"]).strip(),
+                    name=str(h.get("name") or "")[:300],
+                    ranks=[str(r) for r in h.get("ranks") or []],
+                    capacity=int(h.get("capacity", 1)),
+                    language=lang(h),
+                )
+                for h in data.get("hosts") or []
+            ]
+        )
+        _log(
+            round_,
+            user,
+            "created",
+            f"{len(data.get('applicants') or [])} applicants, {len(data.get('hosts') or [])} hosts",
+        )
+    return round_
+
+
+def ranks_set(*, user: Any, participant: Participant, ranks: Sequence[str]) -> Participant:
+    round_ = participant.round
+    _require(permissions.can_act_for_participant(user, participant) or permissions.can_organise_round(user, round_))
+    if round_.status != RoundStatus.RANKING:
+        raise _invalid("ranks", _("Ranking has closed for this round."))
+    if (
+        round_.ranking_deadline
+        and timezone.localdate() > round_.ranking_deadline
+        and not permissions.can_organise_round(user, round_)
+    ):
+        raise _invalid("ranks", _("The deadline for ranking has passed."))
+    ranks = [str(r).strip() for r in ranks if str(r).strip()]
+    if len(set(ranks)) != len(ranks):
+        raise _invalid("ranks", _("Rank each one once only."))
+    other = Participant.HOST if participant.role == Participant.APPLICANT else Participant.APPLICANT
+    known = set(round_.participants.filter(role=other).values_list("ext_id", flat=True))
+    unknown = [r for r in ranks if r not in known]
+    if unknown:
+        raise _invalid("ranks", _("Not eligible in this round: %(ids)s") % {"ids": ", ".join(unknown)})
+    participant.ranks = ranks
+    participant.save(update_fields=["ranks"])
+    return participant
+
+
+def capacity_set(*, user: Any, host: Participant, capacity: int, reason: str) -> Participant:
+    round_ = host.round
+    _require(permissions.can_organise_round(user, round_))
+    if host.role != Participant.HOST:
+        raise _invalid("capacity", _("Only hosts have places."))
+    if capacity < 1 or (round_.one_to_one and capacity != 1):
+        raise _invalid("capacity", _("Places must be a whole number of at least 1 (exactly 1 for sister schools)."))
+    kept = (
+        host.pairs_as_host.exclude(status__in=[PairStatus.DECLINED, PairStatus.WITHDRAWN])
+        .filter(Q(fixed=True) | Q(status=PairStatus.ACCEPTED))
+        .count()
+    )
+    if capacity < kept:
+        raise _invalid(
+            "capacity", _("%(n)d places are already fixed or accepted: the places cannot be fewer.") % {"n": kept}
+        )
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Give a reason for the change."))
+    old = host.capacity
+    host.capacity = capacity
+    host.save(update_fields=["capacity"])
+    _log(round_, user, "capacity", f"{host.ext_id}: {old} → {capacity}", reason)
+    return host
+
+
+def pair_fix(*, user: Any, round_: Round, applicant: Participant, host: Participant, reason: str) -> Pair:
+    """Fix a pair by hand before a run: every run keeps it."""
+    _require(permissions.can_organise_round(user, round_))
+    if (
+        applicant.round_id != round_.pk
+        or host.round_id != round_.pk
+        or applicant.role != Participant.APPLICANT
+        or host.role != Participant.HOST
+    ):
+        raise _invalid(None, _("Choose an applicant and a host of this round."))
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Give a reason for the change."))
+    live = Pair.objects.filter(round=round_).exclude(status__in=[PairStatus.DECLINED, PairStatus.WITHDRAWN])
+    if live.filter(applicant=applicant).exists():
+        raise _invalid(None, _("This applicant already has a place."))
+    if live.filter(host=host).count() >= host.capacity:
+        raise _invalid(None, _("This host has no free place."))
+    pair = Pair.objects.create(round=round_, applicant=applicant, host=host, fixed=True, run=round_.runs)
+    _log(round_, user, "fixed", f"{applicant.ext_id} – {host.ext_id}", reason)
+    return pair
+
+
+def pair_withdraw(*, user: Any, pair: Pair, reason: str) -> Pair:
+    """An organiser's adjustment after a run: the pair is withdrawn (its place frees up for the
+    next run), with the reason recorded."""
+    _require(permissions.can_organise_round(user, pair.round))
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Give a reason for the change."))
+    if pair.status in (PairStatus.DECLINED, PairStatus.WITHDRAWN):
+        raise _invalid(None, _("This pair is no longer active."))
+    pair.status = PairStatus.WITHDRAWN
+    pair.save(update_fields=["status"])
+    _log(pair.round, user, "withdrawn", f"{pair.applicant.ext_id} – {pair.host.ext_id}", reason)
+    return pair
+
+
+def round_market(round_: Round) -> tuple[allocation.Market, dict[str, Participant], dict[str, Participant]]:
+    parts = list(round_.participants.all())
+    apps = {p.ext_id: p for p in parts if p.role == Participant.APPLICANT}
+    hosts = {p.ext_id: p for p in parts if p.role == Participant.HOST}
+    pairs = list(round_.pairs.select_related("applicant", "host"))
+    fixed = [
+        (p.applicant.ext_id, p.host.ext_id) for p in pairs if p.status in (PairStatus.OFFERED, PairStatus.ACCEPTED)
+    ]
+    excluded = {
+        (p.applicant.ext_id, p.host.ext_id) for p in pairs if p.status in (PairStatus.DECLINED, PairStatus.WITHDRAWN)
+    }
+    # an applicant who declined a place takes no further part
+    out = {p.applicant.ext_id for p in pairs if p.status == PairStatus.DECLINED and p.applicant_accepted is False}
+    market = allocation.Market(
+        applicant_ranks={a: [h for h in p.ranks if h in hosts] for a, p in apps.items() if a not in out},
+        host_ranks={h: [a for a in p.ranks if a in apps and a not in out] for h, p in hosts.items()},
+        capacity={h: (1 if round_.one_to_one else p.capacity) for h, p in hosts.items()},
+        fixed=[(a, h) for a, h in fixed if a not in out],
+        excluded=set(excluded),
+        tie_break_seed=round_.tie_break_seed,
+    )
+    return market, apps, hosts
+
+
+def round_allocate(*, user: Any, round_: Round) -> dict[str, Any]:
+    """Run the allocation: the first run, or a later one that keeps every pair still offered or
+    accepted and re-offers declined places. New pairs are offered and both sides told in their
+    language. Returns the statistics (also kept on the round)."""
+    _require(permissions.can_organise_round(user, round_))
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if round_.status == RoundStatus.CLOSED:
+            raise _invalid(None, _("This round is closed."))
+        market, apps, hosts = round_market(round_)
+        try:
+            match = allocation.allocate(market)
+        except allocation.AllocationError as exc:
+            raise _invalid(None, str(exc)) from exc
+        kept = set(market.fixed)
+        round_.runs += 1
+        new_pairs = [
+            Pair(round=round_, applicant=apps[str(a)], host=hosts[str(h)], run=round_.runs)
+            for a, h in sorted(match.items(), key=lambda kv: str(kv[0]))
+            if (a, h) not in kept
+        ]
+        Pair.objects.bulk_create(new_pairs)
+        stats = allocation.statistics(market, match).as_dict()
+        stats["run"] = round_.runs
+        round_.statistics = stats
+        round_.status = RoundStatus.ALLOCATED
+        round_.save(update_fields=["runs", "statistics", "status"])
+        _log(round_, user, "allocated", f"run {round_.runs}: {len(new_pairs)} new pairs")
+        url = round_.get_absolute_url()
+        for pair in new_pairs:
+            for side, other in ((pair.applicant, pair.host), (pair.host, pair.applicant)):
+                _tell(side.user, "placed", url, round=round_, other=other.name or other.ext_id, language=side.language)
+        placed = set(match)
+        for a, p in apps.items():
+            if a not in placed and p.user is not None:
+                _tell(p.user, "unplaced", url, round=round_)
+    return stats
+
+
+def pair_respond(*, user: Any, pair: Pair, accept: bool) -> Pair:
+    """The applicant's or host's answer to an offered pair, within the round's deadline. When
+    both sides accept, the pair becomes an exchange record; a decline frees the place for the
+    next run."""
+    round_ = pair.round
+    as_applicant = permissions.can_act_for_participant(user, pair.applicant)
+    as_host = permissions.can_act_for_participant(user, pair.host)
+    _require(as_applicant or as_host)
+    if round_.response_deadline and timezone.localdate() > round_.response_deadline:
+        raise _invalid(None, _("The deadline for answering has passed."))
+    with transaction.atomic():
+        pair = Pair.objects.select_for_update().get(pk=pair.pk)
+        if pair.status != PairStatus.OFFERED:
+            raise _invalid(None, _("This place has already been answered."))
+        if as_applicant:
+            pair.applicant_accepted = accept
+        if as_host:
+            pair.host_accepted = accept
+        if pair.applicant_accepted is False or pair.host_accepted is False:
+            pair.status = PairStatus.DECLINED
+        elif pair.applicant_accepted and pair.host_accepted:
+            pair.status = PairStatus.ACCEPTED
+        pair.save()
+        _log(round_, user, "accepted" if accept else "declined", f"{pair.applicant.ext_id} – {pair.host.ext_id}")
+        if pair.status == PairStatus.ACCEPTED:
+            ExchangeRecord.objects.create(
+                pair=pair,
+                kind=round_.kind,
+                area=round_.area,
+                title=f"{pair.applicant.name or pair.applicant.ext_id} – {pair.host.name or pair.host.ext_id}",
+            )
+    return pair
+
+
+def record_update(
+    *,
+    user: Any,
+    record: ExchangeRecord,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    activity: str = "",
+    report: str = "",
+) -> ExchangeRecord:
+    pair = record.pair
+    allowed = pair is not None and (
+        permissions.can_organise_round(user, pair.round)
+        or permissions.can_act_for_participant(user, pair.applicant)
+        or permissions.can_act_for_participant(user, pair.host)
+    )
+    _require(allowed)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise _invalid("ends_on", _("The end cannot be before the start."))
+    record.starts_on, record.ends_on = starts_on, ends_on
+    if activity.strip():
+        record.activities = [*record.activities, {"year": timezone.localdate().year, "text": activity.strip()[:1000]}]
+    if report.strip():
+        record.completion_report = report.strip()[:5000]
+    record.save()
+    return record

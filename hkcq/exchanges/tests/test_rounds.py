@@ -1,0 +1,198 @@
+"""Rounds: the API's exact paths and shapes, allocation (stable, capacities, one-to-one),
+fixed pairs, capacity changes, answers, the second run, exchange records, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from hkcq.accounts.services import api_token_create
+from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.exchanges import allocation, services
+from hkcq.exchanges.models import ExchangeRecord, Pair, PairStatus, Participant, Round, RoundChange
+from hkcq.exchanges.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DOC = {
+    "kind": "internship",
+    "title": "Summer internships 2027",
+    "applicants": [
+        {"id": "a1", "ranks": ["h2", "h1"]},
+        {"id": "a2", "ranks": ["h1"]},
+        {"id": "a3", "ranks": ["h1", "h2"]},
+        {"id": "a7", "ranks": []},
+    ],
+    "hosts": [{"id": "h1", "capacity": 2, "ranks": ["a3", "a1"]}, {"id": "h2", "capacity": 1, "ranks": ["a1", "a3"]}],
+}
+
+
+def auth(user):
+    _, raw = api_token_create(user=user, name="t")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_create_allocate_and_read_through_the_api(client, officer_tdc):
+    r = client.post("/api/v1/rounds", DOC, content_type="application/json", **auth(officer_tdc))
+    assert r.status_code == 201, r.content
+    rid = r.json()["id"]
+    r = client.post(f"/api/v1/rounds/{rid}/allocate", **auth(officer_tdc))
+    assert r.status_code == 200, r.content
+    r = client.get(f"/api/v1/rounds/{rid}/allocation", **auth(officer_tdc))
+    body = r.json()
+    assert {(p["applicant"], p["host"]) for p in body["pairs"]} == {("a1", "h2"), ("a3", "h1")}
+    assert body["unplaced"] == ["a2", "a7"]  # h1 did not rank a2: incomplete list
+    stats = body["statistics"]
+    assert stats["placed"] == 2 and stats["share_first_choice"] == 0.5
+    round_ = Round.objects.get(pk=rid)
+    market, _, _ = services.round_market(round_)
+    match = {p.applicant.ext_id: p.host.ext_id for p in round_.pairs.all()}
+    assert allocation.blocking_pairs(market, match) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d["applicants"][0].update(ranks=["h9"]), "applicant a1"),  # ranking an ineligible host
+        (lambda d: d["applicants"][0].update(ranks=["h1", "h1"]), "applicant a1"),  # duplicate ranks
+        (lambda d: d["hosts"][0].update(capacity=0), "host h1"),
+        (lambda d: d["applicants"].append({"id": "a1", "ranks": []}), "applicants"),
+        (lambda d: d.update(title=""), "title"),
+    ],
+)
+def test_bad_round_documents_are_refused_and_nothing_is_created(client, officer_tdc, change, where):
+    import copy
+
+    doc = copy.deepcopy(DOC)
+    change(doc)
+    before = Round.objects.count()
+    r = client.post("/api/v1/rounds", doc, content_type="application/json", **auth(officer_tdc))
+    assert r.status_code == 422
+    assert where in r.json()["error"]["details"]
+    assert Round.objects.count() == before
+
+
+def test_sister_schools_are_one_to_one(officer_tdc):
+    doc = {
+        "kind": "sister_school",
+        "title": "Sister schools 2027",
+        "applicants": [{"id": "hk1", "ranks": ["cq1", "cq2"]}, {"id": "hk2", "ranks": ["cq1"]}],
+        "hosts": [{"id": "cq1", "capacity": 2, "ranks": ["hk2", "hk1"]}, {"id": "cq2", "ranks": ["hk1"]}],
+    }
+    with pytest.raises(InvalidInput):
+        services.round_create(user=officer_tdc, data=doc)
+    doc["hosts"][0]["capacity"] = 1
+    round_ = services.round_create(user=officer_tdc, data=doc)
+    services.round_allocate(user=officer_tdc, round_=round_)
+    assert {(p.applicant.ext_id, p.host.ext_id) for p in round_.pairs.all()} == {("hk2", "cq1"), ("hk1", "cq2")}
+
+
+def _round_with_users(officer):
+    round_ = services.round_create(user=officer, data=DOC)
+    users = {}
+    for p in round_.participants.all():
+        u = UserFactory(preferred_language="zh-hant" if p.role == Participant.HOST else "en")
+        p.user = u
+        p.save()
+        users[p.ext_id] = u
+    return round_, users
+
+
+def test_answers_make_records_and_second_run_keeps_accepted(officer_tdc):
+    from hkcq.notifications.models import Notification
+
+    round_, users = _round_with_users(officer_tdc)
+    services.round_allocate(user=officer_tdc, round_=round_)
+    # both sides of each new pair told, in their own language
+    host_note = Notification.objects.filter(recipient=users["h1"]).first()
+    assert host_note is not None and "Summer internships 2027" in host_note.title
+    pair_a1 = Pair.objects.get(round=round_, applicant__ext_id="a1")
+    pair_a3 = Pair.objects.get(round=round_, applicant__ext_id="a3")
+    services.pair_respond(user=users["a3"], pair=pair_a3, accept=True)
+    services.pair_respond(user=users["h1"], pair=pair_a3, accept=True)
+    pair_a3.refresh_from_db()
+    assert pair_a3.status == PairStatus.ACCEPTED
+    assert ExchangeRecord.objects.filter(pair=pair_a3).exists()
+    services.pair_respond(user=users["a1"], pair=pair_a1, accept=False)
+    pair_a1.refresh_from_db()
+    assert pair_a1.status == PairStatus.DECLINED
+    with pytest.raises(InvalidInput):
+        services.pair_respond(user=users["a1"], pair=pair_a1, accept=True)
+    services.round_allocate(user=officer_tdc, round_=round_)
+    live = {(p.applicant.ext_id, p.host.ext_id) for p in round_.pairs.filter(status__in=["offered", "accepted"])}
+    # a3 kept; a1 declined (out); h2's freed place goes to the next who ranked it and it ranked: a3 is taken, so nobody
+    assert ("a3", "h1") in live and not any(a == "a1" for a, _ in live)
+    assert round_.pairs.filter(applicant__ext_id="a3").count() == 1
+
+
+def test_only_a_side_of_the_pair_answers(officer_tdc):
+    round_, users = _round_with_users(officer_tdc)
+    services.round_allocate(user=officer_tdc, round_=round_)
+    pair = Pair.objects.get(round=round_, applicant__ext_id="a1")
+    with pytest.raises(NotPermitted):
+        services.pair_respond(user=users["a3"], pair=pair, accept=False)
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.OFFERED
+
+
+def test_fixed_pair_kept_and_capacity_cannot_fall_below_it(officer_tdc):
+    round_, _ = _round_with_users(officer_tdc)
+    a2 = round_.participants.get(ext_id="a2", role="applicant")
+    h2 = round_.participants.get(ext_id="h2", role="host")
+    with pytest.raises(InvalidInput):
+        services.pair_fix(user=officer_tdc, round_=round_, applicant=a2, host=h2, reason="")
+    services.pair_fix(user=officer_tdc, round_=round_, applicant=a2, host=h2, reason="Agreed at the ceremony")
+    with pytest.raises(InvalidInput) as exc:
+        services.capacity_set(user=officer_tdc, host=h2, capacity=0, reason="x")
+    h2.refresh_from_db()
+    assert h2.capacity == 1
+    services.round_allocate(user=officer_tdc, round_=round_)
+    assert round_.pairs.get(applicant=a2).host == h2
+    assert RoundChange.objects.filter(round=round_, action="fixed", reason="Agreed at the ceremony").exists()
+    del exc
+
+
+def test_ranking_duplicates_and_ineligible_refused(officer_tdc):
+    round_, users = _round_with_users(officer_tdc)
+    a1 = round_.participants.get(ext_id="a1", role="applicant")
+    for bad in (["h1", "h1"], ["h1", "zz"]):
+        with pytest.raises(InvalidInput):
+            services.ranks_set(user=users["a1"], participant=a1, ranks=bad)
+    a1.refresh_from_db()
+    assert a1.ranks == ["h2", "h1"]
+    services.ranks_set(user=users["a1"], participant=a1, ranks=["h1"])
+    a1.refresh_from_db()
+    assert a1.ranks == ["h1"]
+
+
+def test_ranks_through_the_api(client, officer_tdc):
+    round_, users = _round_with_users(officer_tdc)
+    r = client.put(
+        f"/api/v1/rounds/{round_.pk}/participants/a1/ranks",
+        {"ranks": ["h1", "h2"]},
+        content_type="application/json",
+        **auth(users["a1"]),
+    )
+    assert r.status_code == 200 and r.json() == {"ranks": ["h1", "h2"]}
+    r = client.put(
+        f"/api/v1/rounds/{round_.pk}/participants/a1/ranks",
+        {"ranks": ["h1"]},
+        content_type="application/json",
+        **auth(users["a2"]),
+    )
+    assert r.status_code == 404
+
+
+def test_spreadsheet_rows_with_bad_rows_are_reported():
+    from hkcq.exchanges.rows import document_from_rows
+
+    rows = [
+        ["role", "id", "name", "places", "ranking", "language"],
+        ["applicant", "a1", "Ann", None, "h1, h2", "en"],
+        ["host", "h1", "Host 1", "two", "", ""],
+        ["visitor", "x", "", "", "", ""],
+        ["host", "h2", "Host 2", 3, "a1", "zh-hant"],
+    ]
+    doc, errors = document_from_rows(rows, kind="internship", title="T")
+    assert len(errors) == 2 and "Row 3" in errors[0] and "Row 4" in errors[1]
+    assert doc["hosts"] == [{"id": "h2", "name": "Host 2", "ranks": ["a1"], "language": "zh-hant", "capacity": 3}]
+    assert doc["applicants"][0]["ranks"] == ["h1", "h2"]

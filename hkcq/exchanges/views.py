@@ -1,0 +1,479 @@
+"""Event and round pages. Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hkcq.core.errors import DomainError, NotFound, NotPermitted
+from hkcq.core.exports import pdf_response, render_pdf
+from hkcq.core.translated import current_language
+from hkcq.exchanges import agenda, permissions, rows, selectors, services
+from hkcq.exchanges import forms as xforms
+from hkcq.exchanges.models import Event, EventPhase, MeetingStatus, PairStatus, Participant, RegistrationStatus
+
+
+def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
+    if exc.details:
+        for field, errors in exc.details.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, str(exc.message))
+
+
+def _event(pk: Any) -> Event:
+    try:
+        return selectors.event_get(pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _or_404(getter: Any, *args: Any) -> Any:
+    try:
+        return getter(*args)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, str(exc.message))
+
+
+# -- events ---------------------------------------------------------------------------------------
+def event_list(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.events())
+    return render(
+        request,
+        "exchanges/event_list.html",
+        {"events": [e for e in items if not e.recurring], "programmes": [e for e in items if e.recurring]},
+    )
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(pk)
+    return render(
+        request,
+        "exchanges/event_detail.html",
+        {
+            "event": event,
+            "sessions": event.sessions.all(),
+            "participants": selectors.public_participants(event),
+            "mine": selectors.registration_for(request.user, event),
+            "can_organise": permissions.can_organise_event(request.user, event),
+        },
+    )
+
+
+@login_required
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    from hkcq.partnering.selectors import profiles_for_member
+
+    event = _event(pk)
+    if selectors.registration_for(request.user, event) is not None:
+        return redirect("exchanges:my_event", pk=event.pk)
+    profiles = profiles_for_member(request.user)
+    form = xforms.RegistrationForm(request.POST or None, event=event, profiles=profiles, language=current_language())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        answers = {k: v for k, v in data.items() if k.startswith("q")}
+        try:
+            services.registration_submit(
+                user=request.user,
+                event=event,
+                profile=data["profile"],
+                answers=answers,
+                consent_public=data["consent_public"],
+                languages=data["languages"],
+                needs_interpreter=data["needs_interpreter"],
+                sessions=data.get("sessions") or [],
+            )
+        except DomainError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("exchanges:my_event", pk=event.pk)
+    return render(request, "exchanges/register.html", {"event": event, "form": form, "has_profiles": profiles.exists()})
+
+
+def _mine(request: HttpRequest, event: Event) -> Any:
+    reg = selectors.registration_for(request.user, event)
+    if reg is None:
+        raise Http404
+    return reg
+
+
+@login_required
+def my_event(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(pk)
+    reg = _mine(request, event)
+    meetings = list(selectors.meetings_of(reg))
+    for m in meetings:
+        other = m.recipient if m.requester_id == reg.pk else m.requester
+        # contacts only to accepted meeting partners
+        show = m.status == MeetingStatus.ACCEPTED and permissions.can_see_contacts(request.user, other)
+        m.contact = other.person.email if show else ""  # type: ignore[attr-defined]
+    taken = {
+        m.requester_id if m.recipient_id == reg.pk else m.recipient_id
+        for m in meetings
+        if m.status in ("requested", "accepted")
+    }
+    others = [r for r in selectors.public_participants(event) if r.pk != reg.pk and r.pk not in taken]
+    return render(
+        request,
+        "exchanges/my_event.html",
+        {
+            "event": event,
+            "reg": reg,
+            "meetings": meetings,
+            "others": others,
+            "availability": xforms.AvailabilityForm(
+                initial={"slots": [str(s) for s in reg.available_slots]}, event=event
+            ),
+            "answer_form": xforms.AnswerForm(event=event),
+            "feedback_form": xforms.FeedbackForm(),
+            "given": set(reg.feedback.values_list("meeting_id", flat=True)),
+            "booking": event.phase == EventPhase.BOOKING,
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(pk)
+    reg = _mine(request, event)
+    try:
+        services.registration_cancel(user=request.user, registration=reg)
+        messages.success(request, _("Your registration is cancelled."))
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("exchanges:event", pk=event.pk)
+
+
+@login_required
+@require_POST
+def my_availability(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(pk)
+    reg = _mine(request, event)
+    form = xforms.AvailabilityForm(request.POST, event=event)
+    if form.is_valid():
+        try:
+            services.availability_set(
+                user=request.user, registration=reg, slots=[int(s) for s in form.cleaned_data["slots"]]
+            )
+            messages.success(request, _("Your availability is saved."))
+        except DomainError as exc:
+            _refused(request, exc)
+    return redirect("exchanges:my_event", pk=event.pk)
+
+
+@login_required
+@require_POST
+def meeting_request(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(pk)
+    reg = _mine(request, event)
+    form = xforms.RequestForm(request.POST)
+    if form.is_valid():
+        other = event.registrations.filter(pk=form.cleaned_data["recipient"]).first()
+        if other is None:
+            raise Http404
+        try:
+            services.meeting_request(user=request.user, requester=reg, recipient=other, note=form.cleaned_data["note"])
+            messages.success(request, _("Your request is sent."))
+        except DomainError as exc:
+            _refused(request, exc)
+    return redirect("exchanges:my_event", pk=event.pk)
+
+
+@login_required
+@require_POST
+def meeting_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _or_404(selectors.meeting_get_for_user, request.user, meeting_id)
+    form = xforms.AnswerForm(request.POST, event=meeting.event)
+    if form.is_valid():
+        slot = form.cleaned_data["slot"]
+        try:
+            services.meeting_respond(
+                user=request.user,
+                meeting=meeting,
+                accept=form.cleaned_data["accept"] == "yes",
+                slot=int(slot) if slot else None,
+            )
+            messages.success(request, _("Your answer is saved."))
+        except DomainError as exc:
+            _refused(request, exc)
+    else:
+        messages.error(request, _("Choose a time from the list."))
+    return redirect("exchanges:my_event", pk=meeting.event_id)
+
+
+@login_required
+@require_POST
+def meeting_feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _or_404(selectors.meeting_get_for_user, request.user, meeting_id)
+    form = xforms.FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_feedback(
+                user=request.user,
+                meeting=meeting,
+                happened=form.cleaned_data["happened"] == "yes",
+                useful=form.cleaned_data["useful"],
+                outcome=form.cleaned_data["outcome"],
+            )
+            messages.success(request, _("Thank you: your feedback is saved."))
+        except DomainError as exc:
+            _refused(request, exc)
+    else:
+        messages.error(request, _("Say whether the meeting took place."))
+    return redirect("exchanges:my_event", pk=meeting.event_id)
+
+
+@login_required
+def my_agenda(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
+    event = _event(pk)
+    reg = _mine(request, event)
+    items = agenda.items(reg, viewer=request.user)
+    if fmt == "ics":
+        response = HttpResponse(agenda.ics(reg, items), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="agenda-{event.pk}.ics"'
+        return response
+    context = {"event": event, "reg": reg, "items": items}
+    if fmt == "pdf":
+        return pdf_response(render_pdf("exchanges/agenda_pdf.html", context, request), f"agenda-{event.pk}")
+    return render(request, "exchanges/agenda.html", context)
+
+
+# -- organiser ------------------------------------------------------------------------------------
+def _organised(request: HttpRequest, pk: int) -> Event:
+    event = _event(pk)
+    if not permissions.can_organise_event(request.user, event):
+        raise Http404
+    return event
+
+
+@login_required
+def organise(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _organised(request, pk)
+    all_meetings = list(selectors.meetings(event))
+    return render(
+        request,
+        "exchanges/organise.html",
+        {
+            "event": event,
+            "registrations": selectors.registrations(event),
+            "meetings": all_meetings,
+            "interpreted": [m for m in all_meetings if m.language_pair and m.status == MeetingStatus.ACCEPTED],
+            "phases": EventPhase.choices,
+            "outcomes": selectors.feedback_outcomes(event),
+            "statuses": RegistrationStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def organise_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _organised(request, pk)
+    try:
+        s = services.event_schedule(user=request.user, event=event)
+        messages.success(
+            request,
+            _(
+                "Scheduled %(scheduled)d meetings; %(unscheduled)d could not be placed; %(moved)d moved from their earlier time."
+            )
+            % {"scheduled": s.scheduled, "unscheduled": s.unscheduled, "moved": s.moved},
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("exchanges:organise", pk=event.pk)
+
+
+@login_required
+@require_POST
+def organise_phase(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _organised(request, pk)
+    try:
+        services.event_phase_set(user=request.user, event=event, phase=request.POST.get("phase", ""))
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("exchanges:organise", pk=event.pk)
+
+
+@login_required
+@require_POST
+def registration_action(request: HttpRequest, registration_id: int, action: str) -> HttpResponse:
+    reg = _or_404(selectors.registration_get_for_user, request.user, registration_id)
+    try:
+        if action == "approve":
+            services.registration_decide(user=request.user, registration=reg, approve=True)
+        elif action == "refuse":
+            services.registration_decide(user=request.user, registration=reg, approve=False)
+        elif action == "check-in":
+            services.registration_check_in(user=request.user, registration=reg)
+        else:
+            raise Http404
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("exchanges:organise", pk=reg.event_id)
+
+
+@login_required
+def organise_grid(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _organised(request, pk)
+    return render(
+        request,
+        "exchanges/grid.html",
+        {"event": event, "rows": selectors.grid(event), "tables": range(1, event.tables + 1)},
+    )
+
+
+@login_required
+def organise_cards(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _organised(request, pk)
+    by_table: dict[int, list[Any]] = {}
+    for m in selectors.scheduled(event):
+        assert m.slot is not None and m.table is not None
+        by_table.setdefault(m.table + 1, []).append((services.slot_start(event, m.slot), m))
+    return render(request, "exchanges/cards.html", {"event": event, "tables": sorted(by_table.items())})
+
+
+# -- rounds ---------------------------------------------------------------------------------------
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "exchanges/round_list.html",
+        {"rounds": selectors.rounds_for(request.user), "can_create": permissions.can_create_round(request.user)},
+    )
+
+
+@login_required
+def round_upload(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_round(request.user):
+        raise Http404
+    form = xforms.RoundUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        document, row_errors = rows.document_from_xlsx(
+            form.cleaned_data["file"], kind=form.cleaned_data["kind"], title=form.cleaned_data["title"]
+        )
+        preview = {"document": document, "errors": row_errors}
+        if not row_errors and not form.cleaned_data["dry_run"]:
+            try:
+                round_ = services.round_create(user=request.user, data=document)
+            except DomainError as exc:
+                _errors_to_form(form, exc)
+                preview["errors"] = [f"{k}: {' '.join(v)}" for k, v in (exc.details or {}).items()]
+            else:
+                messages.success(request, _("The round is created."))
+                return redirect("exchanges:round", pk=round_.pk)
+        elif not row_errors:
+            check = services._check_document(document)
+            preview["errors"] = [f"{k}: {' '.join(v)}" for k, v in check.items()]
+    return render(request, "exchanges/round_upload.html", {"form": form, "preview": preview})
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _or_404(selectors.round_get_for_user, request.user, pk)
+    organiser = permissions.can_organise_round(request.user, round_)
+    mine = selectors.own_entries(request.user, round_)
+    pairs = list(selectors.pairs(round_))
+    return render(
+        request,
+        "exchanges/round_detail.html",
+        {
+            "round": round_,
+            "organiser": organiser,
+            "participants": round_.participants.all() if organiser else [],
+            "pairs": pairs if organiser else [p for p in pairs if p.applicant in mine or p.host in mine],
+            "mine_entries": mine,
+            "mine": [(p, xforms.RanksForm(initial={"ranks": ", ".join(p.ranks)}, prefix=f"p{p.pk}")) for p in mine],
+            "changes": round_.changes.select_related("actor") if organiser else [],
+            "fix_form": xforms.FixPairForm(prefix="fix"),
+            "capacity_form": xforms.CapacityForm(prefix="cap"),
+            "PairStatus": PairStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    round_ = _or_404(selectors.round_get_for_user, request.user, pk)
+    try:
+        if action == "allocate":
+            services.round_allocate(user=request.user, round_=round_)
+            messages.success(request, _("The allocation has run; both sides of each new pair are told."))
+        elif action == "fix":
+            form = xforms.FixPairForm(request.POST, prefix="fix")
+            if not form.is_valid():
+                messages.error(request, _("Give an applicant id, a host id and a reason."))
+            else:
+                d = form.cleaned_data
+                a = round_.participants.filter(role=Participant.APPLICANT, ext_id=d["applicant"]).first()
+                h = round_.participants.filter(role=Participant.HOST, ext_id=d["host"]).first()
+                if a is None or h is None:
+                    messages.error(request, _("Choose an applicant and a host of this round."))
+                else:
+                    services.pair_fix(user=request.user, round_=round_, applicant=a, host=h, reason=d["reason"])
+        elif action == "capacity":
+            cform = xforms.CapacityForm(request.POST, prefix="cap")
+            if not cform.is_valid():
+                messages.error(request, _("Give a host id, the places and a reason."))
+            else:
+                d = cform.cleaned_data
+                h = round_.participants.filter(role=Participant.HOST, ext_id=d["host"]).first()
+                if h is None:
+                    messages.error(request, _("Choose a host of this round."))
+                else:
+                    services.capacity_set(user=request.user, host=h, capacity=d["capacity"], reason=d["reason"])
+        else:
+            raise Http404
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("exchanges:round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_ranks(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
+    round_ = _or_404(selectors.round_get_for_user, request.user, pk)
+    p = _or_404(selectors.participant_get_for_user, request.user, round_, participant_id)
+    form = xforms.RanksForm(request.POST, prefix=f"p{p.pk}")
+    if form.is_valid():
+        try:
+            services.ranks_set(user=request.user, participant=p, ranks=form.cleaned_data["ranks"].split(","))
+            messages.success(request, _("Your ranking is saved."))
+        except DomainError as exc:
+            _refused(request, exc)
+    return redirect("exchanges:round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def pair_answer(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = _or_404(selectors.pair_get_for_user, request.user, pair_id)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.pair_withdraw(user=request.user, pair=pair, reason=request.POST.get("reason", ""))
+        else:
+            services.pair_respond(user=request.user, pair=pair, accept=request.POST.get("accept") == "yes")
+            messages.success(request, _("Your answer is saved."))
+    except NotPermitted as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("exchanges:round", pk=pair.round_id)
