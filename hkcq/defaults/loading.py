@@ -26,5 +26,6 @@ def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
     kb_entries_load(report, seed_dir / "kb_entries.yaml")  # the knowledge base builds on units and areas
     canned_replies_load(report, seed_dir / "canned_replies.yaml")
     partnering_defaults_load(report, seed_dir / "partnering.yaml")  # sectors, and desks on registry units
-    exchanges_defaults_load(report, seed_dir / "exchanges.yaml")  # programmes, the demonstration event (partnering profiles)
+    # programmes, and the demonstration event (on partnering profiles)
+    exchanges_defaults_load(report, seed_dir / "exchanges.yaml")
     return report
