@@ -27,7 +27,7 @@ def _user(request: HttpRequest) -> Any:
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class EventOut(Schema):
+class ExchangeEventOut(Schema):
     id: int
     kind: str
     title: TextOut
@@ -55,7 +55,7 @@ class EventOut(Schema):
         }
 
 
-class MeetingOut(Schema):
+class EventMeetingOut(Schema):
     id: int
     participants: list[str]
     start: dt.datetime | None
@@ -82,7 +82,7 @@ class MeetingOut(Schema):
         }
 
 
-class ScheduleOut(Schema):
+class EventScheduleOut(Schema):
     scheduled: int
     unscheduled: int
     moved: int
@@ -91,18 +91,21 @@ class ScheduleOut(Schema):
     seconds: float
 
 
-@router.get("/events", response=list[EventOut], summary="Events and recurring programmes")
+@router.get("/events", response=list[ExchangeEventOut], summary="Events and recurring programmes")
 def event_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [EventOut.of(e) for e in selectors.events()]
+    return [ExchangeEventOut.of(e) for e in selectors.events()]
 
 
-@router.get("/events/{event_id}", response={200: EventOut, 404: ErrorOut}, summary="One event")
+@router.get("/events/{event_id}", response={200: ExchangeEventOut, 404: ErrorOut}, summary="One event")
 def event_detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
-    return EventOut.of(selectors.event_get(event_id))
+    return ExchangeEventOut.of(selectors.event_get(event_id))
 
 
 @router.post(
-    "/events/{event_id}/schedule", response={200: ScheduleOut, **ERRORS}, auth=AUTH, summary="Schedule all (organisers)"
+    "/events/{event_id}/schedule",
+    response={200: EventScheduleOut, **ERRORS},
+    auth=AUTH,
+    summary="Schedule all (organisers)",
 )
 def event_schedule(request: HttpRequest, event_id: int) -> dict[str, Any]:
     event = selectors.event_get(event_id)
@@ -119,24 +122,24 @@ def event_schedule(request: HttpRequest, event_id: int) -> dict[str, Any]:
 
 @router.get(
     "/events/{event_id}/meetings",
-    response={200: list[MeetingOut], **ERRORS},
+    response={200: list[EventMeetingOut], **ERRORS},
     auth=AUTH,
     summary="Meetings: every one for organisers, a participant's own for them",
 )
 def event_meetings(request: HttpRequest, event_id: int) -> list[dict[str, Any]]:
     event = selectors.event_get(event_id)
-    return [MeetingOut.of(m) for m in selectors.meetings_visible(_user(request), event)]
+    return [EventMeetingOut.of(m) for m in selectors.meetings_visible(_user(request), event)]
 
 
-class MeetingRequestIn(Schema):
+class EventMeetingRequestIn(Schema):
     recipient: int  # the other participant's registration id
     note: str = ""
 
 
 @router.post(
-    "/events/{event_id}/meetings", response={201: MeetingOut, **ERRORS}, auth=AUTH, summary="Request a meeting"
+    "/events/{event_id}/meetings", response={201: EventMeetingOut, **ERRORS}, auth=AUTH, summary="Request a meeting"
 )
-def meeting_request(request: HttpRequest, event_id: int, body: MeetingRequestIn) -> tuple[int, dict[str, Any]]:
+def meeting_request(request: HttpRequest, event_id: int, body: EventMeetingRequestIn) -> tuple[int, dict[str, Any]]:
     event = selectors.event_get(event_id)
     mine = selectors.registration_for(_user(request), event)
     if mine is None:
@@ -145,35 +148,35 @@ def meeting_request(request: HttpRequest, event_id: int, body: MeetingRequestIn)
     if other is None:
         raise NotFound()
     meeting = services.meeting_request(user=_user(request), requester=mine, recipient=other, note=body.note)
-    return 201, MeetingOut.of(meeting)
+    return 201, EventMeetingOut.of(meeting)
 
 
-class MeetingAnswerIn(Schema):
+class EventMeetingAnswerIn(Schema):
     accept: bool
     slot: int | None = None  # pick a slot by hand (index into the event's grid)
 
 
 @router.post(
     "/meetings/{meeting_id}/answer",
-    response={200: MeetingOut, **ERRORS},
+    response={200: EventMeetingOut, **ERRORS},
     auth=AUTH,
     summary="Accept or decline a request",
 )
-def meeting_answer(request: HttpRequest, meeting_id: int, body: MeetingAnswerIn) -> dict[str, Any]:
+def meeting_answer(request: HttpRequest, meeting_id: int, body: EventMeetingAnswerIn) -> dict[str, Any]:
     meeting = selectors.meeting_get_for_user(_user(request), meeting_id)
     meeting = services.meeting_respond(user=_user(request), meeting=meeting, accept=body.accept, slot=body.slot)
-    return MeetingOut.of(meeting)
+    return EventMeetingOut.of(meeting)
 
 
 # -- rounds ---------------------------------------------------------------------------------------
-class ApplicantIn(Schema):
+class RoundApplicantIn(Schema):
     id: str
     ranks: list[str] = []
     name: str = ""
     language: str = "en"
 
 
-class HostIn(Schema):
+class RoundHostIn(Schema):
     id: str
     capacity: int = 1
     ranks: list[str] = []
@@ -184,18 +187,18 @@ class HostIn(Schema):
 class RoundIn(Schema):
     kind: Literal["internship", "sister_school", "exchange"]
     title: str
-    applicants: list[ApplicantIn]
-    hosts: list[HostIn]
+    applicants: list[RoundApplicantIn]
+    hosts: list[RoundHostIn]
     tie_break_seed: int = 0
 
 
-class CreatedOut(Schema):
+class RoundCreatedOut(Schema):
     id: int
 
 
 @router.post(
     "/rounds",
-    response={201: CreatedOut, **ERRORS},
+    response={201: RoundCreatedOut, **ERRORS},
     auth=AUTH,
     summary="Create a round with its participants and rankings",
 )
@@ -204,7 +207,7 @@ def round_create(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, An
     return 201, {"id": round_.pk}
 
 
-class RoundOut(Schema):
+class ExchangeRoundOut(Schema):
     id: int
     kind: str
     title: TextOut
@@ -216,7 +219,7 @@ class RoundOut(Schema):
 
 @router.get(
     "/rounds/{round_id}",
-    response={200: RoundOut, **ERRORS},
+    response={200: ExchangeRoundOut, **ERRORS},
     auth=AUTH,
     summary="A round (organisers and its participants)",
 )
@@ -234,18 +237,22 @@ def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
     }
 
 
-class RanksIn(Schema):
+class RoundRanksIn(Schema):
     ranks: list[str]
 
 
 @router.put(
     "/rounds/{round_id}/participants/{ext_id}/ranks",
-    response={200: RanksIn, **ERRORS},
+    response={200: RoundRanksIn, **ERRORS},
     auth=AUTH,
     summary="Set a participant's ranking (the participant, or an organiser)",
 )
 def round_ranks(
-    request: HttpRequest, round_id: int, ext_id: str, body: RanksIn, role: Literal["applicant", "host"] = "applicant"
+    request: HttpRequest,
+    round_id: int,
+    ext_id: str,
+    body: RoundRanksIn,
+    role: Literal["applicant", "host"] = "applicant",
 ) -> dict[str, Any]:
     r = selectors.round_get_for_user(_user(request), round_id)
     p = r.participants.filter(role=role, ext_id=ext_id).first()
@@ -257,7 +264,7 @@ def round_ranks(
     return {"ranks": p.ranks}
 
 
-class AllocationOut(Schema):
+class RoundAllocationOut(Schema):
     pairs: list[dict[str, Any]]
     unplaced: list[str]
     statistics: dict[str, Any]
@@ -282,7 +289,7 @@ def _allocation(r: Any) -> dict[str, Any]:
 
 @router.post(
     "/rounds/{round_id}/allocate",
-    response={200: AllocationOut, **ERRORS},
+    response={200: RoundAllocationOut, **ERRORS},
     auth=AUTH,
     summary="Run the allocation (organisers)",
 )
@@ -295,7 +302,7 @@ def round_allocate(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 @router.get(
     "/rounds/{round_id}/allocation",
-    response={200: AllocationOut, **ERRORS},
+    response={200: RoundAllocationOut, **ERRORS},
     auth=AUTH,
     summary="The current allocation",
 )

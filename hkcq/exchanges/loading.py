@@ -78,6 +78,9 @@ def _demo_profile(spec: dict[str, Any]) -> tuple[Any, Any]:
             languages=spec["languages"],
             description=TText.of(en="A made-up organisation for the demonstration event.").normalised().to_json(),
             is_demo=True,
+            # shown as the demonstration's participants: verified, so they are not queued for
+            # the facilitators' verification
+            verified_at=timezone.now(),
         )
         Membership.objects.create(profile=profile, user=user)
     return user, profile

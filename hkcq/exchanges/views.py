@@ -49,11 +49,19 @@ def _refused(request: HttpRequest, exc: DomainError) -> None:
 
 # -- events ---------------------------------------------------------------------------------------
 def event_list(request: HttpRequest) -> HttpResponse:
+    from hkcq.registry.models import Area
+
     items = list(selectors.events())
+    counts = selectors.exchange_counts_by_area()
+    by_area = [(a, counts[a.pk]) for a in Area.objects.order_by("position") if a.pk in counts]
     return render(
         request,
         "exchanges/event_list.html",
-        {"events": [e for e in items if not e.recurring], "programmes": [e for e in items if e.recurring]},
+        {
+            "events": [e for e in items if not e.recurring],
+            "programmes": [e for e in items if e.recurring],
+            "by_area": by_area,
+        },
     )
 
 

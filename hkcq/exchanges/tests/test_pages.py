@@ -1,0 +1,189 @@
+"""Pages in the three languages, the event journey through pages, the agenda's .ics read back
+by a calendar parser, personal data on pages, and the authorization matrix of every write."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from hkcq.exchanges import services
+from hkcq.exchanges.models import Event, Meeting, MeetingStatus, Registration
+from hkcq.exchanges.tests.factories import member
+
+pytestmark = pytest.mark.django_db
+LANGS = ["en", "zh-hant", "zh-hans"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_public_pages_in_three_languages(client, defaults, lang):
+    demo = Event.objects.get(demonstration=True)
+    r = client.get(f"/{lang}/events/")
+    assert r.status_code == 200
+    assert r.headers["Content-Language"] == lang
+    r = client.get(f"/{lang}/events/{demo.pk}/")
+    assert r.status_code == 200
+    body = r.content.decode()
+    # only consenting participants are listed
+    for reg in demo.registrations.all():
+        name = reg.profile.name.en
+        assert (name in body) == reg.consent_public or lang != "en"
+
+
+def test_event_journey_through_pages(client, event, officer_tdc):
+    import icalendar
+
+    event.capacity = 2
+    event.save()
+    hk, cq, late = member("hong_kong"), member(), member()
+    for who in (hk, cq, late):
+        client.force_login(who[0])
+        r = client.post(
+            f"/en/events/{event.pk}/register/", {"profile": who[1].pk, "languages": ["en"], "consent_public": "on"}
+        )
+        assert r.status_code == 302
+    assert Registration.objects.get(person=late[0]).status == "waitlisted"
+    # hk cancels, late is promoted; then hk registers again and waits
+    client.force_login(hk[0])
+    client.post(f"/en/events/{event.pk}/mine/cancel/")
+    assert Registration.objects.get(person=late[0]).status == "confirmed"
+    client.force_login(late[0])
+    cq_reg = Registration.objects.get(person=cq[0])
+    r = client.post(f"/en/events/{event.pk}/mine/request/", {"recipient": cq_reg.pk, "note": "Freight"})
+    meeting = Meeting.objects.get(recipient=cq_reg)
+    client.force_login(cq[0])
+    r = client.post(f"/en/events/meetings/{meeting.pk}/answer/", {"accept": "yes", "slot": ""})
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.ACCEPTED
+    client.force_login(officer_tdc)
+    r = client.post(f"/en/events/{event.pk}/organise/schedule/")
+    assert r.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.slot is not None
+    assert client.get(f"/en/events/{event.pk}/organise/grid/").status_code == 200
+    assert client.get(f"/en/events/{event.pk}/organise/table-cards/").status_code == 200
+    for who in (late, cq):
+        client.force_login(who[0])
+        r = client.get(f"/zh-hant/events/{event.pk}/mine/agenda.ics")
+        cal = icalendar.Calendar.from_ical(r.content)
+        events = [c for c in cal.walk("VEVENT")]
+        assert len(events) == 1
+        assert events[0].decoded("dtstart") == services.slot_start(event, meeting.slot)
+        assert client.get(f"/en/events/{event.pk}/mine/agenda/").status_code == 200
+    # the accepted partner's contact shows; it never shows on the public page
+    page = client.get(f"/en/events/{event.pk}/mine/").content.decode()
+    assert late[0].email in page
+    assert late[0].email not in client.get(f"/en/events/{event.pk}/").content.decode()
+    # check-in and outcome
+    client.force_login(officer_tdc)
+    client.post(reverse("exchanges:registration_action", args=[cq_reg.pk, "check-in"]))
+    cq_reg.refresh_from_db()
+    assert cq_reg.checked_in_at is not None
+    client.force_login(cq[0])
+    client.post(
+        f"/en/events/meetings/{meeting.pk}/feedback/",
+        {"happened": "yes", "useful": "on", "outcome": "Pilot shipment agreed"},
+    )
+    assert meeting.feedback.get().outcome == "Pilot shipment agreed"
+
+
+def test_agenda_pdf(client, event):
+    who = member()
+    services.registration_submit(user=who[0], event=event, profile=who[1], languages=["en"])
+    client.force_login(who[0])
+    r = client.get(f"/en/events/{event.pk}/mine/agenda.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_contacts_not_shown_to_a_pending_partner(client, event):
+    hk, cq = member("hong_kong"), member()
+    a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en"])
+    b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["en"])
+    services.meeting_request(user=hk[0], requester=a, recipient=b)
+    client.force_login(hk[0])
+    assert cq[0].email not in client.get(f"/en/events/{event.pk}/mine/").content.decode()
+    r = client.get(f"/api/v1/events/{event.pk}/meetings")
+    assert r.status_code == 200 and cq[0].email not in r.content.decode()
+
+
+def _setup(event, officer_tdc):
+    hk, cq = member("hong_kong"), member()
+    a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en"])
+    b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["en"])
+    m = services.meeting_request(user=hk[0], requester=a, recipient=b)
+    return {"participant": cq[0], "another": member()[0], "organiser": officer_tdc}, a, b, m
+
+
+def _state():
+    return (
+        sorted(Registration.objects.values_list("pk", "status", "checked_in_at", "available_slots")),
+        sorted(Meeting.objects.values_list("pk", "status", "slot", "table")),
+        list(Event.objects.values_list("pk", "phase")),
+    )
+
+
+# (name, url builder, data, who may): "participant" is the recipient of the request (b)
+WRITES = [
+    ("answer meeting", lambda e, a, b, m: f"/en/events/meetings/{m.pk}/answer/", {"accept": "yes"}, {"participant"}),
+    ("schedule all", lambda e, a, b, m: f"/en/events/{e.pk}/organise/schedule/", {}, {"organiser", "secretariat"}),
+    (
+        "set phase",
+        lambda e, a, b, m: f"/en/events/{e.pk}/organise/phase/",
+        {"phase": "event"},
+        {"organiser", "secretariat"},
+    ),
+    ("check in", lambda e, a, b, m: f"/en/events/registrations/{b.pk}/check-in/", {}, {"organiser", "secretariat"}),
+    ("availability", lambda e, a, b, m: f"/en/events/{e.pk}/mine/availability/", {"slots": ["1"]}, {"participant"}),
+    ("cancel", lambda e, a, b, m: f"/en/events/{e.pk}/mine/cancel/", {}, {"participant"}),
+]
+ROLES = ["participant", "another", "organiser", "organiser_other", "secretariat", "public"]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[w[0] for w in WRITES])
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix_pages(client, event, officer_tdc, officer_other, secretariat_hk, write, role):
+    users, a, b, m = _setup(event, officer_tdc)
+    users.update({"organiser_other": officer_other, "secretariat": secretariat_hk, "public": None})
+    name, url, data, allowed = write
+    if users[role] is not None:
+        client.force_login(users[role])
+    before = _state()
+    r = client.post(url(event, a, b, m), data)
+    after = _state()
+    if role in allowed:
+        assert after != before, f"{role} should be able to {name}"
+    else:
+        assert after == before, f"{role} must not {name}"
+        assert r.status_code in (302, 403, 404)
+        if role == "public":
+            assert r.status_code == 302 and "sign-in" in r.headers["Location"]
+
+
+API_WRITES = [
+    ("schedule", lambda e, m: f"/api/v1/events/{e.pk}/schedule", {}, {"organiser", "secretariat"}),
+    ("answer", lambda e, m: f"/api/v1/meetings/{m.pk}/answer", {"accept": True}, {"participant"}),
+]
+
+
+@pytest.mark.parametrize("write", API_WRITES, ids=[w[0] for w in API_WRITES])
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix_api(client, event, officer_tdc, officer_other, secretariat_hk, write, role):
+    from hkcq.accounts.services import api_token_create
+
+    users, a, b, m = _setup(event, officer_tdc)
+    users.update({"organiser_other": officer_other, "secretariat": secretariat_hk, "public": None})
+    headers = {}
+    if users[role] is not None:
+        _, raw = api_token_create(user=users[role], name="t")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    name, url, data, allowed = write
+    # give schedule something to do
+    m2 = Meeting.objects.create(event=event, requester=b, recipient=a, status="accepted", expires_at=m.expires_at)
+    before = _state()
+    r = client.post(url(event, m), data, content_type="application/json", **headers)
+    after = _state()
+    if role in allowed:
+        assert r.status_code == 200, r.content
+        assert after != before
+    else:
+        assert r.status_code in (401, 403, 404, 422) and after == before
+    del m2
