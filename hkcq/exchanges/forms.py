@@ -135,6 +135,13 @@ class FeedbackForm(BaseForm):
     )
 
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from hkcq.partnering.models import OutcomeKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome_kind"].choices = [("", "—"), *OutcomeKind.choices]  # type: ignore[attr-defined]
+
+
 class RanksForm(BaseForm):
     ranks = forms.CharField(
         label=_("Your ranking"),

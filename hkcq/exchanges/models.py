@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from hkcq.core.choices import Side
 from hkcq.core.translated import TranslatedField
+from hkcq.partnering.models import OutcomeKind
 
 PROFILE = "partnering.OrganisationProfile"
 
@@ -246,6 +247,8 @@ class Feedback(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="feedback")
     happened = models.BooleanField(_("the meeting took place"))
     useful = models.BooleanField(_("it was useful"), default=False)
+    # What came of it, in the partnering service's outcome kinds (counted under the event's areas)
+    outcome_kind = models.CharField(_("kind of outcome"), max_length=30, choices=OutcomeKind.choices, blank=True)
     outcome = models.TextField(_("outcome"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 

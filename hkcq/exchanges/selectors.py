@@ -187,7 +187,8 @@ def own_entries(user: Any, round_: Round) -> list[Participant]:
 
 
 def exchange_counts_by_area() -> dict[int | None, dict[str, int]]:
-    """area id -> {"events": n, "meetings": n (accepted), "records": n (exchange records)}: the
+    """area id -> {"events": n, "meetings": n (accepted), "records": n (exchange records),
+    "outcomes": n (meetings whose feedback reports a partnership)}: the
     figures the dashboard and the plenary report count under each co-operation area."""
     out: dict[int | None, dict[str, int]] = {}
     for row in Event.objects.filter(recurring=False).values("areas").annotate(n=Count("id", distinct=True)):
@@ -200,4 +201,10 @@ def exchange_counts_by_area() -> dict[int | None, dict[str, int]]:
         out.setdefault(row["event__areas"], {"events": 0, "meetings": 0, "records": 0})["meetings"] = row["n"]
     for row in ExchangeRecord.objects.values("area").annotate(n=Count("id")):
         out.setdefault(row["area"], {"events": 0, "meetings": 0, "records": 0})["records"] = row["n"]
+    # meetings whose feedback reports a partnership (a partnering outcome kind other than no deal)
+    deals = Feedback.objects.exclude(outcome_kind__in=["", "no_deal"]).values("meeting__event__areas").annotate(n=Count("meeting", distinct=True))
+    for row in deals:
+        out.setdefault(row["meeting__event__areas"], {"events": 0, "meetings": 0, "records": 0})["outcomes"] = row["n"]
+    for counts in out.values():
+        counts.setdefault("outcomes", 0)
     return out

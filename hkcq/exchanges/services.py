@@ -496,6 +496,10 @@ def meeting_feedback(
     outcome = (outcome or "").strip()
     if len(outcome) > 2000:
         raise _invalid("outcome", _("Keep the outcome under 2,000 characters."))
+    from hkcq.partnering.models import OutcomeKind
+
+    if outcome_kind and (outcome_kind not in OutcomeKind.values or not happened):
+        raise _invalid("outcome_kind", _("Choose what came of the meeting from the list."))
     if Feedback.objects.filter(meeting=meeting, registration=reg).exists():
         raise _invalid(None, _("You have already given feedback on this meeting."))
     return Feedback.objects.create(

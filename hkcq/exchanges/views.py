@@ -235,6 +235,7 @@ def meeting_feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 happened=form.cleaned_data["happened"] == "yes",
                 useful=form.cleaned_data["useful"],
                 outcome=form.cleaned_data["outcome"],
+                outcome_kind=form.cleaned_data["outcome_kind"],
             )
             messages.success(request, _("Thank you: your feedback is saved."))
         except DomainError as exc:

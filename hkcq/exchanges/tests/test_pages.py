@@ -110,6 +110,8 @@ def _setup(event, officer_tdc):
     a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en"])
     b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["en"])
     m = services.meeting_request(user=hk[0], requester=a, recipient=b)
+    # an accepted meeting for schedule all to place
+    Meeting.objects.create(event=event, requester=b, recipient=a, status="accepted", expires_at=m.expires_at)
     return {"participant": cq[0], "another": member()[0], "organiser": officer_tdc}, a, b, m
 
 
@@ -176,8 +178,6 @@ def test_authorization_matrix_api(client, event, officer_tdc, officer_other, sec
         _, raw = api_token_create(user=users[role], name="t")
         headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     name, url, data, allowed = write
-    # give schedule something to do
-    m2 = Meeting.objects.create(event=event, requester=b, recipient=a, status="accepted", expires_at=m.expires_at)
     before = _state()
     r = client.post(url(event, m), data, content_type="application/json", **headers)
     after = _state()
@@ -186,4 +186,3 @@ def test_authorization_matrix_api(client, event, officer_tdc, officer_other, sec
         assert after != before
     else:
         assert r.status_code in (401, 403, 404, 422) and after == before
-    del m2
