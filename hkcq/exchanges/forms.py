@@ -134,7 +134,6 @@ class FeedbackForm(BaseForm):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
 
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from hkcq.partnering.models import OutcomeKind
 

@@ -202,7 +202,11 @@ def exchange_counts_by_area() -> dict[int | None, dict[str, int]]:
     for row in ExchangeRecord.objects.values("area").annotate(n=Count("id")):
         out.setdefault(row["area"], {"events": 0, "meetings": 0, "records": 0})["records"] = row["n"]
     # meetings whose feedback reports a partnership (a partnering outcome kind other than no deal)
-    deals = Feedback.objects.exclude(outcome_kind__in=["", "no_deal"]).values("meeting__event__areas").annotate(n=Count("meeting", distinct=True))
+    deals = (
+        Feedback.objects.exclude(outcome_kind__in=["", "no_deal"])
+        .values("meeting__event__areas")
+        .annotate(n=Count("meeting", distinct=True))
+    )
     for row in deals:
         out.setdefault(row["meeting__event__areas"], {"events": 0, "meetings": 0, "records": 0})["outcomes"] = row["n"]
     for counts in out.values():

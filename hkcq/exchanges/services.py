@@ -481,7 +481,7 @@ def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> Sche
 
 
 def meeting_feedback(
-    *, user: Any, meeting: Meeting, happened: bool, useful: bool = False, outcome: str = ""
+    *, user: Any, meeting: Meeting, happened: bool, useful: bool = False, outcome: str = "", outcome_kind: str = ""
 ) -> Feedback:
     """A participant's feedback on a meeting; both sides may give theirs, once each."""
     meeting = Meeting.objects.select_related("requester", "recipient").get(pk=meeting.pk)
@@ -503,7 +503,12 @@ def meeting_feedback(
     if Feedback.objects.filter(meeting=meeting, registration=reg).exists():
         raise _invalid(None, _("You have already given feedback on this meeting."))
     return Feedback.objects.create(
-        meeting=meeting, registration=reg, happened=happened, useful=useful and happened, outcome=outcome
+        meeting=meeting,
+        registration=reg,
+        happened=happened,
+        useful=useful and happened,
+        outcome=outcome,
+        outcome_kind=outcome_kind,
     )
 
 

@@ -208,7 +208,17 @@ def test_feedback_once_per_side_only_by_participants(event):
     services.meeting_respond(user=cq[0], meeting=m, accept=True)
     with pytest.raises(NotPermitted):
         services.meeting_feedback(user=outsider[0], meeting=m, happened=True)
-    services.meeting_feedback(user=hk[0], meeting=m, happened=True, useful=True, outcome="Agreed a pilot shipment")
+    with pytest.raises(InvalidInput):
+        services.meeting_feedback(user=hk[0], meeting=m, happened=False, outcome_kind="logistics")
+    services.meeting_feedback(
+        user=hk[0], meeting=m, happened=True, useful=True, outcome="Agreed a pilot shipment", outcome_kind="logistics"
+    )
+    from hkcq.exchanges.selectors import exchange_counts_by_area
+    from hkcq.registry.models import Area
+
+    area = Area.objects.get(ext_id="logistics")
+    event.areas.add(area)
+    assert exchange_counts_by_area()[area.pk]["outcomes"] == 1
     with pytest.raises(InvalidInput):
         services.meeting_feedback(user=hk[0], meeting=m, happened=True)
     assert m.feedback.count() == 1
