@@ -127,6 +127,9 @@ class FeedbackForm(BaseForm):
     useful = forms.BooleanField(
         label=_("It was useful"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
+    outcome_kind = forms.ChoiceField(
+        label=_("What came of it"), required=False, choices=[], widget=forms.Select(attrs={"class": "form-select"})
+    )
     outcome = forms.CharField(
         label=_("Outcome (for example an agreement or a next step)"),
         required=False,

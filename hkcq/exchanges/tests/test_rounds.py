@@ -196,3 +196,45 @@ def test_spreadsheet_rows_with_bad_rows_are_reported():
     assert len(errors) == 2 and "Row 3" in errors[0] and "Row 4" in errors[1]
     assert doc["hosts"] == [{"id": "h2", "name": "Host 2", "ranks": ["a1"], "language": "zh-hant", "capacity": 3}]
     assert doc["applicants"][0]["ranks"] == ["h1", "h2"]
+
+
+def _xlsx(rows):
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "round.xlsx"
+    return buf
+
+
+def test_upload_dry_run_then_create(client, officer_tdc):
+    rows = [
+        ["role", "id", "name", "places", "ranking", "language"],
+        ["applicant", "s1", "Student 1", None, "p1", "en"],
+        ["host", "p1", "Placement 1", 2, "s1", "zh-hant"],
+    ]
+    client.force_login(officer_tdc)
+    before = Round.objects.count()
+    r = client.post("/en/rounds/new/", {"kind": "internship", "title": "Interns", "dry_run": "on", "file": _xlsx(rows)})
+    assert r.status_code == 200 and "No problems found" in r.content.decode()
+    assert Round.objects.count() == before
+    bad = [*rows, ["host", "p2", "", "many", "", ""]]
+    r = client.post("/en/rounds/new/", {"kind": "internship", "title": "Interns", "file": _xlsx(bad)})
+    assert "Row 4" in r.content.decode() and Round.objects.count() == before
+    r = client.post("/zh-hant/rounds/new/", {"kind": "internship", "title": "Interns", "file": _xlsx(rows)})
+    assert r.status_code == 302 and Round.objects.count() == before + 1
+
+
+def test_results_told_in_each_recipients_language(officer_tdc):
+    from hkcq.notifications.models import Notification
+
+    round_, users = _round_with_users(officer_tdc)
+    services.round_allocate(user=officer_tdc, round_=round_)
+    assert Notification.objects.get(recipient=users["h1"]).title.startswith("你的結果")
+    assert Notification.objects.get(recipient=users["a1"]).title.startswith("Your result")
