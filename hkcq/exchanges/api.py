@@ -11,20 +11,18 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from hkcq.core.api import ErrorOut, SessionAuth, TextOut, TokenAuth
+from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.core.api import ERRORS, ErrorOut, TextOut
 from hkcq.core.errors import NotFound
 from hkcq.exchanges import permissions, selectors, services
 from hkcq.exchanges.models import Event, Meeting, Participant
 
 router = Router(tags=["events and rounds"])
-AUTH = [TokenAuth(), SessionAuth()]
+AUTH = STAFF_AUTH
 
 
 def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class ExchangeEventOut(Schema):

@@ -21,7 +21,7 @@ def _text_input() -> forms.TextInput:
 
 
 class RegistrationForm(BaseForm):
-    profile: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
+    profile: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, label=_("Organisation"), widget=forms.Select(attrs={"class": "form-select"})
     )
     languages = forms.MultipleChoiceField(

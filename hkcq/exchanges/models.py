@@ -255,6 +255,9 @@ class Feedback(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "registration"], name="one_feedback_per_side")]
 
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.registration})"
+
 
 # -- rounds ---------------------------------------------------------------------------------------
 class RoundKind(models.TextChoices):
@@ -374,6 +377,9 @@ class RoundChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.detail}".strip()
 
 
 class ExchangeRecord(models.Model):

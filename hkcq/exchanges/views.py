@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,19 +13,11 @@ from django.views.decorators.http import require_POST
 
 from hkcq.core.errors import DomainError, NotFound, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf
+from hkcq.core.forms import add_domain_error
 from hkcq.core.translated import current_language
 from hkcq.exchanges import agenda, permissions, rows, selectors, services
 from hkcq.exchanges import forms as xforms
 from hkcq.exchanges.models import Event, EventPhase, MeetingStatus, PairStatus, Participant, RegistrationStatus
-
-
-def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
-    if exc.details:
-        for field, errors in exc.details.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, str(exc.message))
 
 
 def _event(pk: Any) -> Event:
@@ -104,7 +95,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
                 sessions=data.get("sessions") or [],
             )
         except DomainError as exc:
-            _errors_to_form(form, exc)
+            add_domain_error(form, exc)
         else:
             return redirect("exchanges:my_event", pk=event.pk)
     return render(request, "exchanges/register.html", {"event": event, "form": form, "has_profiles": profiles.exists()})
@@ -381,7 +372,7 @@ def round_upload(request: HttpRequest) -> HttpResponse:
             try:
                 round_ = services.round_create(user=request.user, data=document)
             except DomainError as exc:
-                _errors_to_form(form, exc)
+                add_domain_error(form, exc)
                 preview["errors"] = [f"{k}: {' '.join(v)}" for k, v in (exc.details or {}).items()]
             else:
                 messages.success(request, _("The round is created."))
