@@ -27,7 +27,7 @@ def test_event_journey(page, width):
     page.wait_for_load_state()
     assert "Scheduled 2 meetings" in page.locator("[role=status]").inner_text()
     page.goto(f"/en/events/{demo.pk}/organise/grid/")
-    assert "DEMO Harbour Logistics Ltd" in page.locator("table").inner_text()
+    assert "Demo Harbour Logistics Ltd" in page.locator("table").inner_text()
     assert_no_serious_axe_violations(page)
     page.context.clear_cookies()
     sign_in(page, "demo-exchange-hk1", lang="zh-hant")
