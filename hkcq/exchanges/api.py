@@ -80,6 +80,11 @@ class EventMeetingOut(Schema):
         }
 
 
+class EventMeetingListOut(Schema):
+    items: list[EventMeetingOut]
+    count: int
+
+
 class EventScheduleOut(Schema):
     scheduled: int
     unscheduled: int
@@ -89,9 +94,15 @@ class EventScheduleOut(Schema):
     seconds: float
 
 
-@router.get("/events", response=list[ExchangeEventOut], summary="Events and recurring programmes")
-def event_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [ExchangeEventOut.of(e) for e in selectors.events()]
+class ExchangeEventListOut(Schema):
+    items: list[ExchangeEventOut]
+    count: int
+
+
+@router.get("/events", response=ExchangeEventListOut, summary="Events and recurring programmes")
+def event_list(request: HttpRequest) -> dict[str, Any]:
+    items = [ExchangeEventOut.of(e) for e in selectors.events()]
+    return {"items": items, "count": len(items)}
 
 
 @router.get("/events/{event_id}", response={200: ExchangeEventOut, 404: ErrorOut}, summary="One event")
@@ -120,13 +131,14 @@ def event_schedule(request: HttpRequest, event_id: int) -> dict[str, Any]:
 
 @router.get(
     "/events/{event_id}/meetings",
-    response={200: list[EventMeetingOut], **ERRORS},
+    response={200: EventMeetingListOut, **ERRORS},
     auth=AUTH,
     summary="Meetings: every one for organisers, a participant's own for them",
 )
-def event_meetings(request: HttpRequest, event_id: int) -> list[dict[str, Any]]:
+def event_meetings(request: HttpRequest, event_id: int) -> dict[str, Any]:
     event = selectors.event_get(event_id)
-    return [EventMeetingOut.of(m) for m in selectors.meetings_visible(_user(request), event)]
+    items = [EventMeetingOut.of(m) for m in selectors.meetings_visible(_user(request), event)]
+    return {"items": items, "count": len(items)}
 
 
 class EventMeetingRequestIn(Schema):
