@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -161,8 +162,29 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+# Every stored file (agreement documents, evidence, imports, generated reports) goes through the
+# default storage: MEDIA_ROOT on disk (a volume shared by every server when there are several), or an
+# S3-compatible object store with STORAGE_BACKEND=s3 (django-storages; docs/deploy.md "Files").
+# Files are served only through views that check permission: never serve MEDIA_ROOT directly.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
+_DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_BACKEND != "filesystem":
+    raise RuntimeError("STORAGE_BACKEND must be filesystem or s3 (see docs/deploy.md).")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -185,6 +207,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 # Its address; e-mails name the sender with the platform's name in the recipient's language
 # (hkcq.core.tasks.sender).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# The outbox (hkcq.core.outbox, docs/deploy.md "E-mail"): a refused e-mail is tried again after
+# EMAIL_RETRY_SECONDS, doubling each time up to EMAIL_RETRY_MAX_SECONDS, at most EMAIL_MAX_ATTEMPTS
+# times (10 attempts span about 8.5 hours); a worker holds an e-mail for EMAIL_LEASE_SECONDS, far
+# longer than one attempt can take (EMAIL_TIMEOUT); `requeue_email` queues again what has been due
+# for EMAIL_REQUEUE_AFTER_SECONDS.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "10"))
+EMAIL_RETRY_SECONDS = int(os.environ.get("EMAIL_RETRY_SECONDS", "60"))
+EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", str(6 * 3600)))
+EMAIL_LEASE_SECONDS = int(os.environ.get("EMAIL_LEASE_SECONDS", "300"))
+EMAIL_REQUEUE_AFTER_SECONDS = int(os.environ.get("EMAIL_REQUEUE_AFTER_SECONDS", "60"))
 
 # Background tasks: the database worker by default (`make worker`); RQ when REDIS_URL is set
 # and TASK_BACKEND=rq (see docs/deploy.md).

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hkcq.accounts import services
 from hkcq.accounts.models import User
-from hkcq.core.tasks import send_email
+from hkcq.core.outbox import email_queue
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -67,7 +67,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         with translation.override(language):
             subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
             body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(subject=subject, body=body, to=[to_email], language=language)
+        email_queue(subject=subject, body=body, to=[to_email], language=language)
 
 
 class PreferencesForm(forms.ModelForm):

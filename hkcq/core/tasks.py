@@ -6,7 +6,6 @@ from email.headerregistry import Address
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 from django_tasks import task
 
@@ -27,10 +26,10 @@ def sender(language: str | None) -> str:
 
 
 @task()
-def send_email(*, subject: str, body: str, to: list[str], html: str | None = None, language: str | None = None) -> int:
-    """Send one e-mail, written in ``language``. Runs in the worker so a slow or failing mail
-    server never holds up a page, and the worker retries what failed."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=sender(language))
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
+def deliver_email(*, message_id: int) -> str:
+    """Send one e-mail of the outbox (``hkcq.core.outbox``). Runs in the worker so a slow or
+    failing mail server never holds up a page; a refused attempt is retried by the outbox, not
+    by the queue, so the task itself succeeds."""
+    from hkcq.core.outbox import email_deliver
+
+    return email_deliver(message_id=message_id)

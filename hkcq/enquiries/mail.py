@@ -1,5 +1,5 @@
-"""E-mail to residents and notifications to staff about enquiries, sent after the commit (so a
-mail server never loses or blocks a case)."""
+"""E-mail to residents and notifications to staff about enquiries, kept in the outbox with the case
+and sent after the commit (so a mail server never loses or blocks a case)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from hkcq.core.tasks import send_email
+from hkcq.core.outbox import email_queue
 from hkcq.core.text import mask_personal_data
 from hkcq.enquiries import selectors
 from hkcq.enquiries.models import (
@@ -34,13 +34,9 @@ def tracking_url(enquiry: Enquiry) -> str:
 
 
 def mail_enqueue_after_commit(*, subject: str, body: str, to: list[str], language: str) -> None:
-    """Queue an e-mail (written in ``language``) once the case is committed: a rolled-back
-    change sends nothing."""
-
-    def enqueue() -> None:
-        send_email.enqueue(subject=subject, body=body, to=to, language=language)
-
-    transaction.on_commit(enqueue)
+    """Keep an e-mail (written in ``language``) in the outbox with the case; it is queued once the
+    case is committed: a rolled-back change sends nothing."""
+    email_queue(subject=subject, body=body, to=to, language=language)
 
 
 def resident_mail(enquiry: Enquiry, template: str, extra: dict[str, Any] | None = None) -> None:

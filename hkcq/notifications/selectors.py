@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from hkcq.core.models import OutgoingEmail
 from hkcq.notifications.models import Notification
 
 
@@ -18,3 +19,23 @@ def unread_count(user: Any) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+OUTGOING_VIEWS = ("failed", "waiting", "sent")
+
+
+def outgoing_email_list(*, view: str) -> QuerySet[OutgoingEmail]:
+    """The outbox as the secretariat reads it: ``failed``, ``waiting`` (not sent yet: due, being
+    sent, or waiting for a retry) or ``sent`` (most recent first)."""
+    State = OutgoingEmail.State
+    states = {"failed": [State.FAILED], "waiting": [State.PENDING, State.SENDING], "sent": [State.SENT]}[view]
+    return OutgoingEmail.objects.filter(state__in=states).defer("body", "html").order_by("-created", "-id")
+
+
+def outgoing_email_counts() -> dict[str, int]:
+    State = OutgoingEmail.State
+    rows = OutgoingEmail.objects.filter(state__in=[State.FAILED, State.PENDING, State.SENDING])
+    counts = {"failed": 0, "waiting": 0}
+    for state, count in rows.values_list("state").annotate(n=Count("id")).values_list("state", "n"):
+        counts["failed" if state == State.FAILED else "waiting"] += count
+    return counts

@@ -4,8 +4,8 @@ Templates come in pairs: ``<template>_subject.txt`` (one line) and ``<template>_
 They are rendered with ``translation.override`` of the recipient's language, so
 ``{% translate %}`` and ``|tt`` inside them follow that language.
 
-E-mails are queued with ``transaction.on_commit``: a notification about something that is
-rolled back is never e-mailed. (Tests that look at ``mailoutbox`` wrap the call in
+E-mails go to the outbox (``hkcq.core.outbox``) in the same transaction and are queued once it
+commits: a notification about something that is rolled back is never e-mailed. (Tests that look at ``mailoutbox`` wrap the call in
 ``django_capture_on_commit_callbacks(execute=True)``.)
 """
 
@@ -15,12 +15,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.template import loader
 from django.utils import timezone, translation
 
 from hkcq.accounts.models import User
-from hkcq.core.tasks import send_email
+from hkcq.core.outbox import email_queue
 from hkcq.notifications.models import Notification
 
 
@@ -51,7 +50,7 @@ def _queue_email(*, subject: str, body: str, to: list[str], language: str, url: 
     if url:
         body = f"{body}\n\n{absolute_url(url)}"
     language = supported_language(language)
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to, language=language), robust=True)
+    email_queue(subject=subject, body=body, to=to, language=language)
 
 
 def notify(recipient: User, template: str, context: dict[str, Any], url: str = "") -> Notification:

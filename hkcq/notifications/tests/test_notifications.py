@@ -102,3 +102,63 @@ def test_api_lists_and_marks_own_notifications(resident, officer_hk, client):
     assert client.get("/api/v1/notifications?unread=true").json()["items"] == []
     theirs = Notification.objects.get(title="Theirs")
     assert client.post(f"/api/v1/notifications/{theirs.id}/read").status_code == 404
+
+
+# -- the outbox page (hkcq.core.outbox) ---------------------------------------------------------
+def _failed_email():
+    from django.utils import timezone
+
+    from hkcq.core.models import OutgoingEmail
+
+    return OutgoingEmail.objects.create(
+        subject="Your enquiry was received",
+        body="B",
+        to=["resident@example.org"],
+        state=OutgoingEmail.State.FAILED,
+        attempts=10,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+        next_attempt_at=timezone.now(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Outgoing e-mail"), ("zh-hant", "外寄電郵"), ("zh-hans", "外发电子邮件")]
+)
+def test_the_secretariat_sees_failed_emails_and_sends_them_again(
+    client, secretariat_hk, mailoutbox, django_capture_on_commit_callbacks, language, title
+):
+    from hkcq.core.models import OutgoingEmail
+
+    message = _failed_email()
+    client.force_login(secretariat_hk)
+    page = client.get(f"/{language}/notifications/outgoing/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<h1 class="h2">{title}</h1>' in html
+    assert "resident@example.org" in html and "Connection refused" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(f"/{language}/notifications/outgoing/resend/", {"message": [str(message.pk)]})
+    assert done.status_code == 302
+    message.refresh_from_db()
+    assert message.state == OutgoingEmail.State.SENT
+    assert [m.subject for m in mailoutbox] == ["Your enquiry was received"]
+    assert "resident@example.org" not in client.get(f"/{language}/notifications/outgoing/").content.decode()
+
+
+def test_send_every_failed_email_again(client, secretariat_cq, mailoutbox, django_capture_on_commit_callbacks):
+    _failed_email(), _failed_email()
+    client.force_login(secretariat_cq)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/notifications/outgoing/resend/", {"all": "1"})
+    assert len(mailoutbox) == 2
+
+
+def test_only_the_secretariat_sees_the_outbox(client, officer_hk, resident):
+    message = _failed_email()
+    assert client.get("/en/notifications/outgoing/").status_code == 302  # to sign in
+    for user in (officer_hk, resident):
+        client.force_login(user)
+        assert client.get("/en/notifications/outgoing/").status_code == 403
+        assert client.post("/en/notifications/outgoing/resend/", {"all": "1"}).status_code == 403
+    message.refresh_from_db()
+    assert message.state == "failed"

@@ -183,9 +183,12 @@ def test_login_is_throttled_after_repeated_failures(defaults, settings):
     assert LoginAttempt.objects.filter(username="demo-resident").count() == 3
 
 
-def test_password_reset_sends_mail_in_the_users_language(defaults, resident, mailoutbox):
+def test_password_reset_sends_mail_in_the_users_language(
+    defaults, resident, mailoutbox, django_capture_on_commit_callbacks
+):
     resident.preferred_language = "zh-hant"
     resident.save()
-    Client().post("/en/account/password-reset/", {"email": resident.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/en/account/password-reset/", {"email": resident.email})
     assert len(mailoutbox) == 1
     assert "/zh-hant/" in mailoutbox[0].body or "/en/" in mailoutbox[0].body

@@ -1,0 +1,49 @@
+"""The only models of ``core``: the outbox of e-mails, shared by every app."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail, kept until a mail server has taken it (docs/decisions/0009-email-outbox.md).
+
+    States: ``pending`` (waiting, from ``next_attempt_at``) → ``sending`` (claimed by one worker
+    until ``lease_until``) → ``sent``; a refused attempt goes back to ``pending`` with a later
+    ``next_attempt_at``, or to ``failed`` after ``EMAIL_MAX_ATTEMPTS``; staff send a failed one
+    again (``pending``). A ``sending`` row whose lease has passed was left by a worker that died:
+    ``requeue_email`` puts it back. The claim is one conditional UPDATE, so two workers given the
+    same row never both send it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("state of an e-mail", "Waiting")
+        SENDING = "sending", pgettext_lazy("state of an e-mail", "Being sent")
+        SENT = "sent", pgettext_lazy("state of an e-mail", "Sent")
+        FAILED = "failed", pgettext_lazy("state of an e-mail", "Failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True, default=uuid.uuid4)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(pgettext_lazy("text of an e-mail", "message"))
+    html = models.TextField(blank=True)
+    to = models.JSONField(pgettext_lazy("recipients of an e-mail", "to"))
+    language = models.CharField(max_length=10, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outgoing_email_due")]
+
+    def __str__(self) -> str:
+        return self.subject
