@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from config.api import api
 from hkcq.core import views as core_views
@@ -53,9 +51,6 @@ urlpatterns += i18n_patterns(
     path("", include("hkcq.registry.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler404 = "hkcq.core.views.not_found"
 handler403 = "hkcq.core.views.forbidden"

@@ -7,7 +7,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 

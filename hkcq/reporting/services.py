@@ -7,12 +7,13 @@ Every function checks permission, validates and owns its transaction. The task b
 from __future__ import annotations
 
 import logging
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -36,21 +37,33 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 25
 
 
-def imports_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+# Files go through Django's storage API (STORAGES["default"]: MEDIA_ROOT, a shared volume or an
+# S3-compatible store), so a worker on one server reads what a web server on another stored.
+def import_file_name(job: Job) -> str:
+    """The storage name of an import's uploaded file."""
+    return f"imports/{job.upload}"
 
 
-def reports_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "reports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def report_file_name(job: Job, fmt: str) -> str | None:
+    """The storage name of a generated report file, if it was generated and is still there."""
+    name = (job.result or {}).get("files", {}).get(fmt)
+    if not name:
+        return None
+    stored = f"reports/{job.pk}/{name}"
+    return stored if default_storage.exists(stored) else None
+
+
+def _store(name: str, content: bytes) -> None:
+    """Write ``content`` under exactly ``name`` (replacing a file left by an earlier attempt)."""
+    default_storage.delete(name)
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:  # another process wrote it in between
+        raise RuntimeError(f"stored as {saved}, not {name}")
 
 
 # -- imports ---------------------------------------------------------------------------------
 def import_start(*, user: Any, kind: str, upload: UploadedFile, language: str) -> Job:
-    """Keep the uploaded file under DATA_DIR/imports/ and record a job to check it.
+    """Keep the uploaded file in the storage (imports/) and record a job to check it.
     The caller enqueues the check (``tasks.import_check_task``)."""
     require(permissions.can_import(user))
     if kind not in IMPORTERS:
@@ -64,9 +77,8 @@ def import_start(*, user: Any, kind: str, upload: UploadedFile, language: str) -
     if not upload.size:
         raise InvalidInput(details={"file": [_("The file is empty.")]})
     stored = f"{uuid.uuid4().hex}{suffix}"
-    with (imports_dir() / stored).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    saved = default_storage.save(f"imports/{stored}", upload)
+    stored = saved.removeprefix("imports/")
     return Job.objects.create(
         kind=kind, created_by=user, language=language, upload=stored, upload_name=name[:255], state=Job.State.QUEUED
     )
@@ -75,7 +87,8 @@ def import_start(*, user: Any, kind: str, upload: UploadedFile, language: str) -
 def _run_checks(job: Job, *, report_progress: bool) -> tuple[list[Any], Any]:
     """Read the job's file and check every row. Raises InvalidInput for a file-level problem."""
     importer = IMPORTERS[job.kind](job.created_by)
-    table = read_table(imports_dir() / job.upload, job.upload_name)
+    with default_storage.open(import_file_name(job), "rb") as upload:
+        table = read_table(upload, job.upload_name)
     missing = importer.check_header(table)
     if missing:
         raise InvalidInput(
@@ -191,7 +204,7 @@ def import_abandon(*, user: Any, job: Job) -> Job:
         job.state = Job.State.CANCELLED
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "finished_at"])
-    (imports_dir() / job.upload).unlink(missing_ok=True)
+    default_storage.delete(import_file_name(job))
     return job
 
 
@@ -267,7 +280,7 @@ def report_start(*, user: Any, snapshot: Snapshot, language: str) -> Job:
 
 def report_generate(*, job_id: str) -> None:
     """Build the report (HTML, PDF, XLSX, CSV) in the job's language and store the files under
-    DATA_DIR/reports/<job id>/. Progress: one step per measure compared, then one per file."""
+    reports/<job id>/ in the storage. Progress: one step per measure compared, then one per file."""
 
     job = Job.objects.get(pk=job_id)
     if job.state != Job.State.QUEUED:
@@ -283,8 +296,6 @@ def report_generate(*, job_id: str) -> None:
                 Job.objects.filter(pk=job.pk).update(done=done)
 
         report = reports.compare(snapshot.data, previous.data if previous else None, progress=step)
-        folder = reports_dir() / str(job.pk)
-        folder.mkdir(parents=True, exist_ok=True)
         lang = job.language
         files: dict[str, str] = {}
         with translation.override(lang):
@@ -298,7 +309,7 @@ def report_generate(*, job_id: str) -> None:
             ]
             for index, (fmt, make) in enumerate(outputs, start=1):
                 name = f"report-{snapshot.pk}-{lang}.{fmt}"
-                (folder / name).write_bytes(make())
+                _store(f"reports/{job.pk}/{name}", make())
                 files[fmt] = name
                 Job.objects.filter(pk=job.pk).update(done=count + index)
     except Exception:
@@ -309,14 +320,6 @@ def report_generate(*, job_id: str) -> None:
     job.total = count + len(REPORT_FORMATS)
     job.result = {"files": files}
     _finish(job, Job.State.DONE)
-
-
-def report_file_path(job: Job, fmt: str) -> Path | None:
-    name = job.result.get("files", {}).get(fmt)
-    if not name:
-        return None
-    path = reports_dir() / str(job.pk) / name
-    return path if path.exists() else None
 
 
 def _finish(job: Job, state: str, *, message: str = "") -> None:
@@ -330,5 +333,6 @@ def _finish(job: Job, state: str, *, message: str = "") -> None:
 
 def remove_job_files(job: Job) -> None:
     if job.upload:
-        (imports_dir() / job.upload).unlink(missing_ok=True)
-    shutil.rmtree(reports_dir() / str(job.pk), ignore_errors=True)
+        default_storage.delete(import_file_name(job))
+    for name in (job.result or {}).get("files", {}).values():
+        default_storage.delete(f"reports/{job.pk}/{name}")

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -36,12 +37,13 @@ def normalise_header(name: str) -> str:
     return "_".join(str(name or "").strip().lower().replace("-", "_").split())
 
 
-def read_table(path: Path, filename: str) -> Table:
+def read_table(upload: BinaryIO, filename: str) -> Table:
+    """The table in ``upload`` (a file opened for reading in binary, from the storage)."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path.read_bytes())
+        return _read_csv(upload.read())
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(upload)
     raise InvalidInput(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
 
 
@@ -87,11 +89,11 @@ def _read_csv(data: bytes) -> Table:
     return _table(rows)
 
 
-def _read_xlsx(path: Path) -> Table:
+def _read_xlsx(upload: BinaryIO) -> Table:
     from openpyxl import load_workbook  # local import: large, and only spreadsheet imports need it
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or wrong file
         raise InvalidInput(_("The file is not a readable Excel workbook (.xlsx).")) from exc
     try:

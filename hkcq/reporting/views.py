@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -256,11 +258,14 @@ def report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str)
     """A generated file of a report: public, like the report page."""
     snapshot = selectors.snapshot_get(snapshot_id)
     job = selectors.report_files(snapshot).get(language)
-    path = services.report_file_path(job, fmt) if job is not None and fmt in CONTENT_TYPES else None
-    if path is None:
+    name = services.report_file_name(job, fmt) if job is not None and fmt in CONTENT_TYPES else None
+    if name is None:
         raise Http404
     return FileResponse(
-        path.open("rb"), as_attachment=fmt != "html", filename=path.name, content_type=CONTENT_TYPES[fmt]
+        default_storage.open(name, "rb"),
+        as_attachment=fmt != "html",
+        filename=PurePosixPath(name).name,
+        content_type=CONTENT_TYPES[fmt],
     )
 
 

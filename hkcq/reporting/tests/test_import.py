@@ -1,7 +1,7 @@
 import io
-from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -100,7 +100,7 @@ def test_good_csv_previews_then_applies_exactly(signed_in, existing):
     assert [r["action"] for r in job.result["rows"]] == ["update", "create", "create"]
     assert job.result["rows"][0]["changes"] == ["planned_end", "title"]
     assert snapshot_measures() == before and Measure.history.count() == history_before  # the preview wrote nothing
-    assert (Path(services.imports_dir()) / job.upload).exists()  # the file is kept in DATA_DIR
+    assert default_storage.exists(services.import_file_name(job))  # the file is kept in the storage
 
     page = signed_in.get(job.get_absolute_url()).content.decode()
     assert "Confirm and apply" in page and "imported-1-a" in page
@@ -227,11 +227,12 @@ def test_abandoning_a_preview_writes_nothing_and_deletes_the_file(signed_in, exi
     before = snapshot_measures()
     upload(signed_in, csv_bytes(good_rows(existing)))
     job = last_job()
-    path = Path(services.imports_dir()) / job.upload
+    name = services.import_file_name(job)
+    assert default_storage.exists(name)
     response = signed_in.post(f"/en/import/{job.pk}/abandon/")
     assert response.status_code == 302
     job.refresh_from_db()
-    assert job.state == Job.State.CANCELLED and not path.exists()
+    assert job.state == Job.State.CANCELLED and not default_storage.exists(name)
     signed_in.post(f"/en/import/{job.pk}/confirm/")  # too late to confirm
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED

@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -226,9 +227,10 @@ def test_generated_files_in_each_language(second_close, client, secretariat_hk, 
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.state == Job.State.DONE, job.message
     assert job.done == job.total == len(second_close.data["measures"]) + 4
-    files = {fmt: services.report_file_path(job, fmt) for fmt in ("pdf", "xlsx", "csv", "html")}
-    assert all(files.values())
-    assert str(files["pdf"]).startswith(str(services.reports_dir()))
+    names = {fmt: services.report_file_name(job, fmt) for fmt in ("pdf", "xlsx", "csv", "html")}
+    assert all(names.values())
+    assert names["pdf"] == f"reports/{job.pk}/report-{second_close.pk}-{lang}.pdf"  # in the storage
+    files = {fmt: Path(default_storage.path(name)) for fmt, name in names.items()}
     text, pages = _pdf_text(files["pdf"])
     for phrase in expected:
         assert phrase in text, phrase
