@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ def normalise_header(name: str) -> str:
     return "_".join(str(name or "").strip().lower().replace("-", "_").split())
 
 
-def read_table(upload: BinaryIO, filename: str) -> Table:
+def read_table(upload: Any, filename: str) -> Table:
     """The table in ``upload`` (a file opened for reading in binary, from the storage)."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":

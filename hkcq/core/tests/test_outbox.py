@@ -174,7 +174,11 @@ def test_a_key_makes_queueing_idempotent(mail_server, django_capture_on_commit_c
 def test_nothing_is_queued_when_the_change_rolls_back(mail_server):
     from django.db import transaction
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        email_queue(subject="S", body="B", to=["r@example.org"])
-        raise RuntimeError
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            email_queue(subject="S", body="B", to=["r@example.org"])
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
     assert not OutgoingEmail.objects.exists()
