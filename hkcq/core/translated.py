@@ -281,6 +281,10 @@ class TranslatedField(models.JSONField):
     def value_from_object(self, obj: models.Model) -> TText:
         return TText.from_json(getattr(obj, self.attname))
 
+    def value_to_string(self, obj: models.Model) -> Any:
+        """What the serialisers (``dumpdata``, ``backup``) write: the stored JSON, not a TText."""
+        return self.value_from_object(obj).to_json()
+
     def save_form_data(self, instance: models.Model, data: Any) -> None:
         current = TText.from_json(getattr(instance, self.attname))
         new = data if isinstance(data, dict) and "origin" not in data else TText.from_json(data).texts

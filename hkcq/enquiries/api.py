@@ -11,12 +11,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core import idempotency
 from hkcq.core.api import ERRORS, Mapped, estimated_count
 from hkcq.core.errors import InvalidInput
+from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import current_language
 from hkcq.enquiries import knowledge, permissions, selectors, services, sla

@@ -9,12 +9,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.accounts.services import api_token_authenticate
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
+from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.kb import selectors, services
 from hkcq.kb.models import Entry, Topic
 from hkcq.kb.search import ask as kb_ask

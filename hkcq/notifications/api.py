@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Any
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ErrorOut
 from hkcq.core.errors import NotFound
+from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.notifications import selectors, services
 from hkcq.notifications.models import Notification
 

@@ -10,11 +10,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
+from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.translated import current_language
 from hkcq.partnering import matching, permissions, selectors, services
 from hkcq.partnering.models import Interest, Opportunity, Sector

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
+from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.progress import selectors, services
 from hkcq.progress.models import ProgressRollup, ProgressUpdate, Status
 from hkcq.registry import selectors as registry_selectors

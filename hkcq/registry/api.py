@@ -9,11 +9,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn
 from hkcq.core.errors import InvalidInput
+from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.registry import selectors, services
 from hkcq.registry.models import (
     Agreement,

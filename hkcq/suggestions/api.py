@@ -10,12 +10,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, TokenAuth
 from hkcq.core import idempotency
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
 from hkcq.suggestions import digest as digests
 from hkcq.suggestions import permissions, selectors, services
