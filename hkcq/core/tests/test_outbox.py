@@ -22,7 +22,7 @@ MAIL_SERVER = {"up": True}
 class FlakyBackend(LocmemBackend):
     """The test mail server: refuses while MAIL_SERVER["up"] is False."""
 
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, messages):
         if not MAIL_SERVER["up"]:
             raise ConnectionRefusedError(111, "Connection refused")
         return super().send_messages(messages)
