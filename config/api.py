@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from hkcq.core.api import ErrorOut
 from hkcq.core.errors import DomainError
+from hkcq.core.throttle import Throttled, retry_after_header
 from hkcq.enquiries.api import router as enquiries_router
 from hkcq.exchanges.api import router as exchanges_router
 from hkcq.kb.api import router as kb_router
@@ -79,7 +80,10 @@ def _error(request: HttpRequest, status: int, code: str, message: str, details: 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error(request, exc.status, exc.code, str(exc.message), exc.details or None)
+    response = _error(request, exc.status, exc.code, str(exc.message), exc.details or None)
+    if isinstance(exc, Throttled):
+        retry_after_header(response, exc)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "hkcq.core.throttle.ThrottledMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -241,6 +242,24 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Throttling of public writes and look-ups (hkcq/core/throttle.py, docs/security.md): per action,
+# (scope, rate) with scope "address" (the client's IP) or "target" (the e-mail address written to,
+# the reference looked up). Counted in the cache above: Redis shares the counts between servers.
+RATELIMIT_USE_CACHE = "default"
+THROTTLE_RATES: dict[str, list[tuple[str, str]]] = {
+    "enquiry_submit": [("address", "10/h"), ("target", "5/h")],
+    "suggestion_submit": [("address", "10/h"), ("target", "5/h")],
+    "ask": [("address", "60/m"), ("address", "600/h")],
+    "kb_feedback": [("address", "30/h")],
+    "enquiry_find": [("address", "10/h"), ("target", "5/h")],
+    "tracking": [("address", "120/h")],
+    "tracking_write": [("address", "30/h"), ("target", "20/h")],
+    "password_reset": [("address", "10/h"), ("target", "3/h")],
+    "login": [("address", "60/h")],
+}
+if env_bool("THROTTLE_DISABLED"):  # load tests only; never in production
+    THROTTLE_RATES = {}
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

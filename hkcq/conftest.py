@@ -29,6 +29,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Throttling counts live in the cache (hkcq/core/throttle.py): each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def defaults(db):
     from hkcq.registry.models import Area

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hkcq.accounts import selectors, services
 from hkcq.accounts.forms import ApiTokenForm, PreferencesForm, QueuedPasswordResetForm, ThrottledAuthenticationForm
+from hkcq.core.throttle import throttle
 
 
 class LoginView(auth_views.LoginView):
@@ -27,6 +28,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per address and per e-mail address: no flood of reset e-mails to anyone's inbox.
+        throttle(request, "password_reset", targets=(request.POST.get("email", ""),))
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -19,6 +19,7 @@ from hkcq.core.api import ERRORS, Mapped, estimated_count
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.text import mask_personal_data
+from hkcq.core.throttle import throttle
 from hkcq.core.translated import current_language
 from hkcq.enquiries import knowledge, permissions, selectors, services, sla
 from hkcq.enquiries.models import Enquiry
@@ -253,6 +254,7 @@ def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[
     address): the same `idempotency_key` (or, without one, the same question, details and e-mail
     within ten minutes) returns the case already filed, with status 200; the same key with other
     content is refused (409). Another client never gets the case back."""
+    throttle(request, "enquiry_submit", targets=(payload.email,))
     result = services.enquiry_submit(
         question=payload.question,
         details=payload.details,
@@ -275,7 +277,8 @@ def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[
     return (201 if result.created else 200), body
 
 
-def _by_token(token: str) -> Enquiry:
+def _by_token(request: HttpRequest, token: str, action: str = "tracking") -> Enquiry:
+    throttle(request, action, targets=(token,))
     return selectors.enquiry_get_by_token(token)
 
 
@@ -284,19 +287,19 @@ def enquiry_track(request: HttpRequest, token: str) -> dict[str, Any]:
     """The resident's view of a case, by its secret tracking token (internal notes excluded).
     Identity card and phone numbers and e-mail addresses in the text are masked, as on the
     tracking page: whoever has the token sees this."""
-    return _track(_by_token(token))
+    return _track(_by_token(request, token))
 
 
 @router.post("/enquiries/track/{token}/messages", response={201: MessageOut, **ERRORS}, auth=None)
 def enquiry_track_message(request: HttpRequest, token: str, payload: BodyIn) -> tuple[int, dict[str, Any]]:
-    e = _by_token(token)
+    e = _by_token(request, token, "tracking_write")
     m = services.enquiry_resident_reply(user=None, enquiry=e, token=token, body=payload.body)
     return 201, {"kind": m.kind, "body": m.body, "created_at": m.created_at, "citations": []}
 
 
 @router.post("/enquiries/track/{token}/rating", response={200: TrackOut, **ERRORS}, auth=None)
 def enquiry_track_rate(request: HttpRequest, token: str, payload: RatingIn) -> dict[str, Any]:
-    e = _by_token(token)
+    e = _by_token(request, token, "tracking_write")
     e = services.enquiry_rate(
         user=None, enquiry=e, token=token, service=payload.service, outcome=payload.outcome, comment=payload.comment
     )

@@ -255,14 +255,6 @@ def enquiry_get_for_user(*, user: Any, reference: str) -> Enquiry:
     return enquiry
 
 
-def enquiry_find_for_resident(*, reference: str, email: str) -> Enquiry:
-    """The case with this reference, if ``email`` is the address it was filed with."""
-    enquiry = enquiry_get_by_reference(reference)
-    if enquiry.email.strip().lower() != (email or "").strip().lower():
-        raise NotFound(_("No enquiry matches this reference number and e-mail address."))
-    return enquiry
-
-
 MY_WORK_ROWS = 10
 
 

@@ -9,6 +9,7 @@ Public entry points for other apps (Open311, escalation): :func:`enquiry_submit`
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import logging
 from typing import Any
 
@@ -34,6 +35,7 @@ from hkcq.enquiries.models import (
     Transfer,
 )
 from hkcq.enquiries.placeholders import canned_placeholders, placeholders_refuse  # noqa: F401
+from hkcq.enquiries.references import reference_normalise
 from hkcq.enquiries.sla import Deadlines, deadlines_apply
 from hkcq.enquiries.sla import sla_deadlines as _sla_deadlines
 from hkcq.enquiries.submission import SubmitResult, enquiry_submit  # noqa: F401  (the app's write API)
@@ -62,6 +64,34 @@ def _locked(enquiry: Enquiry) -> Enquiry:
 
 
 # -- lookups ----------------------------------------------------------------------------------
+def enquiry_tracking_link_request(*, reference: str, email: str) -> None:
+    """A resident who lost the tracking link asks for it again. The answer is the same whether or
+    not the reference exists and the address matches: the link goes by e-mail to the address the
+    case was filed with, never onto the page. The look-up itself runs in the worker
+    (:func:`enquiry_tracking_link_send`), so this request does the same work, and takes the same
+    time, in every case. Only a malformed reference (its format and check digit, nothing looked
+    up) is an ``InvalidInput``."""
+    from hkcq.enquiries.tasks import tracking_link_send
+
+    canonical = reference_normalise(reference)
+    if canonical is None:
+        message = _("This reference number is not valid. Check it for typing errors.")
+        raise InvalidInput(message, details={"reference": [message]})
+    address = (email or "").strip()[:254]
+    transaction.on_commit(lambda: tracking_link_send.enqueue(reference=canonical, email=address))
+
+
+def enquiry_tracking_link_send(*, reference: str, email: str) -> bool:
+    """E-mail the case's tracking link to its address if ``email`` is that address (the worker's
+    half of :func:`enquiry_tracking_link_request`). Returns whether one was sent."""
+    enquiry = Enquiry.objects.filter(reference=reference).select_related("resident").first()
+    given = (email or "").strip().lower().encode()
+    if enquiry is None or not hmac.compare_digest(enquiry.email.strip().lower().encode(), given):
+        return False
+    resident_mail(enquiry, "tracking_link")
+    return True
+
+
 # -- staff actions ----------------------------------------------------------------------------
 @transaction.atomic
 def enquiry_accept(*, user: Any, enquiry: Enquiry) -> Enquiry:

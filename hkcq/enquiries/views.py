@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 
 from hkcq.core import idempotency
 from hkcq.core.dates import TZ
-from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
 from hkcq.core.text import mask_personal_data
+from hkcq.core.throttle import throttle
 from hkcq.core.translated import HTML_LANG, LANGUAGE_LABELS, current_language
 from hkcq.core.views import redirect_to_page_top
 from hkcq.enquiries import forms as eforms
@@ -96,6 +97,7 @@ def _consent_notice() -> dict[str, Any]:
 # -- resident pages ----------------------------------------------------------------------------
 def enquiry_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        throttle(request, "enquiry_submit", targets=(request.POST.get("email", ""),))
         form = eforms.EnquiryForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -142,6 +144,7 @@ def enquiry_received(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _tracked(request: HttpRequest, token: str) -> Enquiry:
+    throttle(request, "tracking" if request.method in ("GET", "HEAD") else "tracking_write", targets=(token,))
     return selectors.enquiry_get_by_token(token)
 
 
@@ -211,24 +214,31 @@ def enquiry_track_rate(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def enquiry_find(request: HttpRequest) -> HttpResponse:
-    """Find a case by its reference and e-mail address (for a lost tracking link). A POST: the
-    e-mail address must not travel in the URL (history, access logs, the Referer of the next
-    page). A GET only shows the form, with a reference from the URL filled in."""
+    """Send a lost tracking link again, to the address the case was filed with, given its
+    reference and that address. Never an oracle: the same answer whether or not they match
+    (services.enquiry_tracking_link_request), and throttled per address, reference and e-mail.
+    A POST: the e-mail address must not travel in the URL (history, access logs, the Referer of
+    the next page). A GET only shows the form, with a reference from the URL filled in."""
     if request.method != "POST":
         reference = (request.GET.get("reference") or "").strip()[:40]
         return render(request, "enquiries/find.html", {"form": eforms.FindForm(initial={"reference": reference})})
     form = eforms.FindForm(request.POST)
     if form.is_valid():
+        reference, email = form.cleaned_data["reference"], form.cleaned_data["email"]
+        throttle(request, "enquiry_find", targets=(reference, email))
         try:
-            enquiry = selectors.enquiry_find_for_resident(
-                reference=form.cleaned_data["reference"], email=form.cleaned_data["email"]
-            )
+            services.enquiry_tracking_link_request(reference=reference, email=email)
         except InvalidInput as exc:
             form.add_error("reference", str(exc.message))
-        except NotFound as exc:
-            form.add_error(None, str(exc.message))
         else:
-            return redirect_to_page_top("enquiries:track", token=enquiry.token)
+            messages.success(
+                request,
+                _(
+                    "If the reference number and the e-mail address belong to the same enquiry, we have sent "
+                    "its tracking link to that address. Check your inbox, and your spam folder."
+                ),
+            )
+            return redirect_to_page_top("enquiries:find")
     return render(request, "enquiries/find.html", {"form": form})
 
 

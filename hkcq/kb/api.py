@@ -16,6 +16,7 @@ from hkcq.accounts.services import api_token_authenticate
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
+from hkcq.core.throttle import throttle
 from hkcq.kb import selectors, services
 from hkcq.kb.models import Entry, Topic
 from hkcq.kb.search import ask as kb_ask
@@ -49,6 +50,7 @@ def ask(request: HttpRequest, params: Query[AskQuery]) -> dict[str, Any]:
     """Ranked answers to the question ``q`` in language ``lang`` (``en``, ``zh-hant``,
     ``zh-hans``): ``id`` is the entry's stable id. ``unit`` is the id of the unit that should
     handle the question; ``answered`` is false when the knowledge base does not cover it."""
+    throttle(request, "ask")
     query = params.q.strip()
     if not query:
         raise InvalidInput(details={"q": [_("Type a question.")]})

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import paginate
+from hkcq.core.throttle import throttle
 from hkcq.core.translated import current_language
 from hkcq.core.views import edit_page
 from hkcq.kb import forms as kforms
@@ -45,6 +46,8 @@ def ask(request: HttpRequest) -> HttpResponse:
     form = kforms.AskForm(request.GET or None)
     result = None
     query = ""
+    if form.is_bound:
+        throttle(request, "ask")
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()[:MAX_QUERY]
         result = kb_ask(query, current_language(), limit=5)
@@ -77,6 +80,7 @@ def _gap_once(query: str) -> None:
 
 @require_POST
 def ask_feedback(request: HttpRequest) -> HttpResponse:
+    throttle(request, "kb_feedback")
     entry = selectors.entry_get_for_user(user=None, slug=request.POST.get("entry") or "")
     query = (request.POST.get("q") or "").strip()[:MAX_QUERY]
     services.feedback_record(entry=entry, question=query, language=current_language())

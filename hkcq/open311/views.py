@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from hkcq.core import idempotency
 from hkcq.core.dates import TZ
 from hkcq.core.errors import DomainError, InvalidInput
+from hkcq.core.throttle import Throttled, throttle
 from hkcq.core.translated import current_language
 from hkcq.open311 import registry
 from hkcq.open311.models import RequestToken
@@ -121,6 +122,10 @@ def endpoint(methods: tuple[str, ...]) -> Callable[[Callable[..., Reply]], Calla
                     return respond(view(request, *args, **kwargs), fmt)
                 except Open311Error as exc:
                     return error(exc.status, exc.description, fmt=fmt)
+                except Throttled as exc:
+                    response = error(429, str(exc.message), fmt=fmt)
+                    response["Retry-After"] = str(exc.retry_after)
+                    return response
                 except InvalidInput as exc:
                     described = [f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.details.items()]
                     # 409 for a reused Idempotency-Key, 429 for a rate limit (hkcq.suggestions.services);
@@ -283,6 +288,7 @@ def _create(request: HttpRequest) -> Reply:
     service = registry.service(code)
     if service is None:
         raise Open311Error(404, _("No service has this service_code."))
+    throttle(request, f"{service.code}_submit", targets=((params.get("email") or "").strip(),))
     attributes = {
         k[len("attribute[") : -1]: str(v) for k, v in params.items() if k.startswith("attribute[") and k.endswith("]")
     }

@@ -17,6 +17,7 @@ from hkcq.core import idempotency
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.pagination import LimitOffsetPagination
+from hkcq.core.throttle import throttle
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
 from hkcq.suggestions import digest as digests
 from hkcq.suggestions import permissions, selectors, services
@@ -193,6 +194,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     auth = request.headers.get("Authorization", "")
     if user is None and auth.lower().startswith("bearer "):
         user = TokenAuth().authenticate(request, auth[7:].strip())
+    throttle(request, "suggestion_submit", targets=(payload.email,))
     result = services.suggestion_submit_idempotent(
         user=user,
         title=payload.title,
@@ -218,6 +220,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
 
 @router.get("/suggestions/track/{token}", response={200: TrackOut, 404: ErrorOut}, summary="Follow your suggestion")
 def track(request: HttpRequest, token: str) -> dict[str, Any]:
+    throttle(request, "tracking", targets=(token,))
     s = selectors.tracked_get(token)
     return {
         "reference": s.reference,

@@ -21,6 +21,7 @@ from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_respons
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
+from hkcq.core.throttle import throttle
 from hkcq.core.translated import current_language
 from hkcq.core.views import redirect_to_page_top
 from hkcq.registry.models import Area
@@ -98,6 +99,7 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
     similar: list[Suggestion] = []
     reused = False
     if request.method == "POST":
+        throttle(request, "suggestion_submit", targets=(request.POST.get("email", ""),))
         form = sforms.SubmitForm(request.POST, user=user)
         if form.is_valid():
             data = form.cleaned_data
@@ -154,6 +156,7 @@ def suggestion_similar(request: HttpRequest) -> HttpResponse:
 
 
 def suggestion_track(request: HttpRequest, token: str) -> HttpResponse:
+    throttle(request, "tracking", targets=(token,))
     suggestion = selectors.tracked_get(token)
     return render(request, "suggestions/track.html", {"suggestion": suggestion})
 

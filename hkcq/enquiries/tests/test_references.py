@@ -69,10 +69,10 @@ def test_find_page_checks_the_reference_and_email(make_case, client, lang):
     html = response.content.decode()
     assert 'aria-invalid="true"' in html
     assert f'value="{typo}"' in html and 'value="resident@example.org"' in html  # kept as typed
-    response = client.post(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "someone@else.org"})
-    assert response.status_code == 200 and case.token not in response.content.decode()
-    response = client.post(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "Resident@example.org"})
-    assert response.status_code == 302 and response["Location"].endswith(f"/enquiries/track/{case.token}/#main")
+    # A well-formed reference: the same answer whatever the address; the link goes by e-mail.
+    for email in ("someone@else.org", "Resident@example.org"):
+        response = client.post(f"/{lang}/enquiries/find/", {"reference": case.reference, "email": email})
+        assert response.status_code == 302 and response["Location"].endswith("/enquiries/find/#main")
 
 
 def test_find_form_posts_and_never_reads_the_email_from_the_url(make_case):

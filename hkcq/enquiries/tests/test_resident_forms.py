@@ -119,20 +119,23 @@ def test_a_question_too_long_says_so_in_the_residents_words(defaults, client):
 
 
 @pytest.mark.parametrize(
-    ("lang", "saved", "missing"),
+    ("lang", "saved", "sent"),
     [
-        ("en", "Nothing has been saved yet.", "No enquiry matches this reference number and e-mail address."),
-        ("zh-hant", "資料尚未儲存", "沒有查詢符合這個參考編號和電郵地址。"),
-        ("zh-hans", "内容尚未保存", "没有咨询符合这个参考编号和电子邮箱。"),
+        ("en", "Nothing has been saved yet.", "we have sent its tracking link to that address"),
+        ("zh-hant", "資料尚未儲存", "我們已把追蹤連結發送到該電郵地址"),
+        ("zh-hans", "内容尚未保存", "我们已把追踪链接发送到该电子邮箱"),
     ],
 )
-def test_the_find_form_is_a_search_and_does_not_talk_of_saving(defaults, client, make_case, lang, saved, missing):
+def test_the_find_form_is_a_search_and_does_not_talk_of_saving(defaults, client, make_case, lang, saved, sent):
     case = make_case()
     html = client.post(
-        f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "x@example.org"}
+        f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "x@example.org"}, follow=True
     ).content.decode()
-    assert missing in html and 'id="error-summary"' in html
+    assert sent in html and case.token not in html
     assert saved not in html
+    bad = case.reference[:-1] + str((int(case.reference[-1]) + 1) % 10)
+    html = client.post(f"/{lang}/enquiries/find/", {"reference": bad, "email": "x@example.org"}).content.decode()
+    assert 'id="error-summary"' in html
     assert f'action="/{lang}/enquiries/find/#error-summary"' in html
     html = client.post(f"/{lang}/enquiries/find/", {"reference": "", "email": "nope"}).content.decode()
     assert 'href="#id_reference"' in html and 'href="#id_email"' in html and saved not in html

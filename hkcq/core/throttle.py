@@ -1,0 +1,83 @@
+"""Throttling of public writes and look-ups, counted in the cache (Redis when ``REDIS_URL`` is set,
+so every application server shares the counts) with django-ratelimit's counters.
+
+Each action has rates per *address* (the client's IP) and per *target* (what the request is
+aimed at: the e-mail address a message will go to, the reference looked up); a target is kept
+only as a digest in the cache key. Rates come from ``settings.THROTTLE_RATES`` (docs/security.md).
+Views call :func:`throttle` before the work; :class:`Throttled` becomes a 429 with
+``Retry-After``: in the API (config/api.py), Open311 (hkcq/open311/views.py) and on pages
+(:class:`ThrottledMiddleware`, a translated page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+from hkcq.core.errors import DomainError
+from hkcq.core.idempotency import client_address
+
+
+class Throttled(DomainError):
+    code = "rate_limited"
+    status = 429
+    default_message = _("Too many requests in a short time. Please wait a little and try again.")
+
+    def __init__(self, message: Any = None, *, retry_after: int = 60, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = max(1, int(retry_after))
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+
+
+def _count(request: HttpRequest, group: str, value: str, rate: str, *, increment: bool) -> dict[str, Any] | None:
+    key: Callable[[str, HttpRequest], str] = lambda _group, _request: value  # noqa: E731
+    usage: dict[str, Any] | None = get_usage(request, group=group, key=key, rate=rate, increment=increment)
+    return usage
+
+
+def throttle(request: HttpRequest, action: str, *, targets: tuple[str, ...] = (), count: bool = True) -> None:
+    """Count this request against ``action``'s rates (``settings.THROTTLE_RATES[action]``: a list
+    of ``(scope, rate)``, scope ``address`` or ``target``) and raise :class:`Throttled` when one
+    is over. ``count=False`` only checks."""
+    wait = 0
+    for scope, rate in settings.THROTTLE_RATES.get(action, ()):
+        values = [client_address(request)] if scope == "address" else [_digest(t) for t in targets if t and t.strip()]
+        for value in values:
+            usage = _count(request, f"hkcq.{action}.{scope}", value, rate, increment=count)
+            if usage is not None and usage["should_limit"]:
+                wait = max(wait, usage["time_left"])
+    if wait:
+        raise Throttled(retry_after=wait)
+
+
+def retry_after_header(response: HttpResponse, exc: Throttled) -> HttpResponse:
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+class ThrottledMiddleware:
+    """A page that raised :class:`Throttled` answers 429 with ``Retry-After`` and a translated
+    page saying how long to wait."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Throttled):
+            return None
+        minutes = max(1, (exception.retry_after + 59) // 60)
+        response = render(request, "429.html", {"minutes": minutes}, status=429)
+        return retry_after_header(response, exception)
