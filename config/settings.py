@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "hkcq.core",
     "hkcq.accounts",
     "hkcq.registry",
@@ -78,11 +80,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hkcq.core.throttle.ThrottledMiddleware",
+    "hkcq.core.uploads.UploadTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,10 +141,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
-# Login throttling: this many failures for one user name or one address within the window
-# locks further attempts until the window has passed.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Sign-in throttling (hkcq/accounts/services.py): failures per (user name, address) or per (user
+# name, trusted browser), in tiers of growing windows; and failures per address across user names
+# (not applied to a trusted browser). Never per user name alone: nobody can lock a user out.
+LOGIN_THROTTLE_RATES = ["5/m", "10/h", "30/d"]
+LOGIN_ADDRESS_RATES = ["50/h", "200/d"]
+# Staff may turn on a second factor (TOTP, django-otp); the secretariat can require it for all
+# staff on the account page (accounts.SignInPolicy).
+OTP_TOTP_ISSUER = "HKCQ"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -184,6 +192,13 @@ if STORAGE_BACKEND == "s3":
     }
 elif STORAGE_BACKEND != "filesystem":
     raise RuntimeError("STORAGE_BACKEND must be filesystem or s3 (see docs/deploy.md).")
+# Every upload (hkcq/core/uploads.py): larger ones are cut off before the body is read (413).
+UPLOAD_MAX_BYTES = DOCUMENT_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "hkcq.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": _DEFAULT_STORAGE,
     "staticfiles": {

@@ -3,10 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from hkcq.accounts import services
 from hkcq.accounts.models import User
 from hkcq.core.outbox import email_queue
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR")
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -32,19 +24,20 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
+        """Growing waits after failures, per (user name, address) or (user name, trusted browser):
+        hkcq.accounts.services, "sign-in throttling"."""
         username = self.cleaned_data.get("username") or ""
-        ip = client_ip(self.request)
-        if username and services.login_is_throttled(username=username, ip_address=ip):
-            raise ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
-            )
+        if username and self.request is not None:
+            wait = services.login_wait(request=self.request, username=username)
+            if wait:
+                raise ValidationError(
+                    self.error_messages["throttled"], code="throttled", params={"minutes": max(1, (wait + 59) // 60)}
+                )
         try:
             cleaned = super().clean()
         except ValidationError:
-            if username:
-                services.login_failure_record(username=username, ip_address=ip)
+            if username and self.request is not None:
+                services.login_failure_record(request=self.request, username=username)
             raise
         services.login_success_record(username=username)
         return cleaned
@@ -85,3 +78,25 @@ class PreferencesForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("For example: reporting script."))
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (TOTP)."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=10,
+        error_messages={"required": _("Type the 6-digit code your authenticator app shows.")},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Type the 6-digit code your authenticator app shows."))
+        return code
+
+
+class SignInPolicyForm(forms.Form):
+    staff_second_factor_required = forms.BooleanField(
+        label=_("Staff must sign in with a code from an authenticator app"), required=False
+    )

@@ -52,20 +52,24 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class LoginAttempt(models.Model):
-    """A failed sign-in, kept for throttling. Stored in the database so every app server
-    sees the same count."""
+class SignInPolicy(models.Model):
+    """How staff sign in, kept by the secretariat (one row). ``staff_second_factor_required``:
+    officers, secretariat and administrators must sign in with a TOTP code too, and set one up at
+    their next sign-in if they have none."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    staff_second_factor_required = models.BooleanField(_("require a second factor for staff"), default=False)
+    changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("failed sign-in")
-        verbose_name_plural = _("failed sign-ins")
+        verbose_name = _("sign-in policy")
+        verbose_name_plural = _("sign-in policy")
 
     def __str__(self) -> str:
-        return f"{self.username} at {self.attempted_at}"
+        return f"second factor required: {self.staff_second_factor_required}"
+
+    @classmethod
+    def current(cls) -> SignInPolicy:
+        return cls.objects.get_or_create(pk=1)[0]
 
 
 class ApiToken(models.Model):

@@ -7,6 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.LoginView.as_view(), name="login"),
+    path("sign-in/code/", views.login_code, name="login_code"),
+    path("two-step/", views.two_step, name="two_step"),
+    path("sign-in-policy/", views.sign_in_policy, name="sign_in_policy"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

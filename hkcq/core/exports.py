@@ -19,6 +19,18 @@ from django.utils.text import slugify
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Row = Sequence[Any]
+# A text cell starting with one of these is read as a formula (or its start) by spreadsheet
+# programs: "=HYPERLINK(...)" in a suggestion's title would run in the reader's Excel. Every CSV
+# and XLSX the platform writes goes through csv_text() or xlsx_bytes(), which neutralise them here.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text that would start a formula, made inert with a leading apostrophe (OWASP's advice
+    for CSV); numbers, dates and other text unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def render_pdf(template: str, context: Mapping[str, Any], request: HttpRequest | None = None) -> bytes:
@@ -46,6 +58,11 @@ def xlsx_bytes(sheets: Mapping[str, Iterable[Row]]) -> bytes:
         sheet = workbook.create_sheet(title=_sheet_title(title))
         for index, row in enumerate(rows):
             sheet.append([_cell(value) for value in row])
+            for cell in sheet[sheet.max_row]:
+                # openpyxl stores a text starting with "=" as a formula: store every such text
+                # as text (it shows as typed and never runs).
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                    cell.data_type = "s"
             if index == 0:
                 for cell in sheet[1]:
                     cell.font = Font(bold=True)
@@ -58,7 +75,7 @@ def csv_text(rows: Iterable[Row]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else neutralise(value) for value in row])
     return buffer.getvalue()
 
 

@@ -3,12 +3,10 @@ records the transition and calls its follow-ups (notifications, roll-up) explici
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,6 +18,7 @@ from hkcq.core.choices import Role, Side
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.translated import LANGS, TText
+from hkcq.core.uploads import upload_check
 from hkcq.notifications.services import notify, notify_group
 from hkcq.progress import permissions, rollups, selectors
 from hkcq.progress.models import (
@@ -254,15 +253,17 @@ def evidence_add(
         errors["title"] = [_("Give the evidence a title.")]
     if upload is None and not link:
         errors["upload"] = [_("Attach a file or give a link.")]
-    if upload is not None and upload.size and upload.size > settings.DOCUMENT_MAX_BYTES:
-        errors["upload"] = [_("The file is too large.")]
+    content_type = ""
+    if upload is not None:
+        try:
+            content_type = upload_check(upload, kind="evidence", field="upload")
+        except InvalidInput as exc:
+            errors.update(exc.details)
     if errors:
         raise InvalidInput(details=errors)
     evidence = Evidence(update=update, title=title.strip(), link=link, is_public=is_public, added_by=user)
     if upload is not None:
-        evidence.content_type = (
-            getattr(upload, "content_type", "") or mimetypes.guess_type(upload.name or "")[0] or ""
-        )[:100]
+        evidence.content_type = content_type[:100]
         evidence.size = upload.size or 0
         evidence.file.save(upload.name or "evidence", upload, save=False)
     evidence.save()

