@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-import filetype  # type: ignore[import-untyped]
+import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
