@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "ninja",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "hkcq.core",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -210,12 +212,20 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console unless an SMTP host is configured.
+# E-mail: SMTP when EMAIL_HOST is set. Without it, development (DEBUG, or no SECRET_KEY: tests and
+# tools) prints each e-mail's headers with links and tokens hidden (hkcq.core.mail); production
+# refuses to start unless EMAIL_BACKEND names another backend on purpose (docs/deploy.md: the file
+# backend, django.core.mail.backends.filebased.EmailBackend with EMAIL_FILE_PATH, for a trial).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+# A real SECRET_KEY with DEBUG off is a deployment: web servers and workers alike (manage.py lets
+# tools run without a key, so the key, not ALLOW_INSECURE_SECRET_KEY, tells).
+if not EMAIL_HOST and not os.environ.get("EMAIL_BACKEND") and not DEBUG and os.environ.get("SECRET_KEY"):
+    raise RuntimeError("Set EMAIL_HOST, or choose EMAIL_BACKEND on purpose (docs/deploy.md), when DEBUG is off.")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "hkcq.core.mail.RedactedConsoleBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -271,17 +281,43 @@ THROTTLE_RATES: dict[str, list[tuple[str, str]]] = {
     "tracking": [("address", "120/h")],
     "tracking_write": [("address", "30/h"), ("target", "20/h")],
     "password_reset": [("address", "10/h"), ("target", "3/h")],
-    "login": [("address", "60/h")],
 }
 if env_bool("THROTTLE_DISABLED"):  # load tests only; never in production
     THROTTLE_RATES = {}
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
+# Transport security (docs/deploy.md, docs/security.md). Behind a TLS-terminating proxy set
+# SECURE_PROXY_SSL_HEADER=1 so Django trusts its X-Forwarded-Proto (only if the proxy sets it).
+HTTPS = SITE_URL.startswith("https")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if not DEBUG and HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A strict Content-Security-Policy (django-csp): scripts, styles and everything else only from
+# this site; no inline script, no style attribute, no eval (htmx is configured without it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 PAGE_SIZE = 20
 

@@ -44,6 +44,8 @@ EXTENSIONS = {
     TEXT: ".txt",
     CSV: ".csv",
 }
+# The names a file of each type may carry: the name and the bytes must agree.
+NAMES = {**{t: (e,) for t, e in EXTENSIONS.items()}, JPEG: (".jpg", ".jpeg"), TEXT: (".txt", ".text")}
 TOO_LARGE = "HKCQ_UPLOAD_TOO_LARGE"
 HEAD = 8192
 
@@ -56,8 +58,15 @@ def _message(kind: str) -> str:
     }[kind]
 
 
-def too_large_message() -> str:
-    return _("The file is too large (at most %(mb)d MB).") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+def limit(kind: str = "") -> int:
+    """The largest upload, in bytes: documents and evidence may be held to less than the rest."""
+    if kind in ("document", "evidence"):
+        return min(settings.UPLOAD_MAX_BYTES, settings.DOCUMENT_MAX_BYTES)
+    return int(settings.UPLOAD_MAX_BYTES)
+
+
+def too_large_message(kind: str = "") -> str:
+    return _("The file is too large (at most %(mb)d MB).") % {"mb": max(1, limit(kind) // 2**20)}
 
 
 def _is_text(head: bytes) -> bool:
@@ -94,12 +103,13 @@ def detect(upload: UploadedFile) -> str | None:
 
 def upload_check(upload: UploadedFile, *, kind: str, field: str = "file") -> str:
     """The upload's checked type, or ``InvalidInput`` (on ``field``) when it is too large or not a
-    kind this field accepts. Renames the upload to carry its type's extension, so a stored file
-    never keeps a name (``evil.html``) that a server would serve as something else."""
-    if upload.size and upload.size > settings.UPLOAD_MAX_BYTES:
-        raise InvalidInput(details={field: [too_large_message()]})
+    kind this field accepts, or its name does not agree with its bytes (``evil.html`` holding a
+    PDF, ``tool.exe`` holding text). The stored name ends in its type's usual extension."""
+    if upload.size and upload.size > limit(kind):
+        raise InvalidInput(details={field: [too_large_message(kind)]})
     mime = detect(upload)
-    if mime not in KINDS[kind]:
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if mime not in KINDS[kind] or ext not in NAMES[mime]:
         raise InvalidInput(details={field: [_message(kind)]})
     stem = os.path.splitext(os.path.basename(upload.name or kind))[0][:80] or kind
     upload.name = stem + EXTENSIONS[mime]

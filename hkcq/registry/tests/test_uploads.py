@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
 from hkcq.core import uploads
+from hkcq.core.errors import InvalidInput
 from hkcq.progress import services as progress_services
 from hkcq.progress.models import Evidence, Status
 from hkcq.registry.models import Agreement, AgreementDocument, Measure
@@ -51,8 +52,8 @@ def test_an_html_page_sent_as_a_pdf_is_refused(signed_in, lang, message):
 
 def test_a_real_pdf_is_kept_and_served_as_an_attachment_with_its_checked_type(signed_in):
     agreement = Agreement.objects.first()
-    # The browser says text/html; the bytes say PDF: the bytes win, and so does the extension.
-    response = post_document(signed_in, agreement, "annex.html", PDF, "text/html")
+    # The browser says text/html; the bytes and the name say PDF: the browser is not asked.
+    response = post_document(signed_in, agreement, "annex.pdf", PDF, "text/html")
     assert response.status_code == 302
     document = AgreementDocument.objects.filter(agreement=agreement).latest("pk")
     assert document.content_type == "application/pdf" and document.file.name.endswith(".pdf")
@@ -97,6 +98,12 @@ def test_detect_reads_the_bytes():
     assert uploads.detect(up("a.csv", HTML)) is None
     assert uploads.detect(up("a.csv", EXE)) not in uploads.KINDS["import"]
     assert uploads.detect(up("a.pdf", PDF)) == uploads.PDF
+    # The name must agree with the bytes.
+    with pytest.raises(InvalidInput):
+        uploads.upload_check(up("a.html", PDF), kind="document")
+    with pytest.raises(InvalidInput):
+        uploads.upload_check(up("tool.exe", b"MZ"), kind="evidence")
+    assert uploads.upload_check(up("Annex.PDF", PDF), kind="document") == uploads.PDF
 
 
 @pytest.mark.parametrize(
