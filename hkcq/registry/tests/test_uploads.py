@@ -137,7 +137,7 @@ def test_the_handler_stops_reading_the_body(settings):
             read["n"] += len(data)
             return data
 
-    request._stream = Counting()
+    request._stream = Counting()  # type: ignore[assignment]
     request.upload_handlers = [uploads.SizeLimitUploadHandler(request), *request.upload_handlers]
     assert request.POST["csrfmiddlewaretoken"] == "t" and "file" not in request.FILES
     assert request.META[uploads.TOO_LARGE] and read["n"] < 200_000
