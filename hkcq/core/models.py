@@ -1,4 +1,5 @@
-"""The only models of ``core``: the outbox of e-mails, shared by every app."""
+"""The only models of ``core``, shared by every app: the outbox of e-mails, and what the
+default-data loaders last wrote (``hkcq.core.loading``)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,24 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class LoadedDefault(models.Model):
+    """The values a default-data loader last wrote into one record, field by field.
+
+    A loader compares a record's current value with the one kept here: equal means nobody has
+    changed the field since the last load, so the loader may bring it up to date; different means a
+    person changed it, and the loader leaves it alone. ``key`` is the record's stable lookup (its
+    seed id); a row whose record no longer exists was deleted by a person and is not created again.
+    """
+
+    model = models.CharField(max_length=100)
+    key = models.CharField(max_length=400)
+    values = models.JSONField(default=dict)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "key"], name="loaded_default_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.key}"

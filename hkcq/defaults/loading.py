@@ -1,8 +1,8 @@
 """The registry's, the knowledge base's and the enquiry service's default data from ``seed/``,
 in one transaction.
 
-Idempotent: keyed on stable ids, so a re-load updates what changed and leaves everything else
-alone. The calendars' defaults are loaded by the ``load_defaults`` command after this.
+Idempotent and never undoing a person's work: keyed on stable ids, a re-load brings up to date
+only the fields nobody changed since the last load (``hkcq.core.loading``). The calendars' defaults are loaded by the ``load_defaults`` command after this.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from hkcq.registry.loading import registry_defaults_load
 
 
 @transaction.atomic
-def defaults_load(seed_dir: Path = SEED_DIR) -> LoadReport:
-    report = LoadReport()
+def defaults_load(seed_dir: Path = SEED_DIR, *, force: bool = False) -> LoadReport:
+    report = LoadReport(force=force)
     registry_defaults_load(report, seed_dir)
     kb_entries_load(report, seed_dir / "kb_entries.yaml")  # the knowledge base builds on units and areas
     canned_replies_load(report, seed_dir / "canned_replies.yaml")

@@ -1,5 +1,6 @@
-"""Loading the default data from ``seed/``. Keyed on stable ids: a re-load updates what
-changed and leaves everything else alone (no new rows, no history entries)."""
+"""Loading the registry's default data from ``seed/``. Keyed on stable ids, through
+``hkcq.core.loading.upsert``: a re-load brings up to date only what nobody changed since the last
+load, and writes nothing (no rows, no history entries) when nothing changed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from hkcq.core.loading import SEED_DIR, LoadReport, read_yaml, set_m2m, text, upsert
+from hkcq.core.loading import REASON, SEED_DIR, LoadReport, read_yaml, set_m2m, text, upsert
 from hkcq.registry.models import (
     Agreement,
     AgreementDocument,
@@ -40,17 +41,20 @@ def _date(value: Any) -> date | None:
 
 
 class Loader:
+    """Loads registry.yaml and units.yaml through ``hkcq.core.loading.upsert``: a record a person
+    deleted comes back as None, and what hangs off it is skipped."""
+
     def __init__(self, report: LoadReport) -> None:
         self.report = report
-        self.orgs: dict[str, Organisation] = {}
-        self.units: dict[str, Unit] = {}
-        self.people: dict[str, Person] = {}
-        self.areas: dict[str, Area] = {}
-        self.measures: dict[str, Measure] = {}
-        self.meetings: dict[str, Meeting] = {}
+        self.orgs: dict[str, Organisation | None] = {}
+        self.units: dict[str, Unit | None] = {}
+        self.people: dict[str, Person | None] = {}
+        self.areas: dict[str, Area | None] = {}
+        self.measures: dict[str, Measure | None] = {}
+        self.meetings: dict[str, Meeting | None] = {}
 
     def org(self, ext_id: str | None) -> Organisation | None:
-        return self.orgs[ext_id] if ext_id else None
+        return self.orgs.get(ext_id) if ext_id else None
 
     def load_units_file(self, data: dict[str, Any]) -> None:
         for row in data.get("units", []):
@@ -68,25 +72,50 @@ class Loader:
             )
 
     def load_registry(self, data: dict[str, Any]) -> None:
-        for row in data.get("organisations", []):
-            self.orgs[row["id"]] = upsert(
-                Organisation,
+        self._organisations(data)
+        mechanism = self._mechanism(data["mechanism"])
+        self._units_and_people(data)
+        for row in data.get("areas", []):
+            self.areas[row["id"]] = upsert(
+                Area,
                 self.report,
                 {"ext_id": row["id"]},
                 {
+                    "position": row["position"],
                     "name": text(row["name"]),
                     "short_name": text(row.get("short_name")),
-                    "kind": row["kind"],
-                    "side": row["side"],
-                    "website": row.get("website") or "",
-                    # Parents listed earlier in the file are set at once; the rest in the second pass.
-                    "parent": self.orgs.get(row.get("parent") or ""),
+                    "description": text(row.get("description")),
+                    "heading_in_source": bool(row.get("heading_in_source", True)),
                 },
             )
-        for row in data.get("organisations", []):
-            upsert(Organisation, self.report, {"ext_id": row["id"]}, {"parent": self.org(row.get("parent"))})
+        for position, row in enumerate(data.get("measures", []), start=1):
+            area = self.areas.get(row["area"])
+            if area is not None:
+                self._measure(row, area=area, parent=None, position=position)
+        if mechanism is not None:
+            for row in data.get("meetings", []):
+                self._meeting(row, mechanism)
+        for row in data.get("agreements", []):
+            self._agreement(row)
 
-        mech = data["mechanism"]
+    def _organisations(self, data: dict[str, Any]) -> None:
+        for row in data.get("organisations", []):
+            values: dict[str, Any] = {
+                "name": text(row["name"]),
+                "short_name": text(row.get("short_name")),
+                "kind": row["kind"],
+                "side": row["side"],
+                "website": row.get("website") or "",
+            }
+            # A parent listed earlier in the file is set at once; the rest in the second pass.
+            if not row.get("parent") or row["parent"] in self.orgs:
+                values["parent"] = self.org(row.get("parent"))
+            self.orgs[row["id"]] = upsert(Organisation, self.report, {"ext_id": row["id"]}, values)
+        for row in data.get("organisations", []):
+            if self.orgs[row["id"]] is not None:
+                upsert(Organisation, self.report, {"ext_id": row["id"]}, {"parent": self.org(row.get("parent"))})
+
+    def _mechanism(self, mech: dict[str, Any]) -> Mechanism | None:
         mechanism = upsert(
             Mechanism,
             self.report,
@@ -97,14 +126,18 @@ class Loader:
                 "established_on": _date(mech.get("established_on")),
             },
         )
-        for party in mech.get("parties", []):
-            upsert(
-                Party,
-                self.report,
-                {"mechanism": mechanism, "side": party["side"]},
-                {"organisation": self.orgs[party["organisation"]]},
-            )
+        if mechanism is not None:
+            for party in mech.get("parties", []):
+                if self.org(party["organisation"]) is not None:
+                    upsert(
+                        Party,
+                        self.report,
+                        {"mechanism": mechanism, "side": party["side"]},
+                        {"organisation": self.org(party["organisation"])},
+                    )
+        return mechanism
 
+    def _units_and_people(self, data: dict[str, Any]) -> None:
         for row in data.get("units", []):
             self.units[row["id"]] = upsert(
                 Unit,
@@ -121,39 +154,19 @@ class Loader:
         for row in data.get("people", []):
             person = upsert(Person, self.report, {"ext_id": row["id"]}, {"name": text(row["name"])})
             self.people[row["id"]] = person
-            for post in row.get("posts", []):
+            for post in row.get("posts", []) if person is not None else []:
+                organisation = self.org(post["organisation"])
+                if organisation is None:
+                    continue
                 upsert(
                     Post,
                     self.report,
-                    {
-                        "person": person,
-                        "organisation": self.orgs[post["organisation"]],
-                        "start_on": _date(post.get("start")),
-                    },
+                    {"person": person, "organisation": organisation, "start_on": _date(post.get("start"))},
                     {"title": text(post["title"]), "end_on": _date(post.get("end"))},
                 )
 
-        for row in data.get("areas", []):
-            self.areas[row["id"]] = upsert(
-                Area,
-                self.report,
-                {"ext_id": row["id"]},
-                {
-                    "position": row["position"],
-                    "name": text(row["name"]),
-                    "short_name": text(row.get("short_name")),
-                    "description": text(row.get("description")),
-                    "heading_in_source": bool(row.get("heading_in_source", True)),
-                },
-            )
-
-        for position, row in enumerate(data.get("measures", []), start=1):
-            self._measure(row, area=self.areas[row["area"]], parent=None, position=position)
-
-        for row in data.get("meetings", []):
-            self._meeting(row, mechanism)
-        for row in data.get("agreements", []):
-            self._agreement(row)
+    def _units(self, ids: list[str] | None) -> list[Unit | None]:
+        return [self.units.get(u) for u in ids or []]
 
     def _measure(self, row: dict[str, Any], *, area: Area, parent: Measure | None, position: int) -> None:
         leads = row.get("lead_units") or {}
@@ -175,9 +188,11 @@ class Loader:
                 "actual_start": _date(row.get("actual_start")),
                 "actual_end": _date(row.get("actual_end")),
             },
+            m2m={"supporting_units": self._units(row.get("supporting_units"))},
         )
         self.measures[row["id"]] = measure
-        set_m2m(measure, "supporting_units", [self.units[u] for u in row.get("supporting_units") or []])
+        if measure is None:
+            return
         for index, item in enumerate(row.get("items") or [], start=1):
             default_code = f"{measure.code}.{index}" if measure.code else ""
             item = {**item, "code": item.get("code") or default_code}
@@ -213,11 +228,16 @@ class Loader:
             },
         )
         self.meetings[row["id"]] = meeting
+        if meeting is None:
+            return
         for position, att in enumerate(row.get("attendees") or [], start=1):
+            person = self.people.get(att["person"])
+            if person is None:
+                continue
             upsert(
                 Attendance,
                 self.report,
-                {"meeting": meeting, "person": self.people[att["person"]]},
+                {"meeting": meeting, "person": person},
                 {
                     "side": att["side"],
                     "role": att.get("role") or Attendance.Role.MEMBER,
@@ -226,7 +246,7 @@ class Loader:
                 },
             )
         for number, dec in enumerate(row.get("decisions") or [], start=1):
-            decision = upsert(
+            upsert(
                 Decision,
                 self.report,
                 {"ext_id": dec["id"]},
@@ -238,9 +258,11 @@ class Loader:
                     "status": dec.get("status") or Decision.Status.OPEN,
                     "follow_up": text(dec.get("follow_up")),
                 },
+                m2m={
+                    "owner_units": self._units(dec.get("owner_units")),
+                    "measures": [self.measures.get(m) for m in dec.get("measures") or []],
+                },
             )
-            set_m2m(decision, "owner_units", [self.units[u] for u in dec.get("owner_units") or []])
-            set_m2m(decision, "measures", [self.measures[m] for m in dec.get("measures") or []])
 
     def _agreement(self, row: dict[str, Any]) -> None:
         agreement = upsert(
@@ -255,13 +277,18 @@ class Loader:
                 "signed_on": _date(row.get("signed_on")),
                 "place": text(row.get("place")),
             },
+            m2m={"parties": [self.org(o) for o in row.get("parties") or []]},
         )
-        set_m2m(agreement, "parties", [self.orgs[o] for o in row.get("parties") or []])
+        if agreement is None:
+            return
         for sig in row.get("signatories") or []:
+            person = self.people.get(sig["person"])
+            if person is None:
+                continue
             upsert(
                 Signatory,
                 self.report,
-                {"agreement": agreement, "person": self.people[sig["person"]]},
+                {"agreement": agreement, "person": person},
                 {"organisation": self.org(sig.get("organisation")), "capacity": text(sig.get("capacity"))},
             )
         for ev in row.get("events") or []:
@@ -284,13 +311,13 @@ class Loader:
                 },
             )
         for clause in row.get("clauses") or []:
-            obj = upsert(
+            upsert(
                 Clause,
                 self.report,
                 {"agreement": agreement, "number": str(clause["number"])},
                 {"text": text(clause["text"])},
+                m2m={"measures": [self.measures.get(m) for m in clause.get("measures") or []]},
             )
-            set_m2m(obj, "measures", [self.measures[m] for m in clause.get("measures") or []])
 
 
 DEMO_ACCOUNTS: list[dict[str, Any]] = [
@@ -376,4 +403,4 @@ def registry_defaults_load(report: LoadReport, seed_dir: Path = SEED_DIR) -> Non
     loader.load_registry(read_yaml(seed_dir / "registry.yaml"))
 
 
-__all__ = ["SEED_DIR", "LoadReport", "registry_defaults_load", "text"]
+__all__ = ["REASON", "SEED_DIR", "LoadReport", "read_yaml", "registry_defaults_load", "text", "upsert"]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.exports import csv_text
 from hkcq.core.translated import EN, HANS, HANT, TText
+from hkcq.core.trees import depth_first
 from hkcq.progress.models import ProgressUpdate
 from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting
 
@@ -112,12 +113,17 @@ def _areas() -> QuerySet[Area]:
     return Area.objects.order_by("position")
 
 
-def _measures() -> QuerySet[Measure]:
-    return (
-        Measure.objects.select_related("area", "parent", "lead_unit_hk", "lead_unit_cq")
-        .prefetch_related("supporting_units")
-        .order_by("area__position", "position", "id")
+def _measures() -> list[Measure]:
+    """In the registry's order: each measure followed by its items (at any depth)."""
+    rows = Measure.objects.select_related("area", "parent", "lead_unit_hk", "lead_unit_cq").prefetch_related(
+        "supporting_units"
     )
+    tree = depth_first(rows, key=lambda m: m.id, parent=lambda m: m.parent_id, order=_registry_order)
+    return [m for m, _depth in tree]
+
+
+def _registry_order(m: Measure) -> tuple[int, int, int]:
+    return (m.area.position, m.position, m.id)
 
 
 def _meetings() -> QuerySet[Meeting]:

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hkcq.core.translated import TText
+from hkcq.core.trees import depth_first
 from hkcq.registry.models import AgreementEvent, Decision
 
 DONE_DECISION = ("done", "dropped")
@@ -26,6 +27,18 @@ def _empty() -> dict[str, Any]:
 
 def _pct(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
+
+
+def _tree(measures: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
+    """A snapshot's measures in the registry's order, depth-first, whatever order they were frozen
+    in (snapshots taken before they were frozen in that order listed items by position alone)."""
+    index = {id(m): i for i, m in enumerate(measures)}
+    return depth_first(
+        measures,
+        key=lambda m: m["id"],
+        parent=lambda m: m["parent"],
+        order=lambda m: (m.get("position") or 0, index[id(m)]),
+    )
 
 
 def compare(
@@ -56,7 +69,7 @@ def compare(
         "milestones_met": 0,
         "milestones_missed": 0,
     }
-    for index, m in enumerate(current["measures"], start=1):
+    for index, (m, depth) in enumerate(_tree(current["measures"]), start=1):
         old = old_measures.get(m["id"])
         sides_now = m["sides"]
         sides_old = old["sides"] if old else {}
@@ -84,6 +97,8 @@ def compare(
             "code": m["code"],
             "title": m["title"],
             "is_item": m["parent"] is not None,
+            "parent": m["parent"],
+            "depth": depth,
             "new": old is None and previous is not None,
             "status_hk_before": status_name(hk0),
             "status_hk": status_name(hk),
@@ -122,6 +137,11 @@ def compare(
     for a in current["areas"]:
         old = old_areas.get(a["id"])
         lines = lines_by_area.get(a["id"], [])
+        groups: list[list[dict[str, Any]]] = []
+        for line in lines:  # each measure with its items, kept together on a printed page
+            if line["depth"] == 0 or not groups:
+                groups.append([])
+            groups[-1].append(line)
         areas.append(
             {
                 "id": a["id"],
@@ -129,6 +149,7 @@ def compare(
                 "percent_before": _pct(old["percent"]) if old else None,
                 "percent": _pct(a["percent"]),
                 "measures": lines,
+                "groups": groups,
             }
         )
     all_lines = [line for a in areas for line in a["measures"]]
@@ -208,6 +229,7 @@ def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
             _("Area"),
             _("Id"),
             _("Number"),
+            _("Part of"),
             _("Measure"),
             _("Hong Kong status before"),
             _("Hong Kong status"),
@@ -225,6 +247,7 @@ def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
             _("Milestones missed"),
         ]
         rows: list[list[Any]] = [header]
+        codes = {line["id"]: line["code"] for area in report["areas"] for line in area["measures"]}
         for area in report["areas"]:
             area_name = _text(area["name"], lang)
             for line in area["measures"]:
@@ -233,6 +256,7 @@ def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
                         area_name,
                         line["id"],
                         line["code"],
+                        codes.get(line["parent"], line["parent"]) or "",
                         _text(line["title"], lang),
                         _text(line["status_hk_before"], lang),
                         _text(line["status_hk"], lang),

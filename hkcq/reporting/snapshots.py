@@ -1,7 +1,8 @@
 """Freezing the registry and its published progress into one JSON document.
 
 The document holds, for the moment a cycle closes: the status scale; the mechanism's, each
-area's and each measure's roll-up; for every measure and item its dates, lead units,
+area's and each measure's roll-up; for every measure and item (in the registry's order, depth-first:
+a measure, then its items, each followed by its own) its depth, dates, lead units,
 milestones and each side's latest *published* update (status, percent, public and internal
 narratives, when and in which cycle it was published), the joint status and whether the sides
 disagree; every agreement with its lifecycle; every decision with its follow-up.
@@ -20,6 +21,7 @@ from django.db.models import Prefetch
 
 from hkcq.core.choices import Side
 from hkcq.core.translated import TText
+from hkcq.core.trees import depth_first
 from hkcq.progress.models import ProgressRollup, ProgressUpdate, ReportingCycle, Status
 from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting, Milestone
 
@@ -85,7 +87,13 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
     qs = Measure.objects.select_related("area", "parent", "lead_unit_hk", "lead_unit_cq").prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on", "id"))
     )
-    for m in qs.order_by("area__position", "position", "id"):
+    tree = depth_first(
+        qs,
+        key=lambda m: m.id,
+        parent=lambda m: m.parent_id,
+        order=lambda m: (m.area.position, m.position, m.id),
+    )
+    for m, depth in tree:
         sides: dict[str, Any] = {}
         for side in SIDES:
             u = latest.get((m.id, side))
@@ -108,6 +116,7 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
                 "id": m.ext_id,
                 "area": m.area.ext_id,
                 "parent": m.parent.ext_id if m.parent else None,
+                "depth": depth,
                 "code": m.code,
                 "position": m.position,
                 "title": _t(m.title),

@@ -8,14 +8,19 @@ from hkcq.registry.models import Agreement, Area, Measure, Meeting
 
 @pytest.mark.django_db
 def test_default_data_matches_the_source_and_reload_changes_nothing():
-    # The test database starts with the default data (hkcq/conftest.py); spoil some of it first.
+    # The test database starts with the default data (hkcq/conftest.py); change some of it first:
+    # the loader leaves what a person changed or deleted alone (hkcq.core.loading).
     area = Area.objects.order_by("position").first()
-    Area.objects.filter(pk=area.pk).update(name={"en": "Spoilt", "zh-hant": "", "zh-hans": ""})
-    Measure.objects.filter(parent__isnull=False).order_by("pk").last().delete()
+    Area.objects.filter(pk=area.pk).update(name={"en": "Changed", "zh-hant": "", "zh-hans": ""})
+    item = Measure.objects.filter(parent__isnull=False).order_by("pk").last()
+    item_id = item.ext_id
+    item.delete()
     first = LoadReport()
     registry_defaults_load(first)
-    assert first.changed
-    assert Area.objects.get(pk=area.pk).name.en != "Spoilt"
+    assert not first.changed, first.summary()
+    assert Area.objects.get(pk=area.pk).name.en == "Changed"
+    assert not Measure.objects.filter(ext_id=item_id).exists()
+    assert len(first.kept) == 2, first.kept
     assert Area.objects.count() == 11
     assert Measure.objects.filter(parent__isnull=True).count() == 21
     assert Agreement.objects.count() == 4

@@ -246,7 +246,7 @@ def test_generated_files_in_each_language(second_close, client, secretariat_hk, 
         for r in csv_rows
         if r[1] == Measure.objects.filter(parent=None).order_by("area__position", "position", "id").first().ext_id
     )
-    assert a_row[11:14] == ["30.0", "55.0", "25.0"]
+    assert a_row[12:15] == ["30.0", "55.0", "25.0"]
     # the files are listed on the public report page and download without signing in
     client.logout()
     page = client.get(f"/{lang}/reports/{second_close.pk}/").content.decode()

@@ -1,18 +1,41 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
 from hkcq.calendars.loading import service_levels_load
 from hkcq.defaults.loading import defaults_load
 
 
+class _DryRun(Exception):
+    pass
+
+
 class Command(BaseCommand):
     help = (
         "Load (or bring up to date) the default data of every app: registry and knowledge base from seed/, "
-        "calendars and service levels. Safe to run again."
+        "calendars and service levels. Safe to run again: it never changes a field or brings back a record "
+        "a person changed or deleted (docs/architecture.md, 'Default data')."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Also overwrite what people changed (and bring back what they deleted), listing each one.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="List what a load would change, and change nothing.")
+
     def handle(self, *args: Any, **options: Any) -> None:
-        report = defaults_load()
-        self.stdout.write(report.summary())
-        self.stdout.write(service_levels_load())
+        try:
+            with transaction.atomic():
+                report = defaults_load(force=options["force"])
+                self.stdout.write(report.summary())
+                if options["force"] or options["dry_run"]:
+                    for line in report.changes:
+                        self.stdout.write(f"  {line}")
+                self.stdout.write(service_levels_load())
+                if options["dry_run"]:
+                    raise _DryRun
+        except _DryRun:
+            self.stdout.write("Dry run: Nothing was changed.")
