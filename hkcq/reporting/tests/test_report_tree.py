@@ -120,7 +120,7 @@ def _pdf_default_registry(tree_report):
     snapshot, files = tree_report
     pages = ["".join(p.split()) for p in _pdf_pages(files["en"]["pdf"])]
     measures = [m for m in snapshot.data["measures"] if m["area"] != "tree-area"]
-    top = None
+    top = -1
     checked = 0
     for m in measures:
         marker = (m["code"] + m["title"]["en"]).replace(" ", "")[:24]
