@@ -5,8 +5,10 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -52,7 +54,10 @@ def _tree_report(secretariat_hk, client, languages):
         client.post(f"/{lang}/reports/{snapshot.pk}/generate/", {"language": lang})
         job = Job.objects.filter(kind="report", language=lang).latest("created_at")
         assert job.state == Job.State.DONE, job.message
-        files[lang] = {fmt: services.report_file_path(job, fmt) for fmt in ("pdf", "xlsx", "csv", "html")}
+        files[lang] = {
+            fmt: Path(default_storage.path(services.report_file_name(job, fmt)))
+            for fmt in ("pdf", "xlsx", "csv", "html")
+        }
     client.logout()
     return snapshot, files
 
