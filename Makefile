@@ -24,23 +24,34 @@ $(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
-setup: deps
+# The trial server runs with DEBUG off, as in production: visitors get the site's own translated
+# error pages, never Django's debug pages. It keeps a generated secret key in data/ (git-ignored)
+# and serves static files through WhiteNoise from data/static (collectstatic).
+data/secret_key:
+	@mkdir -p data
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+setup: export SECRET_KEY = $(shell cat data/secret_key 2>/dev/null)
+setup: deps data/secret_key
 	$(BIN)/python manage.py compile_translations
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_defaults
-	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_defaults
+	$(BIN)/python manage.py create_demo_accounts --force
 
 ## make run: install, migrate, load the default data, create demo accounts, serve on PORT.
 # Links in e-mails are absolute (SITE_URL): point them at this server unless SITE_URL is set.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export SECRET_KEY = $(shell cat data/secret_key 2>/dev/null)
 run: setup
 	@echo ""
 	@echo "  The platform is starting on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@echo "  Sign in with one of the demo accounts above at http://127.0.0.1:$(PORT)/en/account/sign-in/"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py db_worker --queue-name default >data/worker.log 2>&1 & \
+	SECRET_KEY=$$(cat data/secret_key) $(BIN)/python manage.py db_worker --queue-name default >data/worker.log 2>&1 & \
 	  WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
-	  DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	  SECRET_KEY=$$(cat data/secret_key) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make worker: the background-task worker (e-mail and other queued work).
 worker: deps

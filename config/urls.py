@@ -53,5 +53,6 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "hkcq.core.views.not_found"
+handler400 = "hkcq.core.views.bad_request"
 handler403 = "hkcq.core.views.forbidden"
 handler500 = "hkcq.core.views.server_error"

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -27,16 +28,42 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _machine_error(request: HttpRequest, status: int, message: str) -> HttpResponse | None:
+    """An unknown address under the API or Open311 answers in that interface's own error shape
+    (docs/architecture.md, "API"; Open311: a list of ``{code, description}``, XML for ``.xml``)."""
+    path = request.path
+    if path.startswith("/api/"):
+        code = {404: "not_found", 403: "forbidden", 400: "bad_request"}.get(status, "server_error")
+        return JsonResponse({"error": {"code": code, "message": message, "details": None}}, status=status)
+    if path.startswith("/open311/v2/"):
+        if path.endswith(".xml"):
+            body = (
+                f'<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>{status}</code>'
+                f"<description>{escape(message)}</description></error></errors>"
+            )
+            return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+        return JsonResponse([{"code": status, "description": message}], status=status, safe=False)
+    return None
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _machine_error(request, 404, _("Not found.")) or render(request, "errors/404.html", status=404)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _machine_error(request, 403, _("You do not have permission to do this.")) or render(
+        request, "errors/403.html", status=403
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _machine_error(request, 400, _("Bad request.")) or render(request, "errors/400.html", status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    return _machine_error(request, 500, _("Something went wrong on our side. Please try again later.")) or render(
+        request, "errors/500.html", status=500
+    )
 
 
 def redirect_to_page_top(to: str, *args: object, **kwargs: object) -> HttpResponseRedirect:
