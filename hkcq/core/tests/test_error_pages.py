@@ -9,7 +9,7 @@ from django.conf import settings
 
 
 @pytest.mark.parametrize(
-    ("lang", "heading"), [("en", "Page not found"), ("zh-hant", "找不到網頁"), ("zh-hans", "找不到网页")]
+    ("lang", "heading"), [("en", "Page not found"), ("zh-hant", "找不到網頁"), ("zh-hans", "页面不存在")]
 )
 def test_an_unknown_page_is_a_translated_404_in_the_sites_layout(db, client, lang, heading):
     response = client.get(f"/{lang}/no-such-page/")
@@ -34,13 +34,16 @@ def test_open311_answers_an_unknown_path_in_its_error_shape(db, client):
 
 
 def test_a_server_error_page_is_translated_and_not_a_debug_page(db):
+    from django.contrib.auth.models import AnonymousUser
     from django.test import RequestFactory
     from django.utils import translation
 
     from hkcq.core.views import server_error
 
+    request = RequestFactory().get("/zh-hans/")
+    request.user = AnonymousUser()
     with translation.override("zh-hans"):
-        page = server_error(RequestFactory().get("/zh-hans/")).content.decode()
+        page = server_error(request).content.decode()
     assert 'lang="zh-Hans"' in page and "系统出错" in page
 
 
