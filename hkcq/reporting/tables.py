@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import InvalidInput
+from hkcq.core.exports import FORMULA_START
 
 EXTENSIONS = (".xlsx", ".csv")
 
@@ -123,8 +124,16 @@ def _table(rows: list[list[str]]) -> Table:
         raise InvalidInput(_("The file is empty: the first row must name the columns."))
     header = [normalise_header(c) for c in rows[0]]
     width = len(header)
-    body = [[str(c) for c in (r + [""] * (width - len(r)))[:width]] for r in rows[1:]]
+    body = [[unneutralise(str(c)) for c in (r + [""] * (width - len(r)))[:width]] for r in rows[1:]]
     return Table(header=header, rows=body)
+
+
+def unneutralise(value: str) -> str:
+    """Undo hkcq.core.exports.neutralise: a cell our own exports wrote as ``'=…`` (or ``'-5``) reads back as
+    written, so an exported file re-imports unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
 
 
 def parse_date(value: str) -> dt.date:

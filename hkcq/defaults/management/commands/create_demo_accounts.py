@@ -1,12 +1,13 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from hkcq.core.choices import Side
 from hkcq.partnering.loading import demo_members_ensure
-from hkcq.registry.loading import demo_accounts_ensure
+from hkcq.registry.loading import demo_accounts_ensure, demo_password
 
 ROLE_NAMES = {
     "resident": "resident",
@@ -48,6 +49,13 @@ class Command(BaseCommand):
                     self.stdout.write(f"      organisation: {organisation}")
                 for profile in partner_of.get(account.username, []):
                     self.stdout.write(f"      partnering organisation (demonstration data): {profile}")
+            # Members of the demonstration event's organisations (seed/exchanges.yaml, made by load_defaults).
+            listed = {account.username for account in accounts}
+            others = get_user_model().objects.filter(username__startswith="demo-").exclude(username__in=listed)
+            for user in others.order_by("username"):
+                side = f", {Side(user.side).label} side" if user.side else ""
+                self.stdout.write(f"  {user.username:<24} password: {demo_password(user.username)}")
+                self.stdout.write(f"      {ROLE_NAMES.get(user.role, user.role)}{side} (demonstration event)")
         self.stdout.write(line)
         self.stdout.write("  Enquiries go to the unit the question is about (most to Exit and Entry, cq_exit_entry);")
         self.stdout.write("  those no unit owns go to the Hong Kong and Macao Affairs Office (cq_hkmao).")
