@@ -99,7 +99,12 @@ def estimated_count(queryset: QuerySet[Any]) -> int:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return queryset.count()
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    from django.core.exceptions import EmptyResultSet  # local like the others here: only PostgreSQL needs it
+
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a .none() queryset (e.g. the queue of someone who may see no case) has no SQL
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
