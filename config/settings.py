@@ -201,6 +201,15 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Spreadsheets the platform reads (reporting imports, allocation rounds; hkcq/core/sheets.py), checked
+# before and while they are parsed: rows with content, cells read (rows × columns), what an XLSX's zip
+# would decompress to, and how much more than that a large zip member may be compressed (a zip bomb).
+# An import job keeps at most IMPORT_RESULT_MAX_ROWS row messages (errors first) and counts the rest.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "500000"))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+IMPORT_RESULT_MAX_ROWS = int(os.environ.get("IMPORT_RESULT_MAX_ROWS", "500"))
 STORAGES = {
     "default": _DEFAULT_STORAGE,
     "staticfiles": {

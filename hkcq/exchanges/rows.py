@@ -8,6 +8,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from hkcq.core.errors import InvalidInput
+from hkcq.core.sheets import xlsx_rows
+
 HEADERS = ["role", "id", "name", "places", "ranking", "language"]
 
 
@@ -43,13 +46,10 @@ def document_from_rows(rows: list[list[Any]], *, kind: str, title: str) -> tuple
 
 
 def document_from_xlsx(file: Any, *, kind: str, title: str) -> tuple[dict[str, Any], list[str]]:
-    from openpyxl import load_workbook
-
+    """The round's document from a workbook, read within the platform's spreadsheet limits
+    (``hkcq.core.sheets``: size once decompressed, compression ratio, rows, cells)."""
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several kinds for a file that is not a workbook
-        return {"kind": kind, "title": title, "applicants": [], "hosts": []}, [
-            _("The file is not an .xlsx spreadsheet.")
-        ]
-    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        rows = list(xlsx_rows(file))
+    except InvalidInput as exc:
+        return {"kind": kind, "title": title, "applicants": [], "hosts": []}, [str(exc.message)]
     return document_from_rows(rows, kind=kind, title=title)

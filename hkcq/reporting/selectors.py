@@ -16,7 +16,8 @@ PLENARY_KINDS = (Meeting.Kind.PLENARY, Meeting.Kind.HIGH_LEVEL_PLENARY, Meeting.
 
 
 def job_list(*, kinds: tuple[str, ...]) -> QuerySet[Job]:
-    return Job.objects.filter(kind__in=kinds).select_related("created_by").order_by("-created_at")
+    """Jobs for a list page: without their results (a job's own page reads those)."""
+    return Job.objects.filter(kind__in=kinds).select_related("created_by").defer("result").order_by("-created_at")
 
 
 def job_get_for_user(*, user: Any, job_id: Any, kinds: tuple[str, ...]) -> Job:

@@ -33,6 +33,8 @@ from hkcq.reporting.tables import EXTENSIONS, read_table
 
 logger = logging.getLogger(__name__)
 
+# The file's size; its rows, cells and decompressed size are limited while it is read
+# (hkcq.core.sheets: IMPORT_MAX_ROWS, IMPORT_MAX_CELLS, IMPORT_MAX_UNCOMPRESSED_BYTES, …).
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 25
 
@@ -117,6 +119,36 @@ def _counts(checked: list[Any]) -> dict[str, int]:
     return counts
 
 
+MESSAGE_CHARS = 500
+
+
+def stored_rows(checked: list[Any]) -> dict[str, Any]:
+    """What a job keeps of its checked rows: at most ``IMPORT_RESULT_MAX_ROWS`` (rows with errors
+    first, then the others, in line order), each message cut to ``MESSAGE_CHARS``; the rows left
+    out are counted per action (``omitted``), so a large file leaves a small result and its pages
+    stay fast."""
+    cap = settings.IMPORT_RESULT_MAX_ROWS
+    errors = [row for row in checked if row.action == ERROR]
+    others = [row for row in checked if row.action != ERROR]
+    kept = errors[:cap] + others[: max(cap - len(errors), 0)]
+    omitted = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, ERROR: 0}
+    kept_ids = {id(row) for row in kept}
+    for row in checked:
+        if id(row) not in kept_ids:
+            omitted[row.action] += 1
+    rows = []
+    for row in sorted(kept, key=lambda r: r.line):
+        data = row.as_json()
+        data["key"] = str(data["key"])[:200]
+        data["errors"] = [str(m)[:MESSAGE_CHARS] for m in data["errors"]]
+        data["changes"] = [str(c)[:100] for c in data["changes"]]
+        rows.append(data)
+    result: dict[str, Any] = {"rows": rows}
+    if any(omitted.values()):
+        result["omitted"] = omitted
+    return result
+
+
 def import_check(*, job_id: str) -> None:
     """The dry run: check every row and record what would happen. Writes nothing but the job."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
@@ -133,7 +165,7 @@ def import_check(*, job_id: str) -> None:
             logger.exception("Import check failed")
             _finish(job, Job.State.FAILED, message=_("The file could not be checked. Try again, or contact support."))
             return
-    job.result = {"counts": _counts(checked), "rows": [row.as_json() for row in checked]}
+    job.result = {"counts": _counts(checked), **stored_rows(checked)}
     job.total = job.done = len(checked)
     job.state = Job.State.PREVIEW
     job.save(update_fields=["result", "total", "done", "state"])

@@ -2,6 +2,7 @@
 
 A CSV must be UTF-8 (with or without a byte-order mark); a file in another encoding is
 refused with a message that says so and, where it can tell, which encoding it looks like.
+Both kinds are read row by row within the import limits (``hkcq.core.sheets``).
 """
 
 from __future__ import annotations
@@ -9,15 +10,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import InvalidInput
 from hkcq.core.exports import FORMULA_START
+from hkcq.core.sheets import Budget, cell_text, xlsx_rows
 
 EXTENSIONS = (".xlsx", ".csv")
 
@@ -38,34 +40,35 @@ def normalise_header(name: str) -> str:
     return "_".join(str(name or "").strip().lower().replace("-", "_").split())
 
 
-def read_table(upload: Any, filename: str) -> Table:
-    """The table in ``upload`` (a file opened for reading in binary, from the storage)."""
+def read_table(upload: Any, filename: str, budget: Budget | None = None) -> Table:
+    """The table in ``upload`` (a file opened for reading in binary, from the storage), read row by
+    row within the import limits (``hkcq.core.sheets``): a file over them is refused while it is
+    read, never loaded whole."""
     suffix = Path(filename).suffix.lower()
+    budget = budget or Budget()
     if suffix == ".csv":
-        return _read_csv(upload.read())
+        return _table(_csv_rows(upload, budget))
     if suffix == ".xlsx":
-        return _read_xlsx(upload)
+        return _table([cell_text(v) for v in row] for row in xlsx_rows(upload, budget))
     raise InvalidInput(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
 
 
-def decode_csv(data: bytes) -> str:
+def decode_error(data: bytes) -> InvalidInput:
+    """The error for a CSV that is not UTF-8, naming the encoding ``data`` (its start) looks like."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InvalidInput(
+        return InvalidInput(
             _(
                 "The file is in UTF-16 encoding, not UTF-8. Save it as “CSV UTF-8 (comma delimited)” "
                 "and upload it again."
             )
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
     guess = ""
     for codec, label in (("big5", "Big5"), ("gb18030", "GBK/GB18030")):
         try:
             data.decode(codec)
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            if exc.start < len(data) - 2:  # not only a character cut at the end of the sample
+                continue
         guess = label
         break
     if guess:
@@ -78,53 +81,65 @@ def decode_csv(data: bytes) -> str:
             "The file is not in UTF-8 encoding, so its text cannot be read correctly. Save it as "
             "“CSV UTF-8 (comma delimited)” and upload it again."
         )
-    raise InvalidInput(message)
+    return InvalidInput(message)
 
 
-def _read_csv(data: bytes) -> Table:
-    text = decode_csv(data)
+def decode_csv(data: bytes) -> str:
+    """``data`` as text (UTF-8, with or without a byte-order mark), or the precise error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise decode_error(data)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise decode_error(data) from None
+
+
+class _Raw(io.RawIOBase):
+    """Any file object with ``read(n)`` (a storage's file) as a raw stream, for TextIOWrapper."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.file.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+SAMPLE_BYTES = 64 * 1024
+
+
+def _csv_rows(upload: Any, budget: Budget) -> Iterator[list[str]]:
+    """The CSV's rows, decoded and counted as they are read."""
+    head = upload.read(SAMPLE_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise decode_error(head)
+    upload.seek(0)
+    text = io.TextIOWrapper(io.BufferedReader(_Raw(upload)), encoding="utf-8-sig", newline="")
+    try:
+        yield from budget.rows_of(csv.reader(text))
+    except UnicodeDecodeError:
+        raise decode_error(head) from None
     except csv.Error as exc:
         raise InvalidInput(_("The CSV file could not be read: %(error)s") % {"error": exc}) from exc
-    return _table(rows)
 
 
-def _read_xlsx(upload: BinaryIO) -> Table:
-    from openpyxl import load_workbook  # local import: large, and only spreadsheet imports need it
-
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or wrong file
-        raise InvalidInput(_("The file is not a readable Excel workbook (.xlsx).")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    return _table(rows)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _table(rows: list[list[str]]) -> Table:
-    while rows and not any(str(c).strip() for c in rows[0]):
-        rows.pop(0)
-    if not rows:
+def _table(rows: Iterable[list[str]]) -> Table:
+    """The header (the first row with content) and the rows under it, padded to its width."""
+    header: list[str] | None = None
+    body: list[list[str]] = []
+    for row in rows:
+        if header is None:
+            if any(str(c).strip() for c in row):
+                header = [normalise_header(c) for c in row]
+            continue
+        width = len(header)
+        body.append([unneutralise(str(c)) for c in (row + [""] * (width - len(row)))[:width]])
+    if header is None:
         raise InvalidInput(_("The file is empty: the first row must name the columns."))
-    header = [normalise_header(c) for c in rows[0]]
-    width = len(header)
-    body = [[unneutralise(str(c)) for c in (r + [""] * (width - len(r)))[:width]] for r in rows[1:]]
     return Table(header=header, rows=body)
 
 

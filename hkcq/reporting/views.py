@@ -135,6 +135,7 @@ def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
         "page": page,
         "counts": job.result.get("counts", {}),
         "applied": job.result.get("applied"),
+        "omitted": sum((job.result.get("omitted") or {}).values()),
         "show": show,
         "action_labels": ACTION_LABELS,
     }
