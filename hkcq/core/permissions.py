@@ -4,19 +4,25 @@ signed-in, active person and turn a "no" into the one domain refusal."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
 
 from hkcq.core.errors import NotPermitted
 
+U = TypeVar("U", bound=AbstractBaseUser)
 
-def is_active_user(user: Any) -> bool:
-    """A signed-in account that has not been deactivated."""
+
+def is_active_user(user: U | AnonymousUser | None) -> TypeGuard[U]:
+    """A signed-in account that has not been deactivated. For the type checker it also narrows
+    ``user`` (an account or the anonymous visitor) to the account."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def require(allowed: bool, message: Any = None) -> None:
+def require(allowed: bool, message: str | Promise | None = None) -> None:
     """In a service: go on only when ``allowed`` (a ``permissions.py`` predicate), else
     ``NotPermitted`` (403 in the API, a form error or 403 on pages)."""
     if not allowed:
