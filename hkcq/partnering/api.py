@@ -179,7 +179,7 @@ def _texts(value: TextIn) -> dict[str, str]:
 @router.post("/opportunities", response={201: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
 def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> tuple[int, dict[str, Any]]:
     """A member posts an opportunity of their organisation; it goes to review by a facilitator."""
-    profile = selectors.profile_get_for_user(request.user, payload.organisation)
+    profile = selectors.profile_get_for_user(user=request.user, pk=payload.organisation)
     errors: dict[str, list[str]] = {}
     areas = _area_objects(payload.areas, errors)
     measures = list(Measure.objects.filter(ext_id__in=payload.measures))
@@ -211,14 +211,14 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> tuple[in
 
 @router.get("/opportunities/{opportunity_id}", response={200: OpportunityOut, 404: ErrorOut})
 def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    return OpportunityOut.of(selectors.opportunity_get_for_user(request.user, opportunity_id), request.user)
+    return OpportunityOut.of(selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id), request.user)
 
 
 @router.get("/opportunities/{opportunity_id}/matches", response={200: list[MatchOut], 404: ErrorOut})
 def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 10) -> list[dict[str, Any]]:
     """Suggested counterparts, best first: the counterpart's id, a score (0–1, the harmonic mean
     of both directions' fit) and the reasons in the request's language."""
-    opportunity = selectors.opportunity_get_for_user(request.user, opportunity_id)
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
     found = matching.suggestions(opportunity, limit=max(1, min(limit, 50)))
     if not found:
         return []
@@ -229,11 +229,11 @@ def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 
 
 @router.post("/opportunities/{opportunity_id}/interest", response={201: InterestOut, **ERRORS}, auth=STAFF_AUTH)
 def express_interest(request: HttpRequest, opportunity_id: int, payload: InterestIn) -> tuple[int, dict[str, Any]]:
-    opportunity = selectors.opportunity_get_for_user(request.user, opportunity_id)
-    profile = selectors.profile_get_for_user(request.user, payload.organisation)
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
+    profile = selectors.profile_get_for_user(user=request.user, pk=payload.organisation)
     from_opportunity = None
     if payload.from_opportunity is not None:
-        from_opportunity = selectors.opportunity_get_for_user(request.user, payload.from_opportunity)
+        from_opportunity = selectors.opportunity_get_for_user(user=request.user, pk=payload.from_opportunity)
     interest = services.interest_express(
         user=request.user,
         opportunity=opportunity,
@@ -258,13 +258,13 @@ def list_interests(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/interests/{interest_id}/accept", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
 def accept_interest(request: HttpRequest, interest_id: int) -> dict[str, Any]:
-    interest = selectors.interest_get_for_user(request.user, interest_id)
+    interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
     return InterestOut.of(services.interest_accept(user=request.user, interest=interest))
 
 
 @router.post("/interests/{interest_id}/decline", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
 def decline_interest(request: HttpRequest, interest_id: int, payload: ReasonIn) -> dict[str, Any]:
-    interest = selectors.interest_get_for_user(request.user, interest_id)
+    interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
     return InterestOut.of(services.interest_decline(user=request.user, interest=interest, reason=payload.reason))
 
 

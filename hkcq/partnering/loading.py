@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -103,8 +104,6 @@ def _demo_load(report: LoadReport, data: dict[str, Any]) -> None:
 def demo_members_ensure(path: Path = SEED_FILE) -> list[tuple[str, OrganisationProfile]]:
     """Make the demo accounts named in the data file members of their demo organisations (once
     the accounts exist: ``create_demo_accounts`` calls this after creating them)."""
-    from django.contrib.auth import get_user_model
-
     out = []
     users = get_user_model().objects
     for row in read_yaml(path).get("demo_organisations") or []:

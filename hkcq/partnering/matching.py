@@ -32,10 +32,20 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.core.choices import Side
 from hkcq.core.search import Index
 from hkcq.core.translated import current_language
 from hkcq.partnering.analysis import concept_label
-from hkcq.partnering.models import COMPLEMENTS, Interest, Opportunity, OpportunityType, OrganisationProfile
+from hkcq.partnering.models import (
+    COMPLEMENTS,
+    Interest,
+    Opportunity,
+    OpportunityType,
+    OrganisationProfile,
+    Sector,
+    WorkLanguage,
+)
+from hkcq.registry.models import Area
 
 CANDIDATES = 60
 SAME_SIDE = 0.45  # a partner on the same side is still a partner, but the other side comes first
@@ -211,8 +221,6 @@ def live_opportunities(today: date | None = None) -> Any:
 
 def load_docs(today: date | None = None, batch: int = 5000) -> list[Doc]:
     """Every live opportunity as a Doc, read in batches (areas through one query per batch)."""
-    from hkcq.partnering.models import Sector
-
     parents = dict(Sector.objects.values_list("pk", "parent_id"))
     profiles = {
         pk: (side, tuple(langs or ()))
@@ -311,10 +319,6 @@ def _join(items: Sequence[str], lang: str) -> str:
 def reasons(match: Match, me: Doc, *, lang: str | None = None) -> list[str]:
     """Why ``match`` is suggested to the owner of ``me``, as sentences in ``lang`` (the active
     language by default)."""
-    from hkcq.core.choices import Side
-    from hkcq.partnering.models import Sector, WorkLanguage
-    from hkcq.registry.models import Area
-
     lang = lang or current_language()
     types = dict(OpportunityType.choices)
     out = [

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from hkcq.core.choices import Side
 from hkcq.core.text import fold
 from hkcq.core.translated import TranslatedField, TText
+from hkcq.partnering.analysis import terms
 
 HISTORY_EXCLUDED = ["search_text"]
 
@@ -337,8 +338,6 @@ class Opportunity(models.Model):
         return str(self.title)
 
     def save(self, *args, **kwargs):
-        from hkcq.partnering.analysis import terms
-
         text = " ".join(
             [TText.from_json(self.title).all_text(), TText.from_json(self.description).all_text(), self.keywords]
         )

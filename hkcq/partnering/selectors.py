@@ -11,10 +11,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
 from hkcq.core.permissions import is_active_user
 from hkcq.core.text import fold
 from hkcq.partnering import permissions
+from hkcq.partnering.analysis import terms
 from hkcq.partnering.models import (
     FacilitatorDesk,
     Interest,
@@ -25,6 +27,7 @@ from hkcq.partnering.models import (
     OutcomeKind,
     Sector,
 )
+from hkcq.registry.models import Area
 
 
 def _profiles() -> QuerySet[OrganisationProfile]:
@@ -33,7 +36,7 @@ def _profiles() -> QuerySet[OrganisationProfile]:
     )
 
 
-def profiles_visible_to(user: Any) -> QuerySet[OrganisationProfile]:
+def profiles_visible_to(user: Viewer) -> QuerySet[OrganisationProfile]:
     """Verified profiles for everyone; unverified ones also to their members, the facilitators
     of their side and the secretariat."""
     if is_active_user(user) and user.is_secretariat:
@@ -45,7 +48,7 @@ def profiles_visible_to(user: Any) -> QuerySet[OrganisationProfile]:
     return _profiles().filter(condition)
 
 
-def profile_get_for_user(user: Any, pk: Any) -> OrganisationProfile:
+def profile_get_for_user(*, user: Viewer, pk: int | str) -> OrganisationProfile:
     """The profile ``pk`` if ``user`` may see it; NotFound (404) otherwise, the same answer as
     for a profile that does not exist, so hidden rows are not revealed."""
     try:
@@ -58,12 +61,12 @@ def profile_get_for_user(user: Any, pk: Any) -> OrganisationProfile:
     return profile
 
 
-def profiles_for_member(user: Any) -> QuerySet[OrganisationProfile]:
+def profiles_for_member(user: Viewer) -> QuerySet[OrganisationProfile]:
     """The organisations ``user`` currently acts for."""
     return _profiles().filter(pk__in=permissions.member_profile_ids(user)).order_by("id")
 
 
-def profiles_awaiting_verification(user: Any) -> QuerySet[OrganisationProfile]:
+def profiles_awaiting_verification(user: Viewer) -> QuerySet[OrganisationProfile]:
     """Unverified profiles of the sides ``user`` facilitates, oldest first."""
     sides = permissions.facilitator_sides(user)
     return _profiles().filter(side__in=sides, verified_at__isnull=True).order_by("created_at", "id")
@@ -73,7 +76,7 @@ def current_members(profile: OrganisationProfile) -> QuerySet[Membership]:
     return profile.memberships.filter(left_at__isnull=True).select_related("user").order_by("joined_at", "id")
 
 
-def membership_get_for_user(user: Any, pk: Any) -> Membership:
+def membership_get_for_user(*, user: Viewer, pk: int | str) -> Membership:
     """One of ``user``'s own current memberships."""
     membership = (
         Membership.objects.select_related("profile").filter(pk=pk, user=user, left_at__isnull=True).first()
@@ -105,7 +108,7 @@ def live(today: date | None = None) -> QuerySet[Opportunity]:
     return _opportunities().filter(status=Opportunity.Status.PUBLISHED, expires_on__gte=today)
 
 
-def opportunity_get_for_user(user: Any, pk: Any) -> Opportunity:
+def opportunity_get_for_user(*, user: Viewer, pk: int | str) -> Opportunity:
     """A live opportunity for anyone; any other state only for the owner's members, the
     facilitators of its side and the secretariat. NotFound otherwise."""
     try:
@@ -145,8 +148,6 @@ def marketplace(filters: MarketFilters) -> QuerySet[Opportunity]:
     if filters.language:
         found = found.filter(profile__languages__icontains=f'"{filters.language}"')
     if filters.q.strip():
-        from hkcq.partnering.analysis import terms
-
         condition = Q()
         found_terms = terms(filters.q)[:8]
         # Concepts carry the meaning across languages; the other words of a query that has
@@ -166,7 +167,7 @@ def opportunities_of(profile: OrganisationProfile) -> QuerySet[Opportunity]:
     return _opportunities().filter(profile=profile).order_by("-created_at", "-id")
 
 
-def review_queue(user: Any) -> QuerySet[Opportunity]:
+def review_queue(user: Viewer) -> QuerySet[Opportunity]:
     sides = permissions.facilitator_sides(user)
     return _opportunities().filter(status=Opportunity.Status.SUBMITTED, profile__side__in=sides).order_by("updated_at")
 
@@ -176,7 +177,7 @@ def _interests() -> QuerySet[Interest]:
     return Interest.objects.select_related("opportunity", "opportunity__profile", "from_profile", "from_opportunity")
 
 
-def interests_for_user(user: Any) -> dict[str, list[Interest]]:
+def interests_for_user(user: Viewer) -> dict[str, list[Interest]]:
     """Every expression of interest the user may follow: sent by or to their organisations, and
     (for a facilitator) those on anonymous opportunities of their side — with their status."""
     mine = permissions.member_profile_ids(user)
@@ -191,7 +192,7 @@ def interests_for_user(user: Any) -> dict[str, list[Interest]]:
     return {"sent": sent, "received": received, "facilitated": facilitated}
 
 
-def interest_get_for_user(user: Any, pk: Any) -> Interest:
+def interest_get_for_user(*, user: Viewer, pk: int | str) -> Interest:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -207,8 +208,6 @@ def partnerships_per_area(since: Any = None) -> list[dict[str, Any]]:
     """Partnerships formed (outcomes other than "no deal") per co-operation area, with the count
     by kind: the public aggregate for the dashboard, the plenary report and open data. No
     organisation and no person is named."""
-    from hkcq.registry.models import Area
-
     outcomes = Outcome.objects.exclude(kind=OutcomeKind.NO_DEAL)
     if since is not None:
         outcomes = outcomes.filter(recorded_at__gte=since)

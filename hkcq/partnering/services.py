@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
@@ -275,8 +276,6 @@ def _membership_start(*, profile: OrganisationProfile, user: Any, added_by: Any)
 def member_add(*, user: Any, profile: OrganisationProfile, email_or_username: str) -> Membership:
     """A member adds another person with an account (found by username or e-mail address)."""
     require(permissions.can_edit_profile(user, profile))
-    from django.contrib.auth import get_user_model
-
     key = (email_or_username or "").strip()
     users = get_user_model().objects.filter(is_active=True)
     person = users.filter(username=key).first() or (users.filter(email__iexact=key).first() if key else None)

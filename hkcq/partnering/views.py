@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hkcq.core.errors import DomainError, NotFound, NotPermitted
+from hkcq.core.errors import DomainError, NotPermitted
 from hkcq.core.forms import add_domain_error
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
@@ -36,13 +36,6 @@ def _refuse(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             raise PermissionDenied from exc
 
     return wrapped
-
-
-def _get(getter: Callable[..., Any], *args: Any) -> Any:
-    try:
-        return getter(*args)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 # -- public ----------------------------------------------------------------------------------------
@@ -67,7 +60,7 @@ def market(request: HttpRequest) -> HttpResponse:
 
 
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get(selectors.opportunity_get_for_user, request.user, pk)
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     user = request.user
     is_owner = permissions.is_member(user, opportunity.profile)
     context: dict[str, Any] = {
@@ -109,7 +102,7 @@ def _matches(opportunity: Opportunity, limit: int = 10) -> list[dict[str, Any]]:
 
 
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _get(selectors.profile_get_for_user, request.user, pk)
+    profile = selectors.profile_get_for_user(user=request.user, pk=pk)
     user = request.user
     is_member = permissions.is_member(user, profile)
     opportunities = selectors.opportunities_of(profile)
@@ -183,7 +176,7 @@ def profile_new(request: HttpRequest) -> HttpResponse:
 @_refuse
 @login_required
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _get(selectors.profile_get_for_user, request.user, pk)
+    profile = selectors.profile_get_for_user(user=request.user, pk=pk)
     if not permissions.can_edit_profile(request.user, profile):
         raise NotPermitted()
     contact = profile.contacts.first()
@@ -219,7 +212,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def profile_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _get(selectors.profile_get_for_user, request.user, pk)
+    profile = selectors.profile_get_for_user(user=request.user, pk=pk)
     services.profile_verify(user=request.user, profile=profile)
     messages.success(request, _("The organisation is verified."))
     return redirect(profile.get_absolute_url())
@@ -229,7 +222,7 @@ def profile_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _get(selectors.profile_get_for_user, request.user, pk)
+    profile = selectors.profile_get_for_user(user=request.user, pk=pk)
     form = pforms.MemberAddForm(request.POST)
     if form.is_valid():
         try:
@@ -249,7 +242,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _get(selectors.membership_get_for_user, request.user, pk)
+    membership = selectors.membership_get_for_user(user=request.user, pk=pk)
     services.member_leave(user=request.user, membership=membership)
     messages.success(request, _("You have left the organisation."))
     return redirect("partnering:mine")
@@ -296,7 +289,7 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
 @_refuse
 @login_required
 def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get(selectors.opportunity_get_for_user, request.user, pk)
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     if not permissions.can_edit_profile(request.user, opportunity.profile):
         raise NotPermitted()
     initial = {
@@ -351,7 +344,7 @@ OPPORTUNITY_ACTIONS = {
 @require_POST
 @login_required
 def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    opportunity = _get(selectors.opportunity_get_for_user, request.user, pk)
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     if action not in OPPORTUNITY_ACTIONS:
         raise Http404
     do, done = OPPORTUNITY_ACTIONS[action]
@@ -372,7 +365,7 @@ def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 @require_POST
 @login_required
 def interest_new(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _get(selectors.opportunity_get_for_user, request.user, pk)
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     profiles = selectors.profiles_for_member(request.user)
     form = pforms.InterestForm(
         request.POST, profiles=profiles, own_opportunities=selectors.live().filter(profile__in=profiles)
@@ -440,7 +433,7 @@ def interests(request: HttpRequest) -> HttpResponse:
 @_refuse
 @login_required
 def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interest = _get(selectors.interest_get_for_user, request.user, pk)
+    interest = selectors.interest_get_for_user(user=request.user, pk=pk)
     user = request.user
     introduced = interest.is_introduced and (
         permissions.is_member(user, interest.from_profile) or permissions.is_member(user, interest.opportunity.profile)
@@ -478,7 +471,7 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def interest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    interest = _get(selectors.interest_get_for_user, request.user, pk)
+    interest = selectors.interest_get_for_user(user=request.user, pk=pk)
     try:
         if action == "accept":
             services.interest_accept(user=request.user, interest=interest)
