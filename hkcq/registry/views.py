@@ -20,6 +20,7 @@ from hkcq.core.choices import OrgSide
 from hkcq.core.errors import NotPermitted
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import paginate
+from hkcq.core.permissions import require_page
 from hkcq.core.views import edit_page
 from hkcq.registry import forms as rforms
 from hkcq.registry import permissions, selectors, services
@@ -196,14 +197,9 @@ def _fields(form_class: type[forms.ModelForm], data: dict[str, Any]) -> dict[str
     return {k: v for k, v in data.items() if k in form_class._meta.fields}  # type: ignore[operator]
 
 
-def _require_editor(request: HttpRequest) -> None:
-    if not permissions.can_edit_registry(request.user):
-        raise PermissionDenied
-
-
 @login_required
 def area_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     return edit_page(
         request,
         form_class=rforms.AreaForm,
@@ -216,7 +212,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def area_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     area = selectors.area_get(ext_id)
     return edit_page(
         request,
@@ -230,7 +226,7 @@ def area_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 @login_required
 def measure_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     initial_area = request.GET.get("area")
     initial: dict[str, Any] | None = None
     cancel_url = "../"
@@ -275,8 +271,7 @@ def measure_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 @login_required
 def milestone_create(request: HttpRequest, ext_id: str) -> HttpResponse:
     measure = selectors.measure_get(ext_id)
-    if not permissions.can_update_measure_delivery(request.user, measure):
-        raise PermissionDenied
+    require_page(permissions.can_update_measure_delivery(request.user, measure))
     return edit_page(
         request,
         form_class=rforms.MilestoneForm,
@@ -291,8 +286,7 @@ def milestone_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 @login_required
 def milestone_edit(request: HttpRequest, ext_id: str, milestone_id: int) -> HttpResponse:
     measure = selectors.measure_get(ext_id)
-    if not permissions.can_update_measure_delivery(request.user, measure):
-        raise PermissionDenied
+    require_page(permissions.can_update_measure_delivery(request.user, measure))
     milestone = get_object_or_404(Milestone, pk=milestone_id, measure=measure)
     return edit_page(
         request,
@@ -307,7 +301,7 @@ def milestone_edit(request: HttpRequest, ext_id: str, milestone_id: int) -> Http
 
 @login_required
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     return edit_page(
         request,
         form_class=rforms.MeetingForm,
@@ -320,7 +314,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     meeting = selectors.meeting_get(ext_id)
     return edit_page(
         request,
@@ -334,7 +328,7 @@ def meeting_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 @login_required
 def attendance_create(request: HttpRequest, ext_id: str) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     meeting = selectors.meeting_get(ext_id)
     return edit_page(
         request,
@@ -361,7 +355,7 @@ def attendance_delete(request: HttpRequest, ext_id: str, attendance_id: int) -> 
 
 @login_required
 def decision_create(request: HttpRequest, ext_id: str) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     meeting = selectors.meeting_get(ext_id)
     return edit_page(
         request,
@@ -394,7 +388,7 @@ def decision_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 @login_required
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     return edit_page(
         request,
         form_class=rforms.AgreementForm,
@@ -407,7 +401,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agreement_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     agreement = selectors.agreement_get(ext_id)
     return edit_page(
         request,
@@ -427,7 +421,7 @@ def _agreement_child(
     save: Callable[[Agreement, dict[str, Any]], Model],
     files: bool = False,
 ) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     agreement = selectors.agreement_get(ext_id)
     return edit_page(
         request,
@@ -485,7 +479,7 @@ def document_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 @login_required
 def document_replace(request: HttpRequest, ext_id: str, document_id: int) -> HttpResponse:
-    _require_editor(request)
+    require_page(permissions.can_edit_registry(request.user))
     document = get_object_or_404(AgreementDocument, pk=document_id, agreement__ext_id=ext_id)
     agreement = document.agreement
 
