@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import icalendar
 from django.utils import translation
 
 from hkcq.core.translated import TText, current_language
@@ -59,15 +60,13 @@ def items(reg: Registration, *, viewer: Any) -> list[Item]:
 
 
 def ics(reg: Registration, agenda: list[Item]) -> bytes:
-    from icalendar import Calendar, Event
-
-    cal = Calendar()
+    cal = icalendar.Calendar()
     cal.add("prodid", "-//HK/CQ Co-operation Platform//Agenda//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", TText.from_json(reg.event.title).show(current_language()).text)
     stamp = dt.datetime.now(dt.UTC)
     for item in agenda:
-        e = Event()
+        e = icalendar.Event()
         e.add("uid", item.uid)
         e.add("dtstamp", stamp)
         e.add("dtstart", item.start)

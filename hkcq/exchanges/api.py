@@ -11,18 +11,14 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, TextOut
 from hkcq.core.errors import NotFound
+from hkcq.core.permissions import require
 from hkcq.exchanges import permissions, selectors, services
-from hkcq.exchanges.models import Event, Meeting, Participant
+from hkcq.exchanges.models import Event, Meeting, PairStatus, Participant, Round
 
 router = Router(tags=["events and rounds"])
-AUTH = STAFF_AUTH
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class ExchangeEventOut(Schema):
@@ -113,12 +109,12 @@ def event_detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
 @router.post(
     "/events/{event_id}/schedule",
     response={200: EventScheduleOut, **ERRORS},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="Schedule all (organisers)",
 )
-def event_schedule(request: HttpRequest, event_id: int) -> dict[str, Any]:
+def event_schedule(request: AuthedRequest, event_id: int) -> dict[str, Any]:
     event = selectors.event_get(event_id)
-    s = services.event_schedule(user=_user(request), event=event)
+    s = services.event_schedule(user=request.auth, event=event)
     return {
         "scheduled": s.scheduled,
         "unscheduled": s.unscheduled,
@@ -132,12 +128,12 @@ def event_schedule(request: HttpRequest, event_id: int) -> dict[str, Any]:
 @router.get(
     "/events/{event_id}/meetings",
     response={200: EventMeetingListOut, **ERRORS},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="Meetings: every one for organisers, a participant's own for them",
 )
-def event_meetings(request: HttpRequest, event_id: int) -> dict[str, Any]:
+def event_meetings(request: AuthedRequest, event_id: int) -> dict[str, Any]:
     event = selectors.event_get(event_id)
-    items = [EventMeetingOut.of(m) for m in selectors.meetings_visible(_user(request), event)]
+    items = [EventMeetingOut.of(m) for m in selectors.meetings_visible(request.auth, event)]
     return {"items": items, "count": len(items)}
 
 
@@ -147,17 +143,20 @@ class EventMeetingRequestIn(Schema):
 
 
 @router.post(
-    "/events/{event_id}/meetings", response={201: EventMeetingOut, **ERRORS}, auth=AUTH, summary="Request a meeting"
+    "/events/{event_id}/meetings",
+    response={201: EventMeetingOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Request a meeting",
 )
-def meeting_request(request: HttpRequest, event_id: int, body: EventMeetingRequestIn) -> tuple[int, dict[str, Any]]:
+def meeting_request(request: AuthedRequest, event_id: int, body: EventMeetingRequestIn) -> tuple[int, dict[str, Any]]:
     event = selectors.event_get(event_id)
-    mine = selectors.registration_for(_user(request), event)
+    mine = selectors.registration_for(request.auth, event)
     if mine is None:
         raise NotFound()
     other = event.registrations.filter(pk=body.recipient).first()
     if other is None:
         raise NotFound()
-    meeting = services.meeting_request(user=_user(request), requester=mine, recipient=other, note=body.note)
+    meeting = services.meeting_request(user=request.auth, requester=mine, recipient=other, note=body.note)
     return 201, EventMeetingOut.of(meeting)
 
 
@@ -169,12 +168,12 @@ class EventMeetingAnswerIn(Schema):
 @router.post(
     "/meetings/{meeting_id}/answer",
     response={200: EventMeetingOut, **ERRORS},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="Accept or decline a request",
 )
-def meeting_answer(request: HttpRequest, meeting_id: int, body: EventMeetingAnswerIn) -> dict[str, Any]:
-    meeting = selectors.meeting_get_for_user(_user(request), meeting_id)
-    meeting = services.meeting_respond(user=_user(request), meeting=meeting, accept=body.accept, slot=body.slot)
+def meeting_answer(request: AuthedRequest, meeting_id: int, body: EventMeetingAnswerIn) -> dict[str, Any]:
+    meeting = selectors.meeting_get_for_user(user=request.auth, pk=meeting_id)
+    meeting = services.meeting_respond(user=request.auth, meeting=meeting, accept=body.accept, slot=body.slot)
     return EventMeetingOut.of(meeting)
 
 
@@ -209,11 +208,11 @@ class RoundCreatedOut(Schema):
 @router.post(
     "/rounds",
     response={201: RoundCreatedOut, **ERRORS},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="Create a round with its participants and rankings",
 )
-def round_create(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, Any]]:
-    round_ = services.round_create(user=_user(request), data=body.dict())
+def round_create(request: AuthedRequest, body: RoundIn) -> tuple[int, dict[str, Any]]:
+    round_ = services.round_create(user=request.auth, data=body.dict())
     return 201, {"id": round_.pk}
 
 
@@ -230,11 +229,11 @@ class ExchangeRoundOut(Schema):
 @router.get(
     "/rounds/{round_id}",
     response={200: ExchangeRoundOut, **ERRORS},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="A round (organisers and its participants)",
 )
-def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    r = selectors.round_get_for_user(_user(request), round_id)
+def round_detail(request: AuthedRequest, round_id: int) -> dict[str, Any]:
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
     parts = list(r.participants.all())
     return {
         "id": r.pk,
@@ -254,23 +253,23 @@ class RoundRanksIn(Schema):
 @router.put(
     "/rounds/{round_id}/participants/{ext_id}/ranks",
     response={200: RoundRanksIn, **ERRORS},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="Set a participant's ranking (the participant, or an organiser)",
 )
 def round_ranks(
-    request: HttpRequest,
+    request: AuthedRequest,
     round_id: int,
     ext_id: str,
     body: RoundRanksIn,
     role: Literal["applicant", "host"] = "applicant",
 ) -> dict[str, Any]:
-    r = selectors.round_get_for_user(_user(request), round_id)
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
     p = r.participants.filter(role=role, ext_id=ext_id).first()
     if p is None or not (
-        permissions.can_act_for_participant(_user(request), p) or permissions.can_organise_round(_user(request), r)
+        permissions.can_act_for_participant(request.auth, p) or permissions.can_organise_round(request.auth, r)
     ):
         raise NotFound()
-    p = services.ranks_set(user=_user(request), participant=p, ranks=body.ranks)
+    p = services.ranks_set(user=request.auth, participant=p, ranks=body.ranks)
     return {"ranks": p.ranks}
 
 
@@ -280,9 +279,7 @@ class RoundAllocationOut(Schema):
     statistics: dict[str, Any]
 
 
-def _allocation(r: Any) -> dict[str, Any]:
-    from hkcq.exchanges.models import PairStatus
-
+def _allocation(r: Round) -> dict[str, Any]:
     live = [p for p in selectors.pairs(r) if p.status in (PairStatus.OFFERED, PairStatus.ACCEPTED)]
     placed = {p.applicant.ext_id for p in live}
     return {
@@ -300,12 +297,12 @@ def _allocation(r: Any) -> dict[str, Any]:
 @router.post(
     "/rounds/{round_id}/allocate",
     response={200: RoundAllocationOut, **ERRORS},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="Run the allocation (organisers)",
 )
-def round_allocate(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    r = selectors.round_get_for_user(_user(request), round_id)
-    services.round_allocate(user=_user(request), round_=r)
+def round_allocate(request: AuthedRequest, round_id: int) -> dict[str, Any]:
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
+    services.round_allocate(user=request.auth, round_=r)
     r.refresh_from_db()
     return _allocation(r)
 
@@ -313,13 +310,10 @@ def round_allocate(request: HttpRequest, round_id: int) -> dict[str, Any]:
 @router.get(
     "/rounds/{round_id}/allocation",
     response={200: RoundAllocationOut, **ERRORS},
-    auth=AUTH,
+    auth=STAFF_AUTH,
     summary="The current allocation",
 )
-def round_allocation(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    r = selectors.round_get_for_user(_user(request), round_id)
-    if not permissions.can_organise_round(_user(request), r):
-        from hkcq.core.errors import NotPermitted
-
-        raise NotPermitted()
+def round_allocation(request: AuthedRequest, round_id: int) -> dict[str, Any]:
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
+    require(permissions.can_organise_round(request.auth, r))
     return _allocation(r)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.forms import StyledBoundField
 from hkcq.core.translated import TText
-from hkcq.exchanges.models import Event, Language, QuestionKind, Session
+from hkcq.exchanges.models import Event, Language, QuestionKind, RoundKind, Session
+from hkcq.exchanges.services import slot_start
+from hkcq.partnering.models import OutcomeKind
 
 
 class BaseForm(forms.Form):
@@ -79,10 +82,6 @@ class RegistrationForm(BaseForm):
 
 
 def slot_choices(event: Event, slots: Any) -> list[tuple[str, str]]:
-    from django.utils import formats
-
-    from hkcq.exchanges.services import slot_start
-
     return [(str(s), formats.date_format(slot_start(event, s), "DATETIME_FORMAT")) for s in slots]
 
 
@@ -138,8 +137,6 @@ class FeedbackForm(BaseForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from hkcq.partnering.models import OutcomeKind
-
         super().__init__(*args, **kwargs)
         self.fields["outcome_kind"].choices = [("", "—"), *OutcomeKind.choices]  # type: ignore[attr-defined]
 
@@ -186,7 +183,5 @@ class RoundUploadForm(BaseForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from hkcq.exchanges.models import RoundKind
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = RoundKind.choices  # type: ignore[attr-defined]

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from hkcq.core.translated import TText
 from hkcq.exchanges.models import (
     Event,
     Interpreter,
@@ -24,6 +26,8 @@ from hkcq.exchanges.models import (
     RegistrationStatus,
     Session,
 )
+from hkcq.exchanges.services import language_pair
+from hkcq.partnering.models import Membership, OrganisationProfile, Sector
 from hkcq.registry.loading import SEED_DIR, LoadReport, demo_password, set_m2m, text
 from hkcq.registry.models import Area, Measure, Unit
 
@@ -51,11 +55,6 @@ def _event(report: LoadReport, spec: dict[str, Any], **extra: Any) -> Event:
 
 
 def _demo_profile(spec: dict[str, Any]) -> tuple[Any, Any]:
-    from django.contrib.auth import get_user_model
-
-    from hkcq.core.translated import TText
-    from hkcq.partnering.models import Membership, OrganisationProfile, Sector
-
     user_model = get_user_model()
     user = user_model.objects.filter(username=spec["username"]).first()
     if user is None:
@@ -145,8 +144,6 @@ def _demonstration(report: LoadReport, spec: dict[str, Any]) -> None:
             needs_interpreter=p.get("interpreter", False),
             answers={},
         )
-    from hkcq.exchanges.services import language_pair
-
     for a, b in spec.get("meetings", []):
         Meeting.objects.create(
             event=event,

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hkcq.core.permissions import is_active_user
 from hkcq.exchanges.models import Event, Meeting, MeetingStatus, Participant, Registration, Round
 from hkcq.partnering.permissions import is_member
 from hkcq.registry.permissions import user_unit_ids
 
 
-def _user_ok(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def _organises(user: Any, unit_ids: set[int]) -> bool:
-    if not _user_ok(user):
+    if not is_active_user(user):
         return False
     if user.is_secretariat:
         return True
@@ -37,11 +34,11 @@ def can_organise_event(user: Any, event: Event) -> bool:
 
 
 def can_register(user: Any, profile: Any) -> bool:
-    return _user_ok(user) and is_member(user, profile)
+    return is_active_user(user) and is_member(user, profile)
 
 
 def is_registrant(user: Any, registration: Registration) -> bool:
-    return _user_ok(user) and registration.person_id == user.pk
+    return is_active_user(user) and registration.person_id == user.pk
 
 
 def can_act_on_meeting(user: Any, meeting: Meeting, *, as_recipient: bool) -> bool:
@@ -61,7 +58,7 @@ def can_see_contacts(user: Any, registration: Registration) -> bool:
     """An accepted meeting partner, the person themself, or an organiser."""
     if is_registrant(user, registration) or can_organise_event(user, registration.event):
         return True
-    if not _user_ok(user):
+    if not is_active_user(user):
         return False
     return (
         Meeting.objects.filter(
@@ -80,17 +77,17 @@ def can_see_contacts(user: Any, registration: Registration) -> bool:
 
 
 def can_create_round(user: Any) -> bool:
-    return _user_ok(user) and bool(user.is_staff_member)
+    return is_active_user(user) and bool(user.is_staff_member)
 
 
 def can_organise_round(user: Any, round_: Round) -> bool:
-    if _user_ok(user) and round_.created_by_id == user.pk and user.is_staff_member:
+    if is_active_user(user) and round_.created_by_id == user.pk and user.is_staff_member:
         return True
     return _organises(user, {u.id for u in round_.organiser_units.all()})
 
 
 def can_act_for_participant(user: Any, participant: Participant) -> bool:
-    if not _user_ok(user):
+    if not is_active_user(user):
         return False
     if participant.user_id == user.pk:
         return True
@@ -101,4 +98,4 @@ def can_see_round(user: Any, round_: Round) -> bool:
     """Rankings and pairs: the organisers and the round's own participants."""
     if can_organise_round(user, round_):
         return True
-    return _user_ok(user) and any(can_act_for_participant(user, p) for p in round_.participants.all())
+    return is_active_user(user) and any(can_act_for_participant(user, p) for p in round_.participants.all())

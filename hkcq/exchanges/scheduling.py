@@ -28,6 +28,7 @@ figure no schedule can beat, to show how far from optimal a ``feasible`` result 
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections import defaultdict
 from collections.abc import Hashable
@@ -471,7 +472,7 @@ def _solve_part(  # noqa: C901 - one model: variables, constraints, hints and ob
     Returns the free meetings' new slots (None when the solver found nothing) and whether the
     part was solved to proven optimality. The current placement is a complete hint, so the
     result is never worse than it."""
-    from ortools.sat.python import cp_model
+    from ortools.sat.python import cp_model  # local import: OR-Tools is large and only the solver needs it
 
     by_id = {m.id: m for m in problem.meetings}
     free_ids = {m.id for m in free}
@@ -633,8 +634,6 @@ def schedule(problem: Problem, *, time_limit: float = 20.0, workers: int = 1, se
     (heuristic). ``workers`` is CP-SAT's thread count (the machine is shared: keep it small);
     ``time_limit`` bounds the solving in seconds.
     """
-    import random
-
     started = time.perf_counter()
     _validate(problem)
     for m in problem.meetings:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
 from hkcq.exchanges import permissions
 from hkcq.exchanges.models import (
@@ -22,6 +23,9 @@ from hkcq.exchanges.models import (
     RegistrationStatus,
     Round,
 )
+from hkcq.exchanges.services import slot_start
+from hkcq.partnering.permissions import member_profile_ids
+from hkcq.registry.permissions import user_unit_ids
 
 
 def events() -> QuerySet[Event]:
@@ -62,7 +66,7 @@ def registration_for(user: Any, event: Event) -> Registration | None:
     )
 
 
-def registration_get_for_user(user: Any, pk: Any) -> Registration:
+def registration_get_for_user(*, user: Viewer, pk: int | str) -> Registration:
     try:
         reg = Registration.objects.select_related("event", "profile", "person").get(pk=int(pk))
     except (Registration.DoesNotExist, ValueError, TypeError) as exc:
@@ -82,7 +86,7 @@ def meetings_of(registration: Registration) -> QuerySet[Meeting]:
     return meetings(registration.event).filter(Q(requester=registration) | Q(recipient=registration))
 
 
-def meeting_get_for_user(user: Any, pk: Any) -> Meeting:
+def meeting_get_for_user(*, user: Viewer, pk: int | str) -> Meeting:
     try:
         meeting = Meeting.objects.select_related(
             "event", "requester__person", "recipient__person", "requester__profile", "recipient__profile"
@@ -116,8 +120,6 @@ class GridRow:
 
 
 def grid(event: Event) -> list[GridRow]:
-    from hkcq.exchanges.services import slot_start
-
     by_key = {(m.slot, m.table): m for m in scheduled(event)}
     return [
         GridRow(slot=s, start=slot_start(event, s), cells=[by_key.get((s, t)) for t in range(event.tables)])
@@ -137,9 +139,6 @@ def rounds_for(user: Any) -> QuerySet[Round]:
         return qs.none()
     if user.is_secretariat:
         return qs
-    from hkcq.partnering.permissions import member_profile_ids
-    from hkcq.registry.permissions import user_unit_ids
-
     return qs.filter(
         Q(created_by=user)
         | Q(organiser_units__in=user_unit_ids(user))
@@ -148,7 +147,7 @@ def rounds_for(user: Any) -> QuerySet[Round]:
     ).distinct()
 
 
-def round_get_for_user(user: Any, pk: Any) -> Round:
+def round_get_for_user(*, user: Viewer, pk: int | str) -> Round:
     try:
         round_ = Round.objects.select_related("area").get(pk=int(pk))
     except (Round.DoesNotExist, ValueError, TypeError) as exc:
@@ -158,7 +157,7 @@ def round_get_for_user(user: Any, pk: Any) -> Round:
     return round_
 
 
-def participant_get_for_user(user: Any, round_: Round, pk: Any) -> Participant:
+def participant_get_for_user(*, user: Viewer, round_: Round, pk: int | str) -> Participant:
     try:
         p = round_.participants.get(pk=int(pk))
     except (Participant.DoesNotExist, ValueError, TypeError) as exc:
@@ -168,7 +167,7 @@ def participant_get_for_user(user: Any, round_: Round, pk: Any) -> Participant:
     return p
 
 
-def pair_get_for_user(user: Any, pk: Any) -> Pair:
+def pair_get_for_user(*, user: Viewer, pk: int | str) -> Pair:
     try:
         pair = Pair.objects.select_related("round", "applicant", "host").get(pk=int(pk))
     except (Pair.DoesNotExist, ValueError, TypeError) as exc:

@@ -11,10 +11,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.permissions import require
+from hkcq.core.translated import TText
 from hkcq.exchanges import allocation, permissions, scheduling
 from hkcq.exchanges.models import (
     Event,
@@ -39,14 +42,10 @@ from hkcq.exchanges.models import (
     Session,
 )
 from hkcq.notifications.services import notify
+from hkcq.partnering.models import OutcomeKind
 
 REMIND_BEFORE = dt.timedelta(days=1)
 LANGUAGE_CODES = {c for c, _label in Language.choices}
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotPermitted()
 
 
 def _invalid(field: str | None, message: str) -> InvalidInput:
@@ -153,7 +152,7 @@ def registration_submit(
 ) -> Registration:
     """Register ``user`` for ``profile``. With room: confirmed (or waiting for approval when the
     organiser approves registrations); when full: on the waiting list, in order of arrival."""
-    _require(permissions.can_register(user, profile))
+    require(permissions.can_register(user, profile))
     if event.recurring or event.phase == EventPhase.CLOSED:
         raise _invalid(None, _("This event does not take registrations."))
     langs = list(dict.fromkeys(languages))
@@ -198,8 +197,6 @@ def registration_submit(
 
 
 def _my_url(event: Event) -> str:
-    from django.urls import reverse
-
     return reverse("exchanges:my_event", args=[event.pk])
 
 
@@ -217,7 +214,7 @@ def _promote_next(event: Event) -> Registration | None:
 
 def registration_cancel(*, user: Any, registration: Registration) -> Registration | None:
     """Cancel; the next on the waiting list (if any) takes the place and is told. Returns them."""
-    _require(permissions.is_registrant(user, registration) or permissions.can_organise_event(user, registration.event))
+    require(permissions.is_registrant(user, registration) or permissions.can_organise_event(user, registration.event))
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -233,7 +230,7 @@ def registration_cancel(*, user: Any, registration: Registration) -> Registratio
 
 
 def registration_decide(*, user: Any, registration: Registration, approve: bool) -> Registration:
-    _require(permissions.can_organise_event(user, registration.event))
+    require(permissions.can_organise_event(user, registration.event))
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -248,7 +245,7 @@ def registration_decide(*, user: Any, registration: Registration, approve: bool)
 
 
 def availability_set(*, user: Any, registration: Registration, slots: Iterable[int]) -> Registration:
-    _require(permissions.is_registrant(user, registration))
+    require(permissions.is_registrant(user, registration))
     event = registration.event
     chosen = sorted(set(slots))
     if any(not 0 <= s < event.slot_count for s in chosen):
@@ -261,7 +258,7 @@ def availability_set(*, user: Any, registration: Registration, slots: Iterable[i
 
 
 def registration_check_in(*, user: Any, registration: Registration) -> Registration:
-    _require(permissions.can_organise_event(user, registration.event))
+    require(permissions.can_organise_event(user, registration.event))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise _invalid(None, _("Only confirmed participants can be checked in."))
     if registration.checked_in_at is None:
@@ -271,7 +268,7 @@ def registration_check_in(*, user: Any, registration: Registration) -> Registrat
 
 
 def event_phase_set(*, user: Any, event: Event, phase: str) -> Event:
-    _require(permissions.can_organise_event(user, event))
+    require(permissions.can_organise_event(user, event))
     if phase not in EventPhase.values:
         raise _invalid("phase", _("Choose a phase from the list."))
     event.phase = phase
@@ -281,7 +278,7 @@ def event_phase_set(*, user: Any, event: Event, phase: str) -> Event:
 
 # -- meetings -------------------------------------------------------------------------------------
 def meeting_request(*, user: Any, requester: Registration, recipient: Registration, note: str = "") -> Meeting:
-    _require(permissions.is_registrant(user, requester))
+    require(permissions.is_registrant(user, requester))
     event = requester.event
     if event.phase != EventPhase.BOOKING:
         raise _invalid(None, _("Meetings can be requested only while booking is open."))
@@ -341,7 +338,7 @@ def _clash(meeting: Meeting, slot: int) -> str | None:
 
 def meeting_respond(*, user: Any, meeting: Meeting, accept: bool, slot: int | None = None) -> Meeting:
     """The recipient accepts (optionally picking a slot: it is then locked) or declines."""
-    _require(permissions.can_act_on_meeting(user, meeting, as_recipient=True))
+    require(permissions.can_act_on_meeting(user, meeting, as_recipient=True))
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=meeting.event_id)
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -421,7 +418,7 @@ def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> Sche
     """Schedule all: every accepted meeting gets a slot, a table and (when needed) an
     interpreter (hkcq.exchanges.scheduling); locked meetings stay; the rest keep their slot
     where they can."""
-    _require(permissions.can_organise_event(user, event))
+    require(permissions.can_organise_event(user, event))
     if not event.days:
         raise _invalid(None, _("The event has no dates to schedule meetings in."))
     with transaction.atomic():
@@ -496,8 +493,6 @@ def meeting_feedback(
     outcome = (outcome or "").strip()
     if len(outcome) > 2000:
         raise _invalid("outcome", _("Keep the outcome under 2,000 characters."))
-    from hkcq.partnering.models import OutcomeKind
-
     if outcome_kind and (outcome_kind not in OutcomeKind.values or not happened):
         raise _invalid("outcome_kind", _("Choose what came of the meeting from the list."))
     if Feedback.objects.filter(meeting=meeting, registration=reg).exists():
@@ -513,7 +508,7 @@ def meeting_feedback(
 
 
 def interpreter_add(*, user: Any, event: Event, name: str, pairs: Iterable[str]) -> Interpreter:
-    _require(permissions.can_organise_event(user, event))
+    require(permissions.can_organise_event(user, event))
     clean = []
     for pair in pairs:
         parts = pair.split("-")
@@ -534,9 +529,7 @@ def question_add(
     options: list[dict[str, str]] | None = None,
     required: bool = False,
 ) -> Question:
-    from hkcq.core.translated import TText
-
-    _require(permissions.can_organise_event(user, event))
+    require(permissions.can_organise_event(user, event))
     if kind not in QuestionKind.values:
         raise _invalid("kind", _("Choose a kind of answer from the list."))
     if kind == QuestionKind.CHOICE and len(options or []) < 2:
@@ -611,9 +604,7 @@ def round_create(*, user: Any, data: dict[str, Any], organiser_units: Iterable[A
     """Create a round with its participants, capacities and rankings from one document (the
     API's JSON, or an upload's rows): {"kind", "title", "applicants": [{"id", "ranks", "name"?,
     "language"?}], "hosts": [{"id", "capacity", "ranks", "name"?, "language"?}]}."""
-    from hkcq.core.translated import TText
-
-    _require(permissions.can_create_round(user))
+    require(permissions.can_create_round(user))
     errors = _check_document(data)
     if errors:
         raise InvalidInput(_("The round could not be created: some entries are not valid."), details=errors)
@@ -669,7 +660,7 @@ def round_create(*, user: Any, data: dict[str, Any], organiser_units: Iterable[A
 
 def ranks_set(*, user: Any, participant: Participant, ranks: Sequence[str]) -> Participant:
     round_ = participant.round
-    _require(permissions.can_act_for_participant(user, participant) or permissions.can_organise_round(user, round_))
+    require(permissions.can_act_for_participant(user, participant) or permissions.can_organise_round(user, round_))
     if round_.status != RoundStatus.RANKING:
         raise _invalid("ranks", _("Ranking has closed for this round."))
     if (
@@ -693,7 +684,7 @@ def ranks_set(*, user: Any, participant: Participant, ranks: Sequence[str]) -> P
 
 def capacity_set(*, user: Any, host: Participant, capacity: int, reason: str) -> Participant:
     round_ = host.round
-    _require(permissions.can_organise_round(user, round_))
+    require(permissions.can_organise_round(user, round_))
     if host.role != Participant.HOST:
         raise _invalid("capacity", _("Only hosts have places."))
     if capacity < 1 or (round_.one_to_one and capacity != 1):
@@ -718,7 +709,7 @@ def capacity_set(*, user: Any, host: Participant, capacity: int, reason: str) ->
 
 def pair_fix(*, user: Any, round_: Round, applicant: Participant, host: Participant, reason: str) -> Pair:
     """Fix a pair by hand before a run: every run keeps it."""
-    _require(permissions.can_organise_round(user, round_))
+    require(permissions.can_organise_round(user, round_))
     if (
         applicant.round_id != round_.pk
         or host.round_id != round_.pk
@@ -741,7 +732,7 @@ def pair_fix(*, user: Any, round_: Round, applicant: Participant, host: Particip
 def pair_withdraw(*, user: Any, pair: Pair, reason: str) -> Pair:
     """An organiser's adjustment after a run: the pair is withdrawn (its place frees up for the
     next run), with the reason recorded."""
-    _require(permissions.can_organise_round(user, pair.round))
+    require(permissions.can_organise_round(user, pair.round))
     if not (reason or "").strip():
         raise _invalid("reason", _("Give a reason for the change."))
     if pair.status in (PairStatus.DECLINED, PairStatus.WITHDRAWN):
@@ -780,7 +771,7 @@ def round_allocate(*, user: Any, round_: Round) -> dict[str, Any]:
     """Run the allocation: the first run, or a later one that keeps every pair still offered or
     accepted and re-offers declined places. New pairs are offered and both sides told in their
     language. Returns the statistics (also kept on the round)."""
-    _require(permissions.can_organise_round(user, round_))
+    require(permissions.can_organise_round(user, round_))
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         if round_.status == RoundStatus.CLOSED:
@@ -822,7 +813,7 @@ def pair_respond(*, user: Any, pair: Pair, accept: bool) -> Pair:
     round_ = pair.round
     as_applicant = permissions.can_act_for_participant(user, pair.applicant)
     as_host = permissions.can_act_for_participant(user, pair.host)
-    _require(as_applicant or as_host)
+    require(as_applicant or as_host)
     if round_.response_deadline and timezone.localdate() > round_.response_deadline:
         raise _invalid(None, _("The deadline for answering has passed."))
     with transaction.atomic():
@@ -864,7 +855,7 @@ def record_update(
         or permissions.can_act_for_participant(user, pair.applicant)
         or permissions.can_act_for_participant(user, pair.host)
     )
-    _require(allowed)
+    require(allowed)
     if starts_on and ends_on and ends_on < starts_on:
         raise _invalid("ends_on", _("The end cannot be before the start."))
     record.starts_on, record.ends_on = starts_on, ends_on

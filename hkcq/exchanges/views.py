@@ -18,18 +18,13 @@ from hkcq.core.translated import current_language
 from hkcq.exchanges import agenda, permissions, rows, selectors, services
 from hkcq.exchanges import forms as xforms
 from hkcq.exchanges.models import Event, EventPhase, MeetingStatus, PairStatus, Participant, RegistrationStatus
+from hkcq.partnering.selectors import profiles_for_member
+from hkcq.registry.models import Area
 
 
 def _event(pk: Any) -> Event:
     try:
         return selectors.event_get(pk)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def _or_404(getter: Any, *args: Any) -> Any:
-    try:
-        return getter(*args)
     except NotFound as exc:
         raise Http404 from exc
 
@@ -40,8 +35,6 @@ def _refused(request: HttpRequest, exc: DomainError) -> None:
 
 # -- events ---------------------------------------------------------------------------------------
 def event_list(request: HttpRequest) -> HttpResponse:
-    from hkcq.registry.models import Area
-
     items = list(selectors.events())
     counts = selectors.exchange_counts_by_area()
     by_area = [(a, counts[a.pk]) for a in Area.objects.order_by("position") if a.pk in counts]
@@ -73,8 +66,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
-    from hkcq.partnering.selectors import profiles_for_member
-
     event = _event(pk)
     if selectors.registration_for(request.user, event) is not None:
         return redirect("exchanges:my_event", pk=event.pk)
@@ -194,7 +185,7 @@ def meeting_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _or_404(selectors.meeting_get_for_user, request.user, meeting_id)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=meeting_id)
     form = xforms.AnswerForm(request.POST, event=meeting.event)
     if form.is_valid():
         slot = form.cleaned_data["slot"]
@@ -216,7 +207,7 @@ def meeting_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _or_404(selectors.meeting_get_for_user, request.user, meeting_id)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=meeting_id)
     form = xforms.FeedbackForm(request.POST)
     if form.is_valid():
         try:
@@ -310,7 +301,7 @@ def organise_phase(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def registration_action(request: HttpRequest, registration_id: int, action: str) -> HttpResponse:
-    reg = _or_404(selectors.registration_get_for_user, request.user, registration_id)
+    reg = selectors.registration_get_for_user(user=request.user, pk=registration_id)
     try:
         if action == "approve":
             services.registration_decide(user=request.user, registration=reg, approve=True)
@@ -385,7 +376,7 @@ def round_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _or_404(selectors.round_get_for_user, request.user, pk)
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     organiser = permissions.can_organise_round(request.user, round_)
     mine = selectors.own_entries(request.user, round_)
     pairs = list(selectors.pairs(round_))
@@ -410,7 +401,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    round_ = _or_404(selectors.round_get_for_user, request.user, pk)
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     try:
         if action == "allocate":
             services.round_allocate(user=request.user, round_=round_)
@@ -450,8 +441,8 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def round_ranks(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
-    round_ = _or_404(selectors.round_get_for_user, request.user, pk)
-    p = _or_404(selectors.participant_get_for_user, request.user, round_, participant_id)
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
+    p = selectors.participant_get_for_user(user=request.user, round_=round_, pk=participant_id)
     form = xforms.RanksForm(request.POST, prefix=f"p{p.pk}")
     if form.is_valid():
         try:
@@ -465,7 +456,7 @@ def round_ranks(request: HttpRequest, pk: int, participant_id: int) -> HttpRespo
 @login_required
 @require_POST
 def pair_answer(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = _or_404(selectors.pair_get_for_user, request.user, pair_id)
+    pair = selectors.pair_get_for_user(user=request.user, pk=pair_id)
     try:
         if request.POST.get("action") == "withdraw":
             services.pair_withdraw(user=request.user, pair=pair, reason=request.POST.get("reason", ""))
