@@ -361,11 +361,9 @@ LOGGING = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Suggestions (hkcq.suggestions): at most this many per address and per account within the window;
-# a form sent faster than the minimum fill time is treated as a bot.
-SUGGESTION_LIMIT_PER_ADDRESS = int(os.environ.get("SUGGESTION_LIMIT_PER_ADDRESS", "10"))
-SUGGESTION_LIMIT_PER_ACCOUNT = int(os.environ.get("SUGGESTION_LIMIT_PER_ACCOUNT", "5"))
-SUGGESTION_LIMIT_WINDOW_SECONDS = int(os.environ.get("SUGGESTION_LIMIT_WINDOW_SECONDS", "3600"))
+# Suggestions (hkcq.suggestions): how many may be sent is THROTTLE_RATES["suggestion_submit"] (per
+# address, and per e-mail address or account); a form sent faster than the minimum fill time is
+# treated as a bot.
 SUGGESTION_MIN_FILL_SECONDS = int(os.environ.get("SUGGESTION_MIN_FILL_SECONDS", "4"))
 
 # Partnering (hkcq.partnering): opportunities expire after this many months unless renewed (owners

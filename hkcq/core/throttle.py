@@ -51,7 +51,9 @@ def throttle(request: HttpRequest, action: str, *, targets: tuple[str, ...] = ()
     is over. ``count=False`` only checks."""
     wait = 0
     for scope, rate in settings.THROTTLE_RATES.get(action, ()):
-        values = [client_address(request)] if scope == "address" else [_digest(t) for t in targets if t and t.strip()]
+        # A target named twice (the e-mail typed and the account's own) counts once.
+        digests = dict.fromkeys(_digest(t) for t in targets if t and t.strip())
+        values = [client_address(request)] if scope == "address" else list(digests)
         for value in values:
             usage = _count(request, f"hkcq.{action}.{scope}", value, rate, increment=count)
             if usage is not None and usage["should_limit"]:

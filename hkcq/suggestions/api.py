@@ -194,7 +194,8 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     auth = request.headers.get("Authorization", "")
     if user is None and auth.lower().startswith("bearer "):
         user = TokenAuth().authenticate(request, auth[7:].strip())
-    throttle(request, "suggestion_submit", targets=(payload.email,))
+    # Per address, and per inbox or account (a signed-in resident's own e-mail address).
+    throttle(request, "suggestion_submit", targets=(payload.email, getattr(user, "email", "") or ""))
     result = services.suggestion_submit_idempotent(
         user=user,
         title=payload.title,

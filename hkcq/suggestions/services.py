@@ -33,11 +33,6 @@ TEXT_MAX = 5000
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
-class RateLimited(InvalidInput):
-    code = "rate_limited"
-    status = 429
-
-
 def _actor(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
@@ -53,16 +48,6 @@ def _locked(suggestion: Suggestion) -> Suggestion:
 
 
 # -- submitting ---------------------------------------------------------------------------------
-def rate_limited(*, user: Any, ip_address: str | None) -> bool:
-    """True when this account or this address has sent too many suggestions in the window.
-    Counted from stored suggestions, so every application server sees the same figure."""
-    since = timezone.now() - timedelta(seconds=settings.SUGGESTION_LIMIT_WINDOW_SECONDS)
-    recent = Suggestion.objects.filter(created_at__gte=since)
-    if _actor(user) is not None and recent.filter(submitter=user).count() >= settings.SUGGESTION_LIMIT_PER_ACCOUNT:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= settings.SUGGESTION_LIMIT_PER_ADDRESS
-
-
 def _clean_text(title: str, text: str) -> tuple[str, str]:
     title, text = (title or "").strip(), (text or "").strip()
     errors: dict[str, list[str]] = {}
@@ -135,8 +120,6 @@ def _checked(
 def _create(
     checked: _Checked, *, ip_address: str | None, submission: idempotency.Submission | None = None
 ) -> Suggestion:
-    if rate_limited(user=checked.account, ip_address=ip_address):
-        raise RateLimited(_("You have sent several suggestions in a short time. Please try again in an hour."))
     suggestion = Suggestion.objects.create(
         tracking_token=tracking_token(),
         title=checked.title,

@@ -99,7 +99,10 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
     similar: list[Suggestion] = []
     reused = False
     if request.method == "POST":
-        throttle(request, "suggestion_submit", targets=(request.POST.get("email", ""),))
+        # Per address, and per inbox or account (a signed-in resident's own e-mail address).
+        throttle(
+            request, "suggestion_submit", targets=(request.POST.get("email", ""), getattr(user, "email", "") or "")
+        )
         form = sforms.SubmitForm(request.POST, user=user)
         if form.is_valid():
             data = form.cleaned_data

@@ -1,7 +1,6 @@
 """The submit form with its bot traps and rate limits, and every page in the three languages."""
 
 import pytest
-from django.test import override_settings
 
 from hkcq.registry.models import Area
 from hkcq.suggestions.models import Suggestion
@@ -63,12 +62,14 @@ def test_too_fast_or_forged_time_stamp_is_refused(defaults, client):
     assert "very quick" in html
 
 
-@override_settings(SUGGESTION_LIMIT_PER_ADDRESS=3, SUGGESTION_LIMIT_PER_ACCOUNT=100)
-def test_rate_limit_per_address(defaults, client):
+# The old count of stored suggestions is gone: the cache throttle (hkcq/core/throttle.py,
+# THROTTLE_RATES["suggestion_submit"]) holds the same limits per address and per account.
+def test_rate_limit_per_address(defaults, client, settings):
+    settings.THROTTLE_RATES = {"suggestion_submit": [("address", "3/h"), ("target", "100/h")]}
     for i in range(3):
         assert client.post(URL, form_data(title=f"Idea {i}")).status_code == 302
     response = client.post(URL, form_data(title="Idea 3"))
-    assert response.status_code == 200 and "several suggestions in a short time" in response.content.decode()
+    assert response.status_code == 429 and "Too many requests" in response.content.decode()
     assert Suggestion.objects.count() == 3
     # Another address is not affected.
     assert client.post(URL, form_data(title="Idea 3"), REMOTE_ADDR="10.0.0.9").status_code == 302
@@ -77,20 +78,20 @@ def test_rate_limit_per_address(defaults, client):
     assert body.status_code == 429 and body.json()["error"]["code"] == "rate_limited"
 
 
-@override_settings(SUGGESTION_LIMIT_PER_ADDRESS=100, SUGGESTION_LIMIT_PER_ACCOUNT=2)
-def test_rate_limit_per_account(defaults, client, resident):
+def test_rate_limit_per_account(defaults, client, resident, settings):
+    settings.THROTTLE_RATES = {"suggestion_submit": [("address", "100/h"), ("target", "2/h")]}
     client.force_login(resident)
     for i in range(2):
         assert client.post(URL, form_data(title=f"Idea {i}"), REMOTE_ADDR=f"10.0.0.{i}").status_code == 302
     response = client.post(URL, form_data(title="Idea 2"), REMOTE_ADDR="10.0.0.77")
-    assert response.status_code == 200 and Suggestion.objects.count() == 2
+    assert response.status_code == 429 and Suggestion.objects.count() == 2
 
 
-@override_settings(SUGGESTION_LIMIT_PER_ADDRESS=1)
-def test_rate_limit_message_is_translated(defaults, client):
+def test_rate_limit_message_is_translated(defaults, client, settings):
+    settings.THROTTLE_RATES = {"suggestion_submit": [("address", "1/h")]}
     client.post("/zh-hant/suggestions/new/", form_data(title="Idea 1"))
-    html = client.post("/zh-hant/suggestions/new/", form_data(title="Idea 2")).content.decode()
-    assert "短時間內" in html
+    response = client.post("/zh-hant/suggestions/new/", form_data(title="Idea 2"))
+    assert response.status_code == 429 and "請求過多" in response.content.decode()
 
 
 def _key(client, lang="en"):
