@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
+from hkcq.core import badinput
 from hkcq.core.api import ErrorOut
 from hkcq.core.errors import DomainError
 from hkcq.core.throttle import Throttled, retry_after_header
@@ -48,7 +53,49 @@ class PlatformAPI(NinjaAPI):
         return schema
 
 
+class BodyRefused(Exception):
+    """A body the parser refuses, with the answer it gets (ninja wraps a parser's exception in a
+    400 ``HttpError``; :func:`on_http_error` answers with this one instead)."""
+
+    def __init__(self, status: int, code: str, message: str, details: object = None) -> None:
+        self.status, self.code, self.message, self.details = status, code, message, details
+        super().__init__(message)
+
+
+def _invalid(loc: list[Any], message: str, kind: str) -> BodyRefused:
+    errors = [{"type": kind, "loc": loc, "msg": message}]
+    return BodyRefused(422, "validation_error", _("Some of the information is not valid."), errors)
+
+
+class StrictParser(Parser):
+    """JSON bodies: an object (an array or a bare value is 422, never an empty PATCH that
+    succeeds), no NUL character in any key or text (422, naming the field), not nested deeper
+    than the parser can read (400, not a RecursionError). Form fields: no NUL."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data = json.loads(request.body)
+        except RecursionError as exc:
+            raise BodyRefused(400, "bad_request", badinput.too_deep_message()) from exc
+        except ValueError as exc:
+            raise BodyRefused(400, "bad_request", _("The request body is not valid JSON.")) from exc
+        if not isinstance(data, dict):
+            raise _invalid(["body"], _("The request body must be a JSON object."), "dict_type")
+        where = badinput.nul_path(data)
+        if where is not None:
+            raise _invalid(["body", *where], badinput.nul_message(), "null_character")
+        return data
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        where = badinput.nul_path({k: v for k, v in result.items() if not hasattr(v, "read")})
+        if where is not None:
+            raise _invalid(["form", *where], badinput.nul_message(), "null_character")
+        return result
+
+
 api = PlatformAPI(
+    parser=StrictParser(),
     title="Hong Kong/Chongqing Co-operation Platform API",
     version="1.0.0",
     description=(
@@ -101,16 +148,32 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", _("Not found."))
 
 
+@api.exception_handler(BodyRefused)
+def on_body_refused(request: HttpRequest, exc: BodyRefused) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyRefused):  # the parser's own refusal, wrapped by ninja
+        return on_body_refused(request, exc.__cause__)
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
-if not settings.DEBUG:
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "too_large", badinput.too_large_message())
 
-    @api.exception_handler(Exception)
-    def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-        import logging
 
-        logging.getLogger("hkcq.api").exception("Unhandled API error")
-        return _error(request, 500, "server_error", _("Something went wrong on our side. Please try again later."))
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A NUL that reached the database (a check missed it) is the client's error: 400. Anything
+    else is ours: logged, and a 500 in the error shape (Django's debug page while DEBUG)."""
+    if badinput.is_nul_error(exc):
+        return _error(request, 400, "bad_request", badinput.nul_message())
+    if settings.DEBUG:
+        raise exc
+    import logging
+
+    logging.getLogger("hkcq.api").exception("Unhandled API error")
+    return _error(request, 500, "server_error", _("Something went wrong on our side. Please try again later."))

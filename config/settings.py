@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "hkcq.core.throttle.ThrottledMiddleware",
     "hkcq.core.uploads.UploadTooLargeMiddleware",
+    "hkcq.core.badinput.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

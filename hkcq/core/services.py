@@ -42,6 +42,8 @@ def fields_apply(
         if field.many_to_many:
             m2m[name] = value
             continue
+        if value is None and not getattr(field, "null", True):  # e.g. {"agenda": null}: refused, not a 500 on saving
+            raise InvalidInput(details={name: [_("This field cannot be null.")]})
         before = field.value_from_object(instance)  # type: ignore[union-attr]
         if isinstance(field, TranslatedField):
             current = TText.from_json(before)

@@ -28,12 +28,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _machine_error(request: HttpRequest, status: int, message: str) -> HttpResponse | None:
+def machine_error(request: HttpRequest, status: int, message: str) -> HttpResponse | None:
     """An unknown address under the API or Open311 answers in that interface's own error shape
     (docs/architecture.md, "API"; Open311: a list of ``{code, description}``, XML for ``.xml``)."""
     path = request.path
     if path.startswith("/api/"):
-        code = {404: "not_found", 403: "forbidden", 400: "bad_request"}.get(status, "server_error")
+        code = {404: "not_found", 403: "forbidden", 400: "bad_request", 413: "too_large"}.get(status, "server_error")
         return JsonResponse({"error": {"code": code, "message": message, "details": None}}, status=status)
     if path.startswith("/open311/v2/"):
         if path.endswith(".xml"):
@@ -47,21 +47,21 @@ def _machine_error(request: HttpRequest, status: int, message: str) -> HttpRespo
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _machine_error(request, 404, _("Not found.")) or render(request, "errors/404.html", status=404)
+    return machine_error(request, 404, _("Not found.")) or render(request, "errors/404.html", status=404)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _machine_error(request, 403, _("You do not have permission to do this.")) or render(
+    return machine_error(request, 403, _("You do not have permission to do this.")) or render(
         request, "errors/403.html", status=403
     )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _machine_error(request, 400, _("Bad request.")) or render(request, "errors/400.html", status=400)
+    return machine_error(request, 400, _("Bad request.")) or render(request, "errors/400.html", status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _machine_error(request, 500, _("Something went wrong on our side. Please try again later.")) or render(
+    return machine_error(request, 500, _("Something went wrong on our side. Please try again later.")) or render(
         request, "errors/500.html", status=500
     )
 

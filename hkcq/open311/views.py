@@ -20,6 +20,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -27,7 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from hkcq.core import idempotency
+from hkcq.core import badinput, idempotency
 from hkcq.core.dates import TZ
 from hkcq.core.errors import DomainError, InvalidInput
 from hkcq.core.throttle import Throttled, throttle
@@ -141,18 +142,36 @@ def endpoint(methods: tuple[str, ...]) -> Callable[[Callable[..., Reply]], Calla
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    """POST parameters: form-encoded as the specification says, or a JSON object."""
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError as exc:
-            raise Open311Error(400, _("The request body is not valid JSON.")) from exc
-        if not isinstance(data, dict):
-            raise Open311Error(400, _("The request body must be a JSON object."))
-        for key, value in (data.pop("attribute", None) or {}).items():
-            data[f"attribute[{key}]"] = value
-        return {k: "" if v is None else str(v) for k, v in data.items()}
-    return {k: request.POST.get(k, "") for k in request.POST}
+    """POST parameters: form-encoded as the specification says, or a JSON object. Refused (in
+    the Open311 shape): a body over the size limit (413), JSON nested too deeply to read, and a
+    NUL character in any field (400; hkcq.core.badinput)."""
+    try:
+        if request.content_type == "application/json":
+            data = _json_body(request)
+        else:
+            data = {k: request.POST.get(k, "") for k in request.POST}
+    except RequestDataTooBig as exc:
+        raise Open311Error(413, badinput.too_large_message()) from exc
+    if badinput.nul_path(data) is not None:
+        raise Open311Error(400, badinput.nul_message())
+    return data
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body or b"{}")
+    except RecursionError as exc:
+        raise Open311Error(400, badinput.too_deep_message()) from exc
+    except ValueError as exc:
+        raise Open311Error(400, _("The request body is not valid JSON.")) from exc
+    if not isinstance(data, dict):
+        raise Open311Error(400, _("The request body must be a JSON object."))
+    attributes = data.pop("attribute", None) or {}
+    if not isinstance(attributes, dict):
+        raise Open311Error(400, _("attribute must be an object of codes and values."))
+    for key, value in attributes.items():
+        data[f"attribute[{key}]"] = value
+    return {k: "" if v is None else str(v) for k, v in data.items()}
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
