@@ -154,6 +154,10 @@ LOGIN_ADDRESS_RATES = ["50/h", "200/d"]
 OTP_TOTP_ISSUER = "HKCQ"
 
 LANGUAGE_CODE = "en"
+# Every paginated API list is bounded (limit and offset have maxima, so a number too large for the
+# database is invalid input, 422): a bare ``@paginate`` uses the bounded class too.
+NINJA_PAGINATION_CLASS = "hkcq.core.pagination.LimitOffsetPagination"
+
 LANGUAGES = [
     ("en", "English"),
     ("zh-hant", "繁體中文"),

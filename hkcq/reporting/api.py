@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hkcq.core.api import ErrorOut
 from hkcq.reporting import opendata
@@ -53,7 +53,7 @@ def _dataset(d: opendata.Dataset) -> dict[str, Any]:
 
 
 @router.get("/open-data", response=list[DatasetOut], summary="List the open datasets with their fields")
-@paginate(LimitOffsetPagination)
+@paginate
 def list_datasets(request: HttpRequest) -> list[dict[str, Any]]:
     return [_dataset(d) for d in opendata.DATASETS.values()]
 

@@ -35,6 +35,7 @@ def production_env(tmp_path, **overrides):
         SECURE_HSTS_PRELOAD="1",
     )
     env.pop("EMAIL_BACKEND", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests set it for their own process only
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
 
