@@ -26,7 +26,7 @@ from hkcq.exchanges.models import (
     RegistrationStatus,
     Session,
 )
-from hkcq.exchanges.services import language_pair
+from hkcq.exchanges.services import canonical_pair, language_pair
 from hkcq.partnering.models import Membership, OrganisationProfile, Sector
 from hkcq.registry.loading import SEED_DIR, LoadReport, demo_password, set_m2m, text
 from hkcq.registry.models import Area, Measure, Unit
@@ -121,7 +121,7 @@ def _demonstration(report: LoadReport, spec: dict[str, Any]) -> None:
             ends_at=dt.datetime.combine(day, dt.time.fromisoformat(s["end"]), tzinfo=tz),
         )
     for i in spec.get("interpreters", []):
-        Interpreter.objects.create(event=event, name=i["name"], pairs=sorted(i["pairs"]))
+        Interpreter.objects.create(event=event, name=i["name"], pairs=sorted(canonical_pair(p) for p in i["pairs"]))
     for k, q in enumerate(spec.get("questions", [])):
         Question.objects.create(
             event=event,

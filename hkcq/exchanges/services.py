@@ -94,7 +94,14 @@ def language_pair(a: Registration, b: Registration) -> str:
     if la & lb or not (a.needs_interpreter or b.needs_interpreter) or not la or not lb:
         return ""
     x, y = sorted(la)[0], sorted(lb)[0]
-    return "-".join(sorted((x, y)))
+    return canonical_pair(f"{x}-{y}")
+
+
+def canonical_pair(pair: str) -> str:
+    """A language pair written one way whichever way round it was given ("en-cmn" and "cmn-en"
+    are both "cmn-en"), as ``language_pair`` writes a meeting's: interpreters' pairs are compared
+    with meetings' in this form."""
+    return "-".join(sorted(part.strip() for part in pair.split("-")))
 
 
 # -- registration ---------------------------------------------------------------------------------
@@ -449,7 +456,11 @@ def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> Sche
                 for m in meetings
             ],
             interpreters=[
-                scheduling.Interpreter(id=i.pk, pairs=frozenset(i.pairs), slots=frozenset(range(event.slot_count)))
+                scheduling.Interpreter(
+                    id=i.pk,
+                    pairs=frozenset(canonical_pair(p) for p in i.pairs),
+                    slots=frozenset(range(event.slot_count)),
+                )
                 for i in interpreters
             ],
         )

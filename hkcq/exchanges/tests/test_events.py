@@ -201,6 +201,28 @@ def test_interpreter_assigned_to_language_pair(event, officer_tdc):
     assert m.interpreter is not None and m.slot is not None
 
 
+@pytest.mark.parametrize("written", ["en-cmn", "cmn-en", "cmn - en"])
+def test_interpreter_pair_matches_whichever_way_round_it_was_written(event, officer_tdc, written):
+    Interpreter.objects.create(event=event, name="I", pairs=[written])
+    hk, cq = member("hong_kong"), member()
+    a = register(event, hk, languages=["en", "yue"])
+    b = register(event, cq, languages=["cmn"], needs_interpreter=True)
+    m = services.meeting_request(user=hk[0], requester=a, recipient=b)
+    services.meeting_respond(user=cq[0], meeting=m, accept=True)
+    summary = services.event_schedule(user=officer_tdc, event=event, time_limit=5)
+    m.refresh_from_db()
+    assert summary.unscheduled == 0 and m.interpreter is not None
+
+
+def test_demonstration_event_schedules_both_its_meetings(defaults):
+    from hkcq.accounts.models import User
+    from hkcq.exchanges.models import Event
+
+    demo = Event.objects.get(demonstration=True)
+    summary = services.event_schedule(user=User.objects.get(username="demo-secretariat-hk"), event=demo, time_limit=5)
+    assert (summary.scheduled, summary.unscheduled) == (2, 0)
+
+
 def test_feedback_once_per_side_only_by_participants(event):
     hk, cq, outsider = member("hong_kong"), member(), member()
     a, b = register(event, hk), register(event, cq)
