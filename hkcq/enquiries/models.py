@@ -305,3 +305,20 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+
+class LinkRequest(models.Model):
+    """A resident's request for a lost tracking link (find my enquiry), kept only until the worker
+    has answered it: the task carries this row's id, never the e-mail address, so no queue or
+    worker log holds it (RQ logs a job's arguments)."""
+
+    reference = models.CharField(max_length=40)
+    email = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tracking link request")
+        verbose_name_plural = _("tracking link requests")
+
+    def __str__(self) -> str:
+        return self.reference

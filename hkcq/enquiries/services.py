@@ -29,6 +29,7 @@ from hkcq.enquiries.models import (
     CannedReply,
     CaseAction,
     Enquiry,
+    LinkRequest,
     Message,
     Pause,
     PriorityChange,
@@ -78,14 +79,22 @@ def enquiry_tracking_link_request(*, reference: str, email: str) -> None:
         message = _("This reference number is not valid. Check it for typing errors.")
         raise InvalidInput(message, details={"reference": [message]})
     address = (email or "").strip()[:254]
-    transaction.on_commit(lambda: tracking_link_send.enqueue(reference=canonical, email=address))
+    # The task carries the id of a row holding the request, never the address itself.
+    pk = LinkRequest.objects.create(reference=canonical, email=address).pk
+    transaction.on_commit(lambda: tracking_link_send.enqueue(request_id=pk))
 
 
-def enquiry_tracking_link_send(*, reference: str, email: str) -> bool:
-    """E-mail the case's tracking link to its address if ``email`` is that address (the worker's
-    half of :func:`enquiry_tracking_link_request`). Returns whether one was sent."""
-    enquiry = Enquiry.objects.filter(reference=reference).select_related("resident").first()
-    given = (email or "").strip().lower().encode()
+def enquiry_tracking_link_send(*, request_id: int) -> bool:
+    """E-mail the case's tracking link to its address if the request's address is that address
+    (the worker's half of :func:`enquiry_tracking_link_request`); the request is deleted either
+    way. Returns whether one was sent."""
+    with transaction.atomic():
+        request = LinkRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None:  # answered already (a task run twice)
+            return False
+        request.delete()
+    enquiry = Enquiry.objects.filter(reference=request.reference).select_related("resident").first()
+    given = (request.email or "").strip().lower().encode()
     if enquiry is None or not hmac.compare_digest(enquiry.email.strip().lower().encode(), given):
         return False
     resident_mail(enquiry, "tracking_link")

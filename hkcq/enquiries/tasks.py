@@ -1,4 +1,5 @@
-"""Background work of the enquiries app. A task body is one call of a service."""
+"""Background work of the enquiries app. A task body is one call of a service. Tasks take ids
+only: a queue's log (RQ prints each job's arguments) must never hold an address or a token."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django_tasks import task
 
 
 @task()
-def tracking_link_send(*, reference: str, email: str) -> bool:
+def tracking_link_send(*, request_id: int) -> bool:
     from hkcq.enquiries.services import enquiry_tracking_link_send
 
-    return enquiry_tracking_link_send(reference=reference, email=email)
+    return enquiry_tracking_link_send(request_id=request_id)
