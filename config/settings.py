@@ -274,6 +274,12 @@ elif TASK_BACKEND == "rq":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Import and report jobs (hkcq.reporting.services): a worker holds a job for JOB_LEASE_SECONDS,
+# renewed as it progresses; `requeue_jobs` (run every minute, like `requeue_email`) queues again a
+# job whose worker stopped, at most JOB_MAX_ATTEMPTS times, then marks it failed with a retry button.
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "600"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}

@@ -54,6 +54,11 @@ class Job(models.Model):
     # A message for the user when the job failed (already translated into ``language``).
     message = models.TextField(blank=True)
     params = models.JSONField(default=dict, blank=True)
+    # The lease of the worker running it (hkcq.reporting.services: claimed in one UPDATE, renewed
+    # as it progresses); a job whose lease passed was left by a worker that stopped, and
+    # ``requeue_jobs`` queues it again, or marks it failed after ``JOB_MAX_ATTEMPTS``.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("background job")

@@ -2,12 +2,20 @@
 
 Every function checks permission, validates and owns its transaction. The task bodies
 (``import_check``, ``import_apply``, ``report_generate``) take a job id and run in the worker.
+
+A task claims its job in one conditional UPDATE with a lease (``JOB_LEASE_SECONDS``), renewed as
+it progresses, so a duplicate task does nothing; a job left by a worker that stopped (its lease
+passed) is queued again by :func:`jobs_recover` (``manage.py requeue_jobs``), at most
+``JOB_MAX_ATTEMPTS`` times, then marked failed with a button to try again (:func:`job_retry`).
+Every step may run again safely: the check writes nothing, the apply is one transaction (all or
+nothing), a report's files are written again under the same names.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -63,6 +72,27 @@ def _store(name: str, content: bytes) -> None:
         raise RuntimeError(f"stored as {saved}, not {name}")
 
 
+# -- leases ----------------------------------------------------------------------------------
+def _lease(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
+def _claim(job_id: Any, *, state: str, to: str) -> bool:
+    """Take the job for this worker: from ``state`` (and no live lease) to ``to`` with a fresh
+    lease, in one UPDATE. False when another worker holds it or it is no longer in ``state``."""
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    claimed = Job.objects.filter(free, pk=job_id, state=state).update(
+        state=to, lease_until=_lease(now), attempts=F("attempts") + 1
+    )
+    return bool(claimed)
+
+
+def _progress(job: Job, **fields: Any) -> None:
+    """Record progress and renew the lease."""
+    Job.objects.filter(pk=job.pk).update(lease_until=_lease(), **fields)
+
+
 # -- imports ---------------------------------------------------------------------------------
 def import_start(*, user: Any, kind: str, upload: UploadedFile, language: str) -> Job:
     """Keep the uploaded file in the storage (imports/) and record a job to check it.
@@ -103,12 +133,12 @@ def _run_checks(job: Job, *, report_progress: bool) -> tuple[list[Any], Any]:
     if not records:
         raise InvalidInput(_("The file has no rows under its header."))
     if report_progress:
-        Job.objects.filter(pk=job.pk).update(total=len(records), done=0)
+        _progress(job, total=len(records), done=0)
     checked = []
     for index, (line, row) in enumerate(records, start=1):
         checked.append(importer.check(line, row))
         if report_progress and index % PROGRESS_EVERY == 0:
-            Job.objects.filter(pk=job.pk).update(done=index)
+            _progress(job, done=index)
     return checked, importer
 
 
@@ -151,10 +181,9 @@ def stored_rows(checked: list[Any]) -> dict[str, Any]:
 
 def import_check(*, job_id: str) -> None:
     """The dry run: check every row and record what would happen. Writes nothing but the job."""
+    if not _claim(job_id, state=Job.State.QUEUED, to=Job.State.CHECKING):
+        return  # checked or being checked by another worker
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    if job.state != Job.State.QUEUED:
-        return
-    Job.objects.filter(pk=job.pk).update(state=Job.State.CHECKING)
     with translation.override(job.language):
         try:
             checked, _importer = _run_checks(job, report_progress=True)
@@ -168,7 +197,8 @@ def import_check(*, job_id: str) -> None:
     job.result = {"counts": _counts(checked), **stored_rows(checked)}
     job.total = job.done = len(checked)
     job.state = Job.State.PREVIEW
-    job.save(update_fields=["result", "total", "done", "state"])
+    job.lease_until = None
+    job.save(update_fields=["result", "total", "done", "state", "lease_until"])
 
 
 def import_confirm(*, user: Any, job: Job) -> Job:
@@ -181,8 +211,10 @@ def import_confirm(*, user: Any, job: Job) -> Job:
         if job.result.get("counts", {}).get(ERROR):
             raise InvalidInput(_("Correct the rows with errors and upload the file again; nothing has been written."))
         job.state = Job.State.APPLYING
+        job.attempts = 0
+        job.lease_until = None
         job.params = {**job.params, "confirmed_by": user.pk, "confirmed_at": timezone.now().isoformat()}
-        job.save(update_fields=["state", "params"])
+        job.save(update_fields=["state", "params", "attempts", "lease_until"])
     return job
 
 
@@ -191,9 +223,9 @@ def import_apply(*, job_id: str) -> None:
 
     The rows are checked again first (the database may have changed since the preview); if
     any row fails now, nothing is written and the job says which row and why."""
+    if not _claim(job_id, state=Job.State.APPLYING, to=Job.State.APPLYING):
+        return  # applied, or being applied by another worker
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    if job.state != Job.State.APPLYING:
-        return
     with translation.override(job.language):
         try:
             with transaction.atomic():
@@ -316,18 +348,18 @@ def report_generate(*, job_id: str) -> None:
     """Build the report (HTML, PDF, XLSX, CSV) in the job's language and store the files under
     reports/<job id>/ in the storage. Progress: one step per measure compared, then one per file."""
 
+    if not _claim(job_id, state=Job.State.QUEUED, to=Job.State.RUNNING):
+        return  # generated, or being generated by another worker
     job = Job.objects.get(pk=job_id)
-    if job.state != Job.State.QUEUED:
-        return
     try:
         snapshot = Snapshot.objects.select_related("meeting").get(pk=job.params["snapshot"])
         previous = selectors.snapshot_previous(snapshot)
         count = len(snapshot.data["measures"])
-        Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, total=count + len(REPORT_FORMATS), done=0)
+        _progress(job, total=count + len(REPORT_FORMATS), done=0)
 
         def step(done: int) -> None:
             if done % PROGRESS_EVERY == 0:
-                Job.objects.filter(pk=job.pk).update(done=done)
+                _progress(job, done=done)
 
         report = reports.compare(snapshot.data, previous.data if previous else None, progress=step)
         lang = job.language
@@ -345,7 +377,7 @@ def report_generate(*, job_id: str) -> None:
                 name = f"report-{snapshot.pk}-{lang}.{fmt}"
                 _store(f"reports/{job.pk}/{name}", make())
                 files[fmt] = name
-                Job.objects.filter(pk=job.pk).update(done=count + index)
+                _progress(job, done=count + index)
     except Exception:
         logger.exception("Report generation failed")
         with translation.override(job.language):
@@ -360,9 +392,88 @@ def _finish(job: Job, state: str, *, message: str = "") -> None:
     job.state = state
     job.message = message
     job.finished_at = timezone.now()
+    job.lease_until = None
     if state == Job.State.DONE:
         job.done = job.total
-    job.save(update_fields=["state", "message", "finished_at", "result", "done"])
+    job.save(update_fields=["state", "message", "finished_at", "result", "done", "lease_until"])
+
+
+# -- jobs left by a worker that stopped ------------------------------------------------------------
+# What a job returns to when its worker stopped, and the task that runs it from there.
+RESUME = {
+    Job.State.CHECKING: (Job.State.QUEUED, "import_check_task"),
+    Job.State.APPLYING: (Job.State.APPLYING, "import_apply_task"),
+    Job.State.RUNNING: (Job.State.QUEUED, "report_generate_task"),
+}
+
+
+def _enqueue(job_id: Any, task_name: str) -> None:
+    from hkcq.reporting import tasks  # local import: the tasks module imports this one
+
+    job = str(job_id)
+    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(job_id=job), robust=True)
+
+
+def _stopped_message(job: Job) -> str:
+    with translation.override(job.language):
+        return _("The worker stopped before this job finished, and it was tried %(attempts)d times. Try again.") % {
+            "attempts": job.attempts
+        }
+
+
+def jobs_recover(*, now: datetime | None = None) -> dict[str, int]:
+    """Queue again every job whose worker stopped (its lease passed), or mark it failed once it has
+    used ``JOB_MAX_ATTEMPTS``; queue again a job waiting longer than a lease for a task that never
+    came (lost with the queue). Safe at any time: a job queued twice runs once (:func:`_claim`)."""
+    now = now or timezone.now()
+    counts = {"requeued": 0, "failed": 0}
+    for job in Job.objects.filter(state__in=list(RESUME), lease_until__lt=now):
+        back_to, task_name = RESUME[Job.State(job.state)]
+        held = Job.objects.filter(pk=job.pk, state=job.state, lease_until=job.lease_until)
+        if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+            if held.update(state=Job.State.FAILED, lease_until=None, finished_at=now, message=_stopped_message(job)):
+                counts["failed"] += 1
+                logger.warning("Job %s failed: its worker stopped %s times", job.pk, job.attempts)
+            continue
+        if held.update(state=back_to, lease_until=None):
+            _enqueue(job.pk, task_name)
+            counts["requeued"] += 1
+            logger.warning("Job %s queued again: its worker stopped (attempt %s)", job.pk, job.attempts)
+    waiting = now - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+    lost = Job.objects.filter(lease_until__isnull=True, created_at__lt=waiting).filter(
+        Q(state=Job.State.QUEUED) | Q(state=Job.State.APPLYING)
+    )
+    for job in lost:
+        if job.state == Job.State.APPLYING:
+            _enqueue(job.pk, "import_apply_task")
+        else:
+            _enqueue(job.pk, "report_generate_task" if job.kind == Job.Kind.REPORT else "import_check_task")
+        counts["requeued"] += 1
+    return counts
+
+
+def job_retry(*, user: Any, job: Job) -> Job:
+    """Start a failed job again: an import is checked again from its file (and then waits for
+    confirmation, as a new upload does), a report is generated again. The caller does not
+    enqueue anything: the task is queued when this commits."""
+    require(permissions.can_import(user) if job.is_import else permissions.can_generate_report(user))
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.state != Job.State.FAILED:
+            raise InvalidInput(_("Only a job that failed can be tried again."))
+        if job.is_import and not default_storage.exists(import_file_name(job)):
+            raise InvalidInput(_("The uploaded file is no longer kept. Upload it again."))
+        job.state = Job.State.QUEUED
+        job.attempts = 0
+        job.lease_until = None
+        job.message = ""
+        job.finished_at = None
+        job.done = 0
+        if job.is_import:
+            job.result = {}
+        job.save(update_fields=["state", "attempts", "lease_until", "message", "finished_at", "done", "result"])
+        _enqueue(job.pk, "import_check_task" if job.is_import else "report_generate_task")
+    return job
 
 
 def remove_job_files(job: Job) -> None:

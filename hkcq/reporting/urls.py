@@ -24,4 +24,5 @@ urlpatterns += [
     path("reports/<int:snapshot_id>/snapshot.json", views.snapshot_data, name="snapshot_data"),
     path("reports/<int:snapshot_id>/files/<str:language>.<str:fmt>", views.report_file, name="report_file"),
     path("reports/jobs/<uuid:job_id>/", views.report_job, name="report_job"),
+    path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job_retry"),
 ]

@@ -168,6 +168,21 @@ def import_abandon(request: HttpRequest, job_id: str) -> HttpResponse:
     return redirect("reporting:import")
 
 
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Try a failed import or report again (its worker stopped, or it failed for a reason that may
+    have passed)."""
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS + REPORT_KINDS)
+    try:
+        job = services.job_retry(user=request.user, job=job)
+    except (InvalidInput, NotPermitted) as exc:
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("The job was started again."))
+    return redirect(job.get_absolute_url())
+
+
 # -- cycles and reports ----------------------------------------------------------------------------
 def report_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.snapshot_list())
