@@ -1,43 +1,45 @@
-"""Reporting API: open data (public), and the report and import jobs (secretariat)."""
+"""Reporting API: open data (public); plenary reports (public) with their generation, the
+reporting cycle's close and spreadsheet imports (the secretariat). Report generation and an
+import's check and apply run as background jobs: the operation answers 202 with the job, which
+the client polls at its ``url`` (``GET /reports/jobs/{id}``, ``GET /imports/{id}``)."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Router, Schema
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from hkcq.core.api import ErrorOut
-from hkcq.reporting import opendata
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextOut
+from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.pagination import LimitOffsetPagination
+from hkcq.core.permissions import require
+from hkcq.core.translated import current_language
+from hkcq.reporting import opendata, permissions, selectors, services, tasks
+from hkcq.reporting.imports import IMPORTERS
+from hkcq.reporting.models import Job
+from hkcq.reporting.schemas import (
+    CycleCloseIn,
+    CycleOut,
+    DatasetDocumentOut,
+    DatasetOut,
+    ImportKindOut,
+    JobOut,
+    JobSummaryOut,
+    ReportGenerateIn,
+    ReportOut,
+    SnapshotDataOut,
+)
+from hkcq.reporting.views import CONTENT_TYPES, IMPORT_KINDS, REPORT_KINDS
 
 router = Router(tags=["open data and reports"])
-
-
-class FieldOut(Schema):
-    name: str
-    description: str
-
-
-class DatasetOut(Schema):
-    id: str
-    title: str
-    description: str
-    licence: str
-    csv_url: str
-    json_url: str
-    fields: list[FieldOut]
-
-
-class DatasetDocumentOut(Schema):
-    """The JSON form of a dataset (the CSV form has the same records, one per line)."""
-
-    dataset: str
-    title: str
-    licence: str
-    generated_at: str
-    fields: list[FieldOut]
-    records: list[dict[str, Any]]
 
 
 def _dataset(d: opendata.Dataset) -> dict[str, Any]:
@@ -92,3 +94,198 @@ def get_dataset(request: HttpRequest, dataset: str, format: str | None = None) -
         raise Http404
     response["Content-Disposition"] = f'inline; filename="{dataset}.{format}"'
     return response
+
+
+# -- plenary reports -------------------------------------------------------------------------------
+def _job_started(response: HttpResponse, job: Job) -> tuple[int, dict[str, Any]]:
+    """202 with the job (read again: a synchronous task backend has already run it) and its URL."""
+    job.refresh_from_db()
+    out = JobOut.of(job)
+    response["Location"] = out["url"]
+    return 202, out
+
+
+@router.get("/reports", response=list[ReportOut], auth=None, summary="Plenary reports (closed cycles), newest first")
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest) -> Any:
+    return Mapped(selectors.snapshot_list(), lambda s: ReportOut.of(s, selectors.report_files(s)))
+
+
+@router.get("/reports/jobs", response={200: list[JobSummaryOut], **ERRORS}, auth=STAFF_AUTH, summary="Report jobs")
+@paginate(LimitOffsetPagination)
+def list_report_jobs(request: AuthedRequest) -> Any:
+    require(permissions.can_see_job(request.auth))
+    return Mapped(selectors.job_list(kinds=REPORT_KINDS), JobSummaryOut.of)
+
+
+@router.get(
+    "/reports/jobs/{job_id}", response={200: JobOut, **ERRORS}, auth=STAFF_AUTH, summary="One report job (poll it)"
+)
+def get_report_job(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
+    return JobOut.of(selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=REPORT_KINDS))
+
+
+@router.get("/reports/cycle", response={200: CycleOut, **ERRORS}, auth=STAFF_AUTH, summary="The open reporting cycle")
+def get_open_cycle(request: AuthedRequest) -> dict[str, Any]:
+    require(permissions.can_close_cycle(request.auth))
+    cycle = selectors.open_cycle()
+    if cycle is None:
+        raise NotFound(_("There is no open reporting cycle to close. Open one on the progress pages first."))
+    return {
+        "name": TextOut.of(cycle.name),
+        "opens_on": cycle.opens_on,
+        "published": selectors.cycle_published_count(cycle),
+        "meetings": list(selectors.closing_meetings(cycle).values_list("ext_id", flat=True)),
+    }
+
+
+@router.post(
+    "/reports/close-cycle",
+    response={201: ReportOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Close the open reporting cycle at a plenary: freezes its snapshot, opens the next cycle",
+)
+def close_cycle(request: AuthedRequest, payload: CycleCloseIn) -> tuple[int, dict[str, Any]]:
+    require(permissions.can_close_cycle(request.auth))
+    cycle = selectors.open_cycle()
+    if cycle is None:
+        raise InvalidInput(
+            details={"cycle": [_("There is no open reporting cycle to close. Open one on the progress pages first.")]}
+        )
+    meeting = selectors.closing_meetings(cycle).filter(ext_id=payload.meeting).first()
+    if meeting is None:
+        raise InvalidInput(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
+    snapshot = services.cycle_close(user=request.auth, cycle=cycle, meeting=meeting)
+    return 201, ReportOut.of(snapshot)
+
+
+@router.get("/reports/{snapshot_id}", response={200: ReportOut, 404: ErrorOut}, auth=None, summary="One plenary report")
+def get_report(request: HttpRequest, snapshot_id: int) -> dict[str, Any]:
+    snapshot = selectors.snapshot_get(snapshot_id)
+    return ReportOut.of(snapshot, selectors.report_files(snapshot))
+
+
+@router.post(
+    "/reports/{snapshot_id}/generate",
+    response={202: JobOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Generate a report's files in one language (202: poll the job)",
+)
+def generate_report(
+    request: AuthedRequest, response: HttpResponse, snapshot_id: int, payload: ReportGenerateIn
+) -> tuple[int, dict[str, Any]]:
+    snapshot = selectors.snapshot_get(snapshot_id)
+    job = services.report_start(user=request.auth, snapshot=snapshot, language=payload.language)
+    tasks.report_generate_task.enqueue(job_id=str(job.pk))
+    return _job_started(response, job)
+
+
+@router.get(
+    "/reports/{snapshot_id}/files/{language}/{fmt}",
+    response={200: bytes, 404: ErrorOut},
+    auth=None,
+    summary="Download a generated report file (pdf, xlsx, csv or html)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {
+                    t.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for t in CONTENT_TYPES.values()
+                },
+            }
+        }
+    },
+)
+def download_report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str) -> FileResponse:
+    snapshot = selectors.snapshot_get(snapshot_id)
+    job = selectors.report_files(snapshot).get(language)
+    name = services.report_file_name(job, fmt) if job is not None and fmt in CONTENT_TYPES else None
+    if name is None:
+        raise NotFound()
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=fmt != "html",
+        filename=PurePosixPath(name).name,
+        content_type=CONTENT_TYPES[fmt],
+    )
+
+
+@router.get(
+    "/reports/{snapshot_id}/snapshot",
+    response={200: SnapshotDataOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="The raw frozen snapshot (it holds internal narratives: secretariat only)",
+)
+def get_snapshot_data(request: AuthedRequest, snapshot_id: int) -> dict[str, Any]:
+    require(permissions.can_read_snapshot_data(request.auth))
+    snapshot = selectors.snapshot_get(snapshot_id)
+    return {"digest": snapshot.digest, "intact": snapshot.is_intact, "data": snapshot.data}
+
+
+# -- imports -----------------------------------------------------------------------------------
+@router.get("/imports", response={200: list[JobSummaryOut], **ERRORS}, auth=STAFF_AUTH, summary="Spreadsheet imports")
+@paginate(LimitOffsetPagination)
+def list_imports(request: AuthedRequest) -> Any:
+    require(permissions.can_import(request.auth))
+    return Mapped(selectors.job_list(kinds=IMPORT_KINDS), JobSummaryOut.of)
+
+
+@router.get(
+    "/imports/kinds", response={200: list[ImportKindOut], **ERRORS}, auth=STAFF_AUTH, summary="What can be imported"
+)
+@paginate(LimitOffsetPagination)
+def list_import_kinds(request: AuthedRequest) -> Any:
+    require(permissions.can_import(request.auth))
+    kinds: dict[str, Any] = IMPORTERS
+    return [
+        {"kind": kind, "label": str(Job.Kind(kind).label), "columns": list(importer.columns)}
+        for kind, importer in kinds.items()
+    ]
+
+
+@router.post(
+    "/imports",
+    response={202: JobOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Upload a spreadsheet (multipart): it is checked as a dry run; poll the job for the preview",
+)
+def upload_import(
+    request: AuthedRequest, response: HttpResponse, kind: Form[str], file: File[UploadedFile]
+) -> tuple[int, dict[str, Any]]:
+    job = services.import_start(user=request.auth, kind=kind, upload=file, language=current_language())
+    tasks.import_check_task.enqueue(job_id=str(job.pk))
+    return _job_started(response, job)
+
+
+@router.get(
+    "/imports/{job_id}",
+    response={200: JobOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="One import: its dry run and outcome",
+)
+def get_import(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
+    return JobOut.of(selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=IMPORT_KINDS))
+
+
+@router.post(
+    "/imports/{job_id}/confirm",
+    response={202: JobOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Apply a checked import (all rows or none; 202: poll the job)",
+)
+def confirm_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=IMPORT_KINDS)
+    job = services.import_confirm(user=request.auth, job=job)
+    tasks.import_apply_task.enqueue(job_id=str(job.pk))
+    return _job_started(response, job)
+
+
+@router.post(
+    "/imports/{job_id}/abandon",
+    response={200: JobOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Abandon a checked import: nothing is written",
+)
+def abandon_import(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=IMPORT_KINDS)
+    return JobOut.of(services.import_abandon(user=request.auth, job=job))
