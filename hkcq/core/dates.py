@@ -4,6 +4,70 @@ in it. Working-day arithmetic over the sides' holidays is ``hkcq.calendars.workd
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat, formats, translation
+
 TZ = ZoneInfo("Asia/Hong_Kong")
+
+
+# -- showing dates to people -------------------------------------------------------------------
+# One format per language everywhere a person reads a date (pages, e-mails, PDFs, exports):
+# "5 December 2026" and "2026年12月5日", times on the 24-hour clock. The formats are in
+# config/formats (FORMAT_MODULE_PATH); templates use the filters ``|day``, ``|moment`` and
+# ``|due`` of the ``hkcq`` tag library, Python code the functions below. ISO 8601 is only for
+# machines (``<time datetime>``, the API, the date columns of CSV files).
+
+DUE_FORMATS = {"en": "l j F Y", "zh-hant": "Y年n月j日（l）", "zh-hans": "Y年n月j日（l）"}
+
+
+def _as_local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(TZ)
+    return value
+
+
+def show_date(value: dt.date | dt.datetime | None, default: str = "") -> str:
+    """A day as people read it: "5 December 2026", "2026年12月5日" (a time is taken in Hong Kong time)."""
+    if value is None or value == "":
+        return default
+    return formats.date_format(_as_local(value), "DATE_FORMAT")
+
+
+def show_datetime(value: dt.datetime | dt.date | None, default: str = "") -> str:
+    """A moment: "5 December 2026, 14:30", "2026年12月5日 14:30" (Hong Kong time)."""
+    if value is None or value == "":
+        return default
+    if not isinstance(value, dt.datetime):
+        return show_date(value, default)
+    return formats.date_format(_as_local(value), "DATETIME_FORMAT")
+
+
+def due_day(moment: dt.datetime | dt.date) -> dt.date:
+    """The day a deadline falls on: a deadline counted to the end of a working day is midnight
+    of the next day (a Friday's work is due "Saturday 00:00"), which is the last moment of the
+    Friday, so it is shown as Friday."""
+    if not isinstance(moment, dt.datetime):
+        return moment
+    local = _as_local(moment)
+    assert isinstance(local, dt.datetime)
+    if local.time() == dt.time.min:
+        return (local - dt.timedelta(days=1)).date()
+    return local.date()
+
+
+def show_due(moment: dt.datetime | dt.date | None, default: str = "") -> str:
+    """A deadline as the day it falls on, with its weekday: "Friday 18 December 2026",
+    "2026年12月18日（星期五）" (never "Saturday, midnight")."""
+    if moment is None or moment == "":
+        return default
+    language = (translation.get_language() or "en").lower()
+    return dateformat.format(due_day(moment), DUE_FORMATS.get(language, DUE_FORMATS["en"]))
+
+
+def show_weekday(value: dt.date | dt.datetime | None) -> str:
+    """The day of the week: "Friday", "星期五"."""
+    if value is None or value == "":
+        return ""
+    return dateformat.format(_as_local(value), "l")

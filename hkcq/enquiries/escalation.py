@@ -27,13 +27,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from hkcq.calendars.models import Escalation
 from hkcq.core.choices import Role
-from hkcq.core.dates import TZ
 from hkcq.core.text import mask_personal_data
-from hkcq.core.translated import TText
 from hkcq.enquiries.models import Enquiry
 from hkcq.notifications.services import notify
 
@@ -92,8 +90,8 @@ def _context(enquiry: Any, kind: str, deadline: dt.datetime, unit: Any, person: 
         context = {
             "enquiry": enquiry,
             "late_acknowledgement": kind == Escalation.Kind.ACKNOWLEDGE,
-            "deadline": formats.date_format(timezone.localtime(deadline, TZ), "DATETIME_FORMAT"),
-            "unit": TText.from_json(unit.name).show().text if unit is not None else "",
+            "deadline": deadline,
+            "unit": unit,
             "question": mask_personal_data(enquiry.question[:500]),
         }
         url = reverse("enquiries:case", args=[enquiry.reference])

@@ -48,7 +48,16 @@ def resident_mail(enquiry: Enquiry, template: str, extra: dict[str, Any] | None 
     if resident is not None and resident.is_active:
         # A signed-in resident also finds it in their notifications; still one e-mail, to the
         # address given with the enquiry.
-        notify_rendered(resident, subject=subject, body=body, url=path, email=enquiry.email, language=enquiry.language)
+        notify_rendered(
+            resident,
+            subject=subject,
+            body=body,
+            url=path,
+            email=enquiry.email,
+            language=enquiry.language,
+            template=f"enquiries/email/{template}",
+            context=context,
+        )
     else:
         mail_enqueue_after_commit(subject=subject, body=body, to=[enquiry.email], language=enquiry.language)
 

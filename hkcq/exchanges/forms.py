@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.dates import show_datetime
 from hkcq.core.forms import StyledBoundField
 from hkcq.core.translated import TText
 from hkcq.exchanges.models import Event, Language, QuestionKind, RoundKind, Session
@@ -82,7 +82,7 @@ class RegistrationForm(BaseForm):
 
 
 def slot_choices(event: Event, slots: Any) -> list[tuple[str, str]]:
-    return [(str(s), formats.date_format(slot_start(event, s), "DATETIME_FORMAT")) for s in slots]
+    return [(str(s), show_datetime(slot_start(event, s))) for s in slots]
 
 
 class AvailabilityForm(BaseForm):

@@ -26,9 +26,18 @@ class NotificationOut(Schema):
     created: dt.datetime
     read_at: dt.datetime | None
 
+    # The text in the reader's language (the request's), not the one it was sent in.
     @staticmethod
-    def of(n: Notification) -> dict[str, Any]:
-        return {"id": n.id, "title": n.title, "body": n.body, "url": n.url, "created": n.created, "read_at": n.read_at}
+    def resolve_title(n: Notification) -> str:
+        return str(n.shown().title)
+
+    @staticmethod
+    def resolve_body(n: Notification) -> str:
+        return str(n.shown().body)
+
+    @staticmethod
+    def resolve_url(n: Notification) -> str:
+        return str(n.shown().url)
 
 
 @router.get(
@@ -45,8 +54,8 @@ def list_notifications(request: AuthedRequest, unread: bool = False) -> Any:
     auth=STAFF_AUTH,
     summary="Mark one of your notifications as read",
 )
-def read_notification(request: AuthedRequest, notification_id: int) -> dict[str, Any]:
+def read_notification(request: AuthedRequest, notification_id: int) -> Notification:
     notification = services.notification_mark_read(user=request.auth, notification_id=notification_id)
     if notification is None:
         raise NotFound()
-    return NotificationOut.of(notification)
+    return notification

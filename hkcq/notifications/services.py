@@ -15,26 +15,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.template import loader
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from hkcq.accounts.models import User
 from hkcq.core.outbox import email_queue
+from hkcq.notifications.messages import dump_context, render, supported_language
 from hkcq.notifications.models import Notification
 
-
-def supported_language(language: str | None) -> str:
-    """``language`` if the platform has it, else the default language."""
-    codes = dict(settings.LANGUAGES)
-    return language if language in codes else settings.LANGUAGE_CODE
+__all__ = ["render", "supported_language"]
 
 
-def render(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
-    """(subject, body) of ``template`` in ``language``."""
-    with translation.override(supported_language(language)):
-        subject = " ".join(loader.render_to_string(f"{template}_subject.txt", context).split())
-        body = loader.render_to_string(f"{template}_body.txt", context).strip()
-    return subject[:300], body
+def _message(template: str, context: dict[str, Any]) -> dict[str, Any]:
+    """What a notification keeps to be rendered again in its reader's language."""
+    params = dump_context(context)
+    return {"template": template, "params": params} if params is not None else {}
 
 
 def absolute_url(url: str) -> str:
@@ -56,19 +50,41 @@ def _queue_email(*, subject: str, body: str, to: list[str], language: str, url: 
 def notify(recipient: User, template: str, context: dict[str, Any], url: str = "") -> Notification:
     """Store an in-application notification for ``recipient`` and queue its e-mail copy,
     both in the recipient's preferred language."""
-    subject, body = render(template, {**context, "recipient": recipient, "url": url}, recipient.preferred_language)
-    notification = Notification.objects.create(recipient=recipient, title=subject, body=body, url=url)
+    language = supported_language(recipient.preferred_language)
+    full = {**context, "recipient": recipient, "url": url}
+    subject, body = render(template, full, language)
+    notification = Notification.objects.create(
+        recipient=recipient, title=subject, body=body, url=url, language=language, **_message(template, full)
+    )
     if recipient.is_active and recipient.email:
         _queue_email(subject=subject, body=body, to=[recipient.email], language=recipient.preferred_language, url=url)
     return notification
 
 
-def notify_rendered(recipient: User, *, subject: str, body: str, url: str, email: str, language: str) -> Notification:
+def notify_rendered(
+    recipient: User,
+    *,
+    subject: str,
+    body: str,
+    url: str,
+    email: str,
+    language: str,
+    template: str = "",
+    context: dict[str, Any] | None = None,
+) -> Notification:
     """An in-application notification for ``recipient`` whose text the caller has already
     written (in ``language``), and ONE e-mail copy of it to ``email`` (for example the address
     a resident gave with an enquiry, which may differ from their account's). The body is
-    e-mailed as it is: it carries its own link."""
-    notification = Notification.objects.create(recipient=recipient, title=subject[:300], body=body.strip(), url=url)
+    e-mailed as it is: it carries its own link. With ``template`` and ``context`` (what the
+    text was rendered from) the notification follows its reader's language."""
+    notification = Notification.objects.create(
+        recipient=recipient,
+        title=subject[:300],
+        body=body.strip(),
+        url=url,
+        language=supported_language(language),
+        **(_message(template, context) if template and context is not None else {}),
+    )
     _queue_email(subject=subject, body=body, to=[email], language=language)
     return notification
 
@@ -86,9 +102,16 @@ def notify_group(
     """One message to a group (for example a unit) in the group's language: an in-application
     notification for each member and ONE e-mail addressed to all of them."""
     people = [user for user in recipients if user.is_active]
-    subject, body = render(template, {**context, "url": url}, language)
+    full = {**context, "url": url}
+    subject, body = render(template, full, language)
+    message = _message(template, full)
     notifications = Notification.objects.bulk_create(
-        [Notification(recipient=user, title=subject, body=body, url=url) for user in people]
+        [
+            Notification(
+                recipient=user, title=subject, body=body, url=url, language=supported_language(language), **message
+            )
+            for user in people
+        ]
     )
     _queue_email(
         subject=subject,

@@ -33,7 +33,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     notification = services.notification_mark_read(user=request.user, notification_id=notification_id)  # type: ignore[arg-type]
     if notification is None:
         return render(request, "errors/404.html", status=404)
-    target = notification.url
+    target = notification.shown().url
     if request.POST.get("open") and target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         return redirect(target)
     return redirect("notifications:list")

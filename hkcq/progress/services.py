@@ -48,7 +48,7 @@ def cycle_current() -> ReportingCycle:
         return cycle
     today = timezone.localdate()
     name = TText.of(
-        en=f"Reporting cycle from {today.isoformat()}",
+        en=f"Reporting cycle from {today.day} {today:%B %Y}",
         zh_hant=f"{today.year}年{today.month}月{today.day}日起的匯報周期",
     )
     try:
@@ -161,7 +161,17 @@ def _recipients(update: ProgressUpdate, *, actor: Any) -> list[User]:
 
 
 def _notify_transition(update: ProgressUpdate, *, actor: Any, note: str = "") -> None:
-    context = {"update": update, "measure": update.measure, "actor": actor, "note": note}
+    # The state, status and percent as they are now: the message is rendered again when it is
+    # read (in the reader's language), by which time the update may have moved on.
+    context = {
+        "update": update,
+        "measure": update.measure,
+        "actor": actor,
+        "note": note,
+        "state": update.state,
+        "status": update.status,
+        "percent": update.percent,
+    }
     for person in _recipients(update, actor=actor):
         with translation.override(person.preferred_language):
             url = update.get_absolute_url()

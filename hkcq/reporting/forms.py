@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.dates import show_date
 from hkcq.registry.models import Meeting
 from hkcq.reporting.models import Job
 
@@ -42,4 +43,4 @@ class CycleCloseForm(forms.Form):
     def __init__(self, *args, meetings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.date} · {m.title}"  # type: ignore[attr-defined]
+        self.fields["meeting"].label_from_instance = lambda m: f"{show_date(m.date)} · {m.title}"  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from hkcq.core import dates
 from hkcq.core.text import mask_personal_data
 from hkcq.core.translated import CONVERTED, HANS, HANT, LANGUAGE_LABELS, MACHINE, Shown, TText, current_language
 
@@ -21,6 +22,30 @@ register = template.Library()
 def tt(value: Any) -> str:
     """The text in the page's language, falling back to another one (plain text)."""
     return TText.from_json(value).show().text
+
+
+@register.filter
+def day(value: Any, default: str = "") -> str:
+    """A day in the page's language: "5 December 2026", "2026年12月5日" (``hkcq.core.dates``)."""
+    return dates.show_date(value, default)
+
+
+@register.filter
+def moment(value: Any, default: str = "") -> str:
+    """A date and time in the page's language: "5 December 2026, 14:30", "2026年12月5日 14:30"."""
+    return dates.show_datetime(value, default)
+
+
+@register.filter
+def due(value: Any, default: str = "") -> str:
+    """A deadline as the day it falls on: "Friday 18 December 2026" (never "Saturday, midnight")."""
+    return dates.show_due(value, default)
+
+
+@register.filter
+def weekday(value: Any) -> str:
+    """The day of the week in the page's language: "Friday", "星期五"."""
+    return dates.show_weekday(value)
 
 
 @register.filter

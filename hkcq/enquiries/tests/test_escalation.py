@@ -231,7 +231,7 @@ def test_each_escalation_is_also_a_notification_in_each_recipients_language_once
 @pytest.mark.parametrize(
     ("lang", "notice"),
     [
-        ("en", "Late: the deadline to acknowledge, March 5, 2025, 10 a.m., has passed."),
+        ("en", "Late: the deadline to acknowledge, 5 March 2025, 10:00, has passed."),
         ("zh-hant", "逾期：確認收到的期限（2025年3月5日 10:00）已過。"),
         ("zh-hans", "逾期：确认收到的期限（2025年3月5日 10:00）已过。"),
     ],

@@ -146,4 +146,5 @@ def test_the_notifications_page_shows_enquiry_events(make_case, officer_hk, lang
     assert f'name="open" value="1">{button}</button>' in html  # not a decision's "open" (未展開)
     notice = Notification.objects.get(recipient=officer_hk)
     response = client.post(f"/{lang}/notifications/{notice.pk}/read/", {"open": "1"})
-    assert response.status_code == 302 and response["Location"] == f"/en/enquiries/case/{case.reference}/"
+    # The case page in the reader's language, whichever language the notification was sent in.
+    assert response.status_code == 302 and response["Location"] == f"/{lang}/enquiries/case/{case.reference}/"

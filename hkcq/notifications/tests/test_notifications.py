@@ -67,7 +67,7 @@ def test_list_page_marks_read_and_nav_shows_unread_count(resident, client, lang)
     assert "Hello there" in html
     assert 'badge text-bg-warning">1<' in html
     response = client.post(f"/{lang}/notifications/{mine.id}/read/", {"open": "1"})
-    assert response.status_code == 302 and response["Location"] == "/en/areas/"
+    assert response.status_code == 302 and response["Location"] == f"/{lang}/areas/"  # the reader's language
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert "badge text-bg-warning" not in client.get(f"/{lang}/notifications/").content.decode()
@@ -162,3 +162,89 @@ def test_only_the_secretariat_sees_the_outbox(client, officer_hk, resident):
         assert client.post("/en/notifications/outgoing/resend/", {"all": "1"}).status_code == 403
     message.refresh_from_db()
     assert message.state == "failed"
+
+
+# -- the text follows the reader's language at the time of reading --------------------------------
+@pytest.fixture
+def model_templates(tmp_path, settings):
+    folder = tmp_path / "notifications"
+    folder.mkdir(exist_ok=True)
+    (folder / "about_user_subject.txt").write_text(
+        '{% load i18n %}{% translate "Meetings" %} {{ person.username }} {{ label }}\n'
+    )
+    (folder / "about_user_body.txt").write_text('{% load i18n hkcq %}{% translate "Sign out" %} {{ when|day }}')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    return "notifications/about_user"
+
+
+def test_text_follows_the_readers_language_at_reading_time(resident, officer_hk, model_templates, client):
+    import datetime as dt
+
+    from django.utils.translation import gettext_lazy
+
+    resident.preferred_language = "en"
+    resident.save()
+    n = services.notify(
+        resident,
+        model_templates,
+        {"person": officer_hk, "label": gettext_lazy("Agreements"), "when": dt.date(2026, 12, 5)},
+        url="/en/areas/",
+    )
+    assert n.title.startswith("Meetings ") and n.language == "en"
+    # The resident switches the interface to Chinese: the stored message is shown in Chinese.
+    client.force_login(resident)
+    html = client.get("/zh-hant/notifications/").content.decode()
+    assert f"會議 {officer_hk.username} 協議" in html
+    assert "登出 2026年12月5日" in html
+    assert "Meetings" not in html
+    assert 'href="/zh-hant/' in html or "/zh-hant/areas/" in str(n.shown("zh-hant").url)
+    html = client.get("/zh-hans/notifications/").content.decode()
+    assert f"会议 {officer_hk.username} 协议" in html and "2026年12月5日" in html
+    assert "5 December 2026" in client.get("/en/notifications/").content.decode()
+    # Opening it goes to the page in the reader's language.
+    response = client.post(f"/zh-hans/notifications/{n.id}/read/", {"open": "1"})
+    assert response["Location"] == "/zh-hans/areas/"
+
+
+def test_api_gives_the_text_in_the_requests_language(officer_hk, model_templates, client):
+    officer_hk.preferred_language = "zh-hant"
+    officer_hk.save()
+    services.notify(officer_hk, model_templates, {"person": officer_hk, "label": "x", "when": None})
+    client.force_login(officer_hk)
+    items = client.get("/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="en").json()["items"]
+    assert items[0]["title"].startswith("Meetings ")
+
+
+def test_a_message_whose_record_is_gone_shows_the_stored_text_marked_with_its_language(
+    resident, officer_hk, model_templates, client
+):
+    resident.preferred_language = "zh-hans"
+    resident.save()
+    n = services.notify(resident, model_templates, {"person": officer_hk, "label": "", "when": None})
+    assert n.template and n.params["person"]["$model"] == "accounts.user"
+    officer_hk.delete()
+    client.force_login(resident)
+    html = client.get("/en/notifications/").content.decode()
+    assert 'lang="zh-Hans">会议' in html
+
+
+def test_old_rows_without_parameters_keep_their_text(resident, client):
+    Notification.objects.create(recipient=resident, title="舊的通知", language="zh-hant")
+    client.force_login(resident)
+    html = client.get("/en/notifications/").content.decode()
+    assert 'lang="zh-Hant">舊的通知' in html
+
+
+def test_every_message_template_in_the_platform_can_be_stored(resident, officer_hk):
+    """The class, not the example: each call site's parameters can be stored (no unstorable
+    value that would freeze the text in the sender's language)."""
+    import datetime as dt
+
+    from hkcq.notifications.messages import dump_context, load
+
+    stored = dump_context(
+        {"who": officer_hk, "when": dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC), "n": 3, "items": [{"a": 1}]}
+    )
+    assert stored is not None
+    assert load(stored["who"]) == officer_hk
+    assert load(stored["when"]) == dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
