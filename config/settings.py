@@ -250,6 +250,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 # Its address; e-mails name the sender with the platform's name in the recipient's language
 # (hkcq.core.tasks.sender).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# The secretariat's generic mailbox, shown on the contact, privacy and accessibility pages
+# (empty: the pages show a placeholder for the secretariat to fill in).
+SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "")
 # The outbox (hkcq.core.outbox, docs/deploy.md "E-mail"): a refused e-mail is tried again after
 # EMAIL_RETRY_SECONDS, doubling each time up to EMAIL_RETRY_MAX_SECONDS, at most EMAIL_MAX_ATTEMPTS
 # times (10 attempts span about 8.5 hours); a worker holds an e-mail for EMAIL_LEASE_SECONDS, far

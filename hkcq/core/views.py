@@ -17,9 +17,27 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hkcq.core import mywork, sitesearch
+from hkcq.core import govpages, mywork, sitesearch
 from hkcq.core.errors import DomainError
 from hkcq.core.forms import add_domain_error
+
+
+def info_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A government page (privacy policy, accessibility statement, contact, important notices)
+    in the reader's language (``hkcq.core.govpages``)."""
+    page = govpages.PAGES[slug]
+    language = get_language() or settings.LANGUAGE_CODE
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    return render(
+        request,
+        "core/pages/page.html",
+        {
+            "page": page,
+            "body_template": f"core/pages/{slug}/{language}.html",
+            "secretariat_email": settings.SECRETARIAT_EMAIL,
+        },
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
