@@ -45,6 +45,8 @@ urlpatterns += i18n_patterns(
         RedirectView.as_view(pattern_name="enquiries:statistics_full", query_string=True, permanent=True),
     ),
     path("calendars/", include("hkcq.calendars.urls")),
+    # the enquiries' service levels and unit supervisors, at the addresses they always had
+    path("calendars/", include("hkcq.enquiries.service_level_urls")),
     path("enquiries/", include("hkcq.enquiries.urls")),
     path("suggestions/", include("hkcq.suggestions.urls")),
     path("partnering/", include("hkcq.partnering.urls")),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from hkcq.calendars.models import Holiday, SlaPolicy
+from hkcq.calendars.models import Holiday
 
 
 class StyledModelForm(forms.ModelForm):
@@ -45,14 +45,3 @@ class HolidayForm(StyledModelForm):
     def prepare(self) -> None:
         if self.sides is not None:
             self.fields["side"].choices = self.sides  # type: ignore[attr-defined]
-
-
-class SlaPolicyForm(StyledModelForm):
-    class Meta:
-        model = SlaPolicy
-        fields = ["code", "name", "position", "ack_days", "reply_days", "is_default"]
-
-    def prepare(self) -> None:
-        if self.instance.pk:
-            # The code is a stable key other records refer to.
-            self.fields["code"].disabled = True

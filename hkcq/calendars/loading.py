@@ -1,4 +1,4 @@
-"""Default calendars (2025–2027) from the ``holidays`` package, and default service levels.
+"""Default calendars (2025–2027) from the ``holidays`` package.
 
 Idempotent and respectful of the secretariat's work: a record is created when missing, brought
 up to date while it is still exactly as loaded (``from_defaults``), and otherwise left alone; a
@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 import holidays
 from django.db import transaction
 
-from hkcq.calendars.models import Holiday, SlaPolicy
+from hkcq.calendars.models import Holiday
 from hkcq.core.choices import Side
 from hkcq.core.translated import EN, HANS, HANT, HUMAN, TText
 
@@ -109,54 +108,3 @@ def calendars_load(years: tuple[int, ...] = YEARS) -> CalendarReport:
             current.save()
             report.updated += 1
     return report
-
-
-# The codes are the priorities of an enquiry; the same as migration 0002 creates.
-DEFAULT_SLA_POLICIES = [
-    {
-        "code": "high",
-        "name": TText.of(en="High", zh_hant="高"),
-        "position": 1,
-        "ack_days": Decimal("1"),
-        "reply_days": Decimal("5"),
-        "is_default": False,
-    },
-    {
-        "code": "normal",
-        "name": TText.of(en="Normal", zh_hant="一般"),
-        "position": 2,
-        "ack_days": Decimal("2"),
-        "reply_days": Decimal("10"),
-        "is_default": True,
-    },
-    {
-        "code": "low",
-        "name": TText.of(en="Low", zh_hant="低"),
-        "position": 3,
-        "ack_days": Decimal("2"),
-        "reply_days": Decimal("15"),
-        "is_default": False,
-    },
-]
-
-
-@transaction.atomic
-def sla_policies_load() -> int:
-    """Create the default service levels that are missing; never change existing ones (the
-    secretariat may have changed them). Returns how many were created."""
-    created = 0
-    for spec in DEFAULT_SLA_POLICIES:
-        if not SlaPolicy.objects.filter(code=spec["code"]).exists():
-            values = dict(spec)
-            if values["is_default"] and SlaPolicy.objects.filter(is_default=True).exists():
-                values["is_default"] = False
-            SlaPolicy.objects.create(**values)
-            created += 1
-    return created
-
-
-def service_levels_load() -> str:
-    """Everything this app loads by default; returns a one-line summary."""
-    report = calendars_load()
-    created = sla_policies_load()
-    return report.summary() + f" Service levels: created {created}."

@@ -1,8 +1,7 @@
-"""Who may change the calendars and the service levels. Every write path asks these, and only these.
+"""Who may change the calendars. Every write path asks these, and only these.
 
 - A side's calendar is kept by that side's secretariat (the Hong Kong secretariat keeps the
   Hong Kong calendar, the Chongqing secretariat the Mainland one); administrators keep both.
-- Service levels (per priority) are shared: the secretariat of either side or an administrator.
 - Everyone may read both.
 """
 
@@ -21,12 +20,3 @@ def can_edit_calendar(user: Any, side: str) -> bool:
 
 def can_edit_any_calendar(user: Any) -> bool:
     return is_active_user(user) and bool(user.is_secretariat)
-
-
-def can_edit_sla_policies(user: Any) -> bool:
-    return is_active_user(user) and bool(user.is_secretariat)
-
-
-def can_manage_supervisors(user: Any, unit_side: str) -> bool:
-    """A unit's supervisors are named by the secretariat of the unit's side (or an administrator)."""
-    return can_edit_calendar(user, unit_side)

@@ -1,6 +1,6 @@
-"""Calendars and service levels: working-day arithmetic for other apps (re-exported from
-``workdays``), and the writes the secretariat makes to the calendars and service-level policies (permission check, validation,
-transaction, history user)."""
+"""Calendars: working-day arithmetic for other apps (re-exported from ``workdays``), and the
+writes the secretariat makes to the calendars (permission check, validation, transaction,
+history user). The service levels counted on them are the enquiries' (``hkcq.enquiries``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hkcq.calendars import permissions
-from hkcq.calendars.models import Holiday, SlaPolicy, UnitSupervisor
+from hkcq.calendars.models import Holiday
 from hkcq.calendars.workdays import (
     WorkingCalendar,
     add_working_days,
@@ -27,10 +27,6 @@ __all__ = [
     "holiday_create",
     "holiday_update",
     "holiday_delete",
-    "sla_policy_create",
-    "sla_policy_update",
-    "unit_supervisor_add",
-    "unit_supervisor_remove",
 ]
 
 
@@ -82,72 +78,3 @@ def holiday_delete(*, user: Any, holiday: Holiday) -> None:
         raise NotPermitted()
     holiday._history_user = user  # type: ignore[attr-defined]
     holiday.delete()
-
-
-SLA_FIELDS = ("code", "name", "position", "ack_days", "reply_days", "is_default")
-
-
-def _check_sla(values: dict[str, Any], policy: SlaPolicy) -> None:
-    ack = values.get("ack_days", policy.ack_days)
-    reply = values.get("reply_days", policy.reply_days)
-    if ack is not None and reply is not None and ack > reply:
-        raise InvalidInput(details={"ack_days": [_("The acknowledgement cannot be due after the reply.")]})
-
-
-@transaction.atomic
-def sla_policy_create(*, user: Any, data: dict[str, Any]) -> SlaPolicy:
-    if not permissions.can_edit_sla_policies(user):
-        raise NotPermitted()
-    policy = SlaPolicy()
-    values = {k: v for k, v in data.items() if k in SLA_FIELDS}
-    _check_sla(values, policy)
-    fields_apply(policy, values)
-    record_save(policy, user=user)
-    _only_one_default(policy)
-    return policy
-
-
-@transaction.atomic
-def sla_policy_update(*, user: Any, policy: SlaPolicy, data: dict[str, Any]) -> SlaPolicy:
-    if not permissions.can_edit_sla_policies(user):
-        raise NotPermitted()
-    policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
-    values = {k: v for k, v in data.items() if k in SLA_FIELDS and k != "code"}  # the code is a stable key
-    _check_sla(values, policy)
-    fields_apply(policy, values)
-    record_save(policy, user=user)
-    _only_one_default(policy)
-    return policy
-
-
-def _only_one_default(policy: SlaPolicy) -> None:
-    if policy.is_default:
-        for other in SlaPolicy.objects.filter(is_default=True).exclude(pk=policy.pk):
-            other.is_default = False
-            other.save(update_fields=["is_default"])
-    elif not SlaPolicy.objects.filter(is_default=True).exists():
-        raise InvalidInput(details={"is_default": [_("One service level must stay the default.")]})
-
-
-# -- unit supervisors ------------------------------------------------------------------------------
-@transaction.atomic
-def unit_supervisor_add(*, user: Any, unit: Any, supervisor: Any) -> UnitSupervisor:
-    if not permissions.can_manage_supervisors(user, unit.side):
-        raise NotPermitted()
-    if not (supervisor.is_active and supervisor.is_officer and unit.members.filter(pk=supervisor.pk).exists()):
-        raise InvalidInput(details={"supervisor": [_("Choose an officer of this unit.")]})
-    existing = UnitSupervisor.objects.filter(unit=unit, user=supervisor).first()
-    if existing is not None:
-        return existing
-    record = UnitSupervisor(unit=unit, user=supervisor)
-    record._history_user = user  # type: ignore[attr-defined]
-    record.save()
-    return record
-
-
-@transaction.atomic
-def unit_supervisor_remove(*, user: Any, record: UnitSupervisor) -> None:
-    if not permissions.can_manage_supervisors(user, record.unit.side):
-        raise NotPermitted()
-    record._history_user = user  # type: ignore[attr-defined]
-    record.delete()

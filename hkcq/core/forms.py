@@ -42,6 +42,8 @@ class StyledModelForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.prepare()
+        # Reading self.errors below cleans the form, so every field must be set up before.
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.DateInput):
@@ -55,6 +57,9 @@ class StyledModelForm(forms.ModelForm):
             if self.is_bound and name in self.errors:
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"{name}-errors"
+
+    def prepare(self) -> None:
+        """Adjust fields (choices, querysets, disabled) before the form is cleaned."""
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:

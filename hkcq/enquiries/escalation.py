@@ -29,10 +29,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from hkcq.calendars.models import Escalation
 from hkcq.core.choices import Role
 from hkcq.core.text import mask_personal_data
-from hkcq.enquiries.models import Enquiry
+from hkcq.enquiries.models import Enquiry, Escalation
 from hkcq.notifications.services import notify
 
 logger = logging.getLogger("hkcq.escalation")

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
-from hkcq.core.forms import DateInput, StyledBoundField
+from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
-from hkcq.enquiries.models import CannedReply, Enquiry
+from hkcq.enquiries.models import CannedReply, Enquiry, SlaPolicy
 from hkcq.enquiries.phones import phone_error, phone_is_valid
 from hkcq.enquiries.selectors import transfer_units
 from hkcq.registry.models import Unit
@@ -297,3 +297,14 @@ class PeriodForm(forms.Form):
         if start and end and (end - start).days > 3660:
             self.add_error("start", _("Choose a period of at most ten years."))
         return data
+
+
+class SlaPolicyForm(StyledModelForm):
+    class Meta:
+        model = SlaPolicy
+        fields = ["code", "name", "position", "ack_days", "reply_days", "is_default"]
+
+    def prepare(self) -> None:
+        if self.instance.pk:
+            # The code is a stable key other records refer to.
+            self.fields["code"].disabled = True

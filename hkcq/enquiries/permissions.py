@@ -116,3 +116,16 @@ def can_edit_canned_replies(user: Any) -> bool:
 def can_view_full_statistics(user: Any) -> bool:
     """Figures per unit are for the secretariat; everyone sees the public summary."""
     return is_active_user(user) and bool(user.is_secretariat)
+
+
+# -- service levels and unit supervisors ---------------------------------------------------------
+def can_edit_sla_policies(user: Any) -> bool:
+    """Service levels (per priority) are shared: the secretariat of either side or an administrator."""
+    return is_active_user(user) and bool(user.is_secretariat)
+
+
+def can_manage_supervisors(user: Any, unit_side: str) -> bool:
+    """A unit's supervisors are named by the secretariat of the unit's side (or an administrator)."""
+    if not (is_active_user(user) and user.is_secretariat):
+        return False
+    return bool(user.is_administrator) or user.side == unit_side

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -18,7 +18,7 @@ from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.mywork import WorkCount, WorkRow, WorkSection
 from hkcq.core.text import mask_personal_data
 from hkcq.enquiries import permissions, sla
-from hkcq.enquiries.models import CannedReply, Enquiry, Message
+from hkcq.enquiries.models import CannedReply, Enquiry, Message, SlaPolicy, UnitSupervisor
 from hkcq.enquiries.references import reference_normalise
 from hkcq.registry.models import Unit
 from hkcq.registry.permissions import user_unit_ids
@@ -286,3 +286,35 @@ def my_work(user: Any) -> WorkSection | None:
             for e in by_due
         ]
     return WorkSection("enquiries", str(_("Enquiries")), counts, rows, str(_("Your units' open cases by due date")))
+
+
+# -- service levels and unit supervisors ---------------------------------------------------------
+def sla_policy_list() -> QuerySet[SlaPolicy]:
+    return SlaPolicy.objects.order_by("position", "code")
+
+
+def sla_policy_get(code: str) -> SlaPolicy:
+    policy = SlaPolicy.objects.filter(code=code).first()
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def units_with_supervisors(sides: list[str]) -> QuerySet[Unit]:
+    """Active units of ``sides`` with their supervisors and officers, for the supervisors page."""
+    supervisors = Prefetch("supervisors", queryset=UnitSupervisor.objects.select_related("user"))
+    officers = Prefetch(
+        "members", queryset=get_user_model().objects.filter(role="officer", is_active=True).order_by("username")
+    )
+    return (
+        Unit.objects.filter(side__in=sides, is_active=True)
+        .prefetch_related(supervisors, officers)
+        .order_by("side", "ext_id")
+    )
+
+
+def unit_supervisor_get(pk: int) -> UnitSupervisor:
+    record = UnitSupervisor.objects.select_related("unit", "user").filter(pk=pk).first()
+    if record is None:
+        raise NotFound()
+    return record

@@ -1,6 +1,7 @@
 """Service levels of enquiries: deadlines counted in working days on the public-holiday
-calendar of the side of the unit the case is with (the working-day arithmetic and the
-policies per priority are kept by ``hkcq.calendars``). Everything goes through :func:`sla_deadlines`.
+calendar of the side of the unit the case is with (the working-day arithmetic is the
+calendars'; the policies per priority, ``SlaPolicy``, are the enquiries' own). Everything goes
+through :func:`sla_deadlines`.
 The escalations of late cases (``escalation.py``) are read through :func:`escalations`.
 """
 
@@ -11,16 +12,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from hkcq.calendars import selectors as calendar_selectors
+from django.utils.translation import gettext as _
+
 from hkcq.calendars import workdays as calendars
 from hkcq.calendars.workdays import Interval, WorkingCalendar, local
 from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
+from hkcq.enquiries.models import Escalation, SlaPolicy
 
 DEFAULT_SIDE = Side.HONG_KONG
 # Used only when the secretariat's service levels have no policy for the priority, so that a
 # submission is never refused for want of one: (acknowledge, reply) working days.
 FALLBACK_DAYS: dict[str, tuple[int, int]] = {"high": (1, 5), "normal": (2, 10), "low": (2, 15)}
+
+
+def sla_policy_for(priority: str | None) -> SlaPolicy:
+    """The policy of ``priority`` (its code); the default policy when ``priority`` is empty."""
+    if priority:
+        policy = SlaPolicy.objects.filter(code=priority).first()
+    else:
+        policy = SlaPolicy.objects.filter(is_default=True).first() or SlaPolicy.objects.first()
+    if policy is None:
+        raise NotFound(_("There is no service level for this priority."))
+    return policy
 
 
 def add_working_days(start: dt.datetime, days: int, side: str) -> dt.datetime:
@@ -42,7 +56,7 @@ def deadlines_for(
     (the side of the unit the case is with) and not counting the ``paused`` intervals (waiting
     for the resident). Pass the original receipt time after a transfer: a transfer never resets
     the clock. Raises ``NotFound`` for an unknown priority."""
-    policy = calendar_selectors.sla_policy_for(priority)
+    policy = sla_policy_for(priority)
     calendar = side if isinstance(side, WorkingCalendar) else WorkingCalendar(side)
     pauses = list(paused)
     received = local(received_at)
@@ -81,9 +95,14 @@ def sla_deadlines(enquiry: Any) -> Deadlines:
 
 
 def escalations(enquiry: Any) -> list[Any]:
-    """The escalations of ``enquiry`` (``hkcq.calendars.models.Escalation``), oldest first,
-    each with its ``unit`` and the people ``told``."""
-    return list(calendar_selectors.escalation_list(enquiry))
+    """The escalations of ``enquiry`` (``Escalation``), oldest first, each with its ``unit`` and
+    the people ``told``."""
+    return list(
+        Escalation.objects.filter(enquiry=enquiry)
+        .select_related("unit")
+        .prefetch_related("told")
+        .order_by("created_at", "id")
+    )
 
 
 def deadlines_apply(enquiry: Any) -> None:

@@ -1,4 +1,5 @@
-"""Calendar and service-level pages, the default data and who may change what."""
+"""Calendar pages, the default data and who may change what. (The service levels' pages are the
+enquiries': hkcq/enquiries/tests/test_service_levels.py.)"""
 
 from datetime import date
 
@@ -7,8 +8,8 @@ from django.test import Client
 
 from hkcq.calendars import services
 from hkcq.calendars.loading import calendars_load, default_calendar_days
-from hkcq.calendars.models import Holiday, SlaPolicy
-from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.calendars.models import Holiday
+from hkcq.core.errors import NotPermitted
 
 HK, CQ = "hong_kong", "chongqing"
 
@@ -61,7 +62,6 @@ def test_pages_render_in_each_language(defaults, secretariat_hk, lang):
     html = r.content.decode()
     assert {"en": "Tomb-Sweeping Day", "zh-hant": "農曆除夕", "zh-hans": "农历除夕"}[lang] in html
     assert {"en": "Add a calendar day", "zh-hant": "新增日子", "zh-hans": "新增日期"}[lang] not in html
-    assert public.get(f"/{lang}/calendars/service-levels/").status_code == 200
     staff = client_for(secretariat_hk)
     html = staff.get(f"/{lang}/calendars/?side=hong_kong&year=2025").content.decode()
     assert {"en": "Add a calendar day", "zh-hant": "新增日子", "zh-hans": "新增日期"}[lang] in html
@@ -69,8 +69,6 @@ def test_pages_render_in_each_language(defaults, secretariat_hk, lang):
         f"/{lang}/calendars/days/new/?side=hong_kong",
         f"/{lang}/calendars/days/{Holiday.objects.filter(side=HK).first().pk}/edit/",
         f"/{lang}/calendars/days/{Holiday.objects.filter(side=HK).first().pk}/delete/",
-        f"/{lang}/calendars/service-levels/new/",
-        f"/{lang}/calendars/service-levels/normal/edit/",
     ):
         assert staff.get(url).status_code == 200, url
 
@@ -120,74 +118,15 @@ def test_secretariat_adds_edits_and_deletes_a_day(defaults, secretariat_hk):
     assert r.status_code == 302 and not Holiday.objects.filter(pk=day.pk).exists()
 
 
-def test_secretariat_edits_a_service_level(defaults, secretariat_cq):
-    staff = client_for(secretariat_cq)
-    r = staff.post(
-        "/en/calendars/service-levels/normal/edit/",
-        {
-            "code": "ignored",
-            "name_0": "Normal",
-            "name_1": "普通",
-            "name_2": "",
-            "position": 1,
-            "ack_days": "1.5",
-            "reply_days": "8",
-            "is_default": "on",
-        },
-    )
-    assert r.status_code == 302
-    normal = SlaPolicy.objects.get(code="normal")
-    assert (float(normal.ack_days), float(normal.reply_days), normal.name.zh_hans) == (1.5, 8.0, "普通")
-    # The acknowledgement cannot come after the reply; nothing is saved.
-    r = staff.post(
-        "/en/calendars/service-levels/normal/edit/",
-        {
-            "name_0": "Normal",
-            "name_1": "",
-            "name_2": "",
-            "position": 1,
-            "ack_days": "9",
-            "reply_days": "3",
-            "is_default": "on",
-        },
-    )
-    assert r.status_code == 200 and "cannot be due after the reply" in r.content.decode()
-    assert float(SlaPolicy.objects.get(code="normal").reply_days) == 8.0
-    # A new default priority takes over from the old one; there is always exactly one.
-    r = staff.post(
-        "/en/calendars/service-levels/new/",
-        {
-            "code": "complex",
-            "name_0": "Complex",
-            "name_1": "複雜",
-            "name_2": "",
-            "position": 3,
-            "ack_days": "2",
-            "reply_days": "20",
-            "is_default": "on",
-        },
-    )
-    assert r.status_code == 302
-    assert list(SlaPolicy.objects.filter(is_default=True).values_list("code", flat=True)) == ["complex"]
-    with pytest.raises(InvalidInput):
-        services.sla_policy_update(
-            user=secretariat_cq, policy=SlaPolicy.objects.get(code="complex"), data={"is_default": False}
-        )
-    assert SlaPolicy.objects.get(code="complex").is_default
-
-
 # -- authorization matrix ---------------------------------------------------------------------
 ROLES = ["public", "resident", "officer_hk", "secretariat_hk", "secretariat_cq", "admin"]
 # action → roles allowed
 MATRIX = {
     "view_calendar": set(ROLES),
-    "view_service_levels": set(ROLES),
     "add_hk_day": {"secretariat_hk", "admin"},
     "add_cq_day": {"secretariat_cq", "admin"},
     "edit_hk_day": {"secretariat_hk", "admin"},
     "delete_cq_day": {"secretariat_cq", "admin"},
-    "edit_service_level": {"secretariat_hk", "secretariat_cq", "admin"},
-    "add_service_level": {"secretariat_hk", "secretariat_cq", "admin"},
 }
 
 
@@ -212,32 +151,18 @@ def test_authorization_matrix(defaults, django_user_model, role, action):
     hk_day = Holiday.objects.filter(side=HK).first()
     cq_day = Holiday.objects.filter(side=CQ).first()
     day = {"kind": "holiday", "name_0": "X", "name_1": "", "name_2": "", "source": ""}
-    sla = {"name_0": "X", "name_1": "", "name_2": "", "position": 5, "ack_days": "1", "reply_days": "2"}
     requests = {
         "view_calendar": lambda: c.get("/en/calendars/"),
-        "view_service_levels": lambda: c.get("/en/calendars/service-levels/"),
         "add_hk_day": lambda: c.post("/en/calendars/days/new/", {**day, "side": HK, "date": "2030-01-02"}),
         "add_cq_day": lambda: c.post("/en/calendars/days/new/", {**day, "side": CQ, "date": "2030-01-02"}),
         "edit_hk_day": lambda: c.post(
             f"/en/calendars/days/{hk_day.pk}/edit/", {**day, "side": HK, "date": hk_day.date.isoformat()}
         ),
         "delete_cq_day": lambda: c.post(f"/en/calendars/days/{cq_day.pk}/delete/"),
-        "edit_service_level": lambda: c.post("/en/calendars/service-levels/high/edit/", sla),
-        "add_service_level": lambda: c.post("/en/calendars/service-levels/new/", {**sla, "code": "x"}),
     }
-    before = (
-        Holiday.objects.count(),
-        list(Holiday.objects.values_list("name", flat=True)),
-        SlaPolicy.objects.count(),
-        SlaPolicy.objects.get(code="high").name,
-    )
+    before = (Holiday.objects.count(), list(Holiday.objects.values_list("name", flat=True)))
     r = requests[action]()
-    after = (
-        Holiday.objects.count(),
-        list(Holiday.objects.values_list("name", flat=True)),
-        SlaPolicy.objects.count(),
-        SlaPolicy.objects.get(code="high").name,
-    )
+    after = (Holiday.objects.count(), list(Holiday.objects.values_list("name", flat=True)))
     allowed = role in MATRIX[action]
     if action.startswith("view"):
         assert r.status_code == 200

@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from hkcq.calendars.loading import calendars_load
-from hkcq.calendars.models import Holiday, SlaPolicy
+from hkcq.calendars.models import Holiday
 from hkcq.calendars.services import add_working_days, working_days_between
 from hkcq.calendars.workdays import WorkingCalendar, side_of
 from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.enquiries.models import SlaPolicy
 from hkcq.enquiries.sla import deadlines_for as sla_deadlines
 
 HK, CQ = "hong_kong", "chongqing"

@@ -11,11 +11,13 @@ from django.core.management import call_command
 from django.utils import translation
 
 from hkcq.calendars import services as calendar_services
-from hkcq.calendars.loading import calendars_load, service_levels_load
-from hkcq.calendars.models import Holiday, SlaPolicy
+from hkcq.calendars.loading import calendars_load
+from hkcq.calendars.models import Holiday
 from hkcq.core.loading import REASON
 from hkcq.core.models import LoadedDefault
-from hkcq.defaults.loading import defaults_load
+from hkcq.defaults.loading import defaults_load, service_levels_load
+from hkcq.enquiries import service_levels
+from hkcq.enquiries.models import SlaPolicy
 from hkcq.kb import services as kb_services
 from hkcq.kb.models import Entry
 from hkcq.registry import services as registry_services
@@ -161,7 +163,7 @@ def test_a_reload_keeps_calendar_and_service_level_edits(defaults, secretariat_h
     day = deleted.date
     calendar_services.holiday_delete(user=secretariat_hk, holiday=deleted)
     policy = SlaPolicy.objects.get(code="normal")
-    calendar_services.sla_policy_update(user=secretariat_hk, policy=policy, data={"reply_days": Decimal("12")})
+    service_levels.sla_policy_update(user=secretariat_hk, policy=policy, data={"reply_days": Decimal("12")})
     service_levels_load()
     holiday.refresh_from_db()
     assert holiday.name.en == "Our holiday name"

@@ -8,14 +8,13 @@ from django.core.management import call_command
 from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
-from hkcq.calendars import services as cal_services
 from hkcq.calendars.loading import calendars_load
-from hkcq.calendars.models import Escalation, UnitSupervisor
 from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput, NotPermitted
-from hkcq.enquiries import knowledge
+from hkcq.enquiries import knowledge, service_levels
 from hkcq.enquiries import services as enquiry_services
 from hkcq.enquiries.escalation import escalate_enquiries
+from hkcq.enquiries.models import Escalation, UnitSupervisor
 from hkcq.registry.models import Unit
 
 HK_UNIT = "hk_chengdu_eto"
@@ -61,7 +60,7 @@ def recipients():
 
 
 def test_a_late_acknowledgement_is_escalated_once_in_each_recipients_language(setup, escalate):
-    cal_services.unit_supervisor_add(user=setup["sec_hk"], unit=setup["unit"], supervisor=setup["officer"])
+    service_levels.unit_supervisor_add(user=setup["sec_hk"], unit=setup["unit"], supervisor=setup["officer"])
     with freeze_time(hkt(2025, 3, 3, 10)):  # Monday
         case = submit()
     assert case.acknowledge_due == hkt(2025, 3, 5, 10)
@@ -148,15 +147,15 @@ def test_the_command_is_idempotent(setup, django_capture_on_commit_callbacks):
 def test_supervisors_are_officers_of_the_unit_named_by_its_sides_secretariat(setup, resident):
     unit = setup["unit"]
     with pytest.raises(NotPermitted):
-        cal_services.unit_supervisor_add(user=setup["sec_cq"], unit=unit, supervisor=setup["officer"])
+        service_levels.unit_supervisor_add(user=setup["sec_cq"], unit=unit, supervisor=setup["officer"])
     with pytest.raises(NotPermitted):
-        cal_services.unit_supervisor_add(user=setup["officer"], unit=unit, supervisor=setup["officer"])
+        service_levels.unit_supervisor_add(user=setup["officer"], unit=unit, supervisor=setup["officer"])
     with pytest.raises(InvalidInput):
-        cal_services.unit_supervisor_add(user=setup["sec_hk"], unit=unit, supervisor=resident)
-    record = cal_services.unit_supervisor_add(user=setup["sec_hk"], unit=unit, supervisor=setup["other"])
-    assert cal_services.unit_supervisor_add(user=setup["sec_hk"], unit=unit, supervisor=setup["other"]) == record
+        service_levels.unit_supervisor_add(user=setup["sec_hk"], unit=unit, supervisor=resident)
+    record = service_levels.unit_supervisor_add(user=setup["sec_hk"], unit=unit, supervisor=setup["other"])
+    assert service_levels.unit_supervisor_add(user=setup["sec_hk"], unit=unit, supervisor=setup["other"]) == record
     assert UnitSupervisor.objects.count() == 1
-    cal_services.unit_supervisor_remove(user=setup["sec_hk"], record=record)
+    service_levels.unit_supervisor_remove(user=setup["sec_hk"], record=record)
     assert UnitSupervisor.objects.count() == 0
 
 

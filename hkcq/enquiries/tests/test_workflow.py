@@ -160,7 +160,7 @@ def test_deadlines_use_the_holiday_calendar_of_the_unit_side(make_case, secretar
 
 
 def test_a_submission_is_never_refused_for_want_of_a_service_level(make_case):
-    from hkcq.calendars.models import SlaPolicy
+    from hkcq.enquiries.models import SlaPolicy
 
     SlaPolicy.objects.all().delete()
     with freeze_time(at(4)):

@@ -3,8 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from hkcq.calendars.loading import service_levels_load
-from hkcq.defaults.loading import defaults_load
+from hkcq.defaults.loading import defaults_load, service_levels_load
 
 
 class _DryRun(Exception):
