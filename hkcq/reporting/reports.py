@@ -41,97 +41,95 @@ def _tree(measures: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
     )
 
 
-def compare(
-    current: dict[str, Any], previous: dict[str, Any] | None, progress: Callable[[int], None] | None = None
+def _status_name(statuses: dict[str, Any], key: str | None) -> dict[str, Any] | None:
+    return statuses[key]["name"] if key in statuses else None
+
+
+def _is_closed(statuses: dict[str, Any], key: str | None) -> bool:
+    s = statuses.get(key or "")
+    return bool(s and (s["is_terminal"] or s["is_ongoing"]))
+
+
+def _side_status(sides: dict[str, Any], side: str) -> str | None:
+    entry = sides.get(side)
+    return entry["status"] if entry else None
+
+
+def _measure_line(
+    m: dict[str, Any],
+    depth: int,
+    old: dict[str, Any] | None,
+    *,
+    statuses: dict[str, Any],
+    as_of: str,
+    since: str | None,
+    first_report: bool,
 ) -> dict[str, Any]:
-    """What changed between two snapshots (``previous`` None: the first plenary report)."""
-    before = previous or _empty()
-    as_of = current["as_of"]
-    since = previous["as_of"] if previous else None
-    statuses = {**before.get("statuses", {}), **current["statuses"]}
-
-    def status_name(key: str | None) -> dict[str, Any] | None:
-        return statuses[key]["name"] if key in statuses else None
-
-    def is_closed(key: str | None) -> bool:
-        s = statuses.get(key or "")
-        return bool(s and (s["is_terminal"] or s["is_ongoing"]))
-
-    old_measures = {m["id"]: m for m in before["measures"]}
-    lines_by_area: dict[str, list[dict[str, Any]]] = {}
-    summary = {
-        "measures": 0,
-        "updated": 0,
-        "no_update": 0,
-        "status_changed": 0,
-        "late": 0,
-        "disagreements": 0,
-        "milestones_met": 0,
-        "milestones_missed": 0,
+    """One measure's line of the report: its statuses then and now, progress, lateness and the
+    milestones met since the last report or missed."""
+    sides_now = m["sides"]
+    sides_old = old["sides"] if old else {}
+    hk, cq = _side_status(sides_now, "hong_kong"), _side_status(sides_now, "chongqing")
+    hk0, cq0 = _side_status(sides_old, "hong_kong"), _side_status(sides_old, "chongqing")
+    joint, joint0 = m["joint_status"], old["joint_status"] if old else None
+    met = [
+        ms
+        for ms in m["milestones"]
+        if ms["achieved_on"] and ms["achieved_on"] <= as_of and (since is None or ms["achieved_on"] > since)
+    ]
+    missed = [ms for ms in m["milestones"] if ms["planned_on"] and ms["planned_on"] < as_of and not ms["achieved_on"]]
+    late = bool(
+        m["planned_end"] and m["planned_end"] < as_of and not m["actual_end"] and not _is_closed(statuses, joint)
+    )
+    percent, percent0 = _pct(m["percent"]), _pct(old["percent"]) if old else None
+    return {
+        "id": m["id"],
+        "area": m["area"],
+        "code": m["code"],
+        "title": m["title"],
+        "is_item": m["parent"] is not None,
+        "parent": m["parent"],
+        "depth": depth,
+        "new": old is None and not first_report,
+        "status_hk_before": _status_name(statuses, hk0),
+        "status_hk": _status_name(statuses, hk),
+        "status_cq_before": _status_name(statuses, cq0),
+        "status_cq": _status_name(statuses, cq),
+        "joint_before": _status_name(statuses, joint0),
+        "joint": _status_name(statuses, joint),
+        "status_changed": (hk, cq, joint) != (hk0, cq0, joint0),
+        "disagreement": m["disagreement"],
+        "percent_before": percent0,
+        "percent": percent,
+        "change": round(percent - (percent0 or 0), 2) if percent is not None else None,
+        "updated_sides": m["updated_this_cycle"],
+        "no_update": not m["updated_this_cycle"],
+        "late": late,
+        "planned_end": m["planned_end"],
+        "milestones_met": met,
+        "milestones_missed": missed,
+        "narrative_hk": (sides_now.get("hong_kong") or {}).get("public_narrative") or {},
+        "narrative_cq": (sides_now.get("chongqing") or {}).get("public_narrative") or {},
     }
-    for index, (m, depth) in enumerate(_tree(current["measures"]), start=1):
-        old = old_measures.get(m["id"])
-        sides_now = m["sides"]
-        sides_old = old["sides"] if old else {}
 
-        def side_status(sides: dict[str, Any], side: str) -> str | None:
-            entry = sides.get(side)
-            return entry["status"] if entry else None
 
-        hk, cq = side_status(sides_now, "hong_kong"), side_status(sides_now, "chongqing")
-        hk0, cq0 = side_status(sides_old, "hong_kong"), side_status(sides_old, "chongqing")
-        joint, joint0 = m["joint_status"], old["joint_status"] if old else None
-        met = [
-            ms
-            for ms in m["milestones"]
-            if ms["achieved_on"] and ms["achieved_on"] <= as_of and (since is None or ms["achieved_on"] > since)
-        ]
-        missed = [
-            ms for ms in m["milestones"] if ms["planned_on"] and ms["planned_on"] < as_of and not ms["achieved_on"]
-        ]
-        late = bool(m["planned_end"] and m["planned_end"] < as_of and not m["actual_end"] and not is_closed(joint))
-        percent, percent0 = _pct(m["percent"]), _pct(old["percent"]) if old else None
-        line = {
-            "id": m["id"],
-            "area": m["area"],
-            "code": m["code"],
-            "title": m["title"],
-            "is_item": m["parent"] is not None,
-            "parent": m["parent"],
-            "depth": depth,
-            "new": old is None and previous is not None,
-            "status_hk_before": status_name(hk0),
-            "status_hk": status_name(hk),
-            "status_cq_before": status_name(cq0),
-            "status_cq": status_name(cq),
-            "joint_before": status_name(joint0),
-            "joint": status_name(joint),
-            "status_changed": (hk, cq, joint) != (hk0, cq0, joint0),
-            "disagreement": m["disagreement"],
-            "percent_before": percent0,
-            "percent": percent,
-            "change": round(percent - (percent0 or 0), 2) if percent is not None else None,
-            "updated_sides": m["updated_this_cycle"],
-            "no_update": not m["updated_this_cycle"],
-            "late": late,
-            "planned_end": m["planned_end"],
-            "milestones_met": met,
-            "milestones_missed": missed,
-            "narrative_hk": (sides_now.get("hong_kong") or {}).get("public_narrative") or {},
-            "narrative_cq": (sides_now.get("chongqing") or {}).get("public_narrative") or {},
-        }
-        lines_by_area.setdefault(m["area"], []).append(line)
-        summary["measures"] += 1
-        summary["updated"] += bool(m["updated_this_cycle"])
-        summary["no_update"] += line["no_update"]
-        summary["status_changed"] += line["status_changed"]
-        summary["late"] += late
-        summary["disagreements"] += bool(m["disagreement"])
-        summary["milestones_met"] += len(met)
-        summary["milestones_missed"] += len(missed)
-        if progress is not None:
-            progress(index)
+def _summary(lines: list[dict[str, Any]]) -> dict[str, int]:
+    return {
+        "measures": len(lines),
+        "updated": sum(bool(line["updated_sides"]) for line in lines),
+        "no_update": sum(line["no_update"] for line in lines),
+        "status_changed": sum(line["status_changed"] for line in lines),
+        "late": sum(line["late"] for line in lines),
+        "disagreements": sum(bool(line["disagreement"]) for line in lines),
+        "milestones_met": sum(len(line["milestones_met"]) for line in lines),
+        "milestones_missed": sum(len(line["milestones_missed"]) for line in lines),
+    }
 
+
+def _area_rows(
+    current: dict[str, Any], before: dict[str, Any], lines_by_area: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Each area with its measures' lines, grouped so a measure stays with its items on a page."""
     old_areas = {a["id"]: a for a in before["areas"]}
     areas = []
     for a in current["areas"]:
@@ -152,8 +150,13 @@ def compare(
                 "groups": groups,
             }
         )
-    all_lines = [line for a in areas for line in a["measures"]]
+    return areas
 
+
+def _agreement_changes(
+    current: dict[str, Any], before: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The agreements new since the last report, and those whose title, status or events changed."""
     old_agreements = {a["id"]: a for a in before["agreements"]}
     agreements_new, agreements_changed = [], []
     for a in current["agreements"]:
@@ -162,7 +165,10 @@ def compare(
             agreements_new.append(a)
         elif (old["title"], old["status"], old["events"]) != (a["title"], a["status"], a["events"]):
             agreements_changed.append({**a, "status_before": old["status"]})
+    return agreements_new, agreements_changed
 
+
+def _decision_rows(current: dict[str, Any], before: dict[str, Any], as_of: str) -> list[dict[str, Any]]:
     old_decisions = {d["id"]: d for d in before["decisions"]}
     decisions = []
     for d in current["decisions"]:
@@ -183,7 +189,37 @@ def compare(
                 "open": d["status"] not in DONE_DECISION,
             }
         )
+    return decisions
 
+
+def compare(
+    current: dict[str, Any], previous: dict[str, Any] | None, progress: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """What changed between two snapshots (``previous`` None: the first plenary report)."""
+    before = previous or _empty()
+    as_of = current["as_of"]
+    since = previous["as_of"] if previous else None
+    statuses = {**before.get("statuses", {}), **current["statuses"]}
+    old_measures = {m["id"]: m for m in before["measures"]}
+    lines_by_area: dict[str, list[dict[str, Any]]] = {}
+    measure_lines = []
+    for index, (m, depth) in enumerate(_tree(current["measures"]), start=1):
+        line = _measure_line(
+            m,
+            depth,
+            old_measures.get(m["id"]),
+            statuses=statuses,
+            as_of=as_of,
+            since=since,
+            first_report=previous is None,
+        )
+        lines_by_area.setdefault(m["area"], []).append(line)
+        measure_lines.append(line)
+        if progress is not None:
+            progress(index)
+    areas = _area_rows(current, before, lines_by_area)
+    all_lines = [line for a in areas for line in a["measures"]]
+    agreements_new, agreements_changed = _agreement_changes(current, before)
     return {
         "meeting": current["meeting"],
         "cycle": current["cycle"],
@@ -194,14 +230,14 @@ def compare(
             "percent": _pct(current["mechanism"].get("percent")),
             "percent_before": _pct(before["mechanism"].get("percent")),
         },
-        "summary": summary,
+        "summary": _summary(measure_lines),
         "areas": areas,
         "late": [line for line in all_lines if line["late"]],
         "no_update": [line for line in all_lines if line["no_update"]],
         "status_changed": [line for line in all_lines if line["status_changed"]],
         "agreements_new": agreements_new,
         "agreements_changed": agreements_changed,
-        "decisions": decisions,
+        "decisions": _decision_rows(current, before, as_of),
     }
 
 
