@@ -66,24 +66,34 @@ def published_in_cycle(cycle: ReportingCycle) -> set[tuple[int, str]]:
     )
 
 
-def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> dict[str, Any]:
-    statuses = {s.id: s for s in Status.objects.all()}
-    rollups = list(ProgressRollup.objects.all())
-    by_measure = {r.measure_id: r for r in rollups if r.level == ProgressRollup.Level.MEASURE}
-    by_area = {r.area_id: r for r in rollups if r.level == ProgressRollup.Level.AREA}
-    mechanism = next((r for r in rollups if r.level == ProgressRollup.Level.MECHANISM), None)
+def _figures(r: ProgressRollup | None) -> dict[str, Any]:
+    if r is None:
+        return {"percent": None, "percent_hk": None, "percent_cq": None}
+    return {"percent": _n(r.percent), "percent_hk": _n(r.percent_hk), "percent_cq": _n(r.percent_cq)}
+
+
+def _side_entry(u: ProgressUpdate | None, cycle: ReportingCycle) -> dict[str, Any] | None:
+    """A side's latest published update of a measure, as frozen."""
+    if u is None:
+        return None
+    return {
+        "status": u.status.key,
+        "percent": u.percent,
+        "public_narrative": _t(u.public_narrative),
+        "internal_narrative": _t(u.internal_narrative),
+        "published_at": _d(u.published_at),
+        "cycle": u.cycle_id,
+        "in_this_cycle": u.cycle_id == cycle.id,
+    }
+
+
+def _measures(
+    cycle: ReportingCycle, statuses: dict[int, Status], by_measure: dict[int | None, ProgressRollup]
+) -> list[dict[str, Any]]:
+    """Every measure and item, depth-first in the registry's order, with both sides' latest
+    published updates, its roll-up and its milestones."""
     latest = latest_published_updates()
     this_cycle = published_in_cycle(cycle)
-
-    def key(status_id: int | None) -> str | None:
-        return statuses[status_id].key if status_id in statuses else None
-
-    def figures(r: ProgressRollup | None) -> dict[str, Any]:
-        if r is None:
-            return {"percent": None, "percent_hk": None, "percent_cq": None}
-        return {"percent": _n(r.percent), "percent_hk": _n(r.percent_hk), "percent_cq": _n(r.percent_cq)}
-
-    measures = []
     qs = Measure.objects.select_related("area", "parent", "lead_unit_hk", "lead_unit_cq").prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on", "id"))
     )
@@ -93,24 +103,10 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
         parent=lambda m: m.parent_id,
         order=lambda m: (m.area.position, m.position, m.id),
     )
+    measures = []
     for m, depth in tree:
-        sides: dict[str, Any] = {}
-        for side in SIDES:
-            u = latest.get((m.id, side))
-            sides[side] = (
-                None
-                if u is None
-                else {
-                    "status": u.status.key,
-                    "percent": u.percent,
-                    "public_narrative": _t(u.public_narrative),
-                    "internal_narrative": _t(u.internal_narrative),
-                    "published_at": _d(u.published_at),
-                    "cycle": u.cycle_id,
-                    "in_this_cycle": u.cycle_id == cycle.id,
-                }
-            )
         r = by_measure.get(m.id)
+        joint = r.joint_status_id if r else None
         measures.append(
             {
                 "id": m.ext_id,
@@ -126,11 +122,11 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
                 "planned_end": _d(m.planned_end),
                 "actual_start": _d(m.actual_start),
                 "actual_end": _d(m.actual_end),
-                "sides": sides,
+                "sides": {side: _side_entry(latest.get((m.id, side)), cycle) for side in SIDES},
                 "updated_this_cycle": [s for s in SIDES if (m.id, s) in this_cycle],
-                "joint_status": key(r.joint_status_id) if r else None,
+                "joint_status": (statuses[joint].key if joint in statuses else None) if r else None,
                 "disagreement": bool(r.disagreement) if r else False,
-                **figures(r),
+                **_figures(r),
                 "milestones": [
                     {
                         "id": ms.ext_id or str(ms.id),
@@ -142,11 +138,10 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
                 ],
             }
         )
+    return measures
 
-    areas = [
-        {"id": a.ext_id, "position": a.position, "name": _t(a.name), **figures(by_area.get(a.id))}
-        for a in Area.objects.order_by("position")
-    ]
+
+def _agreements() -> list[dict[str, Any]]:
     agreements = []
     for a in Agreement.objects.prefetch_related("events").order_by("signed_on", "ext_id"):
         events = sorted(a.events.all(), key=lambda e: (e.date, e.id))
@@ -160,7 +155,11 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
                 "events": [{"kind": e.kind, "date": _d(e.date), "note": _t(e.note)} for e in events],
             }
         )
-    decisions = [
+    return agreements
+
+
+def _decisions() -> list[dict[str, Any]]:
+    return [
         {
             "id": d.ext_id,
             "meeting": d.meeting.ext_id,
@@ -176,6 +175,19 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
         for d in Decision.objects.select_related("meeting")
         .prefetch_related("measures")
         .order_by("meeting__date", "number", "id")
+    ]
+
+
+def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> dict[str, Any]:
+    statuses = {s.id: s for s in Status.objects.all()}
+    rollups = list(ProgressRollup.objects.all())
+    by_measure = {r.measure_id: r for r in rollups if r.level == ProgressRollup.Level.MEASURE}
+    by_area = {r.area_id: r for r in rollups if r.level == ProgressRollup.Level.AREA}
+    mechanism = next((r for r in rollups if r.level == ProgressRollup.Level.MECHANISM), None)
+    measures = _measures(cycle, statuses, by_measure)
+    areas = [
+        {"id": a.ext_id, "position": a.position, "name": _t(a.name), **_figures(by_area.get(a.id))}
+        for a in Area.objects.order_by("position")
     ]
     return {
         "version": FORMAT_VERSION,
@@ -198,9 +210,9 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
             }
             for s in statuses.values()
         },
-        "mechanism": figures(mechanism),
+        "mechanism": _figures(mechanism),
         "areas": areas,
         "measures": measures,
-        "agreements": agreements,
-        "decisions": decisions,
+        "agreements": _agreements(),
+        "decisions": _decisions(),
     }
