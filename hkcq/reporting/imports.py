@@ -390,12 +390,33 @@ class UpdateImporter(Importer):
             return next((c for c in self.cycles if c.state == "open"), None)
         return None
 
-    def check(self, line: int, row: dict[str, str]) -> Checked:  # noqa: C901 - not yet split like MeasureImporter.check
+    def check(self, line: int, row: dict[str, str]) -> Checked:
+        result = Checked(line=line, key=f"{row.get('measure', '')} · {row.get('side', '')} · {row.get('cycle', '')}")
+        measure, side, status = self._check_keys(row, result)
+        percent = self._check_percent(row, status, result)
+        submit = row.get("submit", "").strip().lower()
+        if submit not in YES | NO:
+            result.error(_("Write yes or no in the column submit, not “%(value)s”.") % {"value": row.get("submit", "")})
+        if result.errors:
+            return result
+        assert measure is not None and side is not None and status is not None
+        if not self._check_allowed(measure, side, result):
+            return result
+        existing = self.open_updates.get((measure.id, side))
+        data: dict[str, Any] = {"status": status, "percent": percent, "submit": submit in YES, "measure": measure}
+        for name in ("public_narrative", "internal_narrative"):
+            given = _texts(row, name)
+            if given is not None:
+                data[name] = given
+        result.target = existing
+        self._plan(result, data, existing, measure, side)
+        return result
 
+    def _check_keys(self, row: dict[str, str], result: Checked) -> tuple[Any, str | None, Any]:
+        """The row's measure, side, (open) cycle and status, each an error on ``result`` when unknown."""
         measure = self.measures.get(row.get("measure", ""))
         side = SIDE_ALIASES.get(row.get("side", "").strip().lower())
         cycle = self._cycle(row.get("cycle", "").strip())
-        result = Checked(line=line, key=f"{row.get('measure', '')} · {row.get('side', '')} · {row.get('cycle', '')}")
         if measure is None:
             result.error(_("Unknown measure id “%(id)s”.") % {"id": row.get("measure", "")})
         if side is None:
@@ -416,38 +437,39 @@ class UpdateImporter(Importer):
             result.error(
                 _("Unknown status “%(value)s”. Use one of: %(keys)s.") % {"value": row.get("status", ""), "keys": keys}
             )
-        percent: int | None = None
+        return measure, side, status
+
+    @staticmethod
+    def _check_percent(row: dict[str, str], status: Any, result: Checked) -> int | None:
+        """The whole percent given (0–100), else the status' default percent when none is given."""
         raw = row.get("percent", "").strip().rstrip("%")
-        if raw:
-            try:
-                percent = int(float(raw)) if float(raw).is_integer() else None
-                if percent is None:
-                    raise ValueError
-            except ValueError:
-                result.error(_("The percent “%(value)s” is not a whole number.") % {"value": row.get("percent", "")})
-            else:
-                if not 0 <= percent <= 100:
-                    result.error(
-                        _("The percent %(value)s is out of range: give a whole number from 0 to 100.")
-                        % {"value": percent}
-                    )
-                    percent = None
-        elif status is not None:
-            percent = status.default_percent
-        submit = row.get("submit", "").strip().lower()
-        if submit not in YES | NO:
-            result.error(_("Write yes or no in the column submit, not “%(value)s”.") % {"value": row.get("submit", "")})
-        if result.errors:
-            return result
-        assert measure is not None and side is not None and status is not None
+        if not raw:
+            return status.default_percent if status is not None else None
+        try:
+            percent = int(float(raw)) if float(raw).is_integer() else None
+            if percent is None:
+                raise ValueError
+        except ValueError:
+            result.error(_("The percent “%(value)s” is not a whole number.") % {"value": row.get("percent", "")})
+            return None
+        if not 0 <= percent <= 100:
+            result.error(
+                _("The percent %(value)s is out of range: give a whole number from 0 to 100.") % {"value": percent}
+            )
+            return None
+        return percent
+
+    def _check_allowed(self, measure: Any, side: str, result: Checked) -> bool:
+        """Once per measure and side in a file, by someone who drafts for that side, and only
+        while that side's open update is still a draft (or returned)."""
         key = (measure.ext_id, side)
         if key in self.seen:
             result.error(_("This measure and side appear more than once in the file."))
-            return result
+            return False
         self.seen.add(key)
         if not progress_permissions.can_draft(self.user, measure, side):
             result.error(_("You cannot report for this side of this measure: only its own side drafts its updates."))
-            return result
+            return False
         existing = self.open_updates.get((measure.id, side))
         if existing is not None and existing.state not in (self.State.DRAFT, self.State.RETURNED):
             result.error(
@@ -455,25 +477,23 @@ class UpdateImporter(Importer):
                     "This side's update for this measure is with the secretariat (submitted or confirmed); it cannot be changed by an import."
                 )
             )
-            return result
-        data: dict[str, Any] = {"status": status, "percent": percent, "submit": submit in YES, "measure": measure}
-        for name in ("public_narrative", "internal_narrative"):
-            given = _texts(row, name)
-            if given is not None:
-                data[name] = given
-        result.target = existing
+            return False
+        return True
+
+    def _plan(self, result: Checked, data: dict[str, Any], existing: Any, measure: Any, side: str) -> None:
+        """What the row would do: create an update, change the open one (listing the changes), or nothing."""
         if existing is None:
             same = self.published.get((measure.id, side))
             if same is not None and not data["submit"] and self._same(same, data):
-                return result  # already published with these very values in this cycle
+                return  # already published with these very values in this cycle
             result.action = CREATE
             result.changes = sorted(k for k in data if k not in ("submit", "measure") or (k == "submit" and data[k]))
             result.data = data
-            return result
+            return
         changes = []
-        if existing.status_id != status.id:
+        if existing.status_id != data["status"].id:
             changes.append("status")
-        if percent is not None and existing.percent != percent:
+        if data["percent"] is not None and existing.percent != data["percent"]:
             changes.append("percent")
         for name in ("public_narrative", "internal_narrative"):
             if name in data and _text_change(TText.from_json(getattr(existing, name)), data[name]) is not None:
@@ -484,7 +504,6 @@ class UpdateImporter(Importer):
             result.action = UPDATE
             result.changes = changes
             result.data = data
-        return result
 
     @staticmethod
     def _same(update: Any, data: dict[str, Any]) -> bool:
