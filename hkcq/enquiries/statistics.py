@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,35 +119,38 @@ def _topics(enquiry_ids: list[int]) -> dict[int, str]:
     return {eid: topic_of.get(slug, UNCLASSIFIED) for eid, slug in first.items()}
 
 
-def enquiry_statistics(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Statistics:
-    """Figures for enquiries received from ``start`` to ``end`` (both included, Hong Kong dates)."""
+CASE_FIELDS = (
+    "id",
+    "assigned_unit_id",
+    "language",
+    "acknowledged_at",
+    "acknowledge_due",
+    "first_reply_at",
+    "reply_due",
+    "paused_since",
+)
 
-    now = now or timezone.now()
-    tz = timezone.get_default_timezone()
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    qs = Enquiry.objects.filter(received_at__gte=since, received_at__lt=until)
-    fields = (
-        "id",
-        "assigned_unit_id",
-        "language",
-        "acknowledged_at",
-        "acknowledge_due",
-        "first_reply_at",
-        "reply_due",
-        "paused_since",
-    )
-    cases: list[dict[str, Any]] = [dict(row) for row in qs.values(*fields)]
-    total = len(cases)
 
+def _by_topic(cases: list[dict[str, Any]]) -> list[Row]:
     topics = _topics([c["id"] for c in cases])
     topic_counts = Counter(topics.get(c["id"], UNCLASSIFIED) for c in cases)
     topic_labels = dict(Topic.choices)
-    by_topic = [
+    return [
         Row(key, str(topic_labels.get(key, key)) if key else _("Not classified (no entry cited yet)"), n)
         for key, n in topic_counts.most_common()
     ]
 
+
+def _by_language(cases: list[dict[str, Any]]) -> list[Row]:
+    language_counts = Counter(c["language"] for c in cases)
+    return [
+        Row(code, str(LANGUAGE_LABELS.get(code, code)), language_counts.get(code, 0))
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+def _by_unit(cases: list[dict[str, Any]], now: dt.datetime) -> tuple[list[Row], list[UnitCompliance]]:
+    """Cases per unit (most first), and each unit's service-level compliance."""
     units = {
         u.pk: u for u in Unit.objects.filter(pk__in={c["assigned_unit_id"] for c in cases if c["assigned_unit_id"]})
     }
@@ -157,13 +160,6 @@ def enquiry_statistics(start: dt.date, end: dt.date, now: dt.datetime | None = N
 
     unit_counts = Counter(c["assigned_unit_id"] for c in cases)
     by_unit = [Row(str(pk or ""), unit_label(pk), n) for pk, n in unit_counts.most_common()]
-
-    language_counts = Counter(c["language"] for c in cases)
-    by_language = [
-        Row(code, str(LANGUAGE_LABELS.get(code, code)), language_counts.get(code, 0))
-        for code, _name in settings.LANGUAGES
-    ]
-
     per_unit = []
     for pk, n in unit_counts.most_common():
         mine = [c for c in cases if c["assigned_unit_id"] == pk]
@@ -175,30 +171,45 @@ def enquiry_statistics(start: dt.date, end: dt.date, now: dt.datetime | None = N
                 _compliance(mine, "first_reply_at", "reply_due", now),
             )
         )
+    return by_unit, per_unit
 
+
+def _satisfaction(qs: QuerySet[Enquiry]) -> Satisfaction:
     ratings = qs.aggregate(
         service=Avg("service_rating"),
         outcome=Avg("outcome_rating"),
         rated=Count("id", filter=Q(service_rating__isnull=False) | Q(outcome_rating__isnull=False)),
     )
     distribution = Counter(qs.filter(service_rating__isnull=False).values_list("service_rating", flat=True))
-    satisfaction = Satisfaction(
+    return Satisfaction(
         service_mean=round(ratings["service"], 2) if ratings["service"] is not None else None,
         outcome_mean=round(ratings["outcome"], 2) if ratings["outcome"] is not None else None,
         rated=ratings["rated"],
         service_distribution=[Row(str(score), str(score), distribution.get(score, 0)) for score in range(1, 6)],
     )
+
+
+def enquiry_statistics(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Statistics:
+    """Figures for enquiries received from ``start`` to ``end`` (both included, Hong Kong dates)."""
+
+    now = now or timezone.now()
+    tz = timezone.get_default_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    qs = Enquiry.objects.filter(received_at__gte=since, received_at__lt=until)
+    cases: list[dict[str, Any]] = [dict(row) for row in qs.values(*CASE_FIELDS)]
+    by_unit, per_unit = _by_unit(cases, now)
     return Statistics(
         start=start,
         end=end,
-        total=total,
-        by_topic=by_topic,
+        total=len(cases),
+        by_topic=_by_topic(cases),
         by_unit=by_unit,
-        by_language=by_language,
+        by_language=_by_language(cases),
         ack=_compliance(cases, "acknowledged_at", "acknowledge_due", now),
         reply=_compliance(cases, "first_reply_at", "reply_due", now),
         per_unit=per_unit,
-        satisfaction=satisfaction,
+        satisfaction=_satisfaction(qs),
     )
 
 
