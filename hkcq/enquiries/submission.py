@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,15 +14,15 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
+from hkcq.accounts.types import Viewer
 from hkcq.core import idempotency
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import fold, mask_personal_data
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.limits import MAX_TEXT
 from hkcq.enquiries.mail import resident_mail, staff_tell
-from hkcq.enquiries.models import (
-    Enquiry,
-)
+from hkcq.enquiries.models import Enquiry
 from hkcq.enquiries.phones import phone_error, phone_is_valid
 from hkcq.enquiries.references import reference_next
 from hkcq.enquiries.sla import deadlines_apply
@@ -79,6 +78,53 @@ def _validate_submission(
     return errors
 
 
+@dataclass(frozen=True)
+class _Filed:
+    """What the resident filed, trimmed and validated."""
+
+    question: str
+    details: str
+    email: str
+    phone: str
+    language: str
+    priority: str
+
+
+def _enquiry_create(
+    filed: _Filed, *, resident: User | None, submission: idempotency.Submission, source: str
+) -> Enquiry:
+    """A new case: reference, token, the knowledge base's suggested unit, deadlines; a gap when
+    the knowledge base had no answer; the confirmation mail and the staff's notice."""
+    now = timezone.now()
+    suggestion = knowledge.ask(" ".join(p for p in (filed.question, filed.details) if p), filed.language)
+    enquiry = Enquiry(
+        reference=reference_next(now),
+        token=secrets.token_urlsafe(32),
+        question=filed.question,
+        details=filed.details,
+        email=filed.email,
+        phone=filed.phone,
+        language=filed.language,
+        consent_at=now,
+        resident=resident,
+        source=source,
+        idempotency_key=submission.key or None,
+        content_digest=submission.digest,
+        priority=filed.priority,
+        kb_answered=suggestion.answered,
+        suggested_unit=suggestion.unit,
+        assigned_unit=suggestion.unit,
+        received_at=now,
+    )
+    deadlines_apply(enquiry)
+    enquiry.save()
+    if not suggestion.answered:
+        knowledge.gap_record(filed.question, filed.language)
+    resident_mail(enquiry, "confirmation")
+    staff_tell(enquiry, enquiry.assigned_unit, "new_case")
+    return enquiry
+
+
 def enquiry_submit(
     *,
     question: str,
@@ -87,7 +133,7 @@ def enquiry_submit(
     language: str = "en",
     details: str = "",
     phone: str = "",
-    user: Any = None,
+    user: Viewer | None = None,
     idempotency_key: str = "",
     client: str = "",
     source: str = "web",
@@ -103,56 +149,35 @@ def enquiry_submit(
     knowledge base; a question it cannot answer is recorded as a gap. The confirmation e-mail
     goes out after the commit.
     """
-    question, details, email, phone = question.strip(), details.strip(), email.strip(), phone.strip()
+    filed = _Filed(question.strip(), details.strip(), email.strip(), phone.strip(), language, priority)
     errors = _validate_submission(
-        question=question, details=details, email=email, phone=phone, language=language, consent=consent
+        question=filed.question,
+        details=filed.details,
+        email=filed.email,
+        phone=filed.phone,
+        language=language,
+        consent=consent,
     )
     if priority not in Enquiry.Priority.values:
         errors["priority"] = [_("Choose one of the priorities offered.")]
     if errors:
         raise InvalidInput(details=errors)
-    submission = _submission(client=client, key=idempotency_key, question=question, details=details, email=email)
-    resident = user if getattr(user, "is_authenticated", False) else None
-
-    def create() -> Enquiry:
-        now = timezone.now()
-        suggestion = knowledge.ask(" ".join(p for p in (question, details) if p), language)
-        enquiry = Enquiry(
-            reference=reference_next(now),
-            token=secrets.token_urlsafe(32),
-            question=question,
-            details=details,
-            email=email,
-            phone=phone,
-            language=language,
-            consent_at=now,
-            resident=resident,
-            source=source,
-            idempotency_key=submission.key or None,
-            content_digest=submission.digest,
-            priority=priority,
-            kb_answered=suggestion.answered,
-            suggested_unit=suggestion.unit,
-            assigned_unit=suggestion.unit,
-            received_at=now,
-        )
-        deadlines_apply(enquiry)
-        enquiry.save()
-        if not suggestion.answered:
-            knowledge.gap_record(question, language)
-        resident_mail(enquiry, "confirmation")
-        staff_tell(enquiry, enquiry.assigned_unit, "new_case")
-        return enquiry
-
+    submission = _submission(
+        client=client, key=idempotency_key, question=filed.question, details=filed.details, email=filed.email
+    )
+    resident = user if isinstance(user, User) and user.is_authenticated else None
     enquiry, created = idempotency.submit_once(
-        Enquiry.objects.all(), submission, create, received_field="received_at", window=DUPLICATE_WINDOW
+        Enquiry.objects.all(),
+        submission,
+        lambda: _enquiry_create(filed, resident=resident, submission=submission, source=source),
+        received_field="received_at",
+        window=DUPLICATE_WINDOW,
     )
-    if not created:
-        return SubmitResult(enquiry, created=False)
-    logger.info(
-        "enquiry %s received (unit %s): %s",
-        enquiry.reference,
-        getattr(enquiry.assigned_unit, "ext_id", "-"),
-        mask_personal_data(question[:200]),
-    )
-    return SubmitResult(enquiry, created=True)
+    if created:
+        logger.info(
+            "enquiry %s received (unit %s): %s",
+            enquiry.reference,
+            getattr(enquiry.assigned_unit, "ext_id", "-"),
+            mask_personal_data(filed.question[:200]),
+        )
+    return SubmitResult(enquiry, created=created)
