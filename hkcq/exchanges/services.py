@@ -421,6 +421,53 @@ class ScheduleSummary:
     seconds: float
 
 
+def _schedule_problem(event: Event, meetings: list[Meeting]) -> scheduling.Problem:
+    """The event's accepted ``meetings``, its confirmed participants' free slots and its
+    interpreters, as the scheduler's problem."""
+    regs = {
+        r.pk: r for r in event.registrations.filter(status=RegistrationStatus.CONFIRMED).prefetch_related("sessions")
+    }
+    return scheduling.Problem(
+        slot_days=[s // event.slots_per_day for s in range(event.slot_count)],
+        tables=event.tables,
+        available={pk: free_slots(r) for pk, r in regs.items()},
+        meetings=[
+            scheduling.Meeting(
+                id=m.pk,
+                a=m.requester_id,
+                b=m.recipient_id,
+                language_pair=m.language_pair or None,
+                locked=(m.slot, m.table) if m.locked and m.slot is not None and m.table is not None else None,
+                locked_interpreter=m.interpreter_id if m.locked else None,
+                previous=(m.slot, m.table) if m.slot is not None and m.table is not None else None,
+                previous_interpreter=m.interpreter_id,
+            )
+            for m in meetings
+        ],
+        interpreters=[
+            scheduling.Interpreter(
+                id=i.pk,
+                pairs=frozenset(canonical_pair(p) for p in i.pairs),
+                slots=frozenset(range(event.slot_count)),
+            )
+            for i in event.interpreters.all()
+        ],
+    )
+
+
+def _placements_write(event: Event, meetings: list[Meeting], result: scheduling.Result) -> None:
+    """Clear, then write (the unique constraint on slot and table holds at every step)."""
+    Meeting.objects.filter(event=event, status=MeetingStatus.ACCEPTED, locked=False).update(
+        slot=None, table=None, interpreter=None
+    )
+    for m in meetings:
+        p = result.placements.get(m.pk)
+        if m.locked or p is None:
+            continue
+        m.slot, m.table, m.interpreter_id = p.slot, p.table, p.interpreter  # type: ignore[assignment]
+        m.save(update_fields=["slot", "table", "interpreter"])
+
+
 def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> ScheduleSummary:
     """Schedule all: every accepted meeting gets a slot, a table and (when needed) an
     interpreter (hkcq.exchanges.scheduling); locked meetings stay; the rest keep their slot
@@ -433,51 +480,12 @@ def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> Sche
         meetings = list(
             Meeting.objects.filter(event=event, status=MeetingStatus.ACCEPTED).select_related("requester", "recipient")
         )
-        regs = {
-            r.pk: r
-            for r in event.registrations.filter(status=RegistrationStatus.CONFIRMED).prefetch_related("sessions")
-        }
-        interpreters = list(event.interpreters.all())
-        problem = scheduling.Problem(
-            slot_days=[s // event.slots_per_day for s in range(event.slot_count)],
-            tables=event.tables,
-            available={pk: free_slots(r) for pk, r in regs.items()},
-            meetings=[
-                scheduling.Meeting(
-                    id=m.pk,
-                    a=m.requester_id,
-                    b=m.recipient_id,
-                    language_pair=m.language_pair or None,
-                    locked=(m.slot, m.table) if m.locked and m.slot is not None and m.table is not None else None,
-                    locked_interpreter=m.interpreter_id if m.locked else None,
-                    previous=(m.slot, m.table) if m.slot is not None and m.table is not None else None,
-                    previous_interpreter=m.interpreter_id,
-                )
-                for m in meetings
-            ],
-            interpreters=[
-                scheduling.Interpreter(
-                    id=i.pk,
-                    pairs=frozenset(canonical_pair(p) for p in i.pairs),
-                    slots=frozenset(range(event.slot_count)),
-                )
-                for i in interpreters
-            ],
-        )
+        problem = _schedule_problem(event, meetings)
         try:
             result = scheduling.schedule(problem, time_limit=time_limit, workers=1)
         except scheduling.ScheduleError as exc:
             raise _invalid(None, _("Locked meetings contradict each other: %(detail)s") % {"detail": exc}) from exc
-        # clear, then write (the unique constraint on slot and table holds at every step)
-        Meeting.objects.filter(event=event, status=MeetingStatus.ACCEPTED, locked=False).update(
-            slot=None, table=None, interpreter=None
-        )
-        for m in meetings:
-            p = result.placements.get(m.pk)
-            if m.locked or p is None:
-                continue
-            m.slot, m.table, m.interpreter_id = p.slot, p.table, p.interpreter  # type: ignore[assignment]
-            m.save(update_fields=["slot", "table", "interpreter"])
+        _placements_write(event, meetings, result)
         return ScheduleSummary(
             scheduled=result.scheduled,
             unscheduled=len(result.unscheduled),
