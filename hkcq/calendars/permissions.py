@@ -7,16 +7,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from hkcq.accounts.types import Viewer
 from hkcq.core.permissions import is_active_user
 
 
-def can_edit_calendar(user: Any, side: str) -> bool:
+def can_edit_calendar(user: Viewer, side: str) -> bool:
     if not (is_active_user(user) and user.is_secretariat):
         return False
     return bool(user.is_administrator) or user.side == side
 
 
-def can_edit_any_calendar(user: Any) -> bool:
+def can_edit_any_calendar(user: Viewer) -> bool:
     return is_active_user(user) and bool(user.is_secretariat)

@@ -19,8 +19,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.permissions import is_active_user
 from hkcq.enquiries.models import Enquiry
 from hkcq.registry.permissions import user_unit_ids
@@ -30,7 +30,7 @@ STAFF_ACTIONS = ("view", "accept", "reply", "note", "wait", "transfer", "priorit
 RESIDENT_ACTIONS = ("track", "resident_reply", "rate")
 
 
-def is_case_officer(user: Any, enquiry: Enquiry) -> bool:
+def is_case_officer(user: Viewer, enquiry: Enquiry) -> bool:
     return (
         is_active_user(user)
         and user.is_officer
@@ -39,24 +39,24 @@ def is_case_officer(user: Any, enquiry: Enquiry) -> bool:
     )
 
 
-def is_secretariat(user: Any) -> bool:
+def is_secretariat(user: Viewer) -> bool:
     return is_active_user(user) and bool(user.is_secretariat)
 
 
-def is_owner(user: Any, enquiry: Enquiry) -> bool:
+def is_owner(user: Viewer, enquiry: Enquiry) -> bool:
     return is_active_user(user) and enquiry.resident_id is not None and enquiry.resident_id == user.pk
 
 
-def can_view_case(user: Any, enquiry: Enquiry) -> bool:
+def can_view_case(user: Viewer, enquiry: Enquiry) -> bool:
     """The staff case page (with internal notes)."""
     return is_case_officer(user, enquiry) or is_secretariat(user)
 
 
-def can_use_queue(user: Any) -> bool:
+def can_use_queue(user: Viewer) -> bool:
     return is_active_user(user) and (bool(user.is_officer) or bool(user.is_secretariat))
 
 
-def can_staff_act(user: Any, enquiry: Enquiry, action: str) -> bool:
+def can_staff_act(user: Viewer, enquiry: Enquiry, action: str) -> bool:
     """Whether ``user`` may perform staff ``action`` on ``enquiry`` in its current state."""
     officer = is_case_officer(user, enquiry)
     secretariat = is_secretariat(user)
@@ -76,12 +76,12 @@ def can_staff_act(user: Any, enquiry: Enquiry, action: str) -> bool:
     raise ValueError(action)
 
 
-def can_track(user: Any, enquiry: Enquiry, token: str | None) -> bool:
+def can_track(user: Viewer, enquiry: Enquiry, token: str | None) -> bool:
     """The resident's view: by the secret token, or as the account that filed the case."""
     return (bool(token) and secrets.compare_digest(str(token), enquiry.token)) or is_owner(user, enquiry)
 
 
-def can_resident_act(user: Any, enquiry: Enquiry, token: str | None, action: str) -> bool:
+def can_resident_act(user: Viewer, enquiry: Enquiry, token: str | None, action: str) -> bool:
     if not can_track(user, enquiry, token):
         return False
     if action == "track":
@@ -93,7 +93,7 @@ def can_resident_act(user: Any, enquiry: Enquiry, token: str | None, action: str
     raise ValueError(action)
 
 
-def can_see_personal_data(user: Any, enquiry: Enquiry, token: str | None = None) -> bool:
+def can_see_personal_data(user: Viewer, enquiry: Enquiry, token: str | None = None) -> bool:
     if can_track(user, enquiry, token):
         return True
     return (
@@ -104,27 +104,27 @@ def can_see_personal_data(user: Any, enquiry: Enquiry, token: str | None = None)
     )
 
 
-def can_read_canned_replies(user: Any) -> bool:
+def can_read_canned_replies(user: Viewer) -> bool:
     """Officers read the canned replies (and insert them into replies); the secretariat keeps them."""
     return can_use_queue(user)
 
 
-def can_edit_canned_replies(user: Any) -> bool:
+def can_edit_canned_replies(user: Viewer) -> bool:
     return is_secretariat(user)
 
 
-def can_view_full_statistics(user: Any) -> bool:
+def can_view_full_statistics(user: Viewer) -> bool:
     """Figures per unit are for the secretariat; everyone sees the public summary."""
     return is_active_user(user) and bool(user.is_secretariat)
 
 
 # -- service levels and unit supervisors ---------------------------------------------------------
-def can_edit_sla_policies(user: Any) -> bool:
+def can_edit_sla_policies(user: Viewer) -> bool:
     """Service levels (per priority) are shared: the secretariat of either side or an administrator."""
     return is_active_user(user) and bool(user.is_secretariat)
 
 
-def can_manage_supervisors(user: Any, unit_side: str) -> bool:
+def can_manage_supervisors(user: Viewer, unit_side: str) -> bool:
     """A unit's supervisors are named by the secretariat of the unit's side (or an administrator)."""
     if not (is_active_user(user) and user.is_secretariat):
         return False

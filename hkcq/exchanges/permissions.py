@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.permissions import is_active_user
 from hkcq.exchanges.models import Event, Meeting, MeetingStatus, Participant, Registration, Round
 from hkcq.partnering.permissions import is_member
 from hkcq.registry.permissions import user_unit_ids
 
 
-def _organises(user: Any, unit_ids: set[int]) -> bool:
+def _organises(user: Viewer, unit_ids: set[int]) -> bool:
     if not is_active_user(user):
         return False
     if user.is_secretariat:
@@ -29,24 +30,24 @@ def _organises(user: Any, unit_ids: set[int]) -> bool:
     return bool(user.is_officer) and bool(user_unit_ids(user) & unit_ids)
 
 
-def can_organise_event(user: Any, event: Event) -> bool:
+def can_organise_event(user: Viewer, event: Event) -> bool:
     return _organises(user, {u.id for u in event.organiser_units.all()})
 
 
-def can_register(user: Any, profile: Any) -> bool:
+def can_register(user: Viewer, profile: Any) -> bool:
     return is_active_user(user) and is_member(user, profile)
 
 
-def is_registrant(user: Any, registration: Registration) -> bool:
+def is_registrant(user: Viewer, registration: Registration) -> bool:
     return is_active_user(user) and registration.person_id == user.pk
 
 
-def can_act_on_meeting(user: Any, meeting: Meeting, *, as_recipient: bool) -> bool:
+def can_act_on_meeting(user: Viewer, meeting: Meeting, *, as_recipient: bool) -> bool:
     reg = meeting.recipient if as_recipient else meeting.requester
     return is_registrant(user, reg)
 
 
-def can_see_meeting(user: Any, meeting: Meeting) -> bool:
+def can_see_meeting(user: Viewer, meeting: Meeting) -> bool:
     return (
         is_registrant(user, meeting.requester)
         or is_registrant(user, meeting.recipient)
@@ -54,7 +55,7 @@ def can_see_meeting(user: Any, meeting: Meeting) -> bool:
     )
 
 
-def can_see_contacts(user: Any, registration: Registration) -> bool:
+def can_see_contacts(user: Viewer, registration: Registration) -> bool:
     """An accepted meeting partner, the person themself, or an organiser."""
     if is_registrant(user, registration) or can_organise_event(user, registration.event):
         return True
@@ -76,17 +77,17 @@ def can_see_contacts(user: Any, registration: Registration) -> bool:
     )
 
 
-def can_create_round(user: Any) -> bool:
+def can_create_round(user: Viewer) -> bool:
     return is_active_user(user) and bool(user.is_staff_member)
 
 
-def can_organise_round(user: Any, round_: Round) -> bool:
+def can_organise_round(user: Viewer, round_: Round) -> bool:
     if is_active_user(user) and round_.created_by_id == user.pk and user.is_staff_member:
         return True
     return _organises(user, {u.id for u in round_.organiser_units.all()})
 
 
-def can_act_for_participant(user: Any, participant: Participant) -> bool:
+def can_act_for_participant(user: Viewer, participant: Participant) -> bool:
     if not is_active_user(user):
         return False
     if participant.user_id == user.pk:
@@ -94,7 +95,7 @@ def can_act_for_participant(user: Any, participant: Participant) -> bool:
     return participant.profile is not None and is_member(user, participant.profile)
 
 
-def can_see_round(user: Any, round_: Round) -> bool:
+def can_see_round(user: Viewer, round_: Round) -> bool:
     """Rankings and pairs: the organisers and the round's own participants."""
     if can_organise_round(user, round_):
         return True

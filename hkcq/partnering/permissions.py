@@ -11,25 +11,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from hkcq.accounts.types import Viewer
 from hkcq.core.permissions import is_active_user
 from hkcq.partnering.models import FacilitatorDesk, Interest, Opportunity, OrganisationProfile
 from hkcq.registry.permissions import user_unit_ids
 
 
-def member_profile_ids(user: Any) -> set[int]:
+def member_profile_ids(user: Viewer) -> set[int]:
     """The organisations ``user`` currently acts for (cached on the user object)."""
     if not is_active_user(user):
         return set()
     cached = getattr(user, "_partnering_profile_ids", None)
     if cached is None:
         cached = set(user.partnering_memberships.filter(left_at__isnull=True).values_list("profile_id", flat=True))
-        user._partnering_profile_ids = cached
+        setattr(user, "_partnering_profile_ids", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
 
 
-def facilitator_sides(user: Any) -> set[str]:
+def facilitator_sides(user: Viewer) -> set[str]:
     """The sides ``user`` facilitates for: those of the active desks whose units they belong to."""
     if not (is_active_user(user) and user.is_officer):
         return set()
@@ -39,43 +38,43 @@ def facilitator_sides(user: Any) -> set[str]:
     return set(FacilitatorDesk.objects.filter(unit_id__in=units, is_active=True).values_list("side", flat=True))
 
 
-def is_facilitator(user: Any, side: str | None = None) -> bool:
+def is_facilitator(user: Viewer, side: str | None = None) -> bool:
     sides = facilitator_sides(user)
     return bool(sides) if side is None else side in sides
 
 
-def can_create_profile(user: Any) -> bool:
+def can_create_profile(user: Viewer) -> bool:
     return is_active_user(user) and not user.is_staff_member
 
 
-def is_member(user: Any, profile: OrganisationProfile) -> bool:
+def is_member(user: Viewer, profile: OrganisationProfile) -> bool:
     return profile.pk in member_profile_ids(user)
 
 
-def can_edit_profile(user: Any, profile: OrganisationProfile) -> bool:
+def can_edit_profile(user: Viewer, profile: OrganisationProfile) -> bool:
     return is_member(user, profile)
 
 
-def can_verify_profile(user: Any, profile: OrganisationProfile) -> bool:
+def can_verify_profile(user: Viewer, profile: OrganisationProfile) -> bool:
     return is_facilitator(user, profile.side)
 
 
-def can_see_contacts(user: Any, profile: OrganisationProfile) -> bool:
+def can_see_contacts(user: Viewer, profile: OrganisationProfile) -> bool:
     """Members and the facilitators of the profile's side. The counterpart of an introduction
     sees them in the introduction itself, not through the profile."""
     return is_member(user, profile) or is_facilitator(user, profile.side)
 
 
-def can_manage_desks(user: Any) -> bool:
+def can_manage_desks(user: Viewer) -> bool:
     return is_active_user(user) and bool(user.is_secretariat)
 
 
-def can_review(user: Any, opportunity: Opportunity) -> bool:
+def can_review(user: Viewer, opportunity: Opportunity) -> bool:
     """Publish, return or reject: a facilitator of the owner's side."""
     return is_facilitator(user, opportunity.profile.side)
 
 
-def can_see_opportunity_unpublished(user: Any, opportunity: Opportunity) -> bool:
+def can_see_opportunity_unpublished(user: Viewer, opportunity: Opportunity) -> bool:
     return (
         is_member(user, opportunity.profile)
         or is_facilitator(user, opportunity.profile.side)
@@ -83,35 +82,35 @@ def can_see_opportunity_unpublished(user: Any, opportunity: Opportunity) -> bool
     )
 
 
-def can_see_owner(user: Any, opportunity: Opportunity) -> bool:
+def can_see_owner(user: Viewer, opportunity: Opportunity) -> bool:
     """An anonymous opportunity's organisation is known to its members and facilitators only."""
     return not opportunity.is_anonymous or can_see_opportunity_unpublished(user, opportunity)
 
 
-def can_express_interest(user: Any, profile: OrganisationProfile, opportunity: Opportunity) -> bool:
+def can_express_interest(user: Viewer, profile: OrganisationProfile, opportunity: Opportunity) -> bool:
     return is_member(user, profile) and profile.is_verified and opportunity.profile_id != profile.pk
 
 
-def can_forward(user: Any, interest: Interest) -> bool:
+def can_forward(user: Viewer, interest: Interest) -> bool:
     opportunity = interest.opportunity
     return opportunity.is_anonymous and is_facilitator(user, opportunity.profile.side)
 
 
-def can_accept(user: Any, interest: Interest) -> bool:
+def can_accept(user: Viewer, interest: Interest) -> bool:
     opportunity = interest.opportunity
     if opportunity.is_anonymous and interest.forwarded_at is None:
         return False
     return is_member(user, opportunity.profile)
 
 
-def can_decline(user: Any, interest: Interest) -> bool:
+def can_decline(user: Viewer, interest: Interest) -> bool:
     opportunity = interest.opportunity
     if opportunity.is_anonymous and interest.forwarded_at is None:
         return can_forward(user, interest)
     return is_member(user, opportunity.profile)
 
 
-def can_see_interest(user: Any, interest: Interest) -> bool:
+def can_see_interest(user: Viewer, interest: Interest) -> bool:
     return (
         is_member(user, interest.from_profile)
         or can_decline(user, interest)
@@ -122,7 +121,7 @@ def can_see_interest(user: Any, interest: Interest) -> bool:
     )
 
 
-def can_record_outcome(user: Any, interest: Interest) -> bool:
+def can_record_outcome(user: Viewer, interest: Interest) -> bool:
     return interest.status == Interest.Status.ACCEPTED and (
         is_member(user, interest.from_profile) or is_member(user, interest.opportunity.profile)
     )

@@ -16,8 +16,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from hkcq.accounts.types import Viewer
 from hkcq.core.choices import Role, Side
 from hkcq.core.permissions import is_active_user
 from hkcq.progress.models import ProgressUpdate
@@ -28,11 +27,11 @@ SIDES = (Side.HONG_KONG, Side.CHONGQING)
 State = ProgressUpdate.State
 
 
-def user_side(user: Any) -> str | None:
+def user_side(user: Viewer) -> str | None:
     return user.side if is_active_user(user) and user.side in SIDES else None
 
 
-def is_secretariat_of(user: Any, side: str) -> bool:
+def is_secretariat_of(user: Viewer, side: str) -> bool:
     return is_active_user(user) and user.role == Role.SECRETARIAT and user.side == side
 
 
@@ -45,27 +44,27 @@ def responsible_unit_ids(measure: Measure, side: str) -> set[int]:
     return ids
 
 
-def can_draft(user: Any, measure: Measure, side: str) -> bool:
+def can_draft(user: Viewer, measure: Measure, side: str) -> bool:
     if user_side(user) != side:
         return False
     if is_secretariat_of(user, side):
         return True
-    return bool(user.is_officer and user_unit_ids(user) & responsible_unit_ids(measure, side))
+    return is_active_user(user) and bool(user.is_officer and user_unit_ids(user) & responsible_unit_ids(measure, side))
 
 
-def can_edit(user: Any, update: ProgressUpdate) -> bool:
+def can_edit(user: Viewer, update: ProgressUpdate) -> bool:
     return update.state in ProgressUpdate.EDITABLE_STATES and can_draft(user, update.measure, update.side)
 
 
-def can_submit(user: Any, update: ProgressUpdate) -> bool:
+def can_submit(user: Viewer, update: ProgressUpdate) -> bool:
     return can_edit(user, update)
 
 
-def can_confirm(user: Any, update: ProgressUpdate) -> bool:
+def can_confirm(user: Viewer, update: ProgressUpdate) -> bool:
     return update.state == State.SUBMITTED and is_secretariat_of(user, update.counterpart_side)
 
 
-def can_return(user: Any, update: ProgressUpdate) -> bool:
+def can_return(user: Viewer, update: ProgressUpdate) -> bool:
     if update.state == State.SUBMITTED:
         return is_secretariat_of(user, update.counterpart_side)
     if update.state == State.CONFIRMED:
@@ -73,11 +72,11 @@ def can_return(user: Any, update: ProgressUpdate) -> bool:
     return False
 
 
-def can_publish(user: Any, update: ProgressUpdate) -> bool:
+def can_publish(user: Viewer, update: ProgressUpdate) -> bool:
     return update.state == State.CONFIRMED and is_secretariat_of(user, update.side)
 
 
-def can_view(user: Any, update: ProgressUpdate) -> bool:
+def can_view(user: Viewer, update: ProgressUpdate) -> bool:
     if update.state == State.PUBLISHED:
         return True
     if is_secretariat_of(user, update.side) or can_draft(user, update.measure, update.side):
@@ -85,17 +84,17 @@ def can_view(user: Any, update: ProgressUpdate) -> bool:
     return update.state != State.DRAFT and is_secretariat_of(user, update.counterpart_side)
 
 
-def can_see_internal(user: Any) -> bool:
+def can_see_internal(user: Viewer) -> bool:
     """The internal narrative, the history of transitions and private evidence: officials only."""
     return is_active_user(user) and bool(user.is_staff_member)
 
 
-def can_manage_scale(user: Any) -> bool:
+def can_manage_scale(user: Viewer) -> bool:
     """Status scale, roll-up weights and settings: the secretariat (either side) and administrators."""
     return is_active_user(user) and bool(user.is_secretariat)
 
 
-def allowed_actions(user: Any, update: ProgressUpdate) -> dict[str, bool]:
+def allowed_actions(user: Viewer, update: ProgressUpdate) -> dict[str, bool]:
     return {
         "edit": can_edit(user, update),
         "submit": can_submit(user, update),

@@ -11,30 +11,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from hkcq.accounts.types import Viewer
 from hkcq.core.permissions import is_active_user
 
 
-def is_secretariat(user: Any) -> bool:
+def is_secretariat(user: Viewer) -> bool:
     return is_active_user(user) and bool(user.is_secretariat)
 
 
-def can_import(user: Any) -> bool:
+def can_import(user: Viewer) -> bool:
     return is_secretariat(user)
 
 
-def can_close_cycle(user: Any) -> bool:
+def can_close_cycle(user: Viewer) -> bool:
     return is_secretariat(user)
 
 
-def can_generate_report(user: Any) -> bool:
+def can_generate_report(user: Viewer) -> bool:
     return is_secretariat(user)
 
 
-def can_see_job(user: Any) -> bool:
+def can_see_job(user: Viewer) -> bool:
     return is_secretariat(user)
 
 
-def can_read_snapshot_data(user: Any) -> bool:
+def can_read_snapshot_data(user: Viewer) -> bool:
     return is_secretariat(user)

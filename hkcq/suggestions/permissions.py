@@ -9,18 +9,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from hkcq.accounts.types import Viewer
 from hkcq.core.permissions import is_active_user
 from hkcq.registry.permissions import user_unit_ids
 from hkcq.suggestions.models import Suggestion
 
 
-def can_moderate(user: Any) -> bool:
+def can_moderate(user: Viewer) -> bool:
     return is_active_user(user) and bool(user.is_secretariat)
 
 
-def can_respond(user: Any, suggestion: Suggestion) -> bool:
+def can_respond(user: Viewer, suggestion: Suggestion) -> bool:
     if can_moderate(user):
         return True
     return (
@@ -31,9 +30,9 @@ def can_respond(user: Any, suggestion: Suggestion) -> bool:
     )
 
 
-def can_read_digest(user: Any) -> bool:
+def can_read_digest(user: Viewer) -> bool:
     return is_active_user(user) and bool(user.is_staff_member)
 
 
-def can_see_staff_view(user: Any, suggestion: Suggestion) -> bool:
+def can_see_staff_view(user: Viewer, suggestion: Suggestion) -> bool:
     return can_respond(user, suggestion)

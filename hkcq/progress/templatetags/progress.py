@@ -4,7 +4,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 
+from hkcq.accounts.types import Viewer
 from hkcq.progress import permissions, selectors
 
 register = template.Library()
@@ -15,7 +17,7 @@ def measure_progress(context: template.Context, measure: Any) -> dict[str, Any]:
     """Both sides' status, the joint status, the disagreement flag and the latest published
     updates of a measure, for the registry's measure page."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user: Viewer = getattr(request, "user", None) or AnonymousUser()
     side = permissions.user_side(user)
     data = selectors.measure_progress(measure)
     open_update = selectors.open_update_for(measure, side) if side else None
