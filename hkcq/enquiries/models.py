@@ -329,7 +329,7 @@ class LinkRequest(models.Model):
         return self.reference
 
 
-# -- service levels and escalation (moved from the calendars app; tables renamed by migration 0006) --
+# -- service levels and escalation (moved from the calendars app; tables renamed by migration 0007) --
 class SlaPolicy(models.Model):
     """Service levels of one enquiry priority: working days to acknowledge and to reply."""
 

@@ -1,5 +1,5 @@
 """Service levels, unit supervisors and escalations move to the enquiries app (its migration
-0006 takes them over and renames their tables). Here the calendars app only lets go of them in
+0007 takes them over and renames their tables). Here the calendars app only lets go of them in
 the migration state: no table is dropped."""
 
 from django.db import migrations
