@@ -15,6 +15,12 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env(name: str, default: str = "") -> str:
+    """The variable's value; unset or empty (a blank line copied from .env.example) is the default."""
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else value
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -23,14 +29,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
+DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("ALLOW_INSECURE_SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see .env.example).")
@@ -38,7 +44,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -115,8 +121,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
+        conn_max_age=int(env("CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -178,23 +184,23 @@ import xstatic.pkg.bootstrap as _xstatic_bootstrap  # noqa: E402
 
 STATICFILES_DIRS = [("bootstrap", _xstatic_bootstrap.BASE_DIR), BASE_DIR / "hkcq" / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 # Every stored file (agreement documents, evidence, imports, generated reports) goes through the
 # default storage: MEDIA_ROOT on disk (a volume shared by every server when there are several), or an
 # S3-compatible object store with STORAGE_BACKEND=s3 (django-storages; docs/deploy.md "Files").
 # Files are served only through views that check permission: never serve MEDIA_ROOT directly.
-STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
+STORAGE_BACKEND = env("STORAGE_BACKEND", "filesystem")
 _DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if STORAGE_BACKEND == "s3":
     _DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ["S3_BUCKET"],
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("S3_REGION") or None,
-            "location": os.environ.get("S3_PREFIX", ""),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "location": env("S3_PREFIX", ""),
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
@@ -213,11 +219,11 @@ FILE_UPLOAD_HANDLERS = [
 # before and while they are parsed: rows with content, cells read (rows × columns), what an XLSX's zip
 # would decompress to, and how much more than that a large zip member may be compressed (a zip bomb).
 # An import job keeps at most IMPORT_RESULT_MAX_ROWS row messages (errors first) and counts the rest.
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
-IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "500000"))
-IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
-IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
-IMPORT_RESULT_MAX_ROWS = int(os.environ.get("IMPORT_RESULT_MAX_ROWS", "500"))
+IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_CELLS = int(env("IMPORT_MAX_CELLS", "500000"))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(env("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
+IMPORT_MAX_COMPRESSION_RATIO = int(env("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+IMPORT_RESULT_MAX_ROWS = int(env("IMPORT_RESULT_MAX_ROWS", "500"))
 STORAGES = {
     "default": _DEFAULT_STORAGE,
     "staticfiles": {
@@ -233,47 +239,47 @@ STORAGES = {
 # tools) prints each e-mail's headers with links and tokens hidden (hkcq.core.mail); production
 # refuses to start unless EMAIL_BACKEND names another backend on purpose (docs/deploy.md: the file
 # backend, django.core.mail.backends.filebased.EmailBackend with EMAIL_FILE_PATH, for a trial).
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_HOST = env("EMAIL_HOST", "")
 # A real SECRET_KEY with DEBUG off is a deployment: web servers and workers alike (manage.py lets
 # tools run without a key, so the key, not ALLOW_INSECURE_SECRET_KEY, tells).
-if not EMAIL_HOST and not os.environ.get("EMAIL_BACKEND") and not DEBUG and os.environ.get("SECRET_KEY"):
+if not EMAIL_HOST and not env("EMAIL_BACKEND") and not DEBUG and env("SECRET_KEY"):
     raise RuntimeError("Set EMAIL_HOST, or choose EMAIL_BACKEND on purpose (docs/deploy.md), when DEBUG is off.")
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "hkcq.core.mail.RedactedConsoleBackend",
 )
-EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 # Its address; e-mails name the sender with the platform's name in the recipient's language
 # (hkcq.core.tasks.sender).
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # The secretariat's generic mailbox, shown on the contact, privacy and accessibility pages
 # (empty: the pages show a placeholder for the secretariat to fill in).
-SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "")
+SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", "")
 # The outbox (hkcq.core.outbox, docs/deploy.md "E-mail"): a refused e-mail is tried again after
 # EMAIL_RETRY_SECONDS, doubling each time up to EMAIL_RETRY_MAX_SECONDS, at most EMAIL_MAX_ATTEMPTS
 # times (10 attempts span about 8.5 hours); a worker holds an e-mail for EMAIL_LEASE_SECONDS, far
 # longer than one attempt can take (EMAIL_TIMEOUT); `requeue_email` queues again what has been due
 # for EMAIL_REQUEUE_AFTER_SECONDS.
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
-EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "10"))
-EMAIL_RETRY_SECONDS = int(os.environ.get("EMAIL_RETRY_SECONDS", "60"))
-EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", str(6 * 3600)))
-EMAIL_LEASE_SECONDS = int(os.environ.get("EMAIL_LEASE_SECONDS", "300"))
-EMAIL_REQUEUE_AFTER_SECONDS = int(os.environ.get("EMAIL_REQUEUE_AFTER_SECONDS", "60"))
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+EMAIL_MAX_ATTEMPTS = int(env("EMAIL_MAX_ATTEMPTS", "10"))
+EMAIL_RETRY_SECONDS = int(env("EMAIL_RETRY_SECONDS", "60"))
+EMAIL_RETRY_MAX_SECONDS = int(env("EMAIL_RETRY_MAX_SECONDS", str(6 * 3600)))
+EMAIL_LEASE_SECONDS = int(env("EMAIL_LEASE_SECONDS", "300"))
+EMAIL_REQUEUE_AFTER_SECONDS = int(env("EMAIL_REQUEUE_AFTER_SECONDS", "60"))
 
 # Background tasks: the database worker by default (`make worker`); RQ when REDIS_URL is set
 # and TASK_BACKEND=rq (see docs/deploy.md).
-TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
+TASK_BACKEND = env("TASK_BACKEND", "database")
 if TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif TASK_BACKEND == "rq":
     # django_rq provides the queues' connections and the `rqworker` command.
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
     # Workers must run django_tasks_rq's job class, which calls the Task (`rqworker` reads this).
     RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}  # type: ignore[dict-item]
@@ -283,13 +289,13 @@ else:
 # Import and report jobs (hkcq.reporting.services): a worker holds a job for JOB_LEASE_SECONDS,
 # renewed as it progresses; `requeue_jobs` (run every minute, like `requeue_email`) queues again a
 # job whose worker stopped, at most JOB_MAX_ATTEMPTS times, then marks it failed with a retry button.
-JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "600"))
-JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+JOB_LEASE_SECONDS = int(env("JOB_LEASE_SECONDS", "600"))
+JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))
 
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
+        if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
@@ -319,7 +325,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and HTTPS)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if not DEBUG and HTTPS else "0"))
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if not DEBUG and HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("SECURE_PROXY_SSL_HEADER"):
@@ -352,7 +358,7 @@ PAGE_SIZE = 20
 # own loggers are configured here so that none keeps a handler of Django's defaults without the
 # filter: "django" (and "django.request" below it) writes through the root handler, and
 # "django.server" (runserver's access log) through its own, in Django's format.
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -381,13 +387,13 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Suggestions (hkcq.suggestions): how many may be sent is THROTTLE_RATES["suggestion_submit"] (per
 # address, and per e-mail address or account); a form sent faster than the minimum fill time is
 # treated as a bot.
-SUGGESTION_MIN_FILL_SECONDS = int(os.environ.get("SUGGESTION_MIN_FILL_SECONDS", "4"))
+SUGGESTION_MIN_FILL_SECONDS = int(env("SUGGESTION_MIN_FILL_SECONDS", "4"))
 
 # Partnering (hkcq.partnering): opportunities expire after this many months unless renewed (owners
 # are reminded this many days before); expressions of interest expire after this many days, with
 # reminders on the listed days; an organisation may have at most this many open at a time.
-PARTNERING_OPPORTUNITY_MONTHS = int(os.environ.get("PARTNERING_OPPORTUNITY_MONTHS", "6"))
-PARTNERING_EXPIRY_REMINDER_DAYS = int(os.environ.get("PARTNERING_EXPIRY_REMINDER_DAYS", "14"))
-PARTNERING_INTEREST_DAYS = int(os.environ.get("PARTNERING_INTEREST_DAYS", "7"))
+PARTNERING_OPPORTUNITY_MONTHS = int(env("PARTNERING_OPPORTUNITY_MONTHS", "6"))
+PARTNERING_EXPIRY_REMINDER_DAYS = int(env("PARTNERING_EXPIRY_REMINDER_DAYS", "14"))
+PARTNERING_INTEREST_DAYS = int(env("PARTNERING_INTEREST_DAYS", "7"))
 PARTNERING_INTEREST_REMINDER_DAYS = (3, 6)
-PARTNERING_OPEN_INTERESTS_CAP = int(os.environ.get("PARTNERING_OPEN_INTERESTS_CAP", "10"))
+PARTNERING_OPEN_INTERESTS_CAP = int(env("PARTNERING_OPEN_INTERESTS_CAP", "10"))
