@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from hkcq.accounts.api import router as accounts_router
 from hkcq.core import badinput
 from hkcq.core.api import ErrorOut
 from hkcq.core.errors import DomainError
@@ -117,6 +118,7 @@ api.add_router("/", suggestions_router)
 api.add_router("/", notifications_router)
 api.add_router("/", partnering_router)
 api.add_router("/", exchanges_router)
+api.add_router("/", accounts_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:

@@ -16,9 +16,12 @@ from hkcq.accounts.services import api_token_authenticate
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
+from hkcq.core.permissions import require
 from hkcq.core.throttle import throttle
-from hkcq.kb import selectors, services
+from hkcq.core.translated import current_language
+from hkcq.kb import permissions, selectors, services
 from hkcq.kb.models import Entry, Topic
+from hkcq.kb.schemas import FeedbackIn, FeedbackOut, GapGroupOut, GapResolveIn, GapResolveOut
 from hkcq.kb.search import ask as kb_ask
 from hkcq.kb.search import normalise_language
 from hkcq.registry.models import Area, Unit
@@ -197,3 +200,39 @@ def publish_entry(request: AuthedRequest, slug: str) -> dict[str, Any]:
 def unpublish_entry(request: AuthedRequest, slug: str) -> dict[str, Any]:
     entry = selectors.entry_get_for_user(user=request.auth, slug=slug)
     return EntryOut.of(services.entry_unpublish(user=request.auth, entry=entry))
+
+
+# -- feedback and gaps -----------------------------------------------------------------------------
+@router.post(
+    "/kb/entries/{slug}/feedback",
+    response={201: FeedbackOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="'This answered my question' on a published entry (anyone)",
+)
+def entry_feedback(request: HttpRequest, slug: str, payload: FeedbackIn) -> tuple[int, dict[str, Any]]:
+    throttle(request, "kb_feedback")
+    entry = selectors.entry_get_for_user(user=None, slug=slug)
+    feedback = services.feedback_record(entry=entry, question=payload.q.strip(), language=current_language())
+    return 201, {"entry": entry.slug, "helpful": feedback.helpful}
+
+
+@router.get(
+    "/kb/gaps",
+    response={200: list[GapGroupOut], **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Unanswered questions grouped by similarity, largest group first",
+)
+@paginate(LimitOffsetPagination)
+def list_gaps(request: AuthedRequest) -> Any:
+    require(permissions.can_read_gaps(request.auth))
+    return [GapGroupOut.of(group) for group in selectors.gap_groups(language=current_language())]
+
+
+@router.post(
+    "/kb/gaps/resolve",
+    response={200: GapResolveOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Mark unanswered questions as dealt with",
+)
+def resolve_gaps(request: AuthedRequest, payload: GapResolveIn) -> dict[str, Any]:
+    return {"resolved": services.gap_resolve(user=request.auth, gap_ids=payload.ids)}

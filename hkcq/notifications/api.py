@@ -48,6 +48,20 @@ def list_notifications(request: AuthedRequest, unread: bool = False) -> Any:
     return selectors.notification_list(user=request.auth, unread_only=unread)
 
 
+class ReadAllOut(Schema):
+    marked: int
+
+
+@router.post(
+    "/notifications/read-all",
+    response={200: ReadAllOut, 401: ErrorOut},
+    auth=STAFF_AUTH,
+    summary="Mark all your notifications as read",
+)
+def read_all_notifications(request: AuthedRequest) -> dict[str, Any]:
+    return {"marked": services.notification_mark_all_read(user=request.auth)}
+
+
 @router.post(
     "/notifications/{notification_id}/read",
     response={200: NotificationOut, 401: ErrorOut, 404: ErrorOut},

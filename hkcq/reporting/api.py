@@ -125,6 +125,17 @@ def get_report_job(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
     return JobOut.of(selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=REPORT_KINDS))
 
 
+@router.post(
+    "/reports/jobs/{job_id}/retry",
+    response={202: JobOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Generate a failed report again (202: poll the job)",
+)
+def retry_report_job(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=REPORT_KINDS)
+    return _job_started(response, services.job_retry(user=request.auth, job=job))
+
+
 @router.get("/reports/cycle", response={200: CycleOut, **ERRORS}, auth=STAFF_AUTH, summary="The open reporting cycle")
 def get_open_cycle(request: AuthedRequest) -> dict[str, Any]:
     require(permissions.can_close_cycle(request.auth))
@@ -278,6 +289,17 @@ def confirm_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.
     job = services.import_confirm(user=request.auth, job=job)
     tasks.import_apply_task.enqueue(job_id=str(job.pk))
     return _job_started(response, job)
+
+
+@router.post(
+    "/imports/{job_id}/retry",
+    response={202: JobOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Check a failed import again from its file (202: poll the job; then confirm it)",
+)
+def retry_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=IMPORT_KINDS)
+    return _job_started(response, services.job_retry(user=request.auth, job=job))
 
 
 @router.post(

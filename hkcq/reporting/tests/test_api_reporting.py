@@ -190,3 +190,22 @@ def test_import_refusals(existing, client, officer_hk, secretariat_hk):
     client.force_login(secretariat_hk)
     assert client.get("/api/v1/imports/00000000-0000-0000-0000-000000000000").status_code == 404
     assert Job.objects.get(pk=job["id"]).state == "preview"
+
+
+def test_a_failed_job_is_tried_again(closed, client, officer_hk, secretariat_hk, django_capture_on_commit_callbacks):
+    client.force_login(secretariat_hk)
+    job = _json(client, f"/api/v1/reports/{closed.pk}/generate", {"language": "en"}).json()
+    url = f"{job['url']}/retry"
+    not_failed = _json(client, url)
+    assert not_failed.status_code == 422
+    Job.objects.filter(pk=job["id"]).update(state=Job.State.FAILED, message="worker stopped")
+    client.logout()
+    assert _json(client, url).status_code == 401
+    client.force_login(officer_hk)
+    assert _json(client, url).status_code == 404
+    client.force_login(secretariat_hk)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _json(client, url)
+    assert again.status_code == 202, again.content
+    assert again["Location"] == job["url"]
+    assert client.get(job["url"]).json()["state"] == "done"
