@@ -10,10 +10,12 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextOut
 from hkcq.core.errors import NotFound
+from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.exchanges import permissions, selectors, services
 from hkcq.exchanges.models import Event, Meeting, PairStatus, Participant, Round
@@ -90,15 +92,12 @@ class EventScheduleOut(Schema):
     seconds: float
 
 
-class ExchangeEventListOut(Schema):
-    items: list[ExchangeEventOut]
-    count: int
-
-
-@router.get("/events", response=ExchangeEventListOut, summary="Events and recurring programmes")
-def event_list(request: HttpRequest) -> dict[str, Any]:
-    items = [ExchangeEventOut.of(e) for e in selectors.events()]
-    return {"items": items, "count": len(items)}
+@router.get("/events", response=list[ExchangeEventOut], summary="Events and recurring programmes")
+@paginate(LimitOffsetPagination)
+def event_list(request: HttpRequest) -> Mapped:
+    """Events, then the recurring programmes; ``{items, count}`` with ``limit``/``offset`` like
+    every other list."""
+    return Mapped(selectors.events(), ExchangeEventOut.of)
 
 
 @router.get("/events/{event_id}", response={200: ExchangeEventOut, 404: ErrorOut}, summary="One event")

@@ -24,7 +24,9 @@ from hkcq.exchanges.models import (
     Round,
 )
 from hkcq.exchanges.services import slot_start
+from hkcq.partnering.models import OutcomeSource
 from hkcq.partnering.permissions import member_profile_ids
+from hkcq.partnering.selectors import partnership_counts_by_area
 from hkcq.registry.permissions import user_unit_ids
 
 
@@ -185,29 +187,29 @@ def own_entries(user: Any, round_: Round) -> list[Participant]:
     return [p for p in round_.participants.select_related("profile") if permissions.can_act_for_participant(user, p)]
 
 
+def record_counts_by_area() -> dict[int, int]:
+    """``{area primary key: exchange records}`` (sister-school pairs, internships, exchanges)."""
+    rows = ExchangeRecord.objects.filter(area__isnull=False).values("area").annotate(n=Count("id")).order_by()
+    return {row["area"]: row["n"] for row in rows}
+
+
 def exchange_counts_by_area() -> dict[int | None, dict[str, int]]:
     """area id -> {"events": n, "meetings": n (accepted), "records": n (exchange records),
-    "outcomes": n (meetings whose feedback reports a partnership)}: the
-    figures the dashboard and the plenary report count under each co-operation area."""
+    "outcomes": n (partnerships formed at events' meetings)}: the figures the events page shows
+    under each co-operation area. The outcomes are partnering's ``Outcome`` rows of meetings
+    (one source with the partnerships counted on the dashboard and in the plenary report)."""
+    empty = {"events": 0, "meetings": 0, "records": 0, "outcomes": 0}
     out: dict[int | None, dict[str, int]] = {}
     for row in Event.objects.filter(recurring=False).values("areas").annotate(n=Count("id", distinct=True)):
-        out.setdefault(row["areas"], {"events": 0, "meetings": 0, "records": 0})["events"] = row["n"]
+        out.setdefault(row["areas"], dict(empty))["events"] = row["n"]
     for row in (
         Meeting.objects.filter(status=MeetingStatus.ACCEPTED)
         .values("event__areas")
         .annotate(n=Count("id", distinct=True))
     ):
-        out.setdefault(row["event__areas"], {"events": 0, "meetings": 0, "records": 0})["meetings"] = row["n"]
-    for row in ExchangeRecord.objects.values("area").annotate(n=Count("id")):
-        out.setdefault(row["area"], {"events": 0, "meetings": 0, "records": 0})["records"] = row["n"]
-    # meetings whose feedback reports a partnership (a partnering outcome kind other than no deal)
-    deals = (
-        Feedback.objects.exclude(outcome_kind__in=["", "no_deal"])
-        .values("meeting__event__areas")
-        .annotate(n=Count("meeting", distinct=True))
-    )
-    for row in deals:
-        out.setdefault(row["meeting__event__areas"], {"events": 0, "meetings": 0, "records": 0})["outcomes"] = row["n"]
-    for counts in out.values():
-        counts.setdefault("outcomes", 0)
+        out.setdefault(row["event__areas"], dict(empty))["meetings"] = row["n"]
+    for area_id, n in record_counts_by_area().items():
+        out.setdefault(area_id, dict(empty))["records"] = n
+    for area_id, n in partnership_counts_by_area(OutcomeSource.EVENT_MEETING).items():
+        out.setdefault(area_id, dict(empty))["outcomes"] = n
     return out

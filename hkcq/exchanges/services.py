@@ -42,7 +42,9 @@ from hkcq.exchanges.models import (
     Session,
 )
 from hkcq.notifications.services import notify
-from hkcq.partnering.models import OutcomeKind
+from hkcq.partnering import services as partnering_services
+from hkcq.partnering.models import OutcomeKind, OutcomeSource
+from hkcq.registry.models import Area
 
 REMIND_BEFORE = dt.timedelta(days=1)
 LANGUAGE_CODES = {c for c, _label in Language.choices}
@@ -496,6 +498,7 @@ def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> Sche
         )
 
 
+@transaction.atomic
 def meeting_feedback(
     *, user: Any, meeting: Meeting, happened: bool, useful: bool = False, outcome: str = "", outcome_kind: str = ""
 ) -> Feedback:
@@ -516,7 +519,7 @@ def meeting_feedback(
         raise _invalid("outcome_kind", _("Choose what came of the meeting from the list."))
     if Feedback.objects.filter(meeting=meeting, registration=reg).exists():
         raise _invalid(None, _("You have already given feedback on this meeting."))
-    return Feedback.objects.create(
+    feedback = Feedback.objects.create(
         meeting=meeting,
         registration=reg,
         happened=happened,
@@ -524,6 +527,25 @@ def meeting_feedback(
         outcome=outcome,
         outcome_kind=outcome_kind,
     )
+    area = meeting_outcome_area(meeting)
+    if outcome_kind and area is not None:
+        # Counted once per meeting, as partnering's outcome (either side's feedback records it;
+        # the later one replaces it), under the first of the event's areas.
+        partnering_services.outcome_record_external(
+            user=user,
+            source=OutcomeSource.EVENT_MEETING,
+            reference=f"meeting:{meeting.pk}",
+            kind=outcome_kind,
+            area=area,
+            note=outcome,
+        )
+    return feedback
+
+
+def meeting_outcome_area(meeting: Meeting) -> Area | None:
+    """The area a meeting's outcome counts under: the first of its event's areas (none: not
+    counted under an area)."""
+    return meeting.event.areas.order_by("position", "id").first()
 
 
 def interpreter_add(*, user: Any, event: Event, name: str, pairs: Iterable[str]) -> Interpreter:

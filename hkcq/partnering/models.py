@@ -457,10 +457,23 @@ class OutcomeKind(models.TextChoices):
     NO_DEAL = "no_deal", _("No deal")
 
 
-class Outcome(models.Model):
-    """What came of an introduction, counted under its co-operation area."""
+class OutcomeSource(models.TextChoices):
+    INTRODUCTION = "introduction", _("Introduction")
+    EVENT_MEETING = "event_meeting", _("Meeting at an event")
 
-    interest = models.OneToOneField(Interest, on_delete=models.CASCADE, related_name="outcome")
+
+class Outcome(models.Model):
+    """What came of an introduction, or of a one-to-one meeting at an event (the exchanges app
+    records those here through ``services.outcome_record_external``), counted under its
+    co-operation area: the one source of the partnerships counted per area."""
+
+    interest = models.OneToOneField(Interest, null=True, blank=True, on_delete=models.CASCADE, related_name="outcome")
+    source = models.CharField(
+        _("source"), max_length=20, choices=OutcomeSource.choices, default=OutcomeSource.INTRODUCTION
+    )
+    # The recording app's own key for what the outcome came of ("meeting:12"), unique per source;
+    # empty for an introduction (its interest is the key).
+    reference = models.CharField(max_length=60, blank=True, default="")
     kind = models.CharField(_("outcome"), max_length=30, choices=OutcomeKind.choices)
     area = models.ForeignKey(
         "registry.Area", verbose_name=_("co-operation area"), on_delete=models.PROTECT, related_name="+"
@@ -473,9 +486,18 @@ class Outcome(models.Model):
     class Meta:
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "reference"], condition=~models.Q(reference=""), name="one_outcome_per_reference"
+            ),
+            models.CheckConstraint(
+                name="outcome_has_origin",
+                condition=models.Q(interest__isnull=False) | ~models.Q(reference=""),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} of interest {self.interest_id}"
+        return f"{self.kind} of {self.reference or f'interest {self.interest_id}'}"
 
     @property
     def is_partnership(self) -> bool:

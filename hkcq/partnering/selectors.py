@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hkcq.accounts.types import Viewer
@@ -204,11 +204,24 @@ def interest_get_for_user(*, user: Viewer, pk: int | str) -> Interest:
 
 
 # -- outcomes (public aggregate) -------------------------------------------------------------------
+def partnerships(source: str | None = None) -> QuerySet[Outcome]:
+    """Outcomes that are partnerships (every kind but "no deal"), of one source or of all."""
+    qs = Outcome.objects.exclude(kind=OutcomeKind.NO_DEAL)
+    return qs.filter(source=source) if source else qs
+
+
+def partnership_counts_by_area(source: str | None = None) -> dict[int, int]:
+    """``{area primary key: partnerships}``, of one source (``OutcomeSource``) or of all: the
+    figure the dashboard, the plenary report and open data count under each area."""
+    rows = partnerships(source).values("area").annotate(n=Count("id")).order_by()
+    return {row["area"]: row["n"] for row in rows}
+
+
 def partnerships_per_area(since: Any = None) -> list[dict[str, Any]]:
     """Partnerships formed (outcomes other than "no deal") per co-operation area, with the count
     by kind: the public aggregate for the dashboard, the plenary report and open data. No
     organisation and no person is named."""
-    outcomes = Outcome.objects.exclude(kind=OutcomeKind.NO_DEAL)
+    outcomes = partnerships()
     if since is not None:
         outcomes = outcomes.filter(recorded_at__gte=since)
     counts: dict[int, Counter[str]] = {}

@@ -36,6 +36,7 @@ from hkcq.partnering.models import (
     OrganisationProfile,
     Outcome,
     OutcomeKind,
+    OutcomeSource,
     Sector,
     ServiceKind,
     WorkLanguage,
@@ -869,4 +870,25 @@ def outcome_record(*, user: Any, interest: Interest, kind: str, area: Area | Non
         {"interest": interest, "outcome": outcome},
         url=reverse("partnering:interest", args=[interest.pk]),
     )
+    return outcome
+
+
+@transaction.atomic
+def outcome_record_external(
+    *, user: Any, source: str, reference: str, kind: str, area: Area, note: str = ""
+) -> Outcome:
+    """An outcome of something another app runs (``OutcomeSource.EVENT_MEETING``: a one-to-one
+    meeting at an event, ``reference`` "meeting:<id>"), kept here so that partnerships are
+    counted from one source. The calling app has checked that ``user`` may record it; recording
+    again for the same reference replaces it."""
+    if source == OutcomeSource.INTRODUCTION or source not in OutcomeSource.values or not reference:
+        raise InvalidInput(details={"source": [_("Choose what came of the meeting from the list.")]})
+    if kind not in OutcomeKind.values:
+        raise InvalidInput(details={"outcome_kind": [_("Choose what came of the meeting from the list.")]})
+    outcome = Outcome.objects.select_for_update().filter(source=source, reference=reference).first() or Outcome(
+        source=source, reference=reference
+    )
+    outcome.kind, outcome.area, outcome.note, outcome.recorded_by = kind, area, (note or "")[:2000], user
+    outcome._history_user = user  # type: ignore[attr-defined]
+    outcome.save()
     return outcome

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.core import areafigures
+from hkcq.core.areafigures import AreaFigure
 from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
 from hkcq.core.mywork import WorkCount, WorkSection
@@ -142,6 +144,28 @@ def measure_progress(measure: Measure, *, limit: int = 5) -> dict[str, Any]:
 def area_rollups() -> list[tuple[Area, ProgressRollup | None]]:
     rows = {r.area_id: r for r in ProgressRollup.objects.filter(level=ProgressRollup.Level.AREA)}
     return [(a, rows.get(a.id)) for a in Area.objects.order_by("position")]
+
+
+@dataclass(frozen=True)
+class AreaResults:
+    """The figures other apps count under each area (``hkcq.core.areafigures``: partnerships,
+    exchange pairs and placements), one row per area with any, and the totals."""
+
+    figures: list[AreaFigure]
+    rows: list[tuple[Area, list[int]]]
+    totals: list[int]
+
+
+def area_results() -> AreaResults:
+    figs = areafigures.figures()
+    counts = areafigures.counts_by_area()
+    rows = []
+    for area in Area.objects.order_by("position"):
+        values = [counts[f.key].get(area.pk, 0) for f in figs]
+        if any(values):
+            rows.append((area, values))
+    totals = [sum(values[i] for _, values in rows) for i in range(len(figs))]
+    return AreaResults(figures=figs, rows=rows, totals=totals)
 
 
 def mechanism_rollup() -> ProgressRollup | None:

@@ -46,6 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "stale_count": len(stale),
         "stale_days": ProgressSettings.load().stale_after_days,
         "recent": selectors.recent_updates()[:DASHBOARD_LIST_LENGTH],
+        "results": selectors.area_results(),
     }
     return render(request, "progress/dashboard.html", context)
 

@@ -20,10 +20,11 @@ from operator import attrgetter
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core import areafigures
 from hkcq.core.exports import csv_text
 from hkcq.core.translated import EN, HANS, HANT, TText
 from hkcq.core.trees import depth_first
@@ -280,7 +281,54 @@ UPDATES = Dataset(
     rows=_updates,
 )
 
-DATASETS: dict[str, Dataset] = {d.slug: d for d in (AREAS, MEASURES, UPDATES, MEETINGS, DECISIONS, AGREEMENTS)}
+
+@dataclass(frozen=True)
+class AreaResult:
+    """One figure counted under one area (``hkcq.core.areafigures``)."""
+
+    area: Area
+    figure: str
+    label: TText
+    count: int
+
+
+def _area_results() -> Iterator[AreaResult]:
+    """Every registered figure under every area, zeros included (long form: the columns stay the
+    same whatever figures the apps register)."""
+    counts = areafigures.counts_by_area()
+    labels = {}
+    for f in areafigures.figures():
+        texts = {}
+        for lang, _suffix in TEXT_LANGS:
+            with translation.override(lang):
+                texts[lang] = str(f.label())
+        labels[f.key] = TText.of(texts[EN], texts[HANT], texts[HANS])
+    for area in _areas():
+        for key, label in labels.items():
+            yield AreaResult(area, key, label, counts[key].get(area.pk, 0))
+
+
+AREA_RESULTS = Dataset(
+    slug="partnerships-by-area",
+    title=_("Partnerships and exchanges by area"),
+    description=_(
+        "What the partnering service and the exchanges produced, counted under each co-operation area: "
+        "partnerships formed (outcomes of introductions and of meetings at events, every kind but "
+        "“no deal”) and exchange pairs and placements (sister schools, internships, exchange "
+        "programmes). Totals only: no organisation and no person is named."
+    ),
+    columns=(
+        attribute("area", _("Id of the area"), "area.ext_id"),
+        attribute("figure", _("What is counted (partnerships, exchange_records)")),
+        *text_columns("figure_name", _("What is counted"), "label"),
+        attribute("count", _("How many, up to now"), type="integer"),
+    ),
+    rows=_area_results,
+)
+
+DATASETS: dict[str, Dataset] = {
+    d.slug: d for d in (AREAS, MEASURES, UPDATES, MEETINGS, DECISIONS, AGREEMENTS, AREA_RESULTS)
+}
 FORMATS = ("csv", "json")
 
 

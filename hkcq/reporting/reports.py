@@ -126,8 +126,41 @@ def _summary(lines: list[dict[str, Any]]) -> dict[str, int]:
     }
 
 
+def _area_results(
+    area: dict[str, Any], old: dict[str, Any] | None, *, first: bool, figure_defs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each area figure (``hkcq.core.areafigures``, frozen in the snapshot) of ``area`` now and
+    since the previous snapshot (``old``: the area then). Since: everything at the first report,
+    and for an area new since then; unknown (None) when the previous snapshot did not count it."""
+    out = []
+    for f in figure_defs:
+        now = (area.get("figures") or {}).get(f["key"], 0)
+        then = 0 if first or old is None else (old.get("figures") or {}).get(f["key"])
+        out.append(
+            {"key": f["key"], "label": f["label"], "now": now, "since": now - then if then is not None else None}
+        )
+    return out
+
+
+def _figure_totals(areas: list[dict[str, Any]], figure_defs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each area figure summed over the areas; "since" unknown (None) if any area's is."""
+    totals = []
+    for i, f in enumerate(figure_defs):
+        results = [a["results"][i] for a in areas]
+        since = [r["since"] for r in results]
+        totals.append(
+            {
+                "key": f["key"],
+                "label": f["label"],
+                "now": sum(r["now"] for r in results),
+                "since": None if None in since else sum(since),
+            }
+        )
+    return totals
+
+
 def _area_rows(
-    current: dict[str, Any], before: dict[str, Any], lines_by_area: dict[str, list[dict[str, Any]]]
+    current: dict[str, Any], before: dict[str, Any], lines_by_area: dict[str, list[dict[str, Any]]], *, first: bool
 ) -> list[dict[str, Any]]:
     """Each area with its measures' lines, grouped so a measure stays with its items on a page."""
     old_areas = {a["id"]: a for a in before["areas"]}
@@ -148,6 +181,8 @@ def _area_rows(
                 "percent": _pct(a["percent"]),
                 "measures": lines,
                 "groups": groups,
+                "results": (results := _area_results(a, old, first=first, figure_defs=current.get("figures", []))),
+                "has_results": any(r["now"] or r["since"] for r in results),
             }
         )
     return areas
@@ -217,7 +252,7 @@ def compare(
         measure_lines.append(line)
         if progress is not None:
             progress(index)
-    areas = _area_rows(current, before, lines_by_area)
+    areas = _area_rows(current, before, lines_by_area, first=previous is None)
     all_lines = [line for a in areas for line in a["measures"]]
     agreements_new, agreements_changed = _agreement_changes(current, before)
     return {
@@ -231,6 +266,7 @@ def compare(
             "percent_before": _pct(before["mechanism"].get("percent")),
         },
         "summary": _summary(measure_lines),
+        "figures": _figure_totals(areas, current.get("figures", [])),
         "areas": areas,
         "late": [line for line in all_lines if line["late"]],
         "no_update": [line for line in all_lines if line["no_update"]],
@@ -282,6 +318,12 @@ def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
             _("Milestones met"),
             _("Milestones missed"),
         ]
+        for f in report.get("figures", []):
+            label = _text(f["label"], lang)
+            header += [
+                _("%(figure)s in the area since the last plenary") % {"figure": label},
+                _("%(figure)s in the area, total") % {"figure": label},
+            ]
         rows: list[list[Any]] = [header]
         codes = {line["id"]: line["code"] for area in report["areas"] for line in area["measures"]}
         for area in report["areas"]:
@@ -308,6 +350,7 @@ def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
                         _yes(line["late"]),
                         len(line["milestones_met"]),
                         len(line["milestones_missed"]),
+                        *(value for r in area.get("results", []) for value in (r["since"], r["now"])),
                     ]
                 )
     return rows
@@ -337,6 +380,29 @@ def summary_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
         ]
         for area in report["areas"]:
             rows.append([_text(area["name"], lang), area["percent"]])
+        for f in report.get("figures", []):
+            label = _text(f["label"], lang)
+            rows.append([_("%(figure)s since the last plenary") % {"figure": label}, f["since"]])
+            rows.append([_("%(figure)s, total") % {"figure": label}, f["now"]])
+    return rows
+
+
+def result_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
+    """Partnerships and exchanges by area (the figures other apps count under each area): for
+    each figure, since the last plenary and in total; then a total row."""
+    with translation.override(lang):
+        header: list[Any] = [_("Area")]
+        for f in report.get("figures", []):
+            label = _text(f["label"], lang)
+            header += [
+                _("%(figure)s since the last plenary") % {"figure": label},
+                _("%(figure)s, total") % {"figure": label},
+            ]
+        rows: list[list[Any]] = [header]
+        for area in report["areas"]:
+            if area.get("has_results"):
+                rows.append([_text(area["name"], lang), *(v for r in area["results"] for v in (r["since"], r["now"]))])
+        rows.append([_("Total"), *(v for f in report.get("figures", []) for v in (f["since"], f["now"]))])
     return rows
 
 
@@ -385,6 +451,7 @@ def workbook_sheets(report: dict[str, Any], lang: str) -> dict[str, list[list[An
         return {
             _("Summary"): summary_rows(report, lang),
             _("Measures"): measure_rows(report, lang),
+            _("Partnerships and exchanges"): result_rows(report, lang),
             _("Agreements"): agreement_rows(report, lang),
             _("Decisions"): decision_rows(report, lang),
         }

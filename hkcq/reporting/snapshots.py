@@ -5,7 +5,10 @@ area's and each measure's roll-up; for every measure and item (in the registry's
 a measure, then its items, each followed by its own) its depth, dates, lead units,
 milestones and each side's latest *published* update (status, percent, public and internal
 narratives, when and in which cycle it was published), the joint status and whether the sides
-disagree; every agreement with its lifecycle; every decision with its follow-up.
+disagree; every agreement with its lifecycle; every decision with its follow-up; the figures other
+apps count under each area (``hkcq.core.areafigures``: partnerships formed, exchange pairs and
+placements), cumulative at that moment, with their labels in the three languages (``figures`` at
+the top, ``figures`` per area), so the report's "since the last plenary" is the difference.
 Texts are kept in all three languages (``{"en", "zh-hant", "zh-hans", "origin"}``).
 """
 
@@ -17,8 +20,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
 
+from hkcq.core import areafigures
 from hkcq.core.choices import Side
 from hkcq.core.translated import TText
 from hkcq.core.trees import depth_first
@@ -185,8 +191,15 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
     by_area = {r.area_id: r for r in rollups if r.level == ProgressRollup.Level.AREA}
     mechanism = next((r for r in rollups if r.level == ProgressRollup.Level.MECHANISM), None)
     measures = _measures(cycle, statuses, by_measure)
+    area_counts = areafigures.counts_by_area()
     areas = [
-        {"id": a.ext_id, "position": a.position, "name": _t(a.name), **_figures(by_area.get(a.id))}
+        {
+            "id": a.ext_id,
+            "position": a.position,
+            "name": _t(a.name),
+            **_figures(by_area.get(a.id)),
+            "figures": {key: counts.get(a.id, 0) for key, counts in area_counts.items()},
+        }
         for a in Area.objects.order_by("position")
     ]
     return {
@@ -211,8 +224,21 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
             for s in statuses.values()
         },
         "mechanism": _figures(mechanism),
+        "figures": area_figure_labels(),
         "areas": areas,
         "measures": measures,
         "agreements": _agreements(),
         "decisions": _decisions(),
     }
+
+
+def area_figure_labels() -> list[dict[str, Any]]:
+    """The registered area figures, each with its label in the three languages."""
+    out = []
+    for f in areafigures.figures():
+        labels = {}
+        for lang, _name in settings.LANGUAGES:
+            with translation.override(lang):
+                labels[lang] = str(f.label())
+        out.append({"key": f.key, "label": TText.of(labels["en"], labels["zh-hant"], labels["zh-hans"]).to_json()})
+    return out

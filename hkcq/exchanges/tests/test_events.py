@@ -232,15 +232,19 @@ def test_feedback_once_per_side_only_by_participants(event):
         services.meeting_feedback(user=outsider[0], meeting=m, happened=True)
     with pytest.raises(InvalidInput):
         services.meeting_feedback(user=hk[0], meeting=m, happened=False, outcome_kind="logistics")
-    services.meeting_feedback(
-        user=hk[0], meeting=m, happened=True, useful=True, outcome="Agreed a pilot shipment", outcome_kind="logistics"
-    )
     from hkcq.exchanges.selectors import exchange_counts_by_area
+    from hkcq.partnering.models import Outcome
     from hkcq.registry.models import Area
 
     area = Area.objects.get(ext_id="logistics")
     event.areas.add(area)
-    assert exchange_counts_by_area()[area.pk]["outcomes"] == 1
+    before = exchange_counts_by_area().get(area.pk, {}).get("outcomes", 0)
+    services.meeting_feedback(
+        user=hk[0], meeting=m, happened=True, useful=True, outcome="Agreed a pilot shipment", outcome_kind="logistics"
+    )
+    # counted through partnering's outcomes (one source), under the event's area
+    assert exchange_counts_by_area()[area.pk]["outcomes"] == before + 1
+    assert Outcome.objects.get(reference=f"meeting:{m.pk}").area == area
     with pytest.raises(InvalidInput):
         services.meeting_feedback(user=hk[0], meeting=m, happened=True)
     assert m.feedback.count() == 1
