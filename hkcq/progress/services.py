@@ -242,7 +242,7 @@ def update_publish(*, user: Any, update: ProgressUpdate) -> ProgressUpdate:
         to_state=State.PUBLISHED,
         stamp={"published_at": timezone.now(), "published_by": user},
     )
-    rollups.recompute([published.measure.area])
+    rollups.recompute_for(published.measure_id)  # the measure, its ancestors, its area, the mechanism
     return published
 
 
@@ -343,7 +343,7 @@ def weight_set(*, user: Any, measure: Measure, weight: Any) -> MeasureWeight:
     if not value.is_finite() or value < 0 or value >= 10000:
         raise InvalidInput(details={"weight": [_("Enter a number of 0 or more.")]})
     row, _created = MeasureWeight.objects.update_or_create(measure=measure, defaults={"weight": value})
-    rollups.recompute([measure.area])
+    rollups.recompute_for(measure.id)
     return row
 
 
