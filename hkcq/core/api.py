@@ -5,12 +5,26 @@ operation's documented error answers) and the text schemas. Authentication (``ST
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from ninja import Schema
+from pydantic import Field
 
 from hkcq.core.translated import EN, HANS, HANT, TText
+
+# A required text: at least one character that is not white space. The document says so
+# (``minLength: 1`` and a ``pattern``); the service refuses "" and "  " with 422 in the one error
+# shape, with its own translated message on the field (a schema check would answer in English
+# with pydantic's words). The schemathesis run (core/tests/test_schemathesis.py) holds the two
+# together: what the document refuses must be refused.
+Required = Annotated[str, Field(json_schema_extra={"minLength": 1, "pattern": r"[^\s\x1c-\x1f]"})]
+
+# An e-mail address as the services check it (``format: email`` in the document).
+Email = Annotated[str, Field(json_schema_extra={"format": "email", "minLength": 3})]
+
+# The platform's languages (settings.LANGUAGES).
+Language = Literal["en", "zh-hant", "zh-hans"]
 
 
 class ErrorDetail(Schema):

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, Mapped, estimated_count
+from hkcq.core.api import ERRORS, Email, Language, Mapped, Required, estimated_count
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.text import mask_personal_data
@@ -30,16 +30,16 @@ router = Router(tags=["enquiries"])
 
 # -- schemas ----------------------------------------------------------------------------------
 class EnquiryIn(Schema):
-    question: str
+    question: Required
     details: str = ""
-    email: str
+    email: Email
     phone: str = ""
-    language: str = "en"
+    language: Language = "en"
     consent: bool = False
     idempotency_key: str = ""
 
 
-class SubmittedOut(Schema):
+class EnquirySubmittedOut(Schema):
     reference: str
     token: str
     tracking_url: str
@@ -60,7 +60,7 @@ class MessageOut(Schema):
     citations: list[CitationOut]
 
 
-class TrackOut(Schema):
+class EnquiryTrackOut(Schema):
     reference: str
     status: str
     received_at: dt.datetime
@@ -125,27 +125,27 @@ class CaseOut(CaseSummaryOut):
 
 
 class BodyIn(Schema):
-    body: str
+    body: Required
 
 
 class ReplyIn(Schema):
-    body: str
+    body: Required
     citations: list[str] = []
     wait_for_resident: bool = False
 
 
 class TransferIn(Schema):
-    to_unit: str
-    reason: str
+    to_unit: Required
+    reason: Required
 
 
 class PriorityIn(Schema):
-    priority: str
-    reason: str
+    priority: Required
+    reason: Required
 
 
 class CloseIn(Schema):
-    outcome: str
+    outcome: Required
     note: str = ""
 
 
@@ -248,7 +248,7 @@ def _track(e: Enquiry) -> dict[str, Any]:
 
 
 # -- resident endpoints -----------------------------------------------------------------------
-@router.post("/enquiries", response={200: SubmittedOut, 201: SubmittedOut, **ERRORS}, auth=None)
+@router.post("/enquiries", response={200: EnquirySubmittedOut, 201: EnquirySubmittedOut, **ERRORS}, auth=None)
 def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[str, Any]]:
     """File an enquiry. Idempotent for the same client (the same API token, else the same
     address): the same `idempotency_key` (or, without one, the same question, details and e-mail
@@ -282,7 +282,7 @@ def _by_token(request: HttpRequest, token: str, action: str = "tracking") -> Enq
     return selectors.enquiry_get_by_token(token)
 
 
-@router.get("/enquiries/track/{token}", response={200: TrackOut, **ERRORS}, auth=None)
+@router.get("/enquiries/track/{token}", response={200: EnquiryTrackOut, **ERRORS}, auth=None)
 def enquiry_track(request: HttpRequest, token: str) -> dict[str, Any]:
     """The resident's view of a case, by its secret tracking token (internal notes excluded).
     Identity card and phone numbers and e-mail addresses in the text are masked, as on the
@@ -297,7 +297,7 @@ def enquiry_track_message(request: HttpRequest, token: str, payload: BodyIn) -> 
     return 201, {"kind": m.kind, "body": m.body, "created_at": m.created_at, "citations": []}
 
 
-@router.post("/enquiries/track/{token}/rating", response={200: TrackOut, **ERRORS}, auth=None)
+@router.post("/enquiries/track/{token}/rating", response={200: EnquiryTrackOut, **ERRORS}, auth=None)
 def enquiry_track_rate(request: HttpRequest, token: str, payload: RatingIn) -> dict[str, Any]:
     e = _by_token(request, token, "tracking_write")
     e = services.enquiry_rate(
@@ -307,24 +307,19 @@ def enquiry_track_rate(request: HttpRequest, token: str, payload: RatingIn) -> d
 
 
 # -- staff endpoints --------------------------------------------------------------------------
-def _anyone(request: HttpRequest) -> bool:
-    """Let the request through unauthenticated (the endpoint answers per ``request.user``)."""
-    return True
-
-
-@router.get("/enquiries", response={200: list[CaseSummaryOut], **ERRORS}, auth=[*STAFF_AUTH, _anyone])
+@router.get("/enquiries", response={200: list[CaseSummaryOut], **ERRORS}, auth=STAFF_AUTH)
 @paginate(LimitOffsetPagination)
 def enquiry_queue(
-    request: HttpRequest,
+    request: AuthedRequest,
     status: str | None = None,
     due: str | None = None,
     language: str | None = None,
     priority: str | None = None,
 ) -> Mapped:
-    """The staff queue (officers: their units' cases; secretariat: all; anyone else: an empty
-    list). Question text masked. Filters: `status` (or `open`), `due` (`overdue`, `due_soon`,
+    """The staff queue (officers: their units' cases; secretariat: all; any other signed-in
+    person: an empty list; without a token or session: 401, as the document declares). Question text masked. Filters: `status` (or `open`), `due` (`overdue`, `due_soon`,
     `paused`), `language`, `priority` (`low`, `normal`, `high`)."""
-    qs = selectors.enquiry_queue_for_user(request.user, status=status, due=due, language=language, priority=priority)
+    qs = selectors.enquiry_queue_for_user(request.auth, status=status, due=due, language=language, priority=priority)
     return Mapped(qs, _summary, count=partial(estimated_count, qs))
 
 

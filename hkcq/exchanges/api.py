@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextOut
 from hkcq.core.errors import NotFound
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -178,14 +178,14 @@ def meeting_answer(request: AuthedRequest, meeting_id: int, body: EventMeetingAn
 
 # -- rounds ---------------------------------------------------------------------------------------
 class RoundApplicantIn(Schema):
-    id: str
+    id: Required
     ranks: list[str] = []
     name: str = ""
     language: str = "en"
 
 
 class RoundHostIn(Schema):
-    id: str
+    id: Required
     capacity: int = 1
     ranks: list[str] = []
     name: str = ""
@@ -194,7 +194,7 @@ class RoundHostIn(Schema):
 
 class RoundIn(Schema):
     kind: Literal["internship", "sister_school", "exchange"]
-    title: str
+    title: Required
     applicants: list[RoundApplicantIn]
     hosts: list[RoundHostIn]
     tie_break_seed: int = 0

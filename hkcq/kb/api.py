@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.accounts.services import api_token_authenticate
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -43,7 +43,7 @@ class AskOut(Schema):
 
 
 class AskQuery(Schema):
-    q: str
+    q: Required
     lang: str = "en"
     limit: int = 10
 
@@ -140,11 +140,11 @@ class EntryPatch(Schema):
 
 
 class EntryIn(EntryPatch):
-    id: str
-    topic: str
+    id: Required
+    topic: Required
     title: TextIn
     body: TextIn
-    unit: str
+    unit: Required
 
 
 def _data(payload: Schema) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.translated import current_language
@@ -27,8 +27,8 @@ router = Router(tags=["partnering"])
 class OrganisationRef(Schema):
     id: int
     name: TextOut
-    side: str
-    kind: str
+    side: Required
+    kind: Required
     verified: bool
 
 
@@ -85,10 +85,10 @@ class OpportunityOut(Schema):
 
 class OpportunityIn(Schema):
     organisation: int
-    type: str
+    type: Required
     title: TextIn
     description: TextIn
-    sector: str
+    sector: Required
     areas: list[str]
     measures: list[str] = []
     service_kind: str = ""
@@ -107,7 +107,7 @@ class MatchOut(Schema):
 
 class InterestIn(Schema):
     organisation: int
-    message: str
+    message: Required
     from_opportunity: int | None = None
 
 

@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.progress import selectors, services
@@ -141,8 +141,8 @@ def get_measure_progress(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 
 # -- the workflow, for staff -----------------------------------------------------------------
 class UpdateIn(Schema):
-    measure: str
-    status: str
+    measure: Required
+    status: Required
     percent: int | None = None
     public_narrative: TextIn | None = None
     internal_narrative: TextIn | None = None
@@ -156,7 +156,7 @@ class UpdatePatch(Schema):
 
 
 class ReturnIn(Schema):
-    reason: str
+    reason: Required
 
 
 class ConfirmIn(Schema):

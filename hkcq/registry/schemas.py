@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Schema
 
-from hkcq.core.api import TextIn, TextOut
+from hkcq.core.api import Required, TextIn, TextOut
 from hkcq.registry.models import (
     Agreement,
     Area,
@@ -237,7 +237,7 @@ class UnitOut(Schema):
 
 
 class AreaIn(Schema):
-    id: str
+    id: Required
     position: int
     name: TextIn
     short_name: TextIn | None = None
@@ -268,8 +268,8 @@ class MeasurePatch(Schema):
 
 
 class MeasureIn(MeasurePatch):
-    id: str
-    area: str
+    id: Required
+    area: Required
     title: TextIn
 
 
@@ -285,8 +285,8 @@ class MeetingPatch(Schema):
 
 
 class MeetingIn(MeetingPatch):
-    id: str
-    kind: str
+    id: Required
+    kind: Required
     title: TextIn
     date: dt.date
 
@@ -315,13 +315,13 @@ class AgreementPatch(Schema):
 
 
 class AgreementIn(AgreementPatch):
-    id: str
-    kind: str
+    id: Required
+    kind: Required
     title: TextIn
 
 
 class EventIn(Schema):
-    kind: str
+    kind: Required
     date: dt.date
     note: TextIn | None = None
     superseded_by: str | None = None

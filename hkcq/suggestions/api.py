@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, TokenAuth
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Language, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.throttle import throttle
@@ -97,16 +97,16 @@ class StaffSuggestionOut(SuggestionOut):
 
 
 class SubmitIn(Schema):
-    title: str
-    text: str
-    language: str = "en"
+    title: Required
+    text: Required
+    language: Language = "en"
     area: str | None = None
     anonymous: bool = True
     name: str = ""
     email: str = ""
 
 
-class SubmittedOut(Schema):
+class SuggestionSubmittedOut(Schema):
     reference: str
     tracking_token: str
     state: str
@@ -114,7 +114,7 @@ class SubmittedOut(Schema):
     similar: list[str]
 
 
-class TrackOut(Schema):
+class SuggestionTrackOut(Schema):
     reference: str
     title: str
     text: str
@@ -183,7 +183,9 @@ def similar(request: HttpRequest, text: str = "") -> dict[str, Any]:
 
 
 @router.post(
-    "/suggestions", response={200: SubmittedOut, 201: SubmittedOut, **ERRORS}, summary="Make a suggestion (anyone)"
+    "/suggestions",
+    response={200: SuggestionSubmittedOut, 201: SuggestionSubmittedOut, **ERRORS},
+    summary="Make a suggestion (anyone)",
 )
 def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
     """Idempotent for the same client (the same API token, else the same address): the same
@@ -219,7 +221,9 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     }
 
 
-@router.get("/suggestions/track/{token}", response={200: TrackOut, 404: ErrorOut}, summary="Follow your suggestion")
+@router.get(
+    "/suggestions/track/{token}", response={200: SuggestionTrackOut, 404: ErrorOut}, summary="Follow your suggestion"
+)
 def track(request: HttpRequest, token: str) -> dict[str, Any]:
     throttle(request, "tracking", targets=(token,))
     s = selectors.tracked_get(token)
@@ -374,7 +378,7 @@ def approve(request: AuthedRequest, reference: str, payload: ApproveIn) -> dict[
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Required
     note: str = ""
 
 
@@ -386,8 +390,8 @@ def reject(request: AuthedRequest, reference: str, payload: RejectIn) -> dict[st
 
 
 class RedactIn(Schema):
-    public_title: str
-    public_text: str
+    public_title: Required
+    public_text: Required
 
 
 @router.post("/suggestions/{reference}/redact", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
@@ -402,20 +406,20 @@ def redact(request: AuthedRequest, reference: str, payload: RedactIn) -> dict[st
     return _staff_out(s.reference or "")
 
 
-class AreaIn(Schema):
+class SuggestionAreaIn(Schema):
     area: str | None = None
     unit: str | None = None
 
 
 @router.post("/suggestions/{reference}/area", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
-def set_area(request: AuthedRequest, reference: str, payload: AreaIn) -> dict[str, Any]:
+def set_area(request: AuthedRequest, reference: str, payload: SuggestionAreaIn) -> dict[str, Any]:
     s = _staff_get(request, reference)
     services.suggestion_set_area(user=request.auth, suggestion=s, area=_area(payload.area), unit=_unit(payload.unit))
     return _staff_out(s.reference or "")
 
 
 class MergeIn(Schema):
-    into: str
+    into: Required
 
 
 @router.post("/suggestions/{reference}/merge", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
@@ -431,7 +435,7 @@ def merge(request: AuthedRequest, reference: str, payload: MergeIn) -> dict[str,
 
 
 class RespondIn(Schema):
-    status: str
+    status: Required
     response: TextIn | None = None
     reason: TextIn | None = None
     measure: str | None = None
