@@ -52,3 +52,153 @@ def test_outline_buttons_keep_text_contrast_on_every_light_background(page, back
             page, colour, page.locator("#contrast-probe").evaluate("e => getComputedStyle(e).backgroundColor")
         )
         assert ratio >= 4.5, (kind, colour, background, round(ratio, 2))
+
+
+LONG_WORD = "Q" * 999
+LONG_URL = "https://example.org/" + "a" * 600
+
+# A cell narrower than this with more than three characters of text is "squeezed" (合/作/領/域).
+MIN_CELL_PX = 40
+
+FITS_JS = """
+minPx => {
+  const vw = document.documentElement.clientWidth;
+  const squeezed = [...document.querySelectorAll('main td, main th')]
+    .filter(c => c.offsetParent && !c.closest('thead, .visually-hidden, .table-keep'))
+    .filter(c => c.textContent.trim().length > 3 && c.getBoundingClientRect().width < minPx)
+    .slice(0, 3).map(c => c.textContent.trim().slice(0, 30) + ' (' + Math.round(c.getBoundingClientRect().width) + ' px)');
+  return {width: document.documentElement.scrollWidth, viewport: vw, squeezed};
+}
+"""
+
+
+def fits(page) -> list[str]:
+    """What is wrong with the page's width: sideways scrolling, or squeezed table cells."""
+    r = page.evaluate(FITS_JS, MIN_CELL_PX)
+    problems = []
+    if r["width"] > r["viewport"]:
+        problems.append(f"{page.url}: {r['width']} px wide in a {r['viewport']} px viewport")
+    problems += [f"{page.url}: squeezed cell {c}" for c in r["squeezed"]]
+    return problems
+
+
+@pytest.fixture
+def long_enquiry(live_url):
+    from hkcq.enquiries import services
+
+    return services.enquiry_submit(
+        question=LONG_WORD, details=f"See {LONG_URL}", email="long@example.org", consent=True, language="en"
+    ).enquiry
+
+
+@pytest.fixture
+def answered_suggestion(live_url):
+    """A published, answered suggestion whose title and answer are one long unbroken word."""
+    from hkcq.accounts.models import User
+    from hkcq.suggestions import services
+
+    moderator = User.objects.get(username="demo-secretariat-hk")
+    s = services.suggestion_submit(user=None, title="回鄉證續期" * 8, text=LONG_URL, language="zh-hant")
+    s = services.suggestion_approve(
+        user=moderator, suggestion=s, public_title="回鄉證續期" * 8, public_text=LONG_URL, area=None
+    )
+    return services.suggestion_respond(
+        user=moderator, suggestion=s, status="adopted", response={"en": LONG_URL, "zh_hant": LONG_URL}
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_999_character_word_never_widens_the_page(page, long_enquiry, answered_suggestion, width):
+    from hkcq.browser_tests.conftest import sign_in
+
+    page.set_viewport_size({"width": width, "height": 900})
+    problems = []
+    page.goto(long_enquiry.get_tracking_url())
+    assert LONG_WORD[:50] in page.locator("main").inner_text()
+    problems += fits(page)
+    for path in ("/en/suggestions/you-said-we-did/", answered_suggestion.get_absolute_url()):
+        page.goto(path)
+        problems += fits(page)
+    sign_in(page, "demo-secretariat-hk")
+    for path in ("/en/enquiries/queue/", long_enquiry.get_absolute_url()):
+        page.goto(path)
+        problems += fits(page)
+    assert not problems, "\n".join(problems)
+
+
+LIST_PAGES = [
+    "/{lang}/areas/",
+    "/{lang}/measures/",
+    "/{lang}/meetings/",
+    "/{lang}/decisions/",
+    "/{lang}/agreements/",
+    "/{lang}/organisations/",
+    "/{lang}/people/",
+    "/{lang}/units/",
+    "/{lang}/suggestions/",
+    "/{lang}/suggestions/you-said-we-did/",
+    "/{lang}/progress/",
+    "/{lang}/enquiries/statistics/",
+    "/{lang}/events/",
+    "/{lang}/partnering/",
+    "/{lang}/open311/",
+    "/{lang}/reports/",
+    "/{lang}/open-data/",
+]
+STAFF_LIST_PAGES = ["/{lang}/enquiries/queue/", "/{lang}/progress/work/", "/{lang}/my-work/", "/{lang}/calendars/"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_every_list_page_fits_a_phone(page, long_enquiry, answered_suggestion, lang):
+    """At 390 px no list page scrolls sideways and no table cell is squeezed to a character or
+    two: tables become stacked rows, each cell labelled by its column."""
+    from hkcq.browser_tests.conftest import sign_in
+
+    page.set_viewport_size({"width": 390, "height": 900})
+    problems = []
+    for path in LIST_PAGES:
+        page.goto(path.format(lang=lang))
+        problems += fits(page)
+    page.goto(f"/{lang}/measures/")
+    first = page.locator("main tbody tr").first.locator("td").nth(1)
+    label = first.evaluate("c => getComputedStyle(c, '::before').content")
+    assert ("Measure" if lang == "en" else "措施") in label  # the column's name above the cell
+    sign_in(page, "demo-secretariat-hk", lang=lang)
+    for path in STAFF_LIST_PAGES:
+        page.goto(path.format(lang=lang))
+        problems += fits(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_chart_labels_are_readable_on_a_phone_and_their_regions_reachable_by_keyboard(page, long_enquiry):
+    from hkcq.browser_tests.conftest import assert_no_serious_axe_violations
+
+    page.set_viewport_size({"width": 390, "height": 900})
+    for path in ("/en/progress/", "/en/enquiries/statistics/", "/en/open311/"):
+        page.goto(path)
+        sizes = page.evaluate(
+            "() => [...document.querySelectorAll('main svg text')].map(t => t.getBoundingClientRect().height)"
+        )
+        assert not sizes or min(sizes) >= 10, (path, min(sizes))  # rendered text height, px
+        for region in page.locator(".chart-scroll").all():
+            assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert_no_serious_axe_violations(page)
+
+
+def test_keyboard_focus_on_the_dark_navigation_is_clearly_visible(page):
+    page.goto("/en/")
+    link = page.locator("#main-nav .nav-link").first
+    for _ in range(6):  # skip link, brand, (toggler hidden at 1280), then the first link
+        page.keyboard.press("Tab")
+        if link.evaluate("e => e === document.activeElement"):
+            break
+    assert link.evaluate("e => e === document.activeElement")
+    style = link.evaluate(
+        "e => { const s = getComputedStyle(e); return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor}; }"
+    )
+    bar = page.locator(".site-header .navbar").evaluate(
+        "e => getComputedStyle(e.closest('.site-header')).backgroundColor"
+    )
+    assert style["style"] != "none" and style["width"] >= 2, style
+    assert contrast(page, style["colour"], bar) >= 3, (style, bar)  # WCAG 1.4.11: 3:1 against the bar
