@@ -20,6 +20,7 @@ class FormatConverter:
 register_converter(FormatConverter, "open311_format")
 
 urlpatterns = [
+    path("openapi.json", views.openapi_document, name="openapi"),
     path("discovery.<open311_format:fmt>", views.discovery, name="discovery"),
     path("services.<open311_format:fmt>", views.services_list, name="services"),
     path("services/<slug:service_code>.<open311_format:fmt>", views.service_definition, name="service"),

@@ -406,3 +406,10 @@ def discovery(request: HttpRequest) -> Reply:
         },
         "discovery",
     )
+
+
+def openapi_document(request: HttpRequest) -> JsonResponse:
+    """``openapi.json``: the OpenAPI 3.1 description of these endpoints (hkcq.open311.openapi)."""
+    from hkcq.open311.openapi import document  # local import: only this view needs the description
+
+    return JsonResponse(document(base_url(request)), json_dumps_params={"ensure_ascii": False})
