@@ -9,6 +9,7 @@ from django.test import Client
 from hkcq.calendars import services
 from hkcq.calendars.loading import calendars_load, default_calendar_days
 from hkcq.calendars.models import Holiday
+from hkcq.calendars.tests.factories import HolidayFactory
 from hkcq.core.errors import NotPermitted
 
 HK, CQ = "hong_kong", "chongqing"
@@ -145,7 +146,7 @@ def _user(role, django_user_model):
 @pytest.mark.parametrize("action", sorted(MATRIX))
 def test_authorization_matrix(defaults, django_user_model, role, action):
     for side in (HK, CQ):
-        Holiday.objects.create(side=side, date=date(2025, 1, 1), name={"en": "New Year's Day"}, from_defaults=True)
+        HolidayFactory.create(side=side, date=date(2025, 1, 1), name={"en": "New Year's Day"}, from_defaults=True)
     user = _user(role, django_user_model)
     c = client_for(user)
     hk_day = Holiday.objects.filter(side=HK).first()

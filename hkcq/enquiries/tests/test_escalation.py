@@ -15,6 +15,7 @@ from hkcq.enquiries import knowledge, service_levels
 from hkcq.enquiries import services as enquiry_services
 from hkcq.enquiries.escalation import escalate_enquiries
 from hkcq.enquiries.models import Escalation, UnitSupervisor
+from hkcq.enquiries.tests.factories import UnitSupervisorFactory
 from hkcq.registry.models import Unit
 
 HK_UNIT = "hk_chengdu_eto"
@@ -183,7 +184,7 @@ def test_supervisors_page_is_for_the_secretariat(setup, client, resident):
     for user in (resident, setup["officer"]):
         client.force_login(user)
         assert client.get("/en/calendars/supervisors/").status_code == 403
-    record = UnitSupervisor.objects.create(unit=setup["unit"], user=setup["officer"])
+    record = UnitSupervisorFactory.create(unit=setup["unit"], user=setup["officer"])
     client.force_login(setup["sec_cq"])  # the other side's secretariat
     assert client.post(f"/en/calendars/supervisors/{record.pk}/remove/").status_code == 403
     assert UnitSupervisor.objects.filter(pk=record.pk).exists()

@@ -8,13 +8,15 @@ from django.test import Client
 from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
+from hkcq.core.choices import Side
 from hkcq.core.dates import TZ
-from hkcq.enquiries.models import Enquiry, Message
+from hkcq.enquiries.models import Enquiry
 from hkcq.enquiries.references import reference_make
 from hkcq.enquiries.statistics import bar_chart, enquiry_statistics
+from hkcq.enquiries.tests.factories import EnquiryFactory, MessageFactory
 from hkcq.kb.models import Topic
 from hkcq.kb.tests.factories import EntryFactory
-from hkcq.registry.models import Unit
+from hkcq.registry.tests.factories import UnitFactory
 
 NOW = datetime(2025, 7, 1, 12, tzinfo=TZ)
 
@@ -24,13 +26,8 @@ def hkt(y, m, d, hh=0):
 
 
 def make(n, *, received, unit=None, language="en", ack=None, ack_due=None, reply=None, reply_due=None, **extra):
-    return Enquiry.objects.create(
+    return EnquiryFactory.create(
         reference=reference_make(2025, n),
-        token=f"token-{n}",
-        question=f"Question {n}?",
-        email=f"r{n}@example.org",
-        consent_at=received,
-        content_digest=f"d{n}",
         received_at=received,
         assigned_unit=unit,
         language=language,
@@ -43,14 +40,14 @@ def make(n, *, received, unit=None, language="en", ack=None, ack_due=None, reply
 
 
 def cite(enquiry, slug, kind="reply"):
-    Message.objects.create(enquiry=enquiry, kind=kind, body="See the entry.", citations=[slug])
+    MessageFactory.create(enquiry=enquiry, kind=kind, citations=[slug])
 
 
 @pytest.fixture
-def generated(defaults):
+def generated(db):
     """Twelve cases in June 2025 with known figures, and one outside the period."""
-    hk = Unit.objects.get(ext_id="hk_chengdu_eto")
-    cq = Unit.objects.get(ext_id="cq_commerce")
+    hk = UnitFactory(side=Side.HONG_KONG)
+    cq = UnitFactory(side=Side.CHONGQING)
     due = hkt(2025, 6, 20)
     cases = []
     # Acknowledgements: 6 met, 3 missed (2 late, 1 never and overdue), 3 still running (due after NOW).
@@ -104,9 +101,9 @@ def test_figures(generated):
     assert enquiry_statistics(date(2025, 5, 1), date(2025, 5, 31), now=NOW).total == 1
 
 
-def test_random_cases_add_up(defaults):
+def test_random_cases_add_up(db):
     rng = random.Random(7)
-    hk = Unit.objects.get(ext_id="hk_chengdu_eto")
+    hk = UnitFactory()
     expected_met = expected_missed = 0
     for n in range(1, 201):
         received = hkt(2025, 3, 1) + timedelta(hours=rng.randrange(0, 24 * 60))

@@ -1,7 +1,9 @@
 import pytest
 
+from hkcq.core.tests.factories import OutgoingEmailFactory
 from hkcq.notifications import services
 from hkcq.notifications.models import Notification
+from hkcq.notifications.tests.factories import NotificationFactory
 
 TEMPLATE = "notifications/test_message"
 
@@ -61,7 +63,7 @@ def test_group_gets_one_email_and_one_notification_each(
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
 def test_list_page_marks_read_and_nav_shows_unread_count(resident, client, lang):
-    mine = Notification.objects.create(recipient=resident, title="Hello there", url="/en/areas/")
+    mine = NotificationFactory.create(recipient=resident, title="Hello there", url="/en/areas/")
     client.force_login(resident)
     html = client.get(f"/{lang}/notifications/").content.decode()
     assert "Hello there" in html
@@ -74,7 +76,7 @@ def test_list_page_marks_read_and_nav_shows_unread_count(resident, client, lang)
 
 
 def test_someone_elses_notification_cannot_be_marked(resident, officer_hk, client):
-    theirs = Notification.objects.create(recipient=officer_hk, title="Private")
+    theirs = NotificationFactory.create(recipient=officer_hk, title="Private")
     client.force_login(resident)
     assert "Private" not in client.get("/en/notifications/").content.decode()
     assert client.post(f"/en/notifications/{theirs.id}/read/").status_code == 404
@@ -93,8 +95,8 @@ def test_anonymous_is_sent_to_sign_in(db, client):
 
 
 def test_api_lists_and_marks_own_notifications(resident, officer_hk, client):
-    mine = Notification.objects.create(recipient=resident, title="Mine")
-    Notification.objects.create(recipient=officer_hk, title="Theirs")
+    mine = NotificationFactory.create(recipient=resident, title="Mine")
+    NotificationFactory.create(recipient=officer_hk, title="Theirs")
     client.force_login(resident)
     data = client.get("/api/v1/notifications").json()
     assert [n["title"] for n in data["items"]] == ["Mine"]
@@ -110,10 +112,7 @@ def _failed_email():
 
     from hkcq.core.models import OutgoingEmail
 
-    return OutgoingEmail.objects.create(
-        subject="Your enquiry was received",
-        body="B",
-        to=["resident@example.org"],
+    return OutgoingEmailFactory.create(
         state=OutgoingEmail.State.FAILED,
         attempts=10,
         last_error="ConnectionRefusedError: [Errno 111] Connection refused",

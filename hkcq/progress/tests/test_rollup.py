@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from hkcq.core.translated import TText
 from hkcq.progress import rollups, services
-from hkcq.progress.models import MeasureWeight, ProgressRollup, ProgressSettings, ProgressUpdate
-from hkcq.registry.models import Area, Measure
+from hkcq.progress.models import MeasureWeight, ProgressRollup, ProgressSettings
+from hkcq.progress.tests.factories import MeasureWeightFactory, PublishedUpdateFactory
+from hkcq.registry.models import Area
+from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
 
 from .conftest import statuses
 
@@ -17,12 +19,10 @@ from .conftest import statuses
 @pytest.fixture
 def tree(defaults, secretariat_hk):
     """A test area: M with items I1 (with I1a, I1b), I2, I3."""
-    area = Area.objects.create(ext_id="test-area", position=99, name=TText.of(en="Test area"))
+    area = AreaFactory(ext_id="test-area", position=99, name=TText.of(en="Test area"))
 
     def m(ext_id, parent=None, position=0):
-        return Measure.objects.create(
-            ext_id=ext_id, area=area, parent=parent, position=position, title=TText.of(en=ext_id)
-        )
+        return MeasureFactory(ext_id=ext_id, area=area, parent=parent, position=position, title=TText.of(en=ext_id))
 
     top = m("t-m")
     i1 = m("t-i1", top, 1)
@@ -38,15 +38,8 @@ def publish(measure, side, percent, key="in_progress", author=None):
     from hkcq.progress.services import cycle_current
 
     author = author or User.objects.get(username="demo-secretariat-hk")
-    return ProgressUpdate.objects.create(
-        measure=measure,
-        side=side,
-        cycle=cycle_current(),
-        status=statuses()[key],
-        percent=percent,
-        author=author,
-        state="published",
-        published_at=timezone.now(),
+    return PublishedUpdateFactory.create(
+        measure=measure, side=side, cycle=cycle_current(), status=statuses()[key], percent=percent, author=author
     )
 
 
@@ -91,8 +84,8 @@ def test_weighted_average_and_zero_weight(tree):
     publish(tree["I1a"], "hong_kong", 100)
     publish(tree["I2"], "hong_kong", 20)
     publish(tree["I2"], "chongqing", 60)
-    MeasureWeight.objects.create(measure=tree["I2"], weight=2)
-    MeasureWeight.objects.create(measure=tree["I3"], weight=0)
+    MeasureWeightFactory.create(measure=tree["I2"], weight=2)
+    MeasureWeightFactory.create(measure=tree["I3"], weight=0)
     rollups.recompute([tree["area"]])
     m = rollup(tree["M"])
     # Weights I1 = 1, I2 = 2, I3 = 0: joint (50·1 + 40·2) / 3, HK (50 + 40) / 3, CQ (0 + 120) / 3.
@@ -107,7 +100,7 @@ def test_weighted_average_and_zero_weight(tree):
 def test_all_zero_weights_fall_back_to_plain(tree):
     publish(tree["I2"], "hong_kong", 90)
     for key in ("I1", "I2", "I3"):
-        MeasureWeight.objects.create(measure=tree[key], weight=0)
+        MeasureWeightFactory.create(measure=tree[key], weight=0)
     rollups.recompute([tree["area"]])
     assert rollup(tree["M"]).percent == Decimal("30.00")
 

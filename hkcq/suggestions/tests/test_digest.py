@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from hkcq.registry.models import Area, Mechanism, Meeting
-from hkcq.suggestions.models import Suggestion, Support
-from hkcq.suggestions.references import reference_for
+from hkcq.suggestions.models import Suggestion
+from hkcq.suggestions.tests.factories import SuggestionFactory, SupportFactory
 
 STATUSES = [s.value for s in Suggestion.Status]
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -55,9 +55,7 @@ def dataset(defaults):
         area = rng.choice([*areas, None])
         status = rng.choice(STATUSES) if state == "published" else "received"
         word = words[i % len(words)]
-        s = Suggestion.objects.create(
-            reference=reference_for(10_000 + i),
-            tracking_token=f"tok-{i}",
+        s = SuggestionFactory.create(
             title=f"About the {word} {i}",
             text=f"Something about the {word} number {i}",
             public_title=f"About the {word} {i}" if state == "published" else "",
@@ -89,20 +87,15 @@ def dataset(defaults):
             "Faster Home Return Permit renewal in Chongqing",
         ]
     ):
-        s = Suggestion.objects.create(
-            reference=reference_for(20_000 + j),
-            tracking_token=f"theme-{j}",
+        s = SuggestionFactory.create(
             title=text,
             text=text,
-            public_title=text,
             public_text=text + " phone ▇▇▇",
             area=areas[-1],
-            state="published",
             published_at=_at(dt.date(2026, 3, 1)),
             supporter_count=10 + j,
         )
-        for k in range(10 + j):
-            Support.objects.create(suggestion=s, session_key=f"theme-{j}-{k}")
+        SupportFactory.create_batch(10 + j, suggestion=s)
         Suggestion.objects.filter(pk=s.pk).update(created_at=_at(dt.date(2026, 3, 1)))
         theme.append(s.reference)
         expected_states["published"] += 1

@@ -1,0 +1,43 @@
+"""Accounts test data (factory_boy); see hkcq/registry/tests/factories.py. The personas the
+tests share (the demo accounts: ``secretariat_hk``, ``resident`` …) stay fixtures of the root
+``hkcq/conftest.py``; a test that needs a person of its own makes one here."""
+
+from __future__ import annotations
+
+import factory
+
+from hkcq.accounts.models import ApiToken, User
+from hkcq.core.choices import Role, Side
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"test-user-{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    role = Role.RESIDENT
+    side = ""
+    preferred_language = "en"
+    password = factory.PostGenerationMethodCall("set_unusable_password")
+
+
+class OfficerFactory(UserFactory):
+    role = Role.OFFICER
+    side = Side.HONG_KONG
+
+
+class SecretariatFactory(UserFactory):
+    role = Role.SECRETARIAT
+    side = Side.HONG_KONG
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory[ApiToken]):
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(OfficerFactory)
+    name = "test token"
+    digest = factory.Sequence(lambda n: f"{n:064d}")
+    prefix = factory.Sequence(lambda n: f"{n:08d}")

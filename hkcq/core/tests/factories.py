@@ -1,0 +1,16 @@
+"""Core test data (factory_boy): the outbox's e-mails; see hkcq/registry/tests/factories.py."""
+
+from __future__ import annotations
+
+import factory
+
+from hkcq.core.models import OutgoingEmail
+
+
+class OutgoingEmailFactory(factory.django.DjangoModelFactory[OutgoingEmail]):
+    class Meta:
+        model = OutgoingEmail
+
+    subject = "Your enquiry was received"
+    body = "B"
+    to = factory.LazyFunction(lambda: ["resident@example.org"])
