@@ -25,6 +25,7 @@ from hkcq.accounts.forms import (
     ThrottledAuthenticationForm,
 )
 from hkcq.accounts.models import SignInPolicy, User
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import NotPermitted
 from hkcq.core.throttle import throttle
 
@@ -96,7 +97,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_step(request: HttpRequest) -> HttpResponse:
+def two_step(request: AuthedRequest) -> HttpResponse:
     """Staff turn the second factor on (scan or type the secret, confirm with a code) or off."""
     user: Any = request.user
     if not user.is_staff_member:
@@ -128,7 +129,7 @@ def two_step(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def sign_in_policy(request: HttpRequest) -> HttpResponse:
+def sign_in_policy(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     form = SignInPolicyForm(request.POST)
     if form.is_valid():
@@ -169,7 +170,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST":
         form = PreferencesForm(request.POST, instance=user)
@@ -197,7 +198,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     if not user.is_staff_member:
         messages.error(request, _("API tokens are for staff accounts."))
@@ -213,7 +214,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     user: Any = request.user
     services.api_token_revoke(user=user, token_id=token_id)
     messages.success(request, _("The token has been revoked."))

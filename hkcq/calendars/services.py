@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
 from hkcq.calendars import permissions
 from hkcq.calendars.models import Holiday
 from hkcq.calendars.workdays import (
@@ -18,7 +19,7 @@ from hkcq.calendars.workdays import (
     working_days_between,
 )
 from hkcq.core.errors import InvalidInput, NotPermitted
-from hkcq.core.services import fields_apply, record_save
+from hkcq.core.services import fields_apply, history_mark, record_save
 
 __all__ = [
     "WorkingCalendar",
@@ -43,7 +44,7 @@ def _check_holiday(data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def holiday_create(*, user: Any, data: dict[str, Any]) -> Holiday:
+def holiday_create(*, user: User, data: dict[str, Any]) -> Holiday:
     side = side_of(data.get("side") or "")
     if not permissions.can_edit_calendar(user, side):
         raise NotPermitted()
@@ -57,7 +58,7 @@ def holiday_create(*, user: Any, data: dict[str, Any]) -> Holiday:
 
 
 @transaction.atomic
-def holiday_update(*, user: Any, holiday: Holiday, data: dict[str, Any]) -> Holiday:
+def holiday_update(*, user: User, holiday: Holiday, data: dict[str, Any]) -> Holiday:
     holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
     values = {k: v for k, v in data.items() if k in HOLIDAY_FIELDS}
     new_side = side_of(values.get("side") or holiday.side)
@@ -73,8 +74,8 @@ def holiday_update(*, user: Any, holiday: Holiday, data: dict[str, Any]) -> Holi
 
 
 @transaction.atomic
-def holiday_delete(*, user: Any, holiday: Holiday) -> None:
+def holiday_delete(*, user: User, holiday: Holiday) -> None:
     if not permissions.can_edit_calendar(user, holiday.side):
         raise NotPermitted()
-    holiday._history_user = user  # type: ignore[attr-defined]
+    history_mark(holiday, user=user)
     holiday.delete()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.calendars import permissions, selectors, services
 from hkcq.calendars.forms import HolidayForm
 from hkcq.core.choices import Side
@@ -60,7 +61,7 @@ def _editable_sides(user: Any) -> list[tuple[str, str]]:
 
 
 @login_required
-def holiday_create(request: HttpRequest) -> HttpResponse:
+def holiday_create(request: AuthedRequest) -> HttpResponse:
     sides = _editable_sides(request.user)
     if not sides:
         raise PermissionDenied
@@ -79,7 +80,7 @@ def holiday_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def holiday_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def holiday_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     holiday = selectors.holiday_get(pk)
     if not permissions.can_edit_calendar(request.user, holiday.side):
         raise PermissionDenied
@@ -97,7 +98,7 @@ def holiday_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def holiday_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     holiday = selectors.holiday_get(pk)
     if not permissions.can_edit_calendar(request.user, holiday.side):
         raise PermissionDenied

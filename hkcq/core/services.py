@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -57,10 +59,18 @@ def fields_apply(
     return m2m
 
 
+def history_mark(instance: models.Model, *, user: AbstractBaseUser | AnonymousUser | None, reason: str = "") -> None:
+    """Who makes the next save or delete of ``instance`` (an anonymous visitor counts as nobody),
+    and why, for its django-simple-history record."""
+    instance._history_user = user if user is not None and user.is_authenticated else None  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+
+
 def record_save(
     instance: models.Model,
     *,
-    user: Any,
+    user: AbstractBaseUser | AnonymousUser | None,
     m2m: dict[str, Any] | None = None,
     reason: str = "",
 ) -> None:
@@ -70,9 +80,7 @@ def record_save(
         instance.full_clean(validate_unique=True, validate_constraints=True)
     except ValidationError as exc:
         raise InvalidInput(details=exc.message_dict) from exc
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
+    history_mark(instance, user=user, reason=reason)
     instance.save()
     for name, value in (m2m or {}).items():
         getattr(instance, name).set(value)

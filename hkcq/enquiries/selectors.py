@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
+from hkcq.accounts.types import Viewer
 from hkcq.core.choices import Role
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.mywork import WorkCount, WorkRow, WorkSection
@@ -72,7 +74,7 @@ def _due_filter(qs: QuerySet[Enquiry], due: str, now: dt.datetime) -> QuerySet[E
 
 
 def enquiry_queue_for_user(
-    user: Any,
+    user: Viewer,
     *,
     status: str | None = None,
     due: str | None = None,
@@ -98,9 +100,9 @@ def enquiry_queue_for_user(
     return qs.order_by("reply_due", "received_at", "id") if due else qs
 
 
-def enquiry_list_for_resident(user: Any) -> QuerySet[Enquiry]:
+def enquiry_list_for_resident(user: Viewer) -> QuerySet[Enquiry]:
     """Cases filed while signed in as ``user`` ("My enquiries")."""
-    if not getattr(user, "is_authenticated", False):
+    if not (isinstance(user, User) and user.is_authenticated):
         return Enquiry.objects.none()
     return _base().filter(resident=user)
 
@@ -169,7 +171,7 @@ def canned_reply_in_use(pk: Any) -> CannedReply | None:
         return None
 
 
-def user_units(user: Any) -> list[Unit]:
+def user_units(user: Viewer) -> list[Unit]:
     """The units ``user`` belongs to (an officer's: where their enquiries come from)."""
     return list(Unit.objects.filter(pk__in=user_unit_ids(user)).order_by("side", "ext_id"))
 
@@ -246,7 +248,7 @@ def enquiry_get_by_token(token: str) -> Enquiry:
     return found
 
 
-def enquiry_get_for_user(*, user: Any, reference: str) -> Enquiry:
+def enquiry_get_for_user(*, user: Viewer, reference: str) -> Enquiry:
     """The case, if ``user`` may see it as staff; ``NotFound`` (404) otherwise, whether or not it
     exists. A malformed reference is ``InvalidInput``."""
     enquiry = enquiry_get_by_reference(reference)
@@ -258,7 +260,7 @@ def enquiry_get_for_user(*, user: Any, reference: str) -> Enquiry:
 MY_WORK_ROWS = 10
 
 
-def my_work(user: Any) -> WorkSection | None:
+def my_work(user: Viewer) -> WorkSection | None:
     """The user's cases on the "my work" page (hkcq.core.mywork): counts linking to the queue's
     lists, and for an officer the open cases of their units, the next deadline first."""
     if not permissions.can_use_queue(user):

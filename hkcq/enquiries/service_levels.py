@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from hkcq.accounts.models import User
 from hkcq.core.errors import InvalidInput
 from hkcq.core.permissions import require
-from hkcq.core.services import fields_apply, record_save
+from hkcq.core.services import fields_apply, history_mark, record_save
 from hkcq.enquiries import permissions
 from hkcq.enquiries.models import SlaPolicy, UnitSupervisor
 from hkcq.registry.models import Unit
@@ -71,7 +71,7 @@ def unit_supervisor_add(*, user: User, unit: Unit, supervisor: User) -> UnitSupe
     if existing is not None:
         return existing
     record = UnitSupervisor(unit=unit, user=supervisor)
-    record._history_user = user  # type: ignore[attr-defined]
+    history_mark(record, user=user)
     record.save()
     return record
 
@@ -79,5 +79,5 @@ def unit_supervisor_add(*, user: User, unit: Unit, supervisor: User) -> UnitSupe
 @transaction.atomic
 def unit_supervisor_remove(*, user: User, record: UnitSupervisor) -> None:
     require(permissions.can_manage_supervisors(user, record.unit.side))
-    record._history_user = user  # type: ignore[attr-defined]
+    history_mark(record, user=user)
     record.delete()

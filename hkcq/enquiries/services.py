@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
+from hkcq.accounts.types import Viewer
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.text import mask_personal_data
@@ -103,7 +105,7 @@ def enquiry_tracking_link_send(*, request_id: int) -> bool:
 
 # -- staff actions ----------------------------------------------------------------------------
 @transaction.atomic
-def enquiry_accept(*, user: Any, enquiry: Enquiry) -> Enquiry:
+def enquiry_accept(*, user: User, enquiry: Enquiry) -> Enquiry:
     enquiry = _locked(enquiry)
     require(permissions.can_staff_act(user, enquiry, "accept"))
     now = timezone.now()
@@ -140,7 +142,7 @@ def _resume(enquiry: Enquiry, now: dt.datetime) -> None:
 
 @transaction.atomic
 def enquiry_reply(
-    *, user: Any, enquiry: Enquiry, body: str, citations: list[str] | None = None, wait_for_resident: bool = False
+    *, user: User, enquiry: Enquiry, body: str, citations: list[str] | None = None, wait_for_resident: bool = False
 ) -> Message:
     """Reply to the resident. With ``wait_for_resident`` the reply asks them for something
     and the reply clock stops until they answer."""
@@ -179,12 +181,12 @@ def enquiry_reply(
     return message
 
 
-def enquiry_wait(*, user: Any, enquiry: Enquiry, body: str, citations: list[str] | None = None) -> Message:
+def enquiry_wait(*, user: User, enquiry: Enquiry, body: str, citations: list[str] | None = None) -> Message:
     return enquiry_reply(user=user, enquiry=enquiry, body=body, citations=citations, wait_for_resident=True)
 
 
 @transaction.atomic
-def enquiry_note_add(*, user: Any, enquiry: Enquiry, body: str) -> Message:
+def enquiry_note_add(*, user: User, enquiry: Enquiry, body: str) -> Message:
     enquiry = _locked(enquiry)
     require(permissions.can_staff_act(user, enquiry, "note"))
     body = (body or "").strip()
@@ -196,7 +198,7 @@ def enquiry_note_add(*, user: Any, enquiry: Enquiry, body: str) -> Message:
 
 
 @transaction.atomic
-def enquiry_transfer(*, user: Any, enquiry: Enquiry, to_unit: Unit, reason: str) -> Transfer:
+def enquiry_transfer(*, user: User, enquiry: Enquiry, to_unit: Unit, reason: str) -> Transfer:
     """Route the case to another unit. The clock is not reset: deadlines stay counted from
     when the case was received (on the new unit's calendar). The new unit's officers are told,
     with personal data masked."""
@@ -233,7 +235,7 @@ def enquiry_transfer(*, user: Any, enquiry: Enquiry, to_unit: Unit, reason: str)
 
 
 @transaction.atomic
-def enquiry_priority_change(*, user: Any, enquiry: Enquiry, priority: str, reason: str) -> PriorityChange:
+def enquiry_priority_change(*, user: User, enquiry: Enquiry, priority: str, reason: str) -> PriorityChange:
     """Give the case another priority, with the reason. Its deadlines are counted again with
     the new priority's service levels from when the case was received (never from now), on the
     calendar of its unit's side, not counting the time it waited for the resident: the same
@@ -281,7 +283,7 @@ def enquiry_priority_change(*, user: Any, enquiry: Enquiry, priority: str, reaso
 
 
 @transaction.atomic
-def enquiry_close(*, user: Any, enquiry: Enquiry, outcome: str, note: str = "") -> Enquiry:
+def enquiry_close(*, user: User, enquiry: Enquiry, outcome: str, note: str = "") -> Enquiry:
     """Close the case with its outcome. The outcome note is shown to the resident: without an
     earlier reply it is the reply (``first_reply_at``). "Answered" needs one or the other."""
     enquiry = _locked(enquiry)
@@ -334,7 +336,7 @@ def enquiry_close(*, user: Any, enquiry: Enquiry, outcome: str, note: str = "") 
 
 # -- resident actions -------------------------------------------------------------------------
 @transaction.atomic
-def enquiry_resident_reply(*, user: Any, enquiry: Enquiry, token: str | None, body: str) -> Message:
+def enquiry_resident_reply(*, user: Viewer, enquiry: Enquiry, token: str | None, body: str) -> Message:
     """The resident's message; it restarts a paused clock and puts the case back with the unit."""
     enquiry = _locked(enquiry)
     require(permissions.can_resident_act(user, enquiry, token, "resident_reply"))
@@ -356,7 +358,7 @@ def enquiry_resident_reply(*, user: Any, enquiry: Enquiry, token: str | None, bo
 
 @transaction.atomic
 def enquiry_rate(
-    *, user: Any, enquiry: Enquiry, token: str | None, service: int, outcome: int, comment: str = ""
+    *, user: Viewer, enquiry: Enquiry, token: str | None, service: int, outcome: int, comment: str = ""
 ) -> Enquiry:
     """Rate a closed case, once: the service and, separately, the outcome (1 to 5)."""
     enquiry = _locked(enquiry)
@@ -384,7 +386,7 @@ def enquiry_rate(
 
 # -- canned replies ---------------------------------------------------------------------------
 @transaction.atomic
-def canned_reply_save(*, user: Any, data: dict[str, Any], canned: CannedReply | None = None) -> CannedReply:
+def canned_reply_save(*, user: User, data: dict[str, Any], canned: CannedReply | None = None) -> CannedReply:
 
     require(permissions.can_edit_canned_replies(user))
     canned = CannedReply.objects.select_for_update().get(pk=canned.pk) if canned and canned.pk else CannedReply()

@@ -133,7 +133,7 @@ def enquiry_submit(
     language: str = "en",
     details: str = "",
     phone: str = "",
-    user: Viewer | None = None,
+    user: Viewer = None,
     idempotency_key: str = "",
     client: str = "",
     source: str = "web",

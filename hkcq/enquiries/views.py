@@ -248,14 +248,14 @@ def enquiry_find(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enquiry_mine(request: HttpRequest) -> HttpResponse:
+def enquiry_mine(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.enquiry_list_for_resident(request.user))
     return render(request, "enquiries/mine.html", {"page": page})
 
 
 # -- staff workspace ---------------------------------------------------------------------------
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_use_queue(request.user):
         raise Http404
     filters = {
@@ -351,7 +351,7 @@ def _case_context(
 
 
 @login_required
-def case(request: HttpRequest, reference: str) -> HttpResponse:
+def case(request: AuthedRequest, reference: str) -> HttpResponse:
     enquiry = _staff_case(request, reference)
     return render(request, "enquiries/case.html", _case_context(request, enquiry))
 
@@ -401,7 +401,7 @@ def _may_write_reply(request: HttpRequest, enquiry: Enquiry) -> bool:
 
 
 @login_required
-def case_citations(request: HttpRequest, reference: str) -> HttpResponse:
+def case_citations(request: AuthedRequest, reference: str) -> HttpResponse:
     """The citation picker's entries for a search (htmx); ticked entries stay ticked."""
     enquiry = _staff_case(request, reference)
     if not _may_write_reply(request, enquiry):
@@ -412,7 +412,7 @@ def case_citations(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_draft(request: HttpRequest, reference: str) -> HttpResponse:
+def case_draft(request: AuthedRequest, reference: str) -> HttpResponse:
     """The reply being written, not sent: add a canned reply at the end of the text (never in
     place of it), or find entries to cite. htmx gets the changed part back; without JavaScript
     the whole page comes back with everything typed kept."""
@@ -484,7 +484,7 @@ def _case_act(
 
 @login_required
 @require_POST
-def case_accept(request: HttpRequest, reference: str) -> HttpResponse:
+def case_accept(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_act(
         request,
         reference,
@@ -496,7 +496,7 @@ def case_accept(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
+def case_reply(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_act(
         request,
         reference,
@@ -515,7 +515,7 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+def case_note(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_act(
         request,
         reference,
@@ -535,7 +535,7 @@ def _after_transfer(user: Any, enquiry: Enquiry) -> str:
 
 @login_required
 @require_POST
-def case_transfer(request: HttpRequest, reference: str) -> HttpResponse:
+def case_transfer(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_act(
         request,
         reference,
@@ -551,7 +551,7 @@ def case_transfer(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_priority(request: HttpRequest, reference: str) -> HttpResponse:
+def case_priority(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_act(
         request,
         reference,
@@ -566,7 +566,7 @@ def case_priority(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_close(request: HttpRequest, reference: str) -> HttpResponse:
+def case_close(request: AuthedRequest, reference: str) -> HttpResponse:
     return _case_act(
         request,
         reference,
@@ -579,7 +579,7 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-CASE_ACTIONS: dict[str, Callable[[HttpRequest, str], HttpResponse]] = {
+CASE_ACTIONS: dict[str, Callable[[AuthedRequest, str], HttpResponse]] = {
     "accept": case_accept,
     "reply": case_reply,
     "note": case_note,
@@ -591,7 +591,7 @@ CASE_ACTIONS: dict[str, Callable[[HttpRequest, str], HttpResponse]] = {
 
 @login_required
 @require_POST
-def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+def case_action(request: AuthedRequest, reference: str, action: str) -> HttpResponse:
     """``/case/<reference>/<action>/``: the forms on the case page post here; each action is
     its own view above."""
     view = CASE_ACTIONS.get(action)
@@ -602,7 +602,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 
 # -- canned replies ----------------------------------------------------------------------------
 @login_required
-def canned_list(request: HttpRequest) -> HttpResponse:
+def canned_list(request: AuthedRequest) -> HttpResponse:
     """The secretariat keeps canned replies here; officers read the ones in use."""
     if not permissions.can_read_canned_replies(request.user):
         raise Http404
@@ -612,7 +612,7 @@ def canned_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def canned_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def canned_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     if not permissions.can_edit_canned_replies(request.user):
         raise Http404
     canned = get_object_or_404(CannedReply, pk=pk) if pk else None
@@ -669,7 +669,7 @@ def statistics_public(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def statistics_full(request: HttpRequest) -> HttpResponse:
+def statistics_full(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_view_full_statistics(request.user):
         raise PermissionDenied
     return _statistics(request, full=True)

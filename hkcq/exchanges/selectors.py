@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from hkcq.accounts.models import User
 from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
 from hkcq.exchanges import permissions
@@ -56,8 +57,8 @@ def registrations(event: Event) -> QuerySet[Registration]:
     )
 
 
-def registration_for(user: Any, event: Event) -> Registration | None:
-    if not getattr(user, "is_authenticated", False):
+def registration_for(user: Viewer, event: Event) -> Registration | None:
+    if not (isinstance(user, User) and user.is_authenticated):
         return None
     return (
         event.registrations.select_related("profile")
@@ -100,7 +101,7 @@ def meeting_get_for_user(*, user: Viewer, pk: int | str) -> Meeting:
     return meeting
 
 
-def meetings_visible(user: Any, event: Event) -> QuerySet[Meeting]:
+def meetings_visible(user: Viewer, event: Event) -> QuerySet[Meeting]:
     """Organisers: every meeting. A participant: their own. Others: none."""
     if permissions.can_organise_event(user, event):
         return meetings(event)
@@ -135,9 +136,9 @@ def feedback_outcomes(event: Event) -> QuerySet[Feedback]:
 
 
 # -- rounds ---------------------------------------------------------------------------------------
-def rounds_for(user: Any) -> QuerySet[Round]:
+def rounds_for(user: Viewer) -> QuerySet[Round]:
     qs = Round.objects.prefetch_related("organiser_units").select_related("area")
-    if not getattr(user, "is_authenticated", False):
+    if not (isinstance(user, User) and user.is_authenticated):
         return qs.none()
     if user.is_secretariat:
         return qs
@@ -183,7 +184,7 @@ def pairs(round_: Round) -> QuerySet[Pair]:
     return round_.pairs.select_related("applicant", "host").order_by("applicant__ext_id", "id")
 
 
-def own_entries(user: Any, round_: Round) -> list[Participant]:
+def own_entries(user: Viewer, round_: Round) -> list[Participant]:
     return [p for p in round_.participants.select_related("profile") if permissions.can_act_for_participant(user, p)]
 
 

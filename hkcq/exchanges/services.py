@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.translated import TText
@@ -54,7 +55,7 @@ def _invalid(field: str | None, message: str) -> InvalidInput:
     return InvalidInput(message, details={field or "__all__": [message]})
 
 
-def _tell(user: Any, kind: str, url: str, **context: Any) -> None:
+def _tell(user: User | None, kind: str, url: str, **context: Any) -> None:
     if user is not None and user.is_active:
         notify(user, "exchanges/email/notice", {"kind": kind, **context}, url=url)
 
@@ -150,7 +151,7 @@ def _holding_places(event: Event) -> int:
 
 def registration_submit(
     *,
-    user: Any,
+    user: User,
     event: Event,
     profile: Any,
     answers: dict[str, Any] | None = None,
@@ -221,7 +222,7 @@ def _promote_next(event: Event) -> Registration | None:
     return nxt
 
 
-def registration_cancel(*, user: Any, registration: Registration) -> Registration | None:
+def registration_cancel(*, user: User, registration: Registration) -> Registration | None:
     """Cancel; the next on the waiting list (if any) takes the place and is told. Returns them."""
     require(permissions.is_registrant(user, registration) or permissions.can_organise_event(user, registration.event))
     with transaction.atomic():
@@ -238,7 +239,7 @@ def registration_cancel(*, user: Any, registration: Registration) -> Registratio
         return _promote_next(event) if held_place else None
 
 
-def registration_decide(*, user: Any, registration: Registration, approve: bool) -> Registration:
+def registration_decide(*, user: User, registration: Registration, approve: bool) -> Registration:
     require(permissions.can_organise_event(user, registration.event))
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
@@ -253,7 +254,7 @@ def registration_decide(*, user: Any, registration: Registration, approve: bool)
     return registration
 
 
-def availability_set(*, user: Any, registration: Registration, slots: Iterable[int]) -> Registration:
+def availability_set(*, user: User, registration: Registration, slots: Iterable[int]) -> Registration:
     require(permissions.is_registrant(user, registration))
     event = registration.event
     chosen = sorted(set(slots))
@@ -266,7 +267,7 @@ def availability_set(*, user: Any, registration: Registration, slots: Iterable[i
     return registration
 
 
-def registration_check_in(*, user: Any, registration: Registration) -> Registration:
+def registration_check_in(*, user: User, registration: Registration) -> Registration:
     require(permissions.can_organise_event(user, registration.event))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise _invalid(None, _("Only confirmed participants can be checked in."))
@@ -276,7 +277,7 @@ def registration_check_in(*, user: Any, registration: Registration) -> Registrat
     return registration
 
 
-def event_phase_set(*, user: Any, event: Event, phase: str) -> Event:
+def event_phase_set(*, user: User, event: Event, phase: str) -> Event:
     require(permissions.can_organise_event(user, event))
     if phase not in EventPhase.values:
         raise _invalid("phase", _("Choose a phase from the list."))
@@ -286,7 +287,7 @@ def event_phase_set(*, user: Any, event: Event, phase: str) -> Event:
 
 
 # -- meetings -------------------------------------------------------------------------------------
-def meeting_request(*, user: Any, requester: Registration, recipient: Registration, note: str = "") -> Meeting:
+def meeting_request(*, user: User, requester: Registration, recipient: Registration, note: str = "") -> Meeting:
     require(permissions.is_registrant(user, requester))
     event = requester.event
     if event.phase != EventPhase.BOOKING:
@@ -345,7 +346,7 @@ def _clash(meeting: Meeting, slot: int) -> str | None:
     return None
 
 
-def meeting_respond(*, user: Any, meeting: Meeting, accept: bool, slot: int | None = None) -> Meeting:
+def meeting_respond(*, user: User, meeting: Meeting, accept: bool, slot: int | None = None) -> Meeting:
     """The recipient accepts (optionally picking a slot: it is then locked) or declines."""
     require(permissions.can_act_on_meeting(user, meeting, as_recipient=True))
     with transaction.atomic():
@@ -470,7 +471,7 @@ def _placements_write(event: Event, meetings: list[Meeting], result: scheduling.
         m.save(update_fields=["slot", "table", "interpreter"])
 
 
-def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> ScheduleSummary:
+def event_schedule(*, user: User, event: Event, time_limit: float = 10.0) -> ScheduleSummary:
     """Schedule all: every accepted meeting gets a slot, a table and (when needed) an
     interpreter (hkcq.exchanges.scheduling); locked meetings stay; the rest keep their slot
     where they can."""
@@ -500,7 +501,7 @@ def event_schedule(*, user: Any, event: Event, time_limit: float = 10.0) -> Sche
 
 @transaction.atomic
 def meeting_feedback(
-    *, user: Any, meeting: Meeting, happened: bool, useful: bool = False, outcome: str = "", outcome_kind: str = ""
+    *, user: User, meeting: Meeting, happened: bool, useful: bool = False, outcome: str = "", outcome_kind: str = ""
 ) -> Feedback:
     """A participant's feedback on a meeting; both sides may give theirs, once each."""
     meeting = Meeting.objects.select_related("requester", "recipient").get(pk=meeting.pk)
@@ -548,7 +549,7 @@ def meeting_outcome_area(meeting: Meeting) -> Area | None:
     return meeting.event.areas.order_by("position", "id").first()
 
 
-def interpreter_add(*, user: Any, event: Event, name: str, pairs: Iterable[str]) -> Interpreter:
+def interpreter_add(*, user: User, event: Event, name: str, pairs: Iterable[str]) -> Interpreter:
     require(permissions.can_organise_event(user, event))
     clean = []
     for pair in pairs:
@@ -563,7 +564,7 @@ def interpreter_add(*, user: Any, event: Event, name: str, pairs: Iterable[str])
 
 def question_add(
     *,
-    user: Any,
+    user: User,
     event: Event,
     label: dict[str, str],
     kind: str,
@@ -586,7 +587,7 @@ def question_add(
 
 
 # -- rounds ---------------------------------------------------------------------------------------
-def _log(round_: Round, user: Any, action: str, detail: str = "", reason: str = "") -> None:
+def _log(round_: Round, user: User, action: str, detail: str = "", reason: str = "") -> None:
     RoundChange.objects.create(
         round=round_,
         actor=user if getattr(user, "is_authenticated", False) else None,
@@ -641,7 +642,7 @@ def _check_document(data: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def round_create(*, user: Any, data: dict[str, Any], organiser_units: Iterable[Any] = ()) -> Round:
+def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[Any] = ()) -> Round:
     """Create a round with its participants, capacities and rankings from one document (the
     API's JSON, or an upload's rows): {"kind", "title", "applicants": [{"id", "ranks", "name"?,
     "language"?}], "hosts": [{"id", "capacity", "ranks", "name"?, "language"?}]}."""
@@ -699,7 +700,7 @@ def round_create(*, user: Any, data: dict[str, Any], organiser_units: Iterable[A
     return round_
 
 
-def ranks_set(*, user: Any, participant: Participant, ranks: Sequence[str]) -> Participant:
+def ranks_set(*, user: User, participant: Participant, ranks: Sequence[str]) -> Participant:
     round_ = participant.round
     require(permissions.can_act_for_participant(user, participant) or permissions.can_organise_round(user, round_))
     if round_.status != RoundStatus.RANKING:
@@ -723,7 +724,7 @@ def ranks_set(*, user: Any, participant: Participant, ranks: Sequence[str]) -> P
     return participant
 
 
-def capacity_set(*, user: Any, host: Participant, capacity: int, reason: str) -> Participant:
+def capacity_set(*, user: User, host: Participant, capacity: int, reason: str) -> Participant:
     round_ = host.round
     require(permissions.can_organise_round(user, round_))
     if host.role != Participant.HOST:
@@ -748,7 +749,7 @@ def capacity_set(*, user: Any, host: Participant, capacity: int, reason: str) ->
     return host
 
 
-def pair_fix(*, user: Any, round_: Round, applicant: Participant, host: Participant, reason: str) -> Pair:
+def pair_fix(*, user: User, round_: Round, applicant: Participant, host: Participant, reason: str) -> Pair:
     """Fix a pair by hand before a run: every run keeps it."""
     require(permissions.can_organise_round(user, round_))
     if (
@@ -770,7 +771,7 @@ def pair_fix(*, user: Any, round_: Round, applicant: Participant, host: Particip
     return pair
 
 
-def pair_withdraw(*, user: Any, pair: Pair, reason: str) -> Pair:
+def pair_withdraw(*, user: User, pair: Pair, reason: str) -> Pair:
     """An organiser's adjustment after a run: the pair is withdrawn (its place frees up for the
     next run), with the reason recorded."""
     require(permissions.can_organise_round(user, pair.round))
@@ -808,7 +809,7 @@ def round_market(round_: Round) -> tuple[allocation.Market, dict[str, Participan
     return market, apps, hosts
 
 
-def round_allocate(*, user: Any, round_: Round) -> dict[str, Any]:
+def round_allocate(*, user: User, round_: Round) -> dict[str, Any]:
     """Run the allocation: the first run, or a later one that keeps every pair still offered or
     accepted and re-offers declined places. New pairs are offered and both sides told in their
     language. Returns the statistics (also kept on the round)."""
@@ -847,7 +848,7 @@ def round_allocate(*, user: Any, round_: Round) -> dict[str, Any]:
     return stats
 
 
-def pair_respond(*, user: Any, pair: Pair, accept: bool) -> Pair:
+def pair_respond(*, user: User, pair: Pair, accept: bool) -> Pair:
     """The applicant's or host's answer to an offered pair, within the round's deadline. When
     both sides accept, the pair becomes an exchange record; a decline frees the place for the
     next run."""
@@ -883,7 +884,7 @@ def pair_respond(*, user: Any, pair: Pair, accept: bool) -> Pair:
 
 def record_update(
     *,
-    user: Any,
+    user: User,
     record: ExchangeRecord,
     starts_on: dt.date | None,
     ends_on: dt.date | None,

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import DomainError, NotFound, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf
 from hkcq.core.forms import add_domain_error
@@ -65,7 +66,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+def event_register(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     if selectors.registration_for(request.user, event) is not None:
         return redirect("exchanges:my_event", pk=event.pk)
@@ -100,7 +101,7 @@ def _mine(request: HttpRequest, event: Event) -> Any:
 
 
 @login_required
-def my_event(request: HttpRequest, pk: int) -> HttpResponse:
+def my_event(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     reg = _mine(request, event)
     meetings = list(selectors.meetings_of(reg))
@@ -136,7 +137,7 @@ def my_event(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def my_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     reg = _mine(request, event)
     try:
@@ -149,7 +150,7 @@ def my_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_availability(request: HttpRequest, pk: int) -> HttpResponse:
+def my_availability(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     reg = _mine(request, event)
     form = xforms.AvailabilityForm(request.POST, event=event)
@@ -166,7 +167,7 @@ def my_availability(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_request(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_request(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     reg = _mine(request, event)
     form = xforms.RequestForm(request.POST)
@@ -184,7 +185,7 @@ def meeting_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_answer(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=meeting_id)
     form = xforms.AnswerForm(request.POST, event=meeting.event)
     if form.is_valid():
@@ -206,7 +207,7 @@ def meeting_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_feedback(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=meeting_id)
     form = xforms.FeedbackForm(request.POST)
     if form.is_valid():
@@ -228,7 +229,7 @@ def meeting_feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-def my_agenda(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
+def my_agenda(request: AuthedRequest, pk: int, fmt: str = "html") -> HttpResponse:
     event = _event(pk)
     reg = _mine(request, event)
     items = agenda.items(reg, viewer=request.user)
@@ -251,7 +252,7 @@ def _organised(request: HttpRequest, pk: int) -> Event:
 
 
 @login_required
-def organise(request: HttpRequest, pk: int) -> HttpResponse:
+def organise(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
     all_meetings = list(selectors.meetings(event))
     return render(
@@ -271,7 +272,7 @@ def organise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organise_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def organise_schedule(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
     try:
         s = services.event_schedule(user=request.user, event=event)
@@ -289,7 +290,7 @@ def organise_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organise_phase(request: HttpRequest, pk: int) -> HttpResponse:
+def organise_phase(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
     try:
         services.event_phase_set(user=request.user, event=event, phase=request.POST.get("phase", ""))
@@ -300,7 +301,7 @@ def organise_phase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def registration_action(request: HttpRequest, registration_id: int, action: str) -> HttpResponse:
+def registration_action(request: AuthedRequest, registration_id: int, action: str) -> HttpResponse:
     reg = selectors.registration_get_for_user(user=request.user, pk=registration_id)
     try:
         if action == "approve":
@@ -319,7 +320,7 @@ def registration_action(request: HttpRequest, registration_id: int, action: str)
 
 
 @login_required
-def organise_grid(request: HttpRequest, pk: int) -> HttpResponse:
+def organise_grid(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
     return render(
         request,
@@ -329,7 +330,7 @@ def organise_grid(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organise_cards(request: HttpRequest, pk: int) -> HttpResponse:
+def organise_cards(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
     by_table: dict[int, list[Any]] = {}
     for m in selectors.scheduled(event):
@@ -340,7 +341,7 @@ def organise_cards(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- rounds ---------------------------------------------------------------------------------------
 @login_required
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "exchanges/round_list.html",
@@ -349,7 +350,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_upload(request: HttpRequest) -> HttpResponse:
+def round_upload(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_create_round(request.user):
         raise Http404
     form = xforms.RoundUploadForm(request.POST or None, request.FILES or None)
@@ -375,7 +376,7 @@ def round_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     organiser = permissions.can_organise_round(request.user, round_)
     mine = selectors.own_entries(request.user, round_)
@@ -400,7 +401,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     try:
         if action == "allocate":
@@ -440,7 +441,7 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_ranks(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
+def round_ranks(request: AuthedRequest, pk: int, participant_id: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     p = selectors.participant_get_for_user(user=request.user, round_=round_, pk=participant_id)
     form = xforms.RanksForm(request.POST, prefix=f"p{p.pk}")
@@ -455,7 +456,7 @@ def round_ranks(request: HttpRequest, pk: int, participant_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def pair_answer(request: HttpRequest, pair_id: int) -> HttpResponse:
+def pair_answer(request: AuthedRequest, pair_id: int) -> HttpResponse:
     pair = selectors.pair_get_for_user(user=request.user, pk=pair_id)
     try:
         if request.POST.get("action") == "withdraw":

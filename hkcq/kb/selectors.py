@@ -8,11 +8,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
 from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.core.search import Analyzer, default_analyzer, group_similar
@@ -29,7 +29,7 @@ def _base() -> QuerySet[Entry]:
     return Entry.objects.select_related("unit", "area")
 
 
-def entry_list(*, user: Any = None, topic: str | None = None, state: str | None = None) -> QuerySet[Entry]:
+def entry_list(*, user: Viewer = None, topic: str | None = None, state: str | None = None) -> QuerySet[Entry]:
     """Entries a person may see: everyone sees the published entries in force; staff also see
     drafts and entries under review (the secretariat all of them, officers their units')."""
     qs = _base()
@@ -46,7 +46,7 @@ def entry_list(*, user: Any = None, topic: str | None = None, state: str | None 
     return qs.order_by("topic", "slug")
 
 
-def entry_get_for_user(*, user: Any, slug: str) -> Entry:
+def entry_get_for_user(*, user: Viewer, slug: str) -> Entry:
     """An entry by its stable id, if ``user`` may see it (``NotFound`` otherwise: 404 on pages
     and in the API). Published entries are public (an expired one too, marked as such); drafts
     and entries in review only for the people who may edit or publish them."""
@@ -191,7 +191,7 @@ def gap_groups(*, language: str = EN, include_resolved: bool = False, limit: int
     ]
 
 
-def search_results(query: str, language: str, user: Any, limit: int) -> list[Result]:
+def search_results(query: str, language: str, user: Viewer, limit: int) -> list[Result]:
     """The site search's knowledge-base answers (hkcq.core.sitesearch): the entries ``ask``
     ranks for ``query``. Searching records no gap: only the ask page and enquiries do."""
     from hkcq.kb.search import ask
@@ -202,7 +202,7 @@ def search_results(query: str, language: str, user: Any, limit: int) -> list[Res
     ]
 
 
-def my_work(user: Any) -> WorkSection | None:
+def my_work(user: Viewer) -> WorkSection | None:
     """Unanswered questions (gaps) on the secretariat's "my work" page (hkcq.core.mywork)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _

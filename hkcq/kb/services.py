@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
 from hkcq.core.errors import InvalidInput
 from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, record_save
@@ -33,14 +34,14 @@ EDIT_FIELDS = (
 MAX_QUESTION = 2000
 
 
-def _entry_save(entry: Entry, *, user: Any, reason: str) -> None:
+def _entry_save(entry: Entry, *, user: User, reason: str) -> None:
     record_save(entry, user=user, reason=reason)
     # The per-process search index is rebuilt once the change is committed.
     transaction.on_commit(invalidate)
 
 
 @transaction.atomic
-def entry_create(*, user: Any, data: dict[str, Any]) -> Entry:
+def entry_create(*, user: User, data: dict[str, Any]) -> Entry:
     unit = data.get("unit")
     require(permissions.can_create_entry_for_unit(user, getattr(unit, "pk", None)))
     entry = Entry(state=Entry.State.DRAFT)
@@ -50,7 +51,7 @@ def entry_create(*, user: Any, data: dict[str, Any]) -> Entry:
 
 
 @transaction.atomic
-def entry_update(*, user: Any, entry: Entry, data: dict[str, Any]) -> Entry:
+def entry_update(*, user: User, entry: Entry, data: dict[str, Any]) -> Entry:
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     require(permissions.can_edit_entry(user, entry))
     data = {k: v for k, v in data.items() if k != "slug"}
@@ -67,7 +68,7 @@ def entry_update(*, user: Any, entry: Entry, data: dict[str, Any]) -> Entry:
 
 
 @transaction.atomic
-def entry_submit(*, user: Any, entry: Entry) -> Entry:
+def entry_submit(*, user: User, entry: Entry) -> Entry:
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     require(permissions.can_edit_entry(user, entry))
     if entry.state != Entry.State.DRAFT:
@@ -78,7 +79,7 @@ def entry_submit(*, user: Any, entry: Entry) -> Entry:
 
 
 @transaction.atomic
-def entry_publish(*, user: Any, entry: Entry) -> Entry:
+def entry_publish(*, user: User, entry: Entry) -> Entry:
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     require(permissions.can_publish(user))
     if entry.state == Entry.State.PUBLISHED:
@@ -90,7 +91,7 @@ def entry_publish(*, user: Any, entry: Entry) -> Entry:
 
 
 @transaction.atomic
-def entry_unpublish(*, user: Any, entry: Entry, note: str = "") -> Entry:
+def entry_unpublish(*, user: User, entry: Entry, note: str = "") -> Entry:
     """Return a published (or in-review) entry to draft, with an optional note for its unit."""
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     require(permissions.can_publish(user))
@@ -151,6 +152,6 @@ def feedback_record(*, entry: Entry, question: str, language: str, helpful: bool
 
 
 @transaction.atomic
-def gap_resolve(*, user: Any, gap_ids: list[int]) -> int:
+def gap_resolve(*, user: User, gap_ids: list[int]) -> int:
     require(permissions.can_read_gaps(user))
     return Gap.objects.filter(pk__in=gap_ids, resolved=False).update(resolved=True)

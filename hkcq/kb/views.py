@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import paginate
@@ -133,7 +134,7 @@ def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # -- staff -------------------------------------------------------------------------------------------
-def _edit(request: HttpRequest, *, entry: Entry | None) -> HttpResponse:
+def _edit(request: AuthedRequest, *, entry: Entry | None) -> HttpResponse:
     def save(cleaned: dict[str, Any]) -> Entry:
         data = {k: v for k, v in cleaned.items() if k in kforms.EntryForm.Meta.fields}
         if entry is None:
@@ -152,14 +153,14 @@ def _edit(request: HttpRequest, *, entry: Entry | None) -> HttpResponse:
 
 
 @login_required
-def entry_create(request: HttpRequest) -> HttpResponse:
+def entry_create(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_create_entry(request.user):
         raise PermissionDenied
     return _edit(request, entry=None)
 
 
 @login_required
-def entry_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def entry_edit(request: AuthedRequest, slug: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(user=request.user, slug=slug)
     if not permissions.can_edit_entry(request.user, entry):
         raise PermissionDenied
@@ -181,24 +182,24 @@ def _state_change(request: HttpRequest, slug: str, action: Any, done: str) -> Ht
 
 @login_required
 @require_POST
-def entry_submit(request: HttpRequest, slug: str) -> HttpResponse:
+def entry_submit(request: AuthedRequest, slug: str) -> HttpResponse:
     return _state_change(request, slug, services.entry_submit, _("Submitted for review."))
 
 
 @login_required
 @require_POST
-def entry_publish(request: HttpRequest, slug: str) -> HttpResponse:
+def entry_publish(request: AuthedRequest, slug: str) -> HttpResponse:
     return _state_change(request, slug, services.entry_publish, _("Published. It is now offered as an answer."))
 
 
 @login_required
 @require_POST
-def entry_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
+def entry_unpublish(request: AuthedRequest, slug: str) -> HttpResponse:
     return _state_change(request, slug, services.entry_unpublish, _("Returned to draft. It is no longer offered."))
 
 
 @login_required
-def gaps(request: HttpRequest) -> HttpResponse:
+def gaps(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_read_gaps(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.gap_groups(language=current_language()), per_page=20)
@@ -207,7 +208,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def gaps_resolve(request: HttpRequest) -> HttpResponse:
+def gaps_resolve(request: AuthedRequest) -> HttpResponse:
     ids = [int(i) for i in (request.POST.get("ids") or "").split(",") if i.strip().isdigit()]
     try:
         count = services.gap_resolve(user=request.user, gap_ids=ids)

@@ -1,22 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, QuerySet
 
+from hkcq.accounts.models import User
+from hkcq.accounts.types import Viewer
 from hkcq.core.models import OutgoingEmail
 from hkcq.notifications.models import Notification
 
 
-def notification_list(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=user)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created", "-id")
 
 
-def unread_count(user: Any) -> int:
-    if user is None or not user.is_authenticated:
+def unread_count(user: Viewer) -> int:
+    if not isinstance(user, User) or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

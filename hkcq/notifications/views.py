@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core.outbox import email_resend
 from hkcq.core.pagination import paginate
 from hkcq.notifications import permissions, selectors, services
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     page = paginate(request, selectors.notification_list(user=request.user, unread_only=unread_only))
     return render(
@@ -29,8 +30,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    notification = services.notification_mark_read(user=request.user, notification_id=notification_id)  # type: ignore[arg-type]
+def notification_read(request: AuthedRequest, notification_id: int) -> HttpResponse:
+    notification = services.notification_mark_read(user=request.user, notification_id=notification_id)
     if notification is None:
         return render(request, "errors/404.html", status=404)
     target = notification.shown().url
@@ -41,14 +42,14 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notification_mark_all_read(user=request.user)  # type: ignore[arg-type]
+def notification_read_all(request: AuthedRequest) -> HttpResponse:
+    count = services.notification_mark_all_read(user=request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("notifications:list")
 
 
 @login_required
-def outgoing_email_list(request: HttpRequest) -> HttpResponse:
+def outgoing_email_list(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_manage_outgoing_email(request.user):
         raise PermissionDenied
     view = request.GET.get("show", "failed")
@@ -64,7 +65,7 @@ def outgoing_email_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def outgoing_email_resend(request: HttpRequest) -> HttpResponse:
+def outgoing_email_resend(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_manage_outgoing_email(request.user):
         raise PermissionDenied
     ids = [int(value) for value in request.POST.getlist("message") if value.isdigit()]

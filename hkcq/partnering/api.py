@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
@@ -177,7 +178,7 @@ def _texts(value: TextIn) -> dict[str, str]:
 
 
 @router.post("/opportunities", response={201: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
-def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> tuple[int, dict[str, Any]]:
+def create_opportunity(request: AuthedRequest, payload: OpportunityIn) -> tuple[int, dict[str, Any]]:
     """A member posts an opportunity of their organisation; it goes to review by a facilitator."""
     profile = selectors.profile_get_for_user(user=request.user, pk=payload.organisation)
     errors: dict[str, list[str]] = {}
@@ -228,7 +229,7 @@ def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 
 
 
 @router.post("/opportunities/{opportunity_id}/interest", response={201: InterestOut, **ERRORS}, auth=STAFF_AUTH)
-def express_interest(request: HttpRequest, opportunity_id: int, payload: InterestIn) -> tuple[int, dict[str, Any]]:
+def express_interest(request: AuthedRequest, opportunity_id: int, payload: InterestIn) -> tuple[int, dict[str, Any]]:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
     profile = selectors.profile_get_for_user(user=request.user, pk=payload.organisation)
     from_opportunity = None
@@ -246,7 +247,7 @@ def express_interest(request: HttpRequest, opportunity_id: int, payload: Interes
 
 
 @router.get("/interests", response={200: list[InterestOut], **ERRORS}, auth=STAFF_AUTH)
-def list_interests(request: HttpRequest) -> list[dict[str, Any]]:
+def list_interests(request: AuthedRequest) -> list[dict[str, Any]]:
     """Every expression of interest you may follow (sent, received, facilitated), with its status."""
     groups = selectors.interests_for_user(request.user)
     seen: dict[int, Interest] = {}
@@ -257,13 +258,13 @@ def list_interests(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/interests/{interest_id}/accept", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
-def accept_interest(request: HttpRequest, interest_id: int) -> dict[str, Any]:
+def accept_interest(request: AuthedRequest, interest_id: int) -> dict[str, Any]:
     interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
     return InterestOut.of(services.interest_accept(user=request.user, interest=interest))
 
 
 @router.post("/interests/{interest_id}/decline", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
-def decline_interest(request: HttpRequest, interest_id: int, payload: ReasonIn) -> dict[str, Any]:
+def decline_interest(request: AuthedRequest, interest_id: int, payload: ReasonIn) -> dict[str, Any]:
     interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
     return InterestOut.of(services.interest_decline(user=request.user, interest=interest, reason=payload.reason))
 

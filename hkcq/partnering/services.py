@@ -19,9 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
 from hkcq.core.choices import Role, Side
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.permissions import require
+from hkcq.core.services import history_mark
 from hkcq.core.translated import TText
 from hkcq.partnering import notify, permissions
 from hkcq.partnering.models import (
@@ -157,7 +159,7 @@ def _check_profile_fields(
 @transaction.atomic
 def profile_create(
     *,
-    user: Any,
+    user: User,
     name: Any,
     side: str,
     kind: str,
@@ -193,7 +195,7 @@ def profile_create(
     profile.languages = values["languages"]
     for field in ("name", "city", "description"):
         _with_text(profile, field, values[field])
-    profile._history_user = user  # type: ignore[attr-defined]
+    history_mark(profile, user=user)
     profile.save()
     profile.areas.set(list(areas))
     _membership_start(profile=profile, user=user, added_by=user)
@@ -205,7 +207,7 @@ def profile_create(
 @transaction.atomic
 def profile_update(
     *,
-    user: Any,
+    user: User,
     profile: OrganisationProfile,
     name: Any,
     kind: str,
@@ -239,7 +241,7 @@ def profile_update(
     profile.website, profile.languages = values["website"], values["languages"]
     for field in ("name", "city", "description"):
         _with_text(profile, field, values[field])
-    profile._history_user = user  # type: ignore[attr-defined]
+    history_mark(profile, user=user)
     profile.save()
     if {a.pk for a in areas} != set(profile.areas.values_list("pk", flat=True)):
         profile.areas.set(list(areas))
@@ -247,19 +249,19 @@ def profile_update(
 
 
 @transaction.atomic
-def profile_verify(*, user: Any, profile: OrganisationProfile) -> OrganisationProfile:
+def profile_verify(*, user: User, profile: OrganisationProfile) -> OrganisationProfile:
     """A facilitator of the profile's side confirms the organisation is what it says it is."""
     require(permissions.can_verify_profile(user, profile))
     profile = OrganisationProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.verified_at is None:
         profile.verified_at, profile.verified_by = timezone.now(), user
-        profile._history_user = user  # type: ignore[attr-defined]
+        history_mark(profile, user=user)
         profile.save(update_fields=["verified_at", "verified_by"])
     return profile
 
 
 # -- members ---------------------------------------------------------------------------------------
-def _membership_start(*, profile: OrganisationProfile, user: Any, added_by: Any) -> Membership:
+def _membership_start(*, profile: OrganisationProfile, user: User, added_by: Any) -> Membership:
     existing = Membership.objects.filter(profile=profile, user=user, left_at__isnull=True).first()
     if existing is not None:
         return existing
@@ -267,14 +269,14 @@ def _membership_start(*, profile: OrganisationProfile, user: Any, added_by: Any)
         user.role = Role.ORG_MEMBER
         user.save(update_fields=["role"])
     membership = Membership(profile=profile, user=user, added_by=added_by)
-    membership._history_user = added_by  # type: ignore[attr-defined]
+    history_mark(membership, user=added_by)
     membership.save()
     user.__dict__.pop("_partnering_profile_ids", None)
     return membership
 
 
 @transaction.atomic
-def member_add(*, user: Any, profile: OrganisationProfile, email_or_username: str) -> Membership:
+def member_add(*, user: User, profile: OrganisationProfile, email_or_username: str) -> Membership:
     """A member adds another person with an account (found by username or e-mail address)."""
     require(permissions.can_edit_profile(user, profile))
     key = (email_or_username or "").strip()
@@ -288,13 +290,13 @@ def member_add(*, user: Any, profile: OrganisationProfile, email_or_username: st
 
 
 @transaction.atomic
-def member_leave(*, user: Any, membership: Membership) -> Membership:
+def member_leave(*, user: User, membership: Membership) -> Membership:
     """A member leaves (their own membership). The organisation keeps its other members; the
     last member may leave too (the profile stays, for the facilitators to follow up)."""
     require(membership.user_id == user.pk and membership.left_at is None)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     membership.left_at = timezone.now()
-    membership._history_user = user  # type: ignore[attr-defined]
+    history_mark(membership, user=user)
     membership.save(update_fields=["left_at"])
     user.__dict__.pop("_partnering_profile_ids", None)
     return membership
@@ -302,7 +304,7 @@ def member_leave(*, user: Any, membership: Membership) -> Membership:
 
 # -- contacts --------------------------------------------------------------------------------------
 @transaction.atomic
-def contacts_set(*, user: Any, profile: OrganisationProfile, contacts: Sequence[ContactIn]) -> list[ContactPerson]:
+def contacts_set(*, user: User, profile: OrganisationProfile, contacts: Sequence[ContactIn]) -> list[ContactPerson]:
     """Replace the profile's contact people (a member does it; history keeps the old ones)."""
     require(permissions.can_edit_profile(user, profile))
     errors: dict[str, list[str]] = {}
@@ -311,12 +313,12 @@ def contacts_set(*, user: Any, profile: OrganisationProfile, contacts: Sequence[
         raise InvalidInput(details=errors)
     current = list(profile.contacts.all())
     for old in current:
-        old._history_user = user  # type: ignore[attr-defined]
+        history_mark(old, user=user)
         old.delete()
     out = []
     for contact in cleaned:
         person = ContactPerson(profile=profile, **contact.__dict__)
-        person._history_user = user  # type: ignore[attr-defined]
+        history_mark(person, user=user)
         person.save()
         out.append(person)
     return out
@@ -324,14 +326,16 @@ def contacts_set(*, user: Any, profile: OrganisationProfile, contacts: Sequence[
 
 # -- facilitator desks -----------------------------------------------------------------------------
 @transaction.atomic
-def desk_mark(*, user: Any, unit: Unit, kind: str = FacilitatorDesk.Kind.TRADE, active: bool = True) -> FacilitatorDesk:
+def desk_mark(
+    *, user: User, unit: Unit, kind: str = FacilitatorDesk.Kind.TRADE, active: bool = True
+) -> FacilitatorDesk:
     """The secretariat marks a unit as a facilitator desk of its side (or unmarks it)."""
     require(permissions.can_manage_desks(user))
     if kind not in FacilitatorDesk.Kind.values:
         raise InvalidInput(details={"kind": [_("Choose the kind of desk from the list.")]})
     desk = FacilitatorDesk.objects.filter(unit=unit).first() or FacilitatorDesk(unit=unit)
     desk.side, desk.kind, desk.is_active = unit.side, kind, active
-    desk._history_user = user  # type: ignore[attr-defined]
+    history_mark(desk, user=user)
     desk.save()
     return desk
 
@@ -359,7 +363,7 @@ def default_expiry(today: date | None = None) -> date:
     return add_months(today or timezone.localdate(), settings.PARTNERING_OPPORTUNITY_MONTHS)
 
 
-def _event(opportunity: Opportunity, user: Any, kind: str, reason: str = "") -> None:
+def _event(opportunity: Opportunity, user: User | None, kind: str, reason: str = "") -> None:
     OpportunityEvent.objects.create(
         opportunity=opportunity,
         actor=user if getattr(user, "is_authenticated", False) else None,
@@ -420,7 +424,7 @@ def _check_opportunity_fields(
 @transaction.atomic
 def opportunity_create(
     *,
-    user: Any,
+    user: User,
     profile: OrganisationProfile,
     type: str,
     title: Any,
@@ -470,7 +474,7 @@ def opportunity_create(
     )
     for field in ("title", "description"):
         setattr(opportunity, field, TText().edited(values[field]))
-    opportunity._history_user = user  # type: ignore[attr-defined]
+    history_mark(opportunity, user=user)
     opportunity.save()
     opportunity.areas.set(list(areas))
     opportunity.measures.set(list(measures))
@@ -483,7 +487,7 @@ def opportunity_create(
 @transaction.atomic
 def opportunity_update(
     *,
-    user: Any,
+    user: User,
     opportunity: Opportunity,
     type: str,
     title: Any,
@@ -526,7 +530,7 @@ def opportunity_update(
     for field in ("title", "description"):
         setattr(opportunity, field, TText.from_json(getattr(opportunity, field)).edited(values[field]))
     republish = opportunity.status == Opportunity.Status.PUBLISHED
-    opportunity._history_user = user  # type: ignore[attr-defined]
+    history_mark(opportunity, user=user)
     opportunity.save()
     opportunity.areas.set(list(areas))
     opportunity.measures.set(list(measures))
@@ -536,16 +540,16 @@ def opportunity_update(
     return opportunity
 
 
-def _set_status(opportunity: Opportunity, user: Any, status: str, *, reason: str = "", **extra: Any) -> None:
+def _set_status(opportunity: Opportunity, user: User, status: str, *, reason: str = "", **extra: Any) -> None:
     opportunity.status = status
     opportunity.review_reason = reason
     for key, value in extra.items():
         setattr(opportunity, key, value)
-    opportunity._history_user = user  # type: ignore[attr-defined]
+    history_mark(opportunity, user=user)
     opportunity.save(update_fields=["status", "review_reason", "updated_at", *extra])
 
 
-def _submit(opportunity: Opportunity, user: Any) -> None:
+def _submit(opportunity: Opportunity, user: User) -> None:
     _set_status(opportunity, user, Opportunity.Status.SUBMITTED)
     _event(opportunity, user, OpportunityEvent.Kind.SUBMITTED)
     notify.tell(
@@ -557,7 +561,7 @@ def _submit(opportunity: Opportunity, user: Any) -> None:
 
 
 @transaction.atomic
-def opportunity_submit(*, user: Any, opportunity: Opportunity) -> Opportunity:
+def opportunity_submit(*, user: User, opportunity: Opportunity) -> Opportunity:
     require(permissions.can_edit_profile(user, opportunity.profile))
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.status not in (Opportunity.Status.DRAFT, Opportunity.Status.RETURNED):
@@ -566,7 +570,7 @@ def opportunity_submit(*, user: Any, opportunity: Opportunity) -> Opportunity:
     return opportunity
 
 
-def _reviewable(user: Any, opportunity: Opportunity) -> Opportunity:
+def _reviewable(user: User, opportunity: Opportunity) -> Opportunity:
     require(permissions.can_review(user, opportunity))
     opportunity = Opportunity.objects.select_for_update().select_related("profile").get(pk=opportunity.pk)
     if opportunity.status != Opportunity.Status.SUBMITTED:
@@ -584,7 +588,7 @@ def _tell_owner(opportunity: Opportunity, template: str, **context: Any) -> None
 
 
 @transaction.atomic
-def opportunity_publish(*, user: Any, opportunity: Opportunity) -> Opportunity:
+def opportunity_publish(*, user: User, opportunity: Opportunity) -> Opportunity:
     """A facilitator of the owner's side publishes it. The organisation must be verified."""
     opportunity = _reviewable(user, opportunity)
     if not opportunity.profile.is_verified:
@@ -607,7 +611,7 @@ def _clean_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def opportunity_return(*, user: Any, opportunity: Opportunity, reason: str) -> Opportunity:
+def opportunity_return(*, user: User, opportunity: Opportunity, reason: str) -> Opportunity:
     reason = _clean_reason(reason)
     opportunity = _reviewable(user, opportunity)
     _set_status(opportunity, user, Opportunity.Status.RETURNED, reason=reason)
@@ -617,7 +621,7 @@ def opportunity_return(*, user: Any, opportunity: Opportunity, reason: str) -> O
 
 
 @transaction.atomic
-def opportunity_reject(*, user: Any, opportunity: Opportunity, reason: str) -> Opportunity:
+def opportunity_reject(*, user: User, opportunity: Opportunity, reason: str) -> Opportunity:
     reason = _clean_reason(reason)
     opportunity = _reviewable(user, opportunity)
     _set_status(opportunity, user, Opportunity.Status.REJECTED, reason=reason)
@@ -627,7 +631,7 @@ def opportunity_reject(*, user: Any, opportunity: Opportunity, reason: str) -> O
 
 
 @transaction.atomic
-def opportunity_withdraw(*, user: Any, opportunity: Opportunity) -> Opportunity:
+def opportunity_withdraw(*, user: User, opportunity: Opportunity) -> Opportunity:
     """The owner takes it down; open interest in it is closed (the senders are told)."""
     require(permissions.can_edit_profile(user, opportunity.profile))
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
@@ -641,7 +645,7 @@ def opportunity_withdraw(*, user: Any, opportunity: Opportunity) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_renew(*, user: Any, opportunity: Opportunity) -> Opportunity:
+def opportunity_renew(*, user: User, opportunity: Opportunity) -> Opportunity:
     """The owner keeps it for another period from today (a published one stays published)."""
     require(permissions.can_edit_profile(user, opportunity.profile))
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
@@ -649,7 +653,7 @@ def opportunity_renew(*, user: Any, opportunity: Opportunity) -> Opportunity:
         raise InvalidInput(_("A rejected or withdrawn opportunity cannot be renewed; post a new one."))
     opportunity.expires_on = default_expiry()
     opportunity.expiry_reminded_for = None
-    opportunity._history_user = user  # type: ignore[attr-defined]
+    history_mark(opportunity, user=user)
     opportunity.save(update_fields=["expires_on", "expiry_reminded_for", "updated_at"])
     _event(opportunity, user, OpportunityEvent.Kind.RENEWED)
     return opportunity
@@ -684,7 +688,7 @@ MESSAGE_MAX = 2000
 @transaction.atomic
 def interest_express(
     *,
-    user: Any,
+    user: User,
     opportunity: Opportunity,
     profile: OrganisationProfile,
     message: str,
@@ -727,7 +731,7 @@ def interest_express(
         language=language if language in dict(settings.LANGUAGES) else "en",
         expires_at=timezone.now() + timedelta(days=settings.PARTNERING_INTEREST_DAYS),
     )
-    interest._history_user = user  # type: ignore[attr-defined]
+    history_mark(interest, user=user)
     interest.save()
     _tell_deciders(interest, "interest_received")
     return interest
@@ -747,24 +751,24 @@ def _tell_deciders(interest: Interest, template: str) -> None:
 
 
 @transaction.atomic
-def interest_forward(*, user: Any, interest: Interest) -> Interest:
+def interest_forward(*, user: User, interest: Interest) -> Interest:
     """A facilitator of an anonymous opportunity's side passes the interest on to the owner."""
     require(permissions.can_forward(user, interest))
     interest = Interest.objects.select_for_update().select_related("opportunity__profile").get(pk=interest.pk)
     if interest.status != Interest.Status.OPEN or interest.forwarded_at is not None:
         raise InvalidInput(_("This expression of interest is not waiting to be forwarded."))
     interest.forwarded_at, interest.forwarded_by = timezone.now(), user
-    interest._history_user = user  # type: ignore[attr-defined]
+    history_mark(interest, user=user)
     interest.save(update_fields=["forwarded_at", "forwarded_by"])
     _tell_deciders(interest, "interest_received")
     return interest
 
 
-def _close_interest(interest: Interest, user: Any, status: str, *, reason: str) -> None:
+def _close_interest(interest: Interest, user: User | None, status: str, *, reason: str) -> None:
     interest.status, interest.reason = status, reason
     interest.decided_at = timezone.now()
     interest.decided_by = user if getattr(user, "is_authenticated", False) else None
-    interest._history_user = interest.decided_by  # type: ignore[attr-defined]
+    history_mark(interest, user=interest.decided_by)
     interest.save(update_fields=["status", "reason", "decided_at", "decided_by"])
     template = {"declined": "interest_declined", "expired": "interest_expired", "withdrawn": "interest_closed"}[status]
     people = notify.members_of(interest.from_profile)
@@ -773,7 +777,7 @@ def _close_interest(interest: Interest, user: Any, status: str, *, reason: str) 
     notify.tell(people, template, {"interest": interest}, url=reverse("partnering:interests"))
 
 
-def _decidable(user: Any, interest: Interest, *, accept: bool) -> Interest:
+def _decidable(user: User, interest: Interest, *, accept: bool) -> Interest:
     require((permissions.can_accept if accept else permissions.can_decline)(user, interest))
     interest = (
         Interest.objects.select_for_update().select_related("opportunity__profile", "from_profile").get(pk=interest.pk)
@@ -784,14 +788,14 @@ def _decidable(user: Any, interest: Interest, *, accept: bool) -> Interest:
 
 
 @transaction.atomic
-def interest_accept(*, user: Any, interest: Interest) -> Interest:
+def interest_accept(*, user: User, interest: Interest) -> Interest:
     """The owner accepts: the introduction. Each side's members get the other side's contacts,
     in-app and by e-mail, each in their own language."""
     interest = _decidable(user, interest, accept=True)
     if not interest.opportunity.is_live():
         raise InvalidInput(_("This opportunity is no longer open."))
     interest.status, interest.decided_at, interest.decided_by = Interest.Status.ACCEPTED, timezone.now(), user
-    interest._history_user = user  # type: ignore[attr-defined]
+    history_mark(interest, user=user)
     interest.save(update_fields=["status", "decided_at", "decided_by"])
     owner, other = interest.opportunity.profile, interest.from_profile
     url = reverse("partnering:interest", args=[interest.pk])
@@ -806,7 +810,7 @@ def interest_accept(*, user: Any, interest: Interest) -> Interest:
 
 
 @transaction.atomic
-def interest_decline(*, user: Any, interest: Interest, reason: str = "") -> Interest:
+def interest_decline(*, user: User, interest: Interest, reason: str = "") -> Interest:
     reason = (reason or "").strip()
     if len(reason) > 2000 or _HTML.search(reason):
         raise InvalidInput(details={"reason": [_("Give the reason in plain text, 2,000 characters at most.")]})
@@ -843,7 +847,7 @@ def interests_expire_and_remind(*, now: Any = None) -> tuple[int, int]:
 
 # -- outcomes --------------------------------------------------------------------------------------
 @transaction.atomic
-def outcome_record(*, user: Any, interest: Interest, kind: str, area: Area | None, note: str = "") -> Outcome:
+def outcome_record(*, user: User, interest: Interest, kind: str, area: Area | None, note: str = "") -> Outcome:
     """Either side of an introduction records what came of it (recording again replaces it)."""
     require(permissions.can_record_outcome(user, interest))
     errors: dict[str, list[str]] = {}
@@ -860,7 +864,7 @@ def outcome_record(*, user: Any, interest: Interest, kind: str, area: Area | Non
         raise InvalidInput(details=errors)
     outcome = Outcome.objects.select_for_update().filter(interest=interest).first() or Outcome(interest=interest)
     outcome.kind, outcome.area, outcome.note, outcome.recorded_by = kind, area, note, user  # type: ignore[assignment]
-    outcome._history_user = user  # type: ignore[attr-defined]
+    history_mark(outcome, user=user)
     outcome.save()
     owner, other = interest.opportunity.profile, interest.from_profile
     others = [u for u in notify.members_of(owner) + notify.members_of(other) if u.pk != user.pk]

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import DomainError, NotPermitted
 from hkcq.core.forms import add_domain_error
 from hkcq.core.pagination import paginate
@@ -153,7 +154,7 @@ def _profile_values(data: dict[str, Any]) -> dict[str, Any]:
 
 @_refuse
 @login_required
-def profile_new(request: HttpRequest) -> HttpResponse:
+def profile_new(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_create_profile(request.user):
         raise NotPermitted()
     form = pforms.ProfileForm(request.POST or None)
@@ -175,7 +176,7 @@ def profile_new(request: HttpRequest) -> HttpResponse:
 
 @_refuse
 @login_required
-def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     profile = selectors.profile_get_for_user(user=request.user, pk=pk)
     if not permissions.can_edit_profile(request.user, profile):
         raise NotPermitted()
@@ -211,7 +212,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @_refuse
 @require_POST
 @login_required
-def profile_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     profile = selectors.profile_get_for_user(user=request.user, pk=pk)
     services.profile_verify(user=request.user, profile=profile)
     messages.success(request, _("The organisation is verified."))
@@ -221,7 +222,7 @@ def profile_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @_refuse
 @require_POST
 @login_required
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     profile = selectors.profile_get_for_user(user=request.user, pk=pk)
     form = pforms.MemberAddForm(request.POST)
     if form.is_valid():
@@ -241,7 +242,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @_refuse
 @require_POST
 @login_required
-def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def member_leave(request: AuthedRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_get_for_user(user=request.user, pk=pk)
     services.member_leave(user=request.user, membership=membership)
     messages.success(request, _("You have left the organisation."))
@@ -267,7 +268,7 @@ def _opportunity_values(data: dict[str, Any]) -> dict[str, Any]:
 
 @_refuse
 @login_required
-def opportunity_new(request: HttpRequest) -> HttpResponse:
+def opportunity_new(request: AuthedRequest) -> HttpResponse:
     profiles = selectors.profiles_for_member(request.user)
     if not profiles.exists():
         messages.info(request, _("Create your organisation's profile first."))
@@ -288,7 +289,7 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
 
 @_refuse
 @login_required
-def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     if not permissions.can_edit_profile(request.user, opportunity.profile):
         raise NotPermitted()
@@ -343,7 +344,7 @@ OPPORTUNITY_ACTIONS = {
 @_refuse
 @require_POST
 @login_required
-def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def opportunity_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     if action not in OPPORTUNITY_ACTIONS:
         raise Http404
@@ -364,7 +365,7 @@ def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 @_refuse
 @require_POST
 @login_required
-def interest_new(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_new(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     profiles = selectors.profiles_for_member(request.user)
     form = pforms.InterestForm(
@@ -399,7 +400,7 @@ def interest_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- people's own pages ----------------------------------------------------------------------------
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     profiles = list(selectors.profiles_for_member(request.user))
     rows = [(p, selectors.opportunities_of(p)) for p in profiles]
     return render(
@@ -409,7 +410,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @_refuse
 @login_required
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthedRequest) -> HttpResponse:
     if not permissions.is_facilitator(request.user):
         raise NotPermitted()
     context = {
@@ -426,13 +427,13 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @_refuse
 @login_required
-def interests(request: HttpRequest) -> HttpResponse:
+def interests(request: AuthedRequest) -> HttpResponse:
     return render(request, "partnering/interests.html", {"groups": selectors.interests_for_user(request.user)})
 
 
 @_refuse
 @login_required
-def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     interest = selectors.interest_get_for_user(user=request.user, pk=pk)
     user = request.user
     introduced = interest.is_introduced and (
@@ -470,7 +471,7 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @_refuse
 @require_POST
 @login_required
-def interest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def interest_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     interest = selectors.interest_get_for_user(user=request.user, pk=pk)
     try:
         if action == "accept":

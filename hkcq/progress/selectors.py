@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
+from hkcq.accounts.types import Viewer
 from hkcq.core import areafigures
 from hkcq.core.areafigures import AreaFigure
 from hkcq.core.choices import Side
@@ -59,7 +61,7 @@ def published_updates(*, measure: Measure | None = None, side: str | None = None
     return qs.order_by("-published_at", "-id")
 
 
-def update_get_for_user(*, user: Any, update_id: int) -> ProgressUpdate:
+def update_get_for_user(*, user: Viewer, update_id: int) -> ProgressUpdate:
     """The update, if ``user`` may see it; otherwise ``NotFound`` (404: never reveal that it exists)."""
     qs = _update_base().prefetch_related(
         "evidence",
@@ -74,14 +76,14 @@ def update_get_for_user(*, user: Any, update_id: int) -> ProgressUpdate:
     return update
 
 
-def _drafter_filter(user: Any) -> Q:
+def _drafter_filter(user: Viewer) -> Q:
     """Updates of the user's side the user may draft for."""
     side = permissions.user_side(user)
     if side is None:
         return Q(pk__in=[])
     if permissions.is_secretariat_of(user, side):
         return Q(side=side)
-    units = user_unit_ids(user) if user.is_officer else set()
+    units = user_unit_ids(user) if isinstance(user, User) and user.is_officer else set()
     lead = "measure__lead_unit_hk_id__in" if side == Side.HONG_KONG else "measure__lead_unit_cq_id__in"
     return Q(side=side) & (
         Q(**{lead: units}) | Q(measure__supporting_units__in=units, measure__supporting_units__side=side)
@@ -91,7 +93,7 @@ def _drafter_filter(user: Any) -> Q:
 QUEUES = ("drafts", "returned", "submitted", "to_confirm", "to_publish")
 
 
-def queue(user: Any, name: str) -> QuerySet[ProgressUpdate]:
+def queue(user: Viewer, name: str) -> QuerySet[ProgressUpdate]:
     side = permissions.user_side(user)
     qs = _update_base()
     if name == "to_confirm":
@@ -110,7 +112,7 @@ def queue(user: Any, name: str) -> QuerySet[ProgressUpdate]:
     return qs.filter(id__in=ids).order_by("-updated_at", "-id")
 
 
-def queue_counts(user: Any) -> dict[str, int]:
+def queue_counts(user: Viewer) -> dict[str, int]:
     return {name: queue(user, name).count() for name in QUEUES}
 
 
@@ -260,7 +262,7 @@ def recent_updates() -> QuerySet[ProgressUpdate]:
     return published_updates()
 
 
-def my_work(user: Any) -> WorkSection | None:
+def my_work(user: Viewer) -> WorkSection | None:
     """Progress updates on the "my work" page (hkcq.core.mywork): an officer's updates to write
     (drafts, returned); the secretariat's updates to confirm and publish and the late and
     overdue-for-update measures. Each count is the length of the list it links to."""

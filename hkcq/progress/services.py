@@ -59,7 +59,7 @@ def cycle_current() -> ReportingCycle:
 
 
 @transaction.atomic
-def cycle_open(*, user: Any, name: dict[str, str], opens_on: date, meeting: Meeting | None = None) -> ReportingCycle:
+def cycle_open(*, user: User, name: dict[str, str], opens_on: date, meeting: Meeting | None = None) -> ReportingCycle:
     require(permissions.can_manage_scale(user))
     if ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN).exists():
         raise InvalidInput(_("A reporting cycle is already open. Close it first."))
@@ -108,7 +108,7 @@ def _record(update: ProgressUpdate, *, actor: Any, from_state: str, note: str = 
 
 @transaction.atomic
 def update_save(
-    *, user: Any, measure: Measure, data: dict[str, Any], update: ProgressUpdate | None = None
+    *, user: User, measure: Measure, data: dict[str, Any], update: ProgressUpdate | None = None
 ) -> ProgressUpdate:
     """Create the user's side's draft for ``measure``, or edit ``update`` (a draft or a returned
     update). ``data``: status (Status), percent (int or None for the status's default),
@@ -179,7 +179,7 @@ def _notify_transition(update: ProgressUpdate, *, actor: Any, note: str = "") ->
 
 
 def _transition(
-    *, user: Any, update: ProgressUpdate, allowed: Any, to_state: str, note: str = "", stamp: dict[str, Any]
+    *, user: User, update: ProgressUpdate, allowed: Any, to_state: str, note: str = "", stamp: dict[str, Any]
 ) -> ProgressUpdate:
     locked = ProgressUpdate.objects.select_for_update().select_related("measure", "author").get(pk=update.pk)
     require(allowed(user, locked))
@@ -194,7 +194,7 @@ def _transition(
 
 
 @transaction.atomic
-def update_submit(*, user: Any, update: ProgressUpdate) -> ProgressUpdate:
+def update_submit(*, user: User, update: ProgressUpdate) -> ProgressUpdate:
     return _transition(
         user=user,
         update=update,
@@ -205,7 +205,7 @@ def update_submit(*, user: Any, update: ProgressUpdate) -> ProgressUpdate:
 
 
 @transaction.atomic
-def update_confirm(*, user: Any, update: ProgressUpdate, note: str = "") -> ProgressUpdate:
+def update_confirm(*, user: User, update: ProgressUpdate, note: str = "") -> ProgressUpdate:
     return _transition(
         user=user,
         update=update,
@@ -217,7 +217,7 @@ def update_confirm(*, user: Any, update: ProgressUpdate, note: str = "") -> Prog
 
 
 @transaction.atomic
-def update_return(*, user: Any, update: ProgressUpdate, reason: str) -> ProgressUpdate:
+def update_return(*, user: User, update: ProgressUpdate, reason: str) -> ProgressUpdate:
     reason = (reason or "").strip()
     if not permissions.can_return(user, update):
         raise NotPermitted()
@@ -234,7 +234,7 @@ def update_return(*, user: Any, update: ProgressUpdate, reason: str) -> Progress
 
 
 @transaction.atomic
-def update_publish(*, user: Any, update: ProgressUpdate) -> ProgressUpdate:
+def update_publish(*, user: User, update: ProgressUpdate) -> ProgressUpdate:
     published = _transition(
         user=user,
         update=update,
@@ -250,7 +250,7 @@ def update_publish(*, user: Any, update: ProgressUpdate) -> ProgressUpdate:
 @transaction.atomic
 def evidence_add(
     *,
-    user: Any,
+    user: User,
     update: ProgressUpdate,
     title: str,
     upload: UploadedFile | None = None,
@@ -281,14 +281,14 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, user: Any, evidence: Evidence) -> None:
+def evidence_remove(*, user: User, evidence: Evidence) -> None:
     require(permissions.can_edit(user, evidence.update))
     evidence.delete()
 
 
 # -- the scale, weights and settings -----------------------------------------------------------
 @transaction.atomic
-def status_save(*, user: Any, data: dict[str, Any], status: Status | None = None) -> Status:
+def status_save(*, user: User, data: dict[str, Any], status: Status | None = None) -> Status:
     require(permissions.can_manage_scale(user))
     status = Status.objects.select_for_update().get(pk=status.pk) if status is not None else Status()
     errors: dict[str, list[str]] = {}
@@ -316,7 +316,7 @@ def status_save(*, user: Any, data: dict[str, Any], status: Status | None = None
 
 
 @transaction.atomic
-def settings_save(*, user: Any, rollup_method: str, stale_after_days: int) -> ProgressSettings:
+def settings_save(*, user: User, rollup_method: str, stale_after_days: int) -> ProgressSettings:
     require(permissions.can_manage_scale(user))
     errors: dict[str, list[str]] = {}
     if rollup_method not in ProgressSettings.Method.values:
@@ -334,7 +334,7 @@ def settings_save(*, user: Any, rollup_method: str, stale_after_days: int) -> Pr
 
 
 @transaction.atomic
-def weight_set(*, user: Any, measure: Measure, weight: Any) -> MeasureWeight:
+def weight_set(*, user: User, measure: Measure, weight: Any) -> MeasureWeight:
     require(permissions.can_manage_scale(user))
     try:
         value = Decimal(str(weight))

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core import uploads
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.forms import add_domain_error
@@ -116,11 +117,11 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
 
 # -- staff: the workflow -----------------------------------------------------------------------
 @login_required
-def work_queue(request: HttpRequest) -> HttpResponse:
+def work_queue(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not permissions.user_side(user):
         raise PermissionDenied
-    default = "to_confirm" if permissions.is_secretariat_of(user, user.side) else "drafts"  # type: ignore[union-attr]
+    default = "to_confirm" if permissions.is_secretariat_of(user, user.side) else "drafts"
     name = request.GET.get("queue") or default
     if name not in selectors.QUEUES:
         name = default
@@ -137,7 +138,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _update_form_page(request: HttpRequest, *, measure: Any, update: Any) -> HttpResponse:
+def _update_form_page(request: AuthedRequest, *, measure: Any, update: Any) -> HttpResponse:
     if request.method == "POST":
         form = pforms.UpdateForm(request.POST)
         if form.is_valid():
@@ -174,7 +175,7 @@ def _update_form_page(request: HttpRequest, *, measure: Any, update: Any) -> Htt
 
 
 @login_required
-def update_new(request: HttpRequest, ext_id: str) -> HttpResponse:
+def update_new(request: AuthedRequest, ext_id: str) -> HttpResponse:
     measure = registry_selectors.measure_get(ext_id)
     side = permissions.user_side(request.user)
     if side is None or not permissions.can_draft(request.user, measure, side):
@@ -189,7 +190,7 @@ def update_new(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
+def update_edit(request: AuthedRequest, update_id: int) -> HttpResponse:
     update = selectors.update_get_for_user(user=request.user, update_id=update_id)
     if not permissions.can_edit(request.user, update):
         raise PermissionDenied
@@ -198,7 +199,7 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def update_action(request: HttpRequest, update_id: int, action: str) -> HttpResponse:
+def update_action(request: AuthedRequest, update_id: int, action: str) -> HttpResponse:
     update = selectors.update_get_for_user(user=request.user, update_id=update_id)
     done = {
         "submit": _("The update has been submitted to the other side for confirmation."),
@@ -231,7 +232,7 @@ def update_action(request: HttpRequest, update_id: int, action: str) -> HttpResp
 
 
 @login_required
-def evidence_add(request: HttpRequest, update_id: int) -> HttpResponse:
+def evidence_add(request: AuthedRequest, update_id: int) -> HttpResponse:
     update = selectors.update_get_for_user(user=request.user, update_id=update_id)
     if not permissions.can_edit(request.user, update):
         raise PermissionDenied
@@ -259,7 +260,7 @@ def evidence_add(request: HttpRequest, update_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_delete(request: AuthedRequest, evidence_id: int) -> HttpResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=evidence_id)
     update = selectors.update_get_for_user(user=request.user, update_id=evidence.update_id)
     try:
@@ -277,7 +278,7 @@ def _require_manager(request: HttpRequest) -> None:
 
 
 @login_required
-def scale(request: HttpRequest) -> HttpResponse:
+def scale(request: AuthedRequest) -> HttpResponse:
     _require_manager(request)
     current = ProgressSettings.load()
     if request.method == "POST":
@@ -299,7 +300,7 @@ def scale(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/scale.html", {"statuses": selectors.status_list(), "settings_form": form})
 
 
-def _status_page(request: HttpRequest, status: Status | None) -> HttpResponse:
+def _status_page(request: AuthedRequest, status: Status | None) -> HttpResponse:
     _require_manager(request)
     return edit_page(
         request,
@@ -313,17 +314,17 @@ def _status_page(request: HttpRequest, status: Status | None) -> HttpResponse:
 
 
 @login_required
-def status_new(request: HttpRequest) -> HttpResponse:
+def status_new(request: AuthedRequest) -> HttpResponse:
     return _status_page(request, None)
 
 
 @login_required
-def status_edit(request: HttpRequest, status_id: int) -> HttpResponse:
+def status_edit(request: AuthedRequest, status_id: int) -> HttpResponse:
     return _status_page(request, get_object_or_404(Status, pk=status_id))
 
 
 @login_required
-def weight_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
+def weight_edit(request: AuthedRequest, ext_id: str) -> HttpResponse:
     _require_manager(request)
     measure = registry_selectors.measure_get(ext_id)
     current = getattr(measure, "progress_weight", None)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.core.search import stem
 from hkcq.core.sitesearch import Provider, Result
@@ -314,13 +315,13 @@ def _result(kind: str, obj: Any) -> Result:
 def search_provider(kind: str, label: Callable[[], Any], order: int) -> Provider:
     """The site search's provider for one kind of registry record (registered in apps.py)."""
 
-    def find(query: str, language: str, user: Any, limit: int) -> list[Result]:
+    def find(query: str, language: str, user: Viewer, limit: int) -> list[Result]:
         return [_result(kind, obj) for obj in registry_search_kind(kind, query, limit=limit)]
 
     return Provider(kind=kind, label=label, search=find, order=order)
 
 
-def my_work(user: Any) -> WorkSection | None:
+def my_work(user: Viewer) -> WorkSection | None:
     """An officer's units' measures on the "my work" page (hkcq.core.mywork), each count the
     length of the unit's measure list it links to."""
     from django.urls import reverse

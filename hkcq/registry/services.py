@@ -10,10 +10,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
 from hkcq.core.choices import Side
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.permissions import require
-from hkcq.core.services import fields_apply, record_save
+from hkcq.core.services import fields_apply, history_mark, record_save
 from hkcq.core.uploads import upload_check
 from hkcq.registry import permissions
 from hkcq.registry.models import (
@@ -76,7 +77,7 @@ def _check_measure(measure: Measure | None, data: dict[str, Any]) -> None:
 
 # -- areas ----------------------------------------------------------------------------------
 @transaction.atomic
-def area_create(*, user: Any, data: dict[str, Any]) -> Area:
+def area_create(*, user: User, data: dict[str, Any]) -> Area:
     require(permissions.can_edit_registry(user))
     area = Area()
     record_save(area, user=user, m2m=fields_apply(area, data))
@@ -84,7 +85,7 @@ def area_create(*, user: Any, data: dict[str, Any]) -> Area:
 
 
 @transaction.atomic
-def area_update(*, user: Any, area: Area, data: dict[str, Any]) -> Area:
+def area_update(*, user: User, area: Area, data: dict[str, Any]) -> Area:
     require(permissions.can_edit_registry(user))
     area = Area.objects.select_for_update().get(pk=area.pk)
     record_save(area, user=user, m2m=fields_apply(area, data))
@@ -92,7 +93,7 @@ def area_update(*, user: Any, area: Area, data: dict[str, Any]) -> Area:
 
 
 # -- measures -------------------------------------------------------------------------------
-def _check_measure_write(user: Any, measure: Measure, data: dict[str, Any]) -> None:
+def _check_measure_write(user: User, measure: Measure, data: dict[str, Any]) -> None:
     if permissions.can_edit_registry(user):
         for field, side in (("lead_unit_hk", Side.HONG_KONG), ("lead_unit_cq", Side.CHONGQING)):
             changed = field in data and getattr(measure, f"{field}_id") != getattr(data[field], "id", None)
@@ -105,7 +106,7 @@ def _check_measure_write(user: Any, measure: Measure, data: dict[str, Any]) -> N
 
 
 @transaction.atomic
-def measure_create(*, user: Any, data: dict[str, Any]) -> Measure:
+def measure_create(*, user: User, data: dict[str, Any]) -> Measure:
     require(permissions.can_edit_registry(user))
     measure = Measure()
     _check_measure_write(user, measure, data)
@@ -118,7 +119,7 @@ def measure_create(*, user: Any, data: dict[str, Any]) -> Measure:
 
 
 @transaction.atomic
-def measure_update(*, user: Any, measure: Measure, data: dict[str, Any]) -> Measure:
+def measure_update(*, user: User, measure: Measure, data: dict[str, Any]) -> Measure:
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_measure_write(user, measure, data)
     _check_measure(measure, data)
@@ -134,7 +135,7 @@ def measure_update(*, user: Any, measure: Measure, data: dict[str, Any]) -> Meas
 
 @transaction.atomic
 def milestone_save(
-    *, user: Any, measure: Measure, data: dict[str, Any], milestone: Milestone | None = None
+    *, user: User, measure: Measure, data: dict[str, Any], milestone: Milestone | None = None
 ) -> Milestone:
     require(permissions.can_update_measure_delivery(user, measure))
     milestone = milestone or Milestone(measure=measure)
@@ -146,7 +147,7 @@ def milestone_save(
 
 # -- meetings and decisions ------------------------------------------------------------------
 @transaction.atomic
-def meeting_create(*, user: Any, data: dict[str, Any]) -> Meeting:
+def meeting_create(*, user: User, data: dict[str, Any]) -> Meeting:
     require(permissions.can_edit_registry(user))
     meeting = Meeting(mechanism=data.pop("mechanism", None) or Mechanism.objects.first())
     record_save(meeting, user=user, m2m=fields_apply(meeting, data))
@@ -154,7 +155,7 @@ def meeting_create(*, user: Any, data: dict[str, Any]) -> Meeting:
 
 
 @transaction.atomic
-def meeting_update(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+def meeting_update(*, user: User, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     require(permissions.can_edit_registry(user))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     record_save(meeting, user=user, m2m=fields_apply(meeting, data))
@@ -162,7 +163,7 @@ def meeting_update(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Meet
 
 
 @transaction.atomic
-def attendance_add(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Attendance:
+def attendance_add(*, user: User, meeting: Meeting, data: dict[str, Any]) -> Attendance:
     require(permissions.can_edit_registry(user))
     if Attendance.objects.filter(meeting=meeting, person=data.get("person")).exists():
         raise InvalidInput(details={"person": [_("This person is already listed as attending.")]})
@@ -172,9 +173,9 @@ def attendance_add(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Atte
 
 
 @transaction.atomic
-def attendance_remove(*, user: Any, attendance: Attendance) -> None:
+def attendance_remove(*, user: User, attendance: Attendance) -> None:
     require(permissions.can_edit_registry(user))
-    attendance._history_user = user  # type: ignore[attr-defined]
+    history_mark(attendance, user=user)
     attendance.delete()
 
 
@@ -189,7 +190,7 @@ def _next_decision_ext_id(meeting: Meeting) -> tuple[int, str]:
 
 
 @transaction.atomic
-def decision_create(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Decision:
+def decision_create(*, user: User, meeting: Meeting, data: dict[str, Any]) -> Decision:
     require(permissions.can_edit_registry(user))
     number, ext_id = _next_decision_ext_id(meeting)
     decision = Decision(meeting=meeting, number=number, ext_id=data.pop("ext_id", None) or ext_id)
@@ -198,7 +199,7 @@ def decision_create(*, user: Any, meeting: Meeting, data: dict[str, Any]) -> Dec
 
 
 @transaction.atomic
-def decision_update(*, user: Any, decision: Decision, data: dict[str, Any]) -> Decision:
+def decision_update(*, user: User, decision: Decision, data: dict[str, Any]) -> Decision:
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not permissions.can_edit_registry(user):
         require(permissions.can_follow_up_decision(user, decision) and set(data) <= FOLLOW_UP_FIELDS)
@@ -208,7 +209,7 @@ def decision_update(*, user: Any, decision: Decision, data: dict[str, Any]) -> D
 
 # -- agreements -----------------------------------------------------------------------------
 @transaction.atomic
-def agreement_create(*, user: Any, data: dict[str, Any]) -> Agreement:
+def agreement_create(*, user: User, data: dict[str, Any]) -> Agreement:
     require(permissions.can_edit_registry(user))
     agreement = Agreement()
     record_save(agreement, user=user, m2m=fields_apply(agreement, data))
@@ -216,7 +217,7 @@ def agreement_create(*, user: Any, data: dict[str, Any]) -> Agreement:
 
 
 @transaction.atomic
-def agreement_update(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> Agreement:
+def agreement_update(*, user: User, agreement: Agreement, data: dict[str, Any]) -> Agreement:
     require(permissions.can_edit_registry(user))
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     record_save(agreement, user=user, m2m=fields_apply(agreement, data))
@@ -224,7 +225,7 @@ def agreement_update(*, user: Any, agreement: Agreement, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def agreement_event_add(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> AgreementEvent:
+def agreement_event_add(*, user: User, agreement: Agreement, data: dict[str, Any]) -> AgreementEvent:
     require(permissions.can_edit_registry(user))
     if data.get("kind") == AgreementEvent.Kind.SUPERSEDED and not data.get("superseded_by"):
         raise InvalidInput(details={"superseded_by": [_("Say which agreement supersedes this one.")]})
@@ -236,7 +237,7 @@ def agreement_event_add(*, user: Any, agreement: Agreement, data: dict[str, Any]
 
 
 @transaction.atomic
-def signatory_add(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> Signatory:
+def signatory_add(*, user: User, agreement: Agreement, data: dict[str, Any]) -> Signatory:
     require(permissions.can_edit_registry(user))
     if Signatory.objects.filter(agreement=agreement, person=data.get("person")).exists():
         raise InvalidInput(details={"person": [_("This person is already listed as a signatory.")]})
@@ -246,7 +247,7 @@ def signatory_add(*, user: Any, agreement: Agreement, data: dict[str, Any]) -> S
 
 
 @transaction.atomic
-def clause_save(*, user: Any, agreement: Agreement, data: dict[str, Any], clause: Clause | None = None) -> Clause:
+def clause_save(*, user: User, agreement: Agreement, data: dict[str, Any], clause: Clause | None = None) -> Clause:
     require(permissions.can_edit_registry(user))
     clause = clause or Clause(agreement=agreement)
     if clause.agreement_id != agreement.id:
@@ -261,7 +262,7 @@ def clause_save(*, user: Any, agreement: Agreement, data: dict[str, Any], clause
 @transaction.atomic
 def document_upload(
     *,
-    user: Any,
+    user: User,
     agreement: Agreement,
     data: dict[str, Any],
     upload: UploadedFile | None,

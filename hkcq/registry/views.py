@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core import uploads
 from hkcq.core.choices import OrgSide
 from hkcq.core.errors import NotPermitted
@@ -198,7 +199,7 @@ def _fields(form_class: type[forms.ModelForm], data: dict[str, Any]) -> dict[str
 
 
 @login_required
-def area_create(request: HttpRequest) -> HttpResponse:
+def area_create(request: AuthedRequest) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     return edit_page(
         request,
@@ -211,7 +212,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def area_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
+def area_edit(request: AuthedRequest, ext_id: str) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     area = selectors.area_get(ext_id)
     return edit_page(
@@ -225,7 +226,7 @@ def area_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def measure_create(request: HttpRequest) -> HttpResponse:
+def measure_create(request: AuthedRequest) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     initial_area = request.GET.get("area")
     initial: dict[str, Any] | None = None
@@ -245,7 +246,7 @@ def measure_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def measure_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
+def measure_edit(request: AuthedRequest, ext_id: str) -> HttpResponse:
     measure = selectors.measure_get(ext_id)
     if permissions.can_edit_registry(request.user):
         form_class: type[forms.ModelForm] = rforms.MeasureForm
@@ -269,7 +270,7 @@ def measure_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def milestone_create(request: HttpRequest, ext_id: str) -> HttpResponse:
+def milestone_create(request: AuthedRequest, ext_id: str) -> HttpResponse:
     measure = selectors.measure_get(ext_id)
     require_page(permissions.can_update_measure_delivery(request.user, measure))
     return edit_page(
@@ -284,7 +285,7 @@ def milestone_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def milestone_edit(request: HttpRequest, ext_id: str, milestone_id: int) -> HttpResponse:
+def milestone_edit(request: AuthedRequest, ext_id: str, milestone_id: int) -> HttpResponse:
     measure = selectors.measure_get(ext_id)
     require_page(permissions.can_update_measure_delivery(request.user, measure))
     milestone = get_object_or_404(Milestone, pk=milestone_id, measure=measure)
@@ -300,7 +301,7 @@ def milestone_edit(request: HttpRequest, ext_id: str, milestone_id: int) -> Http
 
 
 @login_required
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthedRequest) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     return edit_page(
         request,
@@ -313,7 +314,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
+def meeting_edit(request: AuthedRequest, ext_id: str) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     meeting = selectors.meeting_get(ext_id)
     return edit_page(
@@ -327,7 +328,7 @@ def meeting_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def attendance_create(request: HttpRequest, ext_id: str) -> HttpResponse:
+def attendance_create(request: AuthedRequest, ext_id: str) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     meeting = selectors.meeting_get(ext_id)
     return edit_page(
@@ -343,7 +344,7 @@ def attendance_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def attendance_delete(request: HttpRequest, ext_id: str, attendance_id: int) -> HttpResponse:
+def attendance_delete(request: AuthedRequest, ext_id: str, attendance_id: int) -> HttpResponse:
     attendance = get_object_or_404(Attendance, pk=attendance_id, meeting__ext_id=ext_id)
     try:
         services.attendance_remove(user=request.user, attendance=attendance)
@@ -354,7 +355,7 @@ def attendance_delete(request: HttpRequest, ext_id: str, attendance_id: int) -> 
 
 
 @login_required
-def decision_create(request: HttpRequest, ext_id: str) -> HttpResponse:
+def decision_create(request: AuthedRequest, ext_id: str) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     meeting = selectors.meeting_get(ext_id)
     return edit_page(
@@ -368,7 +369,7 @@ def decision_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def decision_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
+def decision_edit(request: AuthedRequest, ext_id: str) -> HttpResponse:
     decision = selectors.decision_get(ext_id)
     if permissions.can_edit_registry(request.user):
         form_class: type[forms.ModelForm] = rforms.DecisionForm
@@ -387,7 +388,7 @@ def decision_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def agreement_create(request: HttpRequest) -> HttpResponse:
+def agreement_create(request: AuthedRequest) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     return edit_page(
         request,
@@ -400,7 +401,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agreement_edit(request: HttpRequest, ext_id: str) -> HttpResponse:
+def agreement_edit(request: AuthedRequest, ext_id: str) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     agreement = selectors.agreement_get(ext_id)
     return edit_page(
@@ -436,7 +437,7 @@ def _agreement_child(
 
 
 @login_required
-def agreement_event_create(request: HttpRequest, ext_id: str) -> HttpResponse:
+def agreement_event_create(request: AuthedRequest, ext_id: str) -> HttpResponse:
     return _agreement_child(
         request,
         ext_id,
@@ -447,7 +448,7 @@ def agreement_event_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def signatory_create(request: HttpRequest, ext_id: str) -> HttpResponse:
+def signatory_create(request: AuthedRequest, ext_id: str) -> HttpResponse:
     return _agreement_child(
         request,
         ext_id,
@@ -458,7 +459,7 @@ def signatory_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def clause_create(request: HttpRequest, ext_id: str) -> HttpResponse:
+def clause_create(request: AuthedRequest, ext_id: str) -> HttpResponse:
     return _agreement_child(
         request,
         ext_id,
@@ -469,7 +470,7 @@ def clause_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def document_create(request: HttpRequest, ext_id: str) -> HttpResponse:
+def document_create(request: AuthedRequest, ext_id: str) -> HttpResponse:
     def save(agreement: Agreement, data: dict[str, Any]) -> Model:
         upload = data.pop("upload", None)
         return services.document_upload(user=request.user, agreement=agreement, data=data, upload=upload)
@@ -478,7 +479,7 @@ def document_create(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 @login_required
-def document_replace(request: HttpRequest, ext_id: str, document_id: int) -> HttpResponse:
+def document_replace(request: AuthedRequest, ext_id: str, document_id: int) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
     document = get_object_or_404(AgreementDocument, pk=document_id, agreement__ext_id=ext_id)
     agreement = document.agreement

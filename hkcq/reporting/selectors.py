@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
 from hkcq.progress.models import ProgressUpdate, ReportingCycle
 from hkcq.registry.models import Meeting
@@ -20,7 +21,7 @@ def job_list(*, kinds: tuple[str, ...]) -> QuerySet[Job]:
     return Job.objects.filter(kind__in=kinds).select_related("created_by").defer("result").order_by("-created_at")
 
 
-def job_get_for_user(*, user: Any, job_id: Any, kinds: tuple[str, ...]) -> Job:
+def job_get_for_user(*, user: Viewer, job_id: Any, kinds: tuple[str, ...]) -> Job:
     """A job of one of ``kinds``, if ``user`` may see it (the secretariat); ``NotFound`` (404)
     otherwise."""
     job = Job.objects.select_related("created_by").filter(pk=job_id, kind__in=kinds).first()

@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
 from hkcq.core.errors import DomainError, InvalidInput
 from hkcq.core.exports import csv_text, html_to_pdf, xlsx_bytes
 from hkcq.core.permissions import require
@@ -94,7 +95,7 @@ def _progress(job: Job, **fields: Any) -> None:
 
 
 # -- imports ---------------------------------------------------------------------------------
-def import_start(*, user: Any, kind: str, upload: UploadedFile, language: str) -> Job:
+def import_start(*, user: User, kind: str, upload: UploadedFile, language: str) -> Job:
     """Keep the uploaded file in the storage (imports/) and record a job to check it.
     The caller enqueues the check (``tasks.import_check_task``)."""
     require(permissions.can_import(user))
@@ -201,7 +202,7 @@ def import_check(*, job_id: str) -> None:
     job.save(update_fields=["result", "total", "done", "state", "lease_until"])
 
 
-def import_confirm(*, user: Any, job: Job) -> Job:
+def import_confirm(*, user: User, job: Job) -> Job:
     """Accept a checked file: the apply task is then enqueued by the caller."""
     require(permissions.can_import(user))
     with transaction.atomic():
@@ -260,7 +261,7 @@ def import_apply(*, job_id: str) -> None:
     _finish(job, Job.State.DONE)
 
 
-def import_abandon(*, user: Any, job: Job) -> Job:
+def import_abandon(*, user: User, job: Job) -> Job:
     """Leave a checked import without applying it: nothing is written and the file is deleted."""
     require(permissions.can_import(user))
     with transaction.atomic():
@@ -285,7 +286,7 @@ def _next_cycle_name(meeting: Any) -> dict[str, str]:
     return names
 
 
-def cycle_close(*, user: Any, cycle: Any, meeting: Any) -> Snapshot:
+def cycle_close(*, user: User, cycle: Any, meeting: Any) -> Snapshot:
     """Close ``cycle`` at the plenary ``meeting``: freeze a snapshot of the whole registry and
     its published progress, and open the next cycle.
 
@@ -333,7 +334,7 @@ def close_cycle(cycle: Any, meeting: Any, actor: Any) -> Snapshot:
 REPORT_FORMATS = ("html", "pdf", "xlsx", "csv")
 
 
-def report_start(*, user: Any, snapshot: Snapshot, language: str) -> Job:
+def report_start(*, user: User, snapshot: Snapshot, language: str) -> Job:
     """Record a job to generate the report files of ``snapshot`` in ``language``; the caller
     enqueues ``tasks.report_generate_task``."""
     require(permissions.can_generate_report(user))

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.exports import XLSX_TYPE, csv_text, download, xlsx_bytes
 from hkcq.core.forms import add_domain_error
@@ -73,7 +74,7 @@ def _import_kinds() -> list[tuple[str, str]]:
 
 
 @login_required
-def import_home(request: HttpRequest) -> HttpResponse:
+def import_home(request: AuthedRequest) -> HttpResponse:
     require_page(permissions.can_import(request.user))
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, kinds=_import_kinds())
@@ -101,7 +102,7 @@ def import_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def import_template(request: AuthedRequest, kind: str, fmt: str) -> HttpResponse:
     require_page(permissions.can_import(request.user))
     factory = IMPORTERS.get(kind)
     if factory is None or fmt not in ("csv", "xlsx"):
@@ -118,7 +119,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
+def import_job(request: AuthedRequest, job_id: str) -> HttpResponse:
     job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
     if getattr(request, "htmx", False):
         response = render(request, "reporting/_job_progress.html", {"job": job})
@@ -144,7 +145,7 @@ def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+def import_confirm(request: AuthedRequest, job_id: str) -> HttpResponse:
     job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
     try:
         job = services.import_confirm(user=request.user, job=job)
@@ -157,7 +158,7 @@ def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_abandon(request: HttpRequest, job_id: str) -> HttpResponse:
+def import_abandon(request: AuthedRequest, job_id: str) -> HttpResponse:
     job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
     try:
         services.import_abandon(user=request.user, job=job)
@@ -197,7 +198,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cycle_close(request: HttpRequest) -> HttpResponse:
+def cycle_close(request: AuthedRequest) -> HttpResponse:
     require_page(permissions.can_close_cycle(request.user))
     cycle = selectors.open_cycle()
     meetings = selectors.closing_meetings(cycle)
@@ -238,7 +239,7 @@ def report_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_generate(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def report_generate(request: AuthedRequest, snapshot_id: int) -> HttpResponse:
     require_page(permissions.can_generate_report(request.user))
     snapshot = selectors.snapshot_get(snapshot_id)
     try:
@@ -251,7 +252,7 @@ def report_generate(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @login_required
-def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
+def report_job(request: AuthedRequest, job_id: str) -> HttpResponse:
     job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=REPORT_KINDS)
     if getattr(request, "htmx", False):
         response = render(request, "reporting/_job_progress.html", {"job": job})
@@ -286,7 +287,7 @@ def report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str)
 
 
 @login_required
-def snapshot_data(request: HttpRequest, snapshot_id: int) -> JsonResponse:
+def snapshot_data(request: AuthedRequest, snapshot_id: int) -> JsonResponse:
     require_page(permissions.can_read_snapshot_data(request.user))
     snapshot = selectors.snapshot_get(snapshot_id)
     response = JsonResponse(

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
 from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.core.sitesearch import Result
@@ -59,7 +60,7 @@ def tracked_get(token: str) -> Suggestion:
     return suggestion
 
 
-def suggestion_get_for_user(*, user: Any, reference: str) -> Suggestion:
+def suggestion_get_for_user(*, user: Viewer, reference: str) -> Suggestion:
     """A suggestion in any state, if ``user`` may moderate or answer it; ``NotFound`` (404)
     otherwise, whether or not it exists."""
     canonical = reference_normalise(reference)
@@ -69,7 +70,7 @@ def suggestion_get_for_user(*, user: Any, reference: str) -> Suggestion:
     return suggestion
 
 
-def queue(user: Any, *, state: str | None = None) -> QuerySet[Suggestion]:
+def queue(user: Viewer, *, state: str | None = None) -> QuerySet[Suggestion]:
     """The moderation queue (pending first by default) for moderators; an officer sees the
     published suggestions assigned to their units."""
     qs = _base()
@@ -124,7 +125,7 @@ def reported_at(responded_dates: list[Any]) -> list[Meeting | None]:
     return out
 
 
-def search_results(query: str, language: str, user: Any, limit: int) -> list[Result]:
+def search_results(query: str, language: str, user: Viewer, limit: int) -> list[Result]:
     """Published suggestions like ``query``, for the site search (hkcq.core.sitesearch). Their
     titles are in the language their authors wrote them in."""
     return [
@@ -133,7 +134,7 @@ def search_results(query: str, language: str, user: Any, limit: int) -> list[Res
     ]
 
 
-def my_work(user: Any) -> WorkSection | None:
+def my_work(user: Viewer) -> WorkSection | None:
     """Suggestions on the "my work" page (hkcq.core.mywork): the moderation queue for the
     secretariat; the published suggestions assigned to an officer's units."""
     if permissions.can_moderate(user):

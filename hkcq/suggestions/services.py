@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts.models import User
+from hkcq.accounts.types import Viewer
 from hkcq.core import idempotency
 from hkcq.core.errors import InvalidInput
 from hkcq.core.permissions import require
@@ -33,11 +35,11 @@ TEXT_MAX = 5000
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
+def _actor(user: Viewer) -> User | None:
+    return user if isinstance(user, User) and user.is_authenticated else None
 
 
-def _record(suggestion: Suggestion, user: Any, kind: str, *, reason: str = "", detail: str = "") -> None:
+def _record(suggestion: Suggestion, user: User, kind: str, *, reason: str = "", detail: str = "") -> None:
     ModerationAction.objects.create(
         suggestion=suggestion, actor=_actor(user), kind=kind, reason=reason, detail=detail[:4000]
     )
@@ -86,7 +88,7 @@ class _Checked:
 
 
 def _checked(
-    *, user: Any, title: str, text: str, language: str, area: Area | None, anonymous: bool, name: str, email: str
+    *, user: Viewer, title: str, text: str, language: str, area: Area | None, anonymous: bool, name: str, email: str
 ) -> _Checked:
     title, text = _clean_text(title, text)
     if language not in dict(settings.LANGUAGES):
@@ -145,7 +147,7 @@ def _create(
 @transaction.atomic
 def suggestion_submit(
     *,
-    user: Any,
+    user: Viewer,
     title: str,
     text: str,
     language: str,
@@ -164,7 +166,7 @@ def suggestion_submit(
 
 def suggestion_submit_idempotent(
     *,
-    user: Any,
+    user: Viewer,
     title: str,
     text: str,
     language: str,
@@ -201,7 +203,7 @@ def suggestion_submit_idempotent(
 
 # -- supporting ---------------------------------------------------------------------------------
 @transaction.atomic
-def suggestion_support(*, suggestion: Suggestion, user: Any, email: str = "", session_key: str = "") -> bool:
+def suggestion_support(*, suggestion: Suggestion, user: Viewer, email: str = "", session_key: str = "") -> bool:
     """Count one more supporter. Returns False when this person already supports it (one per
     account, e-mail address or browser session)."""
     suggestion = _locked(suggestion)
@@ -257,7 +259,7 @@ def redaction_proposal(suggestion: Suggestion) -> tuple[str, str]:
 @transaction.atomic
 def suggestion_approve(
     *,
-    user: Any,
+    user: User,
     suggestion: Suggestion,
     public_title: str,
     public_text: str,
@@ -284,7 +286,7 @@ def suggestion_approve(
 
 
 @transaction.atomic
-def suggestion_reject(*, user: Any, suggestion: Suggestion, reason: str, note: str = "") -> Suggestion:
+def suggestion_reject(*, user: User, suggestion: Suggestion, reason: str, note: str = "") -> Suggestion:
     require(permissions.can_moderate(user))
     suggestion = _locked(suggestion)
     if reason not in Suggestion.RejectReason.values:
@@ -301,7 +303,7 @@ def suggestion_reject(*, user: Any, suggestion: Suggestion, reason: str, note: s
 
 
 @transaction.atomic
-def suggestion_redact(*, user: Any, suggestion: Suggestion, public_title: str, public_text: str) -> Suggestion:
+def suggestion_redact(*, user: User, suggestion: Suggestion, public_title: str, public_text: str) -> Suggestion:
     require(permissions.can_moderate(user))
     suggestion = _locked(suggestion)
     public_title, public_text = _clean_public(public_title, public_text)
@@ -312,7 +314,7 @@ def suggestion_redact(*, user: Any, suggestion: Suggestion, public_title: str, p
 
 
 @transaction.atomic
-def suggestion_set_area(*, user: Any, suggestion: Suggestion, area: Area | None, unit: Unit | None) -> Suggestion:
+def suggestion_set_area(*, user: User, suggestion: Suggestion, area: Area | None, unit: Unit | None) -> Suggestion:
     require(permissions.can_moderate(user))
     suggestion = _locked(suggestion)
     before = (
@@ -326,7 +328,7 @@ def suggestion_set_area(*, user: Any, suggestion: Suggestion, area: Area | None,
 
 
 @transaction.atomic
-def suggestion_merge(*, user: Any, duplicate: Suggestion, target: Suggestion) -> Suggestion:
+def suggestion_merge(*, user: User, duplicate: Suggestion, target: Suggestion) -> Suggestion:
     """Merge ``duplicate`` into ``target``. The duplicate keeps its text and submitter (shown,
     redacted, under the target); its submitter and supporters become the target's supporters,
     each person counted once."""
@@ -372,7 +374,7 @@ def suggestion_merge(*, user: Any, duplicate: Suggestion, target: Suggestion) ->
     return target
 
 
-def _already_supports(target: Suggestion, *, user: Any, email: str, session_key: str) -> bool:
+def _already_supports(target: Suggestion, *, user: User | None, email: str, session_key: str) -> bool:
     who = Q(pk__in=[])
     if user is not None:
         who |= Q(user=user)
@@ -397,7 +399,7 @@ def _texts(value: Any) -> dict[str, str]:
 @transaction.atomic
 def suggestion_respond(
     *,
-    user: Any,
+    user: User,
     suggestion: Suggestion,
     status: str,
     response: Any = None,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hkcq.accounts.types import AuthedRequest
 from hkcq.core import idempotency
 from hkcq.core.errors import DomainError, InvalidInput, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_response
@@ -182,7 +183,7 @@ def you_said_we_did(request: HttpRequest) -> HttpResponse:
 
 # -- staff -----------------------------------------------------------------------------------
 @login_required
-def moderation_queue(request: HttpRequest) -> HttpResponse:
+def moderation_queue(request: AuthedRequest) -> HttpResponse:
     if not (permissions.can_moderate(request.user) or getattr(request.user, "is_officer", False)):
         raise Http404
     state = request.GET.get("state") or None
@@ -236,7 +237,7 @@ def _staff_forms(suggestion: Suggestion) -> dict[str, forms.Form]:
     }
 
 
-def _perform(request: HttpRequest, suggestion: Suggestion, action: str, data: dict[str, Any]) -> None:
+def _perform(request: AuthedRequest, suggestion: Suggestion, action: str, data: dict[str, Any]) -> None:
     user = request.user
     if action == "approve":
         services.suggestion_approve(user=user, suggestion=suggestion, **data)
@@ -266,7 +267,7 @@ FORM_CLASSES: dict[str, type[forms.Form]] = {
 
 
 @login_required
-def suggestion_moderate(request: HttpRequest, reference: str) -> HttpResponse:
+def suggestion_moderate(request: AuthedRequest, reference: str) -> HttpResponse:
     suggestion = selectors.suggestion_get_for_user(user=request.user, reference=reference)
     staff_forms = _staff_forms(suggestion)
     status = 200
@@ -302,7 +303,7 @@ def suggestion_moderate(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def digest_view(request: HttpRequest) -> HttpResponse:
+def digest_view(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_read_digest(request.user):
         raise Http404
     form = sforms.DigestForm(request.GET or None)
