@@ -7,7 +7,7 @@
   who acted take ``user: User``; their pages are ``@login_required`` with ``AuthedRequest``.
 - ``AuthedRequest``: the request an endpoint behind ``STAFF_AUTH`` or a ``@login_required`` page
   gets: ``auth`` and ``user`` are the account. Annotate ``request: AuthedRequest`` rather than
-  silencing ``request.auth`` / ``request.user`` with ``type: ignore``.
+  silencing ``request.auth`` / ``request.user`` with an ignore comment.
 """
 
 from __future__ import annotations

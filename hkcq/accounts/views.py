@@ -99,7 +99,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
 @login_required
 def two_step(request: AuthedRequest) -> HttpResponse:
     """Staff turn the second factor on (scan or type the secret, confirm with a code) or off."""
-    user: Any = request.user
+    user = request.user
     if not user.is_staff_member:
         return redirect("accounts:account")
     device = services.second_factor_device(user)
@@ -130,7 +130,7 @@ def two_step(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sign_in_policy(request: AuthedRequest) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     form = SignInPolicyForm(request.POST)
     if form.is_valid():
         try:
@@ -171,7 +171,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def account(request: AuthedRequest) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     if request.method == "POST":
         form = PreferencesForm(request.POST, instance=user)
         if form.is_valid():
@@ -199,7 +199,7 @@ def account(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: AuthedRequest) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     if not user.is_staff_member:
         messages.error(request, _("API tokens are for staff accounts."))
         return redirect("accounts:account")
@@ -215,7 +215,7 @@ def token_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     services.api_token_revoke(user=user, token_id=token_id)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:account")

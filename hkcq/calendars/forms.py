@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -44,4 +44,4 @@ class HolidayForm(StyledModelForm):
 
     def prepare(self) -> None:
         if self.sides is not None:
-            self.fields["side"].choices = self.sides  # type: ignore[attr-defined]
+            cast(forms.ChoiceField, self.fields["side"]).choices = self.sides

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from hkcq.calendars.models import Holiday
 from hkcq.core.choices import Side
+from hkcq.core.services import history_mark
 from hkcq.core.translated import EN, HANS, HANT, HUMAN, TText
 
 YEARS = (2025, 2026, 2027)
@@ -97,14 +98,14 @@ def calendars_load(years: tuple[int, ...] = YEARS) -> CalendarReport:
                 report.kept += 1
                 continue
             holiday = Holiday(side=side, date=day, kind=kind, name=name, source=SOURCE, from_defaults=True)
-            holiday._change_reason = "Default data"  # type: ignore[attr-defined]
+            history_mark(holiday, user=None, reason="Default data")
             holiday.save()
             report.created += 1
         elif not current.from_defaults:
             report.kept += 1
         elif (current.kind, current.source, current.name.to_json()) != (kind, SOURCE, name.to_json()):
             current.kind, current.source, current.name = kind, SOURCE, name
-            current._change_reason = "Default data"  # type: ignore[attr-defined]
+            history_mark(current, user=None, reason="Default data")
             current.save()
             report.updated += 1
     return report

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hkcq.accounts.types import AuthedRequest
+from hkcq.accounts.types import AuthedRequest, Viewer
 from hkcq.calendars import permissions, selectors, services
 from hkcq.calendars.forms import HolidayForm
 from hkcq.core.choices import Side
@@ -56,7 +54,7 @@ def _list_url(side: str, year: int) -> str:
     return reverse("calendars:holidays") + f"?side={side}&year={year}"
 
 
-def _editable_sides(user: Any) -> list[tuple[str, str]]:
+def _editable_sides(user: Viewer) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Side.choices if permissions.can_edit_calendar(user, value)]
 
 

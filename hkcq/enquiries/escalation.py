@@ -29,10 +29,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from hkcq.accounts.models import User
 from hkcq.core.choices import Role
 from hkcq.core.text import mask_personal_data
 from hkcq.enquiries.models import Enquiry, Escalation
 from hkcq.notifications.services import notify
+from hkcq.registry.models import Unit
 
 logger = logging.getLogger("hkcq.escalation")
 
@@ -82,7 +84,9 @@ def recipients_for(unit: Any) -> list[Any]:
     return sorted(unique.values(), key=lambda p: p.pk)
 
 
-def _context(enquiry: Any, kind: str, deadline: dt.datetime, unit: Any, person: Any) -> tuple[dict[str, Any], str]:
+def _context(
+    enquiry: Enquiry, kind: str, deadline: dt.datetime, unit: Unit | None, person: User
+) -> tuple[dict[str, Any], str]:
     """The message's context and the case page's address, in ``person``'s language."""
     language = person.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):

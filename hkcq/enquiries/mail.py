@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from hkcq.accounts.models import User
 from hkcq.core.outbox import email_queue
 from hkcq.core.text import mask_personal_data
 from hkcq.enquiries import selectors
@@ -63,7 +64,12 @@ def resident_mail(enquiry: Enquiry, template: str, extra: dict[str, Any] | None 
 
 
 def staff_tell(
-    enquiry: Enquiry, unit: Unit | None, template: str, extra: dict[str, Any] | None = None, *, actor: Any = None
+    enquiry: Enquiry,
+    unit: Unit | None,
+    template: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    actor: User | None = None,
 ) -> int:
     """Tell the staff who should act on the case, in the application and by e-mail, each in
     their own language (``hkcq.notifications``): the case's officer for a message on an accepted

@@ -76,7 +76,7 @@ def submit(data: Submission) -> Submitted:
     )
 
 
-def _out(enquiry: Any, *, private: bool = False) -> RequestOut:
+def _out(enquiry: Enquiry, *, private: bool = False) -> RequestOut:
     """An enquiry in Open311 shape. Enquiries are between the resident, the unit and the
     secretariat (the personal-data notice says so): the public shape has no question, only the
     reference, status, unit and dates; ``private`` (the resident, with the token) adds the

@@ -163,8 +163,10 @@ def canned_reply_list(*, active_only: bool = True) -> QuerySet[CannedReply]:
     return qs.filter(is_active=True) if active_only else qs
 
 
-def canned_reply_in_use(pk: Any) -> CannedReply | None:
+def canned_reply_in_use(pk: int | str | None) -> CannedReply | None:
     """The canned reply ``pk`` (as typed in a request), if it is in use."""
+    if pk is None:
+        return None
     try:
         return CannedReply.objects.filter(pk=int(pk), is_active=True).first()
     except (TypeError, ValueError):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,7 @@ from hkcq.calendars import workdays as calendars
 from hkcq.calendars.workdays import Interval, WorkingCalendar, local
 from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
-from hkcq.enquiries.models import Escalation, SlaPolicy
+from hkcq.enquiries.models import Enquiry, Escalation, SlaPolicy
 
 DEFAULT_SIDE = Side.HONG_KONG
 # Used only when the secretariat's service levels have no policy for the priority, so that a
@@ -71,12 +70,12 @@ class Deadlines:
     reply_due: dt.datetime
 
 
-def enquiry_side(enquiry: Any) -> str:
+def enquiry_side(enquiry: Enquiry) -> str:
     unit = enquiry.assigned_unit or enquiry.suggested_unit
     return str(unit.side) if unit is not None else DEFAULT_SIDE
 
 
-def sla_deadlines(enquiry: Any) -> Deadlines:
+def sla_deadlines(enquiry: Enquiry) -> Deadlines:
     """Deadlines of ``enquiry``, always counted from when it was received (a transfer never
     restarts the clock) on the calendar of its unit's side, not counting the finished pauses
     (waiting for the resident). An open pause counts once it ends: the resident's reply
@@ -94,7 +93,7 @@ def sla_deadlines(enquiry: Any) -> Deadlines:
     return Deadlines(acknowledge_due=ack_due, reply_due=reply_due)
 
 
-def escalations(enquiry: Any) -> list[Any]:
+def escalations(enquiry: Enquiry) -> list[Escalation]:
     """The escalations of ``enquiry`` (``Escalation``), oldest first, each with its ``unit`` and
     the people ``told``."""
     return list(
@@ -105,7 +104,7 @@ def escalations(enquiry: Any) -> list[Any]:
     )
 
 
-def deadlines_apply(enquiry: Any) -> None:
+def deadlines_apply(enquiry: Enquiry) -> None:
     """Set ``enquiry``'s deadlines from its service level (not saved)."""
     deadlines = sla_deadlines(enquiry)
     enquiry.acknowledge_due = deadlines.acknowledge_due

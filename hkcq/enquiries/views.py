@@ -526,7 +526,7 @@ def case_note(request: AuthedRequest, reference: str) -> HttpResponse:
     )
 
 
-def _after_transfer(user: Any, enquiry: Enquiry) -> str:
+def _after_transfer(user: User, enquiry: Enquiry) -> str:
     # Transferred to a unit the officer is not in: the case is no longer theirs to see.
     if not permissions.can_view_case(user, Enquiry.objects.get(pk=enquiry.pk)):
         return reverse("enquiries:queue")

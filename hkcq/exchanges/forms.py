@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -50,10 +50,10 @@ class RegistrationForm(BaseForm):
 
     def __init__(self, *args: Any, event: Event, profiles: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].queryset = profiles  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["profile"]).queryset = profiles
         self.fields["profile"].label_from_instance = lambda p: TText.from_json(p.name).show(language).text  # type: ignore[attr-defined]
         sessions = event.sessions.all()
-        self.fields["sessions"].queryset = sessions  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["sessions"]).queryset = sessions
         self.fields["sessions"].label_from_instance = lambda s: TText.from_json(s.title).show(language).text  # type: ignore[attr-defined]
         if not sessions:
             del self.fields["sessions"]
@@ -92,7 +92,7 @@ class AvailabilityForm(BaseForm):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slots"].choices = slot_choices(event, range(event.slot_count))  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["slots"]).choices = slot_choices(event, range(event.slot_count))
 
 
 class RequestForm(BaseForm):
@@ -113,7 +113,7 @@ class AnswerForm(BaseForm):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["slot"]).choices = [
             ("", _("Let the organiser schedule it")),
             *slot_choices(event, range(event.slot_count)),
         ]
@@ -138,7 +138,7 @@ class FeedbackForm(BaseForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome_kind"].choices = [("", "—"), *OutcomeKind.choices]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["outcome_kind"]).choices = [("", "—"), *OutcomeKind.choices]
 
 
 class RanksForm(BaseForm):
@@ -184,4 +184,4 @@ class RoundUploadForm(BaseForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = RoundKind.choices  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = RoundKind.choices

@@ -35,7 +35,7 @@ def events() -> QuerySet[Event]:
     return Event.objects.prefetch_related("organiser_units", "areas").order_by("recurring", "-starts_on", "id")
 
 
-def event_get(pk: Any) -> Event:
+def event_get(pk: int | str) -> Event:
     try:
         return events().get(pk=int(pk))
     except (Event.DoesNotExist, ValueError, TypeError) as exc:

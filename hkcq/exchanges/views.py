@@ -23,7 +23,7 @@ from hkcq.partnering.selectors import profiles_for_member
 from hkcq.registry.models import Area
 
 
-def _event(pk: Any) -> Event:
+def _event(pk: int | str) -> Event:
     try:
         return selectors.event_get(pk)
     except NotFound as exc:

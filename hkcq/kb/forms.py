@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.accounts.models import User
 from hkcq.core.forms import DateInput, StyledModelForm
 from hkcq.kb import permissions
 from hkcq.kb.models import Entry
@@ -36,7 +38,7 @@ class EntryForm(StyledModelForm):
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         if self.instance.pk:
             # The stable id never changes once other pages and replies link to it.
             self.fields["slug"].disabled = True
@@ -60,7 +62,7 @@ class AskForm(forms.Form):
     )
 
 
-def units_for(user: Any) -> Any:
+def units_for(user: User) -> QuerySet[Unit]:
 
     if permissions.can_publish(user):
         return Unit.objects.filter(is_active=True)

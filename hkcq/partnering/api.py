@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
-from hkcq.accounts.types import AuthedRequest
+from hkcq.accounts.types import AuthedRequest, Viewer
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
@@ -53,7 +53,7 @@ class OpportunityOut(Schema):
     published_at: dt.datetime | None
 
     @staticmethod
-    def of(o: Opportunity, user: Any) -> dict[str, Any]:
+    def of(o: Opportunity, user: Viewer) -> dict[str, Any]:
         p = o.profile
         return {
             "id": o.pk,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +52,9 @@ class UpdateForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].queryset = Status.objects.filter(is_active=True).order_by("position", "id")  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["status"]).queryset = Status.objects.filter(is_active=True).order_by(
+            "position", "id"
+        )
         self.style()
 
 

@@ -100,7 +100,7 @@ def _texts(value: Any) -> dict[str, str]:
     return {k.replace("_", "-"): str(v or "") for k, v in (value or {}).items() if k.replace("_", "-") in LANGS}
 
 
-def _record(update: ProgressUpdate, *, actor: Any, from_state: str, note: str = "") -> UpdateTransition:
+def _record(update: ProgressUpdate, *, actor: User, from_state: str, note: str = "") -> UpdateTransition:
     return UpdateTransition.objects.create(
         update=update, from_state=from_state, to_state=update.state, actor=actor, note=note
     )
@@ -148,7 +148,7 @@ def update_save(
     return update
 
 
-def _recipients(update: ProgressUpdate, *, actor: Any) -> list[User]:
+def _recipients(update: ProgressUpdate, *, actor: User) -> list[User]:
     """The author, the counterpart side's secretariat and, for a confirmed update (which it
     now has to publish), the author side's secretariat; never the person who acted."""
     sides = [update.counterpart_side]
@@ -160,7 +160,7 @@ def _recipients(update: ProgressUpdate, *, actor: Any) -> list[User]:
     return [p for pid, p in sorted(people.items()) if pid != getattr(actor, "id", None) and p.is_active]
 
 
-def _notify_transition(update: ProgressUpdate, *, actor: Any, note: str = "") -> None:
+def _notify_transition(update: ProgressUpdate, *, actor: User, note: str = "") -> None:
     # The state, status and percent as they are now: the message is rendered again when it is
     # read (in the reader's language), by which time the update may have moved on.
     context = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -55,8 +55,12 @@ class MeasureForm(StyledModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit_hk"].queryset = Unit.objects.filter(side=Side.HONG_KONG, is_active=True)  # type: ignore[attr-defined]
-        self.fields["lead_unit_cq"].queryset = Unit.objects.filter(side=Side.CHONGQING, is_active=True)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["lead_unit_hk"]).queryset = Unit.objects.filter(
+            side=Side.HONG_KONG, is_active=True
+        )
+        cast(forms.ModelChoiceField, self.fields["lead_unit_cq"]).queryset = Unit.objects.filter(
+            side=Side.CHONGQING, is_active=True
+        )
         self.fields["supporting_units"].widget.attrs["size"] = 8
         self.fields["parent"].required = False
         self.fields["parent"].help_text = _(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         if kinds:
-            self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+            cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
 
 
 class CycleCloseForm(forms.Form):
@@ -42,5 +44,5 @@ class CycleCloseForm(forms.Form):
 
     def __init__(self, *args, meetings=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["meeting"]).queryset = meetings
         self.fields["meeting"].label_from_instance = lambda m: f"{show_date(m.date)} · {m.title}"  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hkcq.accounts.models import User
 from hkcq.core.choices import Side
 from hkcq.core.translated import LANGS, TText
 from hkcq.progress import permissions as progress_permissions
@@ -67,7 +68,7 @@ class Importer:
     columns: tuple[str, ...] = ()
     example: list[list[str]] = []
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self.seen: set[Any] = set()
 
@@ -146,7 +147,7 @@ class MeasureImporter(Importer):
     ]
     DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         super().__init__(user)
         self.areas = {a.ext_id: a for a in Area.objects.all()}
         self.units = {u.ext_id: u for u in Unit.objects.all()}
@@ -340,7 +341,7 @@ class UpdateImporter(Importer):
         "submit",
     )
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
 
         super().__init__(user)
         self.measures = {

@@ -36,6 +36,7 @@ from hkcq.core.permissions import require
 from hkcq.core.translated import LANGS, TText
 from hkcq.progress import rollups
 from hkcq.progress.models import ProgressUpdate, ReportingCycle
+from hkcq.registry.models import Meeting
 from hkcq.reporting import permissions, reports, selectors, snapshots
 from hkcq.reporting.imports import CREATE, ERROR, IMPORTERS, UNCHANGED, UPDATE
 from hkcq.reporting.models import Job, Snapshot
@@ -325,7 +326,7 @@ def cycle_close(*, user: User, cycle: Any, meeting: Any) -> Snapshot:
     return snapshot
 
 
-def close_cycle(cycle: Any, meeting: Any, actor: Any) -> Snapshot:
+def close_cycle(cycle: ReportingCycle, meeting: Meeting, actor: User) -> Snapshot:
     """The same as :func:`cycle_close`, with positional arguments."""
     return cycle_close(user=actor, cycle=cycle, meeting=meeting)
 
@@ -453,7 +454,7 @@ def jobs_recover(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def job_retry(*, user: Any, job: Job) -> Job:
+def job_retry(*, user: User, job: Job) -> Job:
     """Start a failed job again: an import is checked again from its file (and then waits for
     confirmation, as a new upload does), a report is generated again. The caller does not
     enqueue anything: the task is queued when this commits."""

@@ -171,7 +171,7 @@ def import_abandon(request: AuthedRequest, job_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_retry(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_retry(request: AuthedRequest, job_id: str) -> HttpResponse:
     """Try a failed import or report again (its worker stopped, or it failed for a reason that may
     have passed)."""
     job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS + REPORT_KINDS)

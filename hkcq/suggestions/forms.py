@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.accounts.models import User
 from hkcq.core.forms import DateInput, StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
@@ -84,13 +85,13 @@ class SubmitForm(Styled, forms.Form):
     # This form's key: sending it twice (a double click, a retry) stores one suggestion.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user if getattr(user, "is_authenticated", False) else None
         if self.user is not None:
             del self.fields["name"]
             del self.fields["email"]
-            self.fields["identity"].choices = [  # type: ignore[attr-defined]
+            cast(forms.ChoiceField, self.fields["identity"]).choices = [
                 (self.ANONYMOUS, _("Anonymously")),
                 (self.NAMED, _("With my account, to hear back")),
             ]
