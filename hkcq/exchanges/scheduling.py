@@ -381,72 +381,87 @@ def _finish(problem: Problem, slots: dict[Id, int], status: str, started: float)
 
 
 # -- greedy --------------------------------------------------------------------------------------
-def schedule_greedy(problem: Problem) -> Result:  # noqa: C901 - the baseline kept in one readable piece
+class _Greedy:
+    """The greedy schedule's state: who is busy when, tables used per slot, interpreters booked."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.busy: set[tuple[Id, int]] = set()
+        self.used_tables: dict[int, int] = defaultdict(int)
+        self.interp_busy: set[tuple[Id, int]] = set()
+        self.slots: dict[Id, int] = {}
+
+    def free_interpreter(self, m: Meeting, s: int) -> Id | None:
+        for i in self.problem.interpreters_for(m, s):
+            if (i, s) not in self.interp_busy:
+                return i
+        return None
+
+    def place(self, m: Meeting, s: int, interpreter: Id | None) -> None:
+        self.slots[m.id] = s
+        self.busy.add((m.a, s))
+        self.busy.add((m.b, s))
+        self.used_tables[s] += 1
+        if interpreter is not None:
+            self.interp_busy.add((interpreter, s))
+
+    def fits(self, m: Meeting, s: int) -> bool:
+        return (m.a, s) not in self.busy and (m.b, s) not in self.busy and self.used_tables[s] < self.problem.tables
+
+    def new_blocks(self, m: Meeting, s: int) -> int:
+        problem = self.problem
+        cost = 0
+        for person in (m.a, m.b):
+            day = problem.slot_days[s]
+            neighbours = [n for n in (s - 1, s + 1) if 0 <= n < problem.slot_count and problem.slot_days[n] == day]
+            if not any((person, n) in self.busy for n in neighbours):
+                cost += 1
+        return cost
+
+    def keep_previous(self, m: Meeting, candidates: list[int]) -> None:
+        """Put ``m`` back in the slot it had, when that slot is still possible."""
+        if m.previous is None or m.previous[0] not in candidates or not self.fits(m, m.previous[0]):
+            return
+        i = self.free_interpreter(m, m.previous[0]) if m.language_pair else None
+        if m.language_pair is None or i is not None:
+            self.place(m, m.previous[0], i)
+
+    def place_best(self, m: Meeting, candidates: list[int]) -> None:
+        """Put ``m`` in the candidate slot next to its participants' other meetings, else the earliest."""
+        best: tuple[int, int] | None = None
+        best_interp: Id | None = None
+        for s in candidates:
+            if not self.fits(m, s):
+                continue
+            i = self.free_interpreter(m, s) if m.language_pair else None
+            if m.language_pair is not None and i is None:
+                continue
+            key = (self.new_blocks(m, s), s)
+            if best is None or key < best:
+                best, best_interp = key, i
+        if best is not None:
+            self.place(m, best[1], best_interp)
+
+
+def schedule_greedy(problem: Problem) -> Result:
     """The baseline: locked meetings first, then meetings that kept a previous slot, then the most
     constrained (fewest candidate slots) first, each into the candidate slot that sits next to
     the participants' other meetings (fewest new blocks), else the earliest."""
     started = time.perf_counter()
     _validate(problem)
-    busy: set[tuple[Id, int]] = set()
-    used_tables: dict[int, int] = defaultdict(int)
-    interp_busy: set[tuple[Id, int]] = set()
-    slots: dict[Id, int] = {}
-
-    def free_interpreter(m: Meeting, s: int) -> Id | None:
-        for i in problem.interpreters_for(m, s):
-            if (i, s) not in interp_busy:
-                return i
-        return None
-
-    def place(m: Meeting, s: int, interpreter: Id | None) -> None:
-        slots[m.id] = s
-        busy.add((m.a, s))
-        busy.add((m.b, s))
-        used_tables[s] += 1
-        if interpreter is not None:
-            interp_busy.add((interpreter, s))
-
+    state = _Greedy(problem)
     for m in problem.meetings:
         if m.locked is not None:
-            place(m, m.locked[0], m.locked_interpreter)
-
-    def fits(m: Meeting, s: int) -> bool:
-        return (m.a, s) not in busy and (m.b, s) not in busy and used_tables[s] < problem.tables
-
+            state.place(m, m.locked[0], m.locked_interpreter)
     rest = [m for m in problem.meetings if m.locked is None]
     candidates = {m.id: _candidate_slots(problem, m) for m in rest}
     for m in rest:
-        if m.previous is not None and m.previous[0] in candidates[m.id] and fits(m, m.previous[0]):
-            i = free_interpreter(m, m.previous[0]) if m.language_pair else None
-            if m.language_pair is None or i is not None:
-                place(m, m.previous[0], i)
-    rest = [m for m in rest if m.id not in slots]
+        state.keep_previous(m, candidates[m.id])
+    rest = [m for m in rest if m.id not in state.slots]
     rest.sort(key=lambda m: (len(candidates[m.id]), str(m.id)))
-
-    def new_blocks(m: Meeting, s: int) -> int:
-        cost = 0
-        for person in (m.a, m.b):
-            day = problem.slot_days[s]
-            neighbours = [n for n in (s - 1, s + 1) if 0 <= n < problem.slot_count and problem.slot_days[n] == day]
-            if not any((person, n) in busy for n in neighbours):
-                cost += 1
-        return cost
-
     for m in rest:
-        best: tuple[int, int] | None = None
-        best_interp: Id | None = None
-        for s in candidates[m.id]:
-            if not fits(m, s):
-                continue
-            i = free_interpreter(m, s) if m.language_pair else None
-            if m.language_pair is not None and i is None:
-                continue
-            key = (new_blocks(m, s), s)
-            if best is None or key < best:
-                best, best_interp = key, i
-        if best is not None:
-            place(m, best[1], best_interp)
-    return _finish(problem, slots, "greedy", started)
+        state.place_best(m, candidates[m.id])
+    return _finish(problem, state.slots, "greedy", started)
 
 
 # -- CP-SAT --------------------------------------------------------------------------------------
@@ -458,7 +473,177 @@ WHOLE_LIMIT = 600
 NEIGHBOURHOOD = 80
 
 
-def _solve_part(  # noqa: C901 - one model: variables, constraints, hints and objective together
+@dataclass
+class _Model:
+    """A CP-SAT model under construction, with the solution hint and the objective's terms."""
+
+    cp: Any  # the ortools.sat.python.cp_model module
+    model: Any
+    hint_vars: list[int] = field(default_factory=list)
+    hint_values: list[int] = field(default_factory=list)
+    coeffs: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    x: dict[tuple[Id, int], Any] = field(default_factory=dict)
+    by_person_slot: dict[tuple[Id, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    by_slot: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    y_by_interp_slot: dict[tuple[Id, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    y_of: dict[tuple[Id, int, Id], Any] = field(default_factory=dict)
+
+    def hint(self, var: Any, value: int) -> None:
+        self.hint_vars.append(var.index)
+        self.hint_values.append(value)
+
+
+@dataclass
+class _Fixed:
+    """What the meetings that stay where they are take: people's slots, tables per slot, and
+    the interpreters a matching gives them."""
+
+    busy: set[tuple[Id, int]]
+    tables: dict[int, int]
+    assignment: dict[Id, Id]
+    interp_taken: set[tuple[Id, int]]
+
+
+def _fixed(problem: Problem, free: list[Meeting], slots: dict[Id, int]) -> _Fixed:
+    by_id = {m.id: m for m in problem.meetings}
+    free_ids = {m.id for m in free}
+    busy: set[tuple[Id, int]] = set()
+    tables: dict[int, int] = defaultdict(int)
+    interpreted: dict[int, list[Meeting]] = defaultdict(list)
+    for mid, s in slots.items():
+        if mid in free_ids:
+            continue
+        m = by_id[mid]
+        busy.add((m.a, s))
+        busy.add((m.b, s))
+        tables[s] += 1
+        if m.language_pair is not None:
+            interpreted[s].append(m)
+    # Interpreters the fixed meetings need in each slot: hold back those a matching gives them.
+    assignment = _assign_interpreters(problem, {m.id: s for s, ms in interpreted.items() for m in ms}) or {}
+    interp_taken = {(i, slots[mid]) for mid, i in assignment.items()}
+    return _Fixed(busy=busy, tables=tables, assignment=assignment, interp_taken=interp_taken)
+
+
+def _add_placements(mdl: _Model, problem: Problem, free: list[Meeting], slots: dict[Id, int], fixed: _Fixed) -> None:
+    """A variable per free meeting and possible slot (and per interpreter who could serve it
+    there), each meeting in at most one slot; scheduled and kept meetings score."""
+    for m in free:
+        current = slots.get(m.id)
+        mine = []
+        for s in _candidate_slots(problem, m):
+            if (m.a, s) in fixed.busy or (m.b, s) in fixed.busy or fixed.tables[s] >= problem.tables:
+                continue
+            options: list[Id] = []
+            if m.language_pair is not None:
+                options = [i for i in problem.interpreters_for(m, s) if (i, s) not in fixed.interp_taken]
+                if not options:
+                    continue
+            v = mdl.model.new_bool_var("")
+            mdl.x[m.id, s] = v
+            mine.append(v)
+            mdl.by_person_slot[m.a, s].append(v)
+            mdl.by_person_slot[m.b, s].append(v)
+            mdl.by_slot[s].append(v)
+            mdl.hint(v, 1 if current == s else 0)
+            mdl.coeffs[v.index] -= W_SCHEDULED
+            if m.previous is not None and m.previous[0] == s:
+                mdl.coeffs[v.index] -= W_KEEP
+            if options:
+                ys = [mdl.model.new_bool_var("") for _ in options]
+                mdl.model.add(mdl.cp.LinearExpr.sum(ys) == v)
+                for i, y in zip(options, ys, strict=True):
+                    mdl.y_by_interp_slot[i, s].append(y)
+                    mdl.y_of[m.id, s, i] = y
+                    mdl.hint(y, 0)
+        if len(mine) > 1:
+            mdl.model.add_at_most_one(mine)
+
+
+def _add_capacity(mdl: _Model, problem: Problem, fixed: _Fixed) -> None:
+    """A person in one meeting per slot, the tables left per slot, an interpreter in one meeting per slot."""
+    for vs in mdl.by_person_slot.values():
+        if len(vs) > 1:
+            mdl.model.add_at_most_one(vs)
+    for s, vs in mdl.by_slot.items():
+        room = problem.tables - fixed.tables[s]
+        if len(vs) > room:
+            mdl.model.add(mdl.cp.LinearExpr.sum(vs) <= room)
+    for vs in mdl.y_by_interp_slot.values():
+        if len(vs) > 1:
+            mdl.model.add_at_most_one(vs)
+
+
+def _hint_interpreters(mdl: _Model, problem: Problem, free: list[Meeting], slots: dict[Id, int], fixed: _Fixed) -> None:
+    """Interpreter hints: a matching of the current placements onto the interpreters."""
+    current_free = {m.id: slots[m.id] for m in free if m.id in slots and m.language_pair is not None}
+    if not current_free:
+        return
+    hinted = _assign_interpreters(problem, {**current_free, **{mid: slots[mid] for mid in fixed.assignment}}) or {}
+    position = {v: k for k, v in enumerate(mdl.hint_vars)}
+    for mid, s in current_free.items():
+        yv = mdl.y_of.get((mid, s, hinted.get(mid)))
+        if yv is not None:
+            mdl.hint_values[position[yv.index]] = 1
+
+
+def _add_block_starts(mdl: _Model, problem: Problem, free: list[Meeting], slots: dict[Id, int], fixed: _Fixed) -> None:
+    """Block starts for the people the free meetings involve: each new block of meetings costs."""
+    people = {p for m in free for p in (m.a, m.b)}
+    hint_busy = set(fixed.busy)
+    for m in free:
+        if m.id in slots:
+            hint_busy.add((m.a, slots[m.id]))
+            hint_busy.add((m.b, slots[m.id]))
+    for person in people:
+        for s in range(problem.slot_count):
+            vs = mdl.by_person_slot.get((person, s), [])
+            fixed_here = (person, s) in fixed.busy
+            if not vs and not fixed_here:
+                continue
+            same_day = s > 0 and problem.slot_days[s - 1] == problem.slot_days[s]
+            before = mdl.by_person_slot.get((person, s - 1), []) if same_day else []
+            fixed_before = same_day and (person, s - 1) in fixed.busy
+            if fixed_before:
+                continue  # busy just before: no new block starts here
+            if fixed_here and not before:
+                continue  # a block starts here whatever the free meetings do: a constant
+            start = mdl.model.new_bool_var("")
+            here = 1 if fixed_here else mdl.cp.LinearExpr.sum(vs)
+            if before:
+                mdl.model.add(start + mdl.cp.LinearExpr.sum(before) >= here)
+            else:
+                mdl.model.add(start >= here)
+            mdl.coeffs[start.index] += W_BLOCK
+            mdl.hint(start, 1 if (person, s) in hint_busy and (not same_day or (person, s - 1) not in hint_busy) else 0)
+
+
+def _solve(
+    mdl: _Model, *, time_limit: float, workers: int, seed: int, quick: bool
+) -> tuple[dict[Id, int] | None, bool]:
+    cp = mdl.cp
+    proto = mdl.model.proto
+    proto.objective.vars.extend(mdl.coeffs.keys())
+    proto.objective.coeffs.extend(mdl.coeffs.values())
+    proto.objective.scaling_factor = -1.0  # minimising the negation: maximising
+    solver = cp.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    if quick:
+        # Neighbourhoods are small and many: presolve and the LP cost more than they save there.
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.linearization_level = 0
+    proto.solution_hint.vars.extend(mdl.hint_vars)
+    proto.solution_hint.values.extend(mdl.hint_values)
+    status = solver.solve(mdl.model)
+    if status not in (cp.OPTIMAL, cp.FEASIBLE):
+        return None, False
+    chosen = {mid: s for (mid, s), v in mdl.x.items() if solver.boolean_value(v)}
+    return chosen, status == cp.OPTIMAL
+
+
+def _solve_part(
     problem: Problem,
     free: list[Meeting],
     slots: dict[Id, int],
@@ -474,136 +659,13 @@ def _solve_part(  # noqa: C901 - one model: variables, constraints, hints and ob
     result is never worse than it."""
     from ortools.sat.python import cp_model  # local import: OR-Tools is large and only the solver needs it
 
-    by_id = {m.id: m for m in problem.meetings}
-    free_ids = {m.id for m in free}
-    fixed_busy: set[tuple[Id, int]] = set()
-    fixed_tables: dict[int, int] = defaultdict(int)
-    fixed_interp: dict[int, list[Meeting]] = defaultdict(list)
-    for mid, s in slots.items():
-        if mid in free_ids:
-            continue
-        m = by_id[mid]
-        fixed_busy.add((m.a, s))
-        fixed_busy.add((m.b, s))
-        fixed_tables[s] += 1
-        if m.language_pair is not None:
-            fixed_interp[s].append(m)
-    # Interpreters the fixed meetings need in each slot: hold back those a matching gives them.
-    interp_taken: set[tuple[Id, int]] = set()
-    fixed_assignment = _assign_interpreters(problem, {m.id: s for s, ms in fixed_interp.items() for m in ms}) or {}
-    for mid, i in fixed_assignment.items():
-        interp_taken.add((i, slots[mid]))
-
-    model = cp_model.CpModel()
-    hint_vars: list[int] = []
-    hint_values: list[int] = []
-    coeffs: dict[int, int] = defaultdict(int)
-    x: dict[tuple[Id, int], Any] = {}
-    by_person_slot: dict[tuple[Id, int], list[Any]] = defaultdict(list)
-    by_slot: dict[int, list[Any]] = defaultdict(list)
-    y_by_interp_slot: dict[tuple[Id, int], list[Any]] = defaultdict(list)
-    y_of: dict[tuple[Id, int, Id], Any] = {}
-    for m in free:
-        current = slots.get(m.id)
-        mine = []
-        for s in _candidate_slots(problem, m):
-            if (m.a, s) in fixed_busy or (m.b, s) in fixed_busy or fixed_tables[s] >= problem.tables:
-                continue
-            options: list[Id] = []
-            if m.language_pair is not None:
-                options = [i for i in problem.interpreters_for(m, s) if (i, s) not in interp_taken]
-                if not options:
-                    continue
-            v = model.new_bool_var("")
-            x[m.id, s] = v
-            mine.append(v)
-            by_person_slot[m.a, s].append(v)
-            by_person_slot[m.b, s].append(v)
-            by_slot[s].append(v)
-            hint_vars.append(v.index)
-            hint_values.append(1 if current == s else 0)
-            coeffs[v.index] -= W_SCHEDULED
-            if m.previous is not None and m.previous[0] == s:
-                coeffs[v.index] -= W_KEEP
-            if options:
-                ys = [model.new_bool_var("") for _ in options]
-                model.add(cp_model.LinearExpr.sum(ys) == v)
-                for i, y in zip(options, ys, strict=True):
-                    y_by_interp_slot[i, s].append(y)
-                    y_of[m.id, s, i] = y
-                    hint_vars.append(y.index)
-                    hint_values.append(0)
-        if len(mine) > 1:
-            model.add_at_most_one(mine)
-    for vs in by_person_slot.values():
-        if len(vs) > 1:
-            model.add_at_most_one(vs)
-    for s, vs in by_slot.items():
-        room = problem.tables - fixed_tables[s]
-        if len(vs) > room:
-            model.add(cp_model.LinearExpr.sum(vs) <= room)
-    for vs in y_by_interp_slot.values():
-        if len(vs) > 1:
-            model.add_at_most_one(vs)
-    # Interpreter hints: a matching of the current placements onto the interpreters.
-    current_free = {m.id: slots[m.id] for m in free if m.id in slots and m.language_pair is not None}
-    if current_free:
-        hinted = _assign_interpreters(problem, {**current_free, **{mid: slots[mid] for mid in fixed_assignment}}) or {}
-        position = {v: k for k, v in enumerate(hint_vars)}
-        for mid, s in current_free.items():
-            yv = y_of.get((mid, s, hinted.get(mid)))
-            if yv is not None:
-                hint_values[position[yv.index]] = 1
-    # Block starts for the people the free meetings involve.
-    people = {p for m in free for p in (m.a, m.b)}
-    hint_busy = set(fixed_busy)
-    for m in free:
-        if m.id in slots:
-            hint_busy.add((m.a, slots[m.id]))
-            hint_busy.add((m.b, slots[m.id]))
-    for person in people:
-        for s in range(problem.slot_count):
-            vs = by_person_slot.get((person, s), [])
-            fixed_here = (person, s) in fixed_busy
-            if not vs and not fixed_here:
-                continue
-            same_day = s > 0 and problem.slot_days[s - 1] == problem.slot_days[s]
-            before = by_person_slot.get((person, s - 1), []) if same_day else []
-            fixed_before = same_day and (person, s - 1) in fixed_busy
-            if fixed_before:
-                continue  # busy just before: no new block starts here
-            if fixed_here and not before:
-                continue  # a block starts here whatever the free meetings do: a constant
-            start = model.new_bool_var("")
-            here = 1 if fixed_here else cp_model.LinearExpr.sum(vs)
-            if before:
-                model.add(start + cp_model.LinearExpr.sum(before) >= here)
-            else:
-                model.add(start >= here)
-            coeffs[start.index] += W_BLOCK
-            hint_vars.append(start.index)
-            hint_values.append(
-                1 if (person, s) in hint_busy and (not same_day or (person, s - 1) not in hint_busy) else 0
-            )
-    proto = model.proto
-    proto.objective.vars.extend(coeffs.keys())
-    proto.objective.coeffs.extend(coeffs.values())
-    proto.objective.scaling_factor = -1.0  # minimising the negation: maximising
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    if quick:
-        # Neighbourhoods are small and many: presolve and the LP cost more than they save there.
-        solver.parameters.cp_model_presolve = False
-        solver.parameters.linearization_level = 0
-    proto.solution_hint.vars.extend(hint_vars)
-    proto.solution_hint.values.extend(hint_values)
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, False
-    chosen = {mid: s for (mid, s), v in x.items() if solver.boolean_value(v)}
-    return chosen, status == cp_model.OPTIMAL
+    fixed = _fixed(problem, free, slots)
+    mdl = _Model(cp=cp_model, model=cp_model.CpModel())
+    _add_placements(mdl, problem, free, slots, fixed)
+    _add_capacity(mdl, problem, fixed)
+    _hint_interpreters(mdl, problem, free, slots, fixed)
+    _add_block_starts(mdl, problem, free, slots, fixed)
+    return _solve(mdl, time_limit=time_limit, workers=workers, seed=seed, quick=quick)
 
 
 def _score(problem: Problem, slots: dict[Id, int]) -> tuple[int, int, int]:
@@ -624,18 +686,7 @@ def _value(score: tuple[int, int, int]) -> int:
     return W_SCHEDULED * score[0] + W_KEEP * score[1] - W_BLOCK * score[2]
 
 
-def schedule(problem: Problem, *, time_limit: float = 20.0, workers: int = 1, seed: int = 0) -> Result:  # noqa: C901 - whole model or the search loop
-    """Schedule all with CP-SAT, starting from the greedy schedule.
-
-    Up to WHOLE_LIMIT free meetings: one model of the whole problem; ``optimal`` when the solver
-    proves it. Beyond: large neighbourhood search, each step re-placing the meetings of a group
-    of participants (grown from the people of an unscheduled meeting, or at random) with every
-    other meeting fixed, solved by CP-SAT and kept when no worse; always ``feasible``
-    (heuristic). ``workers`` is CP-SAT's thread count (the machine is shared: keep it small);
-    ``time_limit`` bounds the solving in seconds.
-    """
-    started = time.perf_counter()
-    _validate(problem)
+def _check_locked_interpreters(problem: Problem) -> None:
     for m in problem.meetings:
         if (
             m.locked is not None
@@ -644,46 +695,48 @@ def schedule(problem: Problem, *, time_limit: float = 20.0, workers: int = 1, se
             and not problem.interpreters_for(m, m.locked[0])
         ):
             raise ScheduleError(f"locked meeting {m.id} has no interpreter in its slot")
-    greedy = schedule_greedy(problem)
-    slots = {mid: p.slot for mid, p in greedy.placements.items()}
-    movable = [m for m in problem.meetings if m.locked is None]
-    deadline = started + time_limit
-    if len(movable) <= WHOLE_LIMIT:
-        chosen, optimal = _solve_part(
-            problem, movable, slots, time_limit=deadline - time.perf_counter(), workers=workers, seed=seed
-        )
-        if chosen is None:
-            greedy.seconds = time.perf_counter() - started
-            return greedy
-        fixed = {mid: s for mid, s in slots.items() if by_locked(problem, mid)}
-        return _finish(problem, {**fixed, **chosen}, "optimal" if optimal else "feasible", started)
 
+
+def _neighbourhood(
+    rng: random.Random, movable: list[Meeting], slots: dict[Id, int], partners: dict[Id, list[Meeting]]
+) -> dict[Id, Meeting]:
+    """The meetings of a group of participants, grown from the people of a few unscheduled
+    meetings (or, now and then, of random people) through their partners, up to NEIGHBOURHOOD."""
+    unscheduled = [m for m in movable if m.id not in slots]
+    if unscheduled and rng.random() < 0.7:
+        seed_people = list({p for m in rng.sample(unscheduled, min(4, len(unscheduled))) for p in (m.a, m.b)})
+    else:
+        people = sorted(partners, key=str)
+        seed_people = rng.sample(people, min(4, len(people)))
+    chosen_people: set[Id] = set()
+    free: dict[Id, Meeting] = {}
+    queue = list(seed_people)
+    while queue and len(free) < NEIGHBOURHOOD:
+        person = queue.pop(0)
+        if person in chosen_people:
+            continue
+        chosen_people.add(person)
+        for m in partners[person]:
+            free[m.id] = m
+            other = m.b if m.a == person else m.a
+            if other not in chosen_people:
+                queue.append(other)
+    return free
+
+
+def _search(
+    problem: Problem, movable: list[Meeting], slots: dict[Id, int], *, deadline: float, workers: int, seed: int
+) -> dict[Id, int]:
+    """Large neighbourhood search: re-place one neighbourhood at a time with CP-SAT, keeping
+    every result that is no worse, until the deadline."""
     rng = random.Random(seed)
     partners: dict[Id, list[Meeting]] = defaultdict(list)
     for m in movable:
         partners[m.a].append(m)
         partners[m.b].append(m)
-    people = sorted(partners, key=str)
     best = _value(_score(problem, slots))
     while time.perf_counter() < deadline - 0.2:
-        unscheduled = [m for m in movable if m.id not in slots]
-        if unscheduled and rng.random() < 0.7:
-            seed_people = list({p for m in rng.sample(unscheduled, min(4, len(unscheduled))) for p in (m.a, m.b)})
-        else:
-            seed_people = rng.sample(people, min(4, len(people)))
-        chosen_people: set[Id] = set()
-        free: dict[Id, Meeting] = {}
-        queue = list(seed_people)
-        while queue and len(free) < NEIGHBOURHOOD:
-            person = queue.pop(0)
-            if person in chosen_people:
-                continue
-            chosen_people.add(person)
-            for m in partners[person]:
-                free[m.id] = m
-                other = m.b if m.a == person else m.a
-                if other not in chosen_people:
-                    queue.append(other)
+        free = _neighbourhood(rng, movable, slots, partners)
         budget = min(1.0, deadline - time.perf_counter())
         if budget < 0.2:
             break
@@ -703,6 +756,36 @@ def schedule(problem: Problem, *, time_limit: float = 20.0, workers: int = 1, se
         value = _value(_score(problem, candidate))
         if value >= best:
             best, slots = value, candidate
+    return slots
+
+
+def schedule(problem: Problem, *, time_limit: float = 20.0, workers: int = 1, seed: int = 0) -> Result:
+    """Schedule all with CP-SAT, starting from the greedy schedule.
+
+    Up to WHOLE_LIMIT free meetings: one model of the whole problem; ``optimal`` when the solver
+    proves it. Beyond: large neighbourhood search, each step re-placing the meetings of a group
+    of participants (grown from the people of an unscheduled meeting, or at random) with every
+    other meeting fixed, solved by CP-SAT and kept when no worse; always ``feasible``
+    (heuristic). ``workers`` is CP-SAT's thread count (the machine is shared: keep it small);
+    ``time_limit`` bounds the solving in seconds.
+    """
+    started = time.perf_counter()
+    _validate(problem)
+    _check_locked_interpreters(problem)
+    greedy = schedule_greedy(problem)
+    slots = {mid: p.slot for mid, p in greedy.placements.items()}
+    movable = [m for m in problem.meetings if m.locked is None]
+    deadline = started + time_limit
+    if len(movable) <= WHOLE_LIMIT:
+        chosen, optimal = _solve_part(
+            problem, movable, slots, time_limit=deadline - time.perf_counter(), workers=workers, seed=seed
+        )
+        if chosen is None:
+            greedy.seconds = time.perf_counter() - started
+            return greedy
+        fixed = {mid: s for mid, s in slots.items() if by_locked(problem, mid)}
+        return _finish(problem, {**fixed, **chosen}, "optimal" if optimal else "feasible", started)
+    slots = _search(problem, movable, slots, deadline=deadline, workers=workers, seed=seed)
     return _finish(problem, slots, "feasible", started)
 
 
