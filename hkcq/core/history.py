@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,7 @@ class HistoryEntry:
     when: datetime
     kind: str
     kind_label: str
-    user: Any
+    user: AbstractBaseUser | None
     reason: str
     changes: list[FieldChange]
 

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
 
 @dataclass(frozen=True)
 class WorkCount:
@@ -57,7 +60,7 @@ def unregister(key: str) -> None:
     _PROVIDERS.pop(key, None)
 
 
-def sections_for(user: Any) -> list[WorkSection]:
+def sections_for(user: AbstractBaseUser | AnonymousUser | None) -> list[WorkSection]:
     """The user's work, section by section, in the providers' order; empty for a user with none."""
     sections = []
     for provider in sorted(_PROVIDERS.values(), key=lambda p: (p.order, p.key)):

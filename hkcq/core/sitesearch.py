@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
 from hkcq.core.text import fold
 
 
@@ -99,7 +102,9 @@ class SearchResults:
         return sum(len(g.results) for g in self.groups)
 
 
-def search(query: str, *, language: str, user: Any = None, limit: int = 10) -> SearchResults:
+def search(
+    query: str, *, language: str, user: AbstractBaseUser | AnonymousUser | None = None, limit: int = 10
+) -> SearchResults:
     """Every provider's results for ``query``, grouped by kind; providers that answer questions
     first when ``query`` is a question."""
     query = (query or "").strip()

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
+from hkcq.accounts.types import Viewer
 from hkcq.core.translated import TText
 
 
@@ -53,7 +54,7 @@ class Submission:
     attributes: dict[str, str]
     idempotency_key: str
     language: str
-    user: Any = None
+    user: Viewer = None
     # The address the POST came from (``REMOTE_ADDR``), for per-address rate limits.
     ip_address: str | None = None
     # Who sent it, for idempotency (hkcq.core.idempotency.client_of): a retry finds the
