@@ -91,6 +91,11 @@ def can_express_interest(user: Viewer, profile: OrganisationProfile, opportunity
     return is_member(user, profile) and profile.is_verified and opportunity.profile_id != profile.pk
 
 
+def can_express_interest_at_all(user: Viewer) -> bool:
+    """Acts for at least one organisation (the page refuses everyone else before the form)."""
+    return bool(member_profile_ids(user))
+
+
 def can_forward(user: Viewer, interest: Interest) -> bool:
     opportunity = interest.opportunity
     return opportunity.is_anonymous and is_facilitator(user, opportunity.profile.side)

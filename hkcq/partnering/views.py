@@ -367,6 +367,8 @@ def opportunity_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
 @login_required
 def interest_new(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_express_interest_at_all(request.user):
+        raise NotPermitted()
     profiles = selectors.profiles_for_member(request.user)
     form = pforms.InterestForm(
         request.POST, profiles=profiles, own_opportunities=selectors.live().filter(profile__in=profiles)

@@ -1,0 +1,317 @@
+"""Authorization matrix: every role × every partnering write (pages and API) → the exact status,
+and a refusal changes nothing. Hidden rows are 404 (never 403); a visible row whose action the
+person may not take is 403; anonymous visitors are sent to sign in on pages (302 to the sign-in
+page) and get 401 from the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hkcq.accounts.models import User
+from hkcq.core.choices import Side
+from hkcq.partnering import services
+from hkcq.partnering.models import Interest, Opportunity, OrganisationProfile, Outcome
+from hkcq.partnering.tests.factories import MembershipFactory, ProfileFactory, UserFactory
+from hkcq.partnering.tests.helpers import post, published, verified_member
+from hkcq.registry.models import Area
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "resident", "own", "other", "officer", "facilitator", "secretariat"]
+LOGIN = "login"  # a page's answer to an anonymous visitor: 302 to the sign-in page
+DONE = 302  # a page's answer to an allowed write: back to the record
+
+
+@pytest.fixture
+def world(facilitator_cq, facilitator_hk, plain_officer_cq, secretariat_hk, resident):
+    """A verified Chongqing organisation (``own``) with a published and a submitted opportunity
+    and an unverified second profile; a verified Hong Kong organisation (``other``) with an open
+    expression of interest in the published one and an accepted one (an introduction)."""
+    own, own_profile = verified_member("chongqing", facilitator_cq)
+    other, other_profile = verified_member("hong_kong", facilitator_hk)
+    texts = {"title": {"en": "Rail freight to Europe"}, "description": {"en": "Freight capacity on the line."}}
+    live = published(
+        facilitator_cq, post(own, own_profile, type="logistics_offered", sector="freight-forwarding", **texts)
+    )
+    submitted = post(own, own_profile, type="business_request", sector="freight-forwarding", **texts)
+    fresh = ProfileFactory(side=Side.CHONGQING)
+    MembershipFactory(profile=fresh, user=own)
+    open_interest = services.interest_express(
+        user=other, opportunity=live, profile=other_profile, message="We would like to talk."
+    )
+    second = published(
+        facilitator_cq, post(own, own_profile, type="business_offer", sector="freight-forwarding", **texts)
+    )
+    intro = services.interest_express(user=other, opportunity=second, profile=other_profile, message="Hello")
+    services.interest_accept(user=own, interest=intro)
+    users = {
+        "anonymous": None,
+        "resident": resident,
+        "own": own,
+        "other": other,
+        "officer": plain_officer_cq,
+        "facilitator": facilitator_cq,
+        "secretariat": secretariat_hk,
+    }
+    return {
+        "users": users,
+        "own_profile": own_profile,
+        "other_profile": other_profile,
+        "fresh": fresh,
+        "live": live,
+        "submitted": submitted,
+        "open": open_interest,
+        "intro": intro,
+    }
+
+
+def _state() -> tuple[Any, ...]:
+    return (
+        sorted(OrganisationProfile.objects.values_list("pk", "verified_at", "website")),
+        sorted(Opportunity.objects.values_list("pk", "status")),
+        sorted(Interest.objects.values_list("pk", "status", "forwarded_at")),
+        sorted(Outcome.objects.values_list("pk", "kind")),
+    )
+
+
+def _login(client: Any, user: User | None) -> None:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+
+
+# (name, method, url, data, {role: status}); unlisted roles: 404 (the row is hidden from them)
+PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
+    (
+        "view a submitted opportunity",
+        "get",
+        lambda w: f"/en/partnering/opportunities/{w['submitted'].pk}/",
+        {},
+        {"anonymous": 404, "own": 200, "facilitator": 200, "secretariat": 200},
+    ),
+    (
+        "publish",
+        "post",
+        lambda w: f"/en/partnering/opportunities/{w['submitted'].pk}/publish/",
+        {},
+        {"anonymous": LOGIN, "own": 403, "facilitator": DONE, "secretariat": 403},
+    ),
+    (
+        "return",
+        "post",
+        lambda w: f"/en/partnering/opportunities/{w['submitted'].pk}/return/",
+        {"reason": "Say more about the capacity."},
+        {"anonymous": LOGIN, "own": 403, "facilitator": DONE, "secretariat": 403},
+    ),
+    (
+        "verify a profile",
+        "post",
+        lambda w: f"/en/partnering/organisations/{w['fresh'].pk}/verify/",
+        {},
+        {"anonymous": LOGIN, "own": 403, "facilitator": DONE, "secretariat": 403},
+    ),
+    (
+        "edit a profile",
+        "get",
+        lambda w: f"/en/partnering/organisations/{w['own_profile'].pk}/edit/",
+        {},
+        {
+            "anonymous": LOGIN,
+            "resident": 403,
+            "own": 200,
+            "other": 403,
+            "officer": 403,
+            "facilitator": 403,
+            "secretariat": 403,
+        },
+    ),
+    (
+        "express interest",
+        "post",
+        lambda w: f"/en/partnering/opportunities/{w['live'].pk}/interest/",
+        lambda w, role: {
+            "profile": (w["own_profile"] if role == "own" else w["other_profile"]).pk,
+            "message": "A second message.",
+        },
+        {
+            "anonymous": LOGIN,
+            "resident": 403,
+            "own": 403,
+            "other": 422,  # one open interest per organisation and opportunity already
+            "officer": 403,
+            "facilitator": 403,
+            "secretariat": 403,
+        },
+    ),
+    (
+        "accept an interest",
+        "post",
+        lambda w: f"/en/partnering/interests/{w['open'].pk}/accept/",
+        {},
+        {"anonymous": LOGIN, "own": DONE, "other": 403, "facilitator": 403},
+    ),
+    (
+        "decline an interest",
+        "post",
+        lambda w: f"/en/partnering/interests/{w['open'].pk}/decline/",
+        {"reason": "Not now."},
+        {"anonymous": LOGIN, "own": DONE, "other": 403, "facilitator": 403},
+    ),
+    (
+        "record an outcome",
+        "post",
+        lambda w: f"/en/partnering/interests/{w['intro'].pk}/outcome/",
+        lambda w, role: {"kind": "joint_venture", "area": Area.objects.get(ext_id="logistics").pk, "note": ""},
+        {"anonymous": LOGIN, "own": DONE, "other": DONE, "facilitator": 403},
+    ),
+]
+
+
+@pytest.mark.parametrize("action", PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize("role", ROLES)
+def test_pages(client, world, action, role):
+    name, method, url, data, expected = action
+    want = expected.get(role, 404)
+    _login(client, world["users"][role])
+    body = data(world, role) if callable(data) else data
+    before = _state()
+    r = getattr(client, method)(url(world), body)
+    after = _state()
+    if want == LOGIN:
+        assert r.status_code == 302 and "sign-in" in r.headers["Location"], (role, name, r.status_code)
+    else:
+        assert r.status_code == want, (role, name, r.status_code)
+        if want == DONE and method == "post":
+            assert "sign-in" not in r.headers["Location"]
+    if method == "post":
+        assert (after != before) == (want == DONE), (role, name)
+
+
+API: list[tuple[str, str, Any, Any, dict[str, int]]] = [
+    (
+        "read a submitted opportunity",
+        "get",
+        lambda w: f"/api/v1/opportunities/{w['submitted'].pk}",
+        None,
+        {"anonymous": 404, "own": 200, "facilitator": 200, "secretariat": 200},
+    ),
+    (
+        "matches of a submitted opportunity",
+        "get",
+        lambda w: f"/api/v1/opportunities/{w['submitted'].pk}/matches",
+        None,
+        {"anonymous": 404, "own": 200, "facilitator": 200, "secretariat": 200},
+    ),
+    (
+        "post an opportunity",
+        "post",
+        lambda w: "/api/v1/opportunities",
+        lambda w, role: {
+            "organisation": w["own_profile"].pk,
+            "type": "business_offer",
+            "title": {"en": "Cold-chain warehousing"},
+            "description": {"en": "Warehousing near the rail port."},
+            "sector": "freight-forwarding",
+            "areas": ["logistics"],
+        },
+        {
+            "anonymous": 401,
+            "resident": 403,
+            "own": 201,
+            "other": 403,
+            "officer": 403,
+            "facilitator": 403,
+            "secretariat": 403,
+        },
+    ),
+    (
+        "express interest",
+        "post",
+        lambda w: f"/api/v1/opportunities/{w['second_live'].pk}/interest",
+        lambda w, role: {
+            "organisation": (w["own_profile"] if role == "own" else w["other_profile"]).pk,
+            "message": "Interested.",
+        },
+        {
+            "anonymous": 401,
+            "resident": 403,
+            "own": 403,
+            "other": 201,
+            "officer": 403,
+            "facilitator": 403,
+            "secretariat": 403,
+        },
+    ),
+    (
+        "accept an interest",
+        "post",
+        lambda w: f"/api/v1/interests/{w['open'].pk}/accept",
+        {},
+        {"anonymous": 401, "own": 200, "other": 403, "facilitator": 403},
+    ),
+    (
+        "decline an interest",
+        "post",
+        lambda w: f"/api/v1/interests/{w['open'].pk}/decline",
+        {"reason": "Not now."},
+        {"anonymous": 401, "own": 200, "other": 403, "facilitator": 403},
+    ),
+]
+
+
+@pytest.fixture
+def api_world(world, facilitator_cq):
+    own = world["users"]["own"]
+    texts = {"title": {"en": "Bonded warehouse"}, "description": {"en": "Space in the bonded zone."}}
+    world["second_live"] = published(
+        facilitator_cq,
+        post(own, world["own_profile"], type="logistics_offered", sector="freight-forwarding", **texts),
+    )
+    return world
+
+
+@pytest.mark.parametrize("action", API, ids=[a[0] for a in API])
+@pytest.mark.parametrize("role", ROLES)
+def test_api(client, api_world, action, role):
+    name, method, url, data, expected = action
+    want = expected.get(role, 404)
+    _login(client, api_world["users"][role])
+    body = data(api_world, role) if callable(data) else data
+    before = _state()
+    if method == "get":
+        r = client.get(url(api_world))
+    else:
+        r = client.post(url(api_world), body, content_type="application/json")
+    after = _state()
+    assert r.status_code == want, (role, name, r.status_code, r.content[:300])
+    if want >= 400:
+        assert "error" in r.json()
+    if method == "post":
+        assert (after != before) == (want < 300), (role, name)
+
+
+def test_a_member_who_left_is_refused_like_another(client, world):
+    own = world["users"]["own"]
+    membership = own.partnering_memberships.get(profile=world["own_profile"])
+    services.member_leave(user=own, membership=membership)
+    own = User.objects.get(pk=own.pk)
+    client.force_login(own)
+    before = _state()
+    r = client.post(f"/api/v1/interests/{world['open'].pk}/accept", {}, content_type="application/json")
+    assert r.status_code == 404 and _state() == before
+
+
+def test_a_member_of_an_unverified_organisation_cannot_express_interest(client, world):
+    user = UserFactory()
+    MembershipFactory(user=user, profile=ProfileFactory(side=Side.HONG_KONG))
+    profile = user.partnering_memberships.get().profile
+    client.force_login(user)
+    before = _state()
+    r = client.post(
+        f"/api/v1/opportunities/{world['live'].pk}/interest",
+        {"organisation": profile.pk, "message": "Hello"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403 and _state() == before
