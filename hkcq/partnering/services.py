@@ -879,7 +879,7 @@ def outcome_record(*, user: User, interest: Interest, kind: str, area: Area | No
 
 @transaction.atomic
 def outcome_record_external(
-    *, user: Any, source: str, reference: str, kind: str, area: Area, note: str = ""
+    *, user: User, source: str, reference: str, kind: str, area: Area, note: str = ""
 ) -> Outcome:
     """An outcome of something another app runs (``OutcomeSource.EVENT_MEETING``: a one-to-one
     meeting at an event, ``reference`` "meeting:<id>"), kept here so that partnerships are
