@@ -15,14 +15,16 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, Email, Language, Mapped, Required, estimated_count
+from hkcq.core.api import ERRORS, Email, Language, Mapped, Required, TextIn, estimated_count
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
+from hkcq.core.permissions import require
 from hkcq.core.text import mask_personal_data
 from hkcq.core.throttle import throttle
 from hkcq.core.translated import current_language
 from hkcq.enquiries import knowledge, permissions, selectors, services, sla
 from hkcq.enquiries.models import Enquiry
+from hkcq.enquiries.schemas import CannedReplyIn, CannedReplyOut, CannedReplyPatch, MyEnquiryOut
 from hkcq.registry.models import Unit
 
 router = Router(tags=["enquiries"])
@@ -325,6 +327,73 @@ def enquiry_queue(
 
 def _staff_case(request: AuthedRequest, reference: str) -> Enquiry:
     return selectors.enquiry_get_for_user(user=request.auth, reference=reference)
+
+
+@router.get(
+    "/enquiries/mine",
+    response={200: list[MyEnquiryOut], **ERRORS},
+    auth=STAFF_AUTH,
+    summary="My enquiries: the cases you filed while signed in",
+)
+@paginate(LimitOffsetPagination)
+def my_enquiries(request: AuthedRequest) -> Mapped:
+    return Mapped(selectors.enquiry_list_for_resident(request.auth), MyEnquiryOut.of)
+
+
+# -- canned replies (declared before /enquiries/{reference}) -------------------------------------
+@router.get(
+    "/enquiries/canned-replies",
+    response={200: list[CannedReplyOut], **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Canned replies (officers: those in use; the secretariat: all)",
+)
+@paginate(LimitOffsetPagination)
+def list_canned_replies(request: AuthedRequest) -> Mapped:
+    require(permissions.can_read_canned_replies(request.auth))
+    active_only = not permissions.can_edit_canned_replies(request.auth)
+    return Mapped(selectors.canned_reply_list(active_only=active_only), CannedReplyOut.of)
+
+
+def _canned_data(payload: Schema) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in payload.model_fields_set:
+        value = getattr(payload, name)
+        if value is None:
+            raise InvalidInput(details={name: [_("This field cannot be null.")]})
+        data[name] = value.as_texts() if isinstance(value, TextIn) else value
+    return data
+
+
+@router.post(
+    "/enquiries/canned-replies",
+    response={201: CannedReplyOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Add a canned reply (secretariat)",
+)
+def create_canned_reply(request: AuthedRequest, payload: CannedReplyIn) -> tuple[int, dict[str, Any]]:
+    data = {**_canned_data(payload), "is_active": payload.is_active}
+    return 201, CannedReplyOut.of(services.canned_reply_save(user=request.auth, data=data))
+
+
+@router.get(
+    "/enquiries/canned-replies/{canned_id}",
+    response={200: CannedReplyOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="One canned reply",
+)
+def get_canned_reply(request: AuthedRequest, canned_id: int) -> dict[str, Any]:
+    return CannedReplyOut.of(selectors.canned_reply_get_for_user(user=request.auth, canned_id=canned_id))
+
+
+@router.patch(
+    "/enquiries/canned-replies/{canned_id}",
+    response={200: CannedReplyOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Edit a canned reply, or take it out of use (secretariat)",
+)
+def update_canned_reply(request: AuthedRequest, canned_id: int, payload: CannedReplyPatch) -> dict[str, Any]:
+    canned = selectors.canned_reply_get_for_user(user=request.auth, canned_id=canned_id)
+    return CannedReplyOut.of(services.canned_reply_save(user=request.auth, data=_canned_data(payload), canned=canned))
 
 
 @router.get("/enquiries/{reference}", response={200: CaseOut, **ERRORS}, auth=STAFF_AUTH)

@@ -163,6 +163,17 @@ def canned_reply_list(*, active_only: bool = True) -> QuerySet[CannedReply]:
     return qs.filter(is_active=True) if active_only else qs
 
 
+def canned_reply_get_for_user(*, user: Viewer, canned_id: int) -> CannedReply:
+    """A canned reply ``user`` may read: the secretariat any, officers those in use; ``NotFound``
+    (404) otherwise, as the canned-reply pages answer."""
+    if not permissions.can_read_canned_replies(user):
+        raise NotFound()
+    found = canned_reply_list(active_only=not permissions.can_edit_canned_replies(user)).filter(pk=canned_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def canned_reply_in_use(pk: int | str | None) -> CannedReply | None:
     """The canned reply ``pk`` (as typed in a request), if it is in use."""
     if pk is None:
