@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from hkcq.accounts.models import ApiToken
+from hkcq.core.api import Required
 
 
 class TokenOut(Schema):
@@ -33,4 +34,4 @@ class TokenCreatedOut(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
+    name: Required = Field(max_length=100)

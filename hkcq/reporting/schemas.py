@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from hkcq.core.api import TextOut
+from hkcq.core.api import Language, Required, TextOut
 from hkcq.reporting.models import Job, Snapshot
 
 REPORT_FORMATS = ("html", "pdf", "xlsx", "csv")
@@ -84,7 +84,7 @@ class SnapshotDataOut(Schema):
 
 
 class ReportGenerateIn(Schema):
-    language: str = Field(min_length=1, description="en, zh-hant or zh-hans")
+    language: Language
 
 
 class CycleOut(Schema):
@@ -95,7 +95,7 @@ class CycleOut(Schema):
 
 
 class CycleCloseIn(Schema):
-    meeting: str = Field(min_length=1, description="ext_id of a plenary on or after the day the cycle opened")
+    meeting: Required = Field(description="ext_id of a plenary on or after the day the cycle opened")
 
 
 # -- background jobs -----------------------------------------------------------------------------
