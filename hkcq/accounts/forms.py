@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from hkcq.accounts import services
 from hkcq.accounts.models import User
@@ -17,9 +18,12 @@ from hkcq.core.outbox import email_queue
 class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": _(
+        "throttled": ngettext_lazy(
+            "Too many failed sign-in attempts. For your security, wait %(minutes)d minute "
+            "and try again, or reset your password.",
             "Too many failed sign-in attempts. For your security, wait %(minutes)d minutes "
-            "and try again, or reset your password."
+            "and try again, or reset your password.",
+            "minutes",
         ),
     }
 

@@ -8,12 +8,15 @@ comes out with the right glyphs (fonts-noto-cjk, docs/deploy.md).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.text import slugify
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,16 +49,36 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     return HTML(string=html, base_url=base_url).write_pdf()
 
 
+# Excel number formats for dates, one per language as on the pages ("5 December 2026", "2026年12月5日").
+XLSX_DATE_FORMATS = {"en": "d mmmm yyyy", "zh": 'yyyy"年"m"月"d"日"'}
+XLSX_DATETIME_FORMATS = {"en": "d mmmm yyyy, hh:mm", "zh": 'yyyy"年"m"月"d"日" hh:mm'}
+COLUMN_MIN, COLUMN_MAX = 8, 60
+
+
+def display_width(value: Any) -> int:
+    """How wide a value reads in a spreadsheet column: a Chinese character takes two places."""
+    text = str(value if value is not None else "")
+    longest = max(text.splitlines() or [""], key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
 def xlsx_bytes(sheets: Mapping[str, Iterable[Row]]) -> bytes:
-    """A workbook with one sheet per entry of ``sheets``; the first row of each is its header."""
+    """A workbook with one sheet per entry of ``sheets``; the first row of each is its header
+    (bold and frozen, so it stays in view), columns as wide as their contents (within limits,
+    longer text wraps), dates in the language's format."""
     # local import: openpyxl is large and only spreadsheet downloads need it
     from openpyxl import Workbook
-    from openpyxl.styles import Font  # local import: as above
+    from openpyxl.styles import Alignment, Font  # local import: as above
+    from openpyxl.utils import get_column_letter  # local import: as above
 
+    chinese = (translation.get_language() or "en").startswith("zh")
+    date_format = XLSX_DATE_FORMATS["zh" if chinese else "en"]
+    datetime_format = XLSX_DATETIME_FORMATS["zh" if chinese else "en"]
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title=_sheet_title(title))
+        widths: dict[int, int] = {}
         for index, row in enumerate(rows):
             sheet.append([_cell(value) for value in row])
             for cell in sheet[sheet.max_row]:
@@ -63,9 +86,21 @@ def xlsx_bytes(sheets: Mapping[str, Iterable[Row]]) -> bytes:
                 # as text (it shows as typed and never runs).
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
                     cell.data_type = "s"
+                if isinstance(cell.value, dt.datetime):
+                    cell.number_format = datetime_format
+                elif isinstance(cell.value, dt.date):
+                    cell.number_format = date_format
+                width = 18 if isinstance(cell.value, dt.date) else display_width(cell.value)
+                widths[cell.column] = max(widths.get(cell.column, 0), width)
+                if width > COLUMN_MAX:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
             if index == 0:
                 for cell in sheet[1]:
                     cell.font = Font(bold=True)
+        for column, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column)].width = min(COLUMN_MAX, max(COLUMN_MIN, width + 2))
+        if sheet.max_row > 1:
+            sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

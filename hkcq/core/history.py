@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.translated import LANGS, LANGUAGE_LABELS, TText
@@ -22,6 +26,43 @@ class FieldChange:
     label: str
     old: str
     new: str
+
+    @property
+    def marked(self) -> tuple[SafeString, SafeString]:
+        """(before, after) with the removed words in ``<del>`` and the added ones in ``<ins>``."""
+        return word_diff(self.old, self.new)
+
+    @property
+    def old_html(self) -> SafeString:
+        return self.marked[0]
+
+    @property
+    def new_html(self) -> SafeString:
+        return self.marked[1]
+
+
+# A word of Latin script (with its digits), one Chinese character, a run of spaces, or one mark:
+# Chinese is compared character by character, other text word by word.
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\u3400-\u9fff\uf900-\ufaff]+|\s+|[^\w\s]", re.UNICODE)
+
+
+def word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
+    """Before and after of a changed text, escaped, with only what changed marked: removed words in
+    ``<del>`` (before), added words in ``<ins>`` (after), never the whole paragraph struck out."""
+    a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
+    before: list[str] = []
+    after: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        old_part, new_part = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
+        if op == "equal":
+            before.append(old_part)
+            after.append(new_part)
+            continue
+        if old_part:
+            before.append(f"<del>{old_part}</del>")
+        if new_part:
+            after.append(f"<ins>{new_part}</ins>")
+    return mark_safe("".join(before)), mark_safe("".join(after))  # noqa: S308 - every part escaped above
 
 
 @dataclass

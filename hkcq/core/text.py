@@ -18,14 +18,45 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+# OpenCC converts characters, not usage: after ``hk2s`` a converted text still says 「一带一路」,
+# 资讯 and 透过. These are the Hong Kong forms docs/glossary.md replaces in Simplified Chinese
+# that have one Mainland equivalent whatever the context (ambiguous ones, such as 讯息, are left).
+MAINLAND_FORMS = {
+    "「": "“",
+    "」": "”",
+    "『": "‘",
+    "』": "’",
+    "资讯": "信息",
+    "透过": "通过",
+    "个人资料": "个人信息",
+    "应用程式": "应用程序",
+    "电脑程式": "计算机程序",
+    "上载": "上传",
+    "网路": "网络",
+    "软体": "软件",
+    "伺服器": "服务器",
+    "萤幕": "屏幕",
+    "搜寻": "搜索",
+    "列印": "打印",
+}
+HONG_KONG_FORMS = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+_MAINLAND = re.compile("|".join(re.escape(k) for k in sorted(MAINLAND_FORMS, key=len, reverse=True)))
+_HONG_KONG = re.compile("|".join(re.escape(k) for k in HONG_KONG_FORMS))
+
+
+def mainland_forms(text: str) -> str:
+    """Converted Simplified text in Mainland usage (quotation marks “ ”, 信息, 通过)."""
+    return _MAINLAND.sub(lambda m: MAINLAND_FORMS[m.group(0)], text) if text else text
+
+
 def to_simplified(text: str) -> str:
-    """Hong Kong Traditional → Simplified (OpenCC ``hk2s``)."""
-    return _converter("hk2s").convert(text) if text else text
+    """Hong Kong Traditional → Simplified (OpenCC ``hk2s``), in Mainland usage (:func:`mainland_forms`)."""
+    return mainland_forms(_converter("hk2s").convert(text)) if text else text
 
 
 def to_traditional(text: str) -> str:
-    """Simplified → Hong Kong Traditional (OpenCC ``s2hk``)."""
-    return _converter("s2hk").convert(text) if text else text
+    """Simplified → Hong Kong Traditional (OpenCC ``s2hk``), with Hong Kong quotation marks 「 」."""
+    return _HONG_KONG.sub(lambda m: HONG_KONG_FORMS[m.group(0)], _converter("s2hk").convert(text)) if text else text
 
 
 _SPACE = re.compile(r"\s+")

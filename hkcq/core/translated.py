@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hkcq.core.text import to_simplified, to_traditional
+from hkcq.core.text import mainland_forms, to_simplified, to_traditional
 
 EN = "en"
 HANT = "zh-hant"
@@ -111,6 +111,9 @@ class TText:
             return cls({EN: value}, {EN: HUMAN})
         origins = dict(value.get("origin") or {})
         texts = {k: str(value[k]) for k in LANGS if value.get(k)}
+        if origins.get(HANS) == CONVERTED and texts.get(HANS):
+            # Converted before conversions followed Mainland usage: read in today's form.
+            texts[HANS] = mainland_forms(texts[HANS])
         return cls(texts, {k: origins.get(k, HUMAN) for k in texts})
 
     def to_json(self) -> dict[str, Any]:
@@ -240,6 +243,9 @@ class TranslatedWidget(forms.MultiWidget):
         for sub, lang, origin in zip(context["widget"]["subwidgets"], LANGS, origins, strict=True):
             sub["lang_label"] = LANGUAGE_LABELS[lang]
             sub["html_lang"] = HTML_LANG[lang]
+            # Each box holds text in its own language, whatever the page's: say so (screen
+            # readers, spelling checkers, input methods).
+            sub["attrs"] = {**sub.get("attrs", {}), "lang": HTML_LANG[lang]}
             sub["origin_label"] = ORIGIN_LABELS[origin] if origin and origin != HUMAN else ""
         return context
 

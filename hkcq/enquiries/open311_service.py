@@ -144,7 +144,12 @@ SERVICE = Open311Service(
         zh_hans="在渝香港居民就便利措施及政策提出的咨询，由负责单位答复。",
     ),
     group=TText.of(en="One-stop consulting service", zh_hant="一站式諮詢服務", zh_hans="一站式咨询服务"),
-    keywords=("enquiry", "question", "Hong Kong residents", "Chongqing"),
+    keywords=(
+        TText.of(en="enquiry", zh_hant="查詢", zh_hans="咨询"),
+        TText.of(en="question", zh_hant="問題", zh_hans="问题"),
+        TText.of(en="Hong Kong residents", zh_hant="香港居民", zh_hans="香港居民"),
+        TText.of(en="Chongqing", zh_hant="重慶", zh_hans="重庆"),
+    ),
     attributes=(
         Attribute(
             code="consent",
@@ -217,7 +222,7 @@ SERVICE = Open311Service(
             "address, or the same API token) within 10 minutes, or the same Idempotency-Key from that client, returns "
             "the same case (200) instead of creating another; a key used again with other fields is refused with 409. "
             "Another client never gets the case back.",
-            zh_hant="驗證及分派與查詢表格相同：按知識庫建議負責單位，期限以工作日計算，並發送附有追蹤連結的確認電郵。"
+            zh_hant="驗證及分派與查詢表格相同：按知識庫建議負責單位，期限以工作天計算，並發送附有追蹤連結的確認電郵。"
             "10 分鐘內由同一用戶端（同一地址或同一 API 權杖）再次發送相同的查詢內容、補充資料及電郵，或由該用戶端使用相同的 "
             "Idempotency-Key，會傳回同一個案（200），不會另建個案；同一金鑰配以不同欄位再次使用會被拒絕（409）。"
             "其他用戶端不會取得該個案。",

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hkcq.accounts.models import User
 from hkcq.core.errors import InvalidInput, NotPermitted
@@ -305,7 +306,11 @@ def meeting_request(*, user: User, requester: Registration, recipient: Registrat
         if open_count >= event.max_open_requests:
             raise _invalid(
                 None,
-                _("You have %(n)d requests waiting for an answer, the most this event allows. Wait for answers first.")
+                ngettext(
+                    "You have %(n)d request waiting for an answer, the most this event allows. Wait for an answer first.",
+                    "You have %(n)d requests waiting for an answer, the most this event allows. Wait for answers first.",
+                    open_count,
+                )
                 % {"n": open_count},
             )
         if Meeting.objects.filter(
@@ -738,7 +743,13 @@ def capacity_set(*, user: User, host: Participant, capacity: int, reason: str) -
     )
     if capacity < kept:
         raise _invalid(
-            "capacity", _("%(n)d places are already fixed or accepted: the places cannot be fewer.") % {"n": kept}
+            "capacity",
+            ngettext(
+                "%(n)d place is already fixed or accepted: the places cannot be fewer.",
+                "%(n)d places are already fixed or accepted: the places cannot be fewer.",
+                kept,
+            )
+            % {"n": kept},
         )
     if not (reason or "").strip():
         raise _invalid("reason", _("Give a reason for the change."))

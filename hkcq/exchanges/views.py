@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hkcq.accounts.types import AuthedRequest
@@ -278,8 +279,10 @@ def organise_schedule(request: AuthedRequest, pk: int) -> HttpResponse:
         s = services.event_schedule(user=request.user, event=event)
         messages.success(
             request,
-            _(
-                "Scheduled %(scheduled)d meetings; %(unscheduled)d could not be placed; %(moved)d moved from their earlier time."
+            ngettext(
+                "Scheduled %(scheduled)d meeting; %(unscheduled)d could not be placed; %(moved)d moved from their earlier time.",
+                "Scheduled %(scheduled)d meetings; %(unscheduled)d could not be placed; %(moved)d moved from their earlier time.",
+                s.scheduled,
             )
             % {"scheduled": s.scheduled, "unscheduled": s.unscheduled, "moved": s.moved},
         )

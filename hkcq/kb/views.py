@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hkcq.accounts.types import AuthedRequest
@@ -214,5 +215,9 @@ def gaps_resolve(request: AuthedRequest) -> HttpResponse:
         count = services.gap_resolve(user=request.user, gap_ids=ids)
     except NotPermitted as exc:
         raise PermissionDenied from exc
-    messages.success(request, _("Marked %(count)d question(s) as dealt with.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("Marked %(count)d question as dealt with.", "Marked %(count)d questions as dealt with.", count)
+        % {"count": count},
+    )
     return redirect("kb:gaps")

@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -44,7 +43,11 @@ def notification_read(request: AuthedRequest, notification_id: int) -> HttpRespo
 @require_POST
 def notification_read_all(request: AuthedRequest) -> HttpResponse:
     count = services.notification_mark_all_read(user=request.user)
-    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)d notification marked as read.", "%(count)d notifications marked as read.", count)
+        % {"count": count},
+    )
     return redirect("notifications:list")
 
 

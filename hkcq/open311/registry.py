@@ -129,7 +129,8 @@ class Open311Service:
     name: TText
     description: TText
     group: TText
-    keywords: tuple[str, ...]
+    # Each keyword in the three languages: the service list gives them in the request's language.
+    keywords: tuple[TText, ...]
     attributes: tuple[Attribute, ...]
     submit: Callable[[Submission], Submitted]
     list_requests: Callable[[Filters], Iterable[RequestOut]]

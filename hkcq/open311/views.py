@@ -32,7 +32,7 @@ from hkcq.core import badinput, idempotency
 from hkcq.core.dates import TZ
 from hkcq.core.errors import DomainError, InvalidInput
 from hkcq.core.throttle import Throttled, throttle
-from hkcq.core.translated import current_language
+from hkcq.core.translated import TText, current_language
 from hkcq.open311 import registry
 from hkcq.open311.models import RequestToken
 from hkcq.open311.registry import Filters, RequestOut, Submission
@@ -213,7 +213,7 @@ def services_list(request: HttpRequest) -> Reply:
                 "description": s.description.show().text,
                 "metadata": bool(s.attributes),
                 "type": s.service_type,
-                "keywords": ", ".join(s.keywords),
+                "keywords": ",".join(TText.from_json(k).show().text for k in s.keywords),
                 "group": s.group.show().text,
             }
             for s in registry.services()

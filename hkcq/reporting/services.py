@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hkcq.accounts.models import User
 from hkcq.core.errors import DomainError, InvalidInput
@@ -418,9 +419,11 @@ def _enqueue(job_id: Any, task_name: str) -> None:
 
 def _stopped_message(job: Job) -> str:
     with translation.override(job.language):
-        return _("The worker stopped before this job finished, and it was tried %(attempts)d times. Try again.") % {
-            "attempts": job.attempts
-        }
+        return ngettext(
+            "The worker stopped before this job finished, and it was tried %(attempts)d time. Try again.",
+            "The worker stopped before this job finished, and it was tried %(attempts)d times. Try again.",
+            job.attempts,
+        ) % {"attempts": job.attempts}
 
 
 def jobs_recover(*, now: datetime | None = None) -> dict[str, int]:

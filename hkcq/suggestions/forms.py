@@ -102,6 +102,15 @@ class SubmitForm(Styled, forms.Form):
         data = super().clean() or {}
         if (data.get("website") or "").strip():
             raise forms.ValidationError(_("Your suggestion could not be accepted. Please check it and send it again."))
+        if data.get("identity") == self.NAMED and self.user is None and not data.get("email"):
+            self.add_error("email", _("Give an e-mail address, or send the suggestion anonymously."))
+        if data.get("identity") == self.NAMED and self.user is not None and not self.user.email:
+            self.add_error("identity", _("Your account has no e-mail address. Add one, or send anonymously."))
+        if self.errors:
+            # The fields already say what to fix (an empty form): "that was very quick" or
+            # "expired" on top would only add a second, irrelevant error. The form is refused
+            # either way; the timing is checked when the fields are right.
+            return data
         try:
             started = float(signing.loads(data.get("started") or "", salt=STARTED_SALT, max_age=FORM_MAX_AGE))
         except (signing.BadSignature, TypeError, ValueError):
@@ -110,10 +119,6 @@ class SubmitForm(Styled, forms.Form):
             raise forms.ValidationError(_("This form has expired. Check what you wrote and send it again."))
         if time.time() - started < settings.SUGGESTION_MIN_FILL_SECONDS:
             raise forms.ValidationError(_("That was very quick. Please check your suggestion, then send it again."))
-        if data.get("identity") == self.NAMED and self.user is None and not data.get("email"):
-            self.add_error("email", _("Give an e-mail address, or send the suggestion anonymously."))
-        if data.get("identity") == self.NAMED and self.user is not None and not self.user.email:
-            self.add_error("identity", _("Your account has no e-mail address. Add one, or send anonymously."))
         return data
 
 

@@ -226,7 +226,13 @@ SERVICE = Open311Service(
         zh_hans="在渝港人就港渝合作提出的意见或建议；经审核后公开，由负责单位回应。",
     ),
     group=TText.of(en="Views and suggestions", zh_hant="意見及建議", zh_hans="意见及建议"),
-    keywords=("suggestion", "view", "Hong Kong people", "Chongqing", "co-operation"),
+    keywords=(
+        TText.of(en="suggestion", zh_hant="建議", zh_hans="建议"),
+        TText.of(en="view", zh_hant="意見", zh_hans="意见"),
+        TText.of(en="Hong Kong people", zh_hant="港人", zh_hans="港人"),
+        TText.of(en="Chongqing", zh_hant="重慶", zh_hans="重庆"),
+        TText.of(en="co-operation", zh_hant="合作", zh_hans="合作"),
+    ),
     attributes=(
         Attribute(
             code="consent",

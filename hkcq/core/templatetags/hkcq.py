@@ -113,6 +113,10 @@ def tnote(value: Any) -> SafeString:
 PUNCTUATION = {
     "comma": (", ", "，"),
     "enum": (", ", "、"),  # between the items of a list
+    # between names that may hold commas themselves (units, parties)
+    "names": ("; ", "、"),
+    # between a label and its value ("Status: Adopted", "状态：已采纳")
+    "colon": (": ", "："),
     "(": (" (", "（"),
     ")": (")", "）"),
     "after-colon": (" ", ""),  # after a translated label that ends in a colon ("Reason:", "原因：")
@@ -124,6 +128,20 @@ PUNCTUATION = {
 def punct(mark: str) -> str:
     english, chinese = PUNCTUATION[mark]
     return chinese if current_language() in (HANT, HANS) else english
+
+
+@register.filter
+def language_name(code: Any) -> str:
+    """A language's name in the page's language ("繁體中文"), never its code ("zh-hant")."""
+    from hkcq.core.translated import language_label
+
+    return language_label(str(code or ""))
+
+
+@register.filter
+def listing(values: Any) -> str:
+    """Items joined as a list in the page's language: "a, b" or "甲、乙"."""
+    return punct("enum").join(str(v) for v in values or [])
 
 
 @register.filter

@@ -1,4 +1,5 @@
 import io
+from typing import Any
 
 import pytest
 from django.template import Context, Template
@@ -134,3 +135,30 @@ def test_the_open_data_csv_and_the_digest_xlsx_carry_no_live_formula(defaults, c
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
     assert [c for c in cells if c.value == evil]  # there, as text
+
+
+def test_xlsx_has_a_frozen_header_sized_columns_and_dates_in_the_languages_format():
+    import datetime as dt
+    import io
+
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    from hkcq.core.exports import xlsx_bytes
+
+    rows: list[list[Any]] = [
+        ["Code", "Title", "Planned end"],
+        ["1.1", "「一帶一路」合作夥伴及參與高峰論壇" * 2, dt.date(2026, 12, 5)],
+        ["2", "x", None],
+    ]
+    with translation.override("zh-hant"):
+        sheet = load_workbook(io.BytesIO(xlsx_bytes({"Measures": rows}))).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
+    assert 8 <= sheet.column_dimensions["A"].width < 12
+    assert sheet.column_dimensions["B"].width == 60  # long Chinese text: capped, and wrapped
+    assert sheet["B2"].alignment.wrap_text
+    assert sheet["C2"].number_format == 'yyyy"年"m"月"d"日"'
+    with translation.override("en"):
+        sheet = load_workbook(io.BytesIO(xlsx_bytes({"Measures": rows}))).active
+    assert sheet["C2"].number_format == "d mmmm yyyy"

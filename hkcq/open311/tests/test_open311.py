@@ -427,3 +427,15 @@ def test_the_service_notice_is_in_the_language_of_the_request(routed, lang):
     r = post(client, data, HTTP_ACCEPT_LANGUAGE={"en": "en", "zh-hant": "zh-HK", "zh-hans": "zh-CN"}[lang])
     assert r.status_code == 201 and r.json()[0]["service_notice"].startswith(NOTICES[lang])
     assert Enquiry.objects.filter(language=lang).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "enquiry", "suggestion"),
+    [("en", "enquiry", "suggestion"), ("zh-hant", "查詢", "建議"), ("zh-hans", "咨询", "建议")],
+)
+def test_service_keywords_are_in_the_requests_language(db, lang, enquiry, suggestion):
+    services = {s["service_code"]: s for s in Client().get(f"/open311/v2/services.json?lang={lang}").json()}
+    keywords = " ".join(s["keywords"] for s in services.values())
+    assert enquiry in keywords and suggestion in keywords
+    if lang != "en":
+        assert "question" not in keywords and "Chongqing" not in keywords

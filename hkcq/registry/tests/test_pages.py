@@ -135,7 +135,7 @@ def test_staff_forms_render_in_each_language(defaults, secretariat_hk, lang):
 
 @pytest.mark.parametrize(
     ("lang", "error"),
-    [("en", "This field is required."), ("zh-hant", "這個欄位是必須的。"), ("zh-hans", "这个字段是必填项。")],
+    [("en", "This field is required."), ("zh-hant", "必須填寫此欄。"), ("zh-hans", "此项为必填项。")],
 )
 def test_form_errors_are_translated_and_keep_what_was_typed(defaults, secretariat_hk, lang, error):
     client = Client()
@@ -145,6 +145,24 @@ def test_form_errors_are_translated_and_keep_what_was_typed(defaults, secretaria
     assert response.status_code == 200
     assert error in html and 'value="Typed"' in html and 'value="wm-9"' in html
     assert not Meeting.objects.filter(ext_id="wm-9").exists()
+    # The error summary lists each problem, linked to its field (it used to list nothing).
+    summary = html.partition('id="error-summary"')[2].partition("</div>")[0]
+    assert error in summary and re.search(r'href="#id_\w+"', summary)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_a_title_shown_in_another_language_says_so(defaults, client, lang):
+    """An English title left blank: the Chinese one is shown, marked with its language and a note."""
+    from hkcq.core.translated import TText
+    from hkcq.registry.models import Measure
+
+    measure = Measure.objects.get(ext_id="m-01")
+    measure.title = TText.of(zh_hant="只有中文的標題")
+    measure.save()
+    html = client.get(f"/{lang}/measures/m-01/").content.decode()
+    head = html.partition("<h1")[2].partition("<dl")[0]
+    if lang == "en":
+        assert 'lang="zh-Hant">只有中文的標題' in head and "Not available in English" in head
 
 
 @pytest.mark.parametrize(("lang", "other_lang"), [("zh-hant", "en"), ("zh-hans", "en"), ("en", "zh-Hant")])

@@ -21,3 +21,17 @@ def test_errors_are_summarised_linked_and_marked_on_the_fields(defaults, client)
     # The help text stays described next to the error.
     text = re.search(r"<textarea [^>]*name=\"text\"[^>]*>", html).group(0)
     assert 'aria-describedby="id_text_helptext"' in text and "is-invalid" not in text
+
+
+def test_an_empty_form_says_only_what_to_fill_in(defaults, client):
+    """Sent at once and empty: the fields' errors, not also "that was very quick" (one relevant
+    error per mistake)."""
+    from .conftest import started
+
+    response = client.post(
+        "/en/suggestions/new/", {"started": started(seconds_ago=1), "title": "", "text": "", "identity": "anonymous"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and not Suggestion.objects.exists()
+    assert "very quick" not in html and "expired" not in html
+    assert 'href="#id_text"' in html

@@ -1,0 +1,124 @@
+"""The glossary held on RENDERED pages, not only in the catalogues: every page kind (found by
+walking the URL configuration, as test_page_queries does) is opened in Traditional and in
+Simplified Chinese, by a visitor, an officer and the secretariat, and its visible text (and the
+labels a screen reader reads) is checked for the glossary's forbidden forms: Hong Kong words and
+「」 in Simplified Chinese, “ ” and Mainland words in Traditional Chinese, the other script's term
+for a working day (Django's admin, with its own templates, is not checked), and half-width colons and commas after Chinese ("状态: 已采纳")."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from hkcq.core.tests.test_page_queries import _fill, _pages
+from hkcq.core.tests.test_wording import HONG_KONG_WORDS, NOT_OUR_TERMS
+
+CJK = "\u3400-\u9fff"
+FORBIDDEN = {
+    "zh-hans": {**HONG_KONG_WORDS, **NOT_OUR_TERMS["zh_Hans"], "工作天": "工作日"},
+    "zh-hant": {**NOT_OUR_TERMS["zh_Hant"], "工作日": "工作天", "“": "「", "”": "」", "個聲音": "人"},
+}
+HALF_WIDTH = re.compile(rf"[{CJK}）][:,;](?=\s|$)")
+# Proper names that contain a forbidden form (the title of a Hong Kong ordinance).
+PROPER_NAMES = ["《个人资料（私隐）条例》"]
+HTML_LANG = {"zh-hant": "zh-hant", "zh-hans": "zh-hans"}
+READ_ATTRIBUTES = {"aria-label", "placeholder", "title", "alt"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Text(HTMLParser):
+    """The text a reader meets in the page's own language (text marked with another ``lang`` is
+    left out: a notice shown in the other languages, an English title not yet translated)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.language = language
+        self.stack: list[tuple[str, bool]] = []
+        self.parts: list[str] = []
+
+    def _foreign(self) -> bool:
+        return any(foreign for _tag, foreign in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        lang = (values.get("lang") or "").lower()
+        foreign = tag in {"script", "style", "template"} or bool(lang and lang != self.language)
+        if tag == "html":
+            foreign = False
+        if not self._foreign() and not foreign:
+            self.parts += [str(v) for k, v in attrs if k in READ_ATTRIBUTES and v]
+        if tag not in VOID:
+            self.stack.append((tag, foreign))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self._foreign() and data.strip():
+            self.parts.append(data)
+
+
+def visible_text(html: str, language: str) -> str:
+    parser = _Text(language)
+    parser.feed(html)
+    return "\n".join(parser.parts)
+
+
+def problems(text: str, language: str) -> list[str]:
+    for name in PROPER_NAMES:
+        text = text.replace(name, "")
+    found = []
+    for word, instead in FORBIDDEN[language].items():
+        for match in re.finditer(re.escape(word), text):
+            found.append(f"{word} → {instead}: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
+    for match in HALF_WIDTH.finditer(text):
+        found.append(f"half-width punctuation: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
+    return found
+
+
+def test_the_checker_finds_the_reported_forms():
+    assert problems("状态: 已采纳", "zh-hans")
+    assert problems("已更改: 计划完成日期, 内容", "zh-hans")
+    assert problems("「一带一路」资讯", "zh-hans")
+    assert problems("2 個聲音", "zh-hant")
+    assert problems("10 个工作天", "zh-hans")
+    assert not problems("状态：已采纳，“一带一路”信息", "zh-hans")
+    html = '<html lang="zh-Hans"><p lang="zh-Hant">「繁體」</p><p>简体</p><input placeholder="资讯"></html>'
+    assert visible_text(html, "zh-hans") == "简体\n资讯"
+
+
+@pytest.fixture
+def sample_records(officer_hk, secretariat_hk, resident):
+    """Records for the pages that show one: an enquiry, a suggestion with supporters."""
+    from hkcq.enquiries.services import enquiry_submit
+
+    enquiry_submit(question="How do I renew my travel permit?", email="a@example.org", consent=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_rendered_pages_hold_the_glossary(client, sample_records, officer_hk, secretariat_hk, language):
+    found: dict[str, list[str]] = {}
+    opened = 0
+    for who, user in (("visitor", None), ("officer", officer_hk), ("secretariat", secretariat_hk)):
+        if user is not None:
+            client.force_login(user)
+        for route in _pages():
+            url = _fill(route)
+            if url is None or not url.startswith(("/en/", "/zh-hant/", "/zh-hans/")) or "/admin/" in url:
+                continue
+            url = f"/{language}/" + url.split("/", 2)[2]
+            response = client.get(url)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            opened += 1
+            for problem in problems(visible_text(response.content.decode(), language), language):
+                found.setdefault(problem, []).append(f"{who} {url}")
+    assert opened > 60
+    report = [f"{problem}\n    on {', '.join(sorted(set(where))[:3])}" for problem, where in sorted(found.items())]
+    assert not report, f"{len(report)} forms the glossary forbids:\n" + "\n".join(report)
