@@ -46,10 +46,21 @@ class FieldChange:
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\u3400-\u9fff\uf900-\ufaff]+|\s+|[^\w\s]", re.UNICODE)
 
 
+LIST_SEPARATOR = "; "
+
+
+def _items(text: str) -> list[str]:
+    return [part for part in re.split(f"({re.escape(LIST_SEPARATOR)})", text) if part]
+
+
 def word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
     """Before and after of a changed text, escaped, with only what changed marked: removed words in
     ``<del>`` (before), added words in ``<ins>`` (after), never the whole paragraph struck out."""
-    a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
+    if LIST_SEPARATOR in (old or "") or LIST_SEPARATOR in (new or ""):
+        # A list of names (linked records): compared name by name.
+        a, b = _items(old or ""), _items(new or "")
+    else:
+        a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
     before: list[str] = []
     after: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

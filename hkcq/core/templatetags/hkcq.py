@@ -108,6 +108,21 @@ def tnote(value: Any) -> SafeString:
     )
 
 
+@register.simple_tag
+def tfallback(value: Any) -> SafeString:
+    """For a title: the note that it is shown in another language ("Not available in English;
+    shown in Traditional Chinese"), and nothing else (``tnote`` also labels converted text)."""
+    translated = TText.from_json(value)
+    shown = translated.show()
+    if not shown.text or not shown.is_fallback:
+        return mark_safe("")
+    note = _("Not available in %(wanted)s; shown in %(shown)s.") % {
+        "wanted": LANGUAGE_LABELS[shown.requested],
+        "shown": LANGUAGE_LABELS[shown.lang],
+    }
+    return format_html('<span class="d-block text-body-secondary small fst-italic translation-note">{}</span>', note)
+
+
 # Punctuation that joins the parts of a line. Chinese takes full-width marks and no space after
 # them (2023年5月11日，重慶; 負責單位：重慶…); English takes ASCII marks and a space.
 PUNCTUATION = {
