@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -13,17 +14,21 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn
-from hkcq.core.errors import InvalidInput
+from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.history import history_entries
 from hkcq.core.pagination import LimitOffsetPagination
-from hkcq.registry import selectors, services
+from hkcq.core.permissions import require
+from hkcq.registry import permissions, selectors, services
 from hkcq.registry.models import (
     Agreement,
     AgreementEvent,
     Area,
+    Attendance,
     Measure,
     Meeting,
     Milestone,
     Organisation,
+    Person,
     Unit,
 )
 from hkcq.registry.schemas import (
@@ -33,10 +38,15 @@ from hkcq.registry.schemas import (
     AreaIn,
     AreaOut,
     AreaPatch,
+    AttendeeIn,
+    AttendeeOut,
+    ClauseIn,
+    ClauseOut,
     DecisionIn,
     DecisionOut,
     DecisionPatch,
     EventIn,
+    HistoryEntryOut,
     MeasureIn,
     MeasureOut,
     MeasurePatch,
@@ -48,6 +58,8 @@ from hkcq.registry.schemas import (
     MilestonePatch,
     OrganisationOut,
     PersonOut,
+    SignatoryIn,
+    SignatoryOut,
     UnitOut,
 )
 
@@ -288,3 +300,90 @@ def update_milestone(request: AuthedRequest, ext_id: str, milestone_id: int, pay
     services.milestone_save(user=request.auth, measure=measure, data=_data(payload), milestone=milestone)
     milestone.refresh_from_db()
     return MilestoneOut.of(milestone)
+
+
+# -- meeting attendees ------------------------------------------------------------------------------
+def _texts_data(payload: Schema, refs: dict[str, type[Model]] | None = None) -> dict[str, Any]:
+    data = _data(payload, refs)
+    return {k: v for k, v in data.items() if v is not None or k in (refs or {})}
+
+
+@router.get("/meetings/{ext_id}/attendees", response={200: list[AttendeeOut], 404: ErrorOut}, auth=None)
+@paginate(LimitOffsetPagination)
+def list_attendees(request: HttpRequest, ext_id: str) -> Any:
+    meeting = selectors.meeting_get(ext_id)
+    return Mapped(meeting.attendances.select_related("person").order_by("position", "id"), AttendeeOut.of)
+
+
+@router.post("/meetings/{ext_id}/attendees", response={201: AttendeeOut, **ERRORS}, auth=STAFF_AUTH)
+def add_attendee(request: AuthedRequest, ext_id: str, payload: AttendeeIn) -> tuple[int, dict[str, Any]]:
+    require(permissions.can_edit_registry(request.auth))
+    meeting = selectors.meeting_get(ext_id)
+    data = _texts_data(payload, {"person": Person})
+    return 201, AttendeeOut.of(services.attendance_add(user=request.auth, meeting=meeting, data=data))
+
+
+@router.delete("/meetings/{ext_id}/attendees/{attendance_id}", response={204: None, **ERRORS}, auth=STAFF_AUTH)
+def remove_attendee(request: AuthedRequest, ext_id: str, attendance_id: int) -> HttpResponse:
+    attendance = get_object_or_404(Attendance, pk=attendance_id, meeting__ext_id=ext_id)
+    services.attendance_remove(user=request.auth, attendance=attendance)
+    return HttpResponse(status=204)
+
+
+# -- agreement signatories and clauses -------------------------------------------------------------
+@router.get("/agreements/{ext_id}/signatories", response={200: list[SignatoryOut], 404: ErrorOut}, auth=None)
+@paginate(LimitOffsetPagination)
+def list_signatories(request: HttpRequest, ext_id: str) -> Any:
+    agreement = selectors.agreement_get(ext_id)
+    return Mapped(agreement.signatories.select_related("person", "organisation").order_by("id"), SignatoryOut.of)
+
+
+@router.post("/agreements/{ext_id}/signatories", response={201: SignatoryOut, **ERRORS}, auth=STAFF_AUTH)
+def add_signatory(request: AuthedRequest, ext_id: str, payload: SignatoryIn) -> tuple[int, dict[str, Any]]:
+    require(permissions.can_edit_registry(request.auth))
+    agreement = selectors.agreement_get(ext_id)
+    data = _texts_data(payload, {"person": Person, "organisation": Organisation})
+    return 201, SignatoryOut.of(services.signatory_add(user=request.auth, agreement=agreement, data=data))
+
+
+@router.get("/agreements/{ext_id}/clauses", response={200: list[ClauseOut], 404: ErrorOut}, auth=None)
+@paginate(LimitOffsetPagination)
+def list_clauses(request: HttpRequest, ext_id: str) -> Any:
+    agreement = selectors.agreement_get(ext_id)
+    return Mapped(agreement.clauses.prefetch_related("measures").order_by("id"), ClauseOut.of)
+
+
+@router.post("/agreements/{ext_id}/clauses", response={201: ClauseOut, **ERRORS}, auth=STAFF_AUTH)
+def add_clause(request: AuthedRequest, ext_id: str, payload: ClauseIn) -> tuple[int, dict[str, Any]]:
+    require(permissions.can_edit_registry(request.auth))
+    agreement = selectors.agreement_get(ext_id)
+    data = _data(payload, many={"measures": Measure})
+    return 201, ClauseOut.of(services.clause_save(user=request.auth, agreement=agreement, data=data))
+
+
+# -- change history ------------------------------------------------------------------------------
+HISTORY_OF: dict[str, Callable[[str], Model]] = {
+    "areas": selectors.area_get,
+    "measures": selectors.measure_get,
+    "meetings": selectors.meeting_get,
+    "decisions": selectors.decision_get,
+    "agreements": selectors.agreement_get,
+    "organisations": selectors.organisation_get,
+    "people": selectors.person_get,
+    "units": selectors.unit_get,
+}
+
+
+@router.get(
+    "/{kind}/{ext_id}/history",
+    response={200: list[HistoryEntryOut], 404: ErrorOut},
+    auth=None,
+    summary="A registry record's change history (who, why and the values: signed-in staff)",
+)
+@paginate(LimitOffsetPagination)
+def record_history(request: HttpRequest, kind: str, ext_id: str) -> Any:
+    get = HISTORY_OF.get(kind)
+    if get is None:
+        raise NotFound()
+    details = permissions.can_see_change_details(request.user)
+    return [HistoryEntryOut.of(entry, details=details) for entry in history_entries(get(ext_id))]

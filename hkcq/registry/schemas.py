@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from hkcq.core.api import Required, TextIn, TextOut
 from hkcq.registry.models import (
@@ -353,3 +353,108 @@ class MilestonePatch(Schema):
 
 class MilestoneIn(MilestonePatch):
     title: TextIn
+
+
+# -- meeting attendees, agreement signatories and clauses, change history ------------------------
+class AttendeeOut(Schema):
+    id: int
+    person: Ref
+    side: str
+    role: str
+    capacity: TextOut
+
+    @staticmethod
+    def of(a: Any) -> dict[str, Any]:
+        return {
+            "id": a.pk,
+            "person": ref(a.person),
+            "side": a.side,
+            "role": a.role,
+            "capacity": TextOut.of(a.capacity),
+        }
+
+
+class AttendeeIn(Schema):
+    person: Required = Field(description="ext_id of the person")
+    side: Required
+    role: str = "member"
+    capacity: TextIn | None = None
+
+
+class SignatoryOut(Schema):
+    id: int
+    person: Ref
+    organisation: Ref | None
+    capacity: TextOut
+
+    @staticmethod
+    def of(s: Any) -> dict[str, Any]:
+        return {
+            "id": s.pk,
+            "person": ref(s.person),
+            "organisation": ref(s.organisation),
+            "capacity": TextOut.of(s.capacity),
+        }
+
+
+class SignatoryIn(Schema):
+    person: Required = Field(description="ext_id of the person")
+    organisation: str | None = Field(None, description="ext_id of the organisation signed for")
+    capacity: TextIn | None = None
+
+
+class ClauseOut(Schema):
+    id: int
+    number: str
+    text: TextOut
+    measures: list[str] = Field(description="ext_ids of the measures implementing it")
+
+    @staticmethod
+    def of(c: Any) -> dict[str, Any]:
+        return {
+            "id": c.pk,
+            "number": c.number,
+            "text": TextOut.of(c.text),
+            "measures": [m.ext_id for m in c.measures.all()],
+        }
+
+
+class ClauseIn(Schema):
+    number: Required
+    text: TextIn
+    measures: list[str] = []
+
+
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class HistoryEntryOut(Schema):
+    """One change. Who made it, why and the field values are for staff (as on the pages)."""
+
+    when: dt.datetime
+    kind: str
+    kind_label: str
+    fields: list[str]
+    user: str | None = None
+    reason: str = ""
+    changes: list[FieldChangeOut] = []
+
+    @staticmethod
+    def of(entry: Any, *, details: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "when": entry.when,
+            "kind": entry.kind,
+            "kind_label": str(entry.kind_label),
+            "fields": [str(label) for label in entry.changed_labels],
+        }
+        if details:
+            out["user"] = getattr(entry.user, "display_name", None) if entry.user else None
+            out["reason"] = entry.reason or ""
+            out["changes"] = [
+                {"field": c.field, "label": str(c.label), "old": str(c.old), "new": str(c.new)} for c in entry.changes
+            ]
+        return out
