@@ -271,3 +271,17 @@ def test_default_data_programmes_have_no_dates_and_demo_is_labelled(defaults):
     demo = Event.objects.get(demonstration=True)
     assert "DEMONSTRATION" in demo.title.en
     assert demo.sessions.exists() and demo.registrations.count() >= 4
+
+
+def test_event_list_api_is_paginated_like_other_lists(client, defaults):
+    from hkcq.exchanges.models import Event
+
+    total = Event.objects.count()
+    assert total >= 2
+    r = client.get("/api/v1/events?limit=1")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["count"] == total and len(body["items"]) == 1
+    second = client.get("/api/v1/events?limit=1&offset=1").json()["items"]
+    assert len(second) == 1 and second[0]["id"] != body["items"][0]["id"]
+    assert client.get("/api/v1/events?limit=100000").status_code == 422  # bounded like every list
