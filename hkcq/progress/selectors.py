@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,7 +134,15 @@ def measure_progress(measure: Measure, *, limit: int = 5) -> dict[str, Any]:
         ProgressRollup.objects.select_related("status_hk", "status_cq", "joint_status").filter(measure=measure).first()
     )
     updates = list(published_updates(measure=measure).prefetch_related("evidence")[: limit + 1])
-    latest = {side: published_updates(measure=measure, side=side).first() for side in SIDES}
+    latest: dict[str, ProgressUpdate | None] = {}
+    for side in SIDES:
+        # The latest of each side is among the shown updates unless they are all the other side's.
+        shown = next((u for u in updates if u.side == side), None)
+        latest[side] = (
+            shown
+            if shown is not None or len(updates) <= limit
+            else published_updates(measure=measure, side=side).first()
+        )
     return {
         "rollup": rollup,
         "sides": [SideProgress(side, str(Side(side).label), latest[side]) for side in SIDES],
@@ -210,40 +219,79 @@ class StaleRow:
     units: list[Unit]
 
 
-def stale_measures(*, now: datetime | None = None) -> list[StaleRow]:
+def _stale_for_side(side: str, cutoff: datetime, cycle: ReportingCycle | None) -> QuerySet[Measure]:
+    """The measures ``side`` answers for that are stale for it, in the registry's order, as SQL."""
+    lead = "lead_unit_hk" if side == Side.HONG_KONG else "lead_unit_cq"
+    supporting = Measure.supporting_units.through.objects.filter(measure_id=OuterRef("pk"), unit__side=side)
+    reported = ProgressUpdate.objects.filter(measure_id=OuterRef("pk"), side=side, state__in=REPORTED_STATES)
+    last = reported.order_by(F("submitted_at").desc(nulls_last=True)).values("submitted_at")[:1]
+    qs = Measure.objects.filter(Q(**{f"{lead}__isnull": False}) | Exists(supporting)).annotate(
+        last_submitted_at=Subquery(last),
+        in_current_cycle=Exists(reported.filter(cycle=cycle)) if cycle is not None else Value(True),
+    )
+    stale: Any = ~Exists(reported.filter(submitted_at__gte=cutoff))
+    if cycle is not None:
+        stale |= Q(in_current_cycle=False)
+    return qs.filter(stale).order_by("area__position", "position", "id")
+
+
+class StaleList:
+    """The stale (measure, side) rows, both sides merged in the registry's order (a measure's Hong
+    Kong row first). Counting and slicing run in SQL: a slice ``[a:b]`` reads at most ``b`` rows
+    per side, so the dashboard's first ten read ten per side, not every measure."""
+
+    def __init__(self, *, now: datetime | None = None) -> None:
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=ProgressSettings.load().stale_after_days)
+        cycle = cycle_open_get()
+        self.by_side = {side: _stale_for_side(side, cutoff, cycle) for side in SIDES}
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = sum(qs.count() for qs in self.by_side.values())
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _rows(self, limit: int | None) -> list[StaleRow]:
+        rows: list[tuple[tuple[int, int, int, int], StaleRow]] = []
+        for index, (side, qs) in enumerate(self.by_side.items()):
+            lead = "lead_unit_hk" if side == Side.HONG_KONG else "lead_unit_cq"
+            page = qs.select_related("area", lead).prefetch_related(
+                Prefetch("supporting_units", queryset=Unit.objects.filter(side=side), to_attr="side_units")
+            )
+            for m in page[:limit] if limit is not None else page:
+                lead_unit = getattr(m, lead)
+                units = [lead_unit] if lead_unit is not None else list(m.side_units)
+                when, current = getattr(m, "last_submitted_at"), getattr(m, "in_current_cycle")  # noqa: B009 (annotations)
+                row = StaleRow(m, side, str(Side(side).label), when, current, units)
+                rows.append(((m.area.position, m.position, m.id, index), row))
+        rows.sort(key=lambda pair: pair[0])
+        return [row for _key, row in rows]
+
+    @overload
+    def __getitem__(self, index: int) -> StaleRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[StaleRow]: ...
+    def __getitem__(self, index: int | slice) -> StaleRow | list[StaleRow]:
+        if isinstance(index, int):
+            return self._rows(index + 1)[index]
+        if index.stop is None or index.stop < 0 or (index.start or 0) < 0:
+            return self._rows(None)[index]
+        return self._rows(index.stop)[index]
+
+    def __iter__(self) -> Iterator[StaleRow]:
+        return iter(self._rows(None))
+
+
+def stale_measures(*, now: datetime | None = None) -> StaleList:
     """For each side, the measures that side answers for (a lead unit, else supporting units on
     that side) with no update submitted in the last N days (settings) or none in the open
-    cycle. Updates count once submitted (also when later confirmed or published)."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=ProgressSettings.load().stale_after_days)
-    cycle = cycle_open_get()
-    reported = ProgressUpdate.objects.filter(state__in=REPORTED_STATES)
-    last = {
-        (row["measure_id"], row["side"]): row["last"]
-        for row in reported.values("measure_id", "side").annotate(last=Max("submitted_at"))
-    }
-    in_cycle = (
-        set(reported.filter(cycle=cycle).values_list("measure_id", "side").distinct()) if cycle is not None else None
-    )
-    measures = (
-        Measure.objects.select_related("area", "lead_unit_hk", "lead_unit_cq")
-        .prefetch_related("supporting_units")
-        .filter(Q(lead_unit_hk__isnull=False) | Q(lead_unit_cq__isnull=False) | Q(supporting_units__isnull=False))
-        .distinct()
-        .order_by("area__position", "position", "id")
-    )
-    rows: list[StaleRow] = []
-    for m in measures:
-        for side in SIDES:
-            lead = m.lead_unit_hk if side == Side.HONG_KONG else m.lead_unit_cq
-            units = [lead] if lead is not None else [u for u in m.supporting_units.all() if u.side == side]
-            if not units:
-                continue
-            when = last.get((m.id, side))
-            current = in_cycle is None or (m.id, side) in in_cycle
-            if when is None or when < cutoff or not current:
-                rows.append(StaleRow(m, side, str(Side(side).label), when, current, units))
-    return rows
+    cycle. Updates count once submitted (also when later confirmed or published). Counted and
+    sliced in SQL (``StaleList``)."""
+    return StaleList(now=now)
 
 
 def stale_by_unit(*, now: datetime | None = None) -> dict[Unit, list[StaleRow]]:
@@ -288,6 +336,6 @@ def my_work(user: Viewer) -> WorkSection | None:
             WorkCount(
                 _("Late measures"), late_measures().count(), reverse("progress:list", args=["late"]), urgent=True
             ),
-            WorkCount(_("Stale measures"), len(stale_measures()), reverse("progress:list", args=["stale"])),
+            WorkCount(_("Stale measures"), stale_measures().count(), reverse("progress:list", args=["stale"])),
         ]
     return WorkSection("progress", str(_("My work on updates")), items)

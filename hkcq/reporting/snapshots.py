@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.utils import translation
 
 from hkcq.core import areafigures
@@ -53,15 +54,20 @@ def _n(value: Decimal | int | None) -> float | None:
 
 def latest_published_updates() -> dict[tuple[int, str], ProgressUpdate]:
     """Each (measure id, side)'s latest published update."""
-    latest: dict[tuple[int, str], ProgressUpdate] = {}
+    # Ranked in SQL (a window per measure and side), so only the latest rows are read, not the
+    # whole history of every measure.
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("measure_id"), F("side")],
+        order_by=[F("published_at").desc(), F("id").desc()],
+    )
     rows = (
         ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED)
+        .annotate(rank=rank)
+        .filter(rank=1)
         .select_related("status")
-        .order_by("measure_id", "side", "-published_at", "-id")
     )
-    for update in rows:
-        latest.setdefault((update.measure_id, update.side), update)
-    return latest
+    return {(u.measure_id, u.side): u for u in rows}
 
 
 def published_in_cycle(cycle: ReportingCycle) -> set[tuple[int, str]]:

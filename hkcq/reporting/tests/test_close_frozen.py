@@ -1,0 +1,65 @@
+"""Closing a cycle freezes exactly the live figures of that moment: each measure's roll-up and
+each side's latest published update (several updates per side, the latest taken)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from hkcq.progress import rollups
+from hkcq.progress.models import ProgressRollup, ProgressUpdate, Status
+from hkcq.registry.models import Area, Measure
+from hkcq.reporting import services
+from hkcq.reporting.tests.helpers import open_cycle, plenary
+
+
+def _n(value):
+    return float(value) if value is not None else None
+
+
+def test_frozen_figures_equal_the_live_ones_at_close(defaults, secretariat_hk):
+    rng = random.Random(15)
+    cycle = open_cycle()
+    statuses = list(Status.objects.all())
+    measures = list(Measure.objects.all())
+    when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    for measure in rng.sample(measures, min(30, len(measures))):
+        for _ in range(rng.randint(1, 4)):
+            when += dt.timedelta(hours=1)
+            ProgressUpdate.objects.create(
+                measure=measure,
+                side=rng.choice(["hong_kong", "chongqing"]),
+                cycle=cycle,
+                status=rng.choice(statuses),
+                percent=rng.randint(0, 100),
+                author=secretariat_hk,
+                state="published",
+                published_at=when,
+            )
+    snapshot = services.close_cycle(cycle, plenary(dt.date(2024, 5, 10), 2), secretariat_hk)
+
+    rollups.recompute()  # the live figures, from scratch
+    live = {r.measure.ext_id: r for r in ProgressRollup.objects.filter(level="measure").select_related("measure")}
+    status_key = {s.id: s.key for s in statuses}
+    latest: dict[tuple[str, str], ProgressUpdate] = {}
+    for u in ProgressUpdate.objects.filter(state="published").select_related("measure", "status"):
+        key = (u.measure.ext_id, u.side)
+        if key not in latest or (u.published_at, u.id) > (latest[key].published_at, latest[key].id):
+            latest[key] = u
+    frozen = snapshot.data["measures"]
+    assert len(frozen) == len(measures)
+    for m in frozen:
+        r = live.get(m["id"])
+        assert (m["percent"], m["percent_hk"], m["percent_cq"]) == (
+            (_n(r.percent), _n(r.percent_hk), _n(r.percent_cq)) if r else (None, None, None)
+        ), m["id"]
+        assert m["joint_status"] == (status_key.get(r.joint_status_id) if r else None)
+        assert m["disagreement"] == (r.disagreement if r else False)
+        for side in ("hong_kong", "chongqing"):
+            found = latest.get((m["id"], side))
+            frozen_side = m["sides"][side]
+            got = (frozen_side["status"], frozen_side["percent"]) if frozen_side else None
+            assert got == ((found.status.key, found.percent) if found else None), (m["id"], side)
+    areas = {a.ext_id: a for a in Area.objects.select_related("progress_rollup")}
+    for a in snapshot.data["areas"]:
+        assert a["percent"] == _n(areas[a["id"]].progress_rollup.percent)
