@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
 
@@ -37,7 +38,9 @@ def test_canned_reply_and_citations_with_htmx(page, case):
     page.fill("#reply_body", "Dear Mr Wong,")
     page.select_option("#canned-choice", label="We need more information")
     page.locator("button[value=canned]").click()
-    page.wait_for_function("document.querySelector('#reply-status').textContent.includes('has been added')")
+    # expect() polls from Playwright's side: a string predicate in wait_for_function is evaluated
+    # in the page, which the Content-Security-Policy (no eval) refuses once the answer is slow.
+    expect(page.locator("#reply-status")).to_contain_text("has been added")
     body = page.locator("#reply_body").input_value()
     assert body.startswith("Dear Mr Wong,\n\n為回覆你的查詢，我們需要更多資料")  # the resident's language
     assert page.evaluate("window.__sameDocument === true")
