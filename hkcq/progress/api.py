@@ -8,16 +8,20 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
-from hkcq.progress import selectors, services
-from hkcq.progress.models import ProgressRollup, ProgressUpdate, Status
+from hkcq.progress import permissions, selectors, services
+from hkcq.progress.models import Evidence, ProgressRollup, ProgressUpdate, Status
+from hkcq.progress.schemas import EvidenceOut
+from hkcq.progress.views import evidence_download
 from hkcq.registry import selectors as registry_selectors
 
 router = Router(tags=["progress"])
@@ -239,3 +243,66 @@ def return_update(request: AuthedRequest, update_id: int, payload: ReturnIn) -> 
 @router.post("/progress/work/{update_id}/publish", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
 def publish_update(request: AuthedRequest, update_id: int) -> dict[str, Any]:
     return _out(services.update_publish(user=request.auth, update=_visible(request, update_id)))
+
+
+# -- evidence --------------------------------------------------------------------------------------
+@router.get(
+    "/progress/work/{update_id}/evidence",
+    response={200: list[EvidenceOut], **ERRORS},
+    auth=STAFF_AUTH,
+    summary="An update's evidence (staff see private evidence too)",
+)
+@paginate(LimitOffsetPagination)
+def list_evidence(request: AuthedRequest, update_id: int) -> Any:
+    update = _visible(request, update_id)
+    internal = permissions.can_see_internal(request.auth)
+    return [EvidenceOut.of(e) for e in update.evidence.all() if e.is_public or internal]
+
+
+@router.post(
+    "/progress/work/{update_id}/evidence",
+    response={201: EvidenceOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Add evidence to an update (multipart: a file checked as the page checks it, or a link)",
+)
+def add_evidence(
+    request: AuthedRequest,
+    update_id: int,
+    title: Form[str],
+    link: Form[str] = "",
+    is_public: Form[bool] = False,
+    file: UploadedFile | None = File(None),
+) -> tuple[int, dict[str, Any]]:
+    update = _visible(request, update_id)
+    evidence = services.evidence_add(
+        user=request.auth, update=update, title=title, upload=file, link=link, is_public=is_public
+    )
+    return 201, EvidenceOut.of(evidence)
+
+
+@router.get(
+    "/progress/evidence/{evidence_id}",
+    response={200: bytes, 404: ErrorOut},
+    auth=None,
+    summary="Download an evidence file (public evidence of a published update; staff: any they can see)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
+    return evidence_download(request, evidence_id)
+
+
+@router.delete(
+    "/progress/evidence/{evidence_id}", response={204: None, **ERRORS}, auth=STAFF_AUTH, summary="Remove evidence"
+)
+def remove_evidence(request: AuthedRequest, evidence_id: int) -> HttpResponse:
+    evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=evidence_id)
+    _visible(request, evidence.update_id)
+    services.evidence_remove(user=request.auth, evidence=evidence)
+    return HttpResponse(status=204)
