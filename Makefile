@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test serve worker deps dev-deps setup lint typecheck pytest messages clean
+.PHONY: run test serve worker deps dev-deps setup lint typecheck pytest messages clean trial-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ data/secret_key:
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
+# It is a deployment in the settings' eyes (DEBUG off, a real key), so it names its e-mail backend on
+# purpose: the masked console (addresses, links and tokens hidden) into data/worker.log.
+TRIAL_EMAIL_BACKEND := hkcq.core.mail.RedactedConsoleBackend
+setup run trial-check: export EMAIL_BACKEND ?= $(TRIAL_EMAIL_BACKEND)
 setup: export SECRET_KEY = $(shell cat data/secret_key 2>/dev/null)
 setup: deps data/secret_key
 	$(BIN)/python manage.py compile_translations
@@ -52,6 +56,11 @@ run: setup
 	SECRET_KEY=$$(cat data/secret_key) $(BIN)/python manage.py db_worker --queue-name default >data/worker.log 2>&1 & \
 	  WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  SECRET_KEY=$$(cat data/secret_key) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The settings load as `make run` gives them (core/tests/test_deploy.py runs this).
+trial-check: export SECRET_KEY = trial-check-key-not-used-to-serve-anything-0123456789abcdef
+trial-check:
+	$(BIN)/python manage.py check
 
 ## make worker: the background-task worker (e-mail and other queued work).
 worker: deps

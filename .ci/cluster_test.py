@@ -62,6 +62,10 @@ ENV = {
     "DATA_DIR": str(SHARED),
     "MEDIA_ROOT": str(SHARED / "media"),
     "LOG_LEVEL": "WARNING",
+    # Production refuses to start without a mail server unless a backend is chosen on purpose
+    # (docs/deploy.md): the cluster's e-mails go to files on the shared volume.
+    "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    "EMAIL_FILE_PATH": str(SHARED / "mail"),
 }
 for name in ("TESTING", "ALLOW_INSECURE_SECRET_KEY"):
     ENV.pop(name, None)

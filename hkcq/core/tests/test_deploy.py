@@ -59,6 +59,29 @@ def test_production_refuses_to_start_without_a_real_email_backend(tmp_path):
     assert manage(chosen, "check").returncode == 0
 
 
+def test_the_trial_server_of_make_run_starts(tmp_path):
+    """``make run`` serves with DEBUG off and a real key, which the settings treat as production:
+    it names its e-mail backend (the masked console) so the settings load (they refused to)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"ALLOW_INSECURE_SECRET_KEY", "TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        and not k.startswith(("EMAIL_", "DATABASE_", "MAKE"))
+    }
+    env["DATA_DIR"] = str(tmp_path)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        ["make", "-s", "trial-check", f"BIN={Path(sys.executable).parent}"],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 def test_the_development_console_hides_links_and_tokens():
     out = io.StringIO()
     token = secrets.token_urlsafe(32)
