@@ -202,3 +202,49 @@ def test_keyboard_focus_on_the_dark_navigation_is_clearly_visible(page):
     )
     assert style["style"] != "none" and style["width"] >= 2, style
     assert contrast(page, style["colour"], bar) >= 3, (style, bar)  # WCAG 1.4.11: 3:1 against the bar
+
+
+PAGE_KINDS = [
+    "/{lang}/",
+    "/{lang}/areas/belt-and-road-economic-trade/",
+    "/{lang}/measures/m-01/",
+    "/{lang}/meetings/",
+    "/{lang}/agreements/",
+    "/{lang}/progress/",
+    "/{lang}/enquiries/statistics/",
+    "/{lang}/help/entries/mtp-renewal/",
+    "/{lang}/help/ask/",
+    "/{lang}/enquiries/new/",
+    "{tracking}",
+    "/{lang}/suggestions/",
+    "/{lang}/search/?q=permit",
+    "/{lang}/account/sign-in/",
+    "/{lang}/partnering/",
+    "/{lang}/events/",
+    "/{lang}/open311/",
+]
+STAFF_KINDS = ["/{lang}/enquiries/queue/", "{case}", "/{lang}/my-work/"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_every_page_kind_has_no_serious_axe_violation(page, long_enquiry, lang, width):
+    """axe-core over every kind of page, public and staff, one page per kind: no serious or
+    critical violation, in each language at desktop and phone widths."""
+    from hkcq.browser_tests.conftest import axe_serious_violations, sign_in
+
+    page.set_viewport_size({"width": width, "height": 900})
+    tracking = long_enquiry.get_tracking_url().replace("/en/", f"/{lang}/", 1)
+    case = long_enquiry.get_absolute_url().replace("/en/", f"/{lang}/", 1)
+    found = []
+
+    def check(path):
+        page.goto(path)
+        found.extend(f"{path}: {v['id']} {[n['target'] for n in v['nodes']][:3]}" for v in axe_serious_violations(page))
+
+    for path in PAGE_KINDS:
+        check(path.format(lang=lang, tracking=tracking))
+    sign_in(page, "demo-secretariat-hk", lang=lang)
+    for path in STAFF_KINDS:
+        check(path.format(lang=lang, case=case))
+    assert not found, "\n".join(found)
