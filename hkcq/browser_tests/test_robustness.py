@@ -236,7 +236,7 @@ def test_every_page_kind_has_no_serious_axe_violation(page, long_enquiry, lang, 
     page.set_viewport_size({"width": width, "height": 900})
     tracking = long_enquiry.get_tracking_url().replace("/en/", f"/{lang}/", 1)
     case = long_enquiry.get_absolute_url().replace("/en/", f"/{lang}/", 1)
-    found = []
+    found: list[str] = []
 
     def check(path):
         page.goto(path)
