@@ -1,0 +1,290 @@
+"""Progress at volume, old code against new in one run (issue 15).
+
+Each code version (``--baseline``, default the commit before the incremental roll-ups, checked
+out as a detached git worktree under the system's temp directory; and this working tree) runs in
+its own child process on a freshly generated database with the same data (seed 15): 1,000
+generated measures (about half of them items under another measure, up to four deep) with a lead
+unit on each side, 10 published updates each (5 per side). Times:
+
+- the full roll-up recompute with the figures already current (the repair path), median of 3;
+- one change: publish an update on a random measure, then what publishing runs (``recompute_for``
+  in the new code, the area's recompute in the old), median and p95 over 30 changes;
+- closing a reporting cycle (recompute and snapshot), once;
+- the progress dashboard and a measure page, whole responses, median of 3, with query counts.
+
+    .venv/bin/python bench/progress_speed.py [--postgres postgres://postgres@127.0.0.1:5432/wt_perf]
+
+With ``--postgres`` the named database is dropped and created again for each child. Writes the
+section "Progress at volume (issue 15)" of docs/benchmarks.md with date, commits and load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent.parent
+REPORT = HERE / "docs" / "benchmarks.md"
+HEADING = "## Progress at volume (issue 15)"
+BASELINE = "bf6f0f6cbf1df3beb73b0ffd18c91b9028f51a95"
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 1)
+
+
+def child(url: str, root: str, measures: int) -> dict[str, Any]:
+    sys.path.insert(0, root)
+    os.chdir(root)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+    os.environ["DATABASE_URL"] = url
+    if url.startswith("postgres"):
+        import psycopg
+        from psycopg import sql
+
+        base, _slash, name = url.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from hkcq.accounts.models import User
+    from hkcq.defaults.loading import defaults_load
+    from hkcq.progress import rollups
+    from hkcq.progress.models import ProgressUpdate, ReportingCycle, Status
+    from hkcq.registry.loading import demo_accounts_ensure
+    from hkcq.registry.models import Area, Measure, Mechanism, Meeting, Unit
+    from hkcq.reporting import services
+
+    defaults_load()
+    demo_accounts_ensure()
+    rng = random.Random(15)
+    author = User.objects.get(username="demo-secretariat-hk")
+    areas = list(Area.objects.order_by("position"))
+    statuses = list(Status.objects.filter(is_active=True).order_by("position"))
+    hk = Unit.objects.filter(side="hong_kong").first()
+    cq = Unit.objects.filter(side="chongqing").first()
+    cycle = ReportingCycle.objects.filter(state="open").first() or ReportingCycle.objects.create(
+        name={"en": "Bench cycle"}, opens_on=dt.date(2023, 5, 11)
+    )
+    made: list[Any] = []
+    depth: dict[int, int] = {}
+    for i in range(measures):
+        area = areas[i % len(areas)]
+        candidates = [m for m in made[-40:] if m.area_id == area.id and depth[m.id] < 3]
+        parent = rng.choice(candidates) if candidates and rng.random() < 0.5 else None
+        m = Measure.objects.create(
+            ext_id=f"bench-{i:05d}",
+            area=area,
+            parent=parent,
+            code=f"B{i}",
+            position=1000 + i,
+            title={"en": f"Bench measure {i}"},
+            lead_unit_hk=hk,
+            lead_unit_cq=cq,
+        )
+        depth[m.id] = depth[parent.id] + 1 if parent else 0
+        made.append(m)
+    now = timezone.now() - dt.timedelta(days=200)
+    batch = []
+    for m in made:
+        for k in range(10):
+            batch.append(
+                ProgressUpdate(
+                    measure=m,
+                    side="hong_kong" if k % 2 == 0 else "chongqing",
+                    cycle=cycle,
+                    status=rng.choice(statuses),
+                    percent=rng.randint(0, 100),
+                    author=author,
+                    state="published",
+                    submitted_at=now,
+                    published_at=now + dt.timedelta(seconds=k),
+                )
+            )
+    ProgressUpdate.objects.bulk_create(batch, batch_size=1000)
+    rollups.recompute()
+    out: dict[str, Any] = {"database": connection.vendor, "measures": Measure.objects.count()}
+
+    def timed(fn: Any, repeat: int = 1) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        return statistics.median(times)
+
+    out["full_ms"], out["full_load"] = timed(rollups.recompute, 3), load()
+    incremental = getattr(rollups, "recompute_for", None)
+    changes = []
+    for _ in range(30):
+        m = rng.choice(made)
+        ProgressUpdate.objects.create(
+            measure=m,
+            side=rng.choice(["hong_kong", "chongqing"]),
+            cycle=cycle,
+            status=rng.choice(statuses),
+            percent=rng.randint(0, 100),
+            author=author,
+            state="published",
+            published_at=timezone.now(),
+        )
+        start = time.perf_counter()
+        if incremental is not None:
+            incremental(m.id)
+        else:
+            rollups.recompute([m.area])
+        changes.append((time.perf_counter() - start) * 1000)
+    changes.sort()
+    out["change_p50_ms"], out["change_p95_ms"] = statistics.median(changes), changes[int(0.95 * len(changes)) - 1]
+    out["change_load"] = load()
+    client = Client()
+    client.get("/en/progress/")
+    out["dashboard_ms"], out["dashboard_load"] = timed(lambda: client.get("/en/progress/"), 3), load()
+    client.get("/en/measures/bench-00000/")
+    out["measure_ms"] = timed(lambda: client.get("/en/measures/bench-00000/"), 3)
+    for key, path in (("dashboard_queries", "/en/progress/"), ("measure_queries", "/en/measures/bench-00000/")):
+        reset_queries()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        out[key] = len(ctx.captured_queries)
+    meeting = Meeting.objects.create(
+        mechanism=Mechanism.objects.first(),
+        ext_id="bench-plenary",
+        kind=Meeting.Kind.PLENARY,
+        sequence=99,
+        title={"en": "Bench plenary"},
+        date=timezone.localdate(),
+    )
+    out["close_ms"] = timed(lambda: services.close_cycle(cycle, meeting, author))
+    out["close_load"] = load()
+    return out
+
+
+ROWS = [
+    ("full_ms", "full_load", "Roll-up recompute, all (repair), median of 3", "< 200"),
+    ("change_p50_ms", "change_load", "One publication: roll-up work, p50 of 30", "< 20"),
+    ("change_p95_ms", "change_load", "One publication: roll-up work, p95 of 30", "< 20"),
+    ("close_ms", "close_load", "Close a reporting cycle (recompute + snapshot)", "< 1,000"),
+    ("dashboard_ms", "dashboard_load", "Progress dashboard page, median of 3", ""),
+    ("measure_ms", "dashboard_load", "Measure page, median of 3", ""),
+]
+
+
+def section(results: dict[str, dict[str, Any]], commits: dict[str, str]) -> str:
+    cols = list(results)
+    lines = [
+        HEADING,
+        "",
+        f"`bench/progress_speed.py`, run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
+        f"Python {platform.python_version()} ({os.cpu_count()} CPUs, shared with other sessions: the load "
+        "average (1 min) at each figure is given after it). Old = "
+        f"`{commits['old'][:10]}`, new = `{commits['new'][:10]}` (plus working-tree changes if any); each "
+        f"in its own process on a freshly generated database with the same data: "
+        f"{next(iter(results.values()))['measures']:,} measures in all (1,000 generated, about half of them "
+        "items up to four deep), 10 published updates each. Milliseconds.",
+        "",
+        "| step | goal | " + " | ".join(cols) + " |",
+        "|---|---:|" + "---:|" * len(cols),
+    ]
+    for key, load_key, label, goal in ROWS:
+        cells = [f"{results[c][key]:,.1f} (load {results[c][load_key]})" for c in cols]
+        lines.append(f"| {label} | {goal} | " + " | ".join(cells) + " |")
+    lines.append(
+        "| Queries: dashboard / measure page | | "
+        + " | ".join(f"{results[c]['dashboard_queries']} / {results[c]['measure_queries']}" for c in cols)
+        + " |"
+    )
+    lines += [
+        "",
+        "Old: a publication recomputed its whole area and every recompute rewrote every roll-up row; the "
+        "stale-measures list loaded every measure. New: only the measure, its ancestors, its area and the "
+        "mechanism are recomputed, only changed rows are written, and the stale list is counted and sliced in "
+        "SQL. The full recompute remains for repairs (`manage.py recompute_progress`). Compare each goal with "
+        "the figures: where one is above its goal, the goal is not met.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(text_section: str) -> None:
+    text = REPORT.read_text(encoding="utf-8")
+    if HEADING in text:
+        before, _sep, rest = text.partition(HEADING)
+        after = rest.split("\n## ", 1)
+        text = before + text_section + ("\n## " + after[1] if len(after) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + text_section
+    REPORT.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--measures", type=int, default=1000)
+    parser.add_argument("--baseline", default=BASELINE, help="the commit to compare against")
+    parser.add_argument("--postgres", help="a PostgreSQL URL whose database may be dropped and created")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--root", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print("RESULT " + json.dumps(child(args.child, args.root, args.measures)))
+        return
+    old_root = Path(tempfile.gettempdir()) / f"hkcq-baseline-{args.baseline[:10]}"
+    if not old_root.exists():
+        subprocess.run(
+            ["git", "-C", str(HERE), "worktree", "add", "--detach", str(old_root), args.baseline], check=True
+        )
+    commits = {
+        "old": subprocess.check_output(["git", "-C", str(old_root), "rev-parse", "HEAD"], text=True).strip(),
+        "new": subprocess.check_output(["git", "-C", str(HERE), "rev-parse", "HEAD"], text=True).strip(),
+    }
+    results: dict[str, dict[str, Any]] = {}
+    for db in ["sqlite"] + (["postgresql"] if args.postgres else []):
+        for version, root in (("old", old_root), ("new", HERE)):
+            if db == "sqlite":
+                handle, path = tempfile.mkstemp(prefix="hkcq-bench-progress-", suffix=".sqlite3")
+                os.close(handle)
+                url = f"sqlite:///{path}"
+            else:
+                url = args.postgres
+            print(f"{db} {version} …", flush=True)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", url, "--root", str(root), "--measures", str(args.measures)],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "TASK_BACKEND": "immediate"},
+            )
+            line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
+            if proc.returncode != 0 or line is None:
+                print(proc.stdout[-3000:], proc.stderr[-3000:])
+                raise SystemExit(f"benchmark failed: {db} {version}")
+            results[f"{db} {version}"] = json.loads(line[len("RESULT ") :])
+            print(results[f"{db} {version}"], flush=True)
+    text = section(results, commits)
+    print(text)
+    if not args.no_write:
+        write_report(text)
+
+
+if __name__ == "__main__":
+    main()
