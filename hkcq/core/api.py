@@ -4,9 +4,12 @@ operation's documented error answers) and the text schemas. Authentication (``ST
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import Field
@@ -108,12 +111,9 @@ def estimated_count(queryset: QuerySet[Any]) -> int:
     """The number of rows, exact while it is small and the planner's estimate above
     ``ESTIMATE_ABOVE`` on PostgreSQL (``EXPLAIN``: planning only, no scan). A queue of a million
     cases does not count itself on every page; a list's total is a guide there, not a figure."""
-    from django.db import connections
-
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return queryset.count()
-    from django.core.exceptions import EmptyResultSet  # local like the others here: only PostgreSQL needs it
 
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
@@ -123,8 +123,6 @@ def estimated_count(queryset: QuerySet[Any]) -> int:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
-        import json
-
         plan = json.loads(plan)
     estimate = int(plan[0]["Plan"]["Plan Rows"])
     return estimate if estimate > ESTIMATE_ABOVE else queryset.count()

@@ -30,6 +30,7 @@ def deliver_email(*, message_id: int) -> str:
     """Send one e-mail of the outbox (``hkcq.core.outbox``). Runs in the worker so a slow or
     failing mail server never holds up a page; a refused attempt is retried by the outbox, not
     by the queue, so the task itself succeeds."""
+    # local import: the outbox queues this task (it imports this module), so this side waits
     from hkcq.core.outbox import email_deliver
 
     return email_deliver(message_id=message_id)

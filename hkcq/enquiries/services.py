@@ -74,6 +74,7 @@ def enquiry_tracking_link_request(*, reference: str, email: str) -> None:
     (:func:`enquiry_tracking_link_send`), so this request does the same work, and takes the same
     time, in every case. Only a malformed reference (its format and check digit, nothing looked
     up) is an ``InvalidInput``."""
+    # local import: the task calls back into this module, so one side of the pair waits
     from hkcq.enquiries.tasks import tracking_link_send
 
     canonical = reference_normalise(reference)

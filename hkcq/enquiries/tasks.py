@@ -8,6 +8,7 @@ from django_tasks import task
 
 @task()
 def tracking_link_send(*, request_id: int) -> bool:
+    # local import: services queue this task (they import this module), so this side waits
     from hkcq.enquiries.services import enquiry_tracking_link_send
 
     return enquiry_tracking_link_send(request_id=request_id)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
@@ -21,7 +23,7 @@ from hkcq.core.text import fold, has_cjk, mask_personal_data, to_simplified, to_
 from hkcq.core.translated import EN, HANS, HANT
 from hkcq.kb import permissions
 from hkcq.kb.models import Entry, Gap
-from hkcq.kb.search import current_index, document_share, offered_filter
+from hkcq.kb.search import ask, current_index, document_share, offered_filter
 from hkcq.registry.permissions import user_unit_ids
 
 
@@ -194,8 +196,6 @@ def gap_groups(*, language: str = EN, include_resolved: bool = False, limit: int
 def search_results(query: str, language: str, user: Viewer, limit: int) -> list[Result]:
     """The site search's knowledge-base answers (hkcq.core.sitesearch): the entries ``ask``
     ranks for ``query``. Searching records no gap: only the ask page and enquiries do."""
-    from hkcq.kb.search import ask
-
     return [
         Result(title=a.entry.title, url=a.entry.get_absolute_url(), snippet=a.snippet)
         for a in ask(query, language, limit=min(limit, 5)).answers
@@ -204,9 +204,6 @@ def search_results(query: str, language: str, user: Viewer, limit: int) -> list[
 
 def my_work(user: Viewer) -> WorkSection | None:
     """Unanswered questions (gaps) on the secretariat's "my work" page (hkcq.core.mywork)."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
     if not permissions.can_read_gaps(user):
         return None
     item = WorkCount(_("Unanswered questions"), Gap.objects.filter(resolved=False).count(), reverse("kb:gaps"))

@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hkcq.notifications.messages import shown
+
 
 class Notification(models.Model):
     """One message to one user. Its text follows the reader's language at the time of reading:
@@ -43,8 +45,6 @@ class Notification(models.Model):
 
     def shown(self, language: str | None = None) -> Any:
         """The text in ``language`` (default: the reader's active language), cached per language."""
-        from hkcq.notifications.messages import shown
-
         cache = self.__dict__.setdefault("_shown", {})
         key = language or translation.get_language()
         if key not in cache:

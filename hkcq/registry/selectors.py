@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hkcq.accounts.types import Viewer
 from hkcq.core.mywork import WorkCount, WorkSection
@@ -324,9 +326,6 @@ def search_provider(kind: str, label: Callable[[], Any], order: int) -> Provider
 def my_work(user: Viewer) -> WorkSection | None:
     """An officer's units' measures on the "my work" page (hkcq.core.mywork), each count the
     length of the unit's measure list it links to."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
     if not getattr(user, "is_officer", False):
         return None
     units = Unit.objects.filter(pk__in=user_unit_ids(user)).order_by("side", "ext_id")

@@ -30,6 +30,7 @@ from hkcq.open311.registry import (
 )
 from hkcq.registry.models import Area
 from hkcq.suggestions import selectors, services
+from hkcq.suggestions.models import Suggestion
 from hkcq.suggestions.references import reference_normalise
 
 CODE = "suggestion"
@@ -178,9 +179,6 @@ def get_request_for_sender(service_request_id: str) -> RequestOut | None:
     """The suggestion as its sender sees it, in any state (the endpoint has checked the Open311
     token): before moderation too, with the text as they sent it (masked), never made public by
     this. Published, it is what everyone sees."""
-    from hkcq.suggestions.models import Suggestion
-    from hkcq.suggestions.references import reference_normalise
-
     reference = reference_normalise(service_request_id)
     suggestion = (
         Suggestion.objects.select_related("area", "unit").filter(reference=reference).first() if reference else None

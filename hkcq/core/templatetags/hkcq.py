@@ -13,7 +13,17 @@ from django.utils.translation import gettext as _
 
 from hkcq.core import dates
 from hkcq.core.text import mask_personal_data
-from hkcq.core.translated import CONVERTED, HANS, HANT, LANGUAGE_LABELS, MACHINE, Shown, TText, current_language
+from hkcq.core.translated import (
+    CONVERTED,
+    HANS,
+    HANT,
+    LANGUAGE_LABELS,
+    MACHINE,
+    Shown,
+    TText,
+    current_language,
+    language_label,
+)
 
 register = template.Library()
 
@@ -148,8 +158,6 @@ def punct(mark: str) -> str:
 @register.filter
 def language_name(code: Any) -> str:
     """A language's name in the page's language ("繁體中文"), never its code ("zh-hant")."""
-    from hkcq.core.translated import language_label
-
     return language_label(str(code or ""))
 
 

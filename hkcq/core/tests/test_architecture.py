@@ -5,6 +5,7 @@ keeps the contract in every ``pytest`` run, where a broken one names the offendi
 It runs ``lint-imports`` in its own process: in-process, import-linter reconfigures logging and
 disables the loggers configured before it (``django.server`` among them) for later tests."""
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -21,3 +22,37 @@ def test_the_apps_import_one_way_only():
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _imports_inside_functions_without_a_reason() -> list[str]:
+    """Imports inside functions in the platform's code (tests aside) with no comment on the line,
+    on the import lines just above it, or on the line above those. ``AppConfig.ready()`` is
+    exempt: registering with another app there is Django's own rule (the models must exist)."""
+    found = []
+    for path in sorted((ROOT / "hkcq").rglob("*.py")):
+        parts = path.relative_to(ROOT).parts
+        if "tests" in parts or "browser_tests" in parts or "migrations" in parts or path.name == "conftest.py":
+            continue
+        lines = path.read_text().splitlines()
+        tree = ast.parse("\n".join(lines))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if path.name == "apps.py" and function.name == "ready":
+                continue
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Import | ast.ImportFrom):
+                    continue
+                row = node.lineno - 1
+                while row > 0 and lines[row - 1].strip().startswith(("from ", "import ")):
+                    row -= 1
+                block = lines[max(row - 1, 0) : node.lineno]
+                if not any("#" in line for line in block):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    return found
+
+
+def test_imports_inside_functions_say_why():
+    """An import inside a function hides a dependency (often a cycle): keep one only with its
+    reason written beside it (issue 10)."""
+    assert _imports_inside_functions_without_a_reason() == []
