@@ -153,8 +153,15 @@ def measure_progress(measure: Measure, *, limit: int = 5) -> dict[str, Any]:
 
 # -- the dashboard -----------------------------------------------------------------------------
 def area_rollups() -> list[tuple[Area, ProgressRollup | None]]:
-    rows = {r.area_id: r for r in ProgressRollup.objects.filter(level=ProgressRollup.Level.AREA)}
-    return [(a, rows.get(a.id)) for a in Area.objects.order_by("position")]
+    return rollups_overall()[0]
+
+
+def rollups_overall() -> tuple[list[tuple[Area, ProgressRollup | None]], ProgressRollup | None]:
+    """Each area with its roll-up, in order, and the mechanism's roll-up: one read of the roll-ups."""
+    rows = list(ProgressRollup.objects.filter(level__in=[ProgressRollup.Level.AREA, ProgressRollup.Level.MECHANISM]))
+    by_area = {r.area_id: r for r in rows if r.level == ProgressRollup.Level.AREA}
+    mechanism = next((r for r in rows if r.level == ProgressRollup.Level.MECHANISM), None)
+    return [(a, by_area.get(a.id)) for a in Area.objects.order_by("position")], mechanism
 
 
 @dataclass(frozen=True)
@@ -167,11 +174,12 @@ class AreaResults:
     totals: list[int]
 
 
-def area_results() -> AreaResults:
+def area_results(areas: list[Area] | None = None) -> AreaResults:
+    """``areas``: the areas in order when the caller has them already (the dashboard)."""
     figs = areafigures.figures()
     counts = areafigures.counts_by_area()
     rows = []
-    for area in Area.objects.order_by("position"):
+    for area in areas if areas is not None else Area.objects.order_by("position"):
         values = [counts[f.key].get(area.pk, 0) for f in figs]
         if any(values):
             rows.append((area, values))
@@ -242,7 +250,8 @@ class StaleList:
 
     def __init__(self, *, now: datetime | None = None) -> None:
         now = now or timezone.now()
-        cutoff = now - timedelta(days=ProgressSettings.load().stale_after_days)
+        self.stale_after_days = ProgressSettings.load().stale_after_days
+        cutoff = now - timedelta(days=self.stale_after_days)
         cycle = cycle_open_get()
         self.by_side = {side: _stale_for_side(side, cutoff, cycle) for side in SIDES}
         self._count: int | None = None

@@ -29,8 +29,7 @@ DASHBOARD_LIST_LENGTH = 10
 
 # -- public ----------------------------------------------------------------------------------
 def dashboard(request: HttpRequest) -> HttpResponse:
-    areas = selectors.area_rollups()
-    mechanism = selectors.mechanism_rollup()
+    areas, mechanism = selectors.rollups_overall()
     stale = selectors.stale_measures()
     late = selectors.late_measures()
     disagreements = selectors.disagreements()
@@ -45,9 +44,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "disagreement_count": disagreements.count(),
         "stale": stale[:DASHBOARD_LIST_LENGTH],
         "stale_count": len(stale),
-        "stale_days": ProgressSettings.load().stale_after_days,
+        "stale_days": stale.stale_after_days,
         "recent": selectors.recent_updates()[:DASHBOARD_LIST_LENGTH],
-        "results": selectors.area_results(),
+        "results": selectors.area_results([area for area, _rollup in areas]),
     }
     return render(request, "progress/dashboard.html", context)
 

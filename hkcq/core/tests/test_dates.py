@@ -50,9 +50,11 @@ def test_a_deadline_in_the_middle_of_a_day_is_that_day():
 
 
 ROOT = Path(settings.BASE_DIR) / "hkcq"
-# Dates formatted by hand in templates or code instead of through hkcq.core.dates.
+# Dates formatted by hand in templates or code instead of through hkcq.core.dates. Machine forms
+# (ISO dates, and <time datetime> values to the second with their offset) are not for reading.
 HAND_FORMATTED = re.compile(
-    r"""\|date:["'](?!c["']|Y-m-d["'])|date_format\(|\|naturaltime|\|naturalday|\|time:(?!"TIME_FORMAT")"""
+    r"""\|date:["'](?!c["']|Y-m-d["']|Y-m-d\\TH:i:sO["'])|date_format\(|\|naturaltime|\|naturalday"""
+    r"""|\|time:(?!"TIME_FORMAT")"""
 )
 
 
