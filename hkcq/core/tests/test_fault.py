@@ -171,6 +171,15 @@ def fault_database(django_db_setup: Any, django_db_blocker: Any) -> Any:
     )
     with django_db_blocker.unblock():
         connections.close_all()  # a template must have no other session
+    # Sessions other threads of this test run left open (earlier live-server tests) would make the
+    # copy fail ("being accessed by other users"): give them a moment to go, then end them.
+    others = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+    for _ in range(50):
+        if not admin.execute(others, (template,)).fetchall():
+            break
+        time.sleep(0.1)
+    else:
+        admin.execute(f"SELECT pg_terminate_backend(pid) FROM ({others}) AS o", (template,))
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     url = (
