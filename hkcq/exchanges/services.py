@@ -602,7 +602,7 @@ def _log(round_: Round, user: User, action: str, detail: str = "", reason: str =
     )
 
 
-def _check_document(data: dict[str, Any]) -> dict[str, list[str]]:
+def round_document_check(data: dict[str, Any]) -> dict[str, list[str]]:
     """Problems with a round document (the API's body, or the rows of an upload), by where."""
     errors: dict[str, list[str]] = {}
 
@@ -652,7 +652,7 @@ def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[
     API's JSON, or an upload's rows): {"kind", "title", "applicants": [{"id", "ranks", "name"?,
     "language"?}], "hosts": [{"id", "capacity", "ranks", "name"?, "language"?}]}."""
     require(permissions.can_create_round(user))
-    errors = _check_document(data)
+    errors = round_document_check(data)
     if errors:
         raise InvalidInput(_("The round could not be created: some entries are not valid."), details=errors)
     title = data["title"]

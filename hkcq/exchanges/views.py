@@ -35,6 +35,17 @@ def _refused(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, str(exc.message))
 
 
+def _form_refused(request: HttpRequest, form: Any) -> None:
+    """A small form posted from a page that redirects back: its own (translated) errors as a
+    message, so nothing is refused in silence."""
+    messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+
+
+def _problems(details: dict[str, Any]) -> list[str]:
+    """A round document's problems as lines ("field: what is wrong")."""
+    return [f"{key}: {' '.join(str(v) for v in values)}" for key, values in details.items()]
+
+
 # -- events ---------------------------------------------------------------------------------------
 def event_list(request: HttpRequest) -> HttpResponse:
     items = list(selectors.events())
@@ -163,6 +174,8 @@ def my_availability(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your availability is saved."))
         except DomainError as exc:
             _refused(request, exc)
+    else:
+        _form_refused(request, form)
     return redirect("exchanges:my_event", pk=event.pk)
 
 
@@ -181,6 +194,8 @@ def meeting_request(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your request is sent."))
         except DomainError as exc:
             _refused(request, exc)
+    else:
+        _form_refused(request, form)
     return redirect("exchanges:my_event", pk=event.pk)
 
 
@@ -368,13 +383,12 @@ def round_upload(request: AuthedRequest) -> HttpResponse:
                 round_ = services.round_create(user=request.user, data=document)
             except DomainError as exc:
                 add_domain_error(form, exc)
-                preview["errors"] = [f"{k}: {' '.join(v)}" for k, v in (exc.details or {}).items()]
+                preview["errors"] = _problems(exc.details or {})
             else:
                 messages.success(request, _("The round is created."))
                 return redirect("exchanges:round", pk=round_.pk)
         elif not row_errors:
-            check = services._check_document(document)
-            preview["errors"] = [f"{k}: {' '.join(v)}" for k, v in check.items()]
+            preview["errors"] = _problems(services.round_document_check(document))
     return render(request, "exchanges/round_upload.html", {"form": form, "preview": preview})
 
 

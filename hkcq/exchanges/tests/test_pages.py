@@ -186,3 +186,18 @@ def test_authorization_matrix_api(client, event, officer_tdc, officer_other, sec
         assert after != before
     else:
         assert r.status_code in (401, 403, 404, 422) and after == before
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [("mine/availability/", {"slots": ["no-such-slot"]}), ("mine/request/", {"note": "Freight"})],
+)
+def test_a_refused_small_form_says_why(client, event, officer_tdc, path, data):
+    """These forms post from the participant's page and redirect back: a refused one said nothing."""
+    _people, _a, b, _m = _setup(event, officer_tdc)
+    client.force_login(b.person)
+    response = client.post(f"/zh-hant/events/{event.pk}/{path}", data, follow=True)
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown and all(m.strip() for m in shown), shown
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in shown[0]), shown  # in the page's language
