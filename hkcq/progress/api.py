@@ -15,13 +15,13 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
+from hkcq.core import uploads
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.progress import permissions, selectors, services
 from hkcq.progress.models import Evidence, ProgressRollup, ProgressUpdate, Status
 from hkcq.progress.schemas import EvidenceOut
-from hkcq.progress.views import evidence_download
 from hkcq.registry import selectors as registry_selectors
 
 router = Router(tags=["progress"])
@@ -295,7 +295,8 @@ def add_evidence(
     },
 )
 def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
-    return evidence_download(request, evidence_id)
+    evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
+    return uploads.serve_stored(evidence.file, content_type=evidence.content_type)
 
 
 @router.delete(

@@ -21,6 +21,7 @@ from hkcq.core.errors import NotFound
 from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.progress import permissions
 from hkcq.progress.models import (
+    Evidence,
     ProgressRollup,
     ProgressSettings,
     ProgressUpdate,
@@ -75,6 +76,19 @@ def update_get_for_user(*, user: Viewer, update_id: int) -> ProgressUpdate:
     if update is None or not permissions.can_view(user, update):
         raise NotFound()
     return update
+
+
+def evidence_get_for_user(*, user: Viewer, evidence_id: int) -> Evidence:
+    """An evidence file ``user`` may download: public evidence of a published update, or any
+    evidence of an update the user may see as staff; ``NotFound`` (404) otherwise, and for a
+    record without a stored file."""
+    evidence = Evidence.objects.filter(pk=evidence_id).first()
+    if evidence is None or not evidence.file:
+        raise NotFound()
+    update = update_get_for_user(user=user, update_id=evidence.update_id)
+    if not (permissions.can_see_internal(user) or (evidence.is_public and update.is_published)):
+        raise NotFound()
+    return evidence
 
 
 def _drafter_filter(user: Viewer) -> Q:

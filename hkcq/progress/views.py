@@ -104,14 +104,8 @@ def _detail(
 
 
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
-    evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=evidence_id)
-    update = selectors.update_get_for_user(user=request.user, update_id=evidence.update_id)
-    if not (permissions.can_see_internal(request.user) or (evidence.is_public and update.is_published)):
-        raise Http404
-    if not evidence.file:
-        raise Http404
-    name = evidence.file.name.rsplit("/", 1)[-1]
-    return uploads.serve(evidence.file.open("rb"), content_type=evidence.content_type, filename=name)
+    evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
+    return uploads.serve_stored(evidence.file, content_type=evidence.content_type)
 
 
 # -- staff: the workflow -----------------------------------------------------------------------

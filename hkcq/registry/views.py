@@ -155,8 +155,7 @@ def document_download(request: HttpRequest, ext_id: str, document_id: int) -> Fi
     document = get_object_or_404(AgreementDocument, pk=document_id, agreement__ext_id=ext_id)
     if not document.file:
         raise Http404
-    name = document.file.name.rsplit("/", 1)[-1]
-    return uploads.serve(document.file.open("rb"), content_type=document.content_type, filename=name)
+    return uploads.serve_stored(document.file, content_type=document.content_type)
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

@@ -37,7 +37,6 @@ from hkcq.reporting.schemas import (
     ReportOut,
     SnapshotDataOut,
 )
-from hkcq.reporting.views import CONTENT_TYPES, IMPORT_KINDS, REPORT_KINDS
 
 router = Router(tags=["open data and reports"])
 
@@ -115,14 +114,14 @@ def list_reports(request: HttpRequest) -> Any:
 @paginate(LimitOffsetPagination)
 def list_report_jobs(request: AuthedRequest) -> Any:
     require(permissions.can_see_job(request.auth))
-    return Mapped(selectors.job_list(kinds=REPORT_KINDS), JobSummaryOut.of)
+    return Mapped(selectors.job_list(kinds=selectors.REPORT_KINDS), JobSummaryOut.of)
 
 
 @router.get(
     "/reports/jobs/{job_id}", response={200: JobOut, **ERRORS}, auth=STAFF_AUTH, summary="One report job (poll it)"
 )
 def get_report_job(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
-    return JobOut.of(selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=REPORT_KINDS))
+    return JobOut.of(selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.REPORT_KINDS))
 
 
 @router.post(
@@ -132,7 +131,7 @@ def get_report_job(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
     summary="Generate a failed report again (202: poll the job)",
 )
 def retry_report_job(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
-    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=REPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.REPORT_KINDS)
     return _job_started(response, services.job_retry(user=request.auth, job=job))
 
 
@@ -201,23 +200,20 @@ def generate_report(
             200: {
                 "description": "The file",
                 "content": {
-                    t.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for t in CONTENT_TYPES.values()
+                    t.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                    for t in selectors.CONTENT_TYPES.values()
                 },
             }
         }
     },
 )
 def download_report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str) -> FileResponse:
-    snapshot = selectors.snapshot_get(snapshot_id)
-    job = selectors.report_files(snapshot).get(language)
-    name = services.report_file_name(job, fmt) if job is not None and fmt in CONTENT_TYPES else None
-    if name is None:
-        raise NotFound()
+    name = selectors.report_file_name(selectors.snapshot_get(snapshot_id), language, fmt)
     return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=fmt != "html",
         filename=PurePosixPath(name).name,
-        content_type=CONTENT_TYPES[fmt],
+        content_type=selectors.CONTENT_TYPES[fmt],
     )
 
 
@@ -238,7 +234,7 @@ def get_snapshot_data(request: AuthedRequest, snapshot_id: int) -> dict[str, Any
 @paginate(LimitOffsetPagination)
 def list_imports(request: AuthedRequest) -> Any:
     require(permissions.can_import(request.auth))
-    return Mapped(selectors.job_list(kinds=IMPORT_KINDS), JobSummaryOut.of)
+    return Mapped(selectors.job_list(kinds=selectors.IMPORT_KINDS), JobSummaryOut.of)
 
 
 @router.get(
@@ -275,7 +271,7 @@ def upload_import(
     summary="One import: its dry run and outcome",
 )
 def get_import(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
-    return JobOut.of(selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=IMPORT_KINDS))
+    return JobOut.of(selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.IMPORT_KINDS))
 
 
 @router.post(
@@ -285,7 +281,7 @@ def get_import(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
     summary="Apply a checked import (all rows or none; 202: poll the job)",
 )
 def confirm_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
-    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.IMPORT_KINDS)
     job = services.import_confirm(user=request.auth, job=job)
     tasks.import_apply_task.enqueue(job_id=str(job.pk))
     return _job_started(response, job)
@@ -298,7 +294,7 @@ def confirm_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.
     summary="Check a failed import again from its file (202: poll the job; then confirm it)",
 )
 def retry_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
-    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.IMPORT_KINDS)
     return _job_started(response, services.job_retry(user=request.auth, job=job))
 
 
@@ -309,5 +305,5 @@ def retry_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UU
     summary="Abandon a checked import: nothing is written",
 )
 def abandon_import(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
-    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.IMPORT_KINDS)
     return JobOut.of(services.import_abandon(user=request.auth, job=job))

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
 from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
+from hkcq.core.exports import XLSX_TYPE
 from hkcq.progress.models import ProgressUpdate, ReportingCycle
 from hkcq.registry.models import Meeting
 from hkcq.reporting import permissions, reports
+from hkcq.reporting.imports import IMPORTERS
 from hkcq.reporting.models import Job, Snapshot
 
 PLENARY_KINDS = (Meeting.Kind.PLENARY, Meeting.Kind.HIGH_LEVEL_PLENARY, Meeting.Kind.HIGH_LEVEL)
+
+
+IMPORT_KINDS = tuple(IMPORTERS)
+REPORT_KINDS = (Job.Kind.REPORT.value,)
+# The formats a plenary report is generated in, with the type each is served as.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": XLSX_TYPE,
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
 
 
 def job_list(*, kinds: tuple[str, ...]) -> QuerySet[Job]:
@@ -63,6 +77,25 @@ def report_files(snapshot: Snapshot) -> dict[str, Job]:
     for job in jobs.order_by("-created_at"):
         found.setdefault(job.language, job)
     return found
+
+
+def report_job_file(job: Job, fmt: str) -> str | None:
+    """The storage name of a report job's generated file, if it was generated and is still there."""
+    name = (job.result or {}).get("files", {}).get(fmt)
+    if not name:
+        return None
+    stored = f"reports/{job.pk}/{name}"
+    return stored if default_storage.exists(stored) else None
+
+
+def report_file_name(snapshot: Snapshot, language: str, fmt: str) -> str:
+    """The stored name of a report's generated file in ``language`` and ``fmt``; ``NotFound``
+    (404) for an unknown format or a report not (yet) generated in that language."""
+    job = report_files(snapshot).get(language)
+    name = report_job_file(job, fmt) if job is not None and fmt in CONTENT_TYPES else None
+    if name is None:
+        raise NotFound()
+    return name
 
 
 def open_cycle() -> ReportingCycle | None:

@@ -58,15 +58,6 @@ def import_file_name(job: Job) -> str:
     return f"imports/{job.upload}"
 
 
-def report_file_name(job: Job, fmt: str) -> str | None:
-    """The storage name of a generated report file, if it was generated and is still there."""
-    name = (job.result or {}).get("files", {}).get(fmt)
-    if not name:
-        return None
-    stored = f"reports/{job.pk}/{name}"
-    return stored if default_storage.exists(stored) else None
-
-
 def _store(name: str, content: bytes) -> None:
     """Write ``content`` under exactly ``name`` (replacing a file left by an earlier attempt)."""
     default_storage.delete(name)

@@ -27,9 +27,6 @@ from hkcq.reporting.forms import CycleCloseForm, ImportForm
 from hkcq.reporting.imports import ACTION_LABELS, IMPORTERS
 from hkcq.reporting.models import Job
 
-IMPORT_KINDS = tuple(IMPORTERS)
-REPORT_KINDS = (Job.Kind.REPORT.value,)
-
 
 # -- open data -------------------------------------------------------------------------------
 def open_data(request: HttpRequest) -> HttpResponse:
@@ -70,7 +67,7 @@ def open_data_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 
 
 def _import_kinds() -> list[tuple[str, str]]:
-    return [(k, str(Job.Kind(k).label)) for k in IMPORT_KINDS]
+    return [(k, str(Job.Kind(k).label)) for k in selectors.IMPORT_KINDS]
 
 
 @login_required
@@ -93,7 +90,7 @@ def import_home(request: AuthedRequest) -> HttpResponse:
                 return redirect(job.get_absolute_url())
     else:
         form = ImportForm(kinds=_import_kinds())
-    page = paginate(request, selectors.job_list(kinds=IMPORT_KINDS))
+    page = paginate(request, selectors.job_list(kinds=selectors.IMPORT_KINDS))
     return render(
         request,
         "reporting/import_home.html",
@@ -120,7 +117,7 @@ def import_template(request: AuthedRequest, kind: str, fmt: str) -> HttpResponse
 
 @login_required
 def import_job(request: AuthedRequest, job_id: str) -> HttpResponse:
-    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=selectors.IMPORT_KINDS)
     if getattr(request, "htmx", False):
         response = render(request, "reporting/_job_progress.html", {"job": job})
         if not job.is_active:
@@ -146,7 +143,7 @@ def import_job(request: AuthedRequest, job_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: AuthedRequest, job_id: str) -> HttpResponse:
-    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=selectors.IMPORT_KINDS)
     try:
         job = services.import_confirm(user=request.user, job=job)
     except (InvalidInput, NotPermitted) as exc:
@@ -159,7 +156,7 @@ def import_confirm(request: AuthedRequest, job_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_abandon(request: AuthedRequest, job_id: str) -> HttpResponse:
-    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=selectors.IMPORT_KINDS)
     try:
         services.import_abandon(user=request.user, job=job)
     except (InvalidInput, NotPermitted) as exc:
@@ -174,7 +171,9 @@ def import_abandon(request: AuthedRequest, job_id: str) -> HttpResponse:
 def job_retry(request: AuthedRequest, job_id: str) -> HttpResponse:
     """Try a failed import or report again (its worker stopped, or it failed for a reason that may
     have passed)."""
-    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=IMPORT_KINDS + REPORT_KINDS)
+    job = selectors.job_get_for_user(
+        user=request.user, job_id=job_id, kinds=selectors.IMPORT_KINDS + selectors.REPORT_KINDS
+    )
     try:
         job = services.job_retry(user=request.user, job=job)
     except (InvalidInput, NotPermitted) as exc:
@@ -192,7 +191,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "open_cycle": selectors.open_cycle(),
         "can_close": is_secretariat,
-        "jobs": selectors.job_list(kinds=REPORT_KINDS)[:10] if is_secretariat else [],
+        "jobs": selectors.job_list(kinds=selectors.REPORT_KINDS)[:10] if is_secretariat else [],
     }
     return render(request, "reporting/report_list.html", context)
 
@@ -253,7 +252,7 @@ def report_generate(request: AuthedRequest, snapshot_id: int) -> HttpResponse:
 
 @login_required
 def report_job(request: AuthedRequest, job_id: str) -> HttpResponse:
-    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=REPORT_KINDS)
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=selectors.REPORT_KINDS)
     if getattr(request, "htmx", False):
         response = render(request, "reporting/_job_progress.html", {"job": job})
         if not job.is_active:
@@ -263,26 +262,14 @@ def report_job(request: AuthedRequest, job_id: str) -> HttpResponse:
     return render(request, "reporting/report_job.html", {"job": job, "snapshot": snapshot})
 
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": XLSX_TYPE,
-    "csv": "text/csv; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-}
-
-
 def report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str) -> FileResponse:
     """A generated file of a report: public, like the report page."""
-    snapshot = selectors.snapshot_get(snapshot_id)
-    job = selectors.report_files(snapshot).get(language)
-    name = services.report_file_name(job, fmt) if job is not None and fmt in CONTENT_TYPES else None
-    if name is None:
-        raise Http404
+    name = selectors.report_file_name(selectors.snapshot_get(snapshot_id), language, fmt)
     return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=fmt != "html",
         filename=PurePosixPath(name).name,
-        content_type=CONTENT_TYPES[fmt],
+        content_type=selectors.CONTENT_TYPES[fmt],
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hkcq.core.exports import csv_text
-from hkcq.reporting import services
+from hkcq.reporting import selectors, services
 from hkcq.reporting.models import Job, Snapshot
 from hkcq.reporting.tests.helpers import open_cycle, plenary, publish
 from hkcq.reporting.tests.test_import import good_rows
@@ -58,7 +58,7 @@ def test_generate_answers_202_with_a_job_and_the_files_download(closed, client, 
     csv_url = next(f["url"] for f in polled["files"] if f["format"] == "csv")
     download = client.get(csv_url)
     assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
-    stored = services.report_file_name(Job.objects.get(pk=job["id"]), "csv")
+    stored = selectors.report_job_file(Job.objects.get(pk=job["id"]), "csv")
     from django.core.files.storage import default_storage
 
     assert b"".join(download.streaming_content) == default_storage.open(stored, "rb").read()

@@ -24,7 +24,7 @@ from hkcq.exchanges.tests.factories import EventFactory, MeetingFactory
 from hkcq.partnering.models import Outcome, OutcomeKind, OutcomeSource
 from hkcq.partnering.tests.factories import OutcomeFactory
 from hkcq.registry.models import Area
-from hkcq.reporting import services
+from hkcq.reporting import selectors, services
 from hkcq.reporting.models import Job
 from hkcq.reporting.tests.helpers import open_cycle, plenary
 
@@ -169,7 +169,7 @@ def test_plenary_report_counts_since_the_last_plenary_in_every_format(client, tw
     job = Job.objects.get(kind="report")
     assert job.state == Job.State.DONE, job.message
     files = {
-        fmt: Path(default_storage.path(services.report_file_name(job, fmt))) for fmt in ("html", "pdf", "xlsx", "csv")
+        fmt: Path(default_storage.path(selectors.report_job_file(job, fmt))) for fmt in ("html", "pdf", "xlsx", "csv")
     }
     # HTML: since the last plenary / total, per area and in total
     html = files["html"].read_text()

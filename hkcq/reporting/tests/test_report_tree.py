@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from hkcq.registry.models import Area, Measure
-from hkcq.reporting import services
+from hkcq.reporting import selectors, services
 from hkcq.reporting.models import Job
 from hkcq.reporting.tests.helpers import open_cycle, plenary
 
@@ -55,7 +55,7 @@ def _tree_report(secretariat_hk, client, languages):
         job = Job.objects.filter(kind="report", language=lang).latest("created_at")
         assert job.state == Job.State.DONE, job.message
         files[lang] = {
-            fmt: Path(default_storage.path(services.report_file_name(job, fmt)))
+            fmt: Path(default_storage.path(selectors.report_job_file(job, fmt)))
             for fmt in ("pdf", "xlsx", "csv", "html")
         }
     client.logout()

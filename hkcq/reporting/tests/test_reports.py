@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.progress.models import ProgressUpdate, ReportingCycle, Status
 from hkcq.registry.models import Agreement, Area, Decision, Measure, Milestone
-from hkcq.reporting import reports, services
+from hkcq.reporting import reports, selectors, services
 from hkcq.reporting.models import Job, Snapshot, SnapshotIsFrozen
 from hkcq.reporting.tests.helpers import open_cycle, plenary, publish
 
@@ -227,7 +227,7 @@ def test_generated_files_in_each_language(second_close, client, secretariat_hk, 
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.state == Job.State.DONE, job.message
     assert job.done == job.total == len(second_close.data["measures"]) + 4
-    names = {fmt: services.report_file_name(job, fmt) for fmt in ("pdf", "xlsx", "csv", "html")}
+    names = {fmt: selectors.report_job_file(job, fmt) for fmt in ("pdf", "xlsx", "csv", "html")}
     assert all(names.values())
     assert names["pdf"] == f"reports/{job.pk}/report-{second_close.pk}-{lang}.pdf"  # in the storage
     files = {fmt: Path(default_storage.path(name)) for fmt, name in names.items()}
