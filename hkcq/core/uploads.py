@@ -2,7 +2,7 @@
 browser's Content-Type or the file's name, and checked against the kinds each field accepts; they
 are served back as attachments with that checked type (and ``nosniff``). An upload larger than
 ``settings.UPLOAD_MAX_BYTES`` is cut off by :class:`SizeLimitUploadHandler` before its body is read,
-and answered with a 413 page (:class:`UploadTooLargeMiddleware`).
+and answered with a 413 in the interface's own shape (:class:`UploadTooLargeMiddleware`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from hkcq.core import badinput
 from hkcq.core.errors import InvalidInput
 
 PDF = "application/pdf"
@@ -117,8 +117,9 @@ def upload_check(upload: UploadedFile, *, kind: str, field: str = "file") -> str
 
 
 class UploadTooLargeMiddleware:
-    """A request whose upload :class:`SizeLimitUploadHandler` cut off gets a translated 413 page
-    before any view runs: nothing of it is stored."""
+    """A request whose upload :class:`SizeLimitUploadHandler` cut off gets a 413 before any view
+    runs (nothing of it is stored), in the shape of the interface it was sent to: the API's
+    ``{"error": …}``, Open311's errors, else a translated page (``badinput.refuse``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -132,7 +133,7 @@ class UploadTooLargeMiddleware:
         request.POST  # noqa: B018 - parse the body now (the handler marks a cut-off upload)
         if not request.META.get(TOO_LARGE):
             return None
-        return render(request, "413.html", {"message": too_large_message()}, status=413)
+        return badinput.refuse(request, 413, too_large_message())
 
 
 def serve(file: Any, *, content_type: str, filename: str) -> FileResponse:
@@ -155,7 +156,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
     """First of ``FILE_UPLOAD_HANDLERS``: a file in a body that says it is longer than
     ``UPLOAD_MAX_BYTES`` (plus room for the form's other fields) is stopped at its first chunk,
     and one in a body that lies about its length once it passes the limit; the rest of the body
-    is not read. :class:`UploadTooLargeMiddleware` then answers with a 413 page."""
+    is not read. :class:`UploadTooLargeMiddleware` then answers with a 413."""
 
     body_length = 0
 

@@ -139,6 +139,33 @@ def test_a_10_mb_json_body_is_413_in_the_open311_shape(client: Any, defaults: An
     _open311_error(client.post("/open311/v2/requests.json", body, content_type="application/json"), 413)
 
 
+def _big_upload(name: str = "big.csv") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"a,b\n" + b"1,2\n" * 10_000, content_type="text/csv")
+
+
+def test_an_upload_over_the_limit_is_413_in_the_api_shape(client: Any, staff: dict[str, str], settings: Any) -> None:
+    """The upload handler cuts the body off before any view runs: the answer is still the API's."""
+    settings.UPLOAD_MAX_BYTES = 10_000
+    response = client.post("/api/v1/imports", {"kind": "measures", "file": _big_upload()}, **staff)
+    assert _api_error(response, 413)["error"]["code"] == "too_large"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_upload_over_the_limit_is_413_in_the_open311_shape(
+    client: Any, defaults: Any, settings: Any, fmt: str
+) -> None:
+    settings.UPLOAD_MAX_BYTES = 10_000
+    data = {"service_code": "enquiry", "description": "A question?", "media": _big_upload()}
+    response = client.post(f"/open311/v2/requests.{fmt}", data)
+    if fmt == "json":
+        _open311_error(response, 413)
+    else:
+        assert response.status_code == 413 and response["Content-Type"].startswith("text/xml")
+        assert b"<errors><error><code>413</code>" in response.content
+
+
 DEEP = "[" * 100_000 + "]" * 100_000
 
 
