@@ -7,7 +7,7 @@ platform refuses before any view reads it, for every interface.
   own limit): 413, before the body is read.
 - A NUL that still reaches the database (a form field no check covers): 400, not a 500.
 
-The answer takes the interface's own shape (``core.views.machine_error``: the API's
+The answer takes the interface's own shape (:func:`machine_error`: the API's
 ``{"error": …}``, Open311's list of ``{code, description}`` or ``<errors>``), else a translated
 page. JSON bodies are checked where they are parsed: ``config.api`` (API) and
 ``hkcq.open311.views`` (Open311), with :func:`nul_path`; forms refuse NUL themselves (Django's
@@ -22,8 +22,9 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
@@ -71,10 +72,26 @@ def is_nul_error(exc: BaseException) -> bool:
     return "NUL (0x00)" in str(exc)
 
 
+def machine_error(request: HttpRequest, status: int, message: str) -> HttpResponse | None:
+    """An unknown address under the API or Open311 answers in that interface's own error shape
+    (docs/architecture.md, "API"; Open311: a list of ``{code, description}``, XML for ``.xml``)."""
+    path = request.path
+    if path.startswith("/api/"):
+        code = {404: "not_found", 403: "forbidden", 400: "bad_request", 413: "too_large"}.get(status, "server_error")
+        return JsonResponse({"error": {"code": code, "message": message, "details": None}}, status=status)
+    if path.startswith("/open311/v2/"):
+        if path.endswith(".xml"):
+            body = (
+                f'<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>{status}</code>'
+                f"<description>{escape(message)}</description></error></errors>"
+            )
+            return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+        return JsonResponse([{"code": status, "description": message}], status=status, safe=False)
+    return None
+
+
 def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
     """``message`` with ``status`` in the shape of the interface ``request`` was sent to."""
-    from hkcq.core.views import machine_error  # local import: views import forms and this module's users
-
     answer = machine_error(request, status, message)
     if answer is not None:
         return answer

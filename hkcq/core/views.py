@@ -13,11 +13,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hkcq.core import govpages, mywork, sitesearch
+from hkcq.core.badinput import machine_error
 from hkcq.core.errors import DomainError
 from hkcq.core.forms import add_domain_error
 
@@ -44,24 +44,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def machine_error(request: HttpRequest, status: int, message: str) -> HttpResponse | None:
-    """An unknown address under the API or Open311 answers in that interface's own error shape
-    (docs/architecture.md, "API"; Open311: a list of ``{code, description}``, XML for ``.xml``)."""
-    path = request.path
-    if path.startswith("/api/"):
-        code = {404: "not_found", 403: "forbidden", 400: "bad_request", 413: "too_large"}.get(status, "server_error")
-        return JsonResponse({"error": {"code": code, "message": message, "details": None}}, status=status)
-    if path.startswith("/open311/v2/"):
-        if path.endswith(".xml"):
-            body = (
-                f'<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>{status}</code>'
-                f"<description>{escape(message)}</description></error></errors>"
-            )
-            return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
-        return JsonResponse([{"code": status, "description": message}], status=status, safe=False)
-    return None
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
