@@ -66,6 +66,8 @@ ENV = {
     # (docs/deploy.md): the cluster's e-mails go to files on the shared volume.
     "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
     "EMAIL_FILE_PATH": str(SHARED / "mail"),
+    # nginx is the peer of every request the servers get (docs/deploy.md, "Throttling in Redis").
+    "TRUSTED_PROXIES": "127.0.0.1",
 }
 for name in ("TESTING", "ALLOW_INSECURE_SECRET_KEY"):
     ENV.pop(name, None)
@@ -345,6 +347,19 @@ def journey_import(lb: str) -> None:
 
 
 # -- the load with failures -----------------------------------------------------------------------
+def journey_client_address(lb: str) -> None:
+    """Behind nginx the platform sees the client, not nginx: a client that came through one more
+    trusted proxy (here the test itself, on 127.0.0.1, writing the header such a proxy writes)."""
+    body = {"title": "More ferry routes", "text": "Please add a ferry route.", "language": "en", "anonymous": True}
+    sent = requests.post(lb + "/api/v1/suggestions", json=body, headers={"X-Forwarded-For": "203.0.113.77"}, timeout=30)
+    assert sent.status_code == 201, sent.text
+    reference = sent.json()["reference"]
+    code = f"from hkcq.suggestions.models import Suggestion; print(Suggestion.objects.get(reference={reference!r}).ip_address)"
+    seen = manage("shell", "-c", code).strip().splitlines()[-1]
+    assert seen == "203.0.113.77", f"the suggestion was stored with the address {seen}, not the client's"
+    say("client address: read from X-Forwarded-For behind nginx")
+
+
 def load_with_failures(lb: str) -> None:
     acknowledged: dict[str, str] = {}  # idempotency key -> reference
     errors: list[str] = []
@@ -507,6 +522,7 @@ def main() -> int:
         journey_progress()
         journey_report()
         journey_import(lb)
+        journey_client_address(lb)
         load_with_failures(lb)
         jobs_finished()
         assert time.monotonic() < DEADLINE, "the cluster test took too long"

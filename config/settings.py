@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client's address from X-Forwarded-For, for requests from TRUSTED_PROXIES only.
+    "hkcq.core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -316,6 +318,16 @@ THROTTLE_RATES: dict[str, list[tuple[str, str]]] = {
 }
 if env_bool("THROTTLE_DISABLED"):  # load tests only; never in production
     THROTTLE_RATES = {}
+# The proxies in front of the application servers (addresses or networks, comma-separated): for a
+# request from one of them the client's address is read from X-Forwarded-For (hkcq/core/proxies.py);
+# from any other peer the header is ignored. Empty: every peer is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    import ipaddress as _ipaddress
+
+    [_ipaddress.ip_network(_proxy, strict=False) for _proxy in TRUSTED_PROXIES]
+except ValueError as _error:
+    raise RuntimeError(f"TRUSTED_PROXIES: {_error} (addresses or networks, e.g. 127.0.0.1,10.0.0.0/8).") from None
 
 # Transport security (docs/deploy.md, docs/security.md). Behind a TLS-terminating proxy set
 # SECURE_PROXY_SSL_HEADER=1 so Django trusts its X-Forwarded-Proto (only if the proxy sets it).

@@ -40,8 +40,8 @@ class IdempotencyKeyReused(InvalidInput):
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address the request came from (``REMOTE_ADDR``; behind a proxy, the deployment sets it
-    from the proxy's header, docs/deploy.md)."""
+    """The client's address: ``REMOTE_ADDR``, which behind ``TRUSTED_PROXIES`` is the client's
+    from ``X-Forwarded-For`` (``hkcq.core.proxies.TrustedProxyMiddleware``). Read it here only."""
     return request.META.get("REMOTE_ADDR") or ""
 
 

@@ -55,7 +55,7 @@ class Submission:
     idempotency_key: str
     language: str
     user: Viewer = None
-    # The address the POST came from (``REMOTE_ADDR``), for per-address rate limits.
+    # The address the POST came from (``idempotency.client_address``), for per-address rate limits.
     ip_address: str | None = None
     # Who sent it, for idempotency (hkcq.core.idempotency.client_of): a retry finds the
     # first request's record only from the same client.

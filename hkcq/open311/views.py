@@ -320,7 +320,7 @@ def _create(request: HttpRequest) -> Reply:
         attributes=attributes,
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip(),
         language=current_language(),
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=idempotency.client_address(request) or None,
         client=idempotency.client_of(request),
     )
     result = service.submit(submission)

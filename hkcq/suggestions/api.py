@@ -207,7 +207,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
         anonymous=payload.anonymous,
         name=payload.name,
         email=payload.email,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=idempotency.client_address(request) or None,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         client=idempotency.client_of(request),
     )

@@ -33,7 +33,7 @@ from hkcq.suggestions.models import Suggestion
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return idempotency.client_address(request) or None
 
 
 # -- public ----------------------------------------------------------------------------------
