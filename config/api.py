@@ -15,11 +15,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from hkcq.accounts.api import router as accounts_router
+from hkcq.calendars.api import router as calendars_router
 from hkcq.core import badinput
 from hkcq.core.api import ErrorOut
 from hkcq.core.errors import DomainError
 from hkcq.core.throttle import Throttled, retry_after_header
 from hkcq.enquiries.api import router as enquiries_router
+from hkcq.enquiries.service_levels_api import router as service_levels_router
 from hkcq.exchanges.api import router as exchanges_router
 from hkcq.kb.api import router as kb_router
 from hkcq.notifications.api import router as notifications_router
@@ -113,7 +115,9 @@ api.add_router("/", registry_router)
 api.add_router("/", progress_router)
 api.add_router("/", reporting_router)
 api.add_router("/", kb_router)
+api.add_router("/", calendars_router)
 api.add_router("/", enquiries_router)
+api.add_router("/", service_levels_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", notifications_router)
 api.add_router("/", partnering_router)
