@@ -187,6 +187,10 @@ import xstatic.pkg.bootstrap as _xstatic_bootstrap  # noqa: E402
 STATICFILES_DIRS = [("bootstrap", _xstatic_bootstrap.BASE_DIR), BASE_DIR / "hkcq" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
+# The knowledge base's search index (hkcq.kb.search): built once per change of the entries and
+# mapped read-only by every worker of a host (docs/decisions/0011-shared-knowledge-base-index.md).
+# A local disk; on the shared volume, one build serves every host.
+KB_INDEX_DIR = Path(env("KB_INDEX_DIR", str(DATA_DIR / "kb-index")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 # Every stored file (agreement documents, evidence, imports, generated reports) goes through the

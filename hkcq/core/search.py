@@ -20,12 +20,14 @@ Nothing here knows about a particular app.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -817,26 +819,81 @@ class Index:
         """The closest vocabulary word to a misspelt Latin word, or None."""
         if len(term) < 4 or not term.isascii() or not term.isalpha() or term in self._postings:
             return None
-        if self._trigram_index is None:
-            index: dict[str, list[str]] = defaultdict(list)
-            for word in self._postings:
-                if word.isascii() and word.isalpha() and len(word) >= 3:
-                    for gram in _trigrams(word):
-                        index[gram].append(word)
-            self._trigram_index = dict(index)
         counts: Counter[str] = Counter()
         for gram in _trigrams(term):
-            counts.update(self._trigram_index.get(gram, ()))
+            counts.update(self._trigram_words(gram))
         limit = 1 if len(term) < 8 else 2
         best: tuple[int, float, str] | None = None
         for word, _shared in counts.most_common(200):
             distance = edit_distance(term, word, limit)
             # Two edits only where the first letter agrees: typing slips rarely hit the first one.
             if distance <= limit and (distance == 1 or word[0] == term[0]):
-                candidate = (distance, -len(self._postings[word][0]), word)
+                candidate = (distance, -self.document_frequency(word), word)
                 if best is None or candidate < best:
                     best = candidate
         return best[2] if best else None
+
+    def _trigram_index_build(self) -> dict[str, list[str]]:
+        """Each letter trigram of the vocabulary's Latin words → those words, in vocabulary order."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for word in self._postings:
+            if word.isascii() and word.isalpha() and len(word) >= 3:
+                for gram in _trigrams(word):
+                    index[gram].append(word)
+        return dict(index)
+
+    def _trigram_words(self, gram: str) -> Sequence[str]:
+        if self._trigram_index is None:
+            self._trigram_index = self._trigram_index_build()
+        return self._trigram_index.get(gram, ())
+
+    # -- storing ------------------------------------------------------------------------------
+    def save(self, directory: Path, extra: Mapping[str, np.ndarray] | None = None) -> None:
+        """Write the frozen index (integer keys) to ``directory`` as flat arrays that
+        :class:`StoredIndex` maps into memory: every process that loads the same files shares
+        one copy in the operating system's page cache, and loading takes milliseconds.
+        ``extra`` arrays are stored beside it (``StoredIndex.extra``)."""
+        self.freeze()
+        directory.mkdir(parents=True, exist_ok=True)
+        terms = list(self._postings)
+        encoded = [t.encode() for t in terms]
+        hashes = np.fromiter((_term_hash(b) for b in encoded), dtype=np.uint64, count=len(encoded))
+        order = np.argsort(hashes, kind="stable").astype(np.int64)
+        lengths = np.fromiter((len(self._postings[t][0]) for t in terms), dtype=np.int64, count=len(terms))
+        empty_i, empty_f = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        grams = self._trigram_index_build()
+        term_number = {t: i for i, t in enumerate(terms)}
+        gram_bytes = [g.encode() for g in grams]
+        gram_hashes = np.fromiter((_term_hash(b) for b in gram_bytes), dtype=np.uint64, count=len(gram_bytes))
+        gram_order = np.argsort(gram_hashes, kind="stable").astype(np.int64)
+        gram_lists = list(grams.values())
+        arrays: dict[str, np.ndarray] = {
+            "keys": np.asarray(self.keys, dtype=np.int64),
+            "terms": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            "term_offsets": _offsets([len(b) for b in encoded]),
+            "hashes": hashes[order],
+            "hash_terms": order,
+            "posting_offsets": _offsets(lengths.tolist()),
+            "docs": np.concatenate([self._postings[t][0] for t in terms]) if terms else empty_i,
+            "weights": np.concatenate([self._postings[t][1] for t in terms]) if terms else empty_f,
+            "idf": np.fromiter((self._idf[t] for t in terms), dtype=np.float64, count=len(terms)),
+            "grams": np.frombuffer(b"".join(gram_bytes), dtype=np.uint8),
+            "gram_offsets": _offsets([len(b) for b in gram_bytes]),
+            "gram_hashes": gram_hashes[gram_order],
+            "gram_numbers": gram_order,
+            "gram_word_offsets": _offsets([len(w) for w in gram_lists]),
+            "gram_words": np.fromiter(
+                (term_number[w] for words in gram_lists for w in words),
+                dtype=np.int32,
+                count=sum(len(w) for w in gram_lists),
+            ),
+        }
+        for name, value in (extra or {}).items():
+            arrays[f"extra-{name}"] = np.asarray(value)
+        for name, value in arrays.items():
+            np.save(directory / f"{name}.npy", value, allow_pickle=False)
+        meta = {"k1": self.k1, "b": self.b, "field_weights": self.field_weights}
+        (directory / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
     # -- ranking ------------------------------------------------------------------------------
     def query_weights(
@@ -901,6 +958,139 @@ class Index:
         return (self.k1 + 1) * total
 
 
+def _term_hash(encoded: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(encoded, digest_size=8).digest(), "little")
+
+
+def _offsets(lengths: Sequence[int]) -> np.ndarray:
+    out = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(lengths, dtype=np.int64), out=out[1:])
+    return out
+
+
+class _StoredStrings:
+    """A table of strings in mapped arrays, found by a 64-bit hash (sorted, binary search) and
+    checked against the stored bytes. Recent look-ups are remembered (a query repeats them)."""
+
+    CACHE = 50_000
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray, hashes: np.ndarray, numbers: np.ndarray) -> None:
+        self.blob, self.offsets, self.hashes, self.numbers = blob, offsets, hashes, numbers
+        self._found: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def text(self, number: int) -> str:
+        return self.blob[self.offsets[number] : self.offsets[number + 1]].tobytes().decode()
+
+    def number(self, text: str) -> int:
+        """The string's number, or -1."""
+        found = self._found.get(text)
+        if found is not None:
+            return found
+        encoded = text.encode()
+        wanted = np.uint64(_term_hash(encoded))
+        i = int(np.searchsorted(self.hashes, wanted))
+        found = -1
+        while i < len(self.hashes) and self.hashes[i] == wanted:
+            candidate = int(self.numbers[i])
+            if self.blob[self.offsets[candidate] : self.offsets[candidate + 1]].tobytes() == encoded:
+                found = candidate
+                break
+            i += 1
+        if len(self._found) >= self.CACHE:
+            self._found.clear()
+        self._found[text] = found
+        return found
+
+
+class _StoredPostings(Mapping[str, tuple[np.ndarray, np.ndarray]]):
+    def __init__(self, terms: _StoredStrings, offsets: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> None:
+        self.terms, self.offsets, self.docs, self.weights = terms, offsets, docs, weights
+
+    def __getitem__(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        number = self.terms.number(term)
+        if number < 0:
+            raise KeyError(term)
+        start, end = int(self.offsets[number]), int(self.offsets[number + 1])
+        return self.docs[start:end], self.weights[start:end]
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.terms.number(term) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.terms.text(i) for i in range(len(self.terms)))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+class _StoredIdf(Mapping[str, float]):
+    def __init__(self, terms: _StoredStrings, idf: np.ndarray) -> None:
+        self.terms, self.idf = terms, idf
+
+    def __getitem__(self, term: str) -> float:
+        number = self.terms.number(term)
+        if number < 0:
+            raise KeyError(term)
+        return float(self.idf[number])
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.terms.text(i) for i in range(len(self.terms)))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+class _StoredKeys(Sequence[int]):
+    def __init__(self, keys: np.ndarray) -> None:
+        self.array = keys
+
+    def __getitem__(self, i):  # type: ignore[override]  # ints only
+        return int(self.array[i])
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+
+class StoredIndex(Index):
+    """An :class:`Index` written by ``Index.save``, mapped read-only from its files: it searches
+    exactly as the index that was saved (same postings, weights, vocabulary order and spelling
+    corrections) and holds nothing of its own but small look-up caches."""
+
+    def __init__(self, directory: Path) -> None:
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        super().__init__(meta["field_weights"], k1=meta["k1"], b=meta["b"])
+
+        def load(name: str) -> np.ndarray:
+            return np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+
+        terms = _StoredStrings(load("terms"), load("term_offsets"), load("hashes"), load("hash_terms"))
+        self.keys = _StoredKeys(load("keys"))  # type: ignore[assignment]
+        self._postings = _StoredPostings(terms, load("posting_offsets"), load("docs"), load("weights"))  # type: ignore[assignment]
+        self._idf = _StoredIdf(terms, load("idf"))  # type: ignore[assignment]
+        self._terms = terms
+        self._grams = _StoredStrings(load("grams"), load("gram_offsets"), load("gram_hashes"), load("gram_numbers"))
+        self._gram_word_offsets = load("gram_word_offsets")
+        self._gram_words = load("gram_words")
+        self.extra = {
+            path.stem[len("extra-") :]: np.load(path, mmap_mode="r", allow_pickle=False)
+            for path in sorted(directory.glob("extra-*.npy"))
+        }
+        self._frozen = True
+
+    def add(self, key: Any, fields: Mapping[str, Sequence[str]]) -> None:
+        raise RuntimeError("A stored index is read-only; build a new one.")
+
+    def _trigram_words(self, gram: str) -> Sequence[str]:
+        number = self._grams.number(gram)
+        if number < 0:
+            return ()
+        start, end = int(self._gram_word_offsets[number]), int(self._gram_word_offsets[number + 1])
+        return [self._terms.text(int(w)) for w in self._gram_words[start:end]]
+
+
 def group_similar(texts: list[str], *, threshold: float = 0.4, analyzer: Analyzer | None = None) -> list[list[int]]:
     """Greedy grouping of texts by the weighted overlap of their analysed terms (concept terms
     from the glossary let an English and a Chinese question meet). Returns groups of indexes,
@@ -936,4 +1126,14 @@ def group_similar(texts: list[str], *, threshold: float = 0.4, analyzer: Analyze
     return sorted((g[1] for g in groups), key=lambda idx: (-len(idx), idx[0]))
 
 
-__all__ = ["Analyzer", "Hit", "Index", "analyze", "default_analyzer", "edit_distance", "group_similar", "stem"]
+__all__ = [
+    "Analyzer",
+    "Hit",
+    "Index",
+    "StoredIndex",
+    "analyze",
+    "default_analyzer",
+    "edit_distance",
+    "group_similar",
+    "stem",
+]

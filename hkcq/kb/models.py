@@ -85,9 +85,9 @@ class Entry(models.Model):
         verbose_name = _("knowledge-base entry")
         verbose_name_plural = _("knowledge-base entries")
         ordering = ["topic", "slug"]
-        # ``ask`` checks COUNT and MAX(updated_at) before every question to see whether its
-        # in-process index is still current; this index keeps that cheap at any size.
-        indexes = [models.Index(fields=["updated_at"], name="kb_entry_updated_idx")]
+        # The API's and the pages' list order: a page of twenty is read from the index, not
+        # sorted out of every entry.
+        indexes = [models.Index(fields=["topic", "slug"], name="kb_entry_topic_slug_idx")]
         constraints = [
             models.CheckConstraint(
                 name="kb_entry_dates_in_order",
@@ -128,6 +128,27 @@ class Entry(models.Model):
     def question_list(self, lang: str | None = None) -> list[str]:
         shown = TText.from_json(self.question_forms).show(lang).text
         return [line.strip() for line in shown.splitlines() if line.strip()]
+
+
+class SearchVersion(models.Model):
+    """One row (id 1) that changes whenever anything in ``kb_entry`` does: database triggers
+    (migration ``kb 0004``) bump it in the same statement, so in the same transaction, as every
+    insert, update, delete or truncate of entries, whichever code or process makes it (services,
+    the loader, the admin, ``bulk_create``, ``QuerySet.update``, raw SQL). ``hkcq.kb.search``
+    reads it before each question to know whether its search index is still current.
+
+    ``token`` is new at every change (random), so a version is never reused: a change rolled
+    back and another one made after it do not share a number, as a counter alone would."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    counter = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=40, default="")
+
+    class Meta:
+        verbose_name = _("search index version")
+
+    def __str__(self) -> str:
+        return f"{self.counter} {self.token}"
 
 
 class Gap(models.Model):

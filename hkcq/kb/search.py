@@ -1,30 +1,44 @@
 """Answering a question from the knowledge base: ``ask(query, language)``.
 
 The analysed terms of each entry are stored on the entry (``Entry.index_terms``, computed on
-every write by ``hkcq.kb.indexing``), so the database holds the index and SQLite and PostgreSQL behave identically. Each
-process keeps a BM25F index of the entries offered today (published, in force) and rebuilds
-it when the entries change (checked with one cheap query per question) or the date changes.
-This module only reads.
+every write by ``hkcq.kb.indexing``). From them a BM25F index of the entries offered today
+(published, in force) is built once per change and stored as flat arrays
+(``hkcq.core.search.Index.save``) under ``settings.KB_INDEX_DIR``, in a folder named after the
+knowledge base's version (``SearchVersion``, bumped by database triggers with every write to an
+entry), the date and the analyzer. Every process maps the same files read-only, so the index's
+memory is shared and a new worker only maps them (milliseconds). Before each question one
+primary-key read of the version says whether the mapped index is still current
+(docs/decisions/0011-shared-knowledge-base-index.md). This module only reads the database.
 """
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import math
+import os
 import re
+import shutil
+import tempfile
 import threading
+import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Q
+import numpy as np
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
-from hkcq.core.search import CONCEPT_PREFIX, Hit, Index, default_analyzer
+from hkcq.core.search import CONCEPT_PREFIX, Hit, Index, StoredIndex, default_analyzer
 from hkcq.core.text import fold
 from hkcq.core.translated import EN, HANS, HANT, LANGS, TText
 from hkcq.kb.indexing import ANALYZER_VERSION, FIELD_WEIGHTS, entry_fields_terms
-from hkcq.kb.models import Entry
+from hkcq.kb.models import Entry, SearchVersion
 from hkcq.registry.models import Unit
 
 if TYPE_CHECKING:
@@ -80,16 +94,42 @@ def normalise_language(language: str | None) -> str:
     return EN
 
 
-# -- the in-process index ---------------------------------------------------------------------
+# -- the shared index ------------------------------------------------------------------------
+logger = logging.getLogger(__name__)
+
+
 @dataclass
 class _Built:
     key: tuple[Any, ...]
     index: Index
-    units: dict[int, int]  # entry id → unit id
+    units: Mapping[int, int]  # entry id → unit id
+
+
+class _StoredUnits(Mapping[int, int]):
+    """Entry id → unit id from two stored arrays sorted by entry id."""
+
+    def __init__(self, keys: np.ndarray, units: np.ndarray) -> None:
+        self.keys, self.units = keys, units
+
+    def __getitem__(self, key: int) -> int:
+        i = int(np.searchsorted(self.keys, key))
+        if i >= len(self.keys) or int(self.keys[i]) != key:
+            raise KeyError(key)
+        return int(self.units[i])
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return (int(k) for k in self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
 _lock = threading.Lock()
 _cache: dict[str, _Built] = {}
+
+# Folders of other versions are removed once they are this old (a process still using one keeps
+# its mapping: the files live on until it lets go).
+KEEP_OLD_SECONDS = 600
 
 
 def offered_filter(today: date) -> Q:
@@ -100,16 +140,22 @@ def offered_filter(today: date) -> Q:
     )
 
 
+def search_version() -> tuple[int, str]:
+    """The knowledge base's version (counter, token): changes with every write to an entry, in
+    the writing transaction (database triggers, ``SearchVersion``). One primary-key read."""
+    row = SearchVersion.objects.filter(pk=1).values_list("counter", "token").first()
+    return (int(row[0]), str(row[1])) if row else (0, "")
+
+
 def _current_key(today: date) -> tuple[Any, ...]:
-
-    agg = Entry.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return (today, agg["n"], agg["last"], ANALYZER_VERSION)
+    return (today, *search_version(), ANALYZER_VERSION, K1)
 
 
-def build_index(today: date | None = None) -> _Built:
-
+def build_index(today: date | None = None, key: tuple[Any, ...] | None = None) -> _Built:
+    """Build the index of the entries offered on ``today`` in this process's memory. ``key``
+    (read before the entries, so the index is at least as new as it says) labels it."""
     today = today or timezone.localdate()
-    key = _current_key(today)
+    key = key or _current_key(today)
     index = Index(FIELD_WEIGHTS, k1=K1)
     units: dict[int, int] = {}
     offered = Entry.objects.filter(offered_filter(today)).order_by("id")
@@ -129,22 +175,90 @@ def build_index(today: date | None = None) -> _Built:
     return _Built(key, index.freeze(), units)
 
 
+def index_directory() -> Path:
+    return Path(settings.KB_INDEX_DIR)
+
+
+def _folder_name(key: tuple[Any, ...]) -> str:
+    today, counter, token, analyzer, k1 = key
+    return f"{today.isoformat()}-{counter}-{token or 'none'}-{analyzer}-{k1}"
+
+
+def _load(folder: Path, key: tuple[Any, ...]) -> _Built:
+    index = StoredIndex(folder)
+    return _Built(key, index, _StoredUnits(index.extra["unit_keys"], index.extra["unit_ids"]))
+
+
+def _store(built: _Built, root: Path, folder: Path) -> None:
+    """Write ``built`` to ``folder`` (complete or not at all: written aside, then renamed)."""
+    keys = np.fromiter(built.units.keys(), dtype=np.int64, count=len(built.units))
+    order = np.argsort(keys)
+    ids = np.fromiter(built.units.values(), dtype=np.int64, count=len(built.units))
+    work = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+    try:
+        built.index.save(work, extra={"unit_keys": keys[order], "unit_ids": ids[order]})
+        os.rename(work, folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _remove_old(root: Path, keep: Path) -> None:
+    cutoff = time.time() - KEEP_OLD_SECONDS
+    for path in root.iterdir():
+        try:
+            if path != keep and path.is_dir() and path.stat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _load_or_build(key: tuple[Any, ...]) -> _Built:
+    """The stored index for ``key``: mapped if some process has stored it, else built here
+    (one process at a time: the others wait for it and map what it stored)."""
+    root = index_directory()
+    folder = root / _folder_name(key)
+    try:
+        if folder.is_dir():
+            return _load(folder, key)
+        root.mkdir(parents=True, exist_ok=True)
+        with open(root / ".lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if not folder.is_dir():
+                    _store(build_index(key[0], key), root, folder)
+                    _remove_old(root, folder)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return _load(folder, key)
+    except OSError:
+        # No writable storage: this process keeps an index of its own, as before.
+        logger.exception("Knowledge-base index could not be stored in %s; kept in memory", root)
+        return build_index(key[0], key)
+
+
 def current_index() -> _Built:
-    today = timezone.localdate()
-    key = _current_key(today)
+    key = _current_key(timezone.localdate())
     built = _cache.get("kb")
     if built is not None and built.key == key:
         return built
     with _lock:
         built = _cache.get("kb")
-        if built is None or built.key != _current_key(today):
-            built = build_index(today)
+        if built is None or built.key != key:
+            built = _load_or_build(key)
             _cache["kb"] = built
     return built
 
 
 def invalidate() -> None:
+    """Forget this process's mapping (the next question maps the current index again)."""
     _cache.clear()
+
+
+def warm() -> None:
+    """Load the analyzer (jieba's dictionary: about a second) before the first question; the web
+    server's entry point (config/wsgi.py) calls it when a worker starts."""
+    default_analyzer()
 
 
 def document_share(term: str, index: Index | None = None) -> float:
@@ -326,4 +440,4 @@ def ask(query: str, language: str, limit: int = 10) -> AskResult:
     return AskResult(answers, unit, answered, round(confidence, 4))
 
 
-__all__ = ["LANGS", "Answer", "AskResult", "ask", "entry_fields_terms", "invalidate"]
+__all__ = ["LANGS", "Answer", "AskResult", "ask", "entry_fields_terms", "invalidate", "search_version", "warm"]

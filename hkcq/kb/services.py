@@ -17,7 +17,7 @@ from hkcq.core.text import mask_personal_data
 from hkcq.kb import permissions
 from hkcq.kb.indexing import ANALYZER_VERSION
 from hkcq.kb.models import Entry, Feedback, Gap
-from hkcq.kb.search import invalidate, normalise_language
+from hkcq.kb.search import normalise_language
 
 EDIT_FIELDS = (
     "topic",
@@ -35,9 +35,9 @@ MAX_QUESTION = 2000
 
 
 def _entry_save(entry: Entry, *, user: User, reason: str) -> None:
+    # The write bumps the search version (a database trigger, in this transaction): every
+    # process's next question maps the index of the changed knowledge base.
     record_save(entry, user=user, reason=reason)
-    # The per-process search index is rebuilt once the change is committed.
-    transaction.on_commit(invalidate)
 
 
 @transaction.atomic
@@ -111,8 +111,6 @@ def entries_reindex(*, stale_only: bool = True) -> int:
     for entry in qs.iterator():
         entry.save_without_historical_record(update_fields=["index_terms", "index_version"])  # type: ignore[attr-defined]
         count += 1
-    if count:
-        invalidate()
     return count
 
 

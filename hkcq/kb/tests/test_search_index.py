@@ -1,0 +1,169 @@
+"""The search index follows every write to the knowledge base through the version the database
+bumps with it (not through a COUNT/MAX on every question, nor a process's own bookkeeping), and it
+is built once and stored, then mapped by every process that asks."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.db import transaction
+
+from hkcq.core.loading import LoadReport
+from hkcq.core.models import LoadedDefault
+from hkcq.core.search import StoredIndex, default_analyzer
+from hkcq.kb import search, services
+from hkcq.kb.loading import kb_entries_load
+from hkcq.kb.models import Entry, Feedback
+from hkcq.kb.search import ask, current_index, search_version
+
+
+def top(query: str, lang: str = "en") -> str | None:
+    result = ask(query, lang)
+    return result.answers[0].slug if result.answers else None
+
+
+KOI = {"en": "Keeping a koi pond: permit", "zh-hant": "養錦鯉魚池許可"}
+
+
+@pytest.fixture
+def koi_draft(secretariat_hk):
+    return services.entry_create(
+        user=secretariat_hk,
+        data={
+            "slug": "koi-pond-permit",
+            "topic": "general",
+            "title": KOI,
+            "body": {"en": "Ask the district office about a koi pond permit."},
+            "unit": Entry.objects.get(slug="mtp-renewal").unit,
+        },
+    )
+
+
+def test_every_write_to_an_entry_changes_the_version_in_its_transaction(defaults):
+    entry = Entry.objects.get(slug="mtp-renewal")
+    seen = [search_version()]
+
+    def changed() -> None:
+        now = search_version()
+        assert now != seen[-1] and now[0] > seen[-1][0]
+        seen.append(now)
+
+    entry.save()
+    changed()
+    Entry.objects.filter(pk=entry.pk).update(state="draft")  # no save(), no updated_at
+    changed()
+    Entry.objects.bulk_create([Entry(slug="bulk-one", topic="general", title={"en": "x"}, unit=entry.unit)])
+    changed()
+    Entry.objects.filter(slug="bulk-one").delete()
+    changed()
+    # A write that is rolled back leaves the version as it was; the next one gets a new token.
+    before = search_version()
+    inside: list[tuple[int, str]] = []
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            entry.save()
+            inside.append(search_version())
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert search_version() == before
+    entry.save()
+    assert search_version()[0] == inside[0][0] and search_version()[1] != inside[0][1]
+
+
+def test_feedback_does_not_change_the_version(defaults):
+    # Feedback does not take part in the ranking: the index stays.
+    before = search_version()
+    Feedback.objects.create(entry=Entry.objects.get(slug="mtp-renewal"), question="q", language="en")
+    assert search_version() == before
+
+
+def test_a_warm_question_reads_the_version_with_one_primary_key_query(defaults, django_assert_max_num_queries):
+    ask("renew Home Return Permit", "en")
+    with mock.patch.object(search, "_load_or_build", side_effect=AssertionError("rebuilt")):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            ask("renew Home Return Permit", "en")
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any("kb_searchversion" in q for q in sql)
+    assert not any("COUNT(" in q.upper() or "MAX(" in q.upper() for q in sql), sql
+
+
+def test_create_review_publish_edit_unpublish_each_reach_the_next_question(defaults, secretariat_hk, koi_draft):
+    ask("koi pond permit", "en")  # an index is current before each change
+    assert top("koi pond permit") != "koi-pond-permit"  # a draft is not offered
+    entry = services.entry_submit(user=secretariat_hk, entry=koi_draft)
+    assert top("koi pond permit") != "koi-pond-permit"
+    entry = services.entry_publish(user=secretariat_hk, entry=entry)
+    assert top("koi pond permit") == "koi-pond-permit"
+    entry = services.entry_update(user=secretariat_hk, entry=entry, data={"title": {"en": "Goldfish tank licence"}})
+    assert top("goldfish tank licence") == "koi-pond-permit"
+    services.entry_unpublish(user=secretariat_hk, entry=entry)
+    assert top("goldfish tank licence") != "koi-pond-permit"
+
+
+def test_writes_without_a_service_reach_the_next_question(defaults):
+    """A QuerySet.update keeps updated_at and the count: a COUNT/MAX check missed it."""
+    assert top("renew Home Return Permit") == "mtp-renewal"
+    Entry.objects.filter(slug="mtp-renewal").update(state="draft")
+    assert top("renew Home Return Permit") != "mtp-renewal"
+    Entry.objects.filter(slug="mtp-renewal").update(state="published")
+    assert top("renew Home Return Permit") == "mtp-renewal"
+    Entry.objects.get(slug="mtp-renewal").delete()
+    assert top("renew Home Return Permit") != "mtp-renewal"
+
+
+def test_loading_the_defaults_reaches_the_next_question(defaults):
+    # As on a new installation: the entry missing, and nothing the loader remembers writing.
+    Entry.objects.filter(slug="mtp-renewal").delete()
+    LoadedDefault.objects.filter(model="kb.entry").delete()
+    assert top("renew Home Return Permit") != "mtp-renewal"
+    kb_entries_load(LoadReport())
+    assert top("renew Home Return Permit") == "mtp-renewal"
+
+
+def test_the_index_is_stored_once_and_mapped_by_a_new_process(defaults, tmp_path, settings):
+    settings.KB_INDEX_DIR = tmp_path
+    search.invalidate()
+    built = current_index()
+    assert isinstance(built.index, StoredIndex)
+    folders = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert len(folders) == 1
+    search.invalidate()  # as a worker that starts now: it maps the stored files, builds nothing
+    with mock.patch.object(search, "build_index", side_effect=AssertionError("built again")):
+        assert top("renew Home Return Permit") == "mtp-renewal"
+    Entry.objects.filter(slug="mtp-renewal").update(state="draft")
+    assert top("renew Home Return Permit") != "mtp-renewal"
+    assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
+
+
+QUESTIONS = [
+    ("renew Home Return Permit", "en"),
+    ("我想renew個回鄉證", "zh-hant"),
+    ("重庆 社保 怎么 交", "zh-hans"),
+    ("how do I convert my driving licnese", "en"),  # a misspelling: corrected from the vocabulary
+    ("opening a bank acount in Chongqing", "en"),
+    ("點樣喺重慶開銀行戶口", "zh-hant"),
+    ("hotpot restaurant prices", "en"),
+]
+
+
+def test_the_stored_index_answers_exactly_as_the_one_built_in_memory(defaults, tmp_path):
+    built = search.build_index()
+    search._store(built, tmp_path, tmp_path / "one")
+    stored = search._load(tmp_path / "one", built.key)
+    assert len(stored.index) == len(built.index)
+    for query, _lang in QUESTIONS:
+        a, b = search.rank(built, query), search.rank(stored, query)
+        assert a.terms == b.terms, query
+        assert [(h.key, h.score, h.matched) for h in a.hits] == [(h.key, h.score, h.matched) for h in b.hits], query
+        assert (a.confidence, a.unit_id, a.topical) == (b.confidence, b.unit_id, b.topical), query
+    analyzer = default_analyzer()
+    for word in ["licnese", "acount", "permt", "chongqnig", "xyzzyq"]:
+        assert built.index.correct(word) == stored.index.correct(word), word
+    assert analyzer  # the analyzer is shared; only the index differs
