@@ -118,7 +118,11 @@ def _optional_user(request: HttpRequest) -> Any:
 def list_entries(request: HttpRequest, topic: str | None = None, state: str | None = None) -> Mapped:
     """Published entries in force; staff also see drafts and entries in review they may edit."""
     user = _optional_user(request)
-    return Mapped(selectors.entry_list(user=user, topic=topic, state=state), EntryOut.of)
+    return Mapped(
+        selectors.entry_list(user=user, topic=topic, state=state),
+        EntryOut.of,
+        count=lambda: selectors.entry_list_count(user=user, topic=topic, state=state),
+    )
 
 
 @router.get("/kb/entries/{slug}", response={200: EntryOut, 404: ErrorOut})

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from django.core.cache import cache as shared_cache
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.accounts.types import Viewer
+from hkcq.core.api import estimated_count
 from hkcq.core.errors import NotFound
 from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.core.search import Analyzer, default_analyzer, group_similar
@@ -23,7 +25,7 @@ from hkcq.core.text import fold, has_cjk, mask_personal_data, to_simplified, to_
 from hkcq.core.translated import EN, HANS, HANT
 from hkcq.kb import permissions
 from hkcq.kb.models import Entry, Gap
-from hkcq.kb.search import ask, current_index, document_share, offered_filter
+from hkcq.kb.search import ask, current_index, document_share, offered_filter, search_version
 from hkcq.registry.permissions import user_unit_ids
 
 
@@ -45,7 +47,23 @@ def entry_list(*, user: Viewer = None, topic: str | None = None, state: str | No
         qs = qs.filter(topic=topic)
     if state:
         qs = qs.filter(state=state)
-    return qs.order_by("topic", "slug")
+    # A list shows no index terms (the largest column): not read, not decoded. In the order of
+    # the (topic, slug) index, so a page is read from the index, not sorted out of every entry.
+    return qs.defer("index_terms").order_by("topic", "slug")
+
+
+def entry_list_count(*, user: Viewer = None, topic: str | None = None, state: str | None = None) -> int:
+    """How many entries :func:`entry_list` has. The public list's count is the same for everyone
+    until an entry changes: kept in the cache under the knowledge base's version (a write bumps
+    it, ``search_version``) and the date, so it is exact and counted once per change, not per
+    request. Staff lists (their units' drafts) are counted as they are asked, estimated when
+    large (``estimated_count``)."""
+    queryset = entry_list(user=user, topic=topic, state=state)
+    if permissions.can_see_drafts(user) or permissions.can_publish(user):
+        return estimated_count(queryset)
+    counter, token = search_version()
+    key = f"kb:entries:count:{timezone.localdate().isoformat()}:{counter}:{token}:{topic or ''}:{state or ''}"
+    return int(shared_cache.get_or_set(key, queryset.count, timeout=24 * 3600))
 
 
 def entry_get_for_user(*, user: Viewer, slug: str) -> Entry:
