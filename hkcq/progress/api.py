@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -20,7 +21,7 @@ from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.progress import permissions, selectors, services
-from hkcq.progress.models import Evidence, ProgressRollup, ProgressUpdate, Status
+from hkcq.progress.models import Evidence, MeasureWeight, ProgressRollup, ProgressSettings, ProgressUpdate, Status
 from hkcq.progress.schemas import EvidenceOut
 from hkcq.registry import selectors as registry_selectors
 
@@ -113,8 +114,8 @@ class RollupOut(Schema):
 
 @router.get("/progress/statuses", response=list[StatusOut], summary="The status scale")
 @paginate(LimitOffsetPagination)
-def list_statuses(request: HttpRequest) -> list[dict[str, Any]]:
-    return [StatusOut.of(s) for s in selectors.status_list()]
+def list_statuses(request: HttpRequest) -> Mapped:
+    return Mapped(selectors.status_list(), StatusOut.of)
 
 
 @router.get("/progress/updates", response=list[UpdateOut], summary="Published progress updates, newest first")
@@ -307,3 +308,115 @@ def remove_evidence(request: AuthedRequest, evidence_id: int) -> HttpResponse:
     _visible(request, evidence.update_id)
     services.evidence_remove(user=request.auth, evidence=evidence)
     return HttpResponse(status=204)
+
+
+# -- the status scale, its settings and roll-up weights (the secretariat) ---------------------------
+class StatusIn(Schema):
+    key: str = Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: TextIn
+    default_percent: int | None = Field(None, ge=0, le=100)
+    position: int = Field(0, ge=0, le=32767)
+    is_terminal: bool = False
+    is_ongoing: bool = False
+    is_active: bool = True
+
+
+class StatusPatch(Schema):
+    name: TextIn | None = None
+    default_percent: int | None = Field(None, ge=0, le=100)
+    position: int | None = Field(None, ge=0, le=32767)
+    is_terminal: bool | None = None
+    is_ongoing: bool | None = None
+    is_active: bool | None = None
+
+
+class ScaleSettingsOut(Schema):
+    rollup_method: Literal["plain", "weighted"]
+    stale_after_days: int
+
+
+class ScaleSettingsPatch(Schema):
+    rollup_method: Literal["plain", "weighted"] | None = None
+    stale_after_days: int | None = Field(None, ge=1, le=3650)
+
+
+class WeightOut(Schema):
+    measure: str
+    weight: Decimal
+
+
+class WeightIn(Schema):
+    weight: Decimal = Field(ge=0, lt=10000, max_digits=6, decimal_places=2)
+
+
+def _status_data(payload: Schema) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=True)
+    name = getattr(payload, "name", None)
+    if isinstance(name, TextIn):
+        data["name"] = name.as_texts()
+    elif "name" in data:  # {"name": null}: a status keeps its name
+        raise InvalidInput(details={"name": [_("Enter this in at least one language.")]})
+    return data
+
+
+@router.get("/progress/statuses/{key}", response={200: StatusOut, 404: ErrorOut}, summary="One status of the scale")
+def get_status(request: HttpRequest, key: str) -> dict[str, Any]:
+    return StatusOut.of(selectors.status_get(key))
+
+
+@router.post(
+    "/progress/statuses", response={201: StatusOut, **ERRORS}, auth=STAFF_AUTH, summary="Add a status to the scale"
+)
+def create_status(request: AuthedRequest, payload: StatusIn) -> tuple[int, dict[str, Any]]:
+    return 201, StatusOut.of(services.status_save(user=request.auth, data=_status_data(payload)))
+
+
+@router.patch(
+    "/progress/statuses/{key}", response={200: StatusOut, **ERRORS}, auth=STAFF_AUTH, summary="Change a status"
+)
+def update_status(request: AuthedRequest, key: str, payload: StatusPatch) -> dict[str, Any]:
+    status = selectors.status_get(key)
+    return StatusOut.of(services.status_save(user=request.auth, data=_status_data(payload), status=status))
+
+
+@router.get(
+    "/progress/settings", response={200: ScaleSettingsOut}, auth=None, summary="How progress rolls up; when it is stale"
+)
+def get_scale_settings(request: HttpRequest) -> dict[str, Any]:
+    current = ProgressSettings.load()
+    return {"rollup_method": current.rollup_method, "stale_after_days": current.stale_after_days}
+
+
+@router.patch(
+    "/progress/settings", response={200: ScaleSettingsOut, **ERRORS}, auth=STAFF_AUTH, summary="Change the settings"
+)
+def update_scale_settings(request: AuthedRequest, payload: ScaleSettingsPatch) -> dict[str, Any]:
+    current = ProgressSettings.load()
+    data = payload.dict(exclude_unset=True)
+    saved = services.settings_save(
+        user=request.auth,
+        rollup_method=data.get("rollup_method") or current.rollup_method,
+        stale_after_days=data.get("stale_after_days") or current.stale_after_days,
+    )
+    return {"rollup_method": saved.rollup_method, "stale_after_days": saved.stale_after_days}
+
+
+@router.get(
+    "/progress/weights/{ext_id}", response={200: WeightOut, 404: ErrorOut}, auth=None, summary="A measure's weight"
+)
+def get_weight(request: HttpRequest, ext_id: str) -> dict[str, Any]:
+    measure = registry_selectors.measure_get(ext_id)
+    row = MeasureWeight.objects.filter(measure=measure).first()
+    return {"measure": measure.ext_id, "weight": row.weight if row else Decimal(1)}
+
+
+@router.put(
+    "/progress/weights/{ext_id}",
+    response={200: WeightOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Set a measure's (or item's) weight among its siblings in the weighted roll-up",
+)
+def set_weight(request: AuthedRequest, ext_id: str, payload: WeightIn) -> dict[str, Any]:
+    measure = registry_selectors.measure_get(ext_id)
+    row = services.weight_set(user=request.auth, measure=measure, weight=payload.weight)
+    return {"measure": measure.ext_id, "weight": row.weight}

@@ -44,6 +44,14 @@ def status_list(*, active_only: bool = False) -> QuerySet[Status]:
     return qs.order_by("position", "id")
 
 
+def status_get(key: str) -> Status:
+    """A status of the scale by its key (retired ones too); ``NotFound`` (404) otherwise."""
+    status = Status.objects.filter(key=key).first()
+    if status is None:
+        raise NotFound()
+    return status
+
+
 def cycle_open_get() -> ReportingCycle | None:
     return ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN).first()
 
