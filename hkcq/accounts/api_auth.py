@@ -34,4 +34,18 @@ class SessionAuth(APIKeyCookie):
 
 STAFF_AUTH = [TokenAuth(), SessionAuth()]
 
-__all__ = ["STAFF_AUTH", "AuthedRequest", "SessionAuth", "TokenAuth"]
+
+def api_caller(request: HttpRequest) -> User | None:
+    """Who calls a public operation (``auth=None``), which answers everyone but shows more to
+    some: the signed-in session's user, else a bearer token's, else nobody. ``request.user``
+    alone would miss the token (ninja authenticates only operations that declare ``auth``)."""
+    user = getattr(request, "user", None)
+    if isinstance(user, User) and user.is_authenticated:
+        return user
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return api_token_authenticate(header[7:].strip())
+    return None
+
+
+__all__ = ["STAFF_AUTH", "AuthedRequest", "SessionAuth", "TokenAuth", "api_caller"]

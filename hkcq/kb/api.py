@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.accounts.services import api_token_authenticate
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
@@ -102,22 +101,11 @@ class EntryOut(Schema):
         }
 
 
-def _optional_user(request: HttpRequest) -> Any:
-    """The signed-in user for reads (session), else the token's user, else nobody."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return api_token_authenticate(header[7:].strip())
-    return None
-
-
 @router.get("/kb/entries", response=list[EntryOut], summary="List knowledge-base entries")
 @paginate(LimitOffsetPagination)
 def list_entries(request: HttpRequest, topic: str | None = None, state: str | None = None) -> Mapped:
     """Published entries in force; staff also see drafts and entries in review they may edit."""
-    user = _optional_user(request)
+    user = api_caller(request)
     return Mapped(
         selectors.entry_list(user=user, topic=topic, state=state),
         EntryOut.of,
@@ -127,7 +115,7 @@ def list_entries(request: HttpRequest, topic: str | None = None, state: str | No
 
 @router.get("/kb/entries/{slug}", response={200: EntryOut, 404: ErrorOut})
 def get_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return EntryOut.of(selectors.entry_get_for_user(user=_optional_user(request), slug=slug))
+    return EntryOut.of(selectors.entry_get_for_user(user=api_caller(request), slug=slug))
 
 
 class EntryPatch(Schema):

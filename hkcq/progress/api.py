@@ -15,7 +15,7 @@ from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import uploads
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput
@@ -296,7 +296,7 @@ def add_evidence(
     },
 )
 def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
-    evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
+    evidence = selectors.evidence_get_for_user(user=api_caller(request), evidence_id=evidence_id)
     return uploads.serve_stored(evidence.file, content_type=evidence.content_type)
 
 

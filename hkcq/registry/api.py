@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.history import history_entries
@@ -385,5 +385,5 @@ def record_history(request: HttpRequest, kind: str, ext_id: str) -> Any:
     get = HISTORY_OF.get(kind)
     if get is None:
         raise NotFound()
-    details = permissions.can_see_change_details(request.user)
+    details = permissions.can_see_change_details(api_caller(request))
     return [HistoryEntryOut.of(entry, details=details) for entry in history_entries(get(ext_id))]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, TokenAuth
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import idempotency
 from hkcq.core.api import ERRORS, ErrorOut, Language, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput, NotPermitted
@@ -192,10 +192,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     `Idempotency-Key` header (or, without one, the same content within ten minutes) returns the
     suggestion already stored, with status 200; the same key with other content is refused
     (409). Another client never gets it back."""
-    user = request.user if request.user.is_authenticated else None
-    auth = request.headers.get("Authorization", "")
-    if user is None and auth.lower().startswith("bearer "):
-        user = TokenAuth().authenticate(request, auth[7:].strip())
+    user = api_caller(request)
     # Per address, and per inbox or account (a signed-in resident's own e-mail address).
     throttle(request, "suggestion_submit", targets=(payload.email, getattr(user, "email", "") or ""))
     result = services.suggestion_submit_idempotent(
@@ -318,10 +315,7 @@ def get_suggestion(request: HttpRequest, reference: str) -> dict[str, Any]:
 @router.post("/suggestions/{reference}/support", response={200: SupportOut, **ERRORS}, summary="Support a suggestion")
 def support(request: HttpRequest, reference: str, payload: SupportIn) -> dict[str, Any]:
     suggestion = selectors.published_get(reference)
-    user = request.user if request.user.is_authenticated else None
-    auth = request.headers.get("Authorization", "")
-    if user is None and auth.lower().startswith("bearer "):
-        user = TokenAuth().authenticate(request, auth[7:].strip())
+    user = api_caller(request)
     session_key = ""
     if user is None and not payload.email:
         if not request.session.session_key:

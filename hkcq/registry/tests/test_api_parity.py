@@ -112,3 +112,24 @@ def test_history_with_details_for_staff_only(defaults, client, secretariat_hk):
     assert public["fields"] == latest["fields"] and public["user"] is None and public["changes"] == []
     assert client.get("/api/v1/areas/nope/history").status_code == 404
     assert client.get("/api/v1/widgets/finance/history").status_code == 404
+
+
+def test_public_operations_see_a_bearer_tokens_user(defaults, secretariat_hk):
+    """A public operation that shows more to staff (a record's history) knows the caller by a
+    bearer token as by a session: ninja authenticates only operations that declare ``auth``."""
+    from django.test import Client
+
+    from hkcq.accounts.services import api_token_create
+
+    _token, raw = api_token_create(user=secretariat_hk, name="history")
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert (
+        bearer.patch(
+            "/api/v1/areas/finance", {"name": {"en": "Finance (token)"}}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    latest = bearer.get("/api/v1/areas/finance/history").json()["items"][0]
+    assert latest["user"] and latest["changes"], latest
+    wrong = Client(HTTP_AUTHORIZATION="Bearer not-a-token").get("/api/v1/areas/finance/history").json()["items"][0]
+    assert wrong["user"] is None and wrong["changes"] == []
