@@ -6,14 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn
+from hkcq.core import uploads
+from hkcq.core.api import ERRORS, ErrorOut, Language, Mapped, TextIn
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import LimitOffsetPagination
@@ -45,6 +47,7 @@ from hkcq.registry.schemas import (
     DecisionIn,
     DecisionOut,
     DecisionPatch,
+    DocumentOut,
     EventIn,
     HistoryEntryOut,
     MeasureIn,
@@ -359,6 +362,105 @@ def add_clause(request: AuthedRequest, ext_id: str, payload: ClauseIn) -> tuple[
     agreement = selectors.agreement_get(ext_id)
     data = _data(payload, many={"measures": Measure})
     return 201, ClauseOut.of(services.clause_save(user=request.auth, agreement=agreement, data=data))
+
+
+# -- agreement documents ---------------------------------------------------------------------------
+def _document_data(
+    title_en: str, title_zh_hant: str, title_zh_hans: str, language: str | None, version: str | None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if title_en or title_zh_hant or title_zh_hans:
+        data["title"] = TextIn(en=title_en, zh_hant=title_zh_hant, zh_hans=title_zh_hans).as_texts()
+    if language is not None:
+        data["language"] = language
+    if version is not None:
+        data["version"] = version
+    return data
+
+
+@router.get(
+    "/agreements/{ext_id}/documents",
+    response={200: list[DocumentOut], 404: ErrorOut},
+    auth=None,
+    summary="An agreement's documents",
+)
+@paginate(LimitOffsetPagination)
+def list_documents(request: HttpRequest, ext_id: str) -> Any:
+    agreement = selectors.agreement_get(ext_id)
+    return Mapped(agreement.documents.select_related("agreement").order_by("ext_id", "id"), DocumentOut.of)
+
+
+@router.post(
+    "/agreements/{ext_id}/documents",
+    response={201: DocumentOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Add a document to an agreement (multipart: the file is checked by its bytes, as on the page)",
+)
+def add_document(
+    request: AuthedRequest,
+    ext_id: str,
+    language: Form[Language],
+    title_en: Form[str] = "",
+    title_zh_hant: Form[str] = "",
+    title_zh_hans: Form[str] = "",
+    version: Form[str] = "1",
+    file: UploadedFile | None = File(None),
+) -> tuple[int, dict[str, Any]]:
+    require(permissions.can_edit_registry(request.auth))
+    agreement = selectors.agreement_get(ext_id)
+    data = _document_data(title_en, title_zh_hant, title_zh_hans, language, version)
+    if "title" not in data:
+        raise InvalidInput(details={"title": [_("Enter this in at least one language.")]})
+    document = services.document_upload(user=request.auth, agreement=agreement, data=data, upload=file)
+    return 201, DocumentOut.of(document)
+
+
+@router.post(
+    "/agreements/{ext_id}/documents/{document_id}",
+    response={200: DocumentOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Replace a document's file or change its title, language or version (multipart); a new file "
+    "without a version raises the version",
+)
+def replace_document(
+    request: AuthedRequest,
+    ext_id: str,
+    document_id: int,
+    language: Form[Language | None] = None,
+    title_en: Form[str] = "",
+    title_zh_hant: Form[str] = "",
+    title_zh_hans: Form[str] = "",
+    version: Form[str | None] = None,
+    file: UploadedFile | None = File(None),
+) -> dict[str, Any]:
+    require(permissions.can_edit_registry(request.auth))
+    document = selectors.document_get(ext_id, document_id)
+    data = _document_data(title_en, title_zh_hant, title_zh_hans, language, version)
+    document = services.document_upload(
+        user=request.auth, agreement=document.agreement, data=data, upload=file, document=document
+    )
+    return DocumentOut.of(document)
+
+
+@router.get(
+    "/agreements/{ext_id}/documents/{document_id}/file",
+    response={200: bytes, 404: ErrorOut},
+    auth=None,
+    summary="Download a document's file (served as an attachment with its checked type)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_document(request: HttpRequest, ext_id: str, document_id: int) -> FileResponse:
+    document = selectors.document_get(ext_id, document_id)
+    if not document.file:
+        raise NotFound()
+    return uploads.serve_stored(document.file, content_type=document.content_type)
 
 
 # -- change history ------------------------------------------------------------------------------

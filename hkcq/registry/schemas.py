@@ -381,6 +381,34 @@ class AttendeeIn(Schema):
     capacity: TextIn | None = None
 
 
+class DocumentOut(Schema):
+    """A document of an agreement (an annex, a language version); ``url`` downloads its file."""
+
+    id: int
+    ext_id: str | None
+    title: TextOut
+    language: str
+    version: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime | None
+    url: str | None
+
+    @staticmethod
+    def of(d: Any) -> dict[str, Any]:
+        return {
+            "id": d.pk,
+            "ext_id": d.ext_id,
+            "title": TextOut.of(d.title),
+            "language": d.language,
+            "version": d.version,
+            "content_type": d.content_type,
+            "size": d.size,
+            "uploaded_at": d.uploaded_at,
+            "url": f"/api/v1/agreements/{d.agreement.ext_id}/documents/{d.pk}/file" if d.file else None,
+        }
+
+
 class SignatoryOut(Schema):
     id: int
     person: Ref

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hkcq.accounts.types import Viewer
+from hkcq.core.errors import NotFound
 from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.core.search import stem
 from hkcq.core.sitesearch import Provider, Result
@@ -173,6 +174,17 @@ def agreement_list(*, kind: str | None = None) -> QuerySet[Agreement]:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-signed_on", "ext_id")
+
+
+def document_get(ext_id: str, document_id: int) -> AgreementDocument:
+    """A document of the agreement ``ext_id`` (documents are public, like their agreement);
+    ``NotFound`` (404) for another agreement's document or an unknown one."""
+    document = (
+        AgreementDocument.objects.select_related("agreement").filter(pk=document_id, agreement__ext_id=ext_id).first()
+    )
+    if document is None:
+        raise NotFound()
+    return document
 
 
 def agreement_get(ext_id: str) -> Agreement:

@@ -25,7 +25,7 @@ from hkcq.core.permissions import require_page
 from hkcq.core.views import edit_page
 from hkcq.registry import forms as rforms
 from hkcq.registry import permissions, selectors, services
-from hkcq.registry.models import Agreement, AgreementDocument, Attendance, Decision, Meeting, Milestone
+from hkcq.registry.models import Agreement, Attendance, Decision, Meeting, Milestone
 
 
 def _history(request: HttpRequest, obj: Model) -> dict[str, Any]:
@@ -152,7 +152,7 @@ def agreement_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
 
 
 def document_download(request: HttpRequest, ext_id: str, document_id: int) -> FileResponse:
-    document = get_object_or_404(AgreementDocument, pk=document_id, agreement__ext_id=ext_id)
+    document = selectors.document_get(ext_id, document_id)
     if not document.file:
         raise Http404
     return uploads.serve_stored(document.file, content_type=document.content_type)
@@ -480,7 +480,7 @@ def document_create(request: AuthedRequest, ext_id: str) -> HttpResponse:
 @login_required
 def document_replace(request: AuthedRequest, ext_id: str, document_id: int) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
-    document = get_object_or_404(AgreementDocument, pk=document_id, agreement__ext_id=ext_id)
+    document = selectors.document_get(ext_id, document_id)
     agreement = document.agreement
 
     def save(data: dict[str, Any]) -> Model:
