@@ -4,12 +4,9 @@ operation's documented error answers) and the text schemas. Authentication (``ST
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import Field
@@ -102,27 +99,3 @@ class Mapped:
         if not isinstance(key, slice):
             raise TypeError("Mapped pages are taken by slice")
         return [self.fn(row) for row in self.queryset[key]]
-
-
-ESTIMATE_ABOVE = 10_000
-
-
-def estimated_count(queryset: QuerySet[Any]) -> int:
-    """The number of rows, exact while it is small and the planner's estimate above
-    ``ESTIMATE_ABOVE`` on PostgreSQL (``EXPLAIN``: planning only, no scan). A queue of a million
-    cases does not count itself on every page; a list's total is a guide there, not a figure."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return queryset.count()
-
-    try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # a .none() queryset (e.g. the queue of someone who may see no case) has no SQL
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    return estimate if estimate > ESTIMATE_ABOVE else queryset.count()

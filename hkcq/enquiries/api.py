@@ -5,7 +5,6 @@ personal data masked, as on the pages."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,9 +14,9 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, Email, Language, Mapped, Required, TextIn, estimated_count
+from hkcq.core.api import ERRORS, Email, Language, Mapped, Required, TextIn
 from hkcq.core.errors import InvalidInput
-from hkcq.core.pagination import LimitOffsetPagination
+from hkcq.core.pagination import Keyed, KeysetPagination, LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.text import mask_personal_data
 from hkcq.core.throttle import throttle
@@ -310,19 +309,23 @@ def enquiry_track_rate(request: HttpRequest, token: str, payload: RatingIn) -> d
 
 # -- staff endpoints --------------------------------------------------------------------------
 @router.get("/enquiries", response={200: list[CaseSummaryOut], **ERRORS}, auth=STAFF_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(KeysetPagination)
 def enquiry_queue(
     request: AuthedRequest,
     status: str | None = None,
     due: str | None = None,
     language: str | None = None,
     priority: str | None = None,
-) -> Mapped:
+) -> Keyed:
     """The staff queue (officers: their units' cases; secretariat: all; any other signed-in
-    person: an empty list; without a token or session: 401, as the document declares). Question text masked. Filters: `status` (or `open`), `due` (`overdue`, `due_soon`,
-    `paused`), `language`, `priority` (`low`, `normal`, `high`)."""
+    person: an empty list; without a token or session: 401, as the document declares). Question
+    text masked. Filters: `status` (or `open`), `due` (`overdue`, `due_soon`, `paused`),
+    `language`, `priority` (`low`, `normal`, `high`). Newest first (with `due`: the next reply
+    due first). To read further than the first pages, pass each page's `next` as `cursor`: a
+    deep page then costs what the first does. `count` is an estimate (`count_exact` false) when
+    the list is long."""
     qs = selectors.enquiry_queue_for_user(request.auth, status=status, due=due, language=language, priority=priority)
-    return Mapped(qs, _summary, count=partial(estimated_count, qs))
+    return Keyed(qs, _summary, selectors.enquiry_queue_keyset(due=due))
 
 
 def _staff_case(request: AuthedRequest, reference: str) -> Enquiry:

@@ -18,6 +18,7 @@ from hkcq.accounts.types import Viewer
 from hkcq.core.choices import Role
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.mywork import WorkCount, WorkRow, WorkSection
+from hkcq.core.pagination import Keyset, SortKey
 from hkcq.core.text import mask_personal_data
 from hkcq.enquiries import permissions, sla
 from hkcq.enquiries.models import CannedReply, Enquiry, Message, SlaPolicy, UnitSupervisor
@@ -97,7 +98,19 @@ def enquiry_queue_for_user(
         qs = qs.filter(priority=priority)
     if due:
         qs = _due_filter(qs, due, timezone.now())
-    return qs.order_by("reply_due", "received_at", "id") if due else qs
+    return qs.order_by(*enquiry_queue_keyset(due=due).order_by())
+
+
+# The queue's two orders, each with its index (models.Enquiry.Meta.indexes): newest first, and
+# for the deadline lists the next reply due first. The ``id`` makes each one total, so the keyset
+# pages of a million cases neither skip nor repeat a case received in the same second.
+QUEUE_NEWEST = Keyset(SortKey("received_at", descending=True), SortKey("id", descending=True))
+QUEUE_BY_REPLY_DUE = Keyset(SortKey("reply_due", nullable=True), SortKey("received_at"), SortKey("id"))
+
+
+def enquiry_queue_keyset(*, due: str | None = None) -> Keyset:
+    """The order of :func:`enquiry_queue_for_user`'s rows for these filters (its pages' cursors)."""
+    return QUEUE_BY_REPLY_DUE if due in DUE_FILTERS else QUEUE_NEWEST
 
 
 def enquiry_list_for_resident(user: Viewer) -> QuerySet[Enquiry]:

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +31,7 @@ from hkcq.core.dates import TZ
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
-from hkcq.core.pagination import paginate
+from hkcq.core.pagination import Keyset, count_estimate, paginate
 from hkcq.core.permissions import require_page
 from hkcq.core.text import mask_personal_data
 from hkcq.core.throttle import throttle
@@ -254,6 +256,86 @@ def enquiry_mine(request: AuthedRequest) -> HttpResponse:
 
 
 # -- staff workspace ---------------------------------------------------------------------------
+MAX_PAGE_NUMBER = 1_000_000
+
+
+def _rounded(value: int) -> int:
+    """An estimate to two significant figures ("about 980,000", not "about 981,347")."""
+    if value < 100:
+        return value
+    scale = 10 ** (len(str(value)) - 2)
+    return round(value / scale) * scale
+
+
+def _queue_url(request: HttpRequest, **changes: str) -> str:
+    params = request.GET.copy()
+    for name in ("after", "before", "page", "last"):
+        params.pop(name, None)
+    for name, value in changes.items():
+        params[name] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True) if params else request.path
+
+
+def _queue_pages(request: HttpRequest, qs: QuerySet[Enquiry], keyset: Keyset) -> dict[str, Any]:
+    """One page of the queue by keyset: "Next" and "Previous" carry the cursor of the page's last
+    or first case (``after``/``before``), so page 1,000 costs what page 1 does; "Last page" reads
+    the order backwards. A page number typed in (``page=``) is read through the index's keys only;
+    one past the end shows the last page. The total is exact for a short list, else the
+    database's estimate, shown as "about"."""
+    per_page = settings.PAGE_SIZE
+    after = keyset.decode(Enquiry, request.GET.get("after"))
+    before = None if after is not None else keyset.decode(Enquiry, request.GET.get("before"))
+    try:
+        number: int | None = min(max(int(request.GET.get("page", "")), 1), MAX_PAGE_NUMBER)
+    except ValueError:
+        number = None
+    total = count_estimate(qs)
+    shown_total = total.value if total.exact else _rounded(total.value)
+    last_number = max(1, -(-shown_total // per_page))
+    at_end = False
+    if after is not None or before is not None:
+        page = keyset.page(qs, limit=per_page, after=after, before=before)
+    elif request.GET.get("last") or (number or 1) > 1:
+        page = keyset.page(qs, limit=per_page, offset=((number or 1) - 1) * per_page)
+        if request.GET.get("last") or not page.rows:  # the last page (asked for, or a number past the end)
+            # Counted exactly: the page boundaries the "Next" links make; estimated: the last cases.
+            if total.exact:
+                page = keyset.page(qs, limit=per_page, offset=(last_number - 1) * per_page)
+            else:
+                page = keyset.page(qs, limit=per_page, last=True)
+            at_end = True
+    else:
+        number = 1
+        page = keyset.page(qs, limit=per_page)
+    if page.previous is None:
+        number = 1
+    elif at_end:
+        number = last_number if total.exact else None
+    first = page.previous is None
+
+    def link(**changes: str) -> str:
+        if number is not None and "page" in changes:
+            changes["page"] = str(number + int(changes["page"]))
+        else:
+            changes.pop("page", None)
+        return _queue_url(request, **changes)
+
+    previous_url = ""
+    if not first and page.previous:
+        previous_url = _queue_url(request) if number == 2 else link(before=page.previous, page="-1")
+    return {
+        "rows": page.rows,
+        "count": shown_total,
+        "exact": total.exact,
+        "number": number,
+        "last_number": last_number,
+        "next_url": link(after=page.next, page="1") if page.next else "",
+        "previous_url": previous_url,
+        "first_url": "" if first else _queue_url(request),
+        "last_url": _queue_url(request, last="1") if page.next else "",
+    }
+
+
 @login_required
 def queue(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_use_queue(request.user):
@@ -277,13 +359,13 @@ def queue(request: AuthedRequest) -> HttpResponse:
         language=filters["language"] or None,
         priority=filters["priority"] or None,
     )
-    page = paginate(request, qs)
-    rows = [(e, mask_personal_data(e.question)) for e in page.object_list]
+    pages = _queue_pages(request, qs, selectors.enquiry_queue_keyset(due=filters["due"] or None))
+    rows = [(e, mask_personal_data(e.question)) for e in pages["rows"]]
     return render(
         request,
         "enquiries/queue.html",
         {
-            "page": page,
+            "pages": pages,
             "rows": rows,
             "filters": filters,
             "statuses": Enquiry.Status.choices,

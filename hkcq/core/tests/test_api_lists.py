@@ -89,15 +89,15 @@ def test_each_list_for_anyone_fetches_one_page(path, client, defaults):
 
 @pytest.mark.django_db
 def test_a_small_list_is_counted_exactly_and_a_large_one_estimated(defaults, monkeypatch):
-    from hkcq.core import api as core_api
+    from hkcq.core import pagination
     from hkcq.registry.models import Measure
 
     qs = Measure.objects.all()
-    assert core_api.estimated_count(qs) == qs.count()
+    assert pagination.count_estimate(qs) == pagination.Count(qs.count(), exact=True)
     if connection.vendor == "postgresql":
         # Above the threshold the planner's figure is used, with no COUNT query.
-        monkeypatch.setattr(core_api, "ESTIMATE_ABOVE", 0)
+        monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 0)
         with CaptureQueriesContext(connection) as ctx:
-            estimate = core_api.estimated_count(qs)
-        assert estimate > 0
+            estimate = pagination.count_estimate(qs)
+        assert estimate.value > 0 and not estimate.exact
         assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
