@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import Field
 
+from hkcq.core.pagination import count_estimate
 from hkcq.core.translated import EN, HANS, HANT, TText
 
 # A required text: at least one character that is not white space. The document says so
@@ -99,3 +100,9 @@ class Mapped:
         if not isinstance(key, slice):
             raise TypeError("Mapped pages are taken by slice")
         return [self.fn(row) for row in self.queryset[key]]
+
+
+def estimated_count(queryset: QuerySet[Any]) -> int:
+    """The number of rows: exact while small, else the planner's estimate
+    (``core.pagination.count_estimate``, which also says which it is)."""
+    return count_estimate(queryset).value
