@@ -1,18 +1,23 @@
-"""Notifications API: a signed-in user reads and marks their own notifications."""
+"""Notifications API: a signed-in user reads and marks their own notifications; the secretariat
+reads the outbox and sends failed e-mails again."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ErrorOut
-from hkcq.core.errors import NotFound
+from hkcq.core.api import ERRORS, ErrorOut, Mapped
+from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.models import OutgoingEmail
+from hkcq.core.outbox import email_resend
 from hkcq.core.pagination import LimitOffsetPagination
-from hkcq.notifications import selectors, services
+from hkcq.core.permissions import require
+from hkcq.notifications import permissions, selectors, services
 from hkcq.notifications.models import Notification
 
 router = Router(tags=["notifications"])
@@ -73,3 +78,69 @@ def read_notification(request: AuthedRequest, notification_id: int) -> Notificat
     if notification is None:
         raise NotFound()
     return notification
+
+
+# -- the outbox (the secretariat and administrators) --------------------------------------------
+class OutgoingEmailOut(Schema):
+    id: int
+    created: dt.datetime
+    to: list[str]
+    subject: str
+    language: str
+    state: str
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    sent_at: dt.datetime | None
+    last_error: str
+
+    @staticmethod
+    def of(m: OutgoingEmail) -> dict[str, Any]:
+        return {
+            "id": m.pk,
+            "created": m.created,
+            "to": list(m.to or []),
+            "subject": m.subject,
+            "language": m.language,
+            "state": m.state,
+            "attempts": m.attempts,
+            "next_attempt_at": m.next_attempt_at if m.state == OutgoingEmail.State.PENDING else None,
+            "sent_at": m.sent_at,
+            "last_error": m.last_error[:500],
+        }
+
+
+class ResendIn(Schema):
+    ids: list[int] = Field(default_factory=list, description="Failed e-mails to send again")
+    all: bool = Field(False, description="Send every failed e-mail again")
+
+
+class ResendOut(Schema):
+    queued: int
+
+
+@router.get(
+    "/outgoing-emails",
+    response={200: list[OutgoingEmailOut], **ERRORS},
+    auth=STAFF_AUTH,
+    summary="The outbox: e-mails that failed, are waiting, or were sent (show=failed|waiting|sent)",
+)
+@paginate(LimitOffsetPagination)
+def list_outgoing_emails(request: AuthedRequest, show: str = "failed") -> Mapped:
+    require(permissions.can_manage_outgoing_email(request.auth))
+    if show not in selectors.OUTGOING_VIEWS:
+        raise InvalidInput(details={"show": [_("Choose failed, waiting or sent.")]})
+    return Mapped(selectors.outgoing_email_list(view=show), OutgoingEmailOut.of)
+
+
+@router.post(
+    "/outgoing-emails/resend",
+    response={200: ResendOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Send failed e-mails again (each once more, with a fresh set of attempts)",
+)
+def resend_outgoing_emails(request: AuthedRequest, payload: ResendIn) -> dict[str, Any]:
+    require(permissions.can_manage_outgoing_email(request.auth))
+    ids = payload.ids
+    if payload.all:
+        ids = list(selectors.outgoing_email_list(view="failed").values_list("pk", flat=True))
+    return {"queued": email_resend(message_ids=ids)}
