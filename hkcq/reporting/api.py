@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextOut
 from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.exports import XLSX_TYPE, download
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.translated import current_language
@@ -248,6 +249,25 @@ def list_import_kinds(request: AuthedRequest) -> Any:
         {"kind": kind, "label": str(Job.Kind(kind).label), "columns": list(importer.columns)}
         for kind, importer in kinds.items()
     ]
+
+
+@router.get(
+    "/imports/templates/{kind}/{fmt}",
+    response={200: bytes, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="A spreadsheet to fill in for an import (csv or xlsx): its columns and an example row",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The template",
+                "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ("text/csv", XLSX_TYPE)},
+            }
+        }
+    },
+)
+def download_import_template(request: AuthedRequest, kind: str, fmt: str) -> HttpResponse:
+    require(permissions.can_import(request.auth))
+    return download(*selectors.import_template(kind, fmt))
 
 
 @router.post(

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
-from hkcq.core.exports import XLSX_TYPE
+from hkcq.core.exports import XLSX_TYPE, csv_text, xlsx_bytes
 from hkcq.progress.models import ProgressUpdate, ReportingCycle
 from hkcq.registry.models import Meeting
 from hkcq.reporting import permissions, reports
@@ -28,6 +28,21 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "html": "text/html; charset=utf-8",
 }
+
+
+def import_template(kind: str, fmt: str) -> tuple[bytes | str, str, str]:
+    """A spreadsheet to fill in for an import of ``kind``: its columns and an example row, as
+    ``(content, file name, content type)`` for ``fmt`` ``csv`` or ``xlsx``; ``NotFound`` (404) for
+    an unknown kind or format."""
+    factory: Any = IMPORTERS.get(kind)
+    if factory is None or fmt not in ("csv", "xlsx"):
+        raise NotFound()
+    example = factory.template_example() if hasattr(factory, "template_example") else factory.example
+    rows = [list(factory.columns), *example]
+    name = kind.replace("import_", "") + "-template"
+    if fmt == "csv":
+        return csv_text(rows), f"{name}.csv", "text/csv; charset=utf-8"
+    return xlsx_bytes({name: rows}), f"{name}.xlsx", XLSX_TYPE
 
 
 def job_list(*, kinds: tuple[str, ...]) -> QuerySet[Job]:

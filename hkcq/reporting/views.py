@@ -17,14 +17,14 @@ from django.views.decorators.http import require_POST
 
 from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import InvalidInput, NotPermitted
-from hkcq.core.exports import XLSX_TYPE, csv_text, download, xlsx_bytes
+from hkcq.core.exports import download
 from hkcq.core.forms import add_domain_error
 from hkcq.core.pagination import paginate
 from hkcq.core.permissions import require_page
 from hkcq.core.translated import current_language
 from hkcq.reporting import opendata, permissions, selectors, services, tasks
 from hkcq.reporting.forms import CycleCloseForm, ImportForm
-from hkcq.reporting.imports import ACTION_LABELS, IMPORTERS
+from hkcq.reporting.imports import ACTION_LABELS
 from hkcq.reporting.models import Job
 
 
@@ -101,18 +101,7 @@ def import_home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def import_template(request: AuthedRequest, kind: str, fmt: str) -> HttpResponse:
     require_page(permissions.can_import(request.user))
-    factory = IMPORTERS.get(kind)
-    if factory is None or fmt not in ("csv", "xlsx"):
-        raise Http404
-    importer_class: Any = factory
-    example = (
-        importer_class.template_example() if hasattr(importer_class, "template_example") else importer_class.example
-    )
-    rows = [list(importer_class.columns), *example]
-    name = kind.replace("import_", "") + "-template"
-    if fmt == "csv":
-        return download(csv_text(rows), f"{name}.csv", "text/csv; charset=utf-8")
-    return download(xlsx_bytes({name: rows}), f"{name}.xlsx", XLSX_TYPE)
+    return download(*selectors.import_template(kind, fmt))
 
 
 @login_required

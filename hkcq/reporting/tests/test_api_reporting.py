@@ -5,6 +5,7 @@ abandon), through the same services and with the same refusals."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -209,3 +210,23 @@ def test_a_failed_job_is_tried_again(closed, client, officer_hk, secretariat_hk,
     assert again.status_code == 202, again.content
     assert again["Location"] == job["url"]
     assert client.get(job["url"]).json()["state"] == "done"
+
+
+def test_import_templates_download_as_files(defaults, client, officer_hk, secretariat_hk):
+    from openpyxl import load_workbook
+
+    client.force_login(secretariat_hk)
+    csv = client.get("/api/v1/imports/templates/import_measures/csv")
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    assert "attachment" in csv["Content-Disposition"]
+    header = csv.content.decode("utf-8-sig").splitlines()[0]
+    kinds = {k["kind"]: k for k in client.get("/api/v1/imports/kinds").json()["items"]}
+    assert header.split(",") == kinds["import_measures"]["columns"]
+    xlsx = client.get("/api/v1/imports/templates/import_updates/xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[1]] == kinds["import_updates"]["columns"]
+    assert client.get("/api/v1/imports/templates/import_measures/pdf").json()["error"]["code"] == "not_found"
+    assert client.get("/api/v1/imports/templates/import_widgets/csv").status_code == 404
+    client.force_login(officer_hk)
+    assert client.get("/api/v1/imports/templates/import_measures/csv").status_code == 403
