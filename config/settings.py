@@ -306,6 +306,13 @@ CACHES = {
     )
 }
 
+# Public pages kept ready for visitors (hkcq/core/pagecache.py, docs/benchmarks.md): how long a copy
+# may live (0: no page cache), and the tables whose every committed write throws all copies away
+# (by name prefix; the ignored ones are written by visitors' own actions and shown on no cached page).
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_WATCHED_TABLES = ["registry_", "progress_", "kb_", "exchanges_", "partnering_", "calendars_"]
+PAGE_CACHE_IGNORED_TABLES = {"kb_gap", "kb_feedback", "progress_reminderlog"}
+
 # Throttling of public writes and look-ups (hkcq/core/throttle.py, docs/security.md): per action,
 # (scope, rate) with scope "address" (the client's IP) or "target" (the e-mail address written to,
 # the reference looked up). Counted in the cache above: Redis shares the counts between servers.

@@ -11,3 +11,6 @@ from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# No page cache: a page cached in one test would be served to the next (the database is rolled
+# back, not the version). Tests of the cache turn it on (hkcq/core/tests/test_pagecache.py).
+PAGE_CACHE_SECONDS = 0

@@ -69,3 +69,16 @@ class LoadedDefault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.key}"
+
+
+class PageVersion(models.Model):
+    """One row: the version of everything the public pages show (``hkcq.core.pagecache``).
+
+    Any committed write to a table the pages read adds one; a cached page made under an older
+    version is not served. Kept in the database, not in each process's memory, so every web server
+    and worker sees a change at once, whatever the cache is."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

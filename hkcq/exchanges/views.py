@@ -16,6 +16,7 @@ from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import DomainError, NotFound, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf
 from hkcq.core.forms import add_domain_error
+from hkcq.core.pagecache import public_page
 from hkcq.core.translated import current_language
 from hkcq.exchanges import agenda, permissions, rows, selectors, services
 from hkcq.exchanges import forms as xforms
@@ -47,6 +48,7 @@ def _problems(details: dict[str, Any]) -> list[str]:
 
 
 # -- events ---------------------------------------------------------------------------------------
+@public_page
 def event_list(request: HttpRequest) -> HttpResponse:
     items = list(selectors.events())
     counts = selectors.exchange_counts_by_area()
@@ -62,6 +64,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     return render(

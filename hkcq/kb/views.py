@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.history import history_entries
+from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
 from hkcq.core.throttle import throttle
 from hkcq.core.translated import current_language
@@ -93,6 +94,7 @@ def ask_feedback(request: HttpRequest) -> HttpResponse:
 
 
 # -- browsing ------------------------------------------------------------------------------------
+@public_page
 def entry_list(request: HttpRequest) -> HttpResponse:
     topic = request.GET.get("topic") or None
     if topic not in Topic.values:
@@ -117,6 +119,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(request, "kb/entry_list.html", context)
 
 
+@public_page
 def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(user=request.user, slug=slug)
     # Opened from the answers to a question (?q=): "I still need help" carries it on to the enquiry form.

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import DomainError, NotPermitted
 from hkcq.core.forms import add_domain_error
+from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
 from hkcq.partnering import forms as pforms
@@ -40,6 +41,7 @@ def _refuse(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 # -- public ----------------------------------------------------------------------------------------
+@public_page
 def market(request: HttpRequest) -> HttpResponse:
     form = pforms.MarketForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
@@ -60,6 +62,7 @@ def market(request: HttpRequest) -> HttpResponse:
     return render(request, "partnering/market.html", context)
 
 
+@public_page
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
     user = request.user
@@ -102,6 +105,7 @@ def _matches(opportunity: Opportunity, limit: int = 10) -> list[dict[str, Any]]:
     ]
 
 
+@public_page
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.profile_get_for_user(user=request.user, pk=pk)
     user = request.user
@@ -507,6 +511,7 @@ def interest_action(request: AuthedRequest, pk: int, action: str) -> HttpRespons
     return redirect("partnering:interest", pk=interest.pk)
 
 
+@public_page
 def profiles_public(request: HttpRequest) -> HttpResponse:
     page = paginate(
         request, selectors.profiles_visible_to(request.user).filter(verified_at__isnull=False).order_by("side", "id")

@@ -17,6 +17,7 @@ from hkcq.accounts.types import AuthedRequest
 from hkcq.core import uploads
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.forms import add_domain_error
+from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
 from hkcq.core.views import edit_page
 from hkcq.progress import charts, permissions, selectors, services
@@ -28,6 +29,7 @@ DASHBOARD_LIST_LENGTH = 10
 
 
 # -- public ----------------------------------------------------------------------------------
+@public_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     areas, mechanism = selectors.rollups_overall()
     stale = selectors.stale_measures()
@@ -59,6 +61,7 @@ LISTS = {
 }
 
 
+@public_page
 def dashboard_list(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in LISTS:
         raise Http404
@@ -75,12 +78,14 @@ def dashboard_list(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, LISTS[kind], context)
 
 
+@public_page
 def measure_updates(request: HttpRequest, ext_id: str) -> HttpResponse:
     measure = registry_selectors.measure_get(ext_id)
     page = paginate(request, selectors.published_updates(measure=measure).prefetch_related("evidence"))
     return render(request, "progress/measure_updates.html", {"measure": measure, "page": page})
 
 
+@public_page
 def method(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/method.html", {"statuses": selectors.status_list(active_only=True)})
 

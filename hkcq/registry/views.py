@@ -20,6 +20,7 @@ from hkcq.core import uploads
 from hkcq.core.choices import OrgSide
 from hkcq.core.errors import NotPermitted
 from hkcq.core.history import history_entries
+from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
 from hkcq.core.permissions import require_page
 from hkcq.core.views import edit_page
@@ -36,6 +37,7 @@ def _history(request: HttpRequest, obj: Model) -> dict[str, Any]:
 
 
 # -- public pages ----------------------------------------------------------------------------
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meeting_list()[:3]
     return render(
@@ -45,10 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def area_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/area_list.html", {"areas": selectors.area_list()})
 
 
+@public_page
 def area_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     area = selectors.area_get(ext_id)
     context = {
@@ -60,6 +64,7 @@ def area_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     return render(request, "registry/area_detail.html", context)
 
 
+@public_page
 def measure_list(request: HttpRequest) -> HttpResponse:
     area, unit, side = request.GET.get("area") or None, request.GET.get("unit") or None, request.GET.get("side") or None
     page = paginate(request, selectors.measure_list(area=area, unit=unit, side=side, top_level=not unit))
@@ -73,6 +78,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/measure_list.html", context)
 
 
+@public_page
 def measure_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     measure = selectors.measure_get(ext_id)
     context = {
@@ -85,6 +91,7 @@ def measure_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     return render(request, "registry/measure_detail.html", context)
 
 
+@public_page
 def meeting_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     page = paginate(request, selectors.meeting_list(kind=kind))
@@ -93,6 +100,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def meeting_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     meeting = selectors.meeting_get(ext_id)
     previous = selectors.meeting_previous(meeting)
@@ -111,6 +119,7 @@ def meeting_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     return render(request, "registry/meeting_detail.html", context)
 
 
+@public_page
 def decision_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     page = paginate(request, selectors.decision_list(status=status))
@@ -121,6 +130,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def decision_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     decision = selectors.decision_get(ext_id)
     context = {
@@ -132,6 +142,7 @@ def decision_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     return render(request, "registry/decision_detail.html", context)
 
 
+@public_page
 def agreement_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     page = paginate(request, selectors.agreement_list(kind=kind))
@@ -140,6 +151,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def agreement_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     agreement = selectors.agreement_get(ext_id)
     context = {
@@ -158,6 +170,7 @@ def document_download(request: HttpRequest, ext_id: str, document_id: int) -> Fi
     return uploads.serve_stored(document.file, content_type=document.content_type)
 
 
+@public_page
 def organisation_list(request: HttpRequest) -> HttpResponse:
     side = request.GET.get("side") or None
     page = paginate(request, selectors.organisation_list(side=side))
@@ -166,26 +179,31 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def organisation_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     org = selectors.organisation_get(ext_id)
     return render(request, "registry/organisation_detail.html", {"organisation": org, **_history(request, org)})
 
 
+@public_page
 def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/person_list.html", {"page": paginate(request, selectors.person_list())})
 
 
+@public_page
 def person_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     person = selectors.person_get(ext_id)
     return render(request, "registry/person_detail.html", {"person": person, **_history(request, person)})
 
 
+@public_page
 def unit_list(request: HttpRequest) -> HttpResponse:
     side = request.GET.get("side") or None
     page = paginate(request, selectors.unit_list(side=side))
     return render(request, "registry/unit_list.html", {"page": page, "sides": OrgSide.choices[:2], "side": side or ""})
 
 
+@public_page
 def unit_detail(request: HttpRequest, ext_id: str) -> HttpResponse:
     unit = selectors.unit_get(ext_id)
     context = {"unit": unit, "measures": selectors.unit_measures(unit), **_history(request, unit)}

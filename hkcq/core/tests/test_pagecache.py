@@ -1,0 +1,223 @@
+"""Public pages are served to visitors from the cache (hkcq/core/pagecache.py) and a change shows at
+once: every path that writes what the pages show (a form's save in a service, a progress update's
+publication, a roll-up's bulk write, a queryset update, a knowledge-base entry's publication, a
+change made by another process) throws the copies away. Signed-in people, htmx requests and pages
+holding a CSRF token are never served from the cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from hkcq.core import pagecache
+from hkcq.core.pagecache import HEADER
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def _warm(client, url):
+    """Open ``url`` twice: the second answer comes from the cache."""
+    assert _get(client, url)[HEADER] == "miss"
+    response = _get(client, url)
+    assert response[HEADER] == "hit"
+    return response
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a change as a committed transaction would: its after-commit callbacks run."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            return change()
+
+    return run
+
+
+# -- what is cached, and for whom ---------------------------------------------------------------
+def test_a_visitor_gets_the_cached_page_with_one_query(defaults, client):
+    first = _get(client, "/en/")
+    assert first[HEADER] == "miss"
+    with CaptureQueriesContext(connection) as ctx:
+        second = _get(client, "/en/")
+    assert second[HEADER] == "hit"
+    assert second.content == first.content
+    assert len(ctx.captured_queries) == 1  # the version
+    assert "Cookie" in second["Vary"]
+
+
+def test_one_copy_per_language_and_per_query(defaults, client):
+    _warm(client, "/en/measures/")
+    assert _get(client, "/zh-hant/measures/")[HEADER] == "miss"
+    assert _get(client, "/zh-hant/measures/")["Content-Language"] == "zh-hant"
+    assert _get(client, "/en/measures/?side=hong_kong")[HEADER] == "miss"
+    assert _get(client, "/en/measures/?side=hong_kong")[HEADER] == "hit"
+
+
+def test_signed_in_people_never_get_or_leave_a_copy(defaults, client, secretariat_hk):
+    _warm(client, "/en/")
+    client.force_login(secretariat_hk)
+    response = _get(client, "/en/")
+    assert HEADER not in response
+    assert secretariat_hk.display_name.encode() in response.content
+    client.logout()
+    assert secretariat_hk.display_name.encode() not in _get(client, "/en/").content
+
+
+def test_htmx_requests_are_not_served_from_the_cache(defaults, client):
+    _warm(client, "/en/measures/")
+    assert HEADER not in client.get("/en/measures/", HTTP_HX_REQUEST="true")
+
+
+def test_a_page_holding_a_csrf_token_or_a_message_is_not_stored(defaults):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    request = RequestFactory().get("/en/")
+    request.session = SessionStore()
+    assert pagecache._storable(request, HttpResponse("ok"))
+    get_token(request)
+    assert not pagecache._storable(request, HttpResponse("ok"))
+
+    request = RequestFactory().get("/en/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    request._messages.add(20, "Saved.")
+    assert not pagecache._storable(request, HttpResponse("ok"))
+    request = RequestFactory().get("/en/")
+    response = HttpResponse("ok")
+    response.set_cookie("x", "1")
+    assert not pagecache._storable(request, response)
+    assert not pagecache._storable(request, HttpResponse("gone", status=404))
+
+
+# -- every change shows at once -------------------------------------------------------------------
+def test_a_registry_edit_shows_at_once(defaults, client, secretariat_hk, commit):
+    from hkcq.registry import services
+    from hkcq.registry.models import Measure
+
+    measure = Measure.objects.get(ext_id="m-01")
+    url = f"/en/measures/{measure.ext_id}/"
+    _warm(client, url)
+    _warm(client, "/en/measures/")
+    title = {"en": "A title nobody had before", "zh-hant": "新標題", "zh-hans": "新标题"}
+    commit(lambda: services.measure_update(user=secretariat_hk, measure=measure, data={"title": title}))
+    for page in (url, "/en/measures/"):
+        response = _get(client, page)
+        assert response[HEADER] == "miss", page
+        assert b"A title nobody had before" in response.content
+
+
+def test_a_published_progress_update_shows_at_once(defaults, client, officer_hk, commit):
+    from hkcq.progress.models import Status
+    from hkcq.progress.tests.test_workflow import make
+    from hkcq.registry.models import Measure
+
+    measure = Measure.objects.get(ext_id="m-01")
+    url = f"/en/measures/{measure.ext_id}/"
+    before = _warm(client, url)
+    dashboard = _warm(client, "/en/progress/")
+    status = Status.objects.get(key="in_progress")
+    # Drafting, submitting and confirming change the progress tables too: only the publication
+    # must show, but the copies may go at every step.
+    commit(lambda: make(measure, officer_hk, status, state="published"))
+    after = _get(client, url)
+    assert after[HEADER] == "miss"
+    assert after.content != before.content
+    assert b"40%" in after.content or b"40 %" in after.content
+    assert _get(client, "/en/progress/").content != dashboard.content
+
+
+def test_a_rollup_bulk_write_shows_at_once(defaults, client, commit):
+    """The roll-up writes with bulk_create/bulk_update (no signals): the connection sees it."""
+    from hkcq.progress.models import ProgressRollup
+
+    _warm(client, "/en/progress/")
+    commit(lambda: ProgressRollup.objects.update(percent=77))
+    assert _get(client, "/en/progress/")[HEADER] == "miss"
+
+
+def test_a_knowledge_base_entry_published_or_withdrawn_shows_at_once(defaults, client, secretariat_hk, commit):
+    from hkcq.kb import services
+    from hkcq.kb.models import Entry
+
+    entry = Entry.objects.filter(state="published").order_by("pk").first()
+    url = f"/en/help/entries/{entry.slug}/"
+    _warm(client, url)
+    _warm(client, "/en/help/")
+    commit(lambda: services.entry_unpublish(user=secretariat_hk, entry=entry))
+    assert client.get(url).status_code == 404
+    listing = _get(client, "/en/help/")
+    assert listing[HEADER] == "miss"
+    commit(lambda: services.entry_publish(user=secretariat_hk, entry=Entry.objects.get(pk=entry.pk)))
+    assert _get(client, url)[HEADER] == "miss"
+
+
+def test_an_event_change_shows_at_once(defaults, client, commit):
+    from hkcq.exchanges.models import Event
+
+    _warm(client, "/en/events/")
+    event = Event.objects.order_by("pk").first()
+    if event is None:
+        pytest.skip("no event in the default data")
+    commit(lambda: Event.objects.filter(pk=event.pk).update(capacity=event.capacity))
+    assert _get(client, "/en/events/")[HEADER] == "miss"
+
+
+def test_a_change_made_by_another_process_shows_at_once(defaults, client):
+    """The version lives in the database: a worker or another server's bump is seen here."""
+    _warm(client, "/en/")
+    with connection.cursor() as cursor:  # as another process would, without this one's help
+        cursor.execute("UPDATE core_pageversion SET value = value + 1")
+        cursor.execute(
+            "INSERT INTO core_pageversion (id, value) SELECT 1, 5 WHERE NOT EXISTS (SELECT 1 FROM core_pageversion)"
+        )
+    assert _get(client, "/en/")[HEADER] == "miss"
+
+
+def test_a_rolled_back_change_keeps_the_copies(defaults, client, django_capture_on_commit_callbacks):
+    from hkcq.registry.models import Area
+
+    _warm(client, "/en/areas/")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                Area.objects.update(position=5)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert _get(client, "/en/areas/")[HEADER] == "hit"
+
+
+def test_writes_elsewhere_keep_the_copies(defaults, client, commit):
+    from hkcq.enquiries.services import enquiry_submit
+
+    _warm(client, "/en/")
+    commit(lambda: enquiry_submit(question="How do I renew my permit?", email="a@example.org", consent=True))
+    assert _get(client, "/en/")[HEADER] == "hit"
+
+
+def test_one_bump_per_transaction(defaults, commit):
+    from hkcq.registry.models import Area
+
+    before = pagecache.current_version()
+    commit(lambda: [Area.objects.update(position=1), Area.objects.update(position=2)])
+    assert pagecache.current_version() == before + 1
