@@ -310,6 +310,9 @@ CACHES = {
 # may live (0: no page cache), and the tables whose every committed write throws all copies away
 # (by name prefix; the ignored ones are written by visitors' own actions and shown on no cached page).
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
+# Where the version of what the pages show lives: with the copies in Redis (one round trip per
+# page), or in the database when each process has its own memory cache.
+PAGE_CACHE_VERSION_IN = env("PAGE_CACHE_VERSION_IN", "cache" if env("REDIS_URL") else "database")
 PAGE_CACHE_WATCHED_TABLES = ["registry_", "progress_", "kb_", "exchanges_", "partnering_", "calendars_"]
 PAGE_CACHE_IGNORED_TABLES = {"kb_gap", "kb_feedback", "progress_reminderlog"}
 

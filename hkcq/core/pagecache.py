@@ -12,8 +12,11 @@ What is never cached or served from the cache:
 - a response that is not a plain 200, that sets a cookie or changes the session, that adds a
   message, or whose page holds a form with a CSRF token (the token belongs to one browser).
 
-**Invalidation.** ``core.PageVersion`` (one row in the database, so every process and server sees
-it, whatever the cache) is the version of everything the pages show. A copy is stored with the
+**Invalidation.** One number is the version of everything the pages show. It lives where every
+process and server sees it (``PAGE_CACHE_VERSION_IN``): in the shared cache with the copies when
+Redis is the cache (``"cache"``: a visitor's page is then one Redis round trip and no database
+query), else in the database (``"database"``, ``core.PageVersion``: each process's memory cache
+would not see another process's change). A copy is stored with the
 version read *before* the page was made and served only while the version is unchanged. Every
 statement that writes one of the tables the pages read (``settings.PAGE_CACHE_WATCHED_TABLES``,
 by table-name prefix: the registry, progress, the knowledge base, events, partnering, calendars)
@@ -23,7 +26,9 @@ raw SQL: the progress roll-up, a cycle's close, a spreadsheet import) count as m
 save: a published update shows at once, on every server. A page made from data read before a
 commit is stored under the older version and never served after the commit's bump.
 ``PAGE_CACHE_SECONDS`` bounds a copy's life (time alone changes little: deadlines passing within
-a day); ``0`` turns the cache off (the test settings do, so tests see their own data).
+a day; a bump lost because Redis failed at that moment); ``0`` turns the cache off (the test
+settings do, so tests see their own data). A cache that is down is no page cache: pages are made
+as if it were not there.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -47,12 +53,23 @@ logger = logging.getLogger(__name__)
 
 HEADER = "X-Page-Cache"  # "hit" or "miss" on a page that may be cached (tests and benchmarks read it)
 TABLE = "core_pageversion"
+VERSION_KEY = "hkcq:page:version"
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.IGNORECASE)
 
 
 # -- the version --------------------------------------------------------------------------------
+def _in_cache() -> bool:
+    return bool(settings.PAGE_CACHE_VERSION_IN == "cache")
+
+
 def current_version(using: str = DEFAULT_DB_ALIAS) -> int:
+    if _in_cache():
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, time.time_ns(), None)  # a new start no stored copy carries
+            version = cache.get(VERSION_KEY)
+        return int(version)
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")  # noqa: S608 (a constant)
         row = cursor.fetchone()
@@ -61,6 +78,12 @@ def current_version(using: str = DEFAULT_DB_ALIAS) -> int:
 
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:
     """Add one to the version: every cached page made before is stale."""
+    if _in_cache():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # not there (flushed, evicted): any new start will do
+            cache.add(VERSION_KEY, time.time_ns(), None)
+        return
     try:
         with connections[using].cursor() as cursor:
             cursor.execute(
@@ -155,8 +178,16 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        version = current_version()
-        kept = cache.get(key)
+        try:
+            if _in_cache():  # the version and the copy in one round trip
+                got = cache.get_many([VERSION_KEY, key])
+                version = got[VERSION_KEY] if VERSION_KEY in got else current_version()
+                kept = got.get(key)
+            else:
+                version, kept = current_version(), cache.get(key)
+        except Exception:  # the cache is down: the page is made as if there were none
+            logger.exception("page cache unavailable")
+            return view(request, *args, **kwargs)
         if kept is not None and kept[0] == version:
             response = HttpResponse(kept[2], content_type=kept[1])
             # What a signed-in person sees differs: a shared cache must not hand this page to them.
@@ -165,7 +196,10 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return response
         response = view(request, *args, **kwargs)
         if _storable(request, response):
-            cache.set(key, (version, response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, (version, response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("page cache unavailable")
             response[HEADER] = "miss"
         return response
 

@@ -17,9 +17,12 @@ from hkcq.core import pagecache
 from hkcq.core.pagecache import HEADER
 
 
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
+@pytest.fixture(autouse=True, params=["database", "cache"])
+def page_cache_on(request, settings):
+    """Every test with the version in the database (each process's memory cache) and in the cache
+    (Redis in production; this process's memory here)."""
     settings.PAGE_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_VERSION_IN = request.param
     cache.clear()
     yield
     cache.clear()
@@ -51,14 +54,15 @@ def commit(django_capture_on_commit_callbacks):
 
 
 # -- what is cached, and for whom ---------------------------------------------------------------
-def test_a_visitor_gets_the_cached_page_with_one_query(defaults, client):
+def test_a_visitor_gets_the_cached_page_with_at_most_one_query(defaults, client, settings):
     first = _get(client, "/en/")
     assert first[HEADER] == "miss"
     with CaptureQueriesContext(connection) as ctx:
         second = _get(client, "/en/")
     assert second[HEADER] == "hit"
     assert second.content == first.content
-    assert len(ctx.captured_queries) == 1  # the version
+    # the version: a database query, or read from the cache with the page
+    assert len(ctx.captured_queries) == (1 if settings.PAGE_CACHE_VERSION_IN == "database" else 0)
     assert "Cookie" in second["Vary"]
 
 
@@ -181,15 +185,36 @@ def test_an_event_change_shows_at_once(defaults, client, commit):
     assert _get(client, "/en/events/")[HEADER] == "miss"
 
 
-def test_a_change_made_by_another_process_shows_at_once(defaults, client):
-    """The version lives in the database: a worker or another server's bump is seen here."""
+def test_a_change_made_by_another_process_shows_at_once(defaults, client, settings):
+    """The version is shared: a worker's or another server's bump is seen here."""
     _warm(client, "/en/")
-    with connection.cursor() as cursor:  # as another process would, without this one's help
-        cursor.execute("UPDATE core_pageversion SET value = value + 1")
-        cursor.execute(
-            "INSERT INTO core_pageversion (id, value) SELECT 1, 5 WHERE NOT EXISTS (SELECT 1 FROM core_pageversion)"
-        )
+    if settings.PAGE_CACHE_VERSION_IN == "cache":
+        cache.incr(pagecache.VERSION_KEY)  # as another process would, through the shared cache
+    else:
+        with connection.cursor() as cursor:  # as another process would, without this one's help
+            cursor.execute(
+                "INSERT INTO core_pageversion (id, value) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET value = core_pageversion.value + 1"
+            )
     assert _get(client, "/en/")[HEADER] == "miss"
+
+
+def test_a_version_lost_from_the_cache_serves_no_old_copy(defaults, client, settings):
+    _warm(client, "/en/")
+    cache.delete(pagecache.VERSION_KEY)
+    if settings.PAGE_CACHE_VERSION_IN == "cache":
+        assert _get(client, "/en/")[HEADER] == "miss"
+
+
+def test_a_cache_that_is_down_serves_pages_as_if_there_were_none(defaults, client, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    response = _get(client, "/en/")
+    assert HEADER not in response
+    assert b"<main" in response.content
 
 
 def test_a_rolled_back_change_keeps_the_copies(defaults, client, django_capture_on_commit_callbacks):
