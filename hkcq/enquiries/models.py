@@ -303,7 +303,8 @@ class Pause(models.Model):
 
 
 class ReferenceCounter(models.Model):
-    """The last sequence number given out in a year (row locked while a number is taken)."""
+    """The last sequence number given out in a year (row locked while a number is taken) on SQLite;
+    on PostgreSQL a sequence per year takes over from it (``references.reference_next``)."""
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,6 +91,20 @@ class _Filed:
     priority: str
 
 
+def _save_with_a_free_reference(enquiry: Enquiry, now: dt.datetime, attempts: int = 5) -> None:
+    """Save a new case; a reference someone else took meanwhile (a server of the previous release
+    numbering from the counter while this one numbers from the sequence) is replaced by the next."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                enquiry.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1 or not Enquiry.objects.filter(reference=enquiry.reference).exists():
+                raise
+            enquiry.reference = reference_next(now)
+
+
 def _enquiry_create(
     filed: _Filed, *, resident: User | None, submission: idempotency.Submission, source: str
 ) -> Enquiry:
@@ -117,7 +132,7 @@ def _enquiry_create(
         received_at=now,
     )
     deadlines_apply(enquiry)
-    enquiry.save()
+    _save_with_a_free_reference(enquiry, now)
     if not suggestion.answered:
         knowledge.gap_record(filed.question, filed.language)
     resident_mail(enquiry, "confirmation")

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.test import Client
 
 from hkcq.core.errors import InvalidInput, NotFound
@@ -90,3 +91,37 @@ def test_find_form_posts_and_never_reads_the_email_from_the_url(make_case):
     # Without the CSRF token a POST is refused.
     refused = client.post("/en/enquiries/find/", {"reference": case.reference, "email": "resident@example.org"})
     assert refused.status_code == 403
+
+
+ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="the sequence is PostgreSQL's")
+
+
+@ON_POSTGRESQL
+def test_a_number_taken_by_a_server_of_the_previous_release_is_skipped(make_case):
+    from hkcq.enquiries.models import Enquiry
+
+    first = make_case()
+    _prefix, year, number, _digit = first.reference.split("-")
+    # A server still on the previous release numbers from the counter: it took the next number.
+    taken = reference_make(int(year), int(number) + 1)
+    Enquiry.objects.create(
+        reference=taken,
+        token="t" * 40,
+        question="Taken by the old server",
+        email="old@example.org",
+        consent_at=first.consent_at,
+        content_digest="x",
+        received_at=first.received_at,
+    )
+    second = make_case()
+    assert second.reference == reference_make(int(year), int(number) + 2)
+
+
+@ON_POSTGRESQL
+def test_the_counter_catches_up_with_the_sequence_after_the_commit(make_case, django_capture_on_commit_callbacks):
+    from hkcq.enquiries.models import ReferenceCounter
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case()
+    _prefix, year, number, _digit = case.reference.split("-")
+    assert ReferenceCounter.objects.get(year=int(year)).last == int(number)
