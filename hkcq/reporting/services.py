@@ -32,13 +32,13 @@ from django.utils.translation import ngettext
 
 from hkcq.accounts.models import User
 from hkcq.core.errors import DomainError, InvalidInput
-from hkcq.core.exports import csv_text, html_to_pdf, xlsx_bytes
+from hkcq.core.exports import csv_text, xlsx_bytes
 from hkcq.core.permissions import require
 from hkcq.core.translated import LANGS, TText
 from hkcq.progress import rollups
 from hkcq.progress.models import ProgressUpdate, ReportingCycle
 from hkcq.registry.models import Meeting
-from hkcq.reporting import permissions, reports, selectors, snapshots
+from hkcq.reporting import pdf, permissions, reports, selectors, snapshots
 from hkcq.reporting.imports import CREATE, ERROR, IMPORTERS, UNCHANGED, UPDATE
 from hkcq.reporting.models import Job, Snapshot
 from hkcq.reporting.tables import EXTENSIONS, read_table
@@ -363,7 +363,7 @@ def report_generate(*, job_id: str) -> None:
             html = render_to_string("reporting/report_print.html", context)
             outputs: list[tuple[str, Any]] = [
                 ("html", lambda: html.encode()),
-                ("pdf", lambda: html_to_pdf(html)),
+                ("pdf", lambda: pdf.report_pdf(report, lang)),
                 ("xlsx", lambda: xlsx_bytes(reports.workbook_sheets(report, lang))),
                 ("csv", lambda: ("\ufeff" + csv_text(reports.measure_rows(report, lang))).encode()),
             ]
