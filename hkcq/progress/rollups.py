@@ -22,13 +22,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
+from django.db.models import F, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hkcq.core.choices import Side
-from hkcq.progress.models import MeasureWeight, ProgressRollup, ProgressSettings, ProgressUpdate, Status
+from hkcq.progress.models import MeasureWeight, ProgressRollup, ProgressSettings, ProgressUpdate
 from hkcq.registry.models import Area, Measure
 
 HK, CQ = Side.HONG_KONG.value, Side.CHONGQING.value
@@ -50,7 +52,7 @@ def average(values: list[tuple[Decimal | None, Decimal]]) -> Decimal | None:
     return _q(sum(((v or Decimal(0)) * w for v, w in values), Decimal(0)) / total_weight)
 
 
-def joint_status(hk: Status | None, cq: Status | None) -> tuple[Status | None, bool]:
+def joint_status(hk: StatusRef | None, cq: StatusRef | None) -> tuple[StatusRef | None, bool]:
     """(joint status, disagreement)."""
     if hk is None or cq is None:
         return (hk or cq), False
@@ -64,9 +66,9 @@ class Node:
     percent: Decimal | None = None
     percent_hk: Decimal | None = None
     percent_cq: Decimal | None = None
-    status_hk: Status | None = None
-    status_cq: Status | None = None
-    joint: Status | None = None
+    status_hk: StatusRef | None = None
+    status_cq: StatusRef | None = None
+    joint: StatusRef | None = None
     disagreement: bool = False
     last_published_at: datetime | None = None
     fields: dict[str, Any] = field(default_factory=dict)
@@ -76,17 +78,46 @@ class Node:
         return self.percent is not None
 
 
-def latest_published(measure_ids: Iterable[int] | None = None) -> dict[tuple[int, str], ProgressUpdate]:
-    """The latest published update per (measure id, side)."""
-    qs = ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED).select_related("status")
+class StatusRef(NamedTuple):
+    """A status as the roll-up uses it: which one, and its place in the scale."""
+
+    pk: int
+    position: int
+
+
+class Latest(NamedTuple):
+    """A (measure, side)'s latest published update: the figures the roll-up reads from it."""
+
+    id: int
+    measure_id: int
+    side: str
+    percent: int
+    status: StatusRef | None
+    published_at: datetime | None
+
+
+def latest_published(measure_ids: Iterable[int] | None = None) -> dict[tuple[int, str], Latest]:
+    """The latest published update per (measure id, side). Ranked in SQL (a window per measure
+    and side, on the ``update_latest`` index), so only the latest rows are read, as plain
+    values, not every update of every measure's history."""
+    qs = ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED)
     if measure_ids is not None:
         qs = qs.filter(measure_id__in=list(measure_ids))
-    out: dict[tuple[int, str], ProgressUpdate] = {}
-    for update in qs.order_by("measure_id", "side", "-published_at", "-id").only(
-        "id", "measure_id", "side", "percent", "status", "published_at"
-    ):
-        out.setdefault((update.measure_id, update.side), update)
-    return out
+    rank = Window(
+        RowNumber(), partition_by=[F("measure_id"), F("side")], order_by=[F("published_at").desc(), F("id").desc()]
+    )
+    rows = (
+        qs.annotate(rank=rank)
+        .filter(rank=1)
+        .order_by()
+        .values_list("id", "measure_id", "side", "percent", "status_id", "status__position", "published_at")
+    )
+    return {
+        (measure_id, side): Latest(
+            pk, measure_id, side, percent, StatusRef(status_id, position) if status_id else None, published_at
+        )
+        for pk, measure_id, side, percent, status_id, position, published_at in rows
+    }
 
 
 def _latest_time(*times: datetime | None) -> datetime | None:
@@ -100,7 +131,7 @@ def _combine(parts: list[tuple[Node, Decimal]], node: Node) -> None:
     node.percent = average([(n.percent, w) for n, w in parts])
 
 
-def own_node(own_hk: ProgressUpdate | None, own_cq: ProgressUpdate | None, kids: list[tuple[Node, Decimal]]) -> Node:
+def own_node(own_hk: Latest | None, own_cq: Latest | None, kids: list[tuple[Node, Decimal]]) -> Node:
     """A measure's node from its own latest published updates and its children's nodes (with
     their weights)."""
     node = Node()
@@ -124,7 +155,7 @@ def own_node(own_hk: ProgressUpdate | None, own_cq: ProgressUpdate | None, kids:
 
 def compute_area(
     measures: list[Measure],
-    latest: dict[tuple[int, str], ProgressUpdate],
+    latest: dict[tuple[int, str], Latest],
     weights: dict[int, Decimal],
     weighted: bool,
 ) -> tuple[dict[int, Node], Node]:
@@ -172,20 +203,20 @@ FIELDS = list(_rollup_fields(Node()).keys())
 STATUS_FIELDS = ("status_hk", "status_cq", "joint_status")
 
 
-def _apply(row: ProgressRollup, node: Node) -> bool:
-    """Set ``node``'s figures on ``row``; True when anything differs from what the row held
-    (so callers write only rows that changed)."""
-    changed = row.pk is None
+def _apply(row: ProgressRollup, node: Node) -> set[str]:
+    """Set ``node``'s figures on ``row``; the names of the fields that differ from what the row
+    held (all of them for a new row), so callers write only rows, and fields, that changed."""
+    changed = set()
     for name, value in _rollup_fields(node).items():
         if name in STATUS_FIELDS:
             new_id = value.pk if value is not None else None
             if getattr(row, f"{name}_id") != new_id:
-                setattr(row, name, value)
-                changed = True
+                setattr(row, f"{name}_id", new_id)
+                changed.add(name)
         elif getattr(row, name) != value:
             setattr(row, name, value)
-            changed = True
-    return changed
+            changed.add(name)
+    return set(FIELDS) if row.pk is None else changed
 
 
 def _node_of(row: ProgressRollup | None) -> Node:
@@ -200,28 +231,48 @@ def _node_of(row: ProgressRollup | None) -> Node:
     )
 
 
-def _write(to_create: list[ProgressRollup], to_update: list[ProgressRollup]) -> None:
-    if to_create:
-        ProgressRollup.objects.bulk_create(to_create, batch_size=500)
-    if to_update:
-        ProgressRollup.objects.bulk_update(to_update, [*FIELDS, "computed_at"], batch_size=500)
+class _Changes:
+    """The roll-up rows to create and the changed fields of those to update."""
 
+    def __init__(self) -> None:
+        self.create: list[ProgressRollup] = []
+        self.update: list[tuple[ProgressRollup, set[str]]] = []
 
-def _stamp(rows: list[ProgressRollup]) -> None:
-    now = timezone.now()
-    for row in rows:
-        row.computed_at = now
+    def add(self, row: ProgressRollup, node: Node) -> bool:
+        changed = _apply(row, node)
+        if changed:
+            if row.pk is None:
+                self.create.append(row)
+            else:
+                self.update.append((row, changed))
+        return bool(changed)
+
+    def write(self) -> None:
+        now = timezone.now()
+        if self.create:
+            for row in self.create:
+                row.computed_at = now
+            ProgressRollup.objects.bulk_create(self.create, batch_size=500)
+        if self.update:
+            # one UPDATE, of the fields that changed in any of the rows (a publication changes a
+            # few: its measure's percent and status, the ancestors' and the area's percents)
+            fields: set[str] = set().union(*(changed for _row, changed in self.update))
+            rows = [row for row, _changed in self.update]
+            for row in rows:
+                row.computed_at = now
+            ProgressRollup.objects.bulk_update(rows, [*sorted(fields), "computed_at"], batch_size=500)
 
 
 @transaction.atomic
 def recompute(areas: Iterable[Area] | None = None) -> None:
     """Recompute the roll-ups of ``areas`` (all when None) and of the whole mechanism from the
     published updates: the repair path (after imports, restructuring, scale or settings
-    changes). Rows whose figures did not change are not written."""
+    changes). Rows whose figures did not change are not written, and of the others only the
+    fields that changed."""
     settings = ProgressSettings.load()
     weighted = settings.rollup_method == ProgressSettings.Method.WEIGHTED
-    area_list = list(areas) if areas is not None else list(Area.objects.all())
-    measures = list(Measure.objects.filter(area__in=area_list).only("id", "area_id", "parent_id", "position"))
+    area_ids = [a.id for a in areas] if areas is not None else list(Area.objects.values_list("id", flat=True))
+    measures = list(Measure.objects.filter(area_id__in=area_ids).only("id", "area_id", "parent_id", "position"))
     measures.sort(key=lambda m: (m.position, m.id))
     ids = [m.id for m in measures]
     latest = latest_published(ids if areas is not None else None)
@@ -230,31 +281,38 @@ def recompute(areas: Iterable[Area] | None = None) -> None:
             "measure_id", "weight"
         )
     )
-    scope = ProgressRollup.objects.filter(level=ProgressRollup.Level.MEASURE)
-    if areas is not None:
-        scope = scope.filter(measure_id__in=ids)
-    existing = {r.measure_id: r for r in scope}
-    area_rows = {
-        r.area_id: r
-        for r in ProgressRollup.objects.filter(level=ProgressRollup.Level.AREA, area_id__in=[a.id for a in area_list])
-    }
+    # every roll-up row in scope in one query: the measures', every area's, the mechanism's
+    scope = Q(level__in=[ProgressRollup.Level.AREA, ProgressRollup.Level.MECHANISM])
+    scope |= Q(level=ProgressRollup.Level.MEASURE, **({"measure_id__in": ids} if areas is not None else {}))
+    existing: dict[int, ProgressRollup] = {}
+    area_rows: dict[int, ProgressRollup] = {}
+    mechanism_row = None
+    for r in ProgressRollup.objects.filter(scope):
+        if r.level == ProgressRollup.Level.MEASURE:
+            existing[r.measure_id] = r
+        elif r.level == ProgressRollup.Level.AREA:
+            area_rows[r.area_id] = r
+        else:
+            mechanism_row = r
     by_area: dict[int, list[Measure]] = {}
     for m in measures:
         by_area.setdefault(m.area_id, []).append(m)
-    to_create: list[ProgressRollup] = []
-    to_update: list[ProgressRollup] = []
-    for area in area_list:
-        nodes, area_node = compute_area(by_area.get(area.id, []), latest, weights, weighted)
+    changes = _Changes()
+    area_nodes = {area_id: _node_of(row) for area_id, row in area_rows.items()}
+    for area_id in area_ids:
+        nodes, area_node = compute_area(by_area.get(area_id, []), latest, weights, weighted)
         for measure_id, node in nodes.items():
             row = existing.get(measure_id) or ProgressRollup(level=ProgressRollup.Level.MEASURE, measure_id=measure_id)
-            if _apply(row, node):
-                (to_update if row.pk else to_create).append(row)
-        row = area_rows.get(area.id) or ProgressRollup(level=ProgressRollup.Level.AREA, area_id=area.id)
-        if _apply(row, area_node):
-            (to_update if row.pk else to_create).append(row)
-    _stamp(to_update)
-    _write(to_create, to_update)
-    _recompute_mechanism()
+            changes.add(row, node)
+        row = area_rows.get(area_id) or ProgressRollup(level=ProgressRollup.Level.AREA, area_id=area_id)
+        changes.add(row, area_node)
+        area_nodes[area_id] = area_node
+    every_area = area_ids if areas is None else list(Area.objects.values_list("id", flat=True))
+    changes.add(
+        mechanism_row or ProgressRollup(level=ProgressRollup.Level.MECHANISM),
+        _mechanism_node([area_nodes.get(area_id) for area_id in every_area]),
+    )
+    changes.write()
 
 
 @transaction.atomic
@@ -265,13 +323,15 @@ def recompute_for(measure_id: int) -> None:
     stored roll-ups were current before the change."""
     settings = ProgressSettings.load()
     weighted = settings.rollup_method == ProgressSettings.Method.WEIGHTED
-    area_id = Measure.objects.filter(pk=measure_id).values_list("area_id", flat=True).first()
-    if area_id is None:
+    # the measure's area's tree, in one query
+    area_of = Measure.objects.filter(pk=measure_id).values("area_id")
+    tree = list(Measure.objects.filter(area_id=Subquery(area_of)).values_list("id", "parent_id", "position", "area_id"))
+    if not tree:
         return
-    tree = list(Measure.objects.filter(area_id=area_id).values_list("id", "parent_id", "position"))
-    parent_of = {mid: parent for mid, parent, _pos in tree}
+    area_id = tree[0][3]
+    parent_of = {mid: parent for mid, parent, _pos, _area in tree}
     children: dict[int | None, list[int]] = {}
-    for mid, parent, _pos in sorted(tree, key=lambda t: (t[2], t[0])):
+    for mid, parent, _pos, _area in sorted(tree, key=lambda t: (t[2], t[0])):
         children.setdefault(parent, []).append(mid)
     chain: list[int] = []  # the measure, then its parent, … up to the top-level measure
     current: int | None = measure_id
@@ -281,10 +341,19 @@ def recompute_for(measure_id: int) -> None:
     needed = set(chain) | set(children.get(None, []))
     for mid in chain:
         needed.update(children.get(mid, []))
-    rows = {
-        r.measure_id: r
-        for r in ProgressRollup.objects.filter(level=ProgressRollup.Level.MEASURE, measure_id__in=needed)
-    }
+    # the rows of those measures, of every area and of the mechanism, in one query
+    rows: dict[int, ProgressRollup] = {}
+    area_rows: dict[int, ProgressRollup] = {}
+    mechanism_row = None
+    scope = Q(level=ProgressRollup.Level.MEASURE, measure_id__in=needed)
+    scope |= Q(level__in=[ProgressRollup.Level.AREA, ProgressRollup.Level.MECHANISM])
+    for r in ProgressRollup.objects.filter(scope):
+        if r.level == ProgressRollup.Level.MEASURE:
+            rows[r.measure_id] = r
+        elif r.level == ProgressRollup.Level.AREA:
+            area_rows[r.area_id] = r
+        else:
+            mechanism_row = r
     latest = latest_published(chain)
     weights = (
         dict(MeasureWeight.objects.filter(measure_id__in=needed).values_list("measure_id", "weight"))
@@ -296,40 +365,33 @@ def recompute_for(measure_id: int) -> None:
         return weights.get(mid, Decimal(1)) if weighted else Decimal(1)
 
     nodes: dict[int, Node] = {mid: _node_of(rows.get(mid)) for mid in needed}
-    to_create: list[ProgressRollup] = []
-    to_update: list[ProgressRollup] = []
+    changes = _Changes()
     for mid in chain:
         kids = [(nodes[k], weight(k)) for k in children.get(mid, [])]
         node = own_node(latest.get((mid, HK)), latest.get((mid, CQ)), kids)
         nodes[mid] = node
-        row = rows.get(mid) or ProgressRollup(level=ProgressRollup.Level.MEASURE, measure_id=mid)
-        if _apply(row, node):
-            (to_update if row.pk else to_create).append(row)
+        changes.add(rows.get(mid) or ProgressRollup(level=ProgressRollup.Level.MEASURE, measure_id=mid), node)
     top = [(nodes[k], weight(k)) for k in children.get(None, [])]
     area_node = Node()
     _combine(top, area_node)
     area_node.last_published_at = _latest_time(*(n.last_published_at for n, _w in top))
-    area_row = ProgressRollup.objects.filter(level=ProgressRollup.Level.AREA, area_id=area_id).first()
-    area_row = area_row or ProgressRollup(level=ProgressRollup.Level.AREA, area_id=area_id)
-    if _apply(area_row, area_node):
-        (to_update if area_row.pk else to_create).append(area_row)
-    _stamp(to_update)
-    _write(to_create, to_update)
-    if any(r.level == ProgressRollup.Level.AREA for r in to_create + to_update):
-        _recompute_mechanism()
+    area_row = area_rows.get(area_id) or ProgressRollup(level=ProgressRollup.Level.AREA, area_id=area_id)
+    if changes.add(area_row, area_node):
+        area_nodes = {a: _node_of(r) for a, r in area_rows.items()} | {area_id: area_node}
+        every_area = Area.objects.values_list("id", flat=True)
+        changes.add(
+            mechanism_row or ProgressRollup(level=ProgressRollup.Level.MECHANISM),
+            _mechanism_node([area_nodes.get(a) for a in every_area]),
+        )
+    changes.write()
 
 
-def _recompute_mechanism() -> None:
-    by_area = {r.area_id: r for r in ProgressRollup.objects.filter(level=ProgressRollup.Level.AREA)}
-    rows = [by_area.get(area_id) for area_id in Area.objects.values_list("id", flat=True)]
+def _mechanism_node(areas: list[Node | None]) -> Node:
+    """The mechanism's figures: the plain mean of its areas' (an area with no roll-up yet as 0)."""
     one = Decimal(1)
-    node = Node(
-        percent=average([(r.percent if r else None, one) for r in rows]),
-        percent_hk=average([(r.percent_hk if r else None, one) for r in rows]),
-        percent_cq=average([(r.percent_cq if r else None, one) for r in rows]),
-        last_published_at=_latest_time(*(r.last_published_at for r in rows if r)),
+    return Node(
+        percent=average([(a.percent if a else None, one) for a in areas]),
+        percent_hk=average([(a.percent_hk if a else None, one) for a in areas]),
+        percent_cq=average([(a.percent_cq if a else None, one) for a in areas]),
+        last_published_at=_latest_time(*(a.last_published_at for a in areas if a)),
     )
-    row = ProgressRollup.objects.filter(level=ProgressRollup.Level.MECHANISM).first()
-    row = row or ProgressRollup(level=ProgressRollup.Level.MECHANISM)
-    if _apply(row, node):
-        row.save()

@@ -30,7 +30,7 @@ from hkcq.core.choices import Side
 from hkcq.core.translated import TText
 from hkcq.core.trees import depth_first
 from hkcq.progress.models import ProgressRollup, ProgressUpdate, ReportingCycle, Status
-from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting, Milestone
+from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting, Milestone, Unit
 
 FORMAT_VERSION = 1
 SIDES = (Side.HONG_KONG.value, Side.CHONGQING.value)
@@ -53,7 +53,8 @@ def _n(value: Decimal | int | None) -> float | None:
 
 
 def latest_published_updates() -> dict[tuple[int, str], ProgressUpdate]:
-    """Each (measure id, side)'s latest published update."""
+    """Each (measure id, side)'s latest published update: the fields a snapshot keeps (its
+    ``status_id``, not the status: the caller has the scale)."""
     # Ranked in SQL (a window per measure and side), so only the latest rows are read, not the
     # whole history of every measure.
     rank = Window(
@@ -65,7 +66,18 @@ def latest_published_updates() -> dict[tuple[int, str], ProgressUpdate]:
         ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED)
         .annotate(rank=rank)
         .filter(rank=1)
-        .select_related("status")
+        .order_by()
+        .only(
+            "id",
+            "measure_id",
+            "side",
+            "status_id",
+            "percent",
+            "public_narrative",
+            "internal_narrative",
+            "published_at",
+            "cycle_id",
+        )
     )
     return {(u.measure_id, u.side): u for u in rows}
 
@@ -84,12 +96,12 @@ def _figures(r: ProgressRollup | None) -> dict[str, Any]:
     return {"percent": _n(r.percent), "percent_hk": _n(r.percent_hk), "percent_cq": _n(r.percent_cq)}
 
 
-def _side_entry(u: ProgressUpdate | None, cycle: ReportingCycle) -> dict[str, Any] | None:
+def _side_entry(u: ProgressUpdate | None, cycle: ReportingCycle, statuses: dict[int, Status]) -> dict[str, Any] | None:
     """A side's latest published update of a measure, as frozen."""
     if u is None:
         return None
     return {
-        "status": u.status.key,
+        "status": statuses[u.status_id].key,
         "percent": u.percent,
         "public_narrative": _t(u.public_narrative),
         "internal_narrative": _t(u.internal_narrative),
@@ -106,14 +118,41 @@ def _measures(
     published updates, its roll-up and its milestones."""
     latest = latest_published_updates()
     this_cycle = published_in_cycle(cycle)
-    qs = Measure.objects.select_related("area", "parent", "lead_unit_hk", "lead_unit_cq").prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on", "id"))
+    # Plain columns only, and each area, unit and parent looked up in a dict: a thousand measures
+    # would otherwise each bring their area, parent and units' texts along.
+    qs = Measure.objects.only(
+        "id",
+        "ext_id",
+        "area_id",
+        "parent_id",
+        "code",
+        "position",
+        "title",
+        "lead_unit_hk_id",
+        "lead_unit_cq_id",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+    ).prefetch_related(
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.only(
+                "id", "measure_id", "ext_id", "title", "planned_on", "achieved_on"
+            ).order_by("planned_on", "id"),
+            to_attr="milestones_in_order",  # a plain list: no queryset built per measure
+        )
     )
+    rows = list(qs)
+    areas = {a.id: a for a in Area.objects.only("id", "ext_id", "position")}
+    ext_ids = {m.id: m.ext_id for m in rows}
+    unit_ids = {u for m in rows for u in (m.lead_unit_hk_id, m.lead_unit_cq_id) if u}
+    units = {u.id: _t(u.name) for u in Unit.objects.filter(id__in=unit_ids).only("id", "name")}
     tree = depth_first(
-        qs,
+        rows,
         key=lambda m: m.id,
         parent=lambda m: m.parent_id,
-        order=lambda m: (m.area.position, m.position, m.id),
+        order=lambda m: (areas[m.area_id].position, m.position, m.id),
     )
     measures = []
     for m, depth in tree:
@@ -122,19 +161,19 @@ def _measures(
         measures.append(
             {
                 "id": m.ext_id,
-                "area": m.area.ext_id,
-                "parent": m.parent.ext_id if m.parent else None,
+                "area": areas[m.area_id].ext_id,
+                "parent": ext_ids.get(m.parent_id) if m.parent_id else None,
                 "depth": depth,
                 "code": m.code,
                 "position": m.position,
                 "title": _t(m.title),
-                "lead_unit_hk": _t(m.lead_unit_hk.name) if m.lead_unit_hk else None,
-                "lead_unit_cq": _t(m.lead_unit_cq.name) if m.lead_unit_cq else None,
+                "lead_unit_hk": units[m.lead_unit_hk_id] if m.lead_unit_hk_id else None,
+                "lead_unit_cq": units[m.lead_unit_cq_id] if m.lead_unit_cq_id else None,
                 "planned_start": _d(m.planned_start),
                 "planned_end": _d(m.planned_end),
                 "actual_start": _d(m.actual_start),
                 "actual_end": _d(m.actual_end),
-                "sides": {side: _side_entry(latest.get((m.id, side)), cycle) for side in SIDES},
+                "sides": {side: _side_entry(latest.get((m.id, side)), cycle, statuses) for side in SIDES},
                 "updated_this_cycle": [s for s in SIDES if (m.id, s) in this_cycle],
                 "joint_status": (statuses[joint].key if joint in statuses else None) if r else None,
                 "disagreement": bool(r.disagreement) if r else False,
@@ -146,7 +185,7 @@ def _measures(
                         "planned_on": _d(ms.planned_on),
                         "achieved_on": _d(ms.achieved_on),
                     }
-                    for ms in m.milestones.all()
+                    for ms in m.milestones_in_order
                 ],
             }
         )
