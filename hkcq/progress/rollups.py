@@ -263,6 +263,23 @@ class _Changes:
             ProgressRollup.objects.bulk_update(rows, [*sorted(fields), "computed_at"], batch_size=500)
 
 
+def _rows_in(
+    scope: Q,
+) -> tuple[dict[int, ProgressRollup], dict[int, ProgressRollup], ProgressRollup | None]:
+    """The roll-up rows matching ``scope``, in one query: by measure, by area, the mechanism's."""
+    measures: dict[int, ProgressRollup] = {}
+    areas: dict[int, ProgressRollup] = {}
+    mechanism = None
+    for r in ProgressRollup.objects.filter(scope):
+        if r.level == ProgressRollup.Level.MEASURE and r.measure_id is not None:
+            measures[r.measure_id] = r
+        elif r.level == ProgressRollup.Level.AREA and r.area_id is not None:
+            areas[r.area_id] = r
+        elif r.level == ProgressRollup.Level.MECHANISM:
+            mechanism = r
+    return measures, areas, mechanism
+
+
 @transaction.atomic
 def recompute(areas: Iterable[Area] | None = None) -> None:
     """Recompute the roll-ups of ``areas`` (all when None) and of the whole mechanism from the
@@ -284,16 +301,7 @@ def recompute(areas: Iterable[Area] | None = None) -> None:
     # every roll-up row in scope in one query: the measures', every area's, the mechanism's
     scope = Q(level__in=[ProgressRollup.Level.AREA, ProgressRollup.Level.MECHANISM])
     scope |= Q(level=ProgressRollup.Level.MEASURE, **({"measure_id__in": ids} if areas is not None else {}))
-    existing: dict[int, ProgressRollup] = {}
-    area_rows: dict[int, ProgressRollup] = {}
-    mechanism_row = None
-    for r in ProgressRollup.objects.filter(scope):
-        if r.level == ProgressRollup.Level.MEASURE:
-            existing[r.measure_id] = r
-        elif r.level == ProgressRollup.Level.AREA:
-            area_rows[r.area_id] = r
-        else:
-            mechanism_row = r
+    existing, area_rows, mechanism_row = _rows_in(scope)
     by_area: dict[int, list[Measure]] = {}
     for m in measures:
         by_area.setdefault(m.area_id, []).append(m)
@@ -342,18 +350,9 @@ def recompute_for(measure_id: int) -> None:
     for mid in chain:
         needed.update(children.get(mid, []))
     # the rows of those measures, of every area and of the mechanism, in one query
-    rows: dict[int, ProgressRollup] = {}
-    area_rows: dict[int, ProgressRollup] = {}
-    mechanism_row = None
     scope = Q(level=ProgressRollup.Level.MEASURE, measure_id__in=needed)
     scope |= Q(level__in=[ProgressRollup.Level.AREA, ProgressRollup.Level.MECHANISM])
-    for r in ProgressRollup.objects.filter(scope):
-        if r.level == ProgressRollup.Level.MEASURE:
-            rows[r.measure_id] = r
-        elif r.level == ProgressRollup.Level.AREA:
-            area_rows[r.area_id] = r
-        else:
-            mechanism_row = r
+    rows, area_rows, mechanism_row = _rows_in(scope)
     latest = latest_published(chain)
     weights = (
         dict(MeasureWeight.objects.filter(measure_id__in=needed).values_list("measure_id", "weight"))

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from hkcq.registry.models import Area, Measure
 from hkcq.reporting import pdf, reports, services
@@ -115,9 +116,15 @@ def _header_repeats(long_report, lang, header, contents, font):
         if lang != "en":  # on one line: a Chinese header is never broken between its characters
             line = next(line for line in page.splitlines() if header[3] in line)
             assert " ".join(header) in line, line
-    fonts = {
-        str(f.get_object().get("/BaseFont"))
-        for p in PdfReader(io.BytesIO(content)).pages
-        for f in (p["/Resources"].get("/Font") or {}).values()
-    }
+    fonts = _font_names(content)
     assert any(font.lower() in name.lower() for name in fonts), fonts
+
+
+def _font_names(content: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        for font in (resources.get("/Font") or DictionaryObject()).get_object().values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
