@@ -1,7 +1,7 @@
 """Progress at volume, old code against new in one run (issue 15).
 
-Each code version (``--baseline``, default the commit before the incremental roll-ups, checked
-out as a detached git worktree under the system's temp directory; and this working tree) runs in
+Each code version (``--baseline``, default the commit before the incremental roll-ups, exported
+with ``git archive`` under the system's temp directory; and this working tree) runs in
 its own child process on a freshly generated database with the same data (seed 15): 1,000
 generated measures (about half of them items under another measure, up to four deep) with a lead
 unit on each side, 10 published updates each (5 per side). Times:
@@ -197,7 +197,8 @@ def section(results: dict[str, dict[str, Any]], commits: dict[str, str]) -> str:
         "",
         f"`bench/progress_speed.py`, run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
         f"Python {platform.python_version()} ({os.cpu_count()} CPUs, shared with other sessions: the load "
-        "average (1 min) at each figure is given after it). Old = "
+        f"average (1 min) at each figure is given after it; `uptime` before: {commits['load_before']}; after: "
+        f"{commits['load_after']}). Old = "
         f"`{commits['old'][:10]}`, new = `{commits['new'][:10]}` (plus working-tree changes if any); each "
         f"in its own process on a freshly generated database with the same data: "
         f"{next(iter(results.values()))['measures']:,} measures in all (1,000 generated, about half of them "
@@ -222,8 +223,28 @@ def section(results: dict[str, dict[str, Any]], commits: dict[str, str]) -> str:
         "SQL. The full recompute remains for repairs (`manage.py recompute_progress`). Compare each goal with "
         "the figures: where one is above its goal, the goal is not met.",
         "",
+        _goals(results),
+        "",
     ]
     return "\n".join(lines)
+
+
+GOALS = {"full_ms": 200, "change_p50_ms": 20, "change_p95_ms": 20, "close_ms": 1000}
+
+
+def _goals(results: dict[str, dict[str, Any]]) -> str:
+    """Which goals the new code meets in this run, per database."""
+    parts = []
+    for column, figures in results.items():
+        if not column.endswith(" new"):
+            continue
+        labels = {key: label for key, _load, label, _goal in ROWS}
+        missed = [f"{labels[k]} ({figures[k]:,.1f} ms, goal < {g:,})" for k, g in GOALS.items() if figures[k] >= g]
+        met = [labels[k] for k, g in GOALS.items() if figures[k] < g]
+        parts.append(
+            f"{column.removesuffix(' new')}: met — {'; '.join(met) or 'none'}; not met — {'; '.join(missed) or 'none'}."
+        )
+    return "Goals in this run (new code). " + " ".join(parts)
 
 
 def write_report(text_section: str) -> None:
@@ -250,14 +271,16 @@ def main() -> None:
         print("RESULT " + json.dumps(child(args.child, args.root, args.measures)))
         return
     old_root = Path(tempfile.gettempdir()) / f"hkcq-baseline-{args.baseline[:10]}"
-    if not old_root.exists():
-        subprocess.run(
-            ["git", "-C", str(HERE), "worktree", "add", "--detach", str(old_root), args.baseline], check=True
-        )
+    if not old_root.exists():  # the baseline's files, exported (no worktree, nothing to clean up in git)
+        old_root.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(HERE), "archive", args.baseline], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive.stdout, check=True)
+        subprocess.run([sys.executable, "manage.py", "compile_translations"], cwd=old_root, check=True)
     commits = {
-        "old": subprocess.check_output(["git", "-C", str(old_root), "rev-parse", "HEAD"], text=True).strip(),
+        "old": subprocess.check_output(["git", "-C", str(HERE), "rev-parse", args.baseline], text=True).strip(),
         "new": subprocess.check_output(["git", "-C", str(HERE), "rev-parse", "HEAD"], text=True).strip(),
     }
+    commits["load_before"] = subprocess.check_output(["uptime"], text=True).strip()
     results: dict[str, dict[str, Any]] = {}
     for db in ["sqlite"] + (["postgresql"] if args.postgres else []):
         for version, root in (("old", old_root), ("new", HERE)):
@@ -280,6 +303,7 @@ def main() -> None:
                 raise SystemExit(f"benchmark failed: {db} {version}")
             results[f"{db} {version}"] = json.loads(line[len("RESULT ") :])
             print(results[f"{db} {version}"], flush=True)
+    commits["load_after"] = subprocess.check_output(["uptime"], text=True).strip()
     text = section(results, commits)
     print(text)
     if not args.no_write:
