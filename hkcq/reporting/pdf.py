@@ -44,7 +44,7 @@ def _pct(value: float | None, *, sign: bool = True) -> str:
 
 
 def _change(before: Any, now: Any) -> str:
-    """"before → now" when a status changed, else now (a dash when none)."""
+    """The status now, after the one before and an arrow when it changed (a dash when none)."""
     now_text = _t(now) or DASH
     if before and before != now:
         return f"{_t(before)} → {now_text}"
@@ -229,8 +229,7 @@ def document(report: dict[str, Any], lang: str) -> dict[str, Any]:
             "results": _results(report),
             "areas": [_area(a) for a in report["areas"]],
             "late": [
-                f"{line['code']} {_t(line['title'])} — "
-                + _("planned to end %(date)s") % {"date": line["planned_end"]}
+                f"{line['code']} {_t(line['title'])} — " + _("planned to end %(date)s") % {"date": line["planned_end"]}
                 for line in report["late"]
             ],
             "no_update": [f"{line['code']} {_t(line['title'])}" for line in report["no_update"]],
