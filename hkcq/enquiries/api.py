@@ -8,20 +8,21 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
+from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, Email, Language, Mapped, Required, TextIn
+from hkcq.core.api import ERRORS, Email, ErrorOut, Language, Mapped, Required, TextIn
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import Keyed, KeysetPagination, LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.text import mask_personal_data
 from hkcq.core.throttle import throttle
 from hkcq.core.translated import current_language
-from hkcq.enquiries import knowledge, permissions, selectors, services, sla
+from hkcq.enquiries import knowledge, permissions, selectors, services, sla, statistics
 from hkcq.enquiries.models import Enquiry
 from hkcq.enquiries.schemas import CannedReplyIn, CannedReplyOut, CannedReplyPatch, MyEnquiryOut
 from hkcq.registry.models import Unit
@@ -483,3 +484,142 @@ def enquiry_close(request: AuthedRequest, reference: str, payload: CloseIn) -> d
     e = _staff_case(request, reference)
     services.enquiry_close(user=request.auth, enquiry=e, outcome=payload.outcome, note=payload.note)
     return _reload(request, e)
+
+
+# -- a lost tracking link, and the service's statistics ---------------------------------------------
+class TrackingLinkIn(Schema):
+    reference: Required = Field(max_length=40)
+    email: Email
+
+
+class TrackingLinkOut(Schema):
+    message: str
+
+
+@router.post(
+    "/tracking-links",
+    response={202: TrackingLinkOut, **ERRORS},
+    auth=None,
+    summary="Send a lost tracking link again, to the address the enquiry was filed with",
+)
+def tracking_link_request(request: HttpRequest, payload: TrackingLinkIn) -> tuple[int, dict[str, Any]]:
+    """The same answer whether or not the reference and the address belong to one enquiry (never
+    an oracle); the link goes by e-mail, never into the answer. Throttled per address, reference
+    and e-mail, like the page."""
+    reference, email = payload.reference.strip(), payload.email.strip()
+    throttle(request, "enquiry_find", targets=(reference, email))
+    services.enquiry_tracking_link_request(reference=reference, email=email)
+    message = _(
+        "If the reference number and the e-mail address belong to the same enquiry, we have sent "
+        "its tracking link to that address. Check your inbox, and your spam folder."
+    )
+    return 202, {"message": str(message)}
+
+
+class CountOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class ComplianceOut(Schema):
+    met: int
+    missed: int
+    running: int
+    percent: float | None
+
+
+class UnitComplianceOut(Schema):
+    unit: str
+    total: int
+    acknowledged: ComplianceOut
+    replied: ComplianceOut
+
+
+class StatisticsOut(Schema):
+    start: dt.date
+    end: dt.date
+    total: int
+    by_topic: list[CountOut]
+    by_unit: list[CountOut]
+    by_language: list[CountOut]
+    acknowledged: ComplianceOut
+    replied: ComplianceOut
+    service_rating_mean: float | None
+    outcome_rating_mean: float | None
+    rated: int
+    per_unit: list[UnitComplianceOut] | None = Field(None, description="The secretariat only")
+
+
+def _compliance_out(c: Any) -> dict[str, Any]:
+    return {"met": c.met, "missed": c.missed, "running": c.running, "percent": c.percent}
+
+
+@router.get(
+    "/enquiry-statistics",
+    response={200: StatisticsOut, 422: ErrorOut},
+    auth=None,
+    summary="Statistics of the enquiry service over a period of receipt (the last year by default)",
+)
+def enquiry_statistics(
+    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[str, Any]:
+    """As the statistics page: volume by topic, unit and language, deadlines met, ratings; the
+    figures per unit for the secretariat (a session or a bearer token)."""
+    today = timezone.localdate()
+    end = end or today
+    start = start or end.replace(year=end.year - 1) + dt.timedelta(days=1)
+    if end < start:
+        raise InvalidInput(details={"end": [_("The end of the period is before its start.")]})
+    if (end - start).days > 3660:
+        raise InvalidInput(details={"start": [_("Choose a period of at most ten years.")]})
+    stats = statistics.enquiry_statistics(start, end)
+
+    def rows(items: list[Any]) -> list[dict[str, Any]]:
+        return [{"key": r.key, "label": str(r.label), "count": r.count} for r in items]
+
+    full = permissions.can_view_full_statistics(api_caller(request))
+    return {
+        "start": stats.start,
+        "end": stats.end,
+        "total": stats.total,
+        "by_topic": rows(stats.by_topic),
+        "by_unit": rows(stats.by_unit),
+        "by_language": rows(stats.by_language),
+        "acknowledged": _compliance_out(stats.ack),
+        "replied": _compliance_out(stats.reply),
+        "service_rating_mean": stats.satisfaction.service_mean,
+        "outcome_rating_mean": stats.satisfaction.outcome_mean,
+        "rated": stats.satisfaction.rated,
+        "per_unit": [
+            {
+                "unit": str(u.label),
+                "total": u.total,
+                "acknowledged": _compliance_out(u.ack),
+                "replied": _compliance_out(u.reply),
+            }
+            for u in stats.per_unit
+        ]
+        if full
+        else None,
+    }
+
+
+class CitableOut(Schema):
+    id: str
+    title: str
+
+
+@router.get(
+    "/enquiries/{reference}/citations",
+    response={200: list[CitableOut], **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Entries to cite in a reply: those answering q (an entry's id or a search), else the case's question",
+)
+def enquiry_citations(request: AuthedRequest, reference: str, q: str = "") -> list[dict[str, Any]]:
+    """As the case page's citation picker: titled in the resident's language, best first. Send
+    the chosen ids as the reply's ``citations``."""
+    e = _staff_case(request, reference)
+    require(permissions.can_staff_act(request.auth, e, "reply"))
+    found = knowledge.citations_for(q.strip()[:500] or e.question, e.language, limit=10)
+    return [{"id": c.slug, "title": c.title} for c in found]

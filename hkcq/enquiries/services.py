@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +74,7 @@ def enquiry_tracking_link_request(*, reference: str, email: str) -> None:
     case was filed with, never onto the page. The look-up itself runs in the worker
     (:func:`enquiry_tracking_link_send`), so this request does the same work, and takes the same
     time, in every case. Only a malformed reference (its format and check digit, nothing looked
-    up) is an ``InvalidInput``."""
+    up) or address is an ``InvalidInput``."""
     # local import: the task calls back into this module, so one side of the pair waits
     from hkcq.enquiries.tasks import tracking_link_send
 
@@ -82,6 +83,11 @@ def enquiry_tracking_link_request(*, reference: str, email: str) -> None:
         message = _("This reference number is not valid. Check it for typing errors.")
         raise InvalidInput(message, details={"reference": [message]})
     address = (email or "").strip()[:254]
+    try:
+        validate_email(address)
+    except ValidationError as exc:
+        message = _("Enter a valid e-mail address, for example name@example.org.")
+        raise InvalidInput(message, details={"email": [message]}) from exc
     # The task carries the id of a row holding the request, never the address itself.
     pk = LinkRequest.objects.create(reference=canonical, email=address).pk
     transaction.on_commit(lambda: tracking_link_send.enqueue(request_id=pk))
