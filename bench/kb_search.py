@@ -4,10 +4,15 @@ Runs the labelled development enquiries (bench/data/enquiries-dev.yaml, a copy o
 set) through the same ``ask`` the pages and the API use, and reports MRR@10, hit@1, hit@3,
 unit accuracy and abstention accuracy per language and overall, beside a plain baseline
 (SQLite FTS5 with its default tokenizer over the same entries). Then p50/p95 latency of ``ask``
-with the 55 sample entries and with 100,000 generated entries.
+with the 55 sample entries, and the knowledge base at 100,000 generated entries
+(``bench/kb_scale.py``: warm and first questions of new workers, their memory, the API list).
 
     .venv/bin/python bench/kb_search.py            # prints and writes docs/benchmarks.md
     .venv/bin/python bench/kb_search.py --quick    # quality only, no 100k run, no file
+    .venv/bin/python bench/kb_search.py --scale-database postgres://…   # the 100k run on PostgreSQL
+
+The quality figures use their own throwaway database with the 55 sample entries; the 100k run
+uses ``--scale-database`` (default: a throwaway SQLite database) and keeps its entries there.
 
 Uses its own throwaway SQLite database under /tmp unless DATABASE_URL is set.
 """
@@ -16,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import sqlite3
 import statistics
@@ -38,6 +42,7 @@ LANG_OF = {"en": "en", "zh_hant": "zh-hant", "zh_hans": "zh-hans", "mixed": "zh-
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    os.environ.setdefault("KB_INDEX_DIR", tempfile.mkdtemp(prefix="hkcq-bench-kb-index-"))
     if "DATABASE_URL" not in os.environ:
         handle, path = tempfile.mkstemp(prefix="hkcq-bench-kb-", suffix=".sqlite3")
         os.close(handle)
@@ -250,72 +255,6 @@ def latency(queries: list[tuple[str, str]], rounds: int = 3) -> tuple[float, flo
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
-def generate_entries(total: int, seed: int = 4) -> float:
-    """Add ``total`` synthetic published entries made of sentences of the real ones (both
-    languages), analysed sentence by sentence once and combined. Returns seconds taken."""
-    from hkcq.core.search import default_analyzer
-    from hkcq.core.translated import TText
-    from hkcq.kb.models import Entry
-    from hkcq.registry.models import Unit
-
-    start = time.perf_counter()
-    rng = random.Random(seed)
-    analyzer = default_analyzer()
-    split = re.compile(r"(?<=[.!?。！？])\s*")
-    en_sentences: list[tuple[str, list[str]]] = []
-    zh_sentences: list[tuple[str, list[str]]] = []
-    titles: list[tuple[str, str, list[str]]] = []
-    for entry in Entry.objects.all():
-        body = TText.from_json(entry.body)
-        en_sentences += [(s, analyzer.analyze(s)) for s in split.split(body.en) if s.strip()]
-        zh_sentences += [(s, analyzer.analyze(s)) for s in split.split(body.zh_hant) if s.strip()]
-        title = TText.from_json(entry.title)
-        titles.append((title.en, title.zh_hant, analyzer.analyze(title.en) + analyzer.analyze(title.zh_hant)))
-    units = list(Unit.objects.all())
-    batch: list[Entry] = []
-    for number in range(total):
-        en_title, zh_title, title_terms = rng.choice(titles)
-        en_pick = rng.sample(en_sentences, 3)
-        zh_pick = rng.sample(zh_sentences, 3)
-        terms = {
-            "title": title_terms,
-            "questions": [],
-            "body": [t for _s, ts in en_pick + zh_pick for t in ts],
-        }
-        batch.append(
-            Entry(
-                slug=f"synthetic-{number}",
-                topic="general",
-                title=TText.of(en=f"{en_title} ({number})", zh_hant=f"{zh_title}（{number}）"),
-                body=TText.of(en=" ".join(s for s, _t in en_pick), zh_hant="".join(s for s, _t in zh_pick)),
-                unit=rng.choice(units),
-                state="published",
-                index_terms=terms,
-                index_version=0,
-            )
-        )
-        if len(batch) == 2000:
-            Entry.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Entry.objects.bulk_create(batch)
-    from hkcq.kb.search import ANALYZER_VERSION
-
-    Entry.objects.filter(slug__startswith="synthetic-").update(index_version=ANALYZER_VERSION)
-    return time.perf_counter() - start
-
-
-def rss_mb() -> float:
-    try:
-        with open("/proc/self/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
 def write_report(section: str) -> None:
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else "# Benchmarks\n"
@@ -332,6 +271,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="quality only; no 100k run, no report file")
     parser.add_argument("--entries", type=int, default=100_000, help="generated entries for the latency run")
+    parser.add_argument("--scale-database", help="database URL for the 100k run (kept for the next run)")
     parser.add_argument("--misses", action="store_true", help="list enquiries whose best answer is not first")
     parser.add_argument(
         "--tune", action="store_true", help="compare k1 and unit-vote settings on held-out question forms"
@@ -339,7 +279,6 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_django()
-    from hkcq.kb import search
 
     enquiries = load_enquiries()
     ours = run_ask(enquiries)
@@ -363,22 +302,14 @@ def main() -> None:
     queries = [(item["text"], LANG_OF[item["lang"]]) for item in enquiries]
     p50_small, p95_small = latency(queries)
     print(f"\nlatency at 55 entries: p50 {p50_small:.1f} ms, p95 {p95_small:.1f} ms")
-    generated_in = generate_entries(args.entries)
-    search.invalidate()
-    rss_before = rss_mb()
-    build_start = time.perf_counter()
-    search.current_index()
-    build_s = time.perf_counter() - build_start
-    rss_after = rss_mb()
-    p50_big, p95_big = latency(queries, rounds=2)
-    total = 55 + args.entries
-    print(
-        f"latency at {total:,} entries: p50 {p50_big:.1f} ms, p95 {p95_big:.1f} ms "
-        f"(index built in {build_s:.1f} s, process memory {rss_before:.0f} → {rss_after:.0f} MB; "
-        f"entries generated in {generated_in:.0f} s)"
-    )
+    from bench import kb_scale
+
+    scale = kb_scale.section(kb_scale.measure(args.entries, args.scale_database))
+    print(scale)
 
     import platform
+
+    from django.db import connection
 
     section = f"""{HEADING}
 
@@ -419,21 +350,18 @@ threshold (docs/decisions/0005-knowledge-base-search.md).
 
 The baseline's unit is the top hit's unit; it "answers" whenever anything matches.
 
-### Latency of `ask` (one process, warm in-process index, SQLite)
+### Latency of `ask` at 55 entries (one process, warm, {connection.vendor})
 
 | entries | p50 | p95 |
 |---|---|---|
 | 55 | {p50_small:.1f} ms | {p95_small:.1f} ms |
-| {total:,} | {p50_big:.1f} ms | {p95_big:.1f} ms |
 
-With {total:,} entries (generated from sentences of the real ones, both languages) the in-process
-index took {build_s:.1f} s to build from the stored per-entry terms and the process grew from
-{rss_before:.0f} MB to {rss_after:.0f} MB. Measured on {platform.machine()} with Python {platform.python_version()},
-{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end of the run (other work on the machine
-inflates these figures); {len(queries)} queries × 3 rounds at 55 entries, × 2 rounds at {total:,}. Each
-`ask` includes one `COUNT`/`MAX(updated_at)` query to check that the in-process index is current,
-the scoring, and loading the shown entries for titles and snippets.
-"""
+{len(queries)} queries × 3 rounds on {platform.machine()} with Python {platform.python_version()}, {os.cpu_count()} CPUs,
+load average {os.getloadavg()[0]:.1f} at the end of the run (other work on the machine inflates these figures).
+Each `ask` reads the knowledge base's version (one primary-key query), scores on the mapped index,
+and loads the shown entries for titles and snippets.
+
+{scale}"""
     write_report(section)
     print(f"\nwritten to {REPORT.relative_to(ROOT)}")
 

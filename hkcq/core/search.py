@@ -1047,7 +1047,7 @@ class _StoredKeys(Sequence[int]):
     def __init__(self, keys: np.ndarray) -> None:
         self.array = keys
 
-    def __getitem__(self, i):  # type: ignore[override]  # ints only
+    def __getitem__(self, i: int) -> int:  # type: ignore[override]  # ints only, no slices
         return int(self.array[i])
 
     def __len__(self) -> int:

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -109,19 +109,19 @@ class _StoredUnits(Mapping[int, int]):
     """Entry id → unit id from two stored arrays sorted by entry id."""
 
     def __init__(self, keys: np.ndarray, units: np.ndarray) -> None:
-        self.keys, self.units = keys, units
+        self._keys, self._units = keys, units
 
     def __getitem__(self, key: int) -> int:
-        i = int(np.searchsorted(self.keys, key))
-        if i >= len(self.keys) or int(self.keys[i]) != key:
+        i = int(np.searchsorted(self._keys, key))
+        if i >= len(self._keys) or int(self._keys[i]) != key:
             raise KeyError(key)
-        return int(self.units[i])
+        return int(self._units[i])
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return (int(k) for k in self.keys)
+    def __iter__(self) -> Iterator[int]:
+        return (int(k) for k in self._keys)
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self._keys)
 
 
 _lock = threading.Lock()

@@ -63,7 +63,8 @@ def entry_list_count(*, user: Viewer = None, topic: str | None = None, state: st
         return estimated_count(queryset)
     counter, token = search_version()
     key = f"kb:entries:count:{timezone.localdate().isoformat()}:{counter}:{token}:{topic or ''}:{state or ''}"
-    return int(shared_cache.get_or_set(key, queryset.count, timeout=24 * 3600))
+    count = shared_cache.get_or_set(key, queryset.count, timeout=24 * 3600)
+    return int(count) if count is not None else queryset.count()
 
 
 def entry_get_for_user(*, user: Viewer, slug: str) -> Entry:
