@@ -232,6 +232,8 @@ def child(mode: str, total: int) -> dict[str, Any]:
         print("ready", flush=True)
         sys.stdin.readline()  # both workers alive: measure now
         result["held"] = memory()
+        print(json.dumps(result), flush=True)
+        sys.stdin.readline()  # and stay alive until the other one has measured too
     return result
 
 
@@ -305,10 +307,16 @@ def two_workers(env: dict[str, str]) -> list[dict[str, Any]]:
             proc.kill()
             raise RuntimeError(f"worker did not start: {line!r}")
         procs.append(proc)
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     results = []
     for proc in procs:
-        out, _err = proc.communicate("go\n", timeout=120)
-        results.append(json.loads(out.strip().splitlines()[-1]))
+        assert proc.stdout is not None
+        results.append(json.loads(proc.stdout.readline()))
+    for proc in procs:
+        proc.communicate("exit\n", timeout=120)
     return results
 
 

@@ -921,10 +921,16 @@ class Index:
             top = np.argpartition(-scores[candidates], limit - 1)[:limit]
             candidates = candidates[top]
         order = sorted(candidates.tolist(), key=lambda d: (-float(scores[d]), d))
-        return [
-            Hit(self.keys[d], float(scores[d]), frozenset(t for t, _w in present if self._contains(t, d)))
-            for d in order
-        ]
+        # Which query terms each shown document has: one vectorised look-up per term over the
+        # shown documents (not one per document and term).
+        shown = np.asarray(order, dtype=np.int64)
+        matched: list[list[str]] = [[] for _d in order]
+        for term, _w in present:
+            docs = self._postings[term][0]
+            at = np.minimum(np.searchsorted(docs, shown), len(docs) - 1)
+            for i in np.flatnonzero(docs[at] == shown).tolist():
+                matched[i].append(term)
+        return [Hit(self.keys[d], float(scores[d]), frozenset(m)) for d, m in zip(order, matched, strict=True)]
 
     def _contains(self, term: str, number: int) -> bool:
         posting = self._postings.get(term)
@@ -1064,7 +1070,8 @@ class StoredIndex(Index):
         super().__init__(meta["field_weights"], k1=meta["k1"], b=meta["b"])
 
         def load(name: str) -> np.ndarray:
-            return np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            # A plain array over the mapping (np.memmap's own slicing costs on every look-up).
+            return np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
         terms = _StoredStrings(load("terms"), load("term_offsets"), load("hashes"), load("hash_terms"))
         self.keys = _StoredKeys(load("keys"))  # type: ignore[assignment]
@@ -1075,7 +1082,7 @@ class StoredIndex(Index):
         self._gram_word_offsets = load("gram_word_offsets")
         self._gram_words = load("gram_words")
         self.extra = {
-            path.stem[len("extra-") :]: np.load(path, mmap_mode="r", allow_pickle=False)
+            path.stem[len("extra-") :]: np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
             for path in sorted(directory.glob("extra-*.npy"))
         }
         self._frozen = True
