@@ -7,7 +7,8 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from hkcq.core.loading import LoadReport
 from hkcq.core.models import LoadedDefault
@@ -81,14 +82,13 @@ def test_feedback_does_not_change_the_version(defaults):
     assert search_version() == before
 
 
-def test_a_warm_question_reads_the_version_with_one_primary_key_query(defaults, django_assert_max_num_queries):
+def test_a_warm_question_reads_the_version_with_one_primary_key_query(defaults):
     ask("renew Home Return Permit", "en")
-    with mock.patch.object(search, "_load_or_build", side_effect=AssertionError("rebuilt")):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as queries:
-            ask("renew Home Return Permit", "en")
+    with (
+        mock.patch.object(search, "_load_or_build", side_effect=AssertionError("rebuilt")),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        ask("renew Home Return Permit", "en")
     sql = [q["sql"] for q in queries.captured_queries]
     assert any("kb_searchversion" in q for q in sql)
     assert not any("COUNT(" in q.upper() or "MAX(" in q.upper() for q in sql), sql
