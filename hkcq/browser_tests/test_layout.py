@@ -95,3 +95,44 @@ def test_translation_notes_never_overlap_the_text_above(page):
             }"""
         )
         assert gap >= 0, note.inner_text()
+
+
+# Pages whose tables had no data-label in their templates (staff and public): stacked at 390 px,
+# every cell says which column it is.
+UNLABELLED_TABLES = [
+    "/{lang}/calendars/",
+    "/{lang}/calendars/service-levels/",
+    "/{lang}/enquiries/canned/",
+    "/{lang}/import/",
+    "/{lang}/reports/",
+    "/{lang}/areas/",
+    "/{lang}/organisations/",
+    "/{lang}/people/",
+    "/{lang}/units/",
+    "/{lang}/progress/scale/",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_stacked_table_cells_on_a_phone_are_labelled_by_their_column(page, lang):
+    sign_in(page, "demo-secretariat-hk", lang=lang)
+    page.set_viewport_size({"width": 390, "height": 844})
+    checked = 0
+    for path in UNLABELLED_TABLES:
+        page.goto(path.format(lang=lang))
+        cells = page.locator("main table.table:not(.table-keep) > tbody > tr > td")
+        if cells.count() == 0:
+            continue
+        unlabelled = page.evaluate(
+            """() => Array.from(document.querySelectorAll('main table.table:not(.table-keep) > tbody > tr > td'))
+                 .filter(td => td.textContent.trim() && !td.getAttribute('data-label')).length"""
+        )
+        assert unlabelled == 0, path
+        before = page.evaluate(
+            "getComputedStyle(document.querySelector('main table.table:not(.table-keep) td[data-label]'), '::before').content"
+        )
+        colon = "：" if lang != "en" else ": "
+        assert colon in before, (path, before)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        checked += 1
+    assert checked >= 5

@@ -24,3 +24,35 @@ const setWidths = (root) => {
 };
 setWidths(document);
 document.body.addEventListener("htmx:afterSwap", (event) => setWidths(event.target));
+
+// Tables on phones stack each row's cells one under another (site.css); a cell the template did
+// not label (data-label) is labelled here with its column's heading, so a stacked row still says
+// what each value is. Cells spanning columns take the heading of the first column they cover.
+const labelCells = (root) => {
+  root.querySelectorAll("table.table:not(.table-keep)").forEach((table) => {
+    const headRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!headRow) {
+      return;
+    }
+    const headings = [];
+    Array.from(headRow.cells).forEach((cell) => {
+      const text = cell.textContent.replace(/\s+/g, " ").trim();
+      for (let i = 0; i < (cell.colSpan || 1); i += 1) {
+        headings.push(text);
+      }
+    });
+    Array.from(table.tBodies).forEach((body) => {
+      Array.from(body.rows).forEach((row) => {
+        let column = 0;
+        Array.from(row.cells).forEach((cell) => {
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && headings[column]) {
+            cell.setAttribute("data-label", headings[column]);
+          }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  });
+};
+labelCells(document);
+document.body.addEventListener("htmx:afterSwap", (event) => labelCells(event.target.closest("table") || event.target));
