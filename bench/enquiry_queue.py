@@ -246,6 +246,7 @@ def scenarios() -> list[dict[str, Any]]:
     api = "/api/v1/enquiries"
     queue = "/en/enquiries/queue/"
     return [
+        {"label": "Reference: `/healthz` (a trivial view, same middleware)", "who": "secretariat", "url": "/healthz"},
         {"label": "API, secretariat, `limit=20`", "who": "secretariat", "url": f"{api}?limit=20"},
         {"label": "API, secretariat, `status=open`", "who": "secretariat", "url": f"{api}?limit=20&status=open"},
         {"label": "API, secretariat, `due=overdue`", "who": "secretariat", "url": f"{api}?limit=20&due=overdue"},
@@ -367,7 +368,8 @@ def section(info: dict[str, Any], data: dict[str, Any], runs: int, commit: str, 
         )
         officer_cases = cursor.fetchone()[0]
     rows = data["results"]
-    met = [r for r in rows if r["p95"] < 50]
+    judged = [r for r in rows if not r["label"].startswith("Reference")]
+    met = [r for r in judged if r["p95"] < 50]
     growth = max(r["rss_after"] - r["rss_before"] for r in rows)
     lines = [
         HEADING,
@@ -398,12 +400,12 @@ def section(info: dict[str, Any], data: dict[str, Any], runs: int, commit: str, 
         lines.append(
             f"| {r['label']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | {r['queries']} | "
             f"{r['rss_before']:.0f} → {r['rss_after']:.0f} ({r['peak']:.0f}) | {r['load']} | "
-            f"{'yes' if r['p95'] < 50 else '**no**'} |"
+            f"{'—' if r not in judged else 'yes' if r['p95'] < 50 else '**no**'} |"
         )
     lines += [
         "",
-        f"p95 < 50 ms: met by {len(met)} of {len(rows)} requests"
-        + (f"; not met: {', '.join(r['label'] for r in rows if r['p95'] >= 50)}." if len(met) < len(rows) else ".")
+        f"p95 < 50 ms: met by {len(met)} of {len(judged)} requests"
+        + (f"; not met: {', '.join(r['label'] for r in judged if r['p95'] >= 50)}." if len(met) < len(judged) else ".")
         + f" Memory: the largest growth of resident memory over one request's {runs} runs was {growth:.1f} MB"
         + (" (flat)." if growth < 5 else "."),
         "",

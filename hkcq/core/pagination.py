@@ -14,6 +14,7 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, Validation
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Field as ModelField
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -148,7 +149,10 @@ class Keyset:
                     return None
                 if value is not None and not isinstance(value, str | int) or isinstance(value, bool):
                     return None
-                parsed = None if value is None else model._meta.get_field(key.field).to_python(value)
+                field = model._meta.get_field(key.field)
+                if not isinstance(field, ModelField):
+                    return None
+                parsed = None if value is None else field.to_python(value)
                 if isinstance(parsed, dt.datetime) and parsed.tzinfo is None:
                     return None
                 values.append(parsed)
@@ -261,7 +265,7 @@ class Keyed:
         self.count = count
 
 
-class KeysetPageIn(Schema):
+class KeysetPageIn(ninja.pagination.PaginationBase.Input):
     limit: int = Field(API_PAGE_SIZE, ge=1, le=API_MAX_LIMIT)
     offset: int = Field(
         0, ge=0, le=API_MAX_OFFSET, description="Rows to skip (the first pages; give `cursor` to go deep)."
@@ -273,7 +277,7 @@ class KeysetPageIn(Schema):
     )
 
 
-class KeysetPageOut(Schema):
+class KeysetPageOut(ninja.pagination.PaginationBase.Output):
     items: list[Any]
     count: int = Field(description="How many rows match: exact if `count_exact`, else an estimate.")
     count_exact: bool = Field(description="Whether `count` is exact (false: the database's estimate).")
@@ -286,8 +290,9 @@ class KeysetPagination(ninja.pagination.PaginationBase):
     (an ``offset`` is read through). ``count`` is exact when ``count_exact`` is true, else the
     database's estimate (a long list is not counted on every request)."""
 
-    Input = KeysetPageIn
-    Output = KeysetPageOut
+    # Module-level classes (each schema's name is its own, core/tests/test_api_security.py).
+    Input = KeysetPageIn  # type: ignore[assignment]  # ninja reads the attribute; a subclass of its Input
+    Output = KeysetPageOut  # type: ignore[assignment]  # likewise, a subclass of its Output
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
         if not isinstance(queryset, Keyed):

@@ -178,7 +178,8 @@ def small_pages(settings):
 
 def test_queue_page_links_walk_every_case_once_forwards_and_back(client, secretariat_hk, cases, small_pages):
     client.force_login(secretariat_hk)
-    url, forwards, pages = reverse("enquiries:queue"), [], []
+    url: str | None = reverse("enquiries:queue")
+    forwards, pages = [], []
     while url:
         refs, links, html = _page(client, url)
         forwards.append(refs)
@@ -210,7 +211,8 @@ def test_queue_page_number_typed_in_and_past_the_end(client, secretariat_hk, cas
 
 def test_queue_page_keeps_the_filters_and_the_deadline_order(client, secretariat_hk, cases, small_pages):
     client.force_login(secretariat_hk)
-    url, seen = reverse("enquiries:queue") + "?due=overdue&language=zh-hant", []
+    url: str | None = reverse("enquiries:queue") + "?due=overdue&language=zh-hant"
+    seen = []
     while url:
         refs, links, _html = _page(client, url)
         seen += refs
@@ -221,7 +223,8 @@ def test_queue_page_keeps_the_filters_and_the_deadline_order(client, secretariat
 
 def test_officer_queue_pages_keep_to_their_units(client, officer_hk, cases, small_pages):
     client.force_login(officer_hk)
-    url, seen = reverse("enquiries:queue"), []
+    url: str | None = reverse("enquiries:queue")
+    seen = []
     while url:
         refs, links, _html = _page(client, url)
         seen += refs
@@ -286,7 +289,7 @@ def test_cases_without_a_deadline_come_last_in_the_deadline_order(client, secret
     """``reply_due`` may be empty: those cases come after the others, in both directions."""
     hk = Unit.objects.get(ext_id=HK_UNIT)
     base = timezone.now().replace(microsecond=0) - dt.timedelta(days=3)
-    made = [
+    made: list[Enquiry] = [
         EnquiryFactory(
             received_at=base + dt.timedelta(minutes=i % 2),
             assigned_unit=hk,
@@ -303,7 +306,8 @@ def test_cases_without_a_deadline_come_last_in_the_deadline_order(client, secret
     seen, _pages, _last = _walk_api(client, {"limit": 2, "due": "paused"})
     assert seen == expected
     # The page: forwards by "Next", then back from the last page by "Previous".
-    url, forwards = reverse("enquiries:queue") + "?due=paused", []
+    url: str | None = reverse("enquiries:queue") + "?due=paused"
+    forwards = []
     while url:
         refs, links, _html = _page(client, url)
         forwards.append(refs)
