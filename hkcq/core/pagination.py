@@ -49,10 +49,13 @@ ESTIMATE_ABOVE = 10_000
 
 @dataclass(frozen=True)
 class Count:
-    """How many rows a list has: ``exact``, or the planner's estimate (shown as "about N")."""
+    """How many rows a list has: ``exact``, or the planner's estimate (shown as "about N"), or
+    with ``at_least`` a lower bound (the estimate was low and the count stopped at its limit:
+    "more than N")."""
 
     value: int
     exact: bool
+    at_least: bool = False
 
 
 def count_estimate(queryset: QuerySet[Any]) -> Count:
@@ -76,8 +79,16 @@ def count_estimate(queryset: QuerySet[Any]) -> Count:
     if estimate > ESTIMATE_ABOVE:
         return Count(estimate, exact=False)
     # The planner may underestimate (a filter with OR): count no further than the threshold.
-    counted = queryset.order_by()[: ESTIMATE_ABOVE + 1].count()
-    return Count(counted, exact=counted <= ESTIMATE_ABOVE)
+    return bounded_count(queryset, ESTIMATE_ABOVE)
+
+
+def bounded_count(queryset: QuerySet[Any], limit: int) -> Count:
+    """The number of rows if at most ``limit``, else "at least ``limit``": one ``COUNT`` over a
+    subquery with ``LIMIT limit + 1``, so it reads no more than that many matching rows."""
+    counted = queryset.order_by()[: limit + 1].count()
+    if counted > limit:
+        return Count(limit, exact=False, at_least=True)
+    return Count(counted, exact=True)
 
 
 # -- keyset (cursor) pagination --------------------------------------------------------------------
@@ -111,10 +122,23 @@ class Keyset:
     row's key values, JSON in URL-safe base64: opaque to callers, harmless when altered (it only
     names a position)."""
 
-    def __init__(self, *keys: SortKey):
+    def __init__(self, *keys: SortKey, keys_first: bool = False):
+        """``keys_first``: read the page's primary keys alone, then its rows (with their joins)
+        by key: for filters the planner estimates badly, where it would otherwise join every
+        matching row before sorting and taking the page."""
         if any(k.nullable for k in keys[1:]):
             raise ValueError("only the first key of a keyset may be nullable")
         self.keys = keys
+        self.keys_first = keys_first
+
+    def _read(self, qs: QuerySet[Any], order: list[OrderBy], n: int) -> list[Any]:
+        if not self.keys_first:
+            return list(qs.order_by(*order)[:n])
+        ids = list(qs.order_by(*order).values_list("pk", flat=True)[:n])
+        if not ids:
+            return []
+        by_id = {row.pk: row for row in qs.filter(pk__in=ids).order_by()}
+        return [by_id[i] for i in ids if i in by_id]
 
     # ordering
     def order_by(self, *, reverse: bool = False) -> list[OrderBy]:
@@ -186,7 +210,7 @@ class Keyset:
         first = self.keys[0]
         if not first.nullable:
             condition = self._after(position, reverse=reverse) if position else Q()
-            return list(qs.filter(condition).order_by(*order)[:n])
+            return self._read(qs.filter(condition), order, n)
         # Two runs, each read from its index's range: rows with a value, then those without
         # (the other way round backwards).
         runs = [
@@ -204,7 +228,7 @@ class Keyset:
                     continue
                 started = True
                 condition = self._after(position, reverse=reverse)
-            rows += list(run.filter(condition).order_by(*order)[: n - len(rows)])
+            rows += self._read(run.filter(condition), order, n - len(rows))
             if len(rows) >= n:
                 break
         return rows
@@ -279,7 +303,10 @@ class KeysetPageIn(ninja.pagination.PaginationBase.Input):
 
 class KeysetPageOut(ninja.pagination.PaginationBase.Output):
     items: list[Any]
-    count: int = Field(description="How many rows match: exact if `count_exact`, else an estimate.")
+    count: int = Field(
+        description="How many rows match: exact if `count_exact`; else the database's estimate, or "
+        "10,000 when there are at least that many but the estimate said fewer."
+    )
     count_exact: bool = Field(description="Whether `count` is exact (false: the database's estimate).")
     next: str | None = Field(description="The cursor of the next page, or null on the last page.")
 

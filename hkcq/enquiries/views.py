@@ -290,7 +290,7 @@ def _queue_pages(request: HttpRequest, qs: QuerySet[Enquiry], keyset: Keyset) ->
     except ValueError:
         number = None
     total = count_estimate(qs)
-    shown_total = total.value if total.exact else _rounded(total.value)
+    shown_total = total.value if total.exact or total.at_least else _rounded(total.value)
     last_number = max(1, -(-shown_total // per_page))
     at_end = False
     if after is not None or before is not None:
@@ -327,6 +327,7 @@ def _queue_pages(request: HttpRequest, qs: QuerySet[Enquiry], keyset: Keyset) ->
         "rows": page.rows,
         "count": shown_total,
         "exact": total.exact,
+        "at_least": total.at_least,
         "number": number,
         "last_number": last_number,
         "next_url": link(after=page.next, page="1") if page.next else "",

@@ -319,3 +319,29 @@ def test_cases_without_a_deadline_come_last_in_the_deadline_order(client, secret
         refs, links, _html = _page(client, _absolute(links["previous"]))
         backwards.insert(0, refs)
     assert backwards == forwards
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "page"),
+    [
+        ("en", "More than 10000 enquiries", "Page 1<"),
+        ("zh-hant", "超過10000宗查詢", "第 1 頁<"),
+        ("zh-hans", "超过10000件咨询", "第 1 页<"),
+    ],
+)
+def test_a_count_stopped_at_its_limit_says_more_than(client, secretariat_hk, cases, monkeypatch, language, count, page):
+    monkeypatch.setattr(enquiry_views, "count_estimate", lambda qs: Count(10_000, exact=False, at_least=True))
+    client.force_login(secretariat_hk)
+    text = unescape(client.get(f"/{language}/enquiries/queue/").content.decode()).replace(",", "")
+    assert count in text and page in text
+
+
+def test_a_count_goes_no_further_than_its_limit(defaults):
+    from hkcq.core import pagination
+
+    made = EnquiryFactory.create_batch(5)
+    five = Enquiry.objects.filter(pk__in=[e.pk for e in made])
+    with CaptureQueriesContext(connection) as ctx:
+        assert pagination.bounded_count(five, 3) == Count(3, exact=False, at_least=True)
+    assert len(ctx.captured_queries) == 1 and "LIMIT 4" in ctx.captured_queries[0]["sql"]
+    assert pagination.bounded_count(five, 5) == Count(5, exact=True)
