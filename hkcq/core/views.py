@@ -86,11 +86,14 @@ def edit_page(
     files: bool = False,
     success_url: Callable[[Any], str] | str | None = None,
     template: str = "core/edit.html",
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The one create/edit flow of a staff form: bound form → ``save(cleaned_data)`` (a service)
     → "Saved." and a redirect; a ``DomainError`` from the service lands on the form
     (``add_domain_error``) so nothing typed is lost. ``success_url`` defaults to the saved
-    object's ``get_absolute_url()``. Model forms get ``instance``; plain forms pass ``instance=None``."""
+    object's ``get_absolute_url()``. Model forms get ``instance``; plain forms pass ``instance=None``.
+    ``context``: more for the template (a template extending ``core/edit.html`` may show it, e.g. a
+    record's change history)."""
     kwargs = dict(form_kwargs or {})
     if instance is not None or (isinstance(form_class, type) and issubclass(form_class, forms.BaseModelForm)):
         kwargs["instance"] = instance
@@ -108,7 +111,9 @@ def edit_page(
                 return redirect(success_url if isinstance(success_url, str) else success_url(saved))
     else:
         form = form_class(initial=initial, **kwargs)
-    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, "files": files})
+    return render(
+        request, template, {**(context or {}), "form": form, "title": title, "cancel_url": cancel_url, "files": files}
+    )
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -8,17 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextOut
-from hkcq.core.errors import NotFound
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
+from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
+from hkcq.core.translated import TText
 from hkcq.exchanges import permissions, selectors, services
-from hkcq.exchanges.models import Event, Meeting, PairStatus, Participant, Round
+from hkcq.exchanges.models import Event, Meeting, PairStatus, Participant, Question, Round, Session
+from hkcq.registry.models import Area, Measure, Unit
 
 router = Router(tags=["events and rounds"])
 
@@ -100,11 +103,6 @@ def event_list(request: HttpRequest) -> Mapped:
     return Mapped(selectors.events(), ExchangeEventOut.of)
 
 
-@router.get("/events/{event_id}", response={200: ExchangeEventOut, 404: ErrorOut}, summary="One event")
-def event_detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
-    return ExchangeEventOut.of(selectors.event_get(event_id))
-
-
 @router.post(
     "/events/{event_id}/schedule",
     response={200: EventScheduleOut, **ERRORS},
@@ -174,6 +172,316 @@ def meeting_answer(request: AuthedRequest, meeting_id: int, body: EventMeetingAn
     meeting = selectors.meeting_get_for_user(user=request.auth, pk=meeting_id)
     meeting = services.meeting_respond(user=request.auth, meeting=meeting, accept=body.accept, slot=body.slot)
     return EventMeetingOut.of(meeting)
+
+
+# -- organisers set up events, sessions and questions ---------------------------------------------
+class ExchangeEventIn(Schema):
+    """A new event. Units, areas and measures by their stable ids (``ext_id``)."""
+
+    kind: Literal["summit", "fair", "sharing_session", "forum", "exchange_visit", "training"]
+    title: TextIn
+    description: TextIn | None = None
+    venue: TextIn | None = None
+    recurring: bool = False
+    organiser_units: list[str] = []
+    areas: list[str] = []
+    measures: list[str] = []
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    capacity: int | None = Field(None, ge=1)
+    requires_approval: bool = False
+    meeting_start: dt.time = dt.time(9, 0)
+    slots_per_day: int = Field(16, ge=1, le=96)
+    slot_minutes: int = Field(30, ge=5, le=240)
+    tables: int = Field(10, ge=1, le=1000)
+    max_open_requests: int = Field(10, ge=1, le=1000)
+    request_days: int = Field(5, ge=1, le=365)
+
+
+class ExchangeEventPatch(Schema):
+    """Only the fields sent change."""
+
+    kind: Literal["summit", "fair", "sharing_session", "forum", "exchange_visit", "training"] | None = None
+    title: TextIn | None = None
+    description: TextIn | None = None
+    venue: TextIn | None = None
+    recurring: bool | None = None
+    organiser_units: list[str] | None = None
+    areas: list[str] | None = None
+    measures: list[str] | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    capacity: int | None = Field(None, ge=1)
+    requires_approval: bool | None = None
+    meeting_start: dt.time | None = None
+    slots_per_day: int | None = Field(None, ge=1, le=96)
+    slot_minutes: int | None = Field(None, ge=5, le=240)
+    tables: int | None = Field(None, ge=1, le=1000)
+    max_open_requests: int | None = Field(None, ge=1, le=1000)
+    request_days: int | None = Field(None, ge=1, le=365)
+
+
+class ExchangeSessionOut(Schema):
+    id: int
+    title: TextOut
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int | None
+
+    @staticmethod
+    def of(s: Session) -> dict[str, Any]:
+        return {
+            "id": s.pk,
+            "title": TextOut.of(s.title),
+            "starts_at": s.starts_at,
+            "ends_at": s.ends_at,
+            "capacity": s.capacity,
+        }
+
+
+class ExchangeSessionIn(Schema):
+    title: TextIn
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int | None = Field(None, ge=1)
+
+
+class ExchangeSessionPatch(Schema):
+    title: TextIn | None = None
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    capacity: int | None = Field(None, ge=1)
+
+
+class ExchangeQuestionOut(Schema):
+    id: int
+    position: int
+    label: TextOut
+    kind: str
+    required: bool
+    options: list[TextOut]
+
+    @staticmethod
+    def of(q: Question) -> dict[str, Any]:
+        return {
+            "id": q.pk,
+            "position": q.position,
+            "label": TextOut.of(q.label),
+            "kind": q.kind,
+            "required": q.required,
+            "options": [TextOut.of(TText.from_json(o)) for o in q.options],
+        }
+
+
+class ExchangeQuestionIn(Schema):
+    label: TextIn
+    kind: Literal["text", "choice", "yes_no"]
+    required: bool = False
+    options: list[TextIn] = []  # a choice's options, at least two
+    position: int | None = Field(None, ge=0)
+
+
+class ExchangeQuestionPatch(Schema):
+    label: TextIn | None = None
+    kind: Literal["text", "choice", "yes_no"] | None = None
+    required: bool | None = None
+    options: list[TextIn] | None = None
+    position: int | None = Field(None, ge=0)
+
+
+class ExchangeEventDetailOut(ExchangeEventOut):
+    """One event as its organisers set it up (what PATCH accepts), with its sessions and
+    registration questions."""
+
+    description: TextOut
+    organiser_units: list[str]
+    measures: list[str]
+    capacity: int | None
+    requires_approval: bool
+    meeting_start: dt.time
+    slots_per_day: int
+    slot_minutes: int
+    tables: int
+    max_open_requests: int
+    request_days: int
+    sessions: list[ExchangeSessionOut]
+    questions: list[ExchangeQuestionOut]
+
+
+def _event_detail(e: Event) -> dict[str, Any]:
+    return {
+        **ExchangeEventOut.of(e),
+        "description": TextOut.of(e.description),
+        "organiser_units": [u.ext_id for u in e.organiser_units.all()],
+        "measures": [m.ext_id for m in e.measures.all()],
+        "capacity": e.capacity,
+        "requires_approval": e.requires_approval,
+        "meeting_start": e.meeting_start,
+        "slots_per_day": e.slots_per_day,
+        "slot_minutes": e.slot_minutes,
+        "tables": e.tables,
+        "max_open_requests": e.max_open_requests,
+        "request_days": e.request_days,
+        "sessions": [ExchangeSessionOut.of(s) for s in e.sessions.all()],
+        "questions": [ExchangeQuestionOut.of(q) for q in e.questions.all()],
+    }
+
+
+@router.get("/events/{event_id}", response={200: ExchangeEventDetailOut, 404: ErrorOut}, summary="One event")
+def event_detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
+    """The event with its sessions and registration questions."""
+    return _event_detail(selectors.event_get(event_id))
+
+
+def _rows(model: type[Any], ids: list[str], field: str) -> list[Any]:
+    rows = {r.ext_id: r for r in model.objects.filter(ext_id__in=ids)}
+    unknown = [i for i in ids if i not in rows]
+    if unknown:
+        raise InvalidInput(details={field: [_("Unknown id: %(id)s") % {"id": ", ".join(unknown)}]})
+    return [rows[i] for i in ids]
+
+
+REFS: dict[str, type[Any]] = {"organiser_units": Unit, "areas": Area, "measures": Measure}
+
+
+def _setup_data(payload: Schema) -> dict[str, Any]:
+    """Only the fields sent (and, on creation, every field with its default): texts as
+    ``{lang: text}``, ids as rows."""
+    data: dict[str, Any] = {}
+    for name, value in payload:
+        if name not in payload.model_fields_set and isinstance(
+            payload, (ExchangeEventPatch, ExchangeSessionPatch, ExchangeQuestionPatch)
+        ):
+            continue
+        if isinstance(value, TextIn):
+            data[name] = value.as_texts()
+        elif name == "options" and value is not None:
+            data[name] = [o.as_texts() for o in value]
+        elif name in REFS and value is not None:
+            data[name] = _rows(REFS[name], list(value), name)
+        elif value is None and name in ("description", "venue"):
+            data[name] = {}
+        elif value is None and name == "position":
+            continue
+        else:
+            data[name] = value
+    return data
+
+
+@router.post("/events", response={201: ExchangeEventDetailOut, **ERRORS}, auth=STAFF_AUTH, summary="Create an event")
+def event_create(request: AuthedRequest, body: ExchangeEventIn) -> tuple[int, dict[str, Any]]:
+    """Officers (naming one of their own units among the organisers; none named: their units)
+    and the secretariat."""
+    event = services.event_create(user=request.auth, data=_setup_data(body))
+    return 201, _event_detail(event)
+
+
+@router.patch(
+    "/events/{event_id}", response={200: ExchangeEventDetailOut, **ERRORS}, auth=STAFF_AUTH, summary="Change an event"
+)
+def event_update(request: AuthedRequest, event_id: int, body: ExchangeEventPatch) -> dict[str, Any]:
+    event = services.event_update(user=request.auth, event=selectors.event_get(event_id), data=_setup_data(body))
+    return _event_detail(event)
+
+
+@router.delete("/events/{event_id}", response={204: None, **ERRORS}, auth=STAFF_AUTH, summary="Delete an event")
+def event_delete(request: AuthedRequest, event_id: int) -> HttpResponse:
+    """Only an event nobody has registered for; one with registrations is closed instead."""
+    services.event_delete(user=request.auth, event=selectors.event_get(event_id))
+    return HttpResponse(status=204)
+
+
+@router.post(
+    "/events/{event_id}/sessions",
+    response={201: ExchangeSessionOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Add a session",
+)
+def session_create(request: AuthedRequest, event_id: int, body: ExchangeSessionIn) -> tuple[int, dict[str, Any]]:
+    event = selectors.event_get(event_id)
+    return 201, ExchangeSessionOut.of(services.session_save(user=request.auth, event=event, data=_setup_data(body)))
+
+
+def _session(event: Event, session_id: int) -> Session:
+    session = event.sessions.filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    return session
+
+
+@router.patch(
+    "/events/{event_id}/sessions/{session_id}",
+    response={200: ExchangeSessionOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Change a session",
+)
+def session_update(
+    request: AuthedRequest, event_id: int, session_id: int, body: ExchangeSessionPatch
+) -> dict[str, Any]:
+    event = selectors.event_get(event_id)
+    session = services.session_save(
+        user=request.auth, event=event, data=_setup_data(body), session=_session(event, session_id)
+    )
+    return ExchangeSessionOut.of(session)
+
+
+@router.delete(
+    "/events/{event_id}/sessions/{session_id}",
+    response={204: None, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Delete a session nobody has booked",
+)
+def session_delete(request: AuthedRequest, event_id: int, session_id: int) -> HttpResponse:
+    event = selectors.event_get(event_id)
+    services.session_delete(user=request.auth, session=_session(event, session_id))
+    return HttpResponse(status=204)
+
+
+@router.post(
+    "/events/{event_id}/questions",
+    response={201: ExchangeQuestionOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Add a registration question",
+)
+def question_create(request: AuthedRequest, event_id: int, body: ExchangeQuestionIn) -> tuple[int, dict[str, Any]]:
+    event = selectors.event_get(event_id)
+    return 201, ExchangeQuestionOut.of(services.question_save(user=request.auth, event=event, data=_setup_data(body)))
+
+
+def _question(event: Event, question_id: int) -> Question:
+    question = event.questions.filter(pk=question_id).first()
+    if question is None:
+        raise NotFound()
+    return question
+
+
+@router.patch(
+    "/events/{event_id}/questions/{question_id}",
+    response={200: ExchangeQuestionOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Change a registration question",
+)
+def question_update(
+    request: AuthedRequest, event_id: int, question_id: int, body: ExchangeQuestionPatch
+) -> dict[str, Any]:
+    event = selectors.event_get(event_id)
+    question = _question(event, question_id)
+    data = _setup_data(body)
+    if "options" not in data and data.get("kind", question.kind) == "choice":
+        data["options"] = [TText.from_json(o).texts for o in question.options]
+    return ExchangeQuestionOut.of(services.question_save(user=request.auth, event=event, data=data, question=question))
+
+
+@router.delete(
+    "/events/{event_id}/questions/{question_id}",
+    response={204: None, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Delete a registration question nobody has answered",
+)
+def question_delete(request: AuthedRequest, event_id: int, question_id: int) -> HttpResponse:
+    event = selectors.event_get(event_id)
+    services.question_delete(user=request.auth, question=_question(event, question_id))
+    return HttpResponse(status=204)
 
 
 # -- rounds ---------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.dates import show_datetime
-from hkcq.core.forms import StyledBoundField
-from hkcq.core.translated import TText
-from hkcq.exchanges.models import Event, Language, QuestionKind, RoundKind, Session
+from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm
+from hkcq.core.translated import LANGS, TranslatedFormField, TText
+from hkcq.exchanges.models import Event, Language, Question, QuestionKind, RoundKind, Session
 from hkcq.exchanges.services import slot_start
 from hkcq.partnering.models import OutcomeKind
 
@@ -185,3 +185,90 @@ class RoundUploadForm(BaseForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kind"]).choices = RoundKind.choices
+
+
+# -- organisers' set-up forms (core.views.edit_page; the services validate) ----------------------
+class EventForm(StyledModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "venue",
+            "recurring",
+            "organiser_units",
+            "areas",
+            "measures",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "requires_approval",
+            "meeting_start",
+            "slots_per_day",
+            "slot_minutes",
+            "tables",
+            "max_open_requests",
+            "request_days",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "meeting_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        return data
+
+    def prepare(self) -> None:
+        for name in ("organiser_units", "areas", "measures"):
+            self.fields[name].widget.attrs["size"] = 6
+        self.fields["organiser_units"].required = True
+
+
+class SessionForm(StyledModelForm):
+    class Meta:
+        model = Session
+        fields = ["title", "starts_at", "ends_at", "capacity"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("A session ends after it starts."))
+        return data
+
+
+class QuestionForm(StyledModelForm):
+    options = TranslatedFormField(
+        multiline=True,
+        required=False,
+        label=_("Options (for a choice)"),
+        help_text=_("One option per line, in the same order in each language."),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["label", "kind", "required", "position"]
+        help_texts = {"position": _("Questions are asked in this order.")}
+
+    def prepare(self) -> None:
+        if self.instance.pk and not self.is_bound:
+            lines = {lang: [TText.from_json(o).get(lang) for o in self.instance.options] for lang in LANGS}
+            self.initial["options"] = {lang: "\n".join(v) for lang, v in lines.items()}
+
+    def clean_options(self) -> list[dict[str, str]]:
+        """Lines in each language, matched by position: [{lang: text}, …]."""
+        value = self.cleaned_data.get("options") or {}
+        lines = {lang: [x.strip() for x in (value.get(lang) or "").splitlines() if x.strip()] for lang in LANGS}
+        counts = {len(v) for v in lines.values() if v}
+        if len(counts) > 1:
+            raise forms.ValidationError(_("Give the same number of options in each language you fill in."))
+        n = counts.pop() if counts else 0
+        return [{lang: lines[lang][k] for lang in LANGS if lines[lang]} for k in range(n)]

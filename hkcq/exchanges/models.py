@@ -111,6 +111,7 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("session")
@@ -142,8 +143,11 @@ class Question(models.Model):
     # For a choice: a list of options, each {"en": …, "zh-hant": …, "zh-hans": …}
     options = models.JSONField(_("options"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:

@@ -6,6 +6,9 @@
 - A participant acts on their own registration (for an organisation profile they belong to:
   the partnering app decides membership), their own meeting requests, and in a round on the
   entry whose account they are (or whose organisation profile they belong to).
+- Creating an event (page or ``POST /api/v1/events``): officers, who must name one of their own
+  units among its organisers, and the secretariat. Its organisers then edit it, its sessions and
+  its registration questions.
 - Creating a round (page or ``POST /api/v1/rounds``): officers and the secretariat.
 - The public sees events, the participants who consented to be listed, and round statistics.
 - Contacts (e-mail) of a participant: only to their accepted meeting partners and organisers.
@@ -28,6 +31,11 @@ def _organises(user: Viewer, unit_ids: set[int]) -> bool:
     if user.is_secretariat:
         return True
     return bool(user.is_officer) and bool(user_unit_ids(user) & unit_ids)
+
+
+def can_create_event(user: Viewer) -> bool:
+    """Officers (for their own units) and the secretariat set up events."""
+    return is_active_user(user) and bool(user.is_staff_member)
 
 
 def can_organise_event(user: Viewer, event: Event) -> bool:

@@ -6,7 +6,16 @@ app_name = "exchanges"
 
 urlpatterns = [
     path("events/", views.event_list, name="events"),
+    path("events/new/", views.event_create, name="event_create"),
     path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/organise/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/organise/delete/", views.event_delete, name="event_delete"),
+    path("events/<int:pk>/organise/sessions/new/", views.session_edit, name="session_create"),
+    path("events/<int:pk>/organise/sessions/<int:session_id>/", views.session_edit, name="session_edit"),
+    path("events/<int:pk>/organise/sessions/<int:session_id>/delete/", views.session_delete, name="session_delete"),
+    path("events/<int:pk>/organise/questions/new/", views.question_edit, name="question_create"),
+    path("events/<int:pk>/organise/questions/<int:question_id>/", views.question_edit, name="question_edit"),
+    path("events/<int:pk>/organise/questions/<int:question_id>/delete/", views.question_delete, name="question_delete"),
     path("events/<int:pk>/register/", views.event_register, name="register"),
     path("events/<int:pk>/mine/", views.my_event, name="my_event"),
     path("events/<int:pk>/mine/cancel/", views.my_cancel, name="my_cancel"),

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,11 +17,23 @@ from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import DomainError, NotFound, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf
 from hkcq.core.forms import add_domain_error
+from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
+from hkcq.core.permissions import require_page
 from hkcq.core.translated import current_language
+from hkcq.core.views import edit_page
 from hkcq.exchanges import agenda, permissions, rows, selectors, services
 from hkcq.exchanges import forms as xforms
-from hkcq.exchanges.models import Event, EventPhase, MeetingStatus, PairStatus, Participant, RegistrationStatus
+from hkcq.exchanges.models import (
+    Event,
+    EventPhase,
+    MeetingStatus,
+    PairStatus,
+    Participant,
+    Question,
+    RegistrationStatus,
+    Session,
+)
 from hkcq.partnering.selectors import profiles_for_member
 from hkcq.registry.models import Area
 
@@ -60,6 +73,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "events": [e for e in items if not e.recurring],
             "programmes": [e for e in items if e.recurring],
             "by_area": by_area,
+            "can_create": permissions.can_create_event(request.user),
         },
     )
 
@@ -285,6 +299,10 @@ def organise(request: AuthedRequest, pk: int) -> HttpResponse:
             "phases": EventPhase.choices,
             "outcomes": selectors.feedback_outcomes(event),
             "statuses": RegistrationStatus,
+            "sessions": event.sessions.all(),
+            "questions": event.questions.all(),
+            "history": history_entries(event),
+            "show_change_details": True,
         },
     )
 
@@ -489,3 +507,164 @@ def pair_answer(request: AuthedRequest, pair_id: int) -> HttpResponse:
     except DomainError as exc:
         _refused(request, exc)
     return redirect("exchanges:round", pk=pair.round_id)
+
+
+# -- organisers set up events, sessions and questions -------------------------------------------
+def _history_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
+    return {
+        "history_of": obj,
+        "history": history_entries(obj),
+        "show_change_details": permissions.can_organise_event(
+            request.user, obj.event if hasattr(obj, "event") else obj
+        ),
+    }
+
+
+@login_required
+def event_create(request: AuthedRequest) -> HttpResponse:
+    require_page(permissions.can_create_event(request.user))
+    return edit_page(
+        request,
+        form_class=xforms.EventForm,
+        initial={"organiser_units": list(request.user.units.all())},
+        title=_("New event"),
+        cancel_url=reverse("exchanges:events"),
+        save=lambda d: services.event_create(user=request.user, data=d),
+        success_url=lambda event: reverse("exchanges:organise", args=[event.pk]),
+    )
+
+
+@login_required
+def event_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = _organised(request, pk)
+    return edit_page(
+        request,
+        form_class=xforms.EventForm,
+        instance=event,
+        title=_("Edit event"),
+        cancel_url=reverse("exchanges:organise", args=[event.pk]),
+        save=lambda d: services.event_update(user=request.user, event=event, data=d),
+        success_url=lambda saved: reverse("exchanges:organise", args=[saved.pk]),
+        template="exchanges/edit.html",
+        context={
+            **_history_context(request, event),
+            "delete_url": reverse("exchanges:event_delete", args=[event.pk]),
+            "delete_label": _("Delete this event"),
+        },
+    )
+
+
+def _confirm_delete(
+    request: HttpRequest, *, delete: Any, title: str, question: str, cancel_url: str, done_url: str
+) -> HttpResponse:
+    """GET: ask; POST: delete through the service (a refusal is shown, nothing changed)."""
+    error = ""
+    if request.method == "POST":
+        try:
+            delete()
+        except DomainError as exc:
+            error = exc.text()
+        else:
+            messages.success(request, _("Deleted."))
+            return redirect(done_url)
+    return render(
+        request,
+        "exchanges/confirm_delete.html",
+        {"title": title, "question": question, "cancel_url": cancel_url, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def event_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = _organised(request, pk)
+    return _confirm_delete(
+        request,
+        delete=lambda: services.event_delete(user=request.user, event=event),
+        title=_("Delete this event"),
+        question=_("Delete “%(title)s”? Only an event nobody has registered for can be deleted.")
+        % {"title": event.title},
+        cancel_url=reverse("exchanges:event_edit", args=[event.pk]),
+        done_url=reverse("exchanges:events"),
+    )
+
+
+def _organise_url(event: Event) -> str:
+    return reverse("exchanges:organise", args=[event.pk])
+
+
+@login_required
+def session_edit(request: AuthedRequest, pk: int, session_id: int | None = None) -> HttpResponse:
+    event = _organised(request, pk)
+    session = get_object_or_404(Session, pk=session_id, event=event) if session_id else None
+    extra = {}
+    if session is not None:
+        extra = {
+            **_history_context(request, session),
+            "delete_url": reverse("exchanges:session_delete", args=[event.pk, session.pk]),
+            "delete_label": _("Delete this session"),
+        }
+    return edit_page(
+        request,
+        form_class=xforms.SessionForm,
+        instance=session,
+        title=_("Edit session") if session else _("New session"),
+        cancel_url=_organise_url(event),
+        save=lambda d: services.session_save(user=request.user, event=event, data=d, session=session),
+        success_url=_organise_url(event),
+        template="exchanges/edit.html",
+        context=extra,
+    )
+
+
+@login_required
+def session_delete(request: AuthedRequest, pk: int, session_id: int) -> HttpResponse:
+    event = _organised(request, pk)
+    session = get_object_or_404(Session, pk=session_id, event=event)
+    return _confirm_delete(
+        request,
+        delete=lambda: services.session_delete(user=request.user, session=session),
+        title=_("Delete this session"),
+        question=_("Delete the session “%(title)s”?") % {"title": session.title},
+        cancel_url=_organise_url(event),
+        done_url=_organise_url(event),
+    )
+
+
+@login_required
+def question_edit(request: AuthedRequest, pk: int, question_id: int | None = None) -> HttpResponse:
+    event = _organised(request, pk)
+    question = get_object_or_404(Question, pk=question_id, event=event) if question_id else None
+    extra = {}
+    if question is not None:
+        extra = {
+            **_history_context(request, question),
+            "delete_url": reverse("exchanges:question_delete", args=[event.pk, question.pk]),
+            "delete_label": _("Delete this question"),
+        }
+    return edit_page(
+        request,
+        form_class=xforms.QuestionForm,
+        instance=question,
+        initial=None if question else {"position": event.questions.count()},
+        title=_("Edit registration question") if question else _("New registration question"),
+        cancel_url=_organise_url(event),
+        save=lambda d: services.question_save(user=request.user, event=event, data=d, question=question),
+        success_url=_organise_url(event),
+        template="exchanges/edit.html",
+        context=extra,
+    )
+
+
+@login_required
+def question_delete(request: AuthedRequest, pk: int, question_id: int) -> HttpResponse:
+    event = _organised(request, pk)
+    question = get_object_or_404(Question, pk=question_id, event=event)
+    return _confirm_delete(
+        request,
+        delete=lambda: services.question_delete(user=request.user, question=question),
+        title=_("Delete this question"),
+        question=_("Delete the question “%(label)s”?") % {"label": question.label},
+        cancel_url=_organise_url(event),
+        done_url=_organise_url(event),
+    )
