@@ -1,0 +1,467 @@
+"""The authorization matrix (issue 14): every write page and API endpoint of events and rounds
+× every role (a participant, another participant, the organiser of this event or round, the
+organiser of another, the secretariat, the public). Allowed: the write changes something.
+Refused: nothing in the exchanges tables (their history and the notifications included) changes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from hkcq.accounts.services import api_token_create
+from hkcq.exchanges import models as xm
+from hkcq.exchanges import services, urls
+from hkcq.exchanges.tests.factories import member
+from hkcq.notifications.models import Notification
+from hkcq.registry.models import Unit
+
+pytestmark = pytest.mark.django_db
+ROLES = ["participant", "another", "organiser", "organiser_other", "secretariat", "public"]
+ORGANISERS = {"organiser", "secretariat"}
+OFFICERS = {"organiser", "organiser_other", "secretariat"}
+
+TABLES = [
+    xm.Event,
+    xm.Session,
+    xm.Question,
+    xm.Registration,
+    xm.Meeting,
+    xm.Feedback,
+    xm.Interpreter,
+    xm.Round,
+    xm.Participant,
+    xm.Pair,
+    xm.RoundChange,
+    xm.ExchangeRecord,
+]
+
+
+def state() -> list[Any]:
+    """Every row of every exchanges table, the count of their history rows, the notifications."""
+    rows: list[Any] = []
+    for model in TABLES:
+        rows.append(list(model.objects.order_by("pk").values()))
+        history = getattr(model, "history", None)
+        if history is not None:
+            rows.append(history.count())
+    rows.append(Notification.objects.count())
+    return rows
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    ctx: dict[str, Any] = field(default_factory=dict)
+
+
+def _xlsx() -> io.BytesIO:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in (
+        ["role", "id", "name", "places", "ranking", "language"],
+        ["applicant", "s1", "Student 1", None, "p1", "en"],
+        ["host", "p1", "Placement 1", 2, "s1", "zh-hant"],
+    ):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "round.xlsx"
+    return buf
+
+
+ROUND = {
+    "kind": "internship",
+    "title": "Summer internships 2027",
+    "applicants": [
+        {"id": "a1", "ranks": ["h2", "h1"]},
+        {"id": "a2", "ranks": ["h1"]},
+        {"id": "a3", "ranks": ["h1", "h2"]},
+    ],
+    "hosts": [{"id": "h1", "capacity": 2, "ranks": ["a3", "a1"]}, {"id": "h2", "capacity": 1, "ranks": ["a1", "a3"]}],
+}
+
+
+@pytest.fixture
+def world(event, officer_tdc, officer_other, secretariat_hk) -> World:
+    """An event organised by the HKTDC with confirmed participants a, b (the "participant"), c,
+    a pending p; a request a → b and an accepted meeting b → a; a session and a question; an
+    empty event to delete. A round created by the HKTDC officer: a1 is the participant's entry,
+    a2 another participant's. "another" has an organisation profile but no registration."""
+    hk, cq, third, late = member("hong_kong"), member(), member("hong_kong"), member()
+    another = member()
+    reg = services.registration_submit
+    a = reg(user=hk[0], event=event, profile=hk[1], languages=["en"])
+    b = reg(user=cq[0], event=event, profile=cq[1], languages=["en"])
+    c = reg(user=third[0], event=event, profile=third[1], languages=["en"])
+    event.requires_approval = True
+    event.save()
+    p = reg(user=late[0], event=event, profile=late[1], languages=["en"])
+    m = services.meeting_request(user=hk[0], requester=a, recipient=b)
+    m2 = xm.Meeting.objects.create(event=event, requester=b, recipient=a, status="accepted", expires_at=m.expires_at)
+    s = xm.Session.objects.create(
+        event=event,
+        title={"en": "Opening"},
+        starts_at=services.slot_start(event, 0),
+        ends_at=services.slot_end(event, 0),
+    )
+    q = xm.Question.objects.create(event=event, label={"en": "Sector"}, kind="text")
+    empty = xm.Event.objects.create(ext_id="empty", kind="forum", title={"en": "Empty"})
+    empty.organiser_units.set([Unit.objects.get(ext_id="hk_tdc")])
+    round_ = services.round_create(user=officer_tdc, data=ROUND)
+    xm.Participant.objects.filter(round=round_, ext_id="a1").update(user=cq[0])
+    xm.Participant.objects.filter(round=round_, ext_id="a2").update(user=another[0])
+    # the other officer organises a round of their own (an organiser, of another round)
+    services.round_create(user=officer_other, data={**ROUND, "title": "Another round"})
+    users = {
+        "participant": cq[0],
+        "another": another[0],
+        "organiser": officer_tdc,
+        "organiser_other": officer_other,
+        "secretariat": secretariat_hk,
+        "public": None,
+    }
+    ctx = {"e": event, "empty": empty, "a": a, "b": b, "c": c, "p": p, "m": m, "m2": m2, "s": s, "q": q}
+    ctx["r"] = round_
+    ctx["a1"] = round_.participants.get(ext_id="a1")
+    return World(users=users, ctx=ctx)
+
+
+def _allocated(w: World) -> None:
+    services.round_allocate(user=w.users["organiser"], round_=w.ctx["r"])
+    w.ctx["pair"] = xm.Pair.objects.get(round=w.ctx["r"], applicant__ext_id="a1")
+
+
+def _text(prefix: str, value: str) -> dict[str, str]:
+    return {f"{prefix}_0": value, f"{prefix}_1": "", f"{prefix}_2": ""}
+
+
+def _event_form(unit_pk: int) -> dict[str, Any]:
+    return {
+        "kind": "forum",
+        **_text("title", "Forum"),
+        **_text("description", ""),
+        **_text("venue", ""),
+        "organiser_units": [unit_pk],
+        "starts_on": "2027-05-03",
+        "ends_on": "2027-05-04",
+        "meeting_start": "09:00",
+        "slots_per_day": "4",
+        "slot_minutes": "30",
+        "tables": "3",
+        "max_open_requests": "10",
+        "request_days": "5",
+    }
+
+
+@dataclass
+class Write:
+    name: str
+    url: Callable[[dict[str, Any]], str]
+    data: Callable[[dict[str, Any]], Any]
+    allowed: set[str]
+    method: str = "post"
+    prepare: Callable[[World], None] | None = None
+
+
+def _hktdc() -> int:
+    return Unit.objects.get(ext_id="hk_tdc").pk
+
+
+PAGES = [
+    # events: participants
+    Write(
+        "register", lambda c: f"/en/events/{c['e'].pk}/register/", lambda c: {"languages": ["en"], "profile": ""}, set()
+    ),
+    Write("cancel", lambda c: f"/en/events/{c['e'].pk}/mine/cancel/", lambda c: {}, {"participant"}),
+    Write(
+        "availability",
+        lambda c: f"/en/events/{c['e'].pk}/mine/availability/",
+        lambda c: {"slots": ["1"]},
+        {"participant"},
+    ),
+    Write(
+        "request meeting",
+        lambda c: f"/en/events/{c['e'].pk}/mine/request/",
+        lambda c: {"recipient": c["c"].pk},
+        {"participant"},
+    ),
+    Write(
+        "answer meeting",
+        lambda c: f"/en/events/meetings/{c['m'].pk}/answer/",
+        lambda c: {"accept": "yes"},
+        {"participant"},
+    ),
+    Write(
+        "feedback",
+        lambda c: f"/en/events/meetings/{c['m2'].pk}/feedback/",
+        lambda c: {"happened": "yes"},
+        {"participant"},
+    ),
+    # events: organisers
+    Write("approve", lambda c: f"/en/events/registrations/{c['p'].pk}/approve/", lambda c: {}, ORGANISERS),
+    Write("refuse", lambda c: f"/en/events/registrations/{c['p'].pk}/refuse/", lambda c: {}, ORGANISERS),
+    Write("check in", lambda c: f"/en/events/registrations/{c['b'].pk}/check-in/", lambda c: {}, ORGANISERS),
+    Write("schedule all", lambda c: f"/en/events/{c['e'].pk}/organise/schedule/", lambda c: {}, ORGANISERS),
+    Write("set phase", lambda c: f"/en/events/{c['e'].pk}/organise/phase/", lambda c: {"phase": "event"}, ORGANISERS),
+    Write("create event", lambda c: "/en/events/new/", lambda c: _event_form(_hktdc()), ORGANISERS),
+    Write(
+        "edit event", lambda c: f"/en/events/{c['e'].pk}/organise/edit/", lambda c: _event_form(_hktdc()), ORGANISERS
+    ),
+    Write("delete event", lambda c: f"/en/events/{c['empty'].pk}/organise/delete/", lambda c: {}, ORGANISERS),
+    Write(
+        "add session",
+        lambda c: f"/en/events/{c['e'].pk}/organise/sessions/new/",
+        lambda c: {**_text("title", "Talk"), "starts_at": "2027-05-03T11:00", "ends_at": "2027-05-03T12:00"},
+        ORGANISERS,
+    ),
+    Write(
+        "edit session",
+        lambda c: f"/en/events/{c['e'].pk}/organise/sessions/{c['s'].pk}/",
+        lambda c: {**_text("title", "Talk"), "starts_at": "2027-05-03T11:00", "ends_at": "2027-05-03T12:00"},
+        ORGANISERS,
+    ),
+    Write(
+        "delete session",
+        lambda c: f"/en/events/{c['e'].pk}/organise/sessions/{c['s'].pk}/delete/",
+        lambda c: {},
+        ORGANISERS,
+    ),
+    Write(
+        "add question",
+        lambda c: f"/en/events/{c['e'].pk}/organise/questions/new/",
+        lambda c: {**_text("label", "Size"), **_text("options", ""), "kind": "text", "position": "1"},
+        ORGANISERS,
+    ),
+    Write(
+        "edit question",
+        lambda c: f"/en/events/{c['e'].pk}/organise/questions/{c['q'].pk}/",
+        lambda c: {**_text("label", "Size"), **_text("options", ""), "kind": "text", "position": "1", "required": "on"},
+        ORGANISERS,
+    ),
+    Write(
+        "delete question",
+        lambda c: f"/en/events/{c['e'].pk}/organise/questions/{c['q'].pk}/delete/",
+        lambda c: {},
+        ORGANISERS,
+    ),
+    # rounds
+    Write(
+        "upload round",
+        lambda c: "/en/rounds/new/",
+        lambda c: {"kind": "internship", "title": "Interns", "file": _xlsx()},
+        OFFICERS,
+    ),
+    Write(
+        "rank",
+        lambda c: f"/en/rounds/{c['r'].pk}/ranks/{c['a1'].pk}/",
+        lambda c: {f"p{c['a1'].pk}-ranks": "h1, h2"},
+        {"participant", "organiser", "secretariat"},
+    ),
+    Write("allocate", lambda c: f"/en/rounds/{c['r'].pk}/do/allocate/", lambda c: {}, ORGANISERS),
+    Write(
+        "fix pair",
+        lambda c: f"/en/rounds/{c['r'].pk}/do/fix/",
+        lambda c: {"fix-applicant": "a2", "fix-host": "h1", "fix-reason": "Agreed at the ceremony"},
+        ORGANISERS,
+    ),
+    Write(
+        "capacity",
+        lambda c: f"/en/rounds/{c['r'].pk}/do/capacity/",
+        lambda c: {"cap-host": "h1", "cap-capacity": "3", "cap-reason": "A third desk"},
+        ORGANISERS,
+    ),
+    Write(
+        "accept place",
+        lambda c: f"/en/rounds/pairs/{c['pair'].pk}/",
+        lambda c: {"accept": "yes"},
+        {"participant"},
+        prepare=_allocated,
+    ),
+    Write(
+        "withdraw pair",
+        lambda c: f"/en/rounds/pairs/{c['pair'].pk}/",
+        lambda c: {"action": "withdraw", "reason": "The host closed"},
+        ORGANISERS,
+        prepare=_allocated,
+    ),
+]
+
+API = [
+    Write("schedule", lambda c: f"/api/v1/events/{c['e'].pk}/schedule", lambda c: {}, ORGANISERS),
+    Write("answer", lambda c: f"/api/v1/meetings/{c['m'].pk}/answer", lambda c: {"accept": True}, {"participant"}),
+    Write(
+        "request", lambda c: f"/api/v1/events/{c['e'].pk}/meetings", lambda c: {"recipient": c["c"].pk}, {"participant"}
+    ),
+    Write(
+        "create event",
+        lambda c: "/api/v1/events",
+        lambda c: {"kind": "forum", "title": {"en": "Forum"}, "organiser_units": ["hk_tdc"]},
+        ORGANISERS,
+    ),
+    Write("edit event", lambda c: f"/api/v1/events/{c['e'].pk}", lambda c: {"capacity": 50}, ORGANISERS, "patch"),
+    Write("delete event", lambda c: f"/api/v1/events/{c['empty'].pk}", lambda c: None, ORGANISERS, "delete"),
+    Write(
+        "add session",
+        lambda c: f"/api/v1/events/{c['e'].pk}/sessions",
+        lambda c: {
+            "title": {"en": "Talk"},
+            "starts_at": "2027-05-03T11:00:00+08:00",
+            "ends_at": "2027-05-03T12:00:00+08:00",
+        },
+        ORGANISERS,
+    ),
+    Write(
+        "edit session",
+        lambda c: f"/api/v1/events/{c['e'].pk}/sessions/{c['s'].pk}",
+        lambda c: {"capacity": 20},
+        ORGANISERS,
+        "patch",
+    ),
+    Write(
+        "delete session",
+        lambda c: f"/api/v1/events/{c['e'].pk}/sessions/{c['s'].pk}",
+        lambda c: None,
+        ORGANISERS,
+        "delete",
+    ),
+    Write(
+        "add question",
+        lambda c: f"/api/v1/events/{c['e'].pk}/questions",
+        lambda c: {"label": {"en": "Size"}, "kind": "yes_no"},
+        ORGANISERS,
+    ),
+    Write(
+        "edit question",
+        lambda c: f"/api/v1/events/{c['e'].pk}/questions/{c['q'].pk}",
+        lambda c: {"required": True},
+        ORGANISERS,
+        "patch",
+    ),
+    Write(
+        "delete question",
+        lambda c: f"/api/v1/events/{c['e'].pk}/questions/{c['q'].pk}",
+        lambda c: None,
+        ORGANISERS,
+        "delete",
+    ),
+    Write("create round", lambda c: "/api/v1/rounds", lambda c: {**ROUND, "title": "New"}, OFFICERS),
+    Write(
+        "rank",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/participants/a1/ranks",
+        lambda c: {"ranks": ["h1"]},
+        {"participant", "organiser", "secretariat"},
+        "put",
+    ),
+    Write("allocate", lambda c: f"/api/v1/rounds/{c['r'].pk}/allocate", lambda c: {}, ORGANISERS),
+]
+
+
+def _check(w: World, write: Write, role: str, call: Callable[[], Any]) -> None:
+    if write.prepare:
+        write.prepare(w)
+    before = state()
+    response = call()
+    after = state()
+    if role in write.allowed:
+        assert response.status_code in (200, 201, 204, 302), (role, write.name, response.status_code)
+        assert after != before, f"{role} should be able to {write.name}"
+    else:
+        assert after == before, f"{role} must not {write.name} (status {response.status_code})"
+        assert response.status_code in (200, 302, 400, 401, 403, 404, 422), response.status_code
+
+
+@pytest.mark.parametrize("write", PAGES, ids=[w.name for w in PAGES])
+@pytest.mark.parametrize("role", ROLES)
+def test_pages(client, world, write, role):
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+
+    def call() -> Any:
+        response = client.post(write.url(world.ctx), write.data(world.ctx))
+        if role == "public":
+            assert response.status_code == 302 and "sign-in" in response.headers["Location"]
+        return response
+
+    _check(world, write, role, call)
+
+
+@pytest.mark.parametrize("write", API, ids=[w.name for w in API])
+@pytest.mark.parametrize("role", ROLES)
+def test_api(client, world, write, role):
+    user = world.users[role]
+    headers = {}
+    if user is not None:
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='t')[1]}"}
+
+    def call() -> Any:
+        method = getattr(client, write.method)
+        body = write.data(world.ctx)
+        if body is None:
+            response = method(write.url(world.ctx), **headers)
+        else:
+            response = method(write.url(world.ctx), body, content_type="application/json", **headers)
+        if role == "public":
+            assert response.status_code == 401
+        return response
+
+    _check(world, write, role, call)
+
+
+def test_every_write_route_is_in_the_matrix():
+    """A new write page or endpoint must join the matrix."""
+    from config.api import api
+
+    covered_pages = {
+        "register", "my_cancel", "my_availability", "meeting_request", "meeting_answer", "meeting_feedback",
+        "registration_action", "schedule", "phase", "event_create", "event_edit", "event_delete",
+        "session_create", "session_edit", "session_delete", "question_create", "question_edit", "question_delete",
+        "round_upload", "round_ranks", "round_action", "pair_answer",
+    }  # fmt: skip
+    read_only = {
+        "events",
+        "event",
+        "my_event",
+        "agenda",
+        "agenda_pdf",
+        "agenda_ics",
+        "organise",
+        "grid",
+        "cards",
+        "rounds",
+        "round",
+    }
+    names = {p.name for p in urls.urlpatterns}
+    assert names == covered_pages | read_only, names ^ (covered_pages | read_only)
+    doc = api.get_openapi_schema()
+    writes = {
+        (method, path)
+        for path, ops in doc["paths"].items()
+        for method in ops
+        if method != "get" and any("events and rounds" in ops[m].get("tags", []) for m in ops)
+    }
+    expected = {
+        ("post", "/api/v1/events/{event_id}/schedule"),
+        ("post", "/api/v1/meetings/{meeting_id}/answer"),
+        ("post", "/api/v1/events/{event_id}/meetings"),
+        ("post", "/api/v1/events"),
+        ("patch", "/api/v1/events/{event_id}"),
+        ("delete", "/api/v1/events/{event_id}"),
+        ("post", "/api/v1/events/{event_id}/sessions"),
+        ("patch", "/api/v1/events/{event_id}/sessions/{session_id}"),
+        ("delete", "/api/v1/events/{event_id}/sessions/{session_id}"),
+        ("post", "/api/v1/events/{event_id}/questions"),
+        ("patch", "/api/v1/events/{event_id}/questions/{question_id}"),
+        ("delete", "/api/v1/events/{event_id}/questions/{question_id}"),
+        ("post", "/api/v1/rounds"),
+        ("put", "/api/v1/rounds/{round_id}/participants/{ext_id}/ranks"),
+        ("post", "/api/v1/rounds/{round_id}/allocate"),
+    }
+    assert writes == expected, writes ^ expected
+    assert len(API) == len(expected)
