@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hkcq.core.choices import Side
@@ -75,7 +76,7 @@ class Event(models.Model):
     history = HistoricalRecords(m2m_fields=[organiser_units, areas, measures])
 
     class Meta:
-        verbose_name = _("event")
+        verbose_name = pgettext_lazy("an event of the exchanges", "event")
         verbose_name_plural = _("events")
         ordering = ["recurring", "-starts_on", "id"]
         constraints = [
@@ -128,7 +129,7 @@ class Session(models.Model):
 
 
 class QuestionKind(models.TextChoices):
-    TEXT = "text", _("Text")
+    TEXT = "text", pgettext_lazy("kind of answer", "Text")
     CHOICE = "choice", _("Choice")
     YES_NO = "yes_no", _("Yes or no")
 
@@ -203,7 +204,7 @@ class Interpreter(models.Model):
 
 class MeetingStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("a meeting request or an offered place", "Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
     CANCELLED = "cancelled", _("Cancelled")
@@ -234,8 +235,8 @@ class Meeting(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
+        verbose_name = pgettext_lazy("a one-to-one meeting", "meeting")
+        verbose_name_plural = pgettext_lazy("one-to-one meetings", "meetings")
         ordering = ["slot", "table", "id"]
         constraints = [
             models.CheckConstraint(name="meeting_two_people", condition=~models.Q(requester=models.F("recipient"))),
@@ -253,7 +254,7 @@ class Feedback(models.Model):
     useful = models.BooleanField(_("it was useful"), default=False)
     # What came of it, in the partnering service's outcome kinds (counted under the event's areas)
     outcome_kind = models.CharField(_("kind of outcome"), max_length=30, choices=OutcomeKind.choices, blank=True)
-    outcome = models.TextField(_("outcome"), blank=True, max_length=2000)
+    outcome = models.TextField(pgettext_lazy("what came of a meeting", "outcome"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -345,7 +346,7 @@ class Participant(models.Model):
 
 class PairStatus(models.TextChoices):
     OFFERED = "offered", _("Offered")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("a meeting request or an offered place", "Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
