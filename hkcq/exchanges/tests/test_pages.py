@@ -1,5 +1,5 @@
 """Pages in the three languages, the event journey through pages, the agenda's .ics read back
-by a calendar parser, personal data on pages, and the authorization matrix of every write."""
+by a calendar parser, personal data on pages. The authorization matrix is test_matrix.py."""
 
 from __future__ import annotations
 
@@ -113,79 +113,6 @@ def _setup(event, officer_tdc):
     # an accepted meeting for schedule all to place
     Meeting.objects.create(event=event, requester=b, recipient=a, status="accepted", expires_at=m.expires_at)
     return {"participant": cq[0], "another": member()[0], "organiser": officer_tdc}, a, b, m
-
-
-def _state():
-    return (
-        sorted(Registration.objects.values_list("pk", "status", "checked_in_at", "available_slots")),
-        sorted(Meeting.objects.values_list("pk", "status", "slot", "table")),
-        list(Event.objects.values_list("pk", "phase")),
-    )
-
-
-# (name, url builder, data, who may): "participant" is the recipient of the request (b)
-WRITES = [
-    ("answer meeting", lambda e, a, b, m: f"/en/events/meetings/{m.pk}/answer/", {"accept": "yes"}, {"participant"}),
-    ("schedule all", lambda e, a, b, m: f"/en/events/{e.pk}/organise/schedule/", {}, {"organiser", "secretariat"}),
-    (
-        "set phase",
-        lambda e, a, b, m: f"/en/events/{e.pk}/organise/phase/",
-        {"phase": "event"},
-        {"organiser", "secretariat"},
-    ),
-    ("check in", lambda e, a, b, m: f"/en/events/registrations/{b.pk}/check-in/", {}, {"organiser", "secretariat"}),
-    ("availability", lambda e, a, b, m: f"/en/events/{e.pk}/mine/availability/", {"slots": ["1"]}, {"participant"}),
-    ("cancel", lambda e, a, b, m: f"/en/events/{e.pk}/mine/cancel/", {}, {"participant"}),
-]
-ROLES = ["participant", "another", "organiser", "organiser_other", "secretariat", "public"]
-
-
-@pytest.mark.parametrize("write", WRITES, ids=[w[0] for w in WRITES])
-@pytest.mark.parametrize("role", ROLES)
-def test_authorization_matrix_pages(client, event, officer_tdc, officer_other, secretariat_hk, write, role):
-    users, a, b, m = _setup(event, officer_tdc)
-    users.update({"organiser_other": officer_other, "secretariat": secretariat_hk, "public": None})
-    name, url, data, allowed = write
-    if users[role] is not None:
-        client.force_login(users[role])
-    before = _state()
-    r = client.post(url(event, a, b, m), data)
-    after = _state()
-    if role in allowed:
-        assert after != before, f"{role} should be able to {name}"
-    else:
-        assert after == before, f"{role} must not {name}"
-        assert r.status_code in (302, 403, 404)
-        if role == "public":
-            assert r.status_code == 302 and "sign-in" in r.headers["Location"]
-
-
-API_WRITES = [
-    ("schedule", lambda e, m: f"/api/v1/events/{e.pk}/schedule", {}, {"organiser", "secretariat"}),
-    ("answer", lambda e, m: f"/api/v1/meetings/{m.pk}/answer", {"accept": True}, {"participant"}),
-]
-
-
-@pytest.mark.parametrize("write", API_WRITES, ids=[w[0] for w in API_WRITES])
-@pytest.mark.parametrize("role", ROLES)
-def test_authorization_matrix_api(client, event, officer_tdc, officer_other, secretariat_hk, write, role):
-    from hkcq.accounts.services import api_token_create
-
-    users, a, b, m = _setup(event, officer_tdc)
-    users.update({"organiser_other": officer_other, "secretariat": secretariat_hk, "public": None})
-    headers = {}
-    if users[role] is not None:
-        _, raw = api_token_create(user=users[role], name="t")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    name, url, data, allowed = write
-    before = _state()
-    r = client.post(url(event, m), data, content_type="application/json", **headers)
-    after = _state()
-    if role in allowed:
-        assert r.status_code == 200, r.content
-        assert after != before
-    else:
-        assert r.status_code in (401, 403, 404, 422) and after == before
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,199 @@
+"""Every events-and-rounds operation held against the OpenAPI document: called as someone
+allowed, its answer fits the schema documented for its status; called with bad input, the
+documented error shape. A new operation must join the table below."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hkcq.accounts.services import api_token_create
+from hkcq.exchanges.tests.test_matrix import ROUND, world  # noqa: F401 - the fixture
+from hkcq.registry.tests.test_openapi import SchemaMismatch, check
+
+pytestmark = pytest.mark.django_db
+
+# (method, path) -> (who, concrete url, body or None), in an order that keeps each call valid
+CALLS: list[tuple[str, str, str, Any, Any]] = [
+    ("get", "/api/v1/events", "public", lambda c: "/api/v1/events", None),
+    ("get", "/api/v1/events/{event_id}", "public", lambda c: f"/api/v1/events/{c['e'].pk}", None),
+    (
+        "post",
+        "/api/v1/events",
+        "organiser",
+        lambda c: "/api/v1/events",
+        {"kind": "forum", "title": {"en": "Forum"}, "starts_on": "2027-05-03", "ends_on": "2027-05-03"},
+    ),
+    ("patch", "/api/v1/events/{event_id}", "organiser", lambda c: f"/api/v1/events/{c['e'].pk}", {"capacity": 30}),
+    (
+        "post",
+        "/api/v1/events/{event_id}/sessions",
+        "organiser",
+        lambda c: f"/api/v1/events/{c['e'].pk}/sessions",
+        {"title": {"en": "Talk"}, "starts_at": "2027-05-03T11:00:00+08:00", "ends_at": "2027-05-03T12:00:00+08:00"},
+    ),
+    (
+        "patch",
+        "/api/v1/events/{event_id}/sessions/{session_id}",
+        "organiser",
+        lambda c: f"/api/v1/events/{c['e'].pk}/sessions/{c['s'].pk}",
+        {"capacity": 10},
+    ),
+    (
+        "post",
+        "/api/v1/events/{event_id}/questions",
+        "organiser",
+        lambda c: f"/api/v1/events/{c['e'].pk}/questions",
+        {"label": {"en": "Size"}, "kind": "choice", "options": [{"en": "Small"}, {"en": "Large"}]},
+    ),
+    (
+        "patch",
+        "/api/v1/events/{event_id}/questions/{question_id}",
+        "organiser",
+        lambda c: f"/api/v1/events/{c['e'].pk}/questions/{c['q'].pk}",
+        {"required": True},
+    ),
+    (
+        "post",
+        "/api/v1/events/{event_id}/meetings",
+        "participant",
+        lambda c: f"/api/v1/events/{c['e'].pk}/meetings",
+        {"recipient": "c"},
+    ),
+    (
+        "post",
+        "/api/v1/meetings/{meeting_id}/answer",
+        "participant",
+        lambda c: f"/api/v1/meetings/{c['m'].pk}/answer",
+        {"accept": True},
+    ),
+    ("post", "/api/v1/events/{event_id}/schedule", "organiser", lambda c: f"/api/v1/events/{c['e'].pk}/schedule", {}),
+    ("get", "/api/v1/events/{event_id}/meetings", "organiser", lambda c: f"/api/v1/events/{c['e'].pk}/meetings", None),
+    (
+        "delete",
+        "/api/v1/events/{event_id}/sessions/{session_id}",
+        "organiser",
+        lambda c: f"/api/v1/events/{c['e'].pk}/sessions/{c['s'].pk}",
+        None,
+    ),
+    (
+        "delete",
+        "/api/v1/events/{event_id}/questions/{question_id}",
+        "organiser",
+        lambda c: f"/api/v1/events/{c['e'].pk}/questions/{c['q'].pk}",
+        None,
+    ),
+    ("delete", "/api/v1/events/{event_id}", "organiser", lambda c: f"/api/v1/events/{c['empty'].pk}", None),
+    ("post", "/api/v1/rounds", "organiser", lambda c: "/api/v1/rounds", ROUND),
+    ("get", "/api/v1/rounds/{round_id}", "organiser", lambda c: f"/api/v1/rounds/{c['r'].pk}", None),
+    (
+        "put",
+        "/api/v1/rounds/{round_id}/participants/{ext_id}/ranks",
+        "participant",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/participants/a1/ranks",
+        {"ranks": ["h1", "h2"]},
+    ),
+    ("post", "/api/v1/rounds/{round_id}/allocate", "organiser", lambda c: f"/api/v1/rounds/{c['r'].pk}/allocate", {}),
+    (
+        "get",
+        "/api/v1/rounds/{round_id}/allocation",
+        "organiser",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/allocation",
+        None,
+    ),
+]
+
+# Bad input for each write: the documented error (422, a clear message, nothing changed is
+# held by test_matrix and test_setup).
+BAD: list[tuple[str, str, Any, Any]] = [
+    ("post", "/api/v1/events", lambda c: "/api/v1/events", {"kind": "forum", "title": {"en": ""}}),
+    ("patch", "/api/v1/events/{event_id}", lambda c: f"/api/v1/events/{c['e'].pk}", {"slot_minutes": 1}),
+    (
+        "post",
+        "/api/v1/events/{event_id}/sessions",
+        lambda c: f"/api/v1/events/{c['e'].pk}/sessions",
+        {"title": {"en": "Out"}, "starts_at": "2030-01-01T09:00:00+08:00", "ends_at": "2030-01-01T10:00:00+08:00"},
+    ),
+    (
+        "post",
+        "/api/v1/events/{event_id}/questions",
+        lambda c: f"/api/v1/events/{c['e'].pk}/questions",
+        {"label": {"en": "Q"}, "kind": "choice", "options": [{"en": "one"}]},
+    ),
+    ("post", "/api/v1/rounds", lambda c: "/api/v1/rounds", {**ROUND, "hosts": [{"id": "h1", "capacity": 0}]}),
+    (
+        "put",
+        "/api/v1/rounds/{round_id}/participants/{ext_id}/ranks",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/participants/a1/ranks",
+        {"ranks": ["h1", "h1"]},
+    ),
+    (
+        "post",
+        "/api/v1/meetings/{meeting_id}/answer",
+        lambda c: f"/api/v1/meetings/{c['m'].pk}/answer",
+        {"accept": True, "slot": 999},
+    ),
+]
+
+
+def _documented(openapi: dict[str, Any], method: str, path: str, status: int) -> dict[str, Any] | None:
+    responses = openapi["paths"][path][method]["responses"]
+    assert str(status) in responses, f"{method.upper()} {path}: {status} is not documented"
+    content = responses[str(status)].get("content")
+    return content["application/json"]["schema"] if content else None
+
+
+def _call(client, world, who, method, url, body):  # noqa: F811
+    headers = {}
+    if world.users[who] is not None:
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=world.users[who], name='t')[1]}"}
+    if body is None:
+        return getattr(client, method)(url, **headers)
+    return getattr(client, method)(url, body, content_type="application/json", **headers)
+
+
+def test_every_operation_answers_as_documented(client, world):  # noqa: F811
+    openapi = client.get("/api/v1/openapi.json").json()
+    ours = {
+        (method, path)
+        for path, ops in openapi["paths"].items()
+        for method, op in ops.items()
+        if "events and rounds" in op.get("tags", [])
+    }
+    assert ours == {(m, p) for m, p, *_ in CALLS}, ours ^ {(m, p) for m, p, *_ in CALLS}
+    for method, path, who, url, body in CALLS:
+        if body == {"recipient": "c"}:
+            body = {"recipient": world.ctx["c"].pk}
+        response = _call(client, world, who, method, url(world.ctx), body)
+        assert response.status_code < 300, (method, path, response.status_code, response.content[:300])
+        schema = _documented(openapi, method, path, response.status_code)
+        if schema is None:
+            assert not response.content
+            continue
+        try:
+            check(response.json(), schema, openapi)
+        except SchemaMismatch as exc:
+            pytest.fail(f"{method.upper()} {path} does not match its OpenAPI schema: {exc}")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_bad_input_answers_with_the_documented_error_in_the_readers_language(client, world, lang):  # noqa: F811
+    openapi = client.get("/api/v1/openapi.json").json()
+    for method, path, url, body in BAD:
+        who = "participant" if "ranks" in path or "answer" in path else "organiser"
+        response = _call(client, world, who, method, url(world.ctx), body) if lang == "en" else None
+        if lang != "en":
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=world.users[who], name='t')[1]}"}
+            response = getattr(client, method)(
+                url(world.ctx), body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=lang, **headers
+            )
+        assert response.status_code == 422, (path, response.status_code, response.content[:300])
+        check(response.json(), _documented(openapi, method, path, 422), openapi)
+        error = response.json()["error"]
+        assert error["message"] and error["details"], (path, error)
+        details = error["details"]
+        # a service's refusal gives messages by field; the document's own validation, a list
+        words = [str(v) for vs in details.values() for v in vs] if isinstance(details, dict) else []
+        text = " ".join([error["message"], *words])
+        assert (lang == "en") != any("\u4e00" <= ch <= "\u9fff" for ch in text), (path, lang, text)
