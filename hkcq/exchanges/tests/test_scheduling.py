@@ -216,3 +216,41 @@ def test_violations_reports_each_broken_rule():
         "not available in slot 0",
     ):
         assert fragment in text
+
+
+def test_ejection_chain_places_a_meeting_greedy_leaves_out():
+    """a–b can only meet in slot 0, where greedy first put a–c (free in 0 and 1): the chain moves
+    a–c to slot 1 and places a–b."""
+    ms = [sch.Meeting(id=1, a="a", b="c"), sch.Meeting(id=2, a="a", b="b")]
+    avail = {"a": frozenset({0, 1}), "b": frozenset({0}), "c": frozenset({0, 1})}
+    p = problem(ms, tables=1, available=avail)
+    chains = sch._Chains(p, {1: 0}, random.Random(0))
+    slots = chains.run()
+    assert slots == {1: 1, 2: 0}
+    r = sch._finish(p, slots, "greedy", 0.0)
+    assert sch.violations(p, r) == []
+    # locked and interpreted meetings are never moved by a chain
+    locked = [sch.Meeting(id=1, a="a", b="c", locked=(0, 0)), sch.Meeting(id=2, a="a", b="b")]
+    p = problem(locked, tables=1, available=avail)
+    assert sch._Chains(p, {1: 0}, random.Random(0)).run() == {1: 0}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lp_bound_is_never_beaten_and_never_above_the_meetings(seed):
+    rng = random.Random(seed)
+    people = [f"p{k}" for k in range(20)]
+    avail = {p: frozenset(rng.sample(range(8), rng.randint(2, 6))) for p in people}
+    pairs = set()
+    while len(pairs) < 45:
+        a, b = rng.sample(people, 2)
+        pairs.add((min(a, b), max(a, b)))
+    ms = [
+        sch.Meeting(id=k, a=a, b=b, language_pair="en-yue" if k % 6 == 0 else None)
+        for k, (a, b) in enumerate(sorted(pairs))
+    ]
+    interpreters = [sch.Interpreter("i1", frozenset({"en-yue"}), frozenset(range(8)))]
+    p = problem(ms, tables=3, available=avail, interpreters=interpreters)
+    best = sch.schedule(p, time_limit=5)
+    lp = sch.lp_bound(p)
+    assert lp is not None
+    assert best.scheduled <= lp <= len(ms)
