@@ -64,3 +64,60 @@ def test_round_allocation(page, width):
     assert_no_serious_axe_violations(page)
     page.goto("/zh-hans/rounds/new/")
     assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_organiser_sets_up_an_event_and_a_participant_registers(page, width):
+    """The secretariat creates an event, adds a session and a choice question on the set-up
+    pages (zh-Hant); a participant registers in zh-Hans answering it; axe on every page."""
+    from hkcq.exchanges.models import Event, Registration
+    from hkcq.registry.models import Unit
+
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, "demo-secretariat-hk", lang="zh-hant")
+    page.goto("/zh-hant/events/new/")
+    assert "新增活動" in page.locator("h1").inner_text()
+    assert_no_serious_axe_violations(page)
+    page.fill("#id_title_0", f"Logistics fair (browser {width})")
+    page.select_option("#id_kind", "fair")
+    page.select_option("#id_organiser_units", str(Unit.objects.get(ext_id="hk_tdc").pk))
+    page.fill("#id_starts_on", "2027-06-01")
+    page.fill("#id_ends_on", "2027-06-02")
+    page.fill("#id_capacity", "20")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    event = Event.objects.order_by("-id").first()
+    assert event.title.en == f"Logistics fair (browser {width})"
+    assert page.url.endswith(f"/zh-hant/events/{event.pk}/organise/")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("link", name="新增環節").click()
+    page.fill("#id_title_1", "開幕")
+    page.fill("#id_starts_at", "2027-06-01T09:00")
+    page.fill("#id_ends_at", "2027-06-01T10:00")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "開幕" in page.locator("main").inner_text()
+    page.get_by_role("link", name="新增登記問題").click()
+    assert_no_serious_axe_violations(page)
+    page.fill("#id_label_1", "行業")
+    page.select_option("#id_kind", "choice")
+    page.fill("#id_options_1", "物流\n金融")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "行業" in page.locator("main").inner_text()
+    # a participant registers, in Simplified Chinese, answering the question
+    page.context.clear_cookies()
+    sign_in(page, "demo-exchange-hk1", lang="zh-hans")
+    page.goto(f"/zh-hans/events/{event.pk}/register/")
+    assert "行业" in page.locator("main").inner_text() and "开幕" in page.locator("main").inner_text()
+    assert_no_serious_axe_violations(page)
+    question = event.questions.get()
+    page.select_option("#id_profile", index=1)
+    page.select_option(f"#id_q{question.pk}", "1")
+    page.get_by_label("英文", exact=True).check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert f"/zh-hans/events/{event.pk}/mine/" in page.url, page.locator("main").inner_text()[:500]
+    registration = Registration.objects.get(event=event, person__username="demo-exchange-hk1")
+    assert registration.status == "confirmed" and registration.answers == {f"q{question.pk}": 1}
+    assert_no_serious_axe_violations(page)
