@@ -506,6 +506,21 @@ class RoundIn(Schema):
     applicants: list[RoundApplicantIn]
     hosts: list[RoundHostIn]
     tie_break_seed: int = 0
+    area: str | None = None  # a co-operation area's id: the round's exchange records count under it
+    ranking_deadline: dt.date | None = None
+    response_deadline: dt.date | None = None
+
+
+class RoundPatch(Schema):
+    """A round's settings; only the fields sent change."""
+
+    title: TextIn | None = None
+    eligibility: TextIn | None = None
+    organiser_units: list[str] | None = None
+    area: str | None = None
+    applicant_side: Literal["hong_kong", "chongqing", ""] | None = None
+    ranking_deadline: dt.date | None = None
+    response_deadline: dt.date | None = None
 
 
 class RoundCreatedOut(Schema):
@@ -519,7 +534,9 @@ class RoundCreatedOut(Schema):
     summary="Create a round with its participants and rankings",
 )
 def round_create(request: AuthedRequest, body: RoundIn) -> tuple[int, dict[str, Any]]:
-    round_ = services.round_create(user=request.auth, data=body.dict())
+    data = body.dict()
+    data["area"] = _rows(Area, [data["area"]], "area")[0] if data.get("area") else None
+    round_ = services.round_create(user=request.auth, data=data)
     return 201, {"id": round_.pk}
 
 
@@ -527,6 +544,12 @@ class ExchangeRoundOut(Schema):
     id: int
     kind: str
     title: TextOut
+    eligibility: TextOut
+    organiser_units: list[str]
+    area: str | None
+    applicant_side: str
+    ranking_deadline: dt.date | None
+    response_deadline: dt.date | None
     status: str
     runs: int
     applicants: list[str]
@@ -540,17 +563,50 @@ class ExchangeRoundOut(Schema):
     summary="A round (organisers and its participants)",
 )
 def round_detail(request: AuthedRequest, round_id: int) -> dict[str, Any]:
-    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
+    return _round_out(selectors.round_get_for_user(user=request.auth, pk=round_id))
+
+
+def _round_out(r: Round) -> dict[str, Any]:
     parts = list(r.participants.all())
     return {
         "id": r.pk,
         "kind": r.kind,
         "title": TextOut.of(r.title),
+        "eligibility": TextOut.of(r.eligibility),
+        "organiser_units": [u.ext_id for u in r.organiser_units.all()],
+        "area": r.area.ext_id if r.area else None,
+        "applicant_side": r.applicant_side,
+        "ranking_deadline": r.ranking_deadline,
+        "response_deadline": r.response_deadline,
         "status": r.status,
         "runs": r.runs,
         "applicants": [p.ext_id for p in parts if p.role == Participant.APPLICANT],
         "hosts": [{"id": p.ext_id, "capacity": p.capacity} for p in parts if p.role == Participant.HOST],
     }
+
+
+@router.patch(
+    "/rounds/{round_id}",
+    response={200: ExchangeRoundOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Change a round's settings (organisers)",
+)
+def round_update(request: AuthedRequest, round_id: int, body: RoundPatch) -> dict[str, Any]:
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
+    data: dict[str, Any] = {}
+    for name in body.model_fields_set:
+        value = getattr(body, name)
+        if isinstance(value, TextIn):
+            data[name] = value.as_texts()
+        elif name in ("title", "eligibility"):  # sent as null: emptied (a title is then refused)
+            data[name] = {}
+        elif name == "organiser_units":
+            data[name] = _rows(Unit, list(value or []), name)
+        elif name == "area":
+            data[name] = _rows(Area, [value], name)[0] if value else None
+        else:
+            data[name] = value if value is not None or name.endswith("deadline") else ""
+    return _round_out(services.round_update(user=request.auth, round_=r, data=data))
 
 
 class RoundRanksIn(Schema):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hkcq.core.dates import show_datetime
 from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm
 from hkcq.core.translated import LANGS, TranslatedFormField, TText
-from hkcq.exchanges.models import Event, Language, Question, QuestionKind, RoundKind, Session
+from hkcq.exchanges.models import Event, Language, Question, QuestionKind, Round, RoundKind, Session
 from hkcq.exchanges.services import slot_start
 from hkcq.partnering.models import OutcomeKind
 
@@ -272,3 +272,39 @@ class QuestionForm(StyledModelForm):
             raise forms.ValidationError(_("Give the same number of options in each language you fill in."))
         n = counts.pop() if counts else 0
         return [{lang: lines[lang][k] for lang in LANGS if lines[lang]} for k in range(n)]
+
+
+class RoundForm(StyledModelForm):
+    class Meta:
+        model = Round
+        fields = [
+            "title",
+            "eligibility",
+            "organiser_units",
+            "area",
+            "applicant_side",
+            "ranking_deadline",
+            "response_deadline",
+        ]
+        widgets = {"ranking_deadline": DateInput(), "response_deadline": DateInput()}
+
+    def prepare(self) -> None:
+        self.fields["organiser_units"].widget.attrs["size"] = 6
+
+
+class RecordForm(BaseForm):
+    starts_on = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    activity = forms.CharField(
+        label=_("Add an activity"),
+        help_text=_("What the pair did together this year: a visit, a joint lesson, a project."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+    report = forms.CharField(
+        label=_("Completion report"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+    )

@@ -373,6 +373,17 @@ class Pair(models.Model):
 class RoundChange(models.Model):
     """Every change an organiser makes to a round's pairs, with the reason."""
 
+    ACTIONS = {
+        "created": _("Created (applicants / hosts)"),
+        "edited": _("Settings changed"),
+        "allocated": _("Allocation run (run: new pairs)"),
+        "fixed": _("Pair fixed by hand"),
+        "capacity": _("Places changed"),
+        "withdrawn": _("Pair withdrawn"),
+        "accepted": pgettext_lazy("a meeting request or an offered place", "Accepted"),
+        "declined": _("Declined"),
+    }
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=40)
@@ -385,6 +396,10 @@ class RoundChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.detail}".strip()
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTIONS.get(self.action, self.action))
 
 
 class ExchangeRecord(models.Model):

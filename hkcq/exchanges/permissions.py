@@ -20,7 +20,7 @@ from typing import Any
 
 from hkcq.accounts.types import Viewer
 from hkcq.core.permissions import is_active_user
-from hkcq.exchanges.models import Event, Meeting, MeetingStatus, Participant, Registration, Round
+from hkcq.exchanges.models import Event, ExchangeRecord, Meeting, MeetingStatus, Participant, Registration, Round
 from hkcq.partnering.permissions import is_member
 from hkcq.registry.permissions import user_unit_ids
 
@@ -108,3 +108,14 @@ def can_see_round(user: Viewer, round_: Round) -> bool:
     if can_organise_round(user, round_):
         return True
     return is_active_user(user) and any(can_act_for_participant(user, p) for p in round_.participants.all())
+
+
+def can_update_record(user: Viewer, record: ExchangeRecord) -> bool:
+    """An exchange record (its dates, activities over the years, completion report): the round's
+    organisers and either side of the pair."""
+    pair = record.pair
+    return pair is not None and (
+        can_organise_round(user, pair.round)
+        or can_act_for_participant(user, pair.applicant)
+        or can_act_for_participant(user, pair.host)
+    )

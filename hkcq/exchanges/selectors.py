@@ -214,3 +214,15 @@ def exchange_counts_by_area() -> dict[int | None, dict[str, int]]:
     for area_id, n in partnership_counts_by_area(OutcomeSource.EVENT_MEETING).items():
         out.setdefault(area_id, dict(empty))["outcomes"] = n
     return out
+
+
+def record_get_for_user(*, user: Viewer, pk: int | str) -> ExchangeRecord:
+    try:
+        record = ExchangeRecord.objects.select_related("pair__round", "pair__applicant", "pair__host", "area").get(
+            pk=int(pk)
+        )
+    except (ExchangeRecord.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+    if not permissions.can_update_record(user, record):
+        raise NotFound()
+    return record

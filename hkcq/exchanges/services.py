@@ -924,6 +924,9 @@ def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[
             title=TText.of(en=title) if isinstance(title, str) else TText.of(**title),
             created_by=user,
             tie_break_seed=int(data.get("tie_break_seed") or 0),
+            area=data.get("area"),
+            ranking_deadline=data.get("ranking_deadline"),
+            response_deadline=data.get("response_deadline"),
         )
         units = list(organiser_units) or list(user.units.all())
         if units:
@@ -958,12 +961,41 @@ def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[
                 for h in data.get("hosts") or []
             ]
         )
-        _log(
-            round_,
-            user,
-            "created",
-            f"{len(data.get('applicants') or [])} applicants, {len(data.get('hosts') or [])} hosts",
-        )
+        _log(round_, user, "created", f"{len(data.get('applicants') or [])} / {len(data.get('hosts') or [])}")
+    return round_
+
+
+ROUND_FIELDS = (
+    "title",
+    "eligibility",
+    "organiser_units",
+    "area",
+    "applicant_side",
+    "ranking_deadline",
+    "response_deadline",
+)
+
+
+def round_update(*, user: User, round_: Round, data: dict[str, Any]) -> Round:
+    """Change a round's settings (its organisers): title, eligibility, organisers, co-operation
+    area (its exchange records follow), the applicants' side and the two deadlines."""
+    require(permissions.can_organise_round(user, round_))
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        before_area = round_.area_id
+        m2m = fields_apply(round_, data, allowed=ROUND_FIELDS)
+        if round_.ranking_deadline and round_.response_deadline and round_.response_deadline < round_.ranking_deadline:
+            raise InvalidInput(
+                _("The round could not be saved: see the fields marked."),
+                details={"response_deadline": [_("Answers are due after the ranking closes.")]},
+            )
+        record_save(round_, user=user, m2m=m2m)
+        changed = [str(Round._meta.get_field(name).verbose_name) for name in getattr(round_, "_changed_fields", [])]
+        if m2m:
+            changed.append(str(Round._meta.get_field("organiser_units").verbose_name))
+        _log(round_, user, "edited", ", ".join(changed))
+        if round_.area_id != before_area:
+            ExchangeRecord.objects.filter(pair__round=round_).update(area=round_.area)
     return round_
 
 
@@ -1109,7 +1141,7 @@ def round_allocate(*, user: User, round_: Round) -> dict[str, Any]:
         round_.statistics = stats
         round_.status = RoundStatus.ALLOCATED
         round_.save(update_fields=["runs", "statistics", "status"])
-        _log(round_, user, "allocated", f"run {round_.runs}: {len(new_pairs)} new pairs")
+        _log(round_, user, "allocated", f"{round_.runs}: +{len(new_pairs)}")
         url = round_.get_absolute_url()
         for pair in new_pairs:
             for side, other in ((pair.applicant, pair.host), (pair.host, pair.applicant)):
@@ -1164,13 +1196,9 @@ def record_update(
     activity: str = "",
     report: str = "",
 ) -> ExchangeRecord:
-    pair = record.pair
-    allowed = pair is not None and (
-        permissions.can_organise_round(user, pair.round)
-        or permissions.can_act_for_participant(user, pair.applicant)
-        or permissions.can_act_for_participant(user, pair.host)
-    )
-    require(allowed)
+    """Dates, one more activity (kept with its year) and the completion report of an exchange
+    record, by the round's organisers or either side of the pair; recorded in its history."""
+    require(permissions.can_update_record(user, record))
     if starts_on and ends_on and ends_on < starts_on:
         raise _invalid("ends_on", _("The end cannot be before the start."))
     record.starts_on, record.ends_on = starts_on, ends_on
@@ -1178,5 +1206,6 @@ def record_update(
         record.activities = [*record.activities, {"year": timezone.localdate().year, "text": activity.strip()[:1000]}]
     if report.strip():
         record.completion_report = report.strip()[:5000]
+    history_mark(record, user=user)
     record.save()
     return record

@@ -39,7 +39,9 @@ urlpatterns = [
     path("rounds/", views.round_list, name="rounds"),
     path("rounds/new/", views.round_upload, name="round_upload"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/do/<str:action>/", views.round_action, name="round_action"),
     path("rounds/<int:pk>/ranks/<int:participant_id>/", views.round_ranks, name="round_ranks"),
     path("rounds/pairs/<int:pair_id>/", views.pair_answer, name="pair_answer"),
+    path("rounds/records/<int:pk>/", views.record_edit, name="record"),
 ]

@@ -668,3 +668,51 @@ def question_delete(request: AuthedRequest, pk: int, question_id: int) -> HttpRe
         cancel_url=_organise_url(event),
         done_url=_organise_url(event),
     )
+
+
+@login_required
+def round_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_organise_round(request.user, round_):
+        raise Http404
+    return edit_page(
+        request,
+        form_class=xforms.RoundForm,
+        instance=round_,
+        title=_("Edit the round's settings"),
+        cancel_url=round_.get_absolute_url(),
+        save=lambda d: services.round_update(user=request.user, round_=round_, data=d),
+        template="exchanges/edit.html",
+        context={"history_of": round_, "history": history_entries(round_), "show_change_details": True},
+    )
+
+
+@login_required
+def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An exchange record: its dates, activities over the years and completion report."""
+    record = selectors.record_get_for_user(user=request.user, pk=pk)
+    assert record.pair is not None
+    url = reverse("exchanges:record", args=[record.pk])
+    return edit_page(
+        request,
+        form_class=xforms.RecordForm,
+        initial={"starts_on": record.starts_on, "ends_on": record.ends_on, "report": record.completion_report},
+        title=_("Exchange record"),
+        cancel_url=record.pair.round.get_absolute_url(),
+        save=lambda d: services.record_update(
+            user=request.user,
+            record=record,
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            activity=d["activity"],
+            report=d["report"],
+        ),
+        success_url=url,
+        template="exchanges/record.html",
+        context={
+            "record": record,
+            "history_of": record,
+            "history": history_entries(record),
+            "show_change_details": True,
+        },
+    )

@@ -36,6 +36,8 @@ PAGES = {
     "rounds": ("organiser", lambda c: "rounds/"),
     "round": ("organiser", lambda c: f"rounds/{c['r'].pk}/"),
     "round_upload": ("organiser", lambda c: "rounds/new/"),
+    "round_edit": ("organiser", lambda c: f"rounds/{c['r'].pk}/edit/"),
+    "record": ("participant", lambda c: f"rounds/records/{c['record'].pk}/"),
 }
 CONTENT_HEADING = {"event", "my_event", "round"}
 FILES = {"agenda_pdf", "agenda_ics"}  # the agenda as files: tested in test_pages
@@ -70,6 +72,10 @@ def test_every_page_is_listed():
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_every_page_in_three_languages(client, world, name, lang):  # noqa: F811 - the fixture
     who, path = PAGES[name]
+    if name == "record":
+        from hkcq.exchanges.tests.test_matrix import _record
+
+        _record(world)
     if name in ("agenda", "round", "my_event"):
         # something to show: a scheduled meeting and an allocation
         services.event_schedule(user=world.users["organiser"], event=world.ctx["e"])

@@ -137,6 +137,14 @@ def _allocated(w: World) -> None:
     w.ctx["pair"] = xm.Pair.objects.get(round=w.ctx["r"], applicant__ext_id="a1")
 
 
+def _record(w: World) -> None:
+    """An accepted pair of the participant's entry, with its exchange record."""
+    _allocated(w)
+    pair = w.ctx["pair"]
+    xm.Pair.objects.filter(pk=pair.pk).update(status="accepted", applicant_accepted=True, host_accepted=True)
+    w.ctx["record"] = xm.ExchangeRecord.objects.create(pair=pair, kind="internship", title="a1 – h2")
+
+
 def _text(prefix: str, value: str) -> dict[str, str]:
     return {f"{prefix}_0": value, f"{prefix}_1": "", f"{prefix}_2": ""}
 
@@ -265,6 +273,16 @@ PAGES = [
     ),
     Write("allocate", lambda c: f"/en/rounds/{c['r'].pk}/do/allocate/", lambda c: {}, ORGANISERS),
     Write(
+        "edit round",
+        lambda c: f"/en/rounds/{c['r'].pk}/edit/",
+        lambda c: {
+            **_text("title", "Summer internships"),
+            **_text("eligibility", ""),
+            "ranking_deadline": "2027-03-01",
+        },
+        ORGANISERS,
+    ),
+    Write(
         "fix pair",
         lambda c: f"/en/rounds/{c['r'].pk}/do/fix/",
         lambda c: {"fix-applicant": "a2", "fix-host": "h1", "fix-reason": "Agreed at the ceremony"},
@@ -282,6 +300,13 @@ PAGES = [
         lambda c: {"accept": "yes"},
         {"participant"},
         prepare=_allocated,
+    ),
+    Write(
+        "exchange record",
+        lambda c: f"/en/rounds/records/{c['record'].pk}/",
+        lambda c: {"starts_on": "2027-07-01", "ends_on": "2027-08-31", "activity": "Induction week", "report": ""},
+        {"participant", "organiser", "secretariat"},
+        prepare=_record,
     ),
     Write(
         "withdraw pair",
@@ -359,6 +384,13 @@ API = [
         "put",
     ),
     Write("allocate", lambda c: f"/api/v1/rounds/{c['r'].pk}/allocate", lambda c: {}, ORGANISERS),
+    Write(
+        "edit round",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}",
+        lambda c: {"ranking_deadline": "2027-03-01"},
+        ORGANISERS,
+        "patch",
+    ),
 ]
 
 
@@ -422,7 +454,7 @@ def test_every_write_route_is_in_the_matrix():
         "register", "my_cancel", "my_availability", "meeting_request", "meeting_answer", "meeting_feedback",
         "registration_action", "schedule", "phase", "event_create", "event_edit", "event_delete",
         "session_create", "session_edit", "session_delete", "question_create", "question_edit", "question_delete",
-        "round_upload", "round_ranks", "round_action", "pair_answer",
+        "round_upload", "round_ranks", "round_action", "pair_answer", "round_edit", "record",
     }  # fmt: skip
     read_only = {
         "events",
@@ -462,6 +494,7 @@ def test_every_write_route_is_in_the_matrix():
         ("post", "/api/v1/rounds"),
         ("put", "/api/v1/rounds/{round_id}/participants/{ext_id}/ranks"),
         ("post", "/api/v1/rounds/{round_id}/allocate"),
+        ("patch", "/api/v1/rounds/{round_id}"),
     }
     assert writes == expected, writes ^ expected
     assert len(API) == len(expected)

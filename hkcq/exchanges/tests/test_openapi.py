@@ -88,6 +88,13 @@ CALLS: list[tuple[str, str, str, Any, Any]] = [
     ("post", "/api/v1/rounds", "organiser", lambda c: "/api/v1/rounds", ROUND),
     ("get", "/api/v1/rounds/{round_id}", "organiser", lambda c: f"/api/v1/rounds/{c['r'].pk}", None),
     (
+        "patch",
+        "/api/v1/rounds/{round_id}",
+        "organiser",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}",
+        {"area": "education", "ranking_deadline": "2027-03-01", "eligibility": {"en": "Secondary schools"}},
+    ),
+    (
         "put",
         "/api/v1/rounds/{round_id}/participants/{ext_id}/ranks",
         "participant",
@@ -122,6 +129,12 @@ BAD: list[tuple[str, str, Any, Any]] = [
         {"label": {"en": "Q"}, "kind": "choice", "options": [{"en": "one"}]},
     ),
     ("post", "/api/v1/rounds", lambda c: "/api/v1/rounds", {**ROUND, "hosts": [{"id": "h1", "capacity": 0}]}),
+    (
+        "patch",
+        "/api/v1/rounds/{round_id}",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}",
+        {"ranking_deadline": "2027-03-01", "response_deadline": "2027-02-01"},
+    ),
     (
         "put",
         "/api/v1/rounds/{round_id}/participants/{ext_id}/ranks",

@@ -238,3 +238,81 @@ def test_results_told_in_each_recipients_language(officer_tdc):
     services.round_allocate(user=officer_tdc, round_=round_)
     assert Notification.objects.get(recipient=users["h1"]).title.startswith("你的結果")
     assert Notification.objects.get(recipient=users["a1"]).title.startswith("Your result")
+
+
+def test_round_settings_area_deadlines_and_history(client, officer_tdc):
+    import datetime as dt
+
+    from hkcq.registry.models import Area
+
+    round_, users = _round_with_users(officer_tdc)
+    services.round_allocate(user=officer_tdc, round_=round_)
+    pair = Pair.objects.get(round=round_, applicant__ext_id="a3")
+    services.pair_respond(user=users["a3"], pair=pair, accept=True)
+    services.pair_respond(user=users["h1"], pair=pair, accept=True)
+    record = ExchangeRecord.objects.get(pair=pair)
+    assert record.area is None
+    # answers due before ranking closes: refused on its field, nothing changed
+    before = (
+        Round.objects.values_list("ranking_deadline", "response_deadline").get(pk=round_.pk),
+        RoundChange.objects.count(),
+    )
+    with pytest.raises(InvalidInput) as exc:
+        services.round_update(
+            user=officer_tdc,
+            round_=round_,
+            data={"ranking_deadline": dt.date(2027, 3, 1), "response_deadline": dt.date(2027, 2, 1)},
+        )
+    assert "response_deadline" in exc.value.details
+    assert (
+        Round.objects.values_list("ranking_deadline", "response_deadline").get(pk=round_.pk),
+        RoundChange.objects.count(),
+    ) == before
+    # the area set afterwards: the round's exchange records count under it
+    education = Area.objects.get(ext_id="education")
+    client.force_login(officer_tdc)
+    r = client.post(
+        f"/zh-hans/rounds/{round_.pk}/edit/",
+        {"title_0": "Summer internships 2027", "title_1": "", "title_2": "", "eligibility_0": "", "eligibility_1": "", "eligibility_2": "",
+         "area": education.pk, "ranking_deadline": "2027-03-01", "response_deadline": "2027-03-15"},
+    )  # fmt: skip
+    assert r.status_code == 302, r.context["form"].errors
+    record.refresh_from_db()
+    assert record.area == education
+    round_.refresh_from_db()
+    assert round_.history.first().history_user == officer_tdc
+    change = round_.changes.last()
+    assert change.action == "edited" and change.detail
+    page = client.get(f"/zh-hans/rounds/{round_.pk}/").content.decode()
+    assert "已更改设置" in page and "2027年3月1日" in page
+    with pytest.raises(NotPermitted):
+        services.round_update(user=users["a1"], round_=round_, data={"ranking_deadline": None})
+
+
+def test_exchange_record_activities_over_the_years_and_completion_report(client, officer_tdc):
+    round_, users = _round_with_users(officer_tdc)
+    services.round_allocate(user=officer_tdc, round_=round_)
+    pair = Pair.objects.get(round=round_, applicant__ext_id="a3")
+    services.pair_respond(user=users["a3"], pair=pair, accept=True)
+    services.pair_respond(user=users["h1"], pair=pair, accept=True)
+    record = ExchangeRecord.objects.get(pair=pair)
+    client.force_login(users["h1"])  # the host's side, in Traditional Chinese
+    url = f"/zh-hant/rounds/records/{record.pk}/"
+    assert client.get(url).status_code == 200
+    r = client.post(url, {"starts_on": "2027-07-01", "ends_on": "2027-06-01", "activity": "", "report": ""})
+    assert r.status_code == 200 and "ends_on" in r.context["form"].errors
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in r.context["form"].errors["ends_on"][0])
+    record.refresh_from_db()
+    assert record.starts_on is None
+    r = client.post(
+        url, {"starts_on": "2027-07-01", "ends_on": "2027-08-31", "activity": "Joint lesson", "report": "Done"}
+    )
+    assert r.status_code == 302
+    record.refresh_from_db()
+    assert record.activities[0]["text"] == "Joint lesson" and record.completion_report == "Done"
+    assert record.history.first().history_user == users["h1"]
+    assert "Joint lesson" in client.get(url).content.decode()
+    # the round's page links to it for both sides
+    assert url.replace("/zh-hant", "") in client.get(f"/en/rounds/{round_.pk}/").content.decode()
+    client.force_login(users["a1"])  # a participant of the round, not of this pair
+    assert client.get(url).status_code == 404
