@@ -317,9 +317,9 @@ GRID_FIELDS = ("starts_on", "meeting_start", "slots_per_day", "slot_minutes")
 
 def _slots_in_use(event: Event) -> tuple[int, int]:
     """(the highest slot, the highest table) meetings or availability use; -1 when none."""
-    used = Meeting.objects.filter(event=event, slot__isnull=False)
-    top_slot = max(used.values_list("slot", flat=True), default=-1)
-    top_table = max(used.values_list("table", flat=True), default=-1)
+    used = list(Meeting.objects.filter(event=event, slot__isnull=False).values_list("slot", "table"))
+    top_slot = max((slot for slot, _table in used if slot is not None), default=-1)
+    top_table = max((table for _slot, table in used if table is not None), default=-1)
     for slots in event.registrations.exclude(available_slots=[]).values_list("available_slots", flat=True):
         top_slot = max([top_slot, *slots])
     return top_slot, top_table
@@ -990,9 +990,8 @@ def round_update(*, user: User, round_: Round, data: dict[str, Any]) -> Round:
                 details={"response_deadline": [_("Answers are due after the ranking closes.")]},
             )
         record_save(round_, user=user, m2m=m2m)
-        changed = [str(Round._meta.get_field(name).verbose_name) for name in getattr(round_, "_changed_fields", [])]
-        if m2m:
-            changed.append(str(Round._meta.get_field("organiser_units").verbose_name))
+        names = [*getattr(round_, "_changed_fields", []), *(["organiser_units"] if m2m else [])]
+        changed = [str(getattr(Round._meta.get_field(name), "verbose_name", name)) for name in names]
         _log(round_, user, "edited", ", ".join(changed))
         if round_.area_id != before_area:
             ExchangeRecord.objects.filter(pair__round=round_).update(area=round_.area)
