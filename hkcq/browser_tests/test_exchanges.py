@@ -121,3 +121,56 @@ def test_organiser_sets_up_an_event_and_a_participant_registers(page, width):
     registration = Registration.objects.get(event=event, person__username="demo-exchange-hk1")
     assert registration.status == "confirmed" and registration.answers == {f"q{question.pk}": 1}
     assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sister_school_round_from_rankings_to_accepted_pairs(page, width):
+    """A school ranks on the round's page (zh-Hant), the organiser runs the allocation (zh-Hans),
+    both schools of the pair accept (English, zh-Hant): the pair is accepted and its exchange
+    record opens; axe on every page."""
+    from hkcq.accounts.models import User
+    from hkcq.exchanges import services
+    from hkcq.exchanges.models import ExchangeRecord, Pair
+
+    page.set_viewport_size({"width": width, "height": 900})
+    secretariat = User.objects.get(username="demo-secretariat-cq")
+    round_ = services.round_create(
+        user=secretariat,
+        data={
+            "kind": "sister_school",
+            "title": f"Sister schools ({width})",
+            "applicants": [{"id": "hk-a", "ranks": []}, {"id": "hk-b", "ranks": ["cq-x"]}],
+            "hosts": [{"id": "cq-x", "ranks": ["hk-b", "hk-a"]}, {"id": "cq-y", "ranks": ["hk-a"]}],
+        },
+    )
+    round_.participants.filter(ext_id="hk-a").update(user=User.objects.get(username="demo-exchange-hk1"))
+    round_.participants.filter(ext_id="cq-y").update(user=User.objects.get(username="demo-exchange-cq1"))
+    sign_in(page, "demo-exchange-hk1", lang="zh-hant")
+    page.goto(f"/zh-hant/rounds/{round_.pk}/")
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("你的志願排序").fill("cq-x, cq-y")
+    page.get_by_role("button", name="儲存志願排序").click()
+    page.wait_for_load_state()
+    assert round_.participants.get(ext_id="hk-a").ranks == ["cq-x", "cq-y"]
+    page.context.clear_cookies()
+    sign_in(page, "demo-secretariat-cq", lang="zh-hans")
+    page.goto(f"/zh-hans/rounds/{round_.pk}/")
+    page.get_by_role("button", name="进行分配").click()
+    page.wait_for_load_state()
+    assert "第一志愿" in page.locator("main").inner_text()
+    assert_no_serious_axe_violations(page)
+    pair = Pair.objects.get(round=round_, applicant__ext_id="hk-a")
+    assert pair.host.ext_id == "cq-y"  # cq-x prefers hk-b, who ranked it first: stable
+    for username, lang, accept in (("demo-exchange-hk1", "en", "Accept"), ("demo-exchange-cq1", "zh-hant", "接受")):
+        page.context.clear_cookies()
+        sign_in(page, username, lang=lang)
+        page.goto(f"/{lang}/rounds/{round_.pk}/")
+        page.get_by_role("button", name=accept, exact=True).first.click()
+        page.wait_for_load_state()
+    pair.refresh_from_db()
+    assert pair.status == "accepted"
+    record = ExchangeRecord.objects.get(pair=pair)
+    page.get_by_role("link", name="交流紀錄").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/zh-hant/rounds/records/{record.pk}/")
+    assert_no_serious_axe_violations(page)
