@@ -255,6 +255,15 @@ def latency(queries: list[tuple[str, str]], rounds: int = 3) -> tuple[float, flo
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
+def previous_tuning_table() -> str:
+    """The settings table of the last full run, from docs/benchmarks.md, said to be so."""
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+    found = re.search(r"^\| k1 \| unit vote decay \|.*?(?=\n\n)", text, re.M | re.S)
+    if not found:
+        return tuning_table()
+    return found.group(0) + "\n\n(Kept from the previous full run: `--keep-tuning`.)"
+
+
 def write_report(section: str) -> None:
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else "# Benchmarks\n"
@@ -271,6 +280,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="quality only; no 100k run, no report file")
     parser.add_argument("--entries", type=int, default=100_000, help="generated entries for the latency run")
+    parser.add_argument(
+        "--keep-tuning",
+        action="store_true",
+        help="keep the settings table of docs/benchmarks.md (15 held-out runs: half an hour on a busy machine)",
+    )
     parser.add_argument("--scale-database", help="database URL for the 100k run (kept for the next run)")
     parser.add_argument("--misses", action="store_true", help="list enquiries whose best answer is not first")
     parser.add_argument(
@@ -292,7 +306,7 @@ def main() -> None:
     held_out = held_out_question_forms()
     print("\nheld-out question forms:")
     print(held_out_table(held_out))
-    tuning = tuning_table() if args.tune or not args.quick else ""
+    tuning = previous_tuning_table() if args.keep_tuning else tuning_table() if args.tune or not args.quick else ""
     if tuning:
         print("\nsettings compared on held-out question forms:")
         print(tuning)
