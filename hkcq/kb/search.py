@@ -127,9 +127,9 @@ class _StoredUnits(Mapping[int, int]):
 _lock = threading.Lock()
 _cache: dict[str, _Built] = {}
 
-# Folders of other versions are removed once they are this old (a process still using one keeps
-# its mapping: the files live on until it lets go).
+# Folders of other versions are removed once they are this old and not among the newest few.
 KEEP_OLD_SECONDS = 600
+KEEP_OLD_FOLDERS = 3
 
 
 def offered_filter(today: date) -> Q:
@@ -204,13 +204,20 @@ def _store(built: _Built, root: Path, folder: Path) -> None:
 
 
 def _remove_old(root: Path, keep: Path) -> None:
-    cutoff = time.time() - KEEP_OLD_SECONDS
+    """Remove the folders of older versions, except the newest ``KEEP_OLD_FOLDERS`` and any
+    younger than ``KEEP_OLD_SECONDS``: a worker still answering from one (on this host, or on
+    another one where the folder is on a shared volume) is never left without its files."""
+    folders = []
     for path in root.iterdir():
         try:
-            if path != keep and path.is_dir() and path.stat().st_mtime < cutoff:
-                shutil.rmtree(path, ignore_errors=True)
+            if path != keep and path.is_dir():
+                folders.append((path.stat().st_mtime, path))
         except OSError:
             continue
+    cutoff = time.time() - KEEP_OLD_SECONDS
+    for mtime, path in sorted(folders, reverse=True)[KEEP_OLD_FOLDERS:]:
+        if mtime < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _load_or_build(key: tuple[Any, ...]) -> _Built:

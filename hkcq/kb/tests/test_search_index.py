@@ -4,6 +4,8 @@ is built once and stored, then mapped by every process that asks."""
 
 from __future__ import annotations
 
+import os
+import time
 from unittest import mock
 
 import pytest
@@ -167,3 +169,21 @@ def test_the_stored_index_answers_exactly_as_the_one_built_in_memory(defaults, t
     for word in ["licnese", "acount", "permt", "chongqnig", "xyzzyq"]:
         assert built.index.correct(word) == stored.index.correct(word), word
     assert analyzer  # the analyzer is shared; only the index differs
+
+
+def test_old_index_folders_are_removed_but_the_newest_few_kept(tmp_path):
+    now = time.time()
+    old = []
+    for number in range(6):
+        folder = tmp_path / f"old-{number}"
+        folder.mkdir()
+        os.utime(folder, (now - 3600 + number, now - 3600 + number))
+        old.append(folder)
+    recent = tmp_path / "recent"
+    recent.mkdir()
+    current = tmp_path / "current"
+    current.mkdir()
+    search._remove_old(tmp_path, current)
+    left = {p.name for p in tmp_path.iterdir()}
+    # The three newest other folders stay (the recent one and the two youngest old ones).
+    assert left == {"current", "recent", "old-5", "old-4"}
