@@ -41,3 +41,19 @@ def hk_member(defaults):
 @pytest.fixture
 def cq_member(defaults):
     return member("chongqing")
+
+
+@pytest.fixture(autouse=True)
+def every_allocation_is_stable(monkeypatch):
+    """Every allocation any exchanges test makes (the module's own tests, the services, the
+    pages, the API) is checked: no applicant and host who would both rather have each other."""
+    from hkcq.exchanges import allocation
+
+    original = allocation.allocate
+
+    def checked(market, *args, **kwargs):
+        match = original(market, *args, **kwargs)
+        assert allocation.blocking_pairs(market, match) == [], "an unstable allocation"
+        return match
+
+    monkeypatch.setattr(allocation, "allocate", checked)

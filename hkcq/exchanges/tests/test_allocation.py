@@ -147,3 +147,13 @@ def test_statistics():
     assert stats["share_first_choice"] == 0.25 and stats["share_second_choice"] == 0.25
     assert stats["mean_applicant_rank"] == 1.5
     assert stats["mean_host_rank"] == 1.0
+
+
+def test_the_stability_check_finds_a_blocking_pair():
+    market = al.Market(
+        applicant_ranks={"a1": ["h1", "h2"], "a2": ["h1"]},
+        host_ranks={"h1": ["a1", "a2"], "h2": ["a1"]},
+        capacity={"h1": 1, "h2": 1},
+    )
+    assert al.blocking_pairs(market, {"a1": "h2", "a2": "h1"}) == [("a1", "h1")]
+    assert al.blocking_pairs(market, al.allocate(market)) == []
