@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from hkcq.core.translated import TText
-from hkcq.kb import search
+from hkcq.kb import routing, search
 from hkcq.kb import services as kb_services
 from hkcq.kb.models import Entry
 from hkcq.registry.models import Unit
@@ -23,8 +23,9 @@ class Suggestion:
 
 
 def ask(question: str, language: str) -> Suggestion:
-    """The unit the knowledge base would route ``question`` to, and whether it has an answer."""
-    result = search.ask(question, language, limit=10)
+    """The unit the knowledge base would route ``question`` to (the routing model: the units'
+    remits and the entries they own, with the answering entries), and whether it has an answer."""
+    result = routing.ask(question, language, limit=10)
     return Suggestion(unit=result.unit, answered=bool(result.answered))
 
 

@@ -20,8 +20,8 @@ from hkcq.core.throttle import throttle
 from hkcq.core.translated import current_language
 from hkcq.kb import permissions, selectors, services
 from hkcq.kb.models import Entry, Topic
+from hkcq.kb.routing import ask as kb_ask
 from hkcq.kb.schemas import FeedbackIn, FeedbackOut, GapGroupOut, GapResolveIn, GapResolveOut
-from hkcq.kb.search import ask as kb_ask
 from hkcq.kb.search import normalise_language
 from hkcq.registry.models import Area, Unit
 

@@ -24,3 +24,8 @@ class KbConfig(AppConfig):
         from hkcq.kb.selectors import my_work
 
         register_work(WorkProvider("kb", my_work, order=50))
+
+        # The routing model's unit profiles follow every change of a unit or an entry.
+        from hkcq.kb.receivers import connect
+
+        connect()

@@ -13,7 +13,7 @@ from hkcq.core.loading import LoadReport, read_yaml, text, upsert
 from hkcq.core.text import has_cjk, to_traditional
 from hkcq.core.translated import EN, HANT, HUMAN, MACHINE, TText
 from hkcq.kb.models import Entry
-from hkcq.kb.services import entries_reindex
+from hkcq.kb.services import entries_reindex, unit_profiles_refresh
 from hkcq.registry.models import Area, Unit
 
 SEED_FILE = Path(settings.BASE_DIR) / "seed" / "kb_entries.yaml"
@@ -90,3 +90,5 @@ def kb_entries_load(report: LoadReport, path: Path = SEED_FILE) -> None:
         upsert(Entry, report, {"slug": row["id"]}, values)
     # Entries analysed under an older analyzer or glossary get their index terms rewritten.
     entries_reindex(stale_only=True)
+    # Units without a routing profile, or with one computed under older settings, get one now.
+    unit_profiles_refresh(stale_only=True)

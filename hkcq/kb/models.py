@@ -193,3 +193,22 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{'helpful' if self.helpful else 'not helpful'}: entry {self.entry_id}"
+
+
+class UnitProfile(models.Model):
+    """What a unit handles, as the routing model reads it (hkcq.kb.routing): the analysed terms
+    of its remit and name and of the published entries it owns, weighted. Written by
+    ``services.unit_profiles_refresh`` whenever a unit or an entry changes; never by hand."""
+
+    unit = models.OneToOneField(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    terms = models.JSONField(default=dict)  # term → weight
+    entries = models.PositiveIntegerField(default=0)  # published entries the unit owns
+    index_version = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit routing profile")
+        verbose_name_plural = _("unit routing profiles")
+
+    def __str__(self) -> str:
+        return f"routing profile of unit {self.unit_id}"

@@ -3,6 +3,7 @@ transaction and records who made the change (for the history)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +16,11 @@ from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, record_save
 from hkcq.core.text import mask_personal_data
 from hkcq.kb import permissions
-from hkcq.kb.indexing import ANALYZER_VERSION
-from hkcq.kb.models import Entry, Feedback, Gap
+from hkcq.kb.indexing import ANALYZER_VERSION, entry_fields_terms
+from hkcq.kb.models import Entry, Feedback, Gap, UnitProfile
+from hkcq.kb.routing import PROFILE_VERSION, profile_terms, text_terms
 from hkcq.kb.search import normalise_language
+from hkcq.registry.models import Unit
 
 EDIT_FIELDS = (
     "topic",
@@ -112,6 +115,57 @@ def entries_reindex(*, stale_only: bool = True) -> int:
         entry.save_without_historical_record(update_fields=["index_terms", "index_version"])  # type: ignore[attr-defined]
         count += 1
     return count
+
+
+# -- the routing model's unit profiles (hkcq.kb.routing reads them) --------------------------------
+def unit_profiles_refresh(unit_ids: Iterable[int] | None = None, *, stale_only: bool = False) -> int:
+    """Recompute and store the routing profiles of ``unit_ids`` (every unit when None): an active
+    unit's remit and name and the published entries it owns; an inactive or deleted unit loses
+    its profile. ``stale_only``: only profiles missing or computed under another
+    ``PROFILE_VERSION``. Returns how many profiles were written or removed."""
+    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=set(unit_ids))
+    active = {u.pk: u for u in units.filter(is_active=True)}
+    gone = UnitProfile.objects.exclude(unit_id__in=active)
+    if unit_ids is not None:
+        gone = gone.filter(unit_id__in=set(unit_ids))
+    changed = gone.delete()[0]
+    if stale_only:
+        current = UnitProfile.objects.filter(unit_id__in=active, index_version=PROFILE_VERSION)
+        for unit_id in current.values_list("unit_id", flat=True):
+            active.pop(unit_id, None)
+    if not active:
+        return changed
+    entries: dict[int, list[dict[str, list[str]]]] = {unit_id: [] for unit_id in active}
+    published = Entry.objects.filter(unit_id__in=active, state=Entry.State.PUBLISHED).order_by("id")
+    for entry in published.iterator(chunk_size=500):
+        # Entries analysed under an older analyzer are analysed here, in memory, as the search does.
+        fields = entry.index_terms if entry.index_version == ANALYZER_VERSION else entry_fields_terms(entry)
+        entries[entry.unit_id].append(fields or {})
+    for unit_id, unit in active.items():
+        terms = profile_terms(remit=text_terms(unit.remit), name=text_terms(unit.name), entries=entries[unit_id])
+        UnitProfile.objects.update_or_create(
+            unit_id=unit_id,
+            defaults={"terms": terms, "entries": len(entries[unit_id]), "index_version": PROFILE_VERSION},
+        )
+        changed += 1
+    return changed
+
+
+def unit_profiles_refresh_on_commit(unit_ids: Iterable[int]) -> None:
+    """Refresh the profiles of ``unit_ids`` once the current transaction commits (a unit or an
+    entry changed). Several changes in one transaction refresh each unit once."""
+    ids = {u for u in unit_ids if u is not None}
+    if not ids:
+        return
+    scheduled = timezone.now()
+
+    def refresh() -> None:
+        done = UnitProfile.objects.filter(unit_id__in=ids, updated_at__gt=scheduled).values_list("unit_id", flat=True)
+        todo = ids - set(done)
+        if todo:
+            unit_profiles_refresh(todo)
+
+    transaction.on_commit(refresh)
 
 
 def _clean_question(question: str) -> str:

@@ -29,7 +29,7 @@ from hkcq.core.views import edit_page
 from hkcq.kb import forms as kforms
 from hkcq.kb import permissions, selectors, services
 from hkcq.kb.models import Entry, Gap, Topic
-from hkcq.kb.search import ask as kb_ask
+from hkcq.kb.routing import ask as kb_ask
 from hkcq.registry.permissions import can_see_change_details
 
 MAX_QUERY = 500

@@ -67,7 +67,14 @@ class Loader:
                         {"en": row["name_en"], "zh_hant": row.get("name_zh_hant"), "zh_hans": row.get("name_zh_hans")}
                     ),
                     "side": row["side"],
-                    "remit": text(row.get("remit")),
+                    "remit": text(
+                        {
+                            "en": row.get("remit"),
+                            "zh_hant": row.get("remit_zh_hant"),
+                            # The file's remits are English; their Chinese was translated for the platform.
+                            "origin": {"en": "human", "zh_hant": "machine"},
+                        }
+                    ),
                 },
             )
 

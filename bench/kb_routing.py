@@ -1,0 +1,446 @@
+"""Benchmark of enquiry routing (hkcq.kb.routing): which unit a question goes to.
+
+Settings are chosen by cross-validation over the knowledge base itself, never the labelled
+enquiries:
+
+* entry held out: every question form of every published entry is asked of a unit model and a
+  search index built without that entry (its unit keeps its remit and its other entries): a
+  question the knowledge base does not answer, which the unit's remit and other entries must
+  route;
+* question form held out: each question form is asked of a model and an index in which its
+  entry lacks that form (the question the knowledge base answers, as bench/kb_search.py);
+* remit clause held out: each clause of each unit's remit (English and Chinese) is asked of a
+  model in which the unit's remit lacks that clause.
+
+Then the 60 labelled development enquiries (bench/data/enquiries-dev.yaml) and the routing
+probes (bench/data/routing-probes.yaml, written by the routing helper, never tuned against)
+through ``hkcq.kb.routing.ask``, the code path of enquiry submission, the ask page and the API,
+beside the previous unit (``hkcq.kb.search.ask``'s unit vote and catch-all).
+
+    .venv/bin/python bench/kb_routing.py            # prints and writes docs/benchmarks.md
+    .venv/bin/python bench/kb_routing.py --tune     # also compares settings (slower)
+    .venv/bin/python bench/kb_routing.py --quick    # no report file
+
+Uses its own throwaway SQLite database under /tmp unless DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from kb_search import LANG_OF, load_enquiries, setup_django, write_report  # noqa: E402
+
+PROBES = ROOT / "bench" / "data" / "routing-probes.yaml"
+HEADING = "## Enquiry routing (issue 15)"
+
+# Settings compared by --tune: (unit model weight, least score, least lead, remit weight, answer-text weight).
+TUNING_GRID = [
+    (w, t, lead, 3.0, 1.0) for w in (0.6, 0.7, 0.8, 0.9) for t in (0.03, 0.05, 0.1) for lead in (0.0, 1.5)
+] + [(0.8, 0.05, 0.0, r, b) for r in (1.0, 6.0) for b in (0.3, 1.0)]
+
+
+@dataclass
+class Score:
+    n: int = 0
+    ok: int = 0
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, truth: str, got: str | None) -> None:
+        self.n += 1
+        self.ok += int(truth == got)
+        if truth != got:
+            self.confusion[(truth, got or "-")] += 1
+
+    @property
+    def accuracy(self) -> float:
+        return self.ok / self.n if self.n else 0.0
+
+
+# -- cross-validation over the knowledge base ----------------------------------------------------
+@dataclass
+class Corpus:
+    entries: list[dict[str, Any]]  # id, unit, fields (index terms), forms [(text, lang)]
+    units: dict[int, dict[str, Any]]  # unit id → ext_id, remit terms, name terms, remit clauses
+    fallback: int | None
+
+
+_CLAUSE = re.compile(r"\s*(?:[,;:()（）]|，|、|；|：|\band\b|及|以及|和)\s*")
+
+
+def corpus() -> Corpus:
+    from hkcq.core.translated import TText
+    from hkcq.kb import routing, search
+    from hkcq.kb.models import Entry, UnitProfile
+    from hkcq.registry.models import Unit
+
+    entries = []
+    for entry in Entry.objects.filter(state=Entry.State.PUBLISHED).order_by("id"):
+        forms = TText.from_json(entry.question_forms)
+        lines = [(line, "en") for line in forms.get("en").splitlines() if line.strip()]
+        lines += [(line, "zh") for line in forms.get("zh-hant").splitlines() if line.strip()]
+        entries.append({"id": entry.id, "unit": entry.unit_id, "fields": entry.index_terms or {}, "forms": lines})
+    units: dict[int, dict[str, Any]] = {}
+    # The units the routing model knows (those with a stored profile), their profiles recomputed
+    # here per fold from the units and entries themselves.
+    profiled = set(
+        UnitProfile.objects.filter(unit__is_active=True, entries__gte=routing.MIN_ENTRIES).values_list(
+            "unit_id", flat=True
+        )
+    )
+    for unit in Unit.objects.filter(pk__in=profiled):
+        remit = TText.from_json(unit.remit)
+        clauses = [
+            (c, lang)
+            for text, lang in ((remit.get("en"), "en"), (remit.get("zh-hant"), "zh"))
+            for c in _CLAUSE.split(text or "")
+            if len(c.strip()) >= 4
+        ]
+        units[unit.pk] = {
+            "ext_id": unit.ext_id,
+            "remit": routing.text_terms(unit.remit),
+            "name": routing.text_terms(unit.name),
+            "clauses": clauses,
+        }
+    fallback = Unit.objects.filter(ext_id=search.FALLBACK_UNIT).values_list("pk", flat=True).first()
+    return Corpus(entries, units, fallback)
+
+
+class Folds:
+    """Unit models and search indexes for the folds, cached across settings (a search index
+    does not depend on the routing settings; a model only on the profile settings)."""
+
+    def __init__(self, data: Corpus) -> None:
+        self.data = data
+        self._indexes: dict[Any, Any] = {}
+        self._rankings: dict[tuple[Any, str], Any] = {}
+        self._models: dict[tuple[Any, ...], Any] = {}
+
+    def built(self, key: Any, entries: list[dict[str, Any]]) -> Any:
+        from hkcq.core.search import Index
+        from hkcq.kb import search
+
+        if key not in self._indexes:
+            index = Index(search.FIELD_WEIGHTS, k1=search.K1)
+            for entry in entries:
+                index.add(entry["id"], entry["fields"])
+            self._indexes[key] = search._Built((), index.freeze(), {e["id"]: e["unit"] for e in entries})
+        return self._indexes[key]
+
+    def ranking(self, key: Any, entries: list[dict[str, Any]], text: str) -> Any:
+        from hkcq.kb import search
+
+        found = self._rankings.get((key, text))
+        if found is None:
+            found = self._rankings[(key, text)] = search.rank(self.built(key, entries), text)
+        return found
+
+    def model(self, key: Any, entries: list[dict[str, Any]], remit_override: dict[int, list[str]] | None = None) -> Any:
+        from hkcq.kb import routing
+
+        settings = (routing.REMIT_WEIGHT, routing.NAME_WEIGHT, routing.ENTRY_MASS, repr(routing.ENTRY_FIELD_WEIGHTS))
+        cache_key = (key, settings)
+        if cache_key not in self._models:
+            owned: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            for entry in entries:
+                owned[entry["unit"]].append(entry["fields"])
+            profiles = {
+                unit_id: routing.profile_terms(
+                    remit=(remit_override or {}).get(unit_id, unit["remit"]), name=unit["name"], entries=owned[unit_id]
+                )
+                for unit_id, unit in self.data.units.items()
+            }
+            self._models[cache_key] = routing.UnitModel(profiles, self.data.fallback)
+        return self._models[cache_key]
+
+    def route(self, key: Any, entries: list[dict[str, Any]], text: str, model: Any) -> int | None:
+        from hkcq.core.search import default_analyzer
+
+        ranking = self.ranking(key, entries, text)
+        evidence = [(self.built(key, entries).units[h.key], h.score) for h in ranking.hits]
+        return model.route(default_analyzer().analyze(text), evidence, ranking.confidence).unit_id
+
+
+def cross_validate(folds: Folds) -> dict[str, Score]:
+    from hkcq.core.search import default_analyzer
+
+    analyzer = default_analyzer()
+    data = folds.data
+    ext = {pk: u["ext_id"] for pk, u in data.units.items()}
+    scores: dict[str, Score] = defaultdict(Score)
+    for entry in data.entries:
+        rest = [e for e in data.entries if e is not entry]
+        key = ("entry", entry["id"])
+        model = folds.model(key, rest)
+        for text, lang in entry["forms"]:
+            got = folds.route(key, rest, text, model)
+            for name in ("entry held out", f"entry held out ({lang})"):
+                scores[name].add(ext[entry["unit"]], ext.get(got))  # type: ignore[arg-type]
+        for number, (text, lang) in enumerate(entry["forms"]):
+            others = [t for i, (line, _l) in enumerate(entry["forms"]) if i != number for t in analyzer.analyze(line)]
+            changed = {**entry, "fields": {**entry["fields"], "questions": others}}
+            fold = [changed if e is entry else e for e in data.entries]
+            key = ("form", entry["id"], number)
+            got = folds.route(key, fold, text, folds.model(key, fold))
+            for name in ("form held out", f"form held out ({lang})"):
+                scores[name].add(ext[entry["unit"]], ext.get(got))  # type: ignore[arg-type]
+    for unit_id, unit in data.units.items():
+        for number, (text, lang) in enumerate(unit["clauses"]):
+            rest_text = " ".join(c for i, (c, _l) in enumerate(unit["clauses"]) if i != number)
+            key = ("clause", unit_id, number)
+            model = folds.model(key, data.entries, {unit_id: analyzer.analyze(rest_text)})
+            got = folds.route(key, data.entries, text, model)
+            for name in ("remit clause held out", f"remit clause held out ({lang})"):
+                scores[name].add(unit["ext_id"], ext.get(got))  # type: ignore[arg-type]
+    return scores
+
+
+def cv_summary(scores: dict[str, Score]) -> float:
+    """The quantity the settings are chosen on: the mean of the three held-out accuracies."""
+    return sum(scores[k].accuracy for k in ("entry held out", "form held out", "remit clause held out")) / 3
+
+
+def tune(folds: Folds) -> list[tuple[tuple[float, ...], dict[str, Score]]]:
+    from hkcq.kb import routing
+
+    names = ("ROUTE_MODEL_WEIGHT", "ROUTE_MIN_SCORE", "ROUTE_MIN_LEAD", "REMIT_WEIGHT", "ENTRY_FIELD_WEIGHTS")
+    saved = {name: getattr(routing, name) for name in names}
+    results = []
+    try:
+        for weight, least, lead, remit, body in TUNING_GRID:
+            values = (weight, least, lead, remit, {**saved["ENTRY_FIELD_WEIGHTS"], "body": body})
+            for name, value in zip(names, values, strict=True):
+                setattr(routing, name, value)
+            results.append(((weight, least, lead, remit, body), cross_validate(folds)))
+            print(f"  {weight} {least} {lead} {remit} {body}: {cv_summary(results[-1][1]):.3f}", flush=True)
+    finally:
+        for name, value in saved.items():
+            setattr(routing, name, value)
+    return results
+
+
+# -- the labelled enquiries and the probes, end to end -----------------------------------------------
+def run_labelled(items: list[dict[str, Any]]) -> tuple[dict[str, Score], dict[str, Score], list[str]]:
+    from hkcq.kb import routing, search
+
+    routed: dict[str, Score] = defaultdict(Score)
+    before: dict[str, Score] = defaultdict(Score)
+    misses = []
+    for item in items:
+        lang = LANG_OF[item["lang"]]
+        new = routing.ask(item["text"], lang, limit=10).unit
+        old = search.ask(item["text"], lang, limit=10).unit
+        got_new = new.ext_id if new else None
+        got_old = old.ext_id if old else None
+        for key in (item["lang"], "overall"):
+            routed[key].add(item["unit"], got_new)
+            before[key].add(item["unit"], got_old)
+        if got_new != item["unit"]:
+            misses.append(f"{item['id']} ({item['lang']}) {item['unit']} → {got_new}")
+    return routed, before, misses
+
+
+def load_probes() -> list[dict[str, Any]]:
+    import yaml
+
+    with PROBES.open(encoding="utf-8") as handle:
+        return list(yaml.safe_load(handle)["probes"])
+
+
+def by_language_table(routed: dict[str, Score], before: dict[str, Score]) -> str:
+    rows = [
+        "| language | questions | unit accuracy (routing model) | before (answer vote, catch-all) |",
+        "|---|---|---|---|",
+    ]
+    for key in ("en", "zh_hant", "zh_hans", "mixed", "overall"):
+        if key in routed:
+            rows.append(f"| {key} | {routed[key].n} | {routed[key].accuracy:.3f} | {before[key].accuracy:.3f} |")
+    return "\n".join(rows)
+
+
+def cv_table(scores: dict[str, Score]) -> str:
+    rows = ["| held out | questions | unit accuracy |", "|---|---|---|"]
+    for kind in ("entry held out", "form held out", "remit clause held out"):
+        for key in (kind, f"{kind} (en)", f"{kind} (zh)"):
+            if key in scores:
+                rows.append(f"| {key} | {scores[key].n} | {scores[key].accuracy:.3f} |")
+    return "\n".join(rows)
+
+
+def confusion_table(scores: dict[str, Score], limit: int = 12) -> str:
+    counts: Counter[tuple[str, str]] = Counter()
+    for key, score in scores.items():
+        if key in ("entry held out", "form held out", "remit clause held out"):
+            counts.update(score.confusion)
+    rows = ["| unit | routed to instead | times |", "|---|---|---|"]
+    rows += [f"| {truth} | {got} | {n} |" for (truth, got), n in counts.most_common(limit)]
+    return "\n".join(rows)
+
+
+def _per_unit_rows(scores: dict[str, Score], dev: Score) -> list[str]:
+    rows = ["| unit | held-out questions | right | development enquiries | right |", "|---|---|---|---|---|"]
+    for unit in sorted(PER_UNIT):
+        n, ok, dn, dok = PER_UNIT[unit]
+        rows.append(f"| {unit} | {n} | {ok} | {dn} | {dok} |")
+    return rows
+
+
+PER_UNIT: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="no report file")
+    parser.add_argument("--tune", action="store_true", help="compare settings by cross-validation")
+    parser.add_argument("--misses", action="store_true", help="list misrouted enquiries and probes")
+    args = parser.parse_args()
+
+    setup_django()
+    from hkcq.kb import routing
+
+    started = time.perf_counter()
+    folds = Folds(corpus())
+    scores = cross_validate(folds)
+    print("cross-validation over the knowledge base:")
+    print(cv_table(scores))
+    print(f"mean of the three: {cv_summary(scores):.3f}")
+    tuning = tune(folds) if args.tune else []
+
+    enquiries = load_enquiries()
+    dev, dev_before, dev_misses = run_labelled(enquiries)
+    probes = load_probes()
+    probe, probe_before, probe_misses = run_labelled(probes)
+    print("\ndevelopment enquiries:")
+    print(by_language_table(dev, dev_before))
+    print("\nrouting probes (own, not tuned against):")
+    print(by_language_table(probe, probe_before))
+    if args.misses:
+        print("\nmisrouted:", *dev_misses, *probe_misses, sep="\n  ")
+    # Per-unit totals: held-out questions and development enquiries.
+    for key in ("entry held out", "form held out", "remit clause held out"):
+        score = scores[key]
+        for truth, n in _unit_totals(folds, key).items():
+            PER_UNIT[truth][0] += n
+        for (truth, _got), n in score.confusion.items():
+            PER_UNIT[truth][1] -= n
+    for truth in PER_UNIT:
+        PER_UNIT[truth][1] += PER_UNIT[truth][0]
+    for item in enquiries:
+        PER_UNIT[item["unit"]][2] += 1
+    for (truth, _got), n in dev["overall"].confusion.items():
+        PER_UNIT[truth][3] -= n
+    for truth in PER_UNIT:
+        PER_UNIT[truth][3] += PER_UNIT[truth][2]
+    print("\nper unit:")
+    print("\n".join(_per_unit_rows(scores, dev["overall"])))
+    print("\nmost frequent confusions (held out):")
+    print(confusion_table(scores))
+    elapsed = time.perf_counter() - started
+    if args.quick:
+        return
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    tuning_rows = ""
+    if tuning:
+        lines = [
+            "| unit model weight | least score | least lead | remit weight | answer-text weight "
+            "| entry held out | form held out | remit clause held out | mean |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for (weight, least, lead, remit, body), result in tuning:
+            lines.append(
+                f"| {weight} | {least} | {lead} | {remit} | {body} | {result['entry held out'].accuracy:.3f} | "
+                f"{result['form held out'].accuracy:.3f} | {result['remit clause held out'].accuracy:.3f} | "
+                f"{cv_summary(result):.3f} |"
+            )
+        tuning_rows = "\n\nSettings compared (`--tune`):\n\n" + "\n".join(lines)
+    section = f"""{HEADING}
+
+`bench/kb_routing.py`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit `{commit}`, {platform.machine()},
+{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end of the run ({elapsed:.0f} s).
+
+The suggested unit of an enquiry (and the ask page's "it will go to") comes from `hkcq.kb.routing`:
+a TF-IDF model of each unit's remit and name (three languages) and of the published entries it
+owns, combined with the answering entries; the catch-all ({routing.FALLBACK_UNIT}) only when it scores
+best itself or nothing else reaches {routing.ROUTE_MIN_SCORE}. Settings: unit model weight
+{routing.ROUTE_MODEL_WEIGHT}, remit weight {routing.REMIT_WEIGHT}, name weight {routing.NAME_WEIGHT},
+entry mass {routing.ENTRY_MASS}, entry fields {routing.ENTRY_FIELD_WEIGHTS}.
+
+### Cross-validation over the knowledge base (where the settings are chosen)
+
+Entry held out: each question form asked of a model and an index without its entry (the
+knowledge base does not answer it; the unit's remit and other entries must route it). Form held
+out: the entry stays, without that form. Remit clause held out: each clause of a unit's remit
+asked of a model whose remit lacks it.
+
+{cv_table(scores)}
+
+Mean of the three: {cv_summary(scores):.3f}.{tuning_rows}
+
+### Development enquiries ({len(enquiries)}, labelled; not used to choose settings)
+
+{by_language_table(dev, dev_before)}
+
+### Routing probes ({len(probes)}, `bench/data/routing-probes.yaml`)
+
+Written by the routing helper in the style of the misrouted questions the issue names (a faulty
+fridge, an order never delivered, tap water, a personnel record), labelled by reading the remits,
+and never used to choose a setting. Their themes come from the issue text, so they are a sanity
+check, not an estimate of the held-out accuracy.
+
+{by_language_table(probe, probe_before)}
+
+### Per unit
+
+{chr(10).join(_per_unit_rows(scores, dev["overall"]))}
+
+Most frequent confusions on the held-out questions:
+
+{confusion_table(scores)}
+"""
+    _write(section)
+    print(f"\nwritten to {Path('docs/benchmarks.md')}")
+
+
+def _unit_totals(folds: Folds, key: str) -> Counter[str]:
+    data = folds.data
+    ext = {pk: u["ext_id"] for pk, u in data.units.items()}
+    totals: Counter[str] = Counter()
+    if key in ("entry held out", "form held out"):
+        for entry in data.entries:
+            totals[ext[entry["unit"]]] += len(entry["forms"])
+    else:
+        for unit in data.units.values():
+            totals[unit["ext_id"]] += len(unit["clauses"])
+    return totals
+
+
+def _write(section: str) -> None:
+    import kb_search
+
+    saved = kb_search.HEADING
+    kb_search.HEADING = HEADING
+    try:
+        write_report(section)
+    finally:
+        kb_search.HEADING = saved
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Routing (hkcq.kb.routing): the unit model learns from the units' remits and the entries they
+own, in three languages; it follows every change of a unit or an entry; the catch-all is chosen
+only when no other unit is confident."""
+
+import pytest
+
+from hkcq.core.search import analyze
+from hkcq.core.translated import TText
+from hkcq.kb import routing
+from hkcq.kb.models import Entry, UnitProfile
+from hkcq.kb.services import unit_profiles_refresh
+from hkcq.registry.models import Unit
+
+
+@pytest.fixture(autouse=True)
+def _fresh_model():
+    routing.invalidate()
+    yield
+    routing.invalidate()
+
+
+def unit_of(question: str, language: str = "en") -> str | None:
+    unit = routing.ask(question, language).unit
+    return unit.ext_id if unit else None
+
+
+# -- the stored profiles --------------------------------------------------------------------------
+def test_loading_the_defaults_gives_every_active_unit_a_profile(defaults):
+    units = Unit.objects.filter(is_active=True)
+    assert UnitProfile.objects.filter(unit__in=units).count() == units.count()
+    profile = UnitProfile.objects.get(unit__ext_id="cq_market_regulation")
+    # Its remit in English and in Chinese (translated, then converted for Simplified), its entries.
+    assert "consumer" in profile.terms and "消费者" in profile.terms
+    assert profile.entries == Entry.objects.filter(unit=profile.unit, state="published").count() > 0
+
+
+def test_a_remit_in_one_chinese_script_is_filled_in_the_other_and_marked_converted(defaults):
+    remit = TText.from_json(Unit.objects.get(ext_id="cq_market_regulation").remit)
+    assert remit.origins["zh-hant"] == "machine" and remit.origins["zh-hans"] == "converted"
+    assert "消费者投诉" in remit.get("zh-hans")
+
+
+# -- questions in each language -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "language", "unit"),
+    [
+        # Answered by an entry: the entry's unit.
+        ("How do I convert my Hong Kong driving licence in Chongqing?", "en", "cq_traffic_police"),
+        ("回鄉證就快過期，喺重慶點換？", "zh-hant", "cq_exit_entry"),
+        ("在重庆怎么提取住房公积金", "zh-hans", "cq_hpf"),
+        ("想apply居住證，要咩文件？", "zh-hant", "cq_exit_entry"),
+        # Not answered by any entry; the unit's remit covers it.
+        ("Where can I complain about a consumer dispute with a shop in Chongqing?", "en", "cq_market_regulation"),
+        ("喺重慶同間舖有消費糾紛，可以去邊度投訴？", "zh-hant", "cq_market_regulation"),
+        ("孩子要打预防针，在重庆哪里接种？", "zh-hans", "cq_health"),
+        ("公司拖欠工资，去哪里申请劳动仲裁？", "zh-hans", "cq_hrss"),
+    ],
+)
+def test_questions_go_to_the_unit_whose_remit_or_entries_cover_them(defaults, question, language, unit):
+    assert unit_of(question, language) == unit
+
+
+def test_a_question_nobody_covers_goes_to_the_catch_all(defaults):
+    assert unit_of("重庆哪里的火锅最正宗？", "zh-hans") == "cq_hkmao"
+    assert unit_of("Any good hiking trails near Chongqing?") == "cq_hkmao"
+
+
+# -- following changes ---------------------------------------------------------------------------------
+def water_unit() -> Unit:
+    """A new unit whose remit covers tap water, with one published entry on something else (a
+    unit takes enquiries once it owns a published entry: routing.MIN_ENTRIES)."""
+    unit = Unit.objects.create(
+        ext_id="cq_water_test",
+        side="chongqing",
+        name=TText.of(en="Chongqing Water Supply Office", zh_hant="重慶市供水辦公室"),
+        remit=TText.of(
+            en="Tap water supply, drinking water quality and water bills.",
+            zh_hant="自來水供應、飲用水水質及水費。",
+        ),
+    )
+    Entry.objects.create(
+        slug="water-office-hours-test",
+        topic="general",
+        title=TText.of(en="Opening hours of the service hall", zh_hant="服務大廳辦公時間"),
+        body=TText.of(en="The service hall opens on working days.", zh_hant="服務大廳於工作日開放。"),
+        unit=unit,
+        state="published",
+    )
+    return unit
+
+
+def test_the_catch_all_is_not_chosen_when_a_new_units_remit_matches(defaults, django_capture_on_commit_callbacks):
+    question = "The tap water in my flat is yellow; is the drinking water quality safe?"
+    assert unit_of(question) != "cq_water_test"
+    with django_capture_on_commit_callbacks(execute=True):
+        unit = water_unit()
+    assert UnitProfile.objects.get(unit=unit).entries == 1
+    # No entry answers it; the new unit's remit covers it, in each language.
+    assert unit_of(question) == "cq_water_test"
+    assert unit_of("自來水好黃，水質有冇問題？", "zh-hant") == "cq_water_test"
+    assert unit_of("自来水水质有问题找谁", "zh-hans") == "cq_water_test"
+    assert unit_of("tap water 好黃，飲唔飲得？", "zh-hant") == "cq_water_test"
+
+
+def test_the_model_follows_a_change_of_remit_and_a_deactivated_unit(defaults, django_capture_on_commit_callbacks):
+    question = "Who handles complaints about noisy construction sites at night?"
+    with django_capture_on_commit_callbacks(execute=True):
+        unit = water_unit()
+    assert unit_of(question) != "cq_water_test"
+    with django_capture_on_commit_callbacks(execute=True):
+        unit.remit = TText.of(en="Construction site noise at night and building works permits.")
+        unit.save()
+    assert unit_of(question) == "cq_water_test"
+    with django_capture_on_commit_callbacks(execute=True):
+        unit.is_active = False
+        unit.save()
+    assert not UnitProfile.objects.filter(unit=unit).exists()
+    assert unit_of(question) != "cq_water_test"
+
+
+def test_the_model_follows_entries_published_moved_and_withdrawn(defaults, django_capture_on_commit_callbacks):
+    question = "Can I fly a drone over the Yangtze in Chongqing?"
+    commerce = Unit.objects.get(ext_id="cq_commerce")
+    tax = Unit.objects.get(ext_id="cq_tax")
+    before = UnitProfile.objects.get(unit=commerce).entries
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = Entry.objects.create(
+            slug="drone-flying-test",
+            topic="general",
+            title=TText.of(en="Flying a drone in Chongqing", zh_hant="在重慶放無人機"),
+            body=TText.of(en="Drone flights over the rivers need a permit.", zh_hant="在江面放無人機須申請許可。"),
+            question_forms=TText.of(en="Can I fly a drone in Chongqing?", zh_hant="喺重慶可唔可以放無人機？"),
+            unit=commerce,
+            state="published",
+        )
+    assert UnitProfile.objects.get(unit=commerce).entries == before + 1
+    drone = analyze("drone")[0]
+    assert drone in UnitProfile.objects.get(unit=commerce).terms
+    assert unit_of(question) == "cq_commerce"
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.unit = tax
+        entry.save()
+    assert drone not in UnitProfile.objects.get(unit=commerce).terms
+    assert drone in UnitProfile.objects.get(unit=tax).terms
+    assert unit_of(question) == "cq_tax"
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.state = "draft"
+        entry.save()
+    assert drone not in UnitProfile.objects.get(unit=tax).terms
+
+
+def test_refreshing_only_stale_profiles_leaves_current_ones(defaults):
+    assert unit_profiles_refresh(stale_only=True) == 0
+    UnitProfile.objects.filter(unit__ext_id="cq_tax").update(index_version=0, terms={})
+    assert unit_profiles_refresh(stale_only=True) == 1
+    assert UnitProfile.objects.get(unit__ext_id="cq_tax").terms
