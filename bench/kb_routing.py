@@ -48,10 +48,10 @@ from kb_search import LANG_OF, load_enquiries, setup_django, write_report  # noq
 PROBES = ROOT / "bench" / "data" / "routing-probes.yaml"
 HEADING = "## Enquiry routing (issue 15)"
 
-# Settings compared by --tune: (unit model weight, least score, least lead, remit weight, answer-text weight).
-TUNING_GRID = [
-    (w, t, lead, 3.0, 1.0) for w in (0.6, 0.7, 0.8, 0.9) for t in (0.03, 0.05, 0.1) for lead in (0.0, 1.5)
-] + [(0.8, 0.05, 0.0, r, b) for r in (1.0, 6.0) for b in (0.3, 1.0)]
+# Settings compared by --tune: (unit model weight, least score, remit weight, answer-text weight).
+TUNING_GRID = [(w, t, 6.0, 1.0) for w in (0.6, 0.7, 0.8, 0.9) for t in (0.03, 0.05, 0.1)] + [
+    (0.8, 0.03, r, b) for r in (1.0, 3.0, 10.0) for b in (0.3, 1.0)
+]
 
 
 @dataclass
@@ -168,11 +168,11 @@ class Folds:
         return self._models[cache_key]
 
     def route(self, key: Any, entries: list[dict[str, Any]], text: str, model: Any) -> int | None:
-        from hkcq.core.search import default_analyzer
+        from hkcq.kb import routing
 
         ranking = self.ranking(key, entries, text)
         evidence = [(self.built(key, entries).units[h.key], h.score) for h in ranking.hits]
-        return model.route(default_analyzer().analyze(text), evidence, ranking.confidence).unit_id
+        return model.route(routing.question_terms(text), evidence, ranking.confidence).unit_id
 
 
 def cross_validate(folds: Folds) -> dict[str, Score]:
@@ -217,16 +217,16 @@ def cv_summary(scores: dict[str, Score]) -> float:
 def tune(folds: Folds) -> list[tuple[tuple[float, ...], dict[str, Score]]]:
     from hkcq.kb import routing
 
-    names = ("ROUTE_MODEL_WEIGHT", "ROUTE_MIN_SCORE", "ROUTE_MIN_LEAD", "REMIT_WEIGHT", "ENTRY_FIELD_WEIGHTS")
+    names = ("ROUTE_MODEL_WEIGHT", "ROUTE_MIN_SCORE", "REMIT_WEIGHT", "ENTRY_FIELD_WEIGHTS")
     saved = {name: getattr(routing, name) for name in names}
     results = []
     try:
-        for weight, least, lead, remit, body in TUNING_GRID:
-            values = (weight, least, lead, remit, {**saved["ENTRY_FIELD_WEIGHTS"], "body": body})
+        for weight, least, remit, body in TUNING_GRID:
+            values = (weight, least, remit, {**saved["ENTRY_FIELD_WEIGHTS"], "body": body})
             for name, value in zip(names, values, strict=True):
                 setattr(routing, name, value)
-            results.append(((weight, least, lead, remit, body), cross_validate(folds)))
-            print(f"  {weight} {least} {lead} {remit} {body}: {cv_summary(results[-1][1]):.3f}", flush=True)
+            results.append(((weight, least, remit, body), cross_validate(folds)))
+            print(f"  {weight} {least} {remit} {body}: {cv_summary(results[-1][1]):.3f}", flush=True)
     finally:
         for name, value in saved.items():
             setattr(routing, name, value)
@@ -359,13 +359,13 @@ def main() -> None:
     tuning_rows = ""
     if tuning:
         lines = [
-            "| unit model weight | least score | least lead | remit weight | answer-text weight "
+            "| unit model weight | least score | remit weight | answer-text weight "
             "| entry held out | form held out | remit clause held out | mean |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|",
         ]
-        for (weight, least, lead, remit, body), result in tuning:
+        for (weight, least, remit, body), result in tuning:
             lines.append(
-                f"| {weight} | {least} | {lead} | {remit} | {body} | {result['entry held out'].accuracy:.3f} | "
+                f"| {weight} | {least} | {remit} | {body} | {result['entry held out'].accuracy:.3f} | "
                 f"{result['form held out'].accuracy:.3f} | {result['remit clause held out'].accuracy:.3f} | "
                 f"{cv_summary(result):.3f} |"
             )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete, post_init, post_save
+
 from hkcq.kb.models import Entry
 from hkcq.kb.services import unit_profiles_refresh_on_commit
 from hkcq.registry.models import Unit
@@ -30,8 +32,6 @@ def unit_changed(sender: type[Unit], instance: Unit, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_init, post_save
-
     post_init.connect(entry_loaded, sender=Entry, dispatch_uid="kb_routing_entry_loaded")
     post_save.connect(entry_changed, sender=Entry, dispatch_uid="kb_routing_entry_saved")
     post_delete.connect(entry_changed, sender=Entry, dispatch_uid="kb_routing_entry_deleted")

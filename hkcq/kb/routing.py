@@ -38,14 +38,16 @@ from hkcq.core.search import default_analyzer
 from hkcq.core.translated import EN, HANS, HANT, TText
 from hkcq.kb import search
 from hkcq.kb.indexing import ANALYZER_VERSION
+from hkcq.kb.models import UnitProfile
 from hkcq.kb.search import FALLBACK_UNIT, AskResult
+from hkcq.registry.models import Unit
 
 # -- settings (bench/kb_routing.py: cross-validated on the question forms) ----------------------
 # A unit's profile: its remit counts this much per term, its name this much; each published
 # entry it owns adds ENTRY_MASS spread over its terms (title, question forms and answer weighted
 # as below), so a long answer does not outweigh a short one and a unit with many entries is not
 # all about its entries.
-REMIT_WEIGHT = 3.0
+REMIT_WEIGHT = 6.0  # cross-validated: 0.789 at 6, 0.784 at 3, 0.783 at 1 (bench/kb_routing.py --tune)
 NAME_WEIGHT = 1.0
 ENTRY_MASS = 30.0
 ENTRY_FIELD_WEIGHTS = {"title": 3.0, "questions": 2.5, "body": 1.0}
@@ -67,12 +69,11 @@ MIN_ENTRIES = 1
 
 # The combination of the unit model and the answering entries, and the least combined score
 # for a unit other than the catch-all to be chosen.
-ROUTE_MODEL_WEIGHT = 0.7
-ROUTE_MIN_SCORE = 0.1
-# A unit below ROUTE_MIN_SCORE is still chosen when it leads every other unit by this factor
-# (and reaches ROUTE_LEAD_FLOOR): a question with one clear remit word and nothing else (0: off).
-ROUTE_MIN_LEAD = 0.0
-ROUTE_LEAD_FLOOR = 0.03
+# Cross-validated (bench/kb_routing.py --tune): the mean held-out accuracy is highest at 0.8 and
+# 0.03 (0.784 with remit weight 3; 0.770 at 0.7 and 0.1, 0.730 at 0.9 and 0.1). A higher least
+# score sends more questions of units without a matching entry to the catch-all.
+ROUTE_MODEL_WEIGHT = 0.8
+ROUTE_MIN_SCORE = 0.03
 
 
 # -- profiles: computed by the service on write, with these functions -----------------------------
@@ -160,11 +161,8 @@ class UnitModel:
             return Routed(self.fallback, 0.0, True, {})
         unit_id = max(combined, key=lambda u: (combined[u], -u))
         score = combined[unit_id]
-        if unit_id != self.fallback and self.fallback is not None:
-            runner_up = max((s for u, s in combined.items() if u != unit_id), default=0.0)
-            clear_lead = ROUTE_MIN_LEAD > 0 and score >= ROUTE_LEAD_FLOOR and score >= ROUTE_MIN_LEAD * runner_up
-            if score < ROUTE_MIN_SCORE and not clear_lead:
-                return Routed(self.fallback, score, True, combined)
+        if unit_id != self.fallback and self.fallback is not None and score < ROUTE_MIN_SCORE:
+            return Routed(self.fallback, score, True, combined)
         return Routed(unit_id, score, unit_id == self.fallback, combined)
 
 
@@ -188,22 +186,16 @@ _cache: dict[str, _Loaded] = {}
 
 
 def _current_key() -> tuple[Any, ...]:
-    from hkcq.kb.models import UnitProfile  # local import: the models import the indexing this sits beside
-
     agg = UnitProfile.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     return (agg["n"], agg["last"])
 
 
 def _fallback_id() -> int | None:
-    from hkcq.registry.models import Unit  # local import: only when the model is (re)loaded
-
     return Unit.objects.filter(ext_id=FALLBACK_UNIT, is_active=True).values_list("pk", flat=True).first()
 
 
 def current_model() -> UnitModel:
     """The unit model of the stored profiles, rebuilt in this process when they change."""
-    from hkcq.kb.models import UnitProfile  # local import: see _current_key
-
     key = _current_key()
     loaded = _cache.get("units")
     if loaded is not None and loaded.key == key:
@@ -225,6 +217,15 @@ def invalidate() -> None:
     _cache.clear()
 
 
+def question_terms(question: str) -> list[str]:
+    """The analysed terms of a question that say what it is about: the words and concepts of its
+    ideas except those that only say where or what kind of question it is (the glossary's facets:
+    Hong Kong, Chongqing, how much, apply), which every unit's remit and entries share."""
+    analyzer = default_analyzer()
+    groups = analyzer.groups(analyzer.base_units(question))
+    return [term for group in groups if not analyzer.is_facet(group) for term in group]
+
+
 def route(question: str, result: AskResult) -> Routed | None:
     """The unit for ``question``, from the unit model and ``result`` (``search.ask``'s answers to
     it; ask for at least ``search.UNIT_VOTE_DEPTH``). None when no unit has a profile yet."""
@@ -232,7 +233,7 @@ def route(question: str, result: AskResult) -> Routed | None:
     if not len(model):
         return None
     evidence = [(a.entry.unit_id, a.score) for a in result.answers]
-    return model.route(default_analyzer().analyze(question), evidence, result.confidence)
+    return model.route(question_terms(question), evidence, result.confidence)
 
 
 def routed(question: str, result: AskResult) -> AskResult:
@@ -242,8 +243,6 @@ def routed(question: str, result: AskResult) -> AskResult:
         return result
     unit = next((a.entry.unit for a in result.answers if a.entry.unit_id == found.unit_id), None)
     if unit is None:
-        from hkcq.registry.models import Unit  # local import: see _fallback_id
-
         unit = Unit.objects.filter(pk=found.unit_id).first()
     return replace(result, unit=unit) if unit is not None else result
 
@@ -257,4 +256,14 @@ def ask(query: str, language: str, limit: int = 10) -> AskResult:
     return replace(result, answers=result.answers[:limit])
 
 
-__all__ = ["Routed", "UnitModel", "ask", "current_model", "profile_terms", "route", "routed", "text_terms"]
+__all__ = [
+    "Routed",
+    "UnitModel",
+    "ask",
+    "current_model",
+    "profile_terms",
+    "question_terms",
+    "route",
+    "routed",
+    "text_terms",
+]

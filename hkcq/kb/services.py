@@ -151,7 +151,7 @@ def unit_profiles_refresh(unit_ids: Iterable[int] | None = None, *, stale_only: 
     return changed
 
 
-def unit_profiles_refresh_on_commit(unit_ids: Iterable[int]) -> None:
+def unit_profiles_refresh_on_commit(unit_ids: Iterable[int | None]) -> None:
     """Refresh the profiles of ``unit_ids`` once the current transaction commits (a unit or an
     entry changed). Several changes in one transaction refresh each unit once."""
     ids = {u for u in unit_ids if u is not None}
