@@ -413,6 +413,17 @@ check, not an estimate of the held-out accuracy.
 Most frequent confusions on the held-out questions:
 
 {confusion_table(scores)}
+
+### Against the goal
+
+Issue 15 asks for at least 0.95 on the development set and on the question-form evaluation. Not
+met: development enquiries {dev["overall"].accuracy:.3f} (before: {dev_before["overall"].accuracy:.3f}), question form held out
+{scores["form held out"].accuracy:.3f} (the answer vote alone scores the same evaluation in "Knowledge-base search (issue 4)"
+above). What the unit model adds is routing where no entry answers: entry held out
+{scores["entry held out"].accuracy:.3f}, remit clause held out {scores["remit clause held out"].accuracy:.3f}, probes {probe["overall"].accuracy:.3f} (before:
+{probe_before["overall"].accuracy:.3f}). The settings follow the cross-validation, which weighs those questions as much
+as the answered ones; the development set, whose catch-all questions (hotpot, concert tickets)
+favour a higher least score, was not used to move them.
 """
     _write(section)
     print(f"\nwritten to {Path('docs/benchmarks.md')}")
