@@ -135,7 +135,8 @@ def test_no_page_issues_more_than_twenty_queries(client, resident, officer_hk, s
 
     partner = User.objects.get(username="demo-partner-hk")
     _some_work(resident, officer_hk, partner)
-    over, opened = [], {}
+    over: list[tuple[str, str, int]] = []
+    opened: dict[str, set[str]] = {}
     people = (
         ("visitor", None),
         ("resident", resident),

@@ -102,8 +102,9 @@ def test_a_page_holding_a_csrf_token_or_a_message_is_not_stored(defaults):
 
     request = RequestFactory().get("/en/")
     request.session = SessionStore()
-    request._messages = FallbackStorage(request)
-    request._messages.add(20, "Saved.")
+    storage = FallbackStorage(request)
+    storage.add(20, "Saved.")
+    request._messages = storage  # type: ignore[attr-defined]  # as MessageMiddleware does
     assert not pagecache._storable(request, HttpResponse("ok"))
     request = RequestFactory().get("/en/")
     response = HttpResponse("ok")
