@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 HERE = Path(__file__).resolve().parent.parent
 REPORT = HERE / "docs" / "benchmarks.md"
@@ -60,7 +60,7 @@ class Server:
         self.env, self.port, self.workers, self.root = env, port, workers, root
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         self.proc = subprocess.Popen(  # noqa: S603 (our own virtualenv's gunicorn)
             [
                 str(self.root / ".venv" / "bin" / "gunicorn"),
@@ -89,6 +89,32 @@ class Server:
         self.__exit__()
         raise RuntimeError("gunicorn did not start")
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server's workers (and ``self.extra_pids()``: the database's
+        processes serving them) have used so far (from /proc)."""
+        assert self.proc is not None
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        total = 0
+        for pid in [*children, *self.extra_pids()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def extra_pids(self) -> list[str]:
+        return []
+
+    def wrk(self, url: str, **kwargs: Any) -> dict[str, Any]:
+        """:func:`wrk` with the workers' CPU time per answered request (ms), which the machine's
+        other load hardly changes: a ratio of those is what the throughput ratio would be with
+        the server alone on the machine."""
+        before = self.cpu_seconds()
+        result = wrk(url, **kwargs)
+        result["cpu_ms"] = (self.cpu_seconds() - before) * 1000 / max(result["requests"], 1)
+        return result
+
     def __exit__(self, *exc: object) -> None:
         if self.proc is not None:
             self.proc.terminate()
@@ -108,7 +134,7 @@ def wrk(url: str, *, seconds: int, connections: int, threads: int = 2, script: s
     """Requests per second, latency percentiles (ms) and bad answers of one ``wrk`` run."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
-    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "20s"]
     if script:
         args += ["-s", script]
     out = subprocess.run([*args, url], check=True, capture_output=True, text=True).stdout  # noqa: S603

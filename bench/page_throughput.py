@@ -38,6 +38,13 @@ import _serve  # noqa: E402
 HEADING = "## Public pages throughput (issue 15)"
 GOAL_RATIO = 0.60
 GOAL_P99_MS = 100.0
+NOTE = """Note (issue 15): a cached page costs its server about what the trivial view costs (one Redis round
+trip instead of one `SELECT 1`, plus the page's bytes), hence CPU ratios of about 60–110 %;
+the throughput ratios of a single run move with the other sessions' load on the 2 cores (the
+trivial view alone varied several-fold within a run), and the p99 goal (< 100 ms) is not met on
+this machine under that load by the trivial view itself, so not by the pages either. Signed-in
+people, htmx requests and pages with a CSRF form are rendered as before (the uncached columns).
+"""
 
 SAMPLES = """
 import json
@@ -73,19 +80,21 @@ def run_server(env: dict[str, str], port: int, urls: list[tuple[str, str]], seco
     measured just before and just after it, so a change of the machine's load during the run
     shifts both sides of a ratio alike."""
     base = f"http://127.0.0.1:{port}"
-    with _serve.Server(env, port=port, workers=2):
+    with _serve.Server(env, port=port, workers=2) as server:
         for _name, path in urls:  # each page answers (and, with the cache, is stored) first
             with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310
                 assert response.status == 200, path
-        _serve.wrk(base + "/healthz", seconds=2, connections=8)  # warm both workers
-        trivial = [_serve.wrk(base + "/healthz", seconds=seconds, connections=8)]
+        server.wrk(base + "/healthz", seconds=2, connections=8)  # warm both workers
+        trivial = [server.wrk(base + "/healthz", seconds=seconds, connections=8)]
         results = {}
         for name, path in urls:
-            results[name] = _serve.wrk(base + path, seconds=seconds, connections=8)
-            trivial.append(_serve.wrk(base + "/healthz", seconds=seconds, connections=8))
+            results[name] = server.wrk(base + path, seconds=seconds, connections=8)
+            trivial.append(server.wrk(base + "/healthz", seconds=seconds, connections=8))
             around = (trivial[-2]["rps"] + trivial[-1]["rps"]) / 2
             results[name]["trivial"] = around
             results[name]["ratio"] = results[name]["rps"] / around
+            cpu_around = (trivial[-2]["cpu_ms"] + trivial[-1]["cpu_ms"]) / 2
+            results[name]["cpu_ratio"] = cpu_around / results[name]["cpu_ms"]
             print(f"{name}: {results[name]['rps']:.0f} req/s, trivial around it {around:.0f}", flush=True)
     return {"trivial": trivial, "pages": results}
 
@@ -119,13 +128,24 @@ def main() -> None:
         for mode in ("uncached", "cached"):
             page = runs[mode]["pages"][name]
             ratio = page["ratio"]
-            cells += [f"{page['rps']:,.0f}", f"{page['trivial']:,.0f}", f"{ratio:.1%}", f"{page['p99']:.1f}"]
+            cells += [
+                f"{page['rps']:,.0f}",
+                f"{page['trivial']:,.0f}",
+                f"{ratio:.1%}",
+                f"{page['p99']:.1f}",
+                f"{page['cpu_ms']:.2f}",
+                f"{page['cpu_ratio']:.1%}",
+            ]
             if page["bad"]:
                 cells[-1] += f" ({page['bad']} non-2xx)"
             if mode == "cached" and (ratio < GOAL_RATIO or page["p99"] >= GOAL_P99_MS or page["bad"]):
                 met = False
         rows.append("| " + " | ".join(cells) + " |")
         print(rows[-1])
+    cached = runs["cached"]["pages"]
+    by_rps = sum(1 for name, _p in urls if cached[name]["ratio"] >= GOAL_RATIO)
+    by_cpu = sum(1 for name, _p in urls if cached[name]["cpu_ratio"] >= GOAL_RATIO)
+    by_p99 = sum(1 for name, _p in urls if cached[name]["p99"] < GOAL_P99_MS)
     trivial_cells = []
     for mode in ("uncached", "cached"):
         t = runs[mode]["trivial"]
@@ -133,7 +153,7 @@ def main() -> None:
         p99 = [x["p99"] for x in t]
         trivial_cells.append(
             f"{mode}: {min(rps):,.0f}–{max(rps):,.0f} req/s (median {statistics.median(rps):,.0f}), "
-            f"p99 {min(p99):.0f}–{max(p99):.0f} ms"
+            f"p99 {min(p99):.0f}–{max(p99):.0f} ms, CPU {statistics.median(x['cpu_ms'] for x in t):.2f} ms per request"
         )
     body = f"""
 `python bench/page_throughput.py{" --redis …" if args.redis else ""}` — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit
@@ -145,16 +165,22 @@ same machine (it takes part of the 2 cores). The trivial view is `/healthz` (one
 middleware), loaded before and after each page (T P1 T P2 … T), so that a page's ratio is to the
 trivial view measured around it on the same server — {"; ".join(trivial_cells)}. "Uncached" is the same
 server with `PAGE_CACHE_SECONDS=0`, i.e. every visitor's request rendered as before this change.
-Ratio: the page's requests per second over the trivial view's on the same server. Goal for
-anonymous pages: ratio ≥ {GOAL_RATIO:.0%} and p99 < {GOAL_P99_MS:.0f} ms — **{"met" if met else "not met"}** for every page with the cache.
+Ratio: the page's requests per second over the trivial view's on the same server. CPU ms/req: the
+gunicorn workers' CPU time per answered request (/proc), which other load on the machine hardly
+changes; CPU ratio: the trivial view's CPU per request (around the page) over the page's, i.e.
+the throughput ratio of a server that had the cores to itself. Goal for
+anonymous pages: ratio ≥ {GOAL_RATIO:.0%} and p99 < {GOAL_P99_MS:.0f} ms — **{"met" if met else "not met"}** for every page with the cache
+on this run (the cached pages reaching {GOAL_RATIO:.0%} of the trivial view's throughput: {by_rps} of {len(urls)}, and by CPU per
+request: {by_cpu} of {len(urls)}; pages with p99 < {GOAL_P99_MS:.0f} ms: {by_p99} of {len(urls)}).
 
-| page | address | uncached req/s | trivial around | ratio | p99 ms | cached req/s | trivial around | ratio | p99 ms |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---:|
+| page | address | uncached req/s | trivial around | ratio | p99 ms | CPU ms/req | CPU ratio | cached req/s | trivial around | ratio | p99 ms | CPU ms/req | CPU ratio |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {chr(10).join(rows)}
 
 What is cached, for whom, and how a change throws the copies away: hkcq/core/pagecache.py (tests:
 hkcq/core/tests/test_pagecache.py, one per path that changes what the pages show).
-"""
+
+{NOTE}"""
     print(body)
     if not args.no_write:
         _serve.write_section(HEADING, body)
