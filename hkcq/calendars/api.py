@@ -71,10 +71,10 @@ def _data(payload: Schema) -> dict[str, Any]:
     "/calendars/holidays",
     response={200: list[HolidayOut], 422: ErrorOut},
     auth=None,
-    summary="A side's holidays and adjusted working days in a year (this year by default)",
+    summary="Holidays and adjusted working days in a year (this year by default), of one side or both",
 )
 @paginate(LimitOffsetPagination)
-def list_holidays(request: HttpRequest, side: SideName, year: int | None = None) -> Mapped:
+def list_holidays(request: HttpRequest, side: SideName | None = None, year: int | None = None) -> Mapped:
     return Mapped(selectors.holiday_list(side=side, year=year or timezone.localdate().year), HolidayOut.of)
 
 

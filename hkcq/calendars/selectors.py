@@ -8,8 +8,12 @@ from hkcq.calendars.models import Holiday
 from hkcq.core.errors import NotFound
 
 
-def holiday_list(*, side: str, year: int) -> QuerySet[Holiday]:
-    return Holiday.objects.filter(side=side, date__year=year).order_by("date")
+def holiday_list(*, side: str | None, year: int) -> QuerySet[Holiday]:
+    """The days of ``year`` in ``side``'s calendar (both sides' when ``side`` is None)."""
+    days = Holiday.objects.filter(date__year=year)
+    if side is not None:
+        days = days.filter(side=side)
+    return days.order_by("date", "side", "id")
 
 
 def holiday_years(side: str) -> list[int]:

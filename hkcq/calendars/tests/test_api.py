@@ -35,6 +35,7 @@ def test_anyone_lists_a_sides_days_of_a_year_in_the_one_list_shape():
     assert day["date"] == "2031-07-01" and day["side"] == HK and day["kind"] == "holiday"
     assert day["name"]["en"] == "Establishment Day"
     assert Client().get(f"{URL}/{day['id']}").json()["date"] == "2031-07-01"
+    assert Client().get(URL, {"year": 2031}).json()["count"] == 2  # both sides
     assert Client().get(URL, {"side": "mars"}).status_code == 422
     assert Client().get(f"{URL}/999999").json()["error"]["code"] == "not_found"
 

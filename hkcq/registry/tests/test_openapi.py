@@ -143,7 +143,7 @@ def _fill(client: Client, path: str, ids: dict[str, str]) -> str | None:
 
 
 # Values for required query parameters, by name (e.g. the question of /api/v1/ask).
-QUERY_SAMPLES = {"q": "Home Return Permit", "lang": "en", "side": "hong_kong"}
+QUERY_SAMPLES = {"q": "Home Return Permit", "lang": "en"}
 
 
 def _with_required_query(url: str, operation: dict[str, Any]) -> str:
