@@ -616,6 +616,7 @@ class CitableOut(Schema):
     auth=STAFF_AUTH,
     summary="Entries to cite in a reply: those answering q (an entry's id or a search), else the case's question",
 )
+@paginate(LimitOffsetPagination)
 def enquiry_citations(request: AuthedRequest, reference: str, q: str = "") -> list[dict[str, Any]]:
     """As the case page's citation picker: titled in the resident's language, best first. Send
     the chosen ids as the reply's ``citations``."""

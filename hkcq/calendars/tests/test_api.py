@@ -26,9 +26,9 @@ def bearer(user) -> Client:
 
 
 def test_anyone_lists_a_sides_days_of_a_year_in_the_one_list_shape():
-    HolidayFactory(side=HK, date=dt.date(2031, 7, 1), name={"en": "Establishment Day"})
-    HolidayFactory(side=HK, date=dt.date(2032, 1, 1))
-    HolidayFactory(side=CQ, date=dt.date(2031, 10, 1))
+    HolidayFactory.create(side=HK, date=dt.date(2031, 7, 1), name={"en": "Establishment Day"})
+    HolidayFactory.create(side=HK, date=dt.date(2032, 1, 1))
+    HolidayFactory.create(side=CQ, date=dt.date(2031, 10, 1))
     body = Client().get(URL, {"side": HK, "year": 2031}).json()
     assert body["count"] == 1
     day = body["items"][0]
@@ -68,7 +68,7 @@ def test_a_secretariat_keeps_its_own_sides_calendar_through_a_token():
     ],
 )
 def test_who_may_not_change_the_hong_kong_calendar_changes_nothing(who, status):
-    day = HolidayFactory(side=HK, date=dt.date(2031, 5, 1), source="")
+    day = HolidayFactory.create(side=HK, date=dt.date(2031, 5, 1), source="")
     client = bearer(who()) if who else Client()
     before = Holiday.objects.count()
     assert (

@@ -87,12 +87,12 @@ def test_entries_to_cite_for_the_officer_of_the_case(make_case, officer_hk, offi
     case = make_case(language="zh-hans")
     services.enquiry_accept(user=officer_hk, enquiry=case)
     officer = bearer(officer_hk)
-    found = officer.get(f"/api/v1/enquiries/{case.reference}/citations?q=回乡证").json()
+    found = officer.get(f"/api/v1/enquiries/{case.reference}/citations?q=回乡证").json()["items"]
     assert found and all(set(c) == {"id", "title"} for c in found)
     assert any("回乡" in c["title"] or "港澳" in c["title"] for c in found)  # titled in the resident's language
-    by_id = officer.get(f"/api/v1/enquiries/{case.reference}/citations", {"q": found[0]["id"]}).json()
+    by_id = officer.get(f"/api/v1/enquiries/{case.reference}/citations", {"q": found[0]["id"]}).json()["items"]
     assert by_id[0]["id"] == found[0]["id"]
-    assert officer.get(f"/api/v1/enquiries/{case.reference}/citations").json()  # the case's question
+    assert officer.get(f"/api/v1/enquiries/{case.reference}/citations").json()["count"]  # the case's question
     assert (
         bearer(officer_cq).get(f"/api/v1/enquiries/{case.reference}/citations").status_code == 404
     )  # a case the officer may not see is not there

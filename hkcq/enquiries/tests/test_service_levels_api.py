@@ -100,7 +100,7 @@ def test_who_may_not_change_service_levels_changes_nothing(who, status):
 
 
 def test_the_secretariat_of_the_units_side_names_and_removes_its_supervisors():
-    unit = UnitFactory(side=HK)
+    unit = UnitFactory.create(side=HK)
     officer = OfficerFactory(side=HK)
     unit.members.add(officer)
     staff = bearer(SecretariatFactory(side=HK))
@@ -115,7 +115,7 @@ def test_the_secretariat_of_the_units_side_names_and_removes_its_supervisors():
 
 
 def test_supervisor_refusals_change_nothing():
-    unit = UnitFactory(side=HK)
+    unit = UnitFactory.create(side=HK)
     member, outsider = OfficerFactory(side=HK), OfficerFactory(side=HK)
     unit.members.add(member)
     record = UnitSupervisorFactory(unit=unit, user=member)

@@ -39,7 +39,8 @@ def test_the_secretariat_lists_the_outbox_and_sends_failed_emails_again(mailoutb
     with django_capture_on_commit_callbacks(execute=True):
         queued = staff.post("/api/v1/outgoing-emails/resend", {"ids": [one.pk]}, content_type="application/json")
     assert queued.json() == {"queued": 1}
-    one.refresh_from_db(), two.refresh_from_db()
+    one.refresh_from_db()
+    two.refresh_from_db()
     assert one.state == OutgoingEmail.State.SENT and two.state == OutgoingEmail.State.FAILED
     assert len(mailoutbox) == 1
     # Sent ones are not sent again.

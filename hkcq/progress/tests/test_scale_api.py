@@ -43,7 +43,7 @@ def test_the_secretariat_adds_and_changes_a_status():
 
 
 def test_bad_statuses_are_refused_and_change_nothing():
-    StatusFactory(key="taken-test")
+    StatusFactory.create(key="taken-test")
     staff = bearer(SecretariatFactory())
     before = Status.objects.count()
     for body in (
@@ -104,7 +104,7 @@ def test_settings_and_weights_through_the_api():
     [(None, 401), (lambda: UserFactory(role=Role.RESIDENT), 403), (lambda: OfficerFactory(), 403)],
 )
 def test_who_may_not_change_the_scale_changes_nothing(who, status):
-    existing = StatusFactory(key="kept-test", position=7)
+    existing = StatusFactory.create(key="kept-test", position=7)
     measure = MeasureFactory()
     client = bearer(who()) if who else Client()
     before = (Status.objects.count(), ProgressSettings.load().stale_after_days)
