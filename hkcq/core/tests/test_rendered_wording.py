@@ -102,10 +102,20 @@ def sample_records(officer_hk, secretariat_hk, resident):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
-def test_rendered_pages_hold_the_glossary(client, sample_records, officer_hk, secretariat_hk, language):
+def test_rendered_pages_hold_the_glossary(client, sample_records, officer_hk, secretariat_hk, resident, language):
+    from hkcq.accounts.models import User
+
+    member = User.objects.get(username="demo-partner-cq")
     found: dict[str, list[str]] = {}
     opened = 0
-    for who, user in (("visitor", None), ("officer", officer_hk), ("secretariat", secretariat_hk)):
+    people = (
+        ("visitor", None),
+        ("resident", resident),
+        ("member", member),
+        ("officer", officer_hk),
+        ("secretariat", secretariat_hk),
+    )
+    for who, user in people:
         if user is not None:
             client.force_login(user)
         for route in _pages():
@@ -122,3 +132,28 @@ def test_rendered_pages_hold_the_glossary(client, sample_records, officer_hk, se
     assert opened > 60
     report = [f"{problem}\n    on {', '.join(sorted(set(where))[:3])}" for problem, where in sorted(found.items())]
     assert not report, f"{len(report)} forms the glossary forbids:\n" + "\n".join(report)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_emails_hold_the_glossary(defaults, mailoutbox, django_capture_on_commit_callbacks, language):
+    """The e-mails a resident gets in Chinese (received, tracking link, reply) hold the glossary
+    as the pages do."""
+    from hkcq.accounts.models import User
+    from hkcq.enquiries import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.enquiry_submit(
+            question="回鄉證到期後如何續期？", email="chan@example.org", consent=True, language=language
+        ).enquiry
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enquiry_tracking_link_request(reference=case.reference, email="chan@example.org")
+    officer = User.objects.get(username="demo-officer-hkmao")
+    case.assigned_unit.members.add(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enquiry_accept(user=officer, enquiry=case)
+        services.enquiry_reply(user=officer, enquiry=case, body="請帶同證件辦理。")
+    mails = [m for m in mailoutbox if "chan@example.org" in m.to]
+    assert len(mails) >= 3, [m.subject for m in mails]
+    found = [f"{m.subject}: {p}" for m in mails for p in problems(f"{m.subject}\n{m.body}", language)]
+    assert not found, "\n".join(found)
