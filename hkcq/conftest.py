@@ -37,6 +37,17 @@ def _fresh_throttle_counts():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_match_index():
+    """The partnering match index is kept per process and updated from change notes; a test's
+    rows are rolled back, so each test starts with no index (it is built on first use)."""
+    from hkcq.partnering import matching
+
+    matching.reset()
+    yield
+    matching.reset()
+
+
 @pytest.fixture
 def defaults(db):
     from hkcq.registry.models import Area

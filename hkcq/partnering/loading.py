@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hkcq.core.loading import LoadReport, read_yaml, set_m2m, text, upsert
+from hkcq.partnering import matching
 from hkcq.partnering.models import ContactPerson, FacilitatorDesk, Membership, Opportunity, OrganisationProfile, Sector
 from hkcq.partnering.services import add_months
 from hkcq.registry.models import Area, Unit
@@ -77,6 +78,7 @@ def _demo_load(report: LoadReport, data: dict[str, Any]) -> None:
                 profile=profile, email=contact["email"], defaults={"name": contact["name"]}
             )
         profiles[row["id"]] = profile
+    changed: list[int] = []
     for row in data.get("demo_opportunities") or []:
         current = Opportunity.objects.filter(ext_id=row["id"]).first()
         values = {
@@ -99,6 +101,8 @@ def _demo_load(report: LoadReport, data: dict[str, Any]) -> None:
             values["published_at"] = timezone.now()
         opportunity = upsert(Opportunity, report, {"ext_id": row["id"]}, values)
         set_m2m(opportunity, "areas", [areas[a] for a in row.get("areas") or []])
+        changed.append(opportunity.pk)
+    matching.changed(changed)  # running processes' match indexes take them in
 
 
 def demo_members_ensure(path: Path = SEED_FILE) -> list[tuple[str, OrganisationProfile]]:

@@ -14,21 +14,27 @@ For an opportunity A we query only the indexes of the types complementary to A's
   many live opportunities has each of them dampened a little, so the same large organisations
   are not shown to everyone (``bench/partnering_match.py`` reports the Gini of impressions).
 
-The index is rebuilt when the count or the latest change of the opportunities, or the date,
-changes, so every application server answers from the same data (SQLite or PostgreSQL alike).
+The index is built once per process and then kept current, never rebuilt per request: every
+service that publishes, returns, rejects, withdraws, edits or renews an opportunity (or edits its
+organisation's side or languages) notes it in ``MatchChange`` in the same transaction, and each
+request first applies the notes its process has not applied yet (a few rows by primary key);
+on a new day the expired opportunities leave. A type's retrieval index takes changes in a small
+side index and is rebuilt from memory only after many of them (``TypeIndex``). So every
+application server answers from the same data (SQLite or PostgreSQL alike).
 """
 
 from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +45,7 @@ from hkcq.partnering.analysis import concept_label
 from hkcq.partnering.models import (
     COMPLEMENTS,
     Interest,
+    MatchChange,
     Opportunity,
     OpportunityType,
     OrganisationProfile,
@@ -48,6 +55,7 @@ from hkcq.partnering.models import (
 from hkcq.registry.models import Area
 
 CANDIDATES = 60
+COMPACT_MIN = 256  # changes a type's index takes before it is rebuilt from memory
 SAME_SIDE = 0.45  # a partner on the same side is still a partner, but the other side comes first
 WEIGHTS = {"text": 0.35, "sector": 0.2, "areas": 0.15, "language": 0.1, "side": 0.2}
 
@@ -67,6 +75,7 @@ class Doc:
     languages: tuple[str, ...]
     service_kind: str
     terms: tuple[str, ...]
+    expires_on: date = date.max
 
 
 def structured_terms(doc: Doc) -> list[str]:
@@ -78,28 +87,124 @@ def structured_terms(doc: Doc) -> list[str]:
     return out
 
 
-class MatchIndex:
+class TypeIndex:
+    """The retrieval index of one opportunity type, kept up to date one opportunity at a time: a
+    frozen BM25 index (numpy postings) of the opportunities it was built with, a small index of
+    those added or changed since, and the set of built-in ones that are gone or changed. When the
+    changes pass a twentieth of the built size (at least ``COMPACT_MIN``), it is rebuilt from the
+    documents in memory (never from the database)."""
+
     def __init__(self, docs: Iterable[Doc]) -> None:
-        self.docs: dict[int, Doc] = {}
-        self.by_type: dict[str, Index] = {}
-        self.per_profile: Counter[int] = Counter()
-        df: Counter[str] = Counter()
+        self.docs: dict[int, Doc] = {d.pk: d for d in docs}
+        self._build()
+
+    @staticmethod
+    def _index_of(docs: Iterable[Doc]) -> Index:
+        index = Index({"text": 1.0, "facts": 0.5})
         for doc in docs:
-            self.docs[doc.pk] = doc
-            self.per_profile[doc.profile_id] += 1
-            df.update(doc.terms)
-            index = self.by_type.get(doc.type)
-            if index is None:
-                index = self.by_type[doc.type] = Index({"text": 1.0, "facts": 0.5})
             index.add(doc.pk, {"text": doc.terms, "facts": structured_terms(doc)})
-        for index in self.by_type.values():
-            index.freeze()
-        n = max(len(self.docs), 1)
-        self._idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
-        self._idf_unknown = math.log(1 + (n + 0.5) / 0.5)
+        return index.freeze()
+
+    def _build(self) -> None:
+        self.main = self._index_of(self.docs.values())
+        self.main_keys: set[int] = set(self.docs)
+        self.added: dict[int, Doc] = {}
+        self.removed: set[int] = set()
+        self._added_index: Index | None = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def add(self, doc: Doc) -> None:
+        self.docs[doc.pk] = doc
+        self.added[doc.pk] = doc
+        if doc.pk in self.main_keys:
+            self.removed.add(doc.pk)  # the built version is stale
+        self._changed()
+
+    def remove(self, pk: int) -> None:
+        self.docs.pop(pk, None)
+        self.added.pop(pk, None)
+        if pk in self.main_keys:
+            self.removed.add(pk)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._added_index = None
+        if len(self.added) + len(self.removed) > max(COMPACT_MIN, len(self.main_keys) // 20):
+            self._build()
+
+    def search(self, query: Sequence[str], limit: int) -> list[int]:
+        out = [
+            hit.key
+            for hit in self.main.search(query, limit=limit + min(len(self.removed), 4 * limit))
+            if hit.key not in self.removed
+        ][:limit]
+        if self.added:
+            if self._added_index is None:
+                self._added_index = self._index_of(self.added.values())
+            out.extend(hit.key for hit in self._added_index.search(query, limit=limit))
+        return out
+
+
+class MatchIndex:
+    """The live opportunities of the process: one ``TypeIndex`` per type, plus what exact scoring
+    needs (document frequencies for the inverse document frequency, opportunities per
+    organisation for fair exposure). ``add`` / ``remove`` keep it current one opportunity at a
+    time; ``expire`` drops those past their date."""
+
+    def __init__(self, docs: Iterable[Doc], today: date | None = None) -> None:
+        self.today = today or timezone.localdate()
+        self.docs: dict[int, Doc] = {}
+        self.per_profile: Counter[int] = Counter()
+        self.df: Counter[str] = Counter()
+        grouped: dict[str, list[Doc]] = {}
+        for doc in docs:
+            self._count(doc, 1)
+            grouped.setdefault(doc.type, []).append(doc)
+        self.by_type: dict[str, TypeIndex] = {kind: TypeIndex(rows) for kind, rows in grouped.items()}
+
+    def _count(self, doc: Doc, sign: int) -> None:
+        if sign > 0:
+            self.docs[doc.pk] = doc
+        else:
+            self.docs.pop(doc.pk, None)
+        self.per_profile[doc.profile_id] += sign
+        if self.per_profile[doc.profile_id] <= 0:
+            del self.per_profile[doc.profile_id]
+        for term in set(doc.terms):
+            self.df[term] += sign
+            if self.df[term] <= 0:
+                del self.df[term]
+
+    def add(self, doc: Doc) -> None:
+        """Put ``doc`` in (replacing the opportunity's earlier version, if any)."""
+        self.remove(doc.pk)
+        self._count(doc, 1)
+        index = self.by_type.get(doc.type)
+        if index is None:
+            index = self.by_type[doc.type] = TypeIndex(())
+        index.add(doc)
+
+    def remove(self, pk: int) -> None:
+        doc = self.docs.get(pk)
+        if doc is None:
+            return
+        self._count(doc, -1)
+        self.by_type[doc.type].remove(pk)
+
+    def expire(self, today: date) -> int:
+        """Drop the opportunities that expired before ``today``; returns how many."""
+        gone = [pk for pk, doc in self.docs.items() if doc.expires_on < today]
+        for pk in gone:
+            self.remove(pk)
+        self.today = today
+        return len(gone)
 
     def idf(self, term: str) -> float:
-        return self._idf.get(term, self._idf_unknown)
+        n = max(len(self.docs), 1)
+        c = self.df.get(term, 0)
+        return math.log(1 + (n - c + 0.5) / (c + 0.5))
 
     def candidates(self, doc: Doc, limit: int = CANDIDATES) -> list[int]:
         query = [*doc.terms, *structured_terms(doc)]
@@ -107,7 +212,7 @@ class MatchIndex:
         for kind in COMPLEMENTS.get(doc.type, ()):
             index = self.by_type.get(kind)
             if index is not None:
-                out.extend(hit.key for hit in index.search(query, limit=limit))
+                out.extend(index.search(query, limit))
         return out
 
 
@@ -198,40 +303,28 @@ def rank(index: MatchIndex, me: Doc, *, exclude: set[int] = frozenset(), limit: 
 
 
 # -- the process's index ---------------------------------------------------------------------------
-def doc_of(opportunity: Opportunity, languages: Sequence[str], side: str, sector_parent_id: int | None) -> Doc:
-    return Doc(
-        pk=opportunity.pk,
-        profile_id=opportunity.profile_id,
-        type=opportunity.type,
-        side=side,
-        target_side=opportunity.target_side,
-        sector_id=opportunity.sector_id,
-        sector_parent_id=sector_parent_id,
-        areas=tuple(sorted(a.pk for a in opportunity.areas.all())),
-        languages=tuple(languages),
-        service_kind=opportunity.service_kind,
-        terms=tuple(opportunity.index_terms or ()),
-    )
-
-
 def live_opportunities(today: date | None = None) -> Any:
     today = today or timezone.localdate()
     return Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, expires_on__gte=today)
 
 
-def load_docs(today: date | None = None, batch: int = 5000) -> list[Doc]:
-    """Every live opportunity as a Doc, read in batches (areas through one query per batch)."""
+def load_docs(today: date | None = None, batch: int = 5000, pks: Iterable[int] | None = None) -> list[Doc]:
+    """Every live opportunity (or those of ``pks`` that are live) as a Doc, read in batches
+    (areas through one query per batch)."""
     parents = dict(Sector.objects.values_list("pk", "parent_id"))
-    profiles = {
-        pk: (side, tuple(langs or ()))
-        for pk, side, langs in OrganisationProfile.objects.values_list("pk", "side", "languages")
-    }
-    through = Opportunity.areas.through
+    rows_qs = live_opportunities(today).order_by("pk")
+    if pks is not None:
+        rows_qs = rows_qs.filter(pk__in=list(pks))
     rows = list(
-        live_opportunities(today)
-        .order_by("pk")
-        .values_list("pk", "profile_id", "type", "target_side", "sector_id", "service_kind", "index_terms")
+        rows_qs.values_list(
+            "pk", "profile_id", "type", "target_side", "sector_id", "service_kind", "index_terms", "expires_on"
+        )
     )
+    profile_rows = OrganisationProfile.objects.values_list("pk", "side", "languages")
+    if pks is not None:
+        profile_rows = profile_rows.filter(pk__in={r[1] for r in rows})
+    profiles = {pk: (side, tuple(langs or ())) for pk, side, langs in profile_rows}
+    through = Opportunity.areas.through
     docs: list[Doc] = []
     intern: dict[str, str] = {}
     for start in range(0, len(rows), batch):
@@ -241,7 +334,7 @@ def load_docs(today: date | None = None, batch: int = 5000) -> list[Doc]:
             "opportunity_id", "area_id"
         ):
             areas.setdefault(opp_id, []).append(area_id)
-        for pk, profile_id, kind, target, sector_id, service, terms in chunk:
+        for pk, profile_id, kind, target, sector_id, service, terms, expires_on in chunk:
             side, langs = profiles[profile_id]
             docs.append(
                 Doc(
@@ -256,31 +349,90 @@ def load_docs(today: date | None = None, batch: int = 5000) -> list[Doc]:
                     languages=langs,
                     service_kind=service,
                     terms=tuple(intern.setdefault(t, t) for t in terms or ()),
+                    expires_on=expires_on,
                 )
             )
     return docs
 
 
+def changed(opportunity_ids: Iterable[int]) -> None:
+    """Tell every process's index that these opportunities may have changed (a service calls it
+    in the transaction of the change, so the note commits with it)."""
+    MatchChange.objects.bulk_create([MatchChange(opportunity_id=pk) for pk in dict.fromkeys(opportunity_ids)])
+
+
+# Changes are applied by id. Ids are handed out when a row is written but become visible when
+# its transaction commits, so a lower id can appear after a higher one: every sync looks again
+# at the last WINDOW ids and applies those it has not seen.
+WINDOW = 64
+# A process that has not synced for this long rebuilds (the daily command prunes older rows).
+RESYNC_AFTER = 24 * 3600.0  # seconds
+PRUNE_AFTER = timedelta(days=2)
+
+
+@dataclass
+class _State:
+    index: MatchIndex
+    last_id: int
+    seen: set[int]
+    synced_at: float  # time.monotonic()
+
+
 _lock = threading.Lock()
-_cached: tuple[Any, MatchIndex] | None = None
+_state: _State | None = None
+
+
+def reset() -> None:
+    """Forget the process's index (tests call it between tests, whose data is rolled back)."""
+    global _state
+    with _lock:
+        _state = None
+
+
+def _build(today: date) -> _State:
+    last_id = MatchChange.objects.aggregate(m=Max("id"))["m"] or 0  # before reading: nothing is missed
+    index = MatchIndex(load_docs(today), today)
+    recent = set(MatchChange.objects.filter(id__gt=last_id - WINDOW, id__lte=last_id).values_list("id", flat=True))
+    return _State(index, last_id, recent, time.monotonic())
+
+
+def _sync(state: _State, today: date) -> None:
+    rows = list(MatchChange.objects.filter(id__gt=state.last_id - WINDOW).values_list("id", "opportunity_id"))
+    fresh = [(change_id, pk) for change_id, pk in rows if change_id not in state.seen]
+    if fresh:
+        pks = {pk for _change, pk in fresh}
+        live = {doc.pk: doc for doc in load_docs(today, pks=pks)}
+        for pk in pks:
+            if pk in live:
+                state.index.add(live[pk])
+            else:
+                state.index.remove(pk)
+        state.last_id = max(state.last_id, *(change_id for change_id, _pk in fresh))
+        state.seen.update(change_id for change_id, _pk in fresh)
+        state.seen = {i for i in state.seen if i > state.last_id - WINDOW}
+    if today != state.index.today:
+        state.index.expire(today)
+    state.synced_at = time.monotonic()
 
 
 def current_index() -> MatchIndex:
-    """The process's index, rebuilt when the opportunities or the date changed."""
-    global _cached
-    stamp = (
-        tuple(Opportunity.objects.aggregate(n=Count("pk"), last=Max("updated_at")).values()),
-        timezone.localdate(),
-    )
-    cached = _cached
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
+    """The process's index of what is live today: built once, then kept current by applying the
+    changes other requests and processes noted (``changed``) and dropping what expired."""
+    global _state
+    today = timezone.localdate()
     with _lock:
-        if _cached is not None and _cached[0] == stamp:
-            return _cached[1]
-        index = MatchIndex(load_docs(stamp[1]))
-        _cached = (stamp, index)
-        return index
+        if _state is None or time.monotonic() - _state.synced_at > RESYNC_AFTER:
+            _state = _build(today)
+        else:
+            _sync(_state, today)
+        return _state.index
+
+
+def changes_prune(now: Any = None) -> int:
+    """Delete change notes older than ``PRUNE_AFTER`` (the daily command); returns how many."""
+    cutoff = (now or timezone.now()) - PRUNE_AFTER
+    deleted, _ = MatchChange.objects.filter(at__lt=cutoff).delete()
+    return deleted
 
 
 def declined_pairs(opportunity: Opportunity) -> set[int]:

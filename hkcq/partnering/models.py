@@ -502,3 +502,20 @@ class Outcome(models.Model):
     @property
     def is_partnership(self) -> bool:
         return self.kind != OutcomeKind.NO_DEAL
+
+
+class MatchChange(models.Model):
+    """An opportunity whose place in the match index may have changed (published, returned,
+    rejected, withdrawn, edited, renewed, or its organisation's side or languages edited). Each
+    process's index (``partnering.matching``) applies the rows after the last one it applied,
+    so no request rebuilds the index; rows older than two days are pruned by the daily command.
+    No foreign key: the row outlives a deleted opportunity (which then leaves the index)."""
+
+    opportunity_id = models.PositiveIntegerField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"change of opportunity {self.opportunity_id}"

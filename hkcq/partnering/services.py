@@ -25,7 +25,7 @@ from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.permissions import require
 from hkcq.core.services import history_mark
 from hkcq.core.translated import TText
-from hkcq.partnering import notify, permissions
+from hkcq.partnering import matching, notify, permissions
 from hkcq.partnering.models import (
     ContactPerson,
     DealSize,
@@ -245,6 +245,8 @@ def profile_update(
     profile.save()
     if {a.pk for a in areas} != set(profile.areas.values_list("pk", flat=True)):
         profile.areas.set(list(areas))
+    # its languages are part of its published opportunities' place in the match index
+    matching.changed(profile.opportunities.filter(status=Opportunity.Status.PUBLISHED).values_list("pk", flat=True))
     return profile
 
 
@@ -547,6 +549,7 @@ def _set_status(opportunity: Opportunity, user: User, status: str, *, reason: st
         setattr(opportunity, key, value)
     history_mark(opportunity, user=user)
     opportunity.save(update_fields=["status", "review_reason", "updated_at", *extra])
+    matching.changed([opportunity.pk])
 
 
 def _submit(opportunity: Opportunity, user: User) -> None:
@@ -655,6 +658,7 @@ def opportunity_renew(*, user: User, opportunity: Opportunity) -> Opportunity:
     opportunity.expiry_reminded_for = None
     history_mark(opportunity, user=user)
     opportunity.save(update_fields=["expires_on", "expiry_reminded_for", "updated_at"])
+    matching.changed([opportunity.pk])
     _event(opportunity, user, OpportunityEvent.Kind.RENEWED)
     return opportunity
 
