@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -15,12 +17,21 @@ from ninja.pagination import paginate
 from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.accounts.types import AuthedRequest, Viewer
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
-from hkcq.core.errors import InvalidInput
+from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.translated import current_language
 from hkcq.partnering import matching, permissions, selectors, services
-from hkcq.partnering.models import Interest, Opportunity, Sector
-from hkcq.registry.models import Area, Measure
+from hkcq.partnering.models import (
+    FacilitatorDesk,
+    Interest,
+    Membership,
+    Opportunity,
+    OpportunityEvent,
+    OrganisationProfile,
+    Outcome,
+    Sector,
+)
+from hkcq.registry.models import Area, Measure, Unit
 
 router = Router(tags=["partnering"])
 
@@ -276,3 +287,526 @@ def partnerships(request: HttpRequest) -> list[dict[str, Any]]:
         {"area": row["area"].ext_id, "total": row["total"], "by_kind": row["by_kind"]}
         for row in selectors.partnerships_per_area()
     ]
+
+
+# -- organisation profiles -------------------------------------------------------------------------
+class ContactOut(Schema):
+    name: str
+    position: str
+    email: str
+    phone: str
+
+
+class ContactIn(Schema):
+    name: str
+    email: str
+    position: str = ""
+    phone: str = ""
+
+
+class ProfileOut(Schema):
+    id: int
+    name: TextOut
+    side: str
+    kind: str
+    sector: str
+    size: str
+    city: TextOut
+    languages: list[str]
+    description: TextOut
+    areas: list[str]
+    website: str
+    verified: bool
+    verified_at: dt.datetime | None
+    is_demo: bool
+    # Contact people: only for the organisation's members and its side's facilitators (null
+    # for everyone else and in every list); the counterpart of an introduction finds them in
+    # GET /api/v1/interests/{id}.
+    contacts: list[ContactOut] | None
+
+    @staticmethod
+    def of(p: OrganisationProfile, user: Viewer, *, with_contacts: bool = False) -> dict[str, Any]:
+        return {
+            "id": p.pk,
+            "name": TextOut.of(p.name),
+            "side": p.side,
+            "kind": p.kind,
+            "sector": p.sector.code,
+            "size": p.size,
+            "city": TextOut.of(p.city),
+            "languages": list(p.languages or []),
+            "description": TextOut.of(p.description),
+            "areas": [a.ext_id for a in p.areas.all()],
+            "website": p.website,
+            "verified": p.is_verified,
+            "verified_at": p.verified_at,
+            "is_demo": p.is_demo,
+            "contacts": [
+                {"name": c.name, "position": c.position, "email": c.email, "phone": c.phone} for c in p.contacts.all()
+            ]
+            if with_contacts and permissions.can_see_contacts(user, p)
+            else None,
+        }
+
+
+class ProfileIn(Schema):
+    name: TextIn
+    side: Required
+    kind: Required
+    sector: Required
+    size: Required
+    city: TextIn
+    languages: list[str] = []
+    description: TextIn
+    areas: list[str] = []
+    website: str = ""
+    contacts: list[ContactIn] = []
+
+
+class ProfileUpdateIn(Schema):
+    """Everything but the side, which never changes (it decides who facilitates the organisation)."""
+
+    name: TextIn
+    kind: Required
+    sector: Required
+    size: Required
+    city: TextIn
+    languages: list[str] = []
+    description: TextIn
+    areas: list[str] = []
+    website: str = ""
+    contacts: list[ContactIn] | None = None  # null: keep the contact people as they are
+
+
+class MemberIn(Schema):
+    member: Required  # a username or e-mail address
+
+
+class MembershipOut(Schema):
+    id: int
+    organisation: int
+    user: str  # the member's username
+    joined_at: dt.datetime
+    left_at: dt.datetime | None
+
+    @staticmethod
+    def of(m: Membership) -> dict[str, Any]:
+        return {
+            "id": m.pk,
+            "organisation": m.profile_id,
+            "user": m.user.username,
+            "joined_at": m.joined_at,
+            "left_at": m.left_at,
+        }
+
+
+def _profile_args(payload: ProfileIn | ProfileUpdateIn) -> dict[str, Any]:
+    areas = list(Area.objects.filter(ext_id__in=payload.areas))
+    if len(areas) != len(set(payload.areas)):
+        raise InvalidInput(details={"areas": [_("There is no co-operation area with one of these ids.")]})
+    return {
+        "name": _texts(payload.name),
+        "kind": payload.kind,
+        "sector": Sector.objects.filter(code=payload.sector).first(),
+        "size": payload.size,
+        "city": _texts(payload.city),
+        "languages": payload.languages,
+        "description": _texts(payload.description),
+        "areas": areas,
+        "website": payload.website,
+    }
+
+
+def _contacts(rows: list[ContactIn]) -> list[services.ContactIn]:
+    return [services.ContactIn(name=c.name, email=c.email, position=c.position, phone=c.phone) for c in rows]
+
+
+@router.get("/organisation-profiles", response=list[ProfileOut])
+@paginate(LimitOffsetPagination)
+def list_profiles(request: HttpRequest, side: str = "", kind: str = "", mine: bool = False) -> Mapped:
+    """Verified organisation profiles (``mine=true``: the organisations you act for, verified or
+    not). Never with contact people."""
+    if mine:
+        found = selectors.profiles_for_member(request.user)
+    else:
+        found = selectors.profiles_visible_to(request.user).filter(verified_at__isnull=False)
+    if side:
+        found = found.filter(side=side)
+    if kind:
+        found = found.filter(kind=kind)
+    return Mapped(found.order_by("side", "id"), lambda p: ProfileOut.of(p, request.user))
+
+
+@router.get("/organisation-profiles/{profile_id}", response={200: ProfileOut, 404: ErrorOut})
+def get_profile(request: HttpRequest, profile_id: int) -> dict[str, Any]:
+    """One profile; its contact people only for its members and its side's facilitators."""
+    profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
+    return ProfileOut.of(profile, request.user, with_contacts=True)
+
+
+@router.post("/organisation-profiles", response={201: ProfileOut, **ERRORS}, auth=STAFF_AUTH)
+def create_profile(request: AuthedRequest, payload: ProfileIn) -> tuple[int, dict[str, Any]]:
+    """A signed-in person (not staff) creates their organisation's profile and becomes its first
+    member; a facilitator of its side verifies it."""
+    if not permissions.can_create_profile(request.user):
+        raise NotPermitted()
+    profile = services.profile_create(
+        user=request.user, side=payload.side, contacts=_contacts(payload.contacts), **_profile_args(payload)
+    )
+    return 201, ProfileOut.of(profile, request.user, with_contacts=True)
+
+
+@router.put("/organisation-profiles/{profile_id}", response={200: ProfileOut, **ERRORS}, auth=STAFF_AUTH)
+def update_profile(request: AuthedRequest, profile_id: int, payload: ProfileUpdateIn) -> dict[str, Any]:
+    """A current member edits their own organisation's profile (and, if given, its contacts)."""
+    profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
+    if not permissions.can_edit_profile(request.user, profile):
+        raise NotPermitted()
+    with transaction.atomic():
+        profile = services.profile_update(user=request.user, profile=profile, **_profile_args(payload))
+        if payload.contacts is not None:
+            services.contacts_set(user=request.user, profile=profile, contacts=_contacts(payload.contacts))
+    return ProfileOut.of(
+        selectors.profile_get_for_user(user=request.user, pk=profile.pk), request.user, with_contacts=True
+    )
+
+
+@router.post("/organisation-profiles/{profile_id}/verify", response={200: ProfileOut, **ERRORS}, auth=STAFF_AUTH)
+def verify_profile(request: AuthedRequest, profile_id: int) -> dict[str, Any]:
+    """A facilitator of the organisation's side verifies it."""
+    profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
+    return ProfileOut.of(services.profile_verify(user=request.user, profile=profile), request.user, with_contacts=True)
+
+
+@router.get(
+    "/organisation-profiles/{profile_id}/members", response={200: list[MembershipOut], **ERRORS}, auth=STAFF_AUTH
+)
+def list_members(request: AuthedRequest, profile_id: int) -> list[dict[str, Any]]:
+    """The current members (for the organisation's own members)."""
+    profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
+    if not permissions.is_member(request.user, profile):
+        raise NotPermitted()
+    return [MembershipOut.of(m) for m in selectors.current_members(profile)]
+
+
+@router.post("/organisation-profiles/{profile_id}/members", response={201: MembershipOut, **ERRORS}, auth=STAFF_AUTH)
+def add_member(request: AuthedRequest, profile_id: int, payload: MemberIn) -> tuple[int, dict[str, Any]]:
+    """A member adds another person with an account (by username or e-mail address)."""
+    profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
+    membership = services.member_add(user=request.user, profile=profile, email_or_username=payload.member)
+    return 201, MembershipOut.of(membership)
+
+
+@router.get("/memberships", response={200: list[MembershipOut], **ERRORS}, auth=STAFF_AUTH)
+def my_memberships(request: AuthedRequest) -> list[dict[str, Any]]:
+    """Your current memberships (the organisations you act for)."""
+    rows = Membership.objects.select_related("user").filter(user=request.user, left_at__isnull=True)
+    return [MembershipOut.of(m) for m in rows.order_by("id")]
+
+
+@router.post("/memberships/{membership_id}/leave", response={200: MembershipOut, **ERRORS}, auth=STAFF_AUTH)
+def leave(request: AuthedRequest, membership_id: int) -> dict[str, Any]:
+    """Leave an organisation (your own membership only)."""
+    membership = selectors.membership_get_for_user(user=request.user, pk=membership_id)
+    return MembershipOut.of(services.member_leave(user=request.user, membership=membership))
+
+
+# -- opportunities: editing, review, renewal -------------------------------------------------------
+class OpportunityUpdateIn(Schema):
+    type: Required
+    title: TextIn
+    description: TextIn
+    sector: Required
+    areas: list[str]
+    measures: list[str] = []
+    service_kind: str = ""
+    target_side: str = "any"
+    keywords: str = ""
+    deal_size: str = ""
+    expires_on: dt.date | None = None
+    visibility: str = "public"
+
+
+class EventOut(Schema):
+    kind: str
+    reason: str
+    at: dt.datetime
+
+
+@router.put("/opportunities/{opportunity_id}", response={200: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
+def update_opportunity(request: AuthedRequest, opportunity_id: int, payload: OpportunityUpdateIn) -> dict[str, Any]:
+    """A member edits their organisation's opportunity; it goes (back) to review."""
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
+    if not permissions.can_edit_profile(request.user, opportunity.profile):
+        raise NotPermitted()
+    errors: dict[str, list[str]] = {}
+    areas = _area_objects(payload.areas, errors)
+    measures = list(Measure.objects.filter(ext_id__in=payload.measures))
+    if len(measures) != len(set(payload.measures)):
+        errors.setdefault("measures", []).append(_("There is no measure with one of these ids."))
+    if errors:
+        raise InvalidInput(details=errors)
+    updated = services.opportunity_update(
+        user=request.user,
+        opportunity=opportunity,
+        type=payload.type,
+        title=_texts(payload.title),
+        description=_texts(payload.description),
+        sector=Sector.objects.filter(code=payload.sector).first(),
+        areas=areas,
+        measures=measures,
+        service_kind=payload.service_kind,
+        target_side=payload.target_side,
+        keywords=payload.keywords,
+        deal_size=payload.deal_size,
+        expires_on=payload.expires_on,
+        visibility=payload.visibility,
+    )
+    return OpportunityOut.of(selectors.opportunity_get_for_user(user=request.user, pk=updated.pk), request.user)
+
+
+@router.get("/opportunities/{opportunity_id}/events", response={200: list[EventOut], **ERRORS}, auth=STAFF_AUTH)
+def opportunity_events(request: AuthedRequest, opportunity_id: int) -> list[dict[str, Any]]:
+    """Every step of the opportunity's life (created, submitted, published, returned with its
+    reason …), for its members, its side's facilitators and the secretariat."""
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
+    if not permissions.can_see_opportunity_unpublished(request.user, opportunity):
+        raise NotPermitted()
+    return [
+        {"kind": e.kind, "reason": e.reason, "at": e.at}
+        for e in OpportunityEvent.objects.filter(opportunity=opportunity)
+    ]
+
+
+def _opportunity_action(request: AuthedRequest, opportunity_id: int, do: Any) -> dict[str, Any]:
+    opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
+    done = do(opportunity)
+    return OpportunityOut.of(selectors.opportunity_get_for_user(user=request.user, pk=done.pk), request.user)
+
+
+@router.post("/opportunities/{opportunity_id}/publish", response={200: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
+def publish_opportunity(request: AuthedRequest, opportunity_id: int) -> dict[str, Any]:
+    """A facilitator of the owner's side publishes a submitted opportunity (its organisation must
+    be verified)."""
+    return _opportunity_action(
+        request, opportunity_id, lambda o: services.opportunity_publish(user=request.user, opportunity=o)
+    )
+
+
+@router.post("/opportunities/{opportunity_id}/return", response={200: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
+def return_opportunity(request: AuthedRequest, opportunity_id: int, payload: ReasonIn) -> dict[str, Any]:
+    """A facilitator of the owner's side returns it for changes, with a reason."""
+    return _opportunity_action(
+        request,
+        opportunity_id,
+        lambda o: services.opportunity_return(user=request.user, opportunity=o, reason=payload.reason),
+    )
+
+
+@router.post("/opportunities/{opportunity_id}/reject", response={200: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
+def reject_opportunity(request: AuthedRequest, opportunity_id: int, payload: ReasonIn) -> dict[str, Any]:
+    """A facilitator of the owner's side rejects it, with a reason."""
+    return _opportunity_action(
+        request,
+        opportunity_id,
+        lambda o: services.opportunity_reject(user=request.user, opportunity=o, reason=payload.reason),
+    )
+
+
+@router.post("/opportunities/{opportunity_id}/submit", response={200: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
+def submit_opportunity(request: AuthedRequest, opportunity_id: int) -> dict[str, Any]:
+    """The owner submits a draft or returned opportunity for review."""
+    return _opportunity_action(
+        request, opportunity_id, lambda o: services.opportunity_submit(user=request.user, opportunity=o)
+    )
+
+
+@router.post("/opportunities/{opportunity_id}/withdraw", response={200: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
+def withdraw_opportunity(request: AuthedRequest, opportunity_id: int) -> dict[str, Any]:
+    """The owner takes it down; open interest in it is closed."""
+    return _opportunity_action(
+        request, opportunity_id, lambda o: services.opportunity_withdraw(user=request.user, opportunity=o)
+    )
+
+
+@router.post("/opportunities/{opportunity_id}/renew", response={200: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
+def renew_opportunity(request: AuthedRequest, opportunity_id: int) -> dict[str, Any]:
+    """The owner keeps it for another period from today."""
+    return _opportunity_action(
+        request, opportunity_id, lambda o: services.opportunity_renew(user=request.user, opportunity=o)
+    )
+
+
+class ReviewQueueOut(Schema):
+    organisations: list[ProfileOut]  # awaiting verification
+    opportunities: list[OpportunityOut]  # awaiting review
+    interests: list[InterestOut]  # interest in anonymous opportunities, to forward or decline
+
+
+@router.get("/review-queue", response={200: ReviewQueueOut, **ERRORS}, auth=STAFF_AUTH)
+def review_queue(request: AuthedRequest) -> dict[str, Any]:
+    """A facilitator's desk: what waits for them on their side."""
+    if not permissions.is_facilitator(request.user):
+        raise NotPermitted()
+    user = request.user
+    return {
+        "organisations": [ProfileOut.of(p, user) for p in selectors.profiles_awaiting_verification(user)],
+        "opportunities": [
+            OpportunityOut.of(o, user) for o in selectors.review_queue(user).prefetch_related("measures")
+        ],
+        "interests": [
+            InterestOut.of(i)
+            for i in selectors.interests_for_user(user)["facilitated"]
+            if i.status == "open" and not i.forwarded_at
+        ],
+    }
+
+
+# -- interests and outcomes ------------------------------------------------------------------------
+class IntroductionOut(Schema):
+    """The counterpart organisation of an accepted interest and its contact people: only for the
+    two organisations' members."""
+
+    organisation: OrganisationRef
+    contacts: list[ContactOut]
+
+
+class OutcomeOut(Schema):
+    id: int
+    interest: int | None
+    source: str
+    kind: str
+    area: str
+    note: str
+    recorded_at: dt.datetime
+
+    @staticmethod
+    def of(o: Outcome) -> dict[str, Any]:
+        return {
+            "id": o.pk,
+            "interest": o.interest_id,
+            "source": o.source,
+            "kind": o.kind,
+            "area": o.area.ext_id,
+            "note": o.note,
+            "recorded_at": o.recorded_at,
+        }
+
+
+class InterestDetailOut(InterestOut):
+    message: str
+    introduction: IntroductionOut | None
+    outcome: OutcomeOut | None
+
+
+@router.get("/interests/{interest_id}", response={200: InterestDetailOut, **ERRORS}, auth=STAFF_AUTH)
+def get_interest(request: AuthedRequest, interest_id: int) -> dict[str, Any]:
+    """One expression of interest with its message; once accepted, the introduction (the other
+    organisation and its contact people) for the two organisations' members, and the outcome."""
+    interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
+    user = request.user
+    partner = None
+    if interest.is_introduced:
+        if permissions.is_member(user, interest.from_profile):
+            partner = interest.opportunity.profile
+        elif permissions.is_member(user, interest.opportunity.profile):
+            partner = interest.from_profile
+    outcome = Outcome.objects.select_related("area").filter(interest=interest).first()
+    return {
+        **InterestOut.of(interest),
+        "message": interest.message,
+        "introduction": {
+            "organisation": {
+                "id": partner.pk,
+                "name": TextOut.of(partner.name),
+                "side": partner.side,
+                "kind": partner.kind,
+                "verified": partner.is_verified,
+            },
+            "contacts": [
+                {"name": c.name, "position": c.position, "email": c.email, "phone": c.phone}
+                for c in partner.contacts.all()
+            ],
+        }
+        if partner is not None
+        else None,
+        "outcome": OutcomeOut.of(outcome) if outcome else None,
+    }
+
+
+@router.post("/interests/{interest_id}/forward", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
+def forward_interest(request: AuthedRequest, interest_id: int) -> dict[str, Any]:
+    """A facilitator passes interest in an anonymous opportunity of their side to its owner."""
+    interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
+    return InterestOut.of(services.interest_forward(user=request.user, interest=interest))
+
+
+class OutcomeIn(Schema):
+    kind: Required
+    area: Required  # a co-operation area's id (ext_id)
+    note: str = ""
+
+
+@router.post("/interests/{interest_id}/outcome", response={200: OutcomeOut, **ERRORS}, auth=STAFF_AUTH)
+def record_outcome(request: AuthedRequest, interest_id: int, payload: OutcomeIn) -> dict[str, Any]:
+    """Either side of an introduction records what came of it (again: replaces it)."""
+    interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
+    area = Area.objects.filter(ext_id=payload.area).first()
+    outcome = services.outcome_record(
+        user=request.user, interest=interest, kind=payload.kind, area=area, note=payload.note
+    )
+    return OutcomeOut.of(outcome)
+
+
+@router.get("/outcomes", response={200: list[OutcomeOut], **ERRORS}, auth=STAFF_AUTH)
+def list_outcomes(request: AuthedRequest) -> list[dict[str, Any]]:
+    """The outcomes of your organisations' introductions (the public aggregate is
+    GET /api/v1/partnerships)."""
+    mine = permissions.member_profile_ids(request.user)
+    rows = Outcome.objects.select_related("area").filter(
+        Q(interest__from_profile_id__in=mine) | Q(interest__opportunity__profile_id__in=mine)
+    )
+    return [OutcomeOut.of(o) for o in rows.order_by("-recorded_at", "-id")]
+
+
+# -- facilitator desks -----------------------------------------------------------------------------
+class DeskOut(Schema):
+    unit: str  # the registry unit's id
+    name: TextOut
+    side: str
+    kind: str
+    active: bool
+
+    @staticmethod
+    def of(d: FacilitatorDesk) -> dict[str, Any]:
+        return {
+            "unit": d.unit.ext_id,
+            "name": TextOut.of(d.unit.name),
+            "side": d.side,
+            "kind": d.kind,
+            "active": d.is_active,
+        }
+
+
+class DeskIn(Schema):
+    kind: Required  # trade | education
+    active: bool = True
+
+
+@router.get("/facilitator-desks", response=list[DeskOut])
+def list_desks(request: HttpRequest, side: str = "") -> list[dict[str, Any]]:
+    """The units the secretariat marked as facilitator desks (trade or education desk of a side)."""
+    desks = FacilitatorDesk.objects.select_related("unit")
+    if side:
+        desks = desks.filter(side=side)
+    return [DeskOut.of(d) for d in desks.order_by("side", "kind", "id")]
+
+
+@router.put("/facilitator-desks/{unit}", response={200: DeskOut, **ERRORS}, auth=STAFF_AUTH)
+def mark_desk(request: AuthedRequest, unit: str, payload: DeskIn) -> dict[str, Any]:
+    """The secretariat marks a registry unit as a facilitator desk of its side, or unmarks it
+    (``active: false``)."""
+    found = Unit.objects.filter(ext_id=unit).first()
+    if found is None:
+        raise NotFound()
+    return DeskOut.of(services.desk_mark(user=request.user, unit=found, kind=payload.kind, active=payload.active))

@@ -13,6 +13,7 @@ from hkcq.core.forms import DateInput, StyledBoundField
 from hkcq.core.translated import TranslatedFormField
 from hkcq.partnering.models import (
     DealSize,
+    FacilitatorDesk,
     Opportunity,
     OpportunityType,
     OrganisationProfile,
@@ -21,7 +22,7 @@ from hkcq.partnering.models import (
     ServiceKind,
     WorkLanguage,
 )
-from hkcq.registry.models import Area
+from hkcq.registry.models import Area, Unit
 
 
 class Styled(forms.Form):
@@ -181,3 +182,18 @@ class MarketForm(forms.Form):
     area = forms.CharField(required=False, max_length=100)
     side = forms.ChoiceField(required=False, choices=[("", ""), *Side.choices])
     language = forms.ChoiceField(required=False, choices=[("", ""), *WorkLanguage.choices])
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name} ({obj.get_side_display()})"
+
+
+class DeskForm(Styled):
+    """The secretariat marks a registry unit as a facilitator desk of its side (or unmarks it)."""
+
+    unit = UnitChoiceField(
+        label=_("Unit"), queryset=Unit.objects.filter(is_active=True).order_by("side", "ext_id"), empty_label=None
+    )
+    kind = forms.ChoiceField(label=_("Kind of desk"), choices=FacilitatorDesk.Kind.choices)
+    active = forms.BooleanField(label=_("Active: its officers facilitate for their side"), required=False, initial=True)

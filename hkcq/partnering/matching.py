@@ -230,11 +230,14 @@ class Direction:
     other_side: bool
 
 
-def direction(index: MatchIndex, me: Doc, them: Doc) -> Direction:
-    mine = set(me.terms)
-    shared = tuple(t for t in me.terms if t in set(them.terms))
-    total = sum(index.idf(t) for t in mine) or 1.0
-    text = sum(index.idf(t) for t in shared) / total
+def direction(index: MatchIndex, me: Doc, them: Doc, total: float | None = None) -> Direction:
+    """``total``: the summed inverse document frequency of ``me``'s distinct terms (a caller
+    scoring many candidates for one opportunity passes it once)."""
+    theirs = frozenset(them.terms)
+    shared = tuple(t for t in me.terms if t in theirs)
+    if total is None:
+        total = text_total(index, me)
+    text = sum(index.idf(t) for t in set(shared)) / (total or 1.0)
     if me.sector_id == them.sector_id:
         sector = 1.0
     elif (
@@ -265,6 +268,10 @@ def direction(index: MatchIndex, me: Doc, them: Doc) -> Direction:
     return Direction(score, text, shared, sector, areas, languages, other_side)
 
 
+def text_total(index: MatchIndex, doc: Doc) -> float:
+    return sum(index.idf(t) for t in set(doc.terms)) or 1.0
+
+
 def harmonic(a: float, b: float) -> float:
     return 0.0 if a <= 0 or b <= 0 else 2 * a * b / (a + b)
 
@@ -280,11 +287,12 @@ class Match:
 
 def rank(index: MatchIndex, me: Doc, *, exclude: set[int] = frozenset(), limit: int = 10) -> list[Match]:  # type: ignore[assignment]
     scored: list[Match] = []
+    my_total = text_total(index, me)
     for pk in dict.fromkeys(index.candidates(me)):
         them = index.docs.get(pk)
         if them is None or pk in exclude or them.profile_id == me.profile_id or pk == me.pk:
             continue
-        forward, backward = direction(index, me, them), direction(index, them, me)
+        forward, backward = direction(index, me, them, my_total), direction(index, them, me)
         score = harmonic(forward.score, backward.score)
         # Fair exposure: an organisation with many live opportunities is dampened a little.
         score /= 1 + 0.1 * math.log(index.per_profile[them.profile_id])

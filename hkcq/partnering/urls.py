@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.market, name="market"),
     path("mine/", views.mine, name="mine"),
     path("review/", views.review, name="review"),
+    path("desks/", views.desks, name="desks"),
     path("organisations/", views.profiles_public, name="profiles"),
     path("organisations/new/", views.profile_new, name="profile_new"),
     path("organisations/<int:pk>/", views.profile_detail, name="profile"),

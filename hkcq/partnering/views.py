@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import DomainError, NotPermitted
 from hkcq.core.forms import add_domain_error
+from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
 from hkcq.partnering import forms as pforms
 from hkcq.partnering import matching, permissions, selectors, services
-from hkcq.partnering.models import Membership, Opportunity, OpportunityType, Sector, WorkLanguage
+from hkcq.partnering.models import FacilitatorDesk, Membership, Opportunity, OpportunityType, Sector, WorkLanguage
 from hkcq.registry.models import Area
 
 
@@ -517,3 +518,33 @@ def profiles_public(request: HttpRequest) -> HttpResponse:
         request, selectors.profiles_visible_to(request.user).filter(verified_at__isnull=False).order_by("side", "id")
     )
     return render(request, "partnering/profiles.html", {"page": page})
+
+
+@_refuse
+@login_required
+def desks(request: AuthedRequest) -> HttpResponse:
+    """The secretariat's page of facilitator desks: which units verify profiles and review
+    opportunities for their side, with each desk's history; a form marks or unmarks a unit."""
+    if not permissions.can_manage_desks(request.user):
+        raise NotPermitted()
+    form = pforms.DeskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.desk_mark(
+                user=request.user,
+                unit=form.cleaned_data["unit"],
+                kind=form.cleaned_data["kind"],
+                active=form.cleaned_data["active"],
+            )
+        except NotPermitted:
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The facilitator desk is saved."))
+            return redirect("partnering:desks")
+    rows = [
+        {"desk": desk, "history": history_entries(desk, limit=10)}
+        for desk in FacilitatorDesk.objects.select_related("unit").order_by("side", "kind", "id")
+    ]
+    return render(request, "partnering/desks.html", {"form": form, "rows": rows}, status=422 if form.errors else 200)
