@@ -20,7 +20,7 @@ from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.translated import current_language
-from hkcq.partnering import matching, permissions, selectors, services
+from hkcq.partnering import matching, permissions, selectors, services, threesided
 from hkcq.partnering.models import (
     FacilitatorDesk,
     Interest,
@@ -732,6 +732,27 @@ def get_interest(request: AuthedRequest, interest_id: int) -> dict[str, Any]:
         else None,
         "outcome": OutcomeOut.of(outcome) if outcome else None,
     }
+
+
+class ProviderOut(Schema):
+    id: int  # the provider's "professional service offered" opportunity
+    service_kind: str
+    score: float
+    reasons: list[str]
+
+
+@router.get("/interests/{interest_id}/providers", response={200: list[ProviderOut], **ERRORS}, auth=STAFF_AUTH)
+def interest_providers(request: AuthedRequest, interest_id: int) -> list[dict[str, Any]]:
+    """Three-sided suggestions: for an investment project with an interested investor, the
+    published offers of the professional services (legal, accounting, financial advisory) the
+    pair still lacks, best first within each kind, with reasons in the request's language.
+    Empty for any other interest."""
+    interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
+    lang = current_language()
+    return [
+        {"id": p.pk, "service_kind": p.service_kind, "score": p.score, "reasons": threesided.reasons(p, lang=lang)}
+        for p in threesided.providers(interest)
+    ]
 
 
 @router.post("/interests/{interest_id}/forward", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)

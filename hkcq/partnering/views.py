@@ -23,7 +23,7 @@ from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
 from hkcq.core.translated import current_language
 from hkcq.partnering import forms as pforms
-from hkcq.partnering import matching, permissions, selectors, services
+from hkcq.partnering import matching, permissions, selectors, services, threesided
 from hkcq.partnering.models import FacilitatorDesk, Membership, Opportunity, OpportunityType, Sector, WorkLanguage
 from hkcq.registry.models import Area
 
@@ -471,8 +471,22 @@ def interest_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if permissions.can_record_outcome(user, interest)
         else None,
         "reason_form": pforms.ReasonForm(),
+        "providers": _providers(interest) if threesided.trio_of(interest) is not None else None,
     }
     return render(request, "partnering/interest.html", context)
+
+
+def _providers(interest: Any) -> list[dict[str, Any]]:
+    """Three-sided: the professional-service providers an investment project and its interested
+    investor still lack, with the reasons in the page's language."""
+    found = threesided.providers(interest)
+    by_pk = {o.pk: o for o in selectors.live().filter(pk__in=[p.pk for p in found])}
+    lang = current_language()
+    return [
+        {"opportunity": by_pk[p.pk], "provider": p, "reasons": threesided.reasons(p, lang=lang)}
+        for p in found
+        if p.pk in by_pk
+    ]
 
 
 @_refuse
