@@ -468,7 +468,11 @@ def main() -> None:
     intro = (
         f"{HEADING}\n\n`bench/partnering_match.py` (see its docstring). Templates in English and Chinese for "
         "12 topics, each with its two complementary types; organisation sizes follow a long tail "
-        "(large ones post about 30 times as many opportunities as small ones).\n"
+        "(large ones post about 30 times as many opportunities as small ones). The index is built once and "
+        "then kept current by change notes (never rebuilt by a request). The Gini is over all organisations, "
+        "most of which get no impression in 10,000 sampled list places, so it is high by construction; the "
+        "share of impressions that small organisations get, beside their share of opportunities, is the "
+        "figure that says whether they stay visible.\n"
     )
     block = f"{section_key}\n" + "\n".join(lines) + "\n"
     if HEADING in text:

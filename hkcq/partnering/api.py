@@ -482,9 +482,10 @@ def verify_profile(request: AuthedRequest, profile_id: int) -> dict[str, Any]:
     "/organisation-profiles/{profile_id}/members", response={200: list[MembershipOut], **ERRORS}, auth=STAFF_AUTH
 )
 def list_members(request: AuthedRequest, profile_id: int) -> list[dict[str, Any]]:
-    """The current members (for the organisation's own members)."""
+    """The current members (for the organisation's members, its side's facilitators and the
+    secretariat)."""
     profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
-    if not permissions.is_member(request.user, profile):
+    if not permissions.can_see_members(request.user, profile):
         raise NotPermitted()
     return [MembershipOut.of(m) for m in selectors.current_members(profile)]
 
@@ -527,7 +528,7 @@ class OpportunityUpdateIn(Schema):
     visibility: str = "public"
 
 
-class EventOut(Schema):
+class OpportunityEventOut(Schema):
     kind: str
     reason: str
     at: dt.datetime
@@ -565,7 +566,9 @@ def update_opportunity(request: AuthedRequest, opportunity_id: int, payload: Opp
     return OpportunityOut.of(selectors.opportunity_get_for_user(user=request.user, pk=updated.pk), request.user)
 
 
-@router.get("/opportunities/{opportunity_id}/events", response={200: list[EventOut], **ERRORS}, auth=STAFF_AUTH)
+@router.get(
+    "/opportunities/{opportunity_id}/events", response={200: list[OpportunityEventOut], **ERRORS}, auth=STAFF_AUTH
+)
 def opportunity_events(request: AuthedRequest, opportunity_id: int) -> list[dict[str, Any]]:
     """Every step of the opportunity's life (created, submitted, published, returned with its
     reason …), for its members, its side's facilitators and the secretariat."""
@@ -645,8 +648,8 @@ class ReviewQueueOut(Schema):
 
 @router.get("/review-queue", response={200: ReviewQueueOut, **ERRORS}, auth=STAFF_AUTH)
 def review_queue(request: AuthedRequest) -> dict[str, Any]:
-    """A facilitator's desk: what waits for them on their side."""
-    if not permissions.is_facilitator(request.user):
+    """A facilitator's desk: what waits for them on their side (the secretariat reads both)."""
+    if not permissions.review_sides(request.user):
         raise NotPermitted()
     user = request.user
     return {

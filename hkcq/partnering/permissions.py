@@ -65,6 +65,23 @@ def can_see_contacts(user: Viewer, profile: OrganisationProfile) -> bool:
     return is_member(user, profile) or is_facilitator(user, profile.side)
 
 
+def review_sides(user: Viewer) -> set[str]:
+    """The sides whose review queue ``user`` may read: a facilitator's own sides; both sides
+    for the secretariat (oversight, read only: publishing stays with the facilitators)."""
+    if is_active_user(user) and user.is_secretariat:
+        return {"hong_kong", "chongqing"}
+    return facilitator_sides(user)
+
+
+def can_see_members(user: Viewer, profile: OrganisationProfile) -> bool:
+    """Who acts for the organisation: its members, its side's facilitators and the secretariat."""
+    return (
+        is_member(user, profile)
+        or is_facilitator(user, profile.side)
+        or (is_active_user(user) and bool(user.is_secretariat))
+    )
+
+
 def can_manage_desks(user: Viewer) -> bool:
     return is_active_user(user) and bool(user.is_secretariat)
 

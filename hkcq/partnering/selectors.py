@@ -67,8 +67,8 @@ def profiles_for_member(user: Viewer) -> QuerySet[OrganisationProfile]:
 
 
 def profiles_awaiting_verification(user: Viewer) -> QuerySet[OrganisationProfile]:
-    """Unverified profiles of the sides ``user`` facilitates, oldest first."""
-    sides = permissions.facilitator_sides(user)
+    """Unverified profiles of the sides ``user`` facilitates (both for the secretariat), oldest first."""
+    sides = permissions.review_sides(user)
     return _profiles().filter(side__in=sides, verified_at__isnull=True).order_by("created_at", "id")
 
 
@@ -168,7 +168,7 @@ def opportunities_of(profile: OrganisationProfile) -> QuerySet[Opportunity]:
 
 
 def review_queue(user: Viewer) -> QuerySet[Opportunity]:
-    sides = permissions.facilitator_sides(user)
+    sides = permissions.review_sides(user)
     return _opportunities().filter(status=Opportunity.Status.SUBMITTED, profile__side__in=sides).order_by("updated_at")
 
 

@@ -5,17 +5,27 @@ page) and get 401 from the API."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from hkcq.accounts.models import User
 from hkcq.core.choices import Side
 from hkcq.partnering import services
-from hkcq.partnering.models import Interest, Opportunity, OrganisationProfile, Outcome
+from hkcq.partnering.models import (
+    FacilitatorDesk,
+    Interest,
+    Membership,
+    Opportunity,
+    OrganisationProfile,
+    Outcome,
+    Sector,
+)
 from hkcq.partnering.tests.factories import MembershipFactory, ProfileFactory, UserFactory
 from hkcq.partnering.tests.helpers import post, published, verified_member
-from hkcq.registry.models import Area
+from hkcq.registry.models import Area, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +45,9 @@ def world(facilitator_cq, facilitator_hk, plain_officer_cq, secretariat_hk, resi
     live = published(
         facilitator_cq, post(own, own_profile, type="logistics_offered", sector="freight-forwarding", **texts)
     )
+    # expiring soon, so a renewal changes its date
+    Opportunity.objects.filter(pk=live.pk).update(expires_on=timezone.localdate() + timedelta(days=10))
+    live.refresh_from_db()
     submitted = post(own, own_profile, type="business_request", sector="freight-forwarding", **texts)
     fresh = ProfileFactory(side=Side.CHONGQING)
     MembershipFactory(profile=fresh, user=own)
@@ -57,6 +70,8 @@ def world(facilitator_cq, facilitator_hk, plain_officer_cq, secretariat_hk, resi
     }
     return {
         "users": users,
+        "own_membership": own.partnering_memberships.get(profile=own_profile),
+        "edb": Unit.objects.get(ext_id="hk_edb"),
         "own_profile": own_profile,
         "other_profile": other_profile,
         "fresh": fresh,
@@ -69,8 +84,10 @@ def world(facilitator_cq, facilitator_hk, plain_officer_cq, secretariat_hk, resi
 
 def _state() -> tuple[Any, ...]:
     return (
-        sorted(OrganisationProfile.objects.values_list("pk", "verified_at", "website")),
-        sorted(Opportunity.objects.values_list("pk", "status")),
+        sorted(OrganisationProfile.objects.values_list("pk", "verified_at", "website", "languages")),
+        sorted(Opportunity.objects.values_list("pk", "status", "expires_on")),
+        sorted(Membership.objects.values_list("pk", "left_at")),
+        sorted(FacilitatorDesk.objects.values_list("unit_id", "kind", "is_active")),
         sorted(Interest.objects.values_list("pk", "status", "forwarded_at")),
         sorted(Outcome.objects.values_list("pk", "kind")),
     )
@@ -83,6 +100,7 @@ def _login(client: Any, user: User | None) -> None:
 
 
 # (name, method, url, data, {role: status}); unlisted roles: 404 (the row is hidden from them)
+VISIBLE_REFUSED = {role: 403 for role in ROLES}  # a row everyone sees, an action only some may take
 PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
     (
         "view a submitted opportunity",
@@ -158,6 +176,65 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
         lambda w: f"/en/partnering/interests/{w['open'].pk}/decline/",
         {"reason": "Not now."},
         {"anonymous": LOGIN, "own": DONE, "other": 403, "facilitator": 403},
+    ),
+    (
+        "withdraw",
+        "post",
+        lambda w: f"/en/partnering/opportunities/{w['live'].pk}/withdraw/",
+        {},
+        {**VISIBLE_REFUSED, "anonymous": LOGIN, "own": DONE},
+    ),
+    (
+        "renew",
+        "post",
+        lambda w: f"/en/partnering/opportunities/{w['live'].pk}/renew/",
+        {},
+        {**VISIBLE_REFUSED, "anonymous": LOGIN, "own": DONE},
+    ),
+    (
+        "add a member",
+        "post",
+        lambda w: f"/en/partnering/organisations/{w['own_profile'].pk}/members/",
+        lambda w, role: {"member": w["users"]["resident"].username},
+        {**VISIBLE_REFUSED, "anonymous": LOGIN, "own": DONE},
+    ),
+    (
+        "leave an organisation",
+        "post",
+        lambda w: f"/en/partnering/memberships/{w['own_membership'].pk}/leave/",
+        {},
+        {"anonymous": LOGIN, "own": DONE},
+    ),
+    (
+        "create a profile",
+        "post",
+        lambda w: "/en/partnering/organisations/new/",
+        lambda w, role: {
+            "name_0": "Matrix Test Trading",
+            "side": "chongqing",
+            "kind": "enterprise",
+            "sector": Sector.objects.get(code="trade-retail").pk,
+            "size": "small",
+            "city_0": "Chongqing",
+            "languages": ["cmn"],
+            "description_0": "A made-up firm.",
+        },
+        {
+            "anonymous": LOGIN,
+            "resident": DONE,
+            "own": DONE,
+            "other": DONE,
+            "officer": 403,
+            "facilitator": 403,
+            "secretariat": 403,
+        },
+    ),
+    (
+        "mark a facilitator desk",
+        "post",
+        lambda w: "/en/partnering/desks/",
+        lambda w, role: {"unit": w["edb"].pk, "kind": "education", "active": ""},
+        {**VISIBLE_REFUSED, "anonymous": LOGIN, "secretariat": DONE},
     ),
     (
         "record an outcome",
@@ -261,6 +338,99 @@ API: list[tuple[str, str, Any, Any, dict[str, int]]] = [
 ]
 
 
+API_PROFILE = {
+    "name": {"en": "Matrix API Trading"},
+    "side": "chongqing",
+    "kind": "enterprise",
+    "sector": "trade-retail",
+    "size": "small",
+    "city": {"en": "Chongqing"},
+    "languages": ["cmn"],
+    "description": {"en": "A made-up firm."},
+    "areas": ["logistics"],
+}
+API_STAFF_REFUSED = {"anonymous": 401, "officer": 403, "facilitator": 403, "secretariat": 403}
+REVIEW = {"anonymous": 401, "own": 403, "facilitator": 200, "secretariat": 403}
+OWNER_ONLY = {role: 403 for role in ROLES} | {"anonymous": 401, "own": 200}
+
+API += [
+    (
+        "create a profile",
+        "post",
+        lambda w: "/api/v1/organisation-profiles",
+        lambda w, role: API_PROFILE,
+        {**API_STAFF_REFUSED, "resident": 201, "own": 201, "other": 201},
+    ),
+    (
+        "edit a profile",
+        "put",
+        lambda w: f"/api/v1/organisation-profiles/{w['own_profile'].pk}",
+        lambda w, role: {k: v for k, v in API_PROFILE.items() if k != "side"} | {"languages": ["cmn", "yue"]},
+        OWNER_ONLY,
+    ),
+    (
+        "verify a profile",
+        "post",
+        lambda w: f"/api/v1/organisation-profiles/{w['fresh'].pk}/verify",
+        {},
+        {"anonymous": 401, "own": 403, "facilitator": 200, "secretariat": 403},
+    ),
+    (
+        "add a member",
+        "post",
+        lambda w: f"/api/v1/organisation-profiles/{w['own_profile'].pk}/members",
+        lambda w, role: {"member": w["users"]["resident"].username},
+        OWNER_ONLY | {"own": 201},
+    ),
+    (
+        "leave an organisation",
+        "post",
+        lambda w: f"/api/v1/memberships/{w['own_membership'].pk}/leave",
+        {},
+        {"anonymous": 401, "own": 200},
+    ),
+    ("publish", "post", lambda w: f"/api/v1/opportunities/{w['submitted'].pk}/publish", {}, REVIEW),
+    ("return", "post", lambda w: f"/api/v1/opportunities/{w['submitted'].pk}/return", {"reason": "More."}, REVIEW),
+    ("reject", "post", lambda w: f"/api/v1/opportunities/{w['submitted'].pk}/reject", {"reason": "No."}, REVIEW),
+    ("withdraw", "post", lambda w: f"/api/v1/opportunities/{w['live'].pk}/withdraw", {}, OWNER_ONLY),
+    ("renew", "post", lambda w: f"/api/v1/opportunities/{w['live'].pk}/renew", {}, OWNER_ONLY),
+    (
+        "edit an opportunity",
+        "put",
+        lambda w: f"/api/v1/opportunities/{w['live'].pk}",
+        lambda w, role: {
+            "type": "logistics_offered",
+            "title": {"en": "Rail freight to Europe, weekly"},
+            "description": {"en": "Freight capacity on the line."},
+            "sector": "freight-forwarding",
+            "areas": ["logistics"],
+        },
+        OWNER_ONLY,
+    ),
+    (
+        "record an outcome",
+        "post",
+        lambda w: f"/api/v1/interests/{w['intro'].pk}/outcome",
+        lambda w, role: {"kind": "joint_venture", "area": "logistics"},
+        {"anonymous": 401, "own": 200, "other": 200, "facilitator": 403},
+    ),
+    (
+        "forward an interest in a public opportunity",
+        "post",
+        lambda w: f"/api/v1/interests/{w['open'].pk}/forward",
+        {},
+        {"anonymous": 401, "own": 403, "other": 403, "facilitator": 403},
+    ),
+    (
+        "mark a facilitator desk",
+        "put",
+        lambda w: "/api/v1/facilitator-desks/hk_edb",
+        lambda w, role: {"kind": "education", "active": False},
+        {role: 403 for role in ROLES} | {"anonymous": 401, "secretariat": 200},
+    ),
+]
+
+
 @pytest.fixture
 def api_world(world, facilitator_cq):
     own = world["users"]["own"]
@@ -283,12 +453,12 @@ def test_api(client, api_world, action, role):
     if method == "get":
         r = client.get(url(api_world))
     else:
-        r = client.post(url(api_world), body, content_type="application/json")
+        r = getattr(client, method)(url(api_world), body, content_type="application/json")
     after = _state()
     assert r.status_code == want, (role, name, r.status_code, r.content[:300])
     if want >= 400:
         assert "error" in r.json()
-    if method == "post":
+    if method != "get":
         assert (after != before) == (want < 300), (role, name)
 
 
