@@ -92,6 +92,7 @@ def test_partnering_journey(page, width, lang):
     from hkcq.partnering.models import Interest, Outcome
 
     page.set_viewport_size(WIDTHS[width])
+    page.set_default_timeout(60_000)  # a long journey on a shared machine; the first page warms up
     _account("cq-logistics")
     _account("hk-scf")
 
