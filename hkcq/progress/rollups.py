@@ -203,7 +203,7 @@ FIELDS = list(_rollup_fields(Node()).keys())
 STATUS_FIELDS = ("status_hk", "status_cq", "joint_status")
 
 
-def _apply(row: ProgressRollup, node: Node) -> set[str]:
+def _fill_row(row: ProgressRollup, node: Node) -> set[str]:
     """Set ``node``'s figures on ``row``; the names of the fields that differ from what the row
     held (all of them for a new row), so callers write only rows, and fields, that changed."""
     changed = set()
@@ -239,7 +239,7 @@ class _Changes:
         self.update: list[tuple[ProgressRollup, set[str]]] = []
 
     def add(self, row: ProgressRollup, node: Node) -> bool:
-        changed = _apply(row, node)
+        changed = _fill_row(row, node)
         if changed:
             if row.pk is None:
                 self.create.append(row)

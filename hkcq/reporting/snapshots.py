@@ -111,6 +111,35 @@ def _side_entry(u: ProgressUpdate | None, cycle: ReportingCycle, statuses: dict[
     }
 
 
+_MEASURE_COLUMNS = (
+    "id",
+    "ext_id",
+    "area_id",
+    "parent_id",
+    "code",
+    "position",
+    "title",
+    "lead_unit_hk_id",
+    "lead_unit_cq_id",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+)
+
+
+def _measure_rows() -> list[Measure]:
+    """Every measure with plain columns only and its milestones in order (a plain list: no
+    queryset built per measure); areas, units and parents are looked up in dicts by the caller,
+    as a thousand measures would otherwise each bring their area, parent and units' texts along."""
+    milestones = Milestone.objects.only("id", "measure_id", "ext_id", "title", "planned_on", "achieved_on")
+    return list(
+        Measure.objects.only(*_MEASURE_COLUMNS).prefetch_related(
+            Prefetch("milestones", queryset=milestones.order_by("planned_on", "id"), to_attr="milestones_in_order")
+        )
+    )
+
+
 def _measures(
     cycle: ReportingCycle, statuses: dict[int, Status], by_measure: dict[int | None, ProgressRollup]
 ) -> list[dict[str, Any]]:
@@ -118,32 +147,7 @@ def _measures(
     published updates, its roll-up and its milestones."""
     latest = latest_published_updates()
     this_cycle = published_in_cycle(cycle)
-    # Plain columns only, and each area, unit and parent looked up in a dict: a thousand measures
-    # would otherwise each bring their area, parent and units' texts along.
-    qs = Measure.objects.only(
-        "id",
-        "ext_id",
-        "area_id",
-        "parent_id",
-        "code",
-        "position",
-        "title",
-        "lead_unit_hk_id",
-        "lead_unit_cq_id",
-        "planned_start",
-        "planned_end",
-        "actual_start",
-        "actual_end",
-    ).prefetch_related(
-        Prefetch(
-            "milestones",
-            queryset=Milestone.objects.only(
-                "id", "measure_id", "ext_id", "title", "planned_on", "achieved_on"
-            ).order_by("planned_on", "id"),
-            to_attr="milestones_in_order",  # a plain list: no queryset built per measure
-        )
-    )
-    rows = list(qs)
+    rows = _measure_rows()
     areas = {a.id: a for a in Area.objects.only("id", "ext_id", "position")}
     ext_ids = {m.id: m.ext_id for m in rows}
     unit_ids = {u for m in rows for u in (m.lead_unit_hk_id, m.lead_unit_cq_id) if u}
@@ -178,18 +182,19 @@ def _measures(
                 "joint_status": (statuses[joint].key if joint in statuses else None) if r else None,
                 "disagreement": bool(r.disagreement) if r else False,
                 **_figures(r),
-                "milestones": [
-                    {
-                        "id": ms.ext_id or str(ms.id),
-                        "title": _t(ms.title),
-                        "planned_on": _d(ms.planned_on),
-                        "achieved_on": _d(ms.achieved_on),
-                    }
-                    for ms in m.milestones_in_order
-                ],
+                "milestones": [_milestone(ms) for ms in m.milestones_in_order],
             }
         )
     return measures
+
+
+def _milestone(ms: Milestone) -> dict[str, Any]:
+    return {
+        "id": ms.ext_id or str(ms.id),
+        "title": _t(ms.title),
+        "planned_on": _d(ms.planned_on),
+        "achieved_on": _d(ms.achieved_on),
+    }
 
 
 def _agreements() -> list[dict[str, Any]]:
