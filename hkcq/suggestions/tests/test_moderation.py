@@ -239,3 +239,17 @@ def test_similar_suggestions_meet_across_languages(defaults, secretariat_hk):
     publish(submit(title="Night buses", text="More buses at night to Jiefangbei"), secretariat_hk)
     assert selectors.similar_published("Renew my Home Return Permit in Chongqing") == [s]
     assert selectors.similar_published("回乡证续期") == [s]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "Legal and Dispute Resolution (suggested)"), ("zh-hant", "（系統建議）"), ("zh-hans", "（系统建议）")],
+)
+def test_queue_marks_a_suggested_area_with_the_pages_brackets(defaults, client, secretariat_hk, language, shown):
+    # Chinese pages put full-width brackets around "suggested", English ones a space and ASCII brackets.
+    submit(title="Arbitration", text="More arbitration and mediation services for commercial disputes")
+    client.force_login(secretariat_hk)
+    page = client.get(f"/{language}/suggestions/moderation/").content.decode()
+    assert shown in page
+    if language != "en":
+        assert " (系" not in page
