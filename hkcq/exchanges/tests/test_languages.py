@@ -96,3 +96,13 @@ def test_every_page_in_three_languages(client, world, name, lang):  # noqa: F811
         assert _cjk(main.replace(heading, "")), (name, lang, main[:200])
     else:
         assert _cjk(heading) and _cjk(title), (name, lang, heading, title)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", " (Chongqing)"), ("zh-hant", "（重慶）"), ("zh-hans", "（重庆）")])
+def test_public_participants_side_in_the_pages_brackets(client, event, lang, shown):
+    # Found in the trial: "示範長江貨運公司 (重慶)" had ASCII brackets on Chinese pages.
+    from hkcq.exchanges.tests.factories import ProfileFactory, RegistrationFactory
+
+    RegistrationFactory(event=event, profile=ProfileFactory(side="chongqing"), consent_public=True)
+    page = client.get(f"/{lang}/events/{event.pk}/").content.decode()
+    assert shown in page
