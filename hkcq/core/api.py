@@ -4,12 +4,14 @@ operation's documented error answers) and the text schemas. Authentication (``ST
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 from hkcq.core.pagination import count_estimate
 from hkcq.core.translated import EN, HANS, HANT, TText
@@ -27,6 +29,92 @@ Email = Annotated[str, Field(json_schema_extra={"format": "email", "minLength": 
 # The platform's languages (settings.LANGUAGES).
 Language = Literal["en", "zh-hant", "zh-hans"]
 
+# JSON bodies take what the document says and nothing pydantic would coerce into it: ``true`` and
+# ``false`` for a boolean (not ``0`` or ``"yes"``), a whole number for an integer (not ``false``
+# or ``"3"``). (Form fields and query parameters are strings and keep pydantic's parsing.)
+Flag = StrictBool
+Whole = StrictInt
+
+# A consent that must be given: the document says only ``true`` is valid; the service refuses
+# ``false`` with its own translated message (as with ``Required``).
+Agreed = Annotated[StrictBool, Field(json_schema_extra={"enum": [True]})]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("Enter a date as YYYY-MM-DD.")
+
+
+# A date written as ``YYYY-MM-DD`` (``format: date``): pydantic alone would also take ``0`` or
+# ``"0"`` as 1 January 1970.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def choice(values: Iterable[str], **extra: Any) -> Any:
+    """A string field whose valid values the document lists (``enum``); the service checks them
+    with its own translated message. ``Field(**extra)`` otherwise."""
+    return Field(json_schema_extra={"enum": list(values)}, **extra)
+
+
+def _not_null(schema: dict[str, Any]) -> None:
+    options = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+    if schema.get("default", 0) is None:
+        del schema["default"]
+
+
+def columns(model: Any) -> Callable[[dict[str, Any]], None]:
+    """``json_schema_extra`` for an input schema whose fields are ``model``'s columns of the same
+    names: the document then says what the table holds. A column that cannot be NULL loses
+    ``null`` from its field's type (leaving the field out is still fine: a PATCH keeps the value;
+    ``null`` is refused by ``core.services.fields_apply``); a column with choices lists them
+    (``enum``; the service or the model's validation refuses others)."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        for name, prop in schema.get("properties", {}).items():
+            try:
+                field = model._meta.get_field(name)
+            except Exception:  # noqa: BLE001 - a field of the schema only (``id`` is ``ext_id``)
+                continue
+            if field.many_to_many:
+                continue
+            if not getattr(field, "null", True):
+                _not_null(prop)
+            choices = getattr(field, "choices", None)
+            if choices and "$ref" not in prop:
+                values = [value for value, _label in choices]
+                target = next((o for o in prop.get("anyOf", []) if o.get("type") == "string"), prop)
+                target["enum"] = values
+
+    return extra
+
+
+def required_in_document(*names: str) -> Callable[[dict[str, Any]], None]:
+    """``json_schema_extra`` listing ``names`` as required: the schema keeps a default so that the
+    service, not pydantic, refuses a missing value, with its own translated message."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        required = schema.setdefault("required", [])
+        for name in names:
+            schema.get("properties", {}).get(name, {}).pop("default", None)
+            if name not in required:
+                required.append(name)
+
+    return extra
+
+
+def omittable(**extra: Any) -> Any:
+    """A field that may be left out (a PATCH leaves it as it is) but not sent as ``null``: the
+    column cannot be empty. The document says so (no ``null`` in its type); the service refuses
+    ``null`` with 422 (``core.services.fields_apply``)."""
+    return Field(None, json_schema_extra=_not_null, **extra)
+
 
 class ErrorDetail(Schema):
     code: str
@@ -39,7 +127,7 @@ class ErrorOut(Schema):
 
 
 # The error answers a write (or a signed-in read) documents: ``response={200: X, **ERRORS}``.
-ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 422, 429)}
+ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
 class TextOut(Schema):
@@ -71,6 +159,20 @@ class TextIn(Schema):
 
     def as_texts(self) -> dict[str, str]:
         return {EN: self.en, HANT: self.zh_hant, HANS: self.zh_hans}
+
+
+_NOT_BLANK = {"type": "string", "minLength": 1, "pattern": r"[^\s\x1c-\x1f]"}
+
+
+class TextRequired(TextIn):
+    """A text that must be given in at least one language: the document says so (``anyOf`` one
+    language not blank); the service refuses it with its own translated message."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"required": [lang], "properties": {lang: _NOT_BLANK}} for lang in ("en", "zh_hant", "zh_hans")]
+        }
+    )
 
 
 class Mapped:

@@ -48,3 +48,20 @@ class InvalidInput(DomainError):
     code = "validation_error"
     status = 422
     default_message = _("Some of the information is not valid.")
+
+
+class UnknownReference(InvalidInput):
+    """A body names a row that does not exist (an area, unit, measure … by its id): 422 with its
+    own code, so a client (and the schemathesis run, core/tests/test_schemathesis.py) can tell it
+    from data the document itself refuses."""
+
+    code = "unknown_reference"
+
+
+class Conflict(InvalidInput):
+    """Well-formed, but refused by the present state of things (no open cycle to close, a step
+    the case is not at): 409."""
+
+    code = "conflict"
+    status = 409
+    default_message = _("This cannot be done now.")

@@ -12,11 +12,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, Email, ErrorOut, Language, Mapped, Required, TextIn
-from hkcq.core.errors import InvalidInput
+from hkcq.core.api import (
+    ERRORS,
+    Agreed,
+    Email,
+    ErrorOut,
+    Flag,
+    Language,
+    Mapped,
+    Required,
+    TextIn,
+    Whole,
+    choice,
+    required_in_document,
+)
+from hkcq.core.errors import InvalidInput, NotFound, UnknownReference
 from hkcq.core.pagination import Keyed, KeysetPagination, LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.text import mask_personal_data
@@ -37,8 +51,10 @@ class EnquiryIn(Schema):
     email: Email
     phone: str = ""
     language: Language = "en"
-    consent: bool = False
+    consent: Agreed = False
     idempotency_key: str = ""
+
+    model_config = ConfigDict(json_schema_extra=required_in_document("consent"))
 
 
 class EnquirySubmittedOut(Schema):
@@ -133,7 +149,7 @@ class BodyIn(Schema):
 class ReplyIn(Schema):
     body: Required
     citations: list[str] = []
-    wait_for_resident: bool = False
+    wait_for_resident: Flag = False
 
 
 class TransferIn(Schema):
@@ -142,18 +158,18 @@ class TransferIn(Schema):
 
 
 class PriorityIn(Schema):
-    priority: Required
+    priority: Required = choice(Enquiry.Priority.values)
     reason: Required
 
 
 class CloseIn(Schema):
-    outcome: Required
+    outcome: Required = choice(Enquiry.Outcome.values)
     note: str = ""
 
 
 class RatingIn(Schema):
-    service: int
-    outcome: int
+    service: Whole
+    outcome: Whole
     comment: str = ""
 
 
@@ -330,7 +346,13 @@ def enquiry_queue(
 
 
 def _staff_case(request: AuthedRequest, reference: str) -> Enquiry:
-    return selectors.enquiry_get_for_user(user=request.auth, reference=reference)
+    """The case at this address; a malformed reference names no case either: 404."""
+    try:
+        return selectors.enquiry_get_for_user(user=request.auth, reference=reference)
+    except UnknownReference:
+        raise
+    except InvalidInput as exc:
+        raise NotFound(_("No enquiry has this reference number.")) from exc
 
 
 @router.get(
@@ -459,7 +481,7 @@ def enquiry_transfer(request: AuthedRequest, reference: str, payload: TransferIn
     e = _staff_case(request, reference)
     unit = Unit.objects.filter(ext_id=payload.to_unit).first()
     if unit is None:
-        raise InvalidInput(details={"to_unit": [_("No unit has this id.")]})
+        raise UnknownReference(details={"to_unit": [_("No unit has this id.")]})
     services.enquiry_transfer(user=request.auth, enquiry=e, to_unit=unit, reason=payload.reason)
     return _reload(request, e)
 

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from hkcq.core.api import TextIn, TextOut
+from hkcq.core.api import Flag, TextIn, TextOut, TextRequired, columns
 from hkcq.enquiries.models import CannedReply, Enquiry
 
 
@@ -52,12 +53,14 @@ class CannedReplyOut(Schema):
 
 
 class CannedReplyIn(Schema):
-    title: TextIn
-    body: TextIn
-    is_active: bool = True
+    title: TextRequired
+    body: TextRequired
+    is_active: Flag = True
 
 
 class CannedReplyPatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(CannedReply))
+
     title: TextIn | None = None
     body: TextIn | None = None
-    is_active: bool | None = None
+    is_active: Flag | None = None

@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Flag, IsoDate, Mapped, Required, TextIn, TextOut, Whole
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -135,7 +136,7 @@ def event_meetings(request: AuthedRequest, event_id: int) -> dict[str, Any]:
 
 
 class EventMeetingRequestIn(Schema):
-    recipient: int  # the other participant's registration id
+    recipient: Whole  # the other participant's registration id
     note: str = ""
 
 
@@ -158,8 +159,8 @@ def meeting_request(request: AuthedRequest, event_id: int, body: EventMeetingReq
 
 
 class EventMeetingAnswerIn(Schema):
-    accept: bool
-    slot: int | None = None  # pick a slot by hand (index into the event's grid)
+    accept: Flag
+    slot: Whole | None = None  # pick a slot by hand (index into the event's grid)
 
 
 @router.post(
@@ -487,15 +488,15 @@ def question_delete(request: AuthedRequest, event_id: int, question_id: int) -> 
 # -- rounds ---------------------------------------------------------------------------------------
 class RoundApplicantIn(Schema):
     id: Required
-    ranks: list[str] = []
+    ranks: list[str] = Field([], json_schema_extra={"uniqueItems": True})
     name: str = ""
     language: str = "en"
 
 
 class RoundHostIn(Schema):
     id: Required
-    capacity: int = 1
-    ranks: list[str] = []
+    capacity: Whole = Field(1, json_schema_extra={"minimum": 1})
+    ranks: list[str] = Field([], json_schema_extra={"uniqueItems": True})
     name: str = ""
     language: str = "en"
 
@@ -505,10 +506,10 @@ class RoundIn(Schema):
     title: Required
     applicants: list[RoundApplicantIn]
     hosts: list[RoundHostIn]
-    tie_break_seed: int = 0
+    tie_break_seed: Whole = 0
     area: str | None = None  # a co-operation area's id: the round's exchange records count under it
-    ranking_deadline: dt.date | None = None
-    response_deadline: dt.date | None = None
+    ranking_deadline: IsoDate | None = None
+    response_deadline: IsoDate | None = None
 
 
 class RoundPatch(Schema):
@@ -519,8 +520,8 @@ class RoundPatch(Schema):
     organiser_units: list[str] | None = None
     area: str | None = None
     applicant_side: Literal["hong_kong", "chongqing", ""] | None = None
-    ranking_deadline: dt.date | None = None
-    response_deadline: dt.date | None = None
+    ranking_deadline: IsoDate | None = None
+    response_deadline: IsoDate | None = None
 
 
 class RoundCreatedOut(Schema):

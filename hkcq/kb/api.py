@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
-from hkcq.core.errors import InvalidInput
+from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, TextIn, TextOut, TextRequired, columns
+from hkcq.core.errors import InvalidInput, UnknownReference
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.throttle import throttle
@@ -119,6 +120,8 @@ def get_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 class EntryPatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Entry))
+
     topic: str | None = None
     title: TextIn | None = None
     body: TextIn | None = None
@@ -126,16 +129,16 @@ class EntryPatch(Schema):
     unit: str | None = None
     area: str | None = None
     source: TextIn | None = None
-    effective_from: dt.date | None = None
-    effective_to: dt.date | None = None
+    effective_from: IsoDate | None = None
+    effective_to: IsoDate | None = None
     review_note: TextIn | None = None
 
 
 class EntryIn(EntryPatch):
     id: Required
     topic: Required
-    title: TextIn
-    body: TextIn
+    title: TextRequired
+    body: TextRequired
     unit: Required
 
 
@@ -147,12 +150,12 @@ def _data(payload: Schema) -> dict[str, Any]:
         if name == "unit":
             found = Unit.objects.filter(ext_id=value).first()
             if found is None:
-                raise InvalidInput(details={"unit": [_("No unit has this id.")]})
+                raise UnknownReference(details={"unit": [_("No unit has this id.")]})
             data["unit"] = found
         elif name == "area":
             area = Area.objects.filter(ext_id=value).first() if value else None
             if value and area is None:
-                raise InvalidInput(details={"area": [_("No co-operation area has this id.")]})
+                raise UnknownReference(details={"area": [_("No co-operation area has this id.")]})
             data["area"] = area
         elif isinstance(value, dict):
             data[name] = {k.replace("_", "-"): v for k, v in value.items()}

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.accounts.types import AuthedRequest, Viewer
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, TextIn, TextOut, TextRequired, Whole
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.translated import current_language
@@ -96,10 +96,10 @@ class OpportunityOut(Schema):
 
 
 class OpportunityIn(Schema):
-    organisation: int
+    organisation: Whole
     type: Required
-    title: TextIn
-    description: TextIn
+    title: TextRequired
+    description: TextRequired
     sector: Required
     areas: list[str]
     measures: list[str] = []
@@ -107,7 +107,7 @@ class OpportunityIn(Schema):
     target_side: str = "any"
     keywords: str = ""
     deal_size: str = ""
-    expires_on: dt.date | None = None
+    expires_on: IsoDate | None = None
     visibility: str = "public"
 
 
@@ -118,9 +118,9 @@ class MatchOut(Schema):
 
 
 class InterestIn(Schema):
-    organisation: int
+    organisation: Whole
     message: Required
-    from_opportunity: int | None = None
+    from_opportunity: Whole | None = None
 
 
 class ReasonIn(Schema):

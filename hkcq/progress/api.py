@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import uploads
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut, Whole
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.progress import permissions, selectors, services
@@ -148,14 +148,14 @@ def get_measure_progress(request: HttpRequest, ext_id: str) -> dict[str, Any]:
 class UpdateIn(Schema):
     measure: Required
     status: Required
-    percent: int | None = None
+    percent: Whole | None = None
     public_narrative: TextIn | None = None
     internal_narrative: TextIn | None = None
 
 
 class UpdatePatch(Schema):
     status: str | None = None
-    percent: int | None = None
+    percent: Whole | None = None
     public_narrative: TextIn | None = None
     internal_narrative: TextIn | None = None
 
@@ -269,7 +269,7 @@ def list_evidence(request: AuthedRequest, update_id: int) -> Any:
 def add_evidence(
     request: AuthedRequest,
     update_id: int,
-    title: Form[str],
+    title: Form[Required],
     link: Form[str] = "",
     is_public: Form[bool] = False,
     file: UploadedFile | None = File(None),

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import uploads
 from hkcq.core.api import ERRORS, ErrorOut, Language, Mapped, TextIn
-from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.errors import InvalidInput, NotFound, UnknownReference
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -168,7 +168,7 @@ def _lookup(model: type[Model], ext_id: str | None, field: str) -> Any:
         return None
     obj = model.objects.filter(ext_id=ext_id).first()  # type: ignore[attr-defined]
     if obj is None:
-        raise InvalidInput(details={field: [_("Unknown id: %(id)s") % {"id": ext_id}]})
+        raise UnknownReference(details={field: [_("Unknown id: %(id)s") % {"id": ext_id}]})
     return obj
 
 

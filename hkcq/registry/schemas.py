@@ -6,17 +6,22 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from hkcq.core.api import Required, TextIn, TextOut
+from hkcq.core.api import IsoDate, Required, TextIn, TextOut, TextRequired, Whole, columns
 from hkcq.registry.models import (
     Agreement,
+    AgreementEvent,
     Area,
+    Attendance,
+    Clause,
     Decision,
     Measure,
     Meeting,
     Milestone,
     Organisation,
     Person,
+    Signatory,
     Unit,
 )
 
@@ -237,47 +242,55 @@ class UnitOut(Schema):
 
 
 class AreaIn(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Area))
+
     id: Required
-    position: int
-    name: TextIn
+    position: Whole
+    name: TextRequired
     short_name: TextIn | None = None
     description: TextIn | None = None
 
 
 class AreaPatch(Schema):
-    position: int | None = None
+    model_config = ConfigDict(json_schema_extra=columns(Area))
+
+    position: Whole | None = None
     name: TextIn | None = None
     short_name: TextIn | None = None
     description: TextIn | None = None
 
 
 class MeasurePatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Measure))
+
     area: str | None = None
     parent: str | None = None
     code: str | None = None
-    position: int | None = None
+    position: Whole | None = None
     title: TextIn | None = None
     text: TextIn | None = None
     lead_unit_hk: str | None = None
     lead_unit_cq: str | None = None
     supporting_units: list[str] | None = None
-    planned_start: dt.date | None = None
-    planned_end: dt.date | None = None
-    actual_start: dt.date | None = None
-    actual_end: dt.date | None = None
+    planned_start: IsoDate | None = None
+    planned_end: IsoDate | None = None
+    actual_start: IsoDate | None = None
+    actual_end: IsoDate | None = None
 
 
 class MeasureIn(MeasurePatch):
     id: Required
     area: Required
-    title: TextIn
+    title: TextRequired
 
 
 class MeetingPatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Meeting))
+
     kind: str | None = None
-    sequence: int | None = None
+    sequence: Whole | None = None
     title: TextIn | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     place: TextIn | None = None
     summary: TextIn | None = None
     agenda: TextIn | None = None
@@ -287,42 +300,48 @@ class MeetingPatch(Schema):
 class MeetingIn(MeetingPatch):
     id: Required
     kind: Required
-    title: TextIn
-    date: dt.date
+    title: TextRequired
+    date: IsoDate
 
 
 class DecisionPatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Decision))
+
     text: TextIn | None = None
     owner_units: list[str] | None = None
     measures: list[str] | None = None
-    due_on: dt.date | None = None
+    due_on: IsoDate | None = None
     status: str | None = None
     follow_up: TextIn | None = None
 
 
 class DecisionIn(DecisionPatch):
-    text: TextIn
+    text: TextRequired
 
 
 class AgreementPatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Agreement))
+
     kind: str | None = None
     title: TextIn | None = None
     summary: TextIn | None = None
     parties: list[str] | None = None
     meeting: str | None = None
-    signed_on: dt.date | None = None
+    signed_on: IsoDate | None = None
     place: TextIn | None = None
 
 
 class AgreementIn(AgreementPatch):
     id: Required
     kind: Required
-    title: TextIn
+    title: TextRequired
 
 
 class EventIn(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(AgreementEvent))
+
     kind: Required
-    date: dt.date
+    date: IsoDate
     note: TextIn | None = None
     superseded_by: str | None = None
 
@@ -346,13 +365,15 @@ class MilestoneOut(Schema):
 
 
 class MilestonePatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Milestone))
+
     title: TextIn | None = None
-    planned_on: dt.date | None = None
-    achieved_on: dt.date | None = None
+    planned_on: IsoDate | None = None
+    achieved_on: IsoDate | None = None
 
 
 class MilestoneIn(MilestonePatch):
-    title: TextIn
+    title: TextRequired
 
 
 # -- meeting attendees, agreement signatories and clauses, change history ------------------------
@@ -375,6 +396,8 @@ class AttendeeOut(Schema):
 
 
 class AttendeeIn(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Attendance))
+
     person: Required = Field(description="ext_id of the person")
     side: Required
     role: str = "member"
@@ -426,6 +449,8 @@ class SignatoryOut(Schema):
 
 
 class SignatoryIn(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Signatory))
+
     person: Required = Field(description="ext_id of the person")
     organisation: str | None = Field(None, description="ext_id of the organisation signed for")
     capacity: TextIn | None = None
@@ -448,8 +473,10 @@ class ClauseOut(Schema):
 
 
 class ClauseIn(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Clause))
+
     number: Required
-    text: TextIn
+    text: TextRequired
     measures: list[str] = []
 
 

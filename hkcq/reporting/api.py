@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import Field
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextOut
-from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.errors import Conflict, NotFound, UnknownReference
 from hkcq.core.exports import XLSX_TYPE, download
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -159,13 +160,13 @@ def get_open_cycle(request: AuthedRequest) -> dict[str, Any]:
 def close_cycle(request: AuthedRequest, payload: CycleCloseIn) -> tuple[int, dict[str, Any]]:
     require(permissions.can_close_cycle(request.auth))
     cycle = selectors.open_cycle()
-    if cycle is None:
-        raise InvalidInput(
+    if cycle is None:  # the state of things, not the request: 409
+        raise Conflict(
             details={"cycle": [_("There is no open reporting cycle to close. Open one on the progress pages first.")]}
         )
     meeting = selectors.closing_meetings(cycle).filter(ext_id=payload.meeting).first()
     if meeting is None:
-        raise InvalidInput(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
+        raise UnknownReference(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
     snapshot = services.cycle_close(user=request.auth, cycle=cycle, meeting=meeting)
     return 201, ReportOut.of(snapshot)
 
@@ -270,6 +271,10 @@ def download_import_template(request: AuthedRequest, kind: str, fmt: str) -> Htt
     return download(*selectors.import_template(kind, fmt))
 
 
+# The kinds of import (the service refuses others with its own message).
+ImportKind = Annotated[str, Field(json_schema_extra={"enum": list(selectors.IMPORT_KINDS)})]
+
+
 @router.post(
     "/imports",
     response={202: JobOut, **ERRORS},
@@ -277,7 +282,10 @@ def download_import_template(request: AuthedRequest, kind: str, fmt: str) -> Htt
     summary="Upload a spreadsheet (multipart): it is checked as a dry run; poll the job for the preview",
 )
 def upload_import(
-    request: AuthedRequest, response: HttpResponse, kind: Form[str], file: File[UploadedFile]
+    request: AuthedRequest,
+    response: HttpResponse,
+    kind: Form[ImportKind],
+    file: File[UploadedFile],
 ) -> tuple[int, dict[str, Any]]:
     job = services.import_start(user=request.auth, kind=kind, upload=file, language=current_language())
     tasks.import_check_task.enqueue(job_id=str(job.pk))

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, ErrorOut, Language, Mapped, Required, TextIn, TextOut
-from hkcq.core.errors import InvalidInput, NotPermitted
+from hkcq.core.api import ERRORS, ErrorOut, Flag, IsoDate, Language, Mapped, Required, TextIn, TextOut
+from hkcq.core.errors import NotPermitted, UnknownReference
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.throttle import throttle
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
@@ -96,14 +97,25 @@ class StaffSuggestionOut(SuggestionOut):
         }
 
 
+def _anonymous_or_email(schema: dict[str, Any]) -> None:
+    # Send it anonymously, or give an e-mail address (the service refuses neither, with its
+    # own translated message).
+    schema["anyOf"] = [
+        {"properties": {"anonymous": {"const": True}}},
+        {"required": ["email"], "properties": {"email": {"type": "string", "format": "email", "minLength": 3}}},
+    ]
+
+
 class SubmitIn(Schema):
     title: Required
     text: Required
     language: Language = "en"
     area: str | None = None
-    anonymous: bool = True
+    anonymous: Flag = True
     name: str = ""
     email: str = ""
+
+    model_config = ConfigDict(json_schema_extra=_anonymous_or_email)
 
 
 class SuggestionSubmittedOut(Schema):
@@ -144,7 +156,7 @@ def _area(ext_id: str | None) -> Area | None:
         return None
     area = Area.objects.filter(ext_id=ext_id).first()
     if area is None:
-        raise InvalidInput(details={"area": [_("No co-operation area has this id.")]})
+        raise UnknownReference(details={"area": [_("No co-operation area has this id.")]})
     return area
 
 
@@ -153,7 +165,7 @@ def _unit(ext_id: str | None) -> Unit | None:
         return None
     unit = Unit.objects.filter(ext_id=ext_id).first()
     if unit is None:
-        raise InvalidInput(details={"unit": [_("No unit has this id.")]})
+        raise UnknownReference(details={"unit": [_("No unit has this id.")]})
     return unit
 
 
@@ -271,7 +283,7 @@ class DigestOut(Schema):
 
 @router.get("/suggestions/digest", response={200: DigestOut, **ERRORS}, auth=STAFF_AUTH)
 def digest(
-    request: AuthedRequest, meeting: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    request: AuthedRequest, meeting: str | None = None, start: IsoDate | None = None, end: IsoDate | None = None
 ) -> dict[str, Any]:
     """The digest for a communication meeting (since the previous one) or for a period."""
     if not permissions.can_read_digest(request.auth):
@@ -423,7 +435,7 @@ def merge(request: AuthedRequest, reference: str, payload: MergeIn) -> dict[str,
     canonical = reference_normalise(payload.into)
     target = Suggestion.objects.filter(reference=canonical).first() if canonical else None
     if target is None:
-        raise InvalidInput(details={"into": [_("No suggestion has this reference.")]})
+        raise UnknownReference(details={"into": [_("No suggestion has this reference.")]})
     services.suggestion_merge(user=request.auth, duplicate=s, target=target)
     return _staff_out(target.reference or "")
 
@@ -443,9 +455,9 @@ def respond(request: AuthedRequest, reference: str, payload: RespondIn) -> dict[
     measure = Measure.objects.filter(ext_id=payload.measure).first() if payload.measure else None
     decision = Decision.objects.filter(ext_id=payload.decision).first() if payload.decision else None
     if payload.measure and measure is None:
-        raise InvalidInput(details={"measure": [_("No measure has this id.")]})
+        raise UnknownReference(details={"measure": [_("No measure has this id.")]})
     if payload.decision and decision is None:
-        raise InvalidInput(details={"decision": [_("No decision has this id.")]})
+        raise UnknownReference(details={"decision": [_("No decision has this id.")]})
     services.suggestion_respond(
         user=request.auth,
         suggestion=s,
