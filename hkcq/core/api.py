@@ -161,18 +161,18 @@ class TextIn(Schema):
         return {EN: self.en, HANT: self.zh_hant, HANS: self.zh_hans}
 
 
-_NOT_BLANK = {"type": "string", "minLength": 1, "pattern": r"[^\s\x1c-\x1f]"}
+_NOT_BLANK: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"[^\s\x1c-\x1f]"}
+
+
+def _one_language(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [{"required": [lang], "properties": {lang: _NOT_BLANK}} for lang in ("en", "zh_hant", "zh_hans")]
 
 
 class TextRequired(TextIn):
     """A text that must be given in at least one language: the document says so (``anyOf`` one
     language not blank); the service refuses it with its own translated message."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "anyOf": [{"required": [lang], "properties": {lang: _NOT_BLANK}} for lang in ("en", "zh_hant", "zh_hans")]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra=_one_language)
 
 
 class Mapped:
