@@ -187,7 +187,12 @@ FORMAT = {
 }
 COMMON = [
     {"name": "jurisdiction_id", "in": "query", "schema": {"type": "string"}, "description": "Only “hkcq”."},
-    {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "zh-hant", "zh-hans"]}},
+    {
+        "name": "lang",
+        "in": "query",
+        "schema": {"type": "string", "examples": ["en", "zh-hant", "zh-hans"]},
+        "description": "en, zh-hant or zh-hans; any other value falls back to English.",
+    },
 ]
 
 
@@ -201,7 +206,9 @@ def _get(summary: str, ok: dict[str, Any], *parameters: dict[str, Any]) -> dict[
 
 def _query(name: str, description: str, fmt: str | None = None) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "string"}
-    if fmt:
+    if fmt == "date-time":  # what the endpoint takes: a date alone means its midnight; empty: not given
+        schema = {"anyOf": [{"type": "string", "format": f} for f in ("date-time", "date")] + [{"const": ""}]}
+    elif fmt:
         schema["format"] = fmt
     return {"name": name, "in": "query", "schema": schema, "description": description}
 

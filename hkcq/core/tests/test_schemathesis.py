@@ -1,5 +1,6 @@
-"""A bounded schemathesis run over the API's OpenAPI document (issue 12): every operation with a
-staff token, the public ones anonymously too; every check schemathesis has (server errors, status
+"""A bounded schemathesis run over the API's OpenAPI document and the Open311 one (issue 12):
+every operation of the API with a staff token, the public ones anonymously too, Open311's
+anonymously; every check schemathesis has (server errors, status
 codes, content types, headers, response schemas, data the schema allows accepted, data it refuses
 rejected, …); a fixed seed and few examples, so that it runs in ``make test``. Zero 5xx and zero
 conformance failures.
@@ -34,6 +35,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.api import api
+from hkcq.open311.openapi import document as open311_document
 
 load_all_checks()
 
@@ -86,6 +88,10 @@ API.app = APP
 # check already sends each request without credentials and expects 401.
 PUBLIC = API.include(lambda ctx: ctx.operation.definition.raw.get("security") == [])
 
+# The Open311 endpoints' own description (/open311/v2/openapi.json), all public.
+OPEN311 = schemathesis.openapi.from_dict(open311_document("http://testserver/open311/v2"))
+OPEN311.app = APP
+
 BOUNDED = settings(
     max_examples=2,
     deadline=None,
@@ -117,3 +123,11 @@ def test_api_anonymous(case: Any, defaults: Any) -> None:
 @BOUNDED
 def test_api_staff(case: Any, staff_token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {staff_token}"}, checks=ALL_CHECKS)
+
+
+@pytest.mark.django_db
+@OPEN311.parametrize()
+@seed(20261205)
+@BOUNDED
+def test_open311(case: Any, defaults: Any) -> None:
+    case.call_and_validate(checks=ALL_CHECKS)
