@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.calendars import selectors, services
 from hkcq.calendars.models import Holiday
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, TextIn, TextOut, TextRequired
 from hkcq.core.pagination import LimitOffsetPagination
 
 router = Router(tags=["calendars"])
@@ -46,15 +46,15 @@ class HolidayOut(Schema):
 
 class HolidayIn(Schema):
     side: SideName
-    date: dt.date
+    date: IsoDate
     kind: KindName = "holiday"
-    name: TextIn
+    name: TextRequired
     source: str = ""
 
 
 class HolidayPatch(Schema):
     side: SideName | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     kind: KindName | None = None
     name: TextIn | None = None
     source: str | None = None

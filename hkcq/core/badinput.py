@@ -6,6 +6,8 @@ platform refuses before any view reads it, for every interface.
 - A body longer than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (uploads excepted: ``core.uploads`` has its
   own limit): 413, before the body is read.
 - A NUL that still reaches the database (a form field no check covers): 400, not a 500.
+- A method an API operation does not have: 405 with ``Allow``, in the API's shape (not
+  django-ninja's plain-text page).
 
 The answer takes the interface's own shape (:func:`machine_error`: the API's
 ``{"error": …}``, Open311's list of ``{code, description}`` or ``<errors>``), else a translated
@@ -37,6 +39,10 @@ def nul_message() -> str:
 def too_large_message() -> str:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     return _("The request is too large (at most %(kb)d KB).") % {"kb": max(1, limit // 1024)}
+
+
+def method_not_allowed_message() -> str:
+    return _("This method is not allowed here.")
 
 
 def too_deep_message() -> str:
@@ -77,7 +83,13 @@ def machine_error(request: HttpRequest, status: int, message: str) -> HttpRespon
     (docs/architecture.md, "API"; Open311: a list of ``{code, description}``, XML for ``.xml``)."""
     path = request.path
     if path.startswith("/api/"):
-        code = {404: "not_found", 403: "forbidden", 400: "bad_request", 413: "too_large"}.get(status, "server_error")
+        code = {
+            404: "not_found",
+            403: "forbidden",
+            400: "bad_request",
+            405: "method_not_allowed",
+            413: "too_large",
+        }.get(status, "server_error")
         return JsonResponse({"error": {"code": code, "message": message, "details": None}}, status=status)
     if path.startswith("/open311/v2/"):
         if path.endswith(".xml"):
@@ -117,7 +129,14 @@ class BadInputMiddleware:
         multipart = (request.META.get("CONTENT_TYPE") or "").startswith("multipart/")
         if limit is not None and length > limit and not multipart:
             return refuse(request, 413, too_large_message())
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/html"):
+            # django-ninja answers a method an operation does not have with a plain-text page.
+            answer = machine_error(request, 405, method_not_allowed_message())
+            if answer is not None:
+                answer["Allow"] = response.get("Allow", "")
+                return answer
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RequestDataTooBig):

@@ -22,6 +22,7 @@ from hkcq.core.api import (
     Email,
     ErrorOut,
     Flag,
+    IsoDate,
     Language,
     Mapped,
     Required,
@@ -584,7 +585,7 @@ def _compliance_out(c: Any) -> dict[str, Any]:
     summary="Statistics of the enquiry service over a period of receipt (the last year by default)",
 )
 def enquiry_statistics(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+    request: HttpRequest, start: IsoDate | None = None, end: IsoDate | None = None
 ) -> dict[str, Any]:
     """As the statistics page: volume by topic, unit and language, deadlines met, ratings; the
     figures per unit for the secretariat (a session or a bearer token)."""

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import uploads
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, Required, TextIn, TextOut, Whole
+from hkcq.core.api import ERRORS, ErrorOut, Flag, Mapped, Required, TextIn, TextOut, TextRequired, Whole
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.progress import permissions, selectors, services
@@ -313,21 +313,21 @@ def remove_evidence(request: AuthedRequest, evidence_id: int) -> HttpResponse:
 # -- the status scale, its settings and roll-up weights (the secretariat) ---------------------------
 class StatusIn(Schema):
     key: str = Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
-    name: TextIn
-    default_percent: int | None = Field(None, ge=0, le=100)
-    position: int = Field(0, ge=0, le=32767)
-    is_terminal: bool = False
-    is_ongoing: bool = False
-    is_active: bool = True
+    name: TextRequired
+    default_percent: Whole | None = Field(None, ge=0, le=100)
+    position: Whole = Field(0, ge=0, le=32767)
+    is_terminal: Flag = False
+    is_ongoing: Flag = False
+    is_active: Flag = True
 
 
 class StatusPatch(Schema):
     name: TextIn | None = None
-    default_percent: int | None = Field(None, ge=0, le=100)
-    position: int | None = Field(None, ge=0, le=32767)
-    is_terminal: bool | None = None
-    is_ongoing: bool | None = None
-    is_active: bool | None = None
+    default_percent: Whole | None = Field(None, ge=0, le=100)
+    position: Whole | None = Field(None, ge=0, le=32767)
+    is_terminal: Flag | None = None
+    is_ongoing: Flag | None = None
+    is_active: Flag | None = None
 
 
 class ScaleSettingsOut(Schema):
@@ -337,7 +337,7 @@ class ScaleSettingsOut(Schema):
 
 class ScaleSettingsPatch(Schema):
     rollup_method: Literal["plain", "weighted"] | None = None
-    stale_after_days: int | None = Field(None, ge=1, le=3650)
+    stale_after_days: Whole | None = Field(None, ge=1, le=3650)
 
 
 class WeightOut(Schema):

@@ -223,3 +223,9 @@ def test_a_body_that_is_not_a_json_object_is_422_on_every_operation(
         response = client.generic(method.upper(), path, body, content_type="application/json", **staff)
         assert response.status_code == 422, (method, path, response.content[:200])
         assert _api_error(response, 422)["error"]["code"] == "validation_error"
+
+
+def test_a_method_an_api_operation_does_not_have_is_405_in_the_api_shape(client: Any, defaults: Any) -> None:
+    response = client.put("/api/v1/areas", "{}", content_type="application/json")
+    assert _api_error(response, 405)["error"]["code"] == "method_not_allowed"
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
