@@ -172,7 +172,8 @@ class Folds:
 
         ranking = self.ranking(key, entries, text)
         evidence = [(self.built(key, entries).units[h.key], h.score) for h in ranking.hits]
-        return model.route(routing.question_terms(text), evidence, ranking.confidence).unit_id
+        answer_unit = ranking.unit_id if ranking.answered else None
+        return model.route(routing.question_terms(text), evidence, ranking.confidence, answer_unit).unit_id
 
 
 def cross_validate(folds: Folds) -> dict[str, Score]:
@@ -380,7 +381,10 @@ a TF-IDF model of each unit's remit and name (three languages) and of the publis
 owns, combined with the answering entries; the catch-all ({routing.FALLBACK_UNIT}) only when it scores
 best itself or nothing else reaches {routing.ROUTE_MIN_SCORE}. Settings: unit model weight
 {routing.ROUTE_MODEL_WEIGHT}, remit weight {routing.REMIT_WEIGHT}, name weight {routing.NAME_WEIGHT},
-entry mass {routing.ENTRY_MASS}, entry fields {routing.ENTRY_FIELD_WEIGHTS}.
+entry mass {routing.ENTRY_MASS}, entry fields {routing.ENTRY_FIELD_WEIGHTS}. A question the search
+answers (confidence at least {routing.TRUST_CONFIDENCE}) keeps the unit of its answers
+(`routing.TRUST_CONFIDENCE`): a floor that keeps the development enquiries at the search's own
+accuracy, at the cost of the entry-held-out evaluation (see the comment on the setting).
 
 ### Cross-validation over the knowledge base (where the settings are chosen)
 
