@@ -39,7 +39,9 @@ MAINLAND_FORMS = {
     "搜寻": "搜索",
     "列印": "打印",
 }
-HONG_KONG_FORMS = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+# OpenCC s2hk keeps "合作伙伴" as one phrase although it turns "伙伴" alone into "夥伴"; Hong Kong
+# writes 合作夥伴 (docs/glossary.md).
+HONG_KONG_FORMS = {"“": "「", "”": "」", "‘": "『", "’": "』", "合作伙伴": "合作夥伴"}
 _MAINLAND = re.compile("|".join(re.escape(k) for k in sorted(MAINLAND_FORMS, key=len, reverse=True)))
 _HONG_KONG = re.compile("|".join(re.escape(k) for k in HONG_KONG_FORMS))
 
