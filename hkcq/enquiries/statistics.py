@@ -195,7 +195,12 @@ def enquiry_statistics(start: dt.date, end: dt.date, now: dt.datetime | None = N
     now = now or timezone.now()
     tz = timezone.get_default_timezone()
     since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    # The day after the period; for a period ending on the calendar's last day (9999-12-31)
+    # there is none, and its last moment is the bound.
+    if end < dt.date.max:
+        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    else:
+        until = dt.datetime.combine(end, dt.time.max, tzinfo=tz)
     qs = Enquiry.objects.filter(received_at__gte=since, received_at__lt=until)
     cases: list[dict[str, Any]] = [dict(row) for row in qs.values(*CASE_FIELDS)]
     by_unit, per_unit = _by_unit(cases, now)

@@ -96,3 +96,12 @@ def test_entries_to_cite_for_the_officer_of_the_case(make_case, officer_hk, offi
     assert (
         bearer(officer_cq).get(f"/api/v1/enquiries/{case.reference}/citations").status_code == 404
     )  # a case the officer may not see is not there
+
+
+def test_a_period_ending_on_the_calendars_last_day_is_counted(make_case, client):
+    """9999-12-31 has no next day: the statistics (API and page) were a 500 (found by schemathesis)."""
+    make_case()
+    response = Client().get("/api/v1/enquiry-statistics?start=9999-01-01&end=9999-12-31")
+    assert response.status_code == 200 and response.json()["total"] == 0
+    page = client.get("/en/enquiries/statistics/?start=9999-06-01&end=9999-12-31")
+    assert page.status_code == 200
