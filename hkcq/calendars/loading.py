@@ -72,6 +72,8 @@ def default_calendar_days(years: tuple[int, ...] = YEARS) -> list[tuple[str, dat
             variants = [_package_calendar(side, year, loc) for loc in locales]
             for day in sorted(variants[0]):
                 names = [str(v.get(day, "")) for v in variants]
+                # Two holidays on one day come joined by "; ": Chinese lists them with 、.
+                names[1:] = [n.replace("; ", "、") for n in names[1:]]
                 text = TText({EN: names[0], HANT: names[1], HANS: names[2]}, {EN: HUMAN, HANT: HUMAN, HANS: HUMAN})
                 out.append((str(side), day, Holiday.Kind.HOLIDAY, text.normalised()))
             if side == Side.CHONGQING:

@@ -43,7 +43,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -85,12 +85,13 @@ def bump(using: str = DEFAULT_DB_ALIAS) -> None:
             cache.add(VERSION_KEY, time.time_ns(), None)
         return
     try:
-        with connections[using].cursor() as cursor:
+        # A savepoint: a refused statement must not spoil a transaction this runs in.
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {TABLE} (id, value) VALUES (1, 1) "  # noqa: S608 (a constant)
                 f"ON CONFLICT (id) DO UPDATE SET value = {TABLE}.value + 1"
             )
-    except ProgrammingError:
+    except DatabaseError:  # PostgreSQL: ProgrammingError; SQLite: OperationalError ("no such table")
         # A database being migrated from scratch, before the table exists: nothing is cached yet.
         if TABLE in connections[using].introspection.table_names():
             raise

@@ -182,7 +182,7 @@ def _measures(
                 "joint_status": (statuses[joint].key if joint in statuses else None) if r else None,
                 "disagreement": bool(r.disagreement) if r else False,
                 **_figures(r),
-                "milestones": [_milestone(ms) for ms in m.milestones_in_order],
+                "milestones": [_milestone(ms) for ms in m.milestones_in_order],  # type: ignore[attr-defined]  # set by Prefetch(to_attr=…)
             }
         )
     return measures

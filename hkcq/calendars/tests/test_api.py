@@ -106,3 +106,13 @@ def test_bad_input_is_refused_in_the_error_shape_and_changes_nothing():
     bad_date = hk.post(URL, {"side": HK, "date": "2031-02-30", "name": {"en": "x"}}, content_type="application/json")
     assert bad_date.status_code == 422
     assert Holiday.objects.count() == before
+
+
+def test_two_holidays_on_one_day_are_listed_with_the_chinese_enumeration_comma():
+    from hkcq.calendars.loading import default_calendar_days
+
+    names = [name for side, _day, _kind, name in default_calendar_days([2025, 2026, 2027]) if side == HK]
+    joined = [n for n in names if "; " in n.en]
+    assert joined, "the package joins two holidays on one day"
+    for name in joined:
+        assert ";" not in name.zh_hant and ";" not in name.zh_hans and "、" in name.zh_hant
