@@ -19,8 +19,18 @@ from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.translated import TText
-from hkcq.exchanges import permissions, selectors, services
-from hkcq.exchanges.models import Event, Meeting, PairStatus, Participant, Question, Round, Session
+from hkcq.exchanges import agenda, permissions, selectors, services
+from hkcq.exchanges.models import (
+    Event,
+    Meeting,
+    PairStatus,
+    Participant,
+    Question,
+    Registration,
+    Round,
+    Session,
+)
+from hkcq.partnering.selectors import profiles_for_member
 from hkcq.registry.models import Area, Measure, Unit
 
 router = Router(tags=["events and rounds"])
@@ -680,3 +690,263 @@ def round_allocation(request: AuthedRequest, round_id: int) -> dict[str, Any]:
     r = selectors.round_get_for_user(user=request.auth, pk=round_id)
     require(permissions.can_organise_round(request.auth, r))
     return _allocation(r)
+
+
+# -- participants: registration, availability, feedback, agenda ---------------------------------
+class EventRegistrationOut(Schema):
+    id: int
+    event: int
+    profile: int
+    status: str
+    answers: dict[str, Any]
+    consent_public: bool
+    languages: list[str]
+    needs_interpreter: bool
+    sessions: list[int]
+    available_slots: list[int]
+    checked_in_at: dt.datetime | None
+
+    @staticmethod
+    def of(r: Registration) -> dict[str, Any]:
+        return {
+            "id": r.pk,
+            "event": r.event_id,
+            "profile": r.profile_id,
+            "status": r.status,
+            "answers": r.answers,
+            "consent_public": r.consent_public,
+            "languages": r.languages,
+            "needs_interpreter": r.needs_interpreter,
+            "sessions": [s.pk for s in r.sessions.all()],
+            "available_slots": r.available_slots,
+            "checked_in_at": r.checked_in_at,
+        }
+
+
+class EventRegistrationIn(Schema):
+    """Register on behalf of one of your organisation profiles. ``answers`` are the event's
+    extra questions, keyed ``q<question id>``: a text, an option's index (choice) or a boolean
+    (yes/no)."""
+
+    profile: int
+    languages: list[str]
+    answers: dict[str, Any] = {}
+    consent_public: bool = False
+    needs_interpreter: bool = False
+    sessions: list[int] = []
+
+
+@router.post(
+    "/events/{event_id}/registrations",
+    response={201: EventRegistrationOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Register for an event on behalf of an organisation profile",
+)
+def registration_create(request: AuthedRequest, event_id: int, body: EventRegistrationIn) -> tuple[int, dict[str, Any]]:
+    """Confirmed when there is room (waiting for approval when the organiser approves
+    registrations); on the waiting list when full."""
+    event = selectors.event_get(event_id)
+    profile = profiles_for_member(request.auth).filter(pk=body.profile).first()
+    if profile is None:
+        raise InvalidInput(details={"profile": [_("Choose one of the options.")]})
+    sessions = list(event.sessions.filter(pk__in=body.sessions))
+    if len(sessions) != len(set(body.sessions)):
+        raise InvalidInput(details={"sessions": [_("Choose sessions of this event.")]})
+    reg = services.registration_submit(
+        user=request.auth,
+        event=event,
+        profile=profile,
+        answers=body.answers,
+        consent_public=body.consent_public,
+        languages=body.languages,
+        needs_interpreter=body.needs_interpreter,
+        sessions=sessions,
+    )
+    return 201, EventRegistrationOut.of(reg)
+
+
+@router.get(
+    "/registrations/{registration_id}",
+    response={200: EventRegistrationOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="A registration (the registrant, or the event's organisers)",
+)
+def registration_detail(request: AuthedRequest, registration_id: int) -> dict[str, Any]:
+    return EventRegistrationOut.of(selectors.registration_get_for_user(user=request.auth, pk=registration_id))
+
+
+@router.delete(
+    "/registrations/{registration_id}",
+    response={204: None, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Cancel a registration (the registrant, or the event's organisers)",
+)
+def registration_cancel(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    """The next on the waiting list (if any) takes the place and is told."""
+    reg = selectors.registration_get_for_user(user=request.auth, pk=registration_id)
+    services.registration_cancel(user=request.auth, registration=reg)
+    return HttpResponse(status=204)
+
+
+class EventAvailabilityIn(Schema):
+    slots: list[int]  # indexes into the event's meeting grid
+
+
+@router.put(
+    "/registrations/{registration_id}/availability",
+    response={200: EventRegistrationOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Set the meeting times you are free",
+)
+def registration_availability(
+    request: AuthedRequest, registration_id: int, body: EventAvailabilityIn
+) -> dict[str, Any]:
+    reg = selectors.registration_get_for_user(user=request.auth, pk=registration_id)
+    return EventRegistrationOut.of(services.availability_set(user=request.auth, registration=reg, slots=body.slots))
+
+
+class EventFeedbackIn(Schema):
+    happened: bool
+    useful: bool = False
+    outcome: str = ""
+    outcome_kind: str = ""
+
+
+class EventFeedbackOut(Schema):
+    id: int
+    meeting: int
+    happened: bool
+    useful: bool
+    outcome: str
+    outcome_kind: str
+
+
+@router.post(
+    "/meetings/{meeting_id}/feedback",
+    response={201: EventFeedbackOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Give feedback on an accepted meeting (each side once)",
+)
+def meeting_feedback(request: AuthedRequest, meeting_id: int, body: EventFeedbackIn) -> tuple[int, dict[str, Any]]:
+    meeting = selectors.meeting_get_for_user(user=request.auth, pk=meeting_id)
+    f = services.meeting_feedback(
+        user=request.auth,
+        meeting=meeting,
+        happened=body.happened,
+        useful=body.useful,
+        outcome=body.outcome,
+        outcome_kind=body.outcome_kind,
+    )
+    return 201, {
+        "id": f.pk,
+        "meeting": f.meeting_id,
+        "happened": f.happened,
+        "useful": f.useful,
+        "outcome": f.outcome,
+        "outcome_kind": f.outcome_kind,
+    }
+
+
+@router.get(
+    "/registrations/{registration_id}/agenda.ics",
+    response={200: bytes, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Your agenda as an iCalendar file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The agenda (sessions and scheduled meetings)",
+                "content": {"text/calendar": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def agenda_ics(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    """The registrant's own, as on their agenda page."""
+    reg = selectors.registration_get_for_user(user=request.auth, pk=registration_id)
+    if not permissions.is_registrant(request.auth, reg):
+        raise NotFound()
+    event = reg.event
+    response = HttpResponse(
+        agenda.ics(reg, agenda.items(reg, viewer=request.auth)), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="agenda-{event.pk}.ics"'
+    return response
+
+
+# -- organisers: approval, check-in, phase --------------------------------------------------------
+class EventDecisionIn(Schema):
+    approve: bool
+
+
+@router.post(
+    "/registrations/{registration_id}/decision",
+    response={200: EventRegistrationOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Approve or refuse a registration waiting for approval (organisers)",
+)
+def registration_decide(request: AuthedRequest, registration_id: int, body: EventDecisionIn) -> dict[str, Any]:
+    reg = selectors.registration_get_for_user(user=request.auth, pk=registration_id)
+    reg = services.registration_decide(user=request.auth, registration=reg, approve=body.approve)
+    return EventRegistrationOut.of(reg)
+
+
+@router.post(
+    "/registrations/{registration_id}/check-in",
+    response={200: EventRegistrationOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Check a confirmed participant in (organisers)",
+)
+def registration_check_in(request: AuthedRequest, registration_id: int) -> dict[str, Any]:
+    reg = selectors.registration_get_for_user(user=request.auth, pk=registration_id)
+    return EventRegistrationOut.of(services.registration_check_in(user=request.auth, registration=reg))
+
+
+class EventPhaseIn(Schema):
+    phase: str
+
+
+@router.put(
+    "/events/{event_id}/phase",
+    response={200: ExchangeEventOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Move the event to another phase (organisers)",
+)
+def event_phase(request: AuthedRequest, event_id: int, body: EventPhaseIn) -> dict[str, Any]:
+    event = services.event_phase_set(user=request.auth, event=selectors.event_get(event_id), phase=body.phase)
+    return ExchangeEventOut.of(event)
+
+
+# -- rounds: a participant's answer to an allocated pair ------------------------------------------
+class RoundPairAnswerIn(Schema):
+    accept: bool
+
+
+class RoundPairOut(Schema):
+    id: int
+    round: int
+    applicant: str
+    host: str
+    status: str
+    applicant_accepted: bool | None
+    host_accepted: bool | None
+
+
+@router.post(
+    "/pairs/{pair_id}/answer",
+    response={200: RoundPairOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Accept or decline an allocated place (the applicant or the host)",
+)
+def pair_answer(request: AuthedRequest, pair_id: int, body: RoundPairAnswerIn) -> dict[str, Any]:
+    pair = selectors.pair_get_for_user(user=request.auth, pk=pair_id)
+    pair = services.pair_respond(user=request.auth, pair=pair, accept=body.accept)
+    return {
+        "id": pair.pk,
+        "round": pair.round_id,
+        "applicant": pair.applicant.ext_id,
+        "host": pair.host.ext_id,
+        "status": pair.status,
+        "applicant_accepted": pair.applicant_accepted,
+        "host_accepted": pair.host_accepted,
+    }

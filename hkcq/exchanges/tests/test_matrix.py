@@ -128,6 +128,7 @@ def world(event, officer_tdc, officer_other, secretariat_hk) -> World:
     }
     ctx = {"e": event, "empty": empty, "a": a, "b": b, "c": c, "p": p, "m": m, "m2": m2, "s": s, "q": q}
     ctx["r"] = round_
+    ctx["another_profile"] = another[1]
     ctx["a1"] = round_.participants.get(ext_id="a1")
     return World(users=users, ctx=ctx)
 
@@ -391,6 +392,46 @@ API = [
         ORGANISERS,
         "patch",
     ),
+    Write(
+        "register",
+        lambda c: f"/api/v1/events/{c['e'].pk}/registrations",
+        lambda c: {"profile": c["another_profile"].pk, "languages": ["en"]},
+        {"another"},
+    ),
+    Write(
+        "cancel", lambda c: f"/api/v1/registrations/{c['b'].pk}", lambda c: None, {"participant"} | ORGANISERS, "delete"
+    ),
+    Write(
+        "availability",
+        lambda c: f"/api/v1/registrations/{c['b'].pk}/availability",
+        lambda c: {"slots": [1]},
+        {"participant"},
+        "put",
+    ),
+    Write(
+        "feedback", lambda c: f"/api/v1/meetings/{c['m2'].pk}/feedback", lambda c: {"happened": True}, {"participant"}
+    ),
+    Write(
+        "approve",
+        lambda c: f"/api/v1/registrations/{c['p'].pk}/decision",
+        lambda c: {"approve": True},
+        ORGANISERS,
+    ),
+    Write(
+        "refuse",
+        lambda c: f"/api/v1/registrations/{c['p'].pk}/decision",
+        lambda c: {"approve": False},
+        ORGANISERS,
+    ),
+    Write("check in", lambda c: f"/api/v1/registrations/{c['b'].pk}/check-in", lambda c: {}, ORGANISERS),
+    Write("set phase", lambda c: f"/api/v1/events/{c['e'].pk}/phase", lambda c: {"phase": "event"}, ORGANISERS, "put"),
+    Write(
+        "accept place",
+        lambda c: f"/api/v1/pairs/{c['pair'].pk}/answer",
+        lambda c: {"accept": True},
+        {"participant"},
+        prepare=_allocated,
+    ),
 ]
 
 
@@ -495,6 +536,14 @@ def test_every_write_route_is_in_the_matrix():
         ("put", "/api/v1/rounds/{round_id}/participants/{ext_id}/ranks"),
         ("post", "/api/v1/rounds/{round_id}/allocate"),
         ("patch", "/api/v1/rounds/{round_id}"),
+        ("post", "/api/v1/events/{event_id}/registrations"),
+        ("delete", "/api/v1/registrations/{registration_id}"),
+        ("put", "/api/v1/registrations/{registration_id}/availability"),
+        ("post", "/api/v1/meetings/{meeting_id}/feedback"),
+        ("post", "/api/v1/registrations/{registration_id}/decision"),
+        ("post", "/api/v1/registrations/{registration_id}/check-in"),
+        ("put", "/api/v1/events/{event_id}/phase"),
+        ("post", "/api/v1/pairs/{pair_id}/answer"),
     }
     assert writes == expected, writes ^ expected
-    assert len(API) == len(expected)
+    assert len(API) == len(expected) + 1  # approve and refuse share one route

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from hkcq.accounts.services import api_token_create
+from hkcq.exchanges.models import Pair
 from hkcq.exchanges.tests.test_matrix import ROUND, world  # noqa: F401 - the fixture
 from hkcq.registry.tests.test_openapi import SchemaMismatch, check
 
@@ -85,6 +86,66 @@ CALLS: list[tuple[str, str, str, Any, Any]] = [
         None,
     ),
     ("delete", "/api/v1/events/{event_id}", "organiser", lambda c: f"/api/v1/events/{c['empty'].pk}", None),
+    (
+        "post",
+        "/api/v1/events/{event_id}/registrations",
+        "another",
+        lambda c: f"/api/v1/events/{c['e'].pk}/registrations",
+        lambda c: {
+            "profile": c["another_profile"].pk,
+            "languages": ["en"],
+            "consent_public": True,
+        },
+    ),
+    (
+        "get",
+        "/api/v1/registrations/{registration_id}",
+        "participant",
+        lambda c: f"/api/v1/registrations/{c['b'].pk}",
+        None,
+    ),
+    (
+        "put",
+        "/api/v1/registrations/{registration_id}/availability",
+        "participant",
+        lambda c: f"/api/v1/registrations/{c['b'].pk}/availability",
+        {"slots": [0, 1]},
+    ),
+    (
+        "get",
+        "/api/v1/registrations/{registration_id}/agenda.ics",
+        "participant",
+        lambda c: f"/api/v1/registrations/{c['b'].pk}/agenda.ics",
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/meetings/{meeting_id}/feedback",
+        "participant",
+        lambda c: f"/api/v1/meetings/{c['m2'].pk}/feedback",
+        {"happened": True, "useful": True},
+    ),
+    (
+        "post",
+        "/api/v1/registrations/{registration_id}/decision",
+        "organiser",
+        lambda c: f"/api/v1/registrations/{c['p'].pk}/decision",
+        {"approve": True},
+    ),
+    (
+        "post",
+        "/api/v1/registrations/{registration_id}/check-in",
+        "organiser",
+        lambda c: f"/api/v1/registrations/{c['b'].pk}/check-in",
+        {},
+    ),
+    (
+        "put",
+        "/api/v1/events/{event_id}/phase",
+        "organiser",
+        lambda c: f"/api/v1/events/{c['e'].pk}/phase",
+        {"phase": "event"},
+    ),
     ("post", "/api/v1/rounds", "organiser", lambda c: "/api/v1/rounds", ROUND),
     ("get", "/api/v1/rounds/{round_id}", "organiser", lambda c: f"/api/v1/rounds/{c['r'].pk}", None),
     (
@@ -107,6 +168,20 @@ CALLS: list[tuple[str, str, str, Any, Any]] = [
         "/api/v1/rounds/{round_id}/allocation",
         "organiser",
         lambda c: f"/api/v1/rounds/{c['r'].pk}/allocation",
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/pairs/{pair_id}/answer",
+        "participant",
+        lambda c: f"/api/v1/pairs/{Pair.objects.get(round=c['r'], applicant__ext_id='a1').pk}/answer",
+        {"accept": True},
+    ),
+    (
+        "delete",
+        "/api/v1/registrations/{registration_id}",
+        "participant",
+        lambda c: f"/api/v1/registrations/{c['b'].pk}",
         None,
     ),
 ]
@@ -147,6 +222,32 @@ BAD: list[tuple[str, str, Any, Any]] = [
         lambda c: f"/api/v1/meetings/{c['m'].pk}/answer",
         {"accept": True, "slot": 999},
     ),
+    (
+        "post",
+        "/api/v1/events/{event_id}/registrations",
+        lambda c: f"/api/v1/events/{c['e'].pk}/registrations",
+        {"profile": 0, "languages": ["en"]},
+    ),
+    (
+        "put",
+        "/api/v1/registrations/{registration_id}/availability",
+        lambda c: f"/api/v1/registrations/{c['b'].pk}/availability",
+        {"slots": [9999]},
+    ),
+    (
+        "post",
+        "/api/v1/meetings/{meeting_id}/feedback",
+        lambda c: f"/api/v1/meetings/{c['m2'].pk}/feedback",
+        {"happened": True, "outcome_kind": "nonsense"},
+    ),
+    (
+        "post",
+        "/api/v1/registrations/{registration_id}/decision",
+        lambda c: f"/api/v1/registrations/{c['p'].pk}/decision",
+        {"approve": "maybe"},
+    ),
+    ("put", "/api/v1/events/{event_id}/phase", lambda c: f"/api/v1/events/{c['e'].pk}/phase", {"phase": "nonsense"}),
+    ("post", "/api/v1/pairs/{pair_id}/answer", lambda c: "/api/v1/pairs/0/answer", {"accept": "perhaps"}),
 ]
 
 
@@ -178,8 +279,15 @@ def test_every_operation_answers_as_documented(client, world):  # noqa: F811
     for method, path, who, url, body in CALLS:
         if body == {"recipient": "c"}:
             body = {"recipient": world.ctx["c"].pk}
+        if callable(body):
+            body = body(world.ctx)
         response = _call(client, world, who, method, url(world.ctx), body)
         assert response.status_code < 300, (method, path, response.status_code, response.content[:300])
+        if path.endswith(".ics"):  # a file, documented as text/calendar
+            content = openapi["paths"][path][method]["responses"]["200"]["content"]
+            assert "text/calendar" in content and response["Content-Type"].startswith("text/calendar")
+            assert response.content.startswith(b"BEGIN:VCALENDAR")
+            continue
         schema = _documented(openapi, method, path, response.status_code)
         if schema is None:
             assert not response.content
@@ -194,7 +302,8 @@ def test_every_operation_answers_as_documented(client, world):  # noqa: F811
 def test_bad_input_answers_with_the_documented_error_in_the_readers_language(client, world, lang):  # noqa: F811
     openapi = client.get("/api/v1/openapi.json").json()
     for method, path, url, body in BAD:
-        who = "participant" if "ranks" in path or "answer" in path else "organiser"
+        participant_paths = ("ranks", "answer", "availability", "feedback")
+        who = "participant" if any(w in path for w in participant_paths) else "organiser"
         response = _call(client, world, who, method, url(world.ctx), body) if lang == "en" else None
         if lang != "en":
             headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=world.users[who], name='t')[1]}"}
