@@ -217,3 +217,14 @@ def test_narratives_are_escaped_and_fallback_blocks_render(defaults, client, off
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt; line one<br>line two" in html
         assert "&lt;p&gt;" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [("en", "No progress update has been confirmed"), ("zh-hant", "尚未有經對方確認"), ("zh-hans", "尚未有经对方确认")],
+)
+def test_an_empty_dashboard_says_why_it_is_empty(defaults, client, lang, says):
+    from hkcq.progress.models import ProgressRollup
+
+    ProgressRollup.objects.update(last_published_at=None)
+    assert says in client.get(f"/{lang}/progress/").content.decode()
