@@ -25,6 +25,13 @@ NOT_YET_CONVERTED = {
     "/api/v1/opportunities/{opportunity_id}/matches",
     "/api/v1/interests",
     "/api/v1/partnerships",
+    # Added in parallel on 2026-12-05 (issue 13's API), small per-user lists; to convert next.
+    "/api/v1/organisation-profiles/{profile_id}/members",
+    "/api/v1/memberships",
+    "/api/v1/opportunities/{opportunity_id}/events",
+    "/api/v1/interests/{interest_id}/providers",
+    "/api/v1/outcomes",
+    "/api/v1/facilitator-desks",
 }
 
 
