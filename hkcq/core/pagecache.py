@@ -38,6 +38,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import wraps
 from typing import Any
 
@@ -84,9 +85,13 @@ def bump(using: str = DEFAULT_DB_ALIAS) -> None:
         except ValueError:  # not there (flushed, evicted): any new start will do
             cache.add(VERSION_KEY, time.time_ns(), None)
         return
+    conn = connections[using]
+    # Inside a transaction (not the usual case: a bump runs after the commit), a savepoint keeps a
+    # refused statement from spoiling it. Never a transaction of its own in autocommit: on SQLite
+    # its COMMIT fails while a caller's SELECT is still being read ("SQL statements in progress").
+    guard = transaction.atomic(using=using) if conn.in_atomic_block else nullcontext()
     try:
-        # A savepoint: a refused statement must not spoil a transaction this runs in.
-        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        with guard, conn.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {TABLE} (id, value) VALUES (1, 1) "  # noqa: S608 (a constant)
                 f"ON CONFLICT (id) DO UPDATE SET value = {TABLE}.value + 1"
