@@ -115,3 +115,13 @@ def test_staff_pages_keep_to_the_csp(defaults, client, secretariat_hk):
         html = client.get(path).content.decode()
         assert not re.search(r"\sstyle=\"", html), path
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "Events and exchanges"), ("zh-hant", "活動及交流"), ("zh-hans", "活动及交流")]
+)
+def test_partnering_and_events_are_reached_from_every_page(client, lang, words):
+    """A new user found no way to the partnering marketplace, events or rounds (the trial)."""
+    html = client.get(f"/{lang}/help/").content.decode()
+    assert f'href="/{lang}/partnering/"' in html and f'href="/{lang}/events/"' in html and words in html
