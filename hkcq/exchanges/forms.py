@@ -11,7 +11,7 @@ from hkcq.core.dates import show_datetime
 from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm
 from hkcq.core.translated import LANGS, TranslatedFormField, TText
 from hkcq.exchanges.models import Event, Language, Question, QuestionKind, Round, RoundKind, Session
-from hkcq.exchanges.services import slot_start
+from hkcq.exchanges.services import EVENT_FIELDS, slot_start
 from hkcq.partnering.models import OutcomeKind
 
 
@@ -191,26 +191,7 @@ class RoundUploadForm(BaseForm):
 class EventForm(StyledModelForm):
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "venue",
-            "recurring",
-            "organiser_units",
-            "areas",
-            "measures",
-            "starts_on",
-            "ends_on",
-            "capacity",
-            "requires_approval",
-            "meeting_start",
-            "slots_per_day",
-            "slot_minutes",
-            "tables",
-            "max_open_requests",
-            "request_days",
-        ]
+        fields = list(EVENT_FIELDS)  # what the service accepts, one list
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
