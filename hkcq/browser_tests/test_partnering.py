@@ -1,5 +1,5 @@
-"""The partnering journey of issue 13 in a real browser, at desktop width in English and at
-phone width (390 px) in Traditional Chinese: a Chongqing logistics firm and a Hong Kong
+"""The partnering journey of issue 13 in a real browser, in each of the three languages: at desktop
+width in English and Simplified Chinese, at phone width (390 px) in Traditional Chinese: a Chongqing logistics firm and a Hong Kong
 supply-chain finance firm each create a profile and post an opportunity, the facilitators of
 their sides verify and publish them, each sees the other among its suggestions with reasons, one
 expresses interest, the other accepts, both see the introduction, one records a joint-venture
@@ -87,7 +87,7 @@ def _post_opportunity(page: Any, lang: str, *, type: str, title: str, descriptio
     return page.url
 
 
-@pytest.mark.parametrize(("width", "lang"), [("desktop", "en"), ("phone", "zh-hant")])
+@pytest.mark.parametrize(("width", "lang"), [("desktop", "en"), ("phone", "zh-hant"), ("desktop", "zh-hans")])
 def test_partnering_journey(page, width, lang):
     from hkcq.partnering.models import Interest, Outcome
 
