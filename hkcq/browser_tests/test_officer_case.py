@@ -20,7 +20,9 @@ def case(live_url):
     from hkcq.enquiries import services
 
     enquiry = services.enquiry_submit(
-        question="How do I renew my Home Return Permit?", email="wong@example.org", consent=True, language="zh-hant"
+        filing=services.Filing(
+            question="How do I renew my Home Return Permit?", email="wong@example.org", consent=True, language="zh-hant"
+        )
     ).enquiry
     assert enquiry.assigned_unit.ext_id == "cq_exit_entry"  # the demo officer's unit
     return enquiry

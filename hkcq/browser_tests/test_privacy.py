@@ -17,10 +17,12 @@ def test_find_an_enquiry_without_the_address_in_the_url(page, lang):
     from hkcq.enquiries import services
 
     case = services.enquiry_submit(
-        question=f"How do I renew my permit? HKID {HKID}, phone {PHONE}",
-        email="resident@example.org",
-        consent=True,
-        language=lang,
+        filing=services.Filing(
+            question=f"How do I renew my permit? HKID {HKID}, phone {PHONE}",
+            email="resident@example.org",
+            consent=True,
+            language=lang,
+        )
     ).enquiry
     page.goto(f"/{lang}/enquiries/find/")
     assert_no_serious_axe_violations(page)

@@ -87,7 +87,9 @@ def long_enquiry(live_url):
     from hkcq.enquiries import services
 
     return services.enquiry_submit(
-        question=LONG_WORD, details=f"See {LONG_URL}", email="long@example.org", consent=True, language="en"
+        filing=services.Filing(
+            question=LONG_WORD, details=f"See {LONG_URL}", email="long@example.org", consent=True, language="en"
+        )
     ).enquiry
 
 

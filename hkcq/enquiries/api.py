@@ -275,15 +275,19 @@ def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[
     content is refused (409). Another client never gets the case back."""
     throttle(request, "enquiry_submit", targets=(payload.email,))
     result = services.enquiry_submit(
-        question=payload.question,
-        details=payload.details,
-        email=payload.email,
-        phone=payload.phone,
-        language=payload.language,
-        consent=payload.consent,
-        idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
-        client=idempotency.client_of(request),
-        source="api",
+        filing=services.Filing(
+            question=payload.question,
+            details=payload.details,
+            email=payload.email,
+            phone=payload.phone,
+            language=payload.language,
+            consent=payload.consent,
+        ),
+        origin=services.Origin(
+            source="api",
+            client=idempotency.client_of(request),
+            idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
+        ),
     )
     e = result.enquiry
     body = {

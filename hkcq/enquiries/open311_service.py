@@ -46,15 +46,15 @@ def submit(data: Submission) -> Submitted:
     language = (data.attributes.get("language") or data.language or "en").strip().lower()
     try:
         result = services.enquiry_submit(
-            question=data.description,
-            details=data.attributes.get("details", ""),
-            email=data.email,
-            phone=data.phone,
-            language=language,
-            consent=data.attributes.get("consent", "").strip().lower() in TRUE,
-            idempotency_key=data.idempotency_key,
-            client=data.client,
-            source="open311",
+            filing=services.Filing(
+                question=data.description,
+                details=data.attributes.get("details", ""),
+                email=data.email,
+                phone=data.phone,
+                language=language,
+                consent=data.attributes.get("consent", "").strip().lower() in TRUE,
+            ),
+            origin=services.Origin(source="open311", client=data.client, idempotency_key=data.idempotency_key),
         )
     except InvalidInput as exc:
         details = {

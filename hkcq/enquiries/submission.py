@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,21 +42,59 @@ LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
 @dataclass(frozen=True)
+class Filing:
+    """What a resident files, as the page, the API and Open311 receive it (untrimmed)."""
+
+    question: str
+    email: str
+    consent: bool
+    language: str = "en"
+    details: str = ""
+    phone: str = ""
+    priority: str = Enquiry.Priority.NORMAL
+
+    def trimmed(self) -> Filing:
+        return replace(
+            self,
+            question=self.question.strip(),
+            details=self.details.strip(),
+            email=self.email.strip(),
+            phone=self.phone.strip(),
+        )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a filing comes from: the channel (``source``), the ``client`` and its
+    ``idempotency_key`` that make two sends one submission, and the signed-in ``user`` if any."""
+
+    source: str = "web"
+    client: str = ""
+    idempotency_key: str = ""
+    user: Viewer = None
+
+
+# An anonymous filing on the web page with no client or key (tests, scripts).
+WEB = Origin()
+
+
+@dataclass(frozen=True)
 class SubmitResult:
     enquiry: Enquiry
     created: bool
 
 
-def _submission(*, client: str, key: str, question: str, details: str, email: str) -> idempotency.Submission:
-    content = (fold(question), fold(details), email.strip().lower())
-    return idempotency.Submission.of(client=client, key=key, content=content)
+def _submission(filed: Filing, origin: Origin) -> idempotency.Submission:
+    """What makes two sends one submission: the client, its key, and the folded content."""
+    content = (fold(filed.question), fold(filed.details), filed.email.strip().lower())
+    return idempotency.Submission.of(client=origin.client, key=origin.idempotency_key, content=content)
 
 
-def _validate_submission(
-    *, question: str, details: str, email: str, phone: str, language: str, consent: bool
-) -> dict[str, list[str]]:
+def _filing_errors(filed: Filing) -> dict[str, list[str]]:
+    """The refusals of a trimmed filing, by field."""
+    question, details, email, phone = filed.question, filed.details, filed.email, filed.phone
     errors: dict[str, list[str]] = {}
-    if not question.strip():
+    if not question:
         errors["question"] = [_("Type your question.")]
     elif len(question) > MAX_QUESTION:
         errors["question"] = [
@@ -65,30 +103,20 @@ def _validate_submission(
     if len(details) > MAX_TEXT:
         errors["details"] = [_("The details are too long (at most %(n)d characters).") % {"n": MAX_TEXT}]
     try:
-        validate_email(email.strip())
+        validate_email(email)
     except ValidationError:
         errors["email"] = [_("Enter a valid e-mail address, so we can reply to you.")]
     if len(phone) > 40:
         errors["phone"] = [_("Enter a shorter phone number.")]
     elif not phone_is_valid(phone):
         errors["phone"] = [phone_error()]
-    if language not in LANGUAGE_CODES:
+    if filed.language not in LANGUAGE_CODES:
         errors["language"] = [_("Choose one of the languages offered.")]
-    if not consent:
+    if not filed.consent:
         errors["consent"] = [_("Please agree to the personal-data notice; we cannot handle the enquiry otherwise.")]
+    if filed.priority not in Enquiry.Priority.values:
+        errors["priority"] = [_("Choose one of the priorities offered.")]
     return errors
-
-
-@dataclass(frozen=True)
-class _Filed:
-    """What the resident filed, trimmed and validated."""
-
-    question: str
-    details: str
-    email: str
-    phone: str
-    language: str
-    priority: str
 
 
 def _save_with_a_free_reference(enquiry: Enquiry, now: dt.datetime, attempts: int = 5) -> None:
@@ -106,7 +134,7 @@ def _save_with_a_free_reference(enquiry: Enquiry, now: dt.datetime, attempts: in
 
 
 def _enquiry_create(
-    filed: _Filed, *, resident: User | None, submission: idempotency.Submission, source: str
+    filed: Filing, *, resident: User | None, submission: idempotency.Submission, source: str
 ) -> Enquiry:
     """A new case: reference, token, the knowledge base's suggested unit, deadlines; a gap when
     the knowledge base had no answer; the confirmation mail and the staff's notice."""
@@ -140,20 +168,7 @@ def _enquiry_create(
     return enquiry
 
 
-def enquiry_submit(
-    *,
-    question: str,
-    email: str,
-    consent: bool,
-    language: str = "en",
-    details: str = "",
-    phone: str = "",
-    user: Viewer = None,
-    idempotency_key: str = "",
-    client: str = "",
-    source: str = "web",
-    priority: str = Enquiry.Priority.NORMAL,
-) -> SubmitResult:
+def enquiry_submit(*, filing: Filing, origin: Origin = WEB) -> SubmitResult:
     """File an enquiry, or return the case already filed by the same submission.
 
     A submission is the same when it comes from the same ``client``
@@ -164,27 +179,17 @@ def enquiry_submit(
     knowledge base; a question it cannot answer is recorded as a gap. The confirmation e-mail
     goes out after the commit.
     """
-    filed = _Filed(question.strip(), details.strip(), email.strip(), phone.strip(), language, priority)
-    errors = _validate_submission(
-        question=filed.question,
-        details=filed.details,
-        email=filed.email,
-        phone=filed.phone,
-        language=language,
-        consent=consent,
-    )
-    if priority not in Enquiry.Priority.values:
-        errors["priority"] = [_("Choose one of the priorities offered.")]
+    filed = filing.trimmed()
+    errors = _filing_errors(filed)
     if errors:
         raise InvalidInput(details=errors)
-    submission = _submission(
-        client=client, key=idempotency_key, question=filed.question, details=filed.details, email=filed.email
-    )
+    submission = _submission(filed, origin)
+    user = origin.user
     resident = user if isinstance(user, User) and user.is_authenticated else None
     enquiry, created = idempotency.submit_once(
         Enquiry.objects.all(),
         submission,
-        lambda: _enquiry_create(filed, resident=resident, submission=submission, source=source),
+        lambda: _enquiry_create(filed, resident=resident, submission=submission, source=origin.source),
         received_field="received_at",
         window=DUPLICATE_WINDOW,
     )

@@ -110,15 +110,20 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 result = services.enquiry_submit(
-                    question=data["question"],
-                    details=data["details"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    language=data["language"],
-                    consent=data["consent"],
-                    user=request.user,
-                    idempotency_key=data["idempotency_key"],
-                    client=idempotency.client_of(request, session=True),
+                    filing=services.Filing(
+                        question=data["question"],
+                        details=data["details"],
+                        email=data["email"],
+                        phone=data["phone"],
+                        language=data["language"],
+                        consent=data["consent"],
+                    ),
+                    origin=services.Origin(
+                        source="web",
+                        client=idempotency.client_of(request, session=True),
+                        idempotency_key=data["idempotency_key"],
+                        user=request.user,
+                    ),
                 )
             except IdempotencyKeyReused:
                 # Sent before with other content (back button, edit, send): this is a new

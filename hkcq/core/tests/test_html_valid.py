@@ -112,7 +112,9 @@ def test_every_page_kind_is_valid_html(defaults, tmp_path, settings):
     from hkcq.enquiries import services
 
     case = services.enquiry_submit(
-        question="How do I renew my Home Return Permit?", email="wong@example.org", consent=True, language="en"
+        filing=services.Filing(
+            question="How do I renew my Home Return Permit?", email="wong@example.org", consent=True, language="en"
+        )
     ).enquiry
     tracking = case.get_tracking_url()
     anonymous, staff, admin, member, facilitator, resident = (Client() for _ in range(6))

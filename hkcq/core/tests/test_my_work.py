@@ -30,7 +30,9 @@ def _counts(html: str, section: str) -> dict[str, tuple[str, int]]:
 def _case(monkeypatch, unit: str, question: str, reply_in_days: float) -> Enquiry:
     target = Unit.objects.get(ext_id=unit)
     monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=target, answered=False))
-    enquiry = services.enquiry_submit(question=question, email="r@example.org", consent=True).enquiry
+    enquiry = services.enquiry_submit(
+        filing=services.Filing(question=question, email="r@example.org", consent=True)
+    ).enquiry
     Enquiry.objects.filter(pk=enquiry.pk).update(reply_due=timezone.now() + dt.timedelta(days=reply_in_days))
     return enquiry
 

@@ -110,16 +110,19 @@ def _pages() -> list[str]:
 def _some_work(resident, officer_hk, partner) -> None:
     """A case of the resident's, a progress update in review, an event registration, so their
     pages exist to be opened."""
-    from hkcq.enquiries.services import enquiry_submit
+    from hkcq.enquiries.services import Filing, Origin, enquiry_submit
     from hkcq.progress import services as progress_services
     from hkcq.progress.models import Status
     from hkcq.registry.models import Measure
 
     enquiry_submit(
-        question="How do I renew my travel permit? (mine)", email="r@example.org", consent=True, user=resident
+        filing=Filing(question="How do I renew my travel permit? (mine)", email="r@example.org", consent=True),
+        origin=Origin(user=resident),
     )
     for n in range(3):
-        enquiry_submit(question=f"How do I renew my travel permit? ({n})", email="a@example.org", consent=True)
+        enquiry_submit(
+            filing=Filing(question=f"How do I renew my travel permit? ({n})", email="a@example.org", consent=True)
+        )
     measure = Measure.objects.get(ext_id="m-01")
     update = progress_services.update_save(
         user=officer_hk, measure=measure, data={"status": Status.objects.get(key="in_progress"), "percent": 40}

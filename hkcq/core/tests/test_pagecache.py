@@ -234,10 +234,12 @@ def test_a_rolled_back_change_keeps_the_copies(defaults, client, django_capture_
 
 
 def test_writes_elsewhere_keep_the_copies(defaults, client, commit):
-    from hkcq.enquiries.services import enquiry_submit
+    from hkcq.enquiries.services import Filing, enquiry_submit
 
     _warm(client, "/en/")
-    commit(lambda: enquiry_submit(question="How do I renew my permit?", email="a@example.org", consent=True))
+    commit(
+        lambda: enquiry_submit(filing=Filing(question="How do I renew my permit?", email="a@example.org", consent=True))
+    )
     assert _get(client, "/en/")[HEADER] == "hit"
 
 

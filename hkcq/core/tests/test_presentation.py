@@ -56,9 +56,11 @@ def test_printed_pages_hide_navigation_footer_and_forms():
 
 
 def test_tracking_and_report_pages_load_the_print_styles(client, db):
-    from hkcq.enquiries.services import enquiry_submit
+    from hkcq.enquiries.services import Filing, enquiry_submit
 
-    enquiry = enquiry_submit(question="How do I renew my permit?", email="a@example.org", consent=True).enquiry
+    enquiry = enquiry_submit(
+        filing=Filing(question="How do I renew my permit?", email="a@example.org", consent=True)
+    ).enquiry
     for url in (f"/en/enquiries/track/{enquiry.token}/", "/en/reports/"):
         html = client.get(url).content.decode()
         assert "css/site.css" in html and "<main" in html

@@ -95,9 +95,9 @@ def test_the_checker_finds_the_reported_forms():
 @pytest.fixture
 def sample_records(officer_hk, secretariat_hk, resident):
     """Records for the pages that show one: an enquiry, a suggestion with supporters."""
-    from hkcq.enquiries.services import enquiry_submit
+    from hkcq.enquiries.services import Filing, enquiry_submit
 
-    enquiry_submit(question="How do I renew my travel permit?", email="a@example.org", consent=True)
+    enquiry_submit(filing=Filing(question="How do I renew my travel permit?", email="a@example.org", consent=True))
 
 
 @pytest.mark.django_db
@@ -144,7 +144,9 @@ def test_emails_hold_the_glossary(defaults, mailoutbox, django_capture_on_commit
 
     with django_capture_on_commit_callbacks(execute=True):
         case = services.enquiry_submit(
-            question="回鄉證到期後如何續期？", email="chan@example.org", consent=True, language=language
+            filing=services.Filing(
+                question="回鄉證到期後如何續期？", email="chan@example.org", consent=True, language=language
+            )
         ).enquiry
     with django_capture_on_commit_callbacks(execute=True):
         services.enquiry_tracking_link_request(reference=case.reference, email="chan@example.org")

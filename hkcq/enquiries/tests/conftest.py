@@ -40,6 +40,7 @@ def make_case(defaults, route_to) -> Callable[..., Enquiry]:
             "language": "en",
         }
         data.update(kwargs)
-        return services.enquiry_submit(**data).enquiry
+        origin = {k: data.pop(k) for k in ("user", "client", "idempotency_key", "source") if k in data}
+        return services.enquiry_submit(filing=services.Filing(**data), origin=services.Origin(**origin)).enquiry
 
     return make

@@ -53,7 +53,9 @@ def setup(defaults, monkeypatch, django_user_model, secretariat_hk, secretariat_
 
 
 def submit(question="How do I renew my Home Return Permit? My HKID is A123456(7)."):
-    return enquiry_services.enquiry_submit(question=question, email="resident@example.org", consent=True).enquiry
+    return enquiry_services.enquiry_submit(
+        filing=enquiry_services.Filing(question=question, email="resident@example.org", consent=True)
+    ).enquiry
 
 
 def recipients():

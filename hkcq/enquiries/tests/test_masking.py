@@ -78,7 +78,9 @@ def test_the_confirmation_email_carries_no_personal_data(
     route_to(None)
     with django_capture_on_commit_callbacks(execute=True):
         case = services.enquiry_submit(
-            question=QUESTION, details=f"Again: {HKID}", phone=PHONE, email="x@example.org", consent=True
+            filing=services.Filing(
+                question=QUESTION, details=f"Again: {HKID}", phone=PHONE, email="x@example.org", consent=True
+            )
         ).enquiry
     [confirmation] = [m for m in mailoutbox if m.to == ["x@example.org"]]
     assert case.reference in confirmation.subject and case.get_tracking_url() in confirmation.body
@@ -123,7 +125,9 @@ def test_submission_log_is_masked(defaults, route_to, caplog):
     route_to(None)
     with caplog.at_level(logging.INFO, logger="hkcq.enquiries"):
         services.enquiry_submit(
-            question=f"{QUESTION} or write to chan.tai-man@example.org", email="x@example.org", consent=True
+            filing=services.Filing(
+                question=f"{QUESTION} or write to chan.tai-man@example.org", email="x@example.org", consent=True
+            )
         )
     assert "received" in caplog.text and HKID not in caplog.text and PHONE not in caplog.text
     assert "chan.tai-man" not in caplog.text

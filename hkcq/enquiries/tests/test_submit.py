@@ -151,7 +151,9 @@ def test_missing_consent_and_bad_email_are_refused_with_translated_errors(defaul
 def test_service_validation(defaults, route_to):
     route_to(None)
     with pytest.raises(InvalidInput) as exc:
-        services.enquiry_submit(question=" ", email="x@example.org", consent=False, language="fr")
+        services.enquiry_submit(
+            filing=services.Filing(question=" ", email="x@example.org", consent=False, language="fr")
+        )
     assert set(exc.value.details) == {"question", "consent", "language"}
     assert Enquiry.objects.count() == 0
 
@@ -160,9 +162,13 @@ def test_unanswered_question_is_recorded_as_a_gap(defaults, monkeypatch, route_t
     gaps = []
     monkeypatch.setattr(knowledge, "gap_record", lambda q, lang: gaps.append((q, lang)))
     route_to(None, answered=False)
-    services.enquiry_submit(question="Can I bring my cat?", email="a@example.org", consent=True, language="en")
+    services.enquiry_submit(
+        filing=services.Filing(question="Can I bring my cat?", email="a@example.org", consent=True, language="en")
+    )
     route_to(HK_UNIT, answered=True)
-    services.enquiry_submit(question="Home Return Permit renewal", email="a@example.org", consent=True)
+    services.enquiry_submit(
+        filing=services.Filing(question="Home Return Permit renewal", email="a@example.org", consent=True)
+    )
     assert gaps == [("Can I bring my cat?", "en")]
     assert list(Enquiry.objects.order_by("id").values_list("kb_answered", flat=True)) == [False, True]
 

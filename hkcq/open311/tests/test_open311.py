@@ -176,15 +176,15 @@ def test_post_errors_change_nothing(routed):
 def cases(routed):
     with freeze_time(hkt(2025, 3, 3, 10)):
         old = enquiry_services.enquiry_submit(
-            question="Old question? Call 9123 4567", email="a@example.org", consent=True
+            filing=enquiry_services.Filing(question="Old question? Call 9123 4567", email="a@example.org", consent=True)
         ).enquiry
     with freeze_time(hkt(2025, 5, 5, 10)):
         recent = enquiry_services.enquiry_submit(
-            question="Recent question?", email="b@example.org", consent=True
+            filing=enquiry_services.Filing(question="Recent question?", email="b@example.org", consent=True)
         ).enquiry
     with freeze_time(hkt(2025, 5, 6, 10)):
         closed = enquiry_services.enquiry_submit(
-            question="Closed question?", email="c@example.org", consent=True
+            filing=enquiry_services.Filing(question="Closed question?", email="c@example.org", consent=True)
         ).enquiry
     Enquiry.objects.filter(pk=closed.pk).update(status="closed", closed_at=hkt(2025, 5, 7, 10))
     return old, recent, closed
