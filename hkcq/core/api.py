@@ -1,12 +1,13 @@
 """API plumbing shared by every router: the one error shape (``ErrorOut``, ``ERRORS`` for an
-operation's documented error answers) and the text schemas. Authentication (``STAFF_AUTH``) is
+operation's documented error answers), file answers in the document (``file_answer``) and the
+text schemas. Authentication (``STAFF_AUTH``) is
 ``hkcq.accounts.api_auth``: it needs the accounts' tokens, and core imports no app."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
@@ -128,6 +129,22 @@ class ErrorOut(Schema):
 
 # The error answers a write (or a signed-in read) documents: ``response={200: X, **ERRORS}``.
 ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 429)}
+
+
+# A file's bytes in the document: a string of any content.
+BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
+
+
+def file_answer(
+    description: str, *media_types: str, schemas: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """``openapi_extra`` for an operation that answers 200 with a file rather than JSON
+    (``response={200: bytes, …}``): the answer's ``description`` and its media types, each a
+    binary string (a ``; charset=…`` parameter is dropped: the document names the type alone).
+    ``schemas`` gives a media type another schema (an alternative JSON answer, CSV text)."""
+    content: dict[str, Any] = {t.split(";")[0].strip(): {"schema": dict(BINARY)} for t in media_types}
+    content.update({t: {"schema": dict(schema)} for t, schema in (schemas or {}).items()})
+    return {"responses": {200: {"description": description, "content": content}}}
 
 
 class TextOut(Schema):

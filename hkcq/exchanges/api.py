@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Flag, IsoDate, Mapped, Required, TextIn, TextOut, Whole
+from hkcq.core.api import ERRORS, ErrorOut, Flag, IsoDate, Mapped, Required, TextIn, TextOut, Whole, file_answer
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -852,14 +852,7 @@ def meeting_feedback(request: AuthedRequest, meeting_id: int, body: EventFeedbac
     response={200: bytes, **ERRORS},
     auth=STAFF_AUTH,
     summary="Your agenda as an iCalendar file",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The agenda (sessions and scheduled meetings)",
-                "content": {"text/calendar": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_answer("The agenda (sessions and scheduled meetings)", "text/calendar"),
 )
 def agenda_ics(request: AuthedRequest, registration_id: int) -> HttpResponse:
     """The registrant's own, as on their agenda page."""

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import uploads
-from hkcq.core.api import ERRORS, ErrorOut, Flag, Mapped, Required, TextIn, TextOut, TextRequired, Whole
+from hkcq.core.api import ERRORS, ErrorOut, Flag, Mapped, Required, TextIn, TextOut, TextRequired, Whole, file_answer
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.progress import permissions, selectors, services
@@ -286,14 +286,7 @@ def add_evidence(
     response={200: bytes, 404: ErrorOut},
     auth=None,
     summary="Download an evidence file (public evidence of a published update; staff: any they can see)",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The file",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_answer("The file", "application/octet-stream"),
 )
 def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = selectors.evidence_get_for_user(user=api_caller(request), evidence_id=evidence_id)

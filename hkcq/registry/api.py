@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import uploads
-from hkcq.core.api import ERRORS, ErrorOut, Language, Mapped, TextIn
+from hkcq.core.api import ERRORS, ErrorOut, Language, Mapped, TextIn, file_answer
 from hkcq.core.errors import InvalidInput, NotFound, UnknownReference
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import LimitOffsetPagination
@@ -447,14 +447,7 @@ def replace_document(
     response={200: bytes, 404: ErrorOut},
     auth=None,
     summary="Download a document's file (served as an attachment with its checked type)",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The file",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_answer("The file", "application/octet-stream"),
 )
 def download_document(request: HttpRequest, ext_id: str, document_id: int) -> FileResponse:
     document = selectors.document_get(ext_id, document_id)

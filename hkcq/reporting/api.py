@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextOut, file_answer
 from hkcq.core.errors import Conflict, NotFound, UnknownReference
 from hkcq.core.exports import XLSX_TYPE, download
 from hkcq.core.pagination import LimitOffsetPagination
@@ -65,17 +65,13 @@ def list_datasets(request: HttpRequest) -> list[dict[str, Any]]:
     "/open-data/{dataset}",
     response={200: DatasetDocumentOut, 404: ErrorOut},
     summary="Download one open dataset as JSON or CSV",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The whole dataset",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/DatasetDocumentOut"}},
-                    "text/csv": {"schema": {"type": "string"}},
-                },
-            }
-        }
-    },
+    openapi_extra=file_answer(
+        "The whole dataset",
+        schemas={
+            "application/json": {"$ref": "#/components/schemas/DatasetDocumentOut"},
+            "text/csv": {"type": "string"},
+        },
+    ),
 )
 def get_dataset(request: HttpRequest, dataset: str, format: str | None = None) -> HttpResponse:  # noqa: A002
     """``format=csv`` or ``format=json``; without it, an ``Accept: text/csv`` header asks for CSV
@@ -197,17 +193,7 @@ def generate_report(
     response={200: bytes, 404: ErrorOut},
     auth=None,
     summary="Download a generated report file (pdf, xlsx, csv or html)",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The file",
-                "content": {
-                    t.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                    for t in selectors.CONTENT_TYPES.values()
-                },
-            }
-        }
-    },
+    openapi_extra=file_answer("The file", *selectors.CONTENT_TYPES.values()),
 )
 def download_report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str) -> FileResponse:
     name = selectors.report_file_name(selectors.snapshot_get(snapshot_id), language, fmt)
@@ -257,14 +243,7 @@ def list_import_kinds(request: AuthedRequest) -> Any:
     response={200: bytes, **ERRORS},
     auth=STAFF_AUTH,
     summary="A spreadsheet to fill in for an import (csv or xlsx): its columns and an example row",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The template",
-                "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ("text/csv", XLSX_TYPE)},
-            }
-        }
-    },
+    openapi_extra=file_answer("The template", "text/csv", XLSX_TYPE),
 )
 def download_import_template(request: AuthedRequest, kind: str, fmt: str) -> HttpResponse:
     require(permissions.can_import(request.auth))

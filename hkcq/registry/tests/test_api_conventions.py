@@ -98,3 +98,54 @@ def test_public_operations_declare_no_security_and_staff_ones_a_scheme(openapi, 
     # The declaration matches the behaviour: the public one answers without credentials, the staff one refuses.
     assert client.get("/api/v1/areas").status_code == 200
     assert client.post("/api/v1/areas", {}, content_type="application/json").status_code in (401, 403)
+
+
+BINARY = {"type": "string", "format": "binary"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Every operation that answers a file, with what the document says of its 200 answer besides
+# JSON: its description and, per media type, the schema (``core.api.file_answer``).
+FILE_ANSWERS = {
+    "/api/v1/agreements/{ext_id}/documents/{document_id}/file": ("The file", {"application/octet-stream": BINARY}),
+    "/api/v1/imports/templates/{kind}/{fmt}": ("The template", {"text/csv": BINARY, XLSX: BINARY}),
+    "/api/v1/open-data/{dataset}": (
+        "The whole dataset",
+        {"application/json": {"$ref": "#/components/schemas/DatasetDocumentOut"}, "text/csv": {"type": "string"}},
+    ),
+    "/api/v1/progress/evidence/{evidence_id}": ("The file", {"application/octet-stream": BINARY}),
+    "/api/v1/registrations/{registration_id}/agenda.ics": (
+        "The agenda (sessions and scheduled meetings)",
+        {"text/calendar": BINARY},
+    ),
+    "/api/v1/reports/{snapshot_id}/files/{language}/{fmt}": (
+        "The file",
+        {"application/pdf": BINARY, XLSX: BINARY, "text/csv": BINARY, "text/html": BINARY},
+    ),
+}
+
+
+def test_file_answers_name_their_media_types(openapi):
+    found = {}
+    for path, operations in openapi["paths"].items():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("200", {})
+            schemas = {t: c["schema"] for t, c in answer.get("content", {}).items()}
+            if set(schemas) - {"application/json"}:
+                # ninja also lists a ``bytes`` answer under JSON (a binary string): not ours to name.
+                if schemas.get("application/json", {}).get("format") == "binary":
+                    del schemas["application/json"]
+                found[path] = (answer["description"], schemas)
+    assert found == FILE_ANSWERS
+
+
+def test_a_file_answer_names_the_type_without_its_charset():
+    from hkcq.core.api import file_answer
+
+    assert file_answer("The export", "text/csv; charset=utf-8", "application/pdf") == {
+        "responses": {
+            200: {
+                "description": "The export",
+                "content": {"text/csv": {"schema": BINARY}, "application/pdf": {"schema": BINARY}},
+            }
+        }
+    }
