@@ -5,9 +5,13 @@ tests share (the demo accounts: ``secretariat_hk``, ``resident`` …) stay fixtu
 from __future__ import annotations
 
 import factory
+from django.contrib.auth.hashers import make_password
 
 from hkcq.accounts.models import ApiToken, User
 from hkcq.core.choices import Role, Side
+
+# The password of the people a test signs in with through the form (stored hashed).
+PASSWORD = "a-test-password-2026"
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -20,7 +24,9 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     role = Role.RESIDENT
     side = ""
     preferred_language = "en"
-    password = factory.PostGenerationMethodCall("set_unusable_password")
+    # Stored unusable (a post-generation ``set_unusable_password`` was never saved, so a
+    # ``force_login`` session did not survive the next request).
+    password = factory.LazyFunction(lambda: make_password(None))
 
 
 class OfficerFactory(UserFactory):

@@ -9,12 +9,13 @@ from django.test import Client
 
 from hkcq.accounts import services
 from hkcq.accounts.models import ApiToken, User
+from hkcq.accounts.tests.factories import PASSWORD
 
 LANGS = ["en", "zh-hant", "zh-hans"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_account_pages_render_in_each_language(defaults, officer_hk, lang):
+def test_account_pages_render_in_each_language(officer_hk, lang):
     anonymous = Client()
     for path in (
         "/account/sign-in/",
@@ -27,26 +28,26 @@ def test_account_pages_render_in_each_language(defaults, officer_hk, lang):
     signed_in = Client()
     signed_in.force_login(officer_hk)
     html = signed_in.get(f"/{lang}/account/").content.decode()
-    assert "demo-officer-hk" in html or officer_hk.display_name in html
+    assert officer_hk.username in html or officer_hk.display_name in html
 
 
-def test_sign_in_and_out_through_the_form(defaults):
+def test_sign_in_and_out_through_the_form(secretariat_hk):
     client = Client()
-    r = client.post("/en/account/sign-in/", {"username": "demo-secretariat-hk", "password": "demo-secretariat-hk-2023"})
+    r = client.post("/en/account/sign-in/", {"username": secretariat_hk.username, "password": PASSWORD})
     assert r.status_code == 302
     assert "Sign out" in client.get("/en/").content.decode()
     client.post("/en/account/sign-out/")
     assert "Sign out" not in client.get("/en/").content.decode()
-    r = client.post("/en/account/sign-in/", {"username": "demo-secretariat-hk", "password": "wrong"})
+    r = client.post("/en/account/sign-in/", {"username": secretariat_hk.username, "password": "wrong"})
     assert r.status_code == 200 and "alert-danger" in r.content.decode()
 
 
-def test_account_page_needs_sign_in(defaults):
+def test_account_page_needs_sign_in(db):
     r = Client().get("/en/account/")
     assert r.status_code == 302 and "/account/sign-in/" in r["Location"]
 
 
-def test_preferences_are_saved_and_bad_language_refused(defaults, resident):
+def test_preferences_are_saved_and_bad_language_refused(resident):
     client = Client()
     client.force_login(resident)
     r = client.post(
@@ -63,7 +64,7 @@ def test_preferences_are_saved_and_bad_language_refused(defaults, resident):
         services.user_set_language(user=resident, language="fr")
 
 
-def test_staff_create_use_and_revoke_api_tokens(defaults, secretariat_hk, secretariat_cq):
+def test_staff_create_use_and_revoke_api_tokens(secretariat_hk, secretariat_cq):
     client = Client()
     client.force_login(secretariat_hk)
     client.post("/en/account/tokens/", {"name": "script"})
@@ -83,20 +84,20 @@ def test_staff_create_use_and_revoke_api_tokens(defaults, secretariat_hk, secret
     assert r.status_code == 401
 
 
-def test_residents_get_no_api_tokens(defaults, resident):
+def test_residents_get_no_api_tokens(resident):
     client = Client()
     client.force_login(resident)
     client.post("/en/account/tokens/", {"name": "mine"})
     assert not ApiToken.objects.filter(user=resident).exists()
 
 
-def test_inactive_users_tokens_stop_working(defaults, secretariat_hk):
+def test_inactive_users_tokens_stop_working(secretariat_hk):
     _token, raw = services.api_token_create(user=secretariat_hk, name="t")
     User.objects.filter(pk=secretariat_hk.pk).update(is_active=False)
     assert services.api_token_authenticate(raw) is None
 
 
-def test_password_reset_link_sets_a_new_password(defaults, resident, mailoutbox, django_capture_on_commit_callbacks):
+def test_password_reset_link_sets_a_new_password(resident, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/en/account/password-reset/", {"email": resident.email})
     assert len(mailoutbox) == 1
@@ -115,13 +116,13 @@ def test_password_reset_link_sets_a_new_password(defaults, resident, mailoutbox,
     assert resident.check_password("a-long-new-passphrase-2026")
 
 
-def test_password_reset_for_an_unknown_address_reveals_nothing(defaults, mailoutbox):
+def test_password_reset_for_an_unknown_address_reveals_nothing(db, mailoutbox):
     r = Client().post("/en/account/password-reset/", {"email": "nobody@example.org"})
     assert r.status_code == 302 and len(mailoutbox) == 0
 
 
 def test_password_reset_mail_is_in_the_accounts_language_sender_included(
-    defaults, resident, mailoutbox, django_capture_on_commit_callbacks
+    resident, mailoutbox, django_capture_on_commit_callbacks
 ):
     resident.preferred_language = "zh-hans"
     resident.save(update_fields=["preferred_language"])

@@ -14,8 +14,9 @@ from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
 from hkcq.accounts.models import SignInPolicy
+from hkcq.accounts.tests.factories import PASSWORD
 
-OFFICER, OFFICER_PW = "demo-officer-hk", "demo-officer-hk-2023"
+OFFICER, OFFICER_PW = "officer-hk", PASSWORD  # the officer_hk of this app's conftest
 SIGN_IN = "/en/account/sign-in/"
 
 
@@ -27,7 +28,7 @@ def signed_in(client):
     return "Sign out" in client.get("/en/").content.decode()
 
 
-def test_failures_make_that_address_wait_longer_and_longer(defaults):
+def test_failures_make_that_address_wait_longer_and_longer(officer_hk):
     start = dt.datetime(2026, 12, 7, 10, 0, 5)
     with freeze_time(start) as frozen:
         client = Client()
@@ -45,7 +46,7 @@ def test_failures_make_that_address_wait_longer_and_longer(defaults):
         assert 2 <= minutes <= 60
 
 
-def test_a_stranger_cannot_lock_the_user_out(defaults):
+def test_a_stranger_cannot_lock_the_user_out(officer_hk):
     """Failures from another address, or from the user's own address without their browser, never
     stop the user signing in from the browser they used before."""
     own = Client()
@@ -61,9 +62,7 @@ def test_a_stranger_cannot_lock_the_user_out(defaults):
     assert attempt(fresh, OFFICER_PW, addr="192.0.2.44").status_code == 302
 
 
-def test_a_password_reset_link_lets_the_user_back_in(
-    defaults, officer_hk, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_a_password_reset_link_lets_the_user_back_in(officer_hk, mailoutbox, django_capture_on_commit_callbacks):
     client = Client()
     for _ in range(12):
         attempt(client, "wrong")
@@ -92,7 +91,7 @@ def code_for(device, at=None):
 @pytest.mark.parametrize(
     ("lang", "title"), [("en", "Two-step sign-in"), ("zh-hant", "兩步驟登入"), ("zh-hans", "两步验证登录")]
 )
-def test_staff_turn_on_a_second_factor_and_sign_in_asks_for_the_code(defaults, officer_hk, lang, title):
+def test_staff_turn_on_a_second_factor_and_sign_in_asks_for_the_code(officer_hk, lang, title):
     start = dt.datetime(2026, 12, 7, 10, 0, 5, tzinfo=dt.UTC)
     with freeze_time(start) as frozen:
         client = Client()
@@ -121,16 +120,14 @@ def test_staff_turn_on_a_second_factor_and_sign_in_asks_for_the_code(defaults, o
         assert right.status_code == 302 and signed_in(client)
 
 
-def test_residents_have_no_second_factor_page(defaults, resident):
+def test_residents_have_no_second_factor_page(resident):
     client = Client()
     client.force_login(resident)
     assert client.get("/en/account/two-step/").status_code == 302
     assert not TOTPDevice.objects.exists()
 
 
-def test_the_secretariat_requires_it_and_staff_set_it_up_when_signing_in(
-    defaults, secretariat_hk, officer_hk, resident
-):
+def test_the_secretariat_requires_it_and_staff_set_it_up_when_signing_in(secretariat_hk, officer_hk, resident):
     start = dt.datetime(2026, 12, 7, 10, 0, 5, tzinfo=dt.UTC)
     with freeze_time(start):
         officer = Client()
@@ -154,4 +151,4 @@ def test_the_secretariat_requires_it_and_staff_set_it_up_when_signing_in(
         client.post("/en/account/two-step/", {"action": "off"})
         assert TOTPDevice.objects.filter(user=officer_hk).exists()
         # Residents are not staff: the password is enough.
-        assert attempt(Client(), "demo-resident-2023", username="demo-resident").status_code == 302
+        assert attempt(Client(), PASSWORD, username=resident.username).status_code == 302

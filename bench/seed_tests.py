@@ -1,0 +1,66 @@
+"""Count the tests that lean on the seeded default data, per app (issue 10: "seed-backed tests
+only for the seed itself").
+
+Usage: ``DJANGO_SETTINGS_MODULE=config.settings_test python bench/seed_tests.py [--list] [paths…]``
+
+Collects the tests (runs none) and counts, per app, the tests that request the ``defaults``
+fixture (directly or through another fixture, such as the demo personas ``secretariat_hk``,
+``officer_hk``, ``resident``, ``admin_user``), and those whose own source names a demo account
+(``"demo-…"``) without it. The default data is also loaded once for the whole session
+(``hkcq/conftest.py``), so the second kind leans on the seed as much as the first.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+BASE = Path(__file__).resolve().parent.parent
+DEMO = re.compile(r"[\"']demo-[a-z-]+[\"']")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, bool, bool]] = []
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            parts = Path(str(item.fspath)).relative_to(BASE).parts
+            app = parts[1] if len(parts) > 2 else parts[0]
+            fixture = "defaults" in getattr(item, "fixturenames", ())
+            try:
+                source = inspect.getsource(item.function)  # type: ignore[attr-defined]
+            except (AttributeError, OSError, TypeError):
+                source = ""
+            self.rows.append((item.nodeid, app, fixture, bool(DEMO.search(source))))
+
+
+def main(argv: list[str]) -> int:
+    listing = "--list" in argv
+    paths = [a for a in argv if not a.startswith("--")] or ["hkcq"]
+    collector = _Collector()
+    pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "-W", "ignore", *paths], plugins=[collector])
+    tests: Counter[str] = Counter()
+    fixture: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    for nodeid, app, by_fixture, by_name in collector.rows:
+        tests[app] += 1
+        fixture[app] += by_fixture
+        named[app] += by_name and not by_fixture
+        if listing and (by_fixture or by_name):
+            print(("defaults " if by_fixture else "demo-name ") + nodeid)
+    print(f"\n{'app':<16}{'tests':>7}{'defaults':>10}{'demo name only':>16}")
+    for app in sorted(tests, key=lambda a: -(fixture[a] + named[a])):
+        print(f"{app:<16}{tests[app]:>7}{fixture[app]:>10}{named[app]:>16}")
+    total = sum(tests.values()), sum(fixture.values()), sum(named.values())
+    print(f"{'all':<16}{total[0]:>7}{total[1]:>10}{total[2]:>16}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
