@@ -1,25 +1,29 @@
-"""Which unit should handle a question: the unit model, combined with the answering entries.
+"""Which unit should handle a question: a unit model combined with the answering entries.
 
 Each unit that takes enquiries has a profile (``kb.UnitProfile``): the analysed terms of its
-remit and name in the three languages and of the published entries it owns, computed and
-stored by ``services.unit_profiles_refresh`` whenever a unit or an entry changes. This module
-only reads them: each process keeps a TF-IDF model of the profiles (one vector per unit,
-inverse document frequency over the units) and rebuilds it when the profiles change (their
+remit and name in the three languages and of the published entries it owns, weighted, computed
+and stored by ``services.unit_profiles_refresh`` whenever a unit or an entry changes. This module
+only reads them: each process keeps a multinomial naive Bayes model of the profiles (one term
+distribution per unit, smoothed by ``NB_ALPHA``) and rebuilds it when the profiles change (their
 version, a row bumped by database triggers, read by primary key per question).
 
-A question's unit is the one with the best combined score:
+A question's unit is the one with the best score, a log-linear combination of three pieces of
+evidence (a conditional logit over the units):
 
-    ROUTE_MODEL_WEIGHT × cosine(question, unit's profile)
-    + (1 − ROUTE_MODEL_WEIGHT) × the unit's best answer (its score as a share of the best
-      answer's, times the search's confidence)
+    MODEL_WEIGHT × log P(unit | question's terms)             the unit model (remits, entries)
+    + ANSWER_WEIGHT × confidence × the unit's share of the answers' vote   (``search.rank``'s vote)
+    + CATCH_ALL_WEIGHT, for the catch-all only and only when the search has no answer
 
-so a question the knowledge base answers goes where its answer lives, and a question it does
-not answer (tap water, a faulty fridge) still goes to the unit whose remit and entries are
-closest. The catch-all (``search.FALLBACK_UNIT``, the Hong Kong and Macao Affairs Office) is
-chosen when it scores best itself, or when no other unit reaches ``ROUTE_MIN_SCORE``.
-The settings were chosen by cross-validation over the knowledge base's own question forms
-(each entry held out in turn; each question form held out of its entry), never on the labelled
-enquiries: ``bench/kb_routing.py``.
+so a question the knowledge base answers confidently goes where its answers live unless the unit
+model clearly disagrees, and a question it does not answer (tap water, a faulty fridge) goes to
+the unit whose remit and entries are closest. The catch-all (``search.FALLBACK_UNIT``, the Hong
+Kong and Macao Affairs Office) is a unit like the others (its remit: general living matters),
+favoured by ``CATCH_ALL_WEIGHT`` only when nothing answers.
+
+The weights are fitted by maximum likelihood and ``NB_ALPHA`` chosen by cross-validation over the
+knowledge base's own questions (each question form held out of its entry; each entry held out;
+each remit clause held out), never on the labelled enquiries: ``bench/kb_routing.py --tune``,
+docs/decisions/0005-knowledge-base-search.md.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from __future__ import annotations
 import math
 import threading
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -65,23 +69,19 @@ PROFILE_VERSION = (
 # Every active unit has a profile; one that publishes its first entry starts taking enquiries.
 MIN_ENTRIES = 1
 
-# The combination of the unit model and the answering entries, and the least combined score
-# for a unit other than the catch-all to be chosen.
-# Cross-validated (bench/kb_routing.py --tune): the mean held-out accuracy is highest at 0.8 and
-# 0.03 (0.784 with remit weight 3; 0.770 at 0.7 and 0.1, 0.730 at 0.9 and 0.1). A higher least
-# score sends more questions of units without a matching entry to the catch-all.
-ROUTE_MODEL_WEIGHT = 0.8
-ROUTE_MIN_SCORE = 0.03
+# The unit model: additive (Lidstone) smoothing of each unit's term distribution. Chosen by
+# cross-validation over the knowledge base's questions (bench/kb_routing.py --tune: mean held-out
+# accuracy with weights fitted without the question's own entry or unit, 0.797 at 0.03, 0.795 at
+# 0.1, 0.786 at 0.3, 0.773 at 1.0).
+NB_ALPHA = 0.03
 
-# When the search answers the question (topical, confidence at least search.MIN_CONFIDENCE), the
-# unit its answers vote for is kept as it stands (the search's own unit, as before the unit model);
-# the combination above decides only the questions the knowledge base does not answer. This is a
-# floor, not a cross-validated optimum: over the knowledge base's question forms it raises "form
-# held out" (0.873 -> 0.886) but lowers "entry held out" (0.695 -> 0.432: with its entry held out, a
-# question is often answered by another unit's entry) and the mean of the three (0.789 -> 0.693);
-# no threshold from 0.14 to 0.45 did better on that mean (bench/kb_routing.py, docs/benchmarks.md).
-# It keeps the development enquiries at the search's 0.917 instead of 0.883. None turns it off.
-TRUST_CONFIDENCE: float | None = 0.14
+# The combination: weights of a conditional logit over the units, fitted by maximum likelihood on
+# the held-out questions of the knowledge base (each kind of held-out question weighing the same;
+# bench/kb_routing.py --tune prints the fit and a grouped 5-fold check of it). Only their ratios
+# decide the unit.
+MODEL_WEIGHT = 0.31
+ANSWER_WEIGHT = 6.18
+CATCH_ALL_WEIGHT = 1.37
 
 
 # -- profiles: computed by the service on write, with these functions -----------------------------
@@ -119,75 +119,99 @@ def profile_terms(
 
 
 # -- the model --------------------------------------------------------------------------------------
-class UnitModel:
-    """TF-IDF over the units' profiles: sublinear term weights, inverse document frequency over
-    the units, one unit vector per unit; a question scores each unit by cosine similarity."""
+def answer_votes(evidence: Sequence[tuple[int, float]]) -> dict[int, float]:
+    """Each unit's share of the answers' vote: the best ``search.UNIT_VOTE_DEPTH`` answers, given
+    as (unit id, score) best first, vote for their units as ``search.rank`` does (by how close
+    each answer's score is to the best one); the shares add up to 1."""
+    votes: dict[int, float] = defaultdict(float)
+    if not evidence:
+        return votes
+    top = evidence[0][1] or 1.0
+    for unit_id, score in evidence[: search.UNIT_VOTE_DEPTH]:
+        votes[unit_id] += math.exp(-search.UNIT_VOTE_DECAY * (1 - score / top))
+    total = sum(votes.values())
+    return {unit_id: vote / total for unit_id, vote in votes.items()}
 
-    def __init__(self, profiles: Mapping[int, Mapping[str, float]], fallback: int | None = None) -> None:
+
+class UnitModel:
+    """Multinomial naive Bayes over the units' profiles: each unit a distribution over terms
+    (its profile's weights, smoothed by ``NB_ALPHA`` over the vocabulary of all profiles), the
+    units equally likely beforehand. Built once per change of the profiles; a question costs a
+    dictionary look-up per term and unit."""
+
+    def __init__(
+        self, profiles: Mapping[int, Mapping[str, float]], fallback: int | None = None, alpha: float | None = None
+    ) -> None:
         self.fallback = fallback
-        n = len(profiles)
-        df: Counter[str] = Counter()
-        for terms in profiles.values():
-            df.update(terms.keys())
-        self.idf = {term: math.log(1 + n / d) for term, d in df.items()}
-        self.vectors: dict[int, dict[str, float]] = {}
+        alpha = NB_ALPHA if alpha is None else alpha
+        vocabulary = {term for terms in profiles.values() for term in terms}
+        size = len(vocabulary) or 1
+        self.vocabulary = vocabulary
+        self.log_probabilities: dict[int, dict[str, float]] = {}
+        self.log_unseen: dict[int, float] = {}
         for unit_id, terms in profiles.items():
-            vector = {t: (1 + math.log(w) if w >= 1 else w) * self.idf[t] for t, w in terms.items() if w > 0}
-            norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
-            self.vectors[unit_id] = {t: x / norm for t, x in vector.items()}
+            denominator = math.log(sum(w for w in terms.values() if w > 0) + alpha * size)
+            self.log_probabilities[unit_id] = {
+                term: math.log(weight + alpha) - denominator for term, weight in terms.items() if weight > 0
+            }
+            self.log_unseen[unit_id] = math.log(alpha) - denominator
 
     def __len__(self) -> int:
-        return len(self.vectors)
+        return len(self.log_probabilities)
 
-    def scores(self, terms: Sequence[str]) -> dict[int, float]:
+    def log_posteriors(self, terms: Sequence[str]) -> dict[int, float]:
+        """log P(unit | terms) for every unit; terms no profile has say nothing and are left out,
+        each term weighted by how much it says (``Analyzer.term_weight``)."""
         analyzer = default_analyzer()
         query: dict[str, float] = defaultdict(float)
         for term in terms:
-            if term in self.idf:
+            if term in self.vocabulary:
                 query[term] += analyzer.term_weight(term)
-        weighted = {t: w * self.idf[t] for t, w in query.items()}
-        norm = math.sqrt(sum(x * x for x in weighted.values()))
-        if not norm:
-            return {unit_id: 0.0 for unit_id in self.vectors}
-        return {
-            unit_id: sum(x * vector.get(t, 0.0) for t, x in weighted.items()) / norm
-            for unit_id, vector in self.vectors.items()
+        scores = {
+            unit_id: sum(w * probabilities.get(t, self.log_unseen[unit_id]) for t, w in query.items())
+            for unit_id, probabilities in self.log_probabilities.items()
         }
+        if not scores:
+            return {}
+        top = max(scores.values())
+        norm = top + math.log(sum(math.exp(s - top) for s in scores.values()))
+        return {unit_id: s - norm for unit_id, s in scores.items()}
+
+    def scores(self, terms: Sequence[str]) -> dict[int, float]:
+        """P(unit | terms) for every unit (they add up to 1)."""
+        return {unit_id: math.exp(s) for unit_id, s in self.log_posteriors(terms).items()}
 
     def route(
         self,
         terms: Sequence[str],
         evidence: Sequence[tuple[int, float]],
         confidence: float,
-        answer_unit: int | None = None,
+        answered: bool,
     ) -> Routed:
         """The unit for a question with analysed ``terms``, given the search's answers as
-        (unit id, score) best first and its ``confidence`` in the best one; ``answer_unit``: the
-        unit the answers vote for when the search answered the question (None otherwise)."""
-        if answer_unit is not None and TRUST_CONFIDENCE is not None and confidence >= TRUST_CONFIDENCE:
-            return Routed(answer_unit, confidence, answer_unit == self.fallback, {answer_unit: confidence})
-        combined: dict[int, float] = {u: ROUTE_MODEL_WEIGHT * s for u, s in self.scores(terms).items()}
-        if evidence:
-            top = evidence[0][1] or 1.0
-            best: dict[int, float] = {}
-            for unit_id, score in evidence:
-                best[unit_id] = max(best.get(unit_id, 0.0), score / top * confidence)
-            for unit_id, share in best.items():
-                combined[unit_id] = combined.get(unit_id, 0.0) + (1 - ROUTE_MODEL_WEIGHT) * share
+        (unit id, score) best first, its ``confidence`` in the best one and whether it
+        ``answered`` the question."""
+        votes = answer_votes(evidence)
+        combined = {
+            unit_id: MODEL_WEIGHT * log_p + ANSWER_WEIGHT * confidence * votes.get(unit_id, 0.0)
+            for unit_id, log_p in self.log_posteriors(terms).items()
+        }
+        if self.fallback in combined and not answered:
+            combined[self.fallback] += CATCH_ALL_WEIGHT
         if not combined:
             return Routed(self.fallback, 0.0, True, {})
         unit_id = max(combined, key=lambda u: (combined[u], -u))
-        score = combined[unit_id]
-        if unit_id != self.fallback and self.fallback is not None and score < ROUTE_MIN_SCORE:
-            return Routed(self.fallback, score, True, combined)
-        return Routed(unit_id, score, unit_id == self.fallback, combined)
+        # The chosen unit's probability under the combination (a softmax over the units).
+        top = combined[unit_id]
+        probability = 1.0 / sum(math.exp(s - top) for s in combined.values())
+        return Routed(unit_id, probability, unit_id == self.fallback, combined)
 
 
 @dataclass(frozen=True)
 class Routed:
     unit_id: int | None
-    score: float  # the chosen unit's combined score (0–1)
-    catch_all: bool  # the catch-all unit, by its own score or because nothing else was confident
+    score: float  # the chosen unit's probability under the combination (0–1)
+    catch_all: bool  # the catch-all unit was chosen
     scores: dict[int, float]
 
 
@@ -255,8 +279,7 @@ def route(question: str, result: AskResult) -> Routed | None:
     if not len(model):
         return None
     evidence = [(a.entry.unit_id, a.score) for a in result.answers]
-    answer_unit = result.unit.pk if result.answered and result.unit is not None else None
-    return model.route(question_terms(question), evidence, result.confidence, answer_unit)
+    return model.route(question_terms(question), evidence, result.confidence, bool(result.answered))
 
 
 def routed(question: str, result: AskResult) -> AskResult:
