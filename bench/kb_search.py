@@ -110,9 +110,12 @@ def load_enquiries() -> list[dict[str, Any]]:
         return list(yaml.safe_load(handle)["enquiries"])
 
 
-def run_ask(enquiries: list[dict[str, Any]]) -> dict[str, Tally]:
-    from hkcq.kb.search import ask
+def run_ask(enquiries: list[dict[str, Any]], routed: bool = False) -> dict[str, Tally]:
+    """The enquiries through ``search.ask``; ``routed``: through ``routing.ask`` (the same answers,
+    the unit chosen by the routing model, as enquiry submission and the ask page do)."""
+    from hkcq.kb import routing, search
 
+    ask = routing.ask if routed else search.ask
     tallies: dict[str, Tally] = defaultdict(Tally)
     for item in enquiries:
         result = ask(item["text"], LANG_OF[item["lang"]], limit=10)
@@ -296,9 +299,13 @@ def main() -> None:
 
     enquiries = load_enquiries()
     ours = run_ask(enquiries)
+    routed = run_ask(enquiries, routed=True)
     baseline = run_fts5_baseline(enquiries)
     print("ask():")
     print(tally_table(ours))
+    print(
+        f"unit accuracy with the routing model (hkcq.kb.routing.ask): {routed['overall'].unit_ok / routed['overall'].n:.3f}"
+    )
     print("\nbaseline (SQLite FTS5, default tokenizer):")
     print(tally_table(baseline))
     if args.misses:
@@ -341,6 +348,11 @@ developed against; expect lower figures on a held-out set.
 ### `ask` (analyzer of `hkcq/core/search.py`, glossary, BM25F)
 
 {tally_table(ours)}
+
+The unit above is the search's own (its answers' vote; the catch-all when it has no answer). Enquiry
+submission and the ask page take the unit of the routing model (`hkcq.kb.routing.ask`, the units'
+remits and entries with the answers; "Enquiry routing (issue 15)" below): unit accuracy
+{routed["overall"].unit_ok / routed["overall"].n:.3f} on these enquiries.
 
 ### Held-out question forms (no enquiry labels involved)
 
