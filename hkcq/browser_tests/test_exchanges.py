@@ -4,6 +4,8 @@ sees the grid, the participant opens the agenda; an organiser runs a round's all
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
@@ -174,3 +176,82 @@ def test_sister_school_round_from_rankings_to_accepted_pairs(page, width):
     page.wait_for_load_state()
     assert page.url.endswith(f"/zh-hant/rounds/records/{record.pk}/")
     assert_no_serious_axe_violations(page)
+
+
+def _round_sheet() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in (
+        ["role", "id", "name", "places", "ranking", "language", "profile", "email"],
+        ["applicant", "s1", "Student One", None, "p1", "en", "demo-harbour-scf", None],
+        ["applicant", "s2", "Student Two (paper)", None, "p1", "zh-hans", None, None],
+        ["host", "p1", "Rail placements", 2, "s2, s1", "zh-hant", None, None],
+    ):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_uploaded_internship_round_from_rankings_to_accepted_pairs(page, width):
+    """An organiser uploads a round's spreadsheet (dry run, then for real; zh-Hans), links the host
+    to its organisation on the round's page, runs the allocation and is told truthfully who was
+    not told (the paper applicant); records that applicant's answer with a reason; the linked
+    applicant (English) and host (zh-Hant) accept on their pages: both pairs are accepted and
+    become exchange records. axe on every page."""
+    from hkcq.exchanges.models import ExchangeRecord, Pair, Round
+
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, "demo-secretariat-cq", lang="zh-hans")
+    page.goto("/zh-hans/rounds/new/")
+    page.select_option("select[name=kind]", "internship")
+    page.fill("input[name=title]", f"Internships ({width})")
+    sheet = {"name": "round.xlsx", "mimeType": "application/octet-stream", "buffer": _round_sheet()}
+    page.set_input_files("input[name=file]", files=[sheet])
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "没有人收到通知" in page.locator("main").inner_text()  # the preview: 1 not linked
+    assert_no_serious_axe_violations(page)
+    page.set_input_files("input[name=file]", files=[sheet])
+    page.uncheck("input[name=dry_run]")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    created = re.search(r"/zh-hans/rounds/(\d+)/", page.url)  # (the form's #error-summary anchor stays)
+    assert created, page.locator("main").inner_text()[:600]
+    round_ = Round.objects.get(pk=int(created.group(1)))
+    page.select_option("select[name=link-role]", "host")
+    page.fill("input[name=link-participant]", "p1")
+    page.fill("input[name=link-profile]", "demo-yangtze-rail-logistics")
+    page.get_by_role("button", name="保存关联").click()
+    page.wait_for_load_state()
+    assert round_.participants.get(ext_id="p1").profile.ext_id == "demo-yangtze-rail-logistics"
+    page.get_by_role("button", name="进行分配").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "没有人收到通知" in main and "s2" in main
+    assert_no_serious_axe_violations(page)
+    paper = Pair.objects.get(round=round_, applicant__ext_id="s2")
+    page.select_option(f"#ans-{paper.pk}-applicant", "yes")
+    page.fill(f"#ans-{paper.pk}-applicant-reason", "Letter of 3 May")
+    page.get_by_role("button", name="记录 s2 的答复").click()
+    page.wait_for_load_state()
+    paper.refresh_from_db()
+    assert paper.applicant_accepted is True
+    for username, lang, accept, times in (
+        ("demo-partner-hk", "en", "Accept", 1),
+        ("demo-partner-cq", "zh-hant", "接受", 2),
+    ):
+        page.context.clear_cookies()
+        sign_in(page, username, lang=lang)
+        for _ in range(times):
+            page.goto(f"/{lang}/rounds/{round_.pk}/")
+            assert_no_serious_axe_violations(page)
+            page.get_by_role("button", name=accept, exact=True).first.click()
+            page.wait_for_load_state()
+    pairs = list(Pair.objects.filter(round=round_))
+    assert sorted((p.applicant.ext_id, p.status) for p in pairs) == [("s1", "accepted"), ("s2", "accepted")]
+    assert ExchangeRecord.objects.filter(pair__round=round_).count() == 2

@@ -495,11 +495,24 @@ def question_delete(request: AuthedRequest, event_id: int, question_id: int) -> 
 
 
 # -- rounds ---------------------------------------------------------------------------------------
+PROFILE_LINK = (
+    "Optional: the organisation profile behind this entry, by its number (as in its page's address) or its "
+    "stable id. Its current members are told the result (in their own language) and accept or decline."
+)
+EMAIL_LINK = (
+    "Optional: the e-mail address of an existing account behind this entry (for example a student's). "
+    "That person is told the result and accepts or declines. An entry with neither link is answered for by "
+    "the organiser (with a reason), on the round's page or with POST /pairs/{id}/answer and on_behalf_of."
+)
+
+
 class RoundApplicantIn(Schema):
     id: Required
     ranks: list[str] = Field([], json_schema_extra={"uniqueItems": True})
     name: str = ""
     language: str = "en"
+    profile: int | str | None = Field(None, description=PROFILE_LINK)
+    email: str | None = Field(None, description=EMAIL_LINK)
 
 
 class RoundHostIn(Schema):
@@ -508,6 +521,8 @@ class RoundHostIn(Schema):
     ranks: list[str] = Field([], json_schema_extra={"uniqueItems": True})
     name: str = ""
     language: str = "en"
+    profile: int | str | None = Field(None, description=PROFILE_LINK)
+    email: str | None = Field(None, description=EMAIL_LINK)
 
 
 class RoundIn(Schema):
@@ -646,8 +661,25 @@ def round_ranks(
     return {"ranks": p.ranks}
 
 
+class RoundPairRowOut(Schema):
+    id: int
+    applicant: str
+    host: str
+    status: str
+    fixed: bool
+    run: int
+    applicant_accepted: bool | None
+    host_accepted: bool | None
+    applicant_told: bool = Field(
+        description="The applicant is linked to people who were told; false: the organiser answers for them"
+    )
+    host_told: bool = Field(
+        description="The host is linked to people who were told; false: the organiser answers for it"
+    )
+
+
 class RoundAllocationOut(Schema):
-    pairs: list[dict[str, Any]]
+    pairs: list[RoundPairRowOut]
     unplaced: list[str]
     statistics: dict[str, Any]
 
@@ -655,9 +687,21 @@ class RoundAllocationOut(Schema):
 def _allocation(r: Round) -> dict[str, Any]:
     live = [p for p in selectors.pairs(r) if p.status in (PairStatus.OFFERED, PairStatus.ACCEPTED)]
     placed = {p.applicant.ext_id for p in live}
+    reached = selectors.reachable_entries(r)
     return {
         "pairs": [
-            {"applicant": p.applicant.ext_id, "host": p.host.ext_id, "status": p.status, "fixed": p.fixed, "run": p.run}
+            {
+                "id": p.pk,
+                "applicant": p.applicant.ext_id,
+                "host": p.host.ext_id,
+                "status": p.status,
+                "fixed": p.fixed,
+                "run": p.run,
+                "applicant_accepted": p.applicant_accepted,
+                "host_accepted": p.host_accepted,
+                "applicant_told": p.applicant_id in reached,
+                "host_told": p.host_id in reached,
+            }
             for p in live
         ],
         "unplaced": sorted(
@@ -690,6 +734,51 @@ def round_allocation(request: AuthedRequest, round_id: int) -> dict[str, Any]:
     r = selectors.round_get_for_user(user=request.auth, pk=round_id)
     require(permissions.can_organise_round(request.auth, r))
     return _allocation(r)
+
+
+class RoundLinkIn(Schema):
+    """Both fields replace the entry's links; both empty removes them (a reason is then needed)."""
+
+    profile: int | str | None = Field(None, description=PROFILE_LINK)
+    email: str | None = Field(None, description=EMAIL_LINK)
+    reason: str = Field("", description="Needed when an existing link changes or is removed; kept in the history")
+
+
+class RoundLinkOut(Schema):
+    id: str
+    role: str
+    profile: int | None
+    email: str | None
+    told: bool = Field(description="Someone is linked who is told the results and answers")
+
+
+@router.put(
+    "/rounds/{round_id}/participants/{ext_id}/link",
+    response={200: RoundLinkOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Link a round's entry to its organisation profile and/or an account (organisers)",
+)
+def round_link(
+    request: AuthedRequest,
+    round_id: int,
+    ext_id: str,
+    body: RoundLinkIn,
+    role: Literal["applicant", "host"] = "applicant",
+) -> dict[str, Any]:
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
+    p = r.participants.filter(role=role, ext_id=ext_id).first()
+    if p is None:
+        raise NotFound()
+    p = services.participant_link(
+        user=request.auth, participant=p, profile=body.profile, email=body.email, reason=body.reason
+    )
+    return {
+        "id": p.ext_id,
+        "role": p.role,
+        "profile": p.profile_id,
+        "email": p.user.email if p.user is not None else None,
+        "told": p.pk in selectors.reachable_entries(r),
+    }
 
 
 # -- participants: registration, availability, feedback, agenda ---------------------------------
@@ -913,6 +1002,14 @@ def event_phase(request: AuthedRequest, event_id: int, body: EventPhaseIn) -> di
 # -- rounds: a participant's answer to an allocated pair ------------------------------------------
 class RoundPairAnswerIn(Schema):
     accept: bool
+    on_behalf_of: Literal["applicant", "host"] | None = Field(
+        None,
+        description=(
+            "Organisers only: record the answer of this side of the pair, which is linked to nobody who "
+            "could be told (a paper answer); needs a reason"
+        ),
+    )
+    reason: str = Field("", description="With on_behalf_of: how the answer came (kept in the history)")
 
 
 class RoundPairOut(Schema):
@@ -929,11 +1026,16 @@ class RoundPairOut(Schema):
     "/pairs/{pair_id}/answer",
     response={200: RoundPairOut, **ERRORS},
     auth=STAFF_AUTH,
-    summary="Accept or decline an allocated place (the applicant or the host)",
+    summary="Accept or decline an allocated place (the applicant or the host; an organiser for an unlinked side)",
 )
 def pair_answer(request: AuthedRequest, pair_id: int, body: RoundPairAnswerIn) -> dict[str, Any]:
     pair = selectors.pair_get_for_user(user=request.auth, pk=pair_id)
-    pair = services.pair_respond(user=request.auth, pair=pair, accept=body.accept)
+    if body.on_behalf_of is not None:
+        pair = services.pair_answer_for(
+            user=request.auth, pair=pair, side=body.on_behalf_of, accept=body.accept, reason=body.reason
+        )
+    else:
+        pair = services.pair_respond(user=request.auth, pair=pair, accept=body.accept)
     return {
         "id": pair.pk,
         "round": pair.round_id,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hkcq.core.dates import show_datetime
 from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm
 from hkcq.core.translated import LANGS, TranslatedFormField, TText
-from hkcq.exchanges.models import Event, Language, Question, QuestionKind, Round, RoundKind, Session
+from hkcq.exchanges.models import Event, Language, Participant, Question, QuestionKind, Round, RoundKind, Session
 from hkcq.exchanges.services import EVENT_FIELDS, slot_start
 from hkcq.partnering.models import OutcomeKind
 
@@ -166,13 +166,55 @@ class CapacityForm(ReasonForm):
     capacity = forms.IntegerField(label=_("Places"), widget=forms.NumberInput(attrs={"class": "form-control"}))
 
 
+class LinkForm(BaseForm):
+    """Link a round's entry to the people behind it (the organiser; the service validates)."""
+
+    role = forms.ChoiceField(
+        label=_("Side"), choices=Participant.ROLE_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    participant = forms.CharField(label=_("Id in this round"), max_length=100, widget=_text_input())
+    profile = forms.CharField(
+        label=_("Organisation profile"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Its number (as in the address of its page, …/partnering/organisations/12/) or its stable id. "
+            "Its members are told the result and answer."
+        ),
+        widget=_text_input(),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address of an account"),
+        required=False,
+        help_text=_("A person with an account on the platform, for example a student."),
+        widget=forms.EmailInput(attrs={"class": "form-control"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        help_text=_("Needed when you change or remove a link. Leave both empty to remove it."),
+        widget=_text_input(),
+    )
+
+
+class AnswerForForm(BaseForm):
+    """An organiser records the answer of a side nobody could be told (a paper answer)."""
+
+    side = forms.ChoiceField(choices=Participant.ROLE_CHOICES)
+    accept = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")])
+    reason = forms.CharField(max_length=2000)
+
+
 class RoundUploadForm(BaseForm):
     kind = forms.ChoiceField(label=_("Kind of round"), choices=[], widget=forms.Select(attrs={"class": "form-select"}))
     title = forms.CharField(label=_("Title"), max_length=300, widget=_text_input())
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx)"),
         help_text=_(
-            "One row per participant: role (applicant or host), id, name, places, ranking (ids separated by commas), language."
+            "One row per participant: role (applicant or host), id, name, places, ranking (ids separated by commas), language; "
+            "optionally a profile column (an organisation profile's number or stable id) and an email column (an "
+            "existing account's address): the people linked are told the result and answer."
         ),
     )
     dry_run = forms.BooleanField(

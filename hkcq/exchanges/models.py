@@ -382,6 +382,8 @@ class RoundChange(models.Model):
         "withdrawn": _("Pair withdrawn"),
         "accepted": pgettext_lazy("a meeting request or an offered place", "Accepted"),
         "declined": _("Declined"),
+        "linked": _("Linked to an organisation or account"),
+        "answered_for": _("Answer recorded by the organiser"),
     }
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="changes")

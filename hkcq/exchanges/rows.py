@@ -1,5 +1,7 @@
-"""A round's spreadsheet: one row per participant (role, id, name, places, ranking, language),
-read into the same document ``POST /api/v1/rounds`` takes. Problems are reported per row; the
+"""A round's spreadsheet: one row per participant (role, id, name, places, ranking, language,
+and optionally ``profile`` and ``email`` columns, found by their headings after those six: the
+organisation profile's number or stable id, an existing account's e-mail address), read into the
+same document ``POST /api/v1/rounds`` takes. Problems are reported per row; the
 page shows them (a dry run creates nothing)."""
 
 from __future__ import annotations
@@ -12,6 +14,15 @@ from hkcq.core.errors import InvalidInput
 from hkcq.core.sheets import xlsx_rows
 
 HEADERS = ["role", "id", "name", "places", "ranking", "language"]
+OPTIONAL = ["profile", "email"]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a profile's number typed into a spreadsheet cell
+    return str(value).strip()
 
 
 def document_from_rows(rows: list[list[Any]], *, kind: str, title: str) -> tuple[dict[str, Any], list[str]]:
@@ -22,13 +33,18 @@ def document_from_rows(rows: list[list[Any]], *, kind: str, title: str) -> tuple
     header = [str(c or "").strip().lower() for c in rows[0]]
     if header[: len(HEADERS)] != HEADERS:
         return doc, [_("The first row must be the headings: %(headings)s.") % {"headings": ", ".join(HEADERS)}]
+    optional = {name: header.index(name) for name in OPTIONAL if name in header[len(HEADERS) :]}
+    width = max([len(HEADERS), *[i + 1 for i in optional.values()]])
     for number, row in enumerate(rows[1:], start=2):
-        cells = [("" if c is None else str(c).strip()) for c in list(row) + [None] * (len(HEADERS) - len(row))]
+        cells = [_cell(c) for c in list(row) + [None] * (width - len(row))]
         if not any(cells):
             continue
         role, ext_id, name, places, ranking, language = cells[: len(HEADERS)]
         ranks = [r.strip() for r in ranking.replace("，", ",").split(",") if r.strip()]
         entry: dict[str, Any] = {"id": ext_id, "name": name, "ranks": ranks, "language": language or "en"}
+        for column, index in optional.items():
+            if cells[index]:
+                entry[column] = cells[index]
         if role.lower() == "applicant":
             doc["applicants"].append(entry)
         elif role.lower() == "host":

@@ -25,7 +25,7 @@ from hkcq.exchanges.models import (
     Round,
 )
 from hkcq.exchanges.services import slot_start
-from hkcq.partnering.models import OutcomeSource
+from hkcq.partnering.models import Membership, OutcomeSource
 from hkcq.partnering.permissions import member_profile_ids
 from hkcq.partnering.selectors import partnership_counts_by_area
 from hkcq.registry.permissions import user_unit_ids
@@ -182,6 +182,19 @@ def pair_get_for_user(*, user: Viewer, pk: int | str) -> Pair:
 
 def pairs(round_: Round) -> QuerySet[Pair]:
     return round_.pairs.select_related("applicant", "host").order_by("applicant__ext_id", "id")
+
+
+def reachable_entries(round_: Round) -> set[int]:
+    """The round's entries someone can be told about (the same people as
+    ``services.participant_recipients``: an active linked account, or a linked organisation
+    profile with an active current member). The others are answered for by the organiser."""
+    parts = list(round_.participants.select_related("user"))
+    with_members = set(
+        Membership.objects.filter(
+            left_at__isnull=True, user__is_active=True, profile_id__in={p.profile_id for p in parts if p.profile_id}
+        ).values_list("profile_id", flat=True)
+    )
+    return {p.pk for p in parts if (p.user is not None and p.user.is_active) or (p.profile_id in with_members)}
 
 
 def own_entries(user: Viewer, round_: Round) -> list[Participant]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hkcq.accounts.models import User
+from hkcq.core.choices import Side
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, history_mark, record_save
@@ -47,7 +48,7 @@ from hkcq.exchanges.models import (
 )
 from hkcq.notifications.services import notify
 from hkcq.partnering import services as partnering_services
-from hkcq.partnering.models import OutcomeKind, OutcomeSource
+from hkcq.partnering.models import Membership, OrganisationProfile, OutcomeKind, OutcomeSource
 from hkcq.registry.models import Area
 from hkcq.registry.permissions import user_unit_ids
 
@@ -906,13 +907,214 @@ def round_document_check(data: dict[str, Any]) -> dict[str, list[str]]:
             add(f"host {h.get('id')}", _("A sister-school pairing is one to one: every host has 1 place."))
     if not (data.get("title") or "").strip() if isinstance(data.get("title"), str) else not data.get("title"):
         add("title", _("Give the round a title."))
+    return _merged(errors, _document_links(data)[0])
+
+
+def _merged(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
+    for where, messages in more.items():
+        errors.setdefault(where, []).extend(messages)
     return errors
+
+
+# -- who stands behind a round's entry: an organisation profile and/or an account ---------------
+Link = tuple[OrganisationProfile | None, User | None]
+
+
+def _profile_find(ref: Any) -> OrganisationProfile | None:
+    """A partnering organisation profile by its number (as in its page's address) or its stable id."""
+    text = str(ref).strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return OrganisationProfile.objects.filter(pk=int(text)).first()
+    return OrganisationProfile.objects.filter(ext_id=text).first()
+
+
+def _link_resolve(profile_ref: Any, email: Any) -> tuple[Link, dict[str, list[str]]]:
+    """The profile and the account an entry names (either may be empty), or what is wrong, by field."""
+    errors: dict[str, list[str]] = {}
+    profile: OrganisationProfile | None = None
+    account: User | None = None
+    ref = "" if profile_ref is None else str(profile_ref).strip()
+    if ref:
+        profile = _profile_find(ref)
+        if profile is None:
+            errors["profile"] = [_("No organisation profile has the id %(ref)s.") % {"ref": ref}]
+    address = str(email or "").strip()
+    if address:
+        accounts = list(User.objects.filter(email__iexact=address, is_active=True)[:2])
+        if not accounts:
+            errors["email"] = [_("No account has the e-mail address %(email)s.") % {"email": address}]
+        elif len(accounts) > 1:
+            errors["email"] = [
+                _("Several accounts have the e-mail address %(email)s: link the organisation profile instead.")
+                % {"email": address}
+            ]
+        else:
+            account = accounts[0]
+    return (profile, account), errors
+
+
+def _document_links(data: dict[str, Any]) -> tuple[dict[str, list[str]], dict[tuple[str, str], Link]]:
+    """The links a round document gives its entries (``"profile"``: a profile's number or stable
+    id; ``"email"``: an existing account's address), resolved, with the problems by entry: an
+    unknown profile or address, or one profile or account named by two entries of one side."""
+    errors: dict[str, list[str]] = {}
+    links: dict[tuple[str, str], Link] = {}
+    for role, label, key in ((Participant.APPLICANT, "applicant", "applicants"), (Participant.HOST, "host", "hosts")):
+        profiles: dict[int, str] = {}
+        accounts: dict[int, str] = {}
+        for entry in data.get(key) or []:
+            if not isinstance(entry, dict):
+                continue
+            ext_id = str(entry.get("id", "")).strip()
+            where = f"{label} {entry.get('id')}"
+            (profile, account), problems = _link_resolve(entry.get("profile"), entry.get("email"))
+            for messages in problems.values():
+                errors.setdefault(where, []).extend(messages)
+            if profile is not None:
+                if profile.pk in profiles:
+                    errors.setdefault(where, []).append(
+                        _("This organisation is already linked to %(id)s on this side.") % {"id": profiles[profile.pk]}
+                    )
+                profiles.setdefault(profile.pk, ext_id)
+            if account is not None:
+                if account.pk in accounts:
+                    errors.setdefault(where, []).append(
+                        _("This account is already linked to %(id)s on this side.") % {"id": accounts[account.pk]}
+                    )
+                accounts.setdefault(account.pk, ext_id)
+            if profile is not None or account is not None:
+                links[(role, ext_id)] = (profile, account)
+    return errors, links
+
+
+def participant_recipients(participant: Participant) -> list[User]:
+    """Who is told a participant's result and may answer for it: the linked account and the
+    current members of the linked organisation profile (active accounts only)."""
+    people: dict[int, User] = {}
+    if participant.user_id is not None and participant.user is not None and participant.user.is_active:
+        people[participant.user.pk] = participant.user
+    if participant.profile_id is not None:
+        members = User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(profile_id=participant.profile_id, left_at__isnull=True).values("user_id"),
+        )
+        for person in members:
+            people.setdefault(person.pk, person)
+    return list(people.values())
+
+
+def _tell_participant(participant: Participant, kind: str, round_: Round, **context: Any) -> bool:
+    """Tell everyone behind an entry (each in their own language); False when nobody could be told."""
+    people = participant_recipients(participant)
+    for person in people:
+        _tell(person, kind, round_.get_absolute_url(), round=round_, **context)
+    return bool(people)
+
+
+def _link_describe(participant: Participant) -> str:
+    parts = []
+    if participant.profile is not None:
+        parts.append(str(participant.profile.ext_id or f"#{participant.profile.pk}"))
+    if participant.user is not None:
+        parts.append(participant.user.email or participant.user.get_username())
+    return " + ".join(parts) or "—"
+
+
+def participant_link(
+    *, user: User, participant: Participant, profile: Any = None, email: Any = None, reason: str = ""
+) -> Participant:
+    """Link a round's entry to an organisation profile (its members are told and answer) and/or
+    an existing account, or remove the link (both empty). Changing or removing a link needs a
+    reason; every change is recorded. People newly linked to an entry with a result are told it."""
+    round_ = Round.objects.get(pk=participant.round_id)  # fresh: its runs and sides
+    require(permissions.can_organise_round(user, round_))
+    (new_profile, new_account), errors = _link_resolve(profile, email)
+    if new_profile is not None and round_.applicant_side:
+        applicants = participant.role == Participant.APPLICANT
+        expected = round_.applicant_side if applicants else _other_side(round_.applicant_side)
+        if expected and new_profile.side != expected:
+            where = {"side": Side(expected).label}
+            errors.setdefault("profile", []).append(
+                _("This organisation is on the other side: this round's applicants are from %(side)s.") % where
+                if applicants
+                else _("This organisation is on the other side: this round's hosts are from %(side)s.") % where
+            )
+    others = round_.participants.filter(role=participant.role).exclude(pk=participant.pk)
+    if new_profile is not None:
+        clash = others.filter(profile=new_profile).first()
+        if clash is not None:
+            errors.setdefault("profile", []).append(
+                _("This organisation is already linked to %(id)s on this side.") % {"id": clash.ext_id}
+            )
+    if new_account is not None:
+        clash = others.filter(user=new_account).first()
+        if clash is not None:
+            errors.setdefault("email", []).append(
+                _("This account is already linked to %(id)s on this side.") % {"id": clash.ext_id}
+            )
+    if errors:
+        raise InvalidInput(_("The link was not saved."), details=errors)
+    changing = (participant.profile_id is not None and participant.profile_id != getattr(new_profile, "pk", None)) or (
+        participant.user_id is not None and participant.user_id != getattr(new_account, "pk", None)
+    )
+    if changing and not (reason or "").strip():
+        raise _invalid("reason", _("Give a reason for the change."))
+    if participant.profile_id == getattr(new_profile, "pk", None) and participant.user_id == getattr(
+        new_account, "pk", None
+    ):
+        return participant
+    with transaction.atomic():
+        before = {p.pk for p in participant_recipients(participant)}
+        old = _link_describe(participant)
+        participant.profile, participant.user = new_profile, new_account
+        history_mark(participant, user=user, reason=reason)
+        participant.save(update_fields=["profile", "user"])
+        _log(round_, user, "linked", f"{participant.ext_id}: {old} → {_link_describe(participant)}", reason)
+        newcomers = [p for p in participant_recipients(participant) if p.pk not in before]
+        if newcomers:
+            _tell_result_to(round_, participant, newcomers)
+    return participant
+
+
+def _other_side(side: str) -> str:
+    others = [value for value in Side.values if value != side]
+    return others[0] if len(others) == 1 else ""
+
+
+def _tell_result_to(round_: Round, participant: Participant, people: list[User]) -> None:
+    """Tell people just linked to an entry its current result: an offered place, or none."""
+    if round_.runs == 0:
+        return
+    field = "applicant" if participant.role == Participant.APPLICANT else "host"
+    pair = (
+        Pair.objects.filter(round=round_, status=PairStatus.OFFERED, **{field: participant})
+        .select_related("applicant", "host")
+        .first()
+    )
+    url = round_.get_absolute_url()
+    if pair is not None:
+        other = pair.host if field == "applicant" else pair.applicant
+        for person in people:
+            _tell(person, "placed", url, round=round_, other=other.name or other.ext_id)
+    elif (
+        field == "applicant"
+        and not round_.pairs.filter(
+            applicant=participant, status__in=[PairStatus.OFFERED, PairStatus.ACCEPTED]
+        ).exists()
+    ):
+        for person in people:
+            _tell(person, "unplaced", url, round=round_)
 
 
 def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[Any] = ()) -> Round:
     """Create a round with its participants, capacities and rankings from one document (the
     API's JSON, or an upload's rows): {"kind", "title", "applicants": [{"id", "ranks", "name"?,
-    "language"?}], "hosts": [{"id", "capacity", "ranks", "name"?, "language"?}]}."""
+    "language"?, "profile"?, "email"?}], "hosts": [{"id", "capacity", "ranks", "name"?,
+    "language"?, "profile"?, "email"?}]}. ``profile`` (an organisation profile's number or stable
+    id) and ``email`` (an existing account's address) link an entry to the people who are told
+    its result and answer for it; an entry without either is answered for by the organiser."""
     require(permissions.can_create_round(user))
     errors = round_document_check(data)
     if errors:
@@ -936,11 +1138,18 @@ def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[
             value = str(entry.get("language") or "")
             return value if value in ("en", "zh-hant", "zh-hans") else "en"
 
+        _errors, links = _document_links(data)
+
+        def link(role: str, entry: dict[str, Any]) -> dict[str, Any]:
+            profile, account = links.get((role, str(entry["id"]).strip()), (None, None))
+            return {"profile": profile, "user": account}
+
         Participant.objects.bulk_create(
             [
                 Participant(
                     round=round_,
                     role=Participant.APPLICANT,
+                    **link(Participant.APPLICANT, a),
                     ext_id=str(a["id"]).strip(),
                     name=str(a.get("name") or "")[:300],
                     ranks=[str(r) for r in a.get("ranks") or []],
@@ -952,6 +1161,7 @@ def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[
                 Participant(
                     round=round_,
                     role=Participant.HOST,
+                    **link(Participant.HOST, h),
                     ext_id=str(h["id"]).strip(),
                     name=str(h.get("name") or "")[:300],
                     ranks=[str(r) for r in h.get("ranks") or []],
@@ -1115,8 +1325,11 @@ def round_market(round_: Round) -> tuple[allocation.Market, dict[str, Participan
 
 def round_allocate(*, user: User, round_: Round) -> dict[str, Any]:
     """Run the allocation: the first run, or a later one that keeps every pair still offered or
-    accepted and re-offers declined places. New pairs are offered and both sides told in their
-    language. Returns the statistics (also kept on the round)."""
+    accepted and re-offers declined places. New pairs are offered; every side linked to people
+    (``participant_recipients``) is told, each person in their account's language. Returns the
+    statistics (also kept on the round) with ``told`` and ``not_told``: the entries with a new
+    result that were told, and those nobody could be told (the organiser tells them and records
+    their answers, ``pair_answer_for``)."""
     require(permissions.can_organise_round(user, round_))
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
@@ -1141,15 +1354,39 @@ def round_allocate(*, user: User, round_: Round) -> dict[str, Any]:
         round_.status = RoundStatus.ALLOCATED
         round_.save(update_fields=["runs", "statistics", "status"])
         _log(round_, user, "allocated", f"{round_.runs}: +{len(new_pairs)}")
-        url = round_.get_absolute_url()
+        told: list[str] = []
+        not_told: list[str] = []
+
+        def tell(participant: Participant, kind: str, **context: Any) -> None:
+            reached = _tell_participant(participant, kind, round_, **context)
+            (told if reached else not_told).append(participant.ext_id)
+
         for pair in new_pairs:
             for side, other in ((pair.applicant, pair.host), (pair.host, pair.applicant)):
-                _tell(side.user, "placed", url, round=round_, other=other.name or other.ext_id, language=side.language)
+                tell(side, "placed", other=other.name or other.ext_id)
         placed = set(match)
         for a, p in apps.items():
-            if a not in placed and p.user is not None:
-                _tell(p.user, "unplaced", url, round=round_)
-    return stats
+            if a not in placed:
+                tell(p, "unplaced")
+    # Who was told (their accounts' languages, e-mail and in the platform) and who was not (no
+    # link: the organiser tells them and records their answers): not kept with the statistics.
+    return {**stats, "told": list(dict.fromkeys(told)), "not_told": list(dict.fromkeys(not_told))}
+
+
+def _pair_settle(pair: Pair, round_: Round) -> None:
+    """A pair's status from its two answers; an accepted pair becomes an exchange record."""
+    if pair.applicant_accepted is False or pair.host_accepted is False:
+        pair.status = PairStatus.DECLINED
+    elif pair.applicant_accepted and pair.host_accepted:
+        pair.status = PairStatus.ACCEPTED
+    pair.save()
+    if pair.status == PairStatus.ACCEPTED:
+        ExchangeRecord.objects.create(
+            pair=pair,
+            kind=round_.kind,
+            area=round_.area,
+            title=f"{pair.applicant.name or pair.applicant.ext_id} – {pair.host.name or pair.host.ext_id}",
+        )
 
 
 def pair_respond(*, user: User, pair: Pair, accept: bool) -> Pair:
@@ -1170,19 +1407,44 @@ def pair_respond(*, user: User, pair: Pair, accept: bool) -> Pair:
             pair.applicant_accepted = accept
         if as_host:
             pair.host_accepted = accept
-        if pair.applicant_accepted is False or pair.host_accepted is False:
-            pair.status = PairStatus.DECLINED
-        elif pair.applicant_accepted and pair.host_accepted:
-            pair.status = PairStatus.ACCEPTED
-        pair.save()
+        _pair_settle(pair, round_)
         _log(round_, user, "accepted" if accept else "declined", f"{pair.applicant.ext_id} – {pair.host.ext_id}")
-        if pair.status == PairStatus.ACCEPTED:
-            ExchangeRecord.objects.create(
-                pair=pair,
-                kind=round_.kind,
-                area=round_.area,
-                title=f"{pair.applicant.name or pair.applicant.ext_id} – {pair.host.name or pair.host.ext_id}",
+    return pair
+
+
+def pair_answer_for(*, user: User, pair: Pair, side: str, accept: bool, reason: str) -> Pair:
+    """An organiser records the answer of a side nobody could be told (an entry linked to no
+    account or organisation with members: the paper case), with the reason, e.g. "letter of 3
+    May". A linked side answers for itself. Not bound by the answer deadline: a paper answer that
+    came in time may be recorded later."""
+    round_ = pair.round
+    require(permissions.can_organise_round(user, round_))
+    if side not in (Participant.APPLICANT, Participant.HOST):
+        raise _invalid("side", _("Choose the applicant or the host."))
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Give a reason for the change."))
+    with transaction.atomic():
+        pair = Pair.objects.select_for_update().select_related("applicant", "host").get(pk=pair.pk)
+        if pair.status != PairStatus.OFFERED:
+            raise _invalid(None, _("This place has already been answered."))
+        entry = pair.applicant if side == Participant.APPLICANT else pair.host
+        if participant_recipients(entry):
+            raise _invalid(
+                "side", _("%(id)s is linked to an account and answers for themselves.") % {"id": entry.ext_id}
             )
+        if getattr(pair, f"{side}_accepted") is not None:
+            raise _invalid("side", _("This side has already answered."))
+        setattr(pair, f"{side}_accepted", accept)
+        history_mark(pair, user=user, reason=reason)
+        _pair_settle(pair, round_)
+        answer = "accepted" if accept else "declined"
+        _log(
+            round_,
+            user,
+            "answered_for",
+            f"{pair.applicant.ext_id} – {pair.host.ext_id}: {entry.ext_id} {answer}",
+            reason,
+        )
     return pair
 
 

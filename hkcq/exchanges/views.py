@@ -398,7 +398,9 @@ def round_upload(request: AuthedRequest) -> HttpResponse:
         document, row_errors = rows.document_from_xlsx(
             form.cleaned_data["file"], kind=form.cleaned_data["kind"], title=form.cleaned_data["title"]
         )
-        preview = {"document": document, "errors": row_errors}
+        entries = [*document["applicants"], *document["hosts"]]
+        linked = sum(1 for e in entries if e.get("profile") or e.get("email"))
+        preview = {"document": document, "errors": row_errors, "linked": linked, "unlinked": len(entries) - linked}
         if not row_errors and not form.cleaned_data["dry_run"]:
             try:
                 round_ = services.round_create(user=request.user, data=document)
@@ -419,18 +421,23 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     organiser = permissions.can_organise_round(request.user, round_)
     mine = selectors.own_entries(request.user, round_)
     pairs = list(selectors.pairs(round_))
+    reached = selectors.reachable_entries(round_)
+    participants = list(round_.participants.select_related("profile", "user")) if organiser else []
     return render(
         request,
         "exchanges/round_detail.html",
         {
             "round": round_,
             "organiser": organiser,
-            "participants": round_.participants.all() if organiser else [],
+            "participants": participants,
+            "unreached": [p for p in participants if p.pk not in reached],
             "pairs": pairs if organiser else [p for p in pairs if p.applicant in mine or p.host in mine],
             "mine_entries": mine,
             "mine": [(p, xforms.RanksForm(initial={"ranks": ", ".join(p.ranks)}, prefix=f"p{p.pk}")) for p in mine],
             "changes": round_.changes.select_related("actor") if organiser else [],
+            "reached": reached,
             "fix_form": xforms.FixPairForm(prefix="fix"),
+            "link_form": xforms.LinkForm(prefix="link"),
             "capacity_form": xforms.CapacityForm(prefix="cap"),
             "PairStatus": PairStatus,
         },
@@ -443,8 +450,8 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     try:
         if action == "allocate":
-            services.round_allocate(user=request.user, round_=round_)
-            messages.success(request, _("The allocation has run; both sides of each new pair are told."))
+            run = services.round_allocate(user=request.user, round_=round_)
+            _allocation_told(request, run["told"], run["not_told"])
         elif action == "fix":
             form = xforms.FixPairForm(request.POST, prefix="fix")
             if not form.is_valid():
@@ -468,13 +475,62 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                     messages.error(request, _("Choose a host of this round."))
                 else:
                     services.capacity_set(user=request.user, host=h, capacity=d["capacity"], reason=d["reason"])
+        elif action == "link":
+            lform = xforms.LinkForm(request.POST, prefix="link")
+            if not lform.is_valid():
+                _form_refused(request, lform)
+            else:
+                d = lform.cleaned_data
+                p = round_.participants.filter(role=d["role"], ext_id=d["participant"].strip()).first()
+                if p is None:
+                    messages.error(request, _("No entry of this round has this id on that side."))
+                else:
+                    services.participant_link(
+                        user=request.user, participant=p, profile=d["profile"], email=d["email"], reason=d["reason"]
+                    )
+                    messages.success(request, _("The link is saved."))
         else:
             raise Http404
     except NotPermitted as exc:
         raise Http404 from exc
     except DomainError as exc:
-        _refused(request, exc)
+        _refused_fields(request, exc)
     return redirect("exchanges:round", pk=round_.pk)
+
+
+def _refused_fields(request: HttpRequest, exc: DomainError) -> None:
+    """A refusal with its reasons by field, as one message (the page redirects back)."""
+    details = [str(v) for values in (exc.details or {}).values() for v in values]
+    messages.error(request, " ".join([str(exc.message), *[d for d in details if d != str(exc.message)]]))
+
+
+def _allocation_told(request: HttpRequest, told: list[str], not_told: list[str]) -> None:
+    """Say truthfully who was told the new results, and who must be told by the organiser."""
+    if not told and not not_told:
+        messages.success(request, _("The allocation has run: no new results."))
+        return
+    if told:
+        messages.success(
+            request,
+            ngettext(
+                "The allocation has run: %(n)d participant was told their result by e-mail and on the platform.",
+                "The allocation has run: %(n)d participants were told their result by e-mail and on the platform.",
+                len(told),
+            )
+            % {"n": len(told)},
+        )
+    if not_told:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d participant is linked to no account, so nobody was told: tell them yourself and record "
+                "their answer below (%(ids)s).",
+                "%(n)d participants are linked to no account, so nobody was told: tell them yourself and record "
+                "their answers below (%(ids)s).",
+                len(not_told),
+            )
+            % {"n": len(not_told), "ids": ", ".join(not_told)},
+        )
 
 
 @login_required
@@ -499,13 +555,23 @@ def pair_answer(request: AuthedRequest, pair_id: int) -> HttpResponse:
     try:
         if request.POST.get("action") == "withdraw":
             services.pair_withdraw(user=request.user, pair=pair, reason=request.POST.get("reason", ""))
+        elif request.POST.get("action") == "answer_for":
+            form = xforms.AnswerForForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose their answer and give a reason (for example: letter of 3 May)."))
+            else:
+                d = form.cleaned_data
+                services.pair_answer_for(
+                    user=request.user, pair=pair, side=d["side"], accept=d["accept"] == "yes", reason=d["reason"]
+                )
+                messages.success(request, _("Their answer is recorded."))
         else:
             services.pair_respond(user=request.user, pair=pair, accept=request.POST.get("accept") == "yes")
             messages.success(request, _("Your answer is saved."))
     except NotPermitted as exc:
         raise Http404 from exc
     except DomainError as exc:
-        _refused(request, exc)
+        _refused_fields(request, exc)
     return redirect("exchanges:round", pk=pair.round_id)
 
 

@@ -310,6 +310,19 @@ PAGES = [
         prepare=_record,
     ),
     Write(
+        "link entry",
+        lambda c: f"/en/rounds/{c['r'].pk}/do/link/",
+        lambda c: {"link-role": "applicant", "link-participant": "a3", "link-profile": str(c["another_profile"].pk)},
+        ORGANISERS,
+    ),
+    Write(
+        "answer for an unlinked side",
+        lambda c: f"/en/rounds/pairs/{c['pair'].pk}/",
+        lambda c: {"action": "answer_for", "side": "host", "accept": "yes", "reason": "Letter of 3 May"},
+        ORGANISERS,
+        prepare=_allocated,
+    ),
+    Write(
         "withdraw pair",
         lambda c: f"/en/rounds/pairs/{c['pair'].pk}/",
         lambda c: {"action": "withdraw", "reason": "The host closed"},
@@ -385,6 +398,20 @@ API = [
         "put",
     ),
     Write("allocate", lambda c: f"/api/v1/rounds/{c['r'].pk}/allocate", lambda c: {}, ORGANISERS),
+    Write(
+        "link entry",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/participants/a3/link",
+        lambda c: {"profile": c["another_profile"].pk},
+        ORGANISERS,
+        "put",
+    ),
+    Write(
+        "answer for an unlinked side",
+        lambda c: f"/api/v1/pairs/{c['pair'].pk}/answer",
+        lambda c: {"accept": True, "on_behalf_of": "host", "reason": "Letter of 3 May"},
+        ORGANISERS,
+        prepare=_allocated,
+    ),
     Write(
         "edit round",
         lambda c: f"/api/v1/rounds/{c['r'].pk}",
@@ -534,6 +561,7 @@ def test_every_write_route_is_in_the_matrix():
         ("delete", "/api/v1/events/{event_id}/questions/{question_id}"),
         ("post", "/api/v1/rounds"),
         ("put", "/api/v1/rounds/{round_id}/participants/{ext_id}/ranks"),
+        ("put", "/api/v1/rounds/{round_id}/participants/{ext_id}/link"),
         ("post", "/api/v1/rounds/{round_id}/allocate"),
         ("patch", "/api/v1/rounds/{round_id}"),
         ("post", "/api/v1/events/{event_id}/registrations"),
@@ -546,4 +574,4 @@ def test_every_write_route_is_in_the_matrix():
         ("post", "/api/v1/pairs/{pair_id}/answer"),
     }
     assert writes == expected, writes ^ expected
-    assert len(API) == len(expected) + 1  # approve and refuse share one route
+    assert len(API) == len(expected) + 2  # approve and refuse share one route, and so do the two answers

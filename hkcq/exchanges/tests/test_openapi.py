@@ -162,6 +162,13 @@ CALLS: list[tuple[str, str, str, Any, Any]] = [
         lambda c: f"/api/v1/rounds/{c['r'].pk}/participants/a1/ranks",
         {"ranks": ["h1", "h2"]},
     ),
+    (
+        "put",
+        "/api/v1/rounds/{round_id}/participants/{ext_id}/link",
+        "organiser",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/participants/a3/link",
+        lambda c: {"profile": c["another_profile"].pk},
+    ),
     ("post", "/api/v1/rounds/{round_id}/allocate", "organiser", lambda c: f"/api/v1/rounds/{c['r'].pk}/allocate", {}),
     (
         "get",
@@ -248,6 +255,12 @@ BAD: list[tuple[str, str, Any, Any]] = [
     ),
     ("put", "/api/v1/events/{event_id}/phase", lambda c: f"/api/v1/events/{c['e'].pk}/phase", {"phase": "nonsense"}),
     ("post", "/api/v1/pairs/{pair_id}/answer", lambda c: "/api/v1/pairs/0/answer", {"accept": "perhaps"}),
+    (
+        "put",
+        "/api/v1/rounds/{round_id}/participants/{ext_id}/link",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/participants/a3/link",
+        {"profile": "no-such-organisation"},
+    ),
 ]
 
 
