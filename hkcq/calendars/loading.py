@@ -20,13 +20,13 @@ from datetime import date
 import holidays
 from django.db import transaction
 
-from hkcq.calendars.models import Holiday
+from hkcq.calendars.models import DEFAULT_SOURCE, Holiday
 from hkcq.core.choices import Side
 from hkcq.core.services import history_mark
 from hkcq.core.translated import EN, HANS, HANT, HUMAN, TText
 
 YEARS = (2025, 2026, 2027)
-SOURCE = "python-holidays (holidays package)"
+SOURCE = DEFAULT_SOURCE
 
 # (locale for English, Traditional Chinese, Simplified Chinese) of each calendar in the package.
 _LOCALES = {

@@ -16,6 +16,11 @@ from simple_history.models import HistoricalRecords
 from hkcq.core.choices import Side
 from hkcq.core.translated import TranslatedField
 
+# What the default data store as a day's source (hkcq/calendars/loading.py): a provenance code,
+# shown to people as DEFAULT_SOURCE_LABEL in their language.
+DEFAULT_SOURCE = "python-holidays (holidays package)"
+DEFAULT_SOURCE_LABEL = _("The platform's default data (an open-source holiday calendar)")
+
 
 class Holiday(models.Model):
     class Kind(models.TextChoices):
@@ -54,6 +59,12 @@ class Holiday(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("calendars:holidays") + f"?side={self.side}&year={self.date.year}"
+
+    @property
+    def source_label(self) -> str:
+        """The source as a reader sees it: the default data's provenance code in the reader's
+        language, a source a person typed as typed."""
+        return str(DEFAULT_SOURCE_LABEL) if self.source == DEFAULT_SOURCE else self.source
 
     @property
     def is_working_day(self) -> bool:

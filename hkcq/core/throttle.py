@@ -7,10 +7,17 @@ only as a digest in the cache key. Rates come from ``settings.THROTTLE_RATES`` (
 Views call :func:`throttle` before the work; :class:`Throttled` becomes a 429 with
 ``Retry-After``: in the API (config/api.py), Open311 (hkcq/open311/views.py) and on pages
 (:class:`ThrottledMiddleware`, a translated page).
+
+Submissions (an enquiry, a suggestion) are counted only once ACCEPTED: the view asks
+:func:`throttle_check` before the work (nothing counted) and :func:`throttle_count` once a new
+record is stored, so a resident correcting the form's errors, or sending the same thing twice
+(an idempotent replay), uses up nothing. A refused form is shown again with what was typed and
+:func:`refusal_message` (when to send it again), status 429 (docs/security.md, "Throttling").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +25,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
 from hkcq.core.errors import DomainError
@@ -60,6 +69,47 @@ def throttle(request: HttpRequest, action: str, *, targets: tuple[str, ...] = ()
                 wait = max(wait, usage["time_left"])
     if wait:
         raise Throttled(retry_after=wait)
+
+
+def _usages(request: HttpRequest, action: str, targets: tuple[str, ...], *, increment: bool) -> list[dict[str, Any]]:
+    usages = []
+    for scope, rate in settings.THROTTLE_RATES.get(action, ()):
+        digests = dict.fromkeys(_digest(t) for t in targets if t and t.strip())
+        values = [client_address(request)] if scope == "address" else list(digests)
+        for value in values:
+            usage = _count(request, f"hkcq.{action}.{scope}", value, rate, increment=increment)
+            if usage is not None:
+                usages.append(usage)
+    return usages
+
+
+def throttle_check(request: HttpRequest, action: str, *, targets: tuple[str, ...] = ()) -> None:
+    """Raise :class:`Throttled` when one more accepted ``action`` would be over a rate; counts
+    nothing (the counters of :func:`throttle_count`)."""
+    wait = max(
+        (u["time_left"] for u in _usages(request, action, targets, increment=False) if u["count"] >= u["limit"]),
+        default=0,
+    )
+    if wait:
+        raise Throttled(retry_after=wait)
+
+
+def throttle_count(request: HttpRequest, action: str, *, targets: tuple[str, ...] = ()) -> None:
+    """Count one accepted ``action`` (a record stored); never refuses (:func:`throttle_check` did)."""
+    _usages(request, action, targets, increment=True)
+
+
+def refusal_message(exc: Throttled) -> str:
+    """What a refused form says above the text it keeps: when it may be sent again."""
+    minutes = max(1, (exc.retry_after + 59) // 60)
+    at = timezone.localtime(timezone.now() + dt.timedelta(seconds=exc.retry_after)).strftime("%H:%M")
+    return ngettext(
+        "You have sent as many as may be sent from here in a short time. Nothing was sent this time, "
+        "but what you typed is kept below: send it again in %(minutes)d minute (after %(time)s).",
+        "You have sent as many as may be sent from here in a short time. Nothing was sent this time, "
+        "but what you typed is kept below: send it again in %(minutes)d minutes (after %(time)s).",
+        minutes,
+    ) % {"minutes": minutes, "time": at}
 
 
 def retry_after_header(response: HttpResponse, exc: Throttled) -> HttpResponse:

@@ -35,7 +35,7 @@ from hkcq.core.errors import InvalidInput, NotFound, UnknownReference
 from hkcq.core.pagination import Keyed, KeysetPagination, LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.text import mask_personal_data
-from hkcq.core.throttle import throttle
+from hkcq.core.throttle import throttle, throttle_check, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.enquiries import knowledge, permissions, selectors, services, sla, statistics
 from hkcq.enquiries.models import Enquiry
@@ -273,7 +273,8 @@ def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[
     address): the same `idempotency_key` (or, without one, the same question, details and e-mail
     within ten minutes) returns the case already filed, with status 200; the same key with other
     content is refused (409). Another client never gets the case back."""
-    throttle(request, "enquiry_submit", targets=(payload.email,))
+    # Only an accepted new enquiry counts (hkcq/core/throttle.py); a refused or replayed one does not.
+    throttle_check(request, "enquiry_submit", targets=(payload.email,))
     result = services.enquiry_submit(
         filing=services.Filing(
             question=payload.question,
@@ -289,6 +290,8 @@ def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[
             idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key", ""),
         ),
     )
+    if result.created:
+        throttle_count(request, "enquiry_submit", targets=(payload.email,))
     e = result.enquiry
     body = {
         "reference": e.reference,

@@ -34,7 +34,7 @@ from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import Keyset, count_estimate, paginate
 from hkcq.core.permissions import require_page
 from hkcq.core.text import mask_personal_data
-from hkcq.core.throttle import throttle
+from hkcq.core.throttle import Throttled, refusal_message, retry_after_header, throttle, throttle_check, throttle_count
 from hkcq.core.translated import HTML_LANG, LANGUAGE_LABELS, current_language
 from hkcq.core.views import edit_page, redirect_to_page_top
 from hkcq.enquiries import forms as eforms
@@ -103,10 +103,18 @@ def _consent_notice() -> dict[str, Any]:
 
 # -- resident pages ----------------------------------------------------------------------------
 def enquiry_new(request: HttpRequest) -> HttpResponse:
+    refused: Throttled | None = None
     if request.method == "POST":
-        throttle(request, "enquiry_submit", targets=(request.POST.get("email", ""),))
         form = eforms.EnquiryForm(request.POST)
-        if form.is_valid():
+        # Only an accepted enquiry counts towards the limit (hkcq/core/throttle.py): a form shown
+        # again with its errors costs nothing; a refused one keeps what was typed.
+        targets = (request.POST.get("email", ""),)
+        try:
+            throttle_check(request, "enquiry_submit", targets=targets)
+        except Throttled as exc:
+            refused = exc
+            form.add_error(None, refusal_message(exc))
+        if refused is None and form.is_valid():
             data = form.cleaned_data
             try:
                 result = services.enquiry_submit(
@@ -135,6 +143,8 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
             except InvalidInput as exc:
                 add_domain_error(form, exc)
             else:
+                if result.created:
+                    throttle_count(request, "enquiry_submit", targets=targets)
                 return redirect_to_page_top("enquiries:received", token=result.enquiry.token)
     else:
         # Replies come in the language the resident is using now, whatever their account's
@@ -143,7 +153,10 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             initial["email"] = request.user.email
         form = eforms.EnquiryForm(initial=initial)
-    return render(request, "enquiries/new.html", {"form": form, "notice": _consent_notice()})
+    response = render(
+        request, "enquiries/new.html", {"form": form, "notice": _consent_notice()}, status=429 if refused else 200
+    )
+    return retry_after_header(response, refused) if refused else response
 
 
 def enquiry_received(request: HttpRequest, token: str) -> HttpResponse:

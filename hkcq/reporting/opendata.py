@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -25,11 +25,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core import areafigures
+from hkcq.core.choices import Side
 from hkcq.core.exports import csv_text
 from hkcq.core.translated import EN, HANS, HANT, TText
 from hkcq.core.trees import depth_first
 from hkcq.progress.models import ProgressUpdate
-from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting
+from hkcq.registry.models import Agreement, AgreementEvent, Area, Decision, Measure, Meeting
 
 LICENCE = _(
     "The data are published by the Hong Kong/Chongqing Co-operation Conference platform and may be "
@@ -46,6 +47,24 @@ class Column:
     read: Callable[[Any], Any]
     # The Frictionless Table Schema type of the values: string, integer, number, date, datetime.
     type: str = "string"
+    # For a column of codes ("plenary", "in_force"): the codes it takes, each with its label in
+    # the reader's language. The files hold the codes; pages show each with its label.
+    codes: Callable[[], Sequence[tuple[str, Any]]] | None = None
+
+    def values(self) -> list[dict[str, str]]:
+        """The codes of a code column with their labels in the active language (none otherwise)."""
+        return [{"value": str(v), "label": str(label)} for v, label in self.codes()] if self.codes else []
+
+    def field(self) -> dict[str, Any]:
+        """The column as a Frictionless field: a code column's codes are its ``enum`` constraint
+        and are listed with their labels in the description."""
+        field: dict[str, Any] = {"name": self.name, "type": self.type, "description": str(self.description)}
+        values = self.values()
+        if values:
+            listed = "; ".join(f"{v['value']} = {v['label']}" for v in values)
+            field["description"] = f"{field['description']} ({listed})"
+            field["constraints"] = {"enum": [v["value"] for v in values]}
+        return field
 
 
 @dataclass(frozen=True)
@@ -72,9 +91,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def attribute(name: str, description: Promise | str, path: str | None = None, *, type: str = "string") -> Column:
+def attribute(
+    name: str,
+    description: Promise | str,
+    path: str | None = None,
+    *,
+    type: str = "string",
+    codes: Callable[[], Sequence[tuple[str, Any]]] | None = None,
+) -> Column:
     """A column read straight from the record: the attribute ``path`` (dotted), or ``name``."""
-    return Column(name, description, attrgetter(path or name), type)
+    return Column(name, description, attrgetter(path or name), type, codes)
 
 
 def text_columns(name: str, described: Promise | str, path: str | None = None) -> tuple[Column, ...]:
@@ -198,7 +224,7 @@ MEETINGS = Dataset(
     description=_("High-level meetings, plenary sessions and working meetings of the mechanism."),
     columns=(
         ID_COLUMN,
-        attribute("kind", _("Kind of meeting (high_level, plenary, high_level_plenary, working, communication)")),
+        attribute("kind", _("Kind of meeting"), codes=lambda: Meeting.Kind.choices),
         attribute("sequence", _("Number in its series"), type="integer"),
         attribute("date", _("Date (YYYY-MM-DD)"), type="date"),
         *text_columns("title", _("Title")),
@@ -222,7 +248,7 @@ DECISIONS = Dataset(
         references("owner_units", _("Ids of the owner units, separated by spaces")),
         references("measures", _("Ids of the linked measures, separated by spaces")),
         attribute("due_on", _("Due date (YYYY-MM-DD)"), type="date"),
-        attribute("status", _("Status (open, in_progress, done, dropped)")),
+        attribute("status", _("Status of the decision"), codes=lambda: Decision.Status.choices),
         *text_columns("follow_up", _("Follow-up")),
     ),
     rows=_decisions,
@@ -234,7 +260,7 @@ AGREEMENTS = Dataset(
     description=_("Agreements and memoranda signed under the mechanism."),
     columns=(
         ID_COLUMN,
-        attribute("kind", _("Kind (mechanism, memorandum, agreement)")),
+        attribute("kind", _("Kind of agreement"), codes=lambda: Agreement.Kind.choices),
         *text_columns("title", _("Title")),
         *text_columns("summary", _("Summary")),
         references("parties", _("Ids of the parties, separated by spaces")),
@@ -243,8 +269,9 @@ AGREEMENTS = Dataset(
         *text_columns("place", _("Place of signing")),
         Column(
             "status",
-            _("Latest lifecycle event (signed, in_force, amended, renewed, expired, superseded)"),
+            _("Latest event in the agreement's life"),
             _agreement_status,
+            codes=lambda: AgreementEvent.Kind.choices,
         ),
     ),
     rows=_agreements,
@@ -269,7 +296,7 @@ UPDATES = Dataset(
     columns=(
         attribute("id", _("Number of the update"), type="integer"),
         attribute("measure", _("Id of the measure"), "measure.ext_id"),
-        attribute("side", _("Side reporting (hong_kong, chongqing)")),
+        attribute("side", _("Side reporting"), codes=lambda: Side.choices),
         attribute("cycle", _("Number of the reporting cycle"), "cycle_id", type="integer"),
         attribute("cycle_opens_on", _("Date the reporting cycle opened (YYYY-MM-DD)"), "cycle.opens_on", type="date"),
         attribute("status", _("Status key on the status scale"), "status.key"),
@@ -319,7 +346,9 @@ AREA_RESULTS = Dataset(
     ),
     columns=(
         attribute("area", _("Id of the area"), "area.ext_id"),
-        attribute("figure", _("What is counted (partnerships, exchange_records)")),
+        attribute(
+            "figure", _("What is counted (its key)"), codes=lambda: [(f.key, f.label()) for f in areafigures.figures()]
+        ),
         *text_columns("figure_name", _("What is counted"), "label"),
         attribute("count", _("How many, up to now"), type="integer"),
     ),
@@ -354,7 +383,7 @@ def datapackage(*, base_url: str) -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "schema": {
-                    "fields": [{"name": c.name, "type": c.type, "description": str(c.description)} for c in d.columns],
+                    "fields": [c.field() for c in d.columns],
                     **({"primaryKey": ["id"]} if any(c.name == "id" for c in d.columns) else {}),
                 },
             }
@@ -404,7 +433,15 @@ def dataset_json(dataset: Dataset) -> str:
         "title": str(dataset.title),
         "licence": str(LICENCE),
         "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "fields": [{"name": c.name, "type": c.type, "description": str(c.description)} for c in dataset.columns],
+        "fields": [
+            {
+                "name": c.name,
+                "type": c.type,
+                "description": str(c.description),
+                **({"values": c.values()} if c.codes else {}),
+            }
+            for c in dataset.columns
+        ],
         "records": list(dataset.records()),
     }
     return json.dumps(document, ensure_ascii=False, indent=1)

@@ -18,7 +18,7 @@ from hkcq.core import idempotency
 from hkcq.core.api import ERRORS, ErrorOut, Flag, IsoDate, Language, Mapped, Required, TextIn, TextOut
 from hkcq.core.errors import NotPermitted, UnknownReference
 from hkcq.core.pagination import LimitOffsetPagination
-from hkcq.core.throttle import throttle
+from hkcq.core.throttle import throttle, throttle_check, throttle_count
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
 from hkcq.suggestions import digest as digests
 from hkcq.suggestions import permissions, selectors, services
@@ -206,7 +206,9 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     (409). Another client never gets it back."""
     user = api_caller(request)
     # Per address, and per inbox or account (a signed-in resident's own e-mail address).
-    throttle(request, "suggestion_submit", targets=(payload.email, getattr(user, "email", "") or ""))
+    targets = (payload.email, getattr(user, "email", "") or "")
+    # Only an accepted new suggestion counts (hkcq/core/throttle.py).
+    throttle_check(request, "suggestion_submit", targets=targets)
     result = services.suggestion_submit_idempotent(
         user=user,
         title=payload.title,
@@ -221,6 +223,8 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
         client=idempotency.client_of(request),
     )
     suggestion = result.suggestion
+    if result.created:
+        throttle_count(request, "suggestion_submit", targets=targets)
     return (201 if result.created else 200), {
         "reference": suggestion.reference,
         "tracking_token": suggestion.tracking_token,

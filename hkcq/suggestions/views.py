@@ -22,7 +22,7 @@ from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_respons
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
-from hkcq.core.throttle import throttle
+from hkcq.core.throttle import Throttled, refusal_message, retry_after_header, throttle, throttle_check, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.core.views import redirect_to_page_top
 from hkcq.registry.models import Area
@@ -99,13 +99,18 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     similar: list[Suggestion] = []
     reused = False
+    refused: Throttled | None = None
     if request.method == "POST":
-        # Per address, and per inbox or account (a signed-in resident's own e-mail address).
-        throttle(
-            request, "suggestion_submit", targets=(request.POST.get("email", ""), getattr(user, "email", "") or "")
-        )
         form = sforms.SubmitForm(request.POST, user=user)
-        if form.is_valid():
+        # Per address, and per inbox or account (a signed-in resident's own e-mail address); only
+        # an accepted suggestion counts (hkcq/core/throttle.py), a refused form keeps its text.
+        targets = (request.POST.get("email", ""), getattr(user, "email", "") or "")
+        try:
+            throttle_check(request, "suggestion_submit", targets=targets)
+        except Throttled as exc:
+            refused = exc
+            form.add_error(None, refusal_message(exc))
+        if refused is None and form.is_valid():
             data = form.cleaned_data
             try:
                 result = services.suggestion_submit_idempotent(
@@ -128,6 +133,8 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
                 add_domain_error(form, exc)
             else:
                 suggestion = result.suggestion
+                if result.created:
+                    throttle_count(request, "suggestion_submit", targets=targets)
                 messages.success(
                     request,
                     _("Thank you. Your suggestion %(reference)s is stored and waits for moderation.")
@@ -148,7 +155,10 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
             "idempotency_key": uuid.uuid4().hex,
         }
         form = sforms.SubmitForm(user=user, initial=initial)
-    return render(request, "suggestions/submit.html", {"form": form, "similar": similar})
+    response = render(
+        request, "suggestions/submit.html", {"form": form, "similar": similar}, status=429 if refused else 200
+    )
+    return retry_after_header(response, refused) if refused else response
 
 
 def suggestion_similar(request: HttpRequest) -> HttpResponse:

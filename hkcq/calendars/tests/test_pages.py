@@ -2,6 +2,7 @@
 enquiries': hkcq/enquiries/tests/test_service_levels.py.)"""
 
 from datetime import date
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -192,3 +193,22 @@ def test_services_refuse_the_other_sides_calendar(defaults, secretariat_hk):
     hk_day = Holiday.objects.filter(side=HK).first()
     with pytest.raises(NotPermitted):  # moving a day onto the other side's calendar
         services.holiday_update(user=secretariat_hk, holiday=hk_day, data={"side": CQ})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [
+        ("en", "The platform's default data (an open-source holiday calendar)"),
+        ("zh-hant", "平台預設資料（開源假期資料庫）"),
+        ("zh-hans", "平台默认数据（开源节假日数据库）"),
+    ],
+)
+def test_the_default_datas_source_is_shown_in_the_readers_language(defaults, lang, label):
+    """The default days store a provenance code; the page shows what it means, in the page's
+    language, and a source a person typed as typed."""
+    calendars_load()
+    HolidayFactory.create(side=HK, date=date(2026, 11, 2), source="Gazette notice G.N. 1234")
+    html = unescape(Client().get(f"/{lang}/calendars/?side={HK}&year=2026").content.decode())
+    assert label in html and "Gazette notice G.N. 1234" in html
+    assert "python-holidays" not in html and "holidays package" not in html

@@ -3,7 +3,11 @@ walking the URL configuration, as test_page_queries does) is opened in Tradition
 Simplified Chinese, by a visitor, an officer and the secretariat, and its visible text (and the
 labels a screen reader reads) is checked for the glossary's forbidden forms: Hong Kong words and
 「」 in Simplified Chinese, “ ” and Mainland words in Traditional Chinese, the other script's term
-for a working day (Django's admin, with its own templates, is not checked), and half-width colons and commas after Chinese ("状态: 已采纳")."""
+for a working day (Django's admin, with its own templates, is not checked), half-width colons and commas after Chinese ("状态: 已采纳"),
+dates written with spaces ("2023 年 5 月": the glossary's form is "2023年5月") and stored codes or
+provenance strings shown as they are stored ("plenary", "in_force", "python-holidays (holidays
+package)") instead of their translated label. A code that is meant to be read as a code (a column
+of a CSV file, a parameter of the API) is set in ``<code>``, which is left out."""
 
 from __future__ import annotations
 
@@ -21,6 +25,12 @@ FORBIDDEN = {
     "zh-hant": {**NOT_OUR_TERMS["zh_Hant"], "工作日": "工作天", "“": "「", "”": "」", "個聲音": "人"},
 }
 HALF_WIDTH = re.compile(rf"[{CJK}）][:,;](?=\s|$)")
+# A Chinese date takes no spaces: "2026年12月5日", not "2026 年 12 月 5 日".
+CHINESE_DATE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
+# Machine sources stored with a record (the default calendars' provenance).
+PROVENANCE = ["python-holidays", "holidays package"]
+# Machine-readable text set apart as such: left out of the check for stored codes.
+CODE_TAGS = {"code", "kbd", "samp", "pre"}
 # Proper names that contain a forbidden form (the title of a Hong Kong ordinance).
 PROPER_NAMES = ["《个人资料（私隐）条例》"]
 HTML_LANG = {"zh-hant": "zh-hant", "zh-hans": "zh-hans"}
@@ -37,6 +47,8 @@ class _Text(HTMLParser):
         self.language = language
         self.stack: list[tuple[str, bool]] = []
         self.parts: list[str] = []
+        # The visible text outside <code>: where a stored code must not show.
+        self.prose: list[str] = []
 
     def _foreign(self) -> bool:
         return any(foreign for _tag, foreign in self.stack)
@@ -61,12 +73,61 @@ class _Text(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._foreign() and data.strip():
             self.parts.append(data)
+            if not any(tag in CODE_TAGS for tag, _foreign in self.stack):
+                self.prose.append(data)
 
 
 def visible_text(html: str, language: str) -> str:
     parser = _Text(language)
     parser.feed(html)
     return "\n".join(parser.parts)
+
+
+def visible_prose(html: str, language: str) -> str:
+    """The visible text without what is set as code (``<code>``, ``<kbd>``, ``<samp>``, ``<pre>``)."""
+    parser = _Text(language)
+    parser.feed(html)
+    return "\n".join(parser.prose)
+
+
+def stored_codes() -> set[str]:
+    """Every stored choice value that is a code ("in_force", "plenary", "hong_kong"): the values
+    of the models' choices, whose label is what a reader should see."""
+    from django.apps import apps
+
+    codes = set()
+    for model in apps.get_models():
+        if model._meta.app_label in {"admin", "auth", "contenttypes", "sessions", "sites"}:
+            continue
+        for field in model._meta.get_fields():
+            for value, _label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9_]*", value):
+                    codes.add(value)
+    return codes
+
+
+# Pages that document a machine interface's parameters and values, typed as they are (to be set in
+# <code> by their owners): the Open311 page and the allocation round's spreadsheet format.
+DOCUMENTS_CODES = ("/open311/", "/rounds/new/")
+
+
+def raw_codes(prose: str, codes: set[str]) -> list[str]:
+    """Stored codes and machine provenance in the prose of a Chinese page (English words there are
+    either marked with ``lang="en"``, left out above, or shown raw)."""
+    found = []
+    for match in re.finditer(r"(?<![\w/.@-])[a-z][a-z0-9_]*(?![\w/.@-])", prose):
+        # A word inside English text (a title in English, a trade name) is that text's, not a
+        # code shown alone: the nearest letters on both sides are not Latin.
+        before = re.search(r"[^\s\W\d]\W*$", prose[: match.start()])
+        after = re.match(r"\W*[^\s\W\d]", prose[match.end() :])
+        english = [m for m in (before, after) if m and re.search(r"[A-Za-z]", m.group(0))]
+        if match.group(0) in codes and not english:
+            found.append(f"stored code shown raw: …{prose[max(0, match.start() - 20) : match.end() + 20]!r}…")
+    for name in PROVENANCE:
+        if name in prose:
+            start = prose.index(name)
+            found.append(f"provenance shown raw: …{prose[max(0, start - 20) : start + len(name) + 20]!r}…")
+    return found
 
 
 def problems(text: str, language: str) -> list[str]:
@@ -78,6 +139,9 @@ def problems(text: str, language: str) -> list[str]:
             found.append(f"{word} → {instead}: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
     for match in HALF_WIDTH.finditer(text):
         found.append(f"half-width punctuation: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
+    for match in CHINESE_DATE.finditer(text):
+        if re.search(r"\s", match.group(0)):
+            found.append(f"date with spaces: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
     return found
 
 
@@ -88,6 +152,16 @@ def test_the_checker_finds_the_reported_forms():
     assert problems("2 個聲音", "zh-hant")
     assert problems("10 个工作天", "zh-hans")
     assert not problems("状态：已采纳，“一带一路”信息", "zh-hans")
+    assert problems("於 2023 年 5 月設立", "zh-hant")
+    assert problems("2026年12月 5日", "zh-hans")
+    assert not problems("2023年5月設立，最近 90 日", "zh-hant")
+    codes = {"plenary", "in_force", "agreement"}
+    assert raw_codes("類別：plenary", codes) and raw_codes("狀態（in_force）", codes)
+    assert raw_codes("來源：python-holidays (holidays package)", codes)
+    assert not raw_codes("https://example.org/plenary/ a@agreement.org", codes)
+    assert not raw_codes("標題：Supply chain finance, agreement drafting", codes)
+    html = '<html lang="zh-Hant"><p>類別：<code>plenary</code> 全體會議</p><p lang="en">plenary</p></html>'
+    assert visible_prose(html, "zh-hant") == "類別：\n 全體會議"
     html = '<html lang="zh-Hans"><p lang="zh-Hant">「繁體」</p><p>简体</p><input placeholder="资讯"></html>'
     assert visible_text(html, "zh-hans") == "简体\n资讯"
 
@@ -106,6 +180,7 @@ def test_rendered_pages_hold_the_glossary(client, sample_records, officer_hk, se
     from hkcq.accounts.models import User
 
     member = User.objects.get(username="demo-partner-cq")
+    codes = stored_codes()
     found: dict[str, list[str]] = {}
     opened = 0
     people = (
@@ -127,7 +202,9 @@ def test_rendered_pages_hold_the_glossary(client, sample_records, officer_hk, se
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
                 continue
             opened += 1
-            for problem in problems(visible_text(response.content.decode(), language), language):
+            html = response.content.decode()
+            shown_raw = [] if url.endswith(DOCUMENTS_CODES) else raw_codes(visible_prose(html, language), codes)
+            for problem in problems(visible_text(html, language), language) + shown_raw:
                 found.setdefault(problem, []).append(f"{who} {url}")
     assert opened > 60
     report = [f"{problem}\n    on {', '.join(sorted(set(where))[:3])}" for problem, where in sorted(found.items())]

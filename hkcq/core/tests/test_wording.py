@@ -2,6 +2,7 @@
 term per concept, and one translation per message in each language."""
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -58,8 +59,9 @@ HONG_KONG_WORDS = {
 }
 # One term per concept, in both Chinese scripts.
 NOT_OUR_TERMS = {
-    "zh_Hant": {"範疇": "合作領域", "市民": "居民", "香港／重慶合作會議": "港渝合作會議"},
-    "zh_Hans": {"范畴": "合作领域", "市民": "居民", "香港／重庆合作会议": "港渝合作会议"},
+    # 字體/字体 is a typeface: the scripts are 繁體中文 and 簡體中文.
+    "zh_Hant": {"範疇": "合作領域", "市民": "居民", "香港／重慶合作會議": "港渝合作會議", "字體": "繁體／簡體中文"},
+    "zh_Hans": {"范畴": "合作领域", "市民": "居民", "香港／重庆合作会议": "港渝合作会议", "字体": "繁体／简体中文"},
 }
 
 CATALOGUES = catalogue_paths()
@@ -165,3 +167,26 @@ def test_simplified_seed_texts_use_mainland_words():
     found = _found(HONG_KONG_WORDS, texts)
     found += _found(ENQUIRY_WORDS_HANS, [t for t in texts if t[0].startswith("canned_replies.yaml")])
     assert not found, "Hong Kong words in Simplified Chinese (docs/glossary.md):\n" + "\n".join(found)
+
+
+# A Chinese date is written without spaces, "2023年5月" (docs/glossary.md, Dates); a placeholder
+# for the year or the day is no different ("%(year)s年").
+SPACED_DATE = re.compile(r"(?:\d{4}|%\(\w+\)[sd])\s+年|年\s+(?:\d|%\()|(?:\d|[sd])\s+月\s*(?:\d|%\()|月\s+(?:\d|%\()")
+
+
+def test_the_spaced_date_check_finds_the_reported_form():
+    assert SPACED_DATE.search("於 2023 年 5 月設立") and SPACED_DATE.search("%(year)s 年")
+    assert not SPACED_DATE.search("於2023年5月設立，最近 90 日；%(count)s 個工作天")
+
+
+@pytest.mark.parametrize("language", ["zh_Hant", "zh_Hans"])
+def test_chinese_dates_take_no_spaces(language):
+    texts = [
+        f"{path.parts[-5]} {entry.msgid[:40]}: {text}"
+        for path in CATALOGUES
+        if _language(path) == language
+        for entry in polib.pofile(str(path))
+        for text in _translations(entry)
+        if SPACED_DATE.search(text)
+    ]
+    assert not texts, "Chinese dates with spaces (write 2023年5月):\n" + "\n".join(texts)

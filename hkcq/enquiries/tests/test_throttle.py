@@ -66,14 +66,60 @@ def test_open311_answers_429_with_retry_after_in_its_own_shape(defaults, rates):
 
 
 @pytest.mark.parametrize(
-    ("lang", "expected"), [("en", "Too many requests"), ("zh-hant", "請求過多"), ("zh-hans", "请求过多")]
+    ("lang", "expected"),
+    [
+        ("en", "what you typed is kept below"),
+        ("zh-hant", "你輸入的內容已保留在下面"),
+        ("zh-hans", "你输入的内容已保留在下面"),
+    ],
 )
 def test_the_enquiry_form_says_so_on_a_translated_page(defaults, rates, client, lang, expected):
     for n in range(3):
-        client.post(f"/{lang}/enquiries/new/", {"question": f"Q{n}", "email": f"w{n}@example.org", "consent": "on"})
-    response = client.post(f"/{lang}/enquiries/new/", {"question": "Q", "email": "w@example.org", "consent": "on"})
+        sent = {"question": f"Question {n}?", "email": f"w{n}@example.org", "consent": "on", "language": "en"}
+        assert client.post(f"/{lang}/enquiries/new/", sent).status_code == 302
+    typed = {
+        "question": "Where do I renew my permit, please?",
+        "email": "w@example.org",
+        "consent": "on",
+        "language": "en",
+    }
+    response = client.post(f"/{lang}/enquiries/new/", typed)
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
-    assert expected in response.content.decode()
+    html = response.content.decode()
+    # The form again, with what was typed and when to send it again; nothing stored.
+    assert expected in html and "Where do I renew my permit, please?" in html and 'value="w@example.org"' in html
+    assert Enquiry.objects.count() == 3
+
+
+def test_a_resident_correcting_the_form_uses_up_nothing(defaults, rates, client):
+    """Only accepted enquiries count towards the limit: five tries with errors (no consent, no
+    question) and a replay of the same enquiry do not stop three real ones."""
+    for n in range(5):
+        r = client.post("/en/enquiries/new/", {"question": "" if n % 2 else f"Q {n}?", "email": "c@example.org"})
+        assert r.status_code == 200
+    key = {"idempotency_key": "a" * 32}
+    sent = {"question": "First question?", "email": "c1@example.org", "consent": "on", "language": "en", **key}
+    assert client.post("/en/enquiries/new/", sent).status_code == 302
+    assert client.post("/en/enquiries/new/", sent).status_code == 302  # the same one again
+    for n in (2, 3):
+        sent = {"question": f"Question {n}?", "email": f"c{n}@example.org", "consent": "on", "language": "en"}
+        assert client.post("/en/enquiries/new/", sent).status_code == 302
+    assert Enquiry.objects.count() == 3
+    assert client.post("/en/enquiries/new/", {**sent, "email": "c4@example.org"}).status_code == 429
+
+
+def test_the_suggestion_form_counts_only_accepted_ones_and_keeps_a_refused_text(defaults, rates, client):
+    from hkcq.suggestions.models import Suggestion
+    from hkcq.suggestions.tests.conftest import form_data
+
+    assert client.post("/en/suggestions/new/", form_data(title="", text="")).status_code == 200  # errors
+    for n in range(2):
+        assert client.post("/en/suggestions/new/", form_data(title=f"Idea {n}")).status_code == 302
+    response = client.post("/zh-hant/suggestions/new/", form_data(title="More Cantonese service"))
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert "你輸入的內容已保留在下面" in html and "More Cantonese service" in html
+    assert Suggestion.objects.count() == 2
 
 
 def test_ask_feedback_and_suggestions_are_throttled(defaults, rates, client):

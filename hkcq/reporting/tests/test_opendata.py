@@ -136,3 +136,29 @@ def test_only_published_updates_and_only_their_public_narrative(defaults, client
         + client.get("/en/open-data/updates.json").content.decode()
     )
     assert "Hidden words" not in blob and "Draft words" not in blob and "internal" not in blob
+
+
+@pytest.mark.parametrize(
+    ("lang", "plenary", "in_force"),
+    [("en", "Plenary session", "Entered into force"), ("zh-hant", "全體會議", "生效"), ("zh-hans", "全体会议", "生效")],
+)
+def test_code_columns_show_each_code_with_its_label(defaults, client, lang, plenary, in_force):
+    """A column of codes (a meeting's kind, an agreement's latest event) lists its codes set as code,
+    each with its label in the page's language; the text around them is not a list of raw codes."""
+    from hkcq.core.tests.test_rendered_wording import raw_codes, stored_codes, visible_prose
+
+    html = client.get(f"/{lang}/open-data/").content.decode()
+    assert f"<code>plenary</code>{'：' if lang != 'en' else ': '}{plenary}" in html
+    assert "<code>in_force</code>" in html and in_force in html
+    if lang != "en":
+        assert not raw_codes(visible_prose(html, lang), stored_codes())
+
+
+def test_code_columns_carry_their_codes_in_the_files(defaults, client):
+    package = client.get("/en/open-data/datapackage.json").json()
+    meetings = next(r for r in package["resources"] if r["name"] == "meetings")
+    kind = next(f for f in meetings["schema"]["fields"] if f["name"] == "kind")
+    assert "plenary" in kind["constraints"]["enum"] and "plenary = Plenary session" in kind["description"]
+    document = json.loads(client.get("/zh-hant/open-data/agreements.json").content)
+    status = next(f for f in document["fields"] if f["name"] == "status")
+    assert {"value": "signed", "label": "已簽署"} in status["values"]

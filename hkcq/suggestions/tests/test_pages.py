@@ -69,7 +69,7 @@ def test_rate_limit_per_address(defaults, client, settings):
     for i in range(3):
         assert client.post(URL, form_data(title=f"Idea {i}")).status_code == 302
     response = client.post(URL, form_data(title="Idea 3"))
-    assert response.status_code == 429 and "Too many requests" in response.content.decode()
+    assert response.status_code == 429 and "what you typed is kept below" in response.content.decode()
     assert Suggestion.objects.count() == 3
     # Another address is not affected.
     assert client.post(URL, form_data(title="Idea 3"), REMOTE_ADDR="10.0.0.9").status_code == 302
@@ -91,7 +91,7 @@ def test_rate_limit_message_is_translated(defaults, client, settings):
     settings.THROTTLE_RATES = {"suggestion_submit": [("address", "1/h")]}
     client.post("/zh-hant/suggestions/new/", form_data(title="Idea 1"))
     response = client.post("/zh-hant/suggestions/new/", form_data(title="Idea 2"))
-    assert response.status_code == 429 and "請求過多" in response.content.decode()
+    assert response.status_code == 429 and "你輸入的內容已保留在下面" in response.content.decode()
 
 
 def _key(client, lang="en"):
