@@ -51,6 +51,7 @@ def _sister_doc(s) -> dict:
     return {
         "kind": "sister_school",
         "title": "Sister schools 2027",
+        "response_deadline": "2099-06-30",
         "applicants": [
             {"id": "hk1", "ranks": ["cq1", "cq2"], "profile": s["hk1"][1].pk},
             {"id": "hk2", "ranks": ["cq1"], "profile": "hk-school-two"},
@@ -85,6 +86,8 @@ def test_a_sister_school_round_made_by_the_api_reaches_accepted_pairs(client, of
     by_address = {m.to[0]: m for m in mailoutbox}
     assert by_address[teacher.email].subject.startswith("你的結果")
     assert by_address[hk1_user.email].subject.startswith("你的结果")
+    assert "2099年6月30日" in by_address[hk1_user.email].body  # the answer deadline, in their language
+    assert "30 June 2099" in by_address[schools["cq1"][0].email].body
     # the linked sides answer for themselves, through the API
     pair = Pair.objects.get(round=round_, applicant__ext_id="hk1")
     for who in (hk1_user, teacher):
