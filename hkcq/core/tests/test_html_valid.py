@@ -153,7 +153,7 @@ def test_every_page_kind_is_valid_html(defaults, tmp_path, settings):
         assert refused.status_code == 403
         keep(refused, f"/{lang}/import/ (403)")
         invalid = anonymous.post(f"/{lang}/enquiries/new/", {"question": "", "email": "not an address"})
-        assert invalid.status_code in (200, 400) and b"error-summary" in invalid.content
+        assert invalid.status_code == 200 and b"error-summary" in invalid.content
         keep(invalid, f"/{lang}/enquiries/new/ (errors)")
         wrong = anonymous.post(f"/{lang}/account/sign-in/", {"username": "demo-resident", "password": "wrong"})
         keep(wrong, f"/{lang}/account/sign-in/ (wrong password)")
