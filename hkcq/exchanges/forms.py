@@ -11,7 +11,7 @@ from hkcq.core.dates import show_datetime
 from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm
 from hkcq.core.translated import LANGS, TranslatedFormField, TText
 from hkcq.exchanges.models import Event, Language, Participant, Question, QuestionKind, Round, RoundKind, Session
-from hkcq.exchanges.services import EVENT_FIELDS, slot_start
+from hkcq.exchanges.services import EVENT_FIELDS, ROUND_FIELDS, slot_start
 from hkcq.partnering.models import OutcomeKind
 
 
@@ -300,15 +300,7 @@ class QuestionForm(StyledModelForm):
 class RoundForm(StyledModelForm):
     class Meta:
         model = Round
-        fields = [
-            "title",
-            "eligibility",
-            "organiser_units",
-            "area",
-            "applicant_side",
-            "ranking_deadline",
-            "response_deadline",
-        ]
+        fields = list(ROUND_FIELDS)  # what the service accepts, one list
         widgets = {"ranking_deadline": DateInput(), "response_deadline": DateInput()}
 
     def prepare(self) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -659,27 +661,65 @@ def _organise_url(event: Event) -> str:
     return reverse("exchanges:organise", args=[event.pk])
 
 
+def _event_part_edit(
+    request: AuthedRequest,
+    event: Event,
+    part: Session | Question | None,
+    *,
+    form_class: Callable[..., BaseForm],
+    titles: tuple[str, str],
+    delete: tuple[str, str],
+    save: Callable[[dict[str, Any]], Any],
+    initial: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A session's or a registration question's page under the organise page: ``titles`` (new,
+    edit); an existing one shows its history and a link to ``delete`` (the URL name, its label)."""
+    extra = {}
+    if part is not None:
+        extra = {
+            **_history_context(request, part),
+            "delete_url": reverse(delete[0], args=[event.pk, part.pk]),
+            "delete_label": delete[1],
+        }
+    return edit_page(
+        request,
+        form_class=form_class,
+        instance=part,
+        initial=initial,
+        title=titles[1] if part else titles[0],
+        cancel_url=_organise_url(event),
+        save=save,
+        success_url=_organise_url(event),
+        template="exchanges/edit.html",
+        context=extra,
+    )
+
+
+def _event_part_delete(
+    request: AuthedRequest, event: Event, *, delete: Callable[[], None], title: str, question: str
+) -> HttpResponse:
+    return _confirm_delete(
+        request,
+        delete=delete,
+        title=title,
+        question=question,
+        cancel_url=_organise_url(event),
+        done_url=_organise_url(event),
+    )
+
+
 @login_required
 def session_edit(request: AuthedRequest, pk: int, session_id: int | None = None) -> HttpResponse:
     event = _organised(request, pk)
     session = get_object_or_404(Session, pk=session_id, event=event) if session_id else None
-    extra = {}
-    if session is not None:
-        extra = {
-            **_history_context(request, session),
-            "delete_url": reverse("exchanges:session_delete", args=[event.pk, session.pk]),
-            "delete_label": _("Delete this session"),
-        }
-    return edit_page(
+    return _event_part_edit(
         request,
+        event,
+        session,
         form_class=xforms.SessionForm,
-        instance=session,
-        title=_("Edit session") if session else _("New session"),
-        cancel_url=_organise_url(event),
+        titles=(_("New session"), _("Edit session")),
+        delete=("exchanges:session_delete", _("Delete this session")),
         save=lambda d: services.session_save(user=request.user, event=event, data=d, session=session),
-        success_url=_organise_url(event),
-        template="exchanges/edit.html",
-        context=extra,
     )
 
 
@@ -687,13 +727,12 @@ def session_edit(request: AuthedRequest, pk: int, session_id: int | None = None)
 def session_delete(request: AuthedRequest, pk: int, session_id: int) -> HttpResponse:
     event = _organised(request, pk)
     session = get_object_or_404(Session, pk=session_id, event=event)
-    return _confirm_delete(
+    return _event_part_delete(
         request,
+        event,
         delete=lambda: services.session_delete(user=request.user, session=session),
         title=_("Delete this session"),
         question=_("Delete the session “%(title)s”?") % {"title": session.title},
-        cancel_url=_organise_url(event),
-        done_url=_organise_url(event),
     )
 
 
@@ -701,24 +740,15 @@ def session_delete(request: AuthedRequest, pk: int, session_id: int) -> HttpResp
 def question_edit(request: AuthedRequest, pk: int, question_id: int | None = None) -> HttpResponse:
     event = _organised(request, pk)
     question = get_object_or_404(Question, pk=question_id, event=event) if question_id else None
-    extra = {}
-    if question is not None:
-        extra = {
-            **_history_context(request, question),
-            "delete_url": reverse("exchanges:question_delete", args=[event.pk, question.pk]),
-            "delete_label": _("Delete this question"),
-        }
-    return edit_page(
+    return _event_part_edit(
         request,
+        event,
+        question,
         form_class=xforms.QuestionForm,
-        instance=question,
         initial=None if question else {"position": event.questions.count()},
-        title=_("Edit registration question") if question else _("New registration question"),
-        cancel_url=_organise_url(event),
+        titles=(_("New registration question"), _("Edit registration question")),
+        delete=("exchanges:question_delete", _("Delete this question")),
         save=lambda d: services.question_save(user=request.user, event=event, data=d, question=question),
-        success_url=_organise_url(event),
-        template="exchanges/edit.html",
-        context=extra,
     )
 
 
@@ -726,13 +756,12 @@ def question_edit(request: AuthedRequest, pk: int, question_id: int | None = Non
 def question_delete(request: AuthedRequest, pk: int, question_id: int) -> HttpResponse:
     event = _organised(request, pk)
     question = get_object_or_404(Question, pk=question_id, event=event)
-    return _confirm_delete(
+    return _event_part_delete(
         request,
+        event,
         delete=lambda: services.question_delete(user=request.user, question=question),
         title=_("Delete this question"),
         question=_("Delete the question “%(label)s”?") % {"label": question.label},
-        cancel_url=_organise_url(event),
-        done_url=_organise_url(event),
     )
 
 
