@@ -285,7 +285,13 @@ if TASK_BACKEND == "immediate":
 elif TASK_BACKEND == "rq":
     # django_rq provides the queues' connections and the `rqworker` command.
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # QUEUE_CLASS: one Redis client per process, not a new connection per task queued.
+    RQ_QUEUES = {
+        "default": {
+            "URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "QUEUE_CLASS": "hkcq.core.rq_queues.SharedConnectionQueue",
+        }
+    }
     # Workers must run django_tasks_rq's job class, which calls the Task (`rqworker` reads this).
     RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}  # type: ignore[dict-item]

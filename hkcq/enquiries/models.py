@@ -63,6 +63,11 @@ class Enquiry(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     kb_answered = models.BooleanField(_("the knowledge base had an answer"), default=False)
+    # A new case is acknowledged before it is routed: the task that follows the commit (or the
+    # ``route_enquiries`` sweep, should that task be lost) asks the knowledge base for the unit,
+    # sets ``suggested_unit``, ``assigned_unit`` and ``kb_answered``, and clears this. The
+    # database's own default lets a server of the previous release insert cases meanwhile.
+    routing_pending = models.BooleanField(_("waiting to be routed"), default=False, db_default=False, editable=False)
     suggested_unit = models.ForeignKey(
         Unit, verbose_name=_("suggested unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -122,6 +127,9 @@ class Enquiry(models.Model):
         # the queue filters them by, so that counting a filtered list of open cases reads the
         # index alone (an index-only scan) instead of visiting a table page per case.
         indexes = [
+            models.Index(
+                fields=["received_at"], name="enquiry_routing_pending", condition=models.Q(routing_pending=True)
+            ),
             models.Index(fields=["status", "assigned_unit"]),
             models.Index(fields=["-received_at", "-id"], name="enquiry_newest"),
             models.Index(fields=["assigned_unit", "-received_at", "-id"], name="enquiry_unit_newest"),

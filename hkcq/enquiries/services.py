@@ -42,7 +42,14 @@ from hkcq.enquiries.placeholders import canned_placeholders, placeholders_refuse
 from hkcq.enquiries.references import reference_normalise
 from hkcq.enquiries.sla import Deadlines, deadlines_apply
 from hkcq.enquiries.sla import sla_deadlines as _sla_deadlines
-from hkcq.enquiries.submission import Filing, Origin, SubmitResult, enquiry_submit  # noqa: F401  (the app's write API)
+from hkcq.enquiries.submission import (  # noqa: F401  (the app's write API)
+    Filing,
+    Origin,
+    SubmitResult,
+    enquiries_route_pending,
+    enquiry_route,
+    enquiry_submit,
+)
 from hkcq.registry.models import Unit
 
 logger = logging.getLogger("hkcq.enquiries")

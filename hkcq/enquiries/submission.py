@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass, replace
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db import DatabaseBackend
 
 from hkcq.accounts.models import User
 from hkcq.accounts.types import Viewer
@@ -136,10 +139,12 @@ def _save_with_a_free_reference(enquiry: Enquiry, now: dt.datetime, attempts: in
 def _enquiry_create(
     filed: Filing, *, resident: User | None, submission: idempotency.Submission, source: str
 ) -> Enquiry:
-    """A new case: reference, token, the knowledge base's suggested unit, deadlines; a gap when
-    the knowledge base had no answer; the confirmation mail and the staff's notice."""
+    """A new case: reference, token, deadlines (on the default side's calendar until it has a
+    unit) and the confirmation mail, in the request. Routing waits for the commit: the
+    knowledge base's suggested unit, the gap record and the staff's notice are the work of the
+    ``route`` task (:func:`enquiry_route`), which is durable: a case whose task is lost stays
+    ``routing_pending`` and the ``route_enquiries`` sweep routes it."""
     now = timezone.now()
-    suggestion = knowledge.ask(" ".join(p for p in (filed.question, filed.details) if p), filed.language)
     enquiry = Enquiry(
         reference=reference_next(now),
         token=secrets.token_urlsafe(32),
@@ -154,18 +159,79 @@ def _enquiry_create(
         idempotency_key=submission.key or None,
         content_digest=submission.digest,
         priority=filed.priority,
-        kb_answered=suggestion.answered,
-        suggested_unit=suggestion.unit,
-        assigned_unit=suggestion.unit,
+        routing_pending=True,
         received_at=now,
     )
     deadlines_apply(enquiry)
     _save_with_a_free_reference(enquiry, now)
-    if not suggestion.answered:
-        knowledge.gap_record(filed.question, filed.language)
     resident_mail(enquiry, "confirmation")
-    staff_tell(enquiry, enquiry.assigned_unit, "new_case")
+    if _route_later(enquiry.pk):  # routed already: the caller sees the unit
+        enquiry.refresh_from_db(fields=ROUTED_FIELDS)
     return enquiry
+
+
+ROUTED_FIELDS = ["kb_answered", "suggested_unit", "assigned_unit", "routing_pending", "acknowledge_due", "reply_due"]
+
+
+def _route_later(pk: int) -> bool:
+    """Queue the case's routing. A queue in the database (``django_tasks_db``) takes the task in
+    the case's own transaction, and the immediate backend (tests, a trial) runs it at once; a
+    queue elsewhere (RQ) hears of it after the commit, so that its worker finds the case, and
+    ``robust``: a queue that is down must not undo an acknowledged case (the sweep routes it).
+    Returns whether the case was routed already (the immediate backend)."""
+    # local import: the task calls back into this app's services, so one side of the pair waits
+    from hkcq.enquiries.tasks import route
+
+    backend = route.get_backend()
+    if isinstance(backend, ImmediateBackend | DatabaseBackend):
+        route.enqueue(enquiry_id=pk)
+        return isinstance(backend, ImmediateBackend)
+    transaction.on_commit(partial(route.enqueue, enquiry_id=pk), robust=True)
+    return False
+
+
+def enquiry_route(*, enquiry_id: int) -> bool:
+    """Route a case that waits for its unit (the ``route`` task, and the ``route_enquiries``
+    sweep): the knowledge base's suggested unit becomes the assigned one unless someone assigned
+    the case meanwhile, the deadlines are counted on that unit's side, a question the knowledge
+    base cannot answer is recorded as a gap, and the unit's staff are told. Returns whether this
+    call routed it (a task run twice, or a case routed meanwhile, does nothing)."""
+    with transaction.atomic():
+        enquiry = (
+            Enquiry.objects.select_for_update(of=("self",))
+            .select_related("assigned_unit", "resident")
+            .filter(pk=enquiry_id, routing_pending=True)
+            .first()
+        )
+        if enquiry is None:
+            return False
+        suggestion = knowledge.ask(" ".join(p for p in (enquiry.question, enquiry.details) if p), enquiry.language)
+        enquiry.kb_answered = suggestion.answered
+        enquiry.suggested_unit = suggestion.unit
+        if enquiry.assigned_unit is None:
+            enquiry.assigned_unit = suggestion.unit
+        enquiry.routing_pending = False
+        if enquiry.paused_since is None:
+            deadlines_apply(enquiry)
+        enquiry.save(update_fields=ROUTED_FIELDS)
+        if not suggestion.answered:
+            knowledge.gap_record(enquiry.question, enquiry.language)
+        staff_tell(enquiry, enquiry.assigned_unit, "new_case")
+    logger.info("enquiry %s routed (unit %s)", enquiry.reference, getattr(enquiry.assigned_unit, "ext_id", "-"))
+    return True
+
+
+def enquiries_route_pending(*, older_than: dt.timedelta = dt.timedelta(0), limit: int = 1000) -> int:
+    """Route the cases still waiting for their unit that were received more than ``older_than``
+    ago (their task was lost: Redis restarted without persistence, a worker killed, the queue
+    unreachable at the commit). Returns how many it routed."""
+    since = timezone.now() - older_than
+    pending = list(
+        Enquiry.objects.filter(routing_pending=True, received_at__lte=since)
+        .order_by("received_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(enquiry_route(enquiry_id=pk) for pk in pending)
 
 
 def enquiry_submit(*, filing: Filing, origin: Origin = WEB) -> SubmitResult:
@@ -175,9 +241,9 @@ def enquiry_submit(*, filing: Filing, origin: Origin = WEB) -> SubmitResult:
     (:func:`hkcq.core.idempotency.client_of`) with the same ``idempotency_key`` (the form's
     hidden field, or an API client's key; the same key with other content is refused), or
     the same question, details and e-mail within ``DUPLICATE_WINDOW``. Another
-    client never gets this case (nor its token) back. The suggested unit comes from the
-    knowledge base; a question it cannot answer is recorded as a gap. The confirmation e-mail
-    goes out after the commit.
+    client never gets this case (nor its token) back. The confirmation e-mail goes out after
+    the commit; the suggested unit comes from the knowledge base in the task that follows the
+    commit (:func:`enquiry_route`), where a question it cannot answer is recorded as a gap.
     """
     filed = filing.trimmed()
     errors = _filing_errors(filed)
@@ -194,10 +260,5 @@ def enquiry_submit(*, filing: Filing, origin: Origin = WEB) -> SubmitResult:
         window=DUPLICATE_WINDOW,
     )
     if created:
-        logger.info(
-            "enquiry %s received (unit %s): %s",
-            enquiry.reference,
-            getattr(enquiry.assigned_unit, "ext_id", "-"),
-            mask_personal_data(filed.question[:200]),
-        )
+        logger.info("enquiry %s received: %s", enquiry.reference, mask_personal_data(filed.question[:200]))
     return SubmitResult(enquiry, created=created)

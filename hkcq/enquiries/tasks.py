@@ -12,3 +12,11 @@ def tracking_link_send(*, request_id: int) -> bool:
     from hkcq.enquiries.services import enquiry_tracking_link_send
 
     return enquiry_tracking_link_send(request_id=request_id)
+
+
+@task()
+def route(*, enquiry_id: int) -> bool:
+    # local import: submission queues this task (it imports this module), so this side waits
+    from hkcq.enquiries.services import enquiry_route
+
+    return enquiry_route(enquiry_id=enquiry_id)

@@ -437,7 +437,9 @@ def _case_context(
         "priority_form": forms_.get("priority") or eforms.PriorityForm(initial={"priority": enquiry.priority}),
         "close_form": forms_.get("close") or eforms.CloseForm(),
         "resident_language": LANGUAGE_LABELS.get(enquiry.language, enquiry.language),
-        "unit_unstaffed": enquiry.is_open and not selectors.unit_officers(enquiry.assigned_unit),
+        "unit_unstaffed": enquiry.is_open
+        and not (enquiry.routing_pending and enquiry.assigned_unit is None)
+        and not selectors.unit_officers(enquiry.assigned_unit),
         **selectors.enquiry_timeline(enquiry),
     }
     if allowed["reply"]:
