@@ -40,7 +40,7 @@ from hkcq.core.search import default_analyzer
 from hkcq.core.translated import EN, HANS, HANT, TText
 from hkcq.kb import search
 from hkcq.kb.indexing import ANALYZER_VERSION
-from hkcq.kb.models import SearchVersion, UnitProfile
+from hkcq.kb.models import UnitProfile
 from hkcq.kb.search import FALLBACK_UNIT, AskResult
 from hkcq.registry.models import Unit
 
@@ -233,7 +233,7 @@ PROFILE_VERSION_ROW = 2
 
 def _current_key() -> tuple[Any, ...] | None:
     """The stored profiles' version (counter, random token): one primary-key read."""
-    return SearchVersion.objects.filter(pk=PROFILE_VERSION_ROW).values_list("counter", "token").first()
+    return search.version_row(PROFILE_VERSION_ROW)
 
 
 def _fallback_id() -> int | None:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -143,8 +144,19 @@ def offered_filter(today: date) -> Q:
 def search_version() -> tuple[int, str]:
     """The knowledge base's version (counter, token): changes with every write to an entry, in
     the writing transaction (database triggers, ``SearchVersion``). One primary-key read."""
-    row = SearchVersion.objects.filter(pk=1).values_list("counter", "token").first()
+    row = version_row(1)
     return (int(row[0]), str(row[1])) if row else (0, "")
+
+
+def version_row(pk: int) -> tuple[Any, ...] | None:
+    """Row ``pk`` of ``SearchVersion`` as (counter, token): read before every question, so in
+    plain SQL (the ORM's query compilation cost more than the read; issue 15)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT counter, token FROM {connection.ops.quote_name(SearchVersion._meta.db_table)} WHERE id = %s", [pk]
+        )
+        row = cursor.fetchone()
+    return tuple(row) if row else None
 
 
 def _current_key(today: date) -> tuple[Any, ...]:
@@ -327,18 +339,35 @@ def query_terms(index: Index, query: str) -> list[str]:
 _SENTENCE = re.compile(r"(?<=[。！？])(?![」』”’）])\s*|(?<=[。！？][」』”’）])\s*|(?<=[.!?])\s+|\s*\n\s*")
 
 
+# An answer's sentences and their folded forms, by the answer's text (so never stale): splitting
+# and folding (OpenCC, width, case) were half of a warm ask's CPU, the same for every question
+# that shows the entry (issue 15). Bounded: emptied when full.
+_SENTENCES_MAX = 4096
+_sentences_cache: dict[str, tuple[list[str], list[str]]] = {}
+
+
+def _sentences(body: str) -> tuple[list[str], list[str]]:
+    found = _sentences_cache.get(body)
+    if found is None:
+        sentences = [s for s in _SENTENCE.split(body) if s.strip()]
+        found = (sentences, [fold(s) for s in sentences])
+        if len(_sentences_cache) >= _SENTENCES_MAX:
+            _sentences_cache.clear()
+        _sentences_cache[body] = found
+    return found
+
+
 def snippet_for(entry: Entry, language: str, terms: set[str], length: int | None = None) -> str:
     length = length or (220 if language == EN else 110)
     body = TText.from_json(entry.body).show(language).text
     if not body:
         return ""
-    sentences = [s for s in _SENTENCE.split(body) if s.strip()]
+    sentences, folded_sentences = _sentences(body)
     # Cheap: the sentence whose folded text contains the most of the query's words (no
     # segmentation per sentence; this runs for every answer shown).
     words = [t for t in terms if not t.startswith(CONCEPT_PREFIX) and (len(t) > 1 if not t.isascii() else len(t) > 2)]
     best, best_score = 0, -1
-    for i, sentence in enumerate(sentences):
-        folded = fold(sentence)
+    for i, folded in enumerate(folded_sentences):
         score = sum(1 for w in words if w in folded)
         if score > best_score:
             best, best_score = i, score

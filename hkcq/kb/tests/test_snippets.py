@@ -50,3 +50,13 @@ def test_the_residence_permit_answer_does_not_start_inside_its_list_of_documents
 def test_a_decimal_point_is_not_the_end_of_a_sentence(defaults):
     entry = Entry(body={"en": "The fee is HK$2.5 million for a licence. Apply online."})
     assert snippet_for(entry, "en", {"million"}) == "The fee is HK$2.5 million for a licence. Apply online."
+
+
+def test_an_edited_answer_shows_its_new_sentences_at_once():
+    """The sentences are kept between questions (issue 15: splitting and folding them was half of
+    a warm ask), by the answer's text: an edited answer is never shown as it was."""
+    entry = Entry(body={"en": "Bring your passport. The fee is HK$100."})
+    assert snippet_for(entry, "en", {"passport"}) == "Bring your passport. The fee is HK$100."
+    entry.body = {"en": "Bring your identity card. Passports are no longer needed."}
+    assert snippet_for(entry, "en", {"passport"}) == "Passports are no longer needed."
+    assert snippet_for(entry, "en", {"identity"}) == "Bring your identity card. Passports are no longer needed."
