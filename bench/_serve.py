@@ -78,7 +78,7 @@ class Server:
             env=self.env,
             stdout=subprocess.DEVNULL,
         )
-        deadline = time.time() + 60
+        deadline = time.time() + 180  # 4 workers loading the analyzer on a busy machine
         while time.time() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as r:  # noqa: S310
