@@ -119,7 +119,7 @@ def kill(name: str, sig: int = signal.SIGKILL) -> None:
         proc.wait()
 
 
-def wait_http(url: str, seconds: float = 60) -> None:
+def wait_http(url: str, seconds: float = 180) -> None:  # a server loading the analyzer at load 15+: > 60 s
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
