@@ -5,17 +5,20 @@ text schemas. Authentication (``STAFF_AUTH``) is
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from ninja.files import UploadedFile
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
 
 from hkcq.core.pagination import count_estimate
-from hkcq.core.translated import EN, HANS, HANT, TText
+from hkcq.core.translated import EN, HANS, HANT, TranslatedField, TText
 
 # A required text: at least one character that is not white space. The document says so
 # (``minLength: 1`` and a ``pattern``); the service refuses "" and "  " with 422 in the one error
@@ -54,6 +57,58 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
+def _decimal_text(pattern: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(pattern, value):
+            return value
+        raise ValueError('Enter the number as a string such as "1.5", within the range allowed.')
+
+    return check
+
+
+def decimal_text(pattern: str, description: str) -> Any:
+    """A decimal written as a JSON string matching ``pattern`` (which states the digits and the
+    range: JSON Schema has no minimum for a string, and a JSON number would be read as a binary
+    float, so ``0.57`` could not be kept exactly). The document and the service take exactly the
+    same strings; the value is a ``Decimal``."""
+    return Annotated[
+        Decimal,
+        BeforeValidator(_decimal_text(pattern)),
+        WithJsonSchema({"type": "string", "pattern": f"^(?:{pattern})$", "description": description}),
+    ]
+
+
+# Working days (a service level): 0.25 to 365, at most two decimals ("0.25", "1", "1.5", "365.00").
+DAYS_PATTERN = (
+    r"0\.(?:2[5-9]|[3-9][0-9]?)|[1-9][0-9]?(?:\.[0-9]{1,2})?|[12][0-9]{2}(?:\.[0-9]{1,2})?"
+    r"|3[0-5][0-9](?:\.[0-9]{1,2})?|36[0-4](?:\.[0-9]{1,2})?|365(?:\.00?)?"
+)
+Days = decimal_text(DAYS_PATTERN, 'Working days, 0.25 to 365, at most two decimals, as a string: "1.5".')
+
+# A weight in a roll-up: 0 to 9999.99, at most two decimals ("0", "2.5").
+WEIGHT_PATTERN = r"(?:0|[1-9][0-9]{0,3})(?:\.[0-9]{1,2})?"
+Weight = decimal_text(WEIGHT_PATTERN, '0 to 9999.99, at most two decimals, as a string: "2.5".')
+
+
+_LOCAL_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+
+
+def _local_time(value: Any) -> Any:
+    if isinstance(value, dt.time) or (isinstance(value, str) and re.fullmatch(_LOCAL_TIME, value)):
+        return value
+    raise ValueError("Enter a time of day as HH:MM.")
+
+
+# A time of day on the platform's clock (Hong Kong), ``HH:MM`` or ``HH:MM:SS`` without an offset:
+# JSON Schema's ``format: time`` is RFC 3339's, which needs one, and a time with an offset cannot
+# be stored (Django keeps times of day naive). In and out alike.
+LocalTime = Annotated[
+    dt.time,
+    BeforeValidator(_local_time),
+    WithJsonSchema({"type": "string", "pattern": f"^{_LOCAL_TIME}$", "description": "A time of day, HH:MM"}),
+]
+
+
 def choice(values: Iterable[str], **extra: Any) -> Any:
     """A string field whose valid values the document lists (``enum``); the service checks them
     with its own translated message. ``Field(**extra)`` otherwise."""
@@ -70,12 +125,15 @@ def _not_null(schema: dict[str, Any]) -> None:
         del schema["default"]
 
 
-def columns(model: Any) -> Callable[[dict[str, Any]], None]:
+def columns(model: Any, *, nullable: Iterable[str] = ()) -> Callable[[dict[str, Any]], None]:
     """``json_schema_extra`` for an input schema whose fields are ``model``'s columns of the same
     names: the document then says what the table holds. A column that cannot be NULL loses
     ``null`` from its field's type (leaving the field out is still fine: a PATCH keeps the value;
-    ``null`` is refused by ``core.services.fields_apply``); a column with choices lists them
-    (``enum``; the service or the model's validation refuses others)."""
+    ``null`` is refused by ``core.services.fields_apply``) unless the API takes ``null`` for it
+    (``nullable``: it empties the text); a column with choices lists them (``enum``; the service
+    or the model's validation refuses others); a translated text that cannot be blank is a
+    ``TextRequired`` (given in at least one language; the model's validation refuses a blank)."""
+    keep = set(nullable)
 
     def extra(schema: dict[str, Any]) -> None:
         for name, prop in schema.get("properties", {}).items():
@@ -85,8 +143,11 @@ def columns(model: Any) -> Callable[[dict[str, Any]], None]:
                 continue
             if field.many_to_many:
                 continue
-            if not getattr(field, "null", True):
+            if not getattr(field, "null", True) and name not in keep:
                 _not_null(prop)
+            if isinstance(field, TranslatedField) and not field.blank:
+                for option in [o for o in prop.get("anyOf", [prop]) if "TextIn" in o.get("$ref", "")]:
+                    option["allOf"] = [{"$ref": option.pop("$ref")}, {"anyOf": copy.deepcopy(_ONE_LANGUAGE)}]
             choices = getattr(field, "choices", None)
             if choices and "$ref" not in prop:
                 values = [value for value, _label in choices]
@@ -108,6 +169,13 @@ def required_in_document(*names: str) -> Callable[[dict[str, Any]], None]:
                 required.append(name)
 
     return extra
+
+
+# Multipart form fields (and files) that may be left out: ``language: FormLanguage = Form(None)``.
+# A form field has no ``null`` (it is sent or not), so the document does not offer one.
+FormLanguage = Annotated[Language | None, WithJsonSchema({"type": "string", "enum": ["en", "zh-hant", "zh-hans"]})]
+FormText = Annotated[str | None, WithJsonSchema({"type": "string"})]
+FormFile = Annotated[UploadedFile | None, WithJsonSchema({"type": "string", "format": "binary"})]
 
 
 def omittable(**extra: Any) -> Any:
@@ -181,8 +249,19 @@ class TextIn(Schema):
 _NOT_BLANK: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"[^\s\x1c-\x1f]"}
 
 
+_ONE_LANGUAGE = [{"required": [lang], "properties": {lang: _NOT_BLANK}} for lang in ("en", "zh_hant", "zh_hans")]
+
+
 def _one_language(schema: dict[str, Any]) -> None:
-    schema["anyOf"] = [{"required": [lang], "properties": {lang: _NOT_BLANK}} for lang in ("en", "zh_hant", "zh_hans")]
+    schema["anyOf"] = _ONE_LANGUAGE
+
+
+def form_text_required(*names: str) -> dict[str, Any]:
+    """``openapi_extra`` of a multipart operation whose text is given as one form field per
+    language (``title_en`` …) and needed in at least one: the document says so, as
+    ``TextRequired`` does for JSON."""
+    branches = [{"required": [name], "properties": {name: _NOT_BLANK}} for name in names]
+    return {"requestBody": {"content": {"multipart/form-data": {"schema": {"anyOf": branches}}}}}
 
 
 class TextRequired(TextIn):

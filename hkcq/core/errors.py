@@ -58,6 +58,15 @@ class UnknownReference(InvalidInput):
     code = "unknown_reference"
 
 
+class InvalidCombination(InvalidInput):
+    """Each value is valid, but not together (a period that ends before it starts, a deadline
+    after another): a relation between fields, which the OpenAPI document can describe in words
+    but not state. 422 with its own code, so a client (and the schemathesis run,
+    core/tests/test_schemathesis.py) can tell it from a value the document itself refuses."""
+
+    code = "invalid_combination"
+
+
 class Conflict(InvalidInput):
     """Well-formed, but refused by the present state of things (no open cycle to close, a step
     the case is not at): 409."""

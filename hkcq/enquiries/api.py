@@ -31,7 +31,7 @@ from hkcq.core.api import (
     choice,
     required_in_document,
 )
-from hkcq.core.errors import InvalidInput, NotFound, UnknownReference
+from hkcq.core.errors import InvalidCombination, InvalidInput, NotFound, UnknownReference
 from hkcq.core.pagination import Keyed, KeysetPagination, LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.text import mask_personal_data
@@ -595,14 +595,16 @@ def enquiry_statistics(
     request: HttpRequest, start: IsoDate | None = None, end: IsoDate | None = None
 ) -> dict[str, Any]:
     """As the statistics page: volume by topic, unit and language, deadlines met, ratings; the
-    figures per unit for the secretariat (a session or a bearer token)."""
+    figures per unit for the secretariat (a session or a bearer token). ``end`` is today and
+    ``start`` a year before ``end`` unless given; a period that ends before it starts or is
+    longer than ten years (3,660 days) is refused with 422 ``invalid_combination``."""
     today = timezone.localdate()
     end = end or today
-    start = start or end.replace(year=end.year - 1) + dt.timedelta(days=1)
+    start = start or statistics.year_ending(end)
     if end < start:
-        raise InvalidInput(details={"end": [_("The end of the period is before its start.")]})
+        raise InvalidCombination(details={"end": [_("The end of the period is before its start.")]})
     if (end - start).days > 3660:
-        raise InvalidInput(details={"start": [_("Choose a period of at most ten years.")]})
+        raise InvalidCombination(details={"start": [_("Choose a period of at most ten years.")]})
     stats = statistics.enquiry_statistics(start, end)
 
     def rows(items: list[Any]) -> list[dict[str, Any]]:

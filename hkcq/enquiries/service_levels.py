@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hkcq.accounts.models import User
-from hkcq.core.errors import InvalidInput
+from hkcq.core.errors import Conflict, InvalidCombination, InvalidInput
 from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, history_mark, record_save
 from hkcq.enquiries import permissions
@@ -25,7 +25,7 @@ def _check_sla(values: dict[str, Any], policy: SlaPolicy) -> None:
     ack = values.get("ack_days", policy.ack_days)
     reply = values.get("reply_days", policy.reply_days)
     if ack is not None and reply is not None and ack > reply:
-        raise InvalidInput(details={"ack_days": [_("The acknowledgement cannot be due after the reply.")]})
+        raise InvalidCombination(details={"ack_days": [_("The acknowledgement cannot be due after the reply.")]})
 
 
 @transaction.atomic
@@ -58,7 +58,7 @@ def _only_one_default(policy: SlaPolicy) -> None:
             other.is_default = False
             other.save(update_fields=["is_default"])
     elif not SlaPolicy.objects.filter(is_default=True).exists():
-        raise InvalidInput(details={"is_default": [_("One service level must stay the default.")]})
+        raise Conflict(details={"is_default": [_("One service level must stay the default.")]})
 
 
 # -- unit supervisors ------------------------------------------------------------------------------

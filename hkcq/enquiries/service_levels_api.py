@@ -16,8 +16,8 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
-from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.api import ERRORS, Days, ErrorOut, Mapped, TextIn, TextOut, TextRequired, omittable
+from hkcq.core.errors import Conflict, InvalidInput, NotFound
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.enquiries import permissions, selectors, service_levels
@@ -25,8 +25,6 @@ from hkcq.enquiries.models import SlaPolicy, UnitSupervisor
 from hkcq.registry.models import Unit
 
 router = Router(tags=["service levels"])
-
-Days = Field(ge=Decimal("0.25"), le=Decimal("365"), max_digits=5, decimal_places=2)
 
 
 class SlaPolicyOut(Schema):
@@ -50,19 +48,25 @@ class SlaPolicyOut(Schema):
 
 
 class SlaPolicyIn(Schema):
+    """A service level. ``ack_days`` may not exceed ``reply_days`` (422 on ``ack_days``: a relation
+    between two fields, which the document cannot state); a ``code`` already used answers 409."""
+
     code: str = Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
-    name: TextIn
+    name: TextRequired
     position: int = Field(0, ge=0, le=32767)
-    ack_days: Decimal = Days
-    reply_days: Decimal = Days
+    ack_days: Days
+    reply_days: Days
     is_default: bool = False
 
 
 class SlaPolicyPatch(Schema):
-    name: TextIn | None = None
+    """Only the fields sent change; ``ack_days`` may not then exceed ``reply_days`` (422 on
+    ``ack_days``). Taking ``is_default`` off the only default answers 409."""
+
+    name: TextRequired | None = omittable()
     position: int | None = Field(None, ge=0, le=32767)
-    ack_days: Decimal | None = Field(None, ge=Decimal("0.25"), le=Decimal("365"), max_digits=5, decimal_places=2)
-    reply_days: Decimal | None = Field(None, ge=Decimal("0.25"), le=Decimal("365"), max_digits=5, decimal_places=2)
+    ack_days: Days | None = omittable()
+    reply_days: Days | None = omittable()
     is_default: bool | None = None
 
 
@@ -104,7 +108,7 @@ def get_sla_policy(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.post("/service-levels", response={201: SlaPolicyOut, **ERRORS}, auth=STAFF_AUTH, summary="Add a service level")
 def create_sla_policy(request: AuthedRequest, payload: SlaPolicyIn) -> tuple[int, dict[str, Any]]:
     if SlaPolicy.objects.filter(code=payload.code).exists():
-        raise InvalidInput(details={"code": [_("A service level with this code already exists.")]})
+        raise Conflict(details={"code": [_("A service level with this code already exists.")]})
     return 201, SlaPolicyOut.of(service_levels.sla_policy_create(user=request.auth, data=_data(payload)))
 
 

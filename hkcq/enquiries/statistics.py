@@ -189,19 +189,33 @@ def _satisfaction(qs: QuerySet[Enquiry]) -> Satisfaction:
     )
 
 
+def year_ending(end: dt.date) -> dt.date:
+    """The first day of the year that ends on ``end`` (the statistics' default period). On 29
+    February, 1 March of the year before (``replace(year=…)`` fails: that day does not exist)."""
+    if end.year == 1:
+        return dt.date.min
+    if (end.month, end.day) == (2, 29):
+        return dt.date(end.year - 1, 3, 1)
+    return end.replace(year=end.year - 1) + dt.timedelta(days=1)
+
+
 def enquiry_statistics(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Statistics:
     """Figures for enquiries received from ``start`` to ``end`` (both included, Hong Kong dates)."""
 
     now = now or timezone.now()
     tz = timezone.get_default_timezone()
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    # The calendar's first day starts before 0001-01-01 00:00 UTC, which no database holds: from
+    # then, every case counts.
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz) if start > dt.date.min else None
     # The day after the period; for a period ending on the calendar's last day (9999-12-31)
     # there is none, and its last moment is the bound.
     if end < dt.date.max:
         until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     else:
         until = dt.datetime.combine(end, dt.time.max, tzinfo=tz)
-    qs = Enquiry.objects.filter(received_at__gte=since, received_at__lt=until)
+    qs = Enquiry.objects.filter(received_at__lt=until)
+    if since is not None:
+        qs = qs.filter(received_at__gte=since)
     cases: list[dict[str, Any]] = [dict(row) for row in qs.values(*CASE_FIELDS)]
     by_unit, per_unit = _by_unit(cases, now)
     return Statistics(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -41,7 +40,7 @@ from hkcq.enquiries import forms as eforms
 from hkcq.enquiries import knowledge, permissions, selectors, service_levels, services
 from hkcq.enquiries.forms import PeriodForm
 from hkcq.enquiries.models import CannedReply, Enquiry, Message
-from hkcq.enquiries.statistics import bar_chart, enquiry_statistics
+from hkcq.enquiries.statistics import bar_chart, enquiry_statistics, year_ending
 from hkcq.registry.models import Unit
 
 
@@ -738,7 +737,7 @@ def canned_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
 # -- statistics (public summary; figures per unit for the secretariat) ---------------------------
 def _statistics(request: HttpRequest, *, full: bool) -> HttpResponse:
     today = timezone.now().astimezone(TZ).date()
-    default = {"start": today.replace(year=today.year - 1) + timedelta(days=1), "end": today}
+    default = {"start": year_ending(today), "end": today}
     form = PeriodForm(request.GET or None, initial=default)
     period = form.cleaned_data if form.is_bound and form.is_valid() else default
     stats = enquiry_statistics(period["start"], period["end"])

@@ -12,9 +12,23 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Flag, IsoDate, Mapped, Required, TextIn, TextOut, Whole, file_answer
+from hkcq.core.api import (
+    ERRORS,
+    ErrorOut,
+    Flag,
+    IsoDate,
+    LocalTime,
+    Mapped,
+    Required,
+    TextIn,
+    TextOut,
+    Whole,
+    columns,
+    file_answer,
+)
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -188,6 +202,8 @@ def meeting_answer(request: AuthedRequest, meeting_id: int, body: EventMeetingAn
 class ExchangeEventIn(Schema):
     """A new event. Units, areas and measures by their stable ids (``ext_id``)."""
 
+    model_config = ConfigDict(json_schema_extra=columns(Event, nullable=("description", "venue")))
+
     kind: Literal["summit", "fair", "sharing_session", "forum", "exchange_visit", "training"]
     title: TextIn
     description: TextIn | None = None
@@ -200,7 +216,7 @@ class ExchangeEventIn(Schema):
     ends_on: dt.date | None = None
     capacity: int | None = Field(None, ge=1)
     requires_approval: bool = False
-    meeting_start: dt.time = dt.time(9, 0)
+    meeting_start: LocalTime = dt.time(9, 0)
     slots_per_day: int = Field(16, ge=1, le=96)
     slot_minutes: int = Field(30, ge=5, le=240)
     tables: int = Field(10, ge=1, le=1000)
@@ -210,6 +226,8 @@ class ExchangeEventIn(Schema):
 
 class ExchangeEventPatch(Schema):
     """Only the fields sent change."""
+
+    model_config = ConfigDict(json_schema_extra=columns(Event, nullable=("description", "venue")))
 
     kind: Literal["summit", "fair", "sharing_session", "forum", "exchange_visit", "training"] | None = None
     title: TextIn | None = None
@@ -223,7 +241,7 @@ class ExchangeEventPatch(Schema):
     ends_on: dt.date | None = None
     capacity: int | None = Field(None, ge=1)
     requires_approval: bool | None = None
-    meeting_start: dt.time | None = None
+    meeting_start: LocalTime | None = None
     slots_per_day: int | None = Field(None, ge=1, le=96)
     slot_minutes: int | None = Field(None, ge=5, le=240)
     tables: int | None = Field(None, ge=1, le=1000)
@@ -250,6 +268,8 @@ class ExchangeSessionOut(Schema):
 
 
 class ExchangeSessionIn(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Session))
+
     title: TextIn
     starts_at: dt.datetime
     ends_at: dt.datetime
@@ -257,6 +277,8 @@ class ExchangeSessionIn(Schema):
 
 
 class ExchangeSessionPatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Session))
+
     title: TextIn | None = None
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
@@ -284,6 +306,8 @@ class ExchangeQuestionOut(Schema):
 
 
 class ExchangeQuestionIn(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Question, nullable=("position",)))
+
     label: TextIn
     kind: Literal["text", "choice", "yes_no"]
     required: bool = False
@@ -292,6 +316,8 @@ class ExchangeQuestionIn(Schema):
 
 
 class ExchangeQuestionPatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Question, nullable=("position",)))
+
     label: TextIn | None = None
     kind: Literal["text", "choice", "yes_no"] | None = None
     required: bool | None = None
@@ -308,7 +334,7 @@ class ExchangeEventDetailOut(ExchangeEventOut):
     measures: list[str]
     capacity: int | None
     requires_approval: bool
-    meeting_start: dt.time
+    meeting_start: LocalTime
     slots_per_day: int
     slot_minutes: int
     tables: int
@@ -538,6 +564,8 @@ class RoundIn(Schema):
 
 class RoundPatch(Schema):
     """A round's settings; only the fields sent change."""
+
+    model_config = ConfigDict(json_schema_extra=columns(Round, nullable=("eligibility", "applicant_side")))
 
     title: TextIn | None = None
     eligibility: TextIn | None = None

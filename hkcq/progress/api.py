@@ -12,12 +12,24 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
-from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import uploads
-from hkcq.core.api import ERRORS, ErrorOut, Flag, Mapped, Required, TextIn, TextOut, TextRequired, Whole, file_answer
+from hkcq.core.api import (
+    ERRORS,
+    ErrorOut,
+    Flag,
+    FormFile,
+    Mapped,
+    Required,
+    TextIn,
+    TextOut,
+    TextRequired,
+    Weight,
+    Whole,
+    file_answer,
+)
 from hkcq.core.errors import InvalidInput
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.progress import permissions, selectors, services
@@ -272,7 +284,7 @@ def add_evidence(
     title: Form[Required],
     link: Form[str] = "",
     is_public: Form[bool] = False,
-    file: UploadedFile | None = File(None),
+    file: FormFile = File(None),
 ) -> tuple[int, dict[str, Any]]:
     update = _visible(request, update_id)
     evidence = services.evidence_add(
@@ -339,7 +351,7 @@ class WeightOut(Schema):
 
 
 class WeightIn(Schema):
-    weight: Decimal = Field(ge=0, lt=10000, max_digits=6, decimal_places=2)
+    weight: Weight
 
 
 def _status_data(payload: Schema) -> dict[str, Any]:

@@ -10,12 +10,22 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
-from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import uploads
-from hkcq.core.api import ERRORS, ErrorOut, Language, Mapped, TextIn, file_answer
+from hkcq.core.api import (
+    ERRORS,
+    ErrorOut,
+    FormFile,
+    FormLanguage,
+    FormText,
+    Language,
+    Mapped,
+    TextIn,
+    file_answer,
+    form_text_required,
+)
 from hkcq.core.errors import InvalidInput, NotFound, UnknownReference
 from hkcq.core.history import history_entries
 from hkcq.core.pagination import LimitOffsetPagination
@@ -395,6 +405,7 @@ def list_documents(request: HttpRequest, ext_id: str) -> Any:
     response={201: DocumentOut, **ERRORS},
     auth=STAFF_AUTH,
     summary="Add a document to an agreement (multipart: the file is checked by its bytes, as on the page)",
+    openapi_extra=form_text_required("title_en", "title_zh_hant", "title_zh_hans"),
 )
 def add_document(
     request: AuthedRequest,
@@ -404,7 +415,7 @@ def add_document(
     title_zh_hant: Form[str] = "",
     title_zh_hans: Form[str] = "",
     version: Form[str] = "1",
-    file: UploadedFile | None = File(None),
+    file: FormFile = File(None),
 ) -> tuple[int, dict[str, Any]]:
     require(permissions.can_edit_registry(request.auth))
     agreement = selectors.agreement_get(ext_id)
@@ -426,12 +437,12 @@ def replace_document(
     request: AuthedRequest,
     ext_id: str,
     document_id: int,
-    language: Form[Language | None] = None,
+    language: FormLanguage = Form(None),
     title_en: Form[str] = "",
     title_zh_hant: Form[str] = "",
     title_zh_hans: Form[str] = "",
-    version: Form[str | None] = None,
-    file: UploadedFile | None = File(None),
+    version: FormText = Form(None),
+    file: FormFile = File(None),
 ) -> dict[str, Any]:
     require(permissions.can_edit_registry(request.auth))
     document = selectors.document_get(ext_id, document_id)

@@ -4,6 +4,8 @@ the case's address; the statistics are public, the figures per unit the secretar
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -105,3 +107,24 @@ def test_a_period_ending_on_the_calendars_last_day_is_counted(make_case, client)
     assert response.status_code == 200 and response.json()["total"] == 0
     page = client.get("/en/enquiries/statistics/?start=9999-06-01&end=9999-12-31")
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("end", ["2024-02-29", "0001-01-01"])
+def test_the_default_period_ends_on_any_day(defaults, end):
+    """A year before 29 February, or before the year 1, does not exist: the default start was a
+    500 (found by schemathesis); so was a period from the calendar's first day."""
+    response = Client().get(f"/api/v1/enquiry-statistics?end={end}")
+    assert response.status_code == 200
+    assert response.json()["start"] == {"2024-02-29": "2023-03-01", "0001-01-01": "0001-01-01"}[end]
+    assert Client().get("/api/v1/enquiry-statistics?start=0001-01-01&end=0001-12-31").status_code == 200
+
+
+def test_the_statistics_page_opens_on_29_february(defaults, client, monkeypatch):
+    leap_day = dt.datetime(2028, 2, 29, 4, tzinfo=dt.UTC)  # noon in Hong Kong and Chongqing
+    monkeypatch.setattr("hkcq.enquiries.views.timezone.now", lambda: leap_day)
+    assert client.get("/en/enquiries/statistics/").status_code == 200
+
+
+def test_a_period_ending_before_it_starts_is_a_combination_refused(defaults):
+    response = Client().get("/api/v1/enquiry-statistics?start=2025-02-01&end=2025-01-01")
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_combination"

@@ -66,7 +66,7 @@ def test_bad_service_levels_are_refused_and_change_nothing():
         {"code": "normal-test", "name": {"en": "Again"}, "ack_days": "1", "reply_days": "3"},
         content_type="application/json",
     )
-    assert taken.status_code == 422 and "code" in taken.json()["error"]["details"]
+    assert taken.status_code == 409 and "code" in taken.json()["error"]["details"]
     too_long = staff.post(
         "/api/v1/service-levels",
         {"code": "slow", "name": {"en": "Slow"}, "ack_days": "1", "reply_days": "400"},
@@ -76,7 +76,7 @@ def test_bad_service_levels_are_refused_and_change_nothing():
     no_default = staff.patch(
         "/api/v1/service-levels/normal-test", {"is_default": False}, content_type="application/json"
     )
-    assert no_default.status_code == 422
+    assert no_default.status_code == 409
     assert SlaPolicy.objects.count() == before and SlaPolicy.objects.get(code="normal-test").is_default
 
 
@@ -131,3 +131,26 @@ def test_supervisor_refusals_change_nothing():
     assert staff.post(url, {"user": "nobody"}, content_type="application/json").status_code == 422
     assert staff.get("/api/v1/units/no-such-unit/supervisors").status_code == 404
     assert list(UnitSupervisor.objects.all()) == [record]
+
+
+def test_days_are_taken_exactly_as_the_document_states_them():
+    """The document allowed any string for the days (schemathesis): now a string of the stated
+    digits, and nothing else (a JSON number would be a binary float)."""
+    SlaPolicyFactory(code="normal-test", is_default=True)
+    staff = bearer(SecretariatFactory(side=HK))
+    body = {"code": "exact", "name": {"en": "Exact"}, "ack_days": "0.25", "reply_days": "12.5"}
+    for wrong in ({"ack_days": 0.5}, {"reply_days": "12.555"}, {"reply_days": "1e1"}, {"ack_days": "0.2"}):
+        refused = staff.post("/api/v1/service-levels", {**body, **wrong}, content_type="application/json")
+        assert refused.status_code == 422, wrong
+    created = staff.post("/api/v1/service-levels", body, content_type="application/json")
+    assert created.status_code == 201 and SlaPolicy.objects.get(code="exact").reply_days == Decimal("12.5")
+
+
+def test_an_acknowledgement_due_after_the_reply_is_a_combination_refused():
+    SlaPolicyFactory(code="normal-test", is_default=True, ack_days=Decimal("1"), reply_days=Decimal("10"))
+    staff = bearer(SecretariatFactory(side=HK))
+    response = staff.patch("/api/v1/service-levels/normal-test", {"ack_days": "11"}, content_type="application/json")
+    assert response.status_code == 422
+    assert (
+        response.json()["error"]["code"] == "invalid_combination" and "ack_days" in response.json()["error"]["details"]
+    )

@@ -118,3 +118,16 @@ def test_who_may_not_change_the_scale_changes_nothing(who, status):
     existing.refresh_from_db()
     assert (Status.objects.count(), ProgressSettings.load().stale_after_days) == before and existing.position == 7
     assert not MeasureWeight.objects.filter(measure=measure).exists()
+
+
+def test_a_weight_is_a_string_of_the_stated_digits():
+    """The document allowed any string or number for a weight (schemathesis): now a string of
+    at most two decimals below 10,000, and nothing else."""
+    measure = MeasureFactory()
+    staff = bearer(SecretariatFactory(side=Side.HONG_KONG))
+    url = f"/api/v1/progress/weights/{measure.ext_id}"
+    for wrong in (2.5, "2.555", "1e2", "10000", "02"):
+        assert staff.put(url, {"weight": wrong}, content_type="application/json").status_code == 422, wrong
+    assert not MeasureWeight.objects.filter(measure=measure).exists()
+    assert staff.put(url, {"weight": "9999.99"}, content_type="application/json").status_code == 200
+    assert MeasureWeight.objects.get(measure=measure).weight == Decimal("9999.99")
