@@ -33,11 +33,15 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 REPORT = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Partnering suggestions (issue 13)"
+# main before the suggestions were made faster on PostgreSQL (one round trip per request, declined
+# pairs in the index, cached weights, names read once per list): timed beside the current code
+BEFORE = "96ac670"
 
 # topic: (type a, type b, sector, areas, English a, Chinese a, English b, Chinese b)
 TOPICS = [
@@ -321,6 +325,102 @@ def generate(n: int, planted: int, rng: random.Random) -> tuple[list[tuple[int, 
     return [(ids[a], ids[b]) for a, b in pair_slots], sizes
 
 
+def add_declined(n: int, pairs: list[tuple[int, int]], rng: random.Random) -> int:
+    """Declined expressions of interest between generated organisations (none that posted a
+    planted opportunity, so the planted pairs stay suggestible): what a service in use has, and
+    what the suggestions must leave out. Added once; returns how many there are."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hkcq.partnering.models import Interest, Opportunity
+
+    have = Interest.objects.filter(status=Interest.Status.DECLINED).count()
+    if have or not n:
+        return have
+    planted = {pk for pair in pairs for pk in pair}
+    planted_profiles = set(Opportunity.objects.filter(pk__in=planted).values_list("profile_id", flat=True))
+    rows = [
+        r
+        for r in Opportunity.objects.filter(is_demo=True, status="published").values_list("pk", "profile_id")
+        if r[1] not in planted_profiles
+    ]
+    now = timezone.now()
+    made = []
+    for _i in range(n):
+        (opp, owner), (from_opp, from_profile) = rng.sample(rows, 2)
+        if owner == from_profile:
+            continue
+        made.append(
+            Interest(
+                opportunity_id=opp,
+                from_profile_id=from_profile,
+                from_opportunity_id=from_opp if rng.random() < 0.5 else None,
+                message="Generated for the benchmark.",
+                status=Interest.Status.DECLINED,
+                expires_at=now + timedelta(days=7),
+                decided_at=now,
+            )
+        )
+    Interest.objects.bulk_create(made, batch_size=2000)
+    return len(made)
+
+
+def load_before(rev: str) -> Any:
+    """``hkcq/partnering/matching.py`` as it was at ``rev``, as a module of its own (its own
+    functions; the index it reads is handed to it, see ``before_state``)."""
+    import subprocess
+    import types
+
+    source = subprocess.run(
+        ["git", "show", f"{rev}:hkcq/partnering/matching.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    module = types.ModuleType("matching_before")
+    module.__file__ = f"{rev}:hkcq/partnering/matching.py"
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own file at a commit
+    return module
+
+
+def before_state(before: Any, state: Any) -> None:
+    """Let the earlier code answer from the index the current code built (the same documents,
+    retrieval indexes and counts; no second build), with the inverse document frequency computed
+    as it computed it (no cache)."""
+    import copy
+    import math
+    import types
+
+    index = copy.copy(state.index)  # shares the documents and retrieval indexes
+
+    def idf(self: Any, term: str) -> float:
+        n = max(len(self.docs), 1)
+        c = self.df.get(term, 0)
+        return math.log(1 + (n - c + 0.5) / (c + 0.5))
+
+    index.idf = types.MethodType(idf, index)
+    before._state = before._State(index, state.last_id, set(state.seen), state.synced_at)
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    values = sorted(values)
+    return statistics.median(values), values[int(0.95 * (len(values) - 1))]
+
+
+def generated() -> tuple[list[tuple[int, int]], dict[int, str]]:
+    """The planted pairs and organisation sizes of opportunities an earlier run generated (each
+    planted pair is the first two opportunities naming its product, in the order written)."""
+    from hkcq.partnering.models import Opportunity, OrganisationProfile
+
+    by_product: dict[str, list[int]] = {}
+    for pk, terms in Opportunity.objects.filter(is_demo=True).order_by("pk").values_list("pk", "index_terms"):
+        for term in terms or ():
+            if term.startswith("model-"):
+                by_product.setdefault(term, []).append(pk)
+    pairs = [(pks[0], pks[1]) for _product, pks in sorted(by_product.items()) if len(pks) >= 2]
+    sizes = dict(OrganisationProfile.objects.filter(is_demo=True).values_list("pk", "size"))
+    return pairs, sizes
+
+
 def gini(values: list[int]) -> float:
     values = sorted(values)
     n = len(values)
@@ -331,12 +431,75 @@ def gini(values: list[int]) -> float:
     return (2 * cum) / (n * total) - (n + 1) / n
 
 
+def compare(before: Any, matching: Any, sample: list[int], objects: dict[int, Any]) -> dict[str, Any]:
+    """Time the earlier code and the current one on the same opportunities; count their queries."""
+    # Before and after in the same run, each opportunity asked of both in turn (which goes first
+    # alternates), so that the machine's load weighs on both alike.
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def old_api(opportunity: Any) -> list[Any]:  # what the page and the API did before
+        found = before.suggestions(opportunity, limit=10)
+        if not found:
+            return []
+        me = before.current_index().docs[opportunity.pk]
+        return [(m, before.reasons(m, me, lang="en")) for m in found]
+
+    def new_api(opportunity: Any) -> list[Any]:
+        return matching.explained(opportunity, limit=10, lang="en")
+
+    timed: dict[str, list[float]] = {"old": [], "new": [], "old_api": [], "new_api": []}
+    for i, pk in enumerate(sample):
+        runs = [
+            ("old", lambda o: before.suggestions(o, limit=10)),
+            ("new", lambda o: matching.suggestions(o, limit=10)),
+            ("old_api", old_api),
+            ("new_api", new_api),
+        ]
+        for name, call in runs if i % 2 else runs[::-1]:
+            t = time.perf_counter()
+            call(objects[pk])
+            timed[name].append((time.perf_counter() - t) * 1000)
+    same = sum(
+        1
+        for pk in sample[:50]
+        if [m.pk for m in before.suggestions(objects[pk], limit=10)]
+        == [m.pk for m in matching.suggestions(objects[pk], limit=10)]
+    )
+    queries = {}
+    probe = objects[sample[0]]
+    for name, call in (
+        ("old", lambda o: before.suggestions(o, limit=10)),
+        ("new", lambda o: matching.suggestions(o, limit=10)),
+        ("old_api", old_api),
+        ("new_api", new_api),
+    ):
+        with CaptureQueriesContext(db) as ctx:
+            call(probe)
+        queries[name] = len(ctx.captured_queries)
+    return {
+        "timed": timed,
+        "same": same,
+        "queries": queries,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--planted", type=int, default=300)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the opportunities a previous run left in DATABASE_URL (no generation)"
+    )
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the suggestions loop")
+    parser.add_argument(
+        "--before",
+        default=BEFORE,
+        help="the commit whose hkcq/partnering/matching.py is timed beside the current one, in the same run",
+    )
+    parser.add_argument("--declined", type=int, default=3000, help="declined interests to add (once)")
     args = parser.parse_args()
     rng = random.Random(13)
     setup_django()
@@ -347,7 +510,11 @@ def main() -> None:
     from hkcq.partnering.models import Opportunity
 
     t0 = time.perf_counter()
-    pairs, sizes = generate(args.n, args.planted, rng)
+    if args.reuse and Opportunity.objects.filter(is_demo=True, profile__name__icontains="Bench organisation").exists():
+        pairs, sizes = generated()
+    else:
+        pairs, sizes = generate(args.n, args.planted, rng)
+    declined = add_declined(args.declined, pairs, rng)
     generated_s = time.perf_counter() - t0
 
     tracemalloc.start()
@@ -361,11 +528,31 @@ def main() -> None:
     ids = list(index.docs)
     sample = rng.sample(ids, min(args.queries, len(ids)))
     objects = {o.pk: o for o in Opportunity.objects.filter(pk__in=sample)}
+
+    before = load_before(args.before)
+    assert matching._state is not None
+    before_state(before, matching._state)
+    compared = compare(before, matching, sample, objects)
+    timed, same, queries = compared["timed"], compared["same"], compared["queries"]
+    old_p50, old_p95 = percentiles(timed["old"])
+    old_api_p50, old_api_p95 = percentiles(timed["old_api"])
+    new_api_p50, new_api_p95 = percentiles(timed["new_api"])
+
     latencies = []
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     for pk in sample:
         t = time.perf_counter()
         matching.suggestions(objects[pk], limit=10)
         latencies.append((time.perf_counter() - t) * 1000)
+    if args.profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     latencies.sort()
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
@@ -408,6 +595,13 @@ def main() -> None:
 
     hits_ab = sum(1 for a, b in pairs if b in top5(a))
     hits_ba = sum(1 for a, b in pairs if a in top5(b))
+    old_index = before._state.index
+
+    def old5(pk: int) -> list[int]:
+        return [m.pk for m in before.rank(old_index, old_index.docs[pk], limit=5)]
+
+    old_ab = sum(1 for a, b in pairs if b in old5(a))
+    old_ba = sum(1 for a, b in pairs if a in old5(b))
 
     baseline = Index({"text": 1.0})
     for doc in index.docs.values():
@@ -441,12 +635,30 @@ def main() -> None:
     ).stdout.strip()
     load = os.getloadavg()[0]
     n = len(index.docs)
+    new_head = f"now ({commit})"
     lines = [
-        f"- database: {backend}; {n:,} live opportunities from {len(impressions):,} organisations "
+        f"- database: {backend}; {n:,} live opportunities from {len(impressions):,} organisations, "
+        f"{declined:,} declined expressions of interest "
         f"(generated in {generated_s:.0f} s); index build {build_s:.1f} s, index held in memory "
         f"{held_mb:.0f} MB (tracemalloc, peak {peak / 1e6:.0f} MB during the build)",
-        f"- suggestions for one opportunity ({len(sample)} sampled): p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-        "(each includes the index's catch-up check, the declined-pairs query, retrieval and exact scoring)",
+        f"- before ({args.before}) and now, timed in turn on the same {len(sample)} sampled opportunities "
+        "(which goes first alternates), in ms:",
+        "",
+        f"  | per request | before ({args.before}) | {new_head} |",
+        "  |---|---|---|",
+        f"  | suggestions (`matching.suggestions`): p50 / p95 | {old_p50:.1f} / {old_p95:.1f} | "
+        f"{statistics.median(timed['new']):.1f} / {percentiles(timed['new'])[1]:.1f} |",
+        f"  | with their reasons, as the page and the API answer: p50 / p95 | {old_api_p50:.1f} / {old_api_p95:.1f} | "
+        f"{new_api_p50:.1f} / {new_api_p95:.1f} |",
+        f"  | database queries: suggestions / with reasons | {queries['old']} / {queries['old_api']} | "
+        f"{queries['new']} / {queries['new_api']} |",
+        f"  | recall@5 of the planted pairs, A→B / B→A | {old_ab / len(pairs):.2f} / {old_ba / len(pairs):.2f} | "
+        f"{hits_ab / len(pairs):.2f} / {hits_ba / len(pairs):.2f} |",
+        "",
+        f"  The ten suggestions are the same before and now for {same} of {min(50, len(sample))} sampled "
+        "opportunities.",
+        f"- suggestions for one opportunity, timed alone afterwards ({len(sample)} sampled): p50 {p50:.1f} ms, "
+        f"p95 {p95:.1f} ms (each includes the index's catch-up check, retrieval and exact scoring)",
         f"- the index is never rebuilt by a request: {changes} changes (100 withdrawn, 100 published, by change "
         f"notes as the services write them) were taken in by the next request in {apply_ms:.0f} ms; "
         f"a request with nothing to catch up spends {idle_ms:.1f} ms checking",

@@ -226,17 +226,20 @@ def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]
     return OpportunityOut.of(selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id), request.user)
 
 
-@router.get("/opportunities/{opportunity_id}/matches", response={200: list[MatchOut], 404: ErrorOut})
-def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    """Suggested counterparts, best first: the counterpart's id, a score (0–1, the harmonic mean
-    of both directions' fit) and the reasons in the request's language."""
+class MatchListOut(Schema):
+    items: list[MatchOut]
+    count: int  # how many suggestions there are (at most ``limit``)
+
+
+@router.get("/opportunities/{opportunity_id}/matches", response={200: MatchListOut, 404: ErrorOut})
+def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 10) -> dict[str, Any]:
+    """Suggested counterparts, best first (the best ``limit``, 1–50, default 10): the
+    counterpart's id, a score (0–1, the harmonic mean of both directions' fit) and the reasons in
+    the request's language. A ranking computed in memory, not a stored list: no ``offset``."""
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
-    found = matching.suggestions(opportunity, limit=max(1, min(limit, 50)))
-    if not found:
-        return []
-    me = matching.current_index().docs[opportunity.pk]
-    lang = current_language()
-    return [{"id": m.pk, "score": m.score, "reasons": matching.reasons(m, me, lang=lang)} for m in found]
+    found = matching.explained(opportunity, limit=max(1, min(limit, 50)), lang=current_language())
+    items = [{"id": m.pk, "score": m.score, "reasons": why} for m, why in found]
+    return {"items": items, "count": len(items)}
 
 
 @router.post("/opportunities/{opportunity_id}/interest", response={201: InterestOut, **ERRORS}, auth=STAFF_AUTH)
@@ -258,14 +261,11 @@ def express_interest(request: AuthedRequest, opportunity_id: int, payload: Inter
 
 
 @router.get("/interests", response={200: list[InterestOut], **ERRORS}, auth=STAFF_AUTH)
-def list_interests(request: AuthedRequest) -> list[dict[str, Any]]:
-    """Every expression of interest you may follow (sent, received, facilitated), with its status."""
-    groups = selectors.interests_for_user(request.user)
-    seen: dict[int, Interest] = {}
-    for rows in groups.values():
-        for interest in rows:
-            seen[interest.pk] = interest
-    return [InterestOut.of(i) for i in sorted(seen.values(), key=lambda i: -i.pk)]
+@paginate(LimitOffsetPagination)
+def list_interests(request: AuthedRequest) -> Mapped:
+    """Every expression of interest you may follow (sent, received, facilitated), with its
+    status, newest first."""
+    return Mapped(selectors.interests_followed(request.user), InterestOut.of)
 
 
 @router.post("/interests/{interest_id}/accept", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
@@ -281,6 +281,7 @@ def decline_interest(request: AuthedRequest, interest_id: int, payload: ReasonIn
 
 
 @router.get("/partnerships", response=list[PartnershipsOut])
+@paginate(LimitOffsetPagination)
 def partnerships(request: HttpRequest) -> list[dict[str, Any]]:
     """Partnerships formed through introductions, per co-operation area (public aggregate)."""
     return [
@@ -481,13 +482,14 @@ def verify_profile(request: AuthedRequest, profile_id: int) -> dict[str, Any]:
 @router.get(
     "/organisation-profiles/{profile_id}/members", response={200: list[MembershipOut], **ERRORS}, auth=STAFF_AUTH
 )
-def list_members(request: AuthedRequest, profile_id: int) -> list[dict[str, Any]]:
+@paginate(LimitOffsetPagination)
+def list_members(request: AuthedRequest, profile_id: int) -> Mapped:
     """The current members (for the organisation's members, its side's facilitators and the
     secretariat)."""
     profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
     if not permissions.can_see_members(request.user, profile):
         raise NotPermitted()
-    return [MembershipOut.of(m) for m in selectors.current_members(profile)]
+    return Mapped(selectors.current_members(profile), MembershipOut.of)
 
 
 @router.post("/organisation-profiles/{profile_id}/members", response={201: MembershipOut, **ERRORS}, auth=STAFF_AUTH)
@@ -499,10 +501,11 @@ def add_member(request: AuthedRequest, profile_id: int, payload: MemberIn) -> tu
 
 
 @router.get("/memberships", response={200: list[MembershipOut], **ERRORS}, auth=STAFF_AUTH)
-def my_memberships(request: AuthedRequest) -> list[dict[str, Any]]:
+@paginate(LimitOffsetPagination)
+def my_memberships(request: AuthedRequest) -> Mapped:
     """Your current memberships (the organisations you act for)."""
     rows = Membership.objects.select_related("user").filter(user=request.user, left_at__isnull=True)
-    return [MembershipOut.of(m) for m in rows.order_by("id")]
+    return Mapped(rows.order_by("id"), MembershipOut.of)
 
 
 @router.post("/memberships/{membership_id}/leave", response={200: MembershipOut, **ERRORS}, auth=STAFF_AUTH)
@@ -569,16 +572,17 @@ def update_opportunity(request: AuthedRequest, opportunity_id: int, payload: Opp
 @router.get(
     "/opportunities/{opportunity_id}/events", response={200: list[OpportunityEventOut], **ERRORS}, auth=STAFF_AUTH
 )
-def opportunity_events(request: AuthedRequest, opportunity_id: int) -> list[dict[str, Any]]:
+@paginate(LimitOffsetPagination)
+def opportunity_events(request: AuthedRequest, opportunity_id: int) -> Mapped:
     """Every step of the opportunity's life (created, submitted, published, returned with its
-    reason …), for its members, its side's facilitators and the secretariat."""
+    reason …), oldest first, for its members, its side's facilitators and the secretariat."""
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
     if not permissions.can_see_opportunity_unpublished(request.user, opportunity):
         raise NotPermitted()
-    return [
-        {"kind": e.kind, "reason": e.reason, "at": e.at}
-        for e in OpportunityEvent.objects.filter(opportunity=opportunity)
-    ]
+    return Mapped(
+        OpportunityEvent.objects.filter(opportunity=opportunity).order_by("at", "id"),
+        lambda e: {"kind": e.kind, "reason": e.reason, "at": e.at},
+    )
 
 
 def _opportunity_action(request: AuthedRequest, opportunity_id: int, do: Any) -> dict[str, Any]:
@@ -744,18 +748,24 @@ class ProviderOut(Schema):
     reasons: list[str]
 
 
-@router.get("/interests/{interest_id}/providers", response={200: list[ProviderOut], **ERRORS}, auth=STAFF_AUTH)
-def interest_providers(request: AuthedRequest, interest_id: int) -> list[dict[str, Any]]:
+class ProviderListOut(Schema):
+    items: list[ProviderOut]
+    count: int
+
+
+@router.get("/interests/{interest_id}/providers", response={200: ProviderListOut, **ERRORS}, auth=STAFF_AUTH)
+def interest_providers(request: AuthedRequest, interest_id: int) -> dict[str, Any]:
     """Three-sided suggestions: for an investment project with an interested investor, the
     published offers of the professional services (legal, accounting, financial advisory) the
     pair still lacks, best first within each kind, with reasons in the request's language.
-    Empty for any other interest."""
+    Empty for any other interest. A ranking computed in memory (a few per kind): no paging."""
     interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
     lang = current_language()
-    return [
+    items = [
         {"id": p.pk, "service_kind": p.service_kind, "score": p.score, "reasons": threesided.reasons(p, lang=lang)}
         for p in threesided.providers(interest)
     ]
+    return {"items": items, "count": len(items)}
 
 
 @router.post("/interests/{interest_id}/forward", response={200: InterestOut, **ERRORS}, auth=STAFF_AUTH)
@@ -783,14 +793,15 @@ def record_outcome(request: AuthedRequest, interest_id: int, payload: OutcomeIn)
 
 
 @router.get("/outcomes", response={200: list[OutcomeOut], **ERRORS}, auth=STAFF_AUTH)
-def list_outcomes(request: AuthedRequest) -> list[dict[str, Any]]:
+@paginate(LimitOffsetPagination)
+def list_outcomes(request: AuthedRequest) -> Mapped:
     """The outcomes of your organisations' introductions (the public aggregate is
     GET /api/v1/partnerships)."""
-    mine = permissions.member_profile_ids(request.user)
+    mine = selectors.member_profiles(request.user)
     rows = Outcome.objects.select_related("area").filter(
         Q(interest__from_profile_id__in=mine) | Q(interest__opportunity__profile_id__in=mine)
     )
-    return [OutcomeOut.of(o) for o in rows.order_by("-recorded_at", "-id")]
+    return Mapped(rows.order_by("-recorded_at", "-id"), OutcomeOut.of)
 
 
 # -- facilitator desks -----------------------------------------------------------------------------
@@ -818,12 +829,13 @@ class DeskIn(Schema):
 
 
 @router.get("/facilitator-desks", response=list[DeskOut])
-def list_desks(request: HttpRequest, side: str = "") -> list[dict[str, Any]]:
+@paginate(LimitOffsetPagination)
+def list_desks(request: HttpRequest, side: str = "") -> Mapped:
     """The units the secretariat marked as facilitator desks (trade or education desk of a side)."""
     desks = FacilitatorDesk.objects.select_related("unit")
     if side:
         desks = desks.filter(side=side)
-    return [DeskOut.of(d) for d in desks.order_by("side", "kind", "id")]
+    return Mapped(desks.order_by("side", "kind", "id"), DeskOut.of)
 
 
 @router.put("/facilitator-desks/{unit}", response={200: DeskOut, **ERRORS}, auth=STAFF_AUTH)

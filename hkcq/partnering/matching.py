@@ -9,7 +9,8 @@ For an opportunity A we query only the indexes of the types complementary to A's
 - each direction separately: how well B answers A (A's text covered by B, A's sector and areas,
   A's wish for a partner's side, a language both work in, other side first) and how well A
   answers B — then the harmonic mean, so a one-sided fit ranks low (RECON, RecSys 2010);
-- declined pairs, the organisation's own opportunities and anything not live never appear;
+- declined pairs, the organisation's own opportunities and anything not live never appear (the
+  declined pairs are held in the index too, taken in by the same change notes);
 - fair exposure: at most one opportunity per organisation in a list, and an organisation with
   many live opportunities has each of them dampened a little, so the same large organisations
   are not shown to everyone (``bench/partnering_match.py`` reports the Gini of impressions).
@@ -21,6 +22,13 @@ request first applies the notes its process has not applied yet (a few rows by p
 on a new day the expired opportunities leave. A type's retrieval index takes changes in a small
 side index and is rebuilt from memory only after many of them (``TypeIndex``). So every
 application server answers from the same data (SQLite or PostgreSQL alike).
+
+A request costs one database round trip: the catch-up check (``_sync``), which reads the change
+notes after the last one applied (nothing else when there are none). Declining an interest
+writes a change note for its opportunity, so the declined pairs are applied like any change and
+no request asks the database for them. Scoring reads the inverse document frequencies and each
+opportunity's summed term weight from caches that a change empties (``MatchIndex``), and
+computes the terms two opportunities share once for both directions.
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,24 +156,53 @@ class TypeIndex:
         return out
 
 
+# A declined expression of interest, as the index keeps it: (the opportunity, its organisation,
+# the organisation that expressed interest, the opportunity it wrote from or None).
+Declined = tuple[int, int, int, int | None]
+
+
 class MatchIndex:
     """The live opportunities of the process: one ``TypeIndex`` per type, plus what exact scoring
     needs (document frequencies for the inverse document frequency, opportunities per
-    organisation for fair exposure). ``add`` / ``remove`` keep it current one opportunity at a
-    time; ``expire`` drops those past their date."""
+    organisation for fair exposure, the pairs never to suggest). ``add`` / ``remove`` keep it
+    current one opportunity at a time; ``expire`` drops those past their date; ``decline``
+    notes a declined interest."""
 
-    def __init__(self, docs: Iterable[Doc], today: date | None = None) -> None:
+    def __init__(self, docs: Iterable[Doc], today: date | None = None, declined: Iterable[Declined] = ()) -> None:
         self.today = today or timezone.localdate()
         self.docs: dict[int, Doc] = {}
         self.per_profile: Counter[int] = Counter()
         self.df: Counter[str] = Counter()
+        # organisation -> opportunities / organisations never suggested to its opportunities
+        self.hidden_opportunities: dict[int, set[int]] = {}
+        self.hidden_profiles: dict[int, set[int]] = {}
+        # caches that any change to the counts empties: idf per term, summed idf per opportunity
+        self._idf: dict[str, float] = {}
+        self._totals: dict[int, float] = {}
         grouped: dict[str, list[Doc]] = {}
         for doc in docs:
             self._count(doc, 1)
             grouped.setdefault(doc.type, []).append(doc)
         self.by_type: dict[str, TypeIndex] = {kind: TypeIndex(rows) for kind, rows in grouped.items()}
+        for row in declined:
+            self.decline(*row)
+
+    def decline(
+        self, opportunity_id: int, owner_id: int, from_profile_id: int, from_opportunity_id: int | None
+    ) -> None:
+        """A declined interest: the organisation that expressed it is never again shown the
+        opportunity; the owner's organisation is never again shown any opportunity of that
+        organisation (nor the opportunity it wrote from)."""
+        self.hidden_opportunities.setdefault(from_profile_id, set()).add(opportunity_id)
+        self.hidden_profiles.setdefault(owner_id, set()).add(from_profile_id)
+        if from_opportunity_id:
+            self.hidden_opportunities.setdefault(owner_id, set()).add(from_opportunity_id)
 
     def _count(self, doc: Doc, sign: int) -> None:
+        if self._idf:
+            self._idf.clear()
+        if self._totals:
+            self._totals.clear()
         if sign > 0:
             self.docs[doc.pk] = doc
         else:
@@ -202,9 +240,22 @@ class MatchIndex:
         return len(gone)
 
     def idf(self, term: str) -> float:
-        n = max(len(self.docs), 1)
-        c = self.df.get(term, 0)
-        return math.log(1 + (n - c + 0.5) / (c + 0.5))
+        value = self._idf.get(term)
+        if value is None:
+            n = max(len(self.docs), 1)
+            c = self.df.get(term, 0)
+            value = self._idf[term] = math.log(1 + (n - c + 0.5) / (c + 0.5))
+        return value
+
+    def text_total(self, doc: Doc) -> float:
+        """The summed inverse document frequency of ``doc``'s distinct terms (cached for the
+        opportunities in the index)."""
+        value = self._totals.get(doc.pk)
+        if value is None or self.docs.get(doc.pk) is not doc:
+            value = sum(self.idf(t) for t in set(doc.terms)) or 1.0
+            if self.docs.get(doc.pk) is doc:
+                self._totals[doc.pk] = value
+        return value
 
     def candidates(self, doc: Doc, limit: int = CANDIDATES) -> list[int]:
         query = [*doc.terms, *structured_terms(doc)]
@@ -230,14 +281,26 @@ class Direction:
     other_side: bool
 
 
-def direction(index: MatchIndex, me: Doc, them: Doc, total: float | None = None) -> Direction:
-    """``total``: the summed inverse document frequency of ``me``'s distinct terms (a caller
-    scoring many candidates for one opportunity passes it once)."""
-    theirs = frozenset(them.terms)
-    shared = tuple(t for t in me.terms if t in theirs)
+def direction(
+    index: MatchIndex,
+    me: Doc,
+    them: Doc,
+    total: float | None = None,
+    *,
+    common: frozenset[str] | set[str] | None = None,
+    shared_idf: float | None = None,
+) -> Direction:
+    """``total``: the summed inverse document frequency of ``me``'s distinct terms; ``common``
+    the terms both share and ``shared_idf`` their summed inverse document frequency (the same in
+    both directions: ``rank`` computes them once per pair)."""
+    if common is None:
+        common = frozenset(me.terms).intersection(them.terms)
+    shared = tuple(t for t in me.terms if t in common)
     if total is None:
-        total = text_total(index, me)
-    text = sum(index.idf(t) for t in set(shared)) / (total or 1.0)
+        total = index.text_total(me)
+    if shared_idf is None:
+        shared_idf = sum(index.idf(t) for t in common)
+    text = shared_idf / (total or 1.0)
     if me.sector_id == them.sector_id:
         sector = 1.0
     elif (
@@ -269,7 +332,7 @@ def direction(index: MatchIndex, me: Doc, them: Doc, total: float | None = None)
 
 
 def text_total(index: MatchIndex, doc: Doc) -> float:
-    return sum(index.idf(t) for t in set(doc.terms)) or 1.0
+    return index.text_total(doc)
 
 
 def harmonic(a: float, b: float) -> float:
@@ -287,12 +350,26 @@ class Match:
 
 def rank(index: MatchIndex, me: Doc, *, exclude: set[int] = frozenset(), limit: int = 10) -> list[Match]:  # type: ignore[assignment]
     scored: list[Match] = []
-    my_total = text_total(index, me)
+    my_total = index.text_total(me)
+    my_terms = frozenset(me.terms)
+    hidden = index.hidden_opportunities.get(me.profile_id, set())
+    hidden_profiles = index.hidden_profiles.get(me.profile_id, set())
+    idf = index.idf
     for pk in dict.fromkeys(index.candidates(me)):
         them = index.docs.get(pk)
-        if them is None or pk in exclude or them.profile_id == me.profile_id or pk == me.pk:
+        if (
+            them is None
+            or pk in exclude
+            or pk in hidden
+            or them.profile_id in hidden_profiles
+            or them.profile_id == me.profile_id
+            or pk == me.pk
+        ):
             continue
-        forward, backward = direction(index, me, them, my_total), direction(index, them, me)
+        common = my_terms.intersection(them.terms)
+        shared_idf = sum(idf(t) for t in common)
+        forward = direction(index, me, them, my_total, common=common, shared_idf=shared_idf)
+        backward = direction(index, them, me, index.text_total(them), common=common, shared_idf=shared_idf)
         score = harmonic(forward.score, backward.score)
         # Fair exposure: an organisation with many live opportunities is dampened a little.
         score /= 1 + 0.1 * math.log(index.per_profile[them.profile_id])
@@ -397,15 +474,37 @@ def reset() -> None:
         _state = None
 
 
+def declined_rows(opportunity_ids: Iterable[int] | None = None) -> list[Declined]:
+    """Every declined interest (or those in ``opportunity_ids``) as the index keeps it."""
+    rows = Interest.objects.filter(status=Interest.Status.DECLINED)
+    if opportunity_ids is not None:
+        rows = rows.filter(opportunity_id__in=list(opportunity_ids))
+    return list(
+        rows.order_by().values_list(
+            "opportunity_id", "opportunity__profile_id", "from_profile_id", "from_opportunity_id"
+        )
+    )
+
+
 def _build(today: date) -> _State:
     last_id = MatchChange.objects.aggregate(m=Max("id"))["m"] or 0  # before reading: nothing is missed
-    index = MatchIndex(load_docs(today), today)
+    index = MatchIndex(load_docs(today), today, declined_rows())
     recent = set(MatchChange.objects.filter(id__gt=last_id - WINDOW, id__lte=last_id).values_list("id", flat=True))
     return _State(index, last_id, recent, time.monotonic())
 
 
+_CHANGES_SQL = "SELECT id, opportunity_id FROM {table} WHERE id > %s"
+
+
 def _sync(state: _State, today: date) -> None:
-    rows = list(MatchChange.objects.filter(id__gt=state.last_id - WINDOW).values_list("id", "opportunity_id"))
+    # The one query of a request with nothing to catch up: plain SQL over the primary key (the
+    # ORM's compilation cost as much as the query on a quiet table).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CHANGES_SQL.format(table=connection.ops.quote_name(MatchChange._meta.db_table)),
+            [state.last_id - WINDOW],
+        )
+        rows = cursor.fetchall()
     fresh = [(change_id, pk) for change_id, pk in rows if change_id not in state.seen]
     if fresh:
         pks = {pk for _change, pk in fresh}
@@ -415,6 +514,8 @@ def _sync(state: _State, today: date) -> None:
                 state.index.add(live[pk])
             else:
                 state.index.remove(pk)
+        for row in declined_rows(pks):
+            state.index.decline(*row)
         state.last_id = max(state.last_id, *(change_id for change_id, _pk in fresh))
         state.seen.update(change_id for change_id, _pk in fresh)
         state.seen = {i for i in state.seen if i > state.last_id - WINDOW}
@@ -443,32 +544,13 @@ def changes_prune(now: Any = None) -> int:
     return deleted
 
 
-def declined_pairs(opportunity: Opportunity) -> set[int]:
-    """Opportunities never to suggest to ``opportunity``: those whose owners declined its
-    organisation, or that its organisation declined."""
-    pairs = Interest.objects.filter(status=Interest.Status.DECLINED).filter(
-        Q(from_profile_id=opportunity.profile_id) | Q(opportunity__profile_id=opportunity.profile_id)
-    )
-    out: set[int] = set()
-    for opp_id, opp_profile, from_profile, from_opp in pairs.values_list(
-        "opportunity_id", "opportunity__profile_id", "from_profile_id", "from_opportunity_id"
-    ):
-        if from_profile == opportunity.profile_id:
-            out.add(opp_id)
-        if opp_profile == opportunity.profile_id:
-            out.update(Opportunity.objects.filter(profile_id=from_profile).values_list("pk", flat=True))
-            if from_opp:
-                out.add(from_opp)
-    return out
-
-
 def suggestions(opportunity: Opportunity, *, limit: int = 10) -> list[Match]:
     """Ranked counterparts of a live opportunity (an empty list for one that is not live)."""
     index = current_index()  # holds only what is live today
     me = index.docs.get(opportunity.pk)
     if me is None:
         return []
-    return rank(index, me, exclude=declined_pairs(opportunity), limit=limit)
+    return rank(index, me, limit=limit)
 
 
 # -- reasons in the reader's language --------------------------------------------------------------
@@ -476,10 +558,41 @@ def _join(items: Sequence[str], lang: str) -> str:
     return ("、" if lang != "en" else ", ").join(items)
 
 
-def reasons(match: Match, me: Doc, *, lang: str | None = None) -> list[str]:
+@dataclass(frozen=True)
+class Names:
+    """What the reasons of one list name, read once for the whole list: the reader's sector and
+    the co-operation areas any suggestion shares with it (in the areas' order)."""
+
+    sector: Sector | None
+    areas: tuple[Area, ...]
+
+    @classmethod
+    def of(cls, me: Doc, matches: Sequence[Match]) -> Names:
+        sector = (
+            Sector.objects.filter(pk=me.sector_id).first() if any(m.forward.sector == 1.0 for m in matches) else None
+        )
+        wanted = {a for m in matches for a in m.forward.areas}
+        areas = tuple(Area.objects.filter(pk__in=wanted).order_by("position", "pk")) if wanted else ()
+        return cls(sector, areas)
+
+
+def explained(opportunity: Opportunity, *, limit: int = 10, lang: str | None = None) -> list[tuple[Match, list[str]]]:
+    """``suggestions`` with each one's reasons in ``lang``: one catch-up check and at most two
+    queries for the names, however many suggestions (what the page and the API show)."""
+    index = current_index()
+    me = index.docs.get(opportunity.pk)
+    if me is None:
+        return []
+    found = rank(index, me, limit=limit)
+    names = Names.of(me, found)
+    return [(m, reasons(m, me, lang=lang, names=names)) for m in found]
+
+
+def reasons(match: Match, me: Doc, *, lang: str | None = None, names: Names | None = None) -> list[str]:
     """Why ``match`` is suggested to the owner of ``me``, as sentences in ``lang`` (the active
-    language by default)."""
+    language by default). ``names``: read for a whole list at once (else read here)."""
     lang = lang or current_language()
+    names = names or Names.of(me, [match])
     types = dict(OpportunityType.choices)
     out = [
         _("They posted “%(theirs)s”, which answers your “%(yours)s”.")
@@ -490,15 +603,13 @@ def reasons(match: Match, me: Doc, *, lang: str | None = None) -> list[str]:
     if concepts:
         out.append(_("Both write about %(topics)s.") % {"topics": _join(concepts, lang)})
     if match.forward.sector == 1.0:
-        sector = Sector.objects.filter(pk=me.sector_id).first()
+        sector = names.sector
         out.append(_("Both in %(sector)s.") % {"sector": sector.name.show(lang).text if sector else ""})
     elif match.forward.sector > 0:
         out.append(_("Related sectors."))
     if match.forward.areas:
-        names = [
-            a.name.show(lang).text for a in Area.objects.filter(pk__in=match.forward.areas).order_by("position", "pk")
-        ]
-        out.append(_("Both interested in %(areas)s.") % {"areas": _join(names, lang)})
+        shown = [a.name.show(lang).text for a in names.areas if a.pk in match.forward.areas]
+        out.append(_("Both interested in %(areas)s.") % {"areas": _join(shown, lang)})
     if match.forward.languages:
         labels = dict(WorkLanguage.choices)
         out.append(

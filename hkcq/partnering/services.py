@@ -820,6 +820,7 @@ def interest_decline(*, user: User, interest: Interest, reason: str = "") -> Int
         raise InvalidInput(details={"reason": [_("Give the reason in plain text, 2,000 characters at most.")]})
     interest = _decidable(user, interest, accept=False)
     _close_interest(interest, user, Interest.Status.DECLINED, reason=reason)
+    matching.changed([interest.opportunity_id])  # the match indexes take in the declined pair
     return interest
 
 

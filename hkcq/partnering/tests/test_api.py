@@ -94,7 +94,7 @@ def test_matches_interest_accept_through_the_api(client, world, facilitator_cq):
     client.force_login(cq_user)
     matches = client.get(
         f"/zh-hans/../api/v1/opportunities/{need.pk}/matches".replace("/zh-hans/..", ""), HTTP_ACCEPT_LANGUAGE="zh-hans"
-    ).json()
+    ).json()["items"]
     assert matches[0]["id"] == offer.pk and 0 < matches[0]["score"] <= 1 and matches[0]["reasons"]
     response = client.post(
         f"/api/v1/opportunities/{offer.pk}/interest",

@@ -140,9 +140,12 @@ def test_the_journey_through_the_api_matches_the_document(openapi, client, facil
         status=201,
         user=cq_user,
     )
-    assert len(api.call("get", f"/api/v1/organisation-profiles/{cq['id']}/members", status=200)) == 2
+    members = api.call("get", f"/api/v1/organisation-profiles/{cq['id']}/members", status=200)
+    assert members["count"] == len(members["items"]) == 2
+    first = api.call("get", f"/api/v1/organisation-profiles/{cq['id']}/members?limit=1", status=200)
+    assert first["count"] == 2 and [m["id"] for m in first["items"]] == [members["items"][0]["id"]]
     mine = api.call("get", "/api/v1/memberships", status=200, user=colleague)
-    assert [m["id"] for m in mine] == [added["id"]]
+    assert [m["id"] for m in mine["items"]] == [added["id"]] and mine["count"] == 1
     assert api.call("post", f"/api/v1/memberships/{added['id']}/leave", status=200)["left_at"]
     assert api.call("get", "/api/v1/organisation-profiles?mine=true", status=200)["count"] == 0
 
@@ -167,7 +170,7 @@ def test_the_journey_through_the_api_matches_the_document(openapi, client, facil
     assert api.call("post", f"/api/v1/opportunities/{need['id']}/publish", status=200, user=facilitator_cq)[
         "status"
     ] == ("published")
-    history = api.call("get", f"/api/v1/opportunities/{need['id']}/events", status=200, user=cq_user)
+    history = api.call("get", f"/api/v1/opportunities/{need['id']}/events", status=200, user=cq_user)["items"]
     assert [e["kind"] for e in history] == ["created", "submitted", "returned", "edited", "submitted", "published"]
     assert history[2]["reason"] == "Say which routes."
     assert api.call("post", f"/api/v1/opportunities/{need['id']}/renew", status=200)["status"] == "published"
@@ -203,9 +206,10 @@ def test_the_journey_through_the_api_matches_the_document(openapi, client, facil
     # matches each way, with reasons in the request's language
     client.force_login(cq_user)
     matches = api.call("get", f"/api/v1/opportunities/{need['id']}/matches", status=200, HTTP_ACCEPT_LANGUAGE="zh-hant")
-    assert matches[0]["id"] == offer["id"] and matches[0]["reasons"]
+    assert matches["items"][0]["id"] == offer["id"] and matches["items"][0]["reasons"]
+    assert matches["count"] == len(matches["items"])
     back = api.call("get", f"/api/v1/opportunities/{offer['id']}/matches", status=200, user=hk_user)
-    assert back[0]["id"] == need["id"]
+    assert back["items"][0]["id"] == need["id"]
 
     # interest, accept, the introduction (contacts only now), the outcome
     interest = api.call(
@@ -228,9 +232,11 @@ def test_the_journey_through_the_api_matches_the_document(openapi, client, facil
         {"kind": "joint_venture", "area": "logistics"},
         status=200,
     )
-    assert api.call("get", "/api/v1/outcomes", status=200, user=hk_user)[0]["id"] == outcome["id"]
-    api.call("get", "/api/v1/interests", status=200)
-    per_area = {row["area"]: row for row in api.call("get", "/api/v1/partnerships", status=200)}
+    outcomes = api.call("get", "/api/v1/outcomes", status=200, user=hk_user)
+    assert outcomes["items"][0]["id"] == outcome["id"] and outcomes["count"] == 1
+    interests = api.call("get", "/api/v1/interests", status=200)
+    assert [i["id"] for i in interests["items"]] == [interest["id"]] and interests["count"] == 1
+    per_area = {row["area"]: row for row in api.call("get", "/api/v1/partnerships", status=200)["items"]}
     assert per_area["logistics"]["by_kind"]["joint_venture"] >= 1
     assert api.call("post", f"/api/v1/opportunities/{offer['id']}/withdraw", status=200)["status"] == "withdrawn"
 
@@ -258,7 +264,8 @@ def test_the_journey_through_the_api_matches_the_document(openapi, client, facil
 def test_desks_through_the_api(openapi, client, secretariat_hk, officer_hk):
     api = Api(client, openapi)
     desks = api.call("get", "/api/v1/facilitator-desks", status=200)
-    assert {"hk_tdc", "cq_commerce"} <= {d["unit"] for d in desks}
+    assert {"hk_tdc", "cq_commerce"} <= {d["unit"] for d in desks["items"]}
+    assert desks["count"] == len(desks["items"])
     unit = "hk_edb"
     before = FacilitatorDesk.objects.filter(unit__ext_id=unit).values_list("kind", "is_active").first()
     api.call("put", f"/api/v1/facilitator-desks/{unit}", {"kind": "education", "active": False}, status=401)

@@ -107,3 +107,76 @@ def test_old_notes_are_pruned():
     assert matching.changes_prune() == 0
     matching.changes_prune(now=timezone.now() + timedelta(days=3))
     assert not MatchChange.objects.exists()
+
+
+def _offers(hk_user, hk, facilitator_hk, texts, n):
+    """``n`` published offers answering the need, each from its own Hong Kong organisation."""
+    from hkcq.partnering.tests.helpers import verified_member as member
+
+    out = [published(facilitator_hk, post(hk_user, hk, type="logistics_offered", sector="freight-forwarding", **texts))]
+    for _i in range(n - 1):
+        user, profile = member("hong_kong", facilitator_hk)
+        out.append(
+            published(
+                facilitator_hk, post(user, profile, type="logistics_offered", sector="freight-forwarding", **texts)
+            )
+        )
+    return out
+
+
+def test_a_request_for_suggestions_is_one_query(pair, facilitator_hk, django_assert_num_queries):
+    """Issue 13's latency target on PostgreSQL: every round trip to the database counts, so a
+    request with nothing to catch up reads the change notes and nothing else (the declined pairs
+    are in the index), however many suggestions it returns."""
+    cq_user, hk_user, hk, need, texts = pair
+    offers = _offers(hk_user, hk, facilitator_hk, texts, 3)
+    found = [m.pk for m in matching.suggestions(need)]  # built and caught up
+    assert {o.pk for o in offers} <= set(found)
+    with django_assert_num_queries(1):
+        assert [m.pk for m in matching.suggestions(need)] == found
+
+
+def test_a_decline_after_the_build_is_taken_in_by_the_next_request(pair, facilitator_hk, facilitator_cq):
+    """Declining writes a change note; the index applies the declined pair like any change, in
+    both directions, and the organisation that declined is no longer shown any opportunity of
+    the one it declined."""
+    cq_user, hk_user, hk, need, texts = pair
+    offer = _offers(hk_user, hk, facilitator_hk, texts, 1)[0]
+    other_need = published(
+        facilitator_cq, post(cq_user, need.profile, type="logistics_needed", sector="freight-forwarding", **texts)
+    )
+    index = matching.current_index()
+    assert offer.pk in [m.pk for m in matching.suggestions(need)]
+    interest = services.interest_express(
+        user=cq_user, opportunity=offer, profile=need.profile, message="Hello", from_opportunity=need
+    )
+    services.interest_decline(user=hk_user, interest=interest, reason="Not now")
+    assert matching.current_index() is index, "taken in, not rebuilt"
+    assert offer.pk not in [m.pk for m in matching.suggestions(need)]
+    assert offer.pk not in [m.pk for m in matching.suggestions(other_need)]
+    assert not {need.pk, other_need.pk} & {m.pk for m in matching.suggestions(offer)}
+    # a fresh build reads the same pairs from the database
+    matching.reset()
+    assert offer.pk not in [m.pk for m in matching.suggestions(need)]
+    assert not {need.pk, other_need.pk} & {m.pk for m in matching.suggestions(offer)}
+
+
+def test_the_matches_api_reads_names_once_for_the_whole_list(pair, facilitator_hk, client):
+    """The reasons name the sector and areas: read once for the list, not once per suggestion
+    (the page and the API answered 2 queries more for every suggestion)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cq_user, hk_user, hk, need, texts = pair
+    _offers(hk_user, hk, facilitator_hk, texts, 1)
+    client.force_login(cq_user)
+    url = f"/api/v1/opportunities/{need.pk}/matches"
+    before = client.get(url).json()["items"]
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _offers(hk_user, hk, facilitator_hk, texts, 4)
+    client.get(url)  # caught up
+    with CaptureQueriesContext(connection) as more:
+        found = client.get(url).json()["items"]
+    assert len(found) > len(before) and all(m["reasons"] for m in found)
+    assert len(more.captured_queries) == len(few.captured_queries)

@@ -133,7 +133,9 @@ def test_page_and_api(client, deal, lang, heading):
     client.force_login(owner)
     html = client.get(f"/{lang}/partnering/interests/{interest.pk}/").content.decode()
     assert heading in html and firms[("legal", "hong_kong")].get_absolute_url().split("/", 2)[2] in html
-    rows = client.get(f"/api/v1/interests/{interest.pk}/providers", HTTP_ACCEPT_LANGUAGE=lang).json()
+    listed = client.get(f"/api/v1/interests/{interest.pk}/providers", HTTP_ACCEPT_LANGUAGE=lang).json()
+    rows = listed["items"]
+    assert listed["count"] == len(rows)
     assert firms[("legal", "hong_kong")].pk in [r["id"] for r in rows] and all(r["reasons"] for r in rows)
     client.logout()
     assert client.get(f"/api/v1/interests/{interest.pk}/providers").status_code == 401

@@ -19,22 +19,6 @@ def _resolve(schema: dict, openapi: dict) -> dict:
     return schema
 
 
-# The partnering app's lists, built in parallel (issue 13), still answer bare arrays; they are
-# named here so that any other bare list fails, and so that converting them removes them here.
-NOT_YET_CONVERTED = {
-    "/api/v1/opportunities/{opportunity_id}/matches",
-    "/api/v1/interests",
-    "/api/v1/partnerships",
-    # Added in parallel on 2026-12-05 (issue 13's API), small per-user lists; to convert next.
-    "/api/v1/organisation-profiles/{profile_id}/members",
-    "/api/v1/memberships",
-    "/api/v1/opportunities/{opportunity_id}/events",
-    "/api/v1/interests/{interest_id}/providers",
-    "/api/v1/outcomes",
-    "/api/v1/facilitator-desks",
-}
-
-
 def test_every_list_has_one_shape_items_and_count(openapi):
     bare = []
     for path, operations in openapi["paths"].items():
@@ -49,8 +33,7 @@ def test_every_list_has_one_shape_items_and_count(openapi):
             bare.append(path)
         elif path.endswith("s") and "{" not in path.rsplit("/", 1)[-1] and "items" in schema.get("properties", {}):
             assert "count" in schema["properties"], path
-    assert set(bare) <= NOT_YET_CONVERTED, f"lists returned as bare arrays: {sorted(set(bare) - NOT_YET_CONVERTED)}"
-    assert set(bare) | (NOT_YET_CONVERTED - set(openapi["paths"])) >= NOT_YET_CONVERTED, "converted: remove it above"
+    assert not bare, f"lists returned as bare arrays: {sorted(bare)}"
 
 
 def test_areas_list_like_the_others(defaults, client):
