@@ -92,18 +92,11 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _matches(opportunity: Opportunity, limit: int = 10) -> list[dict[str, Any]]:
-    found = matching.suggestions(opportunity, limit=limit)
+    found = matching.explained(opportunity, limit=limit, lang=current_language())
     if not found:
         return []
-    index = matching.current_index()
-    me = index.docs[opportunity.pk]
-    by_pk = {o.pk: o for o in selectors.live().filter(pk__in=[m.pk for m in found])}
-    lang = current_language()
-    return [
-        {"opportunity": by_pk[m.pk], "score": m.score, "reasons": matching.reasons(m, me, lang=lang)}
-        for m in found
-        if m.pk in by_pk
-    ]
+    by_pk = {o.pk: o for o in selectors.live().filter(pk__in=[m.pk for m, _why in found])}
+    return [{"opportunity": by_pk[m.pk], "score": m.score, "reasons": why} for m, why in found if m.pk in by_pk]
 
 
 @public_page
@@ -418,9 +411,12 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @_refuse
 @login_required
 def review(request: AuthedRequest) -> HttpResponse:
-    if not permissions.is_facilitator(request.user):
+    """A facilitator's desk: what waits on their sides. The secretariat reads both sides' queues
+    (oversight); publishing, returning and rejecting stay with the facilitators."""
+    if not permissions.review_sides(request.user):
         raise NotPermitted()
     context = {
+        "read_only": not permissions.is_facilitator(request.user),
         "profiles": selectors.profiles_awaiting_verification(request.user),
         "opportunities": selectors.review_queue(request.user),
         "interests": [

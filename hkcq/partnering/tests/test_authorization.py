@@ -485,3 +485,42 @@ def test_a_member_of_an_unverified_organisation_cannot_express_interest(client, 
         content_type="application/json",
     )
     assert r.status_code == 403 and _state() == before
+
+
+# Reading the facilitator's desk: facilitators of a side and the secretariat (both sides, read only).
+DESK_READERS = {"anonymous": LOGIN, "facilitator": 200, "secretariat": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reading_the_review_desk(client, world, role):
+    _login(client, world["users"][role])
+    want = DESK_READERS.get(role, 403)
+    page = client.get("/en/partnering/review/")
+    if want == LOGIN:
+        assert page.status_code == 302 and "sign-in" in page["Location"]
+    else:
+        assert page.status_code == want, (role, page.status_code)
+    api_want = {"anonymous": 401}.get(role, 200 if role in DESK_READERS else 403)
+    assert client.get("/api/v1/review-queue").status_code == api_want
+
+
+def test_the_secretariat_reads_both_sides_queues_without_publishing(client, world, facilitator_hk):
+    """The secretariat sees the submitted opportunity and the unverified profile (Chongqing) on
+    the desk, with no button that publishes, verifies or forwards; the opportunity's own page
+    offers no review either, and a publish it sends anyway is refused with nothing changed."""
+    client.force_login(world["users"]["secretariat"])
+    page = client.get("/en/partnering/review/").content.decode()
+    assert f"/partnering/opportunities/{world['submitted'].pk}/" in page
+    assert f"/partnering/organisations/{world['fresh'].pk}/" in page
+    assert "You can read both sides" in page
+    assert "<form" not in page.split("<main", 1)[1]
+    detail = client.get(f"/en/partnering/opportunities/{world['submitted'].pk}/").content.decode()
+    assert "/publish/" not in detail and "/reject/" not in detail
+    before = _state()
+    refused = client.post(f"/en/partnering/opportunities/{world['submitted'].pk}/publish/")
+    assert refused.status_code == 403 and _state() == before
+    # a facilitator reads only their own side's queue, and no read-only notice
+    client.force_login(facilitator_hk)
+    hk = client.get("/en/partnering/review/").content.decode()
+    assert f"/partnering/opportunities/{world['submitted'].pk}/" not in hk
+    assert "You can read both sides" not in hk
