@@ -51,6 +51,12 @@ def mainland_forms(text: str) -> str:
     return _MAINLAND.sub(lambda m: MAINLAND_FORMS[m.group(0)], text) if text else text
 
 
+def hong_kong_forms(text: str) -> str:
+    """Converted Traditional text in Hong Kong usage (「 」, 合作夥伴): what :func:`to_traditional`
+    applies after OpenCC, for text converted before a form was added here."""
+    return _HONG_KONG.sub(lambda m: HONG_KONG_FORMS[m.group(0)], text) if text else text
+
+
 def to_simplified(text: str) -> str:
     """Hong Kong Traditional → Simplified (OpenCC ``hk2s``), in Mainland usage (:func:`mainland_forms`)."""
     return mainland_forms(_converter("hk2s").convert(text)) if text else text

@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hkcq.core.text import mainland_forms, to_simplified, to_traditional
+from hkcq.core.text import hong_kong_forms, mainland_forms, to_simplified, to_traditional
 
 EN = "en"
 HANT = "zh-hant"
@@ -114,6 +114,9 @@ class TText:
         if origins.get(HANS) == CONVERTED and texts.get(HANS):
             # Converted before conversions followed Mainland usage: read in today's form.
             texts[HANS] = mainland_forms(texts[HANS])
+        if origins.get(HANT) == CONVERTED and texts.get(HANT):
+            # Likewise converted before a Hong Kong form was added (合作伙伴 → 合作夥伴): today's form.
+            texts[HANT] = hong_kong_forms(texts[HANT])
         return cls(texts, {k: origins.get(k, HUMAN) for k in texts})
 
     def to_json(self) -> dict[str, Any]:

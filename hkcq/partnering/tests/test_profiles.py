@@ -179,3 +179,44 @@ def test_demo_set_is_labelled_and_the_demo_member_is_printed(defaults, settings)
     call_command("create_demo_accounts", stdout=out)
     assert "partnering organisation (demonstration data): Demo Yangtze Rail Logistics" in out.getvalue()
     assert selectors.profiles_for_member(UserFactory._meta.model.objects.get(username="demo-partner-cq")).exists()
+
+
+def test_demo_texts_converted_before_the_partner_fix_read_right_unless_edited(defaults):
+    """Demo opportunities loaded while OpenCC left 合作伙伴 unconverted in Hong Kong Traditional
+    (before hkcq.core.text's HONG_KONG_FORMS had it) kept 伙伴: a reload compares texts as it would
+    convert them today, so it saw no difference and left the stored one. A converted Traditional
+    text is now read in today's Hong Kong forms (as converted Simplified text is read in Mainland
+    forms), in both scripts per docs/glossary.md; a text a person wrote is read as they wrote it,
+    and a load changes neither."""
+    from hkcq.core.loading import LoadReport
+    from hkcq.core.translated import CONVERTED, HANS, HANT
+    from hkcq.partnering.loading import partnering_defaults_load
+    from hkcq.partnering.models import Opportunity
+
+    need = Opportunity.objects.get(ext_id="demo-opp-rail-needs-finance")
+    research = Opportunity.objects.get(ext_id="demo-opp-university-research")
+    stored = need.title.to_json()
+    assert stored[HANT] == "尋找供應鏈金融合作夥伴"
+    # the state a load before the fix left: the converted Traditional title with 伙伴
+    Opportunity.objects.filter(pk=need.pk).update(title=dict(stored, **{HANT: "尋找供應鏈金融合作伙伴"}))
+    # a person wrote the other one's Traditional title themselves, keeping 伙伴 (their choice)
+    written = research.title.to_json()
+    written[HANT] = "尋找工業人工智能科研合作伙伴（已核對）"
+    written["origin"] = dict(written["origin"], **{HANT: "human"})
+    Opportunity.objects.filter(pk=research.pk).update(title=written)
+    rows = Opportunity.objects.count()
+    history = Opportunity.history.count()
+
+    need.refresh_from_db()
+    research.refresh_from_db()
+    assert need.title.texts[HANT] == "尋找供應鏈金融合作夥伴" and need.title.origins[HANT] == CONVERTED
+    assert need.title.texts[HANS] == "寻找供应链金融合作伙伴"
+    assert research.title.texts[HANT] == "尋找工業人工智能科研合作伙伴（已核對）"
+    partnering_defaults_load(LoadReport())
+    research.refresh_from_db()
+    assert research.title.texts[HANT] == "尋找工業人工智能科研合作伙伴（已核對）", "a person's text is kept"
+    assert Opportunity.objects.count() == rows and Opportunity.history.count() == history
+    # nothing in the demo set reads 伙伴 in Traditional Chinese but the person's own text
+    for opportunity in Opportunity.objects.filter(is_demo=True).exclude(pk=research.pk):
+        for text in (opportunity.title, opportunity.description):
+            assert "伙伴" not in text.texts.get(HANT, ""), opportunity.ext_id
