@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -30,13 +31,16 @@ from hkcq.core.api import (
     file_answer,
 )
 from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.exports import pdf_response, render_pdf
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.core.translated import TText
-from hkcq.exchanges import agenda, permissions, selectors, services
+from hkcq.exchanges import agenda, permissions, rows, selectors, services
 from hkcq.exchanges.models import (
     Event,
+    ExchangeRecord,
     Meeting,
+    Pair,
     PairStatus,
     Participant,
     Question,
@@ -1064,6 +1068,10 @@ def pair_answer(request: AuthedRequest, pair_id: int, body: RoundPairAnswerIn) -
         )
     else:
         pair = services.pair_respond(user=request.auth, pair=pair, accept=body.accept)
+    return _pair_out(pair)
+
+
+def _pair_out(pair: Pair) -> dict[str, Any]:
     return {
         "id": pair.pk,
         "round": pair.round_id,
@@ -1073,3 +1081,339 @@ def pair_answer(request: AuthedRequest, pair_id: int, body: RoundPairAnswerIn) -
         "applicant_accepted": pair.applicant_accepted,
         "host_accepted": pair.host_accepted,
     }
+
+
+# -- API parity (issue 11): what the event and round pages do that had no operation ------------
+@router.get(
+    "/registrations/{registration_id}/agenda.pdf",
+    response={200: bytes, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Your agenda as a PDF",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The agenda (sessions and scheduled meetings), in the reader's language",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def agenda_pdf(request: AuthedRequest, registration_id: int) -> HttpResponse:
+    """The registrant's own, as the agenda page prints it."""
+    reg = selectors.registration_get_for_user(user=request.auth, pk=registration_id)
+    if not permissions.is_registrant(request.auth, reg):
+        raise NotFound()
+    event = reg.event
+    context = {"event": event, "reg": reg, "items": agenda.items(reg, viewer=request.auth)}
+    return pdf_response(render_pdf("exchanges/agenda_pdf.html", context, request), f"agenda-{event.pk}")
+
+
+class EventParticipantOut(Schema):
+    registration: int  # what a meeting request names as its recipient
+    profile: int
+    name: str
+
+
+class EventParticipantListOut(Schema):
+    items: list[EventParticipantOut]
+    count: int
+
+
+@router.get(
+    "/events/{event_id}/participants",
+    response={200: EventParticipantListOut, 404: ErrorOut},
+    summary="The public participant list (only those who consented)",
+    openapi_extra={"security": []},
+)
+def event_participants(request: HttpRequest, event_id: int) -> dict[str, Any]:
+    items = [
+        {"registration": r.pk, "profile": r.profile_id, "name": str(r.profile)}
+        for r in selectors.public_participants(selectors.event_get(event_id)).order_by("id")
+    ]
+    return {"items": items, "count": len(items)}
+
+
+class EventRegistrationListOut(Schema):
+    items: list[EventRegistrationOut]
+    count: int
+
+
+@router.get(
+    "/events/{event_id}/registrations",
+    response={200: EventRegistrationListOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Registrations: every one for the event's organisers, your own for a participant",
+)
+def event_registrations(request: AuthedRequest, event_id: int) -> dict[str, Any]:
+    event = selectors.event_get(event_id)
+    if permissions.can_organise_event(request.auth, event):
+        regs = list(selectors.registrations(event))
+    else:
+        mine = selectors.registration_for(request.auth, event)
+        regs = [mine] if mine is not None else []
+    return {"items": [EventRegistrationOut.of(r) for r in regs], "count": len(regs)}
+
+
+class EventFeedbackListOut(Schema):
+    items: list[EventFeedbackOut]
+    count: int
+
+
+@router.get(
+    "/events/{event_id}/feedback",
+    response={200: EventFeedbackListOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Feedback and outcomes of the event's meetings (organisers)",
+)
+def event_feedback(request: AuthedRequest, event_id: int) -> dict[str, Any]:
+    event = selectors.event_get(event_id)
+    require(permissions.can_organise_event(request.auth, event))
+    items = [
+        {
+            "id": f.pk,
+            "meeting": f.meeting_id,
+            "happened": f.happened,
+            "useful": f.useful,
+            "outcome": f.outcome,
+            "outcome_kind": f.outcome_kind,
+        }
+        for f in selectors.feedback_outcomes(event).order_by("id")
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/rounds", response={200: list[ExchangeRoundOut], **ERRORS}, auth=STAFF_AUTH, summary="Your rounds")
+@paginate(LimitOffsetPagination)
+def round_list(request: AuthedRequest) -> Mapped:
+    """The rounds you organise or take part in (the secretariat: every round)."""
+    return Mapped(selectors.rounds_for(request.auth).order_by("-id"), _round_out)
+
+
+class RoundUploadPreviewOut(Schema):
+    """What the spreadsheet would create: the round's document (the body ``POST /rounds``
+    takes) and the problems found, by row or by entry; nothing is created."""
+
+    document: dict[str, Any]
+    problems: list[str]
+
+
+@router.post(
+    "/round-uploads",
+    response={200: RoundUploadPreviewOut, 201: RoundCreatedOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Create a round from a spreadsheet (multipart); dry_run (the default) previews it",
+)
+def round_upload(
+    request: AuthedRequest,
+    kind: Form[Literal["internship", "sister_school", "exchange"]],
+    title: Form[Required],
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+) -> tuple[int, dict[str, Any]]:
+    """The round page's upload: one row per participant (``GET /imports/kinds`` does not list it;
+    the columns are the page's). ``dry_run`` true: 200 with the preview and its problems, nothing
+    created. ``dry_run`` false: 201 with the round's id, or 422 with the problems and nothing
+    created. Confirming a preview is sending the same file with ``dry_run`` false (or its
+    ``document`` to ``POST /rounds``)."""
+    require(permissions.can_create_round(request.auth))
+    document, row_errors = rows.document_from_xlsx(file, kind=kind, title=title)
+    if row_errors:
+        if dry_run:
+            return 200, {"document": document, "problems": row_errors}
+        raise InvalidInput(_("The spreadsheet has rows that are not valid."), details={"file": row_errors})
+    if dry_run:
+        problems = services.round_document_check(document)
+        return 200, {"document": document, "problems": [f"{k}: {' '.join(map(str, v))}" for k, v in problems.items()]}
+    round_ = services.round_create(user=request.auth, data=document)
+    return 201, {"id": round_.pk}
+
+
+class RoundFixIn(Schema):
+    applicant: Required  # the applicant's external id
+    host: Required
+    reason: Required
+
+
+@router.post(
+    "/rounds/{round_id}/pairs",
+    response={201: RoundPairOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Fix a pair by hand; every later run keeps it (organisers)",
+)
+def round_fix_pair(request: AuthedRequest, round_id: int, body: RoundFixIn) -> tuple[int, dict[str, Any]]:
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
+    require(permissions.can_organise_round(request.auth, r))
+    a = r.participants.filter(role=Participant.APPLICANT, ext_id=body.applicant).first()
+    h = r.participants.filter(role=Participant.HOST, ext_id=body.host).first()
+    if a is None or h is None:
+        raise InvalidInput(
+            _("Choose an applicant and a host of this round."),
+            details={"applicant" if a is None else "host": [_("Choose an applicant and a host of this round.")]},
+        )
+    pair = services.pair_fix(user=request.auth, round_=r, applicant=a, host=h, reason=body.reason)
+    return 201, _pair_out(pair)
+
+
+class RoundCapacityIn(Schema):
+    capacity: Whole = Field(..., json_schema_extra={"minimum": 1})
+    reason: Required
+
+
+class RoundHostOut(Schema):
+    id: str
+    capacity: int
+
+
+@router.put(
+    "/rounds/{round_id}/hosts/{ext_id}/capacity",
+    response={200: RoundHostOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Change a host's places, with a reason (organisers)",
+)
+def round_capacity(request: AuthedRequest, round_id: int, ext_id: str, body: RoundCapacityIn) -> dict[str, Any]:
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
+    require(permissions.can_organise_round(request.auth, r))
+    h = r.participants.filter(role=Participant.HOST, ext_id=ext_id).first()
+    if h is None:
+        raise NotFound()
+    h = services.capacity_set(user=request.auth, host=h, capacity=body.capacity, reason=body.reason)
+    return {"id": h.ext_id, "capacity": h.capacity}
+
+
+class RoundWithdrawIn(Schema):
+    reason: Required
+
+
+@router.post(
+    "/pairs/{pair_id}/withdraw",
+    response={200: RoundPairOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Withdraw an allocated pair after a run, with a reason (organisers)",
+)
+def pair_withdraw(request: AuthedRequest, pair_id: int, body: RoundWithdrawIn) -> dict[str, Any]:
+    pair = selectors.pair_get_for_user(user=request.auth, pk=pair_id)
+    require(permissions.can_organise_round(request.auth, pair.round))
+    return _pair_out(services.pair_withdraw(user=request.auth, pair=pair, reason=body.reason))
+
+
+class ExchangeActivityOut(Schema):
+    year: int
+    text: str
+
+
+class ExchangeRecordOut(Schema):
+    id: int
+    kind: str
+    title: str
+    round: int | None
+    applicant: str | None
+    host: str | None
+    area: str | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    activities: list[ExchangeActivityOut]
+    completion_report: str
+
+    @staticmethod
+    def of(x: ExchangeRecord) -> dict[str, Any]:
+        pair = x.pair
+        return {
+            "id": x.pk,
+            "kind": x.kind,
+            "title": x.title,
+            "round": pair.round_id if pair else None,
+            "applicant": pair.applicant.ext_id if pair else None,
+            "host": pair.host.ext_id if pair else None,
+            "area": x.area.ext_id if x.area else None,
+            "starts_on": x.starts_on,
+            "ends_on": x.ends_on,
+            "activities": [{"year": int(a.get("year", 0)), "text": str(a.get("text", ""))} for a in x.activities],
+            "completion_report": x.completion_report,
+        }
+
+
+@router.get(
+    "/exchange-records",
+    response={200: list[ExchangeRecordOut], **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Exchange records you organise or are a side of",
+)
+@paginate(LimitOffsetPagination)
+def record_list(request: AuthedRequest) -> Mapped:
+    """Sister-school pairs, internships and exchanges that formed from accepted pairs."""
+    return Mapped(selectors.records_for(request.auth), ExchangeRecordOut.of)
+
+
+@router.get(
+    "/exchange-records/{record_id}",
+    response={200: ExchangeRecordOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="One exchange record",
+)
+def record_detail(request: AuthedRequest, record_id: int) -> dict[str, Any]:
+    return ExchangeRecordOut.of(selectors.record_get_for_user(user=request.auth, pk=record_id))
+
+
+class ExchangeRecordPatch(Schema):
+    """As the record page: the dates (only those sent change), one more activity (kept with
+    this year), the completion report (a blank one leaves it as it is)."""
+
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
+    activity: str = Field("", max_length=1000)
+    report: str = Field("", max_length=5000)
+
+
+@router.patch(
+    "/exchange-records/{record_id}",
+    response={200: ExchangeRecordOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Update an exchange record (the round's organisers, either side of the pair)",
+)
+def record_update(request: AuthedRequest, record_id: int, body: ExchangeRecordPatch) -> dict[str, Any]:
+    record = selectors.record_get_for_user(user=request.auth, pk=record_id)
+    sent = body.model_fields_set
+    record = services.record_update(
+        user=request.auth,
+        record=record,
+        starts_on=body.starts_on if "starts_on" in sent else record.starts_on,
+        ends_on=body.ends_on if "ends_on" in sent else record.ends_on,
+        activity=body.activity,
+        report=body.report,
+    )
+    return ExchangeRecordOut.of(record)
+
+
+class RoundChangeOut(Schema):
+    action: str
+    detail: str
+    reason: str
+    actor: str | None
+    at: dt.datetime
+
+
+class RoundChangeListOut(Schema):
+    items: list[RoundChangeOut]
+    count: int
+
+
+@router.get(
+    "/rounds/{round_id}/changes",
+    response={200: RoundChangeListOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Every change to the round's pairs and places, with its reason (organisers)",
+)
+def round_changes(request: AuthedRequest, round_id: int) -> dict[str, Any]:
+    r = selectors.round_get_for_user(user=request.auth, pk=round_id)
+    require(permissions.can_organise_round(request.auth, r))
+    items = [
+        {
+            "action": c.action,
+            "detail": c.detail,
+            "reason": c.reason,
+            "actor": c.actor.username if c.actor else None,
+            "at": c.at,
+        }
+        for c in r.changes.select_related("actor").order_by("at", "id")
+    ]
+    return {"items": items, "count": len(items)}

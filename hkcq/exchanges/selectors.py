@@ -229,6 +229,31 @@ def exchange_counts_by_area() -> dict[int | None, dict[str, int]]:
     return out
 
 
+def records_for(user: Viewer) -> QuerySet[ExchangeRecord]:
+    """The exchange records a user may read and update (``permissions.can_update_record`` as a
+    query): the secretariat every one; an officer those of rounds they created or their units
+    organise; either side of a pair its own."""
+    qs = ExchangeRecord.objects.filter(pair__isnull=False).select_related(
+        "pair__round", "pair__applicant", "pair__host", "area"
+    )
+    if not (isinstance(user, User) and user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.is_secretariat:
+        return qs
+    profiles = member_profile_ids(user)
+    allowed = (
+        Q(pair__applicant__user=user)
+        | Q(pair__host__user=user)
+        | Q(pair__applicant__profile__in=profiles)
+        | Q(pair__host__profile__in=profiles)
+    )
+    if user.is_staff_member:
+        allowed |= Q(pair__round__created_by=user)
+    if user.is_officer:
+        allowed |= Q(pair__round__organiser_units__in=user_unit_ids(user))
+    return qs.filter(allowed).distinct()
+
+
 def record_get_for_user(*, user: Viewer, pk: int | str) -> ExchangeRecord:
     try:
         record = ExchangeRecord.objects.select_related("pair__round", "pair__applicant", "pair__host", "area").get(

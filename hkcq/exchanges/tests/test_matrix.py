@@ -459,6 +459,41 @@ API = [
         {"participant"},
         prepare=_allocated,
     ),
+    Write(
+        "upload round",
+        lambda c: "/api/v1/round-uploads",
+        lambda c: {"kind": "internship", "title": "Interns", "dry_run": "false", "file": _xlsx()},
+        OFFICERS,
+        "multipart",
+    ),
+    Write(
+        "fix pair",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/pairs",
+        lambda c: {"applicant": "a2", "host": "h1", "reason": "Agreed at the ceremony"},
+        ORGANISERS,
+    ),
+    Write(
+        "capacity",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/hosts/h1/capacity",
+        lambda c: {"capacity": 3, "reason": "A third desk"},
+        ORGANISERS,
+        "put",
+    ),
+    Write(
+        "withdraw pair",
+        lambda c: f"/api/v1/pairs/{c['pair'].pk}/withdraw",
+        lambda c: {"reason": "The host closed"},
+        ORGANISERS,
+        prepare=_allocated,
+    ),
+    Write(
+        "exchange record",
+        lambda c: f"/api/v1/exchange-records/{c['record'].pk}",
+        lambda c: {"starts_on": "2027-07-01", "activity": "Induction week"},
+        {"participant", "organiser", "secretariat"},
+        "patch",
+        prepare=_record,
+    ),
 ]
 
 
@@ -501,8 +536,13 @@ def test_api(client, world, write, role):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='t')[1]}"}
 
     def call() -> Any:
-        method = getattr(client, write.method)
         body = write.data(world.ctx)
+        if write.method == "multipart":
+            response = client.post(write.url(world.ctx), body, **headers)
+            if role == "public":
+                assert response.status_code == 401
+            return response
+        method = getattr(client, write.method)
         if body is None:
             response = method(write.url(world.ctx), **headers)
         else:
@@ -572,6 +612,11 @@ def test_every_write_route_is_in_the_matrix():
         ("post", "/api/v1/registrations/{registration_id}/check-in"),
         ("put", "/api/v1/events/{event_id}/phase"),
         ("post", "/api/v1/pairs/{pair_id}/answer"),
+        ("post", "/api/v1/round-uploads"),
+        ("post", "/api/v1/rounds/{round_id}/pairs"),
+        ("put", "/api/v1/rounds/{round_id}/hosts/{ext_id}/capacity"),
+        ("post", "/api/v1/pairs/{pair_id}/withdraw"),
+        ("patch", "/api/v1/exchange-records/{record_id}"),
     }
     assert writes == expected, writes ^ expected
     assert len(API) == len(expected) + 2  # approve and refuse share one route, and so do the two answers

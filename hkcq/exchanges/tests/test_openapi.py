@@ -4,12 +4,14 @@ documented error shape. A new operation must join the table below."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
 from hkcq.accounts.services import api_token_create
-from hkcq.exchanges.models import Pair
+from hkcq.exchanges import services
+from hkcq.exchanges.models import ExchangeRecord, Pair
 from hkcq.exchanges.tests.test_matrix import ROUND, world  # noqa: F401 - the fixture
 from hkcq.registry.tests.test_openapi import SchemaMismatch, check
 
@@ -146,7 +148,59 @@ CALLS: list[tuple[str, str, str, Any, Any]] = [
         lambda c: f"/api/v1/events/{c['e'].pk}/phase",
         {"phase": "event"},
     ),
+    (
+        "get",
+        "/api/v1/registrations/{registration_id}/agenda.pdf",
+        "participant",
+        lambda c: f"/api/v1/registrations/{c['b'].pk}/agenda.pdf",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/events/{event_id}/participants",
+        "public",
+        lambda c: f"/api/v1/events/{c['e'].pk}/participants",
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/events/{event_id}/registrations",
+        "organiser",
+        lambda c: f"/api/v1/events/{c['e'].pk}/registrations",
+        None,
+    ),
+    ("get", "/api/v1/events/{event_id}/feedback", "organiser", lambda c: f"/api/v1/events/{c['e'].pk}/feedback", None),
     ("post", "/api/v1/rounds", "organiser", lambda c: "/api/v1/rounds", ROUND),
+    ("get", "/api/v1/rounds", "organiser", lambda c: "/api/v1/rounds", None),
+    ("get", "/api/v1/rounds/{round_id}/changes", "organiser", lambda c: f"/api/v1/rounds/{c['r'].pk}/changes", None),
+    (
+        "post",
+        "/api/v1/round-uploads",
+        "organiser",
+        lambda c: "/api/v1/round-uploads",
+        lambda c: Multipart({"kind": "internship", "title": "Interns", "file": _xlsx()}),
+    ),
+    (
+        "post",
+        "/api/v1/round-uploads",
+        "organiser",
+        lambda c: "/api/v1/round-uploads",
+        lambda c: Multipart({"kind": "internship", "title": "Interns", "dry_run": "false", "file": _xlsx()}),
+    ),
+    (
+        "post",
+        "/api/v1/rounds/{round_id}/pairs",
+        "organiser",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/pairs",
+        {"applicant": "a2", "host": "h1", "reason": "Agreed at the ceremony"},
+    ),
+    (
+        "put",
+        "/api/v1/rounds/{round_id}/hosts/{ext_id}/capacity",
+        "organiser",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/hosts/h1/capacity",
+        {"capacity": 3, "reason": "A third desk"},
+    ),
     ("get", "/api/v1/rounds/{round_id}", "organiser", lambda c: f"/api/v1/rounds/{c['r'].pk}", None),
     (
         "patch",
@@ -185,10 +239,32 @@ CALLS: list[tuple[str, str, str, Any, Any]] = [
         {"accept": True},
     ),
     (
+        "post",
+        "/api/v1/pairs/{pair_id}/withdraw",
+        "organiser",
+        lambda c: f"/api/v1/pairs/{Pair.objects.get(round=c['r'], applicant__ext_id='a2').pk}/withdraw",
+        {"reason": "The school closed"},
+    ),
+    ("get", "/api/v1/exchange-records", "participant", lambda c: "/api/v1/exchange-records", None),
+    (
+        "get",
+        "/api/v1/exchange-records/{record_id}",
+        "participant",
+        lambda c: f"/api/v1/exchange-records/{_record(c).pk}",
+        None,
+    ),
+    (
+        "patch",
+        "/api/v1/exchange-records/{record_id}",
+        "participant",
+        lambda c: f"/api/v1/exchange-records/{_record(c).pk}",
+        {"starts_on": "2027-07-01", "activity": "Induction week"},
+    ),
+    (
         "delete",
         "/api/v1/registrations/{registration_id}",
-        "participant",
-        lambda c: f"/api/v1/registrations/{c['b'].pk}",
+        "organiser",  # b has checked in (above) and can no longer cancel: the organiser cancels c
+        lambda c: f"/api/v1/registrations/{c['c'].pk}",
         None,
     ),
 ]
@@ -261,7 +337,76 @@ BAD: list[tuple[str, str, Any, Any]] = [
         lambda c: f"/api/v1/rounds/{c['r'].pk}/participants/a3/link",
         {"profile": "no-such-organisation"},
     ),
+    (
+        "post",
+        "/api/v1/rounds/{round_id}/pairs",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/pairs",
+        {"applicant": "nobody", "host": "h1", "reason": "Agreed"},
+    ),
+    (
+        "put",
+        "/api/v1/rounds/{round_id}/hosts/{ext_id}/capacity",
+        lambda c: f"/api/v1/rounds/{c['r'].pk}/hosts/h1/capacity",
+        {"capacity": 0, "reason": "Fewer desks"},
+    ),
+    (
+        "post",
+        "/api/v1/pairs/{pair_id}/withdraw",
+        lambda c: f"/api/v1/pairs/{_allocated_pair(c).pk}/withdraw",
+        {"reason": "   "},
+    ),
+    (
+        "patch",
+        "/api/v1/exchange-records/{record_id}",
+        lambda c: f"/api/v1/exchange-records/{_record(c).pk}",
+        {"starts_on": "2027-09-01", "ends_on": "2027-07-01"},
+    ),
+    (
+        "post",
+        "/api/v1/round-uploads",
+        lambda c: "/api/v1/round-uploads",
+        lambda c: Multipart({"kind": "internship", "title": "Interns", "dry_run": "false", "file": _xlsx(bad=True)}),
+    ),
 ]
+
+
+class Multipart(dict):
+    """A body sent as multipart/form-data (a file upload), not JSON."""
+
+
+def _xlsx(*, bad: bool = False) -> Any:
+    from hkcq.exchanges.tests.test_matrix import _xlsx as good
+
+    if not bad:
+        return good()
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in (["role", "id", "name", "places", "ranking", "language"], ["referee", "s1", "", None, "", "en"]):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "round.xlsx"
+    return buf
+
+
+def _allocated_pair(c: dict[str, Any]) -> Pair:
+    pair = Pair.objects.filter(round=c["r"], applicant__ext_id="a1").first()
+    if pair is None:
+        services.round_allocate(user=c["r"].created_by, round_=c["r"])
+        pair = Pair.objects.get(round=c["r"], applicant__ext_id="a1")
+    return pair
+
+
+def _record(c: dict[str, Any]) -> ExchangeRecord:
+    """The participant's (a1's) accepted pair's exchange record."""
+    pair = _allocated_pair(c)
+    record = ExchangeRecord.objects.filter(pair=pair).first()
+    if record is None:
+        Pair.objects.filter(pk=pair.pk).update(status="accepted", applicant_accepted=True, host_accepted=True)
+        record = ExchangeRecord.objects.create(pair=pair, kind="internship", title="a1 – h2")
+    return record
 
 
 def _documented(openapi: dict[str, Any], method: str, path: str, status: int) -> dict[str, Any] | None:
@@ -271,10 +416,12 @@ def _documented(openapi: dict[str, Any], method: str, path: str, status: int) ->
     return content["application/json"]["schema"] if content else None
 
 
-def _call(client, world, who, method, url, body):  # noqa: F811
-    headers = {}
+def _call(client, world, who, method, url, body, **extra):  # noqa: F811
+    headers = {**extra}
     if world.users[who] is not None:
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=world.users[who], name='t')[1]}"}
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {api_token_create(user=world.users[who], name='t')[1]}"
+    if isinstance(body, Multipart):
+        return client.post(url, dict(body), **headers)
     if body is None:
         return getattr(client, method)(url, **headers)
     return getattr(client, method)(url, body, content_type="application/json", **headers)
@@ -289,6 +436,7 @@ def test_every_operation_answers_as_documented(client, world):  # noqa: F811
         if "events and rounds" in op.get("tags", [])
     }
     assert ours == {(m, p) for m, p, *_ in CALLS}, ours ^ {(m, p) for m, p, *_ in CALLS}
+    uploaded = False
     for method, path, who, url, body in CALLS:
         if body == {"recipient": "c"}:
             body = {"recipient": world.ctx["c"].pk}
@@ -301,6 +449,14 @@ def test_every_operation_answers_as_documented(client, world):  # noqa: F811
             assert "text/calendar" in content and response["Content-Type"].startswith("text/calendar")
             assert response.content.startswith(b"BEGIN:VCALENDAR")
             continue
+        if path.endswith(".pdf"):  # a file, documented as application/pdf
+            content = openapi["paths"][path][method]["responses"]["200"]["content"]
+            assert "application/pdf" in content and response["Content-Type"] == "application/pdf"
+            assert response.content.startswith(b"%PDF")
+            continue
+        if path.endswith("round-uploads"):  # the dry run previews (200), the confirmation creates (201)
+            assert response.status_code == (201 if uploaded else 200), response.content
+            uploaded = True
         schema = _documented(openapi, method, path, response.status_code)
         if schema is None:
             assert not response.content
@@ -317,12 +473,9 @@ def test_bad_input_answers_with_the_documented_error_in_the_readers_language(cli
     for method, path, url, body in BAD:
         participant_paths = ("ranks", "answer", "availability", "feedback")
         who = "participant" if any(w in path for w in participant_paths) else "organiser"
-        response = _call(client, world, who, method, url(world.ctx), body) if lang == "en" else None
-        if lang != "en":
-            headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=world.users[who], name='t')[1]}"}
-            response = getattr(client, method)(
-                url(world.ctx), body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=lang, **headers
-            )
+        if callable(body):
+            body = body(world.ctx)
+        response = _call(client, world, who, method, url(world.ctx), body, HTTP_ACCEPT_LANGUAGE=lang)
         assert response.status_code == 422, (path, response.status_code, response.content[:300])
         check(response.json(), _documented(openapi, method, path, 422), openapi)
         error = response.json()["error"]
