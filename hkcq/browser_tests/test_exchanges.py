@@ -255,3 +255,20 @@ def test_uploaded_internship_round_from_rankings_to_accepted_pairs(page, width):
     pairs = list(Pair.objects.filter(round=round_))
     assert sorted((p.applicant.ext_id, p.status) for p in pairs) == [("s1", "accepted"), ("s2", "accepted")]
     assert ExchangeRecord.objects.filter(pair__round=round_).count() == 2
+
+
+def test_organise_table_buttons_keep_their_words_on_one_line(page):
+    """Found in the trial: at 1280 px the registrations table's buttons (批准, 拒絕, 報到) wrapped
+    one character per line (the cell was a flex box squeezed by the table)."""
+    from hkcq.exchanges.models import Event, Registration
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    demo = Event.objects.get(demonstration=True)
+    assert Registration.objects.filter(event=demo, status="confirmed", checked_in_at=None).exists()
+    sign_in(page, "demo-secretariat-hk", lang="zh-hant")
+    page.goto(f"/zh-hant/events/{demo.pk}/organise/")
+    buttons = page.locator("table button")
+    assert buttons.count() > 0
+    for i in range(buttons.count()):
+        box = buttons.nth(i).bounding_box()
+        assert box is not None and box["width"] > box["height"], (buttons.nth(i).inner_text(), box)

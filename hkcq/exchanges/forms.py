@@ -87,7 +87,13 @@ def slot_choices(event: Event, slots: Any) -> list[tuple[str, str]]:
 
 class AvailabilityForm(BaseForm):
     slots = forms.MultipleChoiceField(
-        label=_("Times you are free to meet"), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Times you are free to meet"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Tick the times you are free. With no time ticked you are free at any meeting time, "
+            "and the organiser may schedule your meetings at any of them."
+        ),
     )
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:

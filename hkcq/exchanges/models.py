@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hkcq.core.choices import Side
@@ -44,6 +44,22 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     CANTONESE = "yue", _("Cantonese")
     PUTONGHUA = "cmn", _("Putonghua")
+
+
+def language_label(code: str) -> str:
+    """A spoken language's name in the reader's language ("yue" is Cantonese, 粵語); an unknown
+    code as it is."""
+    return str(dict(Language.choices).get(code, code))
+
+
+def language_pair_label(pair: str) -> str:
+    """A language pair ("cmn-en") in words: "Putonghua and English", 普通話與英文."""
+    if not pair:
+        return ""
+    names = [language_label(code) for code in pair.split("-")]
+    if len(names) != 2:
+        return pair
+    return pgettext("a language pair", "%(one)s and %(other)s") % {"one": names[0], "other": names[1]}
 
 
 class Event(models.Model):
@@ -188,6 +204,10 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.person} ({self.profile})"
 
+    @property
+    def language_labels(self) -> list[str]:
+        return [language_label(code) for code in self.languages]
+
 
 class Interpreter(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="interpreters")
@@ -245,6 +265,10 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester} – {self.recipient}"
+
+    @property
+    def language_pair_label(self) -> str:
+        return language_pair_label(self.language_pair)
 
 
 class Feedback(models.Model):

@@ -235,6 +235,10 @@ def registration_cancel(*, user: User, registration: Registration) -> Registrati
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == RegistrationStatus.CANCELLED:
             raise _invalid(None, _("This registration is already cancelled."))
+        if registration.checked_in_at is not None:
+            raise _invalid(
+                None, _("This participant has checked in at the event: the registration can no longer be cancelled.")
+            )
         held_place = registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
         registration.status = RegistrationStatus.CANCELLED
         registration.save(update_fields=["status"])

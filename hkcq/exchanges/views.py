@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
 from hkcq.core.permissions import require_page
 from hkcq.core.translated import current_language
-from hkcq.core.views import edit_page
+from hkcq.core.views import edit_page, redirect_to_page_top
 from hkcq.exchanges import agenda, permissions, rows, selectors, services
 from hkcq.exchanges import forms as xforms
 from hkcq.exchanges.models import (
@@ -38,6 +39,15 @@ from hkcq.exchanges.models import (
 )
 from hkcq.partnering.selectors import profiles_for_member
 from hkcq.registry.models import Area
+
+# What the registrant is told once the registration form is sent, by the status it got.
+REGISTERED = {
+    RegistrationStatus.CONFIRMED: _lazy("You are registered."),
+    RegistrationStatus.PENDING: _lazy("Your registration is received and waits for the organiser's approval."),
+    RegistrationStatus.WAITLISTED: _lazy(
+        "The event is full: you are on the waiting list. If a place frees up, it is yours and you are told."
+    ),
+}
 
 
 def _event(pk: int | str) -> Event:
@@ -107,7 +117,7 @@ def event_register(request: AuthedRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         answers = {k: v for k, v in data.items() if k.startswith("q")}
         try:
-            services.registration_submit(
+            reg = services.registration_submit(
                 user=request.user,
                 event=event,
                 profile=data["profile"],
@@ -120,7 +130,9 @@ def event_register(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            return redirect("exchanges:my_event", pk=event.pk)
+            messages.success(request, REGISTERED[reg.status])
+            # the form's action ends in #error-summary: a plain redirect would keep that fragment
+            return redirect_to_page_top("exchanges:my_event", pk=event.pk)
     return render(request, "exchanges/register.html", {"event": event, "form": form, "has_profiles": profiles.exists()})
 
 
@@ -411,7 +423,7 @@ def round_upload(request: AuthedRequest) -> HttpResponse:
                 preview["errors"] = _problems(exc.details or {})
             else:
                 messages.success(request, _("The round is created."))
-                return redirect("exchanges:round", pk=round_.pk)
+                return redirect_to_page_top("exchanges:round", pk=round_.pk)
         elif not row_errors:
             preview["errors"] = _problems(services.round_document_check(document))
     return render(request, "exchanges/round_upload.html", {"form": form, "preview": preview})
