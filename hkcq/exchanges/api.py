@@ -1089,14 +1089,7 @@ def _pair_out(pair: Pair) -> dict[str, Any]:
     response={200: bytes, **ERRORS},
     auth=STAFF_AUTH,
     summary="Your agenda as a PDF",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The agenda (sessions and scheduled meetings), in the reader's language",
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_answer("The agenda (sessions and scheduled meetings)", "application/pdf"),
 )
 def agenda_pdf(request: AuthedRequest, registration_id: int) -> HttpResponse:
     """The registrant's own, as the agenda page prints it."""
@@ -1355,13 +1348,12 @@ def record_detail(request: AuthedRequest, record_id: int) -> dict[str, Any]:
 
 
 class ExchangeRecordPatch(Schema):
-    """As the record page: the dates (only those sent change), one more activity (kept with
-    this year), the completion report (a blank one leaves it as it is)."""
+    """As the record page: the dates and the completion report; only the fields sent change (a
+    blank report leaves it as it is). Activities are added one at a time (``POST …/activities``)."""
 
     starts_on: IsoDate | None = None
     ends_on: IsoDate | None = None
-    activity: str = Field("", max_length=1000)
-    report: str = Field("", max_length=5000)
+    completion_report: str = Field("", max_length=5000)
 
 
 @router.patch(
@@ -1378,10 +1370,29 @@ def record_update(request: AuthedRequest, record_id: int, body: ExchangeRecordPa
         record=record,
         starts_on=body.starts_on if "starts_on" in sent else record.starts_on,
         ends_on=body.ends_on if "ends_on" in sent else record.ends_on,
-        activity=body.activity,
-        report=body.report,
+        report=body.completion_report,
     )
     return ExchangeRecordOut.of(record)
+
+
+class ExchangeActivityIn(Schema):
+    text: Required  # kept to its first 1,000 characters
+
+
+@router.post(
+    "/exchange-records/{record_id}/activities",
+    response={201: ExchangeRecordOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Add an activity to an exchange record (kept with this year)",
+)
+def record_activity(request: AuthedRequest, record_id: int, body: ExchangeActivityIn) -> tuple[int, dict[str, Any]]:
+    record = selectors.record_get_for_user(user=request.auth, pk=record_id)
+    if not body.text.strip():
+        raise InvalidInput(details={"text": [_("This field is required.")]})
+    record = services.record_update(
+        user=request.auth, record=record, starts_on=record.starts_on, ends_on=record.ends_on, activity=body.text
+    )
+    return 201, ExchangeRecordOut.of(record)
 
 
 class RoundChangeOut(Schema):

@@ -41,7 +41,7 @@ from hkcq.partnering.selectors import profiles_for_member
 from hkcq.registry.models import Area
 
 # What the registrant is told once the registration form is sent, by the status it got.
-REGISTERED = {
+REGISTERED: dict[str, Any] = {
     RegistrationStatus.CONFIRMED: _lazy("You are registered."),
     RegistrationStatus.PENDING: _lazy("Your registration is received and waits for the organiser's approval."),
     RegistrationStatus.WAITLISTED: _lazy(

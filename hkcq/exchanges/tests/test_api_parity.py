@@ -352,17 +352,19 @@ def test_exchange_records(client, officer_tdc, officer_other):
     assert r.status_code == 422 and "ends_on" in r.json()["error"]["details"]
     r = client.patch(url, {"starts_on": "1 July"}, content_type="application/json", **auth(applicant))
     assert r.status_code == 422
-    r = client.patch(url, {"activity": "x"}, content_type="application/json", **auth(outsider))
+    r = client.patch(url, {"completion_report": "x"}, content_type="application/json", **auth(outsider))
     assert r.status_code == 404
+    activities = f"{url}/activities"
+    assert client.post(activities, {"text": "x"}, content_type="application/json", **auth(outsider)).status_code == 404
+    r = client.post(activities, {"text": "  "}, content_type="application/json", **auth(applicant))
+    assert r.status_code == 422
     record.refresh_from_db()
-    assert record.starts_on is None and record.activities == []
-    r = client.patch(
-        url,
-        {"starts_on": "2027-07-01", "activity": "Induction week"},
-        content_type="application/json",
-        **auth(applicant),
-    )
-    assert r.status_code == 200
-    assert r.json()["starts_on"] == "2027-07-01" and [a["text"] for a in r.json()["activities"]] == ["Induction week"]
-    r = client.patch(url, {"report": "Completed"}, content_type="application/json", **auth(officer_tdc))
-    assert r.json()["starts_on"] == "2027-07-01" and r.json()["completion_report"] == "Completed"
+    assert record.starts_on is None and record.activities == [] and record.completion_report == ""
+    r = client.patch(url, {"starts_on": "2027-07-01"}, content_type="application/json", **auth(applicant))
+    assert r.status_code == 200 and r.json()["starts_on"] == "2027-07-01"
+    r = client.post(activities, {"text": "Induction week"}, content_type="application/json", **auth(applicant))
+    assert r.status_code == 201 and [a["text"] for a in r.json()["activities"]] == ["Induction week"]
+    r = client.patch(url, {"completion_report": "Completed"}, content_type="application/json", **auth(officer_tdc))
+    body = r.json()
+    assert body["starts_on"] == "2027-07-01" and body["completion_report"] == "Completed"
+    assert len(body["activities"]) == 1

@@ -489,9 +489,16 @@ API = [
     Write(
         "exchange record",
         lambda c: f"/api/v1/exchange-records/{c['record'].pk}",
-        lambda c: {"starts_on": "2027-07-01", "activity": "Induction week"},
+        lambda c: {"starts_on": "2027-07-01", "completion_report": "Completed"},
         {"participant", "organiser", "secretariat"},
         "patch",
+        prepare=_record,
+    ),
+    Write(
+        "record activity",
+        lambda c: f"/api/v1/exchange-records/{c['record'].pk}/activities",
+        lambda c: {"text": "Induction week"},
+        {"participant", "organiser", "secretariat"},
         prepare=_record,
     ),
 ]
@@ -617,6 +624,7 @@ def test_every_write_route_is_in_the_matrix():
         ("put", "/api/v1/rounds/{round_id}/hosts/{ext_id}/capacity"),
         ("post", "/api/v1/pairs/{pair_id}/withdraw"),
         ("patch", "/api/v1/exchange-records/{record_id}"),
+        ("post", "/api/v1/exchange-records/{record_id}/activities"),
     }
     assert writes == expected, writes ^ expected
     assert len(API) == len(expected) + 2  # approve and refuse share one route, and so do the two answers

@@ -258,7 +258,14 @@ CALLS: list[tuple[str, str, str, Any, Any]] = [
         "/api/v1/exchange-records/{record_id}",
         "participant",
         lambda c: f"/api/v1/exchange-records/{_record(c).pk}",
-        {"starts_on": "2027-07-01", "activity": "Induction week"},
+        {"starts_on": "2027-07-01", "completion_report": "Completed"},
+    ),
+    (
+        "post",
+        "/api/v1/exchange-records/{record_id}/activities",
+        "participant",
+        lambda c: f"/api/v1/exchange-records/{_record(c).pk}/activities",
+        {"text": "Induction week"},
     ),
     (
         "delete",
@@ -360,6 +367,12 @@ BAD: list[tuple[str, str, Any, Any]] = [
         "/api/v1/exchange-records/{record_id}",
         lambda c: f"/api/v1/exchange-records/{_record(c).pk}",
         {"starts_on": "2027-09-01", "ends_on": "2027-07-01"},
+    ),
+    (
+        "post",
+        "/api/v1/exchange-records/{record_id}/activities",
+        lambda c: f"/api/v1/exchange-records/{_record(c).pk}/activities",
+        {"text": ""},
     ),
     (
         "post",

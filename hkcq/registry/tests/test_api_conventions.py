@@ -100,6 +100,10 @@ FILE_ANSWERS = {
         "The agenda (sessions and scheduled meetings)",
         {"text/calendar": BINARY},
     ),
+    "/api/v1/registrations/{registration_id}/agenda.pdf": (
+        "The agenda (sessions and scheduled meetings)",
+        {"application/pdf": BINARY},
+    ),
     "/api/v1/reports/{snapshot_id}/files/{language}/{fmt}": (
         "The file",
         {"application/pdf": BINARY, XLSX: BINARY, "text/csv": BINARY, "text/html": BINARY},
