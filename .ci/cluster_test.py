@@ -515,7 +515,7 @@ def all_routed() -> None:
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.split()
+    ).stdout.strip().splitlines()[-1].split()  # the last line: Django's shell may say what it imported first
     say(f"routing: {swept.strip()} by the sweep; {left[0]} still waiting, {left[1]} without a unit")
     assert left[0] == "0", "cases left unrouted"
 
