@@ -500,22 +500,27 @@ def all_routed() -> None:
     """Every acknowledged case gets its unit: what a worker did not route (its task was lost with
     the killed worker) the sweep does (`route_enquiries`, run every minute in production)."""
     swept = manage("route_enquiries", "--older-than", "0")
-    left = subprocess.run(
-        [
-            PY,
-            "manage.py",
-            "shell",
-            "-c",
-            "from hkcq.enquiries.models import Enquiry; "
-            "print(Enquiry.objects.filter(routing_pending=True).count(), "
-            "Enquiry.objects.filter(assigned_unit__isnull=True).count())",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip().splitlines()[-1].split()  # the last line: Django's shell may say what it imported first
+    left = (
+        subprocess.run(
+            [
+                PY,
+                "manage.py",
+                "shell",
+                "-c",
+                "from hkcq.enquiries.models import Enquiry; "
+                "print(Enquiry.objects.filter(routing_pending=True).count(), "
+                "Enquiry.objects.filter(assigned_unit__isnull=True).count())",
+            ],
+            cwd=ROOT,
+            env=ENV,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )  # the last line: Django's shell may say what it imported first
     say(f"routing: {swept.strip()} by the sweep; {left[0]} still waiting, {left[1]} without a unit")
     assert left[0] == "0", "cases left unrouted"
 
