@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
@@ -87,6 +89,17 @@ class ProfileForm(Styled):
         self.fields["languages"].required = False
         if editing:
             del self.fields["side"]
+
+    def clean_contact_email(self) -> str:
+        """Checked here as well as by the service, so that the error sits on its field (the
+        service reports every contact's problems under one ``contacts`` key)."""
+        email = self.cleaned_data["contact_email"].strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ValidationError(_("Enter a valid e-mail address for each contact person.")) from None
+        return email
 
 
 class MemberAddForm(Styled):
