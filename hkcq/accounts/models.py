@@ -19,6 +19,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
+    # Until a person chooses a language on their account page, the language they sign in with is
+    # the one the platform writes to them in (accounts.services.user_language_from_sign_in).
+    language_chosen = models.BooleanField(_("language chosen by the person"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -126,8 +126,19 @@ def api_token_authenticate(raw: str) -> User | None:
 
 
 def user_set_language(*, user: User, language: str) -> None:
+    """The person's own choice: kept until they change it (sign-ins no longer change it)."""
     if language not in dict(settings.LANGUAGES):
         raise ValueError(language)
+    user.preferred_language = language
+    user.language_chosen = True
+    user.save(update_fields=["preferred_language", "language_chosen"])
+
+
+def user_language_from_sign_in(*, user: User, language: str | None) -> None:
+    """Write to a person in the language they use: the page language they sign in with becomes
+    their preferred language (e-mails, notifications) until they choose one on the account page."""
+    if user.language_chosen or language not in dict(settings.LANGUAGES) or user.preferred_language == language:
+        return
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
 

@@ -175,6 +175,8 @@ def account(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         form = PreferencesForm(request.POST, instance=user)
         if form.is_valid():
+            if "preferred_language" in form.changed_data:
+                form.instance.language_chosen = True
             form.save()
             messages.success(request, _("Your details have been saved."))
             return redirect("accounts:account")

@@ -136,9 +136,9 @@ def test_password_reset_mail_is_in_the_accounts_language_sender_included(
 @pytest.mark.parametrize(
     ("lang", "claim", "truth"),
     [
-        ("en", "Residents may also keep an account", "Residents need no account"),
-        ("zh-hant", "居民亦可", "居民無須開設帳戶"),
-        ("zh-hans", "居民也可", "居民无须开设账户"),
+        ("en", "Residents may also keep an account", "administrators opened for you"),
+        ("zh-hant", "居民亦可", "平台管理員為你開設的帳戶"),
+        ("zh-hans", "居民也可", "平台管理员为您开设的账户"),
     ],
 )
 def test_sign_in_does_not_offer_residents_an_account_there_is_no_sign_up_for(client, lang, claim, truth):

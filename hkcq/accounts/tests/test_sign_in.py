@@ -152,3 +152,25 @@ def test_the_secretariat_requires_it_and_staff_set_it_up_when_signing_in(secreta
         assert TOTPDevice.objects.filter(user=officer_hk).exists()
         # Residents are not staff: the password is enough.
         assert attempt(Client(), PASSWORD, username=resident.username).status_code == 302
+
+
+def test_the_language_signed_in_with_is_the_language_written_in_until_the_person_chooses(officer_hk):
+    """Found in a trial: every account wrote e-mails in English whatever language the person used
+    (the preference started as English and only the account page changed it)."""
+    client = Client()
+    assert attempt(client, OFFICER_PW, lang="zh-hans").status_code == 302
+    officer_hk.refresh_from_db()
+    assert officer_hk.preferred_language == "zh-hans" and not officer_hk.language_chosen
+
+    # the person chooses on the account page: a later sign-in in another language keeps the choice
+    response = client.post(
+        "/zh-hans/account/",
+        {"first_name": "", "last_name": "", "email": officer_hk.email, "preferred_language": "zh-hant"},
+    )
+    assert response.status_code == 302
+    officer_hk.refresh_from_db()
+    assert officer_hk.preferred_language == "zh-hant" and officer_hk.language_chosen
+    client.post("/en/account/sign-out/")
+    assert attempt(Client(), OFFICER_PW, lang="en").status_code == 302
+    officer_hk.refresh_from_db()
+    assert officer_hk.preferred_language == "zh-hant"
