@@ -318,12 +318,10 @@ def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
             _("Milestones met"),
             _("Milestones missed"),
         ]
-        for f in report.get("figures", []):
-            label = _text(f["label"], lang)
-            header += [
-                _("%(figure)s in the area since the last plenary") % {"figure": label},
-                _("%(figure)s in the area, total") % {"figure": label},
-            ]
+        # The areas' figures (partnerships, exchange pairs) are not repeated on each measure's row:
+        # a column summed over the rows would count an area's figure once per measure. They have
+        # their own table (``result_rows``: the workbook's sheet, the HTML and PDF's section, and
+        # the open data's partnerships-by-area).
         rows: list[list[Any]] = [header]
         codes = {line["id"]: line["code"] for area in report["areas"] for line in area["measures"]}
         for area in report["areas"]:
@@ -350,7 +348,6 @@ def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
                         _yes(line["late"]),
                         len(line["milestones_met"]),
                         len(line["milestones_missed"]),
-                        *(value for r in area.get("results", []) for value in (r["since"], r["now"])),
                     ]
                 )
     return rows

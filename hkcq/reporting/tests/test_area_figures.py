@@ -193,11 +193,11 @@ def test_plenary_report_counts_since_the_last_plenary_in_every_format(client, tw
     summary = {r[0]: r[1] for r in workbook["Summary"].iter_rows(values_only=True)}
     assert summary["Partnerships formed since the last plenary"] == 3
     assert summary["Exchange pairs and placements, total"] == 1
-    # CSV: the measures table carries its area's figures
+    # CSV (the measures table) and the workbook's Measures sheet: an area's figures are not repeated
+    # on each measure's row, where summing the column counted them once per measure (a trial found
+    # Logistics' one partnership summed to 4); they are in the table by area above
     rows = list(csv.reader(io.StringIO(files["csv"].read_bytes().decode("utf-8-sig"))))
-    header = rows[0]
-    since = header.index("Partnerships formed in the area since the last plenary")
-    logistics_rows = [r for r in rows[1:] if r[0] == "Logistics"]
-    assert logistics_rows and {(r[since], r[since + 1]) for r in logistics_rows} == {("2", "3")}
-    education_rows = [r for r in rows[1:] if r[0] == "Education"]
-    assert {tuple(r[since : since + 4]) for r in education_rows} == {("1", "1", "1", "1")}
+    measures = [list(r) for r in workbook["Measures"].iter_rows(values_only=True)]
+    for header in (rows[0], measures[0]):
+        assert not [h for h in header if h and "Partnerships" in h], header
+    assert len([r for r in rows[1:] if r[0] == "Logistics"]) > 1
