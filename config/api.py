@@ -105,7 +105,9 @@ api = PlatformAPI(
         "Read the co-operation registry; staff write with a session or a bearer token "
         "(create one on your account page). Every error has the shape "
         '`{"error": {"code", "message", "details"}}`. Texts come in `en`, `zh_hant` and `zh_hans` '
-        "with the origin of each (human, machine or converted)."
+        "with the origin of each (human, machine or converted). Text containing a NUL character "
+        "(`\\u0000`) is refused: in a JSON body or a form field with 422 `validation_error` (the "
+        "detail's type is `null_character`, naming the field), in the address or query with 400."
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -27,6 +27,10 @@ from hkcq.core.translated import EN, HANS, HANT, TranslatedField, TText
 # together: what the document refuses must be refused.
 Required = Annotated[str, Field(json_schema_extra={"minLength": 1, "pattern": r"[^\s\x1c-\x1f]"})]
 
+# A stable id (a ``SlugField`` of 100 characters: ``ext_id``, a knowledge entry's slug): letters,
+# digits, ``-`` and ``_``, as Django's slug validator checks it.
+Slug = Annotated[str, Field(json_schema_extra={"minLength": 1, "maxLength": 100, "pattern": r"^[-a-zA-Z0-9_]+$"})]
+
 # An e-mail address as the services check it (``format: email`` in the document).
 Email = Annotated[str, Field(json_schema_extra={"format": "email", "minLength": 3})]
 
@@ -37,7 +41,17 @@ Language = Literal["en", "zh-hant", "zh-hans"]
 # ``false`` for a boolean (not ``0`` or ``"yes"``), a whole number for an integer (not ``false``
 # or ``"3"``). (Form fields and query parameters are strings and keep pydantic's parsing.)
 Flag = StrictBool
-Whole = StrictInt
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A whole number as JSON Schema counts one (``type: integer``): ``1174`` and ``1174.0`` alike (the
+# latter read as 1174); ``1174.5``, ``"3"`` and ``false`` are refused.
+Whole = Annotated[StrictInt, BeforeValidator(_whole)]
 
 # A consent that must be given: the document says only ``true`` is valid; the service refuses
 # ``false`` with its own translated message (as with ``Required``).

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
-from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, TextIn, TextOut, TextRequired, columns
+from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, Slug, TextIn, TextOut, TextRequired, columns
 from hkcq.core.errors import InvalidInput, UnknownReference
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -135,7 +135,7 @@ class EntryPatch(Schema):
 
 
 class EntryIn(EntryPatch):
-    id: Required
+    id: Slug
     topic: Required
     title: TextRequired
     body: TextRequired

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
@@ -125,7 +125,10 @@ class ResendOut(Schema):
     summary="The outbox: e-mails that failed, are waiting, or were sent (show=failed|waiting|sent)",
 )
 @paginate(LimitOffsetPagination)
-def list_outgoing_emails(request: AuthedRequest, show: str = "failed") -> Mapped:
+def list_outgoing_emails(
+    request: AuthedRequest,
+    show: str = Query("failed", pattern=f"^(?:{'|'.join(selectors.OUTGOING_VIEWS)})$"),
+) -> Mapped:
     require(permissions.can_manage_outgoing_email(request.auth))
     if show not in selectors.OUTGOING_VIEWS:
         raise InvalidInput(details={"show": [_("Choose failed, waiting or sent.")]})

@@ -225,7 +225,8 @@ def document(base: str) -> dict[str, Any]:
             "description": (
                 "GeoReport v2 over the platform's services (enquiries, suggestions). Every path ends in "
                 ".xml or .json. Errors are a list of {code, description} (XML: <errors>). Extensions: "
-                "lang, the Idempotency-Key header, tracking_url, requests/{id}?token=."
+                "lang, the Idempotency-Key header, tracking_url, requests/{id}?token=. A NUL character "
+                '(\\u0000) in any parameter is refused with 400 ("Null characters are not allowed.").'
             ),
         },
         "servers": [{"url": base}],

@@ -13,10 +13,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.accounts.types import AuthedRequest, Viewer
-from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, TextIn, TextOut, TextRequired, Whole
+from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, TextIn, TextOut, TextRequired, Whole, columns
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.translated import current_language
@@ -351,6 +352,8 @@ class ProfileOut(Schema):
 
 
 class ProfileIn(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(OrganisationProfile))
+
     name: TextIn
     side: Required
     kind: Required
@@ -366,6 +369,8 @@ class ProfileIn(Schema):
 
 class ProfileUpdateIn(Schema):
     """Everything but the side, which never changes (it decides who facilitates the organisation)."""
+
+    model_config = ConfigDict(json_schema_extra=columns(OrganisationProfile))
 
     name: TextIn
     kind: Required

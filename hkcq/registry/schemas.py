@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from hkcq.core.api import IsoDate, Required, TextIn, TextOut, TextRequired, Whole, columns
+from hkcq.core.api import IsoDate, Required, Slug, TextIn, TextOut, TextRequired, Whole, columns
 from hkcq.registry.models import (
     Agreement,
     AgreementEvent,
@@ -244,7 +244,7 @@ class UnitOut(Schema):
 class AreaIn(Schema):
     model_config = ConfigDict(json_schema_extra=columns(Area))
 
-    id: Required
+    id: Slug
     position: Whole
     name: TextRequired
     short_name: TextIn | None = None
@@ -279,7 +279,7 @@ class MeasurePatch(Schema):
 
 
 class MeasureIn(MeasurePatch):
-    id: Required
+    id: Slug
     area: Required
     title: TextRequired
 
@@ -298,7 +298,7 @@ class MeetingPatch(Schema):
 
 
 class MeetingIn(MeetingPatch):
-    id: Required
+    id: Slug
     kind: Required
     title: TextRequired
     date: IsoDate
@@ -332,7 +332,7 @@ class AgreementPatch(Schema):
 
 
 class AgreementIn(AgreementPatch):
-    id: Required
+    id: Slug
     kind: Required
     title: TextRequired
 

@@ -179,3 +179,50 @@ def test_a_time_of_day_has_no_offset(client: Any, staff: dict[str, str]) -> None
     assert _post(client, "/api/v1/events", {**body, "meeting_start": "09:00:00+08:00"}, **staff).status_code == 422
     created = _post(client, "/api/v1/events", {**body, "meeting_start": "09:30"}, **staff)
     assert created.status_code == 201 and created.json()["meeting_start"] == "09:30:00"
+
+
+# -- found by the fuzzing phase -------------------------------------------------------------------
+def test_a_nul_character_is_refused_and_the_documents_say_so(client: Any, staff: dict[str, str]) -> None:
+    from hkcq.open311.openapi import document as open311_document
+
+    assert "null_character" in DOC["info"]["description"]
+    assert "NUL" in open311_document("http://testserver/open311/v2")["info"]["description"]
+    answer = _post(client, "/api/v1/areas", {"id": "a", "position": 1, "name": {"en": "x"}, "k\x00": 1}, **staff)
+    assert answer.status_code == 422
+    assert [d["type"] for d in answer.json()["error"]["details"]] == ["null_character"]
+
+
+def test_a_stable_id_is_declared_a_slug(client: Any, staff: dict[str, str]) -> None:
+    for schema in ("AreaIn", "MeasureIn", "MeetingIn", "AgreementIn", "EntryIn"):
+        prop = SCHEMAS[schema]["properties"]["id"]
+        assert prop["pattern"] == "^[-a-zA-Z0-9_]+$" and prop["maxLength"] == 100, schema
+    body = {"id": "not a slug", "position": 7, "name": {"en": "Ferries"}}
+    assert _post(client, "/api/v1/areas", body, **staff).status_code == 422
+
+
+def test_an_integer_may_be_written_with_a_zero_fraction(client: Any, staff: dict[str, str]) -> None:
+    patch = client.patch(
+        "/api/v1/progress/settings", json.dumps({"stale_after_days": 30.0}), content_type="application/json", **staff
+    )
+    assert patch.status_code == 200 and patch.json()["stale_after_days"] == 30
+    half = client.patch(
+        "/api/v1/progress/settings", json.dumps({"stale_after_days": 30.5}), content_type="application/json", **staff
+    )
+    assert half.status_code == 422
+
+
+def test_the_outbox_view_lists_its_values(client: Any, staff: dict[str, str]) -> None:
+    (show,) = [p for p in DOC["paths"]["/api/v1/outgoing-emails"]["get"]["parameters"] if p["name"] == "show"]
+    assert show["schema"]["pattern"] == "^(?:failed|waiting|sent)$"
+    assert client.get("/api/v1/outgoing-emails?show=sent", **staff).status_code == 200
+    assert client.get("/api/v1/outgoing-emails?show=all", **staff).status_code == 422
+
+
+@pytest.mark.parametrize("schema", ["ProfileIn", "ProfileUpdateIn"])
+def test_an_organisation_profile_states_its_texts_and_choices(schema: str) -> None:
+    props = SCHEMAS[schema]["properties"]
+    for name in ("name", "city", "description"):
+        assert len(props[name]["allOf"][1]["anyOf"]) == 3, name
+    assert props["kind"]["enum"] and props["size"]["enum"] == ["micro", "small", "medium", "large"]
+    if schema == "ProfileIn":
+        assert props["side"]["enum"] == ["hong_kong", "chongqing"]
