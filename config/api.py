@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -70,6 +71,16 @@ def _invalid(loc: list[Any], message: str, kind: str) -> BodyRefused:
     return BodyRefused(422, "validation_error", _("Some of the information is not valid."), errors)
 
 
+def _number(text: str) -> float | int:
+    """A JSON number written with a fraction or exponent: an integer where it is a whole number
+    (``1174.0``, ``1.2e3``), as JSON Schema counts integers, so ``Whole`` takes it; otherwise a
+    float. Only up to 18 digits: a larger one stays a float (no giant integer from ``1e999999``)."""
+    number = Decimal(text)
+    if number.is_finite() and number == number.to_integral_value() and number.adjusted() <= 18:
+        return int(number)
+    return float(text)
+
+
 class StrictParser(Parser):
     """JSON bodies: an object (an array or a bare value is 422, never an empty PATCH that
     succeeds), no NUL character in any key or text (422, naming the field), not nested deeper
@@ -77,7 +88,7 @@ class StrictParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
-            data = json.loads(request.body)
+            data = json.loads(request.body, parse_float=_number)
         except RecursionError as exc:
             raise BodyRefused(400, "bad_request", badinput.too_deep_message()) from exc
         except ValueError as exc:

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.db.models import QuerySet
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import IntegerField, QuerySet
 from ninja import Schema
 from ninja.files import UploadedFile
 from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
@@ -42,16 +43,9 @@ Language = Literal["en", "zh-hant", "zh-hans"]
 # or ``"3"``). (Form fields and query parameters are strings and keep pydantic's parsing.)
 Flag = StrictBool
 
-
-def _whole(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-# A whole number as JSON Schema counts one (``type: integer``): ``1174`` and ``1174.0`` alike (the
-# latter read as 1174); ``1174.5``, ``"3"`` and ``false`` are refused.
-Whole = Annotated[StrictInt, BeforeValidator(_whole)]
+# A JSON number with a zero fraction (``1174.0``) is an integer, as JSON Schema counts it: the
+# API's parser reads it as one (``config.api.StrictParser``); ``1174.5`` is still refused.
+Whole = StrictInt
 
 # A consent that must be given: the document says only ``true`` is valid; the service refuses
 # ``false`` with its own translated message (as with ``Required``).
@@ -139,13 +133,26 @@ def _not_null(schema: dict[str, Any]) -> None:
         del schema["default"]
 
 
+def _bounds(prop: dict[str, Any], field: IntegerField[Any, Any]) -> None:
+    """An integer column's range (a positive column's 0, the column type's limits) as the
+    document's ``minimum`` and ``maximum``, unless the schema states narrower ones."""
+    target = next((o for o in prop.get("anyOf", []) if o.get("type") == "integer"), prop)
+    if target.get("type") != "integer":
+        return
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator) and "minimum" not in target:
+            target["minimum"] = validator.limit_value
+        elif isinstance(validator, MaxValueValidator) and "maximum" not in target:
+            target["maximum"] = validator.limit_value
+
+
 def columns(model: Any, *, nullable: Iterable[str] = ()) -> Callable[[dict[str, Any]], None]:
     """``json_schema_extra`` for an input schema whose fields are ``model``'s columns of the same
     names: the document then says what the table holds. A column that cannot be NULL loses
     ``null`` from its field's type (leaving the field out is still fine: a PATCH keeps the value;
     ``null`` is refused by ``core.services.fields_apply``) unless the API takes ``null`` for it
     (``nullable``: it empties the text); a column with choices lists them (``enum``; the service
-    or the model's validation refuses others); a translated text that cannot be blank is a
+    or the model's validation refuses others); an integer column states its range; a translated text that cannot be blank is a
     ``TextRequired`` (given in at least one language; the model's validation refuses a blank)."""
     keep = set(nullable)
 
@@ -162,6 +169,8 @@ def columns(model: Any, *, nullable: Iterable[str] = ()) -> Callable[[dict[str, 
             if isinstance(field, TranslatedField) and not field.blank:
                 for option in [o for o in prop.get("anyOf", [prop]) if "TextIn" in o.get("$ref", "")]:
                     option["allOf"] = [{"$ref": option.pop("$ref")}, {"anyOf": copy.deepcopy(_ONE_LANGUAGE)}]
+            if isinstance(field, IntegerField):
+                _bounds(prop, field)
             choices = getattr(field, "choices", None)
             if choices and "$ref" not in prop:
                 values = [value for value, _label in choices]

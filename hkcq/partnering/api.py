@@ -18,7 +18,7 @@ from pydantic import ConfigDict
 from hkcq.accounts.api_auth import STAFF_AUTH
 from hkcq.accounts.types import AuthedRequest, Viewer
 from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, TextIn, TextOut, TextRequired, Whole, columns
-from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
+from hkcq.core.errors import NotFound, NotPermitted, UnknownReference
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.translated import current_language
 from hkcq.partnering import matching, permissions, selectors, services, threesided
@@ -185,6 +185,13 @@ def _area_objects(ext_ids: list[str], errors: dict[str, list[str]]) -> list[Area
     return areas
 
 
+def _sector(code: str, errors: dict[str, list[str]]) -> Sector | None:
+    sector = Sector.objects.filter(code=code).first()
+    if sector is None:
+        errors.setdefault("sector", []).append(_("Choose a sector from the list."))
+    return sector
+
+
 def _texts(value: TextIn) -> dict[str, str]:
     return {k: v for k, v in value.as_texts().items()}
 
@@ -198,11 +205,9 @@ def create_opportunity(request: AuthedRequest, payload: OpportunityIn) -> tuple[
     measures = list(Measure.objects.filter(ext_id__in=payload.measures))
     if len(measures) != len(set(payload.measures)):
         errors.setdefault("measures", []).append(_("There is no measure with one of these ids."))
-    sector = Sector.objects.filter(code=payload.sector).first()
-    if sector is None:
-        errors.setdefault("sector", []).append(_("Choose a sector from the list."))
+    sector = _sector(payload.sector, errors)
     if errors and permissions.can_edit_profile(request.user, profile):
-        raise InvalidInput(details=errors)
+        raise UnknownReference(details=errors)
     opportunity = services.opportunity_create(
         user=request.user,
         profile=profile,
@@ -407,13 +412,17 @@ class MembershipOut(Schema):
 
 
 def _profile_args(payload: ProfileIn | ProfileUpdateIn) -> dict[str, Any]:
-    areas = list(Area.objects.filter(ext_id__in=payload.areas))
-    if len(areas) != len(set(payload.areas)):
-        raise InvalidInput(details={"areas": [_("There is no co-operation area with one of these ids.")]})
+    """The profile's fields, its areas and sector found by their ids (422 ``unknown_reference``
+    for an id that names nothing)."""
+    errors: dict[str, list[str]] = {}
+    areas = _area_objects(payload.areas, errors)
+    sector = _sector(payload.sector, errors)
+    if errors:
+        raise UnknownReference(details=errors)
     return {
         "name": _texts(payload.name),
         "kind": payload.kind,
-        "sector": Sector.objects.filter(code=payload.sector).first(),
+        "sector": sector,
         "size": payload.size,
         "city": _texts(payload.city),
         "languages": payload.languages,
@@ -553,15 +562,16 @@ def update_opportunity(request: AuthedRequest, opportunity_id: int, payload: Opp
     measures = list(Measure.objects.filter(ext_id__in=payload.measures))
     if len(measures) != len(set(payload.measures)):
         errors.setdefault("measures", []).append(_("There is no measure with one of these ids."))
+    sector = _sector(payload.sector, errors)
     if errors:
-        raise InvalidInput(details=errors)
+        raise UnknownReference(details=errors)
     updated = services.opportunity_update(
         user=request.user,
         opportunity=opportunity,
         type=payload.type,
         title=_texts(payload.title),
         description=_texts(payload.description),
-        sector=Sector.objects.filter(code=payload.sector).first(),
+        sector=sector,
         areas=areas,
         measures=measures,
         service_kind=payload.service_kind,

@@ -226,3 +226,28 @@ def test_an_organisation_profile_states_its_texts_and_choices(schema: str) -> No
     assert props["kind"]["enum"] and props["size"]["enum"] == ["micro", "small", "medium", "large"]
     if schema == "ProfileIn":
         assert props["side"]["enum"] == ["hong_kong", "chongqing"]
+
+
+def test_an_integer_column_states_its_range(client: Any, staff: dict[str, str]) -> None:
+    assert SCHEMAS["AreaIn"]["properties"]["position"]["minimum"] == 0
+    assert SCHEMAS["StatusPatch"]["properties"]["position"]["anyOf"][0]["maximum"] == 32767
+    body = {"id": "ferries", "position": -1, "name": {"en": "Ferries"}}
+    assert _post(client, "/api/v1/areas", body, **staff).status_code == 422
+
+
+def test_a_profile_naming_no_sector_is_an_unknown_reference(client: Any, defaults: Any) -> None:
+    from hkcq.accounts.models import User
+
+    member = User.objects.get(username="demo-partner-hk")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=member, name='t')[1]}"}
+    body = {
+        "name": {"en": "Ferry Co"},
+        "side": "hong_kong",
+        "kind": "enterprise",
+        "sector": "no-such-sector",
+        "size": "small",
+        "city": {"en": "Hong Kong"},
+        "description": {"en": "Ferries."},
+    }
+    answer = _post(client, "/api/v1/organisation-profiles", body, **auth)
+    assert answer.status_code == 422 and answer.json()["error"]["code"] == "unknown_reference"

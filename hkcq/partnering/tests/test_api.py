@@ -66,15 +66,16 @@ def test_member_posts_and_gets_a_validation_error_for_bad_input(client, world):
     assert ok.status_code == 201, ok.content
     assert ok.json()["status"] == "submitted"
     before = Opportunity.objects.count()
-    for bad in (
-        body(organisation=cq.pk, areas=["no-such-area"]),
-        body(organisation=cq.pk, expires_on="2020-01-01"),
-        body(organisation=cq.pk, description={"en": "x" * 2_000_000}),
-        body(organisation=cq.pk, title={"en": "<b>bold</b>"}),
+    for bad, code in (
+        (body(organisation=cq.pk, areas=["no-such-area"]), "unknown_reference"),
+        (body(organisation=cq.pk, sector="no-such-sector"), "unknown_reference"),
+        (body(organisation=cq.pk, expires_on="2020-01-01"), "validation_error"),
+        (body(organisation=cq.pk, description={"en": "x" * 2_000_000}), "validation_error"),
+        (body(organisation=cq.pk, title={"en": "<b>bold</b>"}), "validation_error"),
     ):
         response = client.post("/api/v1/opportunities", bad, content_type="application/json")
         assert response.status_code == 422, response.content
-        assert response.json()["error"]["code"] == "validation_error"
+        assert response.json()["error"]["code"] == code
     assert Opportunity.objects.count() == before
 
 
