@@ -70,9 +70,6 @@ from hkcq.open311.openapi import document as open311_document
 
 load_all_checks()
 
-# NOT YET IN ``make test`` BY DEFAULT: see docs/security.md.
-pytestmark = pytest.mark.skipif(not os.environ.get("SCHEMATHESIS"), reason="not yet green: see docs/security.md")
-
 
 def _error(response: Any) -> dict[str, Any]:
     try:
