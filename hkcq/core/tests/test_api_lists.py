@@ -45,7 +45,8 @@ def test_the_lists_are_found():
 
 def _unbounded(queries: list[dict]) -> list[str]:
     """The SELECTs that could fetch a whole table: no LIMIT, not a COUNT, not a prefetch of the
-    page's own rows (``IN (…)``)."""
+    page's own rows (``IN (…)``), not a read of one row by its primary key (``WHERE id = 1``, as
+    the knowledge base's version check reads its one row in plain SQL)."""
     out = []
     for q in queries:
         sql = q["sql"]
@@ -53,6 +54,8 @@ def _unbounded(queries: list[dict]) -> list[str]:
             continue
         upper = sql.upper()
         if " LIMIT " in upper or "COUNT(" in upper or re.search(r"\bIN \(", upper):
+            continue
+        if re.search(r'\bWHERE\s+(?:"?\w+"?\.)?"?ID"?\s*=\s*(?:\d+|%S)\s*$', upper):
             continue
         out.append(sql)
     return out
