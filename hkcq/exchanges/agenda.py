@@ -77,4 +77,5 @@ def ics(reg: Registration, agenda: list[Item]) -> bytes:
         if item.contact:
             e.add("description", item.contact)
         cal.add_component(e)
+    cal.add_missing_timezones()  # RFC 5545: every TZID used is defined by a VTIMEZONE
     return bytes(cal.to_ical())

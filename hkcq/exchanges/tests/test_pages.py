@@ -68,6 +68,9 @@ def test_event_journey_through_pages(client, event, officer_tdc):
         events = [c for c in cal.walk("VEVENT")]
         assert len(events) == 1
         assert events[0].decoded("dtstart") == services.slot_start(event, meeting.slot)
+        # RFC 5545: a TZID a date-time names is defined in the file (a trial found none)
+        tzid = str(events[0]["dtstart"].params["TZID"])
+        assert tzid in {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")}
         assert client.get(f"/en/events/{event.pk}/mine/agenda/").status_code == 200
     # the accepted partner's contact shows; it never shows on the public page
     page = client.get(f"/en/events/{event.pk}/mine/").content.decode()
