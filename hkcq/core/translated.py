@@ -11,6 +11,7 @@ conversion) it is derived from the other with OpenCC and marked ``converted``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,28 @@ LANGUAGE_LABELS = {
     HANT: _("Traditional Chinese"),
     HANS: _("Simplified Chinese"),
 }
+
+
+# A CJK ideograph carries about as much as a short word: text whose ideographs, weighted so,
+# outnumber its Latin letters is Chinese, whatever box it was typed into ("Hong Kong (香港)" is
+# English; "重庆物流有限公司" is not).
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+CHINESE_IN_ENGLISH = _(
+    "This box is for English, but the text is in Chinese: put it in the Traditional or Simplified "
+    "Chinese box (the other Chinese script is filled in for you)."
+)
+
+
+def looks_chinese(text: str) -> bool:
+    ideographs = len(_IDEOGRAPH.findall(text or ""))
+    return ideographs >= 2 and ideographs * 3 > len(_LATIN.findall(text))
+
+
+def chinese_in_english(texts: dict[str, str]) -> bool:
+    """Whether the English variant of ``{lang: text}`` is written in Chinese: a person typed
+    into the wrong box, and storing it would show Chinese as English and convert nothing."""
+    return looks_chinese(texts.get(EN, ""))
 
 
 def language_label(code: str) -> str:
@@ -213,6 +236,8 @@ class TranslatedFormField(forms.MultiValueField):
         cleaned = self.compress([str(v or "") for v in value])
         if self.required and not any(cleaned.values()):
             raise ValidationError(_("Enter this in at least one language."), code="required")
+        if chinese_in_english(cleaned):
+            raise ValidationError(CHINESE_IN_ENGLISH, code="chinese_in_english")
         return cleaned
 
     def has_changed(self, initial: Any, data: Any) -> bool:
@@ -302,6 +327,8 @@ class TranslatedField(models.JSONField):
     def validate(self, value: Any, model_instance: models.Model | None) -> None:
         if not self.blank and not TText.from_json(value):
             raise ValidationError(_("Enter this in at least one language."), code="blank")
+        if chinese_in_english(TText.from_json(value).texts):
+            raise ValidationError(CHINESE_IN_ENGLISH, code="chinese_in_english")
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return TranslatedFormField(

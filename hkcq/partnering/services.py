@@ -24,7 +24,7 @@ from hkcq.core.choices import Role, Side
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.permissions import require
 from hkcq.core.services import history_mark
-from hkcq.core.translated import TText
+from hkcq.core.translated import CHINESE_IN_ENGLISH, TText, chinese_in_english
 from hkcq.partnering import matching, notify, permissions
 from hkcq.partnering.models import (
     ContactPerson,
@@ -69,6 +69,8 @@ def clean_text(
         )
     elif any(_HTML.search(v) for v in texts.values()):
         errors.setdefault(field, []).append(_("Write plain text: HTML tags are not allowed."))
+    elif chinese_in_english(texts):
+        errors.setdefault(field, []).append(str(CHINESE_IN_ENGLISH))
     return texts
 
 

@@ -30,3 +30,25 @@ def test_fallback_says_which_language_is_shown():
 
 def test_fold_removes_script_and_case_differences():
     assert fold("回鄉證 HOME") == fold("回乡证 home")
+
+
+def test_chinese_typed_into_the_english_box_is_refused_by_every_form_and_model_field():
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from hkcq.core.translated import TranslatedField, TranslatedFormField, looks_chinese
+
+    # English that names a place in Chinese is English; Chinese with an English word is Chinese
+    assert not looks_chinese("Hong Kong (香港) and Chongqing (重慶) logistics")
+    assert not looks_chinese("Supply-chain finance")
+    assert looks_chinese("我们提供 supply chain 金融服务，覆盖重庆与香港两地")
+    assert looks_chinese("霧都物流")
+
+    field = TranslatedFormField()
+    with pytest.raises(ValidationError) as refused:
+        field.clean(["霧都物流有限公司", "", ""])
+    assert refused.value.code == "chinese_in_english"
+    assert field.clean(["", "霧都物流有限公司", ""])["zh-hant"] == "霧都物流有限公司"
+    with pytest.raises(ValidationError):
+        TranslatedField().validate({"en": "重庆物流"}, None)
+    TranslatedField().validate({"en": "Chongqing Logistics", "zh-hans": "重庆物流"}, None)

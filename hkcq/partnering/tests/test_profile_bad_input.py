@@ -51,6 +51,8 @@ BAD = {
     "areas": {"areas": ["999999"]},
     "sector": {"sector": "999999"},
     "contact_email": {"contact_email": "not-an-address"},
+    # Chinese typed into the English box: refused, not stored as English (it would convert to nothing)
+    "description-chinese": {"description_0": "我们提供重庆至欧洲的铁路货运服务。"},
 }
 
 
@@ -154,6 +156,7 @@ API_BAD = {
     "description-html": {"description": {"en": "<b>freight</b>"}},
     "areas": {"areas": ["no-such-area"]},
     "sector": {"sector": "no-such-sector"},
+    "description-chinese": {"description": {"en": "我们提供重庆至欧洲的铁路货运服务。"}},
 }
 
 
