@@ -26,6 +26,23 @@ def started_token(at: float | None = None) -> str:
     return signing.dumps(at if at is not None else time.time(), salt=STARTED_SALT)
 
 
+def started_kept(raw: str | None) -> str:
+    """The time stamp for a form shown again (its errors, a refusal): the one it was first shown
+    with, so the minimum fill time counts from the first render and a quick correction is not
+    "very quick". An expired one is replaced by one already past the minimum (the person has
+    long been at it: sending again at once is no bot); a missing or forged one by a fresh one."""
+    already_past = time.time() - settings.SUGGESTION_MIN_FILL_SECONDS
+    try:
+        started = float(signing.loads(raw or "", salt=STARTED_SALT, max_age=FORM_MAX_AGE))
+    except signing.SignatureExpired:
+        return started_token(already_past)
+    except (signing.BadSignature, TypeError, ValueError):
+        return started_token()
+    if time.time() - started > FORM_MAX_AGE:
+        return started_token(already_past)
+    return raw or started_token()
+
+
 class Styled:
     """Bootstrap classes for every field, set in one place; errors are marked by
     ``StyledBoundField`` (``is-invalid``, ``aria-invalid``, ``aria-describedby``)."""

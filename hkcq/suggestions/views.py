@@ -142,9 +142,10 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect_to_page_top(suggestion.get_tracking_url())
         similar = selectors.similar_published(f"{request.POST.get('title', '')} {request.POST.get('text', '')}")
-        # A fresh time stamp: what the person corrects is timed again.
+        # The time stamp of the first render, carried (signed) across this one: the minimum fill
+        # time counts from when the person first saw the form, not from this correction.
         data_copy = request.POST.copy()
-        data_copy["started"] = sforms.started_token()
+        data_copy["started"] = sforms.started_kept(request.POST.get("started"))
         if reused:
             data_copy["idempotency_key"] = uuid.uuid4().hex
         form.data = data_copy

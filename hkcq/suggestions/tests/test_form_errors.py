@@ -35,3 +35,64 @@ def test_an_empty_form_says_only_what_to_fill_in(defaults, client):
     assert response.status_code == 200 and not Suggestion.objects.exists()
     assert "very quick" not in html and "expired" not in html
     assert 'href="#id_text"' in html
+
+
+def _started_in(html: str) -> str:
+    return re.search(r'name="started" value="([^"]*)"', html).group(1)
+
+
+def test_a_quick_correction_is_timed_from_the_first_render(defaults, client, settings, monkeypatch):
+    """Shown at t0, sent at t0+3 s without consent (refused for that alone), corrected and sent
+    again at t0+5 s: the minimum fill time (4 s) counts from the first render, carried signed
+    across the re-render, so the correction is accepted, not "very quick"."""
+    import time as real_time
+
+    from hkcq.suggestions import forms as sforms
+
+    settings.SUGGESTION_MIN_FILL_SECONDS = 4
+    now = [real_time.time()]
+
+    class Clock:
+        @staticmethod
+        def time() -> float:
+            return now[0]
+
+    monkeypatch.setattr(sforms, "time", Clock)
+    first = _started_in(client.get("/en/suggestions/new/").content.decode())
+    now[0] += 3
+    refused = client.post("/en/suggestions/new/", form_data(started=first, consent=""))
+    html = refused.content.decode()
+    assert refused.status_code == 200 and 'href="#id_consent"' in html and "very quick" not in html
+    carried = _started_in(html)
+    now[0] += 2
+    accepted = client.post("/en/suggestions/new/", form_data(started=carried))
+    assert accepted.status_code == 302, "very quick" in accepted.content.decode()
+    assert Suggestion.objects.count() == 1
+
+
+def test_a_form_shown_again_at_once_is_still_timed(defaults, client, settings):
+    """The carried time stamp is the first render's: a bot that sends at once, gets the errors and
+    sends again at once is still "very quick"; a forged stamp is replaced by a fresh one."""
+    from .conftest import started
+
+    settings.SUGGESTION_MIN_FILL_SECONDS = 4
+    refused = client.post("/en/suggestions/new/", form_data(started=started(seconds_ago=1), consent=""))
+    again = client.post("/en/suggestions/new/", form_data(started=_started_in(refused.content.decode())))
+    assert again.status_code == 200 and "very quick" in again.content.decode()
+    forged = client.post("/en/suggestions/new/", form_data(started="forged", consent=""))
+    again = client.post("/en/suggestions/new/", form_data(started=_started_in(forged.content.decode())))
+    assert again.status_code == 200 and "very quick" in again.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_an_expired_form_sent_again_at_once_is_accepted(defaults, client, settings):
+    """A form left open past a day says "expired"; sent again straight away it is accepted (the
+    person has been at it for a day, not 2 seconds)."""
+    from .conftest import started
+
+    settings.SUGGESTION_MIN_FILL_SECONDS = 4
+    expired = client.post("/en/suggestions/new/", form_data(started=started(seconds_ago=2 * 86400)))
+    assert expired.status_code == 200 and "expired" in expired.content.decode()
+    again = client.post("/en/suggestions/new/", form_data(started=_started_in(expired.content.decode())))
+    assert again.status_code == 302
+    assert Suggestion.objects.count() == 1
