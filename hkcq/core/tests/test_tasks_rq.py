@@ -1,20 +1,11 @@
 """Background tasks through Redis: with TASK_BACKEND=rq the real settings enqueue the e-mail task
 on an RQ queue and an RQ worker runs it, with the outbox's guarantees: a refused e-mail is retried,
-one left by a dead worker is sent, and a duplicate job sends nothing. Uses the Redis at 127.0.0.1:6379, database 15."""
+one left by a dead worker is sent, and a duplicate job sends nothing. Uses the Redis at 127.0.0.1:6379, database 15
+(the ``rq_script`` fixture, hkcq/core/tests/conftest.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-ROOT = Path(__file__).resolve().parents[3]
 
 SCRIPT = r"""
 import json, django, django_tasks
@@ -81,35 +72,14 @@ print(json.dumps({
 """
 
 
-def _redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_reachable(), reason="Redis is not reachable at 127.0.0.1:6379")
-def test_email_is_retried_and_sent_once_through_rq_and_a_worker(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "ALLOW_INSECURE_SECRET_KEY": "1",
-        "TASK_BACKEND": "rq",
-        "REDIS_URL": REDIS_URL,
-        "DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "EMAIL_BACKEND": "hkcq.core.tests.test_outbox.FlakyBackend",
-        "EMAIL_MAX_ATTEMPTS": "3",
-        "EMAIL_REQUEUE_AFTER_SECONDS": "60",
-    }
-    env.pop("TESTING", None)
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+def test_email_is_retried_and_sent_once_through_rq_and_a_worker(rq_script):
+    lines = rq_script(
+        SCRIPT,
+        EMAIL_BACKEND="hkcq.core.tests.test_outbox.FlakyBackend",
+        EMAIL_MAX_ATTEMPTS="3",
+        EMAIL_REQUEUE_AFTER_SECONDS="60",
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = json.loads(lines[-1])
     assert report["backend"] == "RQBackend"
     assert report["errors"] == []
     assert report["after_refusal"] == {"state": "pending", "attempts": 1}
