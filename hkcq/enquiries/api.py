@@ -255,7 +255,7 @@ def _track(e: Enquiry) -> dict[str, Any]:
         "reference": e.reference,
         "status": e.status,
         "received_at": e.received_at,
-        "reply_due": e.reply_due,
+        "reply_due": e.reply_due_promised,
         "unit": e.assigned_unit.ext_id if e.assigned_unit else None,
         "question": mask_personal_data(e.question),
         "details": mask_personal_data(e.details),

@@ -4,6 +4,7 @@ service levels per priority, the units' supervisors and the escalations of late 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -188,6 +189,13 @@ class Enquiry(models.Model):
     def acknowledge_overdue(self) -> bool:
         end = self.acknowledged_at or timezone.now()
         return bool(self.acknowledge_due and end > self.acknowledge_due)
+
+    @property
+    def reply_due_promised(self) -> dt.datetime | None:
+        """The reply deadline shown to the resident: none until the case has its unit. Until
+        routing it is counted on the default side's calendar, and the unit's side may move it
+        (its holidays differ): a date shown must not change without cause."""
+        return None if self.routing_pending else self.reply_due
 
     @property
     def reply_overdue(self) -> bool:

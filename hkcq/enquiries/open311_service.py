@@ -95,7 +95,7 @@ def _out(enquiry: Enquiry, *, private: bool = False) -> RequestOut:
         service_notice="",
         requested_datetime=enquiry.received_at,
         updated_datetime=max(m for m in moments if m is not None),
-        expected_datetime=None if closed else enquiry.reply_due,
+        expected_datetime=None if closed else enquiry.reply_due_promised,
         extra={"language": enquiry.language},
     )
 

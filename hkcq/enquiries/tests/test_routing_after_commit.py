@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from hkcq.enquiries import knowledge, services
 from hkcq.enquiries.models import Enquiry
 from hkcq.enquiries.tasks import route
-from hkcq.enquiries.tests.conftest import HK_UNIT
+from hkcq.enquiries.tests.conftest import CQ_UNIT, HK_UNIT
 from hkcq.notifications.models import Notification
 
 QUEUE_ELSEWHERE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -102,3 +102,29 @@ def test_the_sweep_routes_cases_whose_task_was_lost(defaults, queued, route_to):
     assert "3 enquiry(ies) routed." in out.getvalue()
     assert not Enquiry.objects.filter(reference__in=cases, routing_pending=True).exists()
     assert set(Enquiry.objects.filter(reference__in=cases).values_list("assigned_unit__ext_id", flat=True)) == {HK_UNIT}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_no_reply_date_is_promised_until_the_case_has_its_unit(defaults, queued, route_to, lang):
+    """Until routing the deadline is counted on the default side's calendar; the unit's side
+    (other holidays) may move it. The resident sees no date that could then change: the
+    tracking page, the tracking API and Open311 give none until the case is routed."""
+    route_to(CQ_UNIT, answered=True)
+    response = _submit(Client())
+    token, reference = response.json()["token"], response.json()["reference"]
+    case = Enquiry.objects.get(reference=reference)
+    assert case.routing_pending and case.reply_due is not None  # provisional, for the staff's queue
+    resident = Client()
+    page = resident.get(f"/{lang}/enquiries/track/{token}/").content.decode()
+    assert 'class="col-sm-9 reply-due"' in page
+    assert case.reply_due.strftime("%Y") not in page.split('reply-due">')[1].split("</dd>")[0]
+    assert resident.get(f"/api/v1/enquiries/track/{token}").json()["reply_due"] is None
+    listed = resident.get(f"/open311/v2/requests/{reference}.json").json()[0]
+    assert listed.get("expected_datetime") is None
+
+    services.enquiry_route(enquiry_id=case.pk)
+    case.refresh_from_db()
+    page = resident.get(f"/{lang}/enquiries/track/{token}/").content.decode()
+    assert case.reply_due.strftime("%Y") in page.split('reply-due">')[1].split("</dd>")[0]
+    assert resident.get(f"/api/v1/enquiries/track/{token}").json()["reply_due"] is not None
+    assert resident.get(f"/open311/v2/requests/{reference}.json").json()[0]["expected_datetime"]
