@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from hkcq.defaults.loading import defaults_load
@@ -10,11 +12,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the default data once into the test database; each test runs in a rolled-back transaction.
 
     Loading it per test cost seconds each (OpenCC, history records) and made the suite crawl.
+
+    ``HKCQ_TEST_SEED=0`` leaves it out: a test that asks for it (``defaults``, directly or through
+    a persona) then loads it in its own transaction, and a test that does not runs on an empty
+    database, which shows the tests that lean on the seed without saying so.
     """
+    if os.environ.get("HKCQ_TEST_SEED", "1") == "0":
+        return
     with django_db_blocker.unblock():
         defaults_load()
         demo_accounts_ensure()
         demo_members_ensure()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without the session's seed (``HKCQ_TEST_SEED=0``) only the tests that do not ask for it
+    run: each would otherwise load it for itself (seconds a test)."""
+    if os.environ.get("HKCQ_TEST_SEED", "1") != "0":
+        return
+    keep = [item for item in items if "defaults" not in getattr(item, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +106,8 @@ def resident(defaults):
     return User.objects.get(username="demo-resident")
 
 
-# -- personas: every test's people, in one place (the demo accounts of the default data) ----------
+# -- personas: the demo accounts of the default data. An app whose tests need no seed overrides
+# them in its tests/conftest.py with the factory-made people of hkcq/accounts/tests/personas.py.
 @pytest.fixture
 def officer_cq(defaults):
     """An officer of cq_commerce (the demo Chongqing officer)."""

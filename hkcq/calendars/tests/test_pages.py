@@ -56,7 +56,7 @@ def test_default_calendars_load_once_and_respect_the_secretariat(django_user_mod
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_pages_render_in_each_language(defaults, secretariat_hk, lang):
+def test_pages_render_in_each_language(secretariat_hk, lang):
     calendars_load()
     public = client_for()
     r = public.get(f"/{lang}/calendars/?side=chongqing&year=2025")
@@ -75,7 +75,7 @@ def test_pages_render_in_each_language(defaults, secretariat_hk, lang):
         assert staff.get(url).status_code == 200, url
 
 
-def test_empty_year_says_what_to_do(defaults, secretariat_hk):
+def test_empty_year_says_what_to_do(secretariat_hk):
     html = client_for(secretariat_hk).get("/en/calendars/?side=hong_kong&year=2031").content.decode()
     assert "No public holidays are recorded for this calendar and year" in html
     html = client_for().get("/en/calendars/?side=hong_kong&year=2031").content.decode()
@@ -84,7 +84,7 @@ def test_empty_year_says_what_to_do(defaults, secretariat_hk):
     assert client_for().get("/en/calendars/?side=mars&year=abc").status_code == 200
 
 
-def test_secretariat_adds_edits_and_deletes_a_day(defaults, secretariat_hk):
+def test_secretariat_adds_edits_and_deletes_a_day(secretariat_hk):
     staff = client_for(secretariat_hk)
     data = {
         "side": HK,
@@ -132,23 +132,14 @@ MATRIX = {
 }
 
 
-def _user(role, django_user_model):
-    names = {
-        "resident": "demo-resident",
-        "officer_hk": "demo-officer-hk",
-        "secretariat_hk": "demo-secretariat-hk",
-        "secretariat_cq": "demo-secretariat-cq",
-        "admin": "demo-admin",
-    }
-    return None if role == "public" else django_user_model.objects.get(username=names[role])
-
-
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", sorted(MATRIX))
-def test_authorization_matrix(defaults, django_user_model, role, action):
+def test_authorization_matrix(request, role, action):
     for side in (HK, CQ):
         HolidayFactory.create(side=side, date=date(2025, 1, 1), name={"en": "New Year's Day"}, from_defaults=True)
-    user = _user(role, django_user_model)
+    # The personas of the calendars' conftest (factory-made); "admin" is ``admin_user``.
+    user = None if role == "public" else request.getfixturevalue({"admin": "admin_user"}.get(role, role))
     c = client_for(user)
     hk_day = Holiday.objects.filter(side=HK).first()
     cq_day = Holiday.objects.filter(side=CQ).first()
@@ -185,7 +176,7 @@ def test_authorization_matrix(defaults, django_user_model, role, action):
         assert before == after
 
 
-def test_services_refuse_the_other_sides_calendar(defaults, secretariat_hk):
+def test_services_refuse_the_other_sides_calendar(secretariat_hk):
     calendars_load()
     cq_day = Holiday.objects.filter(side=CQ).first()
     with pytest.raises(NotPermitted):
@@ -204,7 +195,7 @@ def test_services_refuse_the_other_sides_calendar(defaults, secretariat_hk):
         ("zh-hans", "平台默认数据（开源节假日数据库）"),
     ],
 )
-def test_the_default_datas_source_is_shown_in_the_readers_language(defaults, lang, label):
+def test_the_default_datas_source_is_shown_in_the_readers_language(lang, label):
     """The default days store a provenance code; the page shows what it means, in the page's
     language, and a source a person typed as typed."""
     calendars_load()

@@ -13,10 +13,11 @@ from django.test import Client
 from django.utils import timezone
 
 import config.urls  # noqa: F401 - build the API schemas before any test
+from hkcq.core.choices import Side
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import Enquiry
 from hkcq.open311.models import RequestToken
-from hkcq.registry.models import Unit
+from hkcq.registry.tests.factories import UnitFactory
 from hkcq.suggestions.models import Suggestion
 
 SUGGESTION = {
@@ -34,13 +35,13 @@ def xml(response) -> dict:
 
 
 @pytest.fixture
-def routed(defaults, monkeypatch):
-    unit = Unit.objects.get(ext_id="cq_exit_entry")
+def routed(db, monkeypatch):
+    unit = UnitFactory.create(side=Side.CHONGQING)
     monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=unit, answered=False))
     return unit
 
 
-def test_services_and_definitions_in_xml_say_what_json_says(defaults):
+def test_services_and_definitions_in_xml_say_what_json_says(db):
     client = Client()
     as_json = client.get("/open311/v2/services.json?lang=zh-hant").json()
     services = xml(client.get("/open311/v2/services.xml?lang=zh-hant"))["services"]["service"]
@@ -62,7 +63,7 @@ def test_services_and_definitions_in_xml_say_what_json_says(defaults):
     assert "text/xml" in str(discovery["endpoints"])
 
 
-def test_errors_come_in_the_format_asked_for(defaults):
+def test_errors_come_in_the_format_asked_for(db):
     client = Client()
     errors = xml(client.get("/open311/v2/services/nothing.xml"))["errors"]["error"]
     assert errors[0]["code"] == "404" and errors[0]["description"]
@@ -106,7 +107,7 @@ def test_post_and_read_an_enquiry_in_xml_with_its_token(routed, django_capture_o
     assert RequestToken.objects.count() == 1
 
 
-def test_a_suggestion_is_readable_by_its_sender_before_moderation_and_by_nobody_else(defaults):
+def test_a_suggestion_is_readable_by_its_sender_before_moderation_and_by_nobody_else(db):
     client = Client(enforce_csrf_checks=True)
     [created] = client.post("/open311/v2/requests.json", SUGGESTION).json()
     reference, token = created["service_request_id"], created["token"]
@@ -137,7 +138,7 @@ def test_a_suggestion_is_readable_by_its_sender_before_moderation_and_by_nobody_
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_date_ranges_may_not_span_more_than_90_days(defaults, fmt):
+def test_date_ranges_may_not_span_more_than_90_days(db, fmt):
     client = Client()
     too_wide = client.get(f"/open311/v2/requests.{fmt}?start_date=2025-01-01&end_date=2025-04-02")
     assert too_wide.status_code == 400
@@ -150,16 +151,13 @@ def test_date_ranges_may_not_span_more_than_90_days(defaults, fmt):
     assert zh.status_code == 400 and "90" in zh.json()[0]["description"] and "日" in zh.json()[0]["description"]
 
 
-def test_unknown_formats_are_not_served(defaults):
+def test_unknown_formats_are_not_served(db):
     assert Client().get("/open311/v2/services.csv").status_code == 404
 
 
 # -- the georeport client from PyPI, over HTTP -------------------------------------------------
 @pytest.fixture
 def live_open311(live_server, transactional_db):
-    from hkcq.defaults.loading import defaults_load
-
-    defaults_load()
     return f"{live_server.url}/open311/v2"
 
 

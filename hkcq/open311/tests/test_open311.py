@@ -8,6 +8,7 @@ from django.test import Client
 from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
+from hkcq.core.choices import Side
 from hkcq.core.dates import TZ
 from hkcq.core.translated import TText
 from hkcq.enquiries import knowledge
@@ -16,7 +17,7 @@ from hkcq.enquiries.models import Enquiry
 from hkcq.open311 import registry
 from hkcq.open311.models import RequestToken
 from hkcq.open311.registry import Open311Service, RequestOut, Submitted
-from hkcq.registry.models import Unit
+from hkcq.registry.tests.factories import UnitFactory
 
 SERVICE_KEYS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 REQUEST_KEYS = {
@@ -45,8 +46,8 @@ def hkt(y, m, d, hh=0, mm=0):
 
 
 @pytest.fixture
-def routed(defaults, monkeypatch):
-    unit = Unit.objects.get(ext_id="hk_chengdu_eto")
+def routed(db, monkeypatch):
+    unit = UnitFactory.create(side=Side.HONG_KONG)
     monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=unit, answered=False))
     return unit
 

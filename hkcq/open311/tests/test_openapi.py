@@ -16,7 +16,7 @@ BASE = "/open311/v2"
 
 
 @pytest.fixture
-def spec(client: Any, defaults: Any) -> dict[str, Any]:
+def spec(client: Any) -> dict[str, Any]:
     response = client.get(f"{BASE}/openapi.json")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
     return response.json()
@@ -41,7 +41,7 @@ def test_the_document_is_valid_openapi(spec: dict[str, Any]) -> None:
     assert set(spec["paths"]) >= {"/services.{format}", "/requests.{format}", "/requests/{service_request_id}.{format}"}
 
 
-def test_the_open311_page_links_it(client: Any, defaults: Any) -> None:
+def test_the_open311_page_links_it(client: Any) -> None:
     assert "/open311/v2/openapi.json" in client.get("/en/open311/").content.decode()
 
 

@@ -1,0 +1,80 @@
+"""The people the tests share, made by factories: one definition for every app whose tests need
+none of the default data (seed/). The root ``hkcq/conftest.py`` fixtures of the same names are
+the seed's demo accounts; an app's ``tests/conftest.py`` imports these to override them::
+
+    from hkcq.accounts.tests.personas import officer_hk, resident, secretariat_hk  # noqa: F401
+
+Each person signs in through the form with ``factories.PASSWORD``. An officer belongs to a unit
+of its side made for the test (``officer_hk.units.get()``); it is the only unit it belongs to.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from hkcq.accounts.models import User
+from hkcq.accounts.tests.factories import PASSWORD, OfficerFactory, SecretariatFactory, UserFactory
+from hkcq.core.choices import Role, Side
+from hkcq.registry.tests.factories import UnitFactory
+
+
+def _officer(username: str, side: str) -> User:
+    user = OfficerFactory.create(username=username, side=side, password=make_password(PASSWORD))
+    UnitFactory.create(side=side).members.add(user)
+    return user
+
+
+@pytest.fixture
+def resident(db) -> User:
+    return UserFactory.create(username="resident", password=make_password(PASSWORD))
+
+
+@pytest.fixture
+def other_resident(db) -> User:
+    """A second resident, who filed nothing."""
+    return UserFactory.create(username="other-resident", password=make_password(PASSWORD))
+
+
+@pytest.fixture
+def officer_hk(db) -> User:
+    """A Hong Kong officer of one Hong Kong unit."""
+    return _officer("officer-hk", Side.HONG_KONG)
+
+
+@pytest.fixture
+def officer_cq(db) -> User:
+    """A Chongqing officer of one Chongqing unit."""
+    return _officer("officer-cq", Side.CHONGQING)
+
+
+@pytest.fixture
+def secretariat_hk(db) -> User:
+    return SecretariatFactory.create(username="secretariat-hk", password=make_password(PASSWORD))
+
+
+@pytest.fixture
+def secretariat_cq(db) -> User:
+    return SecretariatFactory.create(username="secretariat-cq", side=Side.CHONGQING, password=make_password(PASSWORD))
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return UserFactory.create(
+        username="admin",
+        role=Role.ADMIN,
+        is_staff=True,
+        is_superuser=True,
+        password=make_password(PASSWORD),
+    )
+
+
+__all__ = [
+    "admin_user",
+    "officer_cq",
+    "officer_hk",
+    "other_resident",
+    "resident",
+    "secretariat_cq",
+    "secretariat_hk",
+]
