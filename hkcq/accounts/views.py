@@ -27,7 +27,7 @@ from hkcq.accounts.forms import (
 from hkcq.accounts.models import SignInPolicy, User
 from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import NotPermitted
-from hkcq.core.throttle import throttle
+from hkcq.core.throttle import Throttled, form_refused, throttle
 
 PENDING = "hkcq_pending_sign_in"
 
@@ -152,8 +152,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Per address and per e-mail address: no flood of reset e-mails to anyone's inbox.
-        throttle(request, "password_reset", targets=(request.POST.get("email", ""),))
+        # Per address and per e-mail address: no flood of reset e-mails to anyone's inbox. A
+        # refused request shows the form again with the address typed and when to send it again.
+        try:
+            throttle(request, "password_reset", targets=(request.POST.get("email", ""),))
+        except Throttled as exc:
+            form = self.get_form()
+            return form_refused(request, self.template_name, self.get_context_data(form=form), form=form, exc=exc)
         return super().post(request, *args, **kwargs)
 
 

@@ -5,8 +5,12 @@ Each action has rates per *address* (the client's IP) and per *target* (what the
 aimed at: the e-mail address a message will go to, the reference looked up); a target is kept
 only as a digest in the cache key. Rates come from ``settings.THROTTLE_RATES`` (docs/security.md).
 Views call :func:`throttle` before the work; :class:`Throttled` becomes a 429 with
-``Retry-After``: in the API (config/api.py), Open311 (hkcq/open311/views.py) and on pages
-(:class:`ThrottledMiddleware`, a translated page).
+``Retry-After``: in the API (config/api.py), Open311 (hkcq/open311/views.py) and on pages.
+A page FORM refused by a throttle is shown again by its view through :func:`form_refused`: the
+same page, the form with what was typed and :func:`refusal_message` (when to send it again),
+status 429 with ``Retry-After`` (find my enquiry, tracking replies and ratings, password reset,
+the ask box, the enquiry and suggestion forms). Only what has no form to keep falls through to
+:class:`ThrottledMiddleware`: a translated 429 page (a fragment for an htmx request).
 
 Submissions (an enquiry, a suggestion) are counted only once ACCEPTED: the view asks
 :func:`throttle_check` before the work (nothing counted) and :func:`throttle_count` once a new
@@ -117,9 +121,21 @@ def retry_after_header(response: HttpResponse, exc: Throttled) -> HttpResponse:
     return response
 
 
+def form_refused(
+    request: HttpRequest, template: str, context: dict[str, Any], *, form: Any, exc: Throttled
+) -> HttpResponse:
+    """A page form the throttle refused, shown again: ``template`` with ``context`` (which holds
+    ``form``, bound to what was typed), :func:`refusal_message` on the form (its error summary
+    says when to send it again, in the reader's language), status 429 with ``Retry-After``.
+    Nothing of the request was done."""
+    form.add_error(None, refusal_message(exc))
+    return retry_after_header(render(request, template, context, status=429), exc)
+
+
 class ThrottledMiddleware:
-    """A page that raised :class:`Throttled` answers 429 with ``Retry-After`` and a translated
-    page saying how long to wait."""
+    """A page that raised :class:`Throttled` (one with no form to keep: a form's view shows it
+    again through :func:`form_refused`) answers 429 with ``Retry-After`` and a translated page
+    saying how long to wait; an htmx request gets the message alone, to swap in."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -131,5 +147,6 @@ class ThrottledMiddleware:
         if not isinstance(exception, Throttled):
             return None
         minutes = max(1, (exception.retry_after + 59) // 60)
-        response = render(request, "429.html", {"minutes": minutes}, status=429)
+        template = "_429_message.html" if getattr(request, "htmx", False) else "429.html"
+        response = render(request, template, {"minutes": minutes}, status=429)
         return retry_after_header(response, exception)

@@ -33,7 +33,15 @@ from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import Keyset, count_estimate, paginate
 from hkcq.core.permissions import require_page
 from hkcq.core.text import mask_personal_data
-from hkcq.core.throttle import Throttled, refusal_message, retry_after_header, throttle, throttle_check, throttle_count
+from hkcq.core.throttle import (
+    Throttled,
+    form_refused,
+    refusal_message,
+    retry_after_header,
+    throttle,
+    throttle_check,
+    throttle_count,
+)
 from hkcq.core.translated import HTML_LANG, LANGUAGE_LABELS, current_language
 from hkcq.core.views import edit_page, redirect_to_page_top
 from hkcq.enquiries import forms as eforms
@@ -172,6 +180,24 @@ def _tracked(request: HttpRequest, token: str) -> Enquiry:
     return selectors.enquiry_get_by_token(token)
 
 
+def _track_write_refused(
+    request: HttpRequest, token: str, refused: Throttled, *, form: forms.Form, which: str
+) -> HttpResponse:
+    """A reply or rating the write throttle refused, shown again with what was typed. On the
+    tracking page when the case may be read: that is a read of the page, counted as one
+    (``tracking``), so a refused write is no extra guess at links; when reads are over their
+    limit too, the form alone (the case not read), still with what was typed."""
+    try:
+        throttle(request, "tracking", targets=(token,))
+    except Throttled:
+        context: dict[str, Any] = {"form": form, "action": request.path, "which": which}
+        return form_refused(request, "enquiries/track_refused.html", context, form=form, exc=refused)
+    enquiry = selectors.enquiry_get_by_token(token)
+    context = _track_context(request, enquiry, token)
+    context |= {"reply_form": eforms.ResidentReplyForm(), "rating_form": eforms.RatingForm(), f"{which}_form": form}
+    return form_refused(request, "enquiries/track.html", context, form=form, exc=refused)
+
+
 def _track_context(request: HttpRequest, enquiry: Enquiry, token: str) -> dict[str, Any]:
     return {
         "enquiry": enquiry,
@@ -195,8 +221,11 @@ def enquiry_track(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def enquiry_track_reply(request: HttpRequest, token: str) -> HttpResponse:
-    enquiry = _tracked(request, token)
     form = eforms.ResidentReplyForm(request.POST)
+    try:
+        enquiry = _tracked(request, token)
+    except Throttled as refused:
+        return _track_write_refused(request, token, refused, form=form, which="reply")
     if form.is_valid():
         try:
             services.enquiry_resident_reply(
@@ -216,8 +245,11 @@ def enquiry_track_reply(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def enquiry_track_rate(request: HttpRequest, token: str) -> HttpResponse:
-    enquiry = _tracked(request, token)
     form = eforms.RatingForm(request.POST)
+    try:
+        enquiry = _tracked(request, token)
+    except Throttled as refused:
+        return _track_write_refused(request, token, refused, form=form, which="rating")
     if form.is_valid():
         try:
             services.enquiry_rate(
@@ -249,7 +281,10 @@ def enquiry_find(request: HttpRequest) -> HttpResponse:
     form = eforms.FindForm(request.POST)
     if form.is_valid():
         reference, email = form.cleaned_data["reference"], form.cleaned_data["email"]
-        throttle(request, "enquiry_find", targets=(reference, email))
+        try:
+            throttle(request, "enquiry_find", targets=(reference, email))
+        except Throttled as exc:
+            return form_refused(request, "enquiries/find.html", {"form": form}, form=form, exc=exc)
         try:
             services.enquiry_tracking_link_request(reference=reference, email=email)
         except InvalidInput as exc:

@@ -23,7 +23,7 @@ from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
-from hkcq.core.throttle import throttle
+from hkcq.core.throttle import Throttled, form_refused, throttle
 from hkcq.core.translated import current_language
 from hkcq.core.views import edit_page
 from hkcq.kb import forms as kforms
@@ -49,8 +49,15 @@ def ask(request: HttpRequest) -> HttpResponse:
     form = kforms.AskForm(request.GET or None)
     result = None
     query = ""
+    template = "kb/_answers.html" if getattr(request, "htmx", False) else "kb/ask.html"
     if form.is_bound:
-        throttle(request, "ask")
+        try:
+            throttle(request, "ask")
+        except Throttled as exc:
+            # The question stays in the box, with when to ask again and the way on to an enquiry.
+            typed = (request.GET.get("q") or "").strip()[:MAX_QUERY]
+            context = {"form": form, "query": "", "result": None, "enquiry_url": enquiry_url(typed), "refused": True}
+            return form_refused(request, template, context | {"topics": Topic.choices}, form=form, exc=exc)
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()[:MAX_QUERY]
         result = kb_ask(query, current_language(), limit=5)
@@ -63,7 +70,6 @@ def ask(request: HttpRequest) -> HttpResponse:
         "enquiry_url": enquiry_url(query),
         "topics": Topic.choices,
     }
-    template = "kb/_answers.html" if getattr(request, "htmx", False) else "kb/ask.html"
     return render(request, template, context)
 
 
