@@ -31,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from hkcq.core import badinput, idempotency
 from hkcq.core.dates import TZ
 from hkcq.core.errors import DomainError, InvalidInput
-from hkcq.core.throttle import Throttled, throttle
+from hkcq.core.throttle import Throttled, throttle_check, throttle_count
 from hkcq.core.translated import TText, current_language
 from hkcq.open311 import registry
 from hkcq.open311.models import RequestToken
@@ -307,7 +307,11 @@ def _create(request: HttpRequest) -> Reply:
     service = registry.service(code)
     if service is None:
         raise Open311Error(404, _("No service has this service_code."))
-    throttle(request, f"{service.code}_submit", targets=((params.get("email") or "").strip(),))
+    # Only an accepted request counts (docs/security.md, "What counts for a submission"): the
+    # counters are checked before the work without counting, and counted once a new record is
+    # stored, so a refused request (400, 409) or a replay of one already stored uses up nothing.
+    action, targets = f"{service.code}_submit", ((params.get("email") or "").strip(),)
+    throttle_check(request, action, targets=targets)
     attributes = {
         k[len("attribute[") : -1]: str(v) for k, v in params.items() if k.startswith("attribute[") and k.endswith("]")
     }
@@ -324,6 +328,8 @@ def _create(request: HttpRequest) -> Reply:
         client=idempotency.client_of(request),
     )
     result = service.submit(submission)
+    if result.created:
+        throttle_count(request, action, targets=targets)
     token, _created = RequestToken.objects.get_or_create(
         service_code=service.code, service_request_id=result.service_request_id
     )

@@ -440,3 +440,21 @@ def test_service_keywords_are_in_the_requests_language(db, lang, enquiry, sugges
     assert enquiry in keywords and suggestion in keywords
     if lang != "en":
         assert "question" not in keywords and "Chongqing" not in keywords
+
+
+def test_only_accepted_requests_use_up_the_limit(routed, settings):
+    """A refused request (400: no consent, no description, a bad address) changes nothing and
+    uses up nothing, nor does a replay of one already stored (200); two accepted requests reach
+    the limit of two and the third waits (docs/security.md, "What counts for a submission")."""
+    settings.THROTTLE_RATES = {"enquiry_submit": [("address", "2/h"), ("target", "2/h")]}
+    client, addr = Client(), {"REMOTE_ADDR": "198.51.100.20"}
+    for bad in ({"attribute[consent]": ""}, {"description": ""}, {"email": "not-an-address"}) * 2:
+        assert_error_shape(post(client, valid(**bad), **addr), 400)
+    assert not Enquiry.objects.exists()
+    assert post(client, valid(description="First question?"), **addr).status_code == 201
+    assert post(client, valid(description="First question?"), **addr).status_code == 200  # the same one
+    assert post(client, valid(description="Second question?"), **addr).status_code == 201
+    refused = post(client, valid(description="Third question?"), **addr)
+    assert_error_shape(refused, 429)
+    assert int(refused["Retry-After"]) > 0
+    assert Enquiry.objects.count() == 2

@@ -143,8 +143,8 @@ def test_rate_limit_per_address(defaults, settings):
     assert post(valid(**{"attribute[title]": "Two"}), REMOTE_ADDR="198.51.100.7").status_code == 201
     assert_error_shape(post(valid(**{"attribute[title]": "Three"}), REMOTE_ADDR="198.51.100.7"), 429)
     assert post(valid(**{"attribute[title]": "Three"}), REMOTE_ADDR="198.51.100.8").status_code == 201
-    # Every request counts (the throttle runs before the work): a resend over the limit waits too,
-    # and creates nothing.
+    # Only accepted ones count, but the limit is checked before the work: a resend over the limit
+    # waits too, and creates nothing.
     assert_error_shape(post(valid(**{"attribute[title]": "One"}), REMOTE_ADDR="198.51.100.7"), 429)
     assert Suggestion.objects.count() == 3
 
