@@ -335,7 +335,12 @@ THROTTLE_RATES: dict[str, list[tuple[str, str]]] = {
     "tracking": [("address", "120/h")],
     "tracking_write": [("address", "30/h"), ("target", "20/h")],
     "password_reset": [("address", "10/h"), ("target", "3/h")],
+    # Organisation sign-up and its "send the confirmation link again" (docs/security.md, "Sign-up").
+    "sign_up": [("address", "10/h"), ("target", "3/h")],
+    "sign_up_resend": [("address", "10/h"), ("target", "3/h")],
 }
+# How long the link confirming a sign-up's e-mail address works (seconds; docs/security.md).
+SIGN_UP_CONFIRM_MAX_AGE = int(env("SIGN_UP_CONFIRM_MAX_AGE", str(3 * 24 * 3600)))
 if env_bool("THROTTLE_DISABLED"):  # load tests only; never in production
     THROTTLE_RATES = {}
 # The proxies in front of the application servers (addresses or networks, comma-separated): for a

@@ -12,12 +12,17 @@ from django.utils.translation import ngettext_lazy
 
 from hkcq.accounts import services
 from hkcq.accounts.models import User
+from hkcq.core.forms import StyledBoundField
 from hkcq.core.outbox import email_queue
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
+        "unconfirmed": _(
+            "Your account is waiting for you to confirm your e-mail address: open the link we sent you. "
+            "If you cannot find the e-mail, ask for a new link."
+        ),
         "throttled": ngettext_lazy(
             "Too many failed sign-in attempts. For your security, wait %(minutes)d minute "
             "and try again, or reset your password.",
@@ -31,6 +36,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         """Growing waits after failures, per (user name, address) or (user name, trusted browser):
         hkcq.accounts.services, "sign-in throttling"."""
         username = self.cleaned_data.get("username") or ""
+        if "@" in username:
+            # organisations sign in with their e-mail address, kept in lower case as the user name
+            username = self.cleaned_data["username"] = username.strip().lower()
         if username and self.request is not None:
             wait = services.login_wait(request=self.request, username=username)
             if wait:
@@ -42,6 +50,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         except ValidationError:
             if username and self.request is not None:
                 services.login_failure_record(request=self.request, username=username)
+            password = self.cleaned_data.get("password") or ""
+            if services.unconfirmed_sign_up(username=username, password=password):
+                raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed") from None
             raise
         services.login_success_record(username=username)
         return cleaned
@@ -103,4 +114,18 @@ class CodeForm(forms.Form):
 class SignInPolicyForm(forms.Form):
     staff_second_factor_required = forms.BooleanField(
         label=_("Staff must sign in with a code from an authenticator app"), required=False
+    )
+
+
+class ResendConfirmationForm(forms.Form):
+    bound_field_class = StyledBoundField
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter the e-mail address you signed up with."),
+            "invalid": _("Enter an e-mail address, like name@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"}),
     )

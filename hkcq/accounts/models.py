@@ -22,6 +22,15 @@ class User(AbstractUser):
     # Until a person chooses a language on their account page, the language they sign in with is
     # the one the platform writes to them in (accounts.services.user_language_from_sign_in).
     language_chosen = models.BooleanField(_("language chosen by the person"), default=False)
+    # Accounts opened on the sign-up page (people who act for an organisation): inactive until the
+    # link e-mailed to the address is followed (accounts.services.user_sign_up, user_confirm_email).
+    # Accounts the administrators open have neither date.
+    signed_up_at = models.DateTimeField(_("signed up"), null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True)
+    # What the person said at sign-up about the organisation they act for (``{"registry": <registry
+    # organisation id>}`` or ``{"name": ..., "side": ...}``). It grants nothing: the partnering
+    # service pre-fills the profile form from it; membership comes only from a profile (partnering).
+    signup_organisation = models.JSONField(_("organisation named at sign-up"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("user")

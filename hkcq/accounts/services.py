@@ -6,18 +6,27 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import get_usage
 
 from hkcq.accounts.models import ApiToken, SignInPolicy, User
-from hkcq.core.errors import NotPermitted
+from hkcq.core.choices import Role
+from hkcq.core.context_processors import PLATFORM_NAME
+from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.idempotency import client_address
+from hkcq.core.outbox import email_queue
 
 # -- sign-in throttling -------------------------------------------------------------------------
 # Failed sign-ins are counted in the cache (django-ratelimit's counters; Redis when configured, so
@@ -202,3 +211,199 @@ def second_factor_secret(device: TOTPDevice) -> str:
     """The secret in base32 in groups of four, for typing into an app instead of scanning."""
     raw = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+# -- sign-up with e-mail confirmation ---------------------------------------------------------
+# People who act for an organisation open their own account (the partnering service's sign-up
+# page); staff accounts are still opened by the administrators. The account stays inactive (Django
+# refuses inactive accounts at sign-in) until the link e-mailed to the address is followed. The
+# link is ``django.core.signing`` (HMAC with SECRET_KEY, timestamped): it names the account and the
+# address, works for ``settings.SIGN_UP_CONFIRM_MAX_AGE`` and once (confirming sets
+# ``email_confirmed_at``, which every later use of a link checks). Sign-up and "send it again"
+# answer the same whether or not the address has an account: an address that has one gets an
+# e-mail saying so instead (docs/security.md, "Sign-up"; docs/decisions/0013-organisation-sign-up.md).
+SIGN_UP_SALT = "hkcq.accounts.sign-up-confirm"
+NAME_MAX = 150
+
+
+class SignUpLinkError(InvalidInput):
+    """A confirmation link that cannot be used: ``reason`` is ``invalid``, ``expired`` or ``used``."""
+
+    def __init__(self, reason: str) -> None:
+        messages = {
+            "invalid": _("This confirmation link is not valid. Check that you copied the whole link."),
+            "expired": _("This confirmation link has expired. Ask for a new one below."),
+            "used": _("This e-mail address is already confirmed. You can sign in."),
+        }
+        super().__init__(messages[reason], details={"link": [messages[reason]]})
+        self.reason = reason
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _mail(*, user: User, template: str, context: dict[str, Any]) -> None:
+    """One e-mail through the outbox (written in this transaction), in the person's language."""
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {**context, "user": user, "PLATFORM_NAME": PLATFORM_NAME}
+        subject = "".join(loader.render_to_string(f"accounts/email/{template}_subject.txt", context).splitlines())
+        body = loader.render_to_string(f"accounts/email/{template}.txt", context)
+    email_queue(subject=subject, body=body, to=[user.email], language=language)
+
+
+def sign_up_token(user: User) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=SIGN_UP_SALT, compress=True)
+
+
+def _send_confirmation(user: User) -> None:
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        path = reverse("accounts:sign_up_confirm", args=[sign_up_token(user)])
+        resend = reverse("accounts:sign_up_resend")
+    hours = settings.SIGN_UP_CONFIRM_MAX_AGE // 3600
+    _mail(
+        user=user,
+        template="sign_up_confirm",
+        context={"link": _absolute(path), "resend_link": _absolute(resend), "hours": hours},
+    )
+
+
+def _send_already_registered(user: User) -> None:
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        sign_in, reset = reverse("accounts:login"), reverse("accounts:password_reset")
+    _mail(
+        user=user,
+        template="sign_up_exists",
+        context={"sign_in_link": _absolute(sign_in), "reset_link": _absolute(reset)},
+    )
+
+
+def _awaiting_confirmation(user: User) -> bool:
+    return user.signed_up_at is not None and user.email_confirmed_at is None and not user.is_active
+
+
+def _account_for_address(email: str) -> User | None:
+    return User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).order_by("-is_active", "pk").first()
+
+
+def sign_up_check(*, name: str, email: str, password: str, password_again: str, language: str) -> dict[str, list[str]]:
+    """The problems with what was typed (field → messages), the same for every address."""
+    errors: dict[str, list[str]] = {}
+    name, email = (name or "").strip(), (email or "").strip()
+    if not name:
+        errors["name"] = [_("Enter your name.")]
+    elif len(name) > NAME_MAX or "<" in name:
+        errors["name"] = [_("Enter your name in plain text, in 150 characters or fewer.")]
+    try:
+        validate_email(email)
+        if len(email) > NAME_MAX:
+            raise ValidationError("too long")
+    except ValidationError:
+        errors["email"] = [
+            _("Enter your e-mail address, like name@example.org (150 characters or fewer).")
+            if email
+            else _("Enter your e-mail address.")
+        ]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose the language we write to you in.")]
+    if not password:
+        errors["password"] = [_("Choose a password.")]
+    else:
+        probe = User(username=email.lower(), email=email, first_name=name)
+        try:
+            password_validation.validate_password(password, user=probe)
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+        if password_again != password:
+            errors["password_again"] = [_("Type the same password again.")]
+    return errors
+
+
+@transaction.atomic
+def user_sign_up(
+    *,
+    name: str,
+    email: str,
+    password: str,
+    password_again: str,
+    language: str,
+    organisation: dict[str, Any],
+) -> User | None:
+    """Open an account for a person who acts for an organisation, inactive until its address is
+    confirmed, and queue exactly one e-mail: the confirmation link; or, when the address already
+    has an account, an e-mail saying so (a new link if that account is still unconfirmed). Returns
+    the new account, or None when the address had one (callers answer the same either way).
+    ``InvalidInput`` (field → messages) for what was typed wrong, checked before the address."""
+    errors = sign_up_check(name=name, email=email, password=password, password_again=password_again, language=language)
+    if errors:
+        raise InvalidInput(details=errors)
+    email = email.strip()
+    existing = _account_for_address(email)
+    if existing is not None:
+        if _awaiting_confirmation(existing):
+            _send_confirmation(existing)
+        else:
+            _send_already_registered(existing)
+        return None
+    user = User(
+        username=email.lower(),
+        email=email,
+        first_name=name.strip(),
+        role=Role.RESIDENT,
+        preferred_language=language,
+        language_chosen=True,
+        is_active=False,
+        signed_up_at=timezone.now(),
+        signup_organisation=organisation,
+    )
+    user.set_password(password)
+    user.save()
+    _send_confirmation(user)
+    return user
+
+
+def sign_up_link_user(*, token: str) -> User:
+    """The account a confirmation link is for, if the link can still be used (``SignUpLinkError``)."""
+    try:
+        data = signing.loads(token, salt=SIGN_UP_SALT, max_age=settings.SIGN_UP_CONFIRM_MAX_AGE)
+    except signing.SignatureExpired:
+        raise SignUpLinkError("expired") from None
+    except signing.BadSignature:
+        raise SignUpLinkError("invalid") from None
+    user = User.objects.filter(pk=data.get("u"), signed_up_at__isnull=False).first()
+    if user is None or user.email.lower() != data.get("e"):
+        raise SignUpLinkError("invalid")
+    if user.email_confirmed_at is not None:
+        raise SignUpLinkError("used")
+    return user
+
+
+@transaction.atomic
+def user_confirm_email(*, token: str) -> User:
+    """Follow a confirmation link: the account can sign in from now on. A link works once, and
+    only until it expires."""
+    user = sign_up_link_user(token=token)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email_confirmed_at is not None:
+        raise SignUpLinkError("used")
+    user.email_confirmed_at = timezone.now()
+    user.is_active = True
+    user.save(update_fields=["email_confirmed_at", "is_active"])
+    return user
+
+
+@transaction.atomic
+def user_confirmation_resend(*, email: str) -> None:
+    """Send the confirmation link again to an address whose sign-up is unconfirmed; for any other
+    address nothing happens (the page answers the same)."""
+    user = _account_for_address((email or "").strip()) if email else None
+    if user is not None and _awaiting_confirmation(user):
+        _send_confirmation(user)
+
+
+def unconfirmed_sign_up(*, username: str, password: str) -> bool:
+    """Whether these are the right user name and password of an account that is waiting for its
+    address to be confirmed (sign-in then says so; with a wrong password it says nothing more)."""
+    user = User.objects.filter(username=(username or "").strip().lower(), signed_up_at__isnull=False).first()
+    return user is not None and _awaiting_confirmation(user) and user.check_password(password)

@@ -10,6 +10,9 @@ urlpatterns = [
     path("sign-in/code/", views.login_code, name="login_code"),
     path("two-step/", views.two_step, name="two_step"),
     path("sign-in-policy/", views.sign_in_policy, name="sign_in_policy"),
+    path("sign-up/sent/", views.sign_up_sent, name="sign_up_sent"),
+    path("sign-up/confirm/<str:token>/", views.sign_up_confirm, name="sign_up_confirm"),
+    path("sign-up/confirm-again/", views.sign_up_resend, name="sign_up_resend"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -21,6 +21,7 @@ from hkcq.accounts.forms import (
     CodeForm,
     PreferencesForm,
     QueuedPasswordResetForm,
+    ResendConfirmationForm,
     SignInPolicyForm,
     ThrottledAuthenticationForm,
 )
@@ -226,3 +227,37 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     services.api_token_revoke(user=user, token_id=token_id)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:account")
+
+
+# -- sign-up: the e-mail confirmation (the sign-up page itself is the partnering service's,
+# which knows the organisations: hkcq.partnering.views.sign_up) ---------------------------------
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
+    """The same answer for every address: a new account, one that exists, or a link sent again."""
+    return render(request, "accounts/sign_up_sent.html")
+
+
+def sign_up_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the link shows a button; pressing it confirms (a mail scanner that opens links
+    does not use up the single-use link)."""
+    try:
+        user = services.sign_up_link_user(token=token)
+        if request.method == "POST":
+            user = services.user_confirm_email(token=token)
+            return render(request, "accounts/sign_up_confirmed.html", {"confirmed_user": user})
+    except services.SignUpLinkError as exc:
+        status = 200 if exc.reason == "used" else 400
+        context = {"reason": exc.reason, "message": exc.message, "form": ResendConfirmationForm()}
+        return render(request, "accounts/sign_up_link_error.html", context, status=status)
+    return render(request, "accounts/sign_up_confirm.html", {"confirming_user": user})
+
+
+def sign_up_resend(request: HttpRequest) -> HttpResponse:
+    """Send the confirmation link again: throttled per address and per e-mail address, and the
+    same answer whether or not the address has an account waiting."""
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        throttle(request, "sign_up_resend", targets=(email,))
+        services.user_confirmation_resend(email=email)
+        return redirect("accounts:sign_up_sent")
+    return render(request, "accounts/sign_up_resend.html", {"form": form}, status=400 if form.errors else 200)

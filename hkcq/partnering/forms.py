@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
 from hkcq.core.forms import DateInput, StyledBoundField
 from hkcq.core.translated import TranslatedFormField
+from hkcq.partnering import selectors
 from hkcq.partnering.models import (
     DealSize,
     FacilitatorDesk,
@@ -24,7 +27,7 @@ from hkcq.partnering.models import (
     ServiceKind,
     WorkLanguage,
 )
-from hkcq.registry.models import Area, Unit
+from hkcq.registry.models import Area, Organisation, Unit
 
 
 class Styled(forms.Form):
@@ -210,3 +213,80 @@ class DeskForm(Styled):
     )
     kind = forms.ChoiceField(label=_("Kind of desk"), choices=FacilitatorDesk.Kind.choices)
     active = forms.BooleanField(label=_("Active: its officers facilitate for their side"), required=False, initial=True)
+
+
+class RegistryOrganisationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.get_side_display()})"
+
+
+class SignUpForm(Styled):
+    """A person of an organisation opens an account (partnering.services.account_sign_up). The
+    required messages name what is missing, so the error summary reads on its own."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        error_messages={"required": _("Enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.CharField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("You sign in with it. We send a link to it to confirm it is yours."),
+        error_messages={"required": _("Enter your e-mail address.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        help_text=_("At least 8 characters; not a common password, not all digits, not like your name or e-mail."),
+        error_messages={"required": _("Choose a password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        error_messages={"required": _("Type the same password again.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(
+        label=_("The language we write to you in"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the language we write to you in.")},
+    )
+    organisation = RegistryOrganisationChoice(
+        label=_("The organisation you act for"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("It is not in this list: I name it below"),
+        help_text=_("Organisations already in the co-operation registry. Choose yours, or name it below."),
+        error_messages={"invalid_choice": _("Choose an organisation from the list.")},
+    )
+    organisation_name = forms.CharField(
+        label=_("Name of your organisation (if it is not in the list)"), max_length=200, required=False
+    )
+    organisation_side = forms.ChoiceField(
+        label=_("Your organisation is of (if it is not in the list)"),
+        choices=Side.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.sign_up_registry_organisations()  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("language", translation.get_language())
+
+    def clean(self) -> dict[str, Any]:
+        """The organisation's problems are listed with the others at once (the service checks
+        them again, with the account's)."""
+        data = super().clean() or {}
+        if not data.get("organisation") and "organisation" not in self.errors:
+            if not (data.get("organisation_name") or "").strip():
+                self.add_error("organisation_name", _("Choose your organisation from the list, or enter its name."))
+            if not data.get("organisation_side"):
+                self.add_error("organisation_side", _("Choose Hong Kong or Chongqing."))
+        return data

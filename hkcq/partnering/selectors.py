@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hkcq.accounts.types import Viewer
+from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
 from hkcq.core.permissions import is_active_user
 from hkcq.core.text import fold
@@ -27,7 +28,7 @@ from hkcq.partnering.models import (
     OutcomeKind,
     Sector,
 )
-from hkcq.registry.models import Area
+from hkcq.registry.models import Area, Organisation
 
 
 def _profiles() -> QuerySet[OrganisationProfile]:
@@ -253,3 +254,22 @@ def partnerships_per_area(since: Any = None) -> list[dict[str, Any]]:
         by_kind = counts[area.pk]
         out.append({"area": area, "total": sum(by_kind.values()), "by_kind": dict(sorted(by_kind.items()))})
     return out
+
+
+# Kinds of registry organisation a person may say they act for at sign-up (not governments and
+# their bureaus or departments: their people are staff, with accounts the administrators open).
+SIGN_UP_REGISTRY_KINDS = ("enterprise", "university", "school", "institution", "statutory_body", "other")
+
+
+def sign_up_registry_organisations() -> QuerySet[Organisation]:
+    """The registry's organisations of either side that a person may act for (sign-up's list)."""
+    return Organisation.objects.filter(
+        side__in=[Side.HONG_KONG, Side.CHONGQING], kind__in=SIGN_UP_REGISTRY_KINDS
+    ).order_by("side", "ext_id")
+
+
+def registry_organisation_profile(organisation: Organisation | None) -> OrganisationProfile | None:
+    """The partnering profile that names ``organisation`` of the registry, if there is one."""
+    if organisation is None:
+        return None
+    return OrganisationProfile.objects.filter(organisation=organisation).first()

@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hkcq.accounts import services as accounts_services
 from hkcq.accounts.models import User
 from hkcq.core.choices import Role, Side
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.permissions import require
 from hkcq.core.services import history_mark
 from hkcq.core.translated import CHINESE_IN_ENGLISH, TText, chinese_in_english
-from hkcq.partnering import matching, notify, permissions
+from hkcq.partnering import matching, notify, permissions, selectors
 from hkcq.partnering.models import (
     ContactPerson,
     DealSize,
@@ -43,7 +44,7 @@ from hkcq.partnering.models import (
     ServiceKind,
     WorkLanguage,
 )
-from hkcq.registry.models import Area, Measure, Unit
+from hkcq.registry.models import Area, Measure, Organisation, Unit
 
 NAME_MAX = 200
 SHORT_MAX = 100
@@ -173,11 +174,27 @@ def profile_create(
     areas: Iterable[Area] = (),
     website: str = "",
     contacts: Sequence[ContactIn] = (),
+    organisation: Organisation | None = None,
 ) -> OrganisationProfile:
     """A new organisation profile with ``user`` as its first member. It is not verified: a
-    facilitator of its side verifies it before its opportunities can be published."""
+    facilitator of its side verifies it before its opportunities can be published — and, when it
+    names the registry ``organisation`` it is of, that it is that organisation."""
     require(permissions.can_create_profile(user))
     errors: dict[str, list[str]] = {}
+    if organisation is not None:
+        if OrganisationProfile.objects.filter(organisation=organisation).exists():
+            errors.setdefault("organisation", []).append(
+                _(
+                    "%(name)s already has a profile here. Ask one of its members to add you with your "
+                    "e-mail address, or its side's facilitator desk."
+                )
+                % {"name": organisation.name}
+            )
+        elif organisation.side != side:
+            errors.setdefault("side", []).append(
+                _("%(name)s is of %(side)s in the registry: choose that side.")
+                % {"name": organisation.name, "side": organisation.get_side_display()}
+            )
     values = _check_profile_fields(
         errors=errors,
         name=name,
@@ -193,7 +210,9 @@ def profile_create(
     cleaned_contacts = _clean_contacts(errors, contacts)
     if errors:
         raise InvalidInput(details=errors)
-    profile = OrganisationProfile(side=side, kind=kind, sector=sector, size=size, website=values["website"])
+    profile = OrganisationProfile(
+        side=side, kind=kind, sector=sector, size=size, website=values["website"], organisation=organisation
+    )
     profile.languages = values["languages"]
     for field in ("name", "city", "description"):
         _with_text(profile, field, values[field])
@@ -262,6 +281,67 @@ def profile_verify(*, user: User, profile: OrganisationProfile) -> OrganisationP
         history_mark(profile, user=user)
         profile.save(update_fields=["verified_at", "verified_by"])
     return profile
+
+
+# -- sign-up of a person who acts for an organisation -----------------------------------------------
+@transaction.atomic
+def account_sign_up(
+    *,
+    name: str,
+    email: str,
+    password: str,
+    password_again: str,
+    language: str,
+    organisation: Organisation | None,
+    organisation_name: str = "",
+    organisation_side: str = "",
+) -> User | None:
+    """Open an account (accounts.services.user_sign_up: inactive until the e-mailed link is
+    followed; one e-mail; the same answer for an address that has an account) for a person who
+    acts for ``organisation`` (in the registry) or for the one named with its side. The
+    organisation is only recorded on the account: it grants nothing. The person becomes a member
+    by creating the organisation's profile (which a facilitator of its side then verifies), or by
+    being added by a member of a profile that exists (docs/security.md, "Sign-up")."""
+    errors = accounts_services.sign_up_check(
+        name=name, email=email, password=password, password_again=password_again, language=language
+    )
+    claim: dict[str, Any]
+    organisation_name = (organisation_name or "").strip()
+    if organisation is not None:
+        if (
+            organisation.side not in Side.values
+            or not selectors.sign_up_registry_organisations().filter(pk=organisation.pk).exists()
+        ):
+            errors.setdefault("organisation", []).append(_("Choose an organisation from the list."))
+        claim = {"registry": organisation.pk}
+    else:
+        if not organisation_name:
+            errors.setdefault("organisation_name", []).append(
+                _("Choose your organisation from the list, or enter its name.")
+            )
+        elif len(organisation_name) > NAME_MAX or _HTML.search(organisation_name):
+            errors.setdefault("organisation_name", []).append(
+                _("Enter the name in plain text, in 200 characters or fewer.")
+            )
+        if organisation_side not in Side.values:
+            errors.setdefault("organisation_side", []).append(_("Choose Hong Kong or Chongqing."))
+        claim = {"name": organisation_name, "side": organisation_side}
+    if errors:
+        raise InvalidInput(details=errors)
+    return accounts_services.user_sign_up(
+        name=name,
+        email=email,
+        password=password,
+        password_again=password_again,
+        language=language,
+        organisation=claim,
+    )
+
+
+def signup_registry_organisation(user: Any) -> Organisation | None:
+    """The registry organisation the person said at sign-up they act for, if any."""
+    pk = (getattr(user, "signup_organisation", None) or {}).get("registry")
+    return Organisation.objects.filter(pk=pk).first() if pk else None
 
 
 # -- members ---------------------------------------------------------------------------------------

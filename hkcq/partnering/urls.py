@@ -6,6 +6,7 @@ app_name = "partnering"
 
 urlpatterns = [
     path("", views.market, name="market"),
+    path("sign-up/", views.sign_up, name="sign_up"),
     path("mine/", views.mine, name="mine"),
     path("review/", views.review, name="review"),
     path("desks/", views.desks, name="desks"),

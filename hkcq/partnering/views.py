@@ -21,6 +21,7 @@ from hkcq.core.forms import add_domain_error
 from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
+from hkcq.core.throttle import Throttled, refusal_message, retry_after_header, throttle_check, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.partnering import forms as pforms
 from hkcq.partnering import matching, permissions, selectors, services, threesided
@@ -150,18 +151,70 @@ def _profile_values(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """A person who acts for an organisation opens an account (docs/security.md, "Sign-up").
+    Throttled per address and per e-mail address; only an accepted sign-up counts, and a refused
+    form keeps what was typed (not the passwords). Every accepted sign-up ends on the same page,
+    whether or not the address already had an account."""
+    if request.user.is_authenticated:
+        return redirect("partnering:mine")
+    form = pforms.SignUpForm(request.POST or None)
+    refused: Throttled | None = None
+    if request.method == "POST":
+        email = request.POST.get("email", "")
+        try:
+            throttle_check(request, "sign_up", targets=(email,))
+        except Throttled as exc:
+            refused = exc
+            form.add_error(None, refusal_message(exc))
+        if refused is None and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.account_sign_up(
+                    name=data["name"],
+                    email=data["email"],
+                    password=data["password"],
+                    password_again=data["password_again"],
+                    language=data["language"],
+                    organisation=data["organisation"],
+                    organisation_name=data["organisation_name"],
+                    organisation_side=data["organisation_side"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                throttle_count(request, "sign_up", targets=(email,))
+                return redirect("accounts:sign_up_sent")
+    status = 429 if refused else (400 if form.errors else 200)
+    response = render(request, "partnering/sign_up.html", {"form": form}, status=status)
+    return retry_after_header(response, refused) if refused else response
+
+
 @_refuse
 @login_required
 def profile_new(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_create_profile(request.user):
         raise NotPermitted()
-    form = pforms.ProfileForm(request.POST or None)
+    # What the person said at sign-up pre-fills the form; a registry organisation they named is
+    # linked, and its facilitators see that when they verify the profile.
+    claimed = services.signup_registry_organisation(request.user)
+    said = request.user.signup_organisation or {}
+    taken = selectors.registry_organisation_profile(claimed)
+    if taken is not None:
+        claimed = None  # it has a profile: its members add the person (the page says so)
+    initial: dict[str, Any] = {}
+    if claimed is not None:
+        initial = {"name": claimed.name, "side": claimed.side if claimed.side in ("hong_kong", "chongqing") else None}
+    elif said.get("name"):
+        initial = {"name": {current_language(): said["name"]}, "side": said.get("side")}
+    form = pforms.ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             profile = services.profile_create(
                 user=request.user,
                 side=form.cleaned_data["side"],
                 contacts=_contacts(form.cleaned_data),
+                organisation=claimed,
                 **_profile_values(form.cleaned_data),
             )
         except DomainError as exc:
@@ -169,7 +222,8 @@ def profile_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Profile created. A facilitator of your side will verify it."))
             return redirect(profile.get_absolute_url())
-    return render(request, "partnering/profile_form.html", {"form": form, "profile": None})
+    context = {"form": form, "profile": None, "claimed": claimed, "taken": taken}
+    return render(request, "partnering/profile_form.html", context)
 
 
 @_refuse

@@ -134,13 +134,17 @@ def test_password_reset_mail_is_in_the_accounts_language_sender_included(
 
 
 @pytest.mark.parametrize(
-    ("lang", "claim", "truth"),
+    ("lang", "claim", "truths"),
     [
-        ("en", "Residents may also keep an account", "administrators opened for you"),
-        ("zh-hant", "居民亦可", "平台管理員為你開設的帳戶"),
-        ("zh-hans", "居民也可", "平台管理员为您开设的账户"),
+        ("en", "Residents may also keep an account", ["Residents need no account", "administrators opened for them"]),
+        ("zh-hant", "居民亦可", ["居民無須開設帳戶", "平台管理員為他們開設的帳戶", "為你的機構註冊"]),
+        ("zh-hans", "居民也可", ["居民无须开设账户", "平台管理员为其开设的账户", "为你的机构注册"]),
     ],
 )
-def test_sign_in_does_not_offer_residents_an_account_there_is_no_sign_up_for(client, lang, claim, truth):
+def test_sign_in_does_not_offer_residents_an_account_and_sends_organisations_to_sign_up(client, lang, claim, truths):
+    """Residents need no account (they follow their enquiries by link); people who act for an
+    organisation sign up (the partnering service's sign-up page); staff accounts are opened for
+    them."""
     html = client.get(f"/{lang}/account/sign-in/").content.decode()
-    assert claim not in html and truth in html
+    assert claim not in html and all(truth in html for truth in truths)
+    assert f'href="/{lang}/partnering/sign-up/"' in html

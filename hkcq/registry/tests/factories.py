@@ -7,7 +7,7 @@ from __future__ import annotations
 import factory
 
 from hkcq.core.choices import Side
-from hkcq.registry.models import Area, Measure, Unit
+from hkcq.registry.models import Area, Measure, Organisation, Unit
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -35,3 +35,13 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     ext_id = factory.Sequence(lambda n: f"test-measure-{n}")
     area = factory.SubFactory(AreaFactory)
     title = factory.Sequence(lambda n: {"en": f"Test measure {n}", "zh-hant": f"測試措施{n}"})
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    ext_id = factory.Sequence(lambda n: f"test-org-{n}")
+    name = factory.Sequence(lambda n: {"en": f"Test Organisation {n}", "zh-hant": f"測試機構{n}"})
+    kind = Organisation.Kind.ENTERPRISE
+    side = Side.CHONGQING
