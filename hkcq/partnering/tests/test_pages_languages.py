@@ -56,6 +56,7 @@ def world(facilitator_cq, facilitator_hk, secretariat_hk, resident):
 # (url name, path after the language, who looks, an interface text the page must show)
 PAGES: list[tuple[str, Any, str | None, str]] = [
     ("market", lambda w: "partnering/", None, "Partnering marketplace"),
+    ("sign_up", lambda w: "partnering/sign-up/", None, "Sign up for your organisation"),
     ("profiles", lambda w: "partnering/organisations/", None, "Organisations"),
     ("mine", lambda w: "partnering/mine/", "member", "My organisations"),
     ("review", lambda w: "partnering/review/", "facilitator", "Facilitator's desk"),

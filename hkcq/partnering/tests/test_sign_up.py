@@ -182,3 +182,14 @@ def test_a_government_body_of_the_registry_cannot_be_claimed(defaults):
     r = Client().post("/en/partnering/sign-up/", form(organisation=str(bureau.pk), organisation_name=""))
     assert r.status_code == 400 and "Choose an organisation from the list." in r.content.decode()
     assert not User.objects.filter(email="li.ming@cq-logistics.example").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_the_pages_that_ask_people_to_sign_in_link_to_sign_up(defaults, lang):
+    link = f'href="/{lang}/partnering/sign-up/"'
+    for path in ("/partnering/", "/account/sign-in/"):
+        html = Client().get(f"/{lang}{path}").content.decode()
+        assert link in html, path
+    signed_in = Client()
+    signed_in.force_login(UserFactory())
+    assert link not in signed_in.get(f"/{lang}/partnering/").content.decode()
