@@ -454,6 +454,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--write", action="store_true", help="replace this run's subsection of docs/benchmarks.md")
     args = parser.parse_args()
     if args.child == "api":
         print(json.dumps(child_api()))
@@ -462,7 +463,20 @@ def main() -> None:
         print(json.dumps(child(args.child, args.entries)))
         return
     results = measure(args.entries, os.environ.get("DATABASE_URL"))
-    print(section(results))
+    text = section(results)
+    print(text)
+    if args.write:
+        write_subsection(text)
+
+
+def write_subsection(text: str) -> None:
+    """Put ``text`` (a "### At N entries" subsection) in place of the one in docs/benchmarks.md,
+    which ends where the next "## " section starts."""
+    report = ROOT / "docs" / "benchmarks.md"
+    current = report.read_text(encoding="utf-8")
+    start = current.index("### At ", current.index("## Knowledge-base search"))
+    end = current.index("\n## ", start)
+    report.write_text(current[:start] + text.rstrip("\n") + "\n" + current[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,11 @@ and times, in Traditional Chinese:
 Wall time and the process's CPU time (user + system, all threads) are given: on a shared
 machine the CPU time is the fairer comparison. Prints a Markdown table.
 
-    .venv/bin/python bench/report_pdf_options.py [--measures 1000]
+``--typst-only`` times the chosen typesetter alone (``--repeat`` times, nothing else running in
+this process) and, with ``--write``, puts the figures with the machine's load in the section
+"Plenary report PDF at 1,000 measures (issue 15)" of docs/benchmarks.md.
+
+    .venv/bin/python bench/report_pdf_options.py [--measures 1000] [--typst-only --repeat 5 --write]
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import datetime as dt
 import io
 import os
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +46,11 @@ def cpu() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--measures", type=int, default=1000)
+    parser.add_argument("--typst-only", action="store_true", help="time only Typst (hkcq.reporting.pdf)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each option (median, min and max shown)")
+    parser.add_argument("--write", action="store_true", help="write the Typst figures to docs/benchmarks.md")
     args = parser.parse_args()
+    uptime_before = subprocess.check_output(["uptime"], text=True).strip()
     os.environ.setdefault("TASK_BACKEND", "immediate")
     handle, path = tempfile.mkstemp(prefix="hkcq-bench-pdf-", suffix=".sqlite3")
     os.close(handle)
@@ -84,15 +94,22 @@ def main() -> None:
         ("WeasyPrint, fixed layout, one small table per measure", lambda: html_to_pdf(small)),
         ("Typst (`hkcq.reporting.pdf`)", lambda: pdf.report_pdf(report, lang)),
     ]
-    rows = []
+    if args.typst_only:
+        options = options[-1:]
+    rows, typst = [], []
     for label, make in options:
-        load = os.getloadavg()[0]
-        wall, used = time.perf_counter(), cpu()
-        content = make()
-        wall, used = time.perf_counter() - wall, cpu() - used
+        runs = []
+        for _ in range(args.repeat):
+            load = os.getloadavg()[0]
+            wall, used = time.perf_counter(), cpu()
+            content = make()
+            runs.append((time.perf_counter() - wall, cpu() - used, load))
         pages = len(PdfReader(io.BytesIO(content)).pages)
+        walls, cpus, loads = ([r[i] for r in runs] for i in range(3))
+        wall, used, load = statistics.median(walls), statistics.median(cpus), statistics.median(loads)
         rows.append(f"| {label} | {wall:,.1f} | {used:,.1f} | {pages} | {load:.1f} |")
         print(rows[-1], flush=True)
+        typst = [(w, c, ld, pages) for w, c, ld in runs]
     Path(path).unlink(missing_ok=True)
     print(
         f"\n{args.measures:,} generated measures ({len(report['areas'])} areas), Traditional Chinese, "
@@ -100,7 +117,47 @@ def main() -> None:
     )
     print("| option | wall s | CPU s | pages | load (1 min) |\n|---|---:|---:|---:|---:|")
     print("\n".join(rows))
+    if args.write:
+        write_section(args.measures, typst, uptime_before, subprocess.check_output(["uptime"], text=True).strip())
 
 
-if __name__ == "__main__":
-    main()
+HEADING = "## Plenary report PDF at 1,000 measures (issue 15)"
+
+
+def write_section(measures: int, runs: list[tuple[float, float, float, int]], before: str, after: str) -> None:
+    """The Typst runs, each with its wall and CPU time and the load when it started."""
+    commit = subprocess.check_output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], text=True).strip()
+    walls = [w for w, _c, _l, _p in runs]
+    cpus = [c for _w, c, _l, _p in runs]
+    lines = [
+        HEADING,
+        "",
+        f"`bench/report_pdf_options.py --typst-only --repeat {len(runs)} --write`, "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, {os.cpu_count()} CPUs shared with other "
+        f"sessions (`uptime` before: `{before}`; after: `{after}`). The report of {measures:,} generated measures "
+        "(the default registry's as well, 10 published updates each over two closed cycles; the same data as "
+        "docs/decisions/0012), in Traditional Chinese, typeset by Typst (`hkcq.reporting.pdf.report_pdf`) "
+        "alone in the process, one run after another; fonts and modules warmed first. Seconds.",
+        "",
+        "| run | wall s | CPU s (all threads) | load (1 min) at the start | pages |",
+        "|---:|---:|---:|---:|---:|",
+        *(f"| {i + 1} | {w:,.2f} | {c:,.2f} | {ld:.1f} | {pg} |" for i, (w, c, ld, pg) in enumerate(runs)),
+        f"| median | {statistics.median(walls):,.2f} | {statistics.median(cpus):,.2f} | | |",
+        "",
+        f"Goal < 3 s wall: **{'met' if statistics.median(walls) < 3 else 'not met'}** on the wall clock in this run "
+        f"(median {statistics.median(walls):,.2f} s); the work itself costs {statistics.median(cpus):,.2f} s of CPU "
+        f"({'under' if statistics.median(cpus) < 3 else 'over'} the goal). Where the wall time is above the goal "
+        "and the CPU time below it, the difference is time spent waiting for a core: the load average above is "
+        "several times the 2 CPUs.",
+        "",
+    ]
+    text = "\n".join(lines)
+    report = ROOT / "docs" / "benchmarks.md"
+    current = report.read_text(encoding="utf-8")
+    if HEADING in current:
+        head, _sep, rest = current.partition(HEADING)
+        tail = rest.split("\n## ", 1)
+        current = head + text + ("\n## " + tail[1] if len(tail) > 1 else "")
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    report.write_text(current.rstrip("\n") + "\n", encoding="utf-8")

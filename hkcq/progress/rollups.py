@@ -329,17 +329,19 @@ def recompute_for(measure_id: int) -> None:
     its ancestors, its area and the mechanism, from the stored roll-ups of their other
     children. Nothing else is read or written. Equal to :func:`recompute` as long as the
     stored roll-ups were current before the change."""
-    settings = ProgressSettings.load()
-    weighted = settings.rollup_method == ProgressSettings.Method.WEIGHTED
-    # the measure's area's tree, in one query
+    # the measure's area's tree with each measure's weight (None where none is set), in one query
     area_of = Measure.objects.filter(pk=measure_id).values("area_id")
-    tree = list(Measure.objects.filter(area_id=Subquery(area_of)).values_list("id", "parent_id", "position", "area_id"))
+    tree = list(
+        Measure.objects.filter(area_id=Subquery(area_of)).values_list(
+            "id", "parent_id", "position", "area_id", "progress_weight__weight"
+        )
+    )
     if not tree:
         return
     area_id = tree[0][3]
-    parent_of = {mid: parent for mid, parent, _pos, _area in tree}
+    parent_of = {mid: parent for mid, parent, _pos, _area, _w in tree}
     children: dict[int | None, list[int]] = {}
-    for mid, parent, _pos, _area in sorted(tree, key=lambda t: (t[2], t[0])):
+    for mid, parent, _pos, _area, _w in sorted(tree, key=lambda t: (t[2], t[0])):
         children.setdefault(parent, []).append(mid)
     chain: list[int] = []  # the measure, then its parent, … up to the top-level measure
     current: int | None = measure_id
@@ -349,16 +351,18 @@ def recompute_for(measure_id: int) -> None:
     needed = set(chain) | set(children.get(None, []))
     for mid in chain:
         needed.update(children.get(mid, []))
+    set_weights = {mid: w for mid, _p, _pos, _area, w in tree if mid in needed and w is not None}
+    # every weight 1 (the default) averages the same either way: the settings are read only when
+    # a weight in play says otherwise
+    weighted = any(w != 1 for w in set_weights.values()) and (
+        ProgressSettings.load().rollup_method == ProgressSettings.Method.WEIGHTED
+    )
+    weights = set_weights if weighted else {}
     # the rows of those measures, of every area and of the mechanism, in one query
     scope = Q(level=ProgressRollup.Level.MEASURE, measure_id__in=needed)
     scope |= Q(level__in=[ProgressRollup.Level.AREA, ProgressRollup.Level.MECHANISM])
     rows, area_rows, mechanism_row = _rows_in(scope)
     latest = latest_published(chain)
-    weights = (
-        dict(MeasureWeight.objects.filter(measure_id__in=needed).values_list("measure_id", "weight"))
-        if weighted
-        else {}
-    )
 
     def weight(mid: int) -> Decimal:
         return weights.get(mid, Decimal(1)) if weighted else Decimal(1)

@@ -18,10 +18,10 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import translation
 
@@ -52,11 +52,26 @@ def _n(value: Decimal | int | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def latest_published_updates() -> dict[tuple[int, str], ProgressUpdate]:
+class LatestUpdate(NamedTuple):
+    """A (measure, side)'s latest published update: the fields a snapshot keeps."""
+
+    id: int
+    measure_id: int
+    side: str
+    status_id: int
+    percent: int
+    public_narrative: Any
+    internal_narrative: Any
+    published_at: dt.datetime | None
+    cycle_id: int
+
+
+def latest_published_updates() -> dict[tuple[int, str], LatestUpdate]:
     """Each (measure id, side)'s latest published update: the fields a snapshot keeps (its
     ``status_id``, not the status: the caller has the scale)."""
     # Ranked in SQL (a window per measure and side), so only the latest rows are read, not the
-    # whole history of every measure.
+    # whole history of every measure; read as plain values, not model instances (a thousand
+    # measures have two thousand of them).
     rank = Window(
         RowNumber(),
         partition_by=[F("measure_id"), F("side")],
@@ -67,19 +82,9 @@ def latest_published_updates() -> dict[tuple[int, str], ProgressUpdate]:
         .annotate(rank=rank)
         .filter(rank=1)
         .order_by()
-        .only(
-            "id",
-            "measure_id",
-            "side",
-            "status_id",
-            "percent",
-            "public_narrative",
-            "internal_narrative",
-            "published_at",
-            "cycle_id",
-        )
+        .values_list(*LatestUpdate._fields)
     )
-    return {(u.measure_id, u.side): u for u in rows}
+    return {(row[1], row[2]): LatestUpdate(*row) for row in rows}
 
 
 def published_in_cycle(cycle: ReportingCycle) -> set[tuple[int, str]]:
@@ -96,7 +101,7 @@ def _figures(r: ProgressRollup | None) -> dict[str, Any]:
     return {"percent": _n(r.percent), "percent_hk": _n(r.percent_hk), "percent_cq": _n(r.percent_cq)}
 
 
-def _side_entry(u: ProgressUpdate | None, cycle: ReportingCycle, statuses: dict[int, Status]) -> dict[str, Any] | None:
+def _side_entry(u: LatestUpdate | None, cycle: ReportingCycle, statuses: dict[int, Status]) -> dict[str, Any] | None:
     """A side's latest published update of a measure, as frozen."""
     if u is None:
         return None
@@ -131,13 +136,18 @@ _MEASURE_COLUMNS = (
 def _measure_rows() -> list[Measure]:
     """Every measure with plain columns only and its milestones in order (a plain list: no
     queryset built per measure); areas, units and parents are looked up in dicts by the caller,
-    as a thousand measures would otherwise each bring their area, parent and units' texts along."""
-    milestones = Milestone.objects.only("id", "measure_id", "ext_id", "title", "planned_on", "achieved_on")
-    return list(
-        Measure.objects.only(*_MEASURE_COLUMNS).prefetch_related(
-            Prefetch("milestones", queryset=milestones.order_by("planned_on", "id"), to_attr="milestones_in_order")
-        )
-    )
+    as a thousand measures would otherwise each bring their area, parent and units' texts along.
+    The milestones are read in one query over the table (every measure's are wanted), not by a
+    list of a thousand ids."""
+    by_measure: dict[int, list[Milestone]] = {}
+    for ms in Milestone.objects.only("id", "measure_id", "ext_id", "title", "planned_on", "achieved_on").order_by(
+        "planned_on", "id"
+    ):
+        by_measure.setdefault(ms.measure_id, []).append(ms)
+    rows = list(Measure.objects.only(*_MEASURE_COLUMNS))
+    for m in rows:
+        m.milestones_in_order = by_measure.get(m.id, [])  # type: ignore[attr-defined]
+    return rows
 
 
 def _measures(
@@ -182,7 +192,7 @@ def _measures(
                 "joint_status": (statuses[joint].key if joint in statuses else None) if r else None,
                 "disagreement": bool(r.disagreement) if r else False,
                 **_figures(r),
-                "milestones": [_milestone(ms) for ms in m.milestones_in_order],  # type: ignore[attr-defined]  # set by Prefetch(to_attr=…)
+                "milestones": [_milestone(ms) for ms in m.milestones_in_order],  # type: ignore[attr-defined]  # set by _measure_rows
             }
         )
     return measures

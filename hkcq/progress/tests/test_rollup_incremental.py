@@ -150,3 +150,35 @@ def _ancestors(measure: Measure) -> list[int]:
         out.append(current.id)
         current = current.parent
     return out
+
+
+def test_a_publication_reads_little(defaults):
+    """The work a publication adds (issue 15): the area's tree with the weights set on it, the
+    roll-up rows in play, the measure's and its ancestors' latest updates, the areas (only when the
+    area's figures moved) and one write. The settings are read only when a weight in play is not 1."""
+    rng = random.Random(3)
+    author = User.objects.get(username="demo-secretariat-hk")
+    measures = random_forest(rng, areas=2, size=20)
+    for m in measures:
+        publish(rng, m, author, timezone.now())
+    rollups.recompute()
+    leaf = max(measures, key=lambda m: len(_ancestors(m)))
+    publish(rng, leaf, author, timezone.now())
+
+    def reads() -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            rollups.recompute_for(leaf.id)
+        return [
+            q["sql"]
+            for q in ctx.captured_queries
+            if not q["sql"].lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))
+        ]
+
+    queries = reads()
+    assert len(queries) <= 5, queries
+    assert not any("progress_progresssettings" in q for q in queries)
+    assert not any(q.lstrip().startswith('SELECT "progress_measureweight"') for q in queries)
+
+    # a weight other than 1 among the measures in play: the settings decide whether it counts
+    MeasureWeight.objects.create(measure=leaf, weight=Decimal(2))
+    assert any("progress_progresssettings" in q for q in reads())

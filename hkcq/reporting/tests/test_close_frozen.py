@@ -63,3 +63,21 @@ def test_frozen_figures_equal_the_live_ones_at_close(defaults, secretariat_hk):
     areas = {a.ext_id: a for a in Area.objects.select_related("progress_rollup")}
     for a in snapshot.data["areas"]:
         assert a["percent"] == _n(areas[a["id"]].progress_rollup.percent)
+
+
+def test_the_snapshot_reads_each_table_once_without_id_lists(defaults):
+    """Freezing in bulk (issue 15): the milestones of every measure are read in one query over the
+    table, not by a list of a thousand measure ids, and the latest updates as plain values."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hkcq.registry.models import Milestone
+    from hkcq.reporting import snapshots
+
+    with CaptureQueriesContext(connection) as ctx:
+        rows = snapshots._measure_rows()
+    milestone_reads = [q["sql"] for q in ctx.captured_queries if '"registry_milestone"' in q["sql"]]
+    assert len(milestone_reads) == 1 and " IN (" not in milestone_reads[0]
+    assert sum(len(m.milestones_in_order) for m in rows) == Milestone.objects.count() > 0  # type: ignore[attr-defined]
+    latest = snapshots.latest_published_updates()
+    assert all(isinstance(u, snapshots.LatestUpdate) for u in latest.values())
