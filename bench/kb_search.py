@@ -154,6 +154,7 @@ def held_out_question_forms(k1: float | None = None, decay: float | None = None)
     from hkcq.core.search import Index, default_analyzer
     from hkcq.core.translated import TText
     from hkcq.kb import search
+    from hkcq.kb.indexing import index_fields
     from hkcq.kb.models import Entry
 
     analyzer = default_analyzer()
@@ -174,7 +175,8 @@ def held_out_question_forms(k1: float | None = None, decay: float | None = None)
                 index = Index(search.FIELD_WEIGHTS, k1=search.K1)
                 for other in entries:
                     fields = stored[other.id]
-                    index.add(other.id, {**fields, "questions": rest} if other.id == entry.id else fields)
+                    given = {**fields, "questions": rest} if other.id == entry.id else fields
+                    index.add(other.id, index_fields(given))
                 built = search._Built((), index.freeze(), units)
                 ranking = search.rank(built, line)
                 keys = [hit.key for hit in ranking.hits]

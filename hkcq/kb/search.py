@@ -38,7 +38,7 @@ from django.utils import timezone
 from hkcq.core.search import CONCEPT_PREFIX, Hit, Index, StoredIndex, default_analyzer
 from hkcq.core.text import fold
 from hkcq.core.translated import EN, HANS, HANT, LANGS, TText
-from hkcq.kb.indexing import ANALYZER_VERSION, FIELD_WEIGHTS, entry_fields_terms
+from hkcq.kb.indexing import ANALYZER_VERSION, FIELD_WEIGHTS, SUBJECT_PREFIX, entry_fields_terms, index_fields
 from hkcq.kb.models import Entry, SearchVersion
 from hkcq.registry.models import Unit
 
@@ -177,12 +177,12 @@ def build_index(today: date | None = None, key: tuple[Any, ...] | None = None) -
         if version != ANALYZER_VERSION:
             stale.append(entry_id)
             continue
-        index.add(entry_id, terms or {})
+        index.add(entry_id, index_fields(terms or {}))
         units[entry_id] = unit_id
     # Entries analysed under an older analyzer or glossary are analysed here, in memory: the
     # search only reads. ``services.entries_reindex`` (run by load_defaults) stores the new terms.
     for entry in Entry.objects.filter(pk__in=stale).order_by("id"):
-        index.add(entry.pk, entry_fields_terms(entry))
+        index.add(entry.pk, index_fields(entry_fields_terms(entry)))
         units[entry.pk] = entry.unit_id
     return _Built(key, index.freeze(), units)
 
@@ -322,8 +322,27 @@ def analyse_query(index: Index, query: str) -> QueryTerms:
             if fix:
                 fixes.add(fix)
         corrected.append(out)
-    groups = analyzer.groups(corrected)
-    return QueryTerms([t for group in groups for t in group], groups, fixes - typed)
+    groups = [with_subject(group) for group in analyzer.groups(corrected)]
+    # A correction is a guess, and so are the ideas it brings ("trails" corrected to "train" is
+    # not a question about train tickets): its group's concepts are as weak as the word.
+    guessed = fixes - typed
+    guessed |= {t for group in groups if guessed.intersection(group) for t in group if t.startswith(CONCEPT_PREFIX)}
+    return QueryTerms([t for group in groups for t in group], groups, guessed)
+
+
+def with_subject(group: list[str]) -> list[str]:
+    """An idea of a question with the subject terms of its concepts (``indexing.SUBJECT_PREFIX``):
+    it also matches the entries whose title or question forms name it. Facets (places, "how
+    much") get none: they say where, not what about."""
+    analyzer = default_analyzer()
+    if analyzer.is_facet(group):
+        return group
+    subjects = [
+        SUBJECT_PREFIX + t[len(CONCEPT_PREFIX) :]
+        for t in group
+        if t.startswith(CONCEPT_PREFIX) and not t.startswith(SUBJECT_PREFIX)
+    ]
+    return group + [s for s in subjects if s not in group]
 
 
 def query_terms(index: Index, query: str) -> list[str]:

@@ -142,6 +142,71 @@ def test_ask_finds_the_entry_whatever_is_typed(defaults, query, language, expect
     assert result.answered
 
 
+def test_an_entry_about_an_idea_outranks_one_that_only_mentions_it():
+    """The Residence Permit's renewal entry mentions the Home Return Permit twice (bring it; update
+    the record after renewing it) and shares "renew" and "expires" with the question; the entry
+    about renewing the Home Return Permit names it in its title and question forms."""
+    from hkcq.kb import search
+    from hkcq.kb.indexing import index_fields, subject_terms
+
+    analyzer = default_analyzer()
+    about = {
+        "title": analyzer.analyze("Renewing your Mainland Travel Permit (Home Return Permit)"),
+        "questions": analyzer.analyze("How do I renew my Home Return Permit in Chongqing?"),
+        "body": analyzer.analyze("You need not go back to Hong Kong to renew the permit when it has expired."),
+    }
+    mentions = {
+        "title": analyzer.analyze("Renewing or replacing your Residence Permit"),
+        "questions": analyzer.analyze("My residence permit expires next year, how do I renew it?"),
+        "body": analyzer.analyze(
+            "Bring your valid Home Return Permit. If you have renewed your Home Return Permit, ask whether "
+            "your record needs updating. Renew before it expires."
+        ),
+    }
+    others = [
+        {"title": analyzer.analyze(t), "questions": [], "body": analyzer.analyze(f"Show your Home Return Permit. {t}")}
+        for t in ("Train tickets", "Mobile numbers", "Bank accounts", "Hotels")
+    ]
+    assert "~@home_return_permit" in subject_terms(about)
+    assert "~@home_return_permit" not in subject_terms(mentions)
+    assert not any(t.startswith("~@") and "chongqing" in t for t in subject_terms(about))  # a facet: where
+    index = Index(search.FIELD_WEIGHTS, k1=search.K1)
+    for key, fields in enumerate([mentions, about, *others]):
+        index.add(key, index_fields(fields))
+    built = search._Built((), index.freeze(), dict.fromkeys(range(6), 1))
+    for question in ("My HRP expires soon, how do I renew it?", "回鄉證就快到期，點續？"):
+        assert search.rank(built, question).hits[0].key == 1, question
+
+
+def test_the_ideas_a_spelling_correction_brings_count_as_weak_as_the_corrected_word():
+    from hkcq.kb import search
+    from hkcq.kb.indexing import index_fields
+
+    analyzer = default_analyzer()
+    index = Index(search.FIELD_WEIGHTS, k1=search.K1)
+    index.add(1, index_fields({"title": analyzer.analyze("Buying train tickets"), "questions": [], "body": []}))
+    index.freeze()
+    guessed = search.analyse_query(index, "hiking trails")  # "trails" is corrected to "train"
+    assert "train" in guessed.terms and "~train_flight" in guessed.terms
+    assert guessed.weight("~train_flight") == guessed.weight("~@train_flight") == guessed.weight("train") < 1.0
+    typed = search.analyse_query(index, "train tickets")
+    assert typed.weight("~train_flight") == typed.weight("~@train_flight") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [
+        ("My HRP expires soon, how to renew it in Chongqing?", "en"),
+        ("My Home Return Permit expires soon, how do I renew it?", "en"),
+        ("How do I renew my Home Return Permit in Chongqing?", "en"),
+        ("我的回乡证快过期了，怎么续？", "zh-hans"),
+    ],
+)
+def test_the_home_return_permit_renewal_ranks_above_the_residence_permit_renewal(defaults, query, language):
+    found = slugs(ask(query, language), 5)
+    assert found[0] == "mtp-renewal", found
+
+
 def test_answers_come_in_the_requested_language(defaults):
     en = ask("Home Return Permit renewal", "en")
     hant = ask("Home Return Permit renewal", "zh-hant")
