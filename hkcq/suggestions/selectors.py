@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from hkcq.accounts.types import Viewer
 from hkcq.core.errors import NotFound
 from hkcq.core.mywork import WorkCount, WorkSection
 from hkcq.core.sitesearch import Result
+from hkcq.kb.models import Entry
 from hkcq.registry.models import Area, Meeting
 from hkcq.suggestions import permissions, similarity
 from hkcq.suggestions.models import Suggestion
@@ -89,17 +90,46 @@ def similar_published(text: str, *, exclude: int | None = None, limit: int = 5) 
     return [s for s, _score in ranked[:limit]]
 
 
-def _area_text(area: Area) -> str:
-    parts = [area.name.all_text()] * 3 + [area.short_name.all_text(), area.description.all_text()]
-    for measure in area.measures.all():
-        parts += [measure.title.all_text(), measure.text.all_text()]
-    return " ".join(parts)
+def _area_documents(areas: list[Area]) -> list[tuple[Area, str]]:
+    """What each area is about, in the three languages, as short documents: its name (thrice),
+    short name and description; each of its measures and items; and each published
+    knowledge-base entry filed under it (the matters of daily life its measures serve: permits,
+    exit-entry halls, bank accounts, schools…) with the entry's title, question forms and the
+    name and remit of the unit that answers it."""
+    documents: list[tuple[Area, str]] = []
+    for area in areas:
+        documents.append(
+            (area, " ".join([area.name.all_text()] * 3 + [area.short_name.all_text(), area.description.all_text()]))
+        )
+        for measure in area.measures.all():
+            documents.append((area, f"{measure.title.all_text()} {measure.text.all_text()}"))
+        for entry in area.kb_entries.all():
+            unit = entry.unit
+            documents.append(
+                (
+                    area,
+                    " ".join(
+                        [
+                            entry.title.all_text(),
+                            entry.question_forms.all_text(),
+                            unit.name.all_text(),
+                            unit.remit.all_text(),
+                        ]
+                    ),
+                )
+            )
+    return documents
 
 
 def area_suggest(text: str) -> Area | None:
-    """The co-operation area whose name and measures are most like ``text``."""
-    areas = list(Area.objects.prefetch_related("measures"))
-    return similarity.best_match(text, areas, _area_text)
+    """The co-operation area whose name, measures or knowledge-base questions are most like
+    ``text`` (judged by the closest of them: ``similarity.best_group``)."""
+    entries = Prefetch(
+        "kb_entries",
+        queryset=Entry.objects.filter(state=Entry.State.PUBLISHED).select_related("unit").order_by("id"),
+    )
+    areas = list(Area.objects.prefetch_related("measures", entries).order_by("position", "id"))
+    return similarity.best_group(text, _area_documents(areas), lambda d: d[1], lambda d: d[0])
 
 
 def answered(*, area: str | None = None, status: str | None = None) -> QuerySet[Suggestion]:

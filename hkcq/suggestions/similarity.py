@@ -16,8 +16,9 @@ from typing import TypeVar
 from hkcq.core.search import analyze
 
 T = TypeVar("T")
+G = TypeVar("G")
 
-__all__ = ["analyze", "best_match", "group", "rank"]
+__all__ = ["analyze", "best_group", "best_match", "group", "rank"]
 
 
 def _vector(terms: Iterable[str], idf: dict[str, float]) -> dict[str, float]:
@@ -59,6 +60,30 @@ def best_match(query: str, items: Sequence[T], text_of: Callable[[T], str], *, t
     """The item most like ``query``, if it stands out: clearly ahead of the runner-up."""
     ranked = rank(query, items, text_of, threshold=threshold)
     if not ranked or (len(ranked) > 1 and ranked[0][1] < ranked[1][1] * 1.25):
+        return None
+    return ranked[0][0]
+
+
+def best_group(
+    query: str,
+    items: Sequence[T],
+    text_of: Callable[[T], str],
+    group_of: Callable[[T], G],
+    *,
+    depth: int = 2,
+    threshold: float = 0.05,
+    margin: float = 1.25,
+) -> G | None:
+    """The group (e.g. a co-operation area) whose closest ``depth`` items (its measures,
+    questions…) are most like ``query`` (the sum of their similarities), if it stands out: at
+    least ``threshold`` and ``margin`` times any other group's. A group is judged by its closest
+    items, not by all its text at once, so a group with many items is not diluted and one with few
+    is not drowned."""
+    found: dict[G, list[float]] = {}
+    for item, score in rank(query, items, text_of, threshold=0.0):
+        found.setdefault(group_of(item), []).append(score)  # best first
+    ranked = sorted(((key, sum(scores[:depth])) for key, scores in found.items()), key=lambda pair: -pair[1])
+    if not ranked or ranked[0][1] < threshold or (len(ranked) > 1 and ranked[0][1] < ranked[1][1] * margin):
         return None
     return ranked[0][0]
 
