@@ -12,6 +12,7 @@ evidence (a conditional logit over the units):
 
     MODEL_WEIGHT × log P(unit | question's terms)             the unit model (remits, entries)
     + ANSWER_WEIGHT × confidence × the unit's share of the answers' vote   (``search.rank``'s vote)
+    + BEST_ANSWER_WEIGHT × confidence, for the unit of the best answer
     + CATCH_ALL_WEIGHT, for the catch-all only and only when the search has no answer
 
 so a question the knowledge base answers confidently goes where its answers live unless the unit
@@ -37,7 +38,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hkcq.core.search import default_analyzer
-from hkcq.core.translated import EN, HANS, HANT, TText
+from hkcq.core.translated import CONVERTED, EN, HANS, HANT, TText
 from hkcq.kb import search
 from hkcq.kb.indexing import ANALYZER_VERSION
 from hkcq.kb.models import UnitProfile
@@ -78,22 +79,28 @@ NB_ALPHA = 0.03
 # The combination: weights of a conditional logit over the units, fitted by maximum likelihood on
 # the held-out questions of the knowledge base (each kind of held-out question weighing the same;
 # bench/kb_routing.py --tune prints the fit and a grouped 5-fold check of it). Only their ratios
-# decide the unit.
+# decide the unit. The best answer's own unit is a feature of its own (the vote alone let a
+# runner-up of another unit with a close score split it).
 MODEL_WEIGHT = 0.31
-ANSWER_WEIGHT = 6.18
-CATCH_ALL_WEIGHT = 1.37
+ANSWER_WEIGHT = 4.38
+BEST_ANSWER_WEIGHT = 1.33
+CATCH_ALL_WEIGHT = 1.34
 
 
 # -- profiles: computed by the service on write, with these functions -----------------------------
 def text_terms(value: Any) -> list[str]:
-    """The analysed terms of a text in three languages (English and one Chinese script: the
-    other is its OpenCC conversion and would count every word twice)."""
+    """The analysed terms of a text in three languages: English, Traditional Chinese, and the
+    words of the Simplified text that the Traditional lacks when the Simplified was written in
+    its own (Mainland) wording (社保, 医保: a conversion would only count every word twice)."""
     analyzer = default_analyzer()
     texts = TText.from_json(value)
     out: list[str] = []
     for text in (texts.get(EN), texts.get(HANT) or texts.get(HANS)):
         if text:
             out.extend(analyzer.analyze(text))
+    if texts.get(HANT) and texts.get(HANS) and texts.origins.get(HANS) != CONVERTED:
+        seen = set(out)
+        out.extend(term for term in analyzer.analyze(texts.get(HANS)) if term not in seen)
     return out
 
 
@@ -192,8 +199,11 @@ class UnitModel:
         (unit id, score) best first, its ``confidence`` in the best one and whether it
         ``answered`` the question."""
         votes = answer_votes(evidence)
+        best = evidence[0][0] if evidence else None
         combined = {
-            unit_id: MODEL_WEIGHT * log_p + ANSWER_WEIGHT * confidence * votes.get(unit_id, 0.0)
+            unit_id: MODEL_WEIGHT * log_p
+            + ANSWER_WEIGHT * confidence * votes.get(unit_id, 0.0)
+            + BEST_ANSWER_WEIGHT * confidence * (unit_id == best)
             for unit_id, log_p in self.log_posteriors(terms).items()
         }
         if self.fallback in combined and not answered:

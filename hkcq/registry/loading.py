@@ -71,8 +71,10 @@ class Loader:
                         {
                             "en": row.get("remit"),
                             "zh_hant": row.get("remit_zh_hant"),
-                            # The file's remits are English; their Chinese was translated for the platform.
-                            "origin": {"en": "human", "zh_hant": "machine"},
+                            "zh_hans": row.get("remit_zh_hans"),
+                            # The file's remits are English; their Chinese was translated for the
+                            # platform (Simplified in Mainland wording, not converted).
+                            "origin": {"en": "human", "zh_hant": "machine", "zh_hans": "machine"},
                         }
                     ),
                 },

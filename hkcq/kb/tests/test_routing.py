@@ -34,10 +34,15 @@ def test_loading_the_defaults_gives_every_active_unit_a_profile(defaults):
     assert profile.entries == Entry.objects.filter(unit=profile.unit, state="published").count() > 0
 
 
-def test_a_remit_in_one_chinese_script_is_filled_in_the_other_and_marked_converted(defaults):
-    remit = TText.from_json(Unit.objects.get(ext_id="cq_market_regulation").remit)
-    assert remit.origins["zh-hant"] == "machine" and remit.origins["zh-hans"] == "converted"
-    assert "消费者投诉" in remit.get("zh-hans")
+def test_a_remit_is_in_three_languages_and_the_model_reads_the_mainland_wording(defaults):
+    remit = TText.from_json(Unit.objects.get(ext_id="cq_medical_security").remit)
+    assert remit.origins["zh-hant"] == "machine" and remit.origins["zh-hans"] == "machine"
+    assert "医保" in remit.get("zh-hans") and "医保" not in analyze(remit.get("zh-hant"))
+    profile = UnitProfile.objects.get(unit__ext_id="cq_medical_security")
+    assert "医保" in profile.terms  # a Simplified word the Traditional text does not use
+    # A converted Simplified text adds nothing the Traditional has not said.
+    converted = TText.of(en="Tax", zh_hant="個人所得稅")
+    assert routing.text_terms(converted.to_json()) == analyze("Tax") + analyze("個人所得稅")
 
 
 # -- questions in each language -----------------------------------------------------------------------
@@ -66,11 +71,16 @@ def test_a_question_nobody_covers_goes_to_the_catch_all(defaults):
     assert unit_of("重庆哪里的火锅最正宗？", "zh-hans") == "cq_hkmao"
 
 
-# The search takes this as answered (confidence 0.16, just over search.MIN_CONFIDENCE, on "good" and
-# "near"), so the catch-all gets no CATCH_ALL_WEIGHT, and the unit model's posterior from those two
-# weak words (housing provident fund) outweighs the answers' vote for the catch-all. The weights
-# chosen by cross-validation decide so; the remedy is better abstention, not a weight set here.
-@pytest.mark.xfail(strict=True, reason="the search wrongly answers it; the unit model then picks on weak words")
+# The search takes this as answered (confidence 0.14, at search.MIN_CONFIDENCE): "trails" is not
+# in the knowledge base and is corrected to "train" (the train-tickets entry); the correction and
+# its ideas now count half (search.analyse_query), which took the confidence from 0.20 to 0.14, not
+# below the threshold. Answered, the catch-all gets no CATCH_ALL_WEIGHT, and the unit model's
+# posterior from the weak words left ("good", "near") outweighs the answers' vote. The weights
+# chosen by cross-validation decide so; the remedy is abstention that knows a question's main
+# words are unknown to every entry and remit ("hiking"), not a weight set here.
+@pytest.mark.xfail(
+    strict=True, reason="the search answers it on a corrected word; the unit model then picks on weak words"
+)
 def test_a_question_the_search_wrongly_answers_and_nobody_covers_goes_to_the_catch_all(defaults):
     assert unit_of("Any good hiking trails near Chongqing?") == "cq_hkmao"
 
