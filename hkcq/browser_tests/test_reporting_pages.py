@@ -66,3 +66,38 @@ def test_close_a_cycle_and_read_the_report(page, lang):
     page.goto(f"/{lang}/reports/")
     assert page.locator("main table a[href*='/reports/']").count() == 1
     assert_no_serious_axe_violations(page)
+
+
+def test_the_import_job_page_at_390_px_with_an_error_row(browser, live_url, tmp_path):
+    """A checked file with a row in error (the danger row's id in <code>) and, once a good file
+    is applied, the page saying what happened: no serious axe violation at phone width
+    (colour contrast of the code on the tinted row)."""
+    from hkcq.registry.models import Area
+
+    area = Area.objects.order_by("position").first()
+    context = browser.new_context(base_url=live_url, locale="en-GB", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, "demo-secretariat-hk")
+        for name, text in (
+            ("bad.csv", f"id,area,title_en\nphone-ok,{area.ext_id},Fine\nphone-bad,no-such-area,Broken\n"),
+            ("good.csv", f"id,area,title_en,planned_end\nphone-1,{area.ext_id},Imported on a phone,2027-06-30\n"),
+        ):
+            upload = tmp_path / name
+            upload.write_text(text)
+            page.goto("/en/import/")
+            page.select_option("select[name=kind]", "import_measures")
+            page.set_input_files("input[name=file]", str(upload))
+            page.get_by_role("button", name="Check the file").click()
+            page.wait_for_url(re.compile(r"/import/[0-9a-f-]+/$"))
+            page.wait_for_selector("main table")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            assert_no_serious_axe_violations(page)
+        page.get_by_role("button", name="Confirm and apply").click()
+        page.wait_for_load_state()
+        main = page.locator("main").inner_text()
+        assert "What happened" in main and "What would happen" not in main and "Planned end" in main
+        assert_no_serious_axe_violations(page)
+    finally:
+        context.close()

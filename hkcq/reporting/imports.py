@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +38,24 @@ ACTION_LABELS = {
     ERROR: gettext_lazy("error"),
 }
 SUFFIXES = {"en": "en", "zh-hant": "zh_hant", "zh-hans": "zh_hans"}
+
+
+def change_label(name: str) -> str:
+    """What the page calls a changed field of a row (``Checked.changes`` keeps the field's name):
+    the field's translated label, as on the edit pages ("Planned end", 「計劃完成日期」), not
+    ``planned_end``."""
+    if name == "submit":
+        return str(gettext_lazy("Submit for confirmation"))
+    for model in (Measure, ProgressUpdate):
+        try:
+            found = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(found, Field):
+            return capfirst(str(found.verbose_name))
+    return name
+
+
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 

@@ -250,7 +250,8 @@ def import_apply(*, job_id: str) -> None:
             logger.exception("Import apply failed")
             _finish(job, Job.State.FAILED, message=_("The import failed and nothing has been written. Try again."))
             return
-    job.result = {**job.result, "applied": _counts(checked)}
+    # The rows as applied (checked again at the apply): the page lists what happened to each.
+    job.result = {**job.result, **stored_rows(checked), "applied": _counts(checked)}
     _finish(job, Job.State.DONE)
 
 

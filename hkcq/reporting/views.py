@@ -24,7 +24,7 @@ from hkcq.core.permissions import require_page
 from hkcq.core.translated import current_language
 from hkcq.reporting import opendata, permissions, selectors, services, tasks
 from hkcq.reporting.forms import CycleCloseForm, ImportForm
-from hkcq.reporting.imports import ACTION_LABELS
+from hkcq.reporting.imports import ACTION_LABELS, change_label
 from hkcq.reporting.models import Job
 
 
@@ -117,11 +117,17 @@ def import_job(request: AuthedRequest, job_id: str) -> HttpResponse:
     if show in ACTION_LABELS:
         rows = [r for r in rows if r["action"] == show]
     page = paginate(request, rows, per_page=50)
+    # The changed fields by their translated labels, not their names.
+    page.object_list = [row | {"changes": [change_label(c) for c in row["changes"]]} for row in page.object_list]
+    applied = job.result.get("applied")
+    # Once applied, the page says what happened (the counts of the apply), not what would.
+    done = job.state == Job.State.DONE and bool(applied)
     context = {
         "job": job,
         "page": page,
-        "counts": job.result.get("counts", {}),
-        "applied": job.result.get("applied"),
+        "counts": applied if done else job.result.get("counts", {}),
+        "done": done,
+        "applied": applied,
         "omitted": sum((job.result.get("omitted") or {}).values()),
         "show": show,
         "action_labels": ACTION_LABELS,
