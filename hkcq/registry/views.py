@@ -320,10 +320,13 @@ def milestone_edit(request: AuthedRequest, ext_id: str, milestone_id: int) -> Ht
 @login_required
 def meeting_create(request: AuthedRequest) -> HttpResponse:
     require_page(permissions.can_edit_registry(request.user))
+    # ?kind=plenary: the link from closing a reporting cycle, which needs the next plenary recorded.
+    kind = request.GET.get("kind") or ""
     return edit_page(
         request,
         form_class=rforms.MeetingForm,
         instance=None,
+        initial={"kind": kind} if kind in Meeting.Kind.values else None,
         title=_("New meeting"),
         cancel_url="../",
         save=lambda d: services.meeting_create(user=request.user, data=d),

@@ -118,8 +118,10 @@ def open_cycle() -> ReportingCycle | None:
 
 
 def closing_meetings(cycle: ReportingCycle | None) -> QuerySet[Meeting]:
-    """Meetings a cycle can close at: plenaries on or after the day it opened."""
-    qs = Meeting.objects.filter(kind__in=PLENARY_KINDS).order_by("-date", "-id")
+    """Meetings a cycle can close at: plenaries on or after the day it opened, and not one at
+    which a cycle was closed already (the next cycle opens on that plenary's day)."""
+    closed_at = ReportingCycle.objects.filter(meeting__isnull=False).values("meeting")
+    qs = Meeting.objects.filter(kind__in=PLENARY_KINDS).exclude(pk__in=closed_at).order_by("-date", "-id")
     if cycle is not None:
         qs = qs.filter(date__gte=cycle.opens_on)
     return qs

@@ -296,6 +296,8 @@ def cycle_close(*, user: User, cycle: Any, meeting: Any) -> Snapshot:
             raise InvalidInput(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
         if meeting.date < cycle.opens_on:
             raise InvalidInput(details={"meeting": [_("The meeting is before the cycle opened.")]})
+        if ReportingCycle.objects.filter(meeting=meeting).exists():
+            raise InvalidInput(details={"meeting": [_("A reporting cycle was already closed at this meeting.")]})
         rollups.recompute()  # the frozen figures must be current, whatever happened since the last publish
         now = timezone.now()
         snapshot = Snapshot(

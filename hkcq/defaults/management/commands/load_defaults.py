@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from hkcq.defaults.loading import defaults_load, service_levels_load
+from hkcq.progress.loading import first_cycle_ensure
 
 
 class _DryRun(Exception):
@@ -34,6 +35,11 @@ class Command(BaseCommand):
                     for line in report.changes:
                         self.stdout.write(f"  {line}")
                 self.stdout.write(service_levels_load())
+                # A fresh installation reports from the first plenary on (a cycle is never touched
+                # once one exists): the secretariat can close it at the next plenary.
+                cycle = first_cycle_ensure()
+                if cycle is not None:
+                    self.stdout.write(f"Reporting cycle opened from {cycle.opens_on.isoformat()}.")
                 if options["dry_run"]:
                     raise _DryRun
         except _DryRun:
