@@ -61,8 +61,18 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
-
+        """How the platform names a person to others: their full name; an account without one by
+        what it is and its user name, so that two of them stay apart ("Secretariat, Hong Kong
+        (sec-hk-7)", "香港秘書處（sec-hk-7）"), never the bare user name."""
+        full = self.get_full_name()
+        if full:
+            return full
+        if self.side:
+            return str(
+                _("%(role)s, %(side)s (%(username)s)")
+                % {"role": self.get_role_display(), "side": self.get_side_display(), "username": self.username}
+            )
+        return str(_("%(role)s (%(username)s)") % {"role": self.get_role_display(), "username": self.username})
 
 class SignInPolicy(models.Model):
     """How staff sign in, kept by the secretariat (one row). ``staff_second_factor_required``:

@@ -22,22 +22,39 @@ TZ = ZoneInfo("Asia/Hong_Kong")
 DUE_FORMATS = {"en": "l j F Y", "zh-hant": "Y年n月j日（l）", "zh-hans": "Y年n月j日（l）"}
 
 
+def as_date(value: dt.date | dt.datetime | str | None) -> dt.date | dt.datetime | None:
+    """A date or moment as a value, also when it comes as ISO 8601 text (a report's snapshot keeps
+    its dates as "2026-12-05"): for showing it, or for a spreadsheet's date cell. Other text and
+    nothing give None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value
+
+
 def _as_local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(TZ)
     return value
 
 
-def show_date(value: dt.date | dt.datetime | None, default: str = "") -> str:
-    """A day as people read it: "5 December 2026", "2026年12月5日" (a time is taken in Hong Kong time)."""
-    if value is None or value == "":
+def show_date(value: dt.date | dt.datetime | str | None, default: str = "") -> str:
+    """A day as people read it: "5 December 2026", "2026年12月5日" (a time is taken in Hong Kong
+    time; ISO text such as "2026-12-05" is read as the day it names)."""
+    day = as_date(value)
+    if day is None:
         return default
-    return formats.date_format(_as_local(value), "DATE_FORMAT")
+    return formats.date_format(_as_local(day), "DATE_FORMAT")
 
 
-def show_datetime(value: dt.datetime | dt.date | None, default: str = "") -> str:
+def show_datetime(value: dt.datetime | dt.date | str | None, default: str = "") -> str:
     """A moment: "5 December 2026, 14:30", "2026年12月5日 14:30" (Hong Kong time)."""
-    if value is None or value == "":
+    value = as_date(value)
+    if value is None:
         return default
     if not isinstance(value, dt.datetime):
         return show_date(value, default)

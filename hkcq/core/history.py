@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.templatetags.hkcq import punct
 from hkcq.core.translated import LANGS, LANGUAGE_LABELS, TText
 
 HIDDEN_FIELDS = {"search_text", "updated_at", "created_at"}
@@ -139,7 +140,9 @@ def _changes(model: type[models.Model], record: Any, previous: Any) -> list[Fiel
             old_parts, new_parts = _render(change.old), _render(change.new)
         for (sub, old), (_sub, new) in zip(old_parts, new_parts, strict=True):
             if old != new:
-                changes.append(FieldChange(change.field, f"{label} ({sub})" if sub else label, old, new))
+                changes.append(
+                    FieldChange(change.field, f"{label}{punct('(')}{sub}{punct(')')}" if sub else label, old, new)
+                )
     return changes
 
 

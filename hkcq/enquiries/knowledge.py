@@ -51,8 +51,9 @@ def citable_entries():
 
 
 def entry_choices() -> list[tuple[str, str]]:
-    """(slug, title) of every entry an officer may cite."""
-    return [(e.slug, f"{TText.from_json(e.title)} ({e.slug})") for e in citable_entries()]
+    """(slug, title) of every entry an officer may cite: the title in the reader's language, never
+    the entry's stored id (the value the form sends)."""
+    return [(e.slug, TText.from_json(e.title).show().text or e.slug) for e in citable_entries()]
 
 
 @dataclass(frozen=True)

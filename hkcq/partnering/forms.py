@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
 from hkcq.core.forms import DateInput, StyledBoundField
+from hkcq.core.templatetags.hkcq import punct
 from hkcq.core.translated import TranslatedFormField
 from hkcq.partnering import selectors
 from hkcq.partnering.models import (
@@ -202,7 +203,7 @@ class MarketForm(forms.Form):
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.name} ({obj.get_side_display()})"
+        return f"{obj.name}{punct('(')}{obj.get_side_display()}{punct(')')}"
 
 
 class DeskForm(Styled):

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hkcq.core.dates import show_date
 from hkcq.core.exports import typst_pdf
 from hkcq.core.templatetags.hkcq import punct
 from hkcq.core.translated import TText
@@ -35,6 +36,11 @@ DASH = "—"
 
 def _t(value: Any) -> str:
     return TText.from_json(value).show().text if value else ""
+
+
+def _in_brackets(text: str) -> str:
+    """``text`` in brackets after what comes before: " (5 December 2026)", "（2026年12月5日）"."""
+    return punct("(") + text + punct(")")
 
 
 def _pct(value: float | None, *, sign: bool = True) -> str:
@@ -58,9 +64,13 @@ def _line(line: dict[str, Any]) -> dict[str, Any]:
         notes.append(_("Hong Kong") + colon + _t(line["narrative_hk"]))
     if line["narrative_cq"]:
         notes.append(_("Chongqing") + colon + _t(line["narrative_cq"]))
-    notes += [f"✓ {_('Milestone met')}{colon}{_t(ms['title'])} ({ms['achieved_on']})" for ms in line["milestones_met"]]
     notes += [
-        f"✗ {_('Milestone missed')}{colon}{_t(ms['title'])} ({ms['planned_on']})" for ms in line["milestones_missed"]
+        f"✓ {_('Milestone met')}{colon}{_t(ms['title'])}{_in_brackets(show_date(ms['achieved_on']))}"
+        for ms in line["milestones_met"]
+    ]
+    notes += [
+        f"✗ {_('Milestone missed')}{colon}{_t(ms['title'])}{_in_brackets(show_date(ms['planned_on']))}"
+        for ms in line["milestones_missed"]
     ]
     percent = _pct(line["percent"])
     if line["percent_before"] is not None and line["percent_before"] != line["percent"]:
@@ -107,7 +117,7 @@ def _results(report: dict[str, Any]) -> dict[str, Any] | None:
     header = [_("Area")]
     for f in figures:
         label = _t(f["label"])
-        header += [f"{label}: {_('since the last plenary')}", f"{label}: {_('total')}"]
+        header += [label + punct("colon") + _("since the last plenary"), label + punct("colon") + _("total")]
     rows = [
         [_t(a["name"]), *(v for r in a["results"] for v in (_since(r["since"]), str(r["now"])))]
         for a in report["areas"]
@@ -122,11 +132,11 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
     if report["previous_meeting"]:
         intro = _("Changes since %(previous)s (%(since)s) up to %(as_of)s.") % {
             "previous": _t(report["previous_meeting"]["title"]),
-            "since": report["since"],
-            "as_of": report["as_of"],
+            "since": show_date(report["since"]),
+            "as_of": show_date(report["as_of"]),
         }
     else:
-        intro = _("The first report: the position up to %(as_of)s.") % {"as_of": report["as_of"]}
+        intro = _("The first report: the position up to %(as_of)s.") % {"as_of": show_date(report["as_of"])}
     overall = _pct(mechanism["percent"])
     if mechanism["percent_before"] is not None:
         overall = f"{_pct(mechanism['percent_before'])} → {overall}"
@@ -146,7 +156,7 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
 
 def _agreements(report: dict[str, Any]) -> list[str]:
     def one(a: dict[str, Any], change: str) -> str:
-        signed = f" ({a['signed_on']})" if a.get("signed_on") else ""
+        signed = _in_brackets(show_date(a["signed_on"])) if a.get("signed_on") else ""
         return f"{_t(a['title'])}{signed} — {change}"
 
     return [one(a, _("new")) for a in report["agreements_new"]] + [
@@ -162,7 +172,7 @@ def _decision(d: dict[str, Any]) -> dict[str, Any]:
         "meeting": _t(d["meeting_title"]),
         "text": _t(d["text"]),
         "new": d["change"] == "new",
-        "due": d["due_on"] or DASH,
+        "due": show_date(d["due_on"], DASH),
         "overdue": d["overdue"],
         "status": status,
         "follow_up": _t(d["follow_up"]),
@@ -171,7 +181,7 @@ def _decision(d: dict[str, Any]) -> dict[str, Any]:
 
 def _labels() -> dict[str, Any]:
     def mark(text: str) -> str:
-        return punct("(").strip() + text + punct(")")
+        return _in_brackets(text).strip()
 
     return {
         "contents": _("Contents"),
@@ -220,7 +230,7 @@ def document(report: dict[str, Any], lang: str) -> dict[str, Any]:
                 "conference": _("Hong Kong/Chongqing Co-operation Conference"),
                 "title": title,
                 "meeting": _t(meeting["title"]),
-                "when": f"{meeting['date']} · {place}" if place else str(meeting["date"]),
+                "when": f"{show_date(meeting['date'])} · {place}" if place else show_date(meeting["date"]),
                 "compared": _("Compared with: %(previous)s") % {"previous": _t(report["previous_meeting"]["title"])}
                 if report["previous_meeting"]
                 else "",
@@ -229,7 +239,8 @@ def document(report: dict[str, Any], lang: str) -> dict[str, Any]:
             "results": _results(report),
             "areas": [_area(a) for a in report["areas"]],
             "late": [
-                f"{line['code']} {_t(line['title'])} — " + _("planned to end %(date)s") % {"date": line["planned_end"]}
+                f"{line['code']} {_t(line['title'])} — "
+                + _("planned to end %(date)s") % {"date": show_date(line["planned_end"])}
                 for line in report["late"]
             ],
             "no_update": [f"{line['code']} {_t(line['title'])}" for line in report["no_update"]],

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hkcq.core.dates import as_date
 from hkcq.core.translated import TText
 from hkcq.core.trees import depth_first
 from hkcq.registry.models import AgreementEvent, Decision
@@ -359,7 +360,7 @@ def summary_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
         rows: list[list[Any]] = [
             [_("Figure"), _("Value")],
             [_("Meeting"), _text(report["meeting"]["title"], lang)],
-            [_("Date"), report["meeting"]["date"]],
+            [_("Date"), as_date(report["meeting"]["date"])],
             [
                 _("Previous plenary"),
                 _text(report["previous_meeting"]["title"], lang) if report["previous_meeting"] else "",
@@ -423,7 +424,7 @@ def decision_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
                     d["id"],
                     _text(d["meeting_title"], lang),
                     _text(d["text"], lang),
-                    d["due_on"],
+                    as_date(d["due_on"]),
                     decision_status(d["status"]),
                     decision_status(d["status_before"]),
                     _yes(d["overdue"]),
@@ -437,9 +438,13 @@ def agreement_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
     with translation.override(lang):
         rows: list[list[Any]] = [[_("Id"), _("Agreement"), _("Signed on"), _("Status"), _("Change")]]
         for a in report["agreements_new"]:
-            rows.append([a["id"], _text(a["title"], lang), a["signed_on"], agreement_status(a["status"]), _("new")])
+            rows.append(
+                [a["id"], _text(a["title"], lang), as_date(a["signed_on"]), agreement_status(a["status"]), _("new")]
+            )
         for a in report["agreements_changed"]:
-            rows.append([a["id"], _text(a["title"], lang), a["signed_on"], agreement_status(a["status"]), _("changed")])
+            rows.append(
+                [a["id"], _text(a["title"], lang), as_date(a["signed_on"]), agreement_status(a["status"]), _("changed")]
+            )
     return rows
 
 

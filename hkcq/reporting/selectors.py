@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
 from hkcq.accounts.types import Viewer
+from hkcq.core.dates import as_date
 from hkcq.core.errors import NotFound
 from hkcq.core.exports import XLSX_TYPE, csv_text, xlsx_bytes
 from hkcq.progress.models import ProgressUpdate, ReportingCycle
@@ -16,6 +18,7 @@ from hkcq.reporting import permissions, reports
 from hkcq.reporting.imports import IMPORTERS
 from hkcq.reporting.models import Job, Snapshot
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 PLENARY_KINDS = (Meeting.Kind.PLENARY, Meeting.Kind.HIGH_LEVEL_PLENARY, Meeting.Kind.HIGH_LEVEL)
 
 
@@ -42,7 +45,16 @@ def import_template(kind: str, fmt: str) -> tuple[bytes | str, str, str]:
     name = kind.replace("import_", "") + "-template"
     if fmt == "csv":
         return csv_text(rows), f"{name}.csv", "text/csv; charset=utf-8"
-    return xlsx_bytes({name: rows}), f"{name}.xlsx", XLSX_TYPE
+    # In the workbook a date of the example is a date cell (shown in the reader's language);
+    # the import reads a date cell as it reads YYYY-MM-DD text (``hkcq.core.sheets.cell_text``).
+    cells = [[_date_cell(value) for value in row] for row in rows]
+    return xlsx_bytes({name: cells}), f"{name}.xlsx", XLSX_TYPE
+
+
+def _date_cell(value: Any) -> Any:
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return as_date(value) or value
+    return value
 
 
 def job_list(*, kinds: tuple[str, ...]) -> QuerySet[Job]:

@@ -50,3 +50,48 @@ def test_the_home_page_dates_a_meeting_in_each_languages_way(defaults):
     assert "2023年5月11日，重慶" in client.get("/zh-hant/").content.decode()
     assert "2023年5月11日，重庆" in client.get("/zh-hans/").content.decode()
     assert "11 May 2023, Chongqing" in client.get("/en/").content.decode()
+
+
+# -- templates: brackets and colons around a value come from {% punct %} -------------------------
+# A literal " (" or ": " next to a template value or tag is half-width in Chinese too ("已创建 (由
+# 张三)", "全體會議 (2023年5月11日)", "合作伙伴关系: 总数"). Text inside {% blocktranslate %} is
+# the catalogue's (its Chinese has （）and ：); markup attributes, scripts and comments are not text.
+_TEMPLATE_BLOCK = re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
+_TEMPLATE_COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.S)
+_TEMPLATE_MARKUP = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.S)
+HALF_WIDTH_BY_A_VALUE = re.compile(r"\(\s*{[{%]|[}%]}\s*\)|[}%]}: |[}%]}\s+\(")
+
+
+def half_width_next_to_values(source: str) -> list[str]:
+    blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731 - keeps line numbers
+    for pattern in (_TEMPLATE_COMMENT, _TEMPLATE_BLOCK, _TEMPLATE_MARKUP):
+        source = pattern.sub(blank, source)
+    return [f"line {source.count(chr(10), 0, m.start()) + 1}" for m in HALF_WIDTH_BY_A_VALUE.finditer(source)]
+
+
+def test_the_template_check_finds_the_reported_forms():
+    assert half_width_next_to_values("{{ kind }} ({{ date|day }})")
+    assert half_width_next_to_values(
+        "{% translate 'Created' %} ({% blocktranslate %}by {{ n }}{% endblocktranslate %})"
+    )
+    assert half_width_next_to_values('{{ label }}: {% translate "total" %}')
+    assert half_width_next_to_values('<strong>{% translate "State" %}:</strong> {{ s }}')
+    assert not half_width_next_to_values('{{ kind }}{% punct "(" %}{{ date|day }}{% punct ")" %}')
+    assert not half_width_next_to_values("{% blocktranslate %}Changes since {{ a }} ({{ b }}){% endblocktranslate %}")
+    assert not half_width_next_to_values('<a href="{% url "x" %}" data-x="({{ y }})">')
+
+
+# Being reworked by another change at the time of writing (its lines 15 and 18 list entry ids in
+# half-width brackets); remove from here once it uses {% punct %}.
+NOT_YET = {"exchanges/templates/exchanges/round_detail.html"}
+
+
+def test_templates_join_values_with_the_languages_punctuation():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    wrong = []
+    for path in sorted(root.glob("*/templates/**/*")):
+        if path.suffix in {".html", ".txt"} and str(path.relative_to(root)) not in NOT_YET:
+            wrong += [f"{path.relative_to(root)}: {where}" for where in half_width_next_to_values(path.read_text())]
+    assert not wrong, "use {% punct %} between a value and its brackets or colon:\n" + "\n".join(wrong)

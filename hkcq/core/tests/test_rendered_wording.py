@@ -25,6 +25,8 @@ FORBIDDEN = {
     "zh-hant": {**NOT_OUR_TERMS["zh_Hant"], "工作日": "工作天", "“": "「", "”": "」", "個聲音": "人"},
 }
 HALF_WIDTH = re.compile(rf"[{CJK}）][:,;](?=\s|$)")
+# Half-width brackets around or next to Chinese: "已创建 (由 张三)", "全體會議 (2023年5月11日)".
+HALF_WIDTH_BRACKET = re.compile(rf"[{CJK}]\s*\((?!\))|\(\s*[{CJK}]|[{CJK}]\s*\)")
 # A Chinese date takes no spaces: "2026年12月5日", not "2026 年 12 月 5 日".
 CHINESE_DATE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
 # Machine sources stored with a record (the default calendars' provenance).
@@ -137,7 +139,7 @@ def problems(text: str, language: str) -> list[str]:
     for word, instead in FORBIDDEN[language].items():
         for match in re.finditer(re.escape(word), text):
             found.append(f"{word} → {instead}: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
-    for match in HALF_WIDTH.finditer(text):
+    for match in [*HALF_WIDTH.finditer(text), *HALF_WIDTH_BRACKET.finditer(text)]:
         found.append(f"half-width punctuation: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
     for match in CHINESE_DATE.finditer(text):
         if re.search(r"\s", match.group(0)):
@@ -150,6 +152,9 @@ def test_the_checker_finds_the_reported_forms():
     assert problems("已更改: 计划完成日期, 内容", "zh-hans")
     assert problems("「一带一路」资讯", "zh-hans")
     assert problems("2 個聲音", "zh-hant")
+    assert problems("已创建 (由 demo-secretariat-hk)", "zh-hans")
+    assert problems("全體會議 (2023年5月11日)", "zh-hant")
+    assert not problems("已创建（由张三）", "zh-hans")
     assert problems("10 个工作天", "zh-hans")
     assert not problems("状态：已采纳，“一带一路”信息", "zh-hans")
     assert problems("於 2023 年 5 月設立", "zh-hant")

@@ -331,3 +331,25 @@ def test_every_id_on_the_case_page_is_unique(who, accepted, request):
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     for target in re.findall(r'\sfor="([^"]+)"', html):
         assert target in ids, target  # every label points at an input
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_entries_to_cite_are_named_by_their_titles_not_their_stored_ids(accepted, officer_hk, lang):
+    """The case page showed "(mtp-renewal)" beside each entry's title: an id is the form's value,
+    never text a person reads (the choices of the reply form too)."""
+    import re
+
+    from hkcq.enquiries.forms import ReplyForm
+    from hkcq.kb.models import Entry
+
+    html = _page(officer_hk, accepted, lang, cite_q="legal aid")
+    labels = re.findall(r'<label class="form-check-label" for="cite-[^"]+">(.*?)</label>', html, re.S)
+    assert labels
+    slugs = set(Entry.objects.values_list("slug", flat=True))
+    shown = [label for label in labels if any(slug in label for slug in slugs)]
+    assert not shown, shown
+    from django.utils import translation
+
+    with translation.override(lang):
+        choices = ReplyForm().fields["citations"].choices
+    assert choices and not [label for value, label in choices if value in label]

@@ -92,3 +92,30 @@ def test_history_section_renders_in_each_language(defaults, secretariat_hk, lang
     services.measure_update(user=secretariat_hk, measure=measure, data={"actual_start": "2023-07-01"})
     html = Client().get(f"/{lang}/measures/m-02/").content.decode()
     assert 'id="history-heading"' in html and "<time datetime=" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh-hans", "（由香港秘书处（sec-hk-7））"),
+        ("zh-hant", "（由香港秘書處（sec-hk-7））"),
+        ("en", "(by Secretariat, Hong Kong (sec-hk-7))"),
+    ],
+)
+def test_the_history_names_the_person_in_the_languages_brackets(defaults, lang, line):
+    """The line "已创建 (由 demo-secretariat-hk)" said who by their user name, in half-width
+    brackets; it names the person (their full name, else what they are) in the language's brackets."""
+    from hkcq.accounts.tests.factories import SecretariatFactory
+
+    nameless = SecretariatFactory(username="sec-hk-7")
+    named = SecretariatFactory(username="sec-hk-8", first_name="Mei", last_name="Chan")
+    measure = Measure.objects.get(ext_id="m-01")
+    services.measure_update(user=nameless, measure=measure, data={"title": {"en": "Renamed once"}})
+    services.measure_update(user=named, measure=measure, data={"title": {"en": "Renamed twice"}})
+    staff = Client()
+    staff.force_login(named)
+    history = staff.get(f"/{lang}/measures/{measure.ext_id}/").content.decode().split('id="history-heading"')[1]
+    assert line in history
+    assert "Mei Chan" in history
+    assert "sec-hk-8" not in history
+    assert "(由" not in history and "由 " not in history
