@@ -74,6 +74,7 @@ class User(AbstractUser):
             )
         return str(_("%(role)s (%(username)s)") % {"role": self.get_role_display(), "username": self.username})
 
+
 class SignInPolicy(models.Model):
     """How staff sign in, kept by the secretariat (one row). ``staff_second_factor_required``:
     officers, secretariat and administrators must sign in with a TOTP code too, and set one up at

@@ -31,6 +31,25 @@ def test_every_interface_string_is_translated_with_the_same_placeholders(path):
         assert set(PLACEHOLDER.findall(entry.msgid)) == set(PLACEHOLDER.findall(translated)), entry.msgid
 
 
+@pytest.mark.parametrize("path", CATALOGUES, ids=_catalogue_id)
+def test_the_reader_is_addressed_with_ni_not_nin(path):
+    """The platform says 你 in both scripts, as every app does: no catalogue says 您."""
+    polite = [
+        entry.msgid[:60]
+        for entry in polib.pofile(str(path))
+        if "您" in entry.msgstr or any("您" in text for text in entry.msgstr_plural.values())
+    ]
+    assert not polite, polite
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=_catalogue_id)
+def test_a_side_is_named_with_its_place(path):
+    """ "Side" as a label reads 所屬方/所属方 ("the side it belongs to"), not 方 alone, which is
+    half of a word (香港方, 重庆方) with its place name missing."""
+    bare = [entry.msgid for entry in polib.pofile(str(path)) if entry.msgstr.strip() == "方"]
+    assert not bare, bare
+
+
 @pytest.mark.django_db
 def test_pages_use_the_catalogue(defaults, client):
     html = client.get("/zh-hant/").content.decode()

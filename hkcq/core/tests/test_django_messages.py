@@ -55,6 +55,8 @@ def _problems(language: str, text: str) -> list[str]:
         found.append("a space inside Chinese text")
     if HALF_WIDTH_AFTER_CJK.search(text):
         found.append("half-width punctuation after Chinese")
+    if "您" in text:
+        found.append("您 → 你 (the platform addresses the reader with 你)")
     return found
 
 

@@ -21,8 +21,8 @@ from hkcq.core.tests.test_wording import HONG_KONG_WORDS, NOT_OUR_TERMS
 
 CJK = "\u3400-\u9fff"
 FORBIDDEN = {
-    "zh-hans": {**HONG_KONG_WORDS, **NOT_OUR_TERMS["zh_Hans"], "工作天": "工作日"},
-    "zh-hant": {**NOT_OUR_TERMS["zh_Hant"], "工作日": "工作天", "“": "「", "”": "」", "個聲音": "人"},
+    "zh-hans": {**HONG_KONG_WORDS, **NOT_OUR_TERMS["zh_Hans"], "工作天": "工作日", "您": "你"},
+    "zh-hant": {**NOT_OUR_TERMS["zh_Hant"], "工作日": "工作天", "“": "「", "”": "」", "個聲音": "人", "您": "你"},
 }
 HALF_WIDTH = re.compile(rf"[{CJK}）][:,;](?=\s|$)")
 # Half-width brackets around or next to Chinese: "已创建 (由 张三)", "全體會議 (2023年5月11日)".
@@ -141,6 +141,8 @@ def problems(text: str, language: str) -> list[str]:
             found.append(f"{word} → {instead}: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
     for match in [*HALF_WIDTH.finditer(text), *HALF_WIDTH_BRACKET.finditer(text)]:
         found.append(f"half-width punctuation: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
+    for match in re.finditer(r"(?m)^[ \t]*方[ \t]*$", text):
+        found.append(f"方 alone, its place name missing: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
     for match in CHINESE_DATE.finditer(text):
         if re.search(r"\s", match.group(0)):
             found.append(f"date with spaces: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
@@ -152,6 +154,8 @@ def test_the_checker_finds_the_reported_forms():
     assert problems("已更改: 计划完成日期, 内容", "zh-hans")
     assert problems("「一带一路」资讯", "zh-hans")
     assert problems("2 個聲音", "zh-hant")
+    assert problems("措施\n方\n状态", "zh-hans") and not problems("香港方\n所属方", "zh-hans")
+    assert problems("请输入您的姓名", "zh-hans") and problems("請輸入您的姓名", "zh-hant")
     assert problems("已创建 (由 demo-secretariat-hk)", "zh-hans")
     assert problems("全體會議 (2023年5月11日)", "zh-hant")
     assert not problems("已创建（由张三）", "zh-hans")
