@@ -218,7 +218,7 @@ class DeskForm(Styled):
 
 class RegistryOrganisationChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
-        return f"{obj.name} ({obj.get_side_display()})"
+        return f"{obj.name}{punct('(')}{obj.get_side_display()}{punct(')')}"
 
 
 class SignUpForm(Styled):
