@@ -212,3 +212,14 @@ def test_accounts_the_administrators_open_are_unaffected(resident):
     inactive = UserFactory.create(username="left", is_active=False, password=make_password(PASSWORD))
     r = Client().post("/en/account/sign-in/", {"username": inactive.username, "password": PASSWORD})
     assert "waiting for you to confirm" not in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "waiting for you to confirm"), ("zh-hant", "正等待你確認電郵地址"), ("zh-hans", "正在等待你确认电子邮箱")],
+)
+@pytest.mark.django_db
+def test_sign_in_says_in_each_language_that_the_address_is_waiting_for_confirmation(lang, said):
+    user = sign_up()
+    html = Client().post(f"/{lang}/account/sign-in/", {"username": user.username, "password": GOOD}).content.decode()
+    assert said in html and f"/{lang}/account/sign-up/confirm-again/" in html
