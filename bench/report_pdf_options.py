@@ -161,3 +161,7 @@ def write_section(measures: int, runs: list[tuple[float, float, float, int]], be
     else:
         current = current.rstrip("\n") + "\n\n" + text
     report.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
