@@ -257,7 +257,10 @@ def sign_up_resend(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        throttle(request, "sign_up_resend", targets=(email,))
+        try:
+            throttle(request, "sign_up_resend", targets=(email,))
+        except Throttled as exc:  # the page again, with the address typed and when to retry
+            return form_refused(request, "accounts/sign_up_resend.html", {"form": form}, form=form, exc=exc)
         services.user_confirmation_resend(email=email)
         return redirect("accounts:sign_up_sent")
     return render(request, "accounts/sign_up_resend.html", {"form": form}, status=400 if form.errors else 200)

@@ -185,6 +185,9 @@ def test_resend_page_answers_the_same_for_any_address_and_is_throttled():
         client.post("/en/account/sign-up/confirm-again/", {"email": "li.ming@cq-logistics.example"})
     refused = client.post("/en/account/sign-up/confirm-again/", {"email": "li.ming@cq-logistics.example"})
     assert refused.status_code == 429 and "Retry-After" in refused
+    # the form again, with the address typed and the translated wait in its error summary
+    page = refused.content.decode()
+    assert 'value="li.ming@cq-logistics.example"' in page and 'id="error-summary"' in page
     assert OutgoingEmail.objects.count() == 4
     empty = client.post("/zh-hant/account/sign-up/confirm-again/", {"email": ""})
     assert empty.status_code == 400 and "電郵地址：" in empty.content.decode()
