@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from functools import partial
 
-from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -45,48 +44,41 @@ def reference_normalise(value: str) -> str | None:
 def reference_next(now: dt.datetime) -> str:
     """The next reference of ``now``'s year.
 
-    On PostgreSQL a sequence per year (``enquiries_reference_<year>``, made on the year's first
-    case, starting after the year's ``ReferenceCounter``) gives the number: ``nextval`` takes no
-    lock that lasts, so concurrent submissions do not queue behind one another's commit. A
-    submission that is rolled back leaves its number unused (a gap; numbers are unique and
-    increasing, not contiguous). After the commit the counter is brought up to the number given
-    (:func:`counter_catch_up`), so a server still running the release before this one, which
-    takes numbers from the counter, does not fall behind. Elsewhere (SQLite, which writes one
-    transaction at a time) the year's counter row is taken inside the transaction that creates
-    the case."""
+    On PostgreSQL a sequence per year (``enquiries_reference_<year>``, starting after the year's
+    ``ReferenceCounter``) gives the number: ``nextval`` takes no lock that lasts, so concurrent
+    submissions do not queue behind one another's commit. One statement, one round trip: the
+    function ``enquiries_reference_next(year)`` (migration ``enquiries 0011``) makes the year's
+    sequence on its first case. A submission that is rolled back leaves its number unused (a
+    gap; numbers are unique and increasing, not contiguous). The counter is brought up to the
+    number given by the case's ``route`` task (:func:`counter_catch_up`, off the request), so a
+    server still running the release before this one, which takes numbers from the counter, does
+    not fall far behind. Elsewhere (SQLite, which writes one transaction at a time) the year's
+    counter row is taken inside the transaction that creates the case."""
     year = timezone.localtime(now).year
     if connection.vendor == "postgresql":
-        number = _sequence_next(year)
-        transaction.on_commit(partial(counter_catch_up, year, number), robust=True)
-        return reference_make(year, number)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT enquiries_reference_next(%s)", [year])
+            return reference_make(year, int(cursor.fetchone()[0]))
     ReferenceCounter.objects.get_or_create(year=year)
     counter = ReferenceCounter.objects.select_for_update().get(year=year)
     ReferenceCounter.objects.filter(pk=year).update(last=F("last") + 1)
     return reference_make(year, counter.last + 1)
 
 
+def reference_year_number(reference: str) -> tuple[int, int]:
+    """``(year, sequence)`` of a reference this module made."""
+    _prefix, year, number, _digit = reference.split("-")
+    return int(year), int(number)
+
+
 def counter_catch_up(year: int, number: int) -> None:
-    """Raise the year's counter to ``number`` (never lower it), in a transaction of its own that
-    holds the row for one statement: it is only a floor for servers of the previous release, so
-    it is not waited on to the disk (the case's own commit is)."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-        ReferenceCounter.objects.filter(pk=year, last__lt=number).update(last=number)
-
-
-def _sequence_next(year: int) -> int:
-    # Looked up on every call (a catalogue look-up, no lock): a sequence made by a transaction that
-    # was then rolled back is gone, so what one call found is not remembered for the next.
-    name = f"enquiries_reference_{int(year)}"
+    """Raise the year's counter to ``number`` (never lower it; made if missing), in one
+    statement: it is only a floor for servers of the previous release. PostgreSQL only (SQLite
+    numbers from the counter itself); run by the case's ``route`` task, not by the request."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [name])
-        if cursor.fetchone()[0] is None:
-            start = ReferenceCounter.objects.get_or_create(year=year)[0].last + 1
-            try:
-                with transaction.atomic():  # two first cases at once: one makes it
-                    cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {int(start)}')
-            except (IntegrityError, ProgrammingError):
-                pass
-        cursor.execute("SELECT nextval(%s)", [name])
-        return int(cursor.fetchone()[0])
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, %s) "  # noqa: S608 (a constant)
+            f"ON CONFLICT (year) DO UPDATE SET last = GREATEST({table}.last, EXCLUDED.last)",
+            [year, number],
+        )

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from hkcq.calendars import workdays as calendars
 from hkcq.calendars.workdays import Interval, WorkingCalendar, local
 from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
-from hkcq.enquiries.models import Enquiry, Escalation, SlaPolicy
+from hkcq.enquiries.models import Enquiry, Escalation, ServiceLevelVersion, SlaPolicy
 
 DEFAULT_SIDE = Side.HONG_KONG
 # Used only when the secretariat's service levels have no policy for the priority, so that a
@@ -25,15 +27,67 @@ DEFAULT_SIDE = Side.HONG_KONG
 FALLBACK_DAYS: dict[str, tuple[int, int]] = {"high": (1, 5), "normal": (2, 10), "low": (2, 15)}
 
 
+@dataclass
+class _Kept:
+    """The policies and the two sides' calendars as of one ``ServiceLevelVersion``."""
+
+    version: tuple[Any, ...] | None
+    policies: list[SlaPolicy]
+    calendars: dict[str, WorkingCalendar] = field(default_factory=dict)
+
+    def calendar(self, side: str) -> WorkingCalendar:
+        calendar = self.calendars.get(side)
+        if calendar is None:
+            calendar = self.calendars.setdefault(side, WorkingCalendar(side))
+        return calendar
+
+
+# Kept in the process between requests (issue 15: a submission read the policy and a year of
+# holidays every time) and thrown away as soon as the version row says either changed.
+_kept: _Kept | None = None
+
+
+def _version() -> tuple[Any, ...] | None:
+    """``ServiceLevelVersion`` as (counter, token): one primary-key read in plain SQL (the ORM's
+    compilation would cost more than the read), in the caller's transaction."""
+    table = connection.ops.quote_name(ServiceLevelVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT counter, token FROM {table} WHERE id = 1")  # noqa: S608 (a constant)
+        row = cursor.fetchone()
+    return tuple(row) if row else None
+
+
+def _current() -> _Kept:
+    """The policies and calendars this process keeps, read again when the version changed
+    (version first: what is read after it is at least as new as it says)."""
+    global _kept
+    version = _version()
+    kept = _kept
+    if kept is None or kept.version != version or version is None:
+        kept = _Kept(version, list(SlaPolicy.objects.all()))
+        _kept = kept
+    return kept
+
+
 def sla_policy_for(priority: str | None) -> SlaPolicy:
     """The policy of ``priority`` (its code); the default policy when ``priority`` is empty."""
+    return _policy_in(_current(), priority)
+
+
+def _policy_in(kept: _Kept, priority: str | None) -> SlaPolicy:
+    policies = kept.policies
     if priority:
-        policy = SlaPolicy.objects.filter(code=priority).first()
+        policy = next((p for p in policies if p.code == priority), None)
     else:
-        policy = SlaPolicy.objects.filter(is_default=True).first() or SlaPolicy.objects.first()
+        policy = next((p for p in policies if p.is_default), policies[0] if policies else None)
     if policy is None:
         raise NotFound(_("There is no service level for this priority."))
     return policy
+
+
+def working_calendar(side: str) -> WorkingCalendar:
+    """``side``'s working calendar as this process keeps it (current: see :func:`_current`)."""
+    return _current().calendar(calendars.side_of(side))
 
 
 def add_working_days(start: dt.datetime, days: int, side: str) -> dt.datetime:
@@ -55,8 +109,9 @@ def deadlines_for(
     (the side of the unit the case is with) and not counting the ``paused`` intervals (waiting
     for the resident). Pass the original receipt time after a transfer: a transfer never resets
     the clock. Raises ``NotFound`` for an unknown priority."""
-    policy = sla_policy_for(priority)
-    calendar = side if isinstance(side, WorkingCalendar) else WorkingCalendar(side)
+    kept = _current()
+    policy = _policy_in(kept, priority)
+    calendar = side if isinstance(side, WorkingCalendar) else kept.calendar(calendars.side_of(side))
     pauses = list(paused)
     received = local(received_at)
     ack_due = calendars.add_working_days(received, float(policy.ack_days), calendar, pauses)
@@ -88,8 +143,9 @@ def sla_deadlines(enquiry: Enquiry) -> Deadlines:
         ack_due, reply_due = deadlines_for(enquiry.received_at, enquiry.priority, side, paused)
     except NotFound:
         ack_days, reply_days = FALLBACK_DAYS.get(enquiry.priority, FALLBACK_DAYS["normal"])
-        ack_due = calendars.add_working_days(enquiry.received_at, ack_days, side, paused)
-        reply_due = calendars.add_working_days(enquiry.received_at, reply_days, side, paused)
+        calendar = working_calendar(side)
+        ack_due = calendars.add_working_days(enquiry.received_at, ack_days, calendar, paused)
+        reply_due = calendars.add_working_days(enquiry.received_at, reply_days, calendar, paused)
     return Deadlines(acknowledge_due=ack_due, reply_due=reply_due)
 
 

@@ -12,7 +12,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks.backends.immediate import ImmediateBackend
@@ -28,7 +28,7 @@ from hkcq.enquiries.limits import MAX_TEXT
 from hkcq.enquiries.mail import resident_mail, staff_tell
 from hkcq.enquiries.models import Enquiry
 from hkcq.enquiries.phones import phone_error, phone_is_valid
-from hkcq.enquiries.references import reference_next
+from hkcq.enquiries.references import counter_catch_up, reference_next, reference_year_number
 from hkcq.enquiries.sla import deadlines_apply
 
 logger = logging.getLogger("hkcq.enquiries")
@@ -122,22 +122,8 @@ def _filing_errors(filed: Filing) -> dict[str, list[str]]:
     return errors
 
 
-def _save_with_a_free_reference(enquiry: Enquiry, now: dt.datetime, attempts: int = 5) -> None:
-    """Save a new case; a reference someone else took meanwhile (a server of the previous release
-    numbering from the counter while this one numbers from the sequence) is replaced by the next."""
-    for attempt in range(attempts):
-        try:
-            with transaction.atomic():
-                enquiry.save()
-            return
-        except IntegrityError:
-            if attempt == attempts - 1 or not Enquiry.objects.filter(reference=enquiry.reference).exists():
-                raise
-            enquiry.reference = reference_next(now)
-
-
 def _enquiry_create(
-    filed: Filing, *, resident: User | None, submission: idempotency.Submission, source: str
+    filed: Filing, *, resident: User | None, submission: idempotency.Submission, source: str, made: list[Enquiry]
 ) -> Enquiry:
     """A new case: reference, token, deadlines (on the default side's calendar until it has a
     unit) and the confirmation mail, in the request. Routing waits for the commit: the
@@ -163,7 +149,8 @@ def _enquiry_create(
         received_at=now,
     )
     deadlines_apply(enquiry)
-    _save_with_a_free_reference(enquiry, now)
+    made.append(enquiry)
+    enquiry.save()
     resident_mail(enquiry, "confirmation")
     if _route_later(enquiry.pk):  # routed already: the caller sees the unit
         enquiry.refresh_from_db(fields=ROUTED_FIELDS)
@@ -217,6 +204,8 @@ def enquiry_route(*, enquiry_id: int) -> bool:
         if not suggestion.answered:
             knowledge.gap_record(enquiry.question, enquiry.language)
         staff_tell(enquiry, enquiry.assigned_unit, "new_case")
+    if connection.vendor == "postgresql":  # SQLite numbers from the counter itself
+        counter_catch_up(*reference_year_number(enquiry.reference))
     logger.info("enquiry %s routed (unit %s)", enquiry.reference, getattr(enquiry.assigned_unit, "ext_id", "-"))
     return True
 
@@ -232,6 +221,13 @@ def enquiries_route_pending(*, older_than: dt.timedelta = dt.timedelta(0), limit
         .values_list("pk", flat=True)[:limit]
     )
     return sum(enquiry_route(enquiry_id=pk) for pk in pending)
+
+
+REFERENCE_ATTEMPTS = 5
+
+
+def _reference_taken(made: list[Enquiry]) -> bool:
+    return bool(made) and Enquiry.objects.filter(reference=made[0].reference).exists()
 
 
 def enquiry_submit(*, filing: Filing, origin: Origin = WEB) -> SubmitResult:
@@ -252,13 +248,25 @@ def enquiry_submit(*, filing: Filing, origin: Origin = WEB) -> SubmitResult:
     submission = _submission(filed, origin)
     user = origin.user
     resident = user if isinstance(user, User) and user.is_authenticated else None
-    enquiry, created = idempotency.submit_once(
-        Enquiry.objects.all(),
-        submission,
-        lambda: _enquiry_create(filed, resident=resident, submission=submission, source=origin.source),
-        received_field="received_at",
-        window=DUPLICATE_WINDOW,
-    )
+    for attempt in range(REFERENCE_ATTEMPTS):
+        made: list[Enquiry] = []
+        try:
+            enquiry, created = idempotency.submit_once(
+                Enquiry.objects.all(),
+                submission,
+                partial(
+                    _enquiry_create, filed, resident=resident, submission=submission, source=origin.source, made=made
+                ),
+                received_field="received_at",
+                window=DUPLICATE_WINDOW,
+            )
+            break
+        except IntegrityError:
+            # A reference someone else took meanwhile (a server of the previous release numbering
+            # from the counter while this one numbers from the sequence): the whole submission is
+            # made again with the next number. No savepoint around the insert for this rare case.
+            if attempt == REFERENCE_ATTEMPTS - 1 or not _reference_taken(made):
+                raise
     if created:
         logger.info("enquiry %s received: %s", enquiry.reference, mask_personal_data(filed.question[:200]))
     return SubmitResult(enquiry, created=created)

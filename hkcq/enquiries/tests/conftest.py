@@ -4,10 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
 from hkcq.enquiries import knowledge, services
 from hkcq.enquiries.models import Enquiry
+from hkcq.enquiries.tasks import route
 from hkcq.registry.models import Unit
 
 # The demo officers' units (hkcq/registry/loading.py DEMO_ACCOUNTS).
@@ -44,3 +46,17 @@ def make_case(defaults, route_to) -> Callable[..., Enquiry]:
         return services.enquiry_submit(filing=services.Filing(**data), origin=services.Origin(**origin)).enquiry
 
     return make
+
+
+QUEUE_ELSEWHERE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def queued():
+    """The tasks queued (and not run) while the test runs: a queue outside the database (as RQ),
+    django_tasks' dummy backend, which keeps what was queued and runs nothing."""
+    with override_settings(TASKS=QUEUE_ELSEWHERE):
+        backend = route.get_backend()
+        backend.clear()  # type: ignore[attr-defined]
+        yield backend.results  # type: ignore[attr-defined]
+        backend.clear()  # type: ignore[attr-defined]

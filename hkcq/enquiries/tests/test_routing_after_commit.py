@@ -9,25 +9,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 
 from hkcq.enquiries import knowledge, services
 from hkcq.enquiries.models import Enquiry
-from hkcq.enquiries.tasks import route
 from hkcq.enquiries.tests.conftest import CQ_UNIT, HK_UNIT
 from hkcq.notifications.models import Notification
-
-QUEUE_ELSEWHERE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def queued():
-    """The tasks queued (and not run) while the test runs."""
-    with override_settings(TASKS=QUEUE_ELSEWHERE):
-        backend = route.get_backend()
-        backend.clear()  # type: ignore[attr-defined]
-        yield backend.results  # type: ignore[attr-defined]
-        backend.clear()  # type: ignore[attr-defined]
 
 
 def _submit(client: Client, n: int = 1):
