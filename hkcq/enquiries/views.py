@@ -26,7 +26,7 @@ from hkcq.accounts.models import User
 from hkcq.accounts.types import AuthedRequest, Viewer
 from hkcq.core import idempotency
 from hkcq.core.choices import Side
-from hkcq.core.dates import TZ
+from hkcq.core.dates import TZ, show_due
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
@@ -389,6 +389,67 @@ def _queue_pages(request: HttpRequest, qs: QuerySet[Enquiry], keyset: Keyset) ->
     }
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """What the queue shows of one case, made in Python (issue 15: each row's template work, its
+    labels translated, its unit named and its link reversed again per row, was half the page's
+    time). The same text as the case's own displays."""
+
+    url: str
+    reference: str
+    question: str
+    routing: bool
+    unit: str
+    language: str
+    status: str
+    closed: bool
+    priority: str
+    high: bool
+    paused: bool
+    due: str
+    overdue: bool
+
+
+# A reference that cannot be a real one, standing in the case page's address while it is reversed.
+_REFERENCE_SLOT = "HKCQ-0000-000000-0"
+
+
+def _queue_rows(cases: list[Enquiry]) -> list[QueueRow]:
+    """The rows of a queue page: labels looked up once per value, the case link reversed once."""
+    url = reverse("enquiries:case", args=[_REFERENCE_SLOT])
+    units: dict[int | None, str] = {None: _("Not assigned")}
+    labels: dict[tuple[str, str], str] = {}
+
+    def label(case: Enquiry, field: str) -> str:
+        value = getattr(case, field)
+        if (field, value) not in labels:
+            labels[(field, value)] = str(getattr(case, f"get_{field}_display")())
+        return labels[(field, value)]
+
+    rows = []
+    for e in cases:
+        if e.assigned_unit_id not in units:
+            units[e.assigned_unit_id] = str(e.assigned_unit)
+        rows.append(
+            QueueRow(
+                url=url.replace(_REFERENCE_SLOT, e.reference),
+                reference=e.reference,
+                question=mask_personal_data(e.question),
+                routing=e.routing_pending and e.assigned_unit_id is None,
+                unit=units[e.assigned_unit_id],
+                language=label(e, "language"),
+                status=label(e, "status"),
+                closed=e.status == Enquiry.Status.CLOSED,
+                priority=label(e, "priority"),
+                high=e.priority == Enquiry.Priority.HIGH,
+                paused=e.is_paused,
+                due=show_due(e.reply_due),
+                overdue=e.reply_overdue or e.acknowledge_overdue,
+            )
+        )
+    return rows
+
+
 @login_required
 def queue(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_use_queue(request.user):
@@ -413,7 +474,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         priority=filters["priority"] or None,
     )
     pages = _queue_pages(request, qs, selectors.enquiry_queue_keyset(due=filters["due"] or None))
-    rows = [(e, mask_personal_data(e.question)) for e in pages["rows"]]
+    rows = _queue_rows(pages["rows"])
     return render(
         request,
         "enquiries/queue.html",
