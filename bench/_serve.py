@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -166,6 +167,20 @@ def machine() -> str:
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+def baseline_tree(commit: str) -> Path:
+    """The code of ``commit`` (``git archive``) in the system's temp directory, run with this
+    checkout's virtualenv: the "before" of a side-by-side run."""
+    root = Path(tempfile.gettempdir()) / f"hkcq-baseline-{commit[:10]}"
+    if not (root / "manage.py").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", commit], cwd=HERE, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    venv = root / ".venv"
+    if not venv.exists():
+        venv.symlink_to((HERE / ".venv").resolve())
+    return root
 
 
 def commit() -> str:

@@ -17,7 +17,12 @@ times (p50, p95) with the process's resident memory before, after and at its pea
 is captured and its list query run under ``EXPLAIN (ANALYZE, BUFFERS)``.
 
     .venv/bin/python bench/enquiry_queue.py [--url postgres://postgres@127.0.0.1:5432/bench_queue]
-        [--cases 1000000] [--runs 60] [--regenerate] [--no-write] [--drop]
+        [--cases 1000000] [--runs 60] [--regenerate] [--no-write] [--drop] [--baseline COMMIT]
+
+``--baseline COMMIT`` first runs the same requests with that commit's code (exported with ``git
+archive`` into the system's temp directory, this checkout's virtualenv, the same database), in
+the same invocation right before this working tree's, and puts its p50, p95, CPU and queries
+beside this tree's in the table.
 
 Writes the section "Enquiry queue at 1,000,000 cases (issue 15)" of docs/benchmarks.md with the
 date, the commit and the machine's load. ``--drop`` drops the database at the end.
@@ -29,6 +34,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -356,7 +362,59 @@ def measure(runs: int) -> dict[str, Any]:
     return {"results": results}
 
 
-def section(info: dict[str, Any], data: dict[str, Any], runs: int, commit: str, loads: list[str]) -> str:
+RESULT_LINE = re.compile(
+    r"^(?P<label>.+): p50 (?P<p50>[\d.]+) p95 (?P<p95>[\d.]+) ms, cpu (?P<cpu>[\d.]+) ms, .*?"
+    r"(?P<queries>\d+) queries, load (?P<load>[\d.]+)$",
+    re.M,
+)
+
+
+def run_baseline(commit: str, url: str, runs: int) -> dict[str, Any]:
+    """This script as it was at ``commit``, with that commit's code, on the same database: its
+    printed line per request (label, p50, p95, CPU p50, queries)."""
+    sys.path.insert(0, str(HERE / "bench"))
+    import _serve
+
+    full = subprocess.check_output(["git", "-C", str(HERE), "rev-parse", commit], text=True).strip()
+    root = _serve.baseline_tree(full)
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    subprocess.run(
+        [str(root / ".venv" / "bin" / "python"), "manage.py", "compile_translations"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [
+            str(root / ".venv" / "bin" / "python"),
+            "bench/enquiry_queue.py",
+            "--url",
+            url,
+            "--runs",
+            str(runs),
+            "--no-write",
+        ],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    results = {
+        m["label"]: {k: float(v) for k, v in m.groupdict().items() if k != "label"} for m in RESULT_LINE.finditer(out)
+    }
+    return {"commit": full, "results": results}
+
+
+def section(
+    info: dict[str, Any],
+    data: dict[str, Any],
+    runs: int,
+    commit: str,
+    loads: list[str],
+    baseline: dict[str, Any] | None = None,
+) -> str:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -398,13 +456,31 @@ def section(info: dict[str, Any], data: dict[str, Any], runs: int, commit: str, 
         "per request (what the request costs the application server, without the waits for a CPU and for "
         "PostgreSQL that a loaded machine adds). Goal: p95 < 50 ms (wall time), memory flat.",
         "",
-        "| request | p50 ms | p95 ms | max ms | CPU p50 / p95 ms | queries | RSS before → after MB (peak) | load | goal met |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---|",
+    ]
+    before = (baseline or {}).get("results", {})
+    if baseline:
+        lines += [
+            f"Before: the same requests with the code of `{baseline['commit'][:10]}`, run by this script as it was "
+            "there, in the same invocation right before this tree's, on the same database (load "
+            f"{loads[0].split('load average:')[-1].strip()} when it started).",
+            "",
+        ]
+    lines += [
+        "| request | p50 ms | p95 ms | max ms | CPU p50 / p95 ms | queries | "
+        + ("before: p50 / p95 ms, CPU p50 ms, queries | " if baseline else "")
+        + "RSS before → after MB (peak) | load | goal met |",
+        "|---|---:|---:|---:|---:|---:|" + ("---:|" if baseline else "") + "---|---:|---|",
     ]
     for r in rows:
+        b = before.get(r["label"])
+        was = (
+            (f"{b['p50']:.1f} / {b['p95']:.1f}, {b['cpu']:.1f}, {b['queries']:.0f} | " if b else "— | ")
+            if baseline
+            else ""
+        )
         lines.append(
             f"| {r['label']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | {r['cpu50']:.1f} / {r['cpu95']:.1f} | "
-            f"{r['queries']} | "
+            f"{r['queries']} | {was}"
             f"{r['rss_before']:.0f} → {r['rss_after']:.0f} ({r['peak']:.0f}) | {r['load']} | "
             f"{'—' if r not in judged else 'yes' if r['p95'] < 50 else '**no**'} |"
         )
@@ -463,6 +539,7 @@ def main() -> None:
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--drop", action="store_true")
+    parser.add_argument("--baseline", default="", help="a commit whose code runs the same requests first")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     os.chdir(HERE)
@@ -471,10 +548,11 @@ def main() -> None:
     if args.generate_only:
         return
     loads = [uptime()]
+    baseline = run_baseline(args.baseline, args.url, args.runs) if args.baseline else None
     data = measure(args.runs)
     loads.append(uptime())
     commit = subprocess.check_output(["git", "-C", str(HERE), "rev-parse", "HEAD"], text=True).strip()
-    text = section(info, data, args.runs, commit, loads)
+    text = section(info, data, args.runs, commit, loads, baseline)
     if not args.no_write:
         write_report(text)
     else:

@@ -100,18 +100,6 @@ end
 """
 
 
-def baseline_tree(commit: str) -> Path:
-    root = Path(tempfile.gettempdir()) / f"hkcq-baseline-{commit[:10]}"
-    if not (root / "manage.py").exists():
-        root.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", commit], cwd=_serve.HERE, check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
-    venv = root / ".venv"
-    if not venv.exists():
-        venv.symlink_to((_serve.HERE / ".venv").resolve())
-    return root
-
-
 def recreate(scratch_url: str, template: str) -> None:
     import psycopg
     from psycopg import sql
@@ -219,7 +207,7 @@ def main() -> None:
     extra = {"TASK_BACKEND": "rq", "THROTTLE_DISABLED": "1"}
     if not args.no_prepare:
         _serve.prepare(_serve.server_env(args.template, data_dir=data_dir, port=args.port, redis=args.redis, **extra))
-    old_root = baseline_tree(baseline)
+    old_root = _serve.baseline_tree(baseline)
     env = _serve.server_env(scratch_url, data_dir=data_dir, port=args.port, redis=args.redis, **extra)
     _serve.manage(env, "compile_translations", root=old_root)
     load_before = _serve.load()

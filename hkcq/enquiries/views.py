@@ -475,6 +475,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     )
     pages = _queue_pages(request, qs, selectors.enquiry_queue_keyset(due=filters["due"] or None))
     rows = _queue_rows(pages["rows"])
+    is_secretariat = permissions.is_secretariat(request.user)
     return render(
         request,
         "enquiries/queue.html",
@@ -490,9 +491,10 @@ def queue(request: AuthedRequest) -> HttpResponse:
                 ("paused", _("Clock paused")),
             ],
             "languages": [(c, LANGUAGE_LABELS[c]) for c in ("en", "zh-hant", "zh-hans")],
-            "is_secretariat": permissions.is_secretariat(request.user),
+            "is_secretariat": is_secretariat,
             "filtered": any(filters.values()),
-            "my_units": selectors.user_units(request.user),
+            # Read only to explain an officer's empty queue (the page says which units it shows).
+            "my_units": [] if rows or is_secretariat else selectors.user_units(request.user),
         },
     )
 
