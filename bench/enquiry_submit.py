@@ -40,20 +40,25 @@ HEADING = "## Enquiry submission (issue 15)"
 GOAL_RPS = 150.0
 NOTE = """Where the time goes (cProfile of `POST /api/v1/enquiries` through the Django test client, in
 one process on PostgreSQL with Redis and `TASK_BACKEND=rq`, 200 submissions, issue 15). Before
-(96ac670): 18.6 ms of the process's CPU per submission; the knowledge base's routing (`ask`: the
+96ac670: 18.6 ms of the process's CPU per submission; the knowledge base's routing (`ask`: the
 two version reads, the ranking, ten answers read with their units and snippets) about a third of
 it, the staff's notice (two user queries, a notification) and the gap record after it, and every
 task queued (the confirmation e-mail) opened a new TCP connection to Redis (django_rq makes a
-client per queue). After: routing, the gap record, the deadlines on the unit's side and the staff's
-notice are the `route` task's, run by a worker after the commit (the case is acknowledged with its
-reference first, `routing_pending`; the queue shows "Routing…"; a case whose task was lost is
-routed by `manage.py route_enquiries`), and RQ queues share one Redis client per process. What is
-left in the request: the duplicate look-up, the reference (`nextval`), the service level and the
-holidays, the insert, the outbox row, the commit, two tasks queued (the e-mail and the routing) and
-the counter's catch-up for servers of the previous release (a transaction of its own). The
-routing still costs its CPU, in the worker ("CPU ms/case routed after"), so on these 2 cores the
-request rate and the routing share the same cores: it is taken out of the resident's wait and off
-the web servers, not off the machine.
+client per queue). Then routing, the gap record, the deadlines on the unit's side and the staff's
+notice became the `route` task's, run by a worker after the commit (the case is acknowledged with
+its reference first, `routing_pending`; a case whose task was lost is routed by `manage.py
+route_enquiries`), and RQ queues share one Redis client per process. Before this run's "after"
+(19264f4), the request still made 15 statements on PostgreSQL: the duplicate look-up, a catalogue
+look-up of the year's sequence and its `nextval`, the service level, a year of holidays, a
+savepoint around the insert, the insert, the outbox row, the commit, then the counter's catch-up
+for servers of the previous release in a transaction of its own (four more); and two Redis round
+trips per task queued. After: 7 statements (the duplicate look-up, `enquiries_reference_next`,
+one primary-key read of `ServiceLevelVersion` while the policies and calendars are kept in the
+process, the insert, the outbox row, the commit) and one Redis round trip per task (the e-mail and
+the routing); the counter's catch-up is the `route` task's. The routing still costs its CPU, in
+the worker ("CPU ms/case routed after"), so on these 2 cores the request rate and the routing
+share the same cores: it is taken out of the resident's wait and off the web servers, not off
+the machine.
 """
 GOAL_P95_MS = 100.0
 
