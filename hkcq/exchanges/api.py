@@ -163,7 +163,11 @@ def event_meetings(request: AuthedRequest, event_id: int) -> dict[str, Any]:
 
 
 class EventMeetingRequestIn(Schema):
-    recipient: Whole  # the other participant's registration id
+    """``recipient``: the other participant's registration id, from the event's participant list
+    (``GET /events/{event_id}/participants``: those who agreed to appear on it); anyone else is refused
+    (422, the same answer whether or not the id names a registration)."""
+
+    recipient: Whole
     note: str = ""
 
 
@@ -180,7 +184,7 @@ def meeting_request(request: AuthedRequest, event_id: int, body: EventMeetingReq
         raise NotFound()
     other = event.registrations.filter(pk=body.recipient).first()
     if other is None:
-        raise NotFound()
+        raise services.not_on_the_list()
     meeting = services.meeting_request(user=request.auth, requester=mine, recipient=other, note=body.note)
     return 201, EventMeetingOut.of(meeting)
 
@@ -1202,14 +1206,20 @@ def round_upload(
     title: Form[Required],
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
+    area: Form[str | None] = None,
 ) -> tuple[int, dict[str, Any]]:
     """The round page's upload: one row per participant (``GET /imports/kinds`` does not list it;
     the columns are the page's). ``dry_run`` true: 200 with the preview and its problems, nothing
     created. ``dry_run`` false: 201 with the round's id, or 422 with the problems and nothing
     created. Confirming a preview is sending the same file with ``dry_run`` false (or its
-    ``document`` to ``POST /rounds``)."""
+    ``document`` to ``POST /rounds``). ``area``: a co-operation area's id; the round's exchange
+    records are counted under it on the dashboard and in the plenary report (without one they are
+    counted under no area)."""
     require(permissions.can_create_round(request.auth))
+    chosen = _rows(Area, [area], "area")[0] if area else None
     document, row_errors = rows.document_from_xlsx(file, kind=kind, title=title)
+    if chosen is not None:
+        document["area"] = chosen.ext_id
     if row_errors:
         if dry_run:
             return 200, {"document": document, "problems": row_errors}
@@ -1217,7 +1227,7 @@ def round_upload(
     if dry_run:
         problems = services.round_document_check(document)
         return 200, {"document": document, "problems": [f"{k}: {' '.join(map(str, v))}" for k, v in problems.items()]}
-    round_ = services.round_create(user=request.auth, data=document)
+    round_ = services.round_create(user=request.auth, data={**document, "area": chosen})
     return 201, {"id": round_.pk}
 
 

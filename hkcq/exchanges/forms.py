@@ -13,6 +13,7 @@ from hkcq.core.translated import LANGS, TranslatedFormField, TText
 from hkcq.exchanges.models import Event, Language, Participant, Question, QuestionKind, Round, RoundKind, Session
 from hkcq.exchanges.services import EVENT_FIELDS, ROUND_FIELDS, slot_start
 from hkcq.partnering.models import OutcomeKind
+from hkcq.registry.models import Area
 
 
 class BaseForm(forms.Form):
@@ -215,6 +216,16 @@ class AnswerForForm(BaseForm):
 class RoundUploadForm(BaseForm):
     kind = forms.ChoiceField(label=_("Kind of round"), choices=[], widget=forms.Select(attrs={"class": "form-select"}))
     title = forms.CharField(label=_("Title"), max_length=300, widget=_text_input())
+    area = forms.ModelChoiceField(
+        label=_("Co-operation area"),
+        queryset=Area.objects.order_by("position"),
+        empty_label=_("Choose an area"),
+        help_text=_(
+            "The pairs and placements this round forms are counted under this area on the dashboard and in the "
+            "plenary report."
+        ),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx)"),
         help_text=_(

@@ -356,6 +356,9 @@ class Participant(models.Model):
     capacity = models.PositiveSmallIntegerField(_("places"), default=1)
     # external ids of the other side, most wanted first
     ranks = models.JSONField(_("ranking"), default=list, blank=True)
+    # The last result an allocation run gave this entry ("placed", "unplaced"; "" before any):
+    # a later run tells its people only a result that changed.
+    last_result = models.CharField(max_length=10, blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:

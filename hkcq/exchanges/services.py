@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from hkcq.accounts.models import User
 from hkcq.core.choices import Side
+from hkcq.core.dates import show_date, show_datetime
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, history_mark, record_save
@@ -276,8 +277,28 @@ def availability_set(*, user: User, registration: Registration, slots: Iterable[
     return registration
 
 
+def check_in_open(event: Event) -> bool:
+    """Whether the event's day has come (its first day, in the platform's time zone): check-in
+    is on the day, never before; an event without dates has no check-in."""
+    return event.starts_on is not None and timezone.localdate() >= event.starts_on
+
+
+def _check_in_refusal(event: Event) -> InvalidInput | None:
+    if event.starts_on is None:
+        return _invalid(None, _("This event has no dates: there is no check-in."))
+    if not check_in_open(event):
+        return _invalid(
+            None, _("Check-in opens on the event's first day, %(day)s.") % {"day": show_date(event.starts_on)}
+        )
+    return None
+
+
 def registration_check_in(*, user: User, registration: Registration) -> Registration:
+    """Mark a confirmed participant present, on or after the event's first day."""
     require(permissions.can_organise_event(user, registration.event))
+    refusal = _check_in_refusal(registration.event)
+    if refusal is not None:
+        raise refusal
     if registration.status != RegistrationStatus.CONFIRMED:
         raise _invalid(None, _("Only confirmed participants can be checked in."))
     if registration.checked_in_at is None:
@@ -579,13 +600,30 @@ def question_delete(*, user: User, question: Question) -> None:
 
 
 # -- meetings -------------------------------------------------------------------------------------
+def not_on_the_list() -> InvalidInput:
+    """The refusal of a request to someone who did not agree to appear on the participant list
+    (the same words for an id that names nobody: whether such a registration exists is not said)."""
+    return _invalid(
+        "recipient",
+        _(
+            "Choose a participant from the event's participant list: only those who agreed to appear "
+            "on it can be asked for a meeting."
+        ),
+    )
+
+
 def meeting_request(*, user: User, requester: Registration, recipient: Registration, note: str = "") -> Meeting:
+    """``requester`` (``user``'s registration) asks ``recipient`` for a meeting, while booking is
+    open. Only a participant who agreed to appear on the participant list can be asked (the list
+    the pages and the API show); both must be confirmed; a cap on open requests."""
     require(permissions.is_registrant(user, requester))
     event = requester.event
     if event.phase != EventPhase.BOOKING:
         raise _invalid(None, _("Meetings can be requested only while booking is open."))
     if recipient.event_id != event.pk or recipient.pk == requester.pk:
         raise _invalid("recipient", _("Choose another participant of this event."))
+    if not recipient.consent_public:
+        raise not_on_the_list()
     if requester.status != RegistrationStatus.CONFIRMED or recipient.status != RegistrationStatus.CONFIRMED:
         raise _invalid("recipient", _("Both participants must be confirmed."))
     note = (note or "").strip()
@@ -809,6 +847,15 @@ def meeting_feedback(
         raise NotPermitted()
     if meeting.status != MeetingStatus.ACCEPTED:
         raise _invalid(None, _("Feedback is for accepted meetings."))
+    opens = feedback_opens(meeting)
+    if opens is None:
+        raise _invalid(None, _("This event has no dates: there is no feedback on its meetings."))
+    if timezone.now() < opens:
+        raise _invalid(
+            None,
+            _("Feedback and outcomes can be given once the meeting has taken place (from %(time)s).")
+            % {"time": show_datetime(opens)},
+        )
     outcome = (outcome or "").strip()
     if len(outcome) > 2000:
         raise _invalid("outcome", _("Keep the outcome under 2,000 characters."))
@@ -837,6 +884,17 @@ def meeting_feedback(
             note=outcome,
         )
     return feedback
+
+
+def feedback_opens(meeting: Meeting) -> dt.datetime | None:
+    """When a meeting's feedback and outcome can be given: from its scheduled time, or (not
+    scheduled) from the start of the event's first day; None for an event without dates."""
+    event = meeting.event
+    if not event.days:
+        return None
+    if meeting.slot is not None and 0 <= meeting.slot < event.slot_count:
+        return slot_start(event, meeting.slot)
+    return dt.datetime.combine(event.days[0], dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
 def meeting_outcome_area(meeting: Meeting) -> Area | None:
@@ -1009,14 +1067,6 @@ def participant_recipients(participant: Participant) -> list[User]:
     return list(people.values())
 
 
-def _tell_participant(participant: Participant, kind: str, round_: Round, **context: Any) -> bool:
-    """Tell everyone behind an entry (each in their own language); False when nobody could be told."""
-    people = participant_recipients(participant)
-    for person in people:
-        _tell(person, kind, round_.get_absolute_url(), round=round_, **context)
-    return bool(people)
-
-
 def _link_describe(participant: Participant) -> str:
     parts = []
     if participant.profile is not None:
@@ -1088,20 +1138,22 @@ def _other_side(side: str) -> str:
 
 
 def _tell_result_to(round_: Round, participant: Participant, people: list[User]) -> None:
-    """Tell people just linked to an entry its current result: an offered place, or none."""
+    """Tell people just linked to an entry its current result, in one message: the places
+    offered to it, or none."""
     if round_.runs == 0:
         return
     field = "applicant" if participant.role == Participant.APPLICANT else "host"
-    pair = (
+    # every place offered to it, in one message (a host may hold several)
+    pairs = list(
         Pair.objects.filter(round=round_, status=PairStatus.OFFERED, **{field: participant})
         .select_related("applicant", "host")
-        .first()
+        .order_by("applicant__ext_id", "host__ext_id")
     )
     url = round_.get_absolute_url()
-    if pair is not None:
-        other = pair.host if field == "applicant" else pair.applicant
+    if pairs:
+        others = [(p.host if field == "applicant" else p.applicant) for p in pairs]
         for person in people:
-            _tell(person, "placed", url, round=round_, other=other.name or other.ext_id)
+            _tell(person, "placed", url, round=round_, others=[o.name or o.ext_id for o in others])
     elif (
         field == "applicant"
         and not round_.pairs.filter(
@@ -1358,23 +1410,51 @@ def round_allocate(*, user: User, round_: Round) -> dict[str, Any]:
         round_.status = RoundStatus.ALLOCATED
         round_.save(update_fields=["runs", "statistics", "status"])
         _log(round_, user, "allocated", f"{round_.runs}: +{len(new_pairs)}")
-        told: list[str] = []
-        not_told: list[str] = []
-
-        def tell(participant: Participant, kind: str, **context: Any) -> None:
-            reached = _tell_participant(participant, kind, round_, **context)
-            (told if reached else not_told).append(participant.ext_id)
-
+        # The new results: each new pair for both its sides, and "no place" for an applicant
+        # whose last result was not already that (an unchanged result is not told again; an
+        # applicant who declined their place takes no further part and is not told).
+        news: list[tuple[Participant, Participant | None]] = []
         for pair in new_pairs:
-            for side, other in ((pair.applicant, pair.host), (pair.host, pair.applicant)):
-                tell(side, "placed", other=other.name or other.ext_id)
+            news += [(pair.applicant, pair.host), (pair.host, pair.applicant)]
         placed = set(match)
-        for a, p in apps.items():
-            if a not in placed:
-                tell(p, "unplaced")
+        out = {a for a in apps if a not in market.applicant_ranks}
+        unplaced = [p for a, p in apps.items() if a not in placed and a not in out]
+        news += [(p, None) for p in unplaced if p.last_result != "unplaced"]
+        told, not_told = _tell_results(round_, news)
+        Participant.objects.filter(pk__in=[p.pk for p in unplaced]).update(last_result="unplaced")
+        Participant.objects.filter(round=round_, role=Participant.APPLICANT, ext_id__in=placed).update(
+            last_result="placed"
+        )
     # Who was told (their accounts' languages, e-mail and in the platform) and who was not (no
     # link: the organiser tells them and records their answers): not kept with the statistics.
-    return {**stats, "told": list(dict.fromkeys(told)), "not_told": list(dict.fromkeys(not_told))}
+    return {**stats, "told": told, "not_told": not_told}
+
+
+def _tell_results(round_: Round, news: list[tuple[Participant, Participant | None]]) -> tuple[list[str], list[str]]:
+    """Tell each person behind the entries in ``news`` (an entry and the partner a new pair gives
+    it, or None: no place) their results in ONE message, in their language: a host given two
+    interns, or a person behind two entries, is told once. Returns the ids of the entries told and
+    of those nobody could be told."""
+    told: list[str] = []
+    not_told: list[str] = []
+    by_person: dict[int, tuple[User, list[str], bool]] = {}
+    for entry, other in news:
+        people = participant_recipients(entry)
+        (told if people else not_told).append(entry.ext_id)
+        for person in people:
+            _person, partners, unplaced = by_person.get(person.pk, (person, [], False))
+            if other is None:
+                unplaced = True
+            else:
+                partners.append(other.name or other.ext_id)
+            by_person[person.pk] = (person, partners, unplaced)
+    url = round_.get_absolute_url()
+    for person, partners, unplaced in by_person.values():
+        if partners:
+            _tell(person, "placed", url, round=round_, others=partners, also_unplaced=unplaced)
+        else:
+            _tell(person, "unplaced", url, round=round_)
+    return list(dict.fromkeys(told)), list(dict.fromkeys(not_told))
 
 
 def _pair_settle(pair: Pair, round_: Round) -> None:

@@ -11,6 +11,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -148,11 +149,15 @@ def my_event(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     reg = _mine(request, event)
     meetings = list(selectors.meetings_of(reg))
+    now = timezone.now()
     for m in meetings:
         other = m.recipient if m.requester_id == reg.pk else m.requester
         # contacts only to accepted meeting partners
         show = m.status == MeetingStatus.ACCEPTED and permissions.can_see_contacts(request.user, other)
         m.contact = other.person.email if show else ""  # type: ignore[attr-defined]
+        opens = services.feedback_opens(m)
+        m.feedback_open = opens is not None and opens <= now  # type: ignore[attr-defined]
+        m.feedback_opens = opens  # type: ignore[attr-defined]
     taken = {
         m.requester_id if m.recipient_id == reg.pk else m.recipient_id
         for m in meetings
@@ -218,9 +223,9 @@ def meeting_request(request: AuthedRequest, pk: int) -> HttpResponse:
     form = xforms.RequestForm(request.POST)
     if form.is_valid():
         other = event.registrations.filter(pk=form.cleaned_data["recipient"]).first()
-        if other is None:
-            raise Http404
         try:
+            if other is None:
+                raise services.not_on_the_list()
             services.meeting_request(user=request.user, requester=reg, recipient=other, note=form.cleaned_data["note"])
             messages.success(request, _("Your request is sent."))
         except DomainError as exc:
@@ -317,6 +322,7 @@ def organise(request: AuthedRequest, pk: int) -> HttpResponse:
             "questions": event.questions.all(),
             "history": history_entries(event),
             "show_change_details": True,
+            "check_in_open": services.check_in_open(event),
         },
     )
 
@@ -412,6 +418,7 @@ def round_upload(request: AuthedRequest) -> HttpResponse:
         document, row_errors = rows.document_from_xlsx(
             form.cleaned_data["file"], kind=form.cleaned_data["kind"], title=form.cleaned_data["title"]
         )
+        document["area"] = form.cleaned_data["area"]  # its pairs count under this area
         entries = [*document["applicants"], *document["hosts"]]
         linked = sum(1 for e in entries if e.get("profile") or e.get("email"))
         preview = {"document": document, "errors": row_errors, "linked": linked, "unlinked": len(entries) - linked}

@@ -935,7 +935,8 @@ def interests_expire_and_remind(*, now: Any = None) -> tuple[int, int]:
 # -- outcomes --------------------------------------------------------------------------------------
 @transaction.atomic
 def outcome_record(*, user: User, interest: Interest, kind: str, area: Area | None, note: str = "") -> Outcome:
-    """Either side of an introduction records what came of it (recording again replaces it)."""
+    """Either side of an introduction records what came of it (recording again replaces it; the
+    other people of both sides are told of a new or changed outcome, not of one saved unchanged)."""
     require(permissions.can_record_outcome(user, interest))
     errors: dict[str, list[str]] = {}
     if kind not in OutcomeKind.values:
@@ -950,6 +951,12 @@ def outcome_record(*, user: User, interest: Interest, kind: str, area: Area | No
     if errors:
         raise InvalidInput(details=errors)
     outcome = Outcome.objects.select_for_update().filter(interest=interest).first() or Outcome(interest=interest)
+    if outcome.pk is not None and (outcome.kind, outcome.area_id, outcome.note) == (
+        kind,
+        getattr(area, "pk", None),
+        note,
+    ):
+        return outcome  # saved again unchanged: nothing to record, and nobody is told again
     outcome.kind, outcome.area, outcome.note, outcome.recorded_by = kind, area, note, user  # type: ignore[assignment]
     history_mark(outcome, user=user)
     outcome.save()

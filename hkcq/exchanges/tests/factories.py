@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
+from freezegun import freeze_time
 
 from hkcq.core.translated import TText
 from hkcq.exchanges.models import Event, EventPhase, Meeting, MeetingStatus, Registration, RegistrationStatus
@@ -52,3 +54,37 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..event"))
     status = MeetingStatus.ACCEPTED
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+
+
+def held(event: Any, day: int | None = None, at: dt.time = dt.time(18, 0)) -> Any:
+    """The clock on a day of ``event`` (its first day by default; ``day`` counts from 0; -1: the
+    day after its last) at ``at``, Hong Kong time: check-in and feedback are refused before the
+    event's day and a meeting's time (``with held(event): ...``)."""
+    from django.urls import get_resolver  # local import: only the clock needs it
+
+    # The URL configuration (and with it the API's schemas) is built on the real clock: under a
+    # frozen one ``datetime.datetime`` is freezegun's class, which pydantic cannot describe.
+    get_resolver().url_patterns  # noqa: B018 - built for its side effect
+    days = event.days
+    date = days[-1] + dt.timedelta(days=1) if day == -1 else days[day or 0]
+    return freeze_time(dt.datetime.combine(date, at, tzinfo=timezone.get_default_timezone()))
+
+
+def registered(event: Any, who: tuple[Any, Any], *, listed: bool = True, **kw: Any) -> Any:
+    """``who`` (user, profile) registered for ``event`` through the service, speaking English.
+    ``listed``: they agreed to appear on the participant list, and so can be asked for a meeting
+    (without it the service refuses a request to them); False leaves the service's default."""
+    from hkcq.exchanges import services  # local import: the factories stay importable without the services' imports
+
+    user, profile = who
+    if listed:
+        kw.setdefault("consent_public", True)
+    kw.setdefault("languages", ["en"])
+    return services.registration_submit(user=user, event=event, profile=profile, **kw)
+
+
+def area_pk(ext_id: str = "education") -> int:
+    """A co-operation area's primary key, as a page's area field takes it (the upload asks for one)."""
+    from hkcq.registry.models import Area
+
+    return Area.objects.get(ext_id=ext_id).pk

@@ -14,7 +14,7 @@ from django.utils import timezone
 from hkcq.accounts.services import api_token_create
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Event, ExchangeRecord, Feedback, Meeting, Pair, Question, Registration, Round
-from hkcq.exchanges.tests.factories import member
+from hkcq.exchanges.tests.factories import held, member, registered
 from hkcq.exchanges.tests.test_matrix import ROUND
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +91,8 @@ def test_register_refusals_change_nothing(client, event):
 @pytest.fixture
 def regs(event):
     hk, cq = member("hong_kong"), member()
-    a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en"])
-    b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["en"])
+    a = registered(event, hk)
+    b = registered(event, cq)
     return {"a": a, "b": b, "a_user": hk[0], "b_user": cq[0]}
 
 
@@ -114,7 +114,7 @@ def test_approval_and_check_in(client, event, regs, officer_tdc, officer_other):
     event.requires_approval = True
     event.save()
     late = member()
-    p = services.registration_submit(user=late[0], event=event, profile=late[1], languages=["en"])
+    p = registered(event, late)
     assert p.status == "pending"
     url = f"/api/v1/registrations/{p.pk}/decision"
     before = counts()
@@ -130,9 +130,10 @@ def test_approval_and_check_in(client, event, regs, officer_tdc, officer_other):
 
     check_in = f"/api/v1/registrations/{regs['b'].pk}/check-in"
     before = counts()
-    unchanged(client.post(check_in, **auth(regs["b_user"])), before, 403)
-    unchanged(client.post(check_in, **auth(officer_other)), before, 404)
-    r = client.post(check_in, **auth(officer_tdc))
+    with held(event):
+        unchanged(client.post(check_in, **auth(regs["b_user"])), before, 403)
+        unchanged(client.post(check_in, **auth(officer_other)), before, 404)
+        r = client.post(check_in, **auth(officer_tdc))
     assert r.status_code == 200 and r.json()["checked_in_at"]
 
 
@@ -152,19 +153,22 @@ def test_feedback(client, event, regs):
         event=event, requester=regs["a"], recipient=regs["b"], status="accepted", expires_at=timezone.now()
     )
     url = f"/api/v1/meetings/{m.pk}/feedback"
-    outsider, _ = member()
-    before = counts()
-    unchanged(client.post(url, {"happened": True}, content_type="application/json", **auth(outsider)), before, 404)
-    r = client.post(
-        url, {"happened": True, "outcome_kind": "nonsense"}, content_type="application/json", **auth(regs["b_user"])
-    )
-    unchanged(r, before, 422)
-    unchanged(client.post(url, {}, content_type="application/json", **auth(regs["b_user"])), before, 422)
-    r = client.post(url, {"happened": True, "useful": True}, content_type="application/json", **auth(regs["b_user"]))
-    assert r.status_code == 201 and r.json()["useful"] is True
-    before = counts()
-    r = client.post(url, {"happened": True}, content_type="application/json", **auth(regs["b_user"]))
-    unchanged(r, before, 422)  # once each
+    with held(event):
+        outsider, _ = member()
+        before = counts()
+        unchanged(client.post(url, {"happened": True}, content_type="application/json", **auth(outsider)), before, 404)
+        r = client.post(
+            url, {"happened": True, "outcome_kind": "nonsense"}, content_type="application/json", **auth(regs["b_user"])
+        )
+        unchanged(r, before, 422)
+        unchanged(client.post(url, {}, content_type="application/json", **auth(regs["b_user"])), before, 422)
+        r = client.post(
+            url, {"happened": True, "useful": True}, content_type="application/json", **auth(regs["b_user"])
+        )
+        assert r.status_code == 201 and r.json()["useful"] is True
+        before = counts()
+        r = client.post(url, {"happened": True}, content_type="application/json", **auth(regs["b_user"]))
+        unchanged(r, before, 422)  # once each
 
 
 def test_agenda_ics(client, event, regs):
@@ -209,6 +213,7 @@ def test_agenda_pdf_is_the_registrants_own(client, event, regs, officer_tdc):
 
 def test_participants_and_registrations(client, event, regs, officer_tdc, officer_other):
     Registration.objects.filter(pk=regs["a"].pk).update(consent_public=True)
+    Registration.objects.filter(pk=regs["b"].pk).update(consent_public=False)
     r = client.get(f"/api/v1/events/{event.pk}/participants")
     assert r.status_code == 200
     assert [p["registration"] for p in r.json()["items"]] == [regs["a"].pk]  # only who consented
@@ -226,9 +231,10 @@ def test_feedback_list_is_for_organisers(client, event, regs, officer_tdc, offic
     m = Meeting.objects.create(
         event=event, requester=regs["a"], recipient=regs["b"], status="accepted", expires_at=timezone.now()
     )
-    services.meeting_feedback(
-        user=regs["b_user"], meeting=m, happened=True, useful=True, outcome="A joint pilot", outcome_kind=""
-    )
+    with held(event):
+        services.meeting_feedback(
+            user=regs["b_user"], meeting=m, happened=True, useful=True, outcome="A joint pilot", outcome_kind=""
+        )
     url = f"/api/v1/events/{event.pk}/feedback"
     r = client.get(url, **auth(officer_tdc))
     assert r.status_code == 200 and [f["outcome"] for f in r.json()["items"]] == ["A joint pilot"]

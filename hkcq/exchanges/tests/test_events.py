@@ -11,21 +11,19 @@ from django.utils import timezone
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Interpreter, Meeting, MeetingStatus, Question, RegistrationStatus, Session
-from hkcq.exchanges.tests.factories import member
+from hkcq.exchanges.tests.factories import held, member, registered
 from hkcq.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
 def register(event, who, **kw):
-    user, profile = who
-    return services.registration_submit(
-        user=user, event=event, profile=profile, languages=kw.pop("languages", ["en"]), **kw
-    )
+    """On the participant list (a request to them is allowed) unless ``listed=False``."""
+    return registered(event, who, **kw)
 
 
 def test_register_confirms_and_tells(event, hk_member):
-    reg = register(event, hk_member)
+    reg = register(event, hk_member, listed=False)
     assert reg.status == RegistrationStatus.CONFIRMED
     assert reg.consent_public is False  # default: not on the public list
     assert Notification.objects.filter(recipient=hk_member[0]).count() == 1
@@ -228,9 +226,9 @@ def test_feedback_once_per_side_only_by_participants(event):
     a, b = register(event, hk), register(event, cq)
     m = services.meeting_request(user=hk[0], requester=a, recipient=b)
     services.meeting_respond(user=cq[0], meeting=m, accept=True)
-    with pytest.raises(NotPermitted):
+    with held(event), pytest.raises(NotPermitted):
         services.meeting_feedback(user=outsider[0], meeting=m, happened=True)
-    with pytest.raises(InvalidInput):
+    with held(event), pytest.raises(InvalidInput):
         services.meeting_feedback(user=hk[0], meeting=m, happened=False, outcome_kind="logistics")
     from hkcq.exchanges.selectors import exchange_counts_by_area
     from hkcq.partnering.models import Outcome
@@ -239,22 +237,29 @@ def test_feedback_once_per_side_only_by_participants(event):
     area = Area.objects.get(ext_id="logistics")
     event.areas.add(area)
     before = exchange_counts_by_area().get(area.pk, {}).get("outcomes", 0)
-    services.meeting_feedback(
-        user=hk[0], meeting=m, happened=True, useful=True, outcome="Agreed a pilot shipment", outcome_kind="logistics"
-    )
-    # counted through partnering's outcomes (one source), under the event's area
-    assert exchange_counts_by_area()[area.pk]["outcomes"] == before + 1
-    assert Outcome.objects.get(reference=f"meeting:{m.pk}").area == area
-    with pytest.raises(InvalidInput):
-        services.meeting_feedback(user=hk[0], meeting=m, happened=True)
+    with held(event):
+        services.meeting_feedback(
+            user=hk[0],
+            meeting=m,
+            happened=True,
+            useful=True,
+            outcome="Agreed a pilot shipment",
+            outcome_kind="logistics",
+        )
+        # counted through partnering's outcomes (one source), under the event's area
+        assert exchange_counts_by_area()[area.pk]["outcomes"] == before + 1
+        assert Outcome.objects.get(reference=f"meeting:{m.pk}").area == area
+        with pytest.raises(InvalidInput):
+            services.meeting_feedback(user=hk[0], meeting=m, happened=True)
     assert m.feedback.count() == 1
 
 
 def test_check_in_by_organiser_only(event, officer_tdc, hk_member):
     reg = register(event, hk_member)
-    with pytest.raises(NotPermitted):
+    with held(event), pytest.raises(NotPermitted):
         services.registration_check_in(user=hk_member[0], registration=reg)
-    services.registration_check_in(user=officer_tdc, registration=reg)
+    with held(event):
+        services.registration_check_in(user=officer_tdc, registration=reg)
     reg.refresh_from_db()
     assert reg.checked_in_at is not None
 

@@ -123,3 +123,33 @@ def test_sessions_are_an_events_sessions_in_chinese_and_the_title_is_plain(clien
     organise = client.get(f"/{lang}/events/{event.pk}/organise/").content.decode()
     title = organise.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "<" not in title and "section" not in title
+
+
+# A half-width bracket or colon touching Chinese: "你的志願排序 (hk-a)", "狀態: 已接受".
+HALF_WIDTH = re.compile(r"[\u3400-\u9fff]\s*[(:]|\(\s*[\u3400-\u9fff]|[\u3400-\u9fff]\s*\)")
+
+
+@pytest.mark.parametrize("lang", ["zh-hant", "zh-hans"])
+def test_chinese_pages_use_full_width_brackets_and_colons(client, world, lang):  # noqa: F811 - the fixture
+    """Every exchanges page as its viewer sees it, and the round as a participant sees it (their
+    ranking's heading), with meetings scheduled and a round allocated: no half-width bracket or
+    colon next to Chinese. A review found "你的志願排序 (hk-a)" on the round page."""
+    from hkcq.core.tests.test_rendered_wording import visible_text
+    from hkcq.exchanges.tests.test_matrix import _record
+
+    _record(world)  # allocates the round, with an accepted pair and its record
+    services.event_schedule(user=world.users["organiser"], event=world.ctx["e"])
+    views = [PAGES[name] for name in sorted(PAGES)] + [("participant", lambda c: f"rounds/{c['r'].pk}/")]
+    wrong = []
+    for who, path in views:
+        client.logout()
+        if world.users[who] is not None:
+            client.force_login(world.users[who])
+        response = client.get(f"/{lang}/{path(world.ctx)}")
+        assert response.status_code == 200, path(world.ctx)
+        text = visible_text(response.content.decode(), lang)
+        wrong += [
+            f"{path(world.ctx)}: {m.group(0)!r} in …{text[max(0, m.start() - 30) : m.end() + 30]}…"
+            for m in HALF_WIDTH.finditer(text)
+        ]
+    assert not wrong, "\n".join(wrong)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Event, Meeting, MeetingStatus, Registration
-from hkcq.exchanges.tests.factories import member
+from hkcq.exchanges.tests.factories import held, member, registered
 
 pytestmark = pytest.mark.django_db
 LANGS = ["en", "zh-hant", "zh-hans"]
@@ -76,22 +76,23 @@ def test_event_journey_through_pages(client, event, officer_tdc):
     page = client.get(f"/en/events/{event.pk}/mine/").content.decode()
     assert late[0].email in page
     assert late[0].email not in client.get(f"/en/events/{event.pk}/").content.decode()
-    # check-in and outcome
-    client.force_login(officer_tdc)
-    client.post(reverse("exchanges:registration_action", args=[cq_reg.pk, "check-in"]))
-    cq_reg.refresh_from_db()
-    assert cq_reg.checked_in_at is not None
-    client.force_login(cq[0])
-    client.post(
-        f"/en/events/meetings/{meeting.pk}/feedback/",
-        {"happened": "yes", "useful": "on", "outcome": "Pilot shipment agreed"},
-    )
+    # check-in on the event's day, and the outcome once the meeting has taken place
+    with held(event, day=-1):
+        client.force_login(officer_tdc)
+        client.post(reverse("exchanges:registration_action", args=[cq_reg.pk, "check-in"]))
+        cq_reg.refresh_from_db()
+        assert cq_reg.checked_in_at is not None
+        client.force_login(cq[0])
+        client.post(
+            f"/en/events/meetings/{meeting.pk}/feedback/",
+            {"happened": "yes", "useful": "on", "outcome": "Pilot shipment agreed"},
+        )
     assert meeting.feedback.get().outcome == "Pilot shipment agreed"
 
 
 def test_agenda_pdf(client, event):
     who = member()
-    services.registration_submit(user=who[0], event=event, profile=who[1], languages=["en"])
+    registered(event, who)
     client.force_login(who[0])
     r = client.get(f"/en/events/{event.pk}/mine/agenda.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
@@ -99,8 +100,8 @@ def test_agenda_pdf(client, event):
 
 def test_contacts_not_shown_to_a_pending_partner(client, event):
     hk, cq = member("hong_kong"), member()
-    a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en"])
-    b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["en"])
+    a = registered(event, hk)
+    b = registered(event, cq)
     services.meeting_request(user=hk[0], requester=a, recipient=b)
     client.force_login(hk[0])
     assert cq[0].email not in client.get(f"/en/events/{event.pk}/mine/").content.decode()
@@ -110,8 +111,8 @@ def test_contacts_not_shown_to_a_pending_partner(client, event):
 
 def _setup(event, officer_tdc):
     hk, cq = member("hong_kong"), member()
-    a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en"])
-    b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["en"])
+    a = registered(event, hk)
+    b = registered(event, cq)
     m = services.meeting_request(user=hk[0], requester=a, recipient=b)
     # an accepted meeting for schedule all to place
     Meeting.objects.create(event=event, requester=b, recipient=a, status="accepted", expires_at=m.expires_at)

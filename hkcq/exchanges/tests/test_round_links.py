@@ -16,7 +16,7 @@ from hkcq.accounts.services import api_token_create
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import services
 from hkcq.exchanges.models import ExchangeRecord, Pair, PairStatus, Participant, Round, RoundChange
-from hkcq.exchanges.tests.factories import UserFactory, member
+from hkcq.exchanges.tests.factories import UserFactory, area_pk, member
 from hkcq.exchanges.tests.test_matrix import state
 from hkcq.notifications.models import Notification
 
@@ -306,10 +306,13 @@ def test_an_uploaded_round_reaches_accepted_pairs_through_pages(client, officer_
         ["host", "cq1", "Host One", places, "hk3, hk1", "en", None, schools["teacher"].email],
     ]
     client.force_login(officer_tdc)
-    r = client.post(f"/{lang}/rounds/new/", {"kind": kind, "title": "Uploaded", "dry_run": "on", "file": _xlsx(rows)})
+    r = client.post(
+        f"/{lang}/rounds/new/",
+        {"kind": kind, "title": "Uploaded", "area": area_pk(), "dry_run": "on", "file": _xlsx(rows)},
+    )
     assert r.status_code == 200 and Round.objects.count() == 0
     assert r.context["preview"]["linked"] == 2 and r.context["preview"]["unlinked"] == 1
-    r = client.post(f"/{lang}/rounds/new/", {"kind": kind, "title": "Uploaded", "file": _xlsx(rows)})
+    r = client.post(f"/{lang}/rounds/new/", {"kind": kind, "title": "Uploaded", "area": area_pk(), "file": _xlsx(rows)})
     assert r.status_code == 302, r.context and r.context["preview"]
     round_ = Round.objects.get()
     assert round_.participants.get(ext_id="hk1").profile == schools["hk1"][1]

@@ -9,7 +9,7 @@ from hkcq.accounts.services import api_token_create
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import allocation, services
 from hkcq.exchanges.models import ExchangeRecord, Pair, PairStatus, Participant, Round, RoundChange
-from hkcq.exchanges.tests.factories import UserFactory
+from hkcq.exchanges.tests.factories import UserFactory, area_pk
 
 pytestmark = pytest.mark.django_db
 
@@ -221,13 +221,20 @@ def test_upload_dry_run_then_create(client, officer_tdc):
     ]
     client.force_login(officer_tdc)
     before = Round.objects.count()
-    r = client.post("/en/rounds/new/", {"kind": "internship", "title": "Interns", "dry_run": "on", "file": _xlsx(rows)})
+    r = client.post(
+        "/en/rounds/new/",
+        {"kind": "internship", "title": "Interns", "area": area_pk(), "dry_run": "on", "file": _xlsx(rows)},
+    )
     assert r.status_code == 200 and "No problems found" in r.content.decode()
     assert Round.objects.count() == before
     bad = [*rows, ["host", "p2", "", "many", "", ""]]
-    r = client.post("/en/rounds/new/", {"kind": "internship", "title": "Interns", "file": _xlsx(bad)})
+    r = client.post(
+        "/en/rounds/new/", {"kind": "internship", "title": "Interns", "area": area_pk(), "file": _xlsx(bad)}
+    )
     assert "Row 4" in r.content.decode() and Round.objects.count() == before
-    r = client.post("/zh-hant/rounds/new/", {"kind": "internship", "title": "Interns", "file": _xlsx(rows)})
+    r = client.post(
+        "/zh-hant/rounds/new/", {"kind": "internship", "title": "Interns", "area": area_pk(), "file": _xlsx(rows)}
+    )
     assert r.status_code == 302 and Round.objects.count() == before + 1
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Event, Meeting, Question, Registration, RegistrationStatus, Session
-from hkcq.exchanges.tests.factories import member
+from hkcq.exchanges.tests.factories import member, registered
 from hkcq.registry.models import Area, Unit
 
 pytestmark = pytest.mark.django_db
@@ -124,8 +124,8 @@ def test_event_rules_refused_on_their_fields(event, officer_tdc):
 
 def test_times_in_use_cannot_change_but_the_event_can_grow(event, officer_tdc):
     hk, cq = member("hong_kong"), member()
-    a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en"])
-    b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["en"])
+    a = registered(event, hk)
+    b = registered(event, cq)
     Meeting.objects.create(
         event=event, requester=a, recipient=b, status="accepted", slot=7, table=2, expires_at=timezone.now()
     )
@@ -147,8 +147,8 @@ def test_more_places_promote_the_waiting_list(event, officer_tdc):
     event.capacity = 1
     event.save()
     first, second = member(), member()
-    services.registration_submit(user=first[0], event=event, profile=first[1], languages=["en"])
-    waiting = services.registration_submit(user=second[0], event=event, profile=second[1], languages=["en"])
+    registered(event, first)
+    waiting = registered(event, second)
     assert waiting.status == RegistrationStatus.WAITLISTED
     services.event_update(user=officer_tdc, event=event, data={"capacity": 2})
     waiting.refresh_from_db()
@@ -158,7 +158,7 @@ def test_more_places_promote_the_waiting_list(event, officer_tdc):
 
 def test_delete_only_an_event_nobody_registered_for(client, event, officer_tdc):
     who = member()
-    services.registration_submit(user=who[0], event=event, profile=who[1], languages=["en"])
+    registered(event, who)
     client.force_login(officer_tdc)
     before = _counts()
     r = client.post(f"/zh-hant/events/{event.pk}/organise/delete/")
@@ -220,7 +220,7 @@ def test_a_booked_session_is_not_deleted_nor_moved_onto_meetings(event, officer_
     )
     hk, cq = member("hong_kong"), member()
     a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en"], sessions=[session])
-    b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["en"])
+    b = registered(event, cq)
     Meeting.objects.create(
         event=event, requester=a, recipient=b, status="accepted", slot=1, table=0, expires_at=timezone.now()
     )

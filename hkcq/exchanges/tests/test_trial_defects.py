@@ -8,7 +8,7 @@ from django.utils import timezone
 from hkcq.accounts.services import api_token_create
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Meeting, Registration, Round
-from hkcq.exchanges.tests.factories import EventFactory, member
+from hkcq.exchanges.tests.factories import EventFactory, area_pk, held, member, registered
 from hkcq.exchanges.tests.test_matrix import _xlsx
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,8 @@ def _page(client, url: str) -> str:
 def test_organise_page_names_languages_in_the_readers_language(client, event, officer_tdc, lang, spoken, pair):
     # Found in the trial: "en、yue" and "(cmn-en)" on the Chinese organise page.
     hk, cq = member("hong_kong"), member()
-    a = services.registration_submit(user=hk[0], event=event, profile=hk[1], languages=["en", "yue"])
-    b = services.registration_submit(user=cq[0], event=event, profile=cq[1], languages=["cmn"])
+    a = registered(event, hk, languages=["en", "yue"])
+    b = registered(event, cq, languages=["cmn"])
     Meeting.objects.create(
         event=event, requester=a, recipient=b, status="accepted", language_pair="cmn-en", expires_at=timezone.now()
     )
@@ -77,7 +77,8 @@ def test_no_cancelling_after_check_in(client, event, officer_tdc):
     reg = services.registration_submit(user=user, event=event, profile=profile, languages=["en"])
     client.force_login(user)
     assert "Cancel my registration" in _page(client, f"/en/events/{event.pk}/mine/")
-    services.registration_check_in(user=officer_tdc, registration=reg)
+    with held(event):
+        services.registration_check_in(user=officer_tdc, registration=reg)
     assert "Cancel my registration" not in _page(client, f"/en/events/{event.pk}/mine/")
     response = client.post(f"/en/events/{event.pk}/mine/cancel/")
     assert response.status_code == 302
@@ -104,7 +105,9 @@ def test_registering_goes_to_the_page_top_with_a_message(client, event, lang, sa
 
 def test_a_round_upload_goes_to_the_page_top(client, officer_tdc):
     client.force_login(officer_tdc)
-    response = client.post("/en/rounds/new/", {"kind": "internship", "title": "Interns", "file": _xlsx()})
+    response = client.post(
+        "/en/rounds/new/", {"kind": "internship", "title": "Interns", "area": area_pk(), "file": _xlsx()}
+    )
     assert response.status_code == 302 and response["Location"].endswith("#main")
     assert Round.objects.count() == 1
 

@@ -173,3 +173,26 @@ def test_interest_rules(pair, facilitator_cq, facilitator_hk, settings):
         services.interest_express(user=cq_user, opportunity=other, profile=cq, message="Hello")
     assert "open expressions of interest" in str(error.value.message)
     assert Interest.objects.filter(from_profile=cq).count() == 1
+
+
+def test_an_outcome_saved_again_unchanged_tells_nobody_again(
+    pair, facilitator_cq, facilitator_hk, django_capture_on_commit_callbacks
+):
+    """A review found the other side e-mailed again each time an unchanged outcome was saved:
+    a message the platform promises is sent once per outcome; a change is told again."""
+    cq_user, cq, need, hk_user, hk, offer = pair
+    published(facilitator_cq, need)
+    published(facilitator_hk, offer)
+    interest = services.interest_express(user=cq_user, opportunity=offer, profile=cq, message="合作")
+    services.interest_accept(user=hk_user, interest=interest)
+    interest.refresh_from_db()
+    logistics = Area.objects.get(ext_id="logistics")
+    mail.outbox.clear()
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.outcome_record(user=cq_user, interest=interest, kind="joint_venture", area=logistics, note="JV")
+    assert [m.to for m in mail.outbox] == [[hk_user.email]]
+    assert interest.outcome.history.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.outcome_record(user=hk_user, interest=interest, kind="joint_venture", area=logistics, note="JV, 2027")
+    assert [m.to for m in mail.outbox] == [[hk_user.email], [cq_user.email]]

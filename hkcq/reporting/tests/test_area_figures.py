@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from hkcq.core import areafigures
 from hkcq.exchanges import services as exchange_services
 from hkcq.exchanges.models import ExchangeRecord, Feedback
-from hkcq.exchanges.tests.factories import EventFactory, MeetingFactory
+from hkcq.exchanges.tests.factories import EventFactory, MeetingFactory, held
 from hkcq.partnering.models import Outcome, OutcomeKind, OutcomeSource
 from hkcq.partnering.tests.factories import OutcomeFactory
 from hkcq.registry.models import Area
@@ -44,9 +44,10 @@ def _meeting_outcome(area: Area, kind: str) -> None:
     event.areas.set([area])
     meeting: Any = MeetingFactory(event=event)
     for reg in (meeting.requester, meeting.recipient):
-        exchange_services.meeting_feedback(
-            user=reg.person, meeting=meeting, happened=True, useful=True, outcome="Agreed", outcome_kind=kind
-        )
+        with held(event):
+            exchange_services.meeting_feedback(
+                user=reg.person, meeting=meeting, happened=True, useful=True, outcome="Agreed", outcome_kind=kind
+            )
 
 
 @pytest.fixture
@@ -85,13 +86,15 @@ def test_exchange_meeting_outcomes_are_partnering_outcomes(results):
 
 def test_a_meeting_without_an_area_or_without_a_kind_counts_nothing(areas):
     meeting: Any = MeetingFactory()  # its event has no area
-    exchange_services.meeting_feedback(
-        user=meeting.requester.person, meeting=meeting, happened=True, outcome_kind=OutcomeKind.INVESTMENT
-    )
+    with held(meeting.event):
+        exchange_services.meeting_feedback(
+            user=meeting.requester.person, meeting=meeting, happened=True, outcome_kind=OutcomeKind.INVESTMENT
+        )
     event: Any = EventFactory()
     event.areas.set([areas[0]])
     meeting = MeetingFactory(event=event)
-    exchange_services.meeting_feedback(user=meeting.requester.person, meeting=meeting, happened=True)
+    with held(event):
+        exchange_services.meeting_feedback(user=meeting.requester.person, meeting=meeting, happened=True)
     assert Outcome.objects.count() == 0
 
 
