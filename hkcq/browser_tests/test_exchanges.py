@@ -204,12 +204,14 @@ def test_uploaded_internship_round_from_rankings_to_accepted_pairs(page, width):
     applicant (English) and host (zh-Hant) accept on their pages: both pairs are accepted and
     become exchange records. axe on every page."""
     from hkcq.exchanges.models import ExchangeRecord, Pair, Round
+    from hkcq.registry.models import Area
 
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, "demo-secretariat-cq", lang="zh-hans")
     page.goto("/zh-hans/rounds/new/")
     page.select_option("select[name=kind]", "internship")
     page.fill("input[name=title]", f"Internships ({width})")
+    page.select_option("select[name=area]", str(Area.objects.get(ext_id="education").pk))
     sheet = {"name": "round.xlsx", "mimeType": "application/octet-stream", "buffer": _round_sheet()}
     page.set_input_files("input[name=file]", files=[sheet])
     page.locator("main form button[type=submit]").click()
@@ -255,6 +257,9 @@ def test_uploaded_internship_round_from_rankings_to_accepted_pairs(page, width):
     pairs = list(Pair.objects.filter(round=round_))
     assert sorted((p.applicant.ext_id, p.status) for p in pairs) == [("s1", "accepted"), ("s2", "accepted")]
     assert ExchangeRecord.objects.filter(pair__round=round_).count() == 2
+    assert set(ExchangeRecord.objects.filter(pair__round=round_).values_list("area__ext_id", flat=True)) == {
+        "education"
+    }
 
 
 def test_organise_table_buttons_keep_their_words_on_one_line(page):
