@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from hkcq.calendars.models import Holiday
+from hkcq.core.forms import choose_prompt
 
 
 class StyledModelForm(forms.ModelForm):
@@ -15,6 +16,7 @@ class StyledModelForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prepare()
+        choose_prompt(self.fields)
         # Reading self.errors below cleans the form, so every field must be set up before.
         for name, field in self.fields.items():
             widget = field.widget

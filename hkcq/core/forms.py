@@ -3,7 +3,9 @@
 - ``StyledModelForm``: Bootstrap classes and ``aria-*`` for every field (staff create/edit forms);
 - ``DateInput``: a native date picker;
 - ``StyledBoundField``: ``is-invalid`` on a field with errors (``bound_field_class``);
-- ``add_domain_error(form, exc)``: a service's ``DomainError`` onto the form, nothing typed lost.
+- ``add_domain_error(form, exc)``: a service's ``DomainError`` onto the form, nothing typed lost;
+- ``choose_prompt(fields)``: Django's empty choice "---------" shown as a translated "Choose…"
+  (``StyledBoundField`` and the styled forms apply it to every field they draw).
 """
 
 from __future__ import annotations
@@ -11,8 +13,27 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.errors import DomainError
+
+# What Django shows for "no choice" in a select (a model field's blank choice, a ModelChoiceField's
+# default empty label): a row of dashes nobody reads as a prompt, the same in every language.
+DASHES = "---------"
+CHOOSE = _("Choose…")
+
+
+def choose_prompt(fields: Any) -> None:
+    """Each of ``fields`` (a form's ``fields``, or one field) offers its empty choice as "Choose…"
+    in the page's language instead of Django's "---------"."""
+    for field in fields.values() if hasattr(fields, "values") else [fields]:
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DASHES:
+                field.empty_label = CHOOSE
+        elif isinstance(field, forms.ChoiceField):
+            choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+            if any(label == DASHES for _value, label in choices):
+                field.choices = [(value, CHOOSE if label == DASHES else label) for value, label in choices]
 
 
 class StyledBoundField(forms.BoundField):
@@ -20,7 +41,12 @@ class StyledBoundField(forms.BoundField):
     ``aria-invalid``, and Django's ``aria-describedby`` listing the help text and the error
     (ids ``<id>_helptext`` and ``<id>_error``, which the apps' ``_field.html`` give them).
     Worked out when the field is drawn, so an error a service adds after validation counts
-    too. Forms use it with ``bound_field_class = StyledBoundField``."""
+    too. Forms use it with ``bound_field_class = StyledBoundField``. Its field's empty choice
+    reads "Choose…" (``choose_prompt``)."""
+
+    def __init__(self, form: Any, field: Any, name: str) -> None:
+        choose_prompt(field)
+        super().__init__(form, field, name)
 
     def build_widget_attrs(self, attrs: Any, widget: Any = None) -> Any:
         attrs = super().build_widget_attrs(attrs, widget)
@@ -43,6 +69,7 @@ class StyledModelForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prepare()
+        choose_prompt(self.fields)
         # Reading self.errors below cleans the form, so every field must be set up before.
         for name, field in self.fields.items():
             widget = field.widget
