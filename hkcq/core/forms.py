@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from hkcq.core.errors import DomainError
 
 # What Django shows for "no choice" in a select (a model field's blank choice, a ModelChoiceField's
 # default empty label): a row of dashes nobody reads as a prompt, the same in every language.
+F = TypeVar("F", bound=forms.Field)
 DASHES = "---------"
 CHOOSE = _("Choose…")
 
@@ -87,6 +88,13 @@ class StyledModelForm(forms.ModelForm):
 
     def prepare(self) -> None:
         """Adjust fields (choices, querysets, disabled) before the form is cleaned."""
+
+
+def summary_name(field: F, name: Any) -> F:
+    """``field`` with the short name the error summary calls it by ("Consent"), for a field whose
+    label is a sentence (a box to tick): "Consent: This field is required."."""
+    field.summary_label = name  # type: ignore[attr-defined]
+    return field
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
-from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm
+from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm, summary_name
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import CannedReply, Enquiry, SlaPolicy
@@ -87,11 +87,16 @@ class EnquiryForm(StyledForm):
             "invalid_choice": _("Choose one of the languages offered."),
         },
     )
-    consent = forms.BooleanField(
-        label=_("I have read the personal-data notice above and agree to my data being used to handle this enquiry."),
-        error_messages={
-            "required": _("Please agree to the personal-data notice; we cannot handle the enquiry otherwise.")
-        },
+    consent = summary_name(
+        forms.BooleanField(
+            label=_(
+                "I have read the personal-data notice above and agree to my data being used to handle this enquiry."
+            ),
+            error_messages={
+                "required": _("Please agree to the personal-data notice; we cannot handle the enquiry otherwise.")
+            },
+        ),
+        _("Consent"),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -265,9 +270,12 @@ class CloseForm(StyledForm):
             "it is your reply: an enquiry closed as answered needs a reply or this note."
         ),
     )
-    confirm = forms.BooleanField(
-        label=_("The resident has been told the outcome: in a reply, or in the note above."),
-        error_messages={"required": _("Confirm that the resident has been told the outcome, then close.")},
+    confirm = summary_name(
+        forms.BooleanField(
+            label=_("The resident has been told the outcome: in a reply, or in the note above."),
+            error_messages={"required": _("Confirm that the resident has been told the outcome, then close.")},
+        ),
+        _("Confirmation"),
     )
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.dates import show_date
+from hkcq.core.forms import summary_name
 from hkcq.registry.models import Meeting
 from hkcq.reporting.models import Job
 
@@ -37,9 +38,12 @@ class CycleCloseForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
         empty_label=_("Choose a meeting"),
     )
-    confirm = forms.BooleanField(
-        label=_("I understand that closing freezes the snapshot for good and opens the next cycle."),
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    confirm = summary_name(
+        forms.BooleanField(
+            label=_("I understand that closing freezes the snapshot for good and opens the next cycle."),
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        ),
+        _("Confirmation"),
     )
 
     def __init__(self, *args, meetings=None, **kwargs):

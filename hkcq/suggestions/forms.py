@@ -11,7 +11,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.accounts.models import User
-from hkcq.core.forms import DateInput, StyledBoundField
+from hkcq.core.forms import DateInput, StyledBoundField, summary_name
 from hkcq.core.translated import TranslatedFormField
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
 from hkcq.suggestions.models import Suggestion
@@ -91,10 +91,14 @@ class SubmitForm(Styled, forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    consent = forms.BooleanField(
-        label=_(
-            "I have read the notice on personal data above and agree that my suggestion may be published after moderation."
-        )
+    consent = summary_name(
+        forms.BooleanField(
+            label=_(
+                "I have read the notice on personal data above and agree that my suggestion may be published after "
+                "moderation."
+            )
+        ),
+        _("Consent"),
     )
     # Bot traps: a field people never see (and never fill) and the time the form was shown.
     website = forms.CharField(label=_("Leave this field empty"), required=False)

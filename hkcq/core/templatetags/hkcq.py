@@ -174,6 +174,13 @@ def ends_in_mark(label: Any) -> bool:
     return str(label or "").rstrip().endswith(("?", "？", ":", "："))
 
 
+@register.filter
+def summary_label(bound_field: Any) -> str:
+    """What the error summary calls a field: its short name where its label is a sentence (a
+    consent box, ``hkcq.core.forms.summary_name``), else its label."""
+    return str(getattr(bound_field.field, "summary_label", None) or bound_field.label or bound_field.name)
+
+
 @register.simple_tag
 def tlines(value: Any) -> SafeString:
     """A text of one item per line (an agenda) as an ordered list in the page's language; a

@@ -30,3 +30,46 @@ def test_no_colon_after_a_label_that_ends_in_a_question_mark_or_colon(lang):
     assert f"原因：{space}{required}" in html
     for doubled in ("?:", "?：", "？：", "？:", "::", "：：", ":：", "：:"):
         assert doubled not in html
+
+
+def _summary(html: str) -> str:
+    return html.partition('id="error-summary"')[2].partition("</div>")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [("en", "Consent: "), ("zh-hant", "同意："), ("zh-hans", "同意：")],
+)
+def test_the_summary_names_the_consent_box_of_the_suggestion_form(defaults, client, lang, line):
+    """ "This field is required." alone said nothing of which field: a box to tick is named by its
+    short name, in the language's punctuation."""
+    from hkcq.suggestions.tests.conftest import form_data
+
+    html = client.post(f"/{lang}/suggestions/new/", form_data(consent="")).content.decode()
+    with translation.override(lang):
+        required = str(forms.Field.default_error_messages["required"])
+        from django.utils.translation import gettext
+
+        required = gettext(required)
+    summary = _summary(html)
+    assert f"{line}{required}" in summary, summary
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "label"), [("en", "Co-operation areas: "), ("zh-hans", "合作领域：")])
+def test_the_summary_names_the_areas_of_the_opportunity_form(defaults, client, lang, label):
+    from hkcq.accounts.models import User
+
+    client.force_login(User.objects.get(username="demo-partner-cq"))
+    html = client.post(f"/{lang}/partnering/opportunities/new/", {"type": "offer"}).content.decode()
+    summary = _summary(html)
+    items = [item for item in summary.split("<li>")[1:]]
+    assert items
+    assert any(label in item for item in items), summary
+    with translation.override(lang):
+        from django.utils.translation import gettext
+
+        required = gettext(str(forms.Field.default_error_messages["required"]))
+    bare = [item for item in items if item.split(">", 1)[-1].startswith(required)]
+    assert not bare, bare
