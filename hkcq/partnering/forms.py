@@ -174,7 +174,8 @@ class InterestForm(Styled):
             label=_("Your related opportunity"),
             queryset=own_opportunities,
             required=False,
-            empty_label=_("None"),
+            # Not "None", which reads as an empty value shown raw ("Your related opportunity: None").
+            empty_label=_("No related opportunity"),
             widget=forms.Select(attrs={"class": "form-select"}),
         )
         self.order_fields(["profile", "from_opportunity", "message"])

@@ -141,6 +141,10 @@ def problems(text: str, language: str) -> list[str]:
             found.append(f"{word} → {instead}: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
     for match in [*HALF_WIDTH.finditer(text), *HALF_WIDTH_BRACKET.finditer(text)]:
         found.append(f"half-width punctuation: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
+    # Python's None shown as a value ("你的相关合作机会：None"): an English word that a Chinese page can
+    # only get from a value that was empty.
+    for match in re.finditer(r"(?<![\w-])None(?![\w-])", text):
+        found.append(f"None shown for an empty value: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
     for match in re.finditer(r"(?m)^[ \t]*方[ \t]*$", text):
         found.append(f"方 alone, its place name missing: …{text[max(0, match.start() - 20) : match.end() + 20]!r}…")
     for match in CHINESE_DATE.finditer(text):
@@ -155,6 +159,7 @@ def test_the_checker_finds_the_reported_forms():
     assert problems("「一带一路」资讯", "zh-hans")
     assert problems("2 個聲音", "zh-hant")
     assert problems("措施\n方\n状态", "zh-hans") and not problems("香港方\n所属方", "zh-hans")
+    assert problems("你的相关合作机会：None", "zh-hans") and not problems("NoneSuch", "zh-hans")
     assert problems("请输入您的姓名", "zh-hans") and problems("請輸入您的姓名", "zh-hant")
     assert problems("已创建 (由 demo-secretariat-hk)", "zh-hans")
     assert problems("全體會議 (2023年5月11日)", "zh-hant")
