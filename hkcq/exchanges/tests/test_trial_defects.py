@@ -115,9 +115,9 @@ def test_a_round_upload_goes_to_the_page_top(client, officer_tdc):
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("en", ["act for an organisation", "residents who have an account", "Accounts are not opened on this site"]),
-        ("zh-hant", ["代表機構的人士", "設有帳戶的居民"]),
-        ("zh-hans", ["代表机构的人员", "设有账户的居民"]),
+        ("en", ["administrators opened for them", "act for an organisation", "Residents need no account"]),
+        ("zh-hant", ["平台管理員為他們開設的帳戶", "代表兩地機構", "居民無須開設帳戶"]),
+        ("zh-hans", ["平台管理员为其开设的账户", "代表两地机构", "居民无须开设账户"]),
     ],
 )
 def test_sign_in_speaks_to_everyone_who_has_an_account(client, defaults, lang, words):

@@ -352,7 +352,8 @@ def test_documentation_page_describes_every_service(db, lang):
     expected = PAGE[lang]
     assert f'<h1 class="h2">{expected["title"]}</h1>' in html and "/open311/v2" in html
     for code, name in zip(["enquiry", "suggestion"], expected["names"], strict=True):
-        assert f'id="service-{code}">{name} (<code>service_code={code}</code>)</h3>' in html
+        opening, closing = (" (", ")") if lang == "en" else ("（", "）")  # the language's brackets
+        assert f'id="service-{code}">{name}{opening}<code>service_code={code}</code>{closing}</h3>' in html
         assert f'href="#service-{code}"' in html and f"/services/{code}.json" in html
     for heading in expected["headings"]:
         assert html.count(f'<h4 class="h6">{heading}</h4>') == 2  # once for each service
