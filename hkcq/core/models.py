@@ -82,3 +82,23 @@ class PageVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class TriggerVersion(models.Model):
+    """One row (id 1) that database triggers bump whenever a watched table changes, in the same
+    statement and so the same transaction, whatever code or process writes (services, loaders,
+    the admin, ``bulk_create``, ``QuerySet.update``, raw SQL). A process that keeps something
+    derived from those tables reads it (one primary-key read) to know whether what it keeps is
+    still current. ``token`` is new at every change (random), so a version is never reused: a
+    change rolled back and another made after it do not share a number, as a counter alone would.
+    Each app's concrete model names its tables and its migration creates the triggers."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    counter = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=40, default="")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.counter} {self.token}"

@@ -103,6 +103,20 @@ def throttle_count(request: HttpRequest, action: str, *, targets: tuple[str, ...
     _usages(request, action, targets, increment=True)
 
 
+def form_throttle_check(
+    request: HttpRequest, form: Any, action: str, *, targets: tuple[str, ...] = ()
+) -> Throttled | None:
+    """:func:`throttle_check` for a page form, before its work: when one more accepted ``action``
+    would be over a rate, the form gets :func:`refusal_message` (it keeps what was typed) and the
+    refusal is returned, for the 429 answer and its ``Retry-After``; otherwise None."""
+    try:
+        throttle_check(request, action, targets=targets)
+    except Throttled as exc:
+        form.add_error(None, refusal_message(exc))
+        return exc
+    return None
+
+
 def refusal_message(exc: Throttled) -> str:
     """What a refused form says above the text it keeps: when it may be sent again."""
     minutes = max(1, (exc.retry_after + 59) // 60)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hkcq.core.models import TriggerVersion
 from hkcq.core.translated import TranslatedField, language_label
 from hkcq.registry.models import Unit
 
@@ -401,23 +402,13 @@ class SlaPolicy(models.Model):
         return reverse("service_levels:sla_policies")
 
 
-class ServiceLevelVersion(models.Model):
-    """One row (id 1) that changes whenever the service levels (``enquiries_slapolicy``) or the
-    calendars' days (``calendars_holiday``) do: database triggers (migration ``enquiries 0010``)
-    bump it in the same statement, so in the same transaction, as every insert, update, delete or
-    truncate, whatever code or process makes it. ``hkcq.enquiries.sla`` reads it (one primary-key
-    read) to know whether the policies and calendars it keeps in the process are still current.
-    ``token`` is new at every change, so a version rolled back is never reused."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    counter = models.BigIntegerField(default=0)
-    token = models.CharField(max_length=40, default="")
+class ServiceLevelVersion(TriggerVersion):
+    """Changes whenever the service levels (``enquiries_slapolicy``) or the calendars' days
+    (``calendars_holiday``) do (triggers: migration ``enquiries 0010``). ``hkcq.enquiries.sla``
+    reads it to know whether the policies and calendars it keeps in the process are current."""
 
     class Meta:
         verbose_name = _("service level version")
-
-    def __str__(self) -> str:
-        return f"{self.counter} {self.token}"
 
 
 class UnitSupervisor(models.Model):

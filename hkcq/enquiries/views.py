@@ -36,10 +36,9 @@ from hkcq.core.text import mask_personal_data
 from hkcq.core.throttle import (
     Throttled,
     form_refused,
-    refusal_message,
+    form_throttle_check,
     retry_after_header,
     throttle,
-    throttle_check,
     throttle_count,
 )
 from hkcq.core.translated import HTML_LANG, LANGUAGE_LABELS, current_language
@@ -116,11 +115,7 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
         # Only an accepted enquiry counts towards the limit (hkcq/core/throttle.py): a form shown
         # again with its errors costs nothing; a refused one keeps what was typed.
         targets = (request.POST.get("email", ""),)
-        try:
-            throttle_check(request, "enquiry_submit", targets=targets)
-        except Throttled as exc:
-            refused = exc
-            form.add_error(None, refusal_message(exc))
+        refused = form_throttle_check(request, form, "enquiry_submit", targets=targets)
         if refused is None and form.is_valid():
             data = form.cleaned_data
             try:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hkcq.core.models import TriggerVersion
 from hkcq.core.translated import TranslatedField, TText, language_label
 from hkcq.kb.indexing import entry_index
 from hkcq.registry.models import Area, Unit
@@ -130,25 +131,12 @@ class Entry(models.Model):
         return [line.strip() for line in shown.splitlines() if line.strip()]
 
 
-class SearchVersion(models.Model):
-    """One row (id 1) that changes whenever anything in ``kb_entry`` does: database triggers
-    (migration ``kb 0004``) bump it in the same statement, so in the same transaction, as every
-    insert, update, delete or truncate of entries, whichever code or process makes it (services,
-    the loader, the admin, ``bulk_create``, ``QuerySet.update``, raw SQL). ``hkcq.kb.search``
-    reads it before each question to know whether its search index is still current.
-
-    ``token`` is new at every change (random), so a version is never reused: a change rolled
-    back and another one made after it do not share a number, as a counter alone would."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    counter = models.BigIntegerField(default=0)
-    token = models.CharField(max_length=40, default="")
+class SearchVersion(TriggerVersion):
+    """Changes whenever anything in ``kb_entry`` does (triggers: migration ``kb 0004``).
+    ``hkcq.kb.search`` reads it before each question to know whether its index is current."""
 
     class Meta:
         verbose_name = _("search index version")
-
-    def __str__(self) -> str:
-        return f"{self.counter} {self.token}"
 
 
 class Gap(models.Model):

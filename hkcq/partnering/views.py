@@ -21,7 +21,7 @@ from hkcq.core.forms import add_domain_error
 from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
-from hkcq.core.throttle import Throttled, refusal_message, retry_after_header, throttle_check, throttle_count
+from hkcq.core.throttle import Throttled, form_throttle_check, retry_after_header, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.partnering import forms as pforms
 from hkcq.partnering import matching, permissions, selectors, services, threesided
@@ -162,11 +162,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     refused: Throttled | None = None
     if request.method == "POST":
         email = request.POST.get("email", "")
-        try:
-            throttle_check(request, "sign_up", targets=(email,))
-        except Throttled as exc:
-            refused = exc
-            form.add_error(None, refusal_message(exc))
+        refused = form_throttle_check(request, form, "sign_up", targets=(email,))
         if refused is None and form.is_valid():
             data = form.cleaned_data
             try:

@@ -22,7 +22,7 @@ from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_respons
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
-from hkcq.core.throttle import Throttled, refusal_message, retry_after_header, throttle, throttle_check, throttle_count
+from hkcq.core.throttle import Throttled, form_throttle_check, retry_after_header, throttle, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.core.views import redirect_to_page_top
 from hkcq.registry.models import Area
@@ -105,11 +105,7 @@ def suggestion_submit(request: HttpRequest) -> HttpResponse:
         # Per address, and per inbox or account (a signed-in resident's own e-mail address); only
         # an accepted suggestion counts (hkcq/core/throttle.py), a refused form keeps its text.
         targets = (request.POST.get("email", ""), getattr(user, "email", "") or "")
-        try:
-            throttle_check(request, "suggestion_submit", targets=targets)
-        except Throttled as exc:
-            refused = exc
-            form.add_error(None, refusal_message(exc))
+        refused = form_throttle_check(request, form, "suggestion_submit", targets=targets)
         if refused is None and form.is_valid():
             data = form.cleaned_data
             try:
