@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils import timezone
+from django.urls import translate_url
+from django.utils import timezone, translation
 
 from hkcq.accounts.models import User
 from hkcq.core.outbox import email_queue
@@ -37,6 +39,20 @@ def absolute_url(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url
 
 
+def localised_url(url: str, language: str) -> str:
+    """``url`` (a page of the site, reversed in whatever language the person who acted was
+    using) in the recipient's ``language``: a link in a message opens in its reader's language.
+    Addresses that are not the site's pages come back as they are."""
+    if not url:
+        return url
+    path = urlsplit(url).path
+    made_in = next((code for code, _name in settings.LANGUAGES if path.startswith(f"/{code}/")), None)
+    if made_in is None:
+        return url
+    with translation.override(made_in):  # the address resolves only in the language it names
+        return translate_url(url, supported_language(language))
+
+
 def _queue_email(*, subject: str, body: str, to: list[str], language: str, url: str = "") -> None:
     to = [address for address in to if address]
     if not to:
@@ -51,6 +67,7 @@ def notify(recipient: User, template: str, context: dict[str, Any], url: str = "
     """Store an in-application notification for ``recipient`` and queue its e-mail copy,
     both in the recipient's preferred language."""
     language = supported_language(recipient.preferred_language)
+    url = localised_url(url, language)
     full = {**context, "recipient": recipient, "url": url}
     subject, body = render(template, full, language)
     notification = Notification.objects.create(
@@ -81,7 +98,7 @@ def notify_rendered(
         recipient=recipient,
         title=subject[:300],
         body=body.strip(),
-        url=url,
+        url=localised_url(url, language),
         language=supported_language(language),
         **(_message(template, context) if template and context is not None else {}),
     )
@@ -102,6 +119,7 @@ def notify_group(
     """One message to a group (for example a unit) in the group's language: an in-application
     notification for each member and ONE e-mail addressed to all of them."""
     people = [user for user in recipients if user.is_active]
+    url = localised_url(url, language)
     full = {**context, "url": url}
     subject, body = render(template, full, language)
     message = _message(template, full)

@@ -31,9 +31,23 @@ def test_notify_renders_in_the_recipients_language_and_queues_one_email(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == f"{word} X"
     assert mailoutbox[0].to == [resident.email]
-    assert mailoutbox[0].body.endswith("/en/areas/")
+    # the link was made in the language of whoever acted (en); it opens in the reader's language
+    assert mailoutbox[0].body.endswith(f"/{language}/areas/")
+    assert n.url == f"/{language}/areas/"
     platform = {"en": "Hong Kong/Chongqing Co-operation Platform", "zh-hant": "港渝合作平台", "zh-hans": "港渝合作平台"}
     assert mailoutbox[0].from_email.startswith(f"{platform[language]} <")
+
+
+def test_a_group_message_links_in_the_groups_language(
+    secretariat_hk, message_templates, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        (n,) = services.notify_group(
+            [secretariat_hk], "zh-hans", message_templates, {"name": "Z"}, url="/zh-hant/areas/"
+        )
+    assert n.url == "/zh-hans/areas/" and mailoutbox[0].body.endswith("/zh-hans/areas/")
+    # an address that is not one of the site's pages is left as it is
+    assert services.localised_url("https://example.org/en/x", "zh-hans") == "https://example.org/en/x"
 
 
 def test_email_is_not_sent_when_the_transaction_rolls_back(resident, message_templates, mailoutbox):
