@@ -262,20 +262,93 @@ def test_uploaded_internship_round_from_rankings_to_accepted_pairs(page, width):
     }
 
 
-def test_organise_table_buttons_keep_their_words_on_one_line(page):
-    """Found in the trial: at 1280 px the registrations table's buttons (批准, 拒絕, 報到) wrapped
-    one character per line (the cell was a flex box squeezed by the table). With the demonstration
-    event's data this test passes on the old template too (the trial's table held longer rows): it
-    guards the layout, it does not reproduce the trial's squeeze."""
-    from hkcq.exchanges.models import Event, Registration
+# The number of lines a button's text takes, as laid out (one per distinct line box).
+LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
+  return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size; }"""
+# A name with no place to break a line: on the round page it makes its column as wide as the phone,
+# so the table squeezes the actions cell to its narrowest.
+UNBREAKABLE = "Wongtaisinchongqingliaisonrepresentativeofficer"
 
-    page.set_viewport_size({"width": 1280, "height": 900})
-    demo = Event.objects.get(demonstration=True)
-    assert Registration.objects.filter(event=demo, status="confirmed", checked_in_at=None).exists()
-    sign_in(page, "demo-secretariat-hk", lang="zh-hant")
-    page.goto(f"/zh-hant/events/{demo.pk}/organise/")
-    buttons = page.locator("table button")
-    assert buttons.count() > 0
-    for i in range(buttons.count()):
-        box = buttons.nth(i).bounding_box()
-        assert box is not None and box["width"] > box["height"], (buttons.nth(i).inner_text(), box)
+
+LONG_NAME = "Chongqing Municipal Liaison and Investment Promotion Office for Hong Kong Enterprises and Schools"
+
+
+def _squeezing_rows(event, *, pending: int, confirmed: int) -> None:
+    """Rows whose long (breakable) texts fill the table, which then shares the width out and
+    leaves the actions cell less than its buttons' width: the trial's squeeze."""
+    from hkcq.core.translated import TText
+    from hkcq.exchanges.models import Registration
+    from hkcq.exchanges.tests.factories import ProfileFactory, UserFactory
+
+    for k in range(pending + confirmed):
+        Registration.objects.create(
+            event=event,
+            person=UserFactory(first_name="Chan Tai Man", last_name=f"Senior Liaison Representative {k}"),
+            profile=ProfileFactory(name=TText.of(en=f"{LONG_NAME} {k}")),
+            status="pending" if k < pending else "confirmed",
+            languages=["en", "yue", "cmn"],
+            needs_interpreter=True,
+        )
+
+
+def _button_lines(page, selector: str) -> list[tuple[str, int]]:
+    buttons = page.locator(selector)
+    assert buttons.count() > 0, selector
+    return [(buttons.nth(i).inner_text(), buttons.nth(i).evaluate(LINES)) for i in range(buttons.count())]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("lang", ["zh-hant", "en"])
+def test_organise_table_buttons_keep_their_words_on_one_line(page, lang, width):
+    """Found in the trial: the registrations table's buttons (批准, 拒絕) wrapped one character per
+    line when long rows squeezed the actions cell (a flex box as the cell itself). Rows with long
+    names squeeze it at 1280 px: on the template before 19bb3f1 each of those buttons takes two
+    lines (measured: 批/准, 40 px wide) and this test fails; at 390 px the page stacks a table's
+    cells, so there is no squeeze to make, and the test guards that layout."""
+    from django.utils import timezone
+
+    from hkcq.exchanges.tests.factories import EventFactory
+    from hkcq.registry.models import Unit
+
+    page.set_viewport_size({"width": width, "height": 900})
+    event = EventFactory(starts_on=timezone.localdate(), ends_on=timezone.localdate(), requires_approval=True)
+    event.organiser_units.set([Unit.objects.get(ext_id="hk_tdc")])
+    _squeezing_rows(event, pending=2, confirmed=2)  # Approve and Refuse; Check in (the event is today)
+    sign_in(page, "demo-secretariat-hk", lang=lang)
+    page.goto(f"/{lang}/events/{event.pk}/organise/")
+    lines = _button_lines(page, "table button")
+    assert len(lines) == 2 * 2 + 2, lines
+    assert all(n == 1 for _text, n in lines), lines
+
+
+@pytest.mark.parametrize("lang", ["zh-hant", "en"])
+def test_round_pairs_table_buttons_keep_their_words_on_one_line(page, lang):
+    """The same squeeze on the round page's pairs table (a review found 接受/拒絕 and Withdraw one
+    word per line at 390 px): the organiser's actions (withdraw, record a paper answer) and a
+    participant's (accept, decline) each stay on one line."""
+    from hkcq.accounts.models import User
+    from hkcq.exchanges import services
+
+    page.set_viewport_size({"width": 390, "height": 900})
+    secretariat = User.objects.get(username="demo-secretariat-hk")
+    name = f"{UNBREAKABLE}school"
+    round_ = services.round_create(
+        user=secretariat,
+        data={
+            "kind": "internship",
+            "title": "Squeezed",
+            "applicants": [{"id": f"a{k}", "name": f"{name}{k}", "ranks": ["h1"]} for k in range(2)],
+            "hosts": [{"id": "h1", "name": f"{name}host", "capacity": 2, "ranks": ["a0", "a1"]}],
+        },
+    )
+    round_.participants.filter(ext_id="a0").update(user=User.objects.get(username="demo-exchange-hk1"))
+    services.round_allocate(user=secretariat, round_=round_)
+    sign_in(page, "demo-secretariat-hk", lang=lang)
+    page.goto(f"/{lang}/rounds/{round_.pk}/")
+    organiser = _button_lines(page, "main table button")
+    assert all(n == 1 for _text, n in organiser), organiser
+    page.context.clear_cookies()
+    sign_in(page, "demo-exchange-hk1", lang=lang)
+    page.goto(f"/{lang}/rounds/{round_.pk}/")
+    participant = _button_lines(page, "main table button")
+    assert len(participant) == 2 and all(n == 1 for _text, n in participant), participant
