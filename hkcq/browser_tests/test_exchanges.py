@@ -352,3 +352,27 @@ def test_round_pairs_table_buttons_keep_their_words_on_one_line(page, lang):
     page.goto(f"/{lang}/rounds/{round_.pk}/")
     participant = _button_lines(page, "main table button")
     assert len(participant) == 2 and all(n == 1 for _text, n in participant), participant
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_round_upload_page_refused_at_phone_width(page, lang):
+    """The upload page at 390 px: sent without its file and area, it answers with the error
+    summary (focusable, linking to the fields) and keeps the title and kind typed; nothing is
+    wider than the phone; axe finds nothing serious."""
+    from hkcq.exchanges.models import Round
+
+    page.set_viewport_size({"width": 390, "height": 900})
+    sign_in(page, "demo-secretariat-hk", lang=lang)
+    page.goto(f"/{lang}/rounds/new/")
+    page.select_option("select[name=kind]", "sister_school")
+    page.fill("input[name=title]", "Sister schools 2027")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert summary.locator('a[href="#id_area"]').count() == 1 and summary.locator('a[href="#id_file"]').count() == 1
+    assert page.input_value("input[name=title]") == "Sister schools 2027"
+    assert page.input_value("select[name=kind]") == "sister_school"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_serious_axe_violations(page)
+    assert not Round.objects.filter(title__en="Sister schools 2027").exists()
