@@ -5,6 +5,7 @@ sees the grid, the participant opens the agenda; an organiser runs a round's all
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -311,7 +312,7 @@ def test_organise_table_buttons_keep_their_words_on_one_line(page, lang, width):
     from hkcq.registry.models import Unit
 
     page.set_viewport_size({"width": width, "height": 900})
-    event = EventFactory(starts_on=timezone.localdate(), ends_on=timezone.localdate(), requires_approval=True)
+    event: Any = EventFactory(starts_on=timezone.localdate(), ends_on=timezone.localdate(), requires_approval=True)
     event.organiser_units.set([Unit.objects.get(ext_id="hk_tdc")])
     _squeezing_rows(event, pending=2, confirmed=2)  # Approve and Refuse; Check in (the event is today)
     sign_in(page, "demo-secretariat-hk", lang=lang)
