@@ -184,6 +184,16 @@ def test_a_government_body_of_the_registry_cannot_be_claimed(defaults):
     assert not User.objects.filter(email="li.ming@cq-logistics.example").exists()
 
 
+@pytest.mark.seed
+def test_the_seeds_governing_bodies_are_not_offered_at_sign_up(defaults):
+    """The default registry's party committee is a governing body (its people are staff, as a
+    government's are): the sign-up list does not offer it (the new-user trial found it there)."""
+    from hkcq.partnering.selectors import sign_up_registry_organisations
+
+    offered = set(sign_up_registry_organisations().values_list("ext_id", flat=True))
+    assert offered and "cpc-chongqing-committee" not in offered
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
 def test_the_pages_that_ask_people_to_sign_in_link_to_sign_up(defaults, lang):
     link = f'href="/{lang}/partnering/sign-up/"'
