@@ -136,6 +136,12 @@ class BadInputMiddleware:
             if answer is not None:
                 answer["Allow"] = response.get("Allow", "")
                 return answer
+        if response.status_code == 405 and not response.content and machine_error(request, 405, "") is None:
+            # A page that only takes a form's POST, opened by its address: Django answers with an
+            # empty body, which browsers show as their own error. The site's page says what to do.
+            page = render(request, "errors/405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

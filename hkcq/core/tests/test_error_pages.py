@@ -19,6 +19,19 @@ def test_an_unknown_page_is_a_translated_404_in_the_sites_layout(db, client, lan
     assert "URLconf" not in html and "Using the URLconf" not in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [("en", "Use the form on its page"), ("zh-hant", "請使用網頁上的表格"), ("zh-hans", "请使用页面上的表单")],
+)
+def test_opening_a_form_only_address_is_a_translated_405_in_the_sites_layout(db, client, lang, heading):
+    """A view that takes only a form's POST (``require_POST``) answered GET with an empty body,
+    which a browser shows as its own error page (found by the new-user trial)."""
+    response = client.get(f"/{lang}/account/sign-out/")
+    html = response.content.decode()
+    assert response.status_code == 405 and "POST" in response["Allow"]
+    assert heading in html and 'class="site-header' in html
+
+
 def test_the_api_answers_an_unknown_path_in_its_error_shape(db, client):
     response = client.get("/api/v1/nope")
     assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
