@@ -1206,7 +1206,7 @@ def round_upload(
     title: Form[Required],
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
-    area: Form[str | None] = None,
+    area: Form[str] = "",
 ) -> tuple[int, dict[str, Any]]:
     """The round page's upload: one row per participant (``GET /imports/kinds`` does not list it;
     the columns are the page's). ``dry_run`` true: 200 with the preview and its problems, nothing
