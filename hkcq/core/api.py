@@ -47,6 +47,10 @@ Flag = StrictBool
 # API's parser reads it as one (``config.api.StrictParser``); ``1174.5`` is still refused.
 Whole = StrictInt
 
+# A row's id (a primary key): a whole number the databases can hold (SQLite and PostgreSQL's
+# bigint stop at 2**63 - 1; a larger one raised inside the database driver: a 500).
+RowId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+
 # A consent that must be given: the document says only ``true`` is valid; the service refuses
 # ``false`` with its own translated message (as with ``Required``).
 Agreed = Annotated[StrictBool, Field(json_schema_extra={"enum": [True]})]

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from hkcq.core.api import Whole
+from hkcq.core.api import RowId
 from hkcq.kb.models import Gap
 from hkcq.kb.selectors import GapGroup
 
@@ -52,7 +52,7 @@ class GapGroupOut(Schema):
 
 
 class GapResolveIn(Schema):
-    ids: list[Whole] = Field(min_length=1, max_length=2000, description="Ids of the questions dealt with")
+    ids: list[RowId] = Field(min_length=1, max_length=2000, description="Ids of the questions dealt with")
 
 
 class GapResolveOut(Schema):

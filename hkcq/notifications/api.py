@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Flag, Mapped, Whole
+from hkcq.core.api import ERRORS, ErrorOut, Flag, Mapped, RowId
 from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.models import OutgoingEmail
 from hkcq.core.outbox import email_resend
@@ -110,7 +110,7 @@ class OutgoingEmailOut(Schema):
 
 
 class ResendIn(Schema):
-    ids: list[Whole] = Field(default_factory=list, description="Failed e-mails to send again")
+    ids: list[RowId] = Field(default_factory=list, description="Failed e-mails to send again")
     all: Flag = Field(False, description="Send every failed e-mail again")
 
 

@@ -41,6 +41,9 @@ def test_gaps_listed_grouped_and_resolved(defaults, client, secretariat_hk):
     assert resolved.status_code == 200 and resolved.json() == {"resolved": 2}
     assert not Gap.objects.filter(pk__in=[first.pk, second.pk], resolved=False).exists()
     assert _post(client, "/api/v1/kb/gaps/resolve", {"ids": []}).status_code == 422
+    # an id no database can hold, or none a row can have, is refused (it was a 500 from the driver)
+    for ids in ([2**70], [-60], [0]):
+        assert _post(client, "/api/v1/kb/gaps/resolve", {"ids": ids}).status_code == 422
 
 
 def test_gaps_refusals(defaults, client, officer_hk, resident):
