@@ -147,7 +147,14 @@ def _mine(request: HttpRequest, event: Event) -> Any:
 @login_required
 def my_event(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
-    reg = _mine(request, event)
+    return _my_event_page(request, event, _mine(request, event))
+
+
+def _my_event_page(
+    request: AuthedRequest, event: Event, reg: Any, *, feedback: tuple[int, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The person's page of ``event``; ``feedback``: a meeting's feedback form sent with an error,
+    shown again with what was typed."""
     meetings = list(selectors.meetings_of(reg))
     now = timezone.now()
     for m in meetings:
@@ -176,10 +183,12 @@ def my_event(request: AuthedRequest, pk: int) -> HttpResponse:
                 initial={"slots": [str(s) for s in reg.available_slots]}, event=event
             ),
             "answer_form": xforms.AnswerForm(event=event),
-            "feedback_form": xforms.FeedbackForm(),
+            "feedback_form": feedback[1] if feedback else xforms.FeedbackForm(),
+            "feedback_for": feedback[0] if feedback else None,
             "given": set(reg.feedback.values_list("meeting_id", flat=True)),
             "booking": event.phase == EventPhase.BOOKING,
         },
+        status=status,
     )
 
 
@@ -276,7 +285,10 @@ def meeting_feedback(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         except DomainError as exc:
             _refused(request, exc)
     else:
+        # shown again with what was typed (the outcome, its kind), not a redirect that drops it
         messages.error(request, _("Say whether the meeting took place."))
+        event = _event(meeting.event_id)
+        return _my_event_page(request, event, _mine(request, event), feedback=(meeting.pk, form), status=400)
     return redirect("exchanges:my_event", pk=meeting.event_id)
 
 

@@ -139,3 +139,22 @@ def test_early_feedback_is_refused_on_the_page_and_in_the_api(client, event, lan
             assert "（" in shown[0] and "(" not in shown[0]
     assert not Feedback.objects.exists()
     assert Meeting.objects.get(pk=meeting.pk).status == "accepted"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_feedback_sent_without_saying_whether_it_took_place_keeps_what_was_typed(client, event, lang):
+    """Found by the new-user trial: the page came back with the outcome and its kind emptied."""
+    meeting = MeetingFactory(event=event, slot=2, table=1)
+    person = meeting.requester.person
+    with held(event):
+        client.force_login(person)
+        response = client.post(
+            f"/{lang}/events/meetings/{meeting.pk}/feedback/",
+            {"outcome": "A joint venture on cold-chain freight", "outcome_kind": "joint_venture", "useful": "on"},
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="A joint venture on cold-chain freight"' in page
+    assert '<option value="joint_venture" selected>' in page
+    assert f'id="u-{meeting.pk}" checked' in page
+    assert not Feedback.objects.exists()
