@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
-from hkcq.core.forms import DateInput, StyledBoundField
+from hkcq.core.forms import CHOOSE, DateInput, StyledBoundField
 from hkcq.core.templatetags.hkcq import punct
 from hkcq.core.translated import TranslatedFormField
 from hkcq.partnering import selectors
@@ -186,7 +186,8 @@ class ReasonForm(Styled):
 
 
 class OutcomeForm(Styled):
-    kind = forms.ChoiceField(label=_("What came of it"), choices=OutcomeKind.choices)
+    # no kind chosen for the person: an outcome recorded by mistake would count on the dashboard
+    kind = forms.ChoiceField(label=_("What came of it"), choices=[("", CHOOSE), *OutcomeKind.choices])
     area = forms.ModelChoiceField(
         label=_("Co-operation area"), queryset=Area.objects.order_by("position"), empty_label=_("Choose an area")
     )
