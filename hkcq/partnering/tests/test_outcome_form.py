@@ -37,3 +37,20 @@ def test_the_outcome_kind_starts_unchosen_and_must_be_chosen(facilitator_cq, fac
     # the service refuses a missing kind; the page comes back with its message
     assert refused.status_code == 302 and refused["Location"] == f"/{lang}/partnering/interests/{interest.pk}/"
     assert not Outcome.objects.exists()
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "From"), ("zh-hant", "來自"), ("zh-hans", "来自")])
+def test_received_interests_name_their_sender(facilitator_cq, facilitator_hk, lang, heading):
+    """The list of received expressions of interest showed only the opportunity (new-user trial)."""
+    cq_user, cq = verified_member("chongqing", facilitator_cq, sector="freight-forwarding")
+    hk_user, hk = verified_member("hong_kong", facilitator_hk, sector="banking-supply-chain-finance")
+    offer = published(
+        facilitator_hk, post(hk_user, hk, type="business_offer", sector="banking-supply-chain-finance", **TEXTS)
+    )
+    services.interest_express(user=cq_user, opportunity=offer, profile=cq, message="Hello")
+    client = Client()
+    client.force_login(hk_user)
+    page = client.get(f"/{lang}/partnering/interests/").content.decode()
+    received = page.split('<h2 class="h4">')[2]
+    assert f'<th scope="col">{heading}</th>' in received
+    assert cq.name.show(lang).text in received
