@@ -88,3 +88,19 @@ def area_pk(ext_id: str = "education") -> int:
     from hkcq.registry.models import Area
 
     return Area.objects.get(ext_id=ext_id).pk
+
+
+def round_sheet(rows: Any) -> Any:
+    """An uploaded round's spreadsheet (XLSX) holding ``rows``, as the page and the API take it."""
+    import io
+
+    from openpyxl import Workbook  # local import: only the upload tests need a workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "round.xlsx"
+    return buf

@@ -8,7 +8,6 @@ translated error and nothing changes."""
 from __future__ import annotations
 
 import copy
-import io
 
 import pytest
 
@@ -16,7 +15,7 @@ from hkcq.accounts.services import api_token_create
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import services
 from hkcq.exchanges.models import ExchangeRecord, Pair, PairStatus, Participant, Round, RoundChange
-from hkcq.exchanges.tests.factories import UserFactory, area_pk, member
+from hkcq.exchanges.tests.factories import UserFactory, area_pk, member, round_sheet
 from hkcq.exchanges.tests.test_matrix import state
 from hkcq.notifications.models import Notification
 
@@ -276,19 +275,6 @@ def test_capacity_below_the_fixed_places_is_refused_in_chinese(client, officer_t
 
 
 # -- pages: the spreadsheet path, in three languages ---------------------------------------------
-def _xlsx(rows) -> io.BytesIO:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    buf.name = "round.xlsx"
-    return buf
-
-
 HEAD = ["role", "id", "name", "places", "ranking", "language", "profile", "email"]
 TOLD = {"en": "nobody was told", "zh-hant": "沒有人獲通知", "zh-hans": "没有人收到通知"}
 RANKING_HEADER = {"en": "Ranking", "zh-hant": "志願排序", "zh-hans": "志愿排序"}
@@ -308,11 +294,13 @@ def test_an_uploaded_round_reaches_accepted_pairs_through_pages(client, officer_
     client.force_login(officer_tdc)
     r = client.post(
         f"/{lang}/rounds/new/",
-        {"kind": kind, "title": "Uploaded", "area": area_pk(), "dry_run": "on", "file": _xlsx(rows)},
+        {"kind": kind, "title": "Uploaded", "area": area_pk(), "dry_run": "on", "file": round_sheet(rows)},
     )
     assert r.status_code == 200 and Round.objects.count() == 0
     assert r.context["preview"]["linked"] == 2 and r.context["preview"]["unlinked"] == 1
-    r = client.post(f"/{lang}/rounds/new/", {"kind": kind, "title": "Uploaded", "area": area_pk(), "file": _xlsx(rows)})
+    r = client.post(
+        f"/{lang}/rounds/new/", {"kind": kind, "title": "Uploaded", "area": area_pk(), "file": round_sheet(rows)}
+    )
     assert r.status_code == 302, r.context and r.context["preview"]
     round_ = Round.objects.get()
     assert round_.participants.get(ext_id="hk1").profile == schools["hk1"][1]

@@ -9,7 +9,7 @@ from hkcq.accounts.services import api_token_create
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import allocation, services
 from hkcq.exchanges.models import ExchangeRecord, Pair, PairStatus, Participant, Round, RoundChange
-from hkcq.exchanges.tests.factories import UserFactory, area_pk
+from hkcq.exchanges.tests.factories import UserFactory, area_pk, round_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -198,21 +198,6 @@ def test_spreadsheet_rows_with_bad_rows_are_reported():
     assert doc["applicants"][0]["ranks"] == ["h1", "h2"]
 
 
-def _xlsx(rows):
-    import io
-
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    buf.name = "round.xlsx"
-    return buf
-
-
 def test_upload_dry_run_then_create(client, officer_tdc):
     rows = [
         ["role", "id", "name", "places", "ranking", "language"],
@@ -223,17 +208,17 @@ def test_upload_dry_run_then_create(client, officer_tdc):
     before = Round.objects.count()
     r = client.post(
         "/en/rounds/new/",
-        {"kind": "internship", "title": "Interns", "area": area_pk(), "dry_run": "on", "file": _xlsx(rows)},
+        {"kind": "internship", "title": "Interns", "area": area_pk(), "dry_run": "on", "file": round_sheet(rows)},
     )
     assert r.status_code == 200 and "No problems found" in r.content.decode()
     assert Round.objects.count() == before
     bad = [*rows, ["host", "p2", "", "many", "", ""]]
     r = client.post(
-        "/en/rounds/new/", {"kind": "internship", "title": "Interns", "area": area_pk(), "file": _xlsx(bad)}
+        "/en/rounds/new/", {"kind": "internship", "title": "Interns", "area": area_pk(), "file": round_sheet(bad)}
     )
     assert "Row 4" in r.content.decode() and Round.objects.count() == before
     r = client.post(
-        "/zh-hant/rounds/new/", {"kind": "internship", "title": "Interns", "area": area_pk(), "file": _xlsx(rows)}
+        "/zh-hant/rounds/new/", {"kind": "internship", "title": "Interns", "area": area_pk(), "file": round_sheet(rows)}
     )
     assert r.status_code == 302 and Round.objects.count() == before + 1
 

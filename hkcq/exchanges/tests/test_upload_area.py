@@ -5,16 +5,13 @@ nowhere. The page also keeps what was typed when it refuses, in each language.""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import Workbook
 
 from hkcq.accounts.services import api_token_create
 from hkcq.core import areafigures
 from hkcq.exchanges import services
 from hkcq.exchanges.models import ExchangeRecord, Pair, Round
-from hkcq.exchanges.tests.factories import area_pk
+from hkcq.exchanges.tests.factories import area_pk, round_sheet
 from hkcq.registry.models import Area
 
 pytestmark = pytest.mark.django_db
@@ -23,17 +20,6 @@ ROWS = [
     ["applicant", "s1", "Student 1", None, "p1", "en"],
     ["host", "p1", "Placement 1", 1, "s1", "en"],
 ]
-
-
-def _xlsx(rows=ROWS) -> io.BytesIO:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    buf.name = "round.xlsx"
-    return buf
 
 
 def _accept_all(officer, round_: Round) -> None:
@@ -58,7 +44,7 @@ def test_an_uploaded_rounds_pairs_count_under_its_area_on_the_dashboard(client, 
     before = areafigures.counts_by_area()["exchange_records"].get(area.pk, 0)
     client.force_login(officer_tdc)
     response = client.post(
-        "/en/rounds/new/", {"kind": "internship", "title": "Interns", "area": area.pk, "file": _xlsx()}
+        "/en/rounds/new/", {"kind": "internship", "title": "Interns", "area": area.pk, "file": round_sheet(ROWS)}
     )
     assert response.status_code == 302
     round_ = Round.objects.get()
@@ -76,7 +62,7 @@ def test_an_uploaded_rounds_pairs_count_under_its_area_on_the_dashboard(client, 
 def test_the_upload_asks_for_the_area_and_keeps_what_was_typed(client, officer_tdc, lang, required):
     client.force_login(officer_tdc)
     response = client.post(
-        f"/{lang}/rounds/new/", {"kind": "sister_school", "title": "Sister schools 2027", "file": _xlsx()}
+        f"/{lang}/rounds/new/", {"kind": "sister_school", "title": "Sister schools 2027", "file": round_sheet(ROWS)}
     )
     assert response.status_code == 200 and not Round.objects.exists()
     page = response.content.decode()
@@ -90,14 +76,20 @@ def test_the_api_upload_takes_the_area(client, officer_tdc):
     token = api_token_create(user=officer_tdc, name="t")[1]
     response = client.post(
         "/api/v1/round-uploads",
-        {"kind": "internship", "title": "Interns", "dry_run": "false", "area": "education", "file": _xlsx()},
+        {"kind": "internship", "title": "Interns", "dry_run": "false", "area": "education", "file": round_sheet(ROWS)},
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 201, response.content
     assert Round.objects.get(pk=response.json()["id"]).area_id == area_pk("education")
     response = client.post(
         "/api/v1/round-uploads",
-        {"kind": "internship", "title": "Interns", "dry_run": "true", "area": "no-such-area", "file": _xlsx()},
+        {
+            "kind": "internship",
+            "title": "Interns",
+            "dry_run": "true",
+            "area": "no-such-area",
+            "file": round_sheet(ROWS),
+        },
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 422 and "area" in response.json()["error"]["details"]
