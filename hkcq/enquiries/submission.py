@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks.backends.immediate import ImmediateBackend
@@ -210,17 +211,30 @@ def enquiry_route(*, enquiry_id: int) -> bool:
     return True
 
 
-def enquiries_route_pending(*, older_than: dt.timedelta = dt.timedelta(0), limit: int = 1000) -> int:
+ROUTE_BATCH = 1000  # cases read per query by the sweep; it goes on until none is left
+
+
+def enquiries_route_pending(*, older_than: dt.timedelta = dt.timedelta(0)) -> int:
     """Route the cases still waiting for their unit that were received more than ``older_than``
     ago (their task was lost: Redis restarted without persistence, a worker killed, the queue
-    unreachable at the commit). Returns how many it routed."""
+    unreachable at the commit). Returns how many it routed.
+
+    The whole backlog, however long: the cases are read ``ROUTE_BATCH`` at a time in the order
+    they came (keyset on ``received_at, id``, so a case that cannot be routed is passed over,
+    not read again for ever), until none is left. A sweep that stopped at one batch left the
+    rest of a backlog larger than it (a queue outage at volume) for later runs."""
     since = timezone.now() - older_than
-    pending = list(
-        Enquiry.objects.filter(routing_pending=True, received_at__lte=since)
-        .order_by("received_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(enquiry_route(enquiry_id=pk) for pk in pending)
+    routed = 0
+    after: tuple[dt.datetime, int] | None = None
+    while True:
+        pending = Enquiry.objects.filter(routing_pending=True, received_at__lte=since)
+        if after is not None:
+            pending = pending.filter(Q(received_at__gt=after[0]) | Q(received_at=after[0], pk__gt=after[1]))
+        batch = list(pending.order_by("received_at", "id").values_list("received_at", "pk")[:ROUTE_BATCH])
+        routed += sum(enquiry_route(enquiry_id=pk) for _, pk in batch)
+        if len(batch) < ROUTE_BATCH:
+            return routed
+        after = batch[-1]
 
 
 REFERENCE_ATTEMPTS = 5

@@ -115,3 +115,17 @@ def test_no_reply_date_is_promised_until_the_case_has_its_unit(defaults, queued,
     assert case.reply_due.strftime("%Y") in page.split('reply-due">')[1].split("</dd>")[0]
     assert resident.get(f"/api/v1/enquiries/track/{token}").json()["reply_due"] is not None
     assert resident.get(f"/open311/v2/requests/{reference}.json").json()[0]["expected_datetime"]
+
+
+def test_the_sweep_routes_a_backlog_larger_than_one_batch(defaults, queued, route_to, monkeypatch):
+    """A queue outage at volume leaves more cases waiting than the sweep reads at once: one run
+    routes them all, batch after batch (the benchmark's sweep left 548 of 1,548 waiting)."""
+    from hkcq.enquiries import submission
+
+    monkeypatch.setattr(submission, "ROUTE_BATCH", 2)
+    route_to(HK_UNIT, answered=True)
+    cases = [_submit(Client(), n).json()["reference"] for n in range(5)]
+    out = StringIO()
+    call_command("route_enquiries", "--older-than", "0", stdout=out)
+    assert "5 enquiry(ies) routed." in out.getvalue()
+    assert not Enquiry.objects.filter(reference__in=cases, routing_pending=True).exists()
