@@ -24,7 +24,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -260,7 +260,27 @@ class _Changes:
             rows = [row for row, _changed in self.update]
             for row in rows:
                 row.computed_at = now
-            ProgressRollup.objects.bulk_update(rows, [*sorted(fields), "computed_at"], batch_size=500)
+            _update_rows(rows, [*sorted(fields), "computed_at"])
+
+
+def _update_rows(rows: list[ProgressRollup], fields: list[str]) -> None:
+    """``UPDATE … SET <fields> WHERE id = …`` for each row, sent as one ``executemany``.
+
+    ``bulk_update`` builds one ``CASE WHEN id = … THEN …`` expression per field and row and spent
+    most of a cycle's close resolving them (1,000 changed rows: 2 s of CPU, issue 15); the
+    statement here is prepared once and its parameters are the fields' own database values. It is
+    still an ``UPDATE`` on the connection, so the page cache sees the write (core.pagecache)."""
+    meta = ProgressRollup._meta
+    connection = connections[router.db_for_write(ProgressRollup)]
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(col.column)} = %s" for col in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    params = [
+        [col.get_db_prep_save(getattr(row, col.attname), connection) for col in columns] + [row.pk] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _rows_in(
