@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _serve  # noqa: E402
-from enquiry_submit import baseline_tree  # noqa: E402
+from _serve import baseline_tree  # noqa: E402
 
 HEADING = "## Warm ask, CPU (issue 15)"
 
