@@ -158,6 +158,26 @@ def _check_profile_fields(
     return values
 
 
+def _check_registry_organisation(errors: dict[str, list[str]], organisation: Organisation | None, side: str) -> None:
+    """A new profile that names the registry organisation it is of: that organisation has no
+    profile yet, and the profile takes its side."""
+    if organisation is None:
+        return
+    if OrganisationProfile.objects.filter(organisation=organisation).exists():
+        errors.setdefault("organisation", []).append(
+            _(
+                "%(name)s already has a profile here. Ask one of its members to add you with your "
+                "e-mail address, or its side's facilitator desk."
+            )
+            % {"name": organisation.name}
+        )
+    elif organisation.side != side:
+        errors.setdefault("side", []).append(
+            _("%(name)s is of %(side)s in the registry: choose that side.")
+            % {"name": organisation.name, "side": organisation.get_side_display()}
+        )
+
+
 # -- profiles ---------------------------------------------------------------------------------------
 @transaction.atomic
 def profile_create(
@@ -181,20 +201,7 @@ def profile_create(
     names the registry ``organisation`` it is of, that it is that organisation."""
     require(permissions.can_create_profile(user))
     errors: dict[str, list[str]] = {}
-    if organisation is not None:
-        if OrganisationProfile.objects.filter(organisation=organisation).exists():
-            errors.setdefault("organisation", []).append(
-                _(
-                    "%(name)s already has a profile here. Ask one of its members to add you with your "
-                    "e-mail address, or its side's facilitator desk."
-                )
-                % {"name": organisation.name}
-            )
-        elif organisation.side != side:
-            errors.setdefault("side", []).append(
-                _("%(name)s is of %(side)s in the registry: choose that side.")
-                % {"name": organisation.name, "side": organisation.get_side_display()}
-            )
+    _check_registry_organisation(errors, organisation, side)
     values = _check_profile_fields(
         errors=errors,
         name=name,
