@@ -508,7 +508,10 @@ def list_members(request: AuthedRequest, profile_id: int) -> Mapped:
 
 @router.post("/organisation-profiles/{profile_id}/members", response={201: MembershipOut, **ERRORS}, auth=STAFF_AUTH)
 def add_member(request: AuthedRequest, profile_id: int, payload: MemberIn) -> tuple[int, dict[str, Any]]:
-    """A member adds another person with an account (by username or e-mail address)."""
+    """A member, or a facilitator of the organisation's side, adds another person with an account
+    (by username or e-mail address); the person is told (and, when a facilitator added them, the
+    organisation's other members), each in their language. Adding a current member again changes
+    nothing and answers with the membership."""
     profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
     membership = services.member_add(user=request.user, profile=profile, email_or_username=payload.member)
     return 201, MembershipOut.of(membership)

@@ -368,8 +368,11 @@ def _membership_start(*, profile: OrganisationProfile, user: User, added_by: Any
 
 @transaction.atomic
 def member_add(*, user: User, profile: OrganisationProfile, email_or_username: str) -> Membership:
-    """A member adds another person with an account (found by username or e-mail address)."""
-    require(permissions.can_edit_profile(user, profile))
+    """A member, or a facilitator of the organisation's side, adds another person with an account
+    (found by username or e-mail address). The membership's history names who added them; the
+    person is told in their language, and when a facilitator added them, so are the organisation's
+    other members (nobody joins an organisation unseen)."""
+    require(permissions.can_add_member(user, profile))
     key = (email_or_username or "").strip()
     users = get_user_model().objects.filter(is_active=True)
     person = users.filter(username=key).first() or (users.filter(email__iexact=key).first() if key else None)
@@ -377,7 +380,18 @@ def member_add(*, user: User, profile: OrganisationProfile, email_or_username: s
         raise InvalidInput(details={"member": [_("No account has that username or e-mail address.")]})
     if person.is_staff_member:
         raise InvalidInput(details={"member": [_("Staff accounts cannot act for an organisation.")]})
-    return _membership_start(profile=profile, user=person, added_by=user)
+    already = Membership.objects.filter(profile=profile, user=person, left_at__isnull=True).first()
+    if already is not None:
+        return already
+    others = notify.members_of(profile)
+    membership = _membership_start(profile=profile, user=person, added_by=user)
+    url = profile.get_absolute_url()
+    by_facilitator = not permissions.is_member(user, profile)
+    context = {"profile": profile, "person": person, "added_by": user, "by_facilitator": by_facilitator}
+    notify.tell([person], "member_added", context, url=url)
+    if by_facilitator:
+        notify.tell([u for u in others if u.pk != person.pk], "member_added_others", context, url=url)
+    return membership
 
 
 @transaction.atomic

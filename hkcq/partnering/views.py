@@ -112,10 +112,10 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "profile": profile,
         "is_member": is_member,
         "contacts": profile.contacts.all() if permissions.can_see_contacts(user, profile) else None,
-        "members": selectors.current_members(profile) if is_member else None,
+        "members": selectors.current_members(profile) if permissions.can_see_members(user, profile) else None,
         "opportunities": opportunities,
         "can_verify": permissions.can_verify_profile(user, profile) and not profile.is_verified,
-        "member_form": pforms.MemberAddForm() if is_member else None,
+        "member_form": pforms.MemberAddForm() if permissions.can_add_member(user, profile) else None,
         "my_membership": Membership.objects.filter(user_id=user.pk or 0, profile=profile, left_at__isnull=True).first()
         if is_member
         else None,
