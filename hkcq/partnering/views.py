@@ -78,8 +78,12 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if permissions.can_see_opportunity_unpublished(user, opportunity)
         else [],
     }
-    if opportunity.is_live() and (is_owner or permissions.is_facilitator(user)):
-        context["matches"] = _matches(opportunity)
+    if is_owner or permissions.is_facilitator(user):
+        # suggestions, or why there is none and what to do (also for one not live yet)
+        context["matches"] = _matches(opportunity) if opportunity.is_live() else []
+        if not context["matches"]:
+            context["why_none"] = matching.why_none(opportunity, lang=current_language())
+            context["post_request"] = is_owner and opportunity.is_live() and opportunity.type in matching.OFFERS
     if opportunity.is_live() and not is_owner:
         profiles = selectors.profiles_for_member(user).filter(verified_at__isnull=False)
         if profiles.exists():
@@ -321,7 +325,10 @@ def opportunity_new(request: AuthedRequest) -> HttpResponse:
     if not profiles.exists():
         messages.info(request, _("Create your organisation's profile first."))
         return redirect("partnering:profile_new")
-    form = pforms.OpportunityForm(request.POST or None, profiles=profiles)
+    # "Post a request" on an offer's page without suggestions opens the form with the type chosen
+    chosen = request.GET.get("type", "")
+    initial = {"type": chosen} if chosen in OpportunityType.values else None
+    form = pforms.OpportunityForm(request.POST or None, profiles=profiles, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             opportunity = services.opportunity_create(
