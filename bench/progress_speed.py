@@ -58,7 +58,11 @@ def child(url: str, root: str, measures: int) -> dict[str, Any]:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     import django
+    from django.conf import settings
 
+    # Tasks go to the database's queue (the platform's default, as on a server), not run inline as
+    # the test settings do: a request's cost, without the work it leaves to a worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     django.setup()
     from django.core.management import call_command
     from django.db import connection, reset_queries
@@ -327,7 +331,10 @@ def section(results: dict[str, dict[str, Any]], commits: dict[str, str]) -> str:
         "(`manage.py recompute_progress`) and runs once more when a cycle closes, writing nothing when the "
         "figures are current. Closing freezes the whole registry and its published progress in bulk: one "
         "snapshot document built from a handful of set-wide queries (no query per measure), stored in one "
-        "row, and the cycle's unpublished updates moved to the next cycle in one UPDATE.",
+        "row, and the cycle's unpublished updates moved to the next cycle in one UPDATE. Tasks go to the "
+        "database's queue, as on a server: a publication's notifications (each reader's message rendered in "
+        "their language, its e-mail queued) are the new code's `transition_notify` task, run by a worker, "
+        "where the old code rendered them in the request.",
         "",
         _goals(results),
         "",

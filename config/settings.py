@@ -341,6 +341,9 @@ THROTTLE_RATES: dict[str, list[tuple[str, str]]] = {
 }
 # How long the link confirming a sign-up's e-mail address works (seconds; docs/security.md).
 SIGN_UP_CONFIRM_MAX_AGE = int(env("SIGN_UP_CONFIRM_MAX_AGE", str(3 * 24 * 3600)))
+# Sign-ups never confirmed are deleted after this many days (never while their link still works)
+# by the daily `manage.py prune_unconfirmed_sign_ups` (docs/security.md, "Sign-up").
+SIGN_UP_UNCONFIRMED_DAYS = int(env("SIGN_UP_UNCONFIRMED_DAYS", "30"))
 if env_bool("THROTTLE_DISABLED"):  # load tests only; never in production
     THROTTLE_RATES = {}
 # The proxies in front of the application servers (addresses or networks, comma-separated): for a

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import base64
+import logging
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 import segno
@@ -12,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q, QuerySet
 from django.http import HttpRequest
 from django.template import loader
 from django.urls import reverse
@@ -26,6 +28,7 @@ from hkcq.core.choices import Role
 from hkcq.core.context_processors import PLATFORM_NAME
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.idempotency import client_address
+from hkcq.core.models import OutgoingEmail
 from hkcq.core.outbox import email_queue
 
 # -- sign-in throttling -------------------------------------------------------------------------
@@ -407,3 +410,52 @@ def unconfirmed_sign_up(*, username: str, password: str) -> bool:
     address to be confirmed (sign-in then says so; with a wrong password it says nothing more)."""
     user = User.objects.filter(username=(username or "").strip().lower(), signed_up_at__isnull=False).first()
     return user is not None and _awaiting_confirmation(user) and user.check_password(password)
+
+
+# -- unconfirmed sign-ups are deleted ---------------------------------------------------------
+# A sign-up whose address was never confirmed is an inactive account that cannot sign in: it owns
+# nothing but its row (name, address, password hash, the organisation it named) and the e-mails
+# sent to it. After ``SIGN_UP_UNCONFIRMED_DAYS`` (never while its link still works) the daily
+# command ``prune_unconfirmed_sign_ups`` deletes it with those e-mails; whatever refers to the
+# account goes with it by its foreign key (a notification, a token), and history-kept rows (a
+# membership) keep their history entry of the deletion. Each deletion is logged with the account's
+# id and sign-up date only (no personal data in logs). An account something protects (a record
+# that must name its author) is left, logged, for the administrators.
+logger = logging.getLogger("hkcq.accounts")
+
+
+def unconfirmed_sign_ups(*, now: datetime | None = None) -> QuerySet[User]:
+    """Sign-ups never confirmed and never used, older than ``SIGN_UP_UNCONFIRMED_DAYS`` (and than
+    the confirmation link's lifetime, so no working link is for a deleted account)."""
+    now = now or timezone.now()
+    age = max(timedelta(days=settings.SIGN_UP_UNCONFIRMED_DAYS), timedelta(seconds=settings.SIGN_UP_CONFIRM_MAX_AGE))
+    return User.objects.filter(
+        signed_up_at__isnull=False,
+        signed_up_at__lt=now - age,
+        email_confirmed_at__isnull=True,
+        is_active=False,
+        last_login__isnull=True,
+        role__in=[Role.RESIDENT, Role.ORG_MEMBER],
+    ).order_by("pk")
+
+
+def sign_ups_prune(*, now: datetime | None = None) -> int:
+    """Delete the unconfirmed sign-ups (``unconfirmed_sign_ups``) and the e-mails the outbox holds
+    for their addresses, one account per transaction (checked again under a row lock, so one
+    confirmed meanwhile stays); returns how many were deleted."""
+    deleted = 0
+    for pk in list(unconfirmed_sign_ups(now=now).values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                user = unconfirmed_sign_ups(now=now).select_for_update().filter(pk=pk).first()
+                if user is None:
+                    continue
+                signed_up = user.signed_up_at.date().isoformat() if user.signed_up_at else "?"
+                OutgoingEmail.objects.filter(to=[user.email]).delete()
+                user.delete()
+        except ProtectedError:
+            logger.warning("Unconfirmed sign-up kept: account %s is referred to by a protected record.", pk)
+            continue
+        deleted += 1
+        logger.info("Deleted an unconfirmed sign-up: account %s, signed up on %s.", pk, signed_up)
+    return deleted

@@ -165,57 +165,80 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as work, tarfile.open(path, "r:gz") as archive:
         archive.extractall(work, filter="data")  # refuses absolute paths, "..", links out
         root = Path(work)
-        manifest = json.loads((root / "manifest.json").read_text())
-        if manifest.get("format") != FORMAT:
-            raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
-        data = root / "data.json"
-        if _sha256(data.open("rb")) != manifest["data_file_sha256"]:
-            raise BackupError("data.json does not match its checksum: the backup is damaged.")
-        missing = {tuple(m) for m in manifest["migrations"]} - {tuple(m) for m in _migrations()}
-        if missing:
-            raise BackupError(
-                "The database lacks migrations the backup was made with: run `migrate` with the same "
-                f"release first ({', '.join('.'.join(m) for m in sorted(missing)[:5])}…)."
-            )
-        for name, digest in manifest["files"].items():
-            if _sha256((root / "files" / name).open("rb")) != digest:
-                raise BackupError(f"{name} does not match its checksum: the backup is damaged.")
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # TRUNCATE refuses tables with pending deferred foreign-key checks, which a caller's
-                # transaction may hold (a test, a larger job): check them now.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            call_command("flush", "--noinput", verbosity=0)
-            # The history rows are in the data: setting many-to-many links must not add more.
-            with override_settings(SIMPLE_HISTORY_ENABLED=False):
-                call_command("loaddata", str(data), verbosity=0)
-            counts, checksums = row_counts(), data_checksums()
-            differ = {
-                label for label in {*counts, *manifest["rows"]} if counts.get(label) != manifest["rows"].get(label)
-            }
-            expected = manifest["data_sha256"]
-            differ |= {
-                label
-                for label in {*checksums, *expected}
-                if checksums.get(label) != expected.get(label) and label not in VOLATILE
-            }
-            if differ:
-                raise BackupError(
-                    f"The restored rows differ from the backup; nothing was changed. Tables: {', '.join(sorted(differ))}."
-                )
-        kept = set(manifest["files"])
-        for name in stored_files():
-            if name not in kept:
-                default_storage.delete(name)
-        for name in sorted(kept):
-            default_storage.delete(name)
-            with (root / "files" / name).open("rb") as stream:
-                saved = default_storage.save(name, File(stream))
-            if saved != name:
-                raise BackupError(f"{name} was stored as {saved}.")
-        for name, digest in manifest["files"].items():
-            with default_storage.open(name, "rb") as stream:
-                if _sha256(stream) != digest:
-                    raise BackupError(f"{name} differs after the restore.")
+        manifest = _manifest_checked(root)
+        _rows_replace(root / "data.json", manifest)
+        _files_replace(root / "files", manifest["files"])
     return manifest
+
+
+def _manifest_checked(root: Path) -> dict[str, Any]:
+    """The manifest of the backup unpacked at ``root``, once its format, its data's checksum,
+    the database's migrations and its files' checksums are what it says."""
+    manifest: dict[str, Any] = json.loads((root / "manifest.json").read_text())
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
+    if _sha256((root / "data.json").open("rb")) != manifest["data_file_sha256"]:
+        raise BackupError("data.json does not match its checksum: the backup is damaged.")
+    missing = {tuple(m) for m in manifest["migrations"]} - {tuple(m) for m in _migrations()}
+    if missing:
+        raise BackupError(
+            "The database lacks migrations the backup was made with: run `migrate` with the same "
+            f"release first ({', '.join('.'.join(m) for m in sorted(missing)[:5])}…)."
+        )
+    for name, digest in manifest["files"].items():
+        if _sha256((root / "files" / name).open("rb")) != digest:
+            raise BackupError(f"{name} does not match its checksum: the backup is damaged.")
+    return manifest
+
+
+def _rows_replace(data: Path, manifest: dict[str, Any]) -> None:
+    """Every row replaced by the backup's, in one transaction: undone when the restored rows'
+    counts or checksums differ from the manifest's."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with pending deferred foreign-key checks, which a caller's
+            # transaction may hold (a test, a larger job): check them now.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        call_command("flush", "--noinput", verbosity=0)
+        # The history rows are in the data: setting many-to-many links must not add more.
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            call_command("loaddata", str(data), verbosity=0)
+        differ = _rows_differing(manifest)
+        if differ:
+            raise BackupError(
+                f"The restored rows differ from the backup; nothing was changed. Tables: {', '.join(sorted(differ))}."
+            )
+
+
+def _rows_differing(manifest: dict[str, Any]) -> set[str]:
+    """The models whose row count or checksum now differs from the manifest's (the version
+    counters, ``VOLATILE``, are counted but not compared by checksum)."""
+    counts, checksums = row_counts(), data_checksums()
+    differ = {label for label in {*counts, *manifest["rows"]} if counts.get(label) != manifest["rows"].get(label)}
+    expected = manifest["data_sha256"]
+    differ |= {
+        label
+        for label in {*checksums, *expected}
+        if checksums.get(label) != expected.get(label) and label not in VOLATILE
+    }
+    return differ
+
+
+def _files_replace(folder: Path, files: dict[str, str]) -> None:
+    """The stored files made exactly the backup's (``files``: name → SHA-256), each checked once
+    stored."""
+    kept = set(files)
+    for name in stored_files():
+        if name not in kept:
+            default_storage.delete(name)
+    for name in sorted(kept):
+        default_storage.delete(name)
+        with (folder / name).open("rb") as stream:
+            saved = default_storage.save(name, File(stream))
+        if saved != name:
+            raise BackupError(f"{name} was stored as {saved}.")
+    for name, digest in files.items():
+        with default_storage.open(name, "rb") as stream:
+            if _sha256(stream) != digest:
+                raise BackupError(f"{name} differs after the restore.")

@@ -16,13 +16,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks.backends.immediate import ImmediateBackend
-from django_tasks_db import DatabaseBackend
 
 from hkcq.accounts.models import User
 from hkcq.accounts.types import Viewer
 from hkcq.core import idempotency
 from hkcq.core.errors import InvalidInput
+from hkcq.core.tasks import enqueue_with_change
 from hkcq.core.text import fold, mask_personal_data
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.limits import MAX_TEXT
@@ -162,20 +161,13 @@ ROUTED_FIELDS = ["kb_answered", "suggested_unit", "assigned_unit", "routing_pend
 
 
 def _route_later(pk: int) -> bool:
-    """Queue the case's routing. A queue in the database (``django_tasks_db``) takes the task in
-    the case's own transaction, and the immediate backend (tests, a trial) runs it at once; a
-    queue elsewhere (RQ) hears of it after the commit, so that its worker finds the case, and
-    ``robust``: a queue that is down must not undo an acknowledged case (the sweep routes it).
-    Returns whether the case was routed already (the immediate backend)."""
+    """Queue the case's routing (``core.tasks.enqueue_with_change``: in the case's own
+    transaction, or after its commit for a queue outside the database; a lost task leaves the
+    case to the sweep). Returns whether the case was routed already (the immediate backend)."""
     # local import: the task calls back into this app's services, so one side of the pair waits
     from hkcq.enquiries.tasks import route
 
-    backend = route.get_backend()
-    if isinstance(backend, ImmediateBackend | DatabaseBackend):
-        route.enqueue(enquiry_id=pk)
-        return isinstance(backend, ImmediateBackend)
-    transaction.on_commit(partial(route.enqueue, enquiry_id=pk), robust=True)
-    return False
+    return enqueue_with_change(route, enquiry_id=pk)
 
 
 def enquiry_route(*, enquiry_id: int) -> bool:

@@ -688,11 +688,7 @@ def round_ranks(
     role: Literal["applicant", "host"] = "applicant",
 ) -> dict[str, Any]:
     r = selectors.round_get_for_user(user=request.auth, pk=round_id)
-    p = r.participants.filter(role=role, ext_id=ext_id).first()
-    if p is None or not (
-        permissions.can_act_for_participant(request.auth, p) or permissions.can_organise_round(request.auth, r)
-    ):
-        raise NotFound()
+    p = selectors.participant_get_for_user(user=request.auth, round_=r, role=role, ext_id=ext_id)
     p = services.ranks_set(user=request.auth, participant=p, ranks=body.ranks)
     return {"ranks": p.ranks}
 
@@ -802,9 +798,8 @@ def round_link(
     role: Literal["applicant", "host"] = "applicant",
 ) -> dict[str, Any]:
     r = selectors.round_get_for_user(user=request.auth, pk=round_id)
-    p = r.participants.filter(role=role, ext_id=ext_id).first()
-    if p is None:
-        raise NotFound()
+    require(permissions.can_organise_round(request.auth, r))
+    p = selectors.participant_get_for_user(user=request.auth, round_=r, role=role, ext_id=ext_id)
     p = services.participant_link(
         user=request.auth, participant=p, profile=body.profile, email=body.email, reason=body.reason
     )
@@ -1246,15 +1241,19 @@ class RoundFixIn(Schema):
 def round_fix_pair(request: AuthedRequest, round_id: int, body: RoundFixIn) -> tuple[int, dict[str, Any]]:
     r = selectors.round_get_for_user(user=request.auth, pk=round_id)
     require(permissions.can_organise_round(request.auth, r))
-    a = r.participants.filter(role=Participant.APPLICANT, ext_id=body.applicant).first()
-    h = r.participants.filter(role=Participant.HOST, ext_id=body.host).first()
-    if a is None or h is None:
-        raise InvalidInput(
-            _("Choose an applicant and a host of this round."),
-            details={"applicant" if a is None else "host": [_("Choose an applicant and a host of this round.")]},
-        )
+    a = _entry_chosen(request, r, Participant.APPLICANT, body.applicant)
+    h = _entry_chosen(request, r, Participant.HOST, body.host)
     pair = services.pair_fix(user=request.auth, round_=r, applicant=a, host=h, reason=body.reason)
     return 201, _pair_out(pair)
+
+
+def _entry_chosen(request: AuthedRequest, r: Round, role: str, ext_id: str) -> Participant:
+    """The round's entry a body names (``role`` is also the field naming it); 422 when there is none."""
+    try:
+        return selectors.participant_get_for_user(user=request.auth, round_=r, role=role, ext_id=ext_id)
+    except NotFound as exc:
+        message = _("Choose an applicant and a host of this round.")
+        raise InvalidInput(message, details={role: [message]}) from exc
 
 
 class RoundCapacityIn(Schema):
@@ -1276,9 +1275,7 @@ class RoundHostOut(Schema):
 def round_capacity(request: AuthedRequest, round_id: int, ext_id: str, body: RoundCapacityIn) -> dict[str, Any]:
     r = selectors.round_get_for_user(user=request.auth, pk=round_id)
     require(permissions.can_organise_round(request.auth, r))
-    h = r.participants.filter(role=Participant.HOST, ext_id=ext_id).first()
-    if h is None:
-        raise NotFound()
+    h = selectors.participant_get_for_user(user=request.auth, round_=r, role=Participant.HOST, ext_id=ext_id)
     h = services.capacity_set(user=request.auth, host=h, capacity=body.capacity, reason=body.reason)
     return {"id": h.ext_id, "capacity": h.capacity}
 

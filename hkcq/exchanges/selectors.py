@@ -160,9 +160,14 @@ def round_get_for_user(*, user: Viewer, pk: int | str) -> Round:
     return round_
 
 
-def participant_get_for_user(*, user: Viewer, round_: Round, pk: int | str) -> Participant:
+def participant_get_for_user(
+    *, user: Viewer, round_: Round, pk: int | str | None = None, role: str = "", ext_id: str = ""
+) -> Participant:
+    """One of the round's entries, by its primary key (the pages' links) or by its side and its
+    id in the round (``role``, ``ext_id``: the API's paths, the organisers' forms). NotFound (404)
+    when the round has no such entry or the user may neither act for it nor organise the round."""
     try:
-        p = round_.participants.get(pk=int(pk))
+        p = round_.participants.get(pk=int(pk)) if pk is not None else round_.participants.get(role=role, ext_id=ext_id)
     except (Participant.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
     if not (permissions.can_act_for_participant(user, p) or permissions.can_organise_round(user, round_)):

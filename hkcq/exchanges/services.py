@@ -1175,60 +1175,61 @@ def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[
     errors = round_document_check(data)
     if errors:
         raise InvalidInput(_("The round could not be created: some entries are not valid."), details=errors)
-    title = data["title"]
     with transaction.atomic():
-        round_ = Round.objects.create(
-            kind=data["kind"],
-            title=TText.of(en=title) if isinstance(title, str) else TText.of(**title),
-            created_by=user,
-            tie_break_seed=int(data.get("tie_break_seed") or 0),
-            area=data.get("area"),
-            ranking_deadline=data.get("ranking_deadline"),
-            response_deadline=data.get("response_deadline"),
-        )
-        units = list(organiser_units) or list(user.units.all())
-        if units:
-            round_.organiser_units.set(units)
-
-        def lang(entry: dict[str, Any]) -> str:
-            value = str(entry.get("language") or "")
-            return value if value in ("en", "zh-hant", "zh-hans") else "en"
-
-        _errors, links = _document_links(data)
-
-        def link(role: str, entry: dict[str, Any]) -> dict[str, Any]:
-            profile, account = links.get((role, str(entry["id"]).strip()), (None, None))
-            return {"profile": profile, "user": account}
-
-        Participant.objects.bulk_create(
-            [
-                Participant(
-                    round=round_,
-                    role=Participant.APPLICANT,
-                    **link(Participant.APPLICANT, a),
-                    ext_id=str(a["id"]).strip(),
-                    name=str(a.get("name") or "")[:300],
-                    ranks=[str(r) for r in a.get("ranks") or []],
-                    language=lang(a),
-                )
-                for a in data.get("applicants") or []
-            ]
-            + [
-                Participant(
-                    round=round_,
-                    role=Participant.HOST,
-                    **link(Participant.HOST, h),
-                    ext_id=str(h["id"]).strip(),
-                    name=str(h.get("name") or "")[:300],
-                    ranks=[str(r) for r in h.get("ranks") or []],
-                    capacity=int(h.get("capacity", 1)),
-                    language=lang(h),
-                )
-                for h in data.get("hosts") or []
-            ]
-        )
+        round_ = _round_open(user=user, data=data, organiser_units=organiser_units)
+        Participant.objects.bulk_create(_round_entries(round_, data))
         _log(round_, user, "created", f"{len(data.get('applicants') or [])} / {len(data.get('hosts') or [])}")
     return round_
+
+
+def _round_open(*, user: User, data: dict[str, Any], organiser_units: Iterable[Any]) -> Round:
+    """The round a checked document describes, organised by ``organiser_units`` (by default the
+    units of the person creating it)."""
+    title = data["title"]
+    round_ = Round.objects.create(
+        kind=data["kind"],
+        title=TText.of(en=title) if isinstance(title, str) else TText.of(**title),
+        created_by=user,
+        tie_break_seed=int(data.get("tie_break_seed") or 0),
+        area=data.get("area"),
+        ranking_deadline=data.get("ranking_deadline"),
+        response_deadline=data.get("response_deadline"),
+    )
+    units = list(organiser_units) or list(user.units.all())
+    if units:
+        round_.organiser_units.set(units)
+    return round_
+
+
+def _entry_language(entry: dict[str, Any]) -> str:
+    """The language an entry's messages go out in: one of the platform's, else English."""
+    value = str(entry.get("language") or "")
+    return value if value in ("en", "zh-hant", "zh-hans") else "en"
+
+
+def _round_entries(round_: Round, data: dict[str, Any]) -> list[Participant]:
+    """A checked document's entries as the round's participants (not yet saved): the applicants,
+    then the hosts with their places, each linked to the profile and account it names."""
+    _errors, links = _document_links(data)
+
+    def entry(role: str, row: dict[str, Any], **extra: Any) -> Participant:
+        ext_id = str(row["id"]).strip()
+        profile, account = links.get((role, ext_id), (None, None))
+        return Participant(
+            round=round_,
+            role=role,
+            profile=profile,
+            user=account,
+            ext_id=ext_id,
+            name=str(row.get("name") or "")[:300],
+            ranks=[str(r) for r in row.get("ranks") or []],
+            language=_entry_language(row),
+            **extra,
+        )
+
+    return [entry(Participant.APPLICANT, a) for a in data.get("applicants") or []] + [
+        entry(Participant.HOST, h, capacity=int(h.get("capacity", 1))) for h in data.get("hosts") or []
+    ]
 
 
 ROUND_FIELDS = (

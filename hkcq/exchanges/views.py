@@ -23,7 +23,7 @@ from hkcq.core.exports import pdf_response, render_pdf
 from hkcq.core.forms import add_domain_error
 from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
-from hkcq.core.permissions import require_page
+from hkcq.core.permissions import require, require_page
 from hkcq.core.translated import current_language
 from hkcq.core.views import edit_page, redirect_to_page_top
 from hkcq.exchanges import agenda, permissions, rows, selectors, services
@@ -36,6 +36,7 @@ from hkcq.exchanges.models import (
     Participant,
     Question,
     RegistrationStatus,
+    Round,
     Session,
 )
 from hkcq.partnering.selectors import profiles_for_member
@@ -482,6 +483,8 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     try:
+        # every action here is the organisers': refused before a form names any entry
+        require(permissions.can_organise_round(request.user, round_))
         if action == "allocate":
             run = services.round_allocate(user=request.user, round_=round_)
             _allocation_told(request, run["told"], run["not_told"])
@@ -491,8 +494,8 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 messages.error(request, _("Give an applicant id, a host id and a reason."))
             else:
                 d = form.cleaned_data
-                a = round_.participants.filter(role=Participant.APPLICANT, ext_id=d["applicant"]).first()
-                h = round_.participants.filter(role=Participant.HOST, ext_id=d["host"]).first()
+                a = _entry(request, round_, Participant.APPLICANT, d["applicant"])
+                h = _entry(request, round_, Participant.HOST, d["host"])
                 if a is None or h is None:
                     messages.error(request, _("Choose an applicant and a host of this round."))
                 else:
@@ -503,7 +506,7 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 messages.error(request, _("Give a host id, the places and a reason."))
             else:
                 d = cform.cleaned_data
-                h = round_.participants.filter(role=Participant.HOST, ext_id=d["host"]).first()
+                h = _entry(request, round_, Participant.HOST, d["host"])
                 if h is None:
                     messages.error(request, _("Choose a host of this round."))
                 else:
@@ -514,7 +517,7 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 _form_refused(request, lform)
             else:
                 d = lform.cleaned_data
-                p = round_.participants.filter(role=d["role"], ext_id=d["participant"].strip()).first()
+                p = _entry(request, round_, d["role"], d["participant"])
                 if p is None:
                     messages.error(request, _("No entry of this round has this id on that side."))
                 else:
@@ -529,6 +532,14 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as exc:
         _refused_fields(request, exc)
     return redirect("exchanges:round", pk=round_.pk)
+
+
+def _entry(request: AuthedRequest, round_: Round, role: str, ext_id: str) -> Participant | None:
+    """The round's entry an organiser's form names, None when there is none."""
+    try:
+        return selectors.participant_get_for_user(user=request.user, round_=round_, role=role, ext_id=ext_id)
+    except NotFound:
+        return None
 
 
 def _refused_fields(request: HttpRequest, exc: DomainError) -> None:

@@ -213,81 +213,95 @@ def _query(name: str, description: str, fmt: str | None = None) -> dict[str, Any
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
 
+INFO = {
+    "title": "Hong Kong/Chongqing Co-operation Platform: Open311 GeoReport v2",
+    "version": "2",
+    "description": (
+        "GeoReport v2 over the platform's services (enquiries, suggestions). Every path ends in "
+        ".xml or .json. Errors are a list of {code, description} (XML: <errors>). Extensions: "
+        "lang, the Idempotency-Key header, tracking_url, requests/{id}?token=. A NUL character "
+        '(\\u0000) in any parameter is refused with 400 ("Null characters are not allowed.").'
+    ),
+}
+
+
 def document(base: str) -> dict[str, Any]:
     """The description, with ``base`` (the endpoints' address as the client reached them) as its server."""
+    return {
+        "openapi": "3.1.0",
+        "info": INFO,
+        "servers": [{"url": base}],
+        "paths": {**_service_paths(), **_request_paths()},
+        "components": {"schemas": SCHEMAS},
+    }
+
+
+def _service_paths() -> dict[str, Any]:
+    """Discovery and the services with the attributes each takes."""
+    return {
+        "/discovery.{format}": {"get": _get("The discovery document", _answer("Discovery", _ref("Discovery")))},
+        "/services.{format}": {
+            "get": _get("The services", _answer("Services", {"type": "array", "items": _ref("Service")}))
+        },
+        "/services/{service_code}.{format}": {
+            "get": _get(
+                "The attributes a service takes",
+                _answer("Service definition", _ref("ServiceDefinition")),
+                {"name": "service_code", "in": "path", "required": True, "schema": {"type": "string"}},
+            )
+        },
+    }
+
+
+def _request_paths() -> dict[str, Any]:
+    """Requests: the list, filing one, one request, and the request a token was given for."""
     request_list = _answer("Requests", {"type": "array", "items": _ref("ServiceRequest")})
     created = {"type": "array", "items": _ref("Created")}
     return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Hong Kong/Chongqing Co-operation Platform: Open311 GeoReport v2",
-            "version": "2",
-            "description": (
-                "GeoReport v2 over the platform's services (enquiries, suggestions). Every path ends in "
-                ".xml or .json. Errors are a list of {code, description} (XML: <errors>). Extensions: "
-                "lang, the Idempotency-Key header, tracking_url, requests/{id}?token=. A NUL character "
-                '(\\u0000) in any parameter is refused with 400 ("Null characters are not allowed.").'
+        "/requests.{format}": {
+            "get": _get(
+                "Requests, newest first (the last 90 days unless dates or ids are given; at most 1000)",
+                request_list,
+                _query("service_request_id", "Comma-separated ids."),
+                _query("service_code", "Comma-separated service codes."),
+                _query("status", "open or closed (comma-separated)."),
+                _query("start_date", "W3C date and time.", "date-time"),
+                _query("end_date", "W3C date and time.", "date-time"),
             ),
-        },
-        "servers": [{"url": base}],
-        "paths": {
-            "/discovery.{format}": {"get": _get("The discovery document", _answer("Discovery", _ref("Discovery")))},
-            "/services.{format}": {
-                "get": _get("The services", _answer("Services", {"type": "array", "items": _ref("Service")}))
-            },
-            "/services/{service_code}.{format}": {
-                "get": _get(
-                    "The attributes a service takes",
-                    _answer("Service definition", _ref("ServiceDefinition")),
-                    {"name": "service_code", "in": "path", "required": True, "schema": {"type": "string"}},
-                )
-            },
-            "/requests.{format}": {
-                "get": _get(
-                    "Requests, newest first (the last 90 days unless dates or ids are given; at most 1000)",
-                    request_list,
-                    _query("service_request_id", "Comma-separated ids."),
-                    _query("service_code", "Comma-separated service codes."),
-                    _query("status", "open or closed (comma-separated)."),
-                    _query("start_date", "W3C date and time.", "date-time"),
-                    _query("end_date", "W3C date and time.", "date-time"),
-                ),
-                "post": {
-                    "summary": "File a request (201 created; 200 the same request already filed)",
-                    "parameters": [
-                        FORMAT,
-                        *COMMON,
-                        {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}},
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/x-www-form-urlencoded": {"schema": _ref("RequestIn")},
-                            "application/json": {"schema": _ref("RequestIn")},
-                        },
-                    },
-                    "responses": {
-                        "201": _answer("Created", created),
-                        "200": _answer("Already filed (the same request)", created),
-                        "default": ERROR,
+            "post": {
+                "summary": "File a request (201 created; 200 the same request already filed)",
+                "parameters": [
+                    FORMAT,
+                    *COMMON,
+                    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}},
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {"schema": _ref("RequestIn")},
+                        "application/json": {"schema": _ref("RequestIn")},
                     },
                 },
-            },
-            "/requests/{service_request_id}.{format}": {
-                "get": _get(
-                    "One request (with token=: as its sender sees it)",
-                    request_list,
-                    {"name": "service_request_id", "in": "path", "required": True, "schema": {"type": "string"}},
-                    _query("token", "The token the POST returned."),
-                )
-            },
-            "/tokens/{token}.{format}": {
-                "get": _get(
-                    "The service_request_id of the request a POST returned this token for",
-                    _answer("Token", {"type": "array", "items": _ref("TokenResult")}),
-                    {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}},
-                )
+                "responses": {
+                    "201": _answer("Created", created),
+                    "200": _answer("Already filed (the same request)", created),
+                    "default": ERROR,
+                },
             },
         },
-        "components": {"schemas": SCHEMAS},
+        "/requests/{service_request_id}.{format}": {
+            "get": _get(
+                "One request (with token=: as its sender sees it)",
+                request_list,
+                {"name": "service_request_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                _query("token", "The token the POST returned."),
+            )
+        },
+        "/tokens/{token}.{format}": {
+            "get": _get(
+                "The service_request_id of the request a POST returned this token for",
+                _answer("Token", {"type": "array", "items": _ref("TokenResult")}),
+                {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}},
+            )
+        },
     }

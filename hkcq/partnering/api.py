@@ -235,17 +235,30 @@ def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]
 class MatchListOut(Schema):
     items: list[MatchOut]
     count: int  # how many suggestions there are (at most ``limit``)
+    # the types it is matched with (an offer: the other offer types too, "mutual offers")
+    matched_with: list[str]
+    # with no suggestion: why, and what the owner can do, in the request's language; else empty
+    explanation: list[str]
 
 
 @router.get("/opportunities/{opportunity_id}/matches", response={200: MatchListOut, 404: ErrorOut})
 def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 10) -> dict[str, Any]:
     """Suggested counterparts, best first (the best ``limit``, 1–50, default 10): the
     counterpart's id, a score (0–1, the harmonic mean of both directions' fit) and the reasons in
-    the request's language. A ranking computed in memory, not a stored list: no ``offset``."""
+    the request's language. A ranking computed in memory, not a stored list: no ``offset``.
+    ``matched_with``: the types it is matched with (an offer is matched with the other side's offers
+    too when each names what the other offers). With no suggestion, ``explanation`` says why and
+    what to do (post a request, wait for review, renew …), in the request's language."""
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
-    found = matching.explained(opportunity, limit=max(1, min(limit, 50)), lang=current_language())
+    lang = current_language()
+    found = matching.explained(opportunity, limit=max(1, min(limit, 50)), lang=lang)
     items = [{"id": m.pk, "score": m.score, "reasons": why} for m, why in found]
-    return {"items": items, "count": len(items)}
+    return {
+        "items": items,
+        "count": len(items),
+        "matched_with": matching.matched_with(opportunity.type),
+        "explanation": [] if items else matching.why_none(opportunity, lang=lang),
+    }
 
 
 @router.post("/opportunities/{opportunity_id}/interest", response={201: InterestOut, **ERRORS}, auth=STAFF_AUTH)
@@ -508,7 +521,10 @@ def list_members(request: AuthedRequest, profile_id: int) -> Mapped:
 
 @router.post("/organisation-profiles/{profile_id}/members", response={201: MembershipOut, **ERRORS}, auth=STAFF_AUTH)
 def add_member(request: AuthedRequest, profile_id: int, payload: MemberIn) -> tuple[int, dict[str, Any]]:
-    """A member adds another person with an account (by username or e-mail address)."""
+    """A member, or a facilitator of the organisation's side, adds another person with an account
+    (by username or e-mail address); the person is told (and, when a facilitator added them, the
+    organisation's other members), each in their language. Adding a current member again changes
+    nothing and answers with the membership."""
     profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
     membership = services.member_add(user=request.user, profile=profile, email_or_username=payload.member)
     return 201, MembershipOut.of(membership)

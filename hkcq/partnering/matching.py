@@ -11,6 +11,14 @@ For an opportunity A we query only the indexes of the types complementary to A's
   answers B — then the harmonic mean, so a one-sided fit ranks low (RECON, RecSys 2010);
 - declined pairs, the organisation's own opportunities and anything not live never appear (the
   declined pairs are held in the index too, taken in by the same change notes);
+- two offers of the two sides answer each other too when each one's text names what the other
+  offers ("mutual offers": a Chongqing rail-freight offer that says it wants supply-chain finance,
+  a Hong Kong supply-chain finance offer for logistics firms). What an offer offers is read from
+  its sector's names (and its parent sector's), its type and its professional service, as the
+  glossary's concept terms (``MatchIndex.offers``); candidates come from the offer types' indexes
+  (``MatchIndex.mutual_candidates``), each kept only if both directions name the other's offer
+  (``MatchIndex.mutual``), scored like any pair and multiplied by ``MUTUAL`` (an answer read from
+  the texts ranks just below a posted request of equal fit). docs/decisions/0014-partnering-mutual-offers.md;
 - fair exposure: at most one opportunity per organisation in a list, and an organisation with
   many live opportunities has each of them dampened a little, so the same large organisations
   are not shown to everyone (``bench/partnering_match.py`` reports the Gini of impressions).
@@ -48,8 +56,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkcq.core.choices import Side
-from hkcq.core.search import Index
-from hkcq.core.translated import current_language
+from hkcq.core.search import CONCEPT_PREFIX, Index
+from hkcq.core.translated import TText, current_language
+from hkcq.partnering import analysis
 from hkcq.partnering.analysis import concept_label
 from hkcq.partnering.models import (
     COMPLEMENTS,
@@ -67,6 +76,33 @@ CANDIDATES = 60
 COMPACT_MIN = 256  # changes a type's index takes before it is rebuilt from memory
 SAME_SIDE = 0.45  # a partner on the same side is still a partner, but the other side comes first
 WEIGHTS = {"text": 0.35, "sector": 0.2, "areas": 0.15, "language": 0.1, "side": 0.2}
+# Mutual offers (see above): the offer types, what a type or a professional service says the owner
+# offers beside its sector's name, the factor on a mutual pair's score and its candidates per type.
+OFFERS: tuple[str, ...] = ("business_offer", "technology_offer", "logistics_offered", "service_offered")
+TYPE_OFFERS: dict[str, tuple[str, ...]] = {
+    "logistics_offered": tuple(
+        CONCEPT_PREFIX + concept
+        for concept in (
+            "logistics",
+            "freight-forwarding",
+            "rail-freight",
+            "land-sea-corridor",
+            "air-cargo",
+            "cold-chain",
+            "warehouse",
+            "customs",
+        )
+    )
+}
+SERVICE_OFFERS: dict[str, tuple[str, ...]] = {
+    "legal": (CONCEPT_PREFIX + "legal",),
+    "accounting": (CONCEPT_PREFIX + "accounting",),
+    "arbitration": (CONCEPT_PREFIX + "arbitration",),
+    "consulting": (CONCEPT_PREFIX + "consulting",),
+    "financial": (CONCEPT_PREFIX + "financing", CONCEPT_PREFIX + "consulting"),
+}
+MUTUAL = 0.9
+MUTUAL_CANDIDATES = 30
 
 
 @dataclass(frozen=True)
@@ -168,8 +204,27 @@ class MatchIndex:
     current one opportunity at a time; ``expire`` drops those past their date; ``decline``
     notes a declined interest."""
 
-    def __init__(self, docs: Iterable[Doc], today: date | None = None, declined: Iterable[Declined] = ()) -> None:
+    def __init__(
+        self,
+        docs: Iterable[Doc],
+        today: date | None = None,
+        declined: Iterable[Declined] = (),
+        sector_terms: dict[int, frozenset[str]] | None = None,
+    ) -> None:
         self.today = today or timezone.localdate()
+        # What each sector's names say it offers (concept terms), for mutual offers; the concept
+        # terms that name a line of business at all; the sectors and services offering each one.
+        self.sector_terms: dict[int, frozenset[str]] = dict(sector_terms or {})
+        self.business_terms: frozenset[str] = frozenset().union(
+            *self.sector_terms.values(), *TYPE_OFFERS.values(), *SERVICE_OFFERS.values()
+        )
+        self.offered_by: dict[str, list[str]] = {}
+        for sector_id, offered in self.sector_terms.items():
+            for term in offered:
+                self.offered_by.setdefault(term, []).append(f"#sector:{sector_id}")
+        for kind, offered_terms in SERVICE_OFFERS.items():
+            for term in offered_terms:
+                self.offered_by.setdefault(term, []).append(f"#service:{kind}")
         self.docs: dict[int, Doc] = {}
         self.per_profile: Counter[int] = Counter()
         self.df: Counter[str] = Counter()
@@ -266,6 +321,53 @@ class MatchIndex:
                 out.extend(index.search(query, limit))
         return out
 
+    # -- mutual offers ------------------------------------------------------------------------------
+    def offers(self, doc: Doc) -> frozenset[str]:
+        """What the owner of an offer offers, as concept terms: its sector's names (and its parent
+        sector's), its type's and its professional service's. Nothing for a request."""
+        if doc.type not in OFFERS:
+            return frozenset()
+        out = set(self.sector_terms.get(doc.sector_id, ()))
+        if doc.sector_parent_id:
+            out.update(self.sector_terms.get(doc.sector_parent_id, ()))
+        out.update(TYPE_OFFERS.get(doc.type, ()))
+        out.update(SERVICE_OFFERS.get(doc.service_kind, ()))
+        return frozenset(out)
+
+    def wants(self, doc: Doc) -> list[str]:
+        """The lines of business an offer's text names beside its own (what it says it needs)."""
+        if doc.type not in OFFERS:
+            return []
+        own = self.offers(doc)
+        return [t for t in dict.fromkeys(doc.terms) if t in self.business_terms and t not in own]
+
+    def mutual(self, me: Doc, them: Doc) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """Two offers of the two sides that answer each other: (what they offer that your text
+        names, what you offer that their text names), or None."""
+        if me.type not in OFFERS or them.type not in OFFERS or me.side == them.side:
+            return None
+        mine, theirs = self.offers(me), self.offers(them)
+        wanted = tuple(t for t in dict.fromkeys(me.terms) if t in theirs and t not in mine)
+        if not wanted:
+            return None
+        given = tuple(t for t in dict.fromkeys(them.terms) if t in mine and t not in theirs)
+        return (wanted, given) if given else None
+
+    def mutual_candidates(self, doc: Doc, limit: int = MUTUAL_CANDIDATES) -> list[int]:
+        """Offers that may answer an offer mutually: from the offer types' indexes, those of the
+        sectors (or services) that offer what its text names, and whose text names what it offers.
+        Nothing for a request, or for an offer whose text names no other line of business."""
+        wants = self.wants(doc)
+        if not wants:
+            return []
+        query = [*wants, *self.offers(doc), *(fact for term in wants for fact in self.offered_by.get(term, ()))]
+        out: list[int] = []
+        for kind in OFFERS:
+            index = self.by_type.get(kind)
+            if index is not None:
+                out.extend(index.search(query, limit))
+        return out
+
 
 # -- scoring ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -346,6 +448,9 @@ class Match:
     forward: Direction  # how well they answer you
     backward: Direction  # how well you answer them
     doc: Doc
+    # two offers answering each other (MatchIndex.mutual): what they offer that your text names,
+    # what you offer that theirs names; None for a complementary type
+    mutual: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def rank(index: MatchIndex, me: Doc, *, exclude: set[int] = frozenset(), limit: int = 10) -> list[Match]:  # type: ignore[assignment]
@@ -355,7 +460,8 @@ def rank(index: MatchIndex, me: Doc, *, exclude: set[int] = frozenset(), limit: 
     hidden = index.hidden_opportunities.get(me.profile_id, set())
     hidden_profiles = index.hidden_profiles.get(me.profile_id, set())
     idf = index.idf
-    for pk in dict.fromkeys(index.candidates(me)):
+    complements = COMPLEMENTS.get(me.type, ())
+    for pk in dict.fromkeys([*index.candidates(me), *index.mutual_candidates(me)]):
         them = index.docs.get(pk)
         if (
             them is None
@@ -366,14 +472,21 @@ def rank(index: MatchIndex, me: Doc, *, exclude: set[int] = frozenset(), limit: 
             or pk == me.pk
         ):
             continue
+        pair = None
+        if them.type not in complements:
+            pair = index.mutual(me, them)
+            if pair is None:
+                continue
         common = my_terms.intersection(them.terms)
         shared_idf = sum(idf(t) for t in common)
         forward = direction(index, me, them, my_total, common=common, shared_idf=shared_idf)
         backward = direction(index, them, me, index.text_total(them), common=common, shared_idf=shared_idf)
         score = harmonic(forward.score, backward.score)
+        if pair is not None:
+            score *= MUTUAL
         # Fair exposure: an organisation with many live opportunities is dampened a little.
         score /= 1 + 0.1 * math.log(index.per_profile[them.profile_id])
-        scored.append(Match(pk, round(score, 4), forward, backward, them))
+        scored.append(Match(pk, round(score, 4), forward, backward, them, pair))
     scored.sort(key=lambda m: (-m.score, m.pk))
     out: list[Match] = []
     seen: set[int] = set()
@@ -486,9 +599,18 @@ def declined_rows(opportunity_ids: Iterable[int] | None = None) -> list[Declined
     )
 
 
+def sector_terms() -> dict[int, frozenset[str]]:
+    """What each sector's names (all three languages) say it offers: their concept terms."""
+    out: dict[int, frozenset[str]] = {}
+    for sector in Sector.objects.only("pk", "name"):
+        text = TText.from_json(sector.name).all_text()
+        out[sector.pk] = frozenset(t for t in analysis.terms(text) if t.startswith(CONCEPT_PREFIX))
+    return out
+
+
 def _build(today: date) -> _State:
     last_id = MatchChange.objects.aggregate(m=Max("id"))["m"] or 0  # before reading: nothing is missed
-    index = MatchIndex(load_docs(today), today, declined_rows())
+    index = MatchIndex(load_docs(today), today, declined_rows(), sector_terms())
     recent = set(MatchChange.objects.filter(id__gt=last_id - WINDOW, id__lte=last_id).values_list("id", flat=True))
     return _State(index, last_id, recent, time.monotonic())
 
@@ -594,12 +716,26 @@ def reasons(match: Match, me: Doc, *, lang: str | None = None, names: Names | No
     lang = lang or current_language()
     names = names or Names.of(me, [match])
     types = dict(OpportunityType.choices)
-    out = [
-        _("They posted “%(theirs)s”, which answers your “%(yours)s”.")
-        % {"theirs": types[match.doc.type], "yours": types[me.type]}
-    ]
+    told: set[str] = set()
+    if match.mutual is not None:
+        theirs, yours = match.mutual
+        told.update(theirs + yours)
+        out = [
+            _(
+                "Two offers that answer each other: they offer %(theirs)s, which yours names; you offer %(yours)s, which theirs names."
+            )
+            % {
+                "theirs": _join([concept_label(t, lang) for t in theirs[:3]], lang),
+                "yours": _join([concept_label(t, lang) for t in yours[:3]], lang),
+            }
+        ]
+    else:
+        out = [
+            _("They posted “%(theirs)s”, which answers your “%(yours)s”.")
+            % {"theirs": types[match.doc.type], "yours": types[me.type]}
+        ]
     shared = list(dict.fromkeys(match.forward.shared_terms + match.backward.shared_terms))
-    concepts = [concept_label(t, lang) for t in shared if t.startswith("~")][:4]
+    concepts = [concept_label(t, lang) for t in shared if t.startswith(CONCEPT_PREFIX) and t not in told][:4]
     if concepts:
         out.append(_("Both write about %(topics)s.") % {"topics": _join(concepts, lang)})
     if match.forward.sector == 1.0:
@@ -618,4 +754,74 @@ def reasons(match: Match, me: Doc, *, lang: str | None = None, names: Names | No
         )
     if match.forward.other_side:
         out.append(_("A partner on the other side: %(side)s.") % {"side": Side(match.doc.side).label})
+    return out
+
+
+# -- when there is no suggestion: why, and what to do ----------------------------------------------
+def _quoted(text: str, lang: str) -> str:
+    return f"「{text}」" if lang == "zh-hant" else f"“{text}”"
+
+
+def matched_with(kind: str) -> list[str]:
+    """The types an opportunity of type ``kind`` is matched with (an offer: other offers too)."""
+    return list(dict.fromkeys([*COMPLEMENTS.get(kind, ()), *(OFFERS if kind in OFFERS else ())]))
+
+
+def why_none(opportunity: Opportunity, *, lang: str | None = None) -> list[str]:
+    """Why ``opportunity`` has no suggestion and what its owner can do, as sentences in ``lang``
+    (what the page and the API show instead of an empty list)."""
+    lang = lang or current_language()
+    status = opportunity.status
+    if status in (Opportunity.Status.DRAFT, Opportunity.Status.RETURNED):
+        return [
+            _(
+                "Suggestions are made for published opportunities: submit this one for review, and a "
+                "facilitator of your side publishes it."
+            )
+        ]
+    if status == Opportunity.Status.SUBMITTED:
+        return [
+            _("Suggestions are made for published opportunities: a facilitator of your side reviews this one first.")
+        ]
+    if status != Opportunity.Status.PUBLISHED:
+        return [_("Withdrawn and rejected opportunities get no suggestions.")]
+    if not opportunity.is_live():
+        return [_("This opportunity has expired and gets no suggestions: renew it to be matched again.")]
+    labels = dict(OpportunityType.choices)
+    answers = [_quoted(str(labels[k]), lang) for k in COMPLEMENTS.get(opportunity.type, ())]
+    out = [
+        _("No suggestion yet: no published opportunity fits this one."),
+        _("Opportunities of this type (%(type)s) are matched with: %(types)s.")
+        % {"type": labels[opportunity.type], "types": _join(answers, lang)},
+    ]
+    if opportunity.type in OFFERS:
+        index = current_index()
+        me = index.docs.get(opportunity.pk)
+        wants = index.wants(me) if me is not None else []
+        if wants:
+            out.append(
+                _(
+                    "As an offer, it is also matched with the other side's offers of what it names "
+                    "(%(topics)s) whose text names what you offer; none is published yet."
+                )
+                % {"topics": _join([concept_label(t, lang) for t in wants[:4]], lang)}
+            )
+        else:
+            out.append(
+                _(
+                    "As an offer, it is also matched with the other side's offers when each names what "
+                    "the other offers, but its text names nothing it is looking for."
+                )
+            )
+        out.append(
+            _(
+                "To find what you need, post a request for it (for example a business request or a "
+                "professional service needed): it is matched with the offers that answer it. Or name what "
+                "you are looking for in this offer's keywords (an edit is reviewed again before it is "
+                "published)."
+            )
+        )
+    else:
+        out.append(_("You can also look through the marketplace and express interest in an opportunity yourself."))
+    out.append(_("New opportunities are matched as soon as they are published."))
     return out

@@ -4,6 +4,8 @@
   organisation profile; they become its first member.
 - A current member of an organisation edits its profile, its contacts and its members, and may
   leave it. Nobody else edits a profile (facilitators verify it; they do not rewrite it).
+- A facilitator of the organisation's side may add a member to it (a firm that asks its desk to
+  bring a colleague in); the person and the other members are told.
 - A facilitator is an active officer of a unit the secretariat marked as a facilitator desk;
   they act for the organisations of their desk's side only. The secretariat (and administrators)
   mark the desks.
@@ -53,6 +55,11 @@ def is_member(user: Viewer, profile: OrganisationProfile) -> bool:
 
 def can_edit_profile(user: Viewer, profile: OrganisationProfile) -> bool:
     return is_member(user, profile)
+
+
+def can_add_member(user: Viewer, profile: OrganisationProfile) -> bool:
+    """Its current members, and the facilitators of its side."""
+    return is_member(user, profile) or is_facilitator(user, profile.side)
 
 
 def can_verify_profile(user: Viewer, profile: OrganisationProfile) -> bool:

@@ -158,6 +158,26 @@ def _check_profile_fields(
     return values
 
 
+def _check_registry_organisation(errors: dict[str, list[str]], organisation: Organisation | None, side: str) -> None:
+    """A new profile that names the registry organisation it is of: that organisation has no
+    profile yet, and the profile takes its side."""
+    if organisation is None:
+        return
+    if OrganisationProfile.objects.filter(organisation=organisation).exists():
+        errors.setdefault("organisation", []).append(
+            _(
+                "%(name)s already has a profile here. Ask one of its members to add you with your "
+                "e-mail address, or its side's facilitator desk."
+            )
+            % {"name": organisation.name}
+        )
+    elif organisation.side != side:
+        errors.setdefault("side", []).append(
+            _("%(name)s is of %(side)s in the registry: choose that side.")
+            % {"name": organisation.name, "side": organisation.get_side_display()}
+        )
+
+
 # -- profiles ---------------------------------------------------------------------------------------
 @transaction.atomic
 def profile_create(
@@ -181,20 +201,7 @@ def profile_create(
     names the registry ``organisation`` it is of, that it is that organisation."""
     require(permissions.can_create_profile(user))
     errors: dict[str, list[str]] = {}
-    if organisation is not None:
-        if OrganisationProfile.objects.filter(organisation=organisation).exists():
-            errors.setdefault("organisation", []).append(
-                _(
-                    "%(name)s already has a profile here. Ask one of its members to add you with your "
-                    "e-mail address, or its side's facilitator desk."
-                )
-                % {"name": organisation.name}
-            )
-        elif organisation.side != side:
-            errors.setdefault("side", []).append(
-                _("%(name)s is of %(side)s in the registry: choose that side.")
-                % {"name": organisation.name, "side": organisation.get_side_display()}
-            )
+    _check_registry_organisation(errors, organisation, side)
     values = _check_profile_fields(
         errors=errors,
         name=name,
@@ -361,8 +368,11 @@ def _membership_start(*, profile: OrganisationProfile, user: User, added_by: Any
 
 @transaction.atomic
 def member_add(*, user: User, profile: OrganisationProfile, email_or_username: str) -> Membership:
-    """A member adds another person with an account (found by username or e-mail address)."""
-    require(permissions.can_edit_profile(user, profile))
+    """A member, or a facilitator of the organisation's side, adds another person with an account
+    (found by username or e-mail address). The membership's history names who added them; the
+    person is told in their language, and when a facilitator added them, so are the organisation's
+    other members (nobody joins an organisation unseen)."""
+    require(permissions.can_add_member(user, profile))
     key = (email_or_username or "").strip()
     users = get_user_model().objects.filter(is_active=True)
     person = users.filter(username=key).first() or (users.filter(email__iexact=key).first() if key else None)
@@ -370,7 +380,18 @@ def member_add(*, user: User, profile: OrganisationProfile, email_or_username: s
         raise InvalidInput(details={"member": [_("No account has that username or e-mail address.")]})
     if person.is_staff_member:
         raise InvalidInput(details={"member": [_("Staff accounts cannot act for an organisation.")]})
-    return _membership_start(profile=profile, user=person, added_by=user)
+    already = Membership.objects.filter(profile=profile, user=person, left_at__isnull=True).first()
+    if already is not None:
+        return already
+    others = notify.members_of(profile)
+    membership = _membership_start(profile=profile, user=person, added_by=user)
+    url = profile.get_absolute_url()
+    by_facilitator = not permissions.is_member(user, profile)
+    context = {"profile": profile, "person": person, "added_by": user, "by_facilitator": by_facilitator}
+    notify.tell([person], "member_added", context, url=url)
+    if by_facilitator:
+        notify.tell([u for u in others if u.pk != person.pk], "member_added_others", context, url=url)
+    return membership
 
 
 @transaction.atomic

@@ -78,8 +78,12 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if permissions.can_see_opportunity_unpublished(user, opportunity)
         else [],
     }
-    if opportunity.is_live() and (is_owner or permissions.is_facilitator(user)):
-        context["matches"] = _matches(opportunity)
+    if is_owner or permissions.is_facilitator(user):
+        # suggestions, or why there is none and what to do (also for one not live yet)
+        context["matches"] = _matches(opportunity) if opportunity.is_live() else []
+        if not context["matches"]:
+            context["why_none"] = matching.why_none(opportunity, lang=current_language())
+            context["post_request"] = is_owner and opportunity.is_live() and opportunity.type in matching.OFFERS
     if opportunity.is_live() and not is_owner:
         profiles = selectors.profiles_for_member(user).filter(verified_at__isnull=False)
         if profiles.exists():
@@ -112,10 +116,10 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "profile": profile,
         "is_member": is_member,
         "contacts": profile.contacts.all() if permissions.can_see_contacts(user, profile) else None,
-        "members": selectors.current_members(profile) if is_member else None,
+        "members": selectors.current_members(profile) if permissions.can_see_members(user, profile) else None,
         "opportunities": opportunities,
         "can_verify": permissions.can_verify_profile(user, profile) and not profile.is_verified,
-        "member_form": pforms.MemberAddForm() if is_member else None,
+        "member_form": pforms.MemberAddForm() if permissions.can_add_member(user, profile) else None,
         "my_membership": Membership.objects.filter(user_id=user.pk or 0, profile=profile, left_at__isnull=True).first()
         if is_member
         else None,
@@ -321,7 +325,10 @@ def opportunity_new(request: AuthedRequest) -> HttpResponse:
     if not profiles.exists():
         messages.info(request, _("Create your organisation's profile first."))
         return redirect("partnering:profile_new")
-    form = pforms.OpportunityForm(request.POST or None, profiles=profiles)
+    # "Post a request" on an offer's page without suggestions opens the form with the type chosen
+    chosen = request.GET.get("type", "")
+    initial = {"type": chosen} if chosen in OpportunityType.values else None
+    form = pforms.OpportunityForm(request.POST or None, profiles=profiles, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             opportunity = services.opportunity_create(

@@ -247,11 +247,19 @@ class UpdateTransition(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
+    # The people concerned are still to be told (``services.update_transition_notify``, run by
+    # the ``transition_notify`` task after the commit, or by the ``notify_progress`` sweep should
+    # the task be lost): cleared in the transaction that stores their notifications and queues
+    # their e-mails, so each is sent once however often the task runs.
+    notify_pending = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("update transition")
         verbose_name_plural = _("update transitions")
         ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["at"], name="progress_transition_pending", condition=Q(notify_pending=True)),
+        ]
 
     def __str__(self) -> str:
         return f"update {self.update_id}: {self.from_state or 'new'} to {self.to_state}"

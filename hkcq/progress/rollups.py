@@ -179,10 +179,15 @@ def compute_area(
     top = children.get(None, [])
     for m in top:
         walk(m)
-    area_node = Node()
-    _combine([(nodes[m.id], weight(m)) for m in top], area_node)
-    area_node.last_published_at = _latest_time(*(nodes[m.id].last_published_at for m in top))
-    return nodes, area_node
+    return nodes, _area_node([(nodes[m.id], weight(m)) for m in top])
+
+
+def _area_node(top: list[tuple[Node, Decimal]]) -> Node:
+    """An area's figures from its top-level measures' nodes (with their weights)."""
+    node = Node()
+    _combine(top, node)
+    node.last_published_at = _latest_time(*(n.last_published_at for n, _w in top))
+    return node
 
 
 def _rollup_fields(node: Node) -> dict[str, Any]:
@@ -343,13 +348,17 @@ def recompute(areas: Iterable[Area] | None = None) -> None:
     changes.write()
 
 
-@transaction.atomic
-def recompute_for(measure_id: int) -> None:
-    """Recompute after a change on one measure or item (a publication, a weight): that measure,
-    its ancestors, its area and the mechanism, from the stored roll-ups of their other
-    children. Nothing else is read or written. Equal to :func:`recompute` as long as the
-    stored roll-ups were current before the change."""
-    # the measure's area's tree with each measure's weight (None where none is set), in one query
+class _AreaTree(NamedTuple):
+    """The measures of one area as :func:`recompute_for` walks them."""
+
+    area_id: int
+    children: dict[int | None, list[int]]  # by parent (None: the top level), in position order
+    parent_of: dict[int, int | None]
+    weight_of: dict[int, Decimal | None]  # None where no weight is set
+
+
+def _area_tree(measure_id: int) -> _AreaTree | None:
+    """The tree of the area ``measure_id`` is in, with each measure's weight, in one query."""
     area_of = Measure.objects.filter(pk=measure_id).values("area_id")
     tree = list(
         Measure.objects.filter(area_id=Subquery(area_of)).values_list(
@@ -357,50 +366,72 @@ def recompute_for(measure_id: int) -> None:
         )
     )
     if not tree:
-        return
-    area_id = tree[0][3]
-    parent_of = {mid: parent for mid, parent, _pos, _area, _w in tree}
+        return None
     children: dict[int | None, list[int]] = {}
     for mid, parent, _pos, _area, _w in sorted(tree, key=lambda t: (t[2], t[0])):
         children.setdefault(parent, []).append(mid)
-    chain: list[int] = []  # the measure, then its parent, … up to the top-level measure
+    return _AreaTree(
+        area_id=tree[0][3],
+        children=children,
+        parent_of={mid: parent for mid, parent, _pos, _area, _w in tree},
+        weight_of={mid: w for mid, _p, _pos, _area, w in tree},
+    )
+
+
+def _path_up(tree: _AreaTree, measure_id: int) -> list[int]:
+    """The measure, then its parent, … up to its top-level measure."""
+    chain: list[int] = []
     current: int | None = measure_id
     while current is not None and current not in chain:
         chain.append(current)
-        current = parent_of.get(current)
-    needed = set(chain) | set(children.get(None, []))
-    for mid in chain:
-        needed.update(children.get(mid, []))
-    set_weights = {mid: w for mid, _p, _pos, _area, w in tree if mid in needed and w is not None}
-    # every weight 1 (the default) averages the same either way: the settings are read only when
-    # a weight in play says otherwise
+        current = tree.parent_of.get(current)
+    return chain
+
+
+def _weights_in_play(tree: _AreaTree, needed: set[int]) -> dict[int, Decimal]:
+    """The weights the averages over ``needed`` use: those set, when the settings say "weighted";
+    none (every measure counts 1) otherwise. Every weight 1 (the default) averages the same
+    either way: the settings are read only when a weight in play says otherwise."""
+    set_weights = {mid: w for mid, w in tree.weight_of.items() if mid in needed and w is not None}
     weighted = any(w != 1 for w in set_weights.values()) and (
         ProgressSettings.load().rollup_method == ProgressSettings.Method.WEIGHTED
     )
-    weights = set_weights if weighted else {}
+    return set_weights if weighted else {}
+
+
+@transaction.atomic
+def recompute_for(measure_id: int) -> None:
+    """Recompute after a change on one measure or item (a publication, a weight): that measure,
+    its ancestors, its area and the mechanism, from the stored roll-ups of their other
+    children. Nothing else is read or written. Equal to :func:`recompute` as long as the
+    stored roll-ups were current before the change."""
+    tree = _area_tree(measure_id)
+    if tree is None:
+        return
+    chain = _path_up(tree, measure_id)
+    needed = set(chain) | set(tree.children.get(None, []))
+    for mid in chain:
+        needed.update(tree.children.get(mid, []))
+    weights = _weights_in_play(tree, needed)
     # the rows of those measures, of every area and of the mechanism, in one query
     scope = Q(level=ProgressRollup.Level.MEASURE, measure_id__in=needed)
     scope |= Q(level__in=[ProgressRollup.Level.AREA, ProgressRollup.Level.MECHANISM])
     rows, area_rows, mechanism_row = _rows_in(scope)
     latest = latest_published(chain)
 
-    def weight(mid: int) -> Decimal:
-        return weights.get(mid, Decimal(1)) if weighted else Decimal(1)
+    def weighed(mids: list[int]) -> list[tuple[Node, Decimal]]:
+        return [(nodes[k], weights.get(k, Decimal(1))) for k in mids]
 
     nodes: dict[int, Node] = {mid: _node_of(rows.get(mid)) for mid in needed}
     changes = _Changes()
     for mid in chain:
-        kids = [(nodes[k], weight(k)) for k in children.get(mid, [])]
-        node = own_node(latest.get((mid, HK)), latest.get((mid, CQ)), kids)
+        node = own_node(latest.get((mid, HK)), latest.get((mid, CQ)), weighed(tree.children.get(mid, [])))
         nodes[mid] = node
         changes.add(rows.get(mid) or ProgressRollup(level=ProgressRollup.Level.MEASURE, measure_id=mid), node)
-    top = [(nodes[k], weight(k)) for k in children.get(None, [])]
-    area_node = Node()
-    _combine(top, area_node)
-    area_node.last_published_at = _latest_time(*(n.last_published_at for n, _w in top))
-    area_row = area_rows.get(area_id) or ProgressRollup(level=ProgressRollup.Level.AREA, area_id=area_id)
+    area_node = _area_node(weighed(tree.children.get(None, [])))
+    area_row = area_rows.get(tree.area_id) or ProgressRollup(level=ProgressRollup.Level.AREA, area_id=tree.area_id)
     if changes.add(area_row, area_node):
-        area_nodes = {a: _node_of(r) for a, r in area_rows.items()} | {area_id: area_node}
+        area_nodes = {a: _node_of(r) for a, r in area_rows.items()} | {tree.area_id: area_node}
         every_area = Area.objects.values_list("id", flat=True)
         changes.add(
             mechanism_row or ProgressRollup(level=ProgressRollup.Level.MECHANISM),

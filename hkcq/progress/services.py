@@ -17,6 +17,7 @@ from hkcq.accounts.models import User
 from hkcq.core.choices import Role, Side
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.permissions import require
+from hkcq.core.tasks import enqueue_with_change
 from hkcq.core.translated import LANGS, TText
 from hkcq.core.uploads import upload_check
 from hkcq.notifications.services import notify, notify_group
@@ -100,9 +101,11 @@ def _texts(value: Any) -> dict[str, str]:
     return {k.replace("_", "-"): str(v or "") for k, v in (value or {}).items() if k.replace("_", "-") in LANGS}
 
 
-def _record(update: ProgressUpdate, *, actor: User, from_state: str, note: str = "") -> UpdateTransition:
+def _record(
+    update: ProgressUpdate, *, actor: User, from_state: str, note: str = "", notify: bool = False
+) -> UpdateTransition:
     return UpdateTransition.objects.create(
-        update=update, from_state=from_state, to_state=update.state, actor=actor, note=note
+        update=update, from_state=from_state, to_state=update.state, actor=actor, note=note, notify_pending=notify
     )
 
 
@@ -148,11 +151,11 @@ def update_save(
     return update
 
 
-def _recipients(update: ProgressUpdate, *, actor: User) -> list[User]:
+def _recipients(update: ProgressUpdate, *, state: str, actor: User) -> list[User]:
     """The author, the counterpart side's secretariat and, for a confirmed update (which it
     now has to publish), the author side's secretariat; never the person who acted."""
     sides = [update.counterpart_side]
-    if update.state == State.CONFIRMED:
+    if state == State.CONFIRMED:
         sides.append(update.side)
     people = {update.author_id: update.author}
     for person in User.objects.filter(role=Role.SECRETARIAT, side__in=sides, is_active=True):
@@ -160,27 +163,63 @@ def _recipients(update: ProgressUpdate, *, actor: User) -> list[User]:
     return [p for pid, p in sorted(people.items()) if pid != getattr(actor, "id", None) and p.is_active]
 
 
-def _notify_transition(update: ProgressUpdate, *, actor: User, note: str = "") -> None:
-    # The state, status and percent as they are now: the message is rendered again when it is
-    # read (in the reader's language), by which time the update may have moved on.
+def _notify_transition(transition: UpdateTransition) -> None:
+    update = transition.update
+    # The status and percent as they are now: the message is rendered again when it is read
+    # (in the reader's language), by which time the update may have moved on.
     context = {
         "update": update,
         "measure": update.measure,
-        "actor": actor,
-        "note": note,
-        "state": update.state,
+        "actor": transition.actor,
+        "note": transition.note,
+        "state": transition.to_state,
         "status": update.status,
         "percent": update.percent,
     }
-    for person in _recipients(update, actor=actor):
+    for person in _recipients(update, state=transition.to_state, actor=transition.actor):
         with translation.override(person.preferred_language):
             url = update.get_absolute_url()
         notify(person, NOTIFY_TEMPLATE, context, url=url)
 
 
+def update_transition_notify(*, transition_id: int) -> bool:
+    """Tell the people concerned of a transition (the ``transition_notify`` task, and the
+    ``notify_progress`` sweep): each a notification in their language and its e-mail, stored and
+    queued in the transaction that marks the transition told. Returns whether this call told
+    them (a task run twice, or a transition told meanwhile, sends nothing); a worker killed
+    midway leaves nothing sent and the transition pending, for the sweep."""
+    with transaction.atomic():
+        transition = (
+            UpdateTransition.objects.select_for_update(of=("self",))
+            .select_related("update__measure", "update__author", "update__status", "actor")
+            .filter(pk=transition_id, notify_pending=True)
+            .first()
+        )
+        if transition is None:
+            return False
+        _notify_transition(transition)
+        transition.notify_pending = False
+        transition.save(update_fields=["notify_pending"])
+    return True
+
+
+def transitions_notify_pending(*, older_than: timedelta) -> int:
+    """Tell of the transitions whose task was lost (the queue was unreachable at the commit, a
+    worker was killed): those still pending after ``older_than``. Returns how many this call told."""
+    cutoff = timezone.now() - older_than
+    pending = UpdateTransition.objects.filter(notify_pending=True, at__lte=cutoff).order_by("at", "id")
+    return sum(update_transition_notify(transition_id=pk) for pk in pending.values_list("pk", flat=True))
+
+
 def _transition(
     *, user: User, update: ProgressUpdate, allowed: Any, to_state: str, note: str = "", stamp: dict[str, Any]
 ) -> ProgressUpdate:
+    """Move ``update`` to ``to_state`` and record who did it. The people concerned are told by
+    the ``transition_notify`` task once the change is committed: rendering a message in each
+    reader's language and queueing its e-mail took most of a publication's time (issue 15)."""
+    # local import: the task calls back into this module, so one side of the pair waits
+    from hkcq.progress.tasks import transition_notify
+
     locked = ProgressUpdate.objects.select_for_update().select_related("measure", "author").get(pk=update.pk)
     require(allowed(user, locked))
     from_state = locked.state
@@ -188,8 +227,8 @@ def _transition(
     for name, value in stamp.items():
         setattr(locked, name, value)
     locked.save()
-    _record(locked, actor=user, from_state=from_state, note=note)
-    _notify_transition(locked, actor=user, note=note)
+    transition = _record(locked, actor=user, from_state=from_state, note=note, notify=True)
+    enqueue_with_change(transition_notify, transition_id=transition.pk)
     return locked
 
 

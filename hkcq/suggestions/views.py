@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hkcq.accounts.types import AuthedRequest
+from hkcq.accounts.types import AuthedRequest, Viewer
 from hkcq.core import idempotency
 from hkcq.core.errors import DomainError, InvalidInput, NotPermitted
 from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_response
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
-from hkcq.core.throttle import Throttled, form_throttle_check, retry_after_header, throttle, throttle_count
+from hkcq.core.throttle import form_throttle_check, retry_after_header, throttle, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.core.views import redirect_to_page_top
 from hkcq.registry.models import Area
@@ -97,65 +97,80 @@ def suggestion_support(request: HttpRequest, reference: str) -> HttpResponse:
 
 def suggestion_submit(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
-    similar: list[Suggestion] = []
-    reused = False
-    refused: Throttled | None = None
-    if request.method == "POST":
-        form = sforms.SubmitForm(request.POST, user=user)
-        # Per address, and per inbox or account (a signed-in resident's own e-mail address); only
-        # an accepted suggestion counts (hkcq/core/throttle.py), a refused form keeps its text.
-        targets = (request.POST.get("email", ""), getattr(user, "email", "") or "")
-        refused = form_throttle_check(request, form, "suggestion_submit", targets=targets)
-        if refused is None and form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = services.suggestion_submit_idempotent(
-                    user=user,
-                    title=data["title"],
-                    text=data["text"],
-                    language=data["language"],
-                    area=data.get("area"),
-                    anonymous=data["identity"] == form.ANONYMOUS,
-                    name=data.get("name") or "",
-                    email=data.get("email") or "",
-                    ip_address=_ip(request),
-                    idempotency_key=data.get("idempotency_key") or "",
-                    client=idempotency.client_of(request, session=True),
-                )
-            except IdempotencyKeyReused:
-                form.add_error(None, idempotency.key_reused_message())
-                reused = True
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                suggestion = result.suggestion
-                if result.created:
-                    throttle_count(request, "suggestion_submit", targets=targets)
-                messages.success(
-                    request,
-                    _("Thank you. Your suggestion %(reference)s is stored and waits for moderation.")
-                    % {"reference": suggestion.reference},
-                )
-                return redirect_to_page_top(suggestion.get_tracking_url())
-        similar = selectors.similar_published(f"{request.POST.get('title', '')} {request.POST.get('text', '')}")
-        # The time stamp of the first render, carried (signed) across this one: the minimum fill
-        # time counts from when the person first saw the form, not from this correction.
-        data_copy = request.POST.copy()
-        data_copy["started"] = sforms.started_kept(request.POST.get("started"))
-        if reused:
-            data_copy["idempotency_key"] = uuid.uuid4().hex
-        form.data = data_copy
-    else:
+    if request.method != "POST":
         initial = {
             "language": current_language(),
             "started": sforms.started_token(),
             "idempotency_key": uuid.uuid4().hex,
         }
         form = sforms.SubmitForm(user=user, initial=initial)
+        return render(request, "suggestions/submit.html", {"form": form, "similar": []})
+    form = sforms.SubmitForm(request.POST, user=user)
+    # Per address, and per inbox or account (a signed-in resident's own e-mail address); only
+    # an accepted suggestion counts (hkcq/core/throttle.py), a refused form keeps its text.
+    targets = (request.POST.get("email", ""), getattr(user, "email", "") or "")
+    refused = form_throttle_check(request, form, "suggestion_submit", targets=targets)
+    reused = False
+    if refused is None and form.is_valid():
+        try:
+            result = _submit_from_form(request, form, user)
+        except IdempotencyKeyReused:
+            form.add_error(None, idempotency.key_reused_message())
+            reused = True
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return _submitted(request, result, targets)
+    similar = selectors.similar_published(f"{request.POST.get('title', '')} {request.POST.get('text', '')}")
+    _form_shown_again(request, form, fresh_key=reused)
     response = render(
         request, "suggestions/submit.html", {"form": form, "similar": similar}, status=429 if refused else 200
     )
     return retry_after_header(response, refused) if refused else response
+
+
+def _submit_from_form(request: HttpRequest, form: sforms.SubmitForm, user: Viewer) -> services.SubmitResult:
+    """The suggestion a valid form describes, filed once per idempotency key."""
+    data = form.cleaned_data
+    return services.suggestion_submit_idempotent(
+        user=user,
+        title=data["title"],
+        text=data["text"],
+        language=data["language"],
+        area=data.get("area"),
+        anonymous=data["identity"] == form.ANONYMOUS,
+        name=data.get("name") or "",
+        email=data.get("email") or "",
+        ip_address=_ip(request),
+        idempotency_key=data.get("idempotency_key") or "",
+        client=idempotency.client_of(request, session=True),
+    )
+
+
+def _submitted(request: HttpRequest, result: services.SubmitResult, targets: tuple[str, str]) -> HttpResponse:
+    """A suggestion stored (or the one this key already stored): counted once, thanked for, and
+    on to its tracking page."""
+    suggestion = result.suggestion
+    if result.created:
+        throttle_count(request, "suggestion_submit", targets=targets)
+    messages.success(
+        request,
+        _("Thank you. Your suggestion %(reference)s is stored and waits for moderation.")
+        % {"reference": suggestion.reference},
+    )
+    return redirect_to_page_top(suggestion.get_tracking_url())
+
+
+def _form_shown_again(request: HttpRequest, form: sforms.SubmitForm, *, fresh_key: bool) -> None:
+    """The form shown again as typed, with the time stamp of its first render carried (signed)
+    across this one: the minimum fill time counts from when the person first saw the form, not
+    from this correction. ``fresh_key``: a new idempotency key (the old one was used for other
+    content)."""
+    data = request.POST.copy()
+    data["started"] = sforms.started_kept(request.POST.get("started"))
+    if fresh_key:
+        data["idempotency_key"] = uuid.uuid4().hex
+    form.data = data
 
 
 def suggestion_similar(request: HttpRequest) -> HttpResponse:

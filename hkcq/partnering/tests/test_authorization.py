@@ -29,7 +29,8 @@ from hkcq.registry.models import Area, Unit
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "resident", "own", "other", "officer", "facilitator", "secretariat"]
+# "facilitator": of the own organisation's side (Chongqing); "facilitator_other": of the other side
+ROLES = ["anonymous", "resident", "own", "other", "officer", "facilitator", "facilitator_other", "secretariat"]
 LOGIN = "login"  # a page's answer to an anonymous visitor: 302 to the sign-in page
 DONE = 302  # a page's answer to an allowed write: back to the record
 
@@ -66,6 +67,7 @@ def world(facilitator_cq, facilitator_hk, plain_officer_cq, secretariat_hk, resi
         "other": other,
         "officer": plain_officer_cq,
         "facilitator": facilitator_cq,
+        "facilitator_other": facilitator_hk,
         "secretariat": secretariat_hk,
     }
     return {
@@ -142,6 +144,7 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
             "other": 403,
             "officer": 403,
             "facilitator": 403,
+            "facilitator_other": 403,
             "secretariat": 403,
         },
     ),
@@ -160,6 +163,7 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
             "other": 422,  # one open interest per organisation and opportunity already
             "officer": 403,
             "facilitator": 403,
+            "facilitator_other": 403,
             "secretariat": 403,
         },
     ),
@@ -168,14 +172,14 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
         "post",
         lambda w: f"/en/partnering/interests/{w['open'].pk}/accept/",
         {},
-        {"anonymous": LOGIN, "own": DONE, "other": 403, "facilitator": 403},
+        {"anonymous": LOGIN, "own": DONE, "other": 403, "facilitator": 403, "facilitator_other": 403},
     ),
     (
         "decline an interest",
         "post",
         lambda w: f"/en/partnering/interests/{w['open'].pk}/decline/",
         {"reason": "Not now."},
-        {"anonymous": LOGIN, "own": DONE, "other": 403, "facilitator": 403},
+        {"anonymous": LOGIN, "own": DONE, "other": 403, "facilitator": 403, "facilitator_other": 403},
     ),
     (
         "withdraw",
@@ -196,7 +200,8 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
         "post",
         lambda w: f"/en/partnering/organisations/{w['own_profile'].pk}/members/",
         lambda w, role: {"member": w["users"]["resident"].username},
-        {**VISIBLE_REFUSED, "anonymous": LOGIN, "own": DONE},
+        # a facilitator of the organisation's side adds members too (issue 13); of the other side: no
+        {**VISIBLE_REFUSED, "anonymous": LOGIN, "own": DONE, "facilitator": DONE},
     ),
     (
         "leave an organisation",
@@ -226,6 +231,7 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
             "other": DONE,
             "officer": 403,
             "facilitator": 403,
+            "facilitator_other": 403,
             "secretariat": 403,
         },
     ),
@@ -241,7 +247,7 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
         "post",
         lambda w: f"/en/partnering/interests/{w['intro'].pk}/outcome/",
         lambda w, role: {"kind": "joint_venture", "area": Area.objects.get(ext_id="logistics").pk, "note": ""},
-        {"anonymous": LOGIN, "own": DONE, "other": DONE, "facilitator": 403},
+        {"anonymous": LOGIN, "own": DONE, "other": DONE, "facilitator": 403, "facilitator_other": 403},
     ),
 ]
 
@@ -300,6 +306,7 @@ API: list[tuple[str, str, Any, Any, dict[str, int]]] = [
             "other": 403,
             "officer": 403,
             "facilitator": 403,
+            "facilitator_other": 403,
             "secretariat": 403,
         },
     ),
@@ -318,6 +325,7 @@ API: list[tuple[str, str, Any, Any, dict[str, int]]] = [
             "other": 201,
             "officer": 403,
             "facilitator": 403,
+            "facilitator_other": 403,
             "secretariat": 403,
         },
     ),
@@ -326,14 +334,14 @@ API: list[tuple[str, str, Any, Any, dict[str, int]]] = [
         "post",
         lambda w: f"/api/v1/interests/{w['open'].pk}/accept",
         {},
-        {"anonymous": 401, "own": 200, "other": 403, "facilitator": 403},
+        {"anonymous": 401, "own": 200, "other": 403, "facilitator": 403, "facilitator_other": 403},
     ),
     (
         "decline an interest",
         "post",
         lambda w: f"/api/v1/interests/{w['open'].pk}/decline",
         {"reason": "Not now."},
-        {"anonymous": 401, "own": 200, "other": 403, "facilitator": 403},
+        {"anonymous": 401, "own": 200, "other": 403, "facilitator": 403, "facilitator_other": 403},
     ),
 ]
 
@@ -349,7 +357,7 @@ API_PROFILE = {
     "description": {"en": "A made-up firm."},
     "areas": ["logistics"],
 }
-API_STAFF_REFUSED = {"anonymous": 401, "officer": 403, "facilitator": 403, "secretariat": 403}
+API_STAFF_REFUSED = {"anonymous": 401, "officer": 403, "facilitator": 403, "facilitator_other": 403, "secretariat": 403}
 REVIEW = {"anonymous": 401, "own": 403, "facilitator": 200, "secretariat": 403}
 OWNER_ONLY = {role: 403 for role in ROLES} | {"anonymous": 401, "own": 200}
 
@@ -380,7 +388,7 @@ API += [
         "post",
         lambda w: f"/api/v1/organisation-profiles/{w['own_profile'].pk}/members",
         lambda w, role: {"member": w["users"]["resident"].username},
-        OWNER_ONLY | {"own": 201},
+        OWNER_ONLY | {"own": 201, "facilitator": 201},
     ),
     (
         "leave an organisation",
@@ -412,14 +420,14 @@ API += [
         "post",
         lambda w: f"/api/v1/interests/{w['intro'].pk}/outcome",
         lambda w, role: {"kind": "joint_venture", "area": "logistics"},
-        {"anonymous": 401, "own": 200, "other": 200, "facilitator": 403},
+        {"anonymous": 401, "own": 200, "other": 200, "facilitator": 403, "facilitator_other": 403},
     ),
     (
         "forward an interest in a public opportunity",
         "post",
         lambda w: f"/api/v1/interests/{w['open'].pk}/forward",
         {},
-        {"anonymous": 401, "own": 403, "other": 403, "facilitator": 403},
+        {"anonymous": 401, "own": 403, "other": 403, "facilitator": 403, "facilitator_other": 403},
     ),
     (
         "mark a facilitator desk",
@@ -488,7 +496,7 @@ def test_a_member_of_an_unverified_organisation_cannot_express_interest(client, 
 
 
 # Reading the facilitator's desk: facilitators of a side and the secretariat (both sides, read only).
-DESK_READERS = {"anonymous": LOGIN, "facilitator": 200, "secretariat": 200}
+DESK_READERS = {"anonymous": LOGIN, "facilitator": 200, "facilitator_other": 200, "secretariat": 200}
 
 
 @pytest.mark.parametrize("role", ROLES)
