@@ -278,7 +278,9 @@ def _update_rows(rows: list[ProgressRollup], fields: list[str]) -> None:
     meta = ProgressRollup._meta
     connection = connections[router.db_for_write(ProgressRollup)]
     quote = connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
+    columns = [field for field in meta.concrete_fields if field.name in fields]
+    assert len(columns) == len(fields), fields  # every name is a concrete column of the table
+    assert meta.pk is not None
     assignments = ", ".join(f"{quote(col.column)} = %s" for col in columns)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     params = [
