@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
@@ -10,10 +11,12 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core import dates
 from hkcq.core.templatetags.hkcq import punct
 from hkcq.core.translated import LANGS, LANGUAGE_LABELS, TText
 
@@ -96,14 +99,36 @@ class HistoryEntry:
 GROUP_SECONDS = 5
 
 
-def _render(value: Any) -> list[tuple[str, str]]:
+def _shown(field: Any, value: Any) -> str:
+    """One stored value as the reader reads it, in the reader's language: a choice by its label
+    ("Booking meetings", not "booking"), a yes/no as words, a linked record by its name, a date in
+    the platform's format; what is stored only where nothing better is known."""
+    if field is not None and field.choices:
+        label = dict(field.flatchoices).get(value)
+        if label is not None:
+            return str(label)
+    if isinstance(value, bool) or isinstance(field, models.BooleanField):
+        return str(_("Yes") if value else _("No"))
+    if field is not None and (field.many_to_one or field.one_to_one) and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(value, (dt.datetime, dt.date)):
+        return dates.show_datetime(value) if isinstance(value, dt.datetime) else dates.show_date(value)
+    if isinstance(value, dt.time):
+        return formats.time_format(value, "TIME_FORMAT")
+    if isinstance(value, (list, tuple)):
+        return punct("enum").join(_shown(None, item) for item in value)
+    return str(value)
+
+
+def _render(value: Any, field: Any = None) -> list[tuple[str, str]]:
     """A value as (sub-label, text) pairs: one per language for translated text."""
     if isinstance(value, (TText, dict)):
         t = TText.from_json(value)
         return [(str(LANGUAGE_LABELS[lang]), t.get(lang)) for lang in LANGS]
     if value is None or value == "":
         return [("", "—")]
-    return [("", str(value))]
+    return [("", _shown(field, value))]
 
 
 def _render_many(field: Any, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -137,7 +162,7 @@ def _changes(model: type[models.Model], record: Any, previous: Any) -> list[Fiel
         if field is not None and field.many_to_many:
             old_parts, new_parts = _render_many(field, change.old), _render_many(field, change.new)
         else:
-            old_parts, new_parts = _render(change.old), _render(change.new)
+            old_parts, new_parts = _render(change.old, field), _render(change.new, field)
         for (sub, old), (_sub, new) in zip(old_parts, new_parts, strict=True):
             if old != new:
                 changes.append(

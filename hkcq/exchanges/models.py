@@ -17,6 +17,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hkcq.core.choices import Side
+from hkcq.core.templatetags.hkcq import listing
 from hkcq.core.translated import TranslatedField
 from hkcq.partnering.models import OutcomeKind
 
@@ -429,6 +430,21 @@ class RoundChange(models.Model):
     @property
     def action_label(self) -> str:
         return str(self.ACTIONS.get(self.action, self.action))
+
+    @property
+    def detail_shown(self) -> str:
+        """The detail in the reader's language: the settings changed by their labels ("title、
+        deadline"), not the fields' names, nor the labels in the language of whoever changed them
+        (older entries kept those)."""
+        if self.action != "edited" or not self.detail:
+            return self.detail
+        labels = []
+        for name in self.detail.split(", "):
+            try:
+                labels.append(str(getattr(Round._meta.get_field(name), "verbose_name", name)))
+            except Exception:  # noqa: BLE001 - a label written by an older version, or a field since removed
+                labels.append(name)
+        return listing(labels)
 
 
 class ExchangeRecord(models.Model):

@@ -312,6 +312,7 @@ def event_phase_set(*, user: User, event: Event, phase: str) -> Event:
     if phase not in EventPhase.values:
         raise _invalid("phase", _("Choose a phase from the list."))
     event.phase = phase
+    history_mark(event, user=user)  # the history names who moved the event on, as for its other changes
     event.save(update_fields=["phase"])
     return event
 
@@ -1258,8 +1259,8 @@ def round_update(*, user: User, round_: Round, data: dict[str, Any]) -> Round:
             )
         record_save(round_, user=user, m2m=m2m)
         names = [*getattr(round_, "_changed_fields", []), *(["organiser_units"] if m2m else [])]
-        changed = [str(getattr(Round._meta.get_field(name), "verbose_name", name)) for name in names]
-        _log(round_, user, "edited", ", ".join(changed))
+        # The fields' names: the change list names them in its reader's language (RoundChange.detail_shown).
+        _log(round_, user, "edited", ", ".join(names))
         if round_.area_id != before_area:
             ExchangeRecord.objects.filter(pair__round=round_).update(area=round_.area)
     return round_

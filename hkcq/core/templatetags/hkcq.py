@@ -146,6 +146,9 @@ PUNCTUATION = {
     ")": (")", "）"),
     "after-colon": (" ", ""),  # after a translated label that ends in a colon ("Reason:", "原因：")
     "sentence": (" ", ""),  # between two translated sentences
+    # between the date or time of a dated line and what happened then ("5 December 2026 — Created",
+    # "2026年12月5日 00:27，已建立"): never the time run into the event ("00:27已建立")
+    "dated": (" — ", "，"),
 }
 
 

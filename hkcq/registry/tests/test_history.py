@@ -3,6 +3,7 @@ a field diff to staff and as a dated change list to the public; one edit is one 
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from hkcq.core.history import history_entries
 from hkcq.registry import services
@@ -119,3 +120,67 @@ def test_the_history_names_the_person_in_the_languages_brackets(defaults, lang, 
     assert "Mei Chan" in history
     assert "sec-hk-8" not in history
     assert "(由" not in history and "由 " not in history
+
+
+def _staff_history(user, obj, lang: str) -> str:
+    staff = Client()
+    staff.force_login(user)
+    html = staff.get(f"/{lang}{obj.get_absolute_url()[3:]}").content.decode()
+    return html.split('id="history-heading"')[1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "old", "new"),
+    [("en", "Open", "In progress"), ("zh-hant", "未展開", "進行中"), ("zh-hans", "未开始", "进行中")],
+)
+def test_a_changed_choice_shows_its_label_in_the_readers_language(defaults, secretariat_hk, lang, old, new):
+    """The history showed what is stored ("open → in_progress", "booking → event"): a choice
+    shows its label, in the language of the page, in the table and in the API."""
+    decision = Decision.objects.filter(status="open").order_by("pk").first()
+    services.decision_update(user=secretariat_hk, decision=decision, data={"status": "in_progress"})
+    history = _staff_history(secretariat_hk, decision, lang)
+    row = history.split("diff-old")[1].split("</tr>")[0]
+    assert f">{old}<" in row.replace("<del>", "").replace("</del>", "") or old in row
+    assert new in row
+    assert "in_progress" not in history
+
+    staff = Client()
+    staff.force_login(secretariat_hk)
+    answer = staff.get(f"/api/v1/decisions/{decision.ext_id}/history", headers={"accept-language": lang}).json()
+    change = next(c for c in answer["items"][0]["changes"] if c["field"] == "status")
+    assert (change["old"], change["new"]) == (old, new)
+
+
+@pytest.mark.parametrize(("lang", "yes"), [("en", "Yes"), ("zh-hant", "是"), ("zh-hans", "是")])
+def test_a_changed_link_and_yes_or_no_show_as_names_and_words(defaults, secretariat_hk, lang, yes):
+    """A linked record (a measure's lead unit) is named, not numbered; a yes/no is a word, not True."""
+    measure = Measure.objects.get(ext_id="m-01")
+    other = Unit.objects.filter(side="hong_kong").exclude(pk=measure.lead_unit_hk_id).order_by("ext_id").first()
+    services.measure_update(user=secretariat_hk, measure=measure, data={"lead_unit_hk": other})
+    change = next(c for c in history_entries(measure)[0].changes if c.field == "lead_unit_hk")
+    assert change.new == str(other) and change.old != str(measure.lead_unit_hk_id)
+    history = _staff_history(secretariat_hk, measure, lang)
+    assert str(other.pk) + "<" not in history.split("diff-new")[1].split("</td>")[0]
+
+    unit = Unit.objects.filter(is_active=True).order_by("ext_id").first()
+    unit.is_active = False
+    unit.save()
+    with translation.override(lang):
+        entry = history_entries(unit)[0]
+        change = next(c for c in entry.changes if c.field == "is_active")
+        assert (change.old, change.new) == (yes, {"Yes": "No", "是": "否"}[yes])
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"), [("en", " — Changed: "), ("zh-hant", "，已更改："), ("zh-hans", "，已更改：")]
+)
+def test_the_date_of_a_history_line_is_set_apart_from_its_event(defaults, secretariat_hk, lang, line):
+    """The trial read "00:27已建立", the time run into the event: each language sets them apart its way."""
+    from hkcq.core.tests.test_punctuation import visible_lines
+
+    measure = Measure.objects.get(ext_id="m-02")
+    services.measure_update(user=secretariat_hk, measure=measure, data={"title": {"en": "Renamed"}})
+    html = Client().get(f"/{lang}/measures/m-02/").content.decode()
+    history = html.split('id="history-heading"')[1].split("</section>")[0]
+    lines = [" ".join(x.split()) if lang == "en" else "".join(x.split()) for x in visible_lines("<body>" + history)]
+    assert any(line.strip() in x and x.index(line.strip()) > 0 for x in lines), lines
