@@ -5,11 +5,14 @@ in it. Working-day arithmetic over the sides' holidays is ``hkcq.calendars.workd
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.utils import dateformat, formats, translation
 
 TZ = ZoneInfo("Asia/Hong_Kong")
+T = TypeVar("T")
 
 
 # -- showing dates to people -------------------------------------------------------------------
@@ -59,6 +62,47 @@ def show_datetime(value: dt.datetime | dt.date | str | None, default: str = "") 
     if not isinstance(value, dt.datetime):
         return show_date(value, default)
     return formats.date_format(_as_local(value), "DATETIME_FORMAT")
+
+
+def show_time(value: dt.datetime | dt.time | None, default: str = "") -> str:
+    """A time of day on the 24-hour clock (Hong Kong time): "14:30"."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, dt.datetime):
+        local = _as_local(value)
+        assert isinstance(local, dt.datetime)
+        value = local
+    return formats.time_format(value, "TIME_FORMAT")
+
+
+def local_day(value: dt.date | dt.datetime) -> dt.date:
+    """The day a moment falls on in Hong Kong time."""
+    local = _as_local(value)
+    return local.date() if isinstance(local, dt.datetime) else local
+
+
+def show_period(start: dt.datetime, end: dt.datetime | None) -> str:
+    """A period within a day shown under its day's heading: "09:00–10:30"; one that ends on
+    another day names that day ("22:00 – 6 December 2026, 01:00")."""
+    if end is None:
+        return show_time(start)
+    if local_day(start) == local_day(end):
+        return f"{show_time(start)}–{show_time(end)}"
+    return f"{show_time(start)} – {show_datetime(end)}"
+
+
+def by_day(items: Iterable[T], key: Callable[[T], dt.date | dt.datetime]) -> list[tuple[dt.date, list[T]]]:
+    """Items in the order given, grouped by the day (Hong Kong time) of ``key``: lists of times
+    (an event's sessions, an agenda, a grid of meeting slots) show each day once, as a heading,
+    and the times under it, not the full date on every row."""
+    groups: list[tuple[dt.date, list[T]]] = []
+    for item in items:
+        day = local_day(key(item))
+        if groups and groups[-1][0] == day:
+            groups[-1][1].append(item)
+        else:
+            groups.append((day, [item]))
+    return groups
 
 
 def due_day(moment: dt.datetime | dt.date) -> dt.date:

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hkcq.core.dates import show_datetime
+from hkcq.core.dates import by_day, show_date, show_time
 from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm
 from hkcq.core.translated import LANGS, TranslatedFormField, TText
 from hkcq.exchanges.models import Event, Language, Participant, Question, QuestionKind, Round, RoundKind, Session
@@ -82,8 +82,14 @@ class RegistrationForm(BaseForm):
                 )
 
 
-def slot_choices(event: Event, slots: Any) -> list[tuple[str, str]]:
-    return [(str(s), show_datetime(slot_start(event, s))) for s in slots]
+def slot_choices(event: Event, slots: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Meeting times grouped under their day ("5 December 2026": 09:00, 09:30 …), not the full
+    date repeated on each of a day's sixteen times."""
+    starts = [(s, slot_start(event, s)) for s in slots]
+    return [
+        (show_date(day), [(str(s), show_time(start)) for s, start in group])
+        for day, group in by_day(starts, lambda pair: pair[1])
+    ]
 
 
 class AvailabilityForm(BaseForm):

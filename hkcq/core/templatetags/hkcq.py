@@ -53,6 +53,30 @@ def due(value: Any, default: str = "") -> str:
 
 
 @register.filter
+def clock(value: Any, default: str = "") -> str:
+    """A time of day on the 24-hour clock, Hong Kong time: "14:30" (under its day's heading)."""
+    return dates.show_time(value, default)
+
+
+@register.simple_tag
+def period(start: Any, end: Any = None) -> str:
+    """A period under its day's heading: "09:00–10:30" (its end's day named when it is another)."""
+    return dates.show_period(start, end)
+
+
+@register.filter
+def by_day(items: Any, key: str) -> list[dict[str, Any]]:
+    """Items grouped by the day of their ``key`` (an attribute, or an index of a tuple), for a list
+    of times that shows each day once: ``{% for d in sessions|by_day:"starts_at" %}{{ d.day|day }}
+    {% for s in d.items %}{{ s.starts_at|clock }}``."""
+
+    def get(item: Any) -> Any:
+        return item[int(key)] if key.isdigit() else getattr(item, key)
+
+    return [{"day": day, "items": group} for day, group in dates.by_day(items or [], get)]
+
+
+@register.filter
 def weekday(value: Any) -> str:
     """The day of the week in the page's language: "Friday", "星期五"."""
     return dates.show_weekday(value)
