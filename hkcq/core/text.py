@@ -67,6 +67,19 @@ def to_traditional(text: str) -> str:
     return _HONG_KONG.sub(lambda m: HONG_KONG_FORMS[m.group(0)], _converter("s2hk").convert(text)) if text else text
 
 
+def is_simplified(text: str) -> bool:
+    """Whether Chinese text is written in Simplified characters: converting it to Traditional
+    changes more of its characters than converting it to Simplified does (text both scripts write
+    alike counts as Traditional, whose Simplified is then the same)."""
+    if not text:
+        return False
+    to_t = _converter("s2hk").convert(text)
+    to_s = _converter("hk2s").convert(text)
+    changed_to_t = sum(a != b for a, b in zip(text, to_t, strict=False))
+    changed_to_s = sum(a != b for a, b in zip(text, to_s, strict=False))
+    return changed_to_t > changed_to_s
+
+
 _SPACE = re.compile(r"\s+")
 
 

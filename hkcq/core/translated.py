@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hkcq.core.text import hong_kong_forms, mainland_forms, to_simplified, to_traditional
+from hkcq.core.text import hong_kong_forms, is_simplified, mainland_forms, to_simplified, to_traditional
 
 EN = "en"
 HANT = "zh-hant"
@@ -66,6 +66,14 @@ def chinese_in_english(texts: dict[str, str]) -> bool:
     """Whether the English variant of ``{lang: text}`` is written in Chinese: a person typed
     into the wrong box, and storing it would show Chinese as English and convert nothing."""
     return looks_chinese(texts.get(EN, ""))
+
+
+def text_language(text: str) -> str:
+    """The language a text of unknown language is written in (one box, a spreadsheet cell):
+    English, or the Chinese script its characters are in."""
+    if not looks_chinese(text):
+        return EN
+    return HANS if is_simplified(text) else HANT
 
 
 def language_label(code: str) -> str:
@@ -125,15 +133,29 @@ class TText:
         return cls(texts, {k: origin for k in texts}).normalised()
 
     @classmethod
+    def typed(cls, text: str, origin: str = HUMAN) -> TText:
+        """Text typed in one box that does not say its language (a round's title on the upload
+        page, a spreadsheet cell): kept as the language it is written in, so it is shown and
+        tagged (``lang``) as that language, not as English."""
+        text = (text or "").strip()
+        if not text:
+            return cls()
+        return cls({text_language(text): text}, {text_language(text): origin}).normalised()
+
+    @classmethod
     def from_json(cls, value: Any) -> TText:
         if isinstance(value, TText):
             return value
         if not value:
             return cls()
         if isinstance(value, str):
-            return cls({EN: value}, {EN: HUMAN})
+            return cls.typed(value)
         origins = dict(value.get("origin") or {})
         texts = {k: str(value[k]) for k in LANGS if value.get(k)}
+        if texts.get(EN) and not texts.get(HANT) and not texts.get(HANS) and looks_chinese(texts[EN]):
+            # Chinese stored as English (typed into one box before its language was recognised):
+            # read as the Chinese it is, so that it is shown, converted and tagged as Chinese.
+            return cls.typed(texts[EN], origins.get(EN, HUMAN))
         if origins.get(HANS) == CONVERTED and texts.get(HANS):
             # Converted before conversions followed Mainland usage: read in today's form.
             texts[HANS] = mainland_forms(texts[HANS])

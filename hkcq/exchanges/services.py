@@ -1189,7 +1189,7 @@ def _round_open(*, user: User, data: dict[str, Any], organiser_units: Iterable[A
     title = data["title"]
     round_ = Round.objects.create(
         kind=data["kind"],
-        title=TText.of(en=title) if isinstance(title, str) else TText.of(**title),
+        title=TText.typed(title) if isinstance(title, str) else TText.of(**title),
         created_by=user,
         tie_break_seed=int(data.get("tie_break_seed") or 0),
         area=data.get("area"),

@@ -17,12 +17,14 @@ from hkcq.core.translated import (
     CONVERTED,
     HANS,
     HANT,
+    HTML_LANG,
     LANGUAGE_LABELS,
     MACHINE,
     Shown,
     TText,
     current_language,
     language_label,
+    text_language,
 )
 
 register = template.Library()
@@ -180,6 +182,13 @@ PUNCTUATION = {
 def punct(mark: str) -> str:
     english, chinese = PUNCTUATION[mark]
     return chinese if current_language() in (HANT, HANS) else english
+
+
+@register.filter
+def text_lang(text: Any) -> str:
+    """The ``lang`` of a person's text of no declared language (a suggestion as its sender
+    typed it): the language it is written in ("zh-Hant", "zh-Hans", "en"), whatever the page's."""
+    return HTML_LANG[text_language(str(text or ""))]
 
 
 @register.filter
