@@ -5,6 +5,7 @@ the client polls at its ``url`` (``GET /reports/jobs/{id}``, ``GET /imports/{id}
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import PurePosixPath
 from typing import Annotated, Any
@@ -32,6 +33,8 @@ from hkcq.reporting.schemas import (
     CycleOut,
     DatasetDocumentOut,
     DatasetOut,
+    DraftReportGenerateIn,
+    DraftReportOut,
     ImportKindOut,
     JobOut,
     JobSummaryOut,
@@ -165,6 +168,77 @@ def close_cycle(request: AuthedRequest, payload: CycleCloseIn) -> tuple[int, dic
         raise UnknownReference(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
     snapshot = services.cycle_close(user=request.auth, cycle=cycle, meeting=meeting)
     return 201, ReportOut.of(snapshot)
+
+
+def _open_cycle_or_conflict() -> Any:
+    cycle = selectors.open_cycle()
+    if cycle is None:  # the state of things, not the request: 409
+        raise Conflict(
+            details={"cycle": [_("There is no open reporting cycle to close. Open one on the progress pages first.")]}
+        )
+    return cycle
+
+
+@router.get(
+    "/reports/draft",
+    response={200: DraftReportOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="The draft report for the next plenary: the open cycle as it stands, up to a day (today by default)",
+)
+def get_draft_report(request: AuthedRequest, as_of: dt.date | None = None) -> dict[str, Any]:
+    """For preparing the report before the next plenary is recorded and the cycle closed: the open
+    cycle as the registry stands now, compared with the last frozen report, up to ``as_of`` (the
+    plenary's planned day; today when left out). Nothing is frozen or stored."""
+    require(permissions.can_generate_report(request.auth))
+    cycle = _open_cycle_or_conflict()
+    day = selectors.draft_as_of(cycle, as_of)
+    report = selectors.draft_report(cycle=cycle, as_of=day)
+    previous = selectors.latest_snapshot()
+    return {
+        "as_of": day,
+        "since": report["since"],
+        "previous": previous.pk if previous else None,
+        "cycle": TextOut.of(cycle.name),
+        "summary": report["summary"],
+        "late": [line["code"] for line in report["late"]],
+        "no_update": [line["code"] for line in report["no_update"]],
+    }
+
+
+@router.post(
+    "/reports/draft/generate",
+    response={202: JobOut, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Generate the draft report's files in one language (202: poll the job; its files are in the job)",
+)
+def generate_draft_report(
+    request: AuthedRequest, response: HttpResponse, payload: DraftReportGenerateIn
+) -> tuple[int, dict[str, Any]]:
+    require(permissions.can_generate_report(request.auth))
+    _open_cycle_or_conflict()
+    job = services.draft_report_start(user=request.auth, language=payload.language, as_of=payload.as_of)
+    tasks.report_generate_task.enqueue(job_id=str(job.pk))
+    return _job_started(response, job)
+
+
+@router.get(
+    "/reports/jobs/{job_id}/files/{fmt}",
+    response={200: bytes, **ERRORS},
+    auth=STAFF_AUTH,
+    summary="Download a file a report job generated (pdf, xlsx, csv or html), a draft's included",
+    openapi_extra=file_answer("The file", *selectors.CONTENT_TYPES.values()),
+)
+def download_report_job_file(request: AuthedRequest, job_id: uuid.UUID, fmt: str) -> FileResponse:
+    job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.REPORT_KINDS)
+    name = selectors.report_job_file(job, fmt) if fmt in selectors.CONTENT_TYPES else None
+    if name is None:
+        raise NotFound()
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=fmt != "html",
+        filename=PurePosixPath(name).name,
+        content_type=selectors.CONTENT_TYPES[fmt],
+    )
 
 
 @router.get("/reports/{snapshot_id}", response={200: ReportOut, 404: ErrorOut}, auth=None, summary="One plenary report")

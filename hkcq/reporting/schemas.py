@@ -87,6 +87,27 @@ class ReportGenerateIn(Schema):
     language: Language
 
 
+class DraftReportGenerateIn(Schema):
+    language: Language
+    as_of: dt.date | None = Field(
+        None, description="The day the draft runs up to (the plenary's planned day); today when left out"
+    )
+
+
+class DraftReportOut(Schema):
+    """The report the next plenary would get, as the registry stands now (not frozen): for the
+    secretariat preparing it before the plenary is recorded and the cycle closed."""
+
+    draft: bool = True
+    as_of: dt.date = Field(description="The day the draft runs up to")
+    since: dt.date | None = Field(description="The day of the last frozen report it is compared with (none: the first)")
+    previous: int | None = Field(description="The id of the last frozen report it is compared with")
+    cycle: TextOut
+    summary: dict[str, int] = Field(description="Measures per state, as the report's summary counts them")
+    late: list[str] = Field(description="Codes of the measures late by then")
+    no_update: list[str] = Field(description="Codes of the measures with no published update this cycle")
+
+
 class CycleOut(Schema):
     name: TextOut
     opens_on: dt.date
@@ -159,6 +180,8 @@ class JobOut(Schema):
     percent: int
     message: str = Field(description="Why the job failed, in its language")
     snapshot: int | None = Field(None, description="A report job: the report's id")
+    draft: bool = Field(False, description="A draft report for the next plenary (the open cycle, not frozen)")
+    as_of: dt.date | None = Field(None, description="A draft report: the day it runs up to")
     files: list[ReportFileOut] = []
     upload_name: str = ""
     counts: dict[str, int] = Field({}, description="An import: rows per action (the dry run)")
@@ -172,12 +195,15 @@ class JobOut(Schema):
         snapshot = job.params.get("snapshot") if not job.is_import else None
         url = _job_url(job)
         files = []
-        if snapshot is not None and job.state == Job.State.DONE:
+        draft = bool(job.params.get("draft")) and not job.is_import
+        if (snapshot is not None or draft) and job.state == Job.State.DONE:
             files = [
                 {
                     "language": job.language,
                     "format": fmt,
-                    "url": f"/api/v1/reports/{snapshot}/files/{job.language}/{fmt}",
+                    "url": f"/api/v1/reports/jobs/{job.pk}/files/{fmt}"
+                    if draft
+                    else f"/api/v1/reports/{snapshot}/files/{job.language}/{fmt}",
                 }
                 for fmt in result.get("files", {})
             ]
@@ -196,6 +222,8 @@ class JobOut(Schema):
             "percent": job.percent,
             "message": job.message,
             "snapshot": snapshot,
+            "draft": draft,
+            "as_of": job.params.get("as_of") if draft else None,
             "files": files,
             "upload_name": job.upload_name,
             "counts": result.get("counts", {}) if job.is_import else {},

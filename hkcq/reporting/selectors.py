@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hkcq.accounts.types import Viewer
-from hkcq.core.dates import as_date
-from hkcq.core.errors import NotFound
+from hkcq.core.dates import TZ, as_date, show_date
+from hkcq.core.errors import InvalidInput, NotFound
 from hkcq.core.exports import XLSX_TYPE, csv_text, xlsx_bytes
 from hkcq.progress.models import ProgressUpdate, ReportingCycle
 from hkcq.registry.models import Meeting
-from hkcq.reporting import permissions, reports
+from hkcq.reporting import permissions, reports, snapshots
 from hkcq.reporting.imports import IMPORTERS
 from hkcq.reporting.models import Job, Snapshot
 
@@ -95,6 +98,45 @@ def report_for(snapshot: Snapshot) -> dict[str, Any]:
     """The comparison of ``snapshot`` with the one before it (both frozen)."""
     previous = snapshot_previous(snapshot)
     return reports.compare(snapshot.data, previous.data if previous else None)
+
+
+def latest_snapshot() -> Snapshot | None:
+    return Snapshot.objects.order_by("-taken_at", "-id").first()
+
+
+def draft_as_of(cycle: ReportingCycle, value: Any) -> dt.date:
+    """The day a draft report runs up to: the day given (the plenary's planned day, say), else
+    today (Hong Kong time); never before the open cycle began. ``InvalidInput`` for a day that is
+    not one."""
+    today = timezone.localdate(timezone=TZ)
+    if value in (None, ""):
+        return max(today, cycle.opens_on)
+    day = value if isinstance(value, dt.date) else as_date(str(value))
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        raise InvalidInput(details={"as_of": [_("Enter a valid date.")]})
+    if day < cycle.opens_on:
+        raise InvalidInput(
+            details={
+                "as_of": [
+                    _("Choose a day on or after %(date)s, when the open cycle began.")
+                    % {"date": show_date(cycle.opens_on)}
+                ]
+            }
+        )
+    return day
+
+
+def draft_document(*, cycle: ReportingCycle, as_of: dt.date) -> dict[str, Any]:
+    """The open cycle's document as it stands now, up to ``as_of`` (not frozen, not stored)."""
+    return snapshots.build(cycle=cycle, meeting=None, taken_at=timezone.now(), as_of=as_of)
+
+
+def draft_report(*, cycle: ReportingCycle, as_of: dt.date) -> dict[str, Any]:
+    """The report the next plenary would get, up to ``as_of``: the open cycle as it stands now
+    compared with the last frozen snapshot (none: the first report). For preparing the report
+    before the plenary is recorded and the cycle closed."""
+    previous = latest_snapshot()
+    return reports.compare(draft_document(cycle=cycle, as_of=as_of), previous.data if previous else None)
 
 
 def report_files(snapshot: Snapshot) -> dict[str, Job]:

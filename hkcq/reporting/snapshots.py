@@ -24,10 +24,12 @@ from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from hkcq.core import areafigures
 from hkcq.core.choices import Side
-from hkcq.core.translated import TText
+from hkcq.core.dates import show_date
+from hkcq.core.translated import EN, HANS, HANT, TText
 from hkcq.core.trees import depth_first
 from hkcq.progress.models import ProgressRollup, ProgressUpdate, ReportingCycle, Status
 from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting, Milestone, Unit
@@ -244,7 +246,28 @@ def _decisions() -> list[dict[str, Any]]:
     ]
 
 
-def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> dict[str, Any]:
+def draft_meeting(as_of: dt.date) -> dict[str, Any]:
+    """The plenary a draft report is prepared for, before it is recorded: titled in the three
+    languages as a draft up to ``as_of`` (the day it is prepared, or the plenary's planned day)."""
+    titles = {}
+    for lang in (EN, HANT, HANS):
+        with translation.override(lang):
+            titles[lang] = _("Draft for the next plenary, up to %(date)s") % {"date": show_date(as_of)}
+    return {
+        "id": None,
+        "kind": "plenary",
+        "title": TText.of(titles[EN], titles[HANT], titles[HANS]).to_json(),
+        "date": _d(as_of),
+        "place": {},
+    }
+
+
+def build(
+    *, cycle: ReportingCycle, meeting: Meeting | None, taken_at: dt.datetime, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """The document a snapshot freezes at ``meeting``; without a meeting, a draft of the open
+    cycle up to ``as_of`` (the report a secretariat prepares before the plenary is recorded),
+    built the same way from the registry as it is now and never stored."""
     statuses = {s.id: s for s in Status.objects.all()}
     rollups = list(ProgressRollup.objects.all())
     by_measure = {r.measure_id: r for r in rollups if r.level == ProgressRollup.Level.MEASURE}
@@ -265,7 +288,7 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
     return {
         "version": FORMAT_VERSION,
         "taken_at": _d(taken_at),
-        "as_of": _d(meeting.date),
+        "as_of": _d(meeting.date if meeting is not None else as_of),
         "cycle": {"id": cycle.id, "name": _t(cycle.name), "opens_on": _d(cycle.opens_on)},
         "meeting": {
             "id": meeting.ext_id,
@@ -273,7 +296,10 @@ def build(*, cycle: ReportingCycle, meeting: Meeting, taken_at: dt.datetime) -> 
             "title": _t(meeting.title),
             "date": _d(meeting.date),
             "place": _t(meeting.place),
-        },
+        }
+        if meeting is not None
+        else draft_meeting(as_of or taken_at.date()),
+        "draft": meeting is None,
         "statuses": {
             s.key: {
                 "name": _t(s.name),

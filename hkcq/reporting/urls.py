@@ -19,10 +19,13 @@ urlpatterns = [
 urlpatterns += [
     path("reports/", views.report_list, name="reports"),
     path("reports/close-cycle/", views.cycle_close, name="cycle_close"),
+    path("reports/draft/", views.draft_report, name="draft_report"),
+    path("reports/draft/generate/", views.draft_report_generate, name="draft_report_generate"),
     path("reports/<int:snapshot_id>/", views.report_detail, name="report"),
     path("reports/<int:snapshot_id>/generate/", views.report_generate, name="report_generate"),
     path("reports/<int:snapshot_id>/snapshot.json", views.snapshot_data, name="snapshot_data"),
     path("reports/<int:snapshot_id>/files/<str:language>.<str:fmt>", views.report_file, name="report_file"),
     path("reports/jobs/<uuid:job_id>/", views.report_job, name="report_job"),
+    path("reports/jobs/<uuid:job_id>/files/<str:fmt>", views.report_job_file, name="report_job_file"),
     path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job_retry"),
 ]

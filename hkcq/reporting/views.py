@@ -209,6 +209,58 @@ def cycle_close(request: AuthedRequest) -> HttpResponse:
     return render(request, "reporting/cycle_close.html", context)
 
 
+@login_required
+def draft_report(request: AuthedRequest) -> HttpResponse:
+    """The report the next plenary would get, as the registry stands now, up to a day (today, or
+    the plenary's planned day): the secretariat prepares it before the plenary is recorded and the
+    cycle closed. Nothing is frozen."""
+    require_page(permissions.can_generate_report(request.user))
+    cycle = selectors.open_cycle()
+    context: dict[str, Any] = {"cycle": cycle, "languages": settings.LANGUAGES, "as_of_error": ""}
+    if cycle is not None:
+        try:
+            as_of = selectors.draft_as_of(cycle, request.GET.get("as_of"))
+        except InvalidInput as exc:
+            context["as_of_error"] = exc.text()
+            as_of = selectors.draft_as_of(cycle, None)
+        context.update(
+            as_of=as_of,
+            report=selectors.draft_report(cycle=cycle, as_of=as_of),
+            can_close=selectors.closing_meetings(cycle).exists(),
+        )
+    return render(request, "reporting/draft_report.html", context, status=400 if context["as_of_error"] else 200)
+
+
+@login_required
+@require_POST
+def draft_report_generate(request: AuthedRequest) -> HttpResponse:
+    require_page(permissions.can_generate_report(request.user))
+    try:
+        job = services.draft_report_start(
+            user=request.user, language=request.POST.get("language", ""), as_of=request.POST.get("as_of")
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.text())
+        return redirect("reporting:draft_report")
+    tasks.report_generate_task.enqueue(job_id=str(job.pk))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+def report_job_file(request: AuthedRequest, job_id: str, fmt: str) -> FileResponse:
+    """A file a report job generated (a draft's files live only here; the secretariat's)."""
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, kinds=selectors.REPORT_KINDS)
+    name = selectors.report_job_file(job, fmt) if fmt in selectors.CONTENT_TYPES else None
+    if name is None:
+        raise Http404
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=fmt != "html",
+        filename=PurePosixPath(name).name,
+        content_type=selectors.CONTENT_TYPES[fmt],
+    )
+
+
 def _files(snapshot: Any) -> list[dict[str, Any]]:
     names = dict(settings.LANGUAGES)
     found = selectors.report_files(snapshot)
@@ -253,8 +305,9 @@ def report_job(request: AuthedRequest, job_id: str) -> HttpResponse:
         if not job.is_active:
             response["HX-Refresh"] = "true"
         return response
-    snapshot = selectors.snapshot_get(job.params.get("snapshot"))
-    return render(request, "reporting/report_job.html", {"job": job, "snapshot": snapshot})
+    draft = bool(job.params.get("draft"))
+    snapshot = None if draft else selectors.snapshot_get(job.params.get("snapshot"))
+    return render(request, "reporting/report_job.html", {"job": job, "snapshot": snapshot, "draft": draft})
 
 
 def report_file(request: HttpRequest, snapshot_id: int, language: str, fmt: str) -> FileResponse:
