@@ -1,4 +1,4 @@
-"""The page frame: the main navigation stays on one line on a laptop screen, folds behind a
+"""The page frame: the main navigation stays on one line (under the brand) on a laptop screen, folds behind a
 working toggler on narrow screens, and stays usable without JavaScript; <main> focused by a script
 has no frame drawn round it, and translation notes never overlap the text above."""
 
@@ -22,14 +22,17 @@ def test_navigation_is_one_line_at_1280_pixels_signed_in(page, lang):
     page.goto(f"/{lang}/areas/")
     assert page.locator(".navbar-toggler").is_hidden()
     assert len(_rows(page)) == 1
-    # The brand and the links share one row: the bar is no taller than the two-line brand.
+    # The brand takes the first row, on one line; the links the whole width of the second.
     brand = page.locator(".site-brand").bounding_box()
+    first = page.locator(NAV_LINKS).first.bounding_box()
+    assert brand and first and brand["y"] + brand["height"] <= first["y"] + 1
+    assert brand["height"] < 2 * 1.05 * 16 * 1.25 - 4, "the brand on one line"
     bar = page.locator(".site-header .navbar").bounding_box()
-    assert brand and bar and bar["height"] <= brand["height"] + 40
+    assert bar and bar["height"] <= brand["height"] + first["height"] + 40
     assert page.locator(f"{NAV_LINKS}[aria-current=page]").count() == 1
-    # Progress, Help and Suggestions have joined the row, and for staff the enquiry queue: still
+    # Progress, Help, Suggestions, Partnerships and Events have joined the row, and for staff the enquiry queue: still
     # on one line, inside the page's width (nothing cut off or scrolling sideways).
-    assert page.locator(NAV_LINKS).count() == 9
+    assert page.locator(NAV_LINKS).count() == 11
     assert page.locator(NAV_LINKS).last.get_attribute("href") == f"/{lang}/enquiries/queue/"
     container = page.locator(".site-header .navbar .container").bounding_box()
     last = page.locator(NAV_LINKS).last.bounding_box()
@@ -40,6 +43,35 @@ def test_navigation_is_one_line_at_1280_pixels_signed_in(page, lang):
     page.set_viewport_size({"width": 1280, "height": 900})
     # The secretariat's unanswered questions sit with its account links, like Administration.
     assert page.locator(f"nav[aria-label] a[href='/{lang}/help/gaps/']").count() == 1
+
+
+PARTNERING_AND_EVENTS = {
+    "en": ("Partnerships", "Events"),
+    "zh-hant": ("合作配對", "活動"),
+    "zh-hans": ("合作对接", "活动"),
+}
+
+
+@pytest.mark.parametrize("lang", list(PARTNERING_AND_EVENTS))
+def test_partnering_and_events_are_in_the_main_navigation_on_a_phone(page, lang):
+    """Found by the new-user trial: Partnering and Events were linked only from the footer."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/{lang}/")
+    page.locator(".navbar-toggler").click()
+    partnering, events = PARTNERING_AND_EVENTS[lang]
+    link = page.locator(NAV_LINKS, has_text=partnering)
+    link.wait_for(state="visible")
+    assert link.get_attribute("href") == f"/{lang}/partnering/"
+    assert page.locator(NAV_LINKS, has_text=events).get_attribute("href") == f"/{lang}/events/"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_serious_axe_violations(page)
+    link.click()
+    page.wait_for_url(f"**/{lang}/partnering/")
+    page.locator(".navbar-toggler").click()
+    current = page.locator(f"{NAV_LINKS}[aria-current=page]")
+    current.wait_for(state="visible")
+    assert current.inner_text().strip() == partnering
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_navigation_folds_behind_the_toggler_on_a_narrow_screen(page):
