@@ -349,7 +349,10 @@ class TranslatedField(models.JSONField):
     def validate(self, value: Any, model_instance: models.Model | None) -> None:
         if not self.blank and not TText.from_json(value):
             raise ValidationError(_("Enter this in at least one language."), code="blank")
-        if chinese_in_english(TText.from_json(value).texts):
+        # What was given, not how it reads: Chinese typed into the English box is refused, though
+        # such text stored before is read as the Chinese it is (TText.from_json).
+        given = value.texts if isinstance(value, TText) else value if isinstance(value, dict) else {}
+        if chinese_in_english({EN: str(given.get(EN) or "")}):
             raise ValidationError(CHINESE_IN_ENGLISH, code="chinese_in_english")
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
