@@ -514,10 +514,13 @@ a multinomial naive Bayes model of each unit's remit and name (three languages) 
 entries it owns (smoothing {routing.NB_ALPHA}; remit weight {routing.REMIT_WEIGHT}, name weight
 {routing.NAME_WEIGHT}, entry mass {routing.ENTRY_MASS}, entry fields {routing.ENTRY_FIELD_WEIGHTS}),
 combined log-linearly with the search's answers: {routing.MODEL_WEIGHT} × log P(unit | question)
+(the model's evidence divided by the question's length to the power {routing.MODEL_TEMPER})
 + {routing.ANSWER_WEIGHT} × confidence × the unit's share of the answers' vote, + {routing.BEST_ANSWER_WEIGHT} ×
 confidence for the unit of the best answer, + {routing.CATCH_ALL_WEIGHT}
-for the catch-all ({routing.FALLBACK_UNIT}) when the search has no answer. The weights are fitted on
-the held-out questions below, never on the labelled enquiries.
+for the catch-all ({routing.FALLBACK_UNIT}) when the search has no answer; but when the search
+answers and its best {routing.AGREE_DEPTH} answers all belong to one unit, that unit. An enquiry's
+details count only when its question alone is not answered. The weights are fitted on the
+held-out questions below, never on the labelled enquiries.
 
 ### Cross-validation over the knowledge base (where the settings are chosen)
 
@@ -559,19 +562,25 @@ Most frequent confusions on the held-out questions:
 
 Issue 15 asks for at least 0.95 on the development set and on the question-form evaluation: not
 met (development {dev["overall"].accuracy:.3f}, question form held out {scores["form held out"].accuracy:.3f}). Before this
-round (commit `19264f4`, same benchmark): entry held out 0.727, question form held out 0.877, remit
-clause held out 0.799 (179 clauses of the shorter remits), development 0.900, probes 0.636; now
-{scores["entry held out"].accuracy:.3f}, {scores["form held out"].accuracy:.3f}, {scores["remit clause held out"].accuracy:.3f} ({scores["remit clause held out"].n} clauses),
-{dev["overall"].accuracy:.3f} and {probe["overall"].accuracy:.3f}. What changed: the search ranks the entry a question is
-about above one that only mentions its idea (a subject field, docs/decisions/0005), the units'
-remits say more of what each unit does, in the three languages (Simplified in Mainland wording,
-read by the model for the words the Traditional lacks), and the best answer's unit is a feature of
-its own. The questions still missed are mostly ones where the search ranks another unit's entry
-first and the remits cannot separate the units either (a lost Hong Kong identity card: the
-Mainland travel permit entry; "besides the DSE": the DSE admission scheme); see the confusions
-above. The remits were rewritten from the units' own responsibilities, not from the misses, but
-by someone who had read the misses and the issue's examples: the probes are no longer an
-independent check.
+round (commit `bc66422`, same benchmark): entry held out 0.723, question form held out 0.900, remit
+clause held out 0.768, development 0.883, probes 0.727; now {scores["entry held out"].accuracy:.3f},
+{scores["form held out"].accuracy:.3f}, {scores["remit clause held out"].accuracy:.3f}, {dev["overall"].accuracy:.3f} and {probe["overall"].accuracy:.3f}.
+What changed: the unit model's evidence no longer grows with the length of the question (naive
+Bayes made a long enquiry's posterior so sharp that it overruled a clear answer), a question
+whose three best answers agree goes to their unit, and an enquiry's details count only when its
+question is not answered. Each was compared on the held-out questions above (mean of the three
+kinds, the weights fitted for each as `--tune` does): tempering by the square root 0.798 against 0.797 untempered and 0.788 by the mean; the
+agreement rule 0.798 against 0.797 without it, depths 1-3 and confidence thresholds up to 0.6
+within 0.002 of each other. The cross-validation cannot tell these apart, and it cannot reach
+the goal with any combination of the present evidence: on the question form held out, the
+search's vote is right for 0.895 of the questions and the unit model's best unit for 0.859, and
+choosing the right one of the two for every question (an oracle) would score 0.945; the entry
+held out kind (the knowledge base does not answer) pulls the weights towards the unit model,
+the question form kind towards the answers, and the search's confidence barely separates them
+(it answers 96% of the questions whose entry is held out). Reaching 0.95 needs better evidence
+(the ranking of the entries, the remits and which unit owns which entry: several misses are
+entries of one subject owned by two units, e.g. the residence permit's benefits by cq_hkmao and
+its application by cq_exit_entry), not another combination.
 """
     _write(section)
     print(f"\nwritten to {Path('docs/benchmarks.md')}")

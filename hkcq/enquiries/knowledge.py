@@ -22,10 +22,11 @@ class Suggestion:
     answered: bool
 
 
-def ask(question: str, language: str) -> Suggestion:
+def ask(question: str, language: str, details: str = "") -> Suggestion:
     """The unit the knowledge base would route ``question`` to (the routing model: the units'
-    remits and the entries they own, with the answering entries), and whether it has an answer."""
-    result = routing.ask(question, language, limit=10)
+    remits and the entries they own, with the answering entries), and whether it has an answer.
+    ``details`` count only where the question alone is not answered (``routing.ask``)."""
+    result = routing.ask(question, language, limit=10, details=details)
     return Suggestion(unit=result.unit, answered=bool(result.answered))
 
 

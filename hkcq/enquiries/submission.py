@@ -185,7 +185,7 @@ def enquiry_route(*, enquiry_id: int) -> bool:
         )
         if enquiry is None:
             return False
-        suggestion = knowledge.ask(" ".join(p for p in (enquiry.question, enquiry.details) if p), enquiry.language)
+        suggestion = knowledge.ask(enquiry.question, enquiry.language, details=enquiry.details)
         enquiry.kb_answered = suggestion.answered
         enquiry.suggested_unit = suggestion.unit
         if enquiry.assigned_unit is None:

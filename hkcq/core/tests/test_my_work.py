@@ -29,7 +29,7 @@ def _counts(html: str, section: str) -> dict[str, tuple[str, int]]:
 
 def _case(monkeypatch, unit: str, question: str, reply_in_days: float) -> Enquiry:
     target = Unit.objects.get(ext_id=unit)
-    monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=target, answered=False))
+    monkeypatch.setattr(knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=target, answered=False))
     enquiry = services.enquiry_submit(
         filing=services.Filing(question=question, email="r@example.org", consent=True)
     ).enquiry

@@ -23,7 +23,9 @@ def route_to(monkeypatch) -> Callable[[str | None, bool], None]:
 
     def set_route(unit: str | None, answered: bool = False) -> None:
         target = Unit.objects.get(ext_id=unit) if unit else None
-        monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=target, answered=answered))
+        monkeypatch.setattr(
+            knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=target, answered=answered)
+        )
 
     return set_route
 

@@ -40,7 +40,7 @@ def escalate(django_capture_on_commit_callbacks):
 def setup(defaults, monkeypatch, django_user_model, secretariat_hk, secretariat_cq, officer_hk):
     calendars_load()
     unit = Unit.objects.get(ext_id=HK_UNIT)
-    monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=unit, answered=False))
+    monkeypatch.setattr(knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=unit, answered=False))
     other = django_user_model.objects.create_user(
         "officer-hk-2", "officer2@example.org", "x-password-123", role="officer", side="hong_kong"
     )
@@ -121,7 +121,7 @@ def test_a_moved_deadline_missed_again_is_escalated_again(setup, escalate):
 
 
 def test_a_case_without_a_unit_goes_to_both_secretariats(setup, escalate, monkeypatch):
-    monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=None, answered=False))
+    monkeypatch.setattr(knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=None, answered=False))
     with freeze_time(hkt(2025, 3, 3, 10)):
         case = submit()
     assert case.assigned_unit is None

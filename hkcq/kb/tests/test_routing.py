@@ -67,6 +67,35 @@ def test_questions_go_to_the_unit_whose_remit_or_entries_cover_them(defaults, qu
     assert unit_of(question, language) == unit
 
 
+def test_an_enquirys_question_outweighs_its_details(defaults):
+    """The residence permit's entries answer the question (the exit-entry bureau's). Taken with
+    details about work, rent and insurance, the search and the unit model both went to the
+    medical security bureau (found by the lead on the held-out enquiries): the question alone
+    is routed when the knowledge base answers it (routing.ask's ``details``), as enquiry
+    submission asks it."""
+    question = "香港居民怎么办理重庆的居住证？"
+    details = "我去年来重庆工作，现在自己租房住，公司帮我交了社保和医保，不知道要准备什么材料。"
+    assert unit_of(f"{question} {details}", "zh-hans") == "cq_medical_security"  # all of it as one text
+    assert routing.ask(question, "zh-hans", details=details).unit.ext_id == "cq_exit_entry"
+    english = routing.ask(
+        "How do Hong Kong residents apply for a Chongqing residence permit?",
+        "en",
+        details="I started work here last year, rent a flat and my employer pays my social and medical insurance.",
+    )
+    assert english.unit.ext_id == "cq_exit_entry"
+    # Details count where the question alone is not answered: then question and details together.
+    assert not routing.ask("你好", "zh-hans").answered
+    wages = "公司拖欠我三个月工资，去哪里申请劳动仲裁？"
+    vague = routing.ask("你好", "zh-hans", details=wages)
+    assert vague.unit == routing.ask(f"你好 {wages}", "zh-hans").unit
+    assert vague.unit.ext_id == "cq_hrss"
+
+
+def test_a_question_the_knowledge_base_does_not_answer_goes_to_the_unit_whose_remit_covers_it(defaults):
+    result = routing.ask("公司拖欠我三个月工资，老板不接电话，我可以去哪里申请劳动仲裁？", "zh-hans")
+    assert result.unit is not None and result.unit.ext_id == "cq_hrss"
+
+
 def test_a_question_nobody_covers_goes_to_the_catch_all(defaults):
     assert unit_of("重庆哪里的火锅最正宗？", "zh-hans") == "cq_hkmao"
 

@@ -37,7 +37,7 @@ def xml(response) -> dict:
 @pytest.fixture
 def routed(db, monkeypatch):
     unit = UnitFactory.create(side=Side.CHONGQING)
-    monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=unit, answered=False))
+    monkeypatch.setattr(knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=unit, answered=False))
     return unit
 
 

@@ -48,7 +48,7 @@ def hkt(y, m, d, hh=0, mm=0):
 @pytest.fixture
 def routed(db, monkeypatch):
     unit = UnitFactory.create(side=Side.HONG_KONG)
-    monkeypatch.setattr(knowledge, "ask", lambda q, lang: knowledge.Suggestion(unit=unit, answered=False))
+    monkeypatch.setattr(knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=unit, answered=False))
     return unit
 
 
