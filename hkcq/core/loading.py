@@ -214,6 +214,13 @@ def upsert(
     return obj
 
 
+def last_loaded(report: LoadReport, model: type[models.Model], lookup: dict[str, Any]) -> dict[str, Any]:
+    """What the loader last wrote to the record ``lookup`` finds, field by field (as ``as_json``
+    gives it), or {} when it keeps no such note (a new record, or one loaded before the notes)."""
+    record = report.record(model._meta.label_lower, _key(lookup))
+    return dict(record.values) if record is not None else {}
+
+
 def set_m2m(obj: models.Model, name: str, targets: Iterable[models.Model]) -> None:
     """Set links the loader owns outright (not a person's records: the demo accounts)."""
     manager = getattr(obj, name)

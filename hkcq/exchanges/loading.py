@@ -1,20 +1,27 @@
 """The exchanges' default data from seed/exchanges.yaml: the recurring programmes the source
 names (no dates), and one clearly labelled demonstration event with sessions, an interpreter,
 questions, demonstration organisations (partnering profiles marked ``is_demo``), registrations
-and meetings. Idempotent: keyed on stable ids; the demonstration's registrations and meetings
-are made once (a person's later changes to them are kept)."""
+and meetings. The demonstration is dated from the day of the load (``starts_in_days``), so that
+``make run`` shows registration, meetings, check-in and feedback on that day.
+
+Idempotent and never undoing a person's work: events go through ``core.loading.upsert`` (a field
+or link a person changed is kept, a deleted event is not made again); the demonstration's
+sessions, registrations and meetings are made once (a person's later changes to them are kept)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from hkcq.core.loading import REASON, as_json, last_loaded, upsert
 from hkcq.core.translated import TText
 from hkcq.exchanges.models import (
     Event,
@@ -28,29 +35,28 @@ from hkcq.exchanges.models import (
 )
 from hkcq.exchanges.services import canonical_pair, language_pair
 from hkcq.partnering.models import Membership, OrganisationProfile, Sector
-from hkcq.registry.loading import SEED_DIR, LoadReport, demo_password, set_m2m, text
+from hkcq.registry.loading import SEED_DIR, LoadReport, demo_password, text
 from hkcq.registry.models import Area, Measure, Unit
 
 SEED_FILE = SEED_DIR / "exchanges.yaml"
 
 
-def _event(report: LoadReport, spec: dict[str, Any], **extra: Any) -> Event:
-    fields = {
+def _event(report: LoadReport, spec: dict[str, Any], **extra: Any) -> Event | None:
+    """Create or bring up to date an event under the default data's rule (``core.loading.upsert``:
+    a field or link a person changed is kept; an event a person deleted is not made again)."""
+    values = {
         "kind": spec["kind"],
-        "title": text(spec["title"]).to_json(),
-        "description": text(spec.get("description")).to_json(),
-        "venue": text(spec.get("venue")).to_json(),
+        "title": text(spec["title"]),
+        "description": text(spec.get("description")),
+        "venue": text(spec.get("venue")),
         **extra,
     }
-    event = Event.objects.filter(ext_id=spec["id"]).first()
-    created = event is None
-    if created:
-        event = Event.objects.create(ext_id=spec["id"], **fields)
-    report.count("events", created, False)
-    assert event is not None
-    set_m2m(event, "areas", Area.objects.filter(ext_id__in=spec.get("areas", [])))
-    set_m2m(event, "measures", Measure.objects.filter(ext_id__in=spec.get("measures", [])))
-    set_m2m(event, "organiser_units", Unit.objects.filter(ext_id__in=spec.get("organisers", [])))
+    links: dict[str, Iterable[Model | None]] = {
+        "areas": Area.objects.filter(ext_id__in=spec.get("areas", [])),
+        "measures": Measure.objects.filter(ext_id__in=spec.get("measures", [])),
+        "organiser_units": Unit.objects.filter(ext_id__in=spec.get("organisers", [])),
+    }
+    event: Event | None = upsert(Event, report, {"ext_id": spec["id"]}, values, m2m=links)
     return event
 
 
@@ -85,6 +91,42 @@ def _demo_profile(spec: dict[str, Any]) -> tuple[Any, Any]:
     return user, profile
 
 
+# The demonstration's dates before it was dated from the day of the load: an event still on them
+# was dated by the loader (before ``LoadedDefault`` kept what it wrote), not by a person.
+FORMER_DATES = (dt.date(2027, 3, 16), dt.date(2027, 3, 17))
+
+
+def _dates_settle(report: LoadReport, event: Event, dates: dict[str, Any]) -> None:
+    """Make the demonstration's new ``dates`` safe for ``upsert``: its two dates move together or
+    not at all. A date a person changed is kept by ``upsert``; the other one is then given as it
+    is, so the event never ends before it starts. An event the former loader dated (no
+    bookkeeping, still on ``FORMER_DATES``) is moved here, its sessions with it."""
+    loaded = last_loaded(report, Event, {"ext_id": event.ext_id})
+    if loaded:
+        changed = {name for name in dates if as_json(getattr(event, name)) != loaded.get(name)}
+        if changed and not report.force:
+            for name in set(dates) - changed:
+                dates[name] = getattr(event, name)
+    elif (event.starts_on, event.ends_on) == FORMER_DATES and event.starts_on != dates["starts_on"]:
+        delta = dates["starts_on"] - event.starts_on
+        event.starts_on, event.ends_on = dates["starts_on"], dates["ends_on"]
+        # not the loader's usual reason: ``upsert`` then keeps whatever else differs (it may be a person's)
+        event._change_reason = f"{REASON}: demonstration dated from the day of the load"  # type: ignore[attr-defined]
+        event.save(update_fields=["starts_on", "ends_on"])
+        _sessions_move(event, delta)
+        report.changes.append(f"event {event.ext_id}: moved from {FORMER_DATES[0]} to {event.starts_on}")
+
+
+def _sessions_move(event: Event, delta: dt.timedelta) -> None:
+    """Move the sessions with the event the loader moved, keeping their times of day (and a
+    person's changes to them, relative to the event)."""
+    for session in event.sessions.all():
+        session.starts_at += delta
+        session.ends_at += delta
+        session._change_reason = REASON  # type: ignore[attr-defined]
+        session.save(update_fields=["starts_at", "ends_at"])
+
+
 def exchanges_defaults_load(report: LoadReport, path: Path = SEED_FILE) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for spec in data.get("programmes", []):
@@ -94,26 +136,42 @@ def exchanges_defaults_load(report: LoadReport, path: Path = SEED_FILE) -> None:
         _demonstration(report, demo)
 
 
+def demonstration_first_day(spec: dict[str, Any], today: dt.date | None = None) -> dt.date:
+    """The demonstration event's first day: ``starts_in_days`` after the day of the load (0: it
+    runs from today, so check-in and feedback are open on the day ``make run`` loads it)."""
+    return (today or timezone.localdate()) + dt.timedelta(days=int(spec.get("starts_in_days", 0)))
+
+
 @transaction.atomic
 def _demonstration(report: LoadReport, spec: dict[str, Any]) -> None:
-    starts = spec["starts_on"] if isinstance(spec["starts_on"], dt.date) else dt.date.fromisoformat(spec["starts_on"])
-    fresh = not Event.objects.filter(ext_id=spec["id"]).exists()
+    """The demonstration event, dated from the day of the load. A later load moves it to that
+    day's date, its sessions with it, while nobody has changed its dates (``upsert``'s rule: a
+    person's dates are kept, and so is everything else a person changed); its sessions,
+    interpreter, questions, registrations and meetings are made once."""
+    starts = demonstration_first_day(spec)
+    dates = {"starts_on": starts, "ends_on": starts + dt.timedelta(days=spec.get("days", 1) - 1)}
+    current = Event.objects.filter(ext_id=spec["id"]).first()
+    if current is not None:
+        _dates_settle(report, current, dates)
     event = _event(
         report,
         spec,
         demonstration=True,
-        starts_on=starts,
-        ends_on=starts + dt.timedelta(days=spec.get("days", 1) - 1),
+        **dates,
         phase=spec.get("phase", "registration"),
         capacity=spec.get("capacity"),
         slots_per_day=spec.get("slots_per_day", 16),
         tables=spec.get("tables", 10),
     )
-    if not fresh:
+    if event is None:  # a person deleted it: not made again
+        return
+    if current is not None:
+        if current.starts_on is not None and event.starts_on is not None and event.starts_on != current.starts_on:
+            _sessions_move(event, event.starts_on - current.starts_on)  # the loader moved it: its sessions follow
         return
     tz = timezone.get_default_timezone()
     for s in spec.get("sessions", []):
-        day = starts + dt.timedelta(days=s.get("day", 0))
+        day = starts + dt.timedelta(days=s.get("day", 0))  # relative to the event's first day
         Session.objects.create(
             event=event,
             title=text(s["title"]).to_json(),
