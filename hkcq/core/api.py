@@ -150,15 +150,20 @@ def _bounds(prop: dict[str, Any], field: IntegerField[Any, Any]) -> None:
             target["maximum"] = validator.limit_value
 
 
-def columns(model: Any, *, nullable: Iterable[str] = ()) -> Callable[[dict[str, Any]], None]:
+def columns(
+    model: Any, *, nullable: Iterable[str] = (), not_null: Iterable[str] = ()
+) -> Callable[[dict[str, Any]], None]:
     """``json_schema_extra`` for an input schema whose fields are ``model``'s columns of the same
     names: the document then says what the table holds. A column that cannot be NULL loses
     ``null`` from its field's type (leaving the field out is still fine: a PATCH keeps the value;
     ``null`` is refused by ``core.services.fields_apply``) unless the API takes ``null`` for it
     (``nullable``: it empties the text); a column with choices lists them (``enum``; the service
     or the model's validation refuses others); an integer column states its range; a translated text that cannot be blank is a
-    ``TextRequired`` (given in at least one language; the model's validation refuses a blank)."""
+    ``TextRequired`` (given in at least one language; the model's validation refuses a blank).
+    ``not_null``: columns that can hold NULL (rows from before a rule) but for which the service
+    refuses ``null`` (a round's co-operation area)."""
     keep = set(nullable)
+    refuse = set(not_null)
 
     def extra(schema: dict[str, Any]) -> None:
         for name, prop in schema.get("properties", {}).items():
@@ -168,7 +173,7 @@ def columns(model: Any, *, nullable: Iterable[str] = ()) -> Callable[[dict[str, 
                 continue
             if field.many_to_many:
                 continue
-            if not getattr(field, "null", True) and name not in keep:
+            if (not getattr(field, "null", True) and name not in keep) or name in refuse:
                 _not_null(prop)
             if isinstance(field, TranslatedField) and not field.blank:
                 for option in [o for o in prop.get("anyOf", [prop]) if "TextIn" in o.get("$ref", "")]:

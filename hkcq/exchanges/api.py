@@ -29,11 +29,13 @@ from hkcq.core.api import (
     Whole,
     columns,
     file_answer,
+    required_in_document,
 )
-from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.errors import InvalidInput, NotFound, UnknownReference
 from hkcq.core.exports import pdf_response, render_pdf
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
+from hkcq.core.templatetags.hkcq import listing
 from hkcq.core.translated import TText
 from hkcq.exchanges import agenda, permissions, rows, selectors, services
 from hkcq.exchanges.models import (
@@ -380,8 +382,8 @@ def event_detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
 def _rows(model: type[Any], ids: list[str], field: str) -> list[Any]:
     rows = {r.ext_id: r for r in model.objects.filter(ext_id__in=ids)}
     unknown = [i for i in ids if i not in rows]
-    if unknown:
-        raise InvalidInput(details={field: [_("Unknown id: %(id)s") % {"id": ", ".join(unknown)}]})
+    if unknown:  # its own code: a client (and schemathesis) tells it from what the document refuses
+        raise UnknownReference(details={field: [_("Unknown id: %(id)s") % {"id": listing(unknown)}]})
     return [rows[i] for i in ids]
 
 
@@ -544,7 +546,7 @@ class RoundApplicantIn(Schema):
     id: Required
     ranks: list[str] = Field([], json_schema_extra={"uniqueItems": True})
     name: str = ""
-    language: str = "en"
+    language: str = Field("en", json_schema_extra={"enum": list(services.ROUND_LANGUAGES)})
     profile: int | str | None = Field(None, description=PROFILE_LINK)
     email: str | None = Field(None, description=EMAIL_LINK)
 
@@ -554,18 +556,27 @@ class RoundHostIn(Schema):
     capacity: Whole = Field(1, json_schema_extra={"minimum": 1})
     ranks: list[str] = Field([], json_schema_extra={"uniqueItems": True})
     name: str = ""
-    language: str = "en"
+    language: str = Field("en", json_schema_extra={"enum": list(services.ROUND_LANGUAGES)})
     profile: int | str | None = Field(None, description=PROFILE_LINK)
     email: str | None = Field(None, description=EMAIL_LINK)
 
 
 class RoundIn(Schema):
+    # the service refuses a missing area with its own translated message (required_in_document)
+    model_config = ConfigDict(json_schema_extra=required_in_document("area"))
+
     kind: Literal["internship", "sister_school", "exchange"]
     title: Required
     applicants: list[RoundApplicantIn]
     hosts: list[RoundHostIn]
     tie_break_seed: Whole = 0
-    area: str | None = None  # a co-operation area's id: the round's exchange records count under it
+    area: str = Field(
+        "",
+        description=(
+            "The co-operation area the round serves, by its id (required): its pairs and placements are counted "
+            "under it on the dashboard and in the plenary report."
+        ),
+    )
     ranking_deadline: IsoDate | None = None
     response_deadline: IsoDate | None = None
 
@@ -573,12 +584,14 @@ class RoundIn(Schema):
 class RoundPatch(Schema):
     """A round's settings; only the fields sent change."""
 
-    model_config = ConfigDict(json_schema_extra=columns(Round, nullable=("eligibility", "applicant_side")))
+    model_config = ConfigDict(
+        json_schema_extra=columns(Round, nullable=("eligibility", "applicant_side"), not_null=("area",))
+    )
 
     title: TextIn | None = None
     eligibility: TextIn | None = None
     organiser_units: list[str] | None = None
-    area: str | None = None
+    area: str | None = Field(None, description="The co-operation area the round serves, by its id (never emptied).")
     applicant_side: Literal["hong_kong", "chongqing", ""] | None = None
     ranking_deadline: IsoDate | None = None
     response_deadline: IsoDate | None = None
@@ -596,7 +609,8 @@ class RoundCreatedOut(Schema):
 )
 def round_create(request: AuthedRequest, body: RoundIn) -> tuple[int, dict[str, Any]]:
     data = body.dict()
-    data["area"] = _rows(Area, [data["area"]], "area")[0] if data.get("area") else None
+    if data["area"]:  # an unknown id: its own code; a missing area: the service's refusal
+        data["area"] = _rows(Area, [data["area"]], "area")[0]
     round_ = services.round_create(user=request.auth, data=data)
     return 201, {"id": round_.pk}
 
@@ -1199,30 +1213,28 @@ def round_upload(
     request: AuthedRequest,
     kind: Form[Literal["internship", "sister_school", "exchange"]],
     title: Form[Required],
+    area: Form[Required],
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
-    area: Form[str] = "",
 ) -> tuple[int, dict[str, Any]]:
     """The round page's upload: one row per participant (``GET /imports/kinds`` does not list it;
-    the columns are the page's). ``dry_run`` true: 200 with the preview and its problems, nothing
-    created. ``dry_run`` false: 201 with the round's id, or 422 with the problems and nothing
-    created. Confirming a preview is sending the same file with ``dry_run`` false (or its
-    ``document`` to ``POST /rounds``). ``area``: a co-operation area's id; the round's exchange
-    records are counted under it on the dashboard and in the plenary report (without one they are
-    counted under no area)."""
+    the columns are the page's). ``area`` (required): the co-operation area the round serves, by
+    its id; the round's exchange records are counted under it on the dashboard and in the plenary
+    report. ``dry_run`` true: 200 with the preview and its problems, nothing created. ``dry_run``
+    false: 201 with the round's id, or 422 with the problems and nothing created. Each problem is
+    one line in the reader's language, naming its row ("Row 4: …", 第4行：…). Confirming a preview
+    is sending the same file with ``dry_run`` false (or its ``document`` to ``POST /rounds``)."""
     require(permissions.can_create_round(request.auth))
-    chosen = _rows(Area, [area], "area")[0] if area else None
-    document, row_errors = rows.document_from_xlsx(file, kind=kind, title=title)
-    if chosen is not None:
-        document["area"] = chosen.ext_id
-    if row_errors:
-        if dry_run:
-            return 200, {"document": document, "problems": row_errors}
-        raise InvalidInput(_("The spreadsheet has rows that are not valid."), details={"file": row_errors})
+    chosen = _rows(Area, [area], "area")[0]
+    sheet = rows.sheet_from_xlsx(file, kind=kind, title=title)
+    sheet.document["area"] = chosen
+    problems = rows.sheet_problems(sheet)
+    document = {**sheet.document, "area": chosen.ext_id}
     if dry_run:
-        problems = services.round_document_check(document)
-        return 200, {"document": document, "problems": [f"{k}: {' '.join(map(str, v))}" for k, v in problems.items()]}
-    round_ = services.round_create(user=request.auth, data={**document, "area": chosen})
+        return 200, {"document": document, "problems": problems}
+    if problems:
+        raise InvalidInput(_("The spreadsheet has rows that are not valid."), details={"file": problems})
+    round_ = services.round_create(user=request.auth, data=sheet.document)
     return 201, {"id": round_.pk}
 
 

@@ -328,6 +328,7 @@ class RoundForm(StyledModelForm):
 
     def prepare(self) -> None:
         self.fields["organiser_units"].widget.attrs["size"] = 6
+        self.fields["area"].required = True  # a round serves the framework (services.round_update)
 
 
 class RecordForm(BaseForm):

@@ -8,8 +8,11 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
+from django.core import signing
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +26,7 @@ from hkcq.core.dates import show_date, show_datetime
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, history_mark, record_save
+from hkcq.core.templatetags.hkcq import listing
 from hkcq.core.translated import TText
 from hkcq.exchanges import allocation, permissions, scheduling
 from hkcq.exchanges.models import (
@@ -55,6 +59,11 @@ from hkcq.registry.permissions import user_unit_ids
 
 REMIND_BEFORE = dt.timedelta(days=1)
 LANGUAGE_CODES = {c for c, _label in Language.choices}
+ROUND_LANGUAGES = ("en", "zh-hant", "zh-hans")  # the language a round's entry is told its result in
+
+
+def _area_required() -> str:
+    return _("Choose the co-operation area the round serves: its pairs and placements are counted under it.")
 
 
 def _invalid(field: str | None, message: str) -> InvalidInput:
@@ -928,54 +937,114 @@ def _log(round_: Round, user: User, action: str, detail: str = "", reason: str =
     )
 
 
-def round_document_check(data: dict[str, Any]) -> dict[str, list[str]]:
-    """Problems with a round document (the API's body, or the rows of an upload), by where."""
-    errors: dict[str, list[str]] = {}
+class DocumentProblem(NamedTuple):
+    """One problem with a round document: ``where`` is the API's key for it ("kind", "title",
+    "area", "applicants", "applicant a1", …); ``entry`` names the entry it is about (its side,
+    "applicants" or "hosts", and its position there), so that an upload can say which row."""
 
-    def add(where: str, message: str) -> None:
-        errors.setdefault(where, []).append(message)
+    where: str
+    message: str
+    entry: tuple[str, int] | None = None
 
+
+SIDES = (("applicants", "applicant"), ("hosts", "host"))
+
+
+def places_problem(value: Any) -> str:
+    """What is wrong with a host's places (the API's ``capacity``, an upload's cell), naming the value."""
+    return _("Places must be a whole number of at least 1, not %(value)s.") % {"value": value}
+
+
+def _area_find(value: Any) -> Area | None:
+    """A round's co-operation area: the area itself, or its stable id (as the API names it)."""
+    if isinstance(value, Area):
+        return value
+    return Area.objects.filter(ext_id=str(value).strip()).first() if value else None
+
+
+def _entry_id(entry: Any) -> str:
+    return str(entry.get("id", "") if isinstance(entry, dict) else "").strip()
+
+
+def _entry_problems(entry: dict[str, Any], side: str, other: set[str], kind: Any) -> list[str]:
+    """What is wrong with one entry's ranking, places and language."""
+    problems = []
+    ranks = [str(r).strip() for r in entry.get("ranks") or []]
+    applicants = side == "applicants"
+    twice = sorted({r for r in ranks if ranks.count(r) > 1})
+    if twice:
+        message = (
+            _("Hosts ranked more than once: %(ids)s.")
+            if applicants
+            else _("Applicants ranked more than once: %(ids)s.")
+        )
+        problems.append(message % {"ids": listing(twice)})
+    unknown = [r for r in dict.fromkeys(ranks) if r not in other]
+    if unknown:
+        message = (
+            _("Not a host of this round: %(ids)s.") if applicants else _("Not an applicant of this round: %(ids)s.")
+        )
+        problems.append(message % {"ids": listing(unknown)})
+    if not applicants:
+        capacity = entry.get("capacity", 1)
+        if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 1:
+            problems.append(places_problem(capacity))
+        elif kind == RoundKind.SISTER_SCHOOL and capacity != 1:
+            problems.append(_("A sister-school pairing is one to one: every host has 1 place."))
+    language = entry.get("language")
+    if language not in (None, "") and language not in ROUND_LANGUAGES:
+        problems.append(
+            _("The language %(value)s is not one of %(codes)s.")
+            % {"value": language, "codes": listing(ROUND_LANGUAGES)}
+        )
+    return problems
+
+
+def round_document_problems(data: dict[str, Any]) -> list[DocumentProblem]:
+    """Every problem with a round document (the API's body, or the rows of an upload), each with
+    the entry it is about: the same rules for ``POST /rounds``, the upload page and the API's
+    upload."""
+    problems: list[DocumentProblem] = []
     kind = data.get("kind")
     if kind not in RoundKind.values:
-        add("kind", _("Choose internship, sister_school or exchange."))
-    applicants = data.get("applicants") or []
-    hosts = data.get("hosts") or []
-    app_ids = [str(a.get("id", "")).strip() for a in applicants]
-    host_ids = [str(h.get("id", "")).strip() for h in hosts]
-    for label, ids in (("applicants", app_ids), ("hosts", host_ids)):
-        if any(not i for i in ids):
-            add(label, _("Every entry needs an id."))
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            add(label, _("These ids appear twice: %(ids)s") % {"ids": ", ".join(dupes)})
-    host_set, app_set = set(host_ids), set(app_ids)
-    for a in applicants:
-        ranks = [str(r) for r in a.get("ranks") or []]
-        if len(set(ranks)) != len(ranks):
-            add(f"applicant {a.get('id')}", _("A host is ranked twice."))
-        unknown = [r for r in ranks if r not in host_set]
-        if unknown:
-            add(f"applicant {a.get('id')}", _("Not a host of this round: %(ids)s") % {"ids": ", ".join(unknown)})
-    for h in hosts:
-        ranks = [str(r) for r in h.get("ranks") or []]
-        if len(set(ranks)) != len(ranks):
-            add(f"host {h.get('id')}", _("An applicant is ranked twice."))
-        unknown = [r for r in ranks if r not in app_set]
-        if unknown:
-            add(f"host {h.get('id')}", _("Not an applicant of this round: %(ids)s") % {"ids": ", ".join(unknown)})
-        capacity = h.get("capacity", 1)
-        if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 1:
-            add(f"host {h.get('id')}", _("Places must be a whole number of at least 1."))
-        elif kind == RoundKind.SISTER_SCHOOL and capacity != 1:
-            add(f"host {h.get('id')}", _("A sister-school pairing is one to one: every host has 1 place."))
-    if not (data.get("title") or "").strip() if isinstance(data.get("title"), str) else not data.get("title"):
-        add("title", _("Give the round a title."))
-    return _merged(errors, _document_links(data)[0])
+        problems.append(DocumentProblem("kind", _("Choose internship, sister_school or exchange.")))
+    title = data.get("title")
+    if not (title.strip() if isinstance(title, str) else title):
+        problems.append(DocumentProblem("title", _("Give the round a title.")))
+    area = data.get("area")
+    if not area:
+        problems.append(DocumentProblem("area", _area_required()))
+    elif _area_find(area) is None:
+        problems.append(DocumentProblem("area", _("No co-operation area has the id %(id)s.") % {"id": area}))
+    ids = {side: [_entry_id(e) for e in data.get(side) or []] for side, _label in SIDES}
+    for side, label in SIDES:
+        other = set(ids["hosts" if side == "applicants" else "applicants"])
+        seen: set[str] = set()
+        for index, entry in enumerate(data.get(side) or []):
+            if not isinstance(entry, dict):
+                entry = {}
+            ext_id = ids[side][index]
+            here = (side, index)
+            where = f"{label} {entry.get('id')}"
+            if not ext_id:
+                problems.append(DocumentProblem(side, _("Every entry needs an id."), here))
+            elif ext_id in seen:
+                message = (
+                    _("Another applicant has the same id, %(id)s.")
+                    if side == "applicants"
+                    else _("Another host has the same id, %(id)s.")
+                )
+                problems.append(DocumentProblem(side, message % {"id": ext_id}, here))
+            seen.add(ext_id)
+            problems.extend(DocumentProblem(where, m, here) for m in _entry_problems(entry, side, other, kind))
+    return problems + _document_links(data)[0]
 
 
-def _merged(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str, list[str]]:
-    for where, messages in more.items():
-        errors.setdefault(where, []).extend(messages)
+def round_document_check(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Problems with a round document, by where (the API's error details)."""
+    errors: dict[str, list[str]] = {}
+    for problem in round_document_problems(data):
+        errors.setdefault(problem.where, []).append(problem.message)
     return errors
 
 
@@ -1018,34 +1087,34 @@ def _link_resolve(profile_ref: Any, email: Any) -> tuple[Link, dict[str, list[st
     return (profile, account), errors
 
 
-def _document_links(data: dict[str, Any]) -> tuple[dict[str, list[str]], dict[tuple[str, str], Link]]:
+def _document_links(data: dict[str, Any]) -> tuple[list[DocumentProblem], dict[tuple[str, str], Link]]:
     """The links a round document gives its entries (``"profile"``: a profile's number or stable
     id; ``"email"``: an existing account's address), resolved, with the problems by entry: an
     unknown profile or address, or one profile or account named by two entries of one side."""
-    errors: dict[str, list[str]] = {}
+    errors: list[DocumentProblem] = []
     links: dict[tuple[str, str], Link] = {}
     for role, label, key in ((Participant.APPLICANT, "applicant", "applicants"), (Participant.HOST, "host", "hosts")):
         profiles: dict[int, str] = {}
         accounts: dict[int, str] = {}
-        for entry in data.get(key) or []:
+        for index, entry in enumerate(data.get(key) or []):
             if not isinstance(entry, dict):
                 continue
             ext_id = str(entry.get("id", "")).strip()
-            where = f"{label} {entry.get('id')}"
+            where, here = f"{label} {entry.get('id')}", (key, index)
             (profile, account), problems = _link_resolve(entry.get("profile"), entry.get("email"))
             for messages in problems.values():
-                errors.setdefault(where, []).extend(messages)
+                errors.extend(DocumentProblem(where, message, here) for message in messages)
             if profile is not None:
                 if profile.pk in profiles:
-                    errors.setdefault(where, []).append(
-                        _("This organisation is already linked to %(id)s on this side.") % {"id": profiles[profile.pk]}
-                    )
+                    message = _("This organisation is already linked to %(id)s on this side.") % {
+                        "id": profiles[profile.pk]
+                    }
+                    errors.append(DocumentProblem(where, message, here))
                 profiles.setdefault(profile.pk, ext_id)
             if account is not None:
                 if account.pk in accounts:
-                    errors.setdefault(where, []).append(
-                        _("This account is already linked to %(id)s on this side.") % {"id": accounts[account.pk]}
-                    )
+                    message = _("This account is already linked to %(id)s on this side.") % {"id": accounts[account.pk]}
+                    errors.append(DocumentProblem(where, message, here))
                 accounts.setdefault(account.pk, ext_id)
             if profile is not None or account is not None:
                 links[(role, ext_id)] = (profile, account)
@@ -1167,9 +1236,10 @@ def _tell_result_to(round_: Round, participant: Participant, people: list[User])
 
 def round_create(*, user: User, data: dict[str, Any], organiser_units: Iterable[Any] = ()) -> Round:
     """Create a round with its participants, capacities and rankings from one document (the
-    API's JSON, or an upload's rows): {"kind", "title", "applicants": [{"id", "ranks", "name"?,
-    "language"?, "profile"?, "email"?}], "hosts": [{"id", "capacity", "ranks", "name"?,
-    "language"?, "profile"?, "email"?}]}. ``profile`` (an organisation profile's number or stable
+    API's JSON, or an upload's rows): {"kind", "title", "area", "applicants": [{"id", "ranks",
+    "name"?, "language"?, "profile"?, "email"?}], "hosts": [{"id", "capacity", "ranks", "name"?,
+    "language"?, "profile"?, "email"?}]}. ``area`` (an Area or its stable id) is required: a round
+    serves the co-operation framework, and its pairs are counted under that area. ``profile`` (an organisation profile's number or stable
     id) and ``email`` (an existing account's address) link an entry to the people who are told
     its result and answer for it; an entry without either is answered for by the organiser."""
     require(permissions.can_create_round(user))
@@ -1192,7 +1262,7 @@ def _round_open(*, user: User, data: dict[str, Any], organiser_units: Iterable[A
         title=TText.typed(title) if isinstance(title, str) else TText.of(**title),
         created_by=user,
         tie_break_seed=int(data.get("tie_break_seed") or 0),
-        area=data.get("area"),
+        area=_area_find(data["area"]),
         ranking_deadline=data.get("ranking_deadline"),
         response_deadline=data.get("response_deadline"),
     )
@@ -1203,9 +1273,9 @@ def _round_open(*, user: User, data: dict[str, Any], organiser_units: Iterable[A
 
 
 def _entry_language(entry: dict[str, Any]) -> str:
-    """The language an entry's messages go out in: one of the platform's, else English."""
+    """The language an entry's messages go out in (checked: one of ROUND_LANGUAGES; none: English)."""
     value = str(entry.get("language") or "")
-    return value if value in ("en", "zh-hant", "zh-hans") else "en"
+    return value if value in ROUND_LANGUAGES else "en"
 
 
 def _round_entries(round_: Round, data: dict[str, Any]) -> list[Participant]:
@@ -1233,6 +1303,66 @@ def _round_entries(round_: Round, data: dict[str, Any]) -> list[Participant]:
     ]
 
 
+# -- an uploaded round's workbook, kept between its preview and its creation ---------------------
+UPLOAD_FOLDER = "round-uploads"
+UPLOAD_KEPT_FOR = dt.timedelta(days=1)
+_UPLOAD_SALT = "hkcq.exchanges.round-upload"
+
+
+@dataclass(frozen=True)
+class KeptUpload:
+    token: str  # signed: the stored name and who uploaded it (a page sends it back, never a path)
+    name: str  # in the default storage
+    filename: str  # as the person's computer called it
+
+
+def round_upload_keep(*, user: User, upload: Any) -> KeptUpload:
+    """Keep an uploaded round workbook in the storage so that its preview can be confirmed
+    without choosing the file again. The token is for this person only and for a day; files kept
+    longer are removed here (a preview nobody confirmed)."""
+    require(permissions.can_create_round(user))
+    _round_uploads_expire()
+    upload.seek(0)
+    name = default_storage.save(f"{UPLOAD_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
+    filename = Path(getattr(upload, "name", "") or "").name[:200]
+    token = signing.dumps({"name": name, "user": user.pk, "filename": filename}, salt=_UPLOAD_SALT)
+    return KeptUpload(token, name, filename)
+
+
+def round_upload_kept(*, user: User, token: str) -> KeptUpload | None:
+    """The kept workbook a page's token names, if it is this person's, within its day, and
+    still there."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=_UPLOAD_SALT, max_age=UPLOAD_KEPT_FOR)
+    except signing.BadSignature:
+        return None
+    name = str(data.get("name", ""))
+    if data.get("user") != user.pk or not name.startswith(f"{UPLOAD_FOLDER}/") or not default_storage.exists(name):
+        return None
+    return KeptUpload(token, name, str(data.get("filename", "")))
+
+
+def round_upload_discard(kept: KeptUpload) -> None:
+    default_storage.delete(kept.name)
+
+
+def _round_uploads_expire() -> None:
+    cutoff = timezone.now() - UPLOAD_KEPT_FOR
+    try:
+        _folders, files = default_storage.listdir(UPLOAD_FOLDER)
+    except FileNotFoundError:
+        return
+    for file in files:
+        name = f"{UPLOAD_FOLDER}/{file}"
+        try:
+            if default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
+        except (FileNotFoundError, NotImplementedError):  # removed meanwhile; a storage without times
+            continue
+
+
 ROUND_FIELDS = (
     "title",
     "eligibility",
@@ -1252,6 +1382,10 @@ def round_update(*, user: User, round_: Round, data: dict[str, Any]) -> Round:
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         before_area = round_.area_id
         m2m = fields_apply(round_, data, allowed=ROUND_FIELDS)
+        if round_.area_id is None:  # a round serves the framework: it keeps an area
+            raise InvalidInput(
+                _("The round could not be saved: see the fields marked."), details={"area": [_area_required()]}
+            )
         if round_.ranking_deadline and round_.response_deadline and round_.response_deadline < round_.ranking_deadline:
             raise InvalidInput(
                 _("The round could not be saved: see the fields marked."),
@@ -1284,7 +1418,7 @@ def ranks_set(*, user: User, participant: Participant, ranks: Sequence[str]) -> 
     known = set(round_.participants.filter(role=other).values_list("ext_id", flat=True))
     unknown = [r for r in ranks if r not in known]
     if unknown:
-        raise _invalid("ranks", _("Not eligible in this round: %(ids)s") % {"ids": ", ".join(unknown)})
+        raise _invalid("ranks", _("Not eligible in this round: %(ids)s") % {"ids": listing(unknown)})
     participant.ranks = ranks
     participant.save(update_fields=["ranks"])
     return participant

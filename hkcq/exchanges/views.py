@@ -69,11 +69,6 @@ def _form_refused(request: HttpRequest, form: Any) -> None:
     messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
 
 
-def _problems(details: dict[str, Any]) -> list[str]:
-    """A round document's problems as lines ("field: what is wrong")."""
-    return [f"{key}: {' '.join(str(v) for v in values)}" for key, values in details.items()]
-
-
 # -- events ---------------------------------------------------------------------------------------
 @public_page
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -423,30 +418,45 @@ def round_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def round_upload(request: AuthedRequest) -> HttpResponse:
+    """Upload a round's workbook: a preview (the default) lists every problem by row and keeps the
+    file (``services.round_upload_keep``) so that "Create the round" needs no second upload;
+    creating re-reads the kept file with the settings as they are then typed."""
     if not permissions.can_create_round(request.user):
         raise Http404
     form = xforms.RoundUploadForm(request.POST or None, request.FILES or None)
+    kept = services.round_upload_kept(user=request.user, token=request.POST.get("kept", ""))
+    if kept is not None:
+        form.fields["file"].required = False  # the previewed file is kept: choose one only to replace it
+    elif request.POST.get("kept"):
+        form.fields["file"].error_messages["required"] = _("The file you uploaded is no longer kept: choose it again.")
     preview = None
     if request.method == "POST" and form.is_valid():
-        document, row_errors = rows.document_from_xlsx(
-            form.cleaned_data["file"], kind=form.cleaned_data["kind"], title=form.cleaned_data["title"]
-        )
-        document["area"] = form.cleaned_data["area"]  # its pairs count under this area
+        kind, title, upload = form.cleaned_data["kind"], form.cleaned_data["title"], form.cleaned_data["file"]
+        if upload:
+            kept = None  # a file chosen now replaces the one kept
+            sheet = rows.sheet_from_xlsx(upload, kind=kind, title=title)
+        else:
+            assert kept is not None
+            sheet = rows.sheet_from_kept(kept, kind=kind, title=title)
+        sheet.document["area"] = form.cleaned_data["area"]  # its pairs count under this area
+        document = sheet.document
         entries = [*document["applicants"], *document["hosts"]]
         linked = sum(1 for e in entries if e.get("profile") or e.get("email"))
-        preview = {"document": document, "errors": row_errors, "linked": linked, "unlinked": len(entries) - linked}
-        if not row_errors and not form.cleaned_data["dry_run"]:
+        problems = rows.sheet_problems(sheet)
+        preview = {"document": document, "errors": problems, "linked": linked, "unlinked": len(entries) - linked}
+        if not problems and ("create" in request.POST or not form.cleaned_data["dry_run"]):
             try:
                 round_ = services.round_create(user=request.user, data=document)
             except DomainError as exc:
                 add_domain_error(form, exc)
-                preview["errors"] = _problems(exc.details or {})
             else:
+                if kept is not None:
+                    services.round_upload_discard(kept)
                 messages.success(request, _("The round is created."))
                 return redirect_to_page_top("exchanges:round", pk=round_.pk)
-        elif not row_errors:
-            preview["errors"] = _problems(services.round_document_check(document))
-    return render(request, "exchanges/round_upload.html", {"form": form, "preview": preview})
+        elif not problems and upload:
+            kept = services.round_upload_keep(user=request.user, upload=upload)
+    return render(request, "exchanges/round_upload.html", {"form": form, "preview": preview, "kept": kept})
 
 
 @login_required

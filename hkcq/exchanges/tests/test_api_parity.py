@@ -244,7 +244,9 @@ def test_feedback_list_is_for_organisers(client, event, regs, officer_tdc, offic
 
 def _upload(client: Any, user: Any, file: Any, **fields: str) -> Any:
     return client.post(
-        "/api/v1/round-uploads", {"kind": "internship", "title": "Interns", "file": file, **fields}, **auth(user)
+        "/api/v1/round-uploads",
+        {"kind": "internship", "title": "Interns", "area": "education", "file": file, **fields},
+        **auth(user),
     )
 
 
@@ -277,7 +279,9 @@ def test_round_upload_dry_run_then_confirm(client, officer_tdc):
 def test_round_upload_bad_input_creates_nothing(client, officer_tdc, hk_member):
     bad_rows = _sheet(["referee", "s1", "", None, "", "en"], ["host", "p1", "", "two", "", "en"])
     r = _upload(client, officer_tdc, bad_rows)
-    assert r.status_code == 200 and len(r.json()["problems"]) == 2  # both rows named, nothing created
+    problems = r.json()["problems"]
+    assert r.status_code == 200 and len(problems) == 3, problems  # every bad value on its row, nothing created
+    assert [p.split(":")[0] for p in problems] == ["Row 2", "Row 3", "Row 3"]
     r = _upload(client, officer_tdc, _sheet(["referee", "s1", "", None, "", "en"]), dry_run="false")
     assert r.status_code == 422 and "Row 2" in " ".join(r.json()["error"]["details"]["file"])
     # a valid sheet whose entries are not: an unknown id ranked

@@ -79,6 +79,7 @@ def _xlsx() -> io.BytesIO:
 ROUND = {
     "kind": "internship",
     "title": "Summer internships 2027",
+    "area": "education",
     "applicants": [
         {"id": "a1", "ranks": ["h2", "h1"]},
         {"id": "a2", "ranks": ["h1"]},
@@ -311,6 +312,7 @@ PAGES = [
         lambda c: {
             **_text("title", "Summer internships"),
             **_text("eligibility", ""),
+            "area": area_pk(),  # a round keeps its area (test_round_area.py)
             "ranking_deadline": "2027-03-01",
         },
         ORGANISERS,
@@ -568,7 +570,7 @@ API = [
     Write(
         "upload round",
         lambda c: "/api/v1/round-uploads",
-        lambda c: {"kind": "internship", "title": "Interns", "dry_run": "false", "file": _xlsx()},
+        lambda c: {"kind": "internship", "title": "Interns", "area": "education", "dry_run": "false", "file": _xlsx()},
         OFFICERS,
         "multipart",
         ok=201,

@@ -180,14 +180,16 @@ CALLS: list[tuple[str, str, str, Any, Any]] = [
         "/api/v1/round-uploads",
         "organiser",
         lambda c: "/api/v1/round-uploads",
-        lambda c: Multipart({"kind": "internship", "title": "Interns", "file": _xlsx()}),
+        lambda c: Multipart({"kind": "internship", "title": "Interns", "area": "education", "file": _xlsx()}),
     ),
     (
         "post",
         "/api/v1/round-uploads",
         "organiser",
         lambda c: "/api/v1/round-uploads",
-        lambda c: Multipart({"kind": "internship", "title": "Interns", "dry_run": "false", "file": _xlsx()}),
+        lambda c: Multipart(
+            {"kind": "internship", "title": "Interns", "area": "education", "dry_run": "false", "file": _xlsx()}
+        ),
     ),
     (
         "post",
@@ -380,7 +382,9 @@ BAD: list[tuple[str, str, Any, Any]] = [
         "post",
         "/api/v1/round-uploads",
         lambda c: "/api/v1/round-uploads",
-        lambda c: Multipart({"kind": "internship", "title": "Interns", "dry_run": "false", "file": _xlsx(bad=True)}),
+        lambda c: Multipart(
+            {"kind": "internship", "title": "Interns", "area": "education", "dry_run": "false", "file": _xlsx(bad=True)}
+        ),
     ),
 ]
 

@@ -50,6 +50,7 @@ def _sister_doc(s) -> dict:
     return {
         "kind": "sister_school",
         "title": "Sister schools 2027",
+        "area": "education",
         "response_deadline": "2099-06-30",
         "applicants": [
             {"id": "hk1", "ranks": ["cq1", "cq2"], "profile": s["hk1"][1].pk},
@@ -114,6 +115,7 @@ def test_an_internship_round_made_by_the_api_places_with_capacities_and_paper_an
     doc = {
         "kind": "internship",
         "title": "Internships 2027",
+        "area": "education",
         "applicants": [
             {"id": "s1", "ranks": ["p1"], "email": students[0].email},
             {"id": "s2", "ranks": ["p1", "p2"], "email": students[1].email},
@@ -250,6 +252,7 @@ def test_capacity_below_the_fixed_places_is_refused_in_chinese(client, officer_t
         data={
             "kind": "internship",
             "title": "Internships",
+            "area": "education",
             "applicants": [{"id": "s1", "ranks": ["p1"]}, {"id": "s2", "ranks": ["p1"]}],
             "hosts": [{"id": "p1", "capacity": 2, "ranks": ["s1", "s2"]}],
         },
@@ -348,6 +351,7 @@ def test_linking_and_a_bad_link_on_the_round_page(client, officer_tdc, schools, 
         data={
             "kind": "sister_school",
             "title": "Schools",
+            "area": "education",
             "applicants": [{"id": "hk1", "ranks": ["cq1"]}],
             "hosts": [{"id": "cq1", "ranks": ["hk1"]}],
         },
@@ -369,7 +373,13 @@ def test_linking_and_a_bad_link_on_the_round_page(client, officer_tdc, schools, 
 def test_the_status_and_the_ranking_column_read_differently_in_chinese(client, officer_tdc, defaults):
     round_ = services.round_create(
         user=officer_tdc,
-        data={"kind": "internship", "title": "T", "applicants": [{"id": "s1"}], "hosts": [{"id": "p1"}]},
+        data={
+            "kind": "internship",
+            "title": "T",
+            "area": "education",
+            "applicants": [{"id": "s1"}],
+            "hosts": [{"id": "p1"}],
+        },
     )
     client.force_login(officer_tdc)
     page = client.get(f"/zh-hans/rounds/{round_.pk}/").content.decode()

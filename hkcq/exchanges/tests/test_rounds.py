@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 DOC = {
     "kind": "internship",
     "title": "Summer internships 2027",
+    "area": "education",
     "applicants": [
         {"id": "a1", "ranks": ["h2", "h1"]},
         {"id": "a2", "ranks": ["h1"]},
@@ -57,6 +58,8 @@ def test_create_allocate_and_read_through_the_api(client, officer_tdc):
         (lambda d: d["hosts"][0].update(capacity=0), "host h1"),
         (lambda d: d["applicants"].append({"id": "a1", "ranks": []}), "applicants"),
         (lambda d: d.update(title=""), "title"),
+        (lambda d: d.pop("area"), "area"),  # a round serves the framework: its area is required
+        (lambda d: d.update(area="no-such-area"), "area"),
     ],
 )
 def test_bad_round_documents_are_refused_and_nothing_is_created(client, officer_tdc, change, where):
@@ -75,6 +78,7 @@ def test_sister_schools_are_one_to_one(officer_tdc):
     doc = {
         "kind": "sister_school",
         "title": "Sister schools 2027",
+        "area": "education",
         "applicants": [{"id": "hk1", "ranks": ["cq1", "cq2"]}, {"id": "hk2", "ranks": ["cq1"]}],
         "hosts": [{"id": "cq1", "capacity": 2, "ranks": ["hk2", "hk1"]}, {"id": "cq2", "ranks": ["hk1"]}],
     }
@@ -183,7 +187,7 @@ def test_ranks_through_the_api(client, officer_tdc):
 
 
 def test_spreadsheet_rows_with_bad_rows_are_reported():
-    from hkcq.exchanges.rows import document_from_rows
+    from hkcq.exchanges.rows import sheet_from_rows
 
     rows = [
         ["role", "id", "name", "places", "ranking", "language"],
@@ -192,10 +196,15 @@ def test_spreadsheet_rows_with_bad_rows_are_reported():
         ["visitor", "x", "", "", "", ""],
         ["host", "h2", "Host 2", 3, "a1", "zh-hant"],
     ]
-    doc, errors = document_from_rows(rows, kind="internship", title="T")
-    assert len(errors) == 2 and "Row 3" in errors[0] and "Row 4" in errors[1]
-    assert doc["hosts"] == [{"id": "h2", "name": "Host 2", "ranks": ["a1"], "language": "zh-hant", "capacity": 3}]
+    sheet = sheet_from_rows(rows, kind="internship", title="T")
+    assert sheet.errors == [
+        "Row 3: Places must be a whole number of at least 1, not two.",
+        "Row 4: The role visitor is not known: write applicant or host.",
+    ]
+    doc = sheet.document
+    assert doc["hosts"][1] == {"id": "h2", "name": "Host 2", "ranks": ["a1"], "language": "zh-hant", "capacity": 3}
     assert doc["applicants"][0]["ranks"] == ["h1", "h2"]
+    assert sheet.rows == {"applicants": [2], "hosts": [3, 5]}
 
 
 def test_upload_dry_run_then_create(client, officer_tdc):
@@ -243,7 +252,7 @@ def test_round_settings_area_deadlines_and_history(client, officer_tdc):
     services.pair_respond(user=users["a3"], pair=pair, accept=True)
     services.pair_respond(user=users["h1"], pair=pair, accept=True)
     record = ExchangeRecord.objects.get(pair=pair)
-    assert record.area is None
+    assert record.area.ext_id == "education"  # the round's area
     # answers due before ranking closes: refused on its field, nothing changed
     before = (
         Round.objects.values_list("ranking_deadline", "response_deadline").get(pk=round_.pk),
@@ -260,17 +269,17 @@ def test_round_settings_area_deadlines_and_history(client, officer_tdc):
         Round.objects.values_list("ranking_deadline", "response_deadline").get(pk=round_.pk),
         RoundChange.objects.count(),
     ) == before
-    # the area set afterwards: the round's exchange records count under it
-    education = Area.objects.get(ext_id="education")
+    # the area changed afterwards: the round's exchange records count under the new one
+    logistics = Area.objects.get(ext_id="logistics")
     client.force_login(officer_tdc)
     r = client.post(
         f"/zh-hans/rounds/{round_.pk}/edit/",
         {"title_0": "Summer internships 2027", "title_1": "", "title_2": "", "eligibility_0": "", "eligibility_1": "", "eligibility_2": "",
-         "area": education.pk, "ranking_deadline": "2027-03-01", "response_deadline": "2027-03-15"},
+         "area": logistics.pk, "ranking_deadline": "2027-03-01", "response_deadline": "2027-03-15"},
     )  # fmt: skip
     assert r.status_code == 302, r.context["form"].errors
     record.refresh_from_db()
-    assert record.area == education
+    assert record.area == logistics
     round_.refresh_from_db()
     assert round_.history.first().history_user == officer_tdc
     change = round_.changes.last()

@@ -32,6 +32,7 @@ def _round(officer, people):
         data={
             "kind": "internship",
             "title": "Internships 2027",
+            "area": "education",
             "applicants": [
                 {"id": "s1", "name": "Student One", "ranks": ["p1"], "email": people["s1"].email},
                 {"id": "s2", "name": "Student Two", "ranks": ["p1"], "email": people["s2"].email},
