@@ -53,6 +53,7 @@ def test_round_allocation(page, width):
         data={
             "kind": "sister_school",
             "title": "Sister schools 2027 (browser test)",
+            "area": "education",
             "applicants": [{"id": "hk-a", "ranks": ["cq-x", "cq-y"]}, {"id": "hk-b", "ranks": ["cq-x"]}],
             "hosts": [{"id": "cq-x", "ranks": ["hk-b", "hk-a"]}, {"id": "cq-y", "ranks": ["hk-a"]}],
         },
@@ -142,6 +143,7 @@ def test_sister_school_round_from_rankings_to_accepted_pairs(page, width):
         data={
             "kind": "sister_school",
             "title": f"Sister schools ({width})",
+            "area": "education",
             "applicants": [{"id": "hk-a", "ranks": []}, {"id": "hk-b", "ranks": ["cq-x"]}],
             "hosts": [{"id": "cq-x", "ranks": ["hk-b", "hk-a"]}, {"id": "cq-y", "ranks": ["hk-a"]}],
         },
@@ -338,6 +340,7 @@ def test_round_pairs_table_buttons_keep_their_words_on_one_line(page, lang):
         data={
             "kind": "internship",
             "title": "Squeezed",
+            "area": "education",
             "applicants": [{"id": f"a{k}", "name": f"{name}{k}", "ranks": ["h1"]} for k in range(2)],
             "hosts": [{"id": "h1", "name": f"{name}host", "capacity": 2, "ranks": ["a0", "a1"]}],
         },
@@ -377,3 +380,58 @@ def test_round_upload_page_refused_at_phone_width(page, lang):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_no_serious_axe_violations(page)
     assert not Round.objects.filter(title__en="Sister schools 2027").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh-hant", "zh-hans"])
+def test_no_button_breaks_its_chinese_label_in_a_narrow_place(page, lang):
+    """The class behind 撤回 wrapping at 390 px (issue 14's trial): a button squeezed in a narrow
+    cell, card or flex row broke its Chinese label between characters, and each was fixed by
+    hand (text-nowrap). The stylesheet now keeps every button's label whole (site.css, main
+    .btn): a button without text-nowrap, squeezed to nothing beside long text in a flex row and
+    in a table cell, keeps 撤回 and 儲存志願排序 on one line; every button of the round page (the
+    organiser's and a participant's) is on one line at 390 px."""
+    from hkcq.accounts.models import User
+    from hkcq.exchanges import services
+
+    page.set_viewport_size({"width": 390, "height": 900})
+    secretariat = User.objects.get(username="demo-secretariat-hk")
+    round_ = services.round_create(
+        user=secretariat,
+        data={
+            "kind": "internship",
+            "title": "Narrow",
+            "area": "education",
+            "applicants": [{"id": f"a{k}", "name": f"{UNBREAKABLE}{k}", "ranks": ["h1"]} for k in range(2)],
+            "hosts": [{"id": "h1", "name": f"{UNBREAKABLE}host", "capacity": 2, "ranks": ["a0", "a1"]}],
+        },
+    )
+    round_.participants.filter(ext_id="a0").update(user=User.objects.get(username="demo-exchange-hk1"))
+    services.round_allocate(user=secretariat, round_=round_)
+    sign_in(page, "demo-secretariat-hk", lang=lang)
+    page.goto(f"/{lang}/rounds/{round_.pk}/")
+    page.evaluate(
+        """() => {
+        const main = document.querySelector('main');
+        const squeeze = (label) => {
+          const row = document.createElement('div');
+          row.className = 'd-flex gap-1 squeezed'; row.style.width = '120px';
+          row.innerHTML = '<span>' + '重慶'.repeat(40) + '</span><button class="btn btn-sm btn-outline-danger">' + label + '</button>';
+          main.prepend(row);
+          const table = document.createElement('table');
+          table.className = 'table table-keep squeezed'; table.style.width = '120px';
+          table.innerHTML = '<tr><td>' + '香港'.repeat(40) + '</td><td><button class="btn btn-sm">' + label + '</button></td></tr>';
+          main.prepend(table);
+        };
+        squeeze('撤回'); squeeze('儲存志願排序');
+      }"""
+    )
+    squeezed = _button_lines(page, ".squeezed button")
+    assert len(squeezed) == 4 and all(n == 1 for _text, n in squeezed), squeezed
+    page.evaluate("() => document.querySelectorAll('.squeezed').forEach(e => e.remove())")
+    organiser = _button_lines(page, "main button")
+    assert all(n == 1 for _text, n in organiser), organiser
+    page.context.clear_cookies()
+    sign_in(page, "demo-exchange-hk1", lang=lang)
+    page.goto(f"/{lang}/rounds/{round_.pk}/")
+    participant = _button_lines(page, "main button")
+    assert all(n == 1 for _text, n in participant), participant
