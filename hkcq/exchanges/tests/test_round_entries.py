@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 DOC = {
     "kind": "internship",
     "title": "Summer internships 2027",
+    "area": "education",
     "applicants": [{"id": "a1", "ranks": ["h1"]}, {"id": "a2", "ranks": ["h1"]}],
     "hosts": [{"id": "h1", "capacity": 1, "ranks": ["a1", "a2"]}],
 }
