@@ -12,7 +12,7 @@ from hkcq.progress.models import Evidence
 pytestmark = pytest.mark.django_db
 
 
-def test_evidence_added_listed_downloaded_removed(defaults, client, officer_hk, measure, status, settings, tmp_path):
+def test_evidence_added_listed_downloaded_removed(client, officer_hk, measure, status, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     update = services.update_save(user=officer_hk, measure=measure, data={"status": status, "percent": 10})
     url = f"/api/v1/progress/work/{update.pk}/evidence"
@@ -38,7 +38,7 @@ def test_evidence_added_listed_downloaded_removed(defaults, client, officer_hk, 
     assert not Evidence.objects.filter(pk=body["id"]).exists()
 
 
-def test_evidence_refusals(defaults, client, officer_hk, officer_cq, resident, measure, status, settings, tmp_path):
+def test_evidence_refusals(client, officer_hk, officer_cq, resident, measure, status, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     update = services.update_save(user=officer_hk, measure=measure, data={"status": status, "percent": 10})
     evidence = services.evidence_add(user=officer_hk, update=update, title="Press", link="https://example.org/x")

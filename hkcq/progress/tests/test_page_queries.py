@@ -7,12 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hkcq.accounts.models import User
+from hkcq.accounts.tests.factories import SecretariatFactory
 from hkcq.progress import selectors
 from hkcq.progress.models import ProgressUpdate, Status
 from hkcq.progress.services import cycle_current
-from hkcq.registry.models import Measure, Unit
-from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
+from hkcq.registry.models import Measure
+from hkcq.registry.tests.factories import AreaFactory, MeasureFactory, UnitFactory
 
 MAX_DASHBOARD_QUERIES = 30
 MAX_MEASURE_PAGE_QUERIES = 25
@@ -21,8 +21,8 @@ MAX_MEASURE_PAGE_QUERIES = 25
 def stale_measures(count: int) -> list[Measure]:
     """``count`` measures with a lead unit on each side and no update: stale for both sides."""
     area = AreaFactory()
-    hk = Unit.objects.filter(side="hong_kong").first()
-    cq = Unit.objects.filter(side="chongqing").first()
+    hk = UnitFactory.create(side="hong_kong")
+    cq = UnitFactory.create(side="chongqing")
     made: list[Measure] = [
         MeasureFactory(area=area, position=i, lead_unit_hk=hk, lead_unit_cq=cq) for i in range(count)
     ]
@@ -35,7 +35,7 @@ def _dashboard_queries(client) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries]
 
 
-def test_dashboard_queries_do_not_grow_with_measures(defaults, client, django_assert_max_num_queries):
+def test_dashboard_queries_do_not_grow_with_measures(db, client, django_assert_max_num_queries):
     stale_measures(3)
     _dashboard_queries(client)  # creates the settings row on first use
     few = len(_dashboard_queries(client))
@@ -45,7 +45,7 @@ def test_dashboard_queries_do_not_grow_with_measures(defaults, client, django_as
     assert len(many) == few
 
 
-def test_stale_list_is_computed_in_sql_with_a_limit(defaults, client):
+def test_stale_list_is_computed_in_sql_with_a_limit(db, client):
     stale_measures(40)
     queries = _dashboard_queries(client)
     # The stale test (no update submitted since the cut-off) is in SQL …
@@ -56,7 +56,7 @@ def test_stale_list_is_computed_in_sql_with_a_limit(defaults, client):
         assert "COUNT(" in sql.upper() or "LIMIT 10" in sql.upper(), sql
 
 
-def test_stale_list_slices_and_counts_match_the_whole_list(defaults):
+def test_stale_list_slices_and_counts_match_the_whole_list(db):
     stale_measures(12)
     everything = list(selectors.stale_measures())
     listed = selectors.stale_measures()
@@ -68,9 +68,9 @@ def test_stale_list_slices_and_counts_match_the_whole_list(defaults):
     assert keys == sorted(keys)
 
 
-def test_measure_page_queries_do_not_grow_with_updates(defaults, client, django_assert_max_num_queries):
-    measure = Measure.objects.get(ext_id="m-01")
-    author = User.objects.get(username="demo-secretariat-hk")
+def test_measure_page_queries_do_not_grow_with_updates(db, client, django_assert_max_num_queries):
+    measure = MeasureFactory.create(lead_unit_hk=UnitFactory.create(side="hong_kong"))
+    author = SecretariatFactory.create()
     status = Status.objects.get(key="in_progress")
 
     def publish(n: int, side: str) -> None:
@@ -89,14 +89,14 @@ def test_measure_page_queries_do_not_grow_with_updates(defaults, client, django_
     publish(1, "hong_kong")
     publish(1, "chongqing")
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get("/en/measures/m-01/").status_code == 200
+        assert client.get(f"/en/measures/{measure.ext_id}/").status_code == 200
     few = len(ctx.captured_queries)
     publish(20, "hong_kong")
     publish(20, "chongqing")
     with django_assert_max_num_queries(MAX_MEASURE_PAGE_QUERIES):
-        response = client.get("/en/measures/m-01/")
+        response = client.get(f"/en/measures/{measure.ext_id}/")
     assert response.status_code == 200
     with CaptureQueriesContext(connection) as ctx:
-        client.get("/en/measures/m-01/")
+        client.get(f"/en/measures/{measure.ext_id}/")
     # At most one more: the latest of a side whose updates are all older than the shown ones.
     assert len(ctx.captured_queries) <= few + 1

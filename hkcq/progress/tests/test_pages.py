@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hkcq.progress import services
 from hkcq.progress.models import Evidence, ProgressUpdate
+from hkcq.registry.tests.factories import AreaFactory
 
 from .test_workflow import make
 
@@ -12,28 +13,31 @@ LANGS = ["en", "zh-hant", "zh-hans"]
 
 
 @pytest.mark.parametrize(("lang", "word"), [("en", "Progress"), ("zh-hant", "進度"), ("zh-hans", "进度")])
-def test_public_pages_render_in_three_languages(defaults, client, lang, word):
+def test_public_pages_render_in_three_languages(client, measure, lang, word):
     for path in ("", "how-it-is-counted/", "lists/late/", "lists/stale/", "lists/disagreements/", "lists/recent/"):
         response = client.get(f"/{lang}/progress/{path}")
         assert response.status_code == 200, path
         assert word in response.content.decode(), path
-    html = client.get(f"/{lang}/measures/m-01/").content.decode()
+    html = client.get(f"/{lang}/measures/{measure.ext_id}/").content.decode()
     assert 'id="progress-heading"' in html
-    assert client.get(f"/{lang}/progress/measures/m-01/updates/").status_code == 200
+    assert client.get(f"/{lang}/progress/measures/{measure.ext_id}/updates/").status_code == 200
     assert client.get(f"/{lang}/progress/lists/nothing/").status_code == 404
 
 
-def test_dashboard_has_svg_charts_with_a_table_alternative(defaults, client):
+def test_dashboard_has_svg_charts_with_a_table_alternative(db, client):
+    areas = AreaFactory.create_batch(3)
     html = client.get("/en/progress/").content.decode()
     assert html.count("<svg") == 2
     assert 'role="img"' in html and "<title id=" in html
-    assert "<caption>" in html and html.count('<th scope="row">') >= 11
+    assert "<caption>" in html
+    for area in areas:  # each area a row of the table beside the charts
+        assert f'<th scope="row"><a href="{area.get_absolute_url()}">{area.name.en}</a></th>' in html
     main = html.split("<main", 1)[1].split("</main>", 1)[0]
     assert "<script" not in main
 
 
 def test_only_published_updates_reach_public_pages(
-    defaults, client, officer_hk, officer_cq, secretariat_hk, secretariat_cq, measure, status
+    client, officer_hk, officer_cq, secretariat_hk, secretariat_cq, measure, status
 ):
     draft = services.update_save(
         user=officer_cq,
@@ -46,10 +50,10 @@ def test_only_published_updates_reach_public_pages(
         internal_narrative={"en": "Internal note only", "origin": {"en": "human"}},
     )
     for url in (
-        "/en/measures/m-01/",
+        f"/en/measures/{measure.ext_id}/",
         "/en/progress/",
         "/en/progress/lists/recent/",
-        "/en/progress/measures/m-01/updates/",
+        f"/en/progress/measures/{measure.ext_id}/updates/",
     ):
         html = client.get(url).content.decode()
         assert "Public progress narrative" in html, url
@@ -61,32 +65,30 @@ def test_only_published_updates_reach_public_pages(
     # A draft stays with its own side, even for the other side's secretariat.
     assert client.get(f"/en/progress/updates/{draft.pk}/").status_code == 404
     assert "Internal note only" in client.get(published.get_absolute_url()).content.decode()
-    api = client.get("/api/v1/progress/updates?measure=m-01").json()
+    api = client.get(f"/api/v1/progress/updates?measure={measure.ext_id}").json()
     assert [u["id"] for u in api["items"]] == [published.pk]
     assert api["items"][0]["internal_narrative"] is None
 
 
-def test_measure_page_shows_both_sides_joint_status_and_disagreement(defaults, client, officer_hk, officer_cq, measure):
+def test_measure_page_shows_both_sides_joint_status_and_disagreement(client, officer_hk, officer_cq, measure):
     from hkcq.progress.models import Status
 
     make(measure, officer_hk, Status.objects.get(key="substantially_done"), state="published")
     make(measure, officer_cq, Status.objects.get(key="in_progress"), state="published")
-    html = client.get("/en/measures/m-01/").content.decode()
+    html = client.get(f"/en/measures/{measure.ext_id}/").content.decode()
     assert "The two sides disagree." in html
     assert "Substantially done" in html and "In progress" in html
     dashboard = client.get("/en/progress/").content.decode()
-    assert "Where the sides disagree" in dashboard and "/measures/m-01/" in dashboard
+    assert "Where the sides disagree" in dashboard and f"/measures/{measure.ext_id}/" in dashboard
 
 
-def test_browser_workflow_with_return_and_publish(
-    defaults, client, officer_hk, secretariat_hk, secretariat_cq, measure, status
-):
+def test_browser_workflow_with_return_and_publish(client, officer_hk, secretariat_hk, secretariat_cq, measure, status):
     client.force_login(officer_hk)
-    form = client.get("/en/progress/measures/m-01/updates/new/")
+    form = client.get(f"/en/progress/measures/{measure.ext_id}/updates/new/")
     assert form.status_code == 200
     # A bad percent keeps what was typed and saves nothing.
     bad = client.post(
-        "/en/progress/measures/m-01/updates/new/",
+        f"/en/progress/measures/{measure.ext_id}/updates/new/",
         {"status": status.pk, "percent": "140", "public_narrative_0": "Typed narrative", "submit": "1"},
     )
     assert bad.status_code == 200
@@ -94,7 +96,7 @@ def test_browser_workflow_with_return_and_publish(
     assert "Enter a whole number from 0 to 100." in html and "Typed narrative" in html
     assert ProgressUpdate.objects.count() == 0
     response = client.post(
-        "/en/progress/measures/m-01/updates/new/",
+        f"/en/progress/measures/{measure.ext_id}/updates/new/",
         {"status": status.pk, "percent": "45", "public_narrative_0": "Typed narrative", "submit": "1"},
     )
     update = ProgressUpdate.objects.get()
@@ -122,7 +124,7 @@ def test_browser_workflow_with_return_and_publish(
     assert client.post(f"/en/progress/updates/{update.pk}/publish/").status_code == 302
     update.refresh_from_db()
     assert update.state == "published" and update.percent == 50
-    assert "Event held on 3 June" in client.get("/zh-hant/measures/m-01/").content.decode()
+    assert "Event held on 3 June" in client.get(f"/zh-hant/measures/{measure.ext_id}/").content.decode()
     assert [t.to_state for t in update.transitions.all()] == [
         "draft",
         "submitted",
@@ -133,7 +135,7 @@ def test_browser_workflow_with_return_and_publish(
     ]
 
 
-def test_evidence_file_and_link(defaults, client, officer_hk, resident, measure, status, settings, tmp_path):
+def test_evidence_file_and_link(client, officer_hk, resident, measure, status, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     update = services.update_save(user=officer_hk, measure=measure, data={"status": status, "percent": 10})
     client.force_login(officer_hk)
@@ -153,7 +155,7 @@ def test_evidence_file_and_link(defaults, client, officer_hk, resident, measure,
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_staff_pages_render_in_three_languages(defaults, client, officer_hk, secretariat_cq, measure, status, lang):
+def test_staff_pages_render_in_three_languages(client, officer_hk, secretariat_cq, measure, status, lang):
     update = services.update_save(user=officer_hk, measure=measure, data={"status": status, "percent": 10})
     client.force_login(officer_hk)
     for url in (
@@ -169,22 +171,22 @@ def test_staff_pages_render_in_three_languages(defaults, client, officer_hk, sec
         f"/{lang}/progress/work/",
         f"/{lang}/progress/scale/",
         f"/{lang}/progress/scale/new/",
-        f"/{lang}/progress/measures/m-01/weight/",
+        f"/{lang}/progress/measures/{measure.ext_id}/weight/",
     ):
         assert client.get(url).status_code == 200, url
 
 
-def test_staff_pages_refuse_the_public(defaults, client, resident, officer_hk):
+def test_staff_pages_refuse_the_public(client, resident, officer_hk, measure):
     assert client.get("/en/progress/work/").status_code == 302
     client.force_login(resident)
     assert client.get("/en/progress/work/").status_code == 403
     assert client.get("/en/progress/scale/").status_code == 403
-    assert client.get("/en/progress/measures/m-01/updates/new/").status_code == 403
+    assert client.get(f"/en/progress/measures/{measure.ext_id}/updates/new/").status_code == 403
     client.force_login(officer_hk)
     assert client.get("/en/progress/scale/").status_code == 403
 
 
-def test_secretariat_manages_the_scale_and_settings(defaults, client, secretariat_hk):
+def test_secretariat_manages_the_scale_and_settings(client, secretariat_hk):
     from hkcq.progress.models import ProgressSettings, Status
 
     client.force_login(secretariat_hk)
@@ -207,13 +209,13 @@ def test_secretariat_manages_the_scale_and_settings(defaults, client, secretaria
     assert ProgressSettings.load().stale_after_days == 30
 
 
-def test_narratives_are_escaped_and_fallback_blocks_render(defaults, client, officer_hk, measure, status):
+def test_narratives_are_escaped_and_fallback_blocks_render(client, officer_hk, measure, status):
     update = make(measure, officer_hk, status, state="published")
     ProgressUpdate.objects.filter(pk=update.pk).update(
         public_narrative={"en": "<script>alert(1)</script> line one\nline two", "origin": {"en": "human"}}
     )
     for lang in ("en", "zh-hant"):
-        html = client.get(f"/{lang}/measures/m-01/").content.decode()
+        html = client.get(f"/{lang}/measures/{measure.ext_id}/").content.decode()
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt; line one<br>line two" in html
         assert "&lt;p&gt;" not in html
@@ -223,7 +225,7 @@ def test_narratives_are_escaped_and_fallback_blocks_render(defaults, client, off
     ("lang", "says"),
     [("en", "No progress update has been confirmed"), ("zh-hant", "尚未有經對方確認"), ("zh-hans", "尚未有经对方确认")],
 )
-def test_an_empty_dashboard_says_why_it_is_empty(defaults, client, lang, says):
+def test_an_empty_dashboard_says_why_it_is_empty(db, client, lang, says):
     from hkcq.progress.models import ProgressRollup
 
     ProgressRollup.objects.update(last_published_at=None)

@@ -11,29 +11,29 @@ from hkcq.accounts.services import api_token_create
 from hkcq.notifications.models import Notification
 from hkcq.progress import selectors, services
 from hkcq.progress.models import ProgressSettings, ProgressUpdate, ReminderLog, UnitLanguage
-from hkcq.registry.models import Unit
+from hkcq.registry.models import Area
 
 from .test_workflow import make
 
 
-def test_stale_measures_follow_the_settings_and_the_cycle(defaults, officer_cq, measure, status):
+def test_stale_measures_follow_the_settings_and_the_cycle(officer_cq, measure, status):
     stale = {(r.measure.ext_id, r.side) for r in selectors.stale_measures()}
-    assert ("m-01", "chongqing") in stale and ("m-01", "hong_kong") in stale
+    assert (measure.ext_id, "chongqing") in stale and (measure.ext_id, "hong_kong") in stale
     update = make(measure, officer_cq, status, state="submitted")
     stale = {(r.measure.ext_id, r.side) for r in selectors.stale_measures()}
-    assert ("m-01", "chongqing") not in stale and ("m-01", "hong_kong") in stale
+    assert (measure.ext_id, "chongqing") not in stale and (measure.ext_id, "hong_kong") in stale
     # Older than N days counts as stale again.
     ProgressUpdate.objects.filter(pk=update.pk).update(submitted_at=timezone.now() - timedelta(days=40))
     settings = ProgressSettings.load()
     settings.stale_after_days = 30
     settings.save()
-    assert ("m-01", "chongqing") in {(r.measure.ext_id, r.side) for r in selectors.stale_measures()}
+    assert (measure.ext_id, "chongqing") in {(r.measure.ext_id, r.side) for r in selectors.stale_measures()}
 
 
 def test_one_digest_per_unit_per_day_in_the_units_language(
-    defaults, officer_cq, officer_hk, mailoutbox, django_capture_on_commit_callbacks
+    officer_cq, officer_hk, measure, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cq_commerce = Unit.objects.get(ext_id="cq_commerce")
+    cq_unit = measure.lead_unit_cq  # officer_cq's unit, which has a stale measure
     officer_cq.preferred_language = "en"  # the unit's language wins over the member's own
     officer_cq.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -41,7 +41,7 @@ def test_one_digest_per_unit_per_day_in_the_units_language(
     to_cq = [m for m in mailoutbox if officer_cq.email in m.to]
     assert len(to_cq) == 1
     assert "需要" in to_cq[0].subject or "进度" in to_cq[0].subject  # Simplified Chinese for a Chongqing unit
-    assert ReminderLog.objects.filter(unit=cq_commerce).count() == 1
+    assert ReminderLog.objects.filter(unit=cq_unit).count() == 1
     assert Notification.objects.filter(recipient=officer_cq).count() == 1
     sent_before = len(mailoutbox)
     with django_capture_on_commit_callbacks(execute=True):
@@ -52,18 +52,17 @@ def test_one_digest_per_unit_per_day_in_the_units_language(
     # The next day the unit is reminded again.
     with django_capture_on_commit_callbacks(execute=True):
         later = services.stale_reminders_send(now=timezone.now() + timedelta(days=1))
-    assert cq_commerce.id in {log.unit_id for log in later}
+    assert cq_unit.id in {log.unit_id for log in later}
 
 
-def test_unit_language_can_be_set(defaults, officer_hk, mailoutbox, django_capture_on_commit_callbacks):
+def test_unit_language_can_be_set(officer_hk, measure, mailoutbox, django_capture_on_commit_callbacks):
     # Reminders go to the lead unit of a side (supporting units only where there is no lead).
-    unit = Unit.objects.get(ext_id="hk_cedb")
-    unit.members.add(officer_hk)
+    unit = measure.lead_unit_hk  # officer_hk's unit
     UnitLanguage.objects.create(unit=unit, language="en")
     with django_capture_on_commit_callbacks(execute=True):
         services.stale_reminders_send()
     to_hk = [m for m in mailoutbox if officer_hk.email in m.to]
-    assert len(to_hk) == 1 and "need a progress update" in to_hk[0].subject
+    assert [m.subject for m in to_hk] == [f"{unit.name.en}: 1 measure needs a progress update"]  # in English
 
 
 def _bearer(user):
@@ -71,10 +70,15 @@ def _bearer(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def test_api_workflow_operations(defaults, client, officer_hk, secretariat_hk, secretariat_cq, resident):
+def test_api_workflow_operations(client, officer_hk, secretariat_hk, secretariat_cq, resident, measure):
     created = client.post(
         "/api/v1/progress/work",
-        {"measure": "m-01", "status": "in_progress", "percent": 35, "public_narrative": {"zh_hant": "進展順利"}},
+        {
+            "measure": measure.ext_id,
+            "status": "in_progress",
+            "percent": 35,
+            "public_narrative": {"zh_hant": "進展順利"},
+        },
         content_type="application/json",
         **_bearer(officer_hk),
     )
@@ -84,7 +88,7 @@ def test_api_workflow_operations(defaults, client, officer_hk, secretariat_hk, s
     uid = body["id"]
     assert (
         client.post(
-            "/api/v1/progress/work", {"measure": "m-01", "status": "x"}, content_type="application/json"
+            "/api/v1/progress/work", {"measure": measure.ext_id, "status": "x"}, content_type="application/json"
         ).status_code
         == 401
     )
@@ -117,19 +121,19 @@ def test_api_workflow_operations(defaults, client, officer_hk, secretariat_hk, s
     )
     assert client.get("/api/v1/progress/updates").json()["items"] == []
     assert client.post(f"/api/v1/progress/work/{uid}/publish", **_bearer(secretariat_hk)).json()["state"] == "published"
-    public = client.get("/api/v1/progress/updates?measure=m-01").json()["items"]
+    public = client.get(f"/api/v1/progress/updates?measure={measure.ext_id}").json()["items"]
     assert [u["id"] for u in public] == [uid] and public[0]["internal_narrative"] is None
-    progress = client.get("/api/v1/progress/measures/m-01").json()
+    progress = client.get(f"/api/v1/progress/measures/{measure.ext_id}").json()
     assert progress["percent_hk"] == "35.00" or float(progress["percent_hk"]) == 35
     assert progress["status_hk"] == "in_progress" and progress["disagreement"] is False
     rollups = client.get("/api/v1/progress/rollups").json()["items"]
-    assert rollups[0]["level"] == "mechanism" and len(rollups) == 1 + 11
+    assert rollups[0]["level"] == "mechanism" and len(rollups) == 1 + Area.objects.count()
     assert client.get(f"/api/v1/progress/work/{uid}", **_bearer(resident)).status_code == 200  # published: visible
     statuses = client.get("/api/v1/progress/statuses").json()["items"]
     assert [s["key"] for s in statuses][:2] == ["on_hold", "not_started"]
 
 
-def test_api_hides_unpublished_updates_from_others(defaults, client, officer_hk, resident, measure, status):
+def test_api_hides_unpublished_updates_from_others(client, officer_hk, resident, measure, status):
     update = services.update_save(user=officer_hk, measure=measure, data={"status": status, "percent": 5})
     assert client.get(f"/api/v1/progress/work/{update.pk}", **_bearer(resident)).status_code == 404
 

@@ -13,11 +13,11 @@ from hkcq.progress.tests.factories import MeasureWeightFactory, PublishedUpdateF
 from hkcq.registry.models import Area
 from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
 
-from .conftest import statuses
+from .conftest import secretariat_of, statuses
 
 
 @pytest.fixture
-def tree(defaults, secretariat_hk):
+def tree(secretariat_hk):
     """A test area: M with items I1 (with I1a, I1b), I2, I3."""
     area = AreaFactory(ext_id="test-area", position=99, name=TText.of(en="Test area"))
 
@@ -34,10 +34,9 @@ def tree(defaults, secretariat_hk):
 
 
 def publish(measure, side, percent, key="in_progress", author=None):
-    from hkcq.accounts.models import User
     from hkcq.progress.services import cycle_current
 
-    author = author or User.objects.get(username="demo-secretariat-hk")
+    author = author or secretariat_of("hong_kong")
     return PublishedUpdateFactory.create(
         measure=measure, side=side, cycle=cycle_current(), status=statuses()[key], percent=percent, author=author
     )
@@ -74,7 +73,7 @@ def test_plain_average_through_nested_items(tree):
     assert m.percent_cq == Decimal("20.00")
     area = rollup(tree["area"])
     assert (area.percent, area.percent_hk, area.percent_cq) == (m.percent, m.percent_hk, m.percent_cq)
-    # The mechanism averages every area; the eleven seed areas have nothing reported (0).
+    # The mechanism averages every area; the others (the default data's, when loaded) have nothing reported (0).
     mech = ProgressRollup.objects.get(level="mechanism")
     assert mech.percent == (Decimal("30.00") / Area.objects.count()).quantize(Decimal("0.01"))
 
@@ -153,9 +152,7 @@ def test_average_helper():
     )
 
 
-def test_publishing_through_the_workflow_recomputes(
-    defaults, officer_hk, secretariat_hk, secretariat_cq, measure, status
-):
+def test_publishing_through_the_workflow_recomputes(officer_hk, secretariat_hk, secretariat_cq, measure, status):
     update = services.update_save(user=officer_hk, measure=measure, data={"status": status, "percent": 64})
     services.update_submit(user=officer_hk, update=update)
     services.update_confirm(user=secretariat_cq, update=update)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hkcq.accounts.models import User
+from hkcq.accounts.tests.factories import SecretariatFactory
 from hkcq.progress import rollups
 from hkcq.progress.models import MeasureWeight, ProgressRollup, ProgressSettings, ProgressUpdate, Status
 from hkcq.progress.services import cycle_current
@@ -66,12 +67,12 @@ def publish(rng: random.Random, measure: Measure, author: User, when: dt.datetim
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_incremental_equals_full_recompute(defaults, seed):
+def test_incremental_equals_full_recompute(db, seed):
     rng = random.Random(seed)
     settings = ProgressSettings.load()
     settings.rollup_method = rng.choice(["plain", "weighted"])
     settings.save()
-    author = User.objects.get(username="demo-secretariat-hk")
+    author = SecretariatFactory.create()
     measures = random_forest(rng)
     when = timezone.now()
     for m in rng.sample(measures, 5):
@@ -99,9 +100,9 @@ def _touched() -> set[tuple[int | None, int | None, str]]:
     }
 
 
-def test_only_changed_rows_are_written(defaults):
+def test_only_changed_rows_are_written(db):
     rng = random.Random(7)
-    author = User.objects.get(username="demo-secretariat-hk")
+    author = SecretariatFactory.create()
     measures = random_forest(rng, areas=2, size=20)
     for m in rng.sample(measures, 8):
         publish(rng, m, author, timezone.now())
@@ -152,12 +153,12 @@ def _ancestors(measure: Measure) -> list[int]:
     return out
 
 
-def test_a_publication_reads_little(defaults):
+def test_a_publication_reads_little(db):
     """The work a publication adds (issue 15): the area's tree with the weights set on it, the
     roll-up rows in play, the measure's and its ancestors' latest updates, the areas (only when the
     area's figures moved) and one write. The settings are read only when a weight in play is not 1."""
     rng = random.Random(3)
-    author = User.objects.get(username="demo-secretariat-hk")
+    author = SecretariatFactory.create()
     measures = random_forest(rng, areas=2, size=20)
     for m in measures:
         publish(rng, m, author, timezone.now())

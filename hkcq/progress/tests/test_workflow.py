@@ -7,6 +7,9 @@ from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.notifications.models import Notification
 from hkcq.progress import services
 from hkcq.progress.models import ProgressUpdate, UpdateTransition
+from hkcq.registry.tests.factories import MeasureFactory
+
+from .conftest import secretariat_of
 
 ROLES = [
     "anonymous",
@@ -21,7 +24,7 @@ ROLES = [
 
 
 @pytest.fixture
-def people(request, defaults):
+def people(request, db):
     from django.contrib.auth.models import AnonymousUser
 
     out = {"anonymous": AnonymousUser()}
@@ -32,17 +35,13 @@ def people(request, defaults):
 
 def make(measure, author, status, state="draft"):
     """An update of the author's side brought to ``state`` by the right people."""
-    from hkcq.accounts.models import User
-
     update = services.update_save(user=author, measure=measure, data={"status": status, "percent": 40})
     if state == "draft":
         return update
     update = services.update_submit(user=author, update=update)
     if state == "submitted":
         return update
-    other = "chongqing" if update.side == "hong_kong" else "hong_kong"
-    counterpart = User.objects.get(username=f"demo-secretariat-{'cq' if other == 'chongqing' else 'hk'}")
-    own = User.objects.get(username=f"demo-secretariat-{'hk' if other == 'chongqing' else 'cq'}")
+    counterpart, own = secretariat_of(update.counterpart_side), secretariat_of(update.side)
     if state == "returned":
         return services.update_return(user=counterpart, update=update, reason="Figures missing")
     update = services.update_confirm(user=counterpart, update=update)
@@ -65,7 +64,7 @@ def _snapshot(update):
 
 DRAFTERS_HK = {"officer_hk", "secretariat_hk"}
 
-# action, starting state, who may do it (for a Hong Kong update of m-01)
+# action, starting state, who may do it (for a Hong Kong update of the measure)
 MATRIX = [
     ("edit", "draft", DRAFTERS_HK),
     ("edit", "returned", DRAFTERS_HK),
@@ -160,13 +159,7 @@ def test_who_may_draft_a_hong_kong_update(people, measure, status, role):
 
 
 def test_officer_of_an_unrelated_measure_cannot_draft(officer_cq, status):
-    from hkcq.registry.models import Measure
-
-    unrelated = (
-        Measure.objects.exclude(lead_unit_cq__ext_id="cq_commerce")
-        .exclude(supporting_units__ext_id="cq_commerce")
-        .first()
-    )
+    unrelated = MeasureFactory.create()  # led and supported by no unit of officer_cq's
     with pytest.raises(NotPermitted):
         services.update_save(user=officer_cq, measure=unrelated, data={"status": status})
 
@@ -222,18 +215,29 @@ def test_transitions_notify_author_and_counterpart_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         update = make(measure, officer_hk, status, state="submitted")
     # Submitted: the counterpart secretariat is told, in Simplified Chinese; the author (who acted) is not.
-    assert [m.to for m in mailoutbox] == [[secretariat_cq.email]]
-    assert "提交" in mailoutbox[0].subject and "1.1" in mailoutbox[0].subject
+    assert sorted(r for m in mailoutbox for r in m.to) == secretariat_emails("chongqing")
+    mail = next(m for m in mailoutbox if m.to == [secretariat_cq.email])
+    assert "提交" in mail.subject and "1.1" in mail.subject
     assert Notification.objects.get(recipient=secretariat_cq).url == f"/zh-hans/progress/updates/{update.pk}/"
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.update_confirm(user=secretariat_cq, update=update)
     recipients = sorted(r for m in mailoutbox for r in m.to)
-    assert recipients == sorted([officer_hk.email, secretariat_hk.email])
+    # Confirmed: the author and both sides' secretariats (the Hong Kong one publishes it), not who confirmed.
+    assert recipients == sorted([officer_hk.email, *secretariat_emails("hong_kong", "chongqing", but=secretariat_cq)])
     to_author = next(m for m in mailoutbox if m.to == [officer_hk.email])
     assert "確認" in to_author.subject
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.update_publish(user=secretariat_hk, update=update)
-    assert sorted(r for m in mailoutbox for r in m.to) == sorted([officer_hk.email, secretariat_cq.email])
+    assert sorted(r for m in mailoutbox for r in m.to) == sorted([officer_hk.email, *secretariat_emails("chongqing")])
     assert any("发布" in m.subject for m in mailoutbox)
+
+
+def secretariat_emails(*sides: str, but=None) -> list[str]:
+    """The addresses of the active secretariat members of ``sides`` (a side's whole secretariat is
+    told; with the default data loaded it has its demo members too), but the one who acted."""
+    from hkcq.accounts.models import User
+
+    people = User.objects.filter(is_active=True, role="secretariat", side__in=sides)
+    return sorted(people.exclude(pk=getattr(but, "pk", None)).values_list("email", flat=True))
