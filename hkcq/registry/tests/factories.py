@@ -4,10 +4,12 @@ hold; the seed's own loading is tested in ``test_registry.py``."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 
 from hkcq.core.choices import Side
-from hkcq.registry.models import Area, Measure, Organisation, Unit
+from hkcq.registry.models import Agreement, Area, Decision, Measure, Mechanism, Meeting, Organisation, Person, Unit
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -45,3 +47,54 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: {"en": f"Test Organisation {n}", "zh-hant": f"測試機構{n}"})
     kind = Organisation.Kind.ENTERPRISE
     side = Side.CHONGQING
+
+
+class MechanismFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mechanism
+
+    ext_id = factory.Sequence(lambda n: f"test-mechanism-{n}")
+    name = factory.Sequence(lambda n: {"en": f"Test mechanism {n}", "zh-hant": f"測試機制{n}"})
+
+
+def one_mechanism() -> Mechanism:
+    """The one co-operation mechanism (the pages show the first): the one there is, else a new one."""
+    return Mechanism.objects.order_by("pk").first() or MechanismFactory.create()
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    ext_id = factory.Sequence(lambda n: f"test-meeting-{n}")
+    mechanism = factory.LazyFunction(one_mechanism)
+    kind = Meeting.Kind.WORKING
+    title = factory.Sequence(lambda n: {"en": f"Test meeting {n}", "zh-hant": f"測試會議{n}"})
+    date = factory.Sequence(lambda n: dt.date(2030, 1, 1) + dt.timedelta(days=n))
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    ext_id = factory.Sequence(lambda n: f"test-decision-{n}")
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.LazyAttribute(lambda d: d.meeting.decisions.count() + 1)  # the meeting's next
+    text = factory.Sequence(lambda n: {"en": f"Test decision {n}", "zh-hant": f"測試決定{n}"})
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    ext_id = factory.Sequence(lambda n: f"test-agreement-{n}")
+    kind = Agreement.Kind.AGREEMENT
+    title = factory.Sequence(lambda n: {"en": f"Test agreement {n}", "zh-hant": f"測試協議{n}"})
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    ext_id = factory.Sequence(lambda n: f"test-person-{n}")
+    name = factory.Sequence(lambda n: {"en": f"Test Person {n}", "zh-hant": f"測試人士{n}"})

@@ -9,11 +9,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from hkcq.accounts.services import api_token_create
-from hkcq.registry.models import Agreement, AgreementDocument
+from hkcq.accounts.tests import personas
+from hkcq.registry.models import AgreementDocument
+from hkcq.registry.tests.factories import AgreementFactory
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PDF2 = b"%PDF-1.4\n2 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+officer_hk, secretariat_hk = personas.officer_hk, personas.secretariat_hk
 
 
 @pytest.fixture
@@ -30,8 +35,8 @@ def upload(content: bytes, name: str = "annex.pdf", content_type: str = "applica
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def test_staff_add_and_replace_a_document_and_anyone_downloads_it(defaults, stored, secretariat_hk):
-    agreement = Agreement.objects.first()
+def test_staff_add_and_replace_a_document_and_anyone_downloads_it(stored, secretariat_hk):
+    agreement = AgreementFactory.create()
     staff = bearer(secretariat_hk)
     url = f"/api/v1/agreements/{agreement.ext_id}/documents"
     added = staff.post(
@@ -51,8 +56,8 @@ def test_staff_add_and_replace_a_document_and_anyone_downloads_it(defaults, stor
     assert Client().get(body["url"]).getvalue() == PDF2
 
 
-def test_refusals_and_bad_files_change_nothing(defaults, stored, secretariat_hk, officer_hk):
-    agreement = Agreement.objects.first()
+def test_refusals_and_bad_files_change_nothing(stored, secretariat_hk, officer_hk):
+    agreement = AgreementFactory.create()
     url = f"/api/v1/agreements/{agreement.ext_id}/documents"
     before = AgreementDocument.objects.count()
     staff = bearer(secretariat_hk)
@@ -66,7 +71,7 @@ def test_refusals_and_bad_files_change_nothing(defaults, stored, secretariat_hk,
     assert bearer(officer_hk).post(url, {"title_en": "Annex", "language": "en", "file": upload(PDF)}).status_code == 403
     assert AgreementDocument.objects.count() == before
     assert Client().get(f"{url}/999999/file").json()["error"]["code"] == "not_found"
-    other = Agreement.objects.exclude(pk=agreement.pk).first()
+    other = AgreementFactory.create()
     document = AgreementDocument.objects.create(agreement=other, title={"en": "Other"}, language="en")
     # Another agreement's document is not reached through this agreement's address.
     assert staff.post(f"{url}/{document.pk}", {"version": "9"}).status_code == 404

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from hkcq.registry.models import Agreement, Attendance, Measure, Meeting, Person
+from hkcq.accounts.tests import personas
+from hkcq.registry.models import Attendance, Meeting
+from hkcq.registry.tests.factories import AgreementFactory, AreaFactory, MeasureFactory, MeetingFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+officer_hk, secretariat_hk = personas.officer_hk, personas.secretariat_hk
 
 
 def _post(client, url, data):
@@ -15,18 +19,26 @@ def _post(client, url, data):
 
 
 @pytest.fixture
-def meeting(defaults):
-    return Meeting.objects.first()
+def meeting(db) -> Meeting:
+    """A meeting with one attendee."""
+    meeting = MeetingFactory.create()
+    Attendance.objects.create(meeting=meeting, person=PersonFactory.create(), side="hong_kong")
+    return meeting
 
 
 @pytest.fixture
-def agreement(defaults):
-    return Agreement.objects.first()
+def agreement(db):
+    return AgreementFactory.create()
 
 
 @pytest.fixture
-def newcomer(defaults):
-    return Person.objects.create(ext_id="api-newcomer", name={"en": "New Comer"})
+def newcomer(db):
+    return PersonFactory.create(ext_id="api-newcomer", name={"en": "New Comer"})
+
+
+@pytest.fixture
+def area(db):
+    return AreaFactory.create(name={"en": "Finance"})
 
 
 def test_attendees_listed_added_and_removed(meeting, newcomer, client, secretariat_hk):
@@ -56,7 +68,7 @@ def test_attendees_listed_added_and_removed(meeting, newcomer, client, secretari
 def test_attendee_refusals(meeting, newcomer, client, officer_hk, secretariat_hk):
     url = f"/api/v1/meetings/{meeting.ext_id}/attendees"
     data = {"person": newcomer.ext_id, "side": "hong_kong"}
-    existing = Attendance.objects.filter(meeting=meeting).first() or Attendance.objects.first()
+    existing = Attendance.objects.get(meeting=meeting)
     assert _post(client, url, data).status_code == 401
     assert client.delete(f"/api/v1/meetings/{existing.meeting.ext_id}/attendees/{existing.pk}").status_code == 401
     client.force_login(officer_hk)
@@ -70,7 +82,7 @@ def test_attendee_refusals(meeting, newcomer, client, officer_hk, secretariat_hk
 
 
 def test_signatories_and_clauses(agreement, newcomer, client, officer_hk, secretariat_hk):
-    measure = Measure.objects.first()
+    measure = MeasureFactory.create()
     sig_url = f"/api/v1/agreements/{agreement.ext_id}/signatories"
     clause_url = f"/api/v1/agreements/{agreement.ext_id}/clauses"
     sig = {"person": newcomer.ext_id, "capacity": {"en": "Director"}}
@@ -95,26 +107,26 @@ def test_signatories_and_clauses(agreement, newcomer, client, officer_hk, secret
     assert "99" in {c["number"] for c in client.get(clause_url + "?limit=1000").json()["items"]}
 
 
-def test_history_with_details_for_staff_only(defaults, client, secretariat_hk):
+def test_history_with_details_for_staff_only(client, secretariat_hk, area):
     client.force_login(secretariat_hk)
     changed = client.patch(
-        "/api/v1/areas/finance", {"name": {"en": "Finance and money"}}, content_type="application/json"
+        f"/api/v1/areas/{area.ext_id}", {"name": {"en": "Finance and money"}}, content_type="application/json"
     )
     assert changed.status_code == 200, changed.content
-    staff = client.get("/api/v1/areas/finance/history").json()
+    staff = client.get(f"/api/v1/areas/{area.ext_id}/history").json()
     assert staff["count"] >= 1
     latest = staff["items"][0]
     assert latest["user"] and any(
         c["new"] == "Finance and money" or "Finance and money" in c["new"] for c in latest["changes"]
     )
     client.logout()
-    public = client.get("/api/v1/areas/finance/history").json()["items"][0]
+    public = client.get(f"/api/v1/areas/{area.ext_id}/history").json()["items"][0]
     assert public["fields"] == latest["fields"] and public["user"] is None and public["changes"] == []
     assert client.get("/api/v1/areas/nope/history").status_code == 404
-    assert client.get("/api/v1/widgets/finance/history").status_code == 404
+    assert client.get(f"/api/v1/widgets/{area.ext_id}/history").status_code == 404
 
 
-def test_public_operations_see_a_bearer_tokens_user(defaults, secretariat_hk):
+def test_public_operations_see_a_bearer_tokens_user(secretariat_hk, area):
     """A public operation that shows more to staff (a record's history) knows the caller by a
     bearer token as by a session: ninja authenticates only operations that declare ``auth``."""
     from django.test import Client
@@ -125,11 +137,13 @@ def test_public_operations_see_a_bearer_tokens_user(defaults, secretariat_hk):
     bearer = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert (
         bearer.patch(
-            "/api/v1/areas/finance", {"name": {"en": "Finance (token)"}}, content_type="application/json"
+            f"/api/v1/areas/{area.ext_id}", {"name": {"en": "Finance (token)"}}, content_type="application/json"
         ).status_code
         == 200
     )
-    latest = bearer.get("/api/v1/areas/finance/history").json()["items"][0]
+    latest = bearer.get(f"/api/v1/areas/{area.ext_id}/history").json()["items"][0]
     assert latest["user"] and latest["changes"], latest
-    wrong = Client(HTTP_AUTHORIZATION="Bearer not-a-token").get("/api/v1/areas/finance/history").json()["items"][0]
+    wrong = (
+        Client(HTTP_AUTHORIZATION="Bearer not-a-token").get(f"/api/v1/areas/{area.ext_id}/history").json()["items"][0]
+    )
     assert wrong["user"] is None and wrong["changes"] == []

@@ -12,6 +12,7 @@ from hkcq.accounts.models import User
 from hkcq.kb.search import FALLBACK_UNIT
 
 
+@pytest.mark.seed
 @override_settings(DEBUG=True)
 def test_the_listing_gives_each_accounts_role_side_and_unit(defaults):
     out = io.StringIO()
@@ -40,6 +41,7 @@ def test_the_listing_gives_each_accounts_role_side_and_unit(defaults):
     assert blocks["demo-admin"][1:] == ["administrator"]
 
 
+@pytest.mark.seed
 @pytest.mark.parametrize("unit", ["cq_exit_entry", FALLBACK_UNIT])
 def test_the_units_enquiries_reach_most_have_a_demo_officer(defaults, unit):
     officers = User.objects.filter(role="officer", is_active=True, units__ext_id=unit, username__startswith="demo-")
@@ -48,6 +50,6 @@ def test_the_units_enquiries_reach_most_have_a_demo_officer(defaults, unit):
 
 
 @override_settings(DEBUG=False)
-def test_it_refuses_without_debug(defaults):
+def test_it_refuses_without_debug(db):
     with pytest.raises(CommandError):
         call_command("create_demo_accounts", stdout=io.StringIO())

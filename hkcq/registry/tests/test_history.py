@@ -5,18 +5,36 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from hkcq.accounts.tests import personas
 from hkcq.core.history import history_entries
 from hkcq.registry import services
-from hkcq.registry.models import Agreement, Decision, Measure, Organisation, Unit
+from hkcq.registry.models import Measure
+from hkcq.registry.tests.factories import (
+    AgreementFactory,
+    DecisionFactory,
+    MeasureFactory,
+    OrganisationFactory,
+    UnitFactory,
+)
+
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+secretariat_cq, secretariat_hk = personas.secretariat_cq, personas.secretariat_hk
 
 
 def _html(client: Client, obj) -> str:
     return client.get(obj.get_absolute_url()).content.decode()
 
 
-def test_supporting_units_of_a_measure_show_in_its_history(defaults, secretariat_hk):
-    measure = Measure.objects.get(ext_id="m-01")
-    added = Unit.objects.exclude(pk__in=measure.supporting_units.all()).order_by("ext_id").first()
+def supported_measure() -> Measure:
+    """A measure with a supporting unit (a many-to-many link with history)."""
+    measure = MeasureFactory.create()
+    measure.supporting_units.set([UnitFactory.create()])
+    return measure
+
+
+def test_supporting_units_of_a_measure_show_in_its_history(secretariat_hk):
+    measure = supported_measure()
+    added = UnitFactory.create()
     before = history_entries(measure)
     services.measure_update(
         user=secretariat_hk,
@@ -44,10 +62,9 @@ def test_supporting_units_of_a_measure_show_in_its_history(defaults, secretariat
     assert "<time datetime=" in public_html
 
 
-def test_owner_units_and_linked_measures_of_a_decision_show_in_its_history(defaults, secretariat_hk):
-    decision = Decision.objects.first()
-    unit = Unit.objects.exclude(pk__in=decision.owner_units.all()).first()
-    measure = Measure.objects.exclude(pk__in=decision.measures.all()).first()
+def test_owner_units_and_linked_measures_of_a_decision_show_in_its_history(secretariat_hk):
+    decision = DecisionFactory.create()
+    unit, measure = UnitFactory.create(), MeasureFactory.create()
     services.decision_update(
         user=secretariat_hk, decision=decision, data={"owner_units": [unit], "measures": [measure]}
     )
@@ -60,10 +77,11 @@ def test_owner_units_and_linked_measures_of_a_decision_show_in_its_history(defau
     assert "owner units" in public_html and "linked measures" in public_html
 
 
-def test_parties_of_an_agreement_show_in_its_history(defaults, secretariat_cq):
-    agreement = Agreement.objects.order_by("ext_id").first()
+def test_parties_of_an_agreement_show_in_its_history(secretariat_cq):
+    agreement = AgreementFactory.create()
+    agreement.parties.set(OrganisationFactory.create_batch(2))
     kept = list(agreement.parties.all())[:1]
-    extra = Organisation.objects.exclude(pk__in=agreement.parties.all()).first()
+    extra = OrganisationFactory.create()
     services.agreement_update(user=secretariat_cq, agreement=agreement, data={"parties": [*kept, extra]})
     latest = history_entries(agreement)[0]
     change = next(c for c in latest.changes if c.field == "parties")
@@ -73,8 +91,8 @@ def test_parties_of_an_agreement_show_in_its_history(defaults, secretariat_cq):
     assert extra.name.en in _html(staff, agreement).split('id="history-heading"')[1]
 
 
-def test_setting_the_same_links_again_records_nothing(defaults, secretariat_hk):
-    measure = Measure.objects.get(ext_id="m-01")
+def test_setting_the_same_links_again_records_nothing(secretariat_hk):
+    measure = supported_measure()
     entries_before = len(history_entries(measure))
     m2m_rows_before = Measure.history.model.supporting_units.model.objects.count()
     services.measure_update(
@@ -88,10 +106,10 @@ def test_setting_the_same_links_again_records_nothing(defaults, secretariat_hk):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_history_section_renders_in_each_language(defaults, secretariat_hk, lang):
-    measure = Measure.objects.get(ext_id="m-02")
+def test_history_section_renders_in_each_language(secretariat_hk, lang):
+    measure = MeasureFactory.create()
     services.measure_update(user=secretariat_hk, measure=measure, data={"actual_start": "2023-07-01"})
-    html = Client().get(f"/{lang}/measures/m-02/").content.decode()
+    html = Client().get(f"/{lang}/measures/{measure.ext_id}/").content.decode()
     assert 'id="history-heading"' in html and "<time datetime=" in html
 
 
@@ -103,14 +121,14 @@ def test_history_section_renders_in_each_language(defaults, secretariat_hk, lang
         ("en", "(by Secretariat, Hong Kong (sec-hk-7))"),
     ],
 )
-def test_the_history_names_the_person_in_the_languages_brackets(defaults, lang, line):
+def test_the_history_names_the_person_in_the_languages_brackets(db, lang, line):
     """The line "已创建 (由 demo-secretariat-hk)" said who by their user name, in half-width
     brackets; it names the person (their full name, else what they are) in the language's brackets."""
     from hkcq.accounts.tests.factories import SecretariatFactory
 
     nameless = SecretariatFactory(username="sec-hk-7")
     named = SecretariatFactory(username="sec-hk-8", first_name="Mei", last_name="Chan")
-    measure = Measure.objects.get(ext_id="m-01")
+    measure = MeasureFactory.create()
     services.measure_update(user=nameless, measure=measure, data={"title": {"en": "Renamed once"}})
     services.measure_update(user=named, measure=measure, data={"title": {"en": "Renamed twice"}})
     staff = Client()

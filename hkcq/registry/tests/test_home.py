@@ -2,6 +2,8 @@
 
 import pytest
 
+from hkcq.registry.tests.factories import AreaFactory
+
 
 @pytest.mark.parametrize(
     ("lang", "heading", "ask"),
@@ -11,7 +13,8 @@ import pytest
         ("zh-hans", "在渝香港居民咨询服务", "提出问题"),
     ],
 )
-def test_the_home_page_invites_residents_to_ask_or_follow_an_enquiry(defaults, client, lang, heading, ask):
+def test_the_home_page_invites_residents_to_ask_or_follow_an_enquiry(db, client, lang, heading, ask):
+    AreaFactory.create()
     html = client.get(f"/{lang}/").content.decode()
     cta = html.partition('class="card mb-4 resident-cta"')[2].partition("</section>")[0]
     assert heading in cta and f">{ask}</button>" in cta

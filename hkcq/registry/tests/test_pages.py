@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import translation
 
+from hkcq.accounts.tests import personas
+from hkcq.core.translated import TText
 from hkcq.registry import services
 from hkcq.registry.models import (
     Agreement,
@@ -20,26 +23,33 @@ from hkcq.registry.models import (
     Person,
     Unit,
 )
+from hkcq.registry.tests.factories import (
+    AgreementFactory,
+    MeasureFactory,
+    MeetingFactory,
+)
 
 LANGS = ["en", "zh-hant", "zh-hans"]
 HTML_LANG = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
 # One interface string per language that every page carries (the search button).
 SEARCH = {"en": "Search", "zh-hant": "搜尋", "zh-hans": "搜索"}
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+officer_cq, officer_hk, secretariat_hk = personas.officer_cq, personas.officer_hk, personas.secretariat_hk
 
 
-def _public_paths() -> list[str]:
+def _public_paths(world: dict[str, Any]) -> list[str]:
     with translation.override("en"):
-        return _paths()
+        return _paths(world)
 
 
-def _paths() -> list[str]:
+def _paths(world: dict[str, Any]) -> list[str]:
     paths = [
         "/",
         "/areas/",
         "/measures/",
-        "/measures/?area=finance",
+        f"/measures/?area={world['area'].ext_id}",
         "/measures/?side=chongqing",
-        "/measures/?unit=hk_chengdu_eto",
+        f"/measures/?unit={world['unit'].ext_id}",
         "/meetings/",
         "/meetings/?kind=plenary",
         "/decisions/",
@@ -63,8 +73,8 @@ def _paths() -> list[str]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_public_page_renders_in_each_language(defaults, client, lang):
-    for path in _public_paths():
+def test_every_public_page_renders_in_each_language(world, client, lang):
+    for path in _public_paths(world):
         response = client.get(f"/{lang}{path}")
         assert response.status_code == 200, (lang, path)
         html = response.content.decode()
@@ -78,42 +88,43 @@ def test_every_public_page_renders_in_each_language(defaults, client, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_empty_lists_say_what_to_do(defaults, client, lang):
+def test_empty_lists_say_what_to_do(db, client, lang):
     for path in ("/measures/?unit=no-such-unit", "/meetings/?kind=communication", "/agreements/?kind=agreement"):
         html = client.get(f"/{lang}{path}").content.decode()
         assert "alert-info" in html and 'href="/' + lang in html.split("alert-info", 1)[1][:800], (lang, path)
 
 
-def test_lists_are_paginated(defaults, client, settings):
+def test_lists_are_paginated(db, client, settings):
     settings.PAGE_SIZE = 5
+    MeasureFactory.create_batch(8)
     first = client.get("/en/measures/").content.decode()
     second = client.get("/en/measures/?page=2").content.decode()
     assert 'aria-label="Pagination"' in first or "pagination" in first
-    assert first.count('href="/en/measures/m-') >= 5
-    links_1 = set(re.findall(r'href="/en/measures/(m-[\w-]+)/"', first))
-    links_2 = set(re.findall(r'href="/en/measures/(m-[\w-]+)/"', second))
+    links_1 = set(re.findall(r'href="/en/measures/([\w-]+)/"', first))
+    links_2 = set(re.findall(r'href="/en/measures/([\w-]+)/"', second))
+    assert len(links_1) == 5
     assert links_2 and not (links_1 & links_2)
     assert client.get("/en/measures/?page=999").status_code == 200
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_staff_forms_render_in_each_language(defaults, secretariat_hk, lang):
+def test_staff_forms_render_in_each_language(world, secretariat_hk, lang):
     client = Client()
     client.force_login(secretariat_hk)
-    meeting, agreement = Meeting.objects.first(), Agreement.objects.first()
-    document = AgreementDocument.objects.first()
+    area, measure, meeting = world["area"].ext_id, world["measure"].ext_id, world["meeting"]
+    agreement, document = world["agreement"], world["document"]
     paths = [
         "/areas/new/",
-        "/areas/finance/edit/",
+        f"/areas/{area}/edit/",
         "/measures/new/",
-        "/measures/new/?area=finance",
-        "/measures/m-01/edit/",
-        "/measures/m-01/milestones/new/",
+        f"/measures/new/?area={area}",
+        f"/measures/{measure}/edit/",
+        f"/measures/{measure}/milestones/new/",
         "/meetings/new/",
         f"/meetings/{meeting.ext_id}/edit/",
         f"/meetings/{meeting.ext_id}/attendees/new/",
         f"/meetings/{meeting.ext_id}/decisions/new/",
-        f"/decisions/{Decision.objects.first().ext_id}/edit/",
+        f"/decisions/{world['mine'].ext_id}/edit/",
         "/agreements/new/",
         f"/agreements/{agreement.ext_id}/edit/",
         f"/agreements/{agreement.ext_id}/events/new/",
@@ -137,7 +148,7 @@ def test_staff_forms_render_in_each_language(defaults, secretariat_hk, lang):
     ("lang", "error"),
     [("en", "This field is required."), ("zh-hant", "必須填寫此欄。"), ("zh-hans", "此项为必填项。")],
 )
-def test_form_errors_are_translated_and_keep_what_was_typed(defaults, secretariat_hk, lang, error):
+def test_form_errors_are_translated_and_keep_what_was_typed(secretariat_hk, lang, error):
     client = Client()
     client.force_login(secretariat_hk)
     response = client.post(f"/{lang}/meetings/new/", {"ext_id": "wm-9", "kind": "working", "title_0": "Typed"})
@@ -151,23 +162,18 @@ def test_form_errors_are_translated_and_keep_what_was_typed(defaults, secretaria
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_a_title_shown_in_another_language_says_so(defaults, client, lang):
+def test_a_title_shown_in_another_language_says_so(db, client, lang):
     """An English title left blank: the Chinese one is shown, marked with its language and a note."""
-    from hkcq.core.translated import TText
-    from hkcq.registry.models import Measure
-
-    measure = Measure.objects.get(ext_id="m-01")
-    measure.title = TText.of(zh_hant="只有中文的標題")
-    measure.save()
-    html = client.get(f"/{lang}/measures/m-01/").content.decode()
+    measure = MeasureFactory.create(title=TText.of(zh_hant="只有中文的標題"))
+    html = client.get(f"/{lang}/measures/{measure.ext_id}/").content.decode()
     head = html.partition("<h1")[2].partition("<dl")[0]
     if lang == "en":
         assert 'lang="zh-Hant">只有中文的標題' in head and "Not available in English" in head
 
 
 @pytest.mark.parametrize(("lang", "other_lang"), [("zh-hant", "en"), ("zh-hans", "en"), ("en", "zh-Hant")])
-def test_agenda_falling_back_to_another_language_carries_its_lang(defaults, secretariat_hk, client, lang, other_lang):
-    meeting = Meeting.objects.first()
+def test_agenda_falling_back_to_another_language_carries_its_lang(db, client, lang, other_lang):
+    meeting = MeetingFactory.create()
     agenda = {"en": "Opening\nSigning"} if other_lang == "en" else {"zh-hant": "開幕\n簽署"}
     meeting.agenda = agenda
     meeting.save()
@@ -176,8 +182,8 @@ def test_agenda_falling_back_to_another_language_carries_its_lang(defaults, secr
     assert "translation-note" in html.split(f'<ol lang="{other_lang}">', 1)[1][:600]
 
 
-def test_agenda_in_the_pages_language_has_no_lang_override(defaults, secretariat_hk, client):
-    meeting = Meeting.objects.first()
+def test_agenda_in_the_pages_language_has_no_lang_override(secretariat_hk, client):
+    meeting = MeetingFactory.create()
     services.meeting_update(
         user=secretariat_hk, meeting=meeting, data={"agenda": {"en": "Opening\nSigning", "zh-hant": "開幕\n簽署"}}
     )
@@ -185,48 +191,51 @@ def test_agenda_in_the_pages_language_has_no_lang_override(defaults, secretariat
     assert "<ol><li>開幕</li><li>簽署</li></ol>" in html
 
 
-def test_staff_see_edit_buttons_and_public_does_not(defaults, secretariat_hk, officer_hk):
+def test_staff_see_edit_buttons_and_public_does_not(world, secretariat_hk, officer_hk):
     staff, officer, public = Client(), Client(), Client()
     staff.force_login(secretariat_hk)
     officer.force_login(officer_hk)
-    assert "/areas/finance/edit/" in staff.get("/en/areas/finance/").content.decode()
+    area = world["area"].get_absolute_url()
+    assert f"{area[3:]}edit/" in staff.get(area).content.decode()
     assert "/areas/new/" in staff.get("/en/areas/").content.decode()
     assert "/meetings/new/" in staff.get("/en/meetings/").content.decode()
-    assert "/areas/finance/edit/" not in public.get("/en/areas/finance/").content.decode()
+    assert f"{area[3:]}edit/" not in public.get(area).content.decode()
     assert "/areas/new/" not in officer.get("/en/areas/").content.decode()
     # The officer sees the delivery edit on their unit's measure, not on another's.
-    assert "/measures/m-01/edit/" in officer.get("/en/measures/m-01/").content.decode()
-    assert "/measures/m-05/edit/" not in officer.get("/en/measures/m-05/").content.decode()
-    assert "Update follow-up" in officer.get("/en/decisions/d-2023-05-11-04/").content.decode()
-    assert "Update follow-up" not in officer.get("/en/decisions/d-2023-05-11-01/").content.decode()
+    mine, other = world["measure"].ext_id, world["other"].ext_id
+    assert f"/measures/{mine}/edit/" in officer.get(f"/en/measures/{mine}/").content.decode()
+    assert f"/measures/{other}/edit/" not in officer.get(f"/en/measures/{other}/").content.decode()
+    assert "Update follow-up" in officer.get(world["mine"].get_absolute_url()).content.decode()
+    assert "Update follow-up" not in officer.get(world["theirs"].get_absolute_url()).content.decode()
 
 
-def test_officer_records_a_milestone_as_achieved_through_the_pages(defaults, officer_hk):
+def test_officer_records_a_milestone_as_achieved_through_the_pages(world, officer_hk):
     client = Client()
     client.force_login(officer_hk)
-    r = client.post("/en/measures/m-01/milestones/new/", {"title_0": "Pilot launched", "planned_on": "2024-03-01"})
+    measure = world["measure"]
+    base = f"/en/measures/{measure.ext_id}"
+    r = client.post(f"{base}/milestones/new/", {"title_0": "Pilot launched", "planned_on": "2024-03-01"})
     assert r.status_code == 302
-    measure = Measure.objects.get(ext_id="m-01")
     milestone = measure.milestones.get(planned_on="2024-03-01")
-    html = client.get("/en/measures/m-01/").content.decode()
-    assert f"/measures/m-01/milestones/{milestone.pk}/edit/" in html
+    html = client.get(f"{base}/").content.decode()
+    assert f"/measures/{measure.ext_id}/milestones/{milestone.pk}/edit/" in html
     r = client.post(
-        f"/en/measures/m-01/milestones/{milestone.pk}/edit/",
+        f"{base}/milestones/{milestone.pk}/edit/",
         {"title_0": "Pilot launched", "planned_on": "2024-03-01", "achieved_on": "2024-03-05"},
     )
     assert r.status_code == 302
     milestone.refresh_from_db()
     assert str(milestone.achieved_on) == "2024-03-05"
     # Another measure's milestone cannot be reached through this measure's address.
-    other = Measure.objects.get(ext_id="m-05").milestones.create(title={"en": "x"})
-    assert client.get(f"/en/measures/m-01/milestones/{other.pk}/edit/").status_code == 404
+    other = world["other"].milestones.create(title={"en": "x"})
+    assert client.get(f"{base}/milestones/{other.pk}/edit/").status_code == 404
 
 
-def test_document_download(defaults, secretariat_hk, client, settings, tmp_path):
+def test_document_download(secretariat_hk, client, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
-    agreement = Agreement.objects.first()
+    agreement = AgreementFactory.create()
     document = services.document_upload(
         user=secretariat_hk,
         agreement=agreement,
@@ -240,6 +249,6 @@ def test_document_download(defaults, secretariat_hk, client, settings, tmp_path)
 
 
 @pytest.mark.django_db
-def test_the_header_search_box_keeps_only_a_registry_search(defaults, client):
+def test_the_header_search_box_keeps_only_a_registry_search(client):
     assert 'id="site-search" name="q" value="arbitration"' in client.get("/en/search/?q=arbitration").content.decode()
     assert 'id="site-search" name="q" value=""' in client.get("/en/help/ask/?q=permit").content.decode()

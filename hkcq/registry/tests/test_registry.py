@@ -1,14 +1,20 @@
 import pytest
 from django.test import Client
 
+from hkcq.accounts.tests import personas
 from hkcq.core.loading import LoadReport
+from hkcq.core.translated import TText
 from hkcq.registry.loading import registry_defaults_load
 from hkcq.registry.models import Agreement, Area, Measure, Meeting
+from hkcq.registry.tests.factories import AgreementFactory, AreaFactory, MeasureFactory, MeetingFactory, UnitFactory
+
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+resident, secretariat_cq, secretariat_hk = personas.resident, personas.secretariat_cq, personas.secretariat_hk
 
 
-@pytest.mark.django_db
-def test_default_data_matches_the_source_and_reload_changes_nothing():
-    # The test database starts with the default data (hkcq/conftest.py); change some of it first:
+@pytest.mark.seed
+def test_default_data_matches_the_source_and_reload_changes_nothing(defaults):
+    # The default data is loaded (hkcq/conftest.py); change some of it first:
     # the loader leaves what a person changed or deleted alone (hkcq.core.loading).
     area = Area.objects.order_by("position").first()
     Area.objects.filter(pk=area.pk).update(name={"en": "Changed", "zh-hant": "", "zh-hans": ""})
@@ -37,15 +43,20 @@ def test_default_data_matches_the_source_and_reload_changes_nothing():
 @pytest.mark.parametrize(
     ("lang", "expected"), [("en", "Innovation and Technology"), ("zh-hant", "創新科技"), ("zh-hans", "创新科技")]
 )
-def test_home_shows_the_eleven_areas_in_each_language(defaults, client, lang, expected):
+def test_home_shows_every_area_in_each_language(db, client, lang, expected):
+    AreaFactory.create(name=TText.of(en="Innovation and Technology", zh_hant="創新科技"))
+    AreaFactory.create()
     response = client.get(f"/{lang}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("area-card") == 11
+    assert html.count("area-card") == Area.objects.count()
     assert expected in html
 
 
-def test_every_public_page_renders(defaults, client):
+def test_every_public_page_renders(db, client):
+    area = MeasureFactory.create().area
+    meeting = MeetingFactory.create()
+    agreement = AgreementFactory.create(meeting=meeting)
     urls = [
         "/en/areas/",
         "/en/measures/",
@@ -57,45 +68,50 @@ def test_every_public_page_renders(defaults, client):
         "/en/decisions/",
         "/en/search/?q=arbitration",
     ]
-    for model in (Area, Measure, Meeting, Agreement):
-        urls.append(model.objects.first().get_absolute_url())
+    for row in (area, area.measures.get(), meeting, agreement):
+        urls.append(row.get_absolute_url())
     for url in urls:
         assert client.get(url).status_code == 200, url
 
 
-def test_search_finds_text_whatever_the_script(defaults, client):
-    for query in ("仲裁", "仲裁峰會", "arbitration"):
+def test_search_finds_text_whatever_the_script(db, client):
+    MeasureFactory.create(title=TText.of(en="Asia-Pacific arbitration summit", zh_hant="亞太仲裁峰會"))
+    for query in ("仲裁", "仲裁峰會", "仲裁峰会", "arbitration"):
         html = client.get("/en/search/", {"q": query}).content.decode()
         assert "/measures/" in html, query
 
 
-def test_empty_filter_result_tells_the_user_what_to_do(defaults, client):
+def test_empty_filter_result_tells_the_user_what_to_do(db, client):
     html = client.get("/en/measures/", {"unit": "no-such-unit"}).content.decode()
     assert "Clear filters" in html
 
 
-def test_api_lists_areas_with_measure_counts(defaults, client):
+def test_api_lists_areas_with_measure_counts(db, client):
+    two, none = AreaFactory.create(), AreaFactory.create()
+    MeasureFactory.create_batch(2, area=two)
+    MeasureFactory.create(area=two, parent=two.measures.first())  # an item is no measure of the area's count
     body = client.get("/api/v1/areas").json()
-    data = body["items"]
-    assert len(data) == 11 == body["count"]
-    assert sum(a["measure_count"] for a in data) == 21
-    assert data[0]["name"]["zh_hans"]
+    data = {a["id"]: a for a in body["items"]}
+    assert len(data) == Area.objects.count() == body["count"]
+    assert (data[two.ext_id]["measure_count"], data[none.ext_id]["measure_count"]) == (2, 0)
+    assert data[two.ext_id]["name"]["zh_hans"] == two.name.zh_hans
 
 
-def test_api_errors_share_one_shape(defaults, client):
+def test_api_errors_share_one_shape(db, client):
     body = client.get("/api/v1/measures/nope").json()
     assert body["error"]["code"] == "not_found"
     body = client.post("/api/v1/areas", {}, content_type="application/json").json()
     assert body["error"]["code"] == "not_authenticated"
 
 
-def test_api_token_write_and_permission(defaults, secretariat_hk, resident):
+def test_api_token_write_and_permission(secretariat_hk, resident):
     from hkcq.accounts.services import api_token_create
 
+    area = AreaFactory.create(name=TText.of(en="Finance"))
     _token, raw = api_token_create(user=secretariat_hk, name="t")
     c = Client()
     r = c.patch(
-        "/api/v1/areas/finance",
+        f"/api/v1/areas/{area.ext_id}",
         {"name": {"en": "Finance (renamed)"}},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
@@ -104,23 +120,23 @@ def test_api_token_write_and_permission(defaults, secretariat_hk, resident):
     assert r.json()["name"]["en"] == "Finance (renamed)"
     _token, raw2 = api_token_create(user=resident, name="t")
     r = c.patch(
-        "/api/v1/areas/finance",
+        f"/api/v1/areas/{area.ext_id}",
         {"name": {"en": "X"}},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw2}",
     )
     assert r.status_code == 403
-    assert Area.objects.get(ext_id="finance").name.en == "Finance (renamed)"
+    assert Area.objects.get(pk=area.pk).name.en == "Finance (renamed)"
 
 
-def test_secretariat_edits_area_and_history_shows_diff_to_staff_only(defaults, secretariat_hk):
+def test_secretariat_edits_area_and_history_shows_diff_to_staff_only(secretariat_hk):
     staff = Client()
     staff.force_login(secretariat_hk)
-    area = Area.objects.get(ext_id="finance")
+    area = AreaFactory.create(name=TText.of(en="Finance"))
     r = staff.post(
         f"/en/areas/{area.ext_id}/edit/",
         {
-            "ext_id": "finance",
+            "ext_id": area.ext_id,
             "position": area.position,
             "name_0": "Finance and banking",
             "name_1": "金融",
@@ -143,7 +159,7 @@ def test_secretariat_edits_area_and_history_shows_diff_to_staff_only(defaults, s
     assert "Change history" in public_html and "diff-new" not in public_html
 
 
-def test_invalid_form_keeps_what_was_typed_and_saves_nothing(defaults, secretariat_hk):
+def test_invalid_form_keeps_what_was_typed_and_saves_nothing(secretariat_hk):
     staff = Client()
     staff.force_login(secretariat_hk)
     r = staff.post(
@@ -155,20 +171,19 @@ def test_invalid_form_keeps_what_was_typed_and_saves_nothing(defaults, secretari
     assert not Area.objects.filter(ext_id="new-area").exists()
 
 
-def test_public_and_resident_cannot_edit(defaults, resident):
+def test_public_and_resident_cannot_edit(resident):
     assert Client().get("/en/areas/new/").status_code == 302
     c = Client()
     c.force_login(resident)
     assert c.get("/en/areas/new/").status_code == 403
 
 
-def test_lead_unit_of_a_side_is_changed_only_by_that_sides_secretariat(defaults, secretariat_hk, secretariat_cq):
+def test_lead_unit_of_a_side_is_changed_only_by_that_sides_secretariat(secretariat_hk, secretariat_cq):
     from hkcq.core.errors import NotPermitted
     from hkcq.registry import services
-    from hkcq.registry.models import Unit
 
-    measure = Measure.objects.get(ext_id="m-01")
-    other_cq = Unit.objects.filter(side="chongqing").exclude(pk=measure.lead_unit_cq_id).first()
+    measure = MeasureFactory.create(lead_unit_cq=UnitFactory.create(side="chongqing"))
+    other_cq = UnitFactory.create(side="chongqing")
     with pytest.raises(NotPermitted):
         services.measure_update(user=secretariat_hk, measure=measure, data={"lead_unit_cq": other_cq})
     services.measure_update(user=secretariat_cq, measure=measure, data={"lead_unit_cq": other_cq})
@@ -176,9 +191,7 @@ def test_lead_unit_of_a_side_is_changed_only_by_that_sides_secretariat(defaults,
     assert measure.lead_unit_cq == other_cq
 
 
-def test_password_reset_sends_mail_in_the_users_language(
-    defaults, resident, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_password_reset_sends_mail_in_the_users_language(resident, mailoutbox, django_capture_on_commit_callbacks):
     resident.preferred_language = "zh-hant"
     resident.save()
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,35 +7,24 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hkcq.accounts.tests import personas
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.core.translated import CONVERTED, HUMAN
 from hkcq.registry import services
 from hkcq.registry.models import (
-    Agreement,
     AgreementDocument,
     AgreementEvent,
-    Area,
     Attendance,
     Clause,
-    Decision,
-    Measure,
-    Meeting,
     Milestone,
-    Organisation,
-    Person,
     Signatory,
-    Unit,
 )
+from hkcq.registry.tests.factories import AreaFactory, OrganisationFactory, PersonFactory, UnitFactory, one_mechanism
 from hkcq.registry.tests.helpers import registry_fingerprint
 
-MEETING, AGREEMENT = "hlm-plenary-2023-05-11", "agr-mechanism"
-
-
-@pytest.fixture
-def officer_cq(defaults):
-    from hkcq.accounts.models import User
-
-    return User.objects.get(username="demo-officer-cq")
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+officer_cq, officer_hk, resident = personas.officer_cq, personas.officer_hk, personas.resident
+secretariat_cq, secretariat_hk = personas.secretariat_cq, personas.secretariat_hk
 
 
 def _refused(call, exc=NotPermitted) -> None:
@@ -60,11 +49,11 @@ def test_area_create_derives_the_missing_chinese_script_and_records_who(secretar
 def test_area_create_and_update_refuse_non_editors_and_bad_input(secretariat_hk, officer_hk, resident):
     _refused(lambda: services.area_create(user=officer_hk, data={"ext_id": "x", "position": 1, "name": {"en": "X"}}))
     _refused(lambda: services.area_create(user=None, data={"ext_id": "x", "position": 1, "name": {"en": "X"}}))
-    area = Area.objects.get(ext_id="finance")
+    area = AreaFactory.create(name={"en": "Finance"})
     _refused(lambda: services.area_update(user=resident, area=area, data={"name": {"en": "X"}}))
     _refused(
         lambda: services.area_create(
-            user=secretariat_hk, data={"ext_id": "finance", "position": 1, "name": {"en": "X"}}
+            user=secretariat_hk, data={"ext_id": area.ext_id, "position": 1, "name": {"en": "X"}}
         ),
         InvalidInput,
     )
@@ -74,13 +63,13 @@ def test_area_create_and_update_refuse_non_editors_and_bad_input(secretariat_hk,
 
 
 # -- measures -------------------------------------------------------------------------------------
-def test_measure_create_item_takes_its_parents_area(secretariat_hk):
-    parent = Measure.objects.get(ext_id="m-01")
+def test_measure_create_item_takes_its_parents_area(secretariat_hk, world):
+    parent = world["measure"]
     item = services.measure_create(
         user=secretariat_hk,
         data={
             "ext_id": "m-01-z",
-            "area": Area.objects.get(ext_id="finance"),
+            "area": AreaFactory.create(),
             "parent": parent,
             "title": {"en": "Item"},
         },
@@ -88,12 +77,12 @@ def test_measure_create_item_takes_its_parents_area(secretariat_hk):
     assert item.area == parent.area and item.is_item
 
 
-def test_measure_update_moves_items_with_their_measure_and_refuses_cycles(secretariat_hk):
-    parent = Measure.objects.get(ext_id="m-01")
+def test_measure_update_moves_items_with_their_measure_and_refuses_cycles(secretariat_hk, world):
+    parent = world["measure"]
     item = services.measure_create(
         user=secretariat_hk, data={"ext_id": "m-01-z", "area": parent.area, "parent": parent, "title": {"en": "Item"}}
     )
-    finance = Area.objects.get(ext_id="finance")
+    finance = AreaFactory.create()
     services.measure_update(user=secretariat_hk, measure=parent, data={"area": finance})
     item.refresh_from_db()
     assert item.area == finance
@@ -103,9 +92,9 @@ def test_measure_update_moves_items_with_their_measure_and_refuses_cycles(secret
     )
 
 
-def test_measure_lead_units_must_be_on_their_side_and_dates_in_order(secretariat_hk):
-    measure = Measure.objects.get(ext_id="m-05")
-    cq_unit = Unit.objects.filter(side="chongqing").first()
+def test_measure_lead_units_must_be_on_their_side_and_dates_in_order(secretariat_hk, world):
+    measure = world["other"]
+    cq_unit = UnitFactory.create(side="chongqing")
     _refused(
         lambda: services.measure_update(user=secretariat_hk, measure=measure, data={"lead_unit_hk": cq_unit}),
         InvalidInput,
@@ -120,9 +109,9 @@ def test_measure_lead_units_must_be_on_their_side_and_dates_in_order(secretariat
     )
 
 
-def test_measure_lead_unit_is_each_sides_own(secretariat_hk, secretariat_cq):
-    measure = Measure.objects.get(ext_id="m-05")
-    hk = Unit.objects.filter(side="hong_kong").exclude(pk=measure.lead_unit_hk_id).first()
+def test_measure_lead_unit_is_each_sides_own(secretariat_hk, secretariat_cq, world):
+    measure = world["other"]
+    hk = UnitFactory.create(side="hong_kong")
     _refused(lambda: services.measure_update(user=secretariat_cq, measure=measure, data={"lead_unit_hk": hk}))
     services.measure_update(user=secretariat_hk, measure=measure, data={"lead_unit_hk": hk})
     measure.refresh_from_db()
@@ -130,8 +119,8 @@ def test_measure_lead_unit_is_each_sides_own(secretariat_hk, secretariat_cq):
 
 
 # -- officers: delivery of measures their unit leads or supports, follow-up of decisions it owns --
-def test_officer_updates_delivery_dates_of_their_units_measure_only(officer_hk):
-    mine, other = Measure.objects.get(ext_id="m-01"), Measure.objects.get(ext_id="m-05")
+def test_officer_updates_delivery_dates_of_their_units_measure_only(officer_hk, world):
+    mine, other = world["measure"], world["other"]
     services.measure_update(user=officer_hk, measure=mine, data={"actual_start": dt.date(2023, 6, 1)})
     mine.refresh_from_db()
     assert mine.actual_start == dt.date(2023, 6, 1)
@@ -143,18 +132,18 @@ def test_officer_updates_delivery_dates_of_their_units_measure_only(officer_hk):
     _refused(lambda: services.measure_update(user=officer_hk, measure=mine, data={"planned_end": dt.date(2030, 1, 1)}))
 
 
-def test_officer_of_a_lead_unit_may_update_delivery(officer_cq):
-    """demo-officer-cq belongs to cq_commerce; it may keep the delivery facts of measures it leads."""
-    led = Measure.objects.filter(lead_unit_cq__ext_id="cq_commerce").first()
-    assert led is not None
+def test_officer_of_a_lead_unit_may_update_delivery(officer_cq, world):
+    """officer_cq's unit leads the measure for Chongqing: it may keep the measure's delivery facts."""
+    led = world["measure"]
+    assert led.lead_unit_cq == officer_cq.units.get()
     services.milestone_save(
         user=officer_cq, measure=led, data={"title": {"en": "Fair held"}, "achieved_on": dt.date(2023, 9, 1)}
     )
     assert led.milestones.filter(achieved_on=dt.date(2023, 9, 1)).exists()
 
 
-def test_milestone_save_creates_updates_and_refuses(secretariat_hk, officer_hk, resident):
-    mine, other = Measure.objects.get(ext_id="m-01"), Measure.objects.get(ext_id="m-05")
+def test_milestone_save_creates_updates_and_refuses(secretariat_hk, officer_hk, resident, world):
+    mine, other = world["measure"], world["other"]
     milestone = services.milestone_save(
         user=officer_hk, measure=mine, data={"title": {"en": "Launch"}, "planned_on": dt.date(2024, 1, 1)}
     )
@@ -170,9 +159,8 @@ def test_milestone_save_creates_updates_and_refuses(secretariat_hk, officer_hk, 
     _refused(lambda: services.milestone_save(user=secretariat_hk, measure=mine, milestone=foreign, data={}))
 
 
-def test_officer_follows_up_decisions_their_unit_owns(officer_hk):
-    mine = Decision.objects.get(ext_id="d-2023-05-11-04")
-    other = Decision.objects.get(ext_id="d-2023-05-11-01")
+def test_officer_follows_up_decisions_their_unit_owns(officer_hk, world):
+    mine, other = world["mine"], world["theirs"]
     services.decision_update(
         user=officer_hk, decision=mine, data={"status": "in_progress", "follow_up": {"en": "Talks under way."}}
     )
@@ -183,12 +171,17 @@ def test_officer_follows_up_decisions_their_unit_owns(officer_hk):
     _refused(lambda: services.decision_update(user=officer_hk, decision=mine, data={"owner_units": []}))
 
 
-def test_officer_follow_up_shows_on_the_next_meetings_page(secretariat_hk, officer_hk, client):
-    decision = Decision.objects.get(ext_id="d-2023-05-11-04")
+def test_officer_follow_up_shows_on_the_next_meetings_page(secretariat_hk, officer_hk, client, world):
+    decision = world["mine"]
     services.decision_update(user=officer_hk, decision=decision, data={"follow_up": {"en": "Exchange visit held."}})
     nxt = services.meeting_create(
         user=secretariat_hk,
-        data={"ext_id": "plenary-2", "kind": "plenary", "title": {"en": "Second plenary"}, "date": dt.date(2024, 6, 1)},
+        data={
+            "ext_id": "plenary-2",
+            "kind": "plenary",
+            "title": {"en": "Second plenary"},
+            "date": world["meeting"].date + dt.timedelta(days=30),
+        },
     )
     html = client.get(f"/en/meetings/{nxt.ext_id}/").content.decode()
     assert "Exchange visit held." in html
@@ -196,11 +189,12 @@ def test_officer_follow_up_shows_on_the_next_meetings_page(secretariat_hk, offic
 
 # -- meetings, attendance, decisions --------------------------------------------------------------
 def test_meeting_create_and_update(secretariat_cq, resident):
+    mechanism = one_mechanism()  # a new meeting belongs to the platform's one mechanism
     meeting = services.meeting_create(
         user=secretariat_cq,
         data={"ext_id": "wm-1", "kind": "working", "title": {"zh-hans": "工作会议"}, "date": dt.date(2024, 1, 5)},
     )
-    assert meeting.mechanism is not None and meeting.title.zh_hant == "工作會議"
+    assert meeting.mechanism == mechanism and meeting.title.zh_hant == "工作會議"
     services.meeting_update(user=secretariat_cq, meeting=meeting, data={"agenda": {"en": "One\nTwo"}})
     meeting.refresh_from_db()
     assert meeting.agenda.en == "One\nTwo"
@@ -213,11 +207,8 @@ def test_meeting_create_and_update(secretariat_cq, resident):
     )
 
 
-def test_attendance_add_and_remove(secretariat_hk, officer_hk):
-    meeting = Meeting.objects.get(ext_id=MEETING)
-    person = Person.objects.exclude(attendances__meeting=meeting).first() or Person.objects.create(
-        ext_id="p-x", name={"en": "X"}
-    )
+def test_attendance_add_and_remove(secretariat_hk, officer_hk, world):
+    meeting, person = world["meeting"], world["newcomer"]
     attendance = services.attendance_add(
         user=secretariat_hk, meeting=meeting, data={"person": person, "side": "hong_kong", "role": "member"}
     )
@@ -233,23 +224,23 @@ def test_attendance_add_and_remove(secretariat_hk, officer_hk):
     assert not Attendance.objects.filter(pk=attendance.pk).exists()
 
 
-def test_decision_create_numbers_decisions_of_the_meeting(secretariat_hk, officer_hk):
-    meeting = Meeting.objects.get(ext_id=MEETING)
+def test_decision_create_numbers_decisions_of_the_meeting(secretariat_hk, officer_hk, world):
+    meeting = world["meeting"]
     count = meeting.decisions.count()
-    unit = Unit.objects.first()
+    unit = UnitFactory.create()
     decision = services.decision_create(
         user=secretariat_hk, meeting=meeting, data={"text": {"en": "Set up a task force."}, "owner_units": [unit]}
     )
     assert decision.number == count + 1
-    assert decision.ext_id == f"d-2023-05-11-{count + 1:02d}"
+    assert decision.ext_id == f"d-{meeting.date.isoformat()}-{count + 1:02d}"
     assert list(decision.owner_units.all()) == [unit]
     _refused(lambda: services.decision_create(user=officer_hk, meeting=meeting, data={"text": {"en": "X"}}))
 
 
 # -- agreements -----------------------------------------------------------------------------------
-def test_agreement_create_update_and_lifecycle(secretariat_hk, resident):
-    meeting = Meeting.objects.get(ext_id=MEETING)
-    parties = list(Organisation.objects.filter(side__in=["hong_kong", "chongqing"])[:2])
+def test_agreement_create_update_and_lifecycle(secretariat_hk, resident, world):
+    meeting = world["meeting"]
+    parties = [OrganisationFactory.create(side="hong_kong"), OrganisationFactory.create(side="chongqing")]
     agreement = services.agreement_create(
         user=secretariat_hk,
         data={"ext_id": "agr-x", "kind": "memorandum", "title": {"en": "MoU"}, "parties": parties, "meeting": meeting},
@@ -275,7 +266,7 @@ def test_agreement_create_update_and_lifecycle(secretariat_hk, resident):
         ),
         InvalidInput,
     )
-    newer = Agreement.objects.get(ext_id=AGREEMENT)
+    newer = world["second_agreement"]
     services.agreement_event_add(
         user=secretariat_hk,
         agreement=agreement,
@@ -284,9 +275,8 @@ def test_agreement_create_update_and_lifecycle(secretariat_hk, resident):
     assert AgreementEvent.objects.filter(agreement=agreement).count() == 2
 
 
-def test_signatory_add_once_per_person(secretariat_hk, officer_hk):
-    agreement = Agreement.objects.get(ext_id=AGREEMENT)
-    person = Person.objects.exclude(signatures__agreement=agreement).first()
+def test_signatory_add_once_per_person(secretariat_hk, officer_hk, world):
+    agreement, person = world["agreement"], world["newcomer"]
     services.signatory_add(
         user=secretariat_hk, agreement=agreement, data={"person": person, "capacity": {"en": "Witness"}}
     )
@@ -294,13 +284,12 @@ def test_signatory_add_once_per_person(secretariat_hk, officer_hk):
     _refused(
         lambda: services.signatory_add(user=secretariat_hk, agreement=agreement, data={"person": person}), InvalidInput
     )
-    other = Person.objects.exclude(signatures__agreement=agreement).first()
+    other = PersonFactory.create()
     _refused(lambda: services.signatory_add(user=officer_hk, agreement=agreement, data={"person": other}))
 
 
-def test_clause_save_links_measures_and_keeps_numbers_unique(secretariat_hk):
-    agreement = Agreement.objects.get(ext_id=AGREEMENT)
-    measure = Measure.objects.get(ext_id="m-01")
+def test_clause_save_links_measures_and_keeps_numbers_unique(secretariat_hk, world):
+    agreement, measure = world["agreement"], world["measure"]
     clause = services.clause_save(
         user=secretariat_hk,
         agreement=agreement,
@@ -318,14 +307,16 @@ def test_clause_save_links_measures_and_keeps_numbers_unique(secretariat_hk):
     )
     clause.refresh_from_db()
     assert clause.text.en == "Meet twice a year."
-    other_agreement = Agreement.objects.exclude(pk=agreement.pk).first()
+    other_agreement = world["second_agreement"]
     _refused(lambda: services.clause_save(user=secretariat_hk, agreement=other_agreement, clause=clause, data={}))
     assert Clause.objects.count() == 1
 
 
-def test_document_upload_checks_type_and_size_and_bumps_the_version(secretariat_hk, officer_hk, settings, tmp_path):
+def test_document_upload_checks_type_and_size_and_bumps_the_version(
+    secretariat_hk, officer_hk, settings, tmp_path, world
+):
     settings.MEDIA_ROOT = tmp_path
-    agreement = Agreement.objects.get(ext_id=AGREEMENT)
+    agreement = world["agreement"]
     data = {"title": {"en": "Annex 9"}, "language": "zh-hant", "version": "1"}
     document = services.document_upload(
         user=secretariat_hk, agreement=agreement, data=data, upload=SimpleUploadedFile("a.txt", b"v1", "text/plain")

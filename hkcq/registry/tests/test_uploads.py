@@ -10,20 +10,25 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
+from hkcq.accounts.tests import personas
 from hkcq.core import uploads
 from hkcq.core.errors import InvalidInput
 from hkcq.progress import services as progress_services
 from hkcq.progress.models import Evidence, Status
-from hkcq.registry.models import Agreement, AgreementDocument, Measure
+from hkcq.registry.models import AgreementDocument
+from hkcq.registry.tests.factories import AgreementFactory, MeasureFactory
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+officer_hk, secretariat_hk = personas.officer_hk, personas.secretariat_hk
+
 
 @pytest.fixture
-def signed_in(defaults, secretariat_hk, settings, tmp_path):
+def signed_in(secretariat_hk, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = Client()
     client.force_login(secretariat_hk)
@@ -40,7 +45,7 @@ def post_document(client, agreement, name, content, content_type, lang="en"):
     ("lang", "message"), [("en", "Upload a PDF, Word or plain-text file."), ("zh-hant", "PDF"), ("zh-hans", "PDF")]
 )
 def test_an_html_page_sent_as_a_pdf_is_refused(signed_in, lang, message):
-    agreement = Agreement.objects.first()
+    agreement = AgreementFactory.create()
     before = AgreementDocument.objects.count()
     response = post_document(signed_in, agreement, "evil.html", HTML, "application/pdf", lang)
     assert response.status_code == 200 and message in response.content.decode()
@@ -51,7 +56,7 @@ def test_an_html_page_sent_as_a_pdf_is_refused(signed_in, lang, message):
 
 
 def test_a_real_pdf_is_kept_and_served_as_an_attachment_with_its_checked_type(signed_in):
-    agreement = Agreement.objects.first()
+    agreement = AgreementFactory.create()
     # The browser says text/html; the bytes and the name say PDF: the browser is not asked.
     response = post_document(signed_in, agreement, "annex.pdf", PDF, "text/html")
     assert response.status_code == 302
@@ -70,9 +75,9 @@ def test_stored_files_of_an_unknown_type_are_served_as_bytes():
     assert response["Content-Disposition"].startswith("attachment;") and response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_evidence_refuses_programs_and_web_pages(defaults, officer_hk, client, settings, tmp_path):
+def test_evidence_refuses_programs_and_web_pages(officer_hk, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    measure = Measure.objects.get(ext_id="m-01")
+    measure = MeasureFactory.create(lead_unit_hk=officer_hk.units.get())
     status = Status.objects.get(key="in_progress")
     update = progress_services.update_save(user=officer_hk, measure=measure, data={"status": status, "percent": 10})
     client.force_login(officer_hk)
@@ -111,7 +116,7 @@ def test_detect_reads_the_bytes():
 )
 def test_an_upload_over_the_limit_is_refused_before_it_is_read(signed_in, settings, lang, title):
     settings.UPLOAD_MAX_BYTES = 10_000
-    agreement = Agreement.objects.first()
+    agreement = AgreementFactory.create()
     before = AgreementDocument.objects.count()
     response = post_document(signed_in, agreement, "big.pdf", PDF + b"0" * 200_000, "application/pdf", lang)
     assert response.status_code == 413 and title in response.content.decode()
