@@ -7,7 +7,8 @@ import datetime as dt
 from django.utils import timezone
 
 from hkcq.progress.models import ProgressUpdate, ReportingCycle, Status
-from hkcq.registry.models import Measure, Mechanism, Meeting
+from hkcq.registry.models import Measure, Meeting
+from hkcq.registry.tests.factories import one_mechanism
 
 
 def recompute() -> None:
@@ -25,7 +26,7 @@ def open_cycle(opens_on: dt.date = dt.date(2023, 5, 11)) -> ReportingCycle:
 
 def plenary(date: dt.date, number: int) -> Meeting:
     return Meeting.objects.create(
-        mechanism=Mechanism.objects.first(),
+        mechanism=one_mechanism(),
         ext_id=f"plenary-{number}",
         kind=Meeting.Kind.PLENARY,
         sequence=number,

@@ -123,14 +123,6 @@ def _upload(client, content, name="measures.csv", kind="import_measures"):
     return client.post("/api/v1/imports", {"kind": kind, "file": SimpleUploadedFile(name, content)})
 
 
-@pytest.fixture
-def existing(defaults):
-    from hkcq.registry.models import Measure, Unit
-
-    measure = Measure.objects.filter(parent=None).select_related("area").first()
-    return measure, Unit.objects.filter(side="hong_kong").first()
-
-
 def test_import_upload_dry_run_confirm(existing, client, secretariat_hk):
     from hkcq.registry.models import Measure
 

@@ -6,24 +6,39 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from hkcq.accounts.tests import personas
 from hkcq.progress import rollups
 from hkcq.progress.models import ProgressRollup, ProgressUpdate, Status
 from hkcq.registry.models import Area, Measure
+from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
 from hkcq.reporting import services
 from hkcq.reporting.tests.helpers import open_cycle, plenary
+
+secretariat_hk = personas.secretariat_hk  # factory-made, not the default data's demo account
 
 
 def _n(value):
     return float(value) if value is not None else None
 
 
-def test_frozen_figures_equal_the_live_ones_at_close(defaults, secretariat_hk):
+def tree(rng: random.Random, size: int = 12) -> list[Measure]:
+    """An area of ``size`` measures, some of them items of others."""
+    area = AreaFactory.create()
+    made: list[Measure] = []
+    for position in range(size):
+        parent = rng.choice(made) if made and rng.random() < 0.5 else None
+        made.append(MeasureFactory.create(area=area, parent=parent, position=position))
+    return made
+
+
+def test_frozen_figures_equal_the_live_ones_at_close(secretariat_hk):
     rng = random.Random(15)
     cycle = open_cycle()
     statuses = list(Status.objects.all())
+    made = tree(rng) + tree(rng)
     measures = list(Measure.objects.all())
     when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    for measure in rng.sample(measures, min(30, len(measures))):
+    for measure in rng.sample(made, 16):
         for _ in range(rng.randint(1, 4)):
             when += dt.timedelta(hours=1)
             ProgressUpdate.objects.create(
@@ -65,7 +80,7 @@ def test_frozen_figures_equal_the_live_ones_at_close(defaults, secretariat_hk):
         assert a["percent"] == _n(areas[a["id"]].progress_rollup.percent)
 
 
-def test_the_snapshot_reads_each_table_once_without_id_lists(defaults):
+def test_the_snapshot_reads_each_table_once_without_id_lists(db):
     """Freezing in bulk (issue 15): the milestones of every measure are read in one query over the
     table, not by a list of a thousand measure ids, and the latest updates as plain values."""
     from django.db import connection
@@ -74,6 +89,8 @@ def test_the_snapshot_reads_each_table_once_without_id_lists(defaults):
     from hkcq.registry.models import Milestone
     from hkcq.reporting import snapshots
 
+    for measure in tree(random.Random(3), size=4):
+        measure.milestones.create(title={"en": "Started"}, planned_on=dt.date(2024, 1, 1))
     with CaptureQueriesContext(connection) as ctx:
         rows = snapshots._measure_rows()
     milestone_reads = [q["sql"] for q in ctx.captured_queries if '"registry_milestone"' in q["sql"]]

@@ -21,6 +21,7 @@ NEXT = {
 }
 
 
+@pytest.mark.seed
 @pytest.mark.parametrize("lang", list(NEXT))
 def test_from_the_default_data_to_the_first_plenary_report(defaults, client, secretariat_hk, lang):
     assert not ReportingCycle.objects.exists()  # the default data as loaded, nothing reported yet

@@ -5,11 +5,16 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from hkcq.accounts.tests import personas
 from hkcq.core.exports import csv_text
 from hkcq.core.translated import TText
-from hkcq.registry.models import Area, Measure, Unit
+from hkcq.registry.models import Area, Measure
+from hkcq.registry.tests.factories import MeasureFactory, UnitFactory
 from hkcq.reporting import services
 from hkcq.reporting.models import Job
+
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+secretariat_cq, secretariat_hk = personas.secretariat_cq, personas.secretariat_hk
 
 HEADER = ["id", "area", "parent", "code", "title_en", "title_zh_hant", "lead_unit_hk", "planned_start", "planned_end"]
 
@@ -48,16 +53,8 @@ def signed_in(client, secretariat_hk):
     return client
 
 
-@pytest.fixture
-def existing(defaults):
-    measure = Measure.objects.filter(parent=None).select_related("area").first()
-    hk_unit = Unit.objects.filter(side="hong_kong").first()
-    return measure, hk_unit
-
-
 def good_rows(existing):
-    measure, hk_unit = existing
-    area = Area.objects.get(position=2)
+    measure, hk_unit, area = existing
     return [
         HEADER,
         # update: a new English title and a planned end
@@ -88,8 +85,8 @@ def good_rows(existing):
     ]
 
 
-def test_good_csv_previews_then_applies_exactly(signed_in, existing):
-    measure, hk_unit = existing
+def test_good_csv_previews_then_applies_exactly(signed_in, existing, secretariat_hk):
+    measure, hk_unit, area = existing
     before = snapshot_measures()
     history_before = Measure.history.count()
     response = upload(signed_in, csv_bytes(good_rows(existing)))
@@ -114,12 +111,12 @@ def test_good_csv_previews_then_applies_exactly(signed_in, existing):
     assert measure.planned_end.isoformat() == "2027-06-30"
     created = Measure.objects.get(ext_id="imported-1")
     assert created.title.zh_hant == "匯入的措施" and created.title.zh_hans == "汇入的措施"
-    assert created.lead_unit_hk == hk_unit and created.area.position == 2
+    assert created.lead_unit_hk == hk_unit and created.area == area
     item = Measure.objects.get(ext_id="imported-1-a")
     assert item.parent == created and item.area == created.area
     assert Measure.objects.count() == len(before) + 2
     # the history records who imported
-    assert created.history.first().history_user.username == "demo-secretariat-hk"
+    assert created.history.first().history_user == secretariat_hk
 
     # the same file again: every row unchanged
     upload(signed_in, csv_bytes(good_rows(existing)))
@@ -152,9 +149,8 @@ def test_good_xlsx_applies_like_csv(signed_in, existing):
     ],
 )
 def test_each_kind_of_bad_row_is_reported_and_nothing_is_written(signed_in, existing, row, reason):
-    area = Area.objects.first().ext_id
-    cq_unit = Unit.objects.filter(side="chongqing").first().ext_id
-    row = [c.format(area=area, cq_unit=cq_unit) for c in row]
+    cq_unit = UnitFactory.create(side="chongqing").ext_id
+    row = [c.format(area=existing.area.ext_id, cq_unit=cq_unit) for c in row]
     rows = good_rows(existing) + [row]
     before = snapshot_measures()
     upload(signed_in, csv_bytes(rows))
@@ -204,13 +200,13 @@ def test_a_csv_not_in_utf8_is_refused_with_the_reason(signed_in, existing, encod
         (b"not a workbook", "m.xlsx", "not a readable Excel workbook"),
     ],
 )
-def test_file_level_problems_fail_the_check(signed_in, defaults, content, name, says):
+def test_file_level_problems_fail_the_check(signed_in, content, name, says):
     upload(signed_in, content, name=name)
     job = last_job()
     assert job.state == Job.State.FAILED and says in job.message
 
 
-def test_wrong_extension_is_refused_on_the_form(signed_in, defaults):
+def test_wrong_extension_is_refused_on_the_form(signed_in):
     response = upload(signed_in, b"id,area", name="measures.txt")
     assert response.status_code == 200
     assert "Upload an Excel workbook (.xlsx) or a CSV file (.csv)." in response.content.decode()
@@ -243,20 +239,19 @@ def test_apply_is_all_or_nothing_when_the_database_changed_since_the_preview(sig
     rows = good_rows(existing)
     upload(signed_in, csv_bytes(rows))
     job = last_job()
-    Area.objects.filter(position=2).update(ext_id="renamed-area")  # the file's area id is now unknown
+    Area.objects.filter(pk=existing.area.pk).update(ext_id="renamed-area")  # the file's area id is now unknown
     signed_in.post(f"/en/import/{job.pk}/confirm/")
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert "Line 3" in job.message and "Nothing has been written" in job.message
     assert not Measure.objects.filter(ext_id__startswith="imported-").exists()
-    measure = existing[0]
+    measure = existing.measure
     measure.refresh_from_db()
     assert measure.title.en != "Renamed by import"  # the row before the failing one was rolled back too
 
 
 def test_lead_unit_of_the_other_side_cannot_be_changed_by_import(client, secretariat_cq, existing):
-    measure, hk_unit = existing
-    other = Unit.objects.filter(side="hong_kong").exclude(pk=measure.lead_unit_hk_id).first()
+    measure, other, _area = existing  # another Hong Kong unit than the measure's lead
     client.force_login(secretariat_cq)
     upload(
         client,
@@ -272,7 +267,7 @@ def test_lead_unit_of_the_other_side_cannot_be_changed_by_import(client, secreta
 
 
 def test_large_file_reports_progress_and_the_page_polls(signed_in, existing):
-    area = Area.objects.first().ext_id
+    area = existing.area.ext_id
     rows = [["id", "area", "title_en"]] + [[f"bulk-{i}", area, f"Bulk {i}"] for i in range(300)]
     upload(signed_in, csv_bytes(rows))
     job = last_job()
@@ -288,7 +283,7 @@ def test_large_file_reports_progress_and_the_page_polls(signed_in, existing):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_templates_download_with_the_import_columns(signed_in, defaults, fmt):
+def test_templates_download_with_the_import_columns(signed_in, fmt):
     response = signed_in.get(f"/en/import/templates/import_measures.{fmt}")
     assert response.status_code == 200
     if fmt == "csv":
@@ -300,13 +295,15 @@ def test_templates_download_with_the_import_columns(signed_in, defaults, fmt):
         assert [c.value for c in sheet[1]][:3] == ["id", "area", "parent"]
 
 
+@pytest.mark.seed
 def test_the_template_filled_in_imports(signed_in, defaults):
+    """The template's example row names an area of the default data."""
     template = signed_in.get("/en/import/templates/import_measures.csv").content
     upload(signed_in, template)
     assert last_job().result["counts"]["create"] == 1
 
 
-def test_exported_open_data_file_reimports_unchanged(signed_in, defaults):
+def test_exported_open_data_file_reimports_unchanged(signed_in, existing):
     exported = signed_in.get("/en/open-data/measures.csv").content
     upload(signed_in, exported)
     counts = last_job().result["counts"]
@@ -314,7 +311,7 @@ def test_exported_open_data_file_reimports_unchanged(signed_in, defaults):
 
 
 def test_text_change_keeps_the_other_variants(signed_in, existing):
-    measure, _unit = existing
+    measure = existing.measure
     original = TText.from_json(measure.title)
     upload(
         signed_in,
@@ -327,11 +324,11 @@ def test_text_change_keeps_the_other_variants(signed_in, existing):
     assert measure.title.zh_hant == original.zh_hant
 
 
-def test_a_measure_made_part_of_its_own_item_is_refused_by_the_registry_rule(signed_in, defaults):
+def test_a_measure_made_part_of_its_own_item_is_refused_by_the_registry_rule(signed_in, db):
     # The import reads the registry's rules (registry.services.measure_problems): a measure may
     # not become part of itself at any depth, not only directly.
-    item = Measure.objects.filter(parent__isnull=False, parent__parent__isnull=True).select_related("parent").first()
-    measure = item.parent
+    measure = MeasureFactory.create(code="1.1")
+    item = MeasureFactory.create(area=measure.area, parent=measure)
     row = [measure.ext_id, measure.area.ext_id, item.ext_id, measure.code, "", "", "", "", ""]
     before = snapshot_measures()
     upload(signed_in, csv_bytes([HEADER, row]))

@@ -6,15 +6,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from hkcq.accounts.tests import personas
 from hkcq.core.errors import InvalidInput
 from hkcq.core.sheets import Budget
 from hkcq.core.tests.test_sheets import identical_rows, with_sheet
-from hkcq.registry.models import Area
+from hkcq.registry.tests.factories import AreaFactory
 from hkcq.reporting.models import Job
 from hkcq.reporting.tables import read_table
 from hkcq.reporting.tests.test_import import csv_bytes, last_job, signed_in, upload  # noqa: F401
 
 __all__ = ["signed_in"]
+secretariat_hk = personas.secretariat_hk  # signed_in's: factory-made, not the default data's demo account
 
 
 class CountingFile(io.RawIOBase):
@@ -60,9 +62,9 @@ def test_a_csv_in_big5_is_still_named_when_read_as_a_stream():
         read_table(io.BytesIO(data), "m.csv", Budget())
 
 
-def test_an_import_over_the_row_limit_fails_with_a_clear_message(signed_in, defaults, settings):  # noqa: F811
+def test_an_import_over_the_row_limit_fails_with_a_clear_message(signed_in, settings):  # noqa: F811
     settings.IMPORT_MAX_ROWS = 20
-    area = Area.objects.first().ext_id
+    area = AreaFactory.create().ext_id
     rows = [["id", "area", "title_en"]] + [[f"n-{i}", area, f"T {i}"] for i in range(30)]
     upload(signed_in, csv_bytes(rows))
     job = last_job()
@@ -71,16 +73,16 @@ def test_an_import_over_the_row_limit_fails_with_a_clear_message(signed_in, defa
     assert job.result == {}
 
 
-def test_a_zip_bomb_import_fails_in_the_users_language(signed_in, defaults):  # noqa: F811
+def test_a_zip_bomb_import_fails_in_the_users_language(signed_in):  # noqa: F811
     upload(signed_in, with_sheet(identical_rows(60_000)), name="bomb.xlsx", lang="zh-hant")
     job = last_job()
     assert job.state == Job.State.FAILED
     assert "壓縮" in job.message
 
 
-def test_the_stored_result_is_capped_errors_first_and_the_rest_counted(signed_in, defaults, settings):  # noqa: F811
+def test_the_stored_result_is_capped_errors_first_and_the_rest_counted(signed_in, settings):  # noqa: F811
     settings.IMPORT_RESULT_MAX_ROWS = 10
-    area = Area.objects.first().ext_id
+    area = AreaFactory.create().ext_id
     rows = [["id", "area", "title_en"]]
     rows += [[f"new-{i}", area, f"T {i}"] for i in range(40)]
     rows += [[f"bad-{i}", "no-such-area", "T"] for i in range(4)]
@@ -96,8 +98,8 @@ def test_the_stored_result_is_capped_errors_first_and_the_rest_counted(signed_in
     assert "34 more rows are not listed here" in page
 
 
-def test_the_import_list_does_not_load_the_jobs_results(signed_in, defaults):  # noqa: F811
-    area = Area.objects.first().ext_id
+def test_the_import_list_does_not_load_the_jobs_results(signed_in):  # noqa: F811
+    area = AreaFactory.create().ext_id
     upload(signed_in, csv_bytes([["id", "area", "title_en"], ["n-1", area, "T"]]))
     with CaptureQueriesContext(connection) as queries:
         response = signed_in.get("/en/import/")

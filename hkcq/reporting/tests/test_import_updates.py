@@ -1,8 +1,9 @@
 import pytest
 
+from hkcq.accounts.tests import personas
 from hkcq.core.exports import csv_text
 from hkcq.progress.models import ProgressUpdate, UpdateTransition
-from hkcq.registry.models import Measure
+from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
 from hkcq.reporting.models import Job
 from hkcq.reporting.tests.helpers import open_cycle, publish
 from hkcq.reporting.tests.test_import import last_job, upload
@@ -18,13 +19,15 @@ HEADER = [
     "internal_narrative_en",
     "submit",
 ]
+secretariat_hk = personas.secretariat_hk  # factory-made, not the default data's demo account
 
 
 @pytest.fixture
 def setup(client, secretariat_hk):
     cycle = open_cycle()
     client.force_login(secretariat_hk)
-    a, b, c = Measure.objects.filter(parent=None).order_by("area__position", "position", "id")[:3]
+    area = AreaFactory.create()
+    a, b, c = (MeasureFactory.create(area=area, position=position) for position in (1, 2, 3))
     return client, cycle, (a, b, c)
 
 

@@ -8,13 +8,16 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from hkcq.registry.models import Area, Measure
+from hkcq.accounts.tests import personas
+from hkcq.registry.models import Measure
+from hkcq.registry.tests.factories import AreaFactory
 from hkcq.reporting import services
 from hkcq.reporting.models import Job
 from hkcq.reporting.tests.helpers import open_cycle, plenary
 from hkcq.reporting.tests.test_import import csv_bytes, last_job, signed_in, upload  # noqa: F401
 
 __all__ = ["signed_in"]
+secretariat_hk = personas.secretariat_hk  # factory-made, not the default data's demo account
 
 
 def passed():
@@ -27,11 +30,11 @@ def left_by_a_dead_worker(job: Job, state: str, attempts: int = 1) -> None:
 
 
 def measures_rows():
-    area = Area.objects.first().ext_id
+    area = AreaFactory.create().ext_id
     return [["id", "area", "title_en"], ["lease-1", area, "Leased"], ["lease-2", area, "Leased too"]]
 
 
-def test_a_check_left_by_a_dead_worker_is_checked_again(signed_in, defaults, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_check_left_by_a_dead_worker_is_checked_again(signed_in, django_capture_on_commit_callbacks):  # noqa: F811
     upload(signed_in, csv_bytes(measures_rows()))
     job = last_job()
     Job.objects.filter(pk=job.pk).update(result={})
@@ -43,7 +46,7 @@ def test_a_check_left_by_a_dead_worker_is_checked_again(signed_in, defaults, dja
     assert job.attempts == 2 and job.lease_until is None
 
 
-def test_an_apply_left_by_a_dead_worker_is_applied_once(signed_in, defaults, django_capture_on_commit_callbacks):  # noqa: F811
+def test_an_apply_left_by_a_dead_worker_is_applied_once(signed_in, django_capture_on_commit_callbacks):  # noqa: F811
     upload(signed_in, csv_bytes(measures_rows()))
     job = last_job()
     services.import_confirm(user=job.created_by, job=job)  # confirmed; the worker died applying it
@@ -58,7 +61,7 @@ def test_an_apply_left_by_a_dead_worker_is_applied_once(signed_in, defaults, dja
     assert Measure.objects.filter(ext_id__startswith="lease-").count() == 2
 
 
-def test_a_job_held_by_a_live_worker_is_left_alone(signed_in, defaults):  # noqa: F811
+def test_a_job_held_by_a_live_worker_is_left_alone(signed_in):  # noqa: F811
     upload(signed_in, csv_bytes(measures_rows()))
     job = last_job()
     Job.objects.filter(pk=job.pk).update(
@@ -71,7 +74,7 @@ def test_a_job_held_by_a_live_worker_is_left_alone(signed_in, defaults):  # noqa
 
 
 @pytest.fixture
-def report_job(defaults, secretariat_hk):
+def report_job(secretariat_hk):
     open_cycle()
     snapshot = services.close_cycle(open_cycle(), plenary(dt.date(2024, 5, 10), 2), secretariat_hk)
     return services.report_start(user=secretariat_hk, snapshot=snapshot, language="en")
@@ -110,7 +113,7 @@ def test_the_failure_is_said_in_the_users_language(report_job):
     assert "處理程序" in report_job.message
 
 
-def test_a_failed_import_can_be_checked_again(signed_in, defaults, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_failed_import_can_be_checked_again(signed_in, django_capture_on_commit_callbacks):  # noqa: F811
     upload(signed_in, csv_bytes(measures_rows()))
     job = last_job()
     left_by_a_dead_worker(job, Job.State.CHECKING, attempts=3)

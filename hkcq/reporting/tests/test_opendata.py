@@ -1,10 +1,31 @@
 import csv
+import datetime as dt
 import io
 import json
 
 import pytest
 
+from hkcq.accounts.tests import personas
+from hkcq.core.translated import TText
 from hkcq.registry.models import Agreement, Area, Decision, Measure, Meeting
+from hkcq.registry.tests.factories import AgreementFactory, DecisionFactory, MeasureFactory, UnitFactory
+
+secretariat_hk = personas.secretariat_hk  # factory-made, not the default data's demo account
+
+
+@pytest.fixture
+def rows(db):
+    """A row in every dataset: a measure (led for Hong Kong, with a planned end) and a second one
+    in its area, a meeting with a decision, an agreement signed at it."""
+    measure = MeasureFactory.create(
+        code="1.1",
+        title=TText.of(en="Joint fair", zh_hant="聯合展覽會"),
+        lead_unit_hk=UnitFactory.create(),
+        planned_end=dt.date(2026, 12, 31),
+    )
+    MeasureFactory.create(area=measure.area, code="1.2")
+    decision = DecisionFactory.create()
+    AgreementFactory.create(meeting=decision.meeting)
 
 
 def _csv(response):
@@ -13,7 +34,7 @@ def _csv(response):
 
 
 @pytest.mark.parametrize(("lang", "expected"), [("en", "Open data"), ("zh-hant", "開放數據"), ("zh-hans", "开放数据")])
-def test_open_data_page_documents_every_dataset_in_each_language(defaults, client, lang, expected):
+def test_open_data_page_documents_every_dataset_in_each_language(db, client, lang, expected):
     html = client.get(f"/{lang}/open-data/").content.decode()
     assert expected in html
     for slug in ("areas", "measures", "updates", "meetings", "decisions", "agreements"):
@@ -27,7 +48,7 @@ def test_open_data_page_documents_every_dataset_in_each_language(defaults, clien
     ("slug", "model"),
     [("areas", Area), ("measures", Measure), ("meetings", Meeting), ("decisions", Decision), ("agreements", Agreement)],
 )
-def test_csv_and_json_hold_every_record_of_the_database(defaults, client, slug, model):
+def test_csv_and_json_hold_every_record_of_the_database(rows, client, slug, model):
     rows = _csv(client.get(f"/en/open-data/{slug}.csv"))
     document = json.loads(client.get(f"/en/open-data/{slug}.json").content)
     ids = set(model.objects.values_list("ext_id", flat=True))
@@ -42,7 +63,7 @@ def test_csv_and_json_hold_every_record_of_the_database(defaults, client, slug, 
         assert row == {k: "" if v is None else str(v) for k, v in record.items()}
 
 
-def test_measure_columns_match_the_database_in_three_languages(defaults, client):
+def test_measure_columns_match_the_database_in_three_languages(rows, client):
     measure = Measure.objects.exclude(lead_unit_hk=None).select_related("area", "lead_unit_hk").first()
     rows = {r["id"]: r for r in _csv(client.get("/zh-hans/open-data/measures.csv"))}
     row = rows[measure.ext_id]
@@ -55,8 +76,8 @@ def test_measure_columns_match_the_database_in_three_languages(defaults, client)
     assert row["planned_end"] == (measure.planned_end.isoformat() if measure.planned_end else "")
 
 
-def test_an_edit_shows_in_the_next_download(defaults, client):
-    area = Area.objects.get(position=1)
+def test_an_edit_shows_in_the_next_download(rows, client):
+    area = Area.objects.order_by("-pk").first()
     area.name = {"en": "Renamed area", "zh-hant": "新名稱"}
     area.save()
     document = json.loads(client.get("/en/open-data/areas.json").content)
@@ -64,7 +85,7 @@ def test_an_edit_shows_in_the_next_download(defaults, client):
     assert (record["name_en"], record["name_zh_hant"], record["name_zh_hans"]) == ("Renamed area", "新名稱", "新名称")
 
 
-def test_open_data_never_holds_accounts_or_private_data(defaults, client):
+def test_open_data_never_holds_accounts_or_private_data(rows, client, secretariat_hk):
     from hkcq.accounts.models import User
 
     blob = "".join(
@@ -78,14 +99,14 @@ def test_open_data_never_holds_accounts_or_private_data(defaults, client):
             assert user.email not in blob
 
 
-def test_unknown_dataset_or_format_is_not_found(defaults, client):
+def test_unknown_dataset_or_format_is_not_found(db, client):
     assert client.get("/en/open-data/users.csv").status_code == 404
     assert client.get("/en/open-data/areas.xml").status_code == 404
     assert client.get("/api/v1/open-data/users").status_code == 404
     assert client.get("/api/v1/open-data/areas?format=xml").status_code == 404
 
 
-def test_api_lists_datasets_and_negotiates_the_format(defaults, client):
+def test_api_lists_datasets_and_negotiates_the_format(rows, client):
     catalogue = client.get("/api/v1/open-data").json()["items"]
     assert {d["id"] for d in catalogue} >= {"areas", "measures", "meetings", "decisions", "agreements"}
     measures = next(d for d in catalogue if d["id"] == "measures")
@@ -103,11 +124,11 @@ def test_api_lists_datasets_and_negotiates_the_format(defaults, client):
     }
 
 
-def test_only_published_updates_and_only_their_public_narrative(defaults, client, secretariat_hk):
+def test_only_published_updates_and_only_their_public_narrative(client, secretariat_hk):
     from hkcq.progress.models import ProgressUpdate, Status
     from hkcq.reporting.tests.helpers import open_cycle, publish
 
-    a, b = Measure.objects.filter(parent=None)[:2]
+    a, b = MeasureFactory.create_batch(2)
     published = publish(
         a, "hong_kong", "in_progress", 45, secretariat_hk, narrative="Public words", internal="Hidden words"
     )
@@ -142,7 +163,7 @@ def test_only_published_updates_and_only_their_public_narrative(defaults, client
     ("lang", "plenary", "in_force"),
     [("en", "Plenary session", "Entered into force"), ("zh-hant", "全體會議", "生效"), ("zh-hans", "全体会议", "生效")],
 )
-def test_code_columns_show_each_code_with_its_label(defaults, client, lang, plenary, in_force):
+def test_code_columns_show_each_code_with_its_label(db, client, lang, plenary, in_force):
     """A column of codes (a meeting's kind, an agreement's latest event) lists its codes set as code,
     each with its label in the page's language; the text around them is not a list of raw codes."""
     from hkcq.core.tests.test_rendered_wording import raw_codes, stored_codes, visible_prose
@@ -154,7 +175,7 @@ def test_code_columns_show_each_code_with_its_label(defaults, client, lang, plen
         assert not raw_codes(visible_prose(html, lang), stored_codes())
 
 
-def test_code_columns_carry_their_codes_in_the_files(defaults, client):
+def test_code_columns_carry_their_codes_in_the_files(rows, client):
     package = client.get("/en/open-data/datapackage.json").json()
     meetings = next(r for r in package["resources"] if r["name"] == "meetings")
     kind = next(f for f in meetings["schema"]["fields"] if f["name"] == "kind")

@@ -6,25 +6,28 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hkcq.accounts.models import User
+from hkcq.accounts.tests import personas
 from hkcq.reporting import permissions, services
 from hkcq.reporting.models import Job, Snapshot
 from hkcq.reporting.tests.helpers import open_cycle, plenary
 
 ROLES = ["anonymous", "resident", "officer_hk", "secretariat_hk", "secretariat_cq", "admin"]
 STAFF = {"secretariat_hk", "secretariat_cq", "admin"}
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+officer_hk, resident = personas.officer_hk, personas.resident
+secretariat_cq, secretariat_hk = personas.secretariat_cq, personas.secretariat_hk
 
 
 @pytest.fixture
-def users(defaults):
-    found = {
-        "resident": User.objects.get(username="demo-resident"),
-        "officer_hk": User.objects.get(username="demo-officer-hk"),
-        "secretariat_hk": User.objects.get(username="demo-secretariat-hk"),
-        "secretariat_cq": User.objects.get(username="demo-secretariat-cq"),
+def users(resident, officer_hk, secretariat_hk, secretariat_cq):
+    return {
+        "resident": resident,
+        "officer_hk": officer_hk,
+        "secretariat_hk": secretariat_hk,
+        "secretariat_cq": secretariat_cq,
         "admin": User.objects.create_user(username="admin-x", password="x-2023-long-pass", role="admin"),
         "anonymous": None,
     }
-    return found
 
 
 @pytest.fixture

@@ -9,9 +9,12 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from hkcq.accounts.tests import personas
 from hkcq.registry.models import Area, Measure
 from hkcq.reporting import pdf, reports, services
 from hkcq.reporting.tests.helpers import open_cycle, plenary
+
+secretariat_hk = personas.secretariat_hk  # factory-made, not the default data's demo account
 
 # Every character that means something in Typst markup or code.
 NASTY = r"#set page(width: 1cm) *bold* _it_ [x] $x^2$ \ @ref <lbl> `raw` = ~ // -- #"
@@ -19,7 +22,7 @@ LONG = 70  # measures in the long area: its table runs over several pages
 
 
 @pytest.fixture
-def long_report(defaults, secretariat_hk):
+def long_report(secretariat_hk):
     area = Area.objects.create(
         ext_id="long-area",
         position=0,
