@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from hkcq.accounts.models import User
 from hkcq.core.models import OutgoingEmail
 from hkcq.notifications.models import Notification
 from hkcq.progress import services
@@ -29,9 +30,12 @@ def queued():
 
 
 @pytest.fixture
-def confirmed(officer_hk, secretariat_cq, measure, status, django_capture_on_commit_callbacks):
+def confirmed(officer_hk, secretariat_hk, secretariat_cq, measure, status, django_capture_on_commit_callbacks):
     """A Hong Kong update confirmed by the Chongqing secretariat, its author reading Traditional
-    Chinese and the Chongqing secretariat Simplified; everything before publication told."""
+    Chinese and the Chongqing secretariat Simplified; everything before publication told. The
+    persona is the Chongqing secretariat's one active member (the default data's demo member,
+    when loaded, is set aside: a side's whole secretariat is told)."""
+    User.objects.filter(role="secretariat", side="chongqing").exclude(pk=secretariat_cq.pk).update(is_active=False)
     officer_hk.preferred_language = "zh-hant"
     officer_hk.save()
     secretariat_cq.preferred_language = "zh-hans"
