@@ -8,7 +8,7 @@ from django.utils import translation
 from hkcq.accounts.tests import personas
 from hkcq.core.history import history_entries
 from hkcq.registry import services
-from hkcq.registry.models import Measure
+from hkcq.registry.models import Decision, Measure, Unit
 from hkcq.registry.tests.factories import (
     AgreementFactory,
     DecisionFactory,
