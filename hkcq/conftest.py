@@ -1,6 +1,8 @@
+import datetime as dt
 import os
 
 import pytest
+from django.utils import timezone
 
 from hkcq.defaults.loading import defaults_load
 from hkcq.partnering.loading import demo_members_ensure
@@ -19,10 +21,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     if os.environ.get("HKCQ_TEST_SEED", "1") == "0":
         return
+    global SEED_DAY
+    SEED_DAY = timezone.localdate()
     with django_db_blocker.unblock():
         defaults_load()
         demo_accounts_ensure()
         demo_members_ensure()
+
+
+# The day the session loaded the default data (None until it has, and without the seed).
+SEED_DAY: dt.date | None = None
+
+
+@pytest.fixture(autouse=True)
+def _demonstration_on_the_seed_day(monkeypatch):
+    """The demonstration event is dated from the day of the load (``exchanges.loading``), and a
+    later load on another day moves it: that is a change. A test that loads the default data
+    again loads it as on the day the session did, so a run that crosses midnight in Hong Kong
+    (16:00 UTC) does not see the demonstration move in a test that expects no change. A test of
+    the moving itself replaces ``demonstration_first_day`` with its own day."""
+    from hkcq.exchanges import loading
+
+    if SEED_DAY is not None:
+        first_day = loading.demonstration_first_day
+        monkeypatch.setattr(
+            loading, "demonstration_first_day", lambda spec, today=None: first_day(spec, today or SEED_DAY)
+        )
 
 
 def pytest_collection_modifyitems(config, items):

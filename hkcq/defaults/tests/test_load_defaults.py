@@ -2,7 +2,7 @@
 undoes what a person changed (hkcq.core.loading)."""
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -64,6 +64,18 @@ def test_reloading_everything_changes_nothing(defaults):
     report = defaults_load()
     assert not report.changed, report.summary()
     assert Measure.history.count() + Entry.history.count() == history_before
+
+
+def test_a_reload_in_a_test_after_midnight_changes_nothing(defaults, monkeypatch):
+    """The demonstration event is dated from the day of the load; a test that reloads after
+    midnight in Hong Kong (a run crossing 16:00 UTC) reloads as on the day the session loaded
+    the seed (hkcq/conftest.py), so the demonstration does not move under it."""
+    from hkcq.exchanges import loading
+
+    tomorrow = loading.timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(loading.timezone, "localdate", lambda: tomorrow)
+    report = defaults_load()
+    assert not report.changed, report.summary()
 
 
 def test_a_reload_keeps_a_secretariat_edit_of_a_measure(defaults, secretariat_hk, capsys):
