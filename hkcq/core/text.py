@@ -38,6 +38,29 @@ MAINLAND_FORMS = {
     "萤幕": "屏幕",
     "搜寻": "搜索",
     "列印": "打印",
+    # Found in the knowledge base's converted answers (trial of 5 December 2026): Hong Kong usage
+    # that hk2s leaves as it is.
+    "带备": "携带",
+    "带同": "携带",
+    "数码": "数字",
+    "毋须": "无须",
+    "帐户": "账户",
+    "帐号": "账号",
+    "银行户口": "银行账户",  # 户口 alone is also the household registration: only the bank's is sure
+    "营运商": "运营商",
+    "电讯": "电信",
+    "的士": "出租车",
+    "纪录": "记录",  # records; the set phrases of sport keep 纪录
+    "世界纪录": "世界纪录",
+    "破纪录": "破纪录",
+    "纪录片": "纪录片",
+    "连结": "链接",
+    "多谢": "谢谢",
+    # 亦 reads as Hong Kong written Chinese where the Mainland writes 也; the set phrases keep it.
+    "亦": "也",
+    "反之亦然": "反之亦然",
+    "亦步亦趋": "亦步亦趋",
+    "不亦乐乎": "不亦乐乎",
 }
 # OpenCC s2hk keeps "合作伙伴" as one phrase although it turns "伙伴" alone into "夥伴"; Hong Kong
 # writes 合作夥伴 (docs/glossary.md).

@@ -56,6 +56,15 @@ HONG_KONG_WORDS = {
     "网志": "博客",
     "「": "“",
     "」": "”",
+    "带备": "携带",
+    "带同": "携带",
+    "数码": "数字",
+    "毋须": "无须",
+    "营运商": "运营商",
+    "电讯": "电信",
+    "的士": "出租车",
+    "亦可": "也可",
+    "亦不": "也不",
 }
 # One term per concept, in both Chinese scripts.
 NOT_OUR_TERMS = {
@@ -190,3 +199,38 @@ def test_chinese_dates_take_no_spaces(language):
         if SPACED_DATE.search(text)
     ]
     assert not texts, "Chinese dates with spaces (write 2023年5月):\n" + "\n".join(texts)
+
+
+def test_converted_simplified_seed_texts_use_mainland_words():
+    """The seed's Chinese is written in Traditional Chinese and converted (hk2s and the Mainland
+    forms, hkcq.core.text.to_simplified): what a zh-hans reader sees of it holds no Hong Kong
+    word either. The knowledge base's answers said 带备, 数码 and 亦可 (found by the trial of
+    5 December 2026)."""
+    import yaml
+
+    from hkcq.core.text import to_simplified
+
+    seed = Path(settings.BASE_DIR) / "seed"
+    texts = []
+    for path in sorted(seed.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rows in data.values() if isinstance(data, dict) else [data]:
+            for row in rows if isinstance(rows, list) else []:
+                if isinstance(row, dict):
+                    texts += [
+                        (f"{path.name} {row.get('id')} {k}", to_simplified(v))
+                        for k, v in row.items()
+                        if k.endswith("zh_hant") and isinstance(v, str)
+                    ]
+    assert any(where.startswith("kb_entries.yaml") for where, _text in texts)
+    # 储存额 is the Mainland's own term for a social-insurance account's balance.
+    words = {w: instead for w, instead in HONG_KONG_WORDS.items() if w != "储存"}
+    found = _found(words, texts)
+    assert not found, "Hong Kong words in converted Simplified Chinese (docs/glossary.md):\n" + "\n".join(found)
+
+
+def test_set_phrases_keep_their_yi():
+    from hkcq.core.text import to_simplified
+
+    assert to_simplified("反之亦然，你亦可帶備回鄉證及出生紀錄") == "反之亦然，你也可携带回乡证及出生记录"
+    assert to_simplified("打破世界紀錄") == "打破世界纪录"
