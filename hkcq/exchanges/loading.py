@@ -169,6 +169,12 @@ def _demonstration(report: LoadReport, spec: dict[str, Any]) -> None:
         if current.starts_on is not None and event.starts_on is not None and event.starts_on != current.starts_on:
             _sessions_move(event, event.starts_on - current.starts_on)  # the loader moved it: its sessions follow
         return
+    _demonstration_programme(event, spec, starts)
+    _demonstration_people(event, spec)
+
+
+def _demonstration_programme(event: Event, spec: dict[str, Any], starts: dt.date) -> None:
+    """A new demonstration event's sessions (days counted from ``starts``), interpreter and questions."""
     tz = timezone.get_default_timezone()
     for s in spec.get("sessions", []):
         day = starts + dt.timedelta(days=s.get("day", 0))  # relative to the event's first day
@@ -189,6 +195,10 @@ def _demonstration(report: LoadReport, spec: dict[str, Any]) -> None:
             required=q.get("required", False),
             options=[text(o).to_json() for o in q.get("options", [])],
         )
+
+
+def _demonstration_people(event: Event, spec: dict[str, Any]) -> None:
+    """A new demonstration event's confirmed participants and their accepted meetings."""
     regs: dict[str, Registration] = {}
     for p in spec.get("participants", []):
         user, profile = _demo_profile(p)
