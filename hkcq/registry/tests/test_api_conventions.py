@@ -116,6 +116,10 @@ FILE_ANSWERS = {
         "The file",
         {"application/pdf": BINARY, XLSX: BINARY, "text/csv": BINARY, "text/html": BINARY},
     ),
+    "/api/v1/reports/jobs/{job_id}/files/{fmt}": (
+        "The file",
+        {"application/pdf": BINARY, XLSX: BINARY, "text/csv": BINARY, "text/html": BINARY},
+    ),
 }
 
 
