@@ -324,13 +324,17 @@ _SPACE = re.compile(r"\s+")
 def fold(text: str) -> str:
     """Fold text for matching: width, case and script differences removed.
 
-    Traditional and Simplified forms of a word fold to the same string, so a search
-    typed in either script finds text written in the other.
+    Traditional (Hong Kong variants included) and Simplified forms of a word fold to the same
+    string, so a search typed in either script finds text written in the other. Not
+    :func:`to_simplified`: a folded text keeps its words (no Mainland wording pass).
     """
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _converter("t2s").convert(text)
+    # hk2s, not t2s: Hong Kong writes some characters in variant forms (衞生, 櫃枱) that t2s leaves
+    # as they are, so "卫生署" did not find "衞生署" (found by the new-user trial: keywords typed in
+    # Traditional were not found from Simplified).
+    text = _converter("hk2s").convert(text)
     return _SPACE.sub(" ", text).strip()
 
 

@@ -99,6 +99,16 @@ def current_language() -> str:
     return EN
 
 
+def in_reader_script(text: str, lang: str | None = None) -> str:
+    """Text held in one Chinese script only (an opportunity's keywords, a word quoted from a
+    question) in the reader's script: Traditional on Traditional pages, Simplified on Simplified
+    ones; English pages and Latin text get it as written."""
+    lang = lang or current_language()
+    if not text or lang == EN:
+        return text
+    return to_traditional(text) if lang == HANT else to_simplified(text)
+
+
 @dataclass(frozen=True)
 class Shown:
     """One variant chosen for display."""

@@ -23,6 +23,7 @@ from hkcq.core.translated import (
     Shown,
     TText,
     current_language,
+    in_reader_script,
     language_label,
     text_language,
 )
@@ -34,6 +35,12 @@ register = template.Library()
 def tt(value: Any) -> str:
     """The text in the page's language, falling back to another one (plain text)."""
     return TText.from_json(value).show().text
+
+
+@register.filter
+def script(value: Any) -> str:
+    """Plain text kept in one Chinese script (keywords as typed) in the page's script."""
+    return in_reader_script(str(value or ""))
 
 
 @register.filter

@@ -1,6 +1,7 @@
 import pytest
 
-from hkcq.core.text import mainland_forms, to_simplified, to_traditional
+from hkcq.core.search import default_analyzer
+from hkcq.core.text import fold, mainland_forms, to_simplified, to_traditional
 from hkcq.core.translated import CONVERTED, HANS, HANT, HUMAN, TText
 
 
@@ -52,3 +53,14 @@ def test_a_stored_conversion_is_read_in_todays_mainland_wording():
     # What a person wrote in Simplified is theirs: never rewritten.
     written = TText.from_json({HANS: "须带备数码相片", "origin": {HANS: HUMAN}})
     assert written.get(HANS) == "须带备数码相片"
+
+
+@pytest.mark.parametrize(
+    ("hong_kong", "standard", "simplified"), [("衞生署", "衛生署", "卫生署"), ("櫃枱", "櫃檯", "柜台")]
+)
+def test_hong_kong_variant_characters_fold_with_both_scripts(hong_kong, standard, simplified):
+    # Found by the new-user trial: a keyword typed as Hong Kong writes it (衞生) was not found
+    # from Simplified (卫生); t2s leaves the Hong Kong variants as they are.
+    assert fold(hong_kong) == fold(standard) == fold(simplified) == simplified
+    analyze = default_analyzer().analyze
+    assert analyze(hong_kong) == analyze(simplified)
