@@ -45,7 +45,9 @@ def items(reg: Registration, *, viewer: Any) -> list[Item]:
         name = TText.from_json(other.profile.name).show(language).text
         where = translation.gettext("Table %(n)s") % {"n": m.table + 1}
         if m.interpreter:
-            where += " · " + translation.gettext("Interpreter: %(name)s") % {"name": m.interpreter.name}
+            where += " · " + translation.gettext("Interpreter: %(name)s") % {
+                "name": TText.from_json(m.interpreter.name).show(language).text
+            }
         out.append(
             Item(
                 uid=f"meeting-{m.pk}@hkcq",

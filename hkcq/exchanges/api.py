@@ -106,7 +106,7 @@ class EventMeetingOut(Schema):
             "table": str(m.table + 1) if m.table is not None else None,
             "status": m.status,
             "locked": m.locked,
-            "interpreter": m.interpreter.name if m.interpreter else None,
+            "interpreter": str(m.interpreter.name) if m.interpreter else None,
             "language_pair": m.language_pair,
         }
 

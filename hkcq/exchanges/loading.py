@@ -22,7 +22,6 @@ from django.db.models import Model
 from django.utils import timezone
 
 from hkcq.core.loading import REASON, as_json, last_loaded, upsert
-from hkcq.core.translated import TText
 from hkcq.exchanges.models import (
     Event,
     Interpreter,
@@ -39,6 +38,18 @@ from hkcq.registry.loading import SEED_DIR, LoadReport, demo_password, text
 from hkcq.registry.models import Area, Measure, Unit
 
 SEED_FILE = SEED_DIR / "exchanges.yaml"
+# What the demonstration's organisations say of themselves, in the three languages (they stood in
+# English on Chinese pages: found by the new-user trial). Traditional machine-translated, as the
+# rest of the demonstration; Simplified derived.
+DEMO_CITY = {
+    "hong_kong": {"en": "Hong Kong", "zh_hant": "香港"},
+    "chongqing": {"en": "Chongqing", "zh_hans": "重庆"},
+}
+DEMO_DESCRIPTION = {
+    "en": "A made-up organisation for the demonstration event.",
+    "zh_hant": "為示範活動虛構的機構。",
+    "origin": {"en": "human", "zh_hant": "machine"},
+}
 
 
 def _event(report: LoadReport, spec: dict[str, Any], **extra: Any) -> Event | None:
@@ -79,9 +90,9 @@ def _demo_profile(spec: dict[str, Any]) -> tuple[Any, Any]:
             kind="enterprise",
             sector=Sector.objects.filter(parent__isnull=False).order_by("position", "id").first(),  # type: ignore[misc]
             size="small",
-            city=TText.of(en="Hong Kong" if spec["side"] == "hong_kong" else "Chongqing").normalised().to_json(),
+            city=text(DEMO_CITY[spec["side"]]).to_json(),
             languages=spec["languages"],
-            description=TText.of(en="A made-up organisation for the demonstration event.").normalised().to_json(),
+            description=text(DEMO_DESCRIPTION).to_json(),
             is_demo=True,
             # shown as the demonstration's participants: verified, so they are not queued for
             # the facilitators' verification
@@ -185,7 +196,9 @@ def _demonstration_programme(event: Event, spec: dict[str, Any], starts: dt.date
             ends_at=dt.datetime.combine(day, dt.time.fromisoformat(s["end"]), tzinfo=tz),
         )
     for i in spec.get("interpreters", []):
-        Interpreter.objects.create(event=event, name=i["name"], pairs=sorted(canonical_pair(p) for p in i["pairs"]))
+        Interpreter.objects.create(
+            event=event, name=text(i["name"]).to_json(), pairs=sorted(canonical_pair(p) for p in i["pairs"])
+        )
     for k, q in enumerate(spec.get("questions", [])):
         Question.objects.create(
             event=event,

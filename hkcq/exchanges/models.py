@@ -212,15 +212,18 @@ class Registration(models.Model):
 
 class Interpreter(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="interpreters")
-    name = models.CharField(_("name"), max_length=200)
+    # In the three languages, as names of people are in the registry: shown on the organiser's page
+    # and in each participant's agenda, in the reader's language ("Demonstration interpreter A"
+    # stood in English on Chinese pages: found by the new-user trial).
+    name = TranslatedField(_("name"))
     # language pairs covered, e.g. ["en-yue", "en-cmn"] (codes sorted within a pair)
     pairs = models.JSONField(_("language pairs"), default=list)
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.name)
 
 
 class MeetingStatus(models.TextChoices):

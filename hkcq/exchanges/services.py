@@ -27,6 +27,7 @@ from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.permissions import require
 from hkcq.core.services import fields_apply, history_mark, record_save
 from hkcq.core.templatetags.hkcq import listing
+from hkcq.core.text import has_cjk, to_traditional
 from hkcq.core.translated import TText
 from hkcq.exchanges import allocation, permissions, scheduling
 from hkcq.exchanges.models import (
@@ -913,7 +914,10 @@ def meeting_outcome_area(meeting: Meeting) -> Area | None:
     return meeting.event.areas.order_by("position", "id").first()
 
 
-def interpreter_add(*, user: User, event: Event, name: str, pairs: Iterable[str]) -> Interpreter:
+def interpreter_add(*, user: User, event: Event, name: str | TText, pairs: Iterable[str]) -> Interpreter:
+    """An interpreter for the event's meetings. ``name`` in the three languages (a TText), or as
+    one string: under English when it is in Latin letters, under Traditional Chinese (the
+    Simplified derived) when it is in Chinese."""
     require(permissions.can_organise_event(user, event))
     clean = []
     for pair in pairs:
@@ -921,9 +925,12 @@ def interpreter_add(*, user: User, event: Event, name: str, pairs: Iterable[str]
         if len(parts) != 2 or set(parts) - LANGUAGE_CODES or parts[0] == parts[1]:
             raise _invalid("pairs", _("A language pair is two different languages from the list."))
         clean.append("-".join(sorted(parts)))
-    if not name.strip():
+    if isinstance(name, str):
+        written = name.strip()[:200]
+        name = TText.of(zh_hant=to_traditional(written)) if has_cjk(written) else TText.of(en=written)
+    if not name:
         raise _invalid("name", _("Give the interpreter's name."))
-    return Interpreter.objects.create(event=event, name=name.strip()[:200], pairs=sorted(set(clean)))
+    return Interpreter.objects.create(event=event, name=name.normalised(), pairs=sorted(set(clean)))
 
 
 # -- rounds ---------------------------------------------------------------------------------------
