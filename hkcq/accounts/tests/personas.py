@@ -58,6 +58,26 @@ def secretariat_cq(db) -> User:
     return SecretariatFactory.create(username="secretariat-cq", side=Side.CHONGQING, password=make_password(PASSWORD))
 
 
+def _partner(username: str, side: str) -> User:
+    from hkcq.partnering.tests.factories import MembershipFactory, ProfileFactory
+
+    user = UserFactory.create(username=username, role=Role.ORG_MEMBER, password=make_password(PASSWORD))
+    MembershipFactory.create(user=user, profile=ProfileFactory.create(side=side))
+    return user
+
+
+@pytest.fixture
+def partner_hk(db) -> User:
+    """A member of one Hong Kong organisation profile (partnering and events), not staff."""
+    return _partner("partner-hk", Side.HONG_KONG)
+
+
+@pytest.fixture
+def partner_cq(db) -> User:
+    """A member of one Chongqing organisation profile (partnering and events), not staff."""
+    return _partner("partner-cq", Side.CHONGQING)
+
+
 @pytest.fixture
 def admin_user(db) -> User:
     return UserFactory.create(
@@ -74,6 +94,8 @@ __all__ = [
     "officer_cq",
     "officer_hk",
     "other_resident",
+    "partner_cq",
+    "partner_hk",
     "resident",
     "secretariat_cq",
     "secretariat_hk",

@@ -1,4 +1,7 @@
-"""Fixtures shared by the core tests."""
+"""Fixtures shared by the core tests. Their people are the factory-made personas
+(hkcq/accounts/tests/personas.py), not the seed's demo accounts: a test of the seed itself (a walk
+over every page with the default data) asks for ``defaults`` and names the demo accounts it signs in
+as, and is marked ``@pytest.mark.seed``."""
 
 from __future__ import annotations
 
@@ -10,6 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
+    admin_user,
+    officer_cq,
+    officer_hk,
+    other_resident,
+    partner_cq,
+    partner_hk,
+    resident,
+    secretariat_cq,
+    secretariat_hk,
+)
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[3]

@@ -72,7 +72,7 @@ def test_a_boolean_is_not_an_integer(client: Any, staff: dict[str, str], path: s
     assert _post(client, path, body, **staff).status_code == 422
 
 
-def test_an_integer_is_not_a_boolean(client: Any, defaults: Any) -> None:
+def test_an_integer_is_not_a_boolean(client: Any) -> None:
     body = {"title": "Ferries", "text": "More ferries.", "anonymous": 0, "email": ""}
     assert _post(client, "/api/v1/suggestions", body).status_code == 422
 
@@ -235,11 +235,8 @@ def test_an_integer_column_states_its_range(client: Any, staff: dict[str, str]) 
     assert _post(client, "/api/v1/areas", body, **staff).status_code == 422
 
 
-def test_a_profile_naming_no_sector_is_an_unknown_reference(client: Any, defaults: Any) -> None:
-    from hkcq.accounts.models import User
-
-    member = User.objects.get(username="demo-partner-hk")
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=member, name='t')[1]}"}
+def test_a_profile_naming_no_sector_is_an_unknown_reference(client: Any, partner_hk: Any) -> None:
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=partner_hk, name='t')[1]}"}
     body = {
         "name": {"en": "Ferry Co"},
         "side": "hong_kong",

@@ -5,7 +5,6 @@ operation that declares ``security: []`` answers one (whatever it answers, not 4
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -34,9 +33,7 @@ def test_every_operation_declares_its_security() -> None:
 
 
 @pytest.mark.parametrize(("method", "path", "secured"), OPERATIONS, ids=[f"{m} {p}" for m, p, _s in OPERATIONS])
-def test_an_anonymous_call_gets_what_the_document_declares(
-    defaults: Any, method: str, path: str, secured: bool
-) -> None:
+def test_an_anonymous_call_gets_what_the_document_declares(method: str, path: str, secured: bool) -> None:
     client = Client()
     if method == "get":
         response = client.get(path)

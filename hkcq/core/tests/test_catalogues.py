@@ -51,7 +51,7 @@ def test_a_side_is_named_with_its_place(path):
 
 
 @pytest.mark.django_db
-def test_pages_use_the_catalogue(defaults, client):
+def test_pages_use_the_catalogue(client):
     html = client.get("/zh-hant/").content.decode()
     assert "登入" in html
     assert "登入" not in client.get("/en/").content.decode()
@@ -62,7 +62,7 @@ def test_pages_use_the_catalogue(defaults, client):
     ("lang", "name"),
     [("en", "Hong Kong/Chongqing Co-operation Platform"), ("zh-hant", "港渝合作平台"), ("zh-hans", "港渝合作平台")],
 )
-def test_the_platform_name_is_in_the_readers_language(defaults, client, lang, name):
+def test_the_platform_name_is_in_the_readers_language(client, lang, name):
     html = client.get(f"/{lang}/").content.decode()
     assert f'class="navbar-brand site-brand" href="/{lang}/">{name}</a>' in html
 
@@ -83,9 +83,7 @@ def test_models_and_migrations_agree():
         ("zh-hans", "咨询服务", "咨询统计", "Open311 接口", "港渝合作平台服务港渝合作会议。"),
     ],
 )
-def test_every_page_leads_to_the_service_its_statistics_and_open311(
-    defaults, client, lang, service, statistics, open311, footer
-):
+def test_every_page_leads_to_the_service_its_statistics_and_open311(client, lang, service, statistics, open311, footer):
     html = client.get(f"/{lang}/").content.decode()
     nav, rest = html.split('id="main-nav"', 1)[1].split("</nav>", 1)
     page_footer = rest.split("<footer", 1)[1]

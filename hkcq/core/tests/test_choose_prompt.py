@@ -44,7 +44,7 @@ def test_the_platforms_forms_are_found():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_no_form_shows_djangos_dashes_as_its_empty_choice(defaults, lang):
+def test_no_form_shows_djangos_dashes_as_its_empty_choice(lang):
     drawn = 0
     dashes = []
     with translation.override(lang):
@@ -61,7 +61,11 @@ def test_no_form_shows_djangos_dashes_as_its_empty_choice(defaults, lang):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_a_registry_edit_page_prompts_in_its_language(defaults, secretariat_hk, client, lang):
+def test_a_registry_edit_page_prompts_in_its_language(secretariat_hk, client, lang):
+    from hkcq.registry.tests.factories import AreaFactory, UnitFactory
+
+    AreaFactory.create()  # choices to offer after the prompt
+    UnitFactory.create()
     client.force_login(secretariat_hk)
     html = client.get(f"/{lang}/measures/new/").content.decode()
     assert DASHES not in html

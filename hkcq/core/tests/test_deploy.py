@@ -98,7 +98,8 @@ def test_the_development_console_hides_links_and_tokens():
     "path",
     ["/en/", "/en/enquiries/new/", "/en/suggestions/new/", "/en/help/ask/?q=permit", "/zh-hant/account/sign-in/"],
 )
-def test_pages_carry_a_strict_csp_and_keep_to_it(defaults, client, path):
+@pytest.mark.django_db
+def test_pages_carry_a_strict_csp_and_keep_to_it(client, path):
     response = client.get(path)
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe" not in policy
@@ -109,7 +110,7 @@ def test_pages_carry_a_strict_csp_and_keep_to_it(defaults, client, path):
     assert not re.search(r"\s(on[a-z]+|hx-on[:a-z-]*)=\"", html), "inline handler"
 
 
-def test_staff_pages_keep_to_the_csp(defaults, client, secretariat_hk):
+def test_staff_pages_keep_to_the_csp(client, secretariat_hk):
     client.force_login(secretariat_hk)
     for path in ("/en/enquiries/queue/", "/en/progress/scale/", "/en/account/", "/en/import/"):
         html = client.get(path).content.decode()

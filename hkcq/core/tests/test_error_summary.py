@@ -41,7 +41,7 @@ def _summary(html: str) -> str:
     ("lang", "line"),
     [("en", "Consent: "), ("zh-hant", "同意："), ("zh-hans", "同意：")],
 )
-def test_the_summary_names_the_consent_box_of_the_suggestion_form(defaults, client, lang, line):
+def test_the_summary_names_the_consent_box_of_the_suggestion_form(client, lang, line):
     """ "This field is required." alone said nothing of which field: a box to tick is named by its
     short name, in the language's punctuation."""
     from hkcq.suggestions.tests.conftest import form_data
@@ -58,10 +58,11 @@ def test_the_summary_names_the_consent_box_of_the_suggestion_form(defaults, clie
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("lang", "label"), [("en", "Co-operation areas: "), ("zh-hans", "合作领域：")])
-def test_the_summary_names_the_areas_of_the_opportunity_form(defaults, client, lang, label):
-    from hkcq.accounts.models import User
+def test_the_summary_names_the_areas_of_the_opportunity_form(client, partner_cq, lang, label):
+    from hkcq.registry.tests.factories import AreaFactory
 
-    client.force_login(User.objects.get(username="demo-partner-cq"))
+    AreaFactory.create()  # an area the form offers
+    client.force_login(partner_cq)
     html = client.post(f"/{lang}/partnering/opportunities/new/", {"type": "offer"}).content.decode()
     summary = _summary(html)
     items = [item for item in summary.split("<li>")[1:]]

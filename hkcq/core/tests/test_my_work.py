@@ -10,11 +10,13 @@ import pytest
 from django.utils import timezone
 
 from hkcq.accounts.models import User
+from hkcq.core.choices import Side
 from hkcq.enquiries import knowledge, services
 from hkcq.enquiries.models import Enquiry
 from hkcq.kb.models import Gap
 from hkcq.progress.selectors import late_measures
 from hkcq.registry.models import Measure, Unit
+from hkcq.registry.tests.factories import MeasureFactory, UnitFactory
 from hkcq.suggestions import services as suggestion_services
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +29,8 @@ def _counts(html: str, section: str) -> dict[str, tuple[str, int]]:
     return {label.replace("&#x27;", "'"): (link.replace("&amp;", "&"), int(n)) for link, label, n in pairs}
 
 
-def _case(monkeypatch, unit: str, question: str, reply_in_days: float) -> Enquiry:
-    target = Unit.objects.get(ext_id=unit)
-    monkeypatch.setattr(knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=target, answered=False))
+def _case(monkeypatch, unit: Unit, question: str, reply_in_days: float) -> Enquiry:
+    monkeypatch.setattr(knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=unit, answered=False))
     enquiry = services.enquiry_submit(
         filing=services.Filing(question=question, email="r@example.org", consent=True)
     ).enquiry
@@ -37,7 +38,7 @@ def _case(monkeypatch, unit: str, question: str, reply_in_days: float) -> Enquir
     return enquiry
 
 
-def test_staff_land_on_my_work_and_residents_on_the_home_page(defaults, client):
+def test_staff_land_on_my_work_and_residents_on_the_home_page(client):
     for username, role, side in (("w-officer", "officer", "chongqing"), ("w-resident", "resident", "")):
         User.objects.create_user(username, f"{username}@example.org", "a-long-password-1", role=role, side=side)
     response = client.post("/en/account/sign-in/", {"username": "w-officer", "password": "a-long-password-1"})
@@ -54,12 +55,13 @@ def test_signed_out_visitors_are_asked_to_sign_in(client):
     assert response.status_code == 302 and response["Location"].startswith("/en/account/sign-in/?next=")
 
 
-def test_an_officer_sees_their_units_cases_by_due_date(defaults, client, monkeypatch):
-    officer = User.objects.get(username="demo-officer-exit-entry")
-    later = _case(monkeypatch, "cq_exit_entry", "Renew my permit, case A", 5)
-    sooner = _case(monkeypatch, "cq_exit_entry", "Renew my permit, case B", 1)
-    overdue = _case(monkeypatch, "cq_exit_entry", "Renew my permit, case C", -1)
-    elsewhere = _case(monkeypatch, "cq_commerce", "Trade fair stand, case D", 0.5)
+def test_an_officer_sees_their_units_cases_by_due_date(client, officer_cq, monkeypatch):
+    officer = officer_cq
+    unit, other_unit = officer.units.get(), UnitFactory.create(side=Side.CHONGQING)
+    later = _case(monkeypatch, unit, "Renew my permit, case A", 5)
+    sooner = _case(monkeypatch, unit, "Renew my permit, case B", 1)
+    overdue = _case(monkeypatch, unit, "Renew my permit, case C", -1)
+    elsewhere = _case(monkeypatch, other_unit, "Trade fair stand, case D", 0.5)
     client.force_login(officer)
     html = client.get("/en/my-work/").content.decode()
     positions = [html.index(e.reference) for e in (overdue, sooner, later)]
@@ -76,8 +78,11 @@ def test_an_officer_sees_their_units_cases_by_due_date(defaults, client, monkeyp
     assert overdue.reference in listed and sooner.reference not in listed
 
 
-def test_an_officer_sees_the_measures_their_unit_leads_and_their_updates(defaults, client):
-    officer = User.objects.get(username="demo-officer-hk")
+def test_an_officer_sees_the_measures_their_unit_leads_and_their_updates(client, officer_hk):
+    officer = officer_hk
+    MeasureFactory.create_batch(2, lead_unit_hk=officer.units.get())
+    MeasureFactory.create().supporting_units.add(officer.units.get())
+    MeasureFactory.create()  # another unit's
     client.force_login(officer)
     html = client.get("/en/my-work/").content.decode()
     measures = _counts(html, "measures")
@@ -85,7 +90,7 @@ def test_an_officer_sees_the_measures_their_unit_leads_and_their_updates(default
     ((link, count),) = measures.values()
     unit = officer.units.get()
     expected = Measure.objects.filter(lead_unit_hk=unit) | Measure.objects.filter(supporting_units=unit)
-    assert count == expected.distinct().count() > 0
+    assert count == expected.distinct().count() == 3
     listed = client.get(link).content.decode()
     for measure in expected.distinct():
         assert f'href="{measure.get_absolute_url()}"' in listed
@@ -94,8 +99,8 @@ def test_an_officer_sees_the_measures_their_unit_leads_and_their_updates(default
     assert 'data-section="kb"' not in html  # gaps are the secretariat's
 
 
-def test_the_secretariat_sees_moderation_updates_late_items_and_gaps(defaults, client):
-    secretariat = User.objects.get(username="demo-secretariat-hk")
+def test_the_secretariat_sees_moderation_updates_late_items_and_gaps(client, secretariat_hk):
+    secretariat = secretariat_hk
     suggestion_services.suggestion_submit(
         title="Cross-border coaches", text="More coaches to Kowloon", user=None, language="en"
     )
@@ -119,8 +124,8 @@ def test_the_secretariat_sees_moderation_updates_late_items_and_gaps(defaults, c
     ("lang", "heading", "english"),
     [("zh-hant", "我的工作", "Open cases"), ("zh-hans", "我的工作", "Open cases"), ("en", "My work", "未結束")],
 )
-def test_my_work_speaks_the_pages_language(defaults, client, lang, heading, english):
-    client.force_login(User.objects.get(username="demo-officer-cq"))
+def test_my_work_speaks_the_pages_language(client, officer_cq, lang, heading, english):
+    client.force_login(officer_cq)
     html = client.get(f"/{lang}/my-work/").content.decode()
     assert f'<h1 class="h2">{heading}</h1>' in html
     main = html.split('id="main"', 1)[1]

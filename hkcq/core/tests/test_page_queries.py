@@ -130,13 +130,16 @@ def _some_work(resident, officer_hk, partner) -> None:
     progress_services.update_submit(user=officer_hk, update=update)
 
 
+@pytest.mark.seed  # every page kind with the default data, as the demo accounts see it
 @pytest.mark.django_db
-def test_no_page_issues_more_than_twenty_queries(client, resident, officer_hk, secretariat_hk):
+def test_no_page_issues_more_than_twenty_queries(client, defaults):
     """Every page kind, opened by everyone who may see it: a visitor, a resident, an organisation's
     member (partnering and events), a unit officer and the secretariat."""
     from hkcq.accounts.models import User
 
-    partner = User.objects.get(username="demo-partner-hk")
+    partner, resident, officer_hk, secretariat_hk = (
+        User.objects.get(username=f"demo-{name}") for name in ("partner-hk", "resident", "officer-hk", "secretariat-hk")
+    )
     _some_work(resident, officer_hk, partner)
     over: list[tuple[str, str, int]] = []
     opened: dict[str, set[str]] = {}

@@ -54,7 +54,7 @@ def commit(django_capture_on_commit_callbacks):
 
 
 # -- what is cached, and for whom ---------------------------------------------------------------
-def test_a_visitor_gets_the_cached_page_with_at_most_one_query(defaults, client, settings):
+def test_a_visitor_gets_the_cached_page_with_at_most_one_query(db, client, settings):
     first = _get(client, "/en/")
     assert first[HEADER] == "miss"
     with CaptureQueriesContext(connection) as ctx:
@@ -66,7 +66,7 @@ def test_a_visitor_gets_the_cached_page_with_at_most_one_query(defaults, client,
     assert "Cookie" in second["Vary"]
 
 
-def test_one_copy_per_language_and_per_query(defaults, client):
+def test_one_copy_per_language_and_per_query(db, client):
     _warm(client, "/en/measures/")
     assert _get(client, "/zh-hant/measures/")[HEADER] == "miss"
     assert _get(client, "/zh-hant/measures/")["Content-Language"] == "zh-hant"
@@ -74,7 +74,7 @@ def test_one_copy_per_language_and_per_query(defaults, client):
     assert _get(client, "/en/measures/?side=hong_kong")[HEADER] == "hit"
 
 
-def test_signed_in_people_never_get_or_leave_a_copy(defaults, client, secretariat_hk):
+def test_signed_in_people_never_get_or_leave_a_copy(client, secretariat_hk):
     _warm(client, "/en/")
     client.force_login(secretariat_hk)
     response = _get(client, "/en/")
@@ -84,12 +84,12 @@ def test_signed_in_people_never_get_or_leave_a_copy(defaults, client, secretaria
     assert secretariat_hk.display_name.encode() not in _get(client, "/en/").content
 
 
-def test_htmx_requests_are_not_served_from_the_cache(defaults, client):
+def test_htmx_requests_are_not_served_from_the_cache(db, client):
     _warm(client, "/en/measures/")
     assert HEADER not in client.get("/en/measures/", HTTP_HX_REQUEST="true")
 
 
-def test_a_page_holding_a_csrf_token_or_a_message_is_not_stored(defaults):
+def test_a_page_holding_a_csrf_token_or_a_message_is_not_stored(db):
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.contrib.sessions.backends.db import SessionStore
     from django.http import HttpResponse
@@ -114,35 +114,34 @@ def test_a_page_holding_a_csrf_token_or_a_message_is_not_stored(defaults):
 
 
 # -- every change shows at once -------------------------------------------------------------------
-def test_a_registry_edit_shows_at_once(defaults, client, secretariat_hk, commit):
+def test_a_registry_edit_shows_at_once(client, secretariat_hk, commit):
     from hkcq.registry import services
-    from hkcq.registry.models import Measure
+    from hkcq.registry.tests.factories import MeasureFactory
 
-    measure = Measure.objects.get(ext_id="m-01")
+    measure = MeasureFactory.create()
     url = f"/en/measures/{measure.ext_id}/"
+    listing = f"/en/measures/?area={measure.area.ext_id}"  # the list that shows it on its first page
     _warm(client, url)
-    _warm(client, "/en/measures/")
+    _warm(client, listing)
     title = {"en": "A title nobody had before", "zh-hant": "新標題", "zh-hans": "新标题"}
     commit(lambda: services.measure_update(user=secretariat_hk, measure=measure, data={"title": title}))
-    for page in (url, "/en/measures/"):
+    for page in (url, listing):
         response = _get(client, page)
         assert response[HEADER] == "miss", page
         assert b"A title nobody had before" in response.content
 
 
-def test_a_published_progress_update_shows_at_once(defaults, client, officer_hk, commit):
-    from hkcq.progress.models import Status
-    from hkcq.progress.tests.test_workflow import make
-    from hkcq.registry.models import Measure
+def test_a_published_progress_update_shows_at_once(client, officer_hk, commit):
+    from hkcq.progress.tests.factories import update_published
+    from hkcq.registry.tests.factories import MeasureFactory
 
-    measure = Measure.objects.get(ext_id="m-01")
+    measure = MeasureFactory.create(lead_unit_hk=officer_hk.units.get())
     url = f"/en/measures/{measure.ext_id}/"
     before = _warm(client, url)
     dashboard = _warm(client, "/en/progress/")
-    status = Status.objects.get(key="in_progress")
     # Drafting, submitting and confirming change the progress tables too: only the publication
     # must show, but the copies may go at every step.
-    commit(lambda: make(measure, officer_hk, status, state="published"))
+    commit(lambda: update_published(author=officer_hk, measure=measure, percent=40))
     after = _get(client, url)
     assert after[HEADER] == "miss"
     assert after.content != before.content
@@ -150,20 +149,23 @@ def test_a_published_progress_update_shows_at_once(defaults, client, officer_hk,
     assert _get(client, "/en/progress/").content != dashboard.content
 
 
-def test_a_rollup_bulk_write_shows_at_once(defaults, client, commit):
+def test_a_rollup_bulk_write_shows_at_once(db, client, commit):
     """The roll-up writes with bulk_create/bulk_update (no signals): the connection sees it."""
     from hkcq.progress.models import ProgressRollup
+
+    ProgressRollup.objects.create(level=ProgressRollup.Level.MECHANISM, percent=10)
 
     _warm(client, "/en/progress/")
     commit(lambda: ProgressRollup.objects.update(percent=77))
     assert _get(client, "/en/progress/")[HEADER] == "miss"
 
 
-def test_a_knowledge_base_entry_published_or_withdrawn_shows_at_once(defaults, client, secretariat_hk, commit):
+def test_a_knowledge_base_entry_published_or_withdrawn_shows_at_once(client, secretariat_hk, commit):
     from hkcq.kb import services
     from hkcq.kb.models import Entry
+    from hkcq.kb.tests.factories import EntryFactory
 
-    entry = Entry.objects.filter(state="published").order_by("pk").first()
+    entry = EntryFactory.create()
     url = f"/en/help/entries/{entry.slug}/"
     _warm(client, url)
     _warm(client, "/en/help/")
@@ -185,7 +187,7 @@ def test_an_event_change_shows_at_once(db, client, commit):
     assert _get(client, "/en/events/")[HEADER] == "miss"
 
 
-def test_a_change_made_by_another_process_shows_at_once(defaults, client, settings):
+def test_a_change_made_by_another_process_shows_at_once(db, client, settings):
     """The version is shared: a worker's or another server's bump is seen here."""
     _warm(client, "/en/")
     if settings.PAGE_CACHE_VERSION_IN == "cache":
@@ -198,14 +200,14 @@ def test_a_change_made_by_another_process_shows_at_once(defaults, client, settin
     assert _get(client, "/en/")[HEADER] == "miss"
 
 
-def test_a_version_lost_from_the_cache_serves_no_old_copy(defaults, client, settings):
+def test_a_version_lost_from_the_cache_serves_no_old_copy(db, client, settings):
     _warm(client, "/en/")
     cache.delete(pagecache.VERSION_KEY)
     if settings.PAGE_CACHE_VERSION_IN == "cache":
         assert _get(client, "/en/")[HEADER] == "miss"
 
 
-def test_a_cache_that_is_down_serves_pages_as_if_there_were_none(defaults, client, monkeypatch):
+def test_a_cache_that_is_down_serves_pages_as_if_there_were_none(db, client, monkeypatch):
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
@@ -217,8 +219,11 @@ def test_a_cache_that_is_down_serves_pages_as_if_there_were_none(defaults, clien
     assert b"<main" in response.content
 
 
-def test_a_rolled_back_change_keeps_the_copies(defaults, client, django_capture_on_commit_callbacks):
+def test_a_rolled_back_change_keeps_the_copies(db, client, django_capture_on_commit_callbacks):
     from hkcq.registry.models import Area
+    from hkcq.registry.tests.factories import AreaFactory
+
+    AreaFactory.create()
 
     _warm(client, "/en/areas/")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -232,7 +237,7 @@ def test_a_rolled_back_change_keeps_the_copies(defaults, client, django_capture_
     assert _get(client, "/en/areas/")[HEADER] == "hit"
 
 
-def test_writes_elsewhere_keep_the_copies(defaults, client, commit):
+def test_writes_elsewhere_keep_the_copies(db, client, commit):
     from hkcq.enquiries.services import Filing, enquiry_submit
 
     _warm(client, "/en/")
@@ -242,8 +247,11 @@ def test_writes_elsewhere_keep_the_copies(defaults, client, commit):
     assert _get(client, "/en/")[HEADER] == "hit"
 
 
-def test_one_bump_per_transaction(defaults, commit):
+def test_one_bump_per_transaction(db, commit):
     from hkcq.registry.models import Area
+    from hkcq.registry.tests.factories import AreaFactory
+
+    AreaFactory.create()
 
     before = pagecache.current_version()
     commit(lambda: [Area.objects.update(position=1), Area.objects.update(position=2)])

@@ -29,15 +29,21 @@ def test_the_texts_are_escaped():
 
 
 def test_the_history_table_shows_the_marked_words(client, secretariat_hk):
-    from hkcq.core.translated import TText
-    from hkcq.registry.models import Measure
+    import datetime as dt
 
-    measure = Measure.objects.get(ext_id="m-01")
+    from django.utils import timezone
+
+    from hkcq.core.translated import TText
+    from hkcq.registry.tests.factories import MeasureFactory
+
+    measure = MeasureFactory.create()
+    # Made a day ago: a change right after the creation, by the same person, joins the creation.
+    measure.history.update(history_date=timezone.now() - dt.timedelta(days=1))
     old = measure.title.en
     measure.title = TText.of(en=old + " and more", zh_hant=measure.title.zh_hant)
     measure.save()
     client.force_login(secretariat_hk)
-    html = client.get("/en/measures/m-01/").content.decode()
+    html = client.get(f"/en/measures/{measure.ext_id}/").content.decode()
     assert "<ins> and more</ins>" in html or "<ins>and more</ins>" in html
 
 

@@ -47,7 +47,7 @@ def _post(client: Any, n: int, peer: str, forwarded: str | None = None) -> int:
 
 
 @pytest.mark.django_db
-def test_clients_behind_a_trusted_proxy_are_throttled_apart(client: Any, defaults: Any, settings: Any) -> None:
+def test_clients_behind_a_trusted_proxy_are_throttled_apart(client: Any, settings: Any) -> None:
     settings.THROTTLE_RATES = ENQUIRY_RATES
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     assert [_post(client, n, "127.0.0.1", "203.0.113.1") for n in range(3)] == [201, 201, 429]
@@ -58,14 +58,14 @@ def test_clients_behind_a_trusted_proxy_are_throttled_apart(client: Any, default
 
 
 @pytest.mark.django_db
-def test_a_forwarded_for_header_from_an_untrusted_peer_is_ignored(client: Any, defaults: Any, settings: Any) -> None:
+def test_a_forwarded_for_header_from_an_untrusted_peer_is_ignored(client: Any, settings: Any) -> None:
     settings.THROTTLE_RATES = ENQUIRY_RATES
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     assert [_post(client, n, "198.51.100.9", f"203.0.113.{n}") for n in range(3)] == [201, 201, 429]
 
 
 @pytest.mark.django_db
-def test_with_no_trusted_proxy_every_peer_is_the_client(client: Any, defaults: Any, settings: Any) -> None:
+def test_with_no_trusted_proxy_every_peer_is_the_client(client: Any, settings: Any) -> None:
     settings.THROTTLE_RATES = ENQUIRY_RATES
     settings.TRUSTED_PROXIES = []
     assert [_post(client, n, "127.0.0.1", f"203.0.113.{n}") for n in range(3)] == [201, 201, 429]

@@ -9,10 +9,56 @@ import pytest
 
 from hkcq.core import sitesearch
 from hkcq.kb.models import Entry
+from hkcq.kb.tests.factories import EntryFactory
 from hkcq.registry.models import Measure
+from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
 from hkcq.suggestions.models import Suggestion
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def permits(db):
+    """Two answers of the knowledge base: renewing a Home Return Permit, applying for a residence
+    permit, each in the three languages."""
+    return [
+        EntryFactory.create(
+            title={
+                "en": "Renewing a Home Return Permit",
+                "zh-hant": "續領回鄉證",
+                "zh-hans": "续领回乡证",
+            },
+            body={
+                "en": "Renew your Home Return Permit (Mainland Travel Permit) at any Chongqing exit-entry office.",
+                "zh-hant": "你可在重慶任何出入境辦事處續領回鄉證（港澳居民來往內地通行證）。",
+                "zh-hans": "你可在重庆任何出入境办事处续领回乡证（港澳居民来往内地通行证）。",
+            },
+        ),
+        EntryFactory.create(
+            title={
+                "en": "Applying for a residence permit",
+                "zh-hant": "申領居住證",
+                "zh-hans": "申领居住证",
+            },
+            body={
+                "en": "Hong Kong residents living in Chongqing may apply for a residence permit.",
+                "zh-hant": "在重慶居住的香港居民可申領居住證。",
+                "zh-hans": "在重庆居住的香港居民可申领居住证。",
+            },
+        ),
+    ]
+
+
+@pytest.fixture
+def ceramics(db):
+    """An area named Ceramics (陶瓷, one form in both scripts) with two measures, and a measure of
+    another area whose own text says "ceramics"."""
+    area = AreaFactory.create(name={"en": "Ceramics", "zh-hant": "陶瓷", "zh-hans": "陶瓷"})
+    own = [MeasureFactory.create(area=area) for _n in range(2)]
+    other = MeasureFactory.create(
+        title={"en": "A joint exhibition of ceramics and lacquer", "zh-hant": "聯合展覽", "zh-hans": "联合展览"}
+    )
+    return area, own, other
 
 
 def _groups(html: str) -> list[str]:
@@ -33,7 +79,7 @@ def _entry_slugs(html: str) -> set[str]:
         ("zh-hans", "居住证"),
     ],
 )
-def test_the_header_search_finds_knowledge_base_answers(defaults, client, lang, query):
+def test_the_header_search_finds_knowledge_base_answers(permits, client, lang, query):
     html = client.get(f"/{lang}/search/", {"q": query}).content.decode()
     assert "kb" in _groups(html), (lang, query)
     slugs = _entry_slugs(html)
@@ -42,27 +88,27 @@ def test_the_header_search_finds_knowledge_base_answers(defaults, client, lang, 
     assert offered == slugs
 
 
-def test_finance_finds_every_measure_of_the_finance_area_and_others_that_say_it(defaults, client):
-    finance = Measure.objects.filter(area__ext_id="finance")
-    assert finance.count() >= 2
-    html = client.get("/en/search/", {"q": "finance"}).content.decode()
-    for measure in finance:
+def test_an_area_name_finds_every_measure_of_the_area_and_others_that_say_it(ceramics, client):
+    area, own, other = ceramics
+    assert set(Measure.objects.filter(area=area)) == set(own)
+    html = client.get("/en/search/", {"q": "ceramics"}).content.decode()
+    for measure in own:
         assert f'href="{measure.get_absolute_url()}"' in html, measure.code
-    # A measure of another area found by its own text ("financial", "finance") is still found.
-    others = [m for m in Measure.objects.exclude(area__ext_id="finance") if "financ" in m.search_text]
-    assert others
-    for measure in others:
-        assert f'href="{measure.get_absolute_url()}"' in html, measure.code
+    # A measure of another area found by its own text ("ceramics") is still found.
+    assert "ceramics" in other.search_text and other.area != area
+    assert f'href="{other.get_absolute_url()}"' in html, other.code
 
 
-@pytest.mark.parametrize(("lang", "query"), [("zh-hant", "金融"), ("zh-hans", "金融"), ("en", "金融")])
-def test_area_names_find_their_measures_in_chinese(defaults, client, lang, query):
+@pytest.mark.parametrize(("lang", "query"), [("zh-hant", "陶瓷"), ("zh-hans", "陶瓷"), ("en", "陶瓷")])
+def test_area_names_find_their_measures_in_chinese(ceramics, client, lang, query):
+    area, own, _other = ceramics
     html = client.get(f"/{lang}/search/", {"q": query}).content.decode()
-    for measure in Measure.objects.filter(area__ext_id="finance"):
+    for measure in own:
         assert f'href="{measure.get_absolute_url()}"' in html, (lang, measure.code)
 
 
-def test_questions_put_knowledge_base_answers_first_keywords_keep_the_registry_first(defaults, client):
+def test_questions_put_knowledge_base_answers_first_keywords_keep_the_registry_first(permits, client):
+    MeasureFactory.create(title={"en": "Commercial arbitration between the two sides", "zh-hant": "商事仲裁"})
     question = client.get("/en/search/", {"q": "How do I renew my Home Return Permit?"}).content.decode()
     assert _groups(question)[0] == "kb"
     assert sitesearch.is_question("回鄉證點樣續期？")
@@ -78,17 +124,16 @@ def test_questions_put_knowledge_base_answers_first_keywords_keep_the_registry_f
 
 
 @pytest.mark.parametrize("query", ["Home Return Permit", "nothing-matches-this-zzz", "arbitration"])
-def test_every_search_offers_the_consulting_service(defaults, client, query):
+def test_every_search_offers_the_consulting_service(client, query):
     html = client.get("/zh-hant/search/", {"q": query}).content.decode()
     assert 'id="search-onward"' in html
     assert "/zh-hant/help/ask/?q=" in html and "/zh-hant/enquiries/new/?q=" in html
 
 
-def test_published_suggestions_are_found_and_pending_ones_are_not(defaults, client):
-    from hkcq.accounts.models import User
+def test_published_suggestions_are_found_and_pending_ones_are_not(client, secretariat_hk):
     from hkcq.suggestions import services
 
-    moderator = User.objects.get(username="demo-secretariat-hk")
+    moderator = secretariat_hk
     text = "Please open more cross-boundary coach routes from Chongqing to Kowloon."
     published = services.suggestion_submit(title="Coach routes to Kowloon", text=text, user=None, language="en")
     title, public_text = services.redaction_proposal(published)
@@ -105,7 +150,7 @@ def test_published_suggestions_are_found_and_pending_ones_are_not(defaults, clie
     assert "More coach routes" not in html and pending.tracking_token not in html
 
 
-def test_a_new_kind_registers_without_changing_core(defaults, client):
+def test_a_new_kind_registers_without_changing_core(client):
     def find(query, language, user, limit):
         return (
             [sitesearch.Result(title="Matching fair", url="/en/events/1/", translated=False)] if "fair" in query else []

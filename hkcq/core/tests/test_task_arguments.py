@@ -53,7 +53,7 @@ def rq_description(result) -> str:
     return str(job.description)
 
 
-def test_find_my_enquiry_queues_no_address(defaults, client, dummy_tasks, django_capture_on_commit_callbacks):
+def test_find_my_enquiry_queues_no_address(db, client, dummy_tasks, django_capture_on_commit_callbacks):
     from hkcq.enquiries.tests.test_throttle import enquiry  # the API's enquiry body
 
     created = client.post("/api/v1/enquiries", enquiry(1, "secret.person@example.org"), content_type="application/json")
@@ -79,7 +79,7 @@ def test_e_mail_tasks_carry_the_outbox_row_not_the_message(db, dummy_tasks, djan
     assert "SECRET-TOKEN" not in description and "who@example.org" not in description
 
 
-def test_the_worker_answers_a_link_request_once_and_deletes_it(defaults, client, mailoutbox):
+def test_the_worker_answers_a_link_request_once_and_deletes_it(db, client, mailoutbox):
     created = client.post(
         "/api/v1/enquiries",
         {"question": "Q?", "email": "r@example.org", "consent": True},

@@ -23,6 +23,13 @@ from hkcq.partnering.models import (
 )
 
 
+def freight_forwarding() -> Sector:
+    """The default data's freight-forwarding sector, made when the test runs without the seed."""
+    return Sector.objects.get_or_create(
+        code="freight-forwarding", defaults={"name": TText.of(en="Freight forwarding", zh_hant="貨運代理")}
+    )[0]
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -40,7 +47,7 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: TText.of(en=f"Example Organisation {n}"))
     side = Side.CHONGQING
     kind = OrganisationProfile.Kind.ENTERPRISE
-    sector = factory.LazyFunction(lambda: Sector.objects.get(code="freight-forwarding"))
+    sector = factory.LazyFunction(freight_forwarding)
     size = OrganisationProfile.Size.SMALL
     city = factory.LazyFunction(lambda: TText.of(en="Chongqing", zh_hant="重慶"))
     languages = factory.LazyFunction(lambda: ["cmn", "en"])
@@ -75,7 +82,7 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     type = "business_offer"
     title = factory.Sequence(lambda n: TText.of(en=f"Example opportunity {n}"))
     description = factory.LazyFunction(lambda: TText.of(en="A made-up opportunity for tests."))
-    sector = factory.LazyFunction(lambda: Sector.objects.get(code="freight-forwarding"))
+    sector = factory.LazyFunction(freight_forwarding)
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=180))
     status = "published"
     published_at = factory.LazyFunction(timezone.now)

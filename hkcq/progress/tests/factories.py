@@ -8,7 +8,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from hkcq.accounts.tests.factories import OfficerFactory
+from hkcq.accounts.tests.factories import OfficerFactory, SecretariatFactory
 from hkcq.core.choices import Side
 from hkcq.progress.models import MeasureWeight, ProgressUpdate, ReportingCycle, Status
 from hkcq.registry.tests.factories import MeasureFactory
@@ -58,3 +58,17 @@ class MeasureWeightFactory(factory.django.DjangoModelFactory[MeasureWeight]):
 
     measure = factory.SubFactory(MeasureFactory)
     weight = 1
+
+
+def update_published(*, author, measure, percent: int = 40) -> ProgressUpdate:
+    """An update of ``author``'s side on ``measure`` (status in progress), taken through the
+    workflow by the services: drafted and submitted by the author, confirmed by a secretariat
+    member of the other side and published by one of its own side (both made here)."""
+    from hkcq.progress import services  # local import: the factories stay importable without the services' imports
+
+    status = Status.objects.get(key="in_progress")
+    update = services.update_save(user=author, measure=measure, data={"status": status, "percent": percent})
+    update = services.update_submit(user=author, update=update)
+    other = Side.CHONGQING if update.side == Side.HONG_KONG else Side.HONG_KONG
+    update = services.update_confirm(user=SecretariatFactory.create(side=other), update=update)
+    return services.update_publish(user=SecretariatFactory.create(side=update.side), update=update)
