@@ -23,6 +23,23 @@ from hkcq.core.translated import LANGS, LANGUAGE_LABELS, TText
 HIDDEN_FIELDS = {"search_text", "updated_at", "created_at"}
 KIND_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
+# Reasons the platform writes itself (core.loading.REASON and those built on it), stored in English
+# and shown in the reader's language: "已建立 — Default data" was on every Chinese history page
+# (found by the new-user trial).
+SYSTEM_REASONS = {
+    "Default data": _("Default data"),
+    "Default data: demonstration dated from the day of the load": _(
+        "Default data: the demonstration event dated from the day of the load"
+    ),
+}
+
+
+def reason_shown(reason: str) -> str:
+    """A change's reason as the reader reads it: the platform's own reasons translated, a person's
+    reason as they wrote it."""
+    known = SYSTEM_REASONS.get(reason)
+    return str(known) if known is not None else reason
+
 
 @dataclass
 class FieldChange:
@@ -202,7 +219,9 @@ def history_entries(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
                 kind=oldest.history_type,
                 kind_label=str(KIND_LABELS.get(oldest.history_type, "")),
                 user=newest.history_user,
-                reason=next((r.history_change_reason for r in group if r.history_change_reason), "") or "",
+                reason=reason_shown(
+                    next((r.history_change_reason for r in group if r.history_change_reason), "") or ""
+                ),
                 changes=changes,
             )
         )

@@ -202,3 +202,21 @@ def test_the_date_of_a_history_line_is_set_apart_from_its_event(defaults, secret
     history = html.split('id="history-heading"')[1].split("</section>")[0]
     lines = [" ".join(x.split()) if lang == "en" else "".join(x.split()) for x in visible_lines("<body>" + history)]
     assert any(line.strip() in x and x.index(line.strip()) > 0 for x in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason"), [("en", "— Default data"), ("zh-hant", "— 預設資料"), ("zh-hans", "— 默认数据")]
+)
+def test_the_platforms_own_reason_is_shown_in_the_readers_language(defaults, secretariat_hk, lang, reason):
+    """Records the default data created said "已建立 — Default data" on Chinese history pages (found by
+    the new-user trial on the demonstration event's page); the platform's own reasons are translated,
+    a person's reason is shown as written."""
+    measure = Measure.objects.get(ext_id="m-02")
+    services.measure_update(user=secretariat_hk, measure=measure, data={"actual_start": "2023-07-01"})
+    history = _staff_history(secretariat_hk, measure, lang)
+    assert reason in history
+    if lang != "en":
+        assert "Default data" not in history
+    with translation.override(lang):
+        reasons = [entry.reason for entry in history_entries(measure)]
+    assert reason[2:] in reasons
