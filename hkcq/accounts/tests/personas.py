@@ -5,7 +5,9 @@ the seed's demo accounts; an app's ``tests/conftest.py`` imports these to overri
     from hkcq.accounts.tests.personas import officer_hk, resident, secretariat_hk  # noqa: F401
 
 Each person signs in through the form with ``factories.PASSWORD``. An officer belongs to a unit
-of its side made for the test (``officer_hk.units.get()``); it is the only unit it belongs to.
+of its side made for the test, ``unit_hk`` or ``unit_cq`` (``officer_hk.units.get()``); it is the
+only unit it belongs to. The units have fixed ids (``HK_UNIT``, ``CQ_UNIT``), so that a test may
+name them as a person or a client would.
 """
 
 from __future__ import annotations
@@ -16,13 +18,31 @@ from django.contrib.auth.hashers import make_password
 from hkcq.accounts.models import User
 from hkcq.accounts.tests.factories import PASSWORD, OfficerFactory, SecretariatFactory, UserFactory
 from hkcq.core.choices import Role, Side
+from hkcq.registry.models import Unit
 from hkcq.registry.tests.factories import UnitFactory
 
+HK_UNIT = "test-unit-hk"
+CQ_UNIT = "test-unit-cq"
 
-def _officer(username: str, side: str) -> User:
-    user = OfficerFactory.create(username=username, side=side, password=make_password(PASSWORD))
-    UnitFactory.create(side=side).members.add(user)
+
+def _officer(username: str, unit: Unit) -> User:
+    user = OfficerFactory.create(username=username, side=unit.side, password=make_password(PASSWORD))
+    unit.members.add(user)
     return user
+
+
+@pytest.fixture
+def unit_hk(db) -> Unit:
+    """A Hong Kong unit, ``officer_hk``'s."""
+    name = {"en": "Hong Kong Test Office", "zh-hant": "香港測試辦事處", "zh-hans": "香港测试办事处"}
+    return UnitFactory.create(ext_id=HK_UNIT, side=Side.HONG_KONG, name=name)
+
+
+@pytest.fixture
+def unit_cq(db) -> Unit:
+    """A Chongqing unit, ``officer_cq``'s."""
+    name = {"en": "Chongqing Test Bureau", "zh-hant": "重慶測試局", "zh-hans": "重庆测试局"}
+    return UnitFactory.create(ext_id=CQ_UNIT, side=Side.CHONGQING, name=name)
 
 
 @pytest.fixture
@@ -37,15 +57,15 @@ def other_resident(db) -> User:
 
 
 @pytest.fixture
-def officer_hk(db) -> User:
-    """A Hong Kong officer of one Hong Kong unit."""
-    return _officer("officer-hk", Side.HONG_KONG)
+def officer_hk(unit_hk: Unit) -> User:
+    """A Hong Kong officer of one Hong Kong unit (``unit_hk``)."""
+    return _officer("officer-hk", unit_hk)
 
 
 @pytest.fixture
-def officer_cq(db) -> User:
-    """A Chongqing officer of one Chongqing unit."""
-    return _officer("officer-cq", Side.CHONGQING)
+def officer_cq(unit_cq: Unit) -> User:
+    """A Chongqing officer of one Chongqing unit (``unit_cq``)."""
+    return _officer("officer-cq", unit_cq)
 
 
 @pytest.fixture
@@ -90,6 +110,8 @@ def admin_user(db) -> User:
 
 
 __all__ = [
+    "CQ_UNIT",
+    "HK_UNIT",
     "admin_user",
     "officer_cq",
     "officer_hk",
@@ -99,4 +121,6 @@ __all__ = [
     "resident",
     "secretariat_cq",
     "secretariat_hk",
+    "unit_cq",
+    "unit_hk",
 ]

@@ -33,7 +33,7 @@ def _patch(client, pk, data):
     return client.patch(f"/api/v1/enquiries/canned-replies/{pk}", data, content_type="application/json")
 
 
-def test_the_secretariat_keeps_canned_replies(defaults, client, secretariat_hk, officer_hk):
+def test_the_secretariat_keeps_canned_replies(canned, client, secretariat_hk, officer_hk):
     client.force_login(secretariat_hk)
     created = _post(
         client, {"title": {"en": "Thanks"}, "body": {"en": "Thank you for writing.", "zh_hant": "多謝來信。"}}
@@ -56,7 +56,7 @@ def test_the_secretariat_keeps_canned_replies(defaults, client, secretariat_hk, 
     assert client.get(f"/api/v1/enquiries/canned-replies/{in_use.pk}").json()["id"] == in_use.pk
 
 
-def test_canned_reply_refusals(defaults, client, officer_hk, resident):
+def test_canned_reply_refusals(canned, client, officer_hk, resident):
     canned = CannedReply.objects.filter(is_active=True).first()
     data = {"title": {"en": "x"}, "body": {"en": "y"}}
     assert client.get("/api/v1/enquiries/canned-replies").status_code == 401

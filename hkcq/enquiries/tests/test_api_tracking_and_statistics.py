@@ -83,7 +83,7 @@ def test_statistics_are_public_and_per_unit_for_the_secretariat(make_case, secre
     assert Client().get("/api/v1/enquiry-statistics?start=2001-01-01&end=2026-01-01").status_code == 422
 
 
-def test_entries_to_cite_for_the_officer_of_the_case(make_case, officer_hk, officer_cq):
+def test_entries_to_cite_for_the_officer_of_the_case(make_case, officer_hk, officer_cq, citable):
     from hkcq.enquiries import services
 
     case = make_case(language="zh-hans")
@@ -110,7 +110,7 @@ def test_a_period_ending_on_the_calendars_last_day_is_counted(make_case, client)
 
 
 @pytest.mark.parametrize("end", ["2024-02-29", "0001-01-01"])
-def test_the_default_period_ends_on_any_day(defaults, end):
+def test_the_default_period_ends_on_any_day(db, end):
     """A year before 29 February, or before the year 1, does not exist: the default start was a
     500 (found by schemathesis); so was a period from the calendar's first day."""
     response = Client().get(f"/api/v1/enquiry-statistics?end={end}")
@@ -119,12 +119,12 @@ def test_the_default_period_ends_on_any_day(defaults, end):
     assert Client().get("/api/v1/enquiry-statistics?start=0001-01-01&end=0001-12-31").status_code == 200
 
 
-def test_the_statistics_page_opens_on_29_february(defaults, client, monkeypatch):
+def test_the_statistics_page_opens_on_29_february(db, client, monkeypatch):
     leap_day = dt.datetime(2028, 2, 29, 4, tzinfo=dt.UTC)  # noon in Hong Kong and Chongqing
     monkeypatch.setattr("hkcq.enquiries.views.timezone.now", lambda: leap_day)
     assert client.get("/en/enquiries/statistics/").status_code == 200
 
 
-def test_a_period_ending_before_it_starts_is_a_combination_refused(defaults):
+def test_a_period_ending_before_it_starts_is_a_combination_refused(db):
     response = Client().get("/api/v1/enquiry-statistics?start=2025-02-01&end=2025-01-01")
     assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_combination"

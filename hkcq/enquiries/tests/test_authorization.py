@@ -8,6 +8,7 @@ from hkcq.accounts.services import api_token_create
 from hkcq.enquiries import permissions, services
 from hkcq.enquiries.models import Enquiry, Message
 from hkcq.enquiries.tests.conftest import CQ_UNIT
+from hkcq.kb.tests.factories import PERMIT_RENEWAL
 
 ROLES = ["anonymous", "owner", "other_resident", "unit_officer", "other_officer", "secretariat", "admin"]
 
@@ -207,7 +208,7 @@ CANNED_READERS = {"unit_officer", "other_officer", "secretariat", "admin"}
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_canned_replies_are_kept_by_the_secretariat_and_read_by_officers(role, users, defaults):
+def test_canned_replies_are_kept_by_the_secretariat_and_read_by_officers(role, users, canned):
     from hkcq.enquiries.models import CannedReply
 
     client = _client(users[role])
@@ -228,12 +229,12 @@ def test_canned_replies_are_kept_by_the_secretariat_and_read_by_officers(role, u
         assert response.status_code == 302
     elif not allowed:
         assert response.status_code == 404
-    made = CannedReply.objects.filter(ext_id__isnull=True)  # not one of the seeded ones
+    made = CannedReply.objects.filter(ext_id__isnull=True)  # not one of the loaded ones
     assert made.exists() is allowed
     if allowed:
         assert made.get().body.zh_hans == "请参阅条目。"
 
-    seeded = CannedReply.objects.filter(ext_id="need-more-information").get()
+    loaded = canned["need-more-information"]
     listing = client.get("/zh-hant/enquiries/canned/")
     if role == "anonymous":
         assert listing.status_code == 302
@@ -242,25 +243,22 @@ def test_canned_replies_are_kept_by_the_secretariat_and_read_by_officers(role, u
     else:
         assert listing.status_code == 200
         html = listing.content.decode()
-        assert "需要更多資料" in html  # the seeded ones, in the page's language
-        assert (f"/zh-hant/enquiries/canned/{seeded.pk}/" in html) is allowed  # edit links
+        assert "需要更多資料" in html  # the loaded ones, in the page's language
+        assert (f"/zh-hant/enquiries/canned/{loaded.pk}/" in html) is allowed  # edit links
         assert ("/zh-hant/enquiries/canned/new/" in html) is allowed
-    edit = client.get(f"/en/enquiries/canned/{seeded.pk}/")
+    edit = client.get(f"/en/enquiries/canned/{loaded.pk}/")
     assert edit.status_code == (302 if role == "anonymous" else 200 if allowed else 404)
 
 
 # Writing a reply without sending it (adding a canned reply, finding entries to cite): the
 # case's officer only, once they have accepted it, like replying.
 @pytest.mark.parametrize("role", ROLES)
-def test_preparing_a_reply(role, make_case, users):
-    from hkcq.enquiries.models import CannedReply
-
+def test_preparing_a_reply(role, make_case, users, canned, citable):
     case = _case_for("reply", make_case, users)
-    canned = CannedReply.objects.get(ext_id="looking-into-it")
     client = _client(users[role])
     draft = client.post(
         f"/en/enquiries/case/{case.reference}/draft/",
-        {"body": "Dear resident,", "step": "canned", "canned": str(canned.pk)},
+        {"body": "Dear resident,", "step": "canned", "canned": str(canned["looking-into-it"].pk)},
     )
     search = client.get(f"/en/enquiries/case/{case.reference}/citations/", {"cite_q": "Home Return Permit"})
     allowed = role == "unit_officer"
@@ -269,7 +267,7 @@ def test_preparing_a_reply(role, make_case, users):
     elif allowed:
         assert draft.status_code == search.status_code == 200
         assert "Dear resident,\n\nThank you for your enquiry." in draft.content.decode()
-        assert 'value="mtp-renewal"' in search.content.decode()
+        assert f'value="{PERMIT_RENEWAL}"' in search.content.decode()
     elif role in STAFF_ALLOWED["view"]:
         # the secretariat sees the case but does not answer it
         assert draft.status_code == 302 and draft["Location"] == f"/en/enquiries/case/{case.reference}/"

@@ -3,9 +3,12 @@
 import pytest
 from django.test import Client
 
+from hkcq.core.choices import Side
 from hkcq.enquiries import services
 from hkcq.enquiries.models import CaseAction
-from hkcq.enquiries.tests.conftest import HK_UNIT
+from hkcq.enquiries.tests.conftest import CQ_UNIT, HK_UNIT
+from hkcq.kb.tests.factories import LEGAL_AID, PERMIT_RENEWAL
+from hkcq.registry.tests.factories import UnitFactory
 
 LANGS = ["en", "zh-hant", "zh-hans"]
 HKID = "A123456(7)"
@@ -53,16 +56,16 @@ def test_the_history_records_accept_reply_and_close_and_the_page_shows_the_outco
     assert response.status_code == 302
     kinds = list(CaseAction.objects.filter(enquiry=case).values_list("kind", "by__username"))
     assert kinds == [
-        ("accept", "demo-officer-hk"),
-        ("ask", "demo-officer-hk"),
-        ("reply", "demo-officer-hk"),
-        ("close", "demo-officer-hk"),
+        ("accept", "officer-hk"),
+        ("ask", "officer-hk"),
+        ("reply", "officer-hk"),
+        ("close", "officer-hk"),
     ]
     html = _page(officer_hk, case, lang)
     history = _history(html)
     positions = [history.index(text) for text in HISTORY[lang]]
     assert positions == sorted(positions)  # in time order
-    assert history.count("demo-officer-hk") >= 4
+    assert history.count("officer-hk") >= 4
     # Who did it, in brackets of the page's language: 受理了该咨询。（…） / Accepted the enquiry. (…)
     bracket = " (" if lang == "en" else "（"
     assert HISTORY[lang][0] + bracket in history
@@ -101,16 +104,17 @@ def test_the_api_gives_the_steps_and_the_outcome(make_case, officer_hk):
     _t, raw = api_token_create(user=officer_hk, name="t")
     body = Client().get(f"/api/v1/enquiries/{case.reference}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert [(a["kind"], a["by"], a["outcome"]) for a in body["actions"]] == [
-        ("accept", "demo-officer-hk", ""),
-        ("reply", "demo-officer-hk", ""),
-        ("close", "demo-officer-hk", "referred"),
+        ("accept", "officer-hk", ""),
+        ("reply", "officer-hk", ""),
+        ("close", "officer-hk", "referred"),
     ]
     assert (body["outcome"], body["outcome_note"]) == ("referred", "Ask the tax bureau.")
 
 
 # -- canned replies -------------------------------------------------------------------------------
 @pytest.fixture
-def accepted(make_case, officer_hk):
+def accepted(make_case, officer_hk, canned, citable):
+    """A case in Simplified Chinese accepted by its officer, with canned replies and entries to cite."""
     case = make_case(language="zh-hans")
     services.enquiry_accept(user=officer_hk, enquiry=case)
     return case
@@ -122,17 +126,14 @@ def _officer(officer_hk):
     return client
 
 
-def test_a_canned_reply_is_added_to_what_was_typed_without_javascript(accepted, officer_hk):
-    from hkcq.enquiries.models import CannedReply
-
-    canned = CannedReply.objects.get(ext_id="need-more-information")
+def test_a_canned_reply_is_added_to_what_was_typed_without_javascript(accepted, officer_hk, canned):
     response = _officer(officer_hk).post(
         f"/en/enquiries/case/{accepted.reference}/draft/",
         {
             "body": "你好，",
-            "citations": ["mtp-renewal"],
+            "citations": [PERMIT_RENEWAL],
             "wait_for_resident": "on",
-            "canned": str(canned.pk),
+            "canned": str(canned["need-more-information"].pk),
             "step": "canned",
         },
     )
@@ -142,19 +143,16 @@ def test_a_canned_reply_is_added_to_what_was_typed_without_javascript(accepted, 
     # What was typed stays; the canned text follows, in the resident's language (Simplified).
     assert "你好，\n\n为回复你的咨询，我们需要更多信息" in textarea
     assert "“We need more information” has been added at the end of your reply." in html
-    assert 'value="mtp-renewal" id="cite-mtp-renewal" checked' in html  # the chosen entry stays chosen
+    assert f'value="{PERMIT_RENEWAL}" id="cite-{PERMIT_RENEWAL}" checked' in html  # the chosen entry stays chosen
     wait = html.split('name="wait_for_resident"')[1].split(">")[0]
     assert "checked" in wait
     assert not accepted.messages.exists()  # nothing was sent
 
 
-def test_a_canned_reply_is_added_in_place_with_htmx(accepted, officer_hk):
-    from hkcq.enquiries.models import CannedReply
-
-    canned = CannedReply.objects.get(ext_id="looking-into-it")
+def test_a_canned_reply_is_added_in_place_with_htmx(accepted, officer_hk, canned):
     response = _officer(officer_hk).post(
         f"/zh-hant/enquiries/case/{accepted.reference}/draft/",
-        {"body": "Draft", "canned": str(canned.pk), "step": "canned"},
+        {"body": "Draft", "canned": str(canned["looking-into-it"].pk), "step": "canned"},
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
@@ -200,7 +198,7 @@ def test_the_question_suggests_entries_to_cite_as_checkboxes_with_full_titles(ac
     html = _page(officer_hk, accepted, "en")
     assert '<select name="citations"' not in html  # no multi-select any more
     suggested = html.split("citation-suggested")[1].split("</ul>")[0]
-    assert 'type="checkbox" name="citations" value="mtp-renewal"' in suggested
+    assert f'type="checkbox" name="citations" value="{PERMIT_RENEWAL}"' in suggested
     assert "Renewing your Mainland Travel Permit (Home Return Permit)" in suggested
     assert html.count('name="citations"') <= 5
     # ... in the page's language
@@ -212,15 +210,15 @@ def test_the_question_suggests_entries_to_cite_as_checkboxes_with_full_titles(ac
 def test_finding_other_entries_without_javascript_keeps_the_draft(accepted, officer_hk):
     response = _officer(officer_hk).post(
         f"/en/enquiries/case/{accepted.reference}/draft/",
-        {"body": "My draft", "citations": ["mtp-renewal"], "cite_q": "legal aid", "step": "find", "canned": ""},
+        {"body": "My draft", "citations": [PERMIT_RENEWAL], "cite_q": "legal aid", "step": "find", "canned": ""},
     )
     html = response.content.decode()
     assert response.status_code == 200 and "My draft</textarea>" in html
     found = html.split("citation-found")[1].split("</ul>")[0]
-    assert 'value="legal-aid"' in found and "Found for “legal aid”" in found
+    assert f'value="{LEGAL_AID}"' in found and "Found for “legal aid”" in found
     chosen = html.split("citation-chosen")[1].split("</ul>")[0]
-    assert 'value="mtp-renewal" id="cite-mtp-renewal" checked' in chosen
-    assert html.count('value="mtp-renewal"') == 1  # each entry once
+    assert f'value="{PERMIT_RENEWAL}" id="cite-{PERMIT_RENEWAL}" checked' in chosen
+    assert html.count(f'value="{PERMIT_RENEWAL}"') == 1  # each entry once
     assert 'value="legal aid"' in html  # the search box keeps what was typed
     assert "Choose a canned reply" in html and "Choose a canned reply to add." not in html
 
@@ -229,12 +227,12 @@ def test_finding_entries_with_htmx_returns_the_choices(accepted, officer_hk):
     client = _officer(officer_hk)
     url = f"/zh-hans/enquiries/case/{accepted.reference}/citations/"
     html = client.get(
-        url, {"cite_q": "legal-aid", "citations": ["mtp-renewal"]}, HTTP_HX_REQUEST="true"
+        url, {"cite_q": LEGAL_AID, "citations": [PERMIT_RENEWAL]}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "<html" not in html
     found = html.split("citation-found")[1].split("</ul>")[0]
-    assert found.index('value="legal-aid"') >= 0  # an entry's id finds it
-    assert 'value="mtp-renewal" id="cite-mtp-renewal" checked' in html
+    assert found.index(f'value="{LEGAL_AID}"') >= 0  # an entry's id finds it
+    assert f'value="{PERMIT_RENEWAL}" id="cite-{PERMIT_RENEWAL}" checked' in html
     assert 'hx-swap-oob="innerHTML:#citation-status">找到条目' in html
     html = client.get(url, {"cite_q": "zzqx"}).content.decode()
     assert "没有条目符合“zzqx”" in html
@@ -243,10 +241,10 @@ def test_finding_entries_with_htmx_returns_the_choices(accepted, officer_hk):
 def test_the_chosen_checkboxes_are_sent_as_citations(accepted, officer_hk):
     response = _officer(officer_hk).post(
         f"/en/enquiries/case/{accepted.reference}/reply/",
-        {"body": "See these.", "citations": ["mtp-renewal", "legal-aid"], "cite_q": "ignored"},
+        {"body": "See these.", "citations": [PERMIT_RENEWAL, LEGAL_AID], "cite_q": "ignored"},
     )
     assert response.status_code == 302
-    assert accepted.messages.get().citations == ["mtp-renewal", "legal-aid"]
+    assert accepted.messages.get().citations == [PERMIT_RENEWAL, LEGAL_AID]
 
 
 # -- transfer -------------------------------------------------------------------------------------
@@ -256,6 +254,7 @@ def test_the_chosen_checkboxes_are_sent_as_citations(accepted, officer_hk):
 def test_the_transfer_list_leaves_out_the_current_unit_and_is_grouped_by_side(lang, hk, cq, make_case, officer_hk):
     from hkcq.registry.models import Unit
 
+    UnitFactory.create(side=Side.HONG_KONG)  # another Hong Kong unit, besides the case's own
     case = make_case(unit=HK_UNIT)
     html = _page(officer_hk, case, lang)
     select = html.split('name="to_unit"')[1].split("</select>")[0]
@@ -298,7 +297,7 @@ def test_an_officer_without_cases_sees_where_cases_will_come_from(lang, text, of
     client = _officer(officer_hk)
     html = client.get(f"/{lang}/enquiries/queue/").content.decode()
     assert text in html and "queue-empty" in html
-    assert "Hong Kong Economic and Trade Office in Chengdu" in html or "成都" in html
+    assert officer_hk.units.get().name.show(lang).text in html  # the unit cases come to
     assert f'href="/{lang}/notifications/"' in html
     # With filters, the message is about the filters.
     html = client.get(f"/{lang}/enquiries/queue/", {"status": "closed"}).content.decode()
@@ -313,12 +312,12 @@ def test_an_officer_without_cases_sees_where_cases_will_come_from(lang, text, of
 
 
 # -- who answers ----------------------------------------------------------------------------------
-def test_the_secretariat_is_told_who_answers_and_when_nobody_can(make_case, secretariat_cq):
-    case = make_case(unit="cq_tax")  # no officer there
+def test_the_secretariat_is_told_who_answers_and_when_nobody_can(make_case, secretariat_cq, officer_cq):
+    case = make_case(unit=UnitFactory.create(side=Side.CHONGQING).ext_id)  # no officer there
     html = _page(secretariat_cq, case, "en")
     assert "Replies to the resident come from the officers of the assigned unit." in html
     assert "has no active officer on the platform, so nobody there can answer this enquiry" in html
-    staffed = make_case(unit="cq_exit_entry")  # has the demo officer
+    staffed = make_case(unit=CQ_UNIT)  # has an officer
     assert "unit-unstaffed" not in _page(secretariat_cq, staffed, "en")
 
 

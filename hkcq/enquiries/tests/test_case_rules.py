@@ -22,15 +22,22 @@ HANS_PLACEHOLDER = "【所需信息，例如你持有的证件类别及有效期
 
 
 @pytest.fixture
-def accepted(make_case, officer_hk):
+def accepted(make_case, officer_hk, canned):
+    """A case accepted by its officer; the canned replies (with their placeholders) exist."""
     case = make_case()
     services.enquiry_accept(user=officer_hk, enquiry=case)
     return Enquiry.objects.get(pk=case.pk)
 
 
 # -- N1: placeholders of canned replies ------------------------------------------------------
+@pytest.mark.seed
 def test_the_seeded_canned_replies_placeholders_are_known_in_every_language(defaults):
     assert CannedReply.objects.filter(ext_id="see-the-entry").exists()
+    known = services.canned_placeholders()
+    assert {EN_PLACEHOLDER, HANT_PLACEHOLDER, HANS_PLACEHOLDER} <= known
+
+
+def test_the_placeholders_of_canned_replies_are_known_in_every_language(canned):
     known = services.canned_placeholders()
     assert {EN_PLACEHOLDER, HANT_PLACEHOLDER, HANS_PLACEHOLDER} <= known
 
@@ -192,7 +199,7 @@ def test_the_service_takes_phone_numbers(make_case, phone):
         ("zh-hans", "请输入 6 至 20 位数字"),
     ],
 )
-def test_the_form_refuses_abc_and_keeps_what_was_typed(defaults, client, route_to, lang, message):
+def test_the_form_refuses_abc_and_keeps_what_was_typed(db, client, route_to, lang, message):
     route_to(None)
     data = {"question": "Where do I renew my permit?", "email": "lee@example.org", "phone": "abc"}
     response = client.post(f"/{lang}/enquiries/new/", data | {"language": "en", "consent": "on"})

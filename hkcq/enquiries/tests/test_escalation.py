@@ -15,10 +15,8 @@ from hkcq.enquiries import knowledge, service_levels
 from hkcq.enquiries import services as enquiry_services
 from hkcq.enquiries.escalation import escalate_enquiries
 from hkcq.enquiries.models import Escalation, UnitSupervisor
+from hkcq.enquiries.tests.conftest import HK_UNIT
 from hkcq.enquiries.tests.factories import UnitSupervisorFactory
-from hkcq.registry.models import Unit
-
-HK_UNIT = "hk_chengdu_eto"
 
 
 def hkt(y, m, d, hh=0, mm=0):
@@ -37,9 +35,9 @@ def escalate(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def setup(defaults, monkeypatch, django_user_model, secretariat_hk, secretariat_cq, officer_hk):
+def setup(monkeypatch, django_user_model, secretariat_hk, secretariat_cq, sole_secretariat, officer_hk, unit_hk):
     calendars_load()
-    unit = Unit.objects.get(ext_id=HK_UNIT)
+    unit = unit_hk
     monkeypatch.setattr(knowledge, "ask", lambda q, lang, details="": knowledge.Suggestion(unit=unit, answered=False))
     other = django_user_model.objects.create_user(
         "officer-hk-2", "officer2@example.org", "x-password-123", role="officer", side="hong_kong"
@@ -191,7 +189,8 @@ def test_supervisors_page_is_for_the_secretariat(setup, client, resident):
     assert client.post(f"/en/calendars/supervisors/{record.pk}/remove/").status_code == 403
     assert UnitSupervisor.objects.filter(pk=record.pk).exists()
     # The Chongqing secretariat sees only Chongqing units.
-    assert HK_UNIT not in client.get("/en/calendars/supervisors/").content.decode()
+    html = client.get("/en/calendars/supervisors/").content.decode()
+    assert HK_UNIT not in html and setup["unit"].name.show("en").text not in html
 
 
 def test_each_escalation_is_also_a_notification_in_each_recipients_language_once(setup, escalate):

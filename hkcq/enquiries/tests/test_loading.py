@@ -1,10 +1,14 @@
 """The canned replies that come with the default data: trilingual, loaded once, then the
 secretariat's to change."""
 
+import pytest
+
 from hkcq.core.loading import LoadReport
 from hkcq.enquiries import services
 from hkcq.enquiries.loading import canned_replies_load
 from hkcq.enquiries.models import CannedReply
+
+pytestmark = pytest.mark.seed
 
 
 def test_the_default_canned_replies_are_in_three_languages_written_by_people(defaults):

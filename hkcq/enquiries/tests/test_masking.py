@@ -72,9 +72,7 @@ def test_the_tracking_link_shows_it_masked(case, officer_hk, client):
     assert "We called you on" in str(data["messages"])
 
 
-def test_the_confirmation_email_carries_no_personal_data(
-    defaults, route_to, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_the_confirmation_email_carries_no_personal_data(db, route_to, mailoutbox, django_capture_on_commit_callbacks):
     route_to(None)
     with django_capture_on_commit_callbacks(execute=True):
         case = services.enquiry_submit(
@@ -121,7 +119,7 @@ def test_notifications_to_another_unit_and_logs_are_masked(
     assert HKID not in caplog.text and MAINLAND_ID not in caplog.text and PHONE not in caplog.text
 
 
-def test_submission_log_is_masked(defaults, route_to, caplog):
+def test_submission_log_is_masked(db, route_to, caplog):
     route_to(None)
     with caplog.at_level(logging.INFO, logger="hkcq.enquiries"):
         services.enquiry_submit(

@@ -7,14 +7,21 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from hkcq.core.choices import Side
 from hkcq.enquiries import services
-from hkcq.enquiries.tests.conftest import CQ_UNIT, HK_UNIT
+from hkcq.enquiries.tests.conftest import CQ_UNIT, HK_UNIT, secretariat_of
 from hkcq.notifications.models import Notification
 from hkcq.registry.models import Unit
+from hkcq.registry.tests.factories import UnitFactory
 
 HKID = "A123456(7)"
 QUESTION = f"How do I renew my Home Return Permit? My HKID is {HKID}"
-UNSTAFFED = "cq_tax"  # no demo officer
+UNSTAFFED = "test-unit-unstaffed"  # a Chongqing unit without officers
+
+
+@pytest.fixture(autouse=True)
+def unstaffed(db):
+    return UnitFactory.create(ext_id=UNSTAFFED, side=Side.CHONGQING)
 
 
 def _told(**filters):
@@ -42,37 +49,39 @@ def test_a_new_case_is_announced_to_its_units_officers_in_their_languages(
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(question=QUESTION)
     told = _told()
-    assert set(told) == {"demo-officer-hk", "colleague"}  # not the inactive one, not the secretariat
+    assert set(told) == {officer_hk.username, "colleague"}  # not the inactive one, not the secretariat
     ref = case.reference
-    assert told["demo-officer-hk"].title == f"貴單位的新查詢 {ref}"
-    assert told["demo-officer-hk"].url == f"/zh-hant/enquiries/case/{ref}/"
+    assert told[officer_hk.username].title == f"貴單位的新查詢 {ref}"
+    assert told[officer_hk.username].url == f"/zh-hant/enquiries/case/{ref}/"
     assert told["colleague"].title == f"New enquiry {ref} for your unit"
     assert told["colleague"].url == f"/en/enquiries/case/{ref}/"
     assert all("Home Return Permit" in n.body and HKID not in n.body for n in told.values())
     # The e-mail copies, one each, end with the case's address; the resident gets their own.
     staff_mail = {m.to[0]: m for m in mail.outbox if m.to[0] != "resident@example.org"}
     assert set(staff_mail) == {officer_hk.email, "colleague@example.org"}
-    assert staff_mail[officer_hk.email].subject == told["demo-officer-hk"].title
+    assert staff_mail[officer_hk.email].subject == told[officer_hk.username].title
     assert staff_mail[officer_hk.email].body.rstrip().endswith(f"/zh-hant/enquiries/case/{ref}/")
     assert HKID not in staff_mail[officer_hk.email].body
 
 
 def test_a_case_for_a_unit_without_officers_goes_to_that_sides_secretariat(
-    make_case, languages, django_capture_on_commit_callbacks
+    make_case, languages, secretariat_cq, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(unit=UNSTAFFED, question=QUESTION)
     told = _told()
-    assert set(told) == {"demo-secretariat-cq"}  # Chongqing's unit: not the Hong Kong secretariat
-    notice = told["demo-secretariat-cq"]
+    # Chongqing's unit: its secretariat, not the Hong Kong secretariat
+    assert secretariat_cq.username in told and set(told) == secretariat_of(Side.CHONGQING)
+    notice = told[secretariat_cq.username]
     assert notice.title == f"新查詢 {case.reference}：沒有人員可以處理"
     assert "沒有在職人員" in notice.body and HKID not in notice.body
-    assert any(m.to == ["demo-secretariat-cq@example.org"] for m in mail.outbox)
+    assert any(m.to == [secretariat_cq.email] for m in mail.outbox)
 
 
-def test_a_case_with_no_unit_goes_to_both_secretariats(make_case):
+def test_a_case_with_no_unit_goes_to_both_secretariats(make_case, secretariat_hk, secretariat_cq):
     make_case(unit=None)
-    assert set(_told()) == {"demo-secretariat-hk", "demo-secretariat-cq"}
+    told = set(_told())
+    assert {secretariat_hk.username, secretariat_cq.username} <= told and told == secretariat_of()
 
 
 def test_a_transfer_tells_the_new_units_officers_and_not_the_one_who_made_it(
@@ -85,9 +94,9 @@ def test_a_transfer_tells_the_new_units_officers_and_not_the_one_who_made_it(
             user=officer_hk, enquiry=case, to_unit=Unit.objects.get(ext_id=CQ_UNIT), reason=f"Commerce; ID {HKID}"
         )
     told = _told()
-    assert set(told) == {"demo-officer-cq"}
-    assert told["demo-officer-cq"].title == f"咨询 {case.reference} 已转交贵单位"
-    assert "Commerce" in told["demo-officer-cq"].body and HKID not in told["demo-officer-cq"].body
+    assert set(told) == {officer_cq.username}
+    assert told[officer_cq.username].title == f"咨询 {case.reference} 已转交贵单位"
+    assert "Commerce" in told[officer_cq.username].body and HKID not in told[officer_cq.username].body
     assert [m.to for m in mail.outbox] == [[officer_cq.email]]
 
     # The Chongqing secretariat routes it on to a unit with no officer: the other Chongqing
@@ -100,11 +109,13 @@ def test_a_transfer_tells_the_new_units_officers_and_not_the_one_who_made_it(
         user=secretariat_cq, enquiry=case, to_unit=Unit.objects.get(ext_id=UNSTAFFED), reason="Tax matter"
     )
     told = _told()
-    assert set(told) == {other.username}
+    assert other.username in told and set(told) == secretariat_of(Side.CHONGQING) - {secretariat_cq.username}
     assert told[other.username].title == f"Enquiry {case.reference} was transferred to a unit with no officer"
 
 
-def test_the_residents_message_goes_to_the_cases_officer_else_to_the_unit(make_case, officer_hk, django_user_model):
+def test_the_residents_message_goes_to_the_cases_officer_else_to_the_unit(
+    make_case, officer_hk, secretariat_hk, django_user_model
+):
     colleague = django_user_model.objects.create_user(
         "colleague", "colleague@example.org", "pw-123456789", role="officer", side="hong_kong"
     )
@@ -113,7 +124,7 @@ def test_the_residents_message_goes_to_the_cases_officer_else_to_the_unit(make_c
     # Not yet accepted: the unit's officers.
     Notification.objects.all().delete()
     services.enquiry_resident_reply(user=None, enquiry=case, token=case.token, body=f"Also: my HKID is {HKID}")
-    assert set(_told()) == {"demo-officer-hk", "colleague"}
+    assert set(_told()) == {officer_hk.username, "colleague"}
     notice = _told()["colleague"]
     assert notice.title == f"The resident replied on enquiry {case.reference}"
     assert "my HKID is" in notice.body and HKID not in notice.body
@@ -123,14 +134,15 @@ def test_the_residents_message_goes_to_the_cases_officer_else_to_the_unit(make_c
     services.enquiry_wait(user=officer_hk, enquiry=case, body="Which permit?")
     Notification.objects.all().delete()
     services.enquiry_resident_reply(user=None, enquiry=case, token=case.token, body="A 10-year one")
-    assert set(_told()) == {"demo-officer-hk"}
+    assert set(_told()) == {officer_hk.username}
 
     # The officer has left the unit, and nobody else is in it: the secretariat of its side.
     officer_hk.units.clear()
     colleague.units.clear()
     Notification.objects.all().delete()
     services.enquiry_resident_reply(user=None, enquiry=case, token=case.token, body="Any news?")
-    assert set(_told()) == {"demo-secretariat-hk"}
+    told = set(_told())
+    assert secretariat_hk.username in told and told == secretariat_of(Side.HONG_KONG)
 
 
 @pytest.mark.parametrize(

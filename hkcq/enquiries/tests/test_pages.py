@@ -1,4 +1,5 @@
-"""The journey through the pages, with the real knowledge base, in each language."""
+"""The journey through the pages in each language: with the real knowledge base (the default
+data) for the routing, and with factory-made cases for the rest."""
 
 import re
 
@@ -8,7 +9,9 @@ from django.test import Client
 
 from hkcq.core.errors import InvalidInput
 from hkcq.enquiries.models import CannedReply, Enquiry
+from hkcq.enquiries.tests.conftest import CQ_UNIT
 from hkcq.kb.models import Gap
+from hkcq.kb.tests.factories import PERMIT_RENEWAL
 
 LANGS = ["en", "zh-hant", "zh-hans"]
 HEADINGS = {
@@ -32,6 +35,7 @@ def _submit(client, lang, question, **extra):
     return html, client.post(f"/{lang}/enquiries/new/", data)
 
 
+@pytest.mark.seed  # routed by the real knowledge base
 @pytest.mark.parametrize("lang", LANGS)
 def test_resident_and_officer_journey_in_each_language(
     lang, defaults, officer_cq, django_user_model, django_capture_on_commit_callbacks
@@ -87,24 +91,25 @@ def test_resident_and_officer_journey_in_each_language(
     assert 'name="service"' not in track
 
 
-def test_citation_links_follow_the_readers_language(defaults, officer_cq, make_case, client):
+def test_citation_links_follow_the_readers_language(officer_cq, make_case, citable, client):
     from hkcq.enquiries import services
 
-    case = make_case(unit="cq_commerce", language="zh-hans")
+    case = make_case(unit=CQ_UNIT, language="zh-hans")
     services.enquiry_accept(user=officer_cq, enquiry=case)
-    services.enquiry_reply(user=officer_cq, enquiry=case, body="见条目", citations=["mtp-renewal"])
+    services.enquiry_reply(user=officer_cq, enquiry=case, body="见条目", citations=[PERMIT_RENEWAL])
     html = client.get(f"/zh-hans/enquiries/track/{case.token}/").content.decode()
-    assert 'href="/zh-hans/help/entries/mtp-renewal/"' in html
+    assert f'href="/zh-hans/help/entries/{PERMIT_RENEWAL}/"' in html
     api = client.get(f"/api/v1/enquiries/track/{case.token}").json()
     [citation] = api["messages"][0]["citations"]
-    assert citation["url"] == "/zh-hans/help/entries/mtp-renewal/" and citation["title"] != "mtp-renewal"
+    assert citation["url"] == f"/zh-hans/help/entries/{PERMIT_RENEWAL}/"
+    assert citation["title"] == "续领港澳居民来往内地通行证（回乡证）"
     with pytest.raises(InvalidInput) as exc:
         services.enquiry_reply(user=officer_cq, enquiry=case, body="x", citations=["no-such-entry"])
     assert "no-such-entry" in str(exc.value.details["citations"])
     assert case.messages.count() == 1
 
 
-def test_an_unanswered_question_becomes_a_gap(defaults, client):
+def test_an_unanswered_question_becomes_a_gap(db, client):
     _submit(client, "en", "Can I bring my cat on the moon rocket?")
     case = Enquiry.objects.get()
     assert not case.kb_answered
@@ -142,10 +147,8 @@ def test_every_page_renders(lang, make_case, officer_hk, secretariat_hk, residen
     assert anonymous.get(f"/{lang}/enquiries/track/wrong-token/").status_code == 404
 
 
-def test_the_queue_names_a_cases_language_as_its_filter_does(defaults, officer_cq, route_to):
+def test_the_queue_names_a_cases_language_as_its_filter_does(officer_cq, route_to):
     """Both the column and the filter say 英文 on a Chinese page (the column said English)."""
-    from hkcq.enquiries.tests.conftest import CQ_UNIT
-
     route_to(CQ_UNIT)
     _submit(Client(), "zh-hant", "How do I open a bank account?", language="en")
     staff = Client()

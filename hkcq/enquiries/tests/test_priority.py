@@ -29,7 +29,7 @@ def _state(case: Enquiry) -> tuple:
 
 
 @pytest.fixture
-def calendars(defaults):
+def calendars(db):
     calendars_load()
 
 

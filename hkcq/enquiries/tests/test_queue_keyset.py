@@ -21,7 +21,6 @@ from hkcq.enquiries import views as enquiry_views
 from hkcq.enquiries.models import Enquiry
 from hkcq.enquiries.tests.conftest import CQ_UNIT, HK_UNIT
 from hkcq.enquiries.tests.factories import EnquiryFactory
-from hkcq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +28,10 @@ API = "/api/v1/enquiries"
 
 
 @pytest.fixture
-def cases(defaults):
+def cases(unit_hk, unit_cq):
     """31 cases in 5 received-at instants (so most share their timestamp with others), spread over
     two units, some open and past their reply deadline (with equal deadlines too)."""
-    hk, cq = Unit.objects.get(ext_id=HK_UNIT), Unit.objects.get(ext_id=CQ_UNIT)
+    hk, cq = unit_hk, unit_cq
     base = timezone.now().replace(microsecond=0) - dt.timedelta(days=30)
     made = []
     for i in range(31):
@@ -295,9 +294,9 @@ def test_the_queue_order_is_total_on_every_filter():
     assert Enquiry._meta.ordering == ["-received_at", "-id"]
 
 
-def test_cases_without_a_deadline_come_last_in_the_deadline_order(client, secretariat_hk, defaults, small_pages):
+def test_cases_without_a_deadline_come_last_in_the_deadline_order(client, secretariat_hk, unit_hk, small_pages):
     """``reply_due`` may be empty: those cases come after the others, in both directions."""
-    hk = Unit.objects.get(ext_id=HK_UNIT)
+    hk = unit_hk
     base = timezone.now().replace(microsecond=0) - dt.timedelta(days=3)
     made: list[Enquiry] = [
         EnquiryFactory(
@@ -346,7 +345,7 @@ def test_a_count_stopped_at_its_limit_says_more_than(client, secretariat_hk, cas
     assert count in text and page in text
 
 
-def test_a_count_goes_no_further_than_its_limit(defaults):
+def test_a_count_goes_no_further_than_its_limit(db):
     from hkcq.core import pagination
 
     made = EnquiryFactory.create_batch(5)

@@ -50,7 +50,7 @@ def _key(client, lang: str) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_notice_is_in_the_page_language_with_the_others_folded_away(defaults, client, lang):
+def test_the_notice_is_in_the_page_language_with_the_others_folded_away(db, client, lang):
     html = client.get(f"/{lang}/enquiries/new/").content.decode()
     shown, _sep, rest = html.partition("<details")
     folded = rest.partition("</details>")[0]
@@ -63,7 +63,7 @@ def test_the_notice_is_in_the_page_language_with_the_others_folded_away(defaults
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_reply_language_is_the_language_the_resident_is_using(defaults, client, resident, lang):
+def test_reply_language_is_the_language_the_resident_is_using(db, client, resident, lang):
     resident.preferred_language = "en" if lang != "en" else "zh-hans"
     resident.save(update_fields=["preferred_language"])
     client.force_login(resident)
@@ -73,7 +73,7 @@ def test_reply_language_is_the_language_the_resident_is_using(defaults, client, 
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_errors_are_clear_translated_marked_on_the_fields_and_summarised(defaults, client, route_to, lang):
+def test_errors_are_clear_translated_marked_on_the_fields_and_summarised(db, client, route_to, lang):
     route_to(None)
     response = client.post(
         f"/{lang}/enquiries/new/",
@@ -111,7 +111,7 @@ def test_errors_are_clear_translated_marked_on_the_fields_and_summarised(default
     assert 'href="#id_consent"' in summary and CONSENT_ERROR[lang] in summary
 
 
-def test_a_question_too_long_says_so_in_the_residents_words(defaults, client):
+def test_a_question_too_long_says_so_in_the_residents_words(db, client):
     html = client.post(
         "/zh-hant/enquiries/new/",
         {"question": "問" * 1001, "email": "a@example.org", "language": "zh-hant", "consent": "on"},
@@ -127,7 +127,7 @@ def test_a_question_too_long_says_so_in_the_residents_words(defaults, client):
         ("zh-hans", "内容尚未保存", "我们已把追踪链接发送到该电子邮箱"),
     ],
 )
-def test_the_find_form_is_a_search_and_does_not_talk_of_saving(defaults, client, make_case, lang, saved, sent):
+def test_the_find_form_is_a_search_and_does_not_talk_of_saving(db, client, make_case, lang, saved, sent):
     case = make_case()
     html = client.post(
         f"/{lang}/enquiries/find/", {"reference": case.reference, "email": "x@example.org"}, follow=True
@@ -145,7 +145,7 @@ def test_the_find_form_is_a_search_and_does_not_talk_of_saving(defaults, client,
 @pytest.mark.parametrize(
     ("lang", "due"), [("en", "Reply expected by"), ("zh-hant", "預計回覆日期"), ("zh-hans", "预计回复日期")]
 )
-def test_the_received_page_says_who_handles_it_and_when_a_reply_is_due(defaults, client, make_case, lang, due):
+def test_the_received_page_says_who_handles_it_and_when_a_reply_is_due(db, client, make_case, lang, due):
     case = make_case(unit=HK_UNIT)
     html = client.get(f"/{lang}/enquiries/track/{case.token}/received/").content.decode()
     with translation.override(lang):
@@ -155,14 +155,14 @@ def test_the_received_page_says_who_handles_it_and_when_a_reply_is_due(defaults,
     assert name in html and date in html and due in html
 
 
-def test_the_received_page_without_a_unit_says_the_secretariat_passes_it_on(defaults, client, make_case):
+def test_the_received_page_without_a_unit_says_the_secretariat_passes_it_on(db, client, make_case):
     case = make_case(unit=None)
     html = client.get(f"/zh-hant/enquiries/track/{case.token}/received/").content.decode()
     assert "合作秘書處會把你的查詢轉交負責的政府單位" in html
     assert "預計回覆日期" in html  # the deadline still holds
 
 
-def test_the_track_forms_send_the_browser_to_their_errors(defaults, client, make_case, officer_hk):
+def test_the_track_forms_send_the_browser_to_their_errors(db, client, make_case, officer_hk):
     from hkcq.enquiries import services
 
     case = make_case()
@@ -179,7 +179,7 @@ def test_the_track_forms_send_the_browser_to_their_errors(defaults, client, make
     assert re.search(r'<fieldset class="mb-3" id="id_outcome" aria-describedby="id_outcome_error">', html)
 
 
-def test_after_success_the_page_opens_at_its_top_not_at_the_error_summary(defaults, client, route_to, make_case):
+def test_after_success_the_page_opens_at_its_top_not_at_the_error_summary(db, client, route_to, make_case):
     # Browsers keep a form action's #error-summary across a redirect without a fragment of its own.
     response = client.post(
         "/en/enquiries/new/",

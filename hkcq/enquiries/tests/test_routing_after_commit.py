@@ -23,7 +23,7 @@ def _submit(client: Client, n: int = 1):
 
 
 def test_the_case_is_acknowledged_first_and_the_task_after_the_commit_routes_it(
-    defaults, queued, route_to, officer_hk, secretariat_hk, django_capture_on_commit_callbacks
+    queued, route_to, officer_hk, secretariat_hk, django_capture_on_commit_callbacks
 ):
     route_to(HK_UNIT, answered=True)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -52,21 +52,21 @@ def test_the_case_is_acknowledged_first_and_the_task_after_the_commit_routes_it(
     assert Notification.objects.filter(recipient=officer_hk).count() == 1
 
 
-def test_a_case_assigned_before_its_task_ran_keeps_its_unit(defaults, queued, route_to, secretariat_hk):
+def test_a_case_assigned_before_its_task_ran_keeps_its_unit(queued, route_to, secretariat_hk):
     from hkcq.registry.models import Unit
 
     route_to(HK_UNIT, answered=True)
     case = services.enquiry_submit(
         filing=services.Filing(question="Permit renewal?", email="a@example.org", consent=True)
     ).enquiry
-    other = Unit.objects.get(ext_id="cq_commerce")
+    other = Unit.objects.get(ext_id=CQ_UNIT)
     Enquiry.objects.filter(pk=case.pk).update(assigned_unit=other)
     services.enquiry_route(enquiry_id=case.pk)
     case.refresh_from_db()
     assert case.assigned_unit == other and case.suggested_unit.ext_id == HK_UNIT and not case.routing_pending
 
 
-def test_an_unanswered_question_is_a_gap_when_the_task_routes_it(defaults, queued, monkeypatch, route_to):
+def test_an_unanswered_question_is_a_gap_when_the_task_routes_it(queued, monkeypatch, route_to):
     gaps = []
     monkeypatch.setattr(knowledge, "gap_record", lambda q, lang: gaps.append((q, lang)))
     route_to(None, answered=False)
@@ -78,7 +78,7 @@ def test_an_unanswered_question_is_a_gap_when_the_task_routes_it(defaults, queue
     assert gaps == [("Can I bring my cat?", "en")]
 
 
-def test_the_sweep_routes_cases_whose_task_was_lost(defaults, queued, route_to):
+def test_the_sweep_routes_cases_whose_task_was_lost(queued, route_to):
     route_to(HK_UNIT, answered=True)
     cases = [_submit(Client(), n).json()["reference"] for n in range(3)]
     assert Enquiry.objects.filter(reference__in=cases, routing_pending=True).count() == 3
@@ -92,7 +92,7 @@ def test_the_sweep_routes_cases_whose_task_was_lost(defaults, queued, route_to):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_no_reply_date_is_promised_until_the_case_has_its_unit(defaults, queued, route_to, lang):
+def test_no_reply_date_is_promised_until_the_case_has_its_unit(queued, route_to, lang):
     """Until routing the deadline is counted on the default side's calendar; the unit's side
     (other holidays) may move it. The resident sees no date that could then change: the
     tracking page, the tracking API and Open311 give none until the case is routed."""
@@ -117,7 +117,7 @@ def test_no_reply_date_is_promised_until_the_case_has_its_unit(defaults, queued,
     assert resident.get(f"/open311/v2/requests/{reference}.json").json()[0]["expected_datetime"]
 
 
-def test_the_sweep_routes_a_backlog_larger_than_one_batch(defaults, queued, route_to, monkeypatch):
+def test_the_sweep_routes_a_backlog_larger_than_one_batch(queued, route_to, monkeypatch):
     """A queue outage at volume leaves more cases waiting than the sweep reads at once: one run
     routes them all, batch after batch (the benchmark's sweep left 548 of 1,548 waiting)."""
     from hkcq.enquiries import submission

@@ -17,7 +17,7 @@ def client_for(user=None):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_pages_render_in_each_language(defaults, secretariat_hk, lang):
+def test_pages_render_in_each_language(secretariat_hk, lang):
     assert client_for().get(f"/{lang}/calendars/service-levels/").status_code == 200
     staff = client_for(secretariat_hk)
     for url in (
@@ -28,7 +28,7 @@ def test_pages_render_in_each_language(defaults, secretariat_hk, lang):
         assert staff.get(url).status_code == 200, url
 
 
-def test_secretariat_edits_a_service_level(defaults, secretariat_cq):
+def test_secretariat_edits_a_service_level(secretariat_cq):
     staff = client_for(secretariat_cq)
     r = staff.post(
         "/en/calendars/service-levels/normal/edit/",
@@ -91,19 +91,12 @@ MATRIX = {
     "edit_service_level": {"secretariat_hk", "secretariat_cq", "admin"},
     "add_service_level": {"secretariat_hk", "secretariat_cq", "admin"},
 }
-NAMES = {
-    "resident": "demo-resident",
-    "officer_hk": "demo-officer-hk",
-    "secretariat_hk": "demo-secretariat-hk",
-    "secretariat_cq": "demo-secretariat-cq",
-    "admin": "demo-admin",
-}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", sorted(MATRIX))
-def test_authorization_matrix(defaults, django_user_model, role, action):
-    user = None if role == "public" else django_user_model.objects.get(username=NAMES[role])
+def test_authorization_matrix(db, request, role, action):
+    user = None if role == "public" else request.getfixturevalue("admin_user" if role == "admin" else role)
     c = client_for(user)
     sla = {"name_0": "X", "name_1": "", "name_2": "", "position": 5, "ack_days": "1", "reply_days": "2"}
     requests = {

@@ -65,7 +65,7 @@ def _submit(client: Client, n: int):
     return client.post("/api/v1/enquiries", json.dumps(body), content_type="application/json")
 
 
-def test_the_request_reads_no_policy_holiday_or_counter_and_the_route_task_catches_up(defaults, queued):
+def test_the_request_reads_no_policy_holiday_or_counter_and_the_route_task_catches_up(db, queued):
     client = Client()
     assert _submit(client, 1).status_code == 201  # the process now keeps the policies and calendars
     with CaptureQueriesContext(connection) as request:

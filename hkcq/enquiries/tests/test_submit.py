@@ -30,7 +30,7 @@ def _post(client, key, lang="en", **overrides):
     return client.post(f"/{lang}/enquiries/new/", data)
 
 
-def test_form_is_prefilled_from_the_question_and_offers_the_notice_in_three_languages(defaults, client):
+def test_form_is_prefilled_from_the_question_and_offers_the_notice_in_three_languages(db, client):
     html, key = _form(client, q="我想renew個回鄉證")
     assert "我想renew個回鄉證" in html
     assert len(key) == 32
@@ -39,7 +39,7 @@ def test_form_is_prefilled_from_the_question_and_offers_the_notice_in_three_lang
 
 
 def test_submit_shows_reference_and_link_and_mails_in_the_chosen_language(
-    defaults, client, route_to, django_capture_on_commit_callbacks
+    db, client, route_to, django_capture_on_commit_callbacks
 ):
     route_to(HK_UNIT)
     _html, key = _form(client)
@@ -63,7 +63,7 @@ def test_submit_shows_reference_and_link_and_mails_in_the_chosen_language(
     assert "一站式" not in resident_mail[0].body
 
 
-def test_resubmitting_the_same_form_returns_the_same_case(defaults, client, route_to):
+def test_resubmitting_the_same_form_returns_the_same_case(db, client, route_to):
     route_to(None)
     _html, key = _form(client)
     first = _post(client, key)
@@ -76,9 +76,7 @@ def test_resubmitting_the_same_form_returns_the_same_case(defaults, client, rout
     ("lang", "expected"),
     [("en", "already sent with different content"), ("zh-hant", "已用不同內容送出"), ("zh-hans", "已用不同内容提交")],
 )
-def test_the_same_form_sent_again_with_other_content_is_refused_then_a_new_case(
-    defaults, client, route_to, lang, expected
-):
+def test_the_same_form_sent_again_with_other_content_is_refused_then_a_new_case(db, client, route_to, lang, expected):
     route_to(None)
     _html, key = _form(client)
     first = _post(client, key)
@@ -95,7 +93,7 @@ def test_the_same_form_sent_again_with_other_content_is_refused_then_a_new_case(
     assert Enquiry.objects.count() == 2
 
 
-def test_another_browser_never_gets_the_case_back(defaults, client, route_to):
+def test_another_browser_never_gets_the_case_back(db, client, route_to):
     """The same key and the same words from another browser (someone who saw or guessed them)
     file a case of their own: they never get the first resident's tracking link."""
     from django.test import Client
@@ -111,7 +109,7 @@ def test_another_browser_never_gets_the_case_back(defaults, client, route_to):
     assert Enquiry.objects.order_by("pk").first().token in first["Location"]
 
 
-def test_same_content_and_email_within_minutes_is_the_same_case(defaults, client, route_to):
+def test_same_content_and_email_within_minutes_is_the_same_case(db, client, route_to):
     route_to(None)
     _h, key1 = _form(client)
     _h, key2 = _form(client)
@@ -134,7 +132,7 @@ def test_same_content_and_email_within_minutes_is_the_same_case(defaults, client
     ("lang", "expected"),
     [("en", "personal-data notice"), ("zh-hant", "個人資料"), ("zh-hans", "个人信息")],
 )
-def test_missing_consent_and_bad_email_are_refused_with_translated_errors(defaults, client, route_to, lang, expected):
+def test_missing_consent_and_bad_email_are_refused_with_translated_errors(db, client, route_to, lang, expected):
     route_to(None)
     _h, key = _form(client, lang)
     response = client.post(
@@ -148,7 +146,7 @@ def test_missing_consent_and_bad_email_are_refused_with_translated_errors(defaul
     assert Enquiry.objects.count() == 0
 
 
-def test_service_validation(defaults, route_to):
+def test_service_validation(db, route_to):
     route_to(None)
     with pytest.raises(InvalidInput) as exc:
         services.enquiry_submit(
@@ -158,7 +156,7 @@ def test_service_validation(defaults, route_to):
     assert Enquiry.objects.count() == 0
 
 
-def test_unanswered_question_is_recorded_as_a_gap(defaults, monkeypatch, route_to):
+def test_unanswered_question_is_recorded_as_a_gap(db, monkeypatch, route_to):
     gaps = []
     monkeypatch.setattr(knowledge, "gap_record", lambda q, lang: gaps.append((q, lang)))
     route_to(None, answered=False)
@@ -173,7 +171,7 @@ def test_unanswered_question_is_recorded_as_a_gap(defaults, monkeypatch, route_t
     assert list(Enquiry.objects.order_by("id").values_list("kb_answered", flat=True)) == [False, True]
 
 
-def test_signed_in_resident_sees_their_cases(defaults, client, resident, other_resident, route_to):
+def test_signed_in_resident_sees_their_cases(db, client, resident, other_resident, route_to):
     route_to(None)
     client.force_login(resident)
     _h, key = _form(client)
@@ -188,7 +186,7 @@ def test_signed_in_resident_sees_their_cases(defaults, client, resident, other_r
     assert case.reference not in html and "/enquiries/new/" in html
 
 
-def test_api_submit_is_idempotent(defaults, client, route_to):
+def test_api_submit_is_idempotent(db, client, route_to):
     route_to(HK_UNIT)
     payload = {
         "question": "Driving licence",
@@ -217,7 +215,7 @@ def test_api_submit_is_idempotent(defaults, client, route_to):
     assert client.get("/api/v1/enquiries/track/not-a-token").status_code == 404
 
 
-def test_api_hands_a_case_back_only_to_the_client_that_filed_it(defaults, client, route_to, resident, settings):
+def test_api_hands_a_case_back_only_to_the_client_that_filed_it(db, client, route_to, resident, settings):
     """Resident A's key and words, sent by someone else (another address, or another account's
     token), file a new case: never A's reference and token (the audit's leak)."""
     settings.THROTTLE_RATES = {}  # not what this test is about (test_throttle.py)

@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 
 from hkcq.enquiries.models import Enquiry
-from hkcq.kb.models import Entry
+from hkcq.kb.tests.factories import EntryFactory
 
 RATES = {
     "enquiry_submit": [("address", "3/h"), ("target", "2/h")],
@@ -33,7 +33,7 @@ def api_post(client, data, addr):
     return client.post("/api/v1/enquiries", data, content_type="application/json", REMOTE_ADDR=addr)
 
 
-def test_api_enquiries_are_throttled_per_address_and_per_email(defaults, rates, client):
+def test_api_enquiries_are_throttled_per_address_and_per_email(db, rates, client):
     assert [api_post(client, enquiry(n, f"p{n}@example.org"), "203.0.113.1").status_code for n in range(3)] == [201] * 3
     refused = api_post(client, enquiry(3, "p3@example.org"), "203.0.113.1")
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
@@ -46,7 +46,7 @@ def test_api_enquiries_are_throttled_per_address_and_per_email(defaults, rates, 
     assert api_post(client, enquiry(6, "Q@example.org"), "203.0.113.4").status_code == 429
 
 
-def test_open311_answers_429_with_retry_after_in_its_own_shape(defaults, rates):
+def test_open311_answers_429_with_retry_after_in_its_own_shape(db, rates):
     client = Client()
 
     def post(n):
@@ -73,7 +73,7 @@ def test_open311_answers_429_with_retry_after_in_its_own_shape(defaults, rates):
         ("zh-hans", "你输入的内容已保留在下面"),
     ],
 )
-def test_the_enquiry_form_says_so_on_a_translated_page(defaults, rates, client, lang, expected):
+def test_the_enquiry_form_says_so_on_a_translated_page(db, rates, client, lang, expected):
     for n in range(3):
         sent = {"question": f"Question {n}?", "email": f"w{n}@example.org", "consent": "on", "language": "en"}
         assert client.post(f"/{lang}/enquiries/new/", sent).status_code == 302
@@ -91,7 +91,7 @@ def test_the_enquiry_form_says_so_on_a_translated_page(defaults, rates, client, 
     assert Enquiry.objects.count() == 3
 
 
-def test_a_resident_correcting_the_form_uses_up_nothing(defaults, rates, client):
+def test_a_resident_correcting_the_form_uses_up_nothing(db, rates, client):
     """Only accepted enquiries count towards the limit: five tries with errors (no consent, no
     question) and a replay of the same enquiry do not stop three real ones."""
     for n in range(5):
@@ -108,7 +108,7 @@ def test_a_resident_correcting_the_form_uses_up_nothing(defaults, rates, client)
     assert client.post("/en/enquiries/new/", {**sent, "email": "c4@example.org"}).status_code == 429
 
 
-def test_the_suggestion_form_counts_only_accepted_ones_and_keeps_a_refused_text(defaults, rates, client):
+def test_the_suggestion_form_counts_only_accepted_ones_and_keeps_a_refused_text(db, rates, client):
     from hkcq.suggestions.models import Suggestion
     from hkcq.suggestions.tests.conftest import form_data
 
@@ -122,11 +122,11 @@ def test_the_suggestion_form_counts_only_accepted_ones_and_keeps_a_refused_text(
     assert Suggestion.objects.count() == 2
 
 
-def test_ask_feedback_and_suggestions_are_throttled(defaults, rates, client):
+def test_ask_feedback_and_suggestions_are_throttled(db, rates, client):
     codes = [client.get("/api/v1/ask", {"q": "home return permit"}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert client.get("/en/help/ask/", {"q": "permit"}).status_code == 429  # the page shares the count
-    entry = Entry.objects.filter(state="published").first() or Entry.objects.first()
+    entry = EntryFactory.create()
     feedback = [client.post("/en/help/ask/answered/", {"entry": entry.slug, "q": "x"}).status_code for _ in range(3)]
     assert feedback[-1] == 429
     data = {"title": "T", "text": "Text", "anonymous": True}
@@ -138,7 +138,7 @@ def test_ask_feedback_and_suggestions_are_throttled(defaults, rates, client):
 
 
 def test_tracking_pages_and_password_reset_are_throttled(
-    defaults, rates, client, resident, django_capture_on_commit_callbacks
+    db, rates, client, resident, django_capture_on_commit_callbacks
 ):
     for _ in range(3):
         assert client.get("/en/enquiries/track/not-a-real-token/").status_code == 404
@@ -152,7 +152,7 @@ def test_tracking_pages_and_password_reset_are_throttled(
     assert len([m for m in mail.outbox if resident.email in m.to]) == 2
 
 
-def test_find_my_enquiry_is_no_oracle(defaults, rates, make_case, mailoutbox, django_capture_on_commit_callbacks):
+def test_find_my_enquiry_is_no_oracle(db, rates, make_case, mailoutbox, django_capture_on_commit_callbacks):
     """Unknown reference, right reference with the wrong address, and the right pair: the same
     answer; only the address the case was filed with gets the link, by e-mail."""
     from hkcq.enquiries.references import reference_make

@@ -26,7 +26,7 @@ def refused(response, lang):
 
 
 @LANGS
-def test_find_my_enquiry_keeps_what_was_typed(defaults, settings, lang):
+def test_find_my_enquiry_keeps_what_was_typed(db, settings, lang):
     from hkcq.enquiries.references import reference_make
 
     settings.THROTTLE_RATES = {"enquiry_find": [("address", "1/h")]}
@@ -39,7 +39,7 @@ def test_find_my_enquiry_keeps_what_was_typed(defaults, settings, lang):
 
 
 @LANGS
-def test_a_tracking_reply_keeps_what_was_typed(defaults, settings, make_case, lang):
+def test_a_tracking_reply_keeps_what_was_typed(db, settings, make_case, lang):
     settings.THROTTLE_RATES = {"tracking_write": [("target", "1/h")], "tracking": [("address", "10/h")]}
     case = make_case()
     client = Client()
@@ -52,7 +52,7 @@ def test_a_tracking_reply_keeps_what_was_typed(defaults, settings, make_case, la
     assert not Message.objects.filter(enquiry=case, body__contains="second message").exists()
 
 
-def test_a_tracking_reply_over_both_limits_keeps_the_text_without_reading_the_case(defaults, settings, make_case):
+def test_a_tracking_reply_over_both_limits_keeps_the_text_without_reading_the_case(db, settings, make_case):
     """Reads over their limit too: the case is not read (no extra guesses at links), but the
     form comes back alone with the text."""
     settings.THROTTLE_RATES = {"tracking_write": [("address", "1/h")], "tracking": [("address", "1/h")]}
@@ -67,7 +67,7 @@ def test_a_tracking_reply_over_both_limits_keeps_the_text_without_reading_the_ca
 
 
 @LANGS
-def test_a_rating_keeps_what_was_typed(defaults, settings, make_case, officer_hk, lang):
+def test_a_rating_keeps_what_was_typed(db, settings, make_case, officer_hk, lang):
     from hkcq.enquiries import services
 
     settings.THROTTLE_RATES = {"tracking_write": [("target", "1/h")], "tracking": [("address", "10/h")]}
@@ -85,7 +85,7 @@ def test_a_rating_keeps_what_was_typed(defaults, settings, make_case, officer_hk
 
 
 @LANGS
-def test_password_reset_keeps_the_address(defaults, settings, resident, lang):
+def test_password_reset_keeps_the_address(db, settings, resident, lang):
     settings.THROTTLE_RATES = {"password_reset": [("address", "1/h")]}
     client = Client()
     assert client.post(f"/{lang}/account/password-reset/", {"email": "nobody@example.org"}).status_code == 302
@@ -94,7 +94,7 @@ def test_password_reset_keeps_the_address(defaults, settings, resident, lang):
 
 
 @LANGS
-def test_the_ask_box_keeps_the_question(defaults, settings, lang):
+def test_the_ask_box_keeps_the_question(db, settings, lang):
     settings.THROTTLE_RATES = {"ask": [("address", "1/m")]}
     client = Client()
     assert client.get(f"/{lang}/help/ask/", {"q": "permit"}).status_code == 200
@@ -106,11 +106,11 @@ def test_the_ask_box_keeps_the_question(defaults, settings, lang):
     assert "<html" not in fragment
 
 
-def test_an_htmx_request_with_no_form_gets_the_message_alone(defaults, settings):
-    from hkcq.kb.models import Entry
+def test_an_htmx_request_with_no_form_gets_the_message_alone(db, settings):
+    from hkcq.kb.tests.factories import EntryFactory
 
     settings.THROTTLE_RATES = {"kb_feedback": [("address", "1/h")]}
-    entry = Entry.objects.filter(state="published").first()
+    entry = EntryFactory.create()
     client = Client()
     assert (
         client.post("/en/help/ask/answered/", {"entry": entry.slug, "q": "x"}, HTTP_HX_REQUEST="true").status_code

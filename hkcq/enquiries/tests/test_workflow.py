@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.enquiries import services, sla
 from hkcq.enquiries.models import Enquiry, Pause
-from hkcq.enquiries.tests.conftest import CQ_UNIT
+from hkcq.enquiries.tests.conftest import CQ_UNIT, HK_UNIT
 from hkcq.registry.models import Unit
 
 HKT = ZoneInfo("Asia/Hong_Kong")
@@ -75,7 +75,7 @@ def test_the_whole_case_pause_resume_transfer_close_rate(
     case = Enquiry.objects.get(pk=case.pk)
     assert case.assigned_unit.ext_id == CQ_UNIT and case.assigned_officer is None and case.status == "new"
     assert (case.received_at, case.acknowledge_due, case.reply_due) == (at(4), at(6), at(25))
-    assert case.transfers.get().from_unit.ext_id == "hk_chengdu_eto"
+    assert case.transfers.get().from_unit.ext_id == HK_UNIT
     # the officer who transferred it no longer works it
     with pytest.raises(NotPermitted):
         services.enquiry_reply(user=officer_hk, enquiry=case, body="late")

@@ -1,24 +1,24 @@
+"""The suggestions' tests need none of the default data (a test of the seed itself is marked
+``seed`` and asks for ``defaults``): their people are the factory-made personas of
+hkcq/accounts/tests/personas.py, their areas, units and meetings made by the registry's factories."""
+
 import time
 
-import pytest
 from django.core import signing
 
+from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
+    admin_user,
+    officer_cq,
+    officer_hk,
+    other_resident,
+    resident,
+    secretariat_cq,
+    secretariat_hk,
+    unit_cq,
+    unit_hk,
+)
 from hkcq.suggestions import services
 from hkcq.suggestions.forms import STARTED_SALT
-
-
-@pytest.fixture
-def officer_cq(defaults):
-    from hkcq.accounts.models import User
-
-    return User.objects.get(username="demo-officer-cq")
-
-
-@pytest.fixture
-def admin_user(defaults):
-    from hkcq.accounts.models import User
-
-    return User.objects.get(username="demo-admin")
 
 
 def started(seconds_ago: float = 60) -> str:

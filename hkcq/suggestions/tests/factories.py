@@ -5,6 +5,8 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
+from hkcq.registry.models import Area
+from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
 from hkcq.suggestions.models import Suggestion, Support
 from hkcq.suggestions.references import reference_for
 
@@ -31,3 +33,13 @@ class SupportFactory(factory.django.DjangoModelFactory[Support]):
 
     suggestion = factory.SubFactory(SuggestionFactory)
     session_key = factory.Sequence(lambda n: f"test-session-{n}")
+
+
+def area_about(text: str) -> Area:
+    """A co-operation area with two measures about ``text``: the area a suggestion saying ``text``
+    is filed under (``selectors.area_suggest`` judges an area by its two closest measures), even
+    beside the default data's areas."""
+    area = AreaFactory.create()
+    for n in (1, 2):
+        MeasureFactory.create(area=area, title={"en": f"{text} ({n})"})
+    return area

@@ -2,6 +2,7 @@
 
 from hkcq.accounts.services import api_token_create
 from hkcq.suggestions.models import Suggestion
+from hkcq.suggestions.tests.factories import area_about
 
 from .conftest import publish, submit
 
@@ -11,7 +12,8 @@ def _bearer(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def test_submit_track_and_nothing_public_until_approved(defaults, client, secretariat_cq):
+def test_submit_track_and_nothing_public_until_approved(db, client, secretariat_cq):
+    area = area_about("More arbitration services for commercial disputes")
     body = client.post(
         "/api/v1/suggestions",
         {"title": "Arbitration", "text": "More arbitration services for commercial disputes", "language": "en"},
@@ -19,7 +21,7 @@ def test_submit_track_and_nothing_public_until_approved(defaults, client, secret
     )
     assert body.status_code == 201
     data = body.json()
-    assert data["state"] == "pending" and data["reference"].startswith("SG-")
+    assert data["state"] == "pending" and data["reference"].startswith("SG-") and data["suggested_area"] == area.ext_id
     assert client.get(f"/api/v1/suggestions/{data['reference']}").status_code == 404
     tracked = client.get(f"/api/v1/suggestions/track/{data['tracking_token']}").json()
     assert tracked["text"].startswith("More arbitration") and tracked["public"] is False
@@ -33,7 +35,7 @@ def test_submit_track_and_nothing_public_until_approved(defaults, client, secret
     assert client.get(f"/api/v1/suggestions/{data['reference']}").json()["voices"] == 1
 
 
-def test_named_submission_needs_an_email(defaults, client):
+def test_named_submission_needs_an_email(db, client):
     body = client.post(
         "/api/v1/suggestions", {"title": "t", "text": "x", "anonymous": False}, content_type="application/json"
     )
@@ -41,7 +43,7 @@ def test_named_submission_needs_an_email(defaults, client):
     assert not Suggestion.objects.exists()
 
 
-def test_support_by_email_and_by_session(defaults, client, secretariat_hk):
+def test_support_by_email_and_by_session(db, client, secretariat_hk):
     s = publish(submit(), secretariat_hk)
     url = f"/api/v1/suggestions/{s.reference}/support"
     assert client.post(url, {"email": "x@example.org"}, content_type="application/json").json() == {
@@ -53,7 +55,7 @@ def test_support_by_email_and_by_session(defaults, client, secretariat_hk):
     assert client.post(url, {}, content_type="application/json").json()["counted"] is False
 
 
-def test_staff_respond_merge_and_the_not_adopted_rule(defaults, client, secretariat_hk):
+def test_staff_respond_merge_and_the_not_adopted_rule(db, client, secretariat_hk):
     a = publish(submit(title="Permit"), secretariat_hk)
     b = publish(submit(title="Permit again"), secretariat_hk)
     headers = _bearer(secretariat_hk)
@@ -79,7 +81,7 @@ def test_staff_respond_merge_and_the_not_adopted_rule(defaults, client, secretar
     assert [s["reference"] for s in answered["items"]] == [a.reference]
 
 
-def test_openapi_lists_the_suggestion_endpoints(defaults, client):
+def test_openapi_lists_the_suggestion_endpoints(db, client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in (
         "/api/v1/suggestions",

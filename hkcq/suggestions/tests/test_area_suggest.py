@@ -15,6 +15,7 @@ from .conftest import submit
 DATA = Path(__file__).parent / "data" / "area_suggestions.yaml"
 
 
+@pytest.mark.seed  # the real co-operation areas
 @pytest.mark.parametrize(
     "text",
     ["More Cantonese service at the exit-entry hall", "出入境大廳多啲廣東話服務", "出入境大厅多一些粤语服务"],
@@ -24,11 +25,13 @@ def test_a_suggestion_about_the_exit_entry_hall_is_filed_under_facilitation(defa
     assert area is not None and area.ext_id == "facilitation-hk-people"
 
 
+@pytest.mark.seed
 def test_the_submitted_suggestion_carries_the_suggested_area(defaults):
     s = submit(title="More Cantonese service at the exit-entry hall", text="Please.")
     assert s.suggested_area is not None and s.suggested_area.ext_id == "facilitation-hk-people"
 
 
+@pytest.mark.seed
 def test_the_labelled_suggestions_get_their_area(defaults):
     items = yaml.safe_load(DATA.read_text(encoding="utf-8"))["suggestions"]
     assert len(items) >= 30 and {i["lang"] for i in items} == {"en", "zh_hant", "zh_hans"}

@@ -10,7 +10,8 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from hkcq.registry.models import Area, Mechanism, Meeting
+from hkcq.registry.models import Area, Meeting
+from hkcq.registry.tests.factories import AreaFactory, MechanismFactory
 from hkcq.suggestions.models import Suggestion
 from hkcq.suggestions.tests.factories import SuggestionFactory, SupportFactory
 
@@ -23,12 +24,13 @@ def _at(day: dt.date, hour: int = 12) -> dt.datetime:
 
 
 @pytest.fixture
-def dataset(defaults):
-    """Suggestions spread over Jan–Jun 2026; communication meetings on 31 Jan and 30 Apr 2026.
-    Returns the meetings and the expected figures for the period 1 Feb – 30 Apr, counted here
-    from what was generated (not by the code under test)."""
+def dataset(db):
+    """Suggestions spread over Jan–Jun 2026 in four areas; communication meetings on 31 Jan and
+    30 Apr 2026. Returns the meetings and the expected figures for the period 1 Feb – 30 Apr,
+    counted here from what was generated (not by the code under test), in a row for every area
+    (those of the default data too, when it is loaded)."""
     rng = random.Random(20260501)
-    mechanism = Mechanism.objects.first()
+    mechanism = MechanismFactory.create()
     m1 = Meeting.objects.create(
         ext_id="comm-2026-01",
         mechanism=mechanism,
@@ -43,6 +45,8 @@ def dataset(defaults):
         title={"en": "Second communication meeting", "zh-hant": "第二次交流會"},
         date=dt.date(2026, 4, 30),
     )
+    made = [AreaFactory.create(name={"en": "Finance", "zh-hant": "金融", "zh-hans": "金融"})]
+    made += AreaFactory.create_batch(3)
     areas = list(Area.objects.order_by("position"))
     start, end = dt.date(2026, 2, 1), dt.date(2026, 4, 30)
     expected_states: Counter = Counter()
@@ -52,7 +56,7 @@ def dataset(defaults):
     for i in range(90):
         day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 180))
         state = rng.choice(["pending", "published", "published", "published", "rejected"])
-        area = rng.choice([*areas, None])
+        area = rng.choice([*made, None])
         status = rng.choice(STATUSES) if state == "published" else "received"
         word = words[i % len(words)]
         s = SuggestionFactory.create(
@@ -91,7 +95,7 @@ def dataset(defaults):
             title=text,
             text=text,
             public_text=text + " phone ▇▇▇",
-            area=areas[-1],
+            area=made[-1],
             published_at=_at(dt.date(2026, 3, 1)),
             supporter_count=10 + j,
         )
@@ -99,7 +103,7 @@ def dataset(defaults):
         Suggestion.objects.filter(pk=s.pk).update(created_at=_at(dt.date(2026, 3, 1)))
         theme.append(s.reference)
         expected_states["published"] += 1
-        expected_cells[(areas[-1].pk, "received")] += 1
+        expected_cells[(made[-1].pk, "received")] += 1
     return {
         "m1": m1,
         "m2": m2,
@@ -194,7 +198,7 @@ def test_pdf_in_each_language(dataset, client, secretariat_hk, lang, heading, ar
     assert str(total) in text
 
 
-def test_digest_form_errors_are_clear(defaults, client, secretariat_hk):
+def test_digest_form_errors_are_clear(db, client, secretariat_hk):
     client.force_login(secretariat_hk)
     html = client.get("/en/suggestions/digest/", {"start": "2026-05-01", "end": "2026-04-01"}).content.decode()
     assert "must end on or after" in html

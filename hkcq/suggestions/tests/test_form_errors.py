@@ -8,7 +8,7 @@ from hkcq.suggestions.models import Suggestion
 from .conftest import form_data
 
 
-def test_errors_are_summarised_linked_and_marked_on_the_fields(defaults, client):
+def test_errors_are_summarised_linked_and_marked_on_the_fields(db, client):
     response = client.post("/zh-hant/suggestions/new/", form_data(identity="named", email="", consent=""))
     html = response.content.decode()
     assert response.status_code == 200 and not Suggestion.objects.exists()
@@ -23,7 +23,7 @@ def test_errors_are_summarised_linked_and_marked_on_the_fields(defaults, client)
     assert 'aria-describedby="id_text_helptext"' in text and "is-invalid" not in text
 
 
-def test_an_empty_form_says_only_what_to_fill_in(defaults, client):
+def test_an_empty_form_says_only_what_to_fill_in(db, client):
     """Sent at once and empty: the fields' errors, not also "that was very quick" (one relevant
     error per mistake)."""
     from .conftest import started
@@ -41,7 +41,7 @@ def _started_in(html: str) -> str:
     return re.search(r'name="started" value="([^"]*)"', html).group(1)
 
 
-def test_a_quick_correction_is_timed_from_the_first_render(defaults, client, settings, monkeypatch):
+def test_a_quick_correction_is_timed_from_the_first_render(db, client, settings, monkeypatch):
     """Shown at t0, sent at t0+3 s without consent (refused for that alone), corrected and sent
     again at t0+5 s: the minimum fill time (4 s) counts from the first render, carried signed
     across the re-render, so the correction is accepted, not "very quick"."""
@@ -70,7 +70,7 @@ def test_a_quick_correction_is_timed_from_the_first_render(defaults, client, set
     assert Suggestion.objects.count() == 1
 
 
-def test_a_form_shown_again_at_once_is_still_timed(defaults, client, settings):
+def test_a_form_shown_again_at_once_is_still_timed(db, client, settings):
     """The carried time stamp is the first render's: a bot that sends at once, gets the errors and
     sends again at once is still "very quick"; a forged stamp is replaced by a fresh one."""
     from .conftest import started
@@ -85,7 +85,7 @@ def test_a_form_shown_again_at_once_is_still_timed(defaults, client, settings):
     assert not Suggestion.objects.exists()
 
 
-def test_an_expired_form_sent_again_at_once_is_accepted(defaults, client, settings):
+def test_an_expired_form_sent_again_at_once_is_accepted(db, client, settings):
     """A form left open past a day says "expired"; sent again straight away it is accepted (the
     person has been at it for a day, not 2 seconds)."""
     from .conftest import started

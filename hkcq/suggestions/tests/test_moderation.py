@@ -4,19 +4,21 @@ official responses and their status rules; every action recorded; submitters tol
 import pytest
 from django.core import mail
 
+from hkcq.accounts.tests.personas import HK_UNIT
 from hkcq.core.errors import InvalidInput
 from hkcq.core.text import MASK
-from hkcq.registry.models import Area, Measure, Unit
+from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
 from hkcq.suggestions import selectors, services
 from hkcq.suggestions.models import ModerationAction, Suggestion, Support
 from hkcq.suggestions.references import reference_normalise
+from hkcq.suggestions.tests.factories import SuggestionFactory
 
 from .conftest import publish, submit
 
 PERSONAL = "Call me on 9123 4567 or see my HKID A123456(7)."
 
 
-def test_a_pending_suggestion_is_nowhere_public(defaults, client, secretariat_hk):
+def test_a_pending_suggestion_is_nowhere_public(db, client, secretariat_hk):
     s = submit(title="Bus lanes near Jiefangbei", text="More buses to Jiefangbei at night. " + PERSONAL)
     assert s.state == Suggestion.State.PENDING
     assert reference_normalise(s.reference) == s.reference
@@ -33,7 +35,8 @@ def test_a_pending_suggestion_is_nowhere_public(defaults, client, secretariat_hk
     assert "Jiefangbei" not in client.get("/en/suggestions/").content.decode()
 
 
-def test_approval_publishes_only_the_redacted_text(defaults, client, secretariat_hk):
+def test_approval_publishes_only_the_redacted_text(db, client, secretariat_hk):
+    area = AreaFactory.create()
     s = submit(title="Night buses", text="More buses to Jiefangbei at night. " + PERSONAL)
     proposed_title, proposed_text = services.redaction_proposal(s)
     assert "9123 4567" not in proposed_text and "A123456" not in proposed_text and MASK in proposed_text
@@ -42,21 +45,21 @@ def test_approval_publishes_only_the_redacted_text(defaults, client, secretariat
         suggestion=s,
         public_title=proposed_title,
         public_text=proposed_text.replace(MASK, "[removed]"),
-        area=Area.objects.get(position=2),
+        area=area,
     )
     s.refresh_from_db()
     assert s.text.endswith(PERSONAL)  # the original is kept
     html = client.get(f"/en/suggestions/{s.reference}/").content.decode()
     assert "[removed]" in html and "9123 4567" not in html and "A123456" not in html
     api = client.get(f"/api/v1/suggestions/{s.reference}").json()
-    assert "9123" not in api["text"] and api["area"] == Area.objects.get(position=2).ext_id
+    assert "9123" not in api["text"] and api["area"] == area.ext_id
     kinds = list(s.actions.values_list("kind", flat=True))
     assert kinds == ["submitted", "approved", "redacted"]
     approved = s.actions.get(kind="approved")
     assert approved.actor == secretariat_hk and approved.created_at is not None
 
 
-def test_reject_needs_a_known_reason_and_changes_nothing_otherwise(defaults, secretariat_hk):
+def test_reject_needs_a_known_reason_and_changes_nothing_otherwise(db, secretariat_hk):
     s = submit()
     with pytest.raises(InvalidInput):
         services.suggestion_reject(user=secretariat_hk, suggestion=s, reason="boring")
@@ -67,7 +70,7 @@ def test_reject_needs_a_known_reason_and_changes_nothing_otherwise(defaults, sec
     assert (action.reason, action.detail, action.actor) == ("spam", "advert", secretariat_hk)
 
 
-def test_support_counts_each_person_once(defaults, client, secretariat_hk, resident):
+def test_support_counts_each_person_once(db, client, secretariat_hk, resident):
     s = publish(submit(), secretariat_hk)
     assert services.suggestion_support(suggestion=s, user=resident)
     assert not services.suggestion_support(suggestion=s, user=resident)
@@ -88,7 +91,7 @@ def test_support_counts_each_person_once(defaults, client, secretariat_hk, resid
         services.suggestion_support(suggestion=submit(), user=None, session_key="x")
 
 
-def test_merge_keeps_every_text_and_submitter_and_carries_the_count(defaults, client, secretariat_hk, resident):
+def test_merge_keeps_every_text_and_submitter_and_carries_the_count(db, client, secretariat_hk, resident):
     target = publish(submit(title="Permit renewal", text="Renew the Home Return Permit in Chongqing"), secretariat_hk)
     dup = publish(
         submit(
@@ -135,14 +138,14 @@ def test_merge_keeps_every_text_and_submitter_and_carries_the_count(defaults, cl
         services.suggestion_merge(user=secretariat_hk, duplicate=target, target=target)
 
 
-def test_merge_needs_a_published_target(defaults, secretariat_hk):
+def test_merge_needs_a_published_target(db, secretariat_hk):
     a, b = submit(), submit(title="Other")
     with pytest.raises(InvalidInput):
         services.suggestion_merge(user=secretariat_hk, duplicate=a, target=b)
     assert Suggestion.objects.get(pk=a.pk).state == Suggestion.State.PENDING
 
 
-def test_not_adopted_needs_a_reason(defaults, secretariat_hk):
+def test_not_adopted_needs_a_reason(db, secretariat_hk):
     s = publish(submit(), secretariat_hk)
     with pytest.raises(InvalidInput) as info:
         services.suggestion_respond(
@@ -163,9 +166,9 @@ def test_not_adopted_needs_a_reason(defaults, secretariat_hk):
     assert s.responded_at is not None and s.status_changed_at is not None
 
 
-def test_response_in_three_languages_linked_to_a_measure_shows_on_you_said_we_did(defaults, client, secretariat_hk):
+def test_response_in_three_languages_linked_to_a_measure_shows_on_you_said_we_did(db, client, secretariat_hk):
     s = publish(submit(), secretariat_hk)
-    measure = Measure.objects.filter(parent__isnull=True).first()
+    measure = MeasureFactory.create()
     services.suggestion_respond(
         user=secretariat_hk,
         suggestion=s,
@@ -180,12 +183,12 @@ def test_response_in_three_languages_linked_to_a_measure_shows_on_you_said_we_di
     assert measure.get_absolute_url() in client.get(s.get_absolute_url()).content.decode()
 
 
-def test_cannot_answer_an_unpublished_suggestion(defaults, secretariat_hk):
+def test_cannot_answer_an_unpublished_suggestion(db, secretariat_hk):
     with pytest.raises(InvalidInput):
         services.suggestion_respond(user=secretariat_hk, suggestion=submit(), status="adopted")
 
 
-def test_named_submitter_is_told_in_their_language(defaults, secretariat_hk, django_capture_on_commit_callbacks):
+def test_named_submitter_is_told_in_their_language(db, secretariat_hk, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         s = submit(anonymous=False, name="Lee", email="lee@example.org", language="zh-hant")
     assert len(mail.outbox) == 1 and s.reference in mail.outbox[0].subject and "已收到" in mail.outbox[0].subject
@@ -204,6 +207,7 @@ def test_named_submitter_is_told_in_their_language(defaults, secretariat_hk, dja
     assert len(mail.outbox) == 3
 
 
+@pytest.mark.seed  # suggested among the real co-operation areas
 def test_area_is_suggested_from_the_text(defaults):
     s = submit(title="Arbitration", text="More arbitration and mediation services for commercial disputes")
     assert s.suggested_area is not None and "Legal" in s.suggested_area.name.en
@@ -211,16 +215,15 @@ def test_area_is_suggested_from_the_text(defaults):
     assert s2.suggested_area is not None and "Education" in s2.suggested_area.name.en
 
 
-def test_area_change_is_recorded(defaults, secretariat_hk):
+def test_area_change_is_recorded(db, secretariat_hk, unit_hk):
     s = submit()
-    unit = Unit.objects.get(ext_id="hk_chengdu_eto")
-    services.suggestion_set_area(user=secretariat_hk, suggestion=s, area=Area.objects.first(), unit=unit)
+    services.suggestion_set_area(user=secretariat_hk, suggestion=s, area=AreaFactory.create(), unit=unit_hk)
     action = ModerationAction.objects.get(suggestion=s, kind="area_changed")
-    assert "hk_chengdu_eto" in action.detail and action.actor == secretariat_hk
+    assert HK_UNIT in action.detail and action.actor == secretariat_hk
 
 
 def test_account_holder_is_notified_in_the_application_in_their_language(
-    defaults, resident, secretariat_hk, django_capture_on_commit_callbacks
+    db, resident, secretariat_hk, django_capture_on_commit_callbacks
 ):
     from hkcq.notifications.models import Notification
 
@@ -234,7 +237,7 @@ def test_account_holder_is_notified_in_the_application_in_their_language(
     assert mail.outbox[-1].to == [resident.email]
 
 
-def test_similar_suggestions_meet_across_languages(defaults, secretariat_hk):
+def test_similar_suggestions_meet_across_languages(db, secretariat_hk):
     s = publish(submit(title="回鄉證續期", text="希望可以在重慶辦理回鄉證續期", language="zh-hant"), secretariat_hk)
     publish(submit(title="Night buses", text="More buses at night to Jiefangbei"), secretariat_hk)
     assert selectors.similar_published("Renew my Home Return Permit in Chongqing") == [s]
@@ -245,9 +248,10 @@ def test_similar_suggestions_meet_across_languages(defaults, secretariat_hk):
     ("language", "shown"),
     [("en", "Legal and Dispute Resolution (suggested)"), ("zh-hant", "（系統建議）"), ("zh-hans", "（系统建议）")],
 )
-def test_queue_marks_a_suggested_area_with_the_pages_brackets(defaults, client, secretariat_hk, language, shown):
+def test_queue_marks_a_suggested_area_with_the_pages_brackets(db, client, secretariat_hk, language, shown):
     # Chinese pages put full-width brackets around "suggested", English ones a space and ASCII brackets.
-    submit(title="Arbitration", text="More arbitration and mediation services for commercial disputes")
+    name = {"en": "Legal and Dispute Resolution", "zh-hant": "法律及爭議解決", "zh-hans": "法律及争议解决"}
+    SuggestionFactory.create(state=Suggestion.State.PENDING, suggested_area=AreaFactory.create(name=name))
     client.force_login(secretariat_hk)
     page = client.get(f"/{language}/suggestions/moderation/").content.decode()
     assert shown in page

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 import config.urls  # noqa: F401 - build the API schemas before any test
 from hkcq.core import idempotency
-from hkcq.registry.models import Area
+from hkcq.registry.tests.factories import AreaFactory
 from hkcq.suggestions import services
 from hkcq.suggestions.models import Suggestion
 
@@ -45,7 +45,8 @@ def assert_error_shape(response, status):
     return " ".join(item["description"] for item in body)
 
 
-def test_services_list_both_and_the_definition(defaults):
+def test_services_list_both_and_the_definition(db):
+    area = AreaFactory.create(name={"en": "Finance", "zh-hant": "金融"})
     codes = {s["service_code"]: s for s in Client().get("/open311/v2/services.json").json()}
     assert {"enquiry", "suggestion"} <= set(codes)
     assert codes["suggestion"]["metadata"] is True
@@ -55,13 +56,12 @@ def test_services_list_both_and_the_definition(defaults):
     attributes = {a["code"]: a for a in definition["attributes"]}
     assert attributes["consent"]["required"] and attributes["title"]["required"]
     assert not attributes["area"]["required"]
-    area = Area.objects.order_by("position").first()
     assert {"key": area.ext_id, "name": area.name.show("en").text} in attributes["area"]["values"]
     assert {v["key"] for v in attributes["anonymous"]["values"]} == {"true", "false"}
 
 
-def test_post_is_pending_and_public_only_once_approved(defaults, secretariat_hk):
-    r = post(valid(**{"attribute[area]": Area.objects.first().ext_id}), REMOTE_ADDR="203.0.113.9")
+def test_post_is_pending_and_public_only_once_approved(db, secretariat_hk):
+    r = post(valid(**{"attribute[area]": AreaFactory.create().ext_id}), REMOTE_ADDR="203.0.113.9")
     assert r.status_code == 201
     [body] = r.json()
     suggestion = Suggestion.objects.get()
@@ -94,7 +94,7 @@ def test_post_is_pending_and_public_only_once_approved(defaults, secretariat_hk)
     assert listed(status="open") == [] and len(listed(status="closed")) == 1
 
 
-def test_rejected_is_never_listed(defaults, secretariat_hk):
+def test_rejected_is_never_listed(db, secretariat_hk):
     post(valid())
     suggestion = Suggestion.objects.get()
     services.suggestion_reject(user=secretariat_hk, suggestion=suggestion, reason="spam")
@@ -102,7 +102,7 @@ def test_rejected_is_never_listed(defaults, secretariat_hk):
     assert_error_shape(Client().get(f"/open311/v2/requests/{suggestion.reference}.json"), 404)
 
 
-def test_named_needs_an_email_and_keeps_the_name(defaults):
+def test_named_needs_an_email_and_keeps_the_name(db):
     r = post(valid(email="hk@example.org", first_name="Chan", last_name="Tai Man"))
     assert r.status_code == 201
     suggestion = Suggestion.objects.get()
@@ -125,18 +125,18 @@ def test_named_needs_an_email_and_keeps_the_name(defaults):
         ({"attribute[anonymous]": "false", "email": "not-an-address"}, "email"),
     ],
 )
-def test_validation_errors_in_open311_shape(defaults, change, field):
+def test_validation_errors_in_open311_shape(db, change, field):
     description = assert_error_shape(post(valid(**change)), 400)
     assert description.startswith(f"{field}:")
     assert not Suggestion.objects.exists()
 
 
-def test_errors_are_translated(defaults):
+def test_errors_are_translated(db):
     r = Client().post("/open311/v2/requests.json?lang=zh-hant", valid(**{"attribute[consent]": ""}))
     assert "個人資料" in assert_error_shape(r, 400)
 
 
-def test_rate_limit_per_address(defaults, settings):
+def test_rate_limit_per_address(db, settings):
     settings.THROTTLE_RATES = {"suggestion_submit": [("address", "2/h")]}
     first = post(valid(**{"attribute[title]": "One"}), REMOTE_ADDR="198.51.100.7")
     assert first.status_code == 201
@@ -149,7 +149,7 @@ def test_rate_limit_per_address(defaults, settings):
     assert Suggestion.objects.count() == 3
 
 
-def test_the_same_request_again_is_the_same_suggestion(defaults, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_same_request_again_is_the_same_suggestion(db, django_capture_on_commit_callbacks, mailoutbox):
     named = valid(email="hk@example.org", first_name="Chan")
     with django_capture_on_commit_callbacks(execute=True):
         first = post(named, REMOTE_ADDR="203.0.113.5")
@@ -163,13 +163,13 @@ def test_the_same_request_again_is_the_same_suggestion(defaults, django_capture_
     # Not the same request: other content, another address, or after the window.
     assert post(valid(**{"attribute[title]": "Renew permits here"}), REMOTE_ADDR="203.0.113.5").status_code == 201
     assert post(named, REMOTE_ADDR="203.0.113.6").status_code == 201
-    assert post(valid(**{"attribute[area]": Area.objects.first().ext_id}), REMOTE_ADDR="203.0.113.5").status_code == 201
+    assert post(valid(**{"attribute[area]": AreaFactory.create().ext_id}), REMOTE_ADDR="203.0.113.5").status_code == 201
     with freeze_time(timezone.now() + services.DUPLICATE_WINDOW + timedelta(minutes=1)):
         assert post(named, REMOTE_ADDR="203.0.113.5").status_code == 201
     assert Suggestion.objects.count() == 5
 
 
-def test_an_idempotency_key_makes_a_retry_certain(defaults):
+def test_an_idempotency_key_makes_a_retry_certain(db):
     first = post(valid(), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-42")
     assert first.status_code == 201
     again = post(valid(), REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY="client-42")
@@ -202,7 +202,7 @@ def test_an_idempotency_key_makes_a_retry_certain(defaults):
     assert "已" in assert_error_shape(r, 409)
 
 
-def test_a_key_stored_by_a_concurrent_request_wins(defaults, monkeypatch):
+def test_a_key_stored_by_a_concurrent_request_wins(db, monkeypatch):
     first = post(valid(), HTTP_IDEMPOTENCY_KEY="race-1")
     # The other request stored the key after this one looked for it: the insert fails on the
     # unique key, and the one already stored is the answer.
@@ -229,6 +229,6 @@ def test_a_key_stored_by_a_concurrent_request_wins(defaults, monkeypatch):
         ({}, {}, "Thank you. Your suggestion will be published"),
     ],
 )
-def test_the_service_notice_is_in_the_senders_language(defaults, fields, headers, notice):
+def test_the_service_notice_is_in_the_senders_language(db, fields, headers, notice):
     r = post(valid(**fields), **headers)
     assert r.status_code == 201 and r.json()[0]["service_notice"].startswith(notice)

@@ -2,25 +2,30 @@
 
 import pytest
 
-from hkcq.registry.models import Area
+from hkcq.registry.tests.factories import AreaFactory
 from hkcq.suggestions.models import Suggestion
+from hkcq.suggestions.tests.factories import area_about
 
 from .conftest import form_data, publish, started, submit
+
+# What form_data() suggests, as one text: the area about it is the one suggested.
+ABOUT = "Simplify the Home Return Permit renewal: let Hong Kong people in Chongqing renew the permit locally"
 
 URL = "/en/suggestions/new/"
 
 
-def test_anonymous_submission_is_stored_and_acknowledged_with_a_tracking_link(defaults, client):
+def test_anonymous_submission_is_stored_and_acknowledged_with_a_tracking_link(db, client):
+    area = area_about(ABOUT)
     response = client.post(URL, form_data())
     s = Suggestion.objects.get()
     assert response.status_code == 302 and response["Location"] == s.get_tracking_url() + "#main"
     page = client.get(response["Location"]).content.decode()
     assert s.reference in page and "Home Return Permit" in page
     assert s.anonymous and s.email == "" and s.ip_address == "127.0.0.1"
-    assert s.suggested_area is not None
+    assert s.suggested_area == area
 
 
-def test_named_submission_needs_an_email_and_keeps_what_was_typed(defaults, client):
+def test_named_submission_needs_an_email_and_keeps_what_was_typed(db, client):
     response = client.post(URL, form_data(identity="named", name="Wong", email=""))
     assert response.status_code == 200
     html = response.content.decode()
@@ -31,29 +36,30 @@ def test_named_submission_needs_an_email_and_keeps_what_was_typed(defaults, clie
     assert (s.anonymous, s.name, s.email) == (False, "Wong", "wong@example.org")
 
 
-def test_signed_in_resident_uses_their_account(defaults, client, resident):
+def test_signed_in_resident_uses_their_account(db, client, resident):
     client.force_login(resident)
     html = client.get(URL).content.decode()
     assert 'name="email"' not in html
-    client.post(URL, form_data(identity="named", area=Area.objects.get(position=5).ext_id))
+    suggested, chosen = area_about(ABOUT), AreaFactory.create()
+    client.post(URL, form_data(identity="named", area=chosen.ext_id))
     s = Suggestion.objects.get()
     assert s.submitter == resident and s.email == resident.email and not s.anonymous
-    assert s.area.position == 5  # the submitter's choice wins over the suggestion
+    assert s.suggested_area == suggested and s.area == chosen  # the submitter's choice wins over the suggestion
 
 
-def test_consent_is_required(defaults, client):
+def test_consent_is_required(db, client):
     response = client.post(URL, form_data(consent=""))
     assert response.status_code == 200 and not Suggestion.objects.exists()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_honeypot_refuses_and_stores_nothing(defaults, client, lang):
+def test_honeypot_refuses_and_stores_nothing(db, client, lang):
     response = client.post(f"/{lang}/suggestions/new/", form_data(website="http://spam.example"))
     assert response.status_code == 200 and not Suggestion.objects.exists()
     assert "Simplify the Home Return Permit renewal" in response.content.decode()
 
 
-def test_too_fast_or_forged_time_stamp_is_refused(defaults, client):
+def test_too_fast_or_forged_time_stamp_is_refused(db, client):
     assert client.post(URL, form_data(started=started(seconds_ago=1))).status_code == 200
     assert client.post(URL, form_data(started="forged")).status_code == 200
     assert client.post(URL, form_data(started=started(seconds_ago=3 * 86400))).status_code == 200
@@ -64,7 +70,7 @@ def test_too_fast_or_forged_time_stamp_is_refused(defaults, client):
 
 # The old count of stored suggestions is gone: the cache throttle (hkcq/core/throttle.py,
 # THROTTLE_RATES["suggestion_submit"]) holds the same limits per address and per account.
-def test_rate_limit_per_address(defaults, client, settings):
+def test_rate_limit_per_address(db, client, settings):
     settings.THROTTLE_RATES = {"suggestion_submit": [("address", "3/h"), ("target", "100/h")]}
     for i in range(3):
         assert client.post(URL, form_data(title=f"Idea {i}")).status_code == 302
@@ -78,7 +84,7 @@ def test_rate_limit_per_address(defaults, client, settings):
     assert body.status_code == 429 and body.json()["error"]["code"] == "rate_limited"
 
 
-def test_rate_limit_per_account(defaults, client, resident, settings):
+def test_rate_limit_per_account(db, client, resident, settings):
     settings.THROTTLE_RATES = {"suggestion_submit": [("address", "100/h"), ("target", "2/h")]}
     client.force_login(resident)
     for i in range(2):
@@ -87,7 +93,7 @@ def test_rate_limit_per_account(defaults, client, resident, settings):
     assert response.status_code == 429 and Suggestion.objects.count() == 2
 
 
-def test_rate_limit_message_is_translated(defaults, client, settings):
+def test_rate_limit_message_is_translated(db, client, settings):
     settings.THROTTLE_RATES = {"suggestion_submit": [("address", "1/h")]}
     client.post("/zh-hant/suggestions/new/", form_data(title="Idea 1"))
     response = client.post("/zh-hant/suggestions/new/", form_data(title="Idea 2"))
@@ -102,7 +108,7 @@ def _key(client, lang="en"):
 @pytest.mark.parametrize(
     ("lang", "expected"), [("en", "already sent with different content"), ("zh-hans", "已用不同内容提交")]
 )
-def test_the_form_sent_twice_stores_one_suggestion_and_other_content_is_refused(defaults, client, lang, expected):
+def test_the_form_sent_twice_stores_one_suggestion_and_other_content_is_refused(db, client, lang, expected):
     key = _key(client, lang)
     first = client.post(f"/{lang}/suggestions/new/", form_data(idempotency_key=key))
     again = client.post(f"/{lang}/suggestions/new/", form_data(idempotency_key=key))
@@ -118,7 +124,7 @@ def test_the_form_sent_twice_stores_one_suggestion_and_other_content_is_refused(
     assert Suggestion.objects.count() == 2
 
 
-def test_another_browser_with_the_same_key_and_words_gets_its_own_suggestion(defaults, client):
+def test_another_browser_with_the_same_key_and_words_gets_its_own_suggestion(db, client):
     from django.test import Client
 
     key = _key(client)
@@ -130,7 +136,7 @@ def test_another_browser_with_the_same_key_and_words_gets_its_own_suggestion(def
     assert Suggestion.objects.count() == 2
 
 
-def test_api_submission_is_idempotent_for_the_same_client_only(defaults, client):
+def test_api_submission_is_idempotent_for_the_same_client_only(db, client):
     payload = {"title": "Ferry", "text": "More ferries", "anonymous": True}
 
     def send(data, addr="203.0.113.5", key="sg-key-1"):
@@ -150,7 +156,7 @@ def test_api_submission_is_idempotent_for_the_same_client_only(defaults, client)
     assert Suggestion.objects.count() == 2
 
 
-def test_similar_published_suggestions_are_offered(defaults, client, secretariat_hk):
+def test_similar_published_suggestions_are_offered(db, client, secretariat_hk):
     s = publish(submit(title="回鄉證續期", text="希望可以在重慶辦理回鄉證續期"), secretariat_hk)
     publish(submit(title="Night buses", text="More buses at night"), secretariat_hk)
     pending = submit(title="回乡证", text="回乡证续期")
@@ -165,7 +171,7 @@ def test_similar_published_suggestions_are_offered(defaults, client, secretariat
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_public_pages_in_each_language(defaults, client, secretariat_hk, lang):
+def test_public_pages_in_each_language(db, client, secretariat_hk, lang):
     s = publish(submit(), secretariat_hk)
     for url in (
         f"/{lang}/suggestions/",
@@ -182,7 +188,7 @@ def test_public_pages_in_each_language(defaults, client, secretariat_hk, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_staff_pages_in_each_language(defaults, client, secretariat_hk, lang):
+def test_staff_pages_in_each_language(db, client, secretariat_hk, lang):
     s = submit()
     client.force_login(secretariat_hk)
     assert s.reference in client.get(f"/{lang}/suggestions/moderation/").content.decode()
@@ -190,13 +196,13 @@ def test_staff_pages_in_each_language(defaults, client, secretariat_hk, lang):
     assert client.get(f"/{lang}/suggestions/digest/").status_code == 200
 
 
-def test_empty_states_say_what_to_do(defaults, client):
+def test_empty_states_say_what_to_do(db, client):
     assert "Make the first suggestion" in client.get("/en/suggestions/").content.decode()
     assert "Clear filters" in client.get("/en/suggestions/?q=nothing-like-this").content.decode()
     assert "Clear filters" in client.get("/en/suggestions/you-said-we-did/").content.decode()
 
 
-def test_list_is_paginated(defaults, client, secretariat_hk, settings):
+def test_list_is_paginated(db, client, secretariat_hk, settings):
     settings.PAGE_SIZE = 2
     for i in range(5):
         publish(submit(title=f"Idea {i}"), secretariat_hk)
@@ -204,7 +210,7 @@ def test_list_is_paginated(defaults, client, secretariat_hk, settings):
     assert html.count("suggestion-item") == 2 and "Page 1 of 3" in html
 
 
-def test_moderator_flow_through_the_pages(defaults, client, secretariat_hk):
+def test_moderator_flow_through_the_pages(db, client, secretariat_hk):
     s = submit(text="Renew permits in Chongqing. Phone 9123 4567")
     client.force_login(secretariat_hk)
     url = f"/en/suggestions/moderation/{s.reference}/"

@@ -4,41 +4,35 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from hkcq.accounts.models import User
 from hkcq.core.errors import NotPermitted
-from hkcq.registry.models import Unit
 from hkcq.suggestions import services
 from hkcq.suggestions.models import Suggestion
 
 from .conftest import publish, submit
 
 ROLES = ["anonymous", "resident", "officer_hk", "officer_cq", "secretariat_hk", "secretariat_cq", "admin"]
-USERNAMES = {
-    "resident": "demo-resident",
-    "officer_hk": "demo-officer-hk",
-    "officer_cq": "demo-officer-cq",
-    "secretariat_hk": "demo-secretariat-hk",
-    "secretariat_cq": "demo-secretariat-cq",
-    "admin": "demo-admin",
-}
+FIXTURES = {"admin": "admin_user"}  # the others are the personas of the role's name
 MODERATORS = {"secretariat_hk", "secretariat_cq", "admin"}
 STAFF = MODERATORS | {"officer_hk", "officer_cq"}
-# The suggestion is assigned to the unit of demo-officer-hk (hk_chengdu_eto).
+# The suggestion is assigned to the unit of officer_hk (unit_hk).
 RESPONDERS = MODERATORS | {"officer_hk"}
 
 
-def _user(role):
-    return AnonymousUser() if role == "anonymous" else User.objects.get(username=USERNAMES[role])
+@pytest.fixture
+def users(request):
+    """Every role's person (the personas, made for the test), by role."""
+    people = {role: request.getfixturevalue(FIXTURES.get(role, role)) for role in ROLES if role != "anonymous"}
+    return {"anonymous": AnonymousUser(), **people}
 
 
 @pytest.fixture
-def world(defaults):
-    moderator = User.objects.get(username="demo-secretariat-hk")
-    unit = Unit.objects.get(ext_id="hk_chengdu_eto")
+def world(users, unit_hk):
+    moderator = users["secretariat_hk"]
+    unit = unit_hk
     published = publish(submit(title="Published one"), moderator, unit=unit)
     target = publish(submit(title="Target"), moderator)
     pending = submit(title="Pending one")
-    return {"published": published, "pending": pending, "target": target, "moderator": moderator}
+    return {"published": published, "pending": pending, "target": target, "moderator": moderator, "users": users}
 
 
 def _do(action, user, w):
@@ -78,7 +72,7 @@ ALLOWED = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ALLOWED))
 def test_service_matrix(world, action, role):
-    user = _user(role)
+    user = world["users"][role]
     actions_before = world["published"].actions.count() + world["pending"].actions.count()
     if role in ALLOWED[action]:
         _do(action, user, world)
@@ -94,7 +88,7 @@ def test_service_matrix(world, action, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_page_matrix(world, client, role):
     if role != "anonymous":
-        client.force_login(_user(role))
+        client.force_login(world["users"][role])
     s, pending = world["published"], world["pending"]
     expected = {
         "/en/suggestions/": 200,
@@ -128,7 +122,7 @@ def test_page_matrix(world, client, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_api_matrix(world, client, role):
     if role != "anonymous":
-        client.force_login(_user(role))
+        client.force_login(world["users"][role])
     s, pending = world["published"], world["pending"]
     auth_status = 401 if role == "anonymous" else 403
     # A suggestion's staff view that the user may not see is not found (404), as on the pages.
