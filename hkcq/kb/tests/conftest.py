@@ -1,5 +1,21 @@
+"""The knowledge base's tests need none of the default data, except those of the seed itself
+(marked ``seed``: the sample entries, their loading, and the search and routing measured over
+them): their people are the factory-made personas of hkcq/accounts/tests/personas.py, their
+entries made by ``factories.py``."""
+
 import pytest
 
+from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
+    admin_user,
+    officer_cq,
+    officer_hk,
+    other_resident,
+    resident,
+    secretariat_cq,
+    secretariat_hk,
+    unit_cq,
+    unit_hk,
+)
 from hkcq.kb.search import invalidate
 
 

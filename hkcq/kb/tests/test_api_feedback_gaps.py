@@ -8,6 +8,7 @@ import pytest
 from hkcq.core.text import MASK
 from hkcq.kb.models import Entry, Feedback, Gap
 from hkcq.kb.services import gap_record
+from hkcq.kb.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,8 @@ def _post(client, url, data):
     return client.post(url, data, content_type="application/json")
 
 
-def test_feedback_is_recorded_masked_and_only_on_published_entries(defaults, client):
-    entry = Entry.objects.filter(state=Entry.State.PUBLISHED).first()
+def test_feedback_is_recorded_masked_and_only_on_published_entries(client):
+    entry = EntryFactory.create()
     response = _post(client, f"/api/v1/kb/entries/{entry.slug}/feedback", {"q": "renew permit, phone 13800138000"})
     assert response.status_code == 201, response.content
     assert response.json() == {"entry": entry.slug, "helpful": True}
@@ -28,7 +29,7 @@ def test_feedback_is_recorded_masked_and_only_on_published_entries(defaults, cli
     assert _post(client, f"/api/v1/kb/entries/{entry.slug}/feedback", {"q": "x" * 501}).status_code == 422
 
 
-def test_gaps_listed_grouped_and_resolved(defaults, client, secretariat_hk):
+def test_gaps_listed_grouped_and_resolved(client, secretariat_hk):
     first = gap_record("what is the weather like in chongqing in winter, call me 91234567", "en", "ask")
     second = gap_record("weather in chongqing in winter", "en", "ask")
     client.force_login(secretariat_hk)
@@ -46,7 +47,7 @@ def test_gaps_listed_grouped_and_resolved(defaults, client, secretariat_hk):
         assert _post(client, "/api/v1/kb/gaps/resolve", {"ids": ids}).status_code == 422
 
 
-def test_gaps_refusals(defaults, client, officer_hk, resident):
+def test_gaps_refusals(client, officer_hk, resident):
     gap = gap_record("weather in chongqing in winter", "en", "ask")
     assert client.get("/api/v1/kb/gaps").status_code == 401
     assert _post(client, "/api/v1/kb/gaps/resolve", {"ids": [gap.pk]}).status_code == 401

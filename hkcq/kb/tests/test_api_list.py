@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.db import connection
 
-from hkcq.kb.models import Entry
+from hkcq.kb.models import Entry, Topic
+from hkcq.kb.tests.factories import EntryFactory
 
 
 class Queries:
@@ -25,7 +26,8 @@ def get(client, url):
     return response.json(), queries.sql
 
 
-def test_public_list_reads_one_page_without_index_terms_and_counts_once_per_change(defaults, client):
+def test_public_list_reads_one_page_without_index_terms_and_counts_once_per_change(db, client):
+    made = EntryFactory.create_batch(12)
     body, sql = get(client, "/api/v1/kb/entries?limit=5")
     assert len(body["items"]) == 5
     offered = Entry.objects.filter(state="published").count()
@@ -38,12 +40,14 @@ def test_public_list_reads_one_page_without_index_terms_and_counts_once_per_chan
     assert body["count"] == offered
     assert not any("COUNT(" in q.upper() for q in sql), sql  # counted once, kept under the version
 
-    Entry.objects.filter(slug="mtp-renewal").update(state="draft")  # any write bumps the version
+    Entry.objects.filter(pk=made[0].pk).update(state="draft")  # any write bumps the version
     body, sql = get(client, "/api/v1/kb/entries?limit=5")
     assert body["count"] == offered - 1
     assert any("COUNT(" in q.upper() for q in sql)
 
 
-def test_the_count_follows_the_filters(defaults, client):
+def test_the_count_follows_the_filters(db, client):
+    EntryFactory.create_batch(3, topic=Topic.HOUSING)
+    EntryFactory.create_batch(2, topic=Topic.TAX)
     body, _sql = get(client, "/api/v1/kb/entries?limit=1&topic=housing")
-    assert body["count"] == Entry.objects.filter(state="published", topic="housing").count()
+    assert body["count"] == Entry.objects.filter(state="published", topic="housing").count() >= 3

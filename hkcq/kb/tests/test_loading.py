@@ -1,9 +1,13 @@
 """The sample knowledge base ships with the default data and reloads without changes."""
 
+import pytest
+
 from hkcq.core.loading import LoadReport
 from hkcq.core.translated import CONVERTED, HANS, HANT, HUMAN
 from hkcq.kb.loading import kb_entries_load
 from hkcq.kb.models import Entry
+
+pytestmark = pytest.mark.seed
 
 
 def test_all_sample_entries_load_published_with_stable_ids(defaults):

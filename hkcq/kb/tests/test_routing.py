@@ -24,7 +24,8 @@ def unit_of(question: str, language: str = "en") -> str | None:
     return unit.ext_id if unit else None
 
 
-# -- the stored profiles --------------------------------------------------------------------------
+# -- the stored profiles, and questions routed among the sample units (tests of the seed) --------------
+@pytest.mark.seed
 def test_loading_the_defaults_gives_every_active_unit_a_profile(defaults):
     units = Unit.objects.filter(is_active=True)
     assert UnitProfile.objects.filter(unit__in=units).count() == units.count()
@@ -34,6 +35,7 @@ def test_loading_the_defaults_gives_every_active_unit_a_profile(defaults):
     assert profile.entries == Entry.objects.filter(unit=profile.unit, state="published").count() > 0
 
 
+@pytest.mark.seed
 def test_a_remit_is_in_three_languages_and_the_model_reads_the_mainland_wording(defaults):
     remit = TText.from_json(Unit.objects.get(ext_id="cq_medical_security").remit)
     assert remit.origins["zh-hant"] == "machine" and remit.origins["zh-hans"] == "machine"
@@ -46,6 +48,7 @@ def test_a_remit_is_in_three_languages_and_the_model_reads_the_mainland_wording(
 
 
 # -- questions in each language -----------------------------------------------------------------------
+@pytest.mark.seed
 @pytest.mark.parametrize(
     ("question", "language", "unit"),
     [
@@ -67,6 +70,7 @@ def test_questions_go_to_the_unit_whose_remit_or_entries_cover_them(defaults, qu
     assert unit_of(question, language) == unit
 
 
+@pytest.mark.seed
 def test_an_enquirys_question_outweighs_its_details(defaults):
     """The residence permit's entries answer the question (the exit-entry bureau's). Taken with
     details about work, rent and insurance, the search and the unit model both went to the
@@ -91,11 +95,13 @@ def test_an_enquirys_question_outweighs_its_details(defaults):
     assert vague.unit.ext_id == "cq_hrss"
 
 
+@pytest.mark.seed
 def test_a_question_the_knowledge_base_does_not_answer_goes_to_the_unit_whose_remit_covers_it(defaults):
     result = routing.ask("公司拖欠我三个月工资，老板不接电话，我可以去哪里申请劳动仲裁？", "zh-hans")
     assert result.unit is not None and result.unit.ext_id == "cq_hrss"
 
 
+@pytest.mark.seed
 def test_a_question_nobody_covers_goes_to_the_catch_all(defaults):
     assert unit_of("重庆哪里的火锅最正宗？", "zh-hans") == "cq_hkmao"
 
@@ -107,6 +113,7 @@ def test_a_question_nobody_covers_goes_to_the_catch_all(defaults):
 # posterior from the weak words left ("good", "near") outweighs the answers' vote. The weights
 # chosen by cross-validation decide so; the remedy is abstention that knows a question's main
 # words are unknown to every entry and remit ("hiking"), not a weight set here.
+@pytest.mark.seed
 @pytest.mark.xfail(
     strict=True, reason="the search answers it on a corrected word; the unit model then picks on weak words"
 )
@@ -114,7 +121,7 @@ def test_a_question_the_search_wrongly_answers_and_nobody_covers_goes_to_the_cat
     assert unit_of("Any good hiking trails near Chongqing?") == "cq_hkmao"
 
 
-# -- following changes ---------------------------------------------------------------------------------
+# -- following changes (on units made here; the sample ones too, when the default data is loaded) ------
 def water_unit() -> Unit:
     """A new unit whose remit covers tap water, with one published entry on something else (a
     unit takes enquiries once it owns a published entry: routing.MIN_ENTRIES)."""
@@ -138,7 +145,23 @@ def water_unit() -> Unit:
     return unit
 
 
-def test_the_catch_all_is_not_chosen_when_a_new_units_remit_matches(defaults, django_capture_on_commit_callbacks):
+def unit_with_an_entry(name: str, remit: str, title: str) -> Unit:
+    """A Chongqing unit ``cq_<name>_test`` with ``remit`` and one published entry titled ``title``."""
+    unit = Unit.objects.create(
+        ext_id=f"cq_{name}_test", side="chongqing", name=TText.of(en=f"{name} bureau"), remit=TText.of(en=remit)
+    )
+    Entry.objects.create(
+        slug=f"{name}-entry-test",
+        topic="general",
+        title=TText.of(en=title),
+        body=TText.of(en=f"{title}: ask the bureau."),
+        unit=unit,
+        state="published",
+    )
+    return unit
+
+
+def test_the_catch_all_is_not_chosen_when_a_new_units_remit_matches(db, django_capture_on_commit_callbacks):
     question = "The tap water in my flat is yellow; is the drinking water quality safe?"
     assert unit_of(question) != "cq_water_test"
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,10 +174,12 @@ def test_the_catch_all_is_not_chosen_when_a_new_units_remit_matches(defaults, dj
     assert unit_of("tap water 好黃，飲唔飲得？", "zh-hant") == "cq_water_test"
 
 
-def test_the_model_follows_a_change_of_remit_and_a_deactivated_unit(defaults, django_capture_on_commit_callbacks):
+def test_the_model_follows_a_change_of_remit_and_a_deactivated_unit(db, django_capture_on_commit_callbacks):
     question = "Who handles complaints about noisy construction sites at night?"
     with django_capture_on_commit_callbacks(execute=True):
         unit = water_unit()
+        # Another unit, whose remit shares a word with the question (where it goes until then).
+        unit_with_an_entry("neighbours", "Complaints about neighbours.", "Neighbourhood committees")
     assert unit_of(question) != "cq_water_test"
     with django_capture_on_commit_callbacks(execute=True):
         unit.remit = TText.of(en="Construction site noise at night and building works permits.")
@@ -167,10 +192,13 @@ def test_the_model_follows_a_change_of_remit_and_a_deactivated_unit(defaults, dj
     assert unit_of(question) != "cq_water_test"
 
 
-def test_the_model_follows_entries_published_moved_and_withdrawn(defaults, django_capture_on_commit_callbacks):
+def test_the_model_follows_entries_published_moved_and_withdrawn(db, django_capture_on_commit_callbacks):
     question = "Can I fly a drone over the Yangtze in Chongqing?"
-    commerce = Unit.objects.get(ext_id="cq_commerce")
-    tax = Unit.objects.get(ext_id="cq_tax")
+    with django_capture_on_commit_callbacks(execute=True):
+        commerce, tax = (
+            unit_with_an_entry("commerce", "Trade fairs and investment promotion.", "Trade fairs"),
+            unit_with_an_entry("tax", "Individual income tax.", "Paying income tax"),
+        )
     before = UnitProfile.objects.get(unit=commerce).entries
     with django_capture_on_commit_callbacks(execute=True):
         entry = Entry.objects.create(
@@ -185,40 +213,45 @@ def test_the_model_follows_entries_published_moved_and_withdrawn(defaults, djang
     assert UnitProfile.objects.get(unit=commerce).entries == before + 1
     drone = analyze("drone")[0]
     assert drone in UnitProfile.objects.get(unit=commerce).terms
-    assert unit_of(question) == "cq_commerce"
+    assert unit_of(question) == commerce.ext_id
     with django_capture_on_commit_callbacks(execute=True):
         entry.unit = tax
         entry.save()
     assert drone not in UnitProfile.objects.get(unit=commerce).terms
     assert drone in UnitProfile.objects.get(unit=tax).terms
-    assert unit_of(question) == "cq_tax"
+    assert unit_of(question) == tax.ext_id
     with django_capture_on_commit_callbacks(execute=True):
         entry.state = "draft"
         entry.save()
     assert drone not in UnitProfile.objects.get(unit=tax).terms
 
 
-def test_refreshing_only_stale_profiles_leaves_current_ones(defaults):
+def test_refreshing_only_stale_profiles_leaves_current_ones(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        unit = water_unit()
     assert unit_profiles_refresh(stale_only=True) == 0
-    UnitProfile.objects.filter(unit__ext_id="cq_tax").update(index_version=0, terms={})
+    UnitProfile.objects.filter(unit=unit).update(index_version=0, terms={})
     assert unit_profiles_refresh(stale_only=True) == 1
-    assert UnitProfile.objects.get(unit__ext_id="cq_tax").terms
+    assert UnitProfile.objects.get(unit=unit).terms
 
 
 def test_the_model_is_checked_by_one_primary_key_read_and_every_profile_write_bumps_it(
-    defaults, django_assert_num_queries
+    db, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
+    with django_capture_on_commit_callbacks(execute=True):
+        water_unit()
+        unit_with_an_entry("tax", "Individual income tax.", "Paying income tax")
     routing.current_model()
     before = routing._current_key()
     with django_assert_num_queries(1):
         routing.current_model()
-    UnitProfile.objects.filter(unit__ext_id="cq_tax").update(terms={"x": 1.0})
+    UnitProfile.objects.filter(unit__ext_id="cq_tax_test").update(terms={"x": 1.0})
     after = routing._current_key()
     assert after is not None and after != before
-    UnitProfile.objects.filter(unit__ext_id="cq_tax").delete()
+    UnitProfile.objects.filter(unit__ext_id="cq_tax_test").delete()
     assert routing._current_key() != after
     assert all(
-        unit.ext_id != "cq_tax"
+        unit.ext_id != "cq_tax_test"
         for unit in [routing.Unit.objects.get(pk=u) for u in routing.current_model().log_probabilities]
     )
 

@@ -19,6 +19,8 @@ from hkcq.kb import search, services
 from hkcq.kb.loading import kb_entries_load
 from hkcq.kb.models import Entry, Feedback
 from hkcq.kb.search import ask, current_index, search_version
+from hkcq.kb.tests.factories import EntryFactory, citable_entries_make, everyday_entries_make
+from hkcq.registry.tests.factories import UnitFactory
 
 
 def top(query: str, lang: str = "en") -> str | None:
@@ -30,6 +32,13 @@ KOI = {"en": "Keeping a koi pond: permit", "zh-hant": "養錦鯉魚池許可"}
 
 
 @pytest.fixture
+def entry(db):
+    """A published entry (a matter the sample knowledge base does not cover) among a dozen others."""
+    everyday_entries_make()
+    return EntryFactory.create(slug="koi-pond-permit", title=KOI, body={"en": "Ask about a koi pond permit."})
+
+
+@pytest.fixture
 def koi_draft(secretariat_hk):
     return services.entry_create(
         user=secretariat_hk,
@@ -38,13 +47,12 @@ def koi_draft(secretariat_hk):
             "topic": "general",
             "title": KOI,
             "body": {"en": "Ask the district office about a koi pond permit."},
-            "unit": Entry.objects.get(slug="mtp-renewal").unit,
+            "unit": UnitFactory.create(),
         },
     )
 
 
-def test_every_write_to_an_entry_changes_the_version_in_its_transaction(defaults):
-    entry = Entry.objects.get(slug="mtp-renewal")
+def test_every_write_to_an_entry_changes_the_version_in_its_transaction(entry):
     seen = [search_version()]
 
     def changed() -> None:
@@ -77,14 +85,14 @@ def test_every_write_to_an_entry_changes_the_version_in_its_transaction(defaults
     assert search_version()[0] == inside[0][0] and search_version()[1] != inside[0][1]
 
 
-def test_feedback_does_not_change_the_version(defaults):
+def test_feedback_does_not_change_the_version(entry):
     # Feedback does not take part in the ranking: the index stays.
     before = search_version()
-    Feedback.objects.create(entry=Entry.objects.get(slug="mtp-renewal"), question="q", language="en")
+    Feedback.objects.create(entry=entry, question="q", language="en")
     assert search_version() == before
 
 
-def test_a_warm_question_reads_the_version_with_one_primary_key_query(defaults):
+def test_a_warm_question_reads_the_version_with_one_primary_key_query(entry):
     ask("renew Home Return Permit", "en")
     with (
         mock.patch.object(search, "_load_or_build", side_effect=AssertionError("rebuilt")),
@@ -96,7 +104,8 @@ def test_a_warm_question_reads_the_version_with_one_primary_key_query(defaults):
     assert not any("COUNT(" in q.upper() or "MAX(" in q.upper() for q in sql), sql
 
 
-def test_create_review_publish_edit_unpublish_each_reach_the_next_question(defaults, secretariat_hk, koi_draft):
+def test_create_review_publish_edit_unpublish_each_reach_the_next_question(secretariat_hk, koi_draft):
+    everyday_entries_make()
     ask("koi pond permit", "en")  # an index is current before each change
     assert top("koi pond permit") != "koi-pond-permit"  # a draft is not offered
     entry = services.entry_submit(user=secretariat_hk, entry=koi_draft)
@@ -109,17 +118,18 @@ def test_create_review_publish_edit_unpublish_each_reach_the_next_question(defau
     assert top("goldfish tank licence") != "koi-pond-permit"
 
 
-def test_writes_without_a_service_reach_the_next_question(defaults):
+def test_writes_without_a_service_reach_the_next_question(entry):
     """A QuerySet.update keeps updated_at and the count: a COUNT/MAX check missed it."""
-    assert top("renew Home Return Permit") == "mtp-renewal"
-    Entry.objects.filter(slug="mtp-renewal").update(state="draft")
-    assert top("renew Home Return Permit") != "mtp-renewal"
-    Entry.objects.filter(slug="mtp-renewal").update(state="published")
-    assert top("renew Home Return Permit") == "mtp-renewal"
-    Entry.objects.get(slug="mtp-renewal").delete()
-    assert top("renew Home Return Permit") != "mtp-renewal"
+    assert top("koi pond permit") == entry.slug
+    Entry.objects.filter(slug=entry.slug).update(state="draft")
+    assert top("koi pond permit") != entry.slug
+    Entry.objects.filter(slug=entry.slug).update(state="published")
+    assert top("koi pond permit") == entry.slug
+    Entry.objects.get(slug=entry.slug).delete()
+    assert top("koi pond permit") != entry.slug
 
 
+@pytest.mark.seed  # the sample knowledge base's loader
 def test_loading_the_defaults_reaches_the_next_question(defaults):
     # As on a new installation: the entry missing, and nothing the loader remembers writing.
     Entry.objects.filter(slug="mtp-renewal").delete()
@@ -129,7 +139,7 @@ def test_loading_the_defaults_reaches_the_next_question(defaults):
     assert top("renew Home Return Permit") == "mtp-renewal"
 
 
-def test_the_index_is_stored_once_and_mapped_by_a_new_process(defaults, tmp_path, settings):
+def test_the_index_is_stored_once_and_mapped_by_a_new_process(entry, tmp_path, settings):
     settings.KB_INDEX_DIR = tmp_path
     search.invalidate()
     built = current_index()
@@ -138,9 +148,9 @@ def test_the_index_is_stored_once_and_mapped_by_a_new_process(defaults, tmp_path
     assert len(folders) == 1
     search.invalidate()  # as a worker that starts now: it maps the stored files, builds nothing
     with mock.patch.object(search, "build_index", side_effect=AssertionError("built again")):
-        assert top("renew Home Return Permit") == "mtp-renewal"
-    Entry.objects.filter(slug="mtp-renewal").update(state="draft")
-    assert top("renew Home Return Permit") != "mtp-renewal"
+        assert top("koi pond permit") == entry.slug
+    Entry.objects.filter(slug=entry.slug).update(state="draft")
+    assert top("koi pond permit") != entry.slug
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
 
 
@@ -155,7 +165,8 @@ QUESTIONS = [
 ]
 
 
-def test_the_stored_index_answers_exactly_as_the_one_built_in_memory(defaults, tmp_path):
+def test_the_stored_index_answers_exactly_as_the_one_built_in_memory(entry, tmp_path):
+    citable_entries_make()
     built = search.build_index()
     search._store(built, tmp_path, tmp_path / "one")
     stored = search._load(tmp_path / "one", built.key)
