@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
         ("en", "增加跨境巴士班次", "请增加往重庆的巴士班次。", "zh-Hans"),
     ],
 )
-def test_a_suggestion_is_tagged_with_the_language_it_is_written_in(defaults, sent_from, title, text, lang):
+def test_a_suggestion_is_tagged_with_the_language_it_is_written_in(db, sent_from, title, text, lang):
     suggestion = SuggestionFactory(language=sent_from, title=title, text=text)
     for page in ("en", "zh-hant", "zh-hans"):
         html = Client().get(f"/{page}/suggestions/{suggestion.reference}/").content.decode()
