@@ -31,18 +31,32 @@ def _officer(username: str, unit: Unit) -> User:
     return user
 
 
+_UNITS = {
+    HK_UNIT: (
+        Side.HONG_KONG,
+        {"en": "Hong Kong Test Office", "zh-hant": "香港測試辦事處", "zh-hans": "香港测试办事处"},
+    ),
+    CQ_UNIT: (Side.CHONGQING, {"en": "Chongqing Test Bureau", "zh-hant": "重慶測試局", "zh-hans": "重庆测试局"}),
+}
+
+
+def _unit(ext_id: str) -> Unit:
+    """The test unit ``ext_id``, made the first time a test asks for it (by its fixture or an
+    officer's): an app's conftest may import the officers without the unit fixtures."""
+    side, name = _UNITS[ext_id]
+    return Unit.objects.filter(ext_id=ext_id).first() or UnitFactory.create(ext_id=ext_id, side=side, name=name)
+
+
 @pytest.fixture
 def unit_hk(db) -> Unit:
     """A Hong Kong unit, ``officer_hk``'s."""
-    name = {"en": "Hong Kong Test Office", "zh-hant": "香港測試辦事處", "zh-hans": "香港测试办事处"}
-    return UnitFactory.create(ext_id=HK_UNIT, side=Side.HONG_KONG, name=name)
+    return _unit(HK_UNIT)
 
 
 @pytest.fixture
 def unit_cq(db) -> Unit:
     """A Chongqing unit, ``officer_cq``'s."""
-    name = {"en": "Chongqing Test Bureau", "zh-hant": "重慶測試局", "zh-hans": "重庆测试局"}
-    return UnitFactory.create(ext_id=CQ_UNIT, side=Side.CHONGQING, name=name)
+    return _unit(CQ_UNIT)
 
 
 @pytest.fixture
@@ -57,15 +71,15 @@ def other_resident(db) -> User:
 
 
 @pytest.fixture
-def officer_hk(unit_hk: Unit) -> User:
+def officer_hk(db) -> User:
     """A Hong Kong officer of one Hong Kong unit (``unit_hk``)."""
-    return _officer("officer-hk", unit_hk)
+    return _officer("officer-hk", _unit(HK_UNIT))
 
 
 @pytest.fixture
-def officer_cq(unit_cq: Unit) -> User:
+def officer_cq(db) -> User:
     """A Chongqing officer of one Chongqing unit (``unit_cq``)."""
-    return _officer("officer-cq", unit_cq)
+    return _officer("officer-cq", _unit(CQ_UNIT))
 
 
 @pytest.fixture
