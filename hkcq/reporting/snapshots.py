@@ -153,14 +153,16 @@ def _measure_rows() -> list[Measure]:
 
 
 def _measures(
-    cycle: ReportingCycle, statuses: dict[int, Status], by_measure: dict[int | None, ProgressRollup]
+    cycle: ReportingCycle,
+    statuses: dict[int, Status],
+    by_measure: dict[int | None, ProgressRollup],
+    areas: dict[int, Area],
 ) -> list[dict[str, Any]]:
     """Every measure and item, depth-first in the registry's order, with both sides' latest
     published updates, its roll-up and its milestones."""
     latest = latest_published_updates()
     this_cycle = published_in_cycle(cycle)
     rows = _measure_rows()
-    areas = {a.id: a for a in Area.objects.only("id", "ext_id", "position")}
     ext_ids = {m.id: m.ext_id for m in rows}
     unit_ids = {u for m in rows for u in (m.lead_unit_hk_id, m.lead_unit_cq_id) if u}
     units = {u.id: _t(u.name) for u in Unit.objects.filter(id__in=unit_ids).only("id", "name")}
@@ -273,7 +275,8 @@ def build(
     by_measure = {r.measure_id: r for r in rollups if r.level == ProgressRollup.Level.MEASURE}
     by_area = {r.area_id: r for r in rollups if r.level == ProgressRollup.Level.AREA}
     mechanism = next((r for r in rollups if r.level == ProgressRollup.Level.MECHANISM), None)
-    measures = _measures(cycle, statuses, by_measure)
+    area_rows = list(Area.objects.order_by("position"))  # read once, for the measures and the areas
+    measures = _measures(cycle, statuses, by_measure, {a.id: a for a in area_rows})
     area_counts = areafigures.counts_by_area()
     areas = [
         {
@@ -283,7 +286,7 @@ def build(
             **_figures(by_area.get(a.id)),
             "figures": {key: counts.get(a.id, 0) for key, counts in area_counts.items()},
         }
-        for a in Area.objects.order_by("position")
+        for a in area_rows
     ]
     return {
         "version": FORMAT_VERSION,

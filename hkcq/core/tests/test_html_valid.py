@@ -70,7 +70,17 @@ STAFF = [
 
 # Addresses without parameters that are not pages to check: Django's admin (not ours), files,
 # and addresses that only take a POST or sign the client out.
-NOT_PAGES = ("admin/", ".json", ".jsonld", "sign-out/", "read-all/", "resend/", "resolve/", "setlang/")
+NOT_PAGES = (
+    "admin/",
+    ".json",
+    ".jsonld",
+    "sign-out/",
+    "read-all/",
+    "resend/",
+    "resolve/",
+    "setlang/",
+    "draft/generate/",
+)
 
 
 def _parameterless_pages() -> list[str]:
