@@ -24,6 +24,7 @@ from hkcq.core.forms import add_domain_error
 from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
 from hkcq.core.permissions import require, require_page
+from hkcq.core.templatetags.hkcq import listing
 from hkcq.core.translated import current_language
 from hkcq.core.views import edit_page, redirect_to_page_top
 from hkcq.exchanges import agenda, permissions, rows, selectors, services
@@ -583,7 +584,7 @@ def _allocation_told(request: HttpRequest, told: list[str], not_told: list[str])
                 "their answers below (%(ids)s).",
                 len(not_told),
             )
-            % {"n": len(not_told), "ids": ", ".join(not_told)},
+            % {"n": len(not_told), "ids": listing(not_told)},
         )
 
 

@@ -385,3 +385,23 @@ def test_the_status_and_the_ranking_column_read_differently_in_chinese(client, o
     page = client.get(f"/zh-hans/rounds/{round_.pk}/").content.decode()
     assert "志愿排序中" in page  # the round's status
     assert '<th scope="col">志愿排序</th>' in page  # the participants' column
+
+
+@pytest.mark.parametrize(("lang", "joined"), [("en", "hk3, hk4"), ("zh-hant", "hk3、hk4"), ("zh-hans", "hk3、hk4")])
+def test_the_participants_nobody_told_are_listed_the_way_the_language_lists(client, officer_tdc, schools, lang, joined):
+    """Found by the new-user trial: the Chinese message listed the ids with a half-width comma."""
+    rows = [
+        HEAD,
+        ["applicant", "hk3", "Paper School", None, "cq1", "zh-hant", None, None],
+        ["applicant", "hk4", "Other Paper School", None, "cq1", "zh-hant", None, None],
+        ["host", "cq1", "Host One", 2, "hk3, hk4", "en", None, schools["teacher"].email],
+    ]
+    client.force_login(officer_tdc)
+    r = client.post(
+        f"/{lang}/rounds/new/", {"kind": "internship", "title": "Two", "area": area_pk(), "file": round_sheet(rows)}
+    )
+    assert r.status_code == 302
+    round_ = Round.objects.get()
+    r = client.post(f"/{lang}/rounds/{round_.pk}/do/allocate/", follow=True)
+    told = [str(m) for m in r.context["messages"] if TOLD[lang] in str(m)]
+    assert len(told) == 1 and joined in told[0], told
