@@ -282,6 +282,7 @@ HEAD = ["role", "id", "name", "places", "ranking", "language", "profile", "email
 TOLD = {"en": "nobody was told", "zh-hant": "沒有人獲通知", "zh-hans": "没有人收到通知"}
 RANKING_HEADER = {"en": "Ranking", "zh-hant": "志願排序", "zh-hans": "志愿排序"}
 ACCEPTED = {"en": "Accepted", "zh-hant": "已接受", "zh-hans": "已接受"}
+OWN_ACCEPTED = {"en": "accepted", "zh-hant": "已接受", "zh-hans": "已接受"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -336,6 +337,10 @@ def test_an_uploaded_round_reaches_accepted_pairs_through_pages(client, officer_
         pair = Pair.objects.get(round=round_, applicant__ext_id="hk1")
         client.force_login(schools["hk1"][0])
         client.post(f"/{lang}/rounds/pairs/{pair.pk}/", {"accept": "yes"})
+        # its own answer is shown while the host decides, not the buttons again (found by the trial)
+        page = client.get(f"/{lang}/rounds/{round_.pk}/").content.decode()
+        row = page.split("<tr><td>School One", 1)[1].split("</tr>", 1)[0]
+        assert OWN_ACCEPTED[lang] in row and f"/rounds/pairs/{pair.pk}/" not in row, row
         client.force_login(schools["teacher"])
         client.post(f"/{lang}/rounds/pairs/{pair.pk}/", {"accept": "yes"})
         pair.refresh_from_db()
