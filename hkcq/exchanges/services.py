@@ -1388,6 +1388,7 @@ def round_update(*, user: User, round_: Round, data: dict[str, Any]) -> Round:
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         before_area = round_.area_id
+        before_units = set(round_.organiser_units.values_list("pk", flat=True))
         m2m = fields_apply(round_, data, allowed=ROUND_FIELDS)
         if round_.area_id is None:  # a round serves the framework: it keeps an area
             raise InvalidInput(
@@ -1399,7 +1400,9 @@ def round_update(*, user: User, round_: Round, data: dict[str, Any]) -> Round:
                 details={"response_deadline": [_("Answers are due after the ranking closes.")]},
             )
         record_save(round_, user=user, m2m=m2m)
-        names = [*getattr(round_, "_changed_fields", []), *(["organiser_units"] if m2m else [])]
+        # the organisers count as changed only when they are other units (the form always sends them)
+        units_changed = "organiser_units" in m2m and {u.pk for u in m2m["organiser_units"]} != before_units
+        names = [*getattr(round_, "_changed_fields", []), *(["organiser_units"] if units_changed else [])]
         # The fields' names: the change list names them in its reader's language (RoundChange.detail_shown).
         _log(round_, user, "edited", ", ".join(names))
         if round_.area_id != before_area:

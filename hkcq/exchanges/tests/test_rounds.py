@@ -3,6 +3,8 @@ fixed pairs, capacity changes, answers, the second run, exchange records, bad in
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from hkcq.accounts.services import api_token_create
@@ -288,6 +290,17 @@ def test_round_settings_area_deadlines_and_history(client, officer_tdc):
     assert "已更改设置" in page and "2027年3月1日" in page
     with pytest.raises(NotPermitted):
         services.round_update(user=users["a1"], round_=round_, data={"ranking_deadline": None})
+
+
+def test_saving_a_round_records_only_the_settings_that_changed(officer_tdc):
+    """The form always sends the organisers: unchanged, they are not a change (found by the trial:
+    every save said "changed settings: organiser units")."""
+    round_, _users = _round_with_users(officer_tdc)
+    units = list(round_.organiser_units.all())
+    services.round_update(
+        user=officer_tdc, round_=round_, data={"organiser_units": units, "ranking_deadline": dt.date(2027, 3, 1)}
+    )
+    assert round_.changes.last().detail == "ranking_deadline"
 
 
 def test_exchange_record_activities_over_the_years_and_completion_report(client, officer_tdc):
