@@ -124,3 +124,17 @@ def test_sign_in_speaks_to_everyone_who_has_an_account(client, defaults, lang, w
     page = _page(client, f"/{lang}/account/sign-in/")
     for w in words:
         assert w in page, w
+
+
+@pytest.mark.parametrize(
+    ("lang", "legend"), [("en", "Languages you speak"), ("zh-hant", "你使用的語言"), ("zh-hans", "你使用的语言")]
+)
+def test_a_group_of_checkboxes_is_a_fieldset_named_by_its_legend(client, event, lang, legend):
+    """Found by the new-user trial: the registration form's languages and sessions were checkbox
+    groups under a <label for=""> tied to nothing, placed after the options."""
+    user, _profile = member()
+    client.force_login(user)
+    page = _page(client, f"/{lang}/events/{event.pk}/register/")
+    assert 'for=""' not in page
+    assert f'<legend class="form-label fs-6 fw-semibold mb-1">{legend}</legend>' in page
+    assert 'type="checkbox" name="languages"' in page
