@@ -17,7 +17,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hkcq.core.choices import Side
-from hkcq.core.templatetags.hkcq import listing
+from hkcq.core.templatetags.hkcq import listing, punct
 from hkcq.core.translated import TranslatedField
 from hkcq.partnering.models import OutcomeKind
 
@@ -439,8 +439,11 @@ class RoundChange(models.Model):
         """The detail in the reader's language: the settings changed by their labels ("title、
         deadline"), not the fields' names, nor the labels in the language of whoever changed them
         (older entries kept those)."""
-        if self.action != "edited" or not self.detail:
+        if not self.detail:
             return self.detail
+        if self.action != "edited":
+            # "h1: 1 → 2", "1: +3": stored in no language; the colon is the reader's ("h1：1 → 2")
+            return self.detail.replace(": ", punct("colon"))
         labels = []
         for name in self.detail.split(", "):
             try:

@@ -57,3 +57,15 @@ def test_a_rounds_changed_settings_are_named_in_the_readers_language(client, off
     line = next(li for li in html.split("<li>") if labels[0] in li and labels[1] in li)
     assert joined.join(labels) in line or joined.join(reversed(labels)) in line, line
     assert "ranking_deadline" not in html
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "h1: 2 → 3"), ("zh-hant", "h1：2 → 3"), ("zh-hans", "h1：2 → 3")])
+def test_a_rounds_change_details_take_the_readers_colon(client, officer_tdc, lang, shown):
+    """Found by the new-user trial: "已更改名额：h1: 1 → 2", a half-width colon inside Chinese."""
+    round_ = services.round_create(user=officer_tdc, data=DOC)
+    host = round_.participants.get(ext_id="h1")
+    services.capacity_set(user=officer_tdc, host=host, capacity=3, reason="More desks")
+    client.force_login(officer_tdc)
+    html = client.get(f"/{lang}/rounds/{round_.pk}/").content.decode()
+    assert shown in html
+    assert lang == "en" or "h1: " not in html
