@@ -114,6 +114,19 @@ def test_the_api_refuses_an_early_check_in_in_the_error_shape(client, event, reg
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_a_scheduled_meeting_shows_its_time_on_the_persons_page(client, event, lang):
+    """Found by the new-user trial: the page named the meeting's table but not its time."""
+    meeting = MeetingFactory(event=event, slot=2, table=1)
+    client.force_login(meeting.requester.person)
+    page = client.get(f"/{lang}/events/{event.pk}/mine/").content.decode()
+    with translation.override(lang):
+        expected = f"{translation.gettext('Table')} 2 · <time"
+        when = show_datetime(services.slot_start(event, 2))
+    assert expected in page and f"{expected} datetime=" in page
+    assert page.split(expected, 1)[1].split("</time>", 1)[0].endswith(when)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
 def test_early_feedback_is_refused_on_the_page_and_in_the_api(client, event, lang):
     meeting = MeetingFactory(event=event, slot=2, table=1)
     person = meeting.requester.person
