@@ -162,8 +162,8 @@ def _my_event_page(
         opens = services.feedback_opens(m)
         m.feedback_open = opens is not None and opens <= now  # type: ignore[attr-defined]
         m.feedback_opens = opens  # type: ignore[attr-defined]
-        scheduled = m.slot is not None and 0 <= m.slot < event.slot_count
-        m.starts = services.slot_start(event, m.slot) if scheduled else None  # type: ignore[attr-defined]
+        slot = m.slot if m.slot is not None and 0 <= m.slot < event.slot_count else None
+        m.starts = services.slot_start(event, slot) if slot is not None else None  # type: ignore[attr-defined]
     taken = {
         m.requester_id if m.recipient_id == reg.pk else m.recipient_id
         for m in meetings
