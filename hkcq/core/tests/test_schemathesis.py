@@ -48,6 +48,10 @@ Refusals of data the schema allows are accepted, narrowly, each for a written re
   in their description.
 - 400 "end_date is before start_date" from Open311's ``GET /requests``: a relation between two
   parameters, which OpenAPI cannot state (Open311's own error shape has no code).
+- 422 where every detail is "This box is for English, but the text is in Chinese"
+  (``core.translated.CHINESE_IN_ENGLISH``) and the body really sends such a text in an ``en``
+  box: which script a text is written in (two ideographs or more, outnumbering its Latin
+  letters) is not a thing JSON Schema can state; ``core/tests/test_translated.py`` tests it.
 - 422 for ``POST /api/v1/rounds``: a round document's entries refer to each other (each rank names
   an id on the other side, ids are unique, a sister-school host has one place), which JSON Schema
   cannot state; ``exchanges/tests/test_rounds.py`` tests those refusals one by one.
@@ -69,7 +73,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.api import api
-from hkcq.core import badinput
+from hkcq.core import badinput, translated
 from hkcq.open311.openapi import document as open311_document
 
 load_all_checks()
@@ -115,6 +119,30 @@ def _open311_errors(response: Any) -> str:
     )
 
 
+def _english_boxes(value: Any) -> list[str]:
+    """Every text sent in an ``en`` box of a translated text, anywhere in a body."""
+    if isinstance(value, dict):
+        own = [value["en"]] if isinstance(value.get("en"), str) else []
+        return own + [text for v in value.values() for text in _english_boxes(v)]
+    if isinstance(value, list):
+        return [text for v in value for text in _english_boxes(v)]
+    return []
+
+
+def _chinese_in_an_english_box(details: Any, case: Any) -> bool:
+    """Every detail says a text in an English box is Chinese, and the body sends one."""
+    messages = (
+        [m for ms in details.values() for m in (ms if isinstance(ms, list) else [ms])]
+        if isinstance(details, dict)
+        else []
+    )
+    return (
+        bool(messages)
+        and all(str(m) == str(translated.CHINESE_IN_ENGLISH) for m in messages)
+        and any(translated.looks_chinese(text) for text in _english_boxes(case.body))
+    )
+
+
 def _refused_for_a_stated_reason(response: Any, case: Any) -> bool:
     if response.status_code == 400 and case.operation.label == "GET /requests.{format}":
         return "end_date is before start_date" in _open311_errors(response)
@@ -133,6 +161,8 @@ def _refused_for_a_stated_reason(response: Any, case: Any) -> bool:
     ):
         return True
     if error.get("code") in STATED_CODES or case.operation.label in CROSS_REFERENCING:
+        return True
+    if _chinese_in_an_english_box(details, case):
         return True
     fields = _fields(error.get("details"))
     if case.operation.label in CHECK_DIGIT and fields == CHECK_DIGIT[case.operation.label]:
