@@ -225,7 +225,21 @@ PAGE_KINDS = [
     "/{lang}/events/",
     "/{lang}/open311/",
 ]
-STAFF_KINDS = ["/{lang}/enquiries/queue/", "{case}", "/{lang}/my-work/"]
+STAFF_KINDS = [
+    "/{lang}/enquiries/queue/",
+    "{case}",
+    "/{lang}/my-work/",
+    "/{lang}/reports/",
+    "/{lang}/reports/draft/",
+    "/{lang}/import/",
+    "/{lang}/progress/work/",
+    "/{lang}/calendars/",
+    "/{lang}/help/gaps/",
+    "/{lang}/suggestions/moderation/",
+    "/{lang}/rounds/",
+    "/{lang}/partnering/review/",
+    "/{lang}/notifications/",
+]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -241,7 +255,8 @@ def test_every_page_kind_has_no_serious_axe_violation(page, long_enquiry, lang, 
     found: list[str] = []
 
     def check(path):
-        page.goto(path)
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path  # the page itself, not an error page
         found.extend(f"{path}: {v['id']} {[n['target'] for n in v['nodes']][:3]}" for v in axe_serious_violations(page))
 
     for path in PAGE_KINDS:
