@@ -212,17 +212,17 @@ def transfer_units(*, exclude: Unit | None = None) -> QuerySet[Unit]:
     return qs.order_by("side", "ext_id")
 
 
-def unit_officers(unit: Unit | None) -> list[Any]:
+def unit_officers(unit: Unit | None) -> list[User]:
     """The active officers of ``unit``: the people who answer its enquiries."""
     if unit is None:
         return []
-    users = get_user_model().objects.filter(is_active=True, role=Role.OFFICER, units=unit).distinct()
+    users = User.objects.filter(is_active=True, role=Role.OFFICER, units=unit).distinct()
     return list(users.order_by("pk"))
 
 
-def secretariat_for(unit: Unit | None) -> list[Any]:
+def secretariat_for(unit: Unit | None) -> list[User]:
     """The active secretariat of ``unit``'s side (of both sides when there is no unit)."""
-    users = get_user_model().objects.filter(is_active=True, role=Role.SECRETARIAT)
+    users = User.objects.filter(is_active=True, role=Role.SECRETARIAT)
     if unit is not None:
         users = users.filter(side=unit.side)
     return list(users.order_by("pk"))
@@ -233,11 +233,11 @@ class ToTell:
     """Who is told about a case that needs its unit: ``unstaffed`` when the unit has no active
     officer (or there is no unit), and the secretariat is told instead, so no case sits unseen."""
 
-    people: list[Any]
+    people: list[User]
     unstaffed: bool
 
 
-def staff_to_tell(unit: Unit | None, *, officer: Any = None) -> ToTell:
+def staff_to_tell(unit: Unit | None, *, officer: User | None = None) -> ToTell:
     """``officer`` first (the case's officer, while they still work for ``unit``), else the
     unit's officers, else the secretariat of its side."""
     if officer is not None and officer.is_officer and unit is not None and unit.pk in user_unit_ids(officer):

@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
+from hkcq.accounts.models import User
 from hkcq.core.api import ERRORS, Days, ErrorOut, Mapped, TextIn, TextOut, TextRequired, omittable
 from hkcq.core.errors import Conflict, InvalidInput, NotFound
 from hkcq.core.pagination import LimitOffsetPagination
@@ -120,7 +121,7 @@ def update_sla_policy(request: AuthedRequest, code: str, payload: SlaPolicyPatch
     return SlaPolicyOut.of(service_levels.sla_policy_update(user=request.auth, policy=policy, data=_data(payload)))
 
 
-def _unit_for_supervisors(user: Any, ext_id: str, *, manage: bool = True) -> Unit:
+def _unit_for_supervisors(user: User, ext_id: str, *, manage: bool = True) -> Unit:
     """The unit, if ``user`` names its supervisors (``manage``) or, to read them, is of the
     secretariat of either side; ``NotFound`` (404) for an unknown unit and ``NotPermitted`` (403)
     for a unit the user may see but not manage."""

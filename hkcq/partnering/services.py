@@ -345,14 +345,14 @@ def account_sign_up(
     )
 
 
-def signup_registry_organisation(user: Any) -> Organisation | None:
+def signup_registry_organisation(user: User) -> Organisation | None:
     """The registry organisation the person said at sign-up they act for, if any."""
     pk = (getattr(user, "signup_organisation", None) or {}).get("registry")
     return Organisation.objects.filter(pk=pk).first() if pk else None
 
 
 # -- members ---------------------------------------------------------------------------------------
-def _membership_start(*, profile: OrganisationProfile, user: User, added_by: Any) -> Membership:
+def _membership_start(*, profile: OrganisationProfile, user: User, added_by: User) -> Membership:
     existing = Membership.objects.filter(profile=profile, user=user, left_at__isnull=True).first()
     if existing is not None:
         return existing
