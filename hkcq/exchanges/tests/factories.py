@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import factory
+import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -83,11 +84,36 @@ def registered(event: Any, who: tuple[Any, Any], *, listed: bool = True, **kw: A
     return services.registration_submit(user=user, event=event, profile=profile, **kw)
 
 
+# -- rounds ----------------------------------------------------------------------------------------
+# The co-operation areas the rounds' tests name (a round document's ``"area": "education"``, a
+# page's area field), with the number and names the default data gives them (seed/registry.yaml).
+ROUND_AREAS: dict[str, tuple[int, dict[str, str]]] = {
+    "logistics": (4, {"en": "Logistics", "zh_hant": "物流"}),
+    "education": (6, {"en": "Education", "zh_hant": "教育"}),
+}
+
+
+def round_area(ext_id: str = "education") -> Any:
+    """The co-operation area ``ext_id`` (one of ``ROUND_AREAS``): the default data's when it is
+    loaded, else made here as the default data has it, so a round's tests need no seed."""
+    from hkcq.registry.models import Area
+    from hkcq.registry.tests.factories import AreaFactory
+
+    position, name = ROUND_AREAS[ext_id]
+    found = Area.objects.filter(ext_id=ext_id).first()
+    return found or AreaFactory.create(ext_id=ext_id, position=position, name=TText.of(**name))
+
+
+@pytest.fixture
+def round_areas(db: None) -> dict[str, Any]:
+    """Every area of ``ROUND_AREAS``, for the tests whose round documents name one by its stable
+    id (``pytestmark = pytest.mark.usefixtures("round_areas")`` with this fixture imported)."""
+    return {ext_id: round_area(ext_id) for ext_id in ROUND_AREAS}
+
+
 def area_pk(ext_id: str = "education") -> int:
     """A co-operation area's primary key, as a page's area field takes it (the upload asks for one)."""
-    from hkcq.registry.models import Area
-
-    return Area.objects.get(ext_id=ext_id).pk
+    return int(round_area(ext_id).pk)
 
 
 def round_sheet(rows: Any) -> Any:

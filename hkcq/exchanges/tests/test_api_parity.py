@@ -14,10 +14,10 @@ from django.utils import timezone
 from hkcq.accounts.services import api_token_create
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Event, ExchangeRecord, Feedback, Meeting, Pair, Question, Registration, Round
-from hkcq.exchanges.tests.factories import held, member, registered
+from hkcq.exchanges.tests.factories import held, member, registered, round_areas  # noqa: F401 - round_areas: the fixture
 from hkcq.exchanges.tests.test_matrix import ROUND
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 
 
 def auth(user: Any) -> dict[str, str]:

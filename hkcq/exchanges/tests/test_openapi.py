@@ -1,6 +1,9 @@
 """Every events-and-rounds operation held against the OpenAPI document: called as someone
 allowed, its answer fits the schema documented for its status; called with bad input, the
-documented error shape. A new operation must join the table below."""
+documented error shape. A new operation must join the table below.
+
+Its people are factory-made (``secretariat_hk``: the persona of hkcq/accounts/tests/personas.py,
+which ``world`` asks for), and the round's area is the one ``round_areas`` makes without the seed."""
 
 from __future__ import annotations
 
@@ -11,13 +14,14 @@ from typing import Any
 import pytest
 
 from hkcq.accounts.services import api_token_create
+from hkcq.accounts.tests.personas import secretariat_hk  # noqa: F401 - the fixture world asks for
 from hkcq.exchanges import services
 from hkcq.exchanges.models import ExchangeRecord, Pair
-from hkcq.exchanges.tests.factories import held
+from hkcq.exchanges.tests.factories import held, round_areas  # noqa: F401 - round_areas: the fixture
 from hkcq.exchanges.tests.test_matrix import ROUND, world  # noqa: F401 - the fixture
 from hkcq.registry.tests.test_openapi import SchemaMismatch, check
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 
 # (method, path) -> (who, concrete url, body or None), in an order that keeps each call valid
 CALLS: list[tuple[str, str, str, Any, Any]] = [

@@ -13,11 +13,11 @@ import pytest
 
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Round
-from hkcq.exchanges.tests.factories import area_pk, round_sheet
+from hkcq.exchanges.tests.factories import area_pk, round_areas, round_sheet  # noqa: F401 - round_areas: the fixture
 from hkcq.exchanges.tests.test_round_links import auth
 from hkcq.exchanges.tests.test_rounds import DOC
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 LANGS = ["en", "zh-hant", "zh-hans"]
 REQUIRED = {
     "en": "Choose the co-operation area the round serves: its pairs and placements are counted under it.",

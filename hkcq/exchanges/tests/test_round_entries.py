@@ -12,9 +12,9 @@ from hkcq.accounts.services import api_token_create
 from hkcq.core.errors import NotFound
 from hkcq.exchanges import selectors, services
 from hkcq.exchanges.models import Participant
-from hkcq.exchanges.tests.factories import UserFactory
+from hkcq.exchanges.tests.factories import UserFactory, round_areas  # noqa: F401 - round_areas: the fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 
 DOC = {
     "kind": "internship",

@@ -15,11 +15,11 @@ from hkcq.accounts.services import api_token_create
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import services
 from hkcq.exchanges.models import ExchangeRecord, Pair, PairStatus, Participant, Round, RoundChange
-from hkcq.exchanges.tests.factories import UserFactory, area_pk, member, round_sheet
+from hkcq.exchanges.tests.factories import UserFactory, area_pk, member, round_areas, round_sheet  # noqa: F401 - round_areas: the fixture
 from hkcq.exchanges.tests.test_matrix import state
 from hkcq.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 LANGS = ["en", "zh-hant", "zh-hans"]
 CJK = ("\u4e00", "\u9fff")
 
@@ -34,7 +34,7 @@ def auth(user, lang: str = "en") -> dict[str, str]:
 
 
 @pytest.fixture
-def schools(defaults):
+def schools(db):
     """Two Hong Kong schools (organisation profiles with a member each, one reading Simplified
     Chinese, one with a stable id) and one Chongqing school; a Chongqing teacher's own account."""
     hk1 = member("hong_kong", preferred_language="zh-hans")
@@ -109,7 +109,7 @@ def test_a_sister_school_round_made_by_the_api_reaches_accepted_pairs(client, of
     assert not any(a == "hk2" and h == "cq1" for a, h, _ in live)
 
 
-def test_an_internship_round_made_by_the_api_places_with_capacities_and_paper_answers(client, officer_tdc, defaults):
+def test_an_internship_round_made_by_the_api_places_with_capacities_and_paper_answers(client, officer_tdc):
     students = [UserFactory(preferred_language=lang) for lang in ("en", "zh-hant")]
     desk = member("chongqing")
     doc = {
@@ -204,7 +204,7 @@ def test_bad_documents_are_refused_in_the_readers_language_and_nothing_is_create
     assert state() == before
 
 
-def test_linking_on_a_round_after_creation(officer_tdc, schools, defaults):
+def test_linking_on_a_round_after_creation(officer_tdc, schools):
     doc = _sister_doc(schools)
     for entry in [*doc["applicants"], *doc["hosts"]]:
         entry.pop("profile", None)
@@ -246,7 +246,7 @@ def test_linking_on_a_round_after_creation(officer_tdc, schools, defaults):
     assert change.reason == "The head teacher" and schools["teacher"].email in change.detail
 
 
-def test_capacity_below_the_fixed_places_is_refused_in_chinese(client, officer_tdc, defaults):
+def test_capacity_below_the_fixed_places_is_refused_in_chinese(client, officer_tdc):
     round_ = services.round_create(
         user=officer_tdc,
         data={
@@ -375,7 +375,7 @@ def test_linking_and_a_bad_link_on_the_round_page(client, officer_tdc, schools, 
     assert str(schools["hk1"][1].name) in r.content.decode()
 
 
-def test_the_status_and_the_ranking_column_read_differently_in_chinese(client, officer_tdc, defaults):
+def test_the_status_and_the_ranking_column_read_differently_in_chinese(client, officer_tdc):
     round_ = services.round_create(
         user=officer_tdc,
         data={

@@ -12,9 +12,10 @@ import pytest
 from hkcq.core.translated import EN, HANS, HANT
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Round
+from hkcq.exchanges.tests.factories import round_areas  # noqa: F401 - the fixture
 from hkcq.exchanges.tests.test_rounds import DOC
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 
 TITLES = {"zh-Hant": "二〇二七年暑期實習配對", "zh-Hans": "二〇二七年暑期实习配对"}
 

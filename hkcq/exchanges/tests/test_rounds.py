@@ -11,9 +11,9 @@ from hkcq.accounts.services import api_token_create
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import allocation, services
 from hkcq.exchanges.models import ExchangeRecord, Pair, PairStatus, Participant, Round, RoundChange
-from hkcq.exchanges.tests.factories import UserFactory, area_pk, round_sheet
+from hkcq.exchanges.tests.factories import UserFactory, area_pk, round_areas, round_sheet  # noqa: F401 - round_areas: the fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 
 DOC = {
     "kind": "internship",

@@ -10,13 +10,13 @@ import pytest
 
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Pair, Participant
-from hkcq.exchanges.tests.factories import UserFactory, member
+from hkcq.exchanges.tests.factories import UserFactory, member, round_areas  # noqa: F401 - round_areas: the fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 
 
 @pytest.fixture
-def people(defaults):
+def people(db):
     desk = member("chongqing", preferred_language="zh-hans")  # the host organisation's member
     return {
         "desk": desk,

@@ -11,10 +11,10 @@ from hkcq.accounts.services import api_token_create
 from hkcq.core import areafigures
 from hkcq.exchanges import services
 from hkcq.exchanges.models import ExchangeRecord, Pair, Round
-from hkcq.exchanges.tests.factories import area_pk, round_sheet
+from hkcq.exchanges.tests.factories import area_pk, round_areas, round_sheet  # noqa: F401 - round_areas: the fixture
 from hkcq.registry.models import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 ROWS = [
     ["role", "id", "name", "places", "ranking", "language"],
     ["applicant", "s1", "Student 1", None, "p1", "en"],

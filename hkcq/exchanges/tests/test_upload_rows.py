@@ -19,9 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Round
-from hkcq.exchanges.tests.factories import area_pk, round_sheet
+from hkcq.exchanges.tests.factories import area_pk, round_areas, round_sheet  # noqa: F401 - round_areas: the fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 LANGS = ["en", "zh-hant", "zh-hans"]
 HEAD: list[object] = ["role", "id", "name", "places", "ranking", "language"]
 GOOD: list[list[object]] = [
