@@ -1,45 +1,45 @@
+"""The exchanges tests' shared people and event. None of them needs the default data: the HKTDC
+unit (``hk_tdc``) and the Chongqing unit of ``officer_other`` are the seed's when the session
+loaded it, else made by ``factories.organiser_unit``; the people and organisations are made by
+factories, the secretariat is the factory-made personas' (hkcq/accounts/tests/personas.py)."""
+
 import pytest
 
-from hkcq.exchanges.tests.factories import EventFactory, member
+from hkcq.accounts.tests.personas import secretariat_cq, secretariat_hk  # noqa: F401 - fixtures
+from hkcq.exchanges.tests.factories import EventFactory, UserFactory, member, organiser_unit
 
 
 @pytest.fixture
-def event(defaults, officer_tdc):
-    from hkcq.registry.models import Unit
-
+def event(db, officer_tdc):
+    """An event in booking, organised by the HKTDC (``officer_tdc``'s unit)."""
     e = EventFactory()
-    e.organiser_units.set([Unit.objects.get(ext_id="hk_tdc")])
+    e.organiser_units.set([organiser_unit("hk_tdc")])
     return e
 
 
 @pytest.fixture
-def officer_tdc(defaults):
+def officer_tdc(db):
     """An officer of the HKTDC: organiser of the events it organises, of no other."""
-    from hkcq.partnering.tests.factories import UserFactory
-    from hkcq.registry.models import Unit
-
     user = UserFactory(role="officer", side="hong_kong", username="tdc-officer")
-    Unit.objects.get(ext_id="hk_tdc").members.add(user)
+    organiser_unit("hk_tdc").members.add(user)
     return user
 
 
 @pytest.fixture
-def officer_other(defaults):
-    from hkcq.partnering.tests.factories import UserFactory
-    from hkcq.registry.models import Unit
-
+def officer_other(db):
+    """A Chongqing officer of a unit (``cq_health``) that organises none of the tests' events."""
     user = UserFactory(role="officer", side="chongqing", username="other-officer")
-    Unit.objects.get(ext_id="cq_health").members.add(user)
+    organiser_unit("cq_health").members.add(user)
     return user
 
 
 @pytest.fixture
-def hk_member(defaults):
+def hk_member(db):
     return member("hong_kong")
 
 
 @pytest.fixture
-def cq_member(defaults):
+def cq_member(db):
     return member("chongqing")
 
 

@@ -1,4 +1,6 @@
-"""factory_boy factories for the exchanges tests (the default data is loaded once per session)."""
+"""factory_boy factories for the exchanges tests. The event side's tests need none of the default
+data (seed/): the units, people, organisations and events they use are made here (the "events"
+section) or by the registry's and partnering's factories."""
 
 from __future__ import annotations
 
@@ -13,6 +15,34 @@ from freezegun import freeze_time
 from hkcq.core.translated import TText
 from hkcq.exchanges.models import Event, EventPhase, Meeting, MeetingStatus, Registration, RegistrationStatus
 from hkcq.partnering.tests.factories import MembershipFactory, ProfileFactory, UserFactory  # noqa: F401
+from hkcq.registry.models import Unit
+from hkcq.registry.tests.factories import UnitFactory
+
+# -- events ------------------------------------------------------------------------------------
+
+# The units the exchanges tests name, with the ids and names of the default data's: the seed's
+# unit when the session loaded it, else one made here (``organiser_unit()``).
+_UNITS = {
+    "hk_tdc": (
+        "hong_kong",
+        {"en": "Hong Kong Trade Development Council", "zh-hant": "香港貿易發展局", "zh-hans": "香港贸易发展局"},
+    ),
+    "cq_health": (
+        "chongqing",
+        {
+            "en": "Chongqing Municipal Health Commission",
+            "zh-hant": "重慶市衞生健康委員會",
+            "zh-hans": "重庆市卫生健康委员会",
+        },
+    ),
+}
+
+
+def organiser_unit(ext_id: str = "hk_tdc") -> Unit:
+    """The unit ``ext_id`` (``hk_tdc``: the HKTDC, organiser of the tests' events; ``cq_health``:
+    a Chongqing unit that organises none): the default data's when loaded, else made here."""
+    side, name = _UNITS[ext_id]
+    return Unit.objects.filter(ext_id=ext_id).first() or UnitFactory.create(ext_id=ext_id, side=side, name=name)
 
 
 class EventFactory(factory.django.DjangoModelFactory):
