@@ -310,12 +310,21 @@ class Mapped:
     it (``LIMIT``/``OFFSET`` in SQL) and counts it, and ``fn`` runs on the page's rows alone. A list
     comprehension over the whole queryset would fetch and map every row to show twenty.
     ``count`` replaces the exact ``COUNT(*)`` where one is too dear (an estimate or a cached figure).
+    ``Mapped.pages(queryset, fn)`` gives ``fn`` the page's rows together, for output that reads
+    rows related to each in one query for the page (a report's generated files).
     """
 
     def __init__(self, queryset: QuerySet[Any], fn: Callable[[Any], Any], *, count: Callable[[], int] | None = None):
         self.queryset = queryset
         self.fn = fn
         self._count = count
+        self._page: Callable[[list[Any]], list[Any]] | None = None
+
+    @classmethod
+    def pages(cls, queryset: QuerySet[Any], fn: Callable[[list[Any]], list[Any]]) -> Mapped:
+        mapped = cls(queryset, lambda row: fn([row])[0])
+        mapped._page = fn
+        return mapped
 
     def all(self) -> Mapped:  # ninja counts with ``queryset.all().count()``
         return self
@@ -329,7 +338,8 @@ class Mapped:
     def __getitem__(self, key: slice) -> list[Any]:
         if not isinstance(key, slice):
             raise TypeError("Mapped pages are taken by slice")
-        return [self.fn(row) for row in self.queryset[key]]
+        rows = self.queryset[key]
+        return self._page(list(rows)) if self._page is not None else [self.fn(row) for row in rows]
 
 
 def estimated_count(queryset: QuerySet[Any]) -> int:

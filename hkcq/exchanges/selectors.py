@@ -137,7 +137,7 @@ def feedback_outcomes(event: Event) -> QuerySet[Feedback]:
 
 # -- rounds ---------------------------------------------------------------------------------------
 def rounds_for(user: Viewer) -> QuerySet[Round]:
-    qs = Round.objects.prefetch_related("organiser_units").select_related("area")
+    qs = Round.objects.prefetch_related("organiser_units", "participants").select_related("area")
     if not (isinstance(user, User) and user.is_authenticated):
         return qs.none()
     if user.is_secretariat:

@@ -108,7 +108,12 @@ def _job_started(response: HttpResponse, job: Job) -> tuple[int, dict[str, Any]]
 @router.get("/reports", response=list[ReportOut], auth=None, summary="Plenary reports (closed cycles), newest first")
 @paginate(LimitOffsetPagination)
 def list_reports(request: HttpRequest) -> Any:
-    return Mapped(selectors.snapshot_list(), lambda s: ReportOut.of(s, selectors.report_files(s)))
+    return Mapped.pages(selectors.snapshot_list(), _reports_out)
+
+
+def _reports_out(snapshots: list[Any]) -> list[dict[str, Any]]:
+    files = selectors.reports_files(snapshots)
+    return [ReportOut.of(s, files[s.pk]) for s in snapshots]
 
 
 @router.get("/reports/jobs", response={200: list[JobSummaryOut], **ERRORS}, auth=STAFF_AUTH, summary="Report jobs")

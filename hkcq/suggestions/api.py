@@ -175,13 +175,15 @@ def _unit(ext_id: str | None) -> Unit | None:
 def list_suggestions(
     request: HttpRequest, area: str | None = None, status: str | None = None, q: str | None = None
 ) -> Mapped:
-    return Mapped(selectors.published_list(area=area, status=status, query=q), SuggestionOut.of)
+    return Mapped(
+        selectors.published_list(area=area, status=status, query=q).prefetch_related("merged"), SuggestionOut.of
+    )
 
 
 @router.get("/suggestions/answered", response=list[SuggestionOut], summary="'You said, we did': answered suggestions")
 @paginate(LimitOffsetPagination)
 def list_answered(request: HttpRequest, area: str | None = None, status: str | None = None) -> Mapped:
-    return Mapped(selectors.answered(area=area, status=status), SuggestionOut.of)
+    return Mapped(selectors.answered(area=area, status=status).prefetch_related("merged"), SuggestionOut.of)
 
 
 @router.get("/suggestions/similar", response=SimilarOut, summary="Similar published suggestions and the likely area")
@@ -258,7 +260,8 @@ def moderation_queue(request: AuthedRequest, state: str | None = None) -> Mapped
     user = request.auth
     if not (permissions.can_moderate(user) or getattr(user, "is_officer", False)):
         raise NotPermitted()
-    return Mapped(selectors.queue(user, state=state), StaffSuggestionOut.of)
+    rows = selectors.queue(user, state=state).select_related("suggested_area", "merged_into")
+    return Mapped(rows.prefetch_related("merged"), StaffSuggestionOut.of)
 
 
 class DigestRowOut(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 
 from hkcq.core.models import OutgoingEmail
 
@@ -14,3 +15,4 @@ class OutgoingEmailFactory(factory.django.DjangoModelFactory[OutgoingEmail]):
     subject = "Your enquiry was received"
     body = "B"
     to = factory.LazyFunction(lambda: ["resident@example.org"])
+    next_attempt_at = factory.LazyFunction(timezone.now)
