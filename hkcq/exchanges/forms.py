@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django import forms
@@ -154,6 +155,9 @@ class FeedbackForm(BaseForm):
         cast(forms.ChoiceField, self.fields["outcome_kind"]).choices = [("", "—"), *OutcomeKind.choices]
 
 
+RANK_SEPARATORS = re.compile(r"[,，、;；]")
+
+
 class RanksForm(BaseForm):
     ranks = forms.CharField(
         label=_("Your ranking"),
@@ -161,6 +165,11 @@ class RanksForm(BaseForm):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+
+    def clean_ranks(self) -> list[str]:
+        """The ids in order, separated as a person types them: commas half- or full-width (，) or
+        the enumeration comma (、), as the spreadsheet's ranking column takes them."""
+        return [r.strip() for r in RANK_SEPARATORS.split(self.cleaned_data["ranks"] or "") if r.strip()]
 
 
 class ReasonForm(BaseForm):

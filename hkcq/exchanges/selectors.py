@@ -23,6 +23,7 @@ from hkcq.exchanges.models import (
     Registration,
     RegistrationStatus,
     Round,
+    RoundStatus,
 )
 from hkcq.exchanges.services import slot_start
 from hkcq.partnering.models import Membership, OutcomeSource
@@ -204,6 +205,15 @@ def reachable_entries(round_: Round) -> set[int]:
 
 def own_entries(user: Viewer, round_: Round) -> list[Participant]:
     return [p for p in round_.participants.select_related("profile") if permissions.can_act_for_participant(user, p)]
+
+
+def rankable_entries(round_: Round, entry: Participant) -> list[Participant]:
+    """The other side's entries, which ``entry`` ranks by their ids: listed beside its ranking box
+    while ranking is open (a participant does not see the organiser's list of participants)."""
+    if round_.status != RoundStatus.RANKING:
+        return []
+    other = Participant.HOST if entry.role == Participant.APPLICANT else Participant.APPLICANT
+    return list(round_.participants.filter(role=other).order_by("ext_id"))
 
 
 def record_counts_by_area() -> dict[int, int]:

@@ -1543,6 +1543,13 @@ def round_allocate(*, user: User, round_: Round) -> dict[str, Any]:
         except allocation.AllocationError as exc:
             raise _invalid(None, str(exc)) from exc
         kept = set(market.fixed)
+        # Pairs the organiser fixed by hand since the last run: nobody has been told them yet (a
+        # fixed pair is told with the run that first keeps it, as a new pair is).
+        fixed_now = list(
+            round_.pairs.filter(fixed=True, run=round_.runs, status=PairStatus.OFFERED).select_related(
+                "applicant", "host"
+            )
+        )
         round_.runs += 1
         new_pairs = [
             Pair(round=round_, applicant=apps[str(a)], host=hosts[str(h)], run=round_.runs)
@@ -1560,7 +1567,7 @@ def round_allocate(*, user: User, round_: Round) -> dict[str, Any]:
         # whose last result was not already that (an unchanged result is not told again; an
         # applicant who declined their place takes no further part and is not told).
         news: list[tuple[Participant, Participant | None]] = []
-        for pair in new_pairs:
+        for pair in [*fixed_now, *new_pairs]:
             news += [(pair.applicant, pair.host), (pair.host, pair.applicant)]
         placed = set(match)
         out = {a for a in apps if a not in market.applicant_ranks}

@@ -480,7 +480,14 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "unreached": [p for p in participants if p.pk not in reached],
             "pairs": pairs if organiser else [p for p in pairs if p.applicant in mine or p.host in mine],
             "mine_entries": mine,
-            "mine": [(p, xforms.RanksForm(initial={"ranks": ", ".join(p.ranks)}, prefix=f"p{p.pk}")) for p in mine],
+            "mine": [
+                (
+                    p,
+                    xforms.RanksForm(initial={"ranks": ", ".join(p.ranks)}, prefix=f"p{p.pk}"),
+                    selectors.rankable_entries(round_, p),
+                )
+                for p in mine
+            ],
             "changes": round_.changes.select_related("actor") if organiser else [],
             "reached": reached,
             "fix_form": xforms.FixPairForm(prefix="fix"),
@@ -513,6 +520,7 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                     messages.error(request, _("Choose an applicant and a host of this round."))
                 else:
                     services.pair_fix(user=request.user, round_=round_, applicant=a, host=h, reason=d["reason"])
+                    messages.success(request, _("The pair is fixed: every run of the allocation keeps it."))
         elif action == "capacity":
             cform = xforms.CapacityForm(request.POST, prefix="cap")
             if not cform.is_valid():
@@ -524,6 +532,7 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                     messages.error(request, _("Choose a host of this round."))
                 else:
                     services.capacity_set(user=request.user, host=h, capacity=d["capacity"], reason=d["reason"])
+                    messages.success(request, _("The places are changed."))
         elif action == "link":
             lform = xforms.LinkForm(request.POST, prefix="link")
             if not lform.is_valid():
@@ -598,7 +607,7 @@ def round_ranks(request: AuthedRequest, pk: int, participant_id: int) -> HttpRes
     form = xforms.RanksForm(request.POST, prefix=f"p{p.pk}")
     if form.is_valid():
         try:
-            services.ranks_set(user=request.user, participant=p, ranks=form.cleaned_data["ranks"].split(","))
+            services.ranks_set(user=request.user, participant=p, ranks=form.cleaned_data["ranks"])
             messages.success(request, _("Your ranking is saved."))
         except DomainError as exc:
             _refused(request, exc)
