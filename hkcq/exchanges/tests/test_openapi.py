@@ -2,8 +2,8 @@
 allowed, its answer fits the schema documented for its status; called with bad input, the
 documented error shape. A new operation must join the table below.
 
-Its people are factory-made (``secretariat_hk``: the persona of hkcq/accounts/tests/personas.py,
-which ``world`` asks for), and the round's area is the one ``round_areas`` makes without the seed."""
+Its people and event are the exchanges conftest's (factory-made), and the round's area is the one
+``round_areas`` makes when the seed is not loaded."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from hkcq.accounts.services import api_token_create
-from hkcq.accounts.tests.personas import secretariat_hk  # noqa: F401 - the fixture world asks for
 from hkcq.exchanges import services
 from hkcq.exchanges.models import ExchangeRecord, Pair
 from hkcq.exchanges.tests.factories import held, round_areas  # noqa: F401 - round_areas: the fixture
