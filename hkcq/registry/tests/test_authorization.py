@@ -16,36 +16,51 @@ from django.test import Client
 
 from hkcq.accounts.models import User
 from hkcq.accounts.services import api_token_create
+from hkcq.accounts.tests import personas
+from hkcq.accounts.tests.factories import UserFactory
+from hkcq.core.choices import Role, Side
 from hkcq.registry.models import (
     Agreement,
     AgreementDocument,
-    Area,
     Attendance,
     Decision,
     Measure,
     Meeting,
     Milestone,
-    Organisation,
     Person,
     Signatory,
 )
+from hkcq.registry.tests.factories import (
+    AgreementFactory,
+    AreaFactory,
+    DecisionFactory,
+    MeasureFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UnitFactory,
+)
 from hkcq.registry.tests.helpers import form_data, registry_fingerprint
 
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts
+resident, officer_hk, secretariat_hk, secretariat_cq, admin_user, unit_hk = (
+    personas.resident,
+    personas.officer_hk,
+    personas.secretariat_hk,
+    personas.secretariat_cq,
+    personas.admin_user,
+    personas.unit_hk,
+)
+
 ANONYMOUS = "anonymous"
-ROLES = [
-    ANONYMOUS,
-    "demo-resident",
-    "demo-organisation",
-    "demo-officer-hk",
-    "demo-secretariat-hk",
-    "demo-secretariat-cq",
-    "demo-admin",
-]
-EDITORS = {"demo-secretariat-hk", "demo-secretariat-cq", "demo-admin"}
-# demo-officer-hk belongs to hk_chengdu_eto, which supports m-01 and owns decision 4 of 11 May 2023.
-OFFICER_MEASURE, OTHER_MEASURE = "m-01", "m-05"
-OFFICER_DECISION, OTHER_DECISION = "d-2023-05-11-04", "d-2023-05-11-01"
-MEETING, AGREEMENT = "hlm-plenary-2023-05-11", "agr-mechanism"
+ORGANISATION = "organisation-member"
+ROLES = [ANONYMOUS, "resident", ORGANISATION, "officer-hk", "secretariat-hk", "secretariat-cq", "admin"]
+EDITORS = {"secretariat-hk", "secretariat-cq", "admin"}
+# officer-hk belongs to unit_hk, which supports OFFICER_MEASURE and owns OFFICER_DECISION (``rows``).
+AREA = "auth-area"
+OFFICER_MEASURE, OTHER_MEASURE = "auth-measure-supported", "auth-measure-other"
+OFFICER_DECISION, OTHER_DECISION = "auth-decision-owned", "auth-decision-other"
+MEETING, AGREEMENT = "auth-plenary", "auth-memorandum"
 
 
 @dataclass
@@ -58,44 +73,69 @@ class Case:
     files: bool = False
 
 
-def _pk(model: Any, **lookup: Any) -> str:
-    return str(model.objects.get(**lookup).pk)
+@pytest.fixture
+def people(resident, officer_hk, secretariat_hk, secretariat_cq, admin_user) -> None:  # noqa: F811 - the personas
+    """Every role of ROLES, by user name: the personas and a member of an organisation."""
+    member = UserFactory.create(username=ORGANISATION, role=Role.ORG_MEMBER)
+    member.organisations.add(OrganisationFactory.create(side=Side.HONG_KONG))
 
 
-def _setup() -> dict[str, Any]:
-    """Rows the cases act on that the default data does not hold."""
-    m1, m5 = Measure.objects.get(ext_id=OFFICER_MEASURE), Measure.objects.get(ext_id=OTHER_MEASURE)
-    ms1 = Milestone.objects.create(measure=m1, title={"en": "Officer's milestone"})
-    ms5 = Milestone.objects.create(measure=m5, title={"en": "Other milestone"})
-    meeting = Meeting.objects.get(ext_id=MEETING)
-    attendee = meeting.attendances.first()
-    new_person = Person.objects.exclude(attendances__meeting=meeting).first() or Person.objects.create(
-        ext_id="p-new", name={"en": "New Person"}
+@pytest.fixture
+def rows(people, unit_hk) -> dict[str, Any]:  # noqa: F811 - the persona above
+    """The records the cases act on, made by factories: an area; a measure led by other units and
+    supported by officer-hk's unit, and one of other units only, each with a milestone; a plenary
+    with an attendee and two decisions (officer-hk's unit owns the first); a memorandum signed
+    there by one party's signatory, with a document listed without a file; a person who attended
+    nothing and one who signed nothing."""
+    cq_lead = UnitFactory.create(side=Side.CHONGQING)
+    area = AreaFactory.create(ext_id=AREA, name={"en": "Finance", "zh-hant": "金融"})
+    supported = MeasureFactory.create(
+        ext_id=OFFICER_MEASURE, area=area, code="1.1", lead_unit_hk=UnitFactory.create(), lead_unit_cq=cq_lead
     )
+    supported.supporting_units.set([unit_hk, UnitFactory.create()])
+    other = MeasureFactory.create(
+        ext_id=OTHER_MEASURE,
+        area=area,
+        code="3.1",
+        lead_unit_hk=UnitFactory.create(),
+        lead_unit_cq=UnitFactory.create(side=Side.CHONGQING),
+    )
+    other.supporting_units.set([UnitFactory.create()])
+    ms1 = Milestone.objects.create(measure=supported, title={"en": "Officer's milestone"})
+    ms5 = Milestone.objects.create(measure=other, title={"en": "Other milestone"})
+    meeting = MeetingFactory.create(ext_id=MEETING, kind=Meeting.Kind.PLENARY)
+    attendee = Attendance.objects.create(meeting=meeting, person=PersonFactory.create(), side="hong_kong")
+    DecisionFactory.create(ext_id=OTHER_DECISION, meeting=meeting).owner_units.set([UnitFactory.create()])
+    DecisionFactory.create(ext_id=OFFICER_DECISION, meeting=meeting).owner_units.set([unit_hk])
+    agreement = AgreementFactory.create(ext_id=AGREEMENT, kind=Agreement.Kind.MEMORANDUM, meeting=meeting)
+    party = OrganisationFactory.create(side=Side.CHONGQING)
+    agreement.parties.set([party, OrganisationFactory.create(side=Side.HONG_KONG)])
+    Signatory.objects.create(agreement=agreement, person=PersonFactory.create(), organisation=party)
     document = AgreementDocument.objects.create(
-        agreement=Agreement.objects.get(ext_id=AGREEMENT), title={"en": "Annex listed without a file"}, language="en"
+        agreement=agreement, title={"en": "Annex listed without a file"}, language="en"
     )
-    signer = Person.objects.exclude(signatures__agreement__ext_id=AGREEMENT).first()
     return {
         "ms1": ms1,
         "ms5": ms5,
         "attendee": attendee,
-        "new_person": new_person,
+        "new_person": PersonFactory.create(),
         "document": document,
-        "signer": signer,
+        "signer": PersonFactory.create(),
+        "organisation": party,
+        "area": area,
     }
 
 
 def _cases(rows: dict[str, Any]) -> list[Case]:
     upload = {"upload": SimpleUploadedFile("annex.txt", b"Annex text", content_type="text/plain")}
-    officer = EDITORS | {"demo-officer-hk"}
+    officer = EDITORS | {"officer-hk"}
     return [
         Case("area create", "/en/areas/new/", {"ext_id": "new-area", "position": "12", "name_0": "New area"}),
-        Case("area edit", "/en/areas/finance/edit/", {"name_0": "Finance (edited)"}),
+        Case("area edit", f"/en/areas/{AREA}/edit/", {"name_0": "Finance (edited)"}),
         Case(
             "measure create",
             "/en/measures/new/",
-            {"ext_id": "m-new", "area": _pk(Area, ext_id="finance"), "position": "9", "title_0": "New measure"},
+            {"ext_id": "m-new", "area": str(rows["area"].pk), "position": "9", "title_0": "New measure"},
         ),
         Case(
             "measure edit (other unit's)",
@@ -166,7 +206,7 @@ def _cases(rows: dict[str, Any]) -> list[Case]:
             f"/en/agreements/{AGREEMENT}/signatories/new/",
             {
                 "person": str(rows["signer"].pk),
-                "organisation": _pk(Organisation, ext_id=Organisation.objects.first().ext_id),
+                "organisation": str(rows["organisation"].pk),
             },
         ),
         Case("clause add", f"/en/agreements/{AGREEMENT}/clauses/new/", {"number": "99", "text_0": "A clause."}),
@@ -229,9 +269,8 @@ def _rolled_back() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("case_name", CASE_NAMES)
-def test_staff_forms(defaults, settings, tmp_path, case_name):
+def test_staff_forms(rows, settings, tmp_path, case_name):
     settings.MEDIA_ROOT = tmp_path
-    rows = _setup()
     for role in ROLES:
         with _rolled_back():
             _check_staff_form(next(c for c in _cases(rows) if c.name == case_name), role)
@@ -239,7 +278,7 @@ def test_staff_forms(defaults, settings, tmp_path, case_name):
 
 def _check_staff_form(case: Case, role: str) -> None:
     client = _client(role)
-    editor = _client("demo-secretariat-hk")
+    editor = _client("secretariat-hk")
     allowed = role in case.allowed
 
     get = client.get(case.url) if case.get else None
@@ -266,7 +305,7 @@ def _check_staff_form(case: Case, role: str) -> None:
         assert after == before, (case.name, role, "refused but something changed")
 
 
-def test_every_staff_url_is_in_the_matrix(defaults):
+def test_every_staff_url_is_in_the_matrix():
     """A new staff form without a row in the matrix fails here."""
     from django.urls import get_resolver
 
@@ -309,12 +348,12 @@ API_CASES = [
         {"id": "api-area", "position": 12, "name": {"en": "API area"}},
         status=201,
     ),
-    ApiCase("update area", "patch", "/api/v1/areas/finance", {"name": {"en": "Finance (API)"}}),
+    ApiCase("update area", "patch", f"/api/v1/areas/{AREA}", {"name": {"en": "Finance (API)"}}),
     ApiCase(
         "create measure",
         "post",
         "/api/v1/measures",
-        {"id": "m-api", "area": "finance", "title": {"en": "API measure"}},
+        {"id": "m-api", "area": AREA, "title": {"en": "API measure"}},
         status=201,
     ),
     ApiCase(
@@ -325,7 +364,7 @@ API_CASES = [
         "patch",
         f"/api/v1/measures/{OFFICER_MEASURE}",
         {"actual_start": "2023-06-01"},
-        allowed=EDITORS | {"demo-officer-hk"},
+        allowed=EDITORS | {"officer-hk"},
     ),
     ApiCase(
         "update measure title (officer's unit)", "patch", f"/api/v1/measures/{OFFICER_MEASURE}", {"title": {"en": "X"}}
@@ -335,7 +374,7 @@ API_CASES = [
         "post",
         f"/api/v1/measures/{OFFICER_MEASURE}/milestones",
         {"title": {"en": "API milestone"}},
-        allowed=EDITORS | {"demo-officer-hk"},
+        allowed=EDITORS | {"officer-hk"},
         status=201,
     ),
     ApiCase(
@@ -362,7 +401,7 @@ API_CASES = [
         "patch",
         f"/api/v1/decisions/{OFFICER_DECISION}",
         {"status": "in_progress", "follow_up": {"en": "Under way."}},
-        allowed=EDITORS | {"demo-officer-hk"},
+        allowed=EDITORS | {"officer-hk"},
     ),
     ApiCase(
         "re-assign decision (officer's unit)", "patch", f"/api/v1/decisions/{OFFICER_DECISION}", {"owner_units": []}
@@ -386,7 +425,7 @@ API_CASES = [
 
 
 @pytest.mark.parametrize("case", API_CASES, ids=[c.name for c in API_CASES])
-def test_api_writes(defaults, case):
+def test_api_writes(rows, case):
     for role in ROLES:
         with _rolled_back():
             _check_api_write(case, role)
@@ -410,23 +449,23 @@ def _check_api_write(case: ApiCase, role: str) -> None:
         assert after == before, (case.name, role)
 
 
-def test_api_session_write_needs_the_same_permission(defaults, secretariat_hk, resident):
+def test_api_session_write_needs_the_same_permission(rows, secretariat_hk, resident):  # noqa: F811
     client = Client()
     client.force_login(resident)
     assert (
-        client.patch("/api/v1/areas/finance", {"name": {"en": "X"}}, content_type="application/json").status_code == 403
+        client.patch(f"/api/v1/areas/{AREA}", {"name": {"en": "X"}}, content_type="application/json").status_code == 403
     )
     client.force_login(secretariat_hk)
-    r = client.patch("/api/v1/areas/finance", {"name": {"en": "Finance (session)"}}, content_type="application/json")
+    r = client.patch(f"/api/v1/areas/{AREA}", {"name": {"en": "Finance (session)"}}, content_type="application/json")
     assert r.status_code == 200 and r.json()["name"]["en"] == "Finance (session)"
 
 
-def test_lead_unit_of_the_other_side_is_refused_in_forms_and_api(defaults, secretariat_hk):
+def test_lead_unit_of_the_other_side_is_refused_in_forms_and_api(rows, secretariat_hk):  # noqa: F811
     from hkcq.registry.models import Unit
 
     measure = Measure.objects.get(ext_id=OTHER_MEASURE)
     other_cq = Unit.objects.filter(side="chongqing").exclude(pk=measure.lead_unit_cq_id).first()
-    client = _client("demo-secretariat-hk")
+    client = _client("secretariat-hk")
     data = form_data(
         client.get(f"/en/measures/{OTHER_MEASURE}/edit/").content.decode(), {"lead_unit_cq": str(other_cq.pk)}
     )
@@ -446,18 +485,18 @@ def test_lead_unit_of_the_other_side_is_refused_in_forms_and_api(defaults, secre
     assert measure.lead_unit_cq_id != other_cq.pk
 
 
-def test_django_admin_is_for_administrators_only(defaults):
+def test_django_admin_is_for_administrators_only(people):
     for role in ROLES:
         response = _client(role).get("/en/admin/")
-        if role == "demo-admin":
+        if role == "admin":
             assert response.status_code == 200, role
         else:
             assert response.status_code == 302 and "login" in response["Location"], role
 
 
-def test_attendance_and_signatory_fixtures_exist(defaults):
-    # The matrix relies on the default data holding an attendee and an unsigned person.
+def test_attendance_and_signatory_fixtures_exist(rows):
+    # The matrix relies on ``rows`` holding an attendee and an unsigned person.
     assert Attendance.objects.filter(meeting__ext_id=MEETING).exists()
     assert Person.objects.exclude(signatures__agreement__ext_id=AGREEMENT).exists()
     assert Signatory.objects.filter(agreement__ext_id=AGREEMENT).exists()
-    assert Decision.objects.filter(ext_id=OFFICER_DECISION, owner_units__ext_id="hk_chengdu_eto").exists()
+    assert Decision.objects.filter(ext_id=OFFICER_DECISION, owner_units__ext_id=personas.HK_UNIT).exists()

@@ -1,16 +1,21 @@
 """History of registry records: many-to-many links are part of the record's history, shown as
 a field diff to staff and as a dated change list to the public; one edit is one entry."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from hkcq.accounts.tests import personas
 from hkcq.core.history import history_entries
+from hkcq.core.loading import LoadReport, upsert
+from hkcq.core.translated import TText
 from hkcq.registry import services
-from hkcq.registry.models import Decision, Measure, Unit
+from hkcq.registry.models import Decision, Measure
 from hkcq.registry.tests.factories import (
     AgreementFactory,
+    AreaFactory,
     DecisionFactory,
     MeasureFactory,
     OrganisationFactory,
@@ -151,10 +156,11 @@ def _staff_history(user, obj, lang: str) -> str:
     ("lang", "old", "new"),
     [("en", "Open", "In progress"), ("zh-hant", "未展開", "進行中"), ("zh-hans", "未开始", "进行中")],
 )
-def test_a_changed_choice_shows_its_label_in_the_readers_language(defaults, secretariat_hk, lang, old, new):
+def test_a_changed_choice_shows_its_label_in_the_readers_language(secretariat_hk, lang, old, new):
     """The history showed what is stored ("open → in_progress", "booking → event"): a choice
     shows its label, in the language of the page, in the table and in the API."""
-    decision = Decision.objects.filter(status="open").order_by("pk").first()
+    decision = DecisionFactory.create()
+    assert decision.status == Decision.Status.OPEN
     services.decision_update(user=secretariat_hk, decision=decision, data={"status": "in_progress"})
     history = _staff_history(secretariat_hk, decision, lang)
     row = history.split("diff-old")[1].split("</tr>")[0]
@@ -170,17 +176,19 @@ def test_a_changed_choice_shows_its_label_in_the_readers_language(defaults, secr
 
 
 @pytest.mark.parametrize(("lang", "yes"), [("en", "Yes"), ("zh-hant", "是"), ("zh-hans", "是")])
-def test_a_changed_link_and_yes_or_no_show_as_names_and_words(defaults, secretariat_hk, lang, yes):
+def test_a_changed_link_and_yes_or_no_show_as_names_and_words(secretariat_hk, lang, yes):
     """A linked record (a measure's lead unit) is named, not numbered; a yes/no is a word, not True."""
-    measure = Measure.objects.get(ext_id="m-01")
-    other = Unit.objects.filter(side="hong_kong").exclude(pk=measure.lead_unit_hk_id).order_by("ext_id").first()
+    measure = MeasureFactory.create(lead_unit_hk=UnitFactory.create(side="hong_kong"))
+    other = UnitFactory.create(side="hong_kong", name={"en": "Other Office", "zh-hant": "另一辦事處"})
     services.measure_update(user=secretariat_hk, measure=measure, data={"lead_unit_hk": other})
     change = next(c for c in history_entries(measure)[0].changes if c.field == "lead_unit_hk")
     assert change.new == str(other) and change.old != str(measure.lead_unit_hk_id)
     history = _staff_history(secretariat_hk, measure, lang)
     assert str(other.pk) + "<" not in history.split("diff-new")[1].split("</td>")[0]
 
-    unit = Unit.objects.filter(is_active=True).order_by("ext_id").first()
+    unit = UnitFactory.create()
+    assert unit.is_active
+    unit.history.update(history_date=timezone.now() - dt.timedelta(days=1))  # a unit of yesterday, not one edit
     unit.is_active = False
     unit.save()
     with translation.override(lang):
@@ -192,13 +200,13 @@ def test_a_changed_link_and_yes_or_no_show_as_names_and_words(defaults, secretar
 @pytest.mark.parametrize(
     ("lang", "line"), [("en", " — Changed: "), ("zh-hant", "，已更改："), ("zh-hans", "，已更改：")]
 )
-def test_the_date_of_a_history_line_is_set_apart_from_its_event(defaults, secretariat_hk, lang, line):
+def test_the_date_of_a_history_line_is_set_apart_from_its_event(secretariat_hk, lang, line):
     """The trial read "00:27已建立", the time run into the event: each language sets them apart its way."""
     from hkcq.core.tests.test_punctuation import visible_lines
 
-    measure = Measure.objects.get(ext_id="m-02")
+    measure = MeasureFactory.create()
     services.measure_update(user=secretariat_hk, measure=measure, data={"title": {"en": "Renamed"}})
-    html = Client().get(f"/{lang}/measures/m-02/").content.decode()
+    html = Client().get(f"/{lang}/measures/{measure.ext_id}/").content.decode()
     history = html.split('id="history-heading"')[1].split("</section>")[0]
     lines = [" ".join(x.split()) if lang == "en" else "".join(x.split()) for x in visible_lines("<body>" + history)]
     assert any(line.strip() in x and x.index(line.strip()) > 0 for x in lines), lines
@@ -207,11 +215,17 @@ def test_the_date_of_a_history_line_is_set_apart_from_its_event(defaults, secret
 @pytest.mark.parametrize(
     ("lang", "reason"), [("en", "— Default data"), ("zh-hant", "— 預設資料"), ("zh-hans", "— 默认数据")]
 )
-def test_the_platforms_own_reason_is_shown_in_the_readers_language(defaults, secretariat_hk, lang, reason):
+def test_the_platforms_own_reason_is_shown_in_the_readers_language(secretariat_hk, lang, reason):
     """Records the default data created said "已建立 — Default data" on Chinese history pages (found by
     the new-user trial on the demonstration event's page); the platform's own reasons are translated,
-    a person's reason is shown as written."""
-    measure = Measure.objects.get(ext_id="m-02")
+    a person's reason is shown as written. The measure is created as the loader creates a record
+    of the default data (``core.loading.upsert``), with the loader's reason."""
+    measure = upsert(
+        Measure,
+        LoadReport(),
+        {"ext_id": "loaded-measure"},
+        {"area": AreaFactory.create(), "code": "9.9", "title": TText.of(en="A loaded measure", zh_hant="載入的措施")},
+    )
     services.measure_update(user=secretariat_hk, measure=measure, data={"actual_start": "2023-07-01"})
     history = _staff_history(secretariat_hk, measure, lang)
     assert reason in history

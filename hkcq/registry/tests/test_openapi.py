@@ -10,10 +10,20 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from hkcq.accounts.tests import personas
 from hkcq.registry.models import Agreement, Decision, Measure, Meeting, Milestone, Organisation, Person, Unit
 
 ERROR_REF = "#/components/schemas/ErrorOut"
+# the factory-made people (hkcq/accounts/tests/personas.py), not the default data's demo accounts;
+# the records are the registry conftest's ``world``, made by factories
+officer_hk, officer_cq, secretariat_hk, resident = (
+    personas.officer_hk,
+    personas.officer_cq,
+    personas.secretariat_hk,
+    personas.resident,
+)
 
 
 class SchemaMismatch(AssertionError):
@@ -100,11 +110,11 @@ def test_the_schema_check_can_fail():
     check(None, {"anyOf": [{"type": "string"}, {"type": "null"}]}, doc)
 
 
-def _ids() -> dict[str, str]:
-    """Ids from the default data for paths with parameters, keyed by the path's first segment."""
+def _ids(world: dict[str, Any]) -> dict[str, str]:
+    """Ids of the ``world``'s records for paths with parameters, keyed by the path's first segment."""
     milestone = Milestone.objects.select_related("measure").first()
     return {
-        "areas": "finance",
+        "areas": world["area"].ext_id,
         "measures": milestone.measure.ext_id if milestone else Measure.objects.first().ext_id,
         "meetings": Meeting.objects.first().ext_id,
         "decisions": Decision.objects.first().ext_id,
@@ -116,7 +126,7 @@ def _ids() -> dict[str, str]:
 
 
 def _fill(client: Client, path: str, ids: dict[str, str]) -> str | None:
-    """The path with its parameters filled from the default data; for a collection this file
+    """The path with its parameters filled from ``ids``; for a collection this file
     does not know, the first id its list endpoint returns. None when nothing can be found."""
     segment = path.removeprefix("/api/v1/").split("/", 1)[0]
     ext_id = ids.get(segment)
@@ -156,7 +166,28 @@ def _with_required_query(url: str, operation: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def openapi(defaults, client) -> dict[str, Any]:
+def beyond_the_registry(world) -> None:
+    """A row or two of each other app's lists, so that their GETs answer with items to check (the
+    default data held them): knowledge-base entries, canned replies, an organisation's published
+    opportunity, an event with two registrations and a meeting, a facilitator desk."""
+    from hkcq.enquiries.tests.factories import canned_replies_make
+    from hkcq.exchanges.tests.factories import MeetingFactory as EventMeetingFactory
+    from hkcq.kb.tests.factories import citable_entries_make
+    from hkcq.partnering.models import FacilitatorDesk
+    from hkcq.partnering.tests.factories import MembershipFactory, OpportunityFactory, ProfileFactory
+
+    citable_entries_make(world["unit"])
+    canned_replies_make()
+    verified = {"verified_at": timezone.now()}
+    offer = OpportunityFactory.create(profile=ProfileFactory.create(side="chongqing", **verified))
+    OpportunityFactory.create(profile=ProfileFactory.create(side="hong_kong", **verified), type="business_request")
+    MembershipFactory.create(profile=offer.profile)
+    EventMeetingFactory.create(requester__consent_public=True, recipient__consent_public=True)
+    FacilitatorDesk.objects.create(unit=world["unit"], side=world["unit"].side)
+
+
+@pytest.fixture
+def openapi(world, client) -> dict[str, Any]:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     doc = response.json()
@@ -164,17 +195,16 @@ def openapi(defaults, client) -> dict[str, Any]:
     return doc
 
 
-def test_every_get_answers_with_its_documented_schema(openapi, client):
-    from hkcq.accounts.models import User
+def test_every_get_answers_with_its_documented_schema(openapi, client, world, beyond_the_registry, secretariat_hk):  # noqa: F811
     from hkcq.progress.services import cycle_current
 
     cycle_current()  # the open reporting cycle exists, as on any running platform (GET /reports/cycle)
-    ids = _ids()
+    ids = _ids(world)
     checked, unresolved = [], []
     # Operations that document a security requirement (a user's own notifications, staff
     # queues) are called by a signed-in staff member; the rest anonymously.
     staff = Client()
-    staff.force_login(User.objects.get(username="demo-secretariat-hk"))
+    staff.force_login(secretariat_hk)
     for path, operations in openapi["paths"].items():
         if "get" not in operations:
             continue
@@ -235,7 +265,7 @@ def test_every_operation_documents_the_error_shape(openapi):
                 assert schema == {"$ref": ERROR_REF}, (method, path, code, schema)
 
 
-def test_write_errors_match_the_documented_shape(openapi, client, resident):
+def test_write_errors_match_the_documented_shape(openapi, client, world, resident):  # noqa: F811
     from hkcq.accounts.services import api_token_create
 
     # 401, 403, 404 and 422 bodies all fit ErrorOut.
@@ -243,7 +273,9 @@ def test_write_errors_match_the_documented_shape(openapi, client, resident):
     _token, raw = api_token_create(user=resident, name="t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     responses.append(
-        client.patch("/api/v1/areas/finance", {"name": {"en": "x"}}, content_type="application/json", **auth)
+        client.patch(
+            f"/api/v1/areas/{world['area'].ext_id}", {"name": {"en": "x"}}, content_type="application/json", **auth
+        )
     )
     responses.append(client.get("/api/v1/areas/nope"))
     responses.append(client.get("/api/v1/measures", {"top_level": "not-a-bool"}))
@@ -258,13 +290,11 @@ def test_docs_page_is_served_without_a_cdn(client):
     assert not re.search(r"""(src|href)=["']https?://""", html), "the docs page loads something from another site"
 
 
-def test_pagination_numbers_too_large_for_the_database_are_invalid_input(openapi, client):
+def test_pagination_numbers_too_large_for_the_database_are_invalid_input(openapi, client, secretariat_hk):  # noqa: F811
     """``limit=9223372036854775808`` (and a huge offset) failed in SQL with a 500; every
     paginated list refuses it as invalid input in the documented error shape."""
-    from hkcq.accounts.models import User
-
     staff = Client()
-    staff.force_login(User.objects.get(username="demo-secretariat-hk"))
+    staff.force_login(secretariat_hk)
     paginated = [
         path
         for path, operations in openapi["paths"].items()
