@@ -1,13 +1,34 @@
-"""Rows the reporting tests share, made by factories (not the default data's)."""
+"""Rows the reporting tests share, made by factories (not the default data's). The reporting tests
+need none of the default data, except those of the seed itself (marked ``seed``: the first report
+from the default data, the import template filled in): their people are the factory-made personas
+of hkcq/accounts/tests/personas.py, the plan they report on ``factories.plan_make``'s."""
 
 import datetime as dt
 from typing import NamedTuple
 
 import pytest
 
+from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
+    admin_user,
+    officer_cq,
+    officer_hk,
+    other_resident,
+    resident,
+    secretariat_cq,
+    secretariat_hk,
+    unit_cq,
+    unit_hk,
+)
 from hkcq.core.translated import TText
 from hkcq.registry.models import Area, Measure, Unit
 from hkcq.registry.tests.factories import AreaFactory, MeasureFactory, UnitFactory
+from hkcq.reporting.tests.factories import Plan, plan_make
+
+
+@pytest.fixture
+def plan(db) -> Plan:
+    """The plan of co-operation the reports are about (``factories.plan_make``)."""
+    return plan_make()
 
 
 class Existing(NamedTuple):

@@ -20,10 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def closed(defaults, secretariat_hk):
-    from hkcq.registry.models import Measure
-
-    measure = Measure.objects.filter(parent=None).first()
+def closed(plan, secretariat_hk):
+    measure = plan.measures[0]
     open_cycle()
     publish(measure, "hong_kong", "planning", 10, secretariat_hk)
     return services.close_cycle(open_cycle(), plenary(dt.date(2024, 5, 10), 2), secretariat_hk)
@@ -97,7 +95,7 @@ def test_report_jobs_and_snapshot_are_the_secretariats(closed, client, officer_h
     assert client.get(f"/api/v1/reports/{closed.pk}/snapshot").status_code == 403
 
 
-def test_close_cycle(defaults, client, officer_hk, secretariat_cq):
+def test_close_cycle(plan, client, officer_hk, secretariat_cq):
     cycle = open_cycle()
     meeting = plenary(dt.date(2024, 5, 10), 2)
     assert _json(client, "/api/v1/reports/close-cycle", {"meeting": meeting.ext_id}).status_code == 401
@@ -204,7 +202,7 @@ def test_a_failed_job_is_tried_again(closed, client, officer_hk, secretariat_hk,
     assert client.get(job["url"]).json()["state"] == "done"
 
 
-def test_import_templates_download_as_files(defaults, client, officer_hk, secretariat_hk):
+def test_import_templates_download_as_files(plan, client, officer_hk, secretariat_hk):
     from openpyxl import load_workbook
 
     client.force_login(secretariat_hk)

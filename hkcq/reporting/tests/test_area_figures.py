@@ -32,10 +32,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def areas(defaults):
-    Outcome.objects.all().delete()  # the demonstration data's, so the counts below are exact
+def areas(plan):
+    """The plan's Logistics and Education (``factories.plan_make``)."""
+    Outcome.objects.all().delete()  # the demonstration data's (when loaded), so the counts below are exact
     ExchangeRecord.objects.all().delete()
-    return Area.objects.get(ext_id="logistics"), Area.objects.get(ext_id="education")
+    logistics, education = plan.areas[2], plan.areas[3]
+    assert (logistics.name.en, education.name.en) == ("Logistics", "Education")
+    return logistics, education
 
 
 def _meeting_outcome(area: Area, kind: str) -> None:
@@ -122,10 +125,10 @@ def test_open_data_carries_the_aggregate(client, results):
     rows = list(csv.DictReader(io.StringIO(body)))
     got = {(r["area"], r["figure"]): int(r["count"]) for r in rows}
     assert len(rows) == Area.objects.count() * 2
-    assert got[("logistics", "partnerships")] == 4
-    assert got[("logistics", "exchange_records")] == 0
-    assert got[("education", "partnerships")] == 1
-    assert got[("education", "exchange_records")] == 2
+    assert got[(logistics.ext_id, "partnerships")] == 4
+    assert got[(logistics.ext_id, "exchange_records")] == 0
+    assert got[(education.ext_id, "partnerships")] == 1
+    assert got[(education.ext_id, "exchange_records")] == 2
     assert sum(got.values()) == 7
     zh = next(r for r in rows if r["figure"] == "partnerships")
     assert zh["figure_name_zh_hant"] == "已建立的合作夥伴關係" and zh["figure_name_zh_hans"] == "已建立的合作伙伴关系"
@@ -160,11 +163,12 @@ def _pdf_text(path: Path) -> str:
     return "".join("".join((page.extract_text() or "").split()) for page in PdfReader(str(path)).pages)
 
 
-def test_plenary_report_counts_since_the_last_plenary_in_every_format(client, two_plenaries, secretariat_hk):
+def test_plenary_report_counts_since_the_last_plenary_in_every_format(client, areas, two_plenaries, secretariat_hk):
     snapshot = two_plenaries
     by_area = {a["id"]: a["figures"] for a in snapshot.data["areas"]}
-    assert by_area["logistics"] == {"partnerships": 3, "exchange_records": 0}
-    assert by_area["education"] == {"partnerships": 1, "exchange_records": 1}
+    logistics, education = areas
+    assert by_area[logistics.ext_id] == {"partnerships": 3, "exchange_records": 0}
+    assert by_area[education.ext_id] == {"partnerships": 1, "exchange_records": 1}
     assert snapshot.data["figures"][0]["label"]["zh-hans"] == "已建立的合作伙伴关系"
 
     client.force_login(secretariat_hk)

@@ -34,7 +34,7 @@ def _today(lang: str) -> str:
 
 
 @pytest.mark.parametrize("lang", list(TITLES))
-def test_the_draft_page_shows_the_report_up_to_today_or_a_planned_day(defaults, client, secretariat_hk, lang):
+def test_the_draft_page_shows_the_report_up_to_today_or_a_planned_day(plan, client, secretariat_hk, lang):
     cycle = open_cycle(dt.date(2023, 5, 12))  # the first cycle, from the day after the first plenary
     client.force_login(secretariat_hk)
     # The reports page and the close page (no plenary recorded yet) lead to the draft.
@@ -59,7 +59,7 @@ def test_the_draft_page_shows_the_report_up_to_today_or_a_planned_day(defaults, 
     assert ReportingCycle.objects.get(pk=cycle.pk).state == "open"
 
 
-def test_the_draft_files_are_generated_from_the_page(defaults, client, secretariat_hk):
+def test_the_draft_files_are_generated_from_the_page(plan, client, secretariat_hk):
     open_cycle()
     client.force_login(secretariat_hk)
     response = client.post("/zh-hant/reports/draft/generate/", {"language": "zh-hant", "as_of": "2026-12-20"})
@@ -76,7 +76,7 @@ def test_the_draft_files_are_generated_from_the_page(defaults, client, secretari
     assert not Snapshot.objects.exists()
 
 
-def test_only_the_secretariat_sees_or_generates_a_draft(defaults, client, officer_hk, resident):
+def test_only_the_secretariat_sees_or_generates_a_draft(plan, client, officer_hk, resident):
     open_cycle()
     assert client.get("/en/reports/draft/").status_code == 302  # to sign in
     for user in (officer_hk, resident):
@@ -91,7 +91,7 @@ def _api(user) -> Client:
     return Client(headers={"authorization": f"Bearer {raw}"})
 
 
-def test_the_api_gives_the_draft_and_generates_its_files(defaults, secretariat_hk, officer_hk):
+def test_the_api_gives_the_draft_and_generates_its_files(plan, secretariat_hk, officer_hk):
     cycle = open_cycle()
     api = _api(secretariat_hk)
     draft = api.get("/api/v1/reports/draft")
@@ -124,7 +124,7 @@ def test_the_api_gives_the_draft_and_generates_its_files(defaults, secretariat_h
     assert not Snapshot.objects.exists() and ReportingCycle.objects.get(pk=cycle.pk).state == "open"
 
 
-def test_a_draft_after_a_plenary_compares_with_the_last_frozen_report(defaults, secretariat_hk):
+def test_a_draft_after_a_plenary_compares_with_the_last_frozen_report(plan, secretariat_hk):
     cycle = open_cycle()
     meeting = plenary(dt.date(2024, 6, 1), 2)
     snapshot = services.cycle_close(user=secretariat_hk, cycle=cycle, meeting=meeting)
@@ -132,7 +132,7 @@ def test_a_draft_after_a_plenary_compares_with_the_last_frozen_report(defaults, 
     assert body["previous"] == snapshot.pk and body["since"] == "2024-06-01"
 
 
-def test_without_an_open_cycle_the_draft_is_a_conflict(defaults, secretariat_hk):
+def test_without_an_open_cycle_the_draft_is_a_conflict(plan, secretariat_hk):
     assert not ReportingCycle.objects.filter(state="open").exists()
     api = _api(secretariat_hk)
     assert api.get("/api/v1/reports/draft").status_code == 409

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from hkcq.core.exports import xlsx_bytes
 from hkcq.core.tests.test_rendered_wording import problems
-from hkcq.registry.models import Decision, Measure, Milestone
+from hkcq.registry.models import Decision, Milestone
 from hkcq.reporting import pdf, reports, services
 from hkcq.reporting.tests.helpers import open_cycle, plenary
 
@@ -22,8 +22,8 @@ ISO_DAY = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 
 
 @pytest.fixture
-def report(defaults, secretariat_hk):
-    measure = Measure.objects.filter(parent__isnull=True).order_by("area__position", "position").first()
+def report(plan, secretariat_hk):
+    measure = plan.measures[0]
     Milestone.objects.create(
         measure=measure,
         title={"en": "Pilot opened", "zh-hant": "試點啟用", "zh-hans": "试点启用"},

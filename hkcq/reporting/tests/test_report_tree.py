@@ -63,7 +63,7 @@ def _tree_report(secretariat_hk, client, languages):
 
 
 @pytest.fixture
-def tree_report(defaults, secretariat_hk, client):
+def tree_report(plan, secretariat_hk, client):
     return _tree_report(secretariat_hk, client, ["en"])
 
 
@@ -140,7 +140,7 @@ def _pdf_default_registry(tree_report):
     assert checked > 5
 
 
-def test_chinese_column_headers_do_not_break_between_characters(defaults, secretariat_hk, client):
+def test_chinese_column_headers_do_not_break_between_characters(plan, secretariat_hk, client):
     _snapshot, files = _tree_report(secretariat_hk, client, ["zh-hant"])
     text = "\n".join(_pdf_pages(files["zh-hant"]["pdf"]))
     for header in ("聯合狀態", "香港", "重慶"):

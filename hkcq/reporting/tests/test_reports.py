@@ -18,9 +18,9 @@ from hkcq.reporting.tests.helpers import open_cycle, plenary, publish
 
 
 @pytest.fixture
-def measures(defaults):
-    top = list(Measure.objects.filter(parent=None).select_related("area").order_by("area__position", "position", "id"))
-    return top[0], top[1], top[2]
+def measures(plan):
+    """The plan's first three measures (``factories.plan_make``), in report order."""
+    return plan.measures[0], plan.measures[1], plan.measures[2]
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def _pdf_text(path: Path) -> tuple[str, int]:
         ("en", ["Progresssincethelastplenary", "Plenarysession3", "InnovationandTechnology", "Inprogress"]),
     ],
 )
-def test_generated_files_in_each_language(second_close, client, secretariat_hk, lang, expected):
+def test_generated_files_in_each_language(second_close, measures, client, secretariat_hk, lang, expected):
     client.force_login(secretariat_hk)
     response = client.post(f"/{lang}/reports/{second_close.pk}/generate/", {"language": lang})
     job = Job.objects.get(kind="report")
@@ -241,11 +241,7 @@ def test_generated_files_in_each_language(second_close, client, secretariat_hk, 
     csv_rows = list(csv.reader(io.StringIO(files["csv"].read_bytes().decode("utf-8-sig"))))
     assert sheet_rows == [[_figure(v) for v in row] for row in csv_rows]
     assert len(csv_rows) == len(second_close.data["measures"]) + 1
-    a_row = next(
-        r
-        for r in csv_rows
-        if r[1] == Measure.objects.filter(parent=None).order_by("area__position", "position", "id").first().ext_id
-    )
+    a_row = next(r for r in csv_rows if r[1] == measures[0].ext_id)
     assert a_row[12:15] == ["30.0", "55.0", "25.0"]
     # the files are listed on the public report page and download without signing in
     client.logout()
@@ -283,7 +279,7 @@ def test_first_report_has_no_previous(first_close, client):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_close_page_closes_the_cycle(defaults, client, secretariat_cq, lang):
+def test_close_page_closes_the_cycle(plan, client, secretariat_cq, lang):
     cycle = open_cycle()
     meeting = plenary(dt.date(2024, 5, 10), 2)
     client.force_login(secretariat_cq)
