@@ -24,6 +24,9 @@ from hkcq.registry import services as registry_services
 from hkcq.registry.loading import SEED_DIR
 from hkcq.registry.models import Attendance, Measure
 
+# load_defaults itself: loading the default data (seed/) and loading it again over people's edits
+pytestmark = pytest.mark.seed
+
 
 @pytest.fixture(autouse=True)
 def _english():
