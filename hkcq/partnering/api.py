@@ -4,160 +4,56 @@ never carries its organisation."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH
-from hkcq.accounts.types import AuthedRequest, Viewer
-from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, TextIn, TextOut, TextRequired, Whole, columns
+from hkcq.accounts.types import AuthedRequest
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn, TextOut
 from hkcq.core.errors import NotFound, NotPermitted, UnknownReference
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.translated import current_language
 from hkcq.partnering import matching, permissions, selectors, services, threesided
 from hkcq.partnering.models import (
     FacilitatorDesk,
-    Interest,
     Membership,
-    Opportunity,
     OpportunityEvent,
-    OrganisationProfile,
     Outcome,
     Sector,
+)
+from hkcq.partnering.schemas import (
+    ContactIn,
+    DeskIn,
+    DeskOut,
+    InterestDetailOut,
+    InterestIn,
+    InterestOut,
+    MatchListOut,
+    MemberIn,
+    MembershipOut,
+    OpportunityEventOut,
+    OpportunityIn,
+    OpportunityOut,
+    OpportunityUpdateIn,
+    OutcomeIn,
+    OutcomeOut,
+    PartnershipsOut,
+    ProfileIn,
+    ProfileOut,
+    ProfileUpdateIn,
+    ProviderListOut,
+    ReasonIn,
+    ReviewQueueOut,
 )
 from hkcq.registry.models import Area, Measure, Unit
 
 router = Router(tags=["partnering"])
-
-
-class OrganisationRef(Schema):
-    id: int
-    name: TextOut
-    side: Required
-    kind: Required
-    verified: bool
-
-
-class OpportunityOut(Schema):
-    id: int
-    type: str
-    title: TextOut
-    description: TextOut
-    sector: str
-    areas: list[str]
-    measures: list[str]
-    service_kind: str
-    target_side: str
-    keywords: str
-    deal_size: str
-    expires_on: dt.date
-    visibility: str
-    status: str
-    side: str
-    organisation: OrganisationRef | None  # null for an anonymous opportunity (unless it is yours)
-    published_at: dt.datetime | None
-
-    @staticmethod
-    def of(o: Opportunity, user: Viewer) -> dict[str, Any]:
-        p = o.profile
-        return {
-            "id": o.pk,
-            "type": o.type,
-            "title": TextOut.of(o.title),
-            "description": TextOut.of(o.description),
-            "sector": o.sector.code,
-            "areas": [a.ext_id for a in o.areas.all()],
-            "measures": [m.ext_id for m in o.measures.all()],
-            "service_kind": o.service_kind,
-            "target_side": o.target_side,
-            "keywords": o.keywords,
-            "deal_size": o.deal_size,
-            "expires_on": o.expires_on,
-            "visibility": o.visibility,
-            "status": o.status,
-            "side": p.side,
-            "organisation": {
-                "id": p.pk,
-                "name": TextOut.of(p.name),
-                "side": p.side,
-                "kind": p.kind,
-                "verified": p.is_verified,
-            }
-            if permissions.can_see_owner(user, o)
-            else None,
-            "published_at": o.published_at,
-        }
-
-
-class OpportunityIn(Schema):
-    organisation: Whole
-    type: Required
-    title: TextRequired
-    description: TextRequired
-    sector: Required
-    areas: list[str]
-    measures: list[str] = []
-    service_kind: str = ""
-    target_side: str = "any"
-    keywords: str = ""
-    deal_size: str = ""
-    expires_on: IsoDate | None = None
-    visibility: str = "public"
-
-
-class MatchOut(Schema):
-    id: int
-    score: float
-    reasons: list[str]
-
-
-class InterestIn(Schema):
-    organisation: Whole
-    message: Required
-    from_opportunity: Whole | None = None
-
-
-class ReasonIn(Schema):
-    reason: str = ""
-
-
-class InterestOut(Schema):
-    id: int
-    opportunity: int
-    organisation: int  # the interested organisation
-    status: str
-    reason: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    forwarded: bool
-    decided_at: dt.datetime | None
-
-    @staticmethod
-    def of(i: Interest) -> dict[str, Any]:
-        return {
-            "id": i.pk,
-            "opportunity": i.opportunity_id,
-            "organisation": i.from_profile_id,
-            "status": i.status,
-            "reason": i.reason,
-            "created_at": i.created_at,
-            "expires_at": i.expires_at,
-            "forwarded": i.forwarded_at is not None,
-            "decided_at": i.decided_at,
-        }
-
-
-class PartnershipsOut(Schema):
-    area: str
-    total: int
-    by_kind: dict[str, int]
 
 
 @router.get("/opportunities", response=list[OpportunityOut])
@@ -232,15 +128,6 @@ def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]
     return OpportunityOut.of(selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id), request.user)
 
 
-class MatchListOut(Schema):
-    items: list[MatchOut]
-    count: int  # how many suggestions there are (at most ``limit``)
-    # the types it is matched with (an offer: the other offer types too, "mutual offers")
-    matched_with: list[str]
-    # with no suggestion: why, and what the owner can do, in the request's language; else empty
-    explanation: list[str]
-
-
 @router.get("/opportunities/{opportunity_id}/matches", response={200: MatchListOut, 404: ErrorOut})
 def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 10) -> dict[str, Any]:
     """Suggested counterparts, best first (the best ``limit``, 1–50, default 10): the
@@ -307,121 +194,6 @@ def partnerships(request: HttpRequest) -> list[dict[str, Any]]:
         {"area": row["area"].ext_id, "total": row["total"], "by_kind": row["by_kind"]}
         for row in selectors.partnerships_per_area()
     ]
-
-
-# -- organisation profiles -------------------------------------------------------------------------
-class ContactOut(Schema):
-    name: str
-    position: str
-    email: str
-    phone: str
-
-
-class ContactIn(Schema):
-    name: str
-    email: str
-    position: str = ""
-    phone: str = ""
-
-
-class ProfileOut(Schema):
-    id: int
-    name: TextOut
-    side: str
-    kind: str
-    sector: str
-    size: str
-    city: TextOut
-    languages: list[str]
-    description: TextOut
-    areas: list[str]
-    website: str
-    verified: bool
-    verified_at: dt.datetime | None
-    is_demo: bool
-    # Contact people: only for the organisation's members and its side's facilitators (null
-    # for everyone else and in every list); the counterpart of an introduction finds them in
-    # GET /api/v1/interests/{id}.
-    contacts: list[ContactOut] | None
-
-    @staticmethod
-    def of(p: OrganisationProfile, user: Viewer, *, with_contacts: bool = False) -> dict[str, Any]:
-        return {
-            "id": p.pk,
-            "name": TextOut.of(p.name),
-            "side": p.side,
-            "kind": p.kind,
-            "sector": p.sector.code,
-            "size": p.size,
-            "city": TextOut.of(p.city),
-            "languages": list(p.languages or []),
-            "description": TextOut.of(p.description),
-            "areas": [a.ext_id for a in p.areas.all()],
-            "website": p.website,
-            "verified": p.is_verified,
-            "verified_at": p.verified_at,
-            "is_demo": p.is_demo,
-            "contacts": [
-                {"name": c.name, "position": c.position, "email": c.email, "phone": c.phone} for c in p.contacts.all()
-            ]
-            if with_contacts and permissions.can_see_contacts(user, p)
-            else None,
-        }
-
-
-class ProfileIn(Schema):
-    model_config = ConfigDict(json_schema_extra=columns(OrganisationProfile))
-
-    name: TextIn
-    side: Required
-    kind: Required
-    sector: Required
-    size: Required
-    city: TextIn
-    languages: list[str] = []
-    description: TextIn
-    areas: list[str] = []
-    website: str = ""
-    contacts: list[ContactIn] = []
-
-
-class ProfileUpdateIn(Schema):
-    """Everything but the side, which never changes (it decides who facilitates the organisation)."""
-
-    model_config = ConfigDict(json_schema_extra=columns(OrganisationProfile))
-
-    name: TextIn
-    kind: Required
-    sector: Required
-    size: Required
-    city: TextIn
-    languages: list[str] = []
-    description: TextIn
-    areas: list[str] = []
-    website: str = ""
-    contacts: list[ContactIn] | None = None  # null: keep the contact people as they are
-
-
-class MemberIn(Schema):
-    member: Required  # a username or e-mail address
-
-
-class MembershipOut(Schema):
-    id: int
-    organisation: int
-    user: str  # the member's username
-    joined_at: dt.datetime
-    left_at: dt.datetime | None
-
-    @staticmethod
-    def of(m: Membership) -> dict[str, Any]:
-        return {
-            "id": m.pk,
-            "organisation": m.profile_id,
-            "user": m.user.username,
-            "joined_at": m.joined_at,
-            "left_at": m.left_at,
-        }
 
 
 def _profile_args(payload: ProfileIn | ProfileUpdateIn) -> dict[str, Any]:
@@ -545,28 +317,6 @@ def leave(request: AuthedRequest, membership_id: int) -> dict[str, Any]:
     return MembershipOut.of(services.member_leave(user=request.user, membership=membership))
 
 
-# -- opportunities: editing, review, renewal -------------------------------------------------------
-class OpportunityUpdateIn(Schema):
-    type: Required
-    title: TextIn
-    description: TextIn
-    sector: Required
-    areas: list[str]
-    measures: list[str] = []
-    service_kind: str = ""
-    target_side: str = "any"
-    keywords: str = ""
-    deal_size: str = ""
-    expires_on: dt.date | None = None
-    visibility: str = "public"
-
-
-class OpportunityEventOut(Schema):
-    kind: str
-    reason: str
-    at: dt.datetime
-
-
 @router.put("/opportunities/{opportunity_id}", response={200: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
 def update_opportunity(request: AuthedRequest, opportunity_id: int, payload: OpportunityUpdateIn) -> dict[str, Any]:
     """A member edits their organisation's opportunity; it goes (back) to review."""
@@ -675,12 +425,6 @@ def renew_opportunity(request: AuthedRequest, opportunity_id: int) -> dict[str, 
     )
 
 
-class ReviewQueueOut(Schema):
-    organisations: list[ProfileOut]  # awaiting verification
-    opportunities: list[OpportunityOut]  # awaiting review
-    interests: list[InterestOut]  # interest in anonymous opportunities, to forward or decline
-
-
 @router.get("/review-queue", response={200: ReviewQueueOut, **ERRORS}, auth=STAFF_AUTH)
 def review_queue(request: AuthedRequest) -> dict[str, Any]:
     """A facilitator's desk: what waits for them on their side (the secretariat reads both)."""
@@ -698,43 +442,6 @@ def review_queue(request: AuthedRequest) -> dict[str, Any]:
             if i.status == "open" and not i.forwarded_at
         ],
     }
-
-
-# -- interests and outcomes ------------------------------------------------------------------------
-class IntroductionOut(Schema):
-    """The counterpart organisation of an accepted interest and its contact people: only for the
-    two organisations' members."""
-
-    organisation: OrganisationRef
-    contacts: list[ContactOut]
-
-
-class OutcomeOut(Schema):
-    id: int
-    interest: int | None
-    source: str
-    kind: str
-    area: str
-    note: str
-    recorded_at: dt.datetime
-
-    @staticmethod
-    def of(o: Outcome) -> dict[str, Any]:
-        return {
-            "id": o.pk,
-            "interest": o.interest_id,
-            "source": o.source,
-            "kind": o.kind,
-            "area": o.area.ext_id,
-            "note": o.note,
-            "recorded_at": o.recorded_at,
-        }
-
-
-class InterestDetailOut(InterestOut):
-    message: str
-    introduction: IntroductionOut | None
-    outcome: OutcomeOut | None
 
 
 @router.get("/interests/{interest_id}", response={200: InterestDetailOut, **ERRORS}, auth=STAFF_AUTH)
@@ -772,18 +479,6 @@ def get_interest(request: AuthedRequest, interest_id: int) -> dict[str, Any]:
     }
 
 
-class ProviderOut(Schema):
-    id: int  # the provider's "professional service offered" opportunity
-    service_kind: str
-    score: float
-    reasons: list[str]
-
-
-class ProviderListOut(Schema):
-    items: list[ProviderOut]
-    count: int
-
-
 @router.get("/interests/{interest_id}/providers", response={200: ProviderListOut, **ERRORS}, auth=STAFF_AUTH)
 def interest_providers(request: AuthedRequest, interest_id: int) -> dict[str, Any]:
     """Three-sided suggestions: for an investment project with an interested investor, the
@@ -804,12 +499,6 @@ def forward_interest(request: AuthedRequest, interest_id: int) -> dict[str, Any]
     """A facilitator passes interest in an anonymous opportunity of their side to its owner."""
     interest = selectors.interest_get_for_user(user=request.user, pk=interest_id)
     return InterestOut.of(services.interest_forward(user=request.user, interest=interest))
-
-
-class OutcomeIn(Schema):
-    kind: Required
-    area: Required  # a co-operation area's id (ext_id)
-    note: str = ""
 
 
 @router.post("/interests/{interest_id}/outcome", response={200: OutcomeOut, **ERRORS}, auth=STAFF_AUTH)
@@ -833,30 +522,6 @@ def list_outcomes(request: AuthedRequest) -> Mapped:
         Q(interest__from_profile_id__in=mine) | Q(interest__opportunity__profile_id__in=mine)
     )
     return Mapped(rows.order_by("-recorded_at", "-id"), OutcomeOut.of)
-
-
-# -- facilitator desks -----------------------------------------------------------------------------
-class DeskOut(Schema):
-    unit: str  # the registry unit's id
-    name: TextOut
-    side: str
-    kind: str
-    active: bool
-
-    @staticmethod
-    def of(d: FacilitatorDesk) -> dict[str, Any]:
-        return {
-            "unit": d.unit.ext_id,
-            "name": TextOut.of(d.unit.name),
-            "side": d.side,
-            "kind": d.kind,
-            "active": d.is_active,
-        }
-
-
-class DeskIn(Schema):
-    kind: Required  # trade | education
-    active: bool = True
 
 
 @router.get("/facilitator-desks", response=list[DeskOut])
