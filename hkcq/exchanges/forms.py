@@ -141,10 +141,10 @@ class FeedbackForm(BaseForm):
         label=_("It was useful"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
     outcome_kind = forms.ChoiceField(
-        label=_("What came of it"), required=False, choices=[], widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Kind of outcome"), required=False, choices=[], widget=forms.Select(attrs={"class": "form-select"})
     )
     outcome = forms.CharField(
-        label=_("Outcome (for example an agreement or a next step)"),
+        label=_("Details of the outcome (for example an agreement or a next step)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),

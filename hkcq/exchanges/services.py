@@ -862,11 +862,7 @@ def meeting_feedback(
     if opens is None:
         raise _invalid(None, _("This event has no dates: there is no feedback on its meetings."))
     if timezone.now() < opens:
-        raise _invalid(
-            None,
-            _("Feedback and outcomes can be given once the meeting has taken place (from %(time)s).")
-            % {"time": show_datetime(opens)},
-        )
+        raise _invalid(None, feedback_wait(meeting))
     outcome = (outcome or "").strip()
     if len(outcome) > 2000:
         raise _invalid("outcome", _("Keep the outcome under 2,000 characters."))
@@ -906,6 +902,22 @@ def feedback_opens(meeting: Meeting) -> dt.datetime | None:
     if meeting.slot is not None and 0 <= meeting.slot < event.slot_count:
         return slot_start(event, meeting.slot)
     return dt.datetime.combine(event.days[0], dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def feedback_wait(meeting: Meeting) -> str:
+    """What a participant is told before feedback opens (``feedback_opens``), the same on the page
+    and in a refusal: a scheduled meeting takes it from its start (not "once it has taken place":
+    the time shown is the start), an unscheduled one from the event's first day."""
+    event = meeting.event
+    if meeting.slot is not None and 0 <= meeting.slot < event.slot_count:
+        return _("You can give feedback and the outcome from the start of the meeting, %(time)s.") % {
+            "time": show_datetime(slot_start(event, meeting.slot))
+        }
+    if not event.days:
+        return _("This event has no dates: there is no feedback on its meetings.")
+    return _("You can give feedback and the outcome from the event's first day, %(day)s.") % {
+        "day": show_date(event.days[0])
+    }
 
 
 def meeting_outcome_area(meeting: Meeting) -> Area | None:

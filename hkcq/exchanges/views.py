@@ -154,14 +154,16 @@ def _my_event_page(
     shown again with what was typed."""
     meetings = list(selectors.meetings_of(reg))
     now = timezone.now()
+    given = {f.meeting_id: f for f in reg.feedback.all()}
     for m in meetings:
+        m.my_feedback = given.get(m.pk)  # type: ignore[attr-defined]  # shown back once it is sent
         other = m.recipient if m.requester_id == reg.pk else m.requester
         # contacts only to accepted meeting partners
         show = m.status == MeetingStatus.ACCEPTED and permissions.can_see_contacts(request.user, other)
         m.contact = other.person.email if show else ""  # type: ignore[attr-defined]
         opens = services.feedback_opens(m)
         m.feedback_open = opens is not None and opens <= now  # type: ignore[attr-defined]
-        m.feedback_opens = opens  # type: ignore[attr-defined]
+        m.feedback_wait = services.feedback_wait(m) if opens is not None and not m.feedback_open else ""  # type: ignore[attr-defined]
         slot = m.slot if m.slot is not None and 0 <= m.slot < event.slot_count else None
         m.starts = services.slot_start(event, slot) if slot is not None else None  # type: ignore[attr-defined]
     taken = {
@@ -184,7 +186,7 @@ def _my_event_page(
             "answer_form": xforms.AnswerForm(event=event),
             "feedback_form": feedback[1] if feedback else xforms.FeedbackForm(),
             "feedback_for": feedback[0] if feedback else None,
-            "given": set(reg.feedback.values_list("meeting_id", flat=True)),
+            "given": set(given),
             "booking": event.phase == EventPhase.BOOKING,
         },
         status=status,

@@ -68,7 +68,7 @@ def test_feedback_and_outcome_wait_for_the_meetings_time(event):
     with held(event, day=1, at=dt.time(9, 29)):
         with pytest.raises(InvalidInput) as refused:
             services.meeting_feedback(user=person, meeting=meeting, happened=True, outcome_kind="logistics")
-        assert "once the meeting has taken place" in str(refused.value.message)
+        assert "from the start of the meeting" in str(refused.value.message)
     assert not Feedback.objects.exists() and not Outcome.objects.filter(reference=f"meeting:{meeting.pk}").exists()
     with held(event, day=1, at=dt.time(9, 30)):
         services.meeting_feedback(user=person, meeting=meeting, happened=True, outcome_kind="logistics")
