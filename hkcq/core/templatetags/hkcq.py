@@ -68,9 +68,17 @@ def clock(value: Any, default: str = "") -> str:
 
 
 @register.simple_tag
-def period(start: Any, end: Any = None) -> str:
-    """A period under its day's heading: "09:00–10:30" (its end's day named when it is another)."""
-    return dates.show_period(start, end)
+def period(start: Any, end: Any = None) -> SafeString:
+    """A period under its day's heading: "09:00–10:30" (its end's day named when it is another),
+    kept whole on one line (a narrow column of an agenda, on a page or in a PDF, broke it as
+    "09:00–" / "09:30"); one that ends on another day may break only around its dash."""
+    if end is not None and dates.local_day(start) != dates.local_day(end):
+        return format_html(
+            '<span class="text-nowrap">{}</span> – <span class="text-nowrap">{}</span>',
+            dates.show_time(start),
+            dates.show_datetime(end),
+        )
+    return format_html('<span class="text-nowrap">{}</span>', dates.show_period(start, end))
 
 
 @register.filter
