@@ -110,6 +110,20 @@ class HistoryEntry:
     def changed_labels(self) -> list[str]:
         return [c.label for c in self.changes]
 
+    @property
+    def attribution(self) -> str:
+        """Who made the change and why, as it follows the rest of its line in the reader's
+        language: " (by Chan Tai Man) — reason", "（由陳大文）——reason". Joined here, by the
+        punctuation of the language, not by a template's line breaks, which put a space before
+        the full-width bracket (found by the new-user trial)."""
+        parts = []
+        if self.user is not None:
+            name = getattr(self.user, "display_name", "") or str(self.user)
+            parts.append(f"{punct('(')}{_('by %(name)s') % {'name': name}}{punct(')')}")
+        if self.reason:
+            parts.append(f"{punct('dash')}{self.reason}")
+        return "".join(parts)
+
 
 # Records written by one user within this many seconds are one change: a save and the
 # many-to-many updates that follow it each write a historical record of their own.

@@ -190,6 +190,8 @@ PUNCTUATION = {
     # between the date or time of a dated line and what happened then ("5 December 2026 — Created",
     # "2026年12月5日 00:27，已建立"): never the time run into the event ("00:27已建立")
     "dated": (" — ", "，"),
+    # before what explains the part before it (a change's reason): "… (by Chan) — typo", "…（由陳）——筆誤"
+    "dash": (" — ", "——"),
 }
 
 
