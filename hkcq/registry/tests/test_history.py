@@ -213,7 +213,7 @@ def test_the_date_of_a_history_line_is_set_apart_from_its_event(secretariat_hk, 
 
 
 @pytest.mark.parametrize(
-    ("lang", "reason"), [("en", "— Default data"), ("zh-hant", "— 預設資料"), ("zh-hans", "— 默认数据")]
+    ("lang", "reason"), [("en", "— Default data"), ("zh-hant", "——預設資料"), ("zh-hans", "——默认数据")]
 )
 def test_the_platforms_own_reason_is_shown_in_the_readers_language(secretariat_hk, lang, reason):
     """Records the default data created said "已建立 — Default data" on Chinese history pages (found by
