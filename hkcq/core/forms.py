@@ -1,8 +1,10 @@
 """Form pieces shared by the apps' page forms, and the one way a domain error reaches a form.
 
-- ``StyledModelForm``: Bootstrap classes and ``aria-*`` for every field (staff create/edit forms);
-- ``DateInput``: a native date picker;
+- ``StyledModelForm``: Bootstrap classes for every field (staff create/edit forms), errors marked
+  by ``StyledBoundField``;
+- ``DateInput``: a native date picker; ``InlineRadioSelect``: radios side by side (a 1–5 rating);
 - ``StyledBoundField``: ``is-invalid`` on a field with errors (``bound_field_class``);
+- every field is drawn by the one template ``core/_field.html`` (label, input, help, error);
 - ``add_domain_error(form, exc)``: a service's ``DomainError`` onto the form, nothing typed lost;
 - ``choose_prompt(fields)``: Django's empty choice "---------" shown as a translated "Choose…"
   (``StyledBoundField`` and the styled forms apply it to every field they draw).
@@ -40,7 +42,7 @@ def choose_prompt(fields: Any) -> None:
 class StyledBoundField(forms.BoundField):
     """A field that shows its errors: Bootstrap's ``is-invalid`` next to Django's own
     ``aria-invalid``, and Django's ``aria-describedby`` listing the help text and the error
-    (ids ``<id>_helptext`` and ``<id>_error``, which the apps' ``_field.html`` give them).
+    (ids ``<id>_helptext`` and ``<id>_error``, which ``core/_field.html`` gives them).
     Worked out when the field is drawn, so an error a service adds after validation counts
     too. Forms use it with ``bound_field_class = StyledBoundField``. Its field's empty choice
     reads "Choose…" (``choose_prompt``)."""
@@ -52,7 +54,11 @@ class StyledBoundField(forms.BoundField):
     def build_widget_attrs(self, attrs: Any, widget: Any = None) -> Any:
         attrs = super().build_widget_attrs(attrs, widget)
         if attrs.get("aria-invalid"):
-            classes = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
+            drawn = widget or self.field.widget
+            # A text in three languages (a MultiWidget) hands these attributes to each of its
+            # inputs, replacing their class: keep theirs (form-control) beside is-invalid.
+            inner = drawn.widgets[0].attrs.get("class", "") if isinstance(drawn, forms.MultiWidget) else ""
+            classes = attrs.get("class") or drawn.attrs.get("class") or inner
             attrs["class"] = f"{classes} is-invalid".strip()
         return attrs
 
@@ -64,27 +70,34 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
 
 
+class InlineRadioSelect(forms.RadioSelect):
+    """Radios that ``core/_field.html`` lays side by side (short choices: a rating from 1 to 5)."""
+
+    inline = True
+
+
 class StyledModelForm(forms.ModelForm):
-    """Bootstrap classes and an ``aria-describedby`` for every error, set in one place."""
+    """Bootstrap classes for every field, set in one place; errors are marked when the field is
+    drawn (``StyledBoundField``: ``is-invalid``, ``aria-invalid`` and an ``aria-describedby`` naming
+    the help text and the error that ``core/_field.html`` draws), so an error a service adds after
+    validation (``add_domain_error``) is marked too."""
+
+    bound_field_class: type[forms.BoundField] | None = StyledBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prepare()
         choose_prompt(self.fields)
-        # Reading self.errors below cleans the form, so every field must be set up before.
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.DateInput):
-                continue
-            if isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            if isinstance(widget, forms.RadioSelect):  # radios and a group of checkboxes
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 widget.attrs.setdefault("class", "form-select")
             elif isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
-            elif not isinstance(widget, forms.MultiWidget):
+            elif not isinstance(widget, (forms.MultiWidget, forms.HiddenInput)):
                 widget.attrs.setdefault("class", "form-control")
-            if self.is_bound and name in self.errors:
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{name}-errors"
 
     def prepare(self) -> None:
         """Adjust fields (choices, querysets, disabled) before the form is cleaned."""

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
-from hkcq.core.forms import DateInput, StyledBoundField, StyledModelForm, summary_name
+from hkcq.core.forms import DateInput, InlineRadioSelect, StyledBoundField, StyledModelForm, summary_name
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import CannedReply, Enquiry, SlaPolicy
@@ -152,14 +152,14 @@ class RatingForm(StyledForm):
         label=_("How satisfied are you with the service (1 = not at all, 5 = very)?"),
         choices=RATING_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=InlineRadioSelect,
         error_messages=RATING_MISSING,
     )
     outcome = forms.TypedChoiceField(
         label=_("How satisfied are you with the outcome (1 = not at all, 5 = very)?"),
         choices=RATING_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=InlineRadioSelect,
         error_messages=RATING_MISSING,
     )
     comment = forms.CharField(
