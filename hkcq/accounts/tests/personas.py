@@ -1,8 +1,8 @@
 """The people the tests share, made by factories: one definition for every app whose tests need
 none of the default data (seed/). The root ``hkcq/conftest.py`` fixtures of the same names are
-the seed's demo accounts; an app's ``tests/conftest.py`` imports these to override them::
+the seed's demo accounts; an app's ``tests/conftest.py`` imports them all (``__all__``) to override them::
 
-    from hkcq.accounts.tests.personas import officer_hk, resident, secretariat_hk  # noqa: F401
+    from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures
 
 Each person signs in through the form with ``factories.PASSWORD``. An officer belongs to a unit
 of its side made for the test, ``unit_hk`` or ``unit_cq`` (``officer_hk.units.get()``); it is the

@@ -2,10 +2,4 @@
 personas (hkcq/accounts/tests/personas.py); the calendars' own default days are loaded by the
 tests that read them (``calendars_load``)."""
 
-from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
-    admin_user,
-    officer_hk,
-    resident,
-    secretariat_cq,
-    secretariat_hk,
-)
+from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures

@@ -14,17 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
-    admin_user,
-    officer_cq,
-    officer_hk,
-    other_resident,
-    partner_cq,
-    partner_hk,
-    resident,
-    secretariat_cq,
-    secretariat_hk,
-)
+from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[3]

@@ -8,19 +8,8 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 import config.urls  # noqa: F401 - build the API schemas before any test freezes time
-from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
-    CQ_UNIT,
-    HK_UNIT,
-    admin_user,
-    officer_cq,
-    officer_hk,
-    other_resident,
-    resident,
-    secretariat_cq,
-    secretariat_hk,
-    unit_cq,
-    unit_hk,
-)
+from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures
+from hkcq.accounts.tests.personas import HK_UNIT
 from hkcq.core.choices import Role
 from hkcq.enquiries import knowledge, services
 from hkcq.enquiries.models import CannedReply, Enquiry
@@ -37,7 +26,7 @@ from hkcq.registry.models import Unit
 
 
 @pytest.fixture
-def route_to(monkeypatch, unit_hk, unit_cq) -> Callable[[str | None, bool], None]:  # noqa: F811 - the personas above
+def route_to(monkeypatch, unit_hk, unit_cq) -> Callable[[str | None, bool], None]:
     """Make the knowledge base suggest ``unit`` (an ext_id: HK_UNIT, CQ_UNIT or one a test made)
     for every question."""
 
@@ -77,7 +66,7 @@ def canned(db) -> dict[str, CannedReply]:
 
 
 @pytest.fixture
-def citable(unit_cq) -> dict[str, Entry]:  # noqa: F811 - the personas above
+def citable(unit_cq) -> dict[str, Entry]:
     """Two entries an officer may cite, by slug (``kb.tests.factories.citable_entries_make``): the
     first answers the question ``make_case`` files."""
     return citable_entries_make(unit_cq)
@@ -91,7 +80,7 @@ def secretariat_of(side: str | None = None) -> set[str]:
 
 
 @pytest.fixture
-def sole_secretariat(secretariat_hk, secretariat_cq) -> None:  # noqa: F811 - the personas above
+def sole_secretariat(secretariat_hk, secretariat_cq) -> None:
     """``secretariat_hk`` and ``secretariat_cq`` are the whole secretariat: any other secretariat
     account (the demo ones of the default data, when it is loaded) is made inactive."""
     others = (

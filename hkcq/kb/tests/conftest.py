@@ -5,17 +5,7 @@ entries made by ``factories.py``."""
 
 import pytest
 
-from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
-    admin_user,
-    officer_cq,
-    officer_hk,
-    other_resident,
-    resident,
-    secretariat_cq,
-    secretariat_hk,
-    unit_cq,
-    unit_hk,
-)
+from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures
 from hkcq.kb.search import invalidate
 
 

@@ -5,15 +5,7 @@ officers' units. The status scale comes with the migrations."""
 import pytest
 
 from hkcq.accounts.tests.factories import OfficerFactory, SecretariatFactory
-from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
-    admin_user,
-    officer_cq,
-    officer_hk,
-    other_resident,
-    resident,
-    secretariat_cq,
-    secretariat_hk,
-)
+from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures
 from hkcq.core.choices import Side
 from hkcq.progress.models import Status
 from hkcq.registry.models import Measure

@@ -6,17 +6,7 @@ import time
 
 from django.core import signing
 
-from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
-    admin_user,
-    officer_cq,
-    officer_hk,
-    other_resident,
-    resident,
-    secretariat_cq,
-    secretariat_hk,
-    unit_cq,
-    unit_hk,
-)
+from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures
 from hkcq.suggestions import services
 from hkcq.suggestions.forms import STARTED_SALT
 
