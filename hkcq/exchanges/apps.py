@@ -13,7 +13,7 @@ class ExchangesConfig(AppConfig):
         # events' meetings are partnering outcomes and count in its "partnerships" figure.
         # local import: the selectors use the models, which exist only once the app registry is ready
         from hkcq.core.areafigures import AreaFigure, register
-        from hkcq.exchanges.selectors import record_counts_by_area
+        from hkcq.exchanges.selectors import record_counts_by_area  # local import: as above
 
         register(
             AreaFigure(

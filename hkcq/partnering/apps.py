@@ -12,7 +12,7 @@ class PartneringConfig(AppConfig):
         # and in open data (hkcq.core.areafigures: progress and reporting sit below this app).
         # local import: the selectors use the models, which exist only once the app registry is ready
         from hkcq.core.areafigures import AreaFigure, register
-        from hkcq.partnering.selectors import partnership_counts_by_area
+        from hkcq.partnering.selectors import partnership_counts_by_area  # local import: as above
 
         register(
             AreaFigure(

@@ -9,8 +9,9 @@ class ProgressConfig(AppConfig):
 
     def ready(self) -> None:
         # Its part of the staff's "my work" page (hkcq.core.mywork).
+        # local import: registered in ready(): what it registers uses the models, which exist only once the app registry is ready
         from hkcq.core.mywork import WorkProvider
-        from hkcq.core.mywork import register as register_work
-        from hkcq.progress.selectors import my_work
+        from hkcq.core.mywork import register as register_work  # local import: as above
+        from hkcq.progress.selectors import my_work  # local import: as above
 
         register_work(WorkProvider("progress", my_work, order=20))

@@ -9,8 +9,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # The registry's kinds in the site search (hkcq.core.sitesearch), after the knowledge base.
+        # local import: registered in ready(): what it registers uses the models, which exist only once the app registry is ready
         from hkcq.core import sitesearch
-        from hkcq.registry.selectors import search_provider
+        from hkcq.registry.selectors import search_provider  # local import: as above
 
         labels = {
             "area": lambda: _("Areas"),
@@ -26,8 +27,9 @@ class RegistryConfig(AppConfig):
             sitesearch.register(search_provider(kind, label, order=20 + position))
 
         # Its part of the staff's "my work" page (hkcq.core.mywork).
+        # local import: registered in ready(): what it registers uses the models, which exist only once the app registry is ready
         from hkcq.core.mywork import WorkProvider
-        from hkcq.core.mywork import register as register_work
-        from hkcq.registry.selectors import my_work
+        from hkcq.core.mywork import register as register_work  # local import: as above
+        from hkcq.registry.selectors import my_work  # local import: as above
 
         register_work(WorkProvider("measures", my_work, order=30))
