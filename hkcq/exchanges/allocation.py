@@ -2,7 +2,7 @@
 default, with host capacities (the hospitals/residents problem); a one-to-one round (sister
 schools) is the same with every capacity 1. A pure module: no Django.
 
-Rules, as documented in docs/decisions/0006-exchanges-scheduling-and-allocation.md:
+Rules, as documented in docs/decisions/0008-exchanges-scheduling-and-allocation.md:
 
 - Preferences are strict lists, most wanted first; a list may be incomplete. A pair is acceptable
   only when each side lists the other, except that a host with an empty list accepts every
