@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,7 @@ from hkcq.core.exports import pdf_response, render_pdf
 from hkcq.core.forms import add_domain_error
 from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
-from hkcq.core.permissions import require, require_page
+from hkcq.core.permissions import require_page
 from hkcq.core.templatetags.hkcq import listing
 from hkcq.core.translated import current_language
 from hkcq.core.views import edit_page, redirect_to_page_top
@@ -500,13 +501,19 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+ROUND_ACTIONS = ("allocate", "fix", "capacity", "link")
+
+
 @login_required
 @require_POST
 def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)  # 404 when hidden from the user
+    if action not in ROUND_ACTIONS:
+        raise Http404
+    # Every action here is the organisers': a participant, who sees the round, is refused with 403
+    # before a form names any entry, so the answer never tells which entry ids the round holds.
+    require_page(permissions.can_organise_round(request.user, round_))
     try:
-        # every action here is the organisers': refused before a form names any entry
-        require(permissions.can_organise_round(request.user, round_))
         if action == "allocate":
             run = services.round_allocate(user=request.user, round_=round_)
             _allocation_told(request, run["told"], run["not_told"])
@@ -549,10 +556,8 @@ def round_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                         user=request.user, participant=p, profile=d["profile"], email=d["email"], reason=d["reason"]
                     )
                     messages.success(request, _("The link is saved."))
-        else:
-            raise Http404
     except NotPermitted as exc:
-        raise Http404 from exc
+        raise PermissionDenied from exc
     except DomainError as exc:
         _refused_fields(request, exc)
     return redirect("exchanges:round", pk=round_.pk)

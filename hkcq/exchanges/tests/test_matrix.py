@@ -190,6 +190,7 @@ class Write:
 # row hidden from the role (404), a refusal of what the role can see (403), bad input (422).
 HIDDEN = {"another": 404, "organiser_other": 404}  # the event's registrations and meetings, a round
 OTHER_ROUND = {"organiser_other": 404}  # a round is hidden from the organiser of another
+SEES_THE_ROUND = {"participant": 403, "another": 403}  # the organisers' round actions: both are entries of the round
 
 
 def _hktdc() -> int:
@@ -305,7 +306,13 @@ PAGES = [
         lambda c: {f"p{c['a1'].pk}-ranks": "h1, h2"},
         {"participant", "organiser", "secretariat"},
     ),
-    Write("allocate", lambda c: f"/en/rounds/{c['r'].pk}/do/allocate/", lambda c: {}, ORGANISERS),
+    Write(
+        "allocate",
+        lambda c: f"/en/rounds/{c['r'].pk}/do/allocate/",
+        lambda c: {},
+        ORGANISERS,
+        refused=SEES_THE_ROUND,
+    ),
     Write(
         "edit round",
         lambda c: f"/en/rounds/{c['r'].pk}/edit/",
@@ -322,12 +329,14 @@ PAGES = [
         lambda c: f"/en/rounds/{c['r'].pk}/do/fix/",
         lambda c: {"fix-applicant": "a2", "fix-host": "h1", "fix-reason": "Agreed at the ceremony"},
         ORGANISERS,
+        refused=SEES_THE_ROUND,
     ),
     Write(
         "capacity",
         lambda c: f"/en/rounds/{c['r'].pk}/do/capacity/",
         lambda c: {"cap-host": "h1", "cap-capacity": "3", "cap-reason": "A third desk"},
         ORGANISERS,
+        refused=SEES_THE_ROUND,
     ),
     Write(
         "accept place",
@@ -348,6 +357,7 @@ PAGES = [
         lambda c: f"/en/rounds/{c['r'].pk}/do/link/",
         lambda c: {"link-role": "applicant", "link-participant": "a3", "link-profile": str(c["another_profile"].pk)},
         ORGANISERS,
+        refused=SEES_THE_ROUND,
     ),
     Write(
         "answer for an unlinked side",

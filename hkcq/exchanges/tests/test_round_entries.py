@@ -110,21 +110,40 @@ def test_api_organiser_naming_unknown_entries(client, round_, officer_tdc):
 
 def test_page_forms_refused_to_a_participant_whatever_the_ids(client, round_, a1_user):
     """Before: unknown ids came back with "Choose an applicant and a host of this round." and
-    existing ones with 404, which told a participant the round's other ids."""
+    existing ones with 404, which told a participant the round's other ids. A participant sees
+    the round, so the organisers' actions answer 403 (docs/architecture.md), whatever the ids."""
     client.force_login(a1_user)
     for applicant, host in (("a2", "h1"), ("zz", "h9")):
         r = client.post(
             f"/en/rounds/{round_.pk}/do/fix/",
             {"fix-applicant": applicant, "fix-host": host, "fix-reason": "Agreed"},
         )
-        assert r.status_code == 404, (applicant, host)
+        assert r.status_code == 403, (applicant, host)
     for host in ("h1", "h9"):
         r = client.post(
             f"/en/rounds/{round_.pk}/do/capacity/", {"cap-host": host, "cap-capacity": "3", "cap-reason": "More"}
         )
-        assert r.status_code == 404, host
+        assert r.status_code == 403, host
     assert round_.pairs.count() == 0
     assert round_.participants.get(ext_id="h1").capacity == 1
+
+
+def test_page_round_actions_refuse_by_what_the_person_sees(client, round_, a1_user):
+    """docs/architecture.md: a round hidden from the person is 404, a round they see (a
+    participant's) whose action is not theirs is 403; neither depends on the ids the form names."""
+    bodies = {
+        "allocate": [{}],
+        "fix": [{"fix-applicant": a, "fix-host": h, "fix-reason": "x"} for a, h in (("a2", "h1"), ("zz", "h9"))],
+        "capacity": [{"cap-host": h, "cap-capacity": "3", "cap-reason": "x"} for h in ("h1", "h9")],
+        "link": [{"link-role": "applicant", "link-participant": e, "link-reason": "x"} for e in ("a2", "zz")],
+    }
+    changes = round_.changes.count()
+    for user, status in ((a1_user, 403), (UserFactory(), 404)):
+        client.force_login(user)
+        for action, data in bodies.items():
+            assert {client.post(f"/en/rounds/{round_.pk}/do/{action}/", d).status_code for d in data} == {status}
+        assert client.post(f"/en/rounds/{round_.pk}/do/nothing/").status_code == 404
+    assert round_.pairs.count() == 0 and round_.changes.count() == changes
 
 
 def test_page_forms_of_the_organiser_naming_unknown_entries(client, round_, officer_tdc):
