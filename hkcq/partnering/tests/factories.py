@@ -1,5 +1,8 @@
-"""factory_boy factories for the partnering tests (the default data is loaded once per session,
-so sectors, desks, areas and demo accounts already exist)."""
+"""factory_boy factories for the partnering tests. The tests need none of the default data
+(seed/): the sectors, co-operation areas, units and facilitator desks a test names are made here
+the first time it asks for them (``sector``, ``area``, ``desk_unit``), with the names the default
+data gives them (matching reads a sector's names and its parent). With the default data loaded,
+the same codes find its rows."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from hkcq.core.choices import Role, Side
 from hkcq.core.translated import TText
 from hkcq.partnering.models import (
     ContactPerson,
+    FacilitatorDesk,
     Interest,
     Membership,
     Opportunity,
@@ -21,13 +25,84 @@ from hkcq.partnering.models import (
     OutcomeKind,
     Sector,
 )
+from hkcq.registry.models import Area, Unit
+from hkcq.registry.tests.factories import AreaFactory, UnitFactory
+
+# The sectors the tests name: code -> (parent code, names), as in seed/partnering.yaml.
+SECTORS: dict[str, tuple[str | None, dict[str, str]]] = {
+    "logistics-transport": (
+        None,
+        {"en": "Logistics and transport", "zh_hant": "物流及運輸", "zh_hans": "物流及运输"},
+    ),
+    "freight-forwarding": (
+        "logistics-transport",
+        {"en": "Freight forwarding", "zh_hant": "貨運代理", "zh_hans": "货运代理"},
+    ),
+    "financial-services": (None, {"en": "Financial services", "zh_hant": "金融服務", "zh_hans": "金融服务"}),
+    "banking-supply-chain-finance": (
+        "financial-services",
+        {"en": "Banking and supply-chain finance", "zh_hant": "銀行及供應鏈金融", "zh_hans": "银行及供应链金融"},
+    ),
+    "manufacturing": (None, {"en": "Manufacturing", "zh_hant": "製造業", "zh_hans": "制造业"}),
+    "automotive": (
+        "manufacturing",
+        {"en": "Automotive and new-energy vehicles", "zh_hant": "汽車及新能源汽車", "zh_hans": "汽车及新能源汽车"},
+    ),
+    "professional-services": (None, {"en": "Professional services", "zh_hant": "專業服務", "zh_hans": "专业服务"}),
+    "legal-services": (
+        "professional-services",
+        {"en": "Legal services", "zh_hant": "法律服務", "zh_hans": "法律服务"},
+    ),
+    "accounting-tax": (
+        "professional-services",
+        {"en": "Accounting and tax", "zh_hant": "會計及稅務", "zh_hans": "会计及税务"},
+    ),
+    "trade-retail": (
+        None,
+        {"en": "Trade, wholesale and retail", "zh_hant": "貿易、批發及零售", "zh_hans": "贸易、批发及零售"},
+    ),
+}
+
+
+def sector(code: str) -> Sector:
+    """The sector ``code`` (one of ``SECTORS``) with its parent, made the first time a test asks."""
+    parent_code, names = SECTORS[code]
+    parent = sector(parent_code) if parent_code else None
+    position = list(SECTORS).index(code) + 1
+    return Sector.objects.get_or_create(
+        code=code, defaults={"name": TText.of(**names), "parent": parent, "position": position}
+    )[0]
+
+
+# The co-operation areas the tests name: ext_id -> names, as in seed/registry.yaml.
+AREAS: dict[str, dict[str, str]] = {
+    "logistics": {"en": "Logistics", "zh-hant": "物流", "zh-hans": "物流"},
+    "finance": {"en": "Finance", "zh-hant": "金融", "zh-hans": "金融"},
+    "belt-and-road-economic-trade": {
+        "en": "Belt and Road economic and trade co-operation",
+        "zh-hant": "一帶一路經貿合作",
+        "zh-hans": "一带一路经贸合作",
+    },
+}
+
+
+def area(ext_id: str) -> Area:
+    """The co-operation area ``ext_id`` (one of ``AREAS``), made the first time a test asks."""
+    return Area.objects.filter(ext_id=ext_id).first() or AreaFactory.create(ext_id=ext_id, name=AREAS[ext_id])
 
 
 def freight_forwarding() -> Sector:
     """The default data's freight-forwarding sector, made when the test runs without the seed."""
-    return Sector.objects.get_or_create(
-        code="freight-forwarding", defaults={"name": TText.of(en="Freight forwarding", zh_hant="貨運代理")}
-    )[0]
+    return sector("freight-forwarding")
+
+
+def desk_unit(ext_id: str, side: str, kind: str | None = FacilitatorDesk.Kind.TRADE) -> Unit:
+    """A registry unit of ``side``, a facilitator desk of ``kind`` (``None``: no desk), made the
+    first time a test asks for it."""
+    unit = Unit.objects.filter(ext_id=ext_id).first() or UnitFactory.create(ext_id=ext_id, side=side)
+    if kind is not None:
+        FacilitatorDesk.objects.get_or_create(unit=unit, defaults={"side": side, "kind": kind})
+    return unit
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,20 +1,21 @@
 """Building blocks of the partnering tests: a verified organisation with a member and a published
-opportunity, in a few calls of the real services."""
+opportunity, in a few calls of the real services. The sectors and areas they name are made by
+``factories.sector`` and ``factories.area`` when the test has none."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from hkcq.partnering import services
-from hkcq.partnering.models import Opportunity, Sector
+from hkcq.partnering.models import Opportunity
+from hkcq.partnering.tests import factories
 from hkcq.partnering.tests.factories import MembershipFactory, ProfileFactory
-from hkcq.registry.models import Area
 
 
 def verified_member(
     side: str, facilitator: Any, *, sector: str = "freight-forwarding", languages=("cmn", "en"), **kw: Any
 ):
-    profile = ProfileFactory(side=side, sector=Sector.objects.get(code=sector), languages=list(languages), **kw)
+    profile = ProfileFactory(side=side, sector=factories.sector(sector), languages=list(languages), **kw)
     user = MembershipFactory(profile=profile).user
     services.profile_verify(user=facilitator, profile=profile)
     profile.refresh_from_db()
@@ -30,8 +31,8 @@ def post(
         type=type,
         title=title,
         description=description,
-        sector=Sector.objects.get(code=sector),
-        areas=list(Area.objects.filter(ext_id__in=areas)),
+        sector=factories.sector(sector),
+        areas=[factories.area(a) for a in areas],
         **kw,
     )
 

@@ -13,6 +13,8 @@ import pytest
 from django.test import Client
 
 from hkcq.partnering.models import FacilitatorDesk, Opportunity, OrganisationProfile
+from hkcq.partnering.tests import factories
+from hkcq.partnering.tests.conftest import DESK_CQ, DESK_HK, DESK_HK_EDUCATION, desk_cq, desk_hk, desk_hk_education
 from hkcq.partnering.tests.factories import UserFactory
 from hkcq.registry.tests.test_openapi import SchemaMismatch, check
 
@@ -57,6 +59,13 @@ class Api:
         return response.json()
 
 
+def _named_rows() -> None:
+    """The sectors and the area the bodies below name by code."""
+    for code in ("freight-forwarding", "banking-supply-chain-finance"):
+        factories.sector(code)
+    factories.area("logistics")
+
+
 def _profile(side: str, name: str, sector: str, languages: list[str], email: str) -> dict[str, Any]:
     return {
         "name": {"en": name},
@@ -87,6 +96,7 @@ def _opportunity(org: int, **kw: Any) -> dict[str, Any]:
 
 def test_the_journey_through_the_api_matches_the_document(openapi, client, facilitator_cq, facilitator_hk):
     api = Api(client, openapi)
+    _named_rows()
     cq_user, hk_user, colleague = UserFactory(role="resident"), UserFactory(role="resident"), UserFactory()
 
     # profiles: created by residents, read, edited by their own member, verified by their side
@@ -263,10 +273,11 @@ def test_the_journey_through_the_api_matches_the_document(openapi, client, facil
 
 def test_desks_through_the_api(openapi, client, secretariat_hk, officer_hk):
     api = Api(client, openapi)
+    desk_hk(), desk_cq(), desk_hk_education()
     desks = api.call("get", "/api/v1/facilitator-desks", status=200)
-    assert {"hk_tdc", "cq_commerce"} <= {d["unit"] for d in desks["items"]}
+    assert {DESK_HK, DESK_CQ} <= {d["unit"] for d in desks["items"]}
     assert desks["count"] == len(desks["items"])
-    unit = "hk_edb"
+    unit = DESK_HK_EDUCATION
     before = FacilitatorDesk.objects.filter(unit__ext_id=unit).values_list("kind", "is_active").first()
     api.call("put", f"/api/v1/facilitator-desks/{unit}", {"kind": "education", "active": False}, status=401)
     api.call(
@@ -283,6 +294,7 @@ def test_desks_through_the_api(openapi, client, secretariat_hk, officer_hk):
 
 def test_bad_profile_input_is_refused_with_translated_errors_and_nothing_changes(openapi, client):
     api = Api(client, openapi)
+    _named_rows()
     user = UserFactory(role="resident")
     client.force_login(user)
     before = OrganisationProfile.objects.count()

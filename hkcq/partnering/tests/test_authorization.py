@@ -21,11 +21,11 @@ from hkcq.partnering.models import (
     Opportunity,
     OrganisationProfile,
     Outcome,
-    Sector,
 )
+from hkcq.partnering.tests import factories
+from hkcq.partnering.tests.conftest import DESK_HK_EDUCATION, desk_hk_education
 from hkcq.partnering.tests.factories import MembershipFactory, ProfileFactory, UserFactory
 from hkcq.partnering.tests.helpers import post, published, verified_member
-from hkcq.registry.models import Area, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ def world(facilitator_cq, facilitator_hk, plain_officer_cq, secretariat_hk, resi
     )
     intro = services.interest_express(user=other, opportunity=second, profile=other_profile, message="Hello")
     services.interest_accept(user=own, interest=intro)
+    factories.sector("trade-retail")  # named by code in the API bodies below
     users = {
         "anonymous": None,
         "resident": resident,
@@ -73,7 +74,7 @@ def world(facilitator_cq, facilitator_hk, plain_officer_cq, secretariat_hk, resi
     return {
         "users": users,
         "own_membership": own.partnering_memberships.get(profile=own_profile),
-        "edb": Unit.objects.get(ext_id="hk_edb"),
+        "edb": desk_hk_education(),
         "own_profile": own_profile,
         "other_profile": other_profile,
         "fresh": fresh,
@@ -218,7 +219,7 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
             "name_0": "Matrix Test Trading",
             "side": "chongqing",
             "kind": "enterprise",
-            "sector": Sector.objects.get(code="trade-retail").pk,
+            "sector": factories.sector("trade-retail").pk,
             "size": "small",
             "city_0": "Chongqing",
             "languages": ["cmn"],
@@ -246,7 +247,7 @@ PAGES: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
         "record an outcome",
         "post",
         lambda w: f"/en/partnering/interests/{w['intro'].pk}/outcome/",
-        lambda w, role: {"kind": "joint_venture", "area": Area.objects.get(ext_id="logistics").pk, "note": ""},
+        lambda w, role: {"kind": "joint_venture", "area": factories.area("logistics").pk, "note": ""},
         {"anonymous": LOGIN, "own": DONE, "other": DONE, "facilitator": 403, "facilitator_other": 403},
     ),
 ]
@@ -432,7 +433,7 @@ API += [
     (
         "mark a facilitator desk",
         "put",
-        lambda w: "/api/v1/facilitator-desks/hk_edb",
+        lambda w: f"/api/v1/facilitator-desks/{DESK_HK_EDUCATION}",
         lambda w, role: {"kind": "education", "active": False},
         {role: 403 for role in ROLES} | {"anonymous": 401, "secretariat": 200},
     ),

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
         ("zh-hans", r"\d{2}:\d{2}，已创建$"),
     ],
 )
-def test_the_time_of_an_opportunity_event_is_set_apart_from_it(defaults, facilitator_cq, lang, pattern):
+def test_the_time_of_an_opportunity_event_is_set_apart_from_it(facilitator_cq, lang, pattern):
     user, profile = verified_member("chongqing", facilitator_cq)
     texts = {"title": {"en": "Rail freight to Europe"}, "description": {"en": "Rail freight capacity."}}
     opportunity = post(user, profile, type="business_request", sector="freight-forwarding", **texts)

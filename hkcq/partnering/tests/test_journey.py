@@ -8,8 +8,8 @@ from django.core import mail
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.partnering import matching, selectors, services
 from hkcq.partnering.models import Interest
+from hkcq.partnering.tests import factories
 from hkcq.partnering.tests.helpers import post, published, verified_member
-from hkcq.registry.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +85,7 @@ def test_the_journey(pair, facilitator_cq, facilitator_hk, django_capture_on_com
 
     # an outcome, counted under Logistics
     interest.refresh_from_db()
-    services.outcome_record(
-        user=cq_user, interest=interest, kind="joint_venture", area=Area.objects.get(ext_id="logistics")
-    )
+    services.outcome_record(user=cq_user, interest=interest, kind="joint_venture", area=factories.area("logistics"))
     rows = selectors.partnerships_per_area()
     assert [(r["area"].ext_id, r["total"], r["by_kind"]) for r in rows] == [("logistics", 1, {"joint_venture": 1})]
 
@@ -186,7 +184,7 @@ def test_an_outcome_saved_again_unchanged_tells_nobody_again(
     interest = services.interest_express(user=cq_user, opportunity=offer, profile=cq, message="合作")
     services.interest_accept(user=hk_user, interest=interest)
     interest.refresh_from_db()
-    logistics = Area.objects.get(ext_id="logistics")
+    logistics = factories.area("logistics")
     mail.outbox.clear()
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):

@@ -7,13 +7,15 @@ import pytest
 from hkcq.partnering.selectors import MarketFilters, marketplace
 from hkcq.partnering.tests.factories import OpportunityFactory
 
+pytestmark = pytest.mark.django_db
+
 # 衞 and 枱 are the Hong Kong forms of 衛 and 檯.
 KEYWORDS = "衞生用品, 櫃枱設計, 冷鏈倉儲"
 SHOWN = {"en": KEYWORDS, "zh-hant": KEYWORDS, "zh-hans": "卫生用品, 柜台设计, 冷链仓储"}
 
 
 @pytest.fixture
-def opportunity(defaults):
+def opportunity(db):
     return OpportunityFactory(keywords=KEYWORDS)
 
 
@@ -24,7 +26,7 @@ def test_keywords_typed_in_traditional_are_found_in_either_script(opportunity, q
 
 
 @pytest.mark.django_db
-def test_keywords_typed_in_simplified_are_found_from_traditional(defaults):
+def test_keywords_typed_in_simplified_are_found_from_traditional(db):
     opportunity = OpportunityFactory(keywords="卫生用品, 柜台设计")
     assert list(marketplace(MarketFilters(q="衞生用品"))) == [opportunity]
     assert list(marketplace(MarketFilters(q="櫃檯設計"))) == [opportunity]
@@ -38,7 +40,7 @@ def test_keywords_are_shown_in_the_readers_script(client, opportunity, lang):
 
 
 @pytest.mark.django_db
-def test_keywords_typed_in_simplified_are_shown_in_traditional(client, defaults):
+def test_keywords_typed_in_simplified_are_shown_in_traditional(client):
     opportunity = OpportunityFactory(keywords="供应链金融, 贸易融资")
     html = client.get(f"/zh-hant/partnering/opportunities/{opportunity.pk}/").content.decode()
     assert '<dd class="col-sm-9">供應鏈金融, 貿易融資</dd>' in html

@@ -14,8 +14,8 @@ from django.utils import translation
 from hkcq.core.tests.test_rendered_wording import problems, visible_text
 from hkcq.partnering import matching, selectors, services
 from hkcq.partnering.models import Opportunity
+from hkcq.partnering.tests import factories
 from hkcq.partnering.tests.helpers import post, published, verified_member
-from hkcq.registry.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,10 @@ IN_REVIEW = {
 
 
 @pytest.fixture
-def quiet_market(defaults):
-    """No demonstration opportunity live (the default data's Hong Kong supply-chain finance offer
-    answers the Chongqing logistics offer too): for the tests that need an empty list."""
+def quiet_market(db):
+    """No demonstration opportunity live, when the default data is loaded (its Hong Kong
+    supply-chain finance offer answers the Chongqing logistics offer too): for the tests that need
+    an empty list."""
     Opportunity.objects.filter(is_demo=True).update(status=Opportunity.Status.WITHDRAWN)
 
 
@@ -98,7 +99,8 @@ def test_two_offers_of_the_two_sides_are_suggested_to_each_other_with_reasons(
     logistics = published(facilitator_cq, cq_offer(cq_user, cq))
     finance = published(facilitator_hk, hk_offer(hk_user, hk))
 
-    # (the demonstration data's Hong Kong supply-chain finance offer is suggested to it as well)
+    # (with the default data loaded, its demonstration Hong Kong supply-chain finance offer is
+    # suggested to it as well)
     for_cq = {m.pk: m for m in matching.suggestions(logistics)}
     assert finance.pk in for_cq and for_cq[finance.pk].mutual is not None and for_cq[finance.pk].score > 0
     for_hk = {m.pk: m for m in matching.suggestions(finance)}
@@ -125,9 +127,7 @@ def test_two_offers_of_the_two_sides_are_suggested_to_each_other_with_reasons(
     assert "li@cq.example.org" in by_address[hk_user.email].body
     assert "wong@hk.example.org" in by_address[cq_user.email].body
     interest.refresh_from_db()
-    services.outcome_record(
-        user=hk_user, interest=interest, kind="joint_venture", area=Area.objects.get(ext_id="logistics")
-    )
+    services.outcome_record(user=hk_user, interest=interest, kind="joint_venture", area=factories.area("logistics"))
     rows = selectors.partnerships_per_area()
     assert [(r["area"].ext_id, r["total"]) for r in rows] == [("logistics", 1)]
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from hkcq.partnering.tests.factories import OpportunityFactory, ProfileFactory
 
+pytestmark = pytest.mark.django_db
+
 NOT_STATED = {"en": "Not stated", "zh-hant": "未註明", "zh-hans": "未注明"}
 LANGUAGES = {"en": "Languages it works in", "zh-hant": "工作語言", "zh-hans": "工作语言"}
 
@@ -20,14 +22,14 @@ def value_of(html: str, label: str) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_a_profile_without_working_languages_says_not_stated(client, defaults, lang):
+def test_a_profile_without_working_languages_says_not_stated(client, lang):
     profile = ProfileFactory(languages=[], verified_at=timezone.now())
     html = client.get(f"/{lang}/partnering/organisations/{profile.pk}/").content.decode()
     assert value_of(html, LANGUAGES[lang]) == NOT_STATED[lang]
 
 
 @pytest.mark.django_db
-def test_a_profile_without_areas_says_not_stated(client, defaults):
+def test_a_profile_without_areas_says_not_stated(client):
     profile = ProfileFactory(verified_at=timezone.now())
     html = client.get(f"/en/partnering/organisations/{profile.pk}/").content.decode()
     assert value_of(html, "Co-operation areas of interest") == "Not stated"
@@ -36,7 +38,7 @@ def test_a_profile_without_areas_says_not_stated(client, defaults):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_an_opportunity_without_areas_says_not_stated(client, defaults, lang):
+def test_an_opportunity_without_areas_says_not_stated(client, lang):
     opportunity = OpportunityFactory(profile=ProfileFactory(verified_at=timezone.now()))
     html = client.get(f"/{lang}/partnering/opportunities/{opportunity.pk}/").content.decode()
     assert NOT_STATED[lang] in html
@@ -45,7 +47,7 @@ def test_an_opportunity_without_areas_says_not_stated(client, defaults, lang):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_no_empty_value_on_a_bare_profile(client, defaults, lang):
+def test_no_empty_value_on_a_bare_profile(client, lang):
     profile = ProfileFactory(languages=[], verified_at=timezone.now())
     html = client.get(f"/{lang}/partnering/organisations/{profile.pk}/").content.decode()
     assert not re.search(r"<dd[^>]*>\s*</dd>", html)

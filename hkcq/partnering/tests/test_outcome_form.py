@@ -10,8 +10,10 @@ from django.test import Client
 
 from hkcq.partnering import services
 from hkcq.partnering.models import Outcome
+from hkcq.partnering.tests import factories
 from hkcq.partnering.tests.helpers import post, published, verified_member
-from hkcq.registry.models import Area
+
+pytestmark = pytest.mark.django_db
 
 TEXTS = {"title": {"en": "Supply-chain finance"}, "description": {"en": "Finance for freight."}}
 
@@ -32,7 +34,7 @@ def test_the_outcome_kind_starts_unchosen_and_must_be_chosen(facilitator_cq, fac
     assert select, "no outcome form"
     first = re.search(r"<option[^>]*>([^<]*)</option>", select.group(0))
     assert first and first.group(1) == choose and 'value=""' in first.group(0)
-    area = Area.objects.get(ext_id="logistics").pk
+    area = factories.area("logistics").pk
     refused = client.post(f"/{lang}/partnering/interests/{interest.pk}/outcome/", {"kind": "", "area": area})
     # the service refuses a missing kind; the page comes back with its message
     assert refused.status_code == 302 and refused["Location"] == f"/{lang}/partnering/interests/{interest.pk}/"

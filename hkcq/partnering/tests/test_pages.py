@@ -35,7 +35,7 @@ def test_marketplace_in_three_languages(client, offer, lang, heading):
     assert "hidden@example.org" not in html
 
 
-def test_empty_marketplace_says_how_to_take_part(client, defaults):
+def test_empty_marketplace_says_how_to_take_part(client):
     html = client.get("/en/partnering/?q=nothing-matches-this").content.decode()
     assert "No published opportunity matches" in html and "How to take part" in html
 

@@ -16,9 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from hkcq.partnering import services
+from hkcq.partnering.tests import factories
 from hkcq.partnering.tests.helpers import post, published, verified_member
 from hkcq.partnering.urls import urlpatterns
-from hkcq.registry.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,7 @@ def world(facilitator_cq, facilitator_hk, secretariat_hk, resident):
     post(cq_user, cq, type="logistics_offered", sector="freight-forwarding", **texts)  # awaiting review
     interest = services.interest_express(user=cq_user, opportunity=offer, profile=cq, message="Hello")
     interest = services.interest_accept(user=hk_user, interest=interest)
-    services.outcome_record(
-        user=cq_user, interest=interest, kind="joint_venture", area=Area.objects.get(ext_id="logistics")
-    )
+    services.outcome_record(user=cq_user, interest=interest, kind="joint_venture", area=factories.area("logistics"))
     return {
         "member": cq_user,
         "facilitator": facilitator_cq,
@@ -130,7 +128,7 @@ BAD_INPUT = [
 def test_the_opportunity_form_refuses_bad_input_in_the_page_language(client, world, field, bad, lang):
     """An expiry in the past, an area that does not exist, a 2 MB description, HTML in text: the
     form comes back with a translated error on that field, and nothing is created."""
-    from hkcq.partnering.models import Opportunity, OpportunityEvent, Sector
+    from hkcq.partnering.models import Opportunity, OpportunityEvent
 
     client.force_login(world["member"])
     data = {
@@ -138,8 +136,8 @@ def test_the_opportunity_form_refuses_bad_input_in_the_page_language(client, wor
         "type": "business_request",
         "title_0": "Rail freight to Europe",
         "description_0": "Rail freight capacity.",
-        "sector": Sector.objects.get(code="freight-forwarding").pk,
-        "areas": [Area.objects.get(ext_id="logistics").pk],
+        "sector": factories.sector("freight-forwarding").pk,
+        "areas": [factories.area("logistics").pk],
         "target_side": "any",
         "visibility": "public",
         **bad,

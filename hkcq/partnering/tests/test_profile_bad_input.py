@@ -13,9 +13,9 @@ import pytest
 from django.test import Client
 
 from hkcq.core.translated import CONVERTED, HANS, HANT, HUMAN
-from hkcq.partnering.models import Membership, OrganisationProfile, Sector
+from hkcq.partnering.models import Membership, OrganisationProfile
+from hkcq.partnering.tests import factories
 from hkcq.partnering.tests.factories import UserFactory
-from hkcq.registry.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,13 @@ def _form(**overrides: Any) -> dict[str, Any]:
         "name_2": "",
         "side": "chongqing",
         "kind": "enterprise",
-        "sector": str(Sector.objects.get(code="freight-forwarding").pk),
+        "sector": str(factories.sector("freight-forwarding").pk),
         "size": "small",
         "city_0": "Chongqing",
         "city_1": "重慶",
         "languages": ["cmn", "en"],
         "description_0": "Rail freight between Chongqing and Europe.",
-        "areas": [str(Area.objects.get(ext_id="logistics").pk)],
+        "areas": [str(factories.area("logistics").pk)],
         "contact_name": "Li Ming",
         "contact_email": "li@example.org",
     }

@@ -1,12 +1,14 @@
 import pytest
 
+from hkcq.core.choices import Side
 from hkcq.core.errors import InvalidInput, NotFound, NotPermitted
 from hkcq.core.translated import CONVERTED, HANS, HUMAN
 from hkcq.partnering import selectors, services
 from hkcq.partnering.models import FacilitatorDesk, Membership, OrganisationProfile, Sector
 from hkcq.partnering.services import ContactIn
+from hkcq.partnering.tests import factories
 from hkcq.partnering.tests.factories import UserFactory
-from hkcq.registry.models import Area
+from hkcq.registry.tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +19,19 @@ def create(user, **overrides):
         name={"en": "Yangtze River Freight", "zh-hant": "長江貨運"},
         side="chongqing",
         kind="enterprise",
-        sector=Sector.objects.get(code="freight-forwarding"),
+        sector=factories.sector("freight-forwarding"),
         size="medium",
         city={"en": "Chongqing", "zh-hant": "重慶"},
         languages=["cmn", "en"],
         description={"en": "Rail and river freight between Chongqing and Europe."},
-        areas=[Area.objects.get(ext_id="logistics")],
+        areas=[factories.area("logistics")],
         contacts=[ContactIn(name="Li Ming", email="li@example.org", phone="+86 23 6000 0000")],
     )
     values.update(overrides)
     return services.profile_create(**values)
 
 
+@pytest.mark.seed
 def test_default_data_has_the_sector_taxonomy_and_a_desk_on_each_side(defaults):
     assert Sector.objects.filter(parent__isnull=True).count() >= 10
     finance = Sector.objects.get(code="banking-supply-chain-finance")
@@ -151,16 +154,15 @@ def test_unverified_profiles_are_hidden_from_the_public_with_a_404(profile, memb
     assert selectors.profile_get_for_user(user=AnonymousUser(), pk=profile.pk) == profile
 
 
-def test_the_secretariat_marks_desks(secretariat_hk, officer_hk, defaults):
-    from hkcq.registry.models import Unit
-
-    unit = Unit.objects.get(ext_id="hk_cedb")
+def test_the_secretariat_marks_desks(secretariat_hk, officer_hk):
+    unit = UnitFactory(side=Side.HONG_KONG)  # no desk yet
     with pytest.raises(NotPermitted):
         services.desk_mark(user=officer_hk, unit=unit)
     desk = services.desk_mark(user=secretariat_hk, unit=unit, kind="trade")
     assert desk.side == "hong_kong" and desk.is_active
 
 
+@pytest.mark.seed
 def test_demo_set_is_labelled_and_the_demo_member_is_printed(defaults, settings):
     import io
 
@@ -181,6 +183,7 @@ def test_demo_set_is_labelled_and_the_demo_member_is_printed(defaults, settings)
     assert selectors.profiles_for_member(UserFactory._meta.model.objects.get(username="demo-partner-cq")).exists()
 
 
+@pytest.mark.seed
 def test_demo_texts_converted_before_the_partner_fix_read_right_unless_edited(defaults):
     """Demo opportunities loaded while OpenCC left 合作伙伴 unconverted in Hong Kong Traditional
     (before hkcq.core.text's HONG_KONG_FORMS had it) kept 伙伴: a reload compares texts as it would

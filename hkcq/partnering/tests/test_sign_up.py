@@ -14,9 +14,12 @@ from hkcq.accounts.models import User
 from hkcq.core.choices import Side
 from hkcq.core.models import OutgoingEmail
 from hkcq.partnering import services
-from hkcq.partnering.models import Membership, OrganisationProfile, Sector
+from hkcq.partnering.models import Membership, OrganisationProfile
+from hkcq.partnering.tests import factories
 from hkcq.partnering.tests.factories import ProfileFactory, UserFactory
 from hkcq.registry.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
 
 GOOD = "harbour-lantern-2026"
 
@@ -42,7 +45,7 @@ def form(**kw):
         ("zh-hans", ["为你的机构注册", "你的电子邮箱", "你代表的机构"]),
     ],
 )
-def test_the_sign_up_page_in_each_language(defaults, lang, words):
+def test_the_sign_up_page_in_each_language(lang, words):
     r = Client().get(f"/{lang}/partnering/sign-up/")
     html = r.content.decode()
     assert r.status_code == 200 and all(w in html for w in words)
@@ -60,7 +63,7 @@ def test_the_sign_up_page_in_each_language(defaults, lang, words):
         ("zh-hans", ["你的姓名：请输入你的姓名。", "设置密码：请设置密码。"]),
     ],
 )
-def test_errors_are_listed_with_their_labels_and_what_was_typed_is_kept(defaults, lang, labelled):
+def test_errors_are_listed_with_their_labels_and_what_was_typed_is_kept(lang, labelled):
     r = Client().post(
         f"/{lang}/partnering/sign-up/",
         form(name="", password="", password_again="", organisation_name="", organisation_side=""),
@@ -76,7 +79,7 @@ def test_errors_are_listed_with_their_labels_and_what_was_typed_is_kept(defaults
     assert not User.objects.filter(email="li.ming@cq-logistics.example").exists()
 
 
-def test_password_validators_and_mismatch_are_reported(defaults):
+def test_password_validators_and_mismatch_are_reported(db):
     r = Client().post("/en/partnering/sign-up/", form(password="12345678", password_again="12345670"))
     html = r.content.decode()
     assert r.status_code == 400
@@ -84,7 +87,7 @@ def test_password_validators_and_mismatch_are_reported(defaults):
     assert 'value="Example Chongqing Logistics"' in html and GOOD not in html
 
 
-def test_exactly_one_mail_is_queued_per_sign_up_new_or_not(defaults, django_capture_on_commit_callbacks):
+def test_exactly_one_mail_is_queued_per_sign_up_new_or_not(django_capture_on_commit_callbacks):
     client = Client()
     with django_capture_on_commit_callbacks(execute=False):
         r = client.post("/zh-hans/partnering/sign-up/", form())
@@ -105,7 +108,7 @@ def test_exactly_one_mail_is_queued_per_sign_up_new_or_not(defaults, django_capt
     assert "已有帳戶" in OutgoingEmail.objects.order_by("pk").last().subject
 
 
-def test_sign_up_is_throttled_per_address_and_keeps_what_was_typed(defaults):
+def test_sign_up_is_throttled_per_address_and_keeps_what_was_typed(db):
     client = Client()
     for n in range(3):
         assert client.post("/en/partnering/sign-up/", form(email="same@example.org")).status_code == 302, n
@@ -115,7 +118,7 @@ def test_sign_up_is_throttled_per_address_and_keeps_what_was_typed(defaults):
     assert OutgoingEmail.objects.filter(to=["same@example.org"]).count() == 3
 
 
-def test_a_new_organisation_named_at_sign_up_pre_fills_the_profile_form(defaults):
+def test_a_new_organisation_named_at_sign_up_pre_fills_the_profile_form(db):
     client = Client()
     client.post("/en/partnering/sign-up/", form(language="en"))
     user = User.objects.get(email="li.ming@cq-logistics.example")
@@ -127,7 +130,7 @@ def test_a_new_organisation_named_at_sign_up_pre_fills_the_profile_form(defaults
     assert re.search(r'value="chongqing"[^>]*checked|checked[^>]*value="chongqing"', html)
 
 
-def test_a_registry_organisation_is_linked_to_the_profile_and_verified_with_it(defaults):
+def test_a_registry_organisation_is_linked_to_the_profile_and_verified_with_it(db):
     organisation = OrganisationFactory(side=Side.CHONGQING, name={"en": "Example Registry Logistics"})
     client = Client()
     r = client.post("/en/partnering/sign-up/", form(organisation=str(organisation.pk), organisation_name=""))
@@ -138,7 +141,7 @@ def test_a_registry_organisation_is_linked_to_the_profile_and_verified_with_it(d
     client.force_login(user)
     page = client.get("/en/partnering/organisations/new/").content.decode()
     assert "Example Registry Logistics" in page and "co-operation registry" in page
-    sector = Sector.objects.filter(parent__isnull=False).first()
+    sector = factories.sector("freight-forwarding")
     created = client.post(
         "/en/partnering/organisations/new/",
         {
@@ -158,7 +161,7 @@ def test_a_registry_organisation_is_linked_to_the_profile_and_verified_with_it(d
     assert Membership.objects.filter(profile=profile, user=user, left_at__isnull=True).exists()
 
 
-def test_a_registry_organisation_that_has_a_profile_is_not_taken_over(defaults):
+def test_a_registry_organisation_that_has_a_profile_is_not_taken_over(db):
     organisation = OrganisationFactory(side=Side.HONG_KONG, name={"en": "Example HK Finance"})
     ProfileFactory(side=Side.HONG_KONG, organisation=organisation)
     user = services.account_sign_up(
@@ -177,7 +180,7 @@ def test_a_registry_organisation_that_has_a_profile_is_not_taken_over(defaults):
     assert not Membership.objects.filter(user=user).exists()
 
 
-def test_a_government_body_of_the_registry_cannot_be_claimed(defaults):
+def test_a_government_body_of_the_registry_cannot_be_claimed(db):
     bureau = OrganisationFactory(side=Side.HONG_KONG, kind="bureau")
     r = Client().post("/en/partnering/sign-up/", form(organisation=str(bureau.pk), organisation_name=""))
     assert r.status_code == 400 and "Choose an organisation from the list." in r.content.decode()
@@ -195,7 +198,7 @@ def test_the_seeds_governing_bodies_are_not_offered_at_sign_up(defaults):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_the_pages_that_ask_people_to_sign_in_link_to_sign_up(defaults, lang):
+def test_the_pages_that_ask_people_to_sign_in_link_to_sign_up(lang):
     link = f'href="/{lang}/partnering/sign-up/"'
     for path in ("/partnering/", "/account/sign-in/"):
         html = Client().get(f"/{lang}{path}").content.decode()
