@@ -39,6 +39,23 @@ def choose_prompt(fields: Any) -> None:
                 field.choices = [(value, CHOOSE if label == DASHES else label) for value, label in choices]
 
 
+def widgets_style(fields: Any) -> None:
+    """Bootstrap's class on every field's inputs, the one place it is set (a class a widget
+    already has is kept): radios and a group of checkboxes ``form-check-input`` on each box, a
+    select ``form-select``, a box to tick ``form-check-input``, any other input ``form-control``;
+    a hidden input and a widget made of several (a text in three languages) are left alone."""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.MultiWidget, forms.HiddenInput)):
+            continue
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):  # RadioSelect: a group of checkboxes too
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):  # SelectMultiple too
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
 class StyledBoundField(forms.BoundField):
     """A field that shows its errors: Bootstrap's ``is-invalid`` next to Django's own
     ``aria-invalid``, and Django's ``aria-describedby`` listing the help text and the error
@@ -88,16 +105,7 @@ class StyledModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.prepare()
         choose_prompt(self.fields)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect):  # radios and a group of checkboxes
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                widget.attrs.setdefault("class", "form-select")
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif not isinstance(widget, (forms.MultiWidget, forms.HiddenInput)):
-                widget.attrs.setdefault("class", "form-control")
+        widgets_style(self.fields)
 
     def prepare(self) -> None:
         """Adjust fields (choices, querysets, disabled) before the form is cleaned."""

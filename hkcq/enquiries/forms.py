@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
-from hkcq.core.forms import DateInput, InlineRadioSelect, StyledBoundField, StyledModelForm, summary_name
+from hkcq.core.forms import DateInput, InlineRadioSelect, StyledBoundField, StyledModelForm, summary_name, widgets_style
 from hkcq.core.translated import TranslatedFormField
 from hkcq.enquiries import knowledge
 from hkcq.enquiries.models import CannedReply, Enquiry, SlaPolicy
@@ -30,16 +30,7 @@ class StyledForm(forms.Form):
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         self.setup()
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
-                continue
-            if isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                widget.attrs.setdefault("class", "form-select")
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif not isinstance(widget, forms.MultiWidget):
-                widget.attrs.setdefault("class", "form-control")
+        widgets_style(self.fields)
 
     def setup(self) -> None:
         """Set choices that come from the database (before the form is validated)."""

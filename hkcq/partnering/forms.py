@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.core.choices import Side
-from hkcq.core.forms import CHOOSE, DateInput, StyledBoundField
+from hkcq.core.forms import CHOOSE, DateInput, StyledBoundField, widgets_style
 from hkcq.core.templatetags.hkcq import punct
 from hkcq.core.translated import TranslatedFormField
 from hkcq.partnering import selectors
@@ -36,16 +36,7 @@ class Styled(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.MultiWidget, forms.HiddenInput, forms.CheckboxSelectMultiple)):
-                continue
-            if isinstance(widget, forms.RadioSelect):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
+        widgets_style(self.fields)
 
 
 class SectorChoiceField(forms.ModelChoiceField):

@@ -5,20 +5,14 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hkcq.core.forms import widgets_style
 from hkcq.core.translated import TranslatedFormField
 from hkcq.progress.models import ProgressSettings, Status
 
 
 class BootstrapMixin:
     def style(self) -> None:
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not getattr(widget, "widgets", None):
-                widget.attrs.setdefault("class", "form-control")
+        widgets_style(self.fields)  # type: ignore[attr-defined]
 
 
 class UpdateForm(BootstrapMixin, forms.Form):

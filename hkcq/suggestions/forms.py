@@ -11,7 +11,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from hkcq.accounts.models import User
-from hkcq.core.forms import DateInput, StyledBoundField, summary_name
+from hkcq.core.forms import DateInput, StyledBoundField, summary_name, widgets_style
 from hkcq.core.translated import TranslatedFormField
 from hkcq.registry.models import Area, Decision, Measure, Meeting, Unit
 from hkcq.suggestions.models import Suggestion
@@ -50,18 +50,7 @@ class Styled:
     bound_field_class: type[forms.BoundField] | None = StyledBoundField
 
     def style(self: Any) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.MultiWidget, forms.HiddenInput)):
-                continue
-            if isinstance(widget, forms.RadioSelect):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                widget.attrs.setdefault("class", "form-select")
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            else:
-                widget.attrs.setdefault("class", "form-control")
+        widgets_style(self.fields)
 
 
 class SubmitForm(Styled, forms.Form):
