@@ -270,3 +270,20 @@ def page_url(context: template.Context, page: int) -> str:
     params = request.GET.copy()
     params["page"] = str(page)
     return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.filter
+def choice_groups(field: Any) -> list[tuple[str, list[Any]]]:
+    """A field's options as ``core/_field.html`` lays out a group of checkboxes or radios: ``[(group
+    label or "", [option, …])]``, in order. Choices grouped by the form (an event's meeting times
+    under their days) keep their groups' labels; iterating the field itself gives the options flat,
+    and two days' "09:00" could not be told apart."""
+    from django.forms.boundfield import BoundWidget  # local import: only grouped option lists need it
+
+    widget = field.field.widget
+    id_ = widget.attrs.get("id") or field.auto_id
+    attrs = field.build_widget_attrs({"id": id_} if id_ else {})
+    return [
+        (group or "", [BoundWidget(widget, option, field.form.renderer) for option in options])
+        for group, options, _index in widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
+    ]
