@@ -34,6 +34,7 @@ def demonstration_texts():
             yield f"opportunity {opportunity.ext_id} {name}", getattr(opportunity, name)
 
 
+@pytest.mark.seed  # the default data's demonstration texts
 def test_the_demonstration_is_in_three_languages(defaults):
     texts = list(demonstration_texts())
     assert any("interpreter" in where for where, _ in texts)
@@ -50,7 +51,8 @@ def test_the_demonstration_is_in_three_languages(defaults):
     ("lang", "name"),
     [("en", "Demonstration interpreter A"), ("zh-hant", "示範傳譯員甲"), ("zh-hans", "示范口译员甲")],
 )
-def test_the_demonstration_interpreter_is_named_in_the_readers_language(client, officer_tdc, lang, name):
+@pytest.mark.seed  # the default data's demonstration interpreter and meeting
+def test_the_demonstration_interpreter_is_named_in_the_readers_language(client, defaults, officer_tdc, lang, name):
     event = Event.objects.get(demonstration=True)
     meeting = Meeting.objects.filter(event=event).exclude(language_pair="").first()
     assert meeting is not None
@@ -63,8 +65,7 @@ def test_the_demonstration_interpreter_is_named_in_the_readers_language(client, 
         assert "Demonstration interpreter" not in html
 
 
-def test_an_interpreter_added_by_name_is_kept_in_its_language(officer_tdc):
-    event = Event.objects.get(demonstration=True)
+def test_an_interpreter_added_by_name_is_kept_in_its_language(event, officer_tdc):
     chinese = services.interpreter_add(user=officer_tdc, event=event, name="陳大文", pairs=["en-yue"])
     assert (chinese.name.get(HANT), chinese.name.get(HANS), chinese.name.get(EN)) == ("陳大文", "陈大文", "")
     latin = services.interpreter_add(user=officer_tdc, event=event, name="Chan Tai-man", pairs=["en-yue"])

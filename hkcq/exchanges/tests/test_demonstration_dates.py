@@ -17,7 +17,9 @@ from hkcq.core.models import LoadedDefault
 from hkcq.exchanges import loading, services
 from hkcq.exchanges.models import Event, EventPhase, Meeting
 
-pytestmark = pytest.mark.django_db
+# Every test here is of the default data itself: the demonstration event its loader makes, dates
+# and moves.
+pytestmark = [pytest.mark.django_db, pytest.mark.seed]
 CHECK_IN = {"en": "Check in", "zh-hant": "報到", "zh-hans": "报到"}
 
 

@@ -14,7 +14,14 @@ from hkcq.core.dates import show_datetime
 from hkcq.core.errors import InvalidInput
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Feedback, Meeting, Registration
-from hkcq.exchanges.tests.factories import EventFactory, MeetingFactory, RegistrationFactory, held
+from hkcq.exchanges.tests.factories import (
+    EventFactory,
+    MeetingFactory,
+    RegistrationFactory,
+    held,
+    organiser_unit,
+    round_area,
+)
 from hkcq.partnering.models import Outcome
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +53,9 @@ def test_check_in_is_refused_before_the_first_day_and_taken_on_it(event, reg, of
     assert Registration.objects.get(pk=reg.pk).checked_in_at is not None
 
 
-def test_an_event_without_dates_has_no_check_in(defaults, officer_tdc):
-    from hkcq.registry.models import Unit
-
+def test_an_event_without_dates_has_no_check_in(officer_tdc):
     event = EventFactory(starts_on=None, ends_on=None)
-    event.organiser_units.set([Unit.objects.get(ext_id="hk_tdc")])
+    event.organiser_units.set([organiser_unit("hk_tdc")])
     reg = RegistrationFactory(event=event)
     with pytest.raises(InvalidInput):
         services.registration_check_in(user=officer_tdc, registration=reg)
@@ -58,9 +63,7 @@ def test_an_event_without_dates_has_no_check_in(defaults, officer_tdc):
 
 
 def test_feedback_and_outcome_wait_for_the_meetings_time(event):
-    from hkcq.registry.models import Area
-
-    event.areas.set([Area.objects.get(ext_id="logistics")])
+    event.areas.set([round_area("logistics")])
     meeting = MeetingFactory(event=event, slot=5, table=0)  # day 2 (4 slots a day), 09:30
     start = services.slot_start(event, 5)
     assert (start.date(), start.hour, start.minute) == (dt.date(2027, 5, 4), 9, 30)

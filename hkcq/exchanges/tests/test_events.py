@@ -8,11 +8,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from hkcq.accounts.models import User
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import services
-from hkcq.exchanges.models import Interpreter, Meeting, MeetingStatus, Question, RegistrationStatus, Session
-from hkcq.exchanges.tests.factories import held, member, registered
+from hkcq.exchanges.models import Event, Interpreter, Meeting, MeetingStatus, Question, RegistrationStatus, Session
+from hkcq.exchanges.selectors import exchange_counts_by_area
+from hkcq.exchanges.tests.factories import EventFactory, held, member, registered, round_area
 from hkcq.notifications.models import Notification
+from hkcq.partnering.models import Outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -212,10 +215,8 @@ def test_interpreter_pair_matches_whichever_way_round_it_was_written(event, offi
     assert summary.unscheduled == 0 and m.interpreter is not None
 
 
+@pytest.mark.seed  # the demonstration event of the default data: its two meetings find a slot
 def test_demonstration_event_schedules_both_its_meetings(defaults):
-    from hkcq.accounts.models import User
-    from hkcq.exchanges.models import Event
-
     demo = Event.objects.get(demonstration=True)
     summary = services.event_schedule(user=User.objects.get(username="demo-secretariat-hk"), event=demo, time_limit=5)
     assert (summary.scheduled, summary.unscheduled) == (2, 0)
@@ -230,11 +231,7 @@ def test_feedback_once_per_side_only_by_participants(event):
         services.meeting_feedback(user=outsider[0], meeting=m, happened=True)
     with held(event), pytest.raises(InvalidInput):
         services.meeting_feedback(user=hk[0], meeting=m, happened=False, outcome_kind="logistics")
-    from hkcq.exchanges.selectors import exchange_counts_by_area
-    from hkcq.partnering.models import Outcome
-    from hkcq.registry.models import Area
-
-    area = Area.objects.get(ext_id="logistics")
+    area = round_area("logistics")
     event.areas.add(area)
     before = exchange_counts_by_area().get(area.pk, {}).get("outcomes", 0)
     with held(event):
@@ -264,9 +261,8 @@ def test_check_in_by_organiser_only(event, officer_tdc, hk_member):
     assert reg.checked_in_at is not None
 
 
+@pytest.mark.seed  # the default data's programmes and demonstration event
 def test_default_data_programmes_have_no_dates_and_demo_is_labelled(defaults):
-    from hkcq.exchanges.models import Event
-
     programmes = Event.objects.filter(recurring=True)
     assert programmes.count() >= 5
     assert not programmes.filter(starts_on__isnull=False).exists()
@@ -278,9 +274,8 @@ def test_default_data_programmes_have_no_dates_and_demo_is_labelled(defaults):
     assert demo.sessions.exists() and demo.registrations.count() >= 4
 
 
-def test_event_list_api_is_paginated_like_other_lists(client, defaults):
-    from hkcq.exchanges.models import Event
-
+def test_event_list_api_is_paginated_like_other_lists(client, db):
+    EventFactory.create_batch(3)
     total = Event.objects.count()
     assert total >= 2
     r = client.get("/api/v1/events?limit=1")

@@ -10,9 +10,10 @@ import pytest
 from django.utils import translation
 
 from hkcq.exchanges import services
+from hkcq.exchanges.tests.factories import round_areas  # noqa: F401 - round_areas: the fixture
 from hkcq.exchanges.tests.test_rounds import DOC
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 
 PHASES = {
     "en": ("Booking meetings", "Event day"),

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from hkcq.exchanges import services, urls
+from hkcq.exchanges.models import Session
 from hkcq.exchanges.tests.test_matrix import world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -110,16 +111,18 @@ def test_public_participants_side_in_the_pages_brackets(client, event, lang, sho
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("lang", "word"), [("zh-hant", "環節"), ("zh-hans", "环节")])
-def test_sessions_are_an_events_sessions_in_chinese_and_the_title_is_plain(client, defaults, lang, word):
+def test_sessions_are_an_events_sessions_in_chinese_and_the_title_is_plain(client, event, secretariat_hk, lang, word):
     """Django's own catalogue (contrib.sessions) said "Sessions" / 会话 (web sessions) here; the
     organise page's <title> carried the change-history block's HTML (found by a new-user trial)."""
-    from hkcq.accounts.models import User
-    from hkcq.exchanges.models import Event
-
-    event = Event.objects.filter(sessions__isnull=False).first()
+    Session.objects.create(
+        event=event,
+        title={"en": "Opening"},
+        starts_at=services.slot_start(event, 0),
+        ends_at=services.slot_end(event, 0),
+    )
     page = client.get(f"/{lang}/events/{event.pk}/").content.decode()
     assert f">{word}</h2>" in page
-    client.force_login(User.objects.get(username="demo-secretariat-hk"))
+    client.force_login(secretariat_hk)
     organise = client.get(f"/{lang}/events/{event.pk}/organise/").content.decode()
     title = organise.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "<" not in title and "section" not in title

@@ -16,9 +16,8 @@ import pytest
 from hkcq.accounts.services import api_token_create
 from hkcq.exchanges import models as xm
 from hkcq.exchanges import services, urls
-from hkcq.exchanges.tests.factories import area_pk, held, member, registered
+from hkcq.exchanges.tests.factories import area_pk, held, member, organiser_unit, registered, round_area
 from hkcq.notifications.models import Notification
-from hkcq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
 ROLES = ["participant", "another", "organiser", "organiser_other", "secretariat", "public"]
@@ -95,6 +94,7 @@ def world(event, officer_tdc, officer_other, secretariat_hk) -> World:
     a pending p; a request a → b and an accepted meeting b → a; a session and a question; an
     empty event to delete. A round created by the HKTDC officer: a1 is the participant's entry,
     a2 another participant's. "another" has an organisation profile but no registration."""
+    round_area(ROUND["area"])  # the area the rounds name
     hk, cq, third, late = member("hong_kong"), member(), member("hong_kong"), member()
     another = member()
     # a, b and c agreed to appear on the participant list: they can be asked for a meeting
@@ -112,7 +112,7 @@ def world(event, officer_tdc, officer_other, secretariat_hk) -> World:
     )
     q = xm.Question.objects.create(event=event, label={"en": "Sector"}, kind="text")
     empty = xm.Event.objects.create(ext_id="empty", kind="forum", title={"en": "Empty"})
-    empty.organiser_units.set([Unit.objects.get(ext_id="hk_tdc")])
+    empty.organiser_units.set([organiser_unit("hk_tdc")])
     round_ = services.round_create(user=officer_tdc, data=ROUND)
     xm.Participant.objects.filter(round=round_, ext_id="a1").update(user=cq[0])
     xm.Participant.objects.filter(round=round_, ext_id="a2").update(user=another[0])
@@ -194,7 +194,7 @@ SEES_THE_ROUND = {"participant": 403, "another": 403}  # the organisers' round a
 
 
 def _hktdc() -> int:
-    return Unit.objects.get(ext_id="hk_tdc").pk
+    return organiser_unit("hk_tdc").pk
 
 
 PAGES = [

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "Not stated"), ("zh-hant", "未註明"), ("zh-hans", "未注明")])
-def test_an_event_without_organisers_areas_or_measures_says_not_stated(client, defaults, lang, words):
+def test_an_event_without_organisers_areas_or_measures_says_not_stated(client, db, lang, words):
     event = EventFactory()
     html = client.get(f"/{lang}/events/{event.pk}/").content.decode()
     assert html.count(f'<dd class="col-sm-9">{words}</dd>') == 3

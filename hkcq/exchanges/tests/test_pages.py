@@ -5,17 +5,32 @@ from __future__ import annotations
 
 import pytest
 
+from hkcq.core.translated import TText
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Event, Meeting, MeetingStatus, Registration
-from hkcq.exchanges.tests.factories import held, member, registered
+from hkcq.exchanges.tests.factories import MembershipFactory, ProfileFactory, held, member, registered
 
 pytestmark = pytest.mark.django_db
 LANGS = ["en", "zh-hant", "zh-hans"]
 
 
+# Participants of the public page's event: the name of each organisation, and whether it agreed
+# to appear on the participant list.
+LISTED = {
+    "Harbour Freight Limited": True,
+    "Yangtze Machinery Works": True,
+    "Jialing Textiles Company": False,
+    "Kowloon Trading House": False,
+}
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_public_pages_in_three_languages(client, defaults, lang):
-    demo = Event.objects.get(demonstration=True)
+def test_public_pages_in_three_languages(client, event, lang):
+    for k, (name, listed) in enumerate(LISTED.items()):
+        profile = ProfileFactory(name=TText.of(en=name), side="hong_kong" if k % 2 else "chongqing")
+        registered(event, (MembershipFactory(profile=profile).user, profile), listed=listed)
+    demo = Event.objects.get(pk=event.pk)
+    assert {reg.consent_public for reg in demo.registrations.all()} == {True, False}
     r = client.get(f"/{lang}/events/")
     assert r.status_code == 200
     assert r.headers["Content-Language"] == lang

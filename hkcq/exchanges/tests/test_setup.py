@@ -12,8 +12,8 @@ from django.utils import timezone
 from hkcq.core.errors import InvalidInput, NotPermitted
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Event, Meeting, Question, Registration, RegistrationStatus, Session
-from hkcq.exchanges.tests.factories import member, registered
-from hkcq.registry.models import Area, Unit
+from hkcq.exchanges.tests.factories import member, organiser_unit, registered, round_area
+from hkcq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
 LANGS = ["en", "zh-hant", "zh-hans"]
@@ -37,7 +37,7 @@ def _event_post(unit: Unit, **over: object) -> dict[str, object]:
         "venue_1": "",
         "venue_2": "",
         "organiser_units": [unit.pk],
-        "areas": [Area.objects.order_by("position").first().pk],
+        "areas": [round_area("logistics").pk],
         "starts_on": "2027-06-01",
         "ends_on": "2027-06-02",
         "capacity": "2",
@@ -69,7 +69,7 @@ def _counts() -> tuple[int, ...]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_organiser_creates_and_edits_an_event_through_pages(client, officer_tdc, lang):
-    unit = Unit.objects.get(ext_id="hk_tdc")
+    unit = organiser_unit("hk_tdc")
     client.force_login(officer_tdc)
     page = client.get(f"/{lang}/events/new/")
     assert page.status_code == 200 and page.headers["Content-Language"] == lang
@@ -98,7 +98,7 @@ def test_organiser_creates_and_edits_an_event_through_pages(client, officer_tdc,
 
 
 def test_an_officer_must_name_one_of_their_units(client, officer_tdc):
-    other = Unit.objects.exclude(ext_id="hk_tdc").first()
+    other = organiser_unit("cq_health")  # a unit the officer is not a member of
     client.force_login(officer_tdc)
     before = _counts()
     r = client.post("/zh-hans/events/new/", _event_post(other))

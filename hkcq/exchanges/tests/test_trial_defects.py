@@ -44,7 +44,7 @@ def test_organise_page_names_languages_in_the_readers_language(client, event, of
 
 
 @pytest.mark.parametrize(("lang", "label"), [("en", " (Forum)"), ("zh-hant", "（論壇）"), ("zh-hans", "（论坛）")])
-def test_recurring_programmes_kind_in_the_pages_brackets(client, defaults, lang, label):
+def test_recurring_programmes_kind_in_the_pages_brackets(client, db, lang, label):
     EventFactory(recurring=True, starts_on=None, ends_on=None, kind="forum")
     # Found in the trial: "(論壇)" with half-width brackets on the Chinese list.
     page = _page(client, f"/{lang}/events/")
@@ -120,7 +120,7 @@ def test_a_round_upload_goes_to_the_page_top(client, officer_tdc):
         ("zh-hans", ["平台管理员为其开设的账户", "代表两地机构", "居民无须开设账户"]),
     ],
 )
-def test_sign_in_speaks_to_everyone_who_has_an_account(client, defaults, lang, words):
+def test_sign_in_speaks_to_everyone_who_has_an_account(client, db, lang, words):
     page = _page(client, f"/{lang}/account/sign-in/")
     for w in words:
         assert w in page, w
