@@ -6,7 +6,9 @@ Fixtures and helpers for every app's browser tests:
 - ``browser`` (session): one Chromium for the whole run.
 - ``live_url``: the live server's address, with the default data and the demo accounts loaded.
 - ``page``: a fresh browser context and page (English-speaking, 1280×900), closed after the test.
-- ``sign_in(page, username)``: signs a demo account in through the sign-in form.
+- ``bare_page``: the same on a live server without the default data (rows made by factories).
+- ``sign_in(page, username)``: signs a demo account (or, with ``password``, a factory-made person)
+  in through the sign-in form.
 - ``assert_no_serious_axe_violations(page)``: runs axe-core on the page and fails on any
   violation of impact "serious" or "critical", listing them.
 
@@ -77,10 +79,9 @@ def live_url(live_server: Any, live_defaults: None) -> str:
     return str(live_server.url)
 
 
-@pytest.fixture
-def page(browser: Any, live_url: str) -> Iterator[Any]:
+def _new_page(browser: Any, base_url: str) -> Iterator[Any]:
     context = browser.new_context(
-        base_url=live_url, locale="en-GB", viewport={"width": 1280, "height": 900}, java_script_enabled=True
+        base_url=base_url, locale="en-GB", viewport={"width": 1280, "height": 900}, java_script_enabled=True
     )
     context.set_default_timeout(15_000)
     browser_page = context.new_page()
@@ -88,13 +89,31 @@ def page(browser: Any, live_url: str) -> Iterator[Any]:
     context.close()
 
 
-def sign_in(page: Any, username: str, lang: str = "en") -> None:
-    """Sign a demo account in through the form (password ``<username>-2023``)."""
+@pytest.fixture
+def page(browser: Any, live_url: str) -> Iterator[Any]:
+    yield from _new_page(browser, live_url)
+
+
+@pytest.fixture
+def bare_page(browser: Any, live_server: Any, transactional_db: None) -> Iterator[Any]:
+    """Like ``page``, on a live server without the default data: the test makes its rows and
+    people with factories (the personas of hkcq/accounts/tests/personas.py sign in with
+    ``factories.PASSWORD``). The URL configuration (and with it the API's schemas) is built here
+    first: built by the server's first request, it outlasted the page's 15 s on a loaded machine."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - built for its side effect
+    yield from _new_page(browser, str(live_server.url))
+
+
+def sign_in(page: Any, username: str, lang: str = "en", password: str | None = None) -> None:
+    """Sign ``username`` in through the form: a demo account with its password (``<username>-2023``),
+    or a factory-made person with the ``password`` given (``accounts.tests.factories.PASSWORD``)."""
     from hkcq.registry.loading import demo_password
 
     page.goto(f"/{lang}/account/sign-in/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", demo_password(username))
+    page.fill("input[name=password]", password or demo_password(username))
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert "/account/sign-in/" not in page.url, f"sign-in of {username} failed: {page.url}"
