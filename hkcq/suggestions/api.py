@@ -260,7 +260,7 @@ def moderation_queue(request: AuthedRequest, state: str | None = None) -> Mapped
     user = request.auth
     if not (permissions.can_moderate(user) or getattr(user, "is_officer", False)):
         raise NotPermitted()
-    rows = selectors.queue(user, state=state).select_related("suggested_area", "merged_into")
+    rows = selectors.queue(user, state=state).select_related("merged_into")
     return Mapped(rows.prefetch_related("merged"), StaffSuggestionOut.of)
 
 

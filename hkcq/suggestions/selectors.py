@@ -74,7 +74,7 @@ def suggestion_get_for_user(*, user: Viewer, reference: str) -> Suggestion:
 def queue(user: Viewer, *, state: str | None = None) -> QuerySet[Suggestion]:
     """The moderation queue (pending first by default) for moderators; an officer sees the
     published suggestions assigned to their units."""
-    qs = _base()
+    qs = _base().select_related("suggested_area")
     if permissions.can_moderate(user):
         return qs.filter(state=state or Suggestion.State.PENDING).order_by("created_at", "id")
     units = permissions.user_unit_ids(user) if getattr(user, "is_officer", False) else set()

@@ -37,6 +37,7 @@ def test_the_check_finds_the_reported_forms():
         assert not HONG_KONG_ONLY.search(mainland), mainland
 
 
+@pytest.mark.seed  # the default data's own converted text
 @pytest.mark.django_db
 def test_converted_simplified_text_of_the_default_data_is_in_mainland_wording(defaults):
     texts = list(converted_texts())
@@ -50,6 +51,7 @@ def test_converted_simplified_text_of_the_default_data_is_in_mainland_wording(de
     assert not found, "Hong Kong wording in converted Simplified Chinese:\n" + "\n".join(found)
 
 
+@pytest.mark.seed  # an entry of the default knowledge base, as its Simplified page shows it
 @pytest.mark.django_db
 def test_a_knowledge_base_entry_reads_in_mainland_wording(defaults, client):
     html = client.get("/zh-hans/help/entries/residence-permit-application/").content.decode()
