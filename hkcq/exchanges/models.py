@@ -310,9 +310,7 @@ class Round(models.Model):
     title = TranslatedField(_("title"))
     eligibility = TranslatedField(_("eligibility"), blank=True, multiline=True)
     organiser_units = models.ManyToManyField("registry.Unit", verbose_name=_("organiser units"), blank=True)
-    area = models.ForeignKey(
-        "registry.Area", verbose_name=_("co-operation area"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    area = models.ForeignKey("registry.Area", verbose_name=_("co-operation area"), on_delete=models.PROTECT)
     applicant_side = models.CharField(_("applicants' side"), max_length=20, choices=Side.choices, blank=True)
     ranking_deadline = models.DateField(_("rank by"), null=True, blank=True)
     response_deadline = models.DateField(_("accept or decline by"), null=True, blank=True)

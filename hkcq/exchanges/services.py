@@ -1276,12 +1276,17 @@ def _round_open(*, user: User, data: dict[str, Any], organiser_units: Iterable[A
     """The round a checked document describes, organised by ``organiser_units`` (by default the
     units of the person creating it)."""
     title = data["title"]
+    area = _area_find(data["area"])
+    if area is None:  # the document check reports it first; never a round without its area
+        raise InvalidInput(
+            _("The round could not be saved: see the fields marked."), details={"area": [_area_required()]}
+        )
     round_ = Round.objects.create(
         kind=data["kind"],
         title=TText.typed(title) if isinstance(title, str) else TText.of(**title),
         created_by=user,
         tie_break_seed=int(data.get("tie_break_seed") or 0),
-        area=_area_find(data["area"]),
+        area=area,
         ranking_deadline=data.get("ranking_deadline"),
         response_deadline=data.get("response_deadline"),
     )
@@ -1401,11 +1406,11 @@ def round_update(*, user: User, round_: Round, data: dict[str, Any]) -> Round:
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         before_area = round_.area_id
         before_units = set(round_.organiser_units.values_list("pk", flat=True))
-        m2m = fields_apply(round_, data, allowed=ROUND_FIELDS)
-        if round_.area_id is None:  # a round serves the framework: it keeps an area
+        if "area" in data and data["area"] is None:  # a round serves the framework: it keeps an area
             raise InvalidInput(
                 _("The round could not be saved: see the fields marked."), details={"area": [_area_required()]}
             )
+        m2m = fields_apply(round_, data, allowed=ROUND_FIELDS)
         if round_.ranking_deadline and round_.response_deadline and round_.response_deadline < round_.ranking_deadline:
             raise InvalidInput(
                 _("The round could not be saved: see the fields marked."),

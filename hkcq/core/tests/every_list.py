@@ -106,13 +106,14 @@ def _reports(n: int, meetings: list[Meeting], secretariat: User) -> None:
     ImportJobFactory.create_batch(n, created_by=secretariat)
 
 
-def _rounds(n: int, units: list[Any], secretariat: User) -> None:
+def _rounds(n: int, units: list[Any], areas: list[Any], secretariat: User) -> None:
     """Rounds with applicants and hosts, and the exchange records of the pairs that formed."""
     for i in range(n):
         round_ = Round.objects.create(
             kind=RoundKind.SISTER_SCHOOL,
             title=TText.of(en=f"Round {i}").to_json(),
             applicant_side=Side.HONG_KONG,
+            area=areas[i],
             created_by=secretariat,
         )
         round_.organiser_units.add(units[i])
@@ -188,7 +189,7 @@ def every_list_filled(*, secretariat: User, member: User, n: int = ROWS) -> None
     made = _registry(n)
     units, areas, measures = made["units"], made["areas"], made["measures"]
     _reports(n, made["meetings"], secretariat)
-    _rounds(n, units, secretariat)
+    _rounds(n, units, areas, secretariat)
     _events(n, areas)
     _partnering(n, units, areas, member)
     _suggestions(n, areas)
