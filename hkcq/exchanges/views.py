@@ -311,9 +311,8 @@ def my_agenda(request: AuthedRequest, pk: int, fmt: str = "html") -> HttpRespons
 
 # -- organiser ------------------------------------------------------------------------------------
 def _organised(request: HttpRequest, pk: int) -> Event:
-    event = _event(pk)
-    if not permissions.can_organise_event(request.user, event):
-        raise Http404
+    event = _event(pk)  # 404 when there is no such event
+    require_page(permissions.can_organise_event(request.user, event))  # a public event: 403 to others
     return event
 
 
@@ -385,8 +384,8 @@ def registration_action(request: AuthedRequest, registration_id: int, action: st
             services.registration_check_in(user=request.user, registration=reg)
         else:
             raise Http404
-    except NotPermitted as exc:
-        raise Http404 from exc
+    except NotPermitted as exc:  # a row the person sees (else 404 above), an action not theirs
+        raise PermissionDenied from exc
     except DomainError as exc:
         _refused(request, exc)
     return redirect("exchanges:organise", pk=reg.event_id)
@@ -427,8 +426,7 @@ def round_upload(request: AuthedRequest) -> HttpResponse:
     """Upload a round's workbook: a preview (the default) lists every problem by row and keeps the
     file (``services.round_upload_keep``) so that "Create the round" needs no second upload;
     creating re-reads the kept file with the settings as they are then typed."""
-    if not permissions.can_create_round(request.user):
-        raise Http404
+    require_page(permissions.can_create_round(request.user))
     form = xforms.RoundUploadForm(request.POST or None, request.FILES or None)
     kept = services.round_upload_kept(user=request.user, token=request.POST.get("kept", ""))
     if kept is not None:
@@ -641,8 +639,8 @@ def pair_answer(request: AuthedRequest, pair_id: int) -> HttpResponse:
         else:
             services.pair_respond(user=request.user, pair=pair, accept=request.POST.get("accept") == "yes")
             messages.success(request, _("Your answer is saved."))
-    except NotPermitted as exc:
-        raise Http404 from exc
+    except NotPermitted as exc:  # a row the person sees (else 404 above), an action not theirs
+        raise PermissionDenied from exc
     except DomainError as exc:
         _refused_fields(request, exc)
     return redirect("exchanges:round", pk=pair.round_id)
@@ -838,9 +836,8 @@ def question_delete(request: AuthedRequest, pk: int, question_id: int) -> HttpRe
 
 @login_required
 def round_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
-    if not permissions.can_organise_round(request.user, round_):
-        raise Http404
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)  # 404 when hidden from the user
+    require_page(permissions.can_organise_round(request.user, round_))
     return edit_page(
         request,
         form_class=xforms.RoundForm,

@@ -172,7 +172,9 @@ def _event_form(unit_pk: int) -> dict[str, Any]:
 class Write:
     """``ok``: the one status an allowed role gets (0: 302 for a page, which redirects; 200 for
     the API). ``refused``: the one status each refused role gets where it is not the default (a
-    page: 302 to sign in for the public, else 404; the API: 401 for the public, else 403).
+    page: 302 to sign in for the public, else 404 for a row hidden from the role, and 403 written out
+    where the role sees the row (or the page is the organisers'), as docs/architecture.md says; the
+    API: 401 for the public, else 403).
     ``on_the_day``: the write belongs to the event's day (check-in, feedback): it runs then."""
 
     name: str
@@ -243,9 +245,22 @@ PAGES = [
         lambda c: {},
         ORGANISERS,
         on_the_day=True,
+        refused={"participant": 403},
     ),
-    Write("schedule all", lambda c: f"/en/events/{c['e'].pk}/organise/schedule/", lambda c: {}, ORGANISERS),
-    Write("set phase", lambda c: f"/en/events/{c['e'].pk}/organise/phase/", lambda c: {"phase": "event"}, ORGANISERS),
+    Write(
+        "schedule all",
+        lambda c: f"/en/events/{c['e'].pk}/organise/schedule/",
+        lambda c: {},
+        ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
+    ),
+    Write(
+        "set phase",
+        lambda c: f"/en/events/{c['e'].pk}/organise/phase/",
+        lambda c: {"phase": "event"},
+        ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
+    ),
     Write(
         "create event",
         lambda c: "/en/events/new/",
@@ -254,44 +269,60 @@ PAGES = [
         refused={"participant": 403, "another": 403, "organiser_other": 200},
     ),
     Write(
-        "edit event", lambda c: f"/en/events/{c['e'].pk}/organise/edit/", lambda c: _event_form(_hktdc()), ORGANISERS
+        "edit event",
+        lambda c: f"/en/events/{c['e'].pk}/organise/edit/",
+        lambda c: _event_form(_hktdc()),
+        ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
     ),
-    Write("delete event", lambda c: f"/en/events/{c['empty'].pk}/organise/delete/", lambda c: {}, ORGANISERS),
+    Write(
+        "delete event",
+        lambda c: f"/en/events/{c['empty'].pk}/organise/delete/",
+        lambda c: {},
+        ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
+    ),
     Write(
         "add session",
         lambda c: f"/en/events/{c['e'].pk}/organise/sessions/new/",
         lambda c: {**_text("title", "Talk"), "starts_at": "2027-05-03T11:00", "ends_at": "2027-05-03T12:00"},
         ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
     ),
     Write(
         "edit session",
         lambda c: f"/en/events/{c['e'].pk}/organise/sessions/{c['s'].pk}/",
         lambda c: {**_text("title", "Talk"), "starts_at": "2027-05-03T11:00", "ends_at": "2027-05-03T12:00"},
         ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
     ),
     Write(
         "delete session",
         lambda c: f"/en/events/{c['e'].pk}/organise/sessions/{c['s'].pk}/delete/",
         lambda c: {},
         ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
     ),
     Write(
         "add question",
         lambda c: f"/en/events/{c['e'].pk}/organise/questions/new/",
         lambda c: {**_text("label", "Size"), **_text("options", ""), "kind": "text", "position": "1"},
         ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
     ),
     Write(
         "edit question",
         lambda c: f"/en/events/{c['e'].pk}/organise/questions/{c['q'].pk}/",
         lambda c: {**_text("label", "Size"), **_text("options", ""), "kind": "text", "position": "1", "required": "on"},
         ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
     ),
     Write(
         "delete question",
         lambda c: f"/en/events/{c['e'].pk}/organise/questions/{c['q'].pk}/delete/",
         lambda c: {},
         ORGANISERS,
+        refused={"another": 403, "organiser_other": 403, "participant": 403},
     ),
     # rounds
     Write(
@@ -299,6 +330,7 @@ PAGES = [
         lambda c: "/en/rounds/new/",
         lambda c: {"kind": "internship", "title": "Interns", "area": area_pk(), "file": _xlsx()},
         OFFICERS,
+        refused={"another": 403, "participant": 403},
     ),
     Write(
         "rank",
@@ -323,6 +355,7 @@ PAGES = [
             "ranking_deadline": "2027-03-01",
         },
         ORGANISERS,
+        refused={"another": 403, "participant": 403},
     ),
     Write(
         "fix pair",
@@ -344,6 +377,7 @@ PAGES = [
         lambda c: {"accept": "yes"},
         {"participant"},
         prepare=_allocated,
+        refused={"another": 403, "organiser": 403, "secretariat": 403},
     ),
     Write(
         "exchange record",
@@ -365,6 +399,7 @@ PAGES = [
         lambda c: {"action": "answer_for", "side": "host", "accept": "yes", "reason": "Letter of 3 May"},
         ORGANISERS,
         prepare=_allocated,
+        refused={"another": 403, "participant": 403},
     ),
     Write(
         "withdraw pair",
@@ -372,6 +407,7 @@ PAGES = [
         lambda c: {"action": "withdraw", "reason": "The host closed"},
         ORGANISERS,
         prepare=_allocated,
+        refused={"another": 403, "participant": 403},
     ),
 ]
 
