@@ -447,8 +447,7 @@ def _queue_rows(cases: list[Enquiry]) -> list[QueueRow]:
 
 @login_required
 def queue(request: AuthedRequest) -> HttpResponse:
-    if not permissions.can_use_queue(request.user):
-        raise Http404
+    require_page(permissions.can_use_queue(request.user))
     filters = {
         "status": request.GET.get("status") or "",
         "due": request.GET.get("due") or "",
@@ -799,8 +798,7 @@ def case_action(request: AuthedRequest, reference: str, action: str) -> HttpResp
 @login_required
 def canned_list(request: AuthedRequest) -> HttpResponse:
     """The secretariat keeps canned replies here; officers read the ones in use."""
-    if not permissions.can_read_canned_replies(request.user):
-        raise Http404
+    require_page(permissions.can_read_canned_replies(request.user))
     can_edit = permissions.can_edit_canned_replies(request.user)
     page = paginate(request, selectors.canned_reply_list(active_only=not can_edit))
     return render(request, "enquiries/canned_list.html", {"page": page, "can_edit": can_edit})
@@ -808,8 +806,7 @@ def canned_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def canned_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
-    if not permissions.can_edit_canned_replies(request.user):
-        raise Http404
+    require_page(permissions.can_edit_canned_replies(request.user))
     canned = get_object_or_404(CannedReply, pk=pk) if pk else None
     if request.method == "POST":
         form = eforms.CannedReplyForm(request.POST)

@@ -22,6 +22,7 @@ from hkcq.core.exports import pdf_response, render_pdf, xlsx_bytes, xlsx_respons
 from hkcq.core.forms import add_domain_error
 from hkcq.core.idempotency import IdempotencyKeyReused
 from hkcq.core.pagination import paginate
+from hkcq.core.permissions import require_page
 from hkcq.core.throttle import form_throttle_check, retry_after_header, throttle, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.core.views import redirect_to_page_top
@@ -206,8 +207,7 @@ def you_said_we_did(request: HttpRequest) -> HttpResponse:
 # -- staff -----------------------------------------------------------------------------------
 @login_required
 def moderation_queue(request: AuthedRequest) -> HttpResponse:
-    if not (permissions.can_moderate(request.user) or getattr(request.user, "is_officer", False)):
-        raise Http404
+    require_page(permissions.can_moderate(request.user) or getattr(request.user, "is_officer", False))
     state = request.GET.get("state") or None
     if state and state not in Suggestion.State.values:
         state = None
@@ -326,8 +326,7 @@ def suggestion_moderate(request: AuthedRequest, reference: str) -> HttpResponse:
 
 @login_required
 def digest_view(request: AuthedRequest) -> HttpResponse:
-    if not permissions.can_read_digest(request.user):
-        raise Http404
+    require_page(permissions.can_read_digest(request.user))
     form = sforms.DigestForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():

@@ -191,7 +191,7 @@ def test_my_enquiries_and_queue(role, make_case, users):
     if role == "anonymous":
         assert queue.status_code == 302
     elif role in ("owner", "other_resident"):
-        assert queue.status_code == 404
+        assert queue.status_code == 403  # a staff page: refused, not hidden (docs/architecture.md)
     else:
         assert queue.status_code == 200
         assert (case.reference in queue.content.decode()) is (role in IN_QUEUE)
@@ -228,7 +228,7 @@ def test_canned_replies_are_kept_by_the_secretariat_and_read_by_officers(role, u
     if role == "anonymous":
         assert response.status_code == 302
     elif not allowed:
-        assert response.status_code == 404
+        assert response.status_code == 403
     made = CannedReply.objects.filter(ext_id__isnull=True)  # not one of the loaded ones
     assert made.exists() is allowed
     if allowed:
@@ -239,7 +239,7 @@ def test_canned_replies_are_kept_by_the_secretariat_and_read_by_officers(role, u
     if role == "anonymous":
         assert listing.status_code == 302
     elif role not in CANNED_READERS:
-        assert listing.status_code == 404
+        assert listing.status_code == 403
     else:
         assert listing.status_code == 200
         html = listing.content.decode()
@@ -247,7 +247,7 @@ def test_canned_replies_are_kept_by_the_secretariat_and_read_by_officers(role, u
         assert (f"/zh-hant/enquiries/canned/{loaded.pk}/" in html) is allowed  # edit links
         assert ("/zh-hant/enquiries/canned/new/" in html) is allowed
     edit = client.get(f"/en/enquiries/canned/{loaded.pk}/")
-    assert edit.status_code == (302 if role == "anonymous" else 200 if allowed else 404)
+    assert edit.status_code == (302 if role == "anonymous" else 200 if allowed else 403)
 
 
 # Writing a reply without sending it (adding a canned reply, finding entries to cite): the

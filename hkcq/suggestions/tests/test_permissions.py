@@ -95,14 +95,14 @@ def test_page_matrix(world, client, role):
         "/en/suggestions/new/": 200,
         f"/en/suggestions/{s.reference}/": 200,
         f"/en/suggestions/{pending.reference}/": 404,
-        "/en/suggestions/moderation/": 302 if role == "anonymous" else (200 if role in STAFF else 404),
+        "/en/suggestions/moderation/": 302 if role == "anonymous" else (200 if role in STAFF else 403),
         f"/en/suggestions/moderation/{pending.reference}/": 302
         if role == "anonymous"
         else (200 if role in MODERATORS else 404),
         f"/en/suggestions/moderation/{s.reference}/": 302
         if role == "anonymous"
         else (200 if role in RESPONDERS else 404),
-        "/en/suggestions/digest/": 302 if role == "anonymous" else (200 if role in STAFF else 404),
+        "/en/suggestions/digest/": 302 if role == "anonymous" else (200 if role in STAFF else 403),
     }
     for url, status in expected.items():
         assert client.get(url).status_code == status, (url, role)
