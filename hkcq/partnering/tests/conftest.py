@@ -7,17 +7,7 @@ units made by the registry's factories, and the sectors and areas a test names a
 import pytest
 
 from hkcq.accounts.models import User
-from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
-    admin_user,
-    officer_cq,
-    officer_hk,
-    other_resident,
-    resident,
-    secretariat_cq,
-    secretariat_hk,
-    unit_cq,
-    unit_hk,
-)
+from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures
 from hkcq.core.choices import Role, Side
 from hkcq.partnering.tests.factories import MembershipFactory, ProfileFactory, UserFactory, desk_unit
 from hkcq.registry.models import Unit

@@ -8,17 +8,7 @@ from typing import NamedTuple
 
 import pytest
 
-from hkcq.accounts.tests.personas import (  # noqa: F401 - fixtures
-    admin_user,
-    officer_cq,
-    officer_hk,
-    other_resident,
-    resident,
-    secretariat_cq,
-    secretariat_hk,
-    unit_cq,
-    unit_hk,
-)
+from hkcq.accounts.tests.personas import *  # noqa: F403 - fixtures
 from hkcq.core.translated import TText
 from hkcq.registry.models import Area, Measure, Unit
 from hkcq.registry.tests.factories import AreaFactory, MeasureFactory, UnitFactory
