@@ -484,7 +484,7 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "mine": [
                 (
                     p,
-                    xforms.RanksForm(initial={"ranks": ", ".join(p.ranks)}, prefix=f"p{p.pk}"),
+                    xforms.RanksForm(initial={"ranks": _ranks_shown(request, p)}, prefix=f"p{p.pk}"),
                     selectors.rankable_entries(round_, p),
                 )
                 for p in mine
@@ -616,7 +616,18 @@ def round_ranks(request: AuthedRequest, pk: int, participant_id: int) -> HttpRes
             messages.success(request, _("Your ranking is saved."))
         except DomainError as exc:
             _refused(request, exc)
+            # the page shows the ranking as typed again, once, so it can be corrected, not retyped
+            request.session[_RANKS_TYPED % p.pk] = str(request.POST.get(f"p{p.pk}-ranks", ""))[:2000]
     return redirect("exchanges:round", pk=round_.pk)
+
+
+_RANKS_TYPED = "exchanges-ranks-typed-%s"
+
+
+def _ranks_shown(request: HttpRequest, p: Participant) -> str:
+    """The ranking box's text: what the person typed when it was just refused, else the ranking kept."""
+    typed = request.session.pop(_RANKS_TYPED % p.pk, None)
+    return typed if typed is not None else ", ".join(p.ranks)
 
 
 @login_required
