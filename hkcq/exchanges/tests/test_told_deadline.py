@@ -1,0 +1,43 @@
+"""The result a round tells its entries names a deadline only when the round has one: it said
+"accept or decline before the deadline" to a round with no deadline (found by the new-user trial
+trial14). With a deadline, the day is named ("Answer by …"). People a1 (zh-hant), a2 (en) and h1
+(zh-hans) read it in their own language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hkcq.exchanges import services
+from hkcq.exchanges.tests.test_trial14_rounds import _round, _sent, organiser, people  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+DEADLINE_WORDS = ("deadline", "限期", "Answer by", "回覆", "回复")
+
+
+def _told(organiser, people, mailoutbox, capture, deadline):  # noqa: F811
+    round_ = _round(organiser, people)
+    if deadline:
+        services.round_update(user=organiser, round_=round_, data={"response_deadline": deadline})
+    with capture(execute=True):
+        services.round_allocate(user=organiser, round_=round_)
+    sent = _sent(mailoutbox)
+    return {key: sent[people[key][0].email][0].body for key in ("a1", "a2", "h1")}
+
+
+def test_without_a_deadline_none_is_named(organiser, people, mailoutbox, django_capture_on_commit_callbacks):  # noqa: F811
+    bodies = _told(organiser, people, mailoutbox, django_capture_on_commit_callbacks, None)
+    assert "Accept or decline on the round's page." in bodies["a2"]
+    assert "請於輪次頁面接受或拒絕。" in bodies["a1"]
+    assert "请在轮次页面接受或拒绝。" in bodies["h1"]
+    for body in bodies.values():
+        assert not any(word in body for word in DEADLINE_WORDS), body
+
+
+def test_with_a_deadline_its_day_is_named(organiser, people, mailoutbox, django_capture_on_commit_callbacks):  # noqa: F811
+    day = dt.date.today() + dt.timedelta(days=30)
+    bodies = _told(organiser, people, mailoutbox, django_capture_on_commit_callbacks, day)
+    assert "Answer by" in bodies["a2"]
+    assert str(day.day) in bodies["a1"] and str(day.day) in bodies["h1"]
