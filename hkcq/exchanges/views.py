@@ -376,12 +376,16 @@ def organise_phase(request: AuthedRequest, pk: int) -> HttpResponse:
 def registration_action(request: AuthedRequest, registration_id: int, action: str) -> HttpResponse:
     reg = selectors.registration_get_for_user(user=request.user, pk=registration_id)
     try:
+        name = reg.person.display_name
         if action == "approve":
             services.registration_decide(user=request.user, registration=reg, approve=True)
+            messages.success(request, _("%(name)s's registration is approved; they are told.") % {"name": name})
         elif action == "refuse":
             services.registration_decide(user=request.user, registration=reg, approve=False)
+            messages.success(request, _("%(name)s's registration is refused; they are told.") % {"name": name})
         elif action == "check-in":
             services.registration_check_in(user=request.user, registration=reg)
+            messages.success(request, _("%(name)s has checked in.") % {"name": name})
         else:
             raise Http404
     except NotPermitted as exc:  # a row the person sees (else 404 above), an action not theirs
