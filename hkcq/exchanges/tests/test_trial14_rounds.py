@@ -180,3 +180,27 @@ def test_the_organiser_is_told_a_fix_and_a_change_of_places_are_done(
     assert Participant.objects.get(round=round_, ext_id="h1").capacity == 2
     # the participants' names (schools, organisations, students) are headed as names, not a person's
     assert f'<th scope="col">{name}</th>' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "pending", "told"),
+    [
+        ("en", "to be told with the next run (fixed by hand since the last)", "told (e-mail and on the platform)"),
+        ("zh-hant", "將於下次分配時通知（上次分配後以人手指定）", "已獲通知（電郵及平台）"),
+        ("zh-hans", "将在下次分配时通知（上次分配后人工指定）", "已收到通知（电子邮件及平台）"),
+    ],
+)
+def test_a_pair_fixed_by_hand_is_not_shown_as_told_before_the_run(
+    client, organiser, people, django_capture_on_commit_callbacks, lang, pending, told
+):
+    """The organiser's page said "told" beside a pair fixed by hand before any run had told it."""
+    round_ = _round(organiser, people)
+    entry = {p.ext_id: p for p in round_.participants.all()}
+    services.pair_fix(user=organiser, round_=round_, applicant=entry["a2"], host=entry["h2"], reason="Ceremony")
+    client.force_login(organiser)
+    page = client.get(f"/{lang}/rounds/{round_.pk}/").content.decode()
+    assert page.count(pending) == 2 and told not in page  # both sides of the one pair
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_allocate(user=organiser, round_=round_)
+    page = client.get(f"/{lang}/rounds/{round_.pk}/").content.decode()
+    assert pending not in page and told in page
