@@ -1643,6 +1643,21 @@ def _pair_settle(pair: Pair, round_: Round) -> None:
         )
 
 
+def _tell_declined(pair: Pair, round_: Round, *, declined: Participant, by: User) -> None:
+    """The other side of a pair one side declined is told, in their language: the place is free
+    for a later run, which may offer them another (they heard nothing until that run)."""
+    other = pair.applicant if declined.pk == pair.host_id else pair.host
+    for person in participant_recipients(other):
+        if person.pk != by.pk:
+            _tell(
+                person,
+                "partner_declined",
+                round_.get_absolute_url(),
+                round=round_,
+                others=[declined.name or declined.ext_id],
+            )
+
+
 def pair_respond(*, user: User, pair: Pair, accept: bool) -> Pair:
     """The applicant's or host's answer to an offered pair, within the round's deadline. When
     both sides accept, the pair becomes an exchange record; a decline frees the place for the
@@ -1662,6 +1677,8 @@ def pair_respond(*, user: User, pair: Pair, accept: bool) -> Pair:
         if as_host:
             pair.host_accepted = accept
         _pair_settle(pair, round_)
+        if not accept and as_applicant != as_host:  # one side declined: the other hears it now
+            _tell_declined(pair, round_, declined=pair.applicant if as_applicant else pair.host, by=user)
         _log(round_, user, "accepted" if accept else "declined", f"{pair.applicant.ext_id} – {pair.host.ext_id}")
     return pair
 
@@ -1691,6 +1708,8 @@ def pair_answer_for(*, user: User, pair: Pair, side: str, accept: bool, reason: 
         setattr(pair, f"{side}_accepted", accept)
         history_mark(pair, user=user, reason=reason)
         _pair_settle(pair, round_)
+        if not accept:
+            _tell_declined(pair, round_, declined=entry, by=user)
         answer = "accepted" if accept else "declined"
         _log(
             round_,

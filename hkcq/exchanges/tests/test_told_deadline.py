@@ -41,3 +41,23 @@ def test_with_a_deadline_its_day_is_named(organiser, people, mailoutbox, django_
     bodies = _told(organiser, people, mailoutbox, django_capture_on_commit_callbacks, day)
     assert "Answer by" in bodies["a2"]
     assert str(day.day) in bodies["a1"] and str(day.day) in bodies["h1"]
+
+
+def test_the_other_side_is_told_when_one_declines(organiser, people, mailoutbox, django_capture_on_commit_callbacks):  # noqa: F811
+    """A host heard nothing when its applicant declined until a later run offered someone else
+    (found by trial14); it is told now, in its language, and the decliner is not told."""
+    from hkcq.exchanges.models import Pair
+
+    round_ = _round(organiser, people)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_allocate(user=organiser, round_=round_)
+    pair = Pair.objects.get(round=round_, applicant__ext_id="a1")
+    assert pair.host.ext_id == "h1"
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pair_respond(user=people["a1"][0], pair=pair, accept=False)
+    sent = _sent(mailoutbox)
+    assert list(sent) == [people["h1"][0].email]  # h1 reads zh-hans
+    (message,) = sent[people["h1"][0].email]
+    assert message.subject.startswith("你的配对已被拒绝：")
+    assert "Harbour Primary School已拒绝" in message.body and "可能会为你安排另一配对" in message.body
