@@ -236,7 +236,9 @@ class Statistics:
 def statistics(market: Market, match: dict[Id, Id]) -> Statistics:
     """Shares of applicants with their 1st/2nd/3rd choice (of all applicants), unplaced, and the
     mean rank (1 = first choice) of the place each side got: an applicant's rank of its host, and
-    a host's rank of each applicant it holds (hosts with an empty list are left out of that mean)."""
+    a host's rank of each applicant it holds (hosts with an empty list are left out of that mean).
+    The ranks are read from ``market``'s lists: a round passes the hosts' lists as they were typed
+    (``services.round_allocate``), so an applicant who declined earlier still holds its place in them."""
     n = len(market.applicant_ranks)
     by_choice: dict[int, int] = defaultdict(int)
     app_ranks: list[int] = []

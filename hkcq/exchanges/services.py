@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -1574,7 +1574,10 @@ def round_allocate(*, user: User, round_: Round) -> dict[str, Any]:
             if (a, h) not in kept
         ]
         Pair.objects.bulk_create(new_pairs)
-        stats = allocation.statistics(market, match).as_dict()
+        # The figures read each host's list as it was typed: an applicant who declined earlier and
+        # takes no further part still stands where the host put them (a host's second choice stays 2).
+        as_typed = replace(market, host_ranks={h: [a for a in p.ranks if a in apps] for h, p in hosts.items()})
+        stats = allocation.statistics(as_typed, match).as_dict()
         stats["run"] = round_.runs
         round_.statistics = stats
         round_.status = RoundStatus.ALLOCATED

@@ -61,3 +61,21 @@ def test_the_other_side_is_told_when_one_declines(organiser, people, mailoutbox,
     (message,) = sent[people["h1"][0].email]
     assert message.subject.startswith("你的配对已被拒绝：")
     assert "Harbour Primary School已拒绝" in message.body and "可能会为你安排另一配对" in message.body
+
+
+def test_a_second_run_reads_the_hosts_lists_as_typed(organiser, people, django_capture_on_commit_callbacks):  # noqa: F811
+    """After a decline, the hosts' mean rank counted each host's list without the applicant who
+    declined (h2's second choice counted as 1; found by trial14): it reads the lists as typed."""
+    from hkcq.exchanges.models import Pair
+
+    round_ = _round(organiser, people)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_allocate(user=organiser, round_=round_)
+    round_.refresh_from_db()
+    assert round_.statistics["mean_host_rank"] == 1.5  # h1 holds a1 (its 1st), h2 holds a2 (its 2nd)
+    pair = Pair.objects.get(round=round_, applicant__ext_id="a1")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pair_respond(user=people["a1"][0], pair=pair, accept=False)
+        services.round_allocate(user=organiser, round_=round_)
+    round_.refresh_from_db()
+    assert round_.statistics["mean_host_rank"] == 2.0  # h2 still holds a2, its 2nd choice as typed
