@@ -20,6 +20,7 @@ from hkcq.core import govpages, mywork, sitesearch
 from hkcq.core.badinput import machine_error
 from hkcq.core.errors import DomainError
 from hkcq.core.forms import add_domain_error
+from hkcq.core.translated import TranslatedFormField
 
 
 def info_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -112,7 +113,17 @@ def edit_page(
     else:
         form = form_class(initial=initial, **kwargs)
     return render(
-        request, template, {**(context or {}), "form": form, "title": title, "cancel_url": cancel_url, "files": files}
+        request,
+        template,
+        {
+            **(context or {}),
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "files": files,
+            # the note on texts in three languages, only over a form that has such a text
+            "translated": any(isinstance(f, TranslatedFormField) for f in form.fields.values()),
+        },
     )
 
 

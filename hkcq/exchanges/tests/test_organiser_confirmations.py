@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from hkcq.exchanges.models import Registration, RegistrationStatus
+from hkcq.exchanges import services
+from hkcq.exchanges.models import ExchangeRecord, Pair, Registration, RegistrationStatus
 from hkcq.exchanges.tests.factories import RegistrationFactory, held
+from hkcq.exchanges.tests.test_trial14_rounds import _round, organiser, people  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,27 @@ def test_each_action_says_it_is_done(client, event, officer_tdc, lang, action):
         assert reg.checked_in_at is not None
     else:
         assert reg.status == (RegistrationStatus.CONFIRMED if action == "approve" else RegistrationStatus.REFUSED)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_the_exchange_record_page_shows_the_record_before_its_form(
+    client, request, lang, django_capture_on_commit_callbacks
+):
+    """The record page put its form above the record's title and kept the note on texts in three
+    languages, which none of its fields are (found by trial14)."""
+    who, people_of = request.getfixturevalue("organiser"), request.getfixturevalue("people")
+    round_ = _round(who, people_of)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_allocate(user=who, round_=round_)
+        pair = Pair.objects.get(round=round_, applicant__ext_id="a1")
+        services.pair_respond(user=people_of["a1"][0], pair=pair, accept=True)
+        services.pair_respond(user=people_of["h1"][0], pair=pair, accept=True)
+    record = ExchangeRecord.objects.get(pair=pair)
+    client.force_login(who)
+    page = client.get(f"/{lang}/rounds/records/{record.pk}/").content.decode()
+    form = page.index('<form method="post" novalidate>')
+    assert page.index(record.title) < form
+    note = {"en": "Texts can be given in English", "zh-hant": "簡體中文", "zh-hans": "繁体中文"}[lang]
+    assert note not in page[page.index("<main") : form]
+    # a page whose form has a text in three languages (the round's title) keeps the note
+    assert note in client.get(f"/{lang}/rounds/{round_.pk}/edit/").content.decode()
