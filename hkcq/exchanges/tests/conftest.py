@@ -57,3 +57,23 @@ def every_allocation_is_stable(monkeypatch):
         return match
 
     monkeypatch.setattr(allocation, "allocate", checked)
+
+
+@pytest.fixture
+def organiser(db):
+    """The secretariat organising ``factories.two_school_round``."""
+    from hkcq.accounts.tests.factories import SecretariatFactory
+
+    return SecretariatFactory(username="trial14-secretariat")
+
+
+@pytest.fixture
+def people(db):
+    """A person and their organisation behind each entry of ``factories.two_school_round``, each
+    reading their own language (a module may define its own ``people``)."""
+    return {
+        "a1": member("hong_kong", preferred_language="zh-hant"),
+        "a2": member("hong_kong", preferred_language="en"),
+        "h1": member("chongqing", preferred_language="zh-hans"),
+        "h2": member("chongqing", preferred_language="en"),
+    }

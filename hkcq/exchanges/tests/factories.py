@@ -160,3 +160,41 @@ def round_sheet(rows: Any) -> Any:
     buf.seek(0)
     buf.name = "round.xlsx"
     return buf
+
+
+# -- a small sister-school round, people linked to both sides (trial14 and the tests after it) -----
+def two_school_round(organiser: Any, people: dict[str, Any], kind: str = "sister_school") -> Any:
+    """Two Hong Kong schools (a1, a2) and two Chongqing schools (h1, h2) of one place each, every
+    entry linked to the organisation of ``people[id]`` (the ``people`` fixture); both sides rank
+    a1/h1 first. Made through the service, as an organiser's upload or API call would."""
+    from hkcq.exchanges import services
+    from hkcq.registry.tests.factories import AreaFactory
+
+    def entry(ext_id: str, name: str, ranks: list[str], **more: Any) -> dict[str, Any]:
+        return {"id": ext_id, "name": name, "ranks": ranks, "profile": people[ext_id][1].pk, **more}
+
+    return services.round_create(
+        user=organiser,
+        data={
+            "kind": kind,
+            "title": "Sister schools 2027",
+            "area": AreaFactory(),
+            "applicants": [
+                entry("a1", "Harbour Primary School", ["h1", "h2"]),
+                entry("a2", "Victoria College", ["h1", "h2"]),
+            ],
+            "hosts": [
+                entry("h1", "Yuzhong School", ["a1", "a2"], capacity=1),
+                entry("h2", "Jiangbei School", ["a1", "a2"], capacity=1),
+            ],
+        },
+    )
+
+
+def mail_by_address(mailoutbox: list[Any]) -> dict[str, list[Any]]:
+    """The e-mails sent, by recipient address."""
+    by: dict[str, list[Any]] = {}
+    for message in mailoutbox:
+        for address in message.to:
+            by.setdefault(address, []).append(message)
+    return by

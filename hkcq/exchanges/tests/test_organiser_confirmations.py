@@ -8,8 +8,7 @@ import pytest
 
 from hkcq.exchanges import services
 from hkcq.exchanges.models import ExchangeRecord, Pair, Registration, RegistrationStatus
-from hkcq.exchanges.tests.factories import RegistrationFactory, held
-from hkcq.exchanges.tests.test_trial14_rounds import _round, organiser, people  # noqa: F401 - fixtures
+from hkcq.exchanges.tests.factories import RegistrationFactory, held, two_school_round
 
 pytestmark = pytest.mark.django_db
 
@@ -47,19 +46,18 @@ def test_each_action_says_it_is_done(client, event, officer_tdc, lang, action):
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
 def test_the_exchange_record_page_shows_the_record_before_its_form(
-    client, request, lang, django_capture_on_commit_callbacks
+    client, organiser, people, lang, django_capture_on_commit_callbacks
 ):
     """The record page put its form above the record's title and kept the note on texts in three
     languages, which none of its fields are (found by trial14)."""
-    who, people_of = request.getfixturevalue("organiser"), request.getfixturevalue("people")
-    round_ = _round(who, people_of)
+    round_ = two_school_round(organiser, people)
     with django_capture_on_commit_callbacks(execute=True):
-        services.round_allocate(user=who, round_=round_)
+        services.round_allocate(user=organiser, round_=round_)
         pair = Pair.objects.get(round=round_, applicant__ext_id="a1")
-        services.pair_respond(user=people_of["a1"][0], pair=pair, accept=True)
-        services.pair_respond(user=people_of["h1"][0], pair=pair, accept=True)
+        services.pair_respond(user=people["a1"][0], pair=pair, accept=True)
+        services.pair_respond(user=people["h1"][0], pair=pair, accept=True)
     record = ExchangeRecord.objects.get(pair=pair)
-    client.force_login(who)
+    client.force_login(organiser)
     page = client.get(f"/{lang}/rounds/records/{record.pk}/").content.decode()
     form = page.index('<form method="post" novalidate>')
     assert page.index(record.title) < form

@@ -10,15 +10,15 @@ import html
 import pytest
 
 from hkcq.exchanges.models import Participant
-from hkcq.exchanges.tests.test_trial14_rounds import _round, organiser, people  # noqa: F401 - fixtures
+from hkcq.exchanges.tests.factories import two_school_round
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
 @pytest.mark.parametrize("typed", ["h2, h9", "h1, h1"])
-def test_a_refused_ranking_comes_back_as_typed_once(client, organiser, people, lang, typed):  # noqa: F811
-    round_ = _round(organiser, people)
+def test_a_refused_ranking_comes_back_as_typed_once(client, organiser, people, lang, typed):
+    round_ = two_school_round(organiser, people)
     entry = Participant.objects.get(round=round_, ext_id="a1")
     client.force_login(people["a1"][0])
     response = client.post(f"/{lang}/rounds/{round_.pk}/ranks/{entry.pk}/", {f"p{entry.pk}-ranks": typed}, follow=True)

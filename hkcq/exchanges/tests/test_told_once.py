@@ -10,7 +10,7 @@ import pytest
 
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Pair, Participant
-from hkcq.exchanges.tests.factories import UserFactory, member, round_areas  # noqa: F401 - round_areas: the fixture
+from hkcq.exchanges.tests.factories import UserFactory, mail_by_address, member, round_areas  # noqa: F401 - round_areas: the fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("round_areas")]  # areas the rounds name
 
@@ -43,21 +43,13 @@ def _round(officer, people):
     )
 
 
-def _sent(mailoutbox) -> dict[str, list]:
-    by: dict[str, list] = {}
-    for message in mailoutbox:
-        for address in message.to:
-            by.setdefault(address, []).append(message)
-    return by
-
-
 def test_a_host_with_two_places_is_told_once_naming_both(
     officer_tdc, people, mailoutbox, django_capture_on_commit_callbacks
 ):
     round_ = _round(officer_tdc, people)
     with django_capture_on_commit_callbacks(execute=True):
         run = services.round_allocate(user=officer_tdc, round_=round_)
-    sent = _sent(mailoutbox)
+    sent = mail_by_address(mailoutbox)
     desk = people["desk"][0]
     assert len(sent[desk.email]) == 1
     body = sent[desk.email][0].body
@@ -83,7 +75,7 @@ def test_a_run_that_changes_nothing_tells_nobody_again(
     services.pair_respond(user=people["s1"], pair=pair, accept=False)
     with django_capture_on_commit_callbacks(execute=True):
         run = services.round_allocate(user=officer_tdc, round_=round_)
-    sent = _sent(mailoutbox)
+    sent = mail_by_address(mailoutbox)
     assert sorted(sent) == sorted([people["s3"].email, people["desk"][0].email])
     assert all(len(messages) == 1 for messages in sent.values())
     assert "Student Three" in sent[people["desk"][0].email][0].body
@@ -101,7 +93,7 @@ def test_an_applicant_who_loses_their_place_is_told_once(
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             services.round_allocate(user=officer_tdc, round_=round_)
-    sent = _sent(mailoutbox)
+    sent = mail_by_address(mailoutbox)
     assert list(sent) == [people["s2"].email] and len(sent[people["s2"].email]) == 1
     assert sent[people["s2"].email][0].subject.startswith("這次未獲配對")
 

@@ -17,79 +17,22 @@ from django.contrib.messages import get_messages
 
 from hkcq.exchanges import services
 from hkcq.exchanges.models import Pair, Participant
-from hkcq.exchanges.tests.factories import member
-from hkcq.registry.tests.factories import AreaFactory
+from hkcq.exchanges.tests.factories import mail_by_address, two_school_round
 
 pytestmark = pytest.mark.django_db
 
 LANGS = ["en", "zh-hant", "zh-hans"]
 
 
-@pytest.fixture
-def organiser(db):
-    from hkcq.accounts.tests.factories import SecretariatFactory
-
-    return SecretariatFactory(username="trial14-secretariat")
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "a1": member("hong_kong", preferred_language="zh-hant"),
-        "a2": member("hong_kong", preferred_language="en"),
-        "h1": member("chongqing", preferred_language="zh-hans"),
-        "h2": member("chongqing", preferred_language="en"),
-    }
-
-
-def _round(organiser, people, kind="sister_school"):
-    return services.round_create(
-        user=organiser,
-        data={
-            "kind": kind,
-            "title": "Sister schools 2027",
-            "area": AreaFactory(),
-            "applicants": [
-                {"id": "a1", "name": "Harbour Primary School", "ranks": ["h1", "h2"], "profile": people["a1"][1].pk},
-                {"id": "a2", "name": "Victoria College", "ranks": ["h1", "h2"], "profile": people["a2"][1].pk},
-            ],
-            "hosts": [
-                {
-                    "id": "h1",
-                    "name": "Yuzhong School",
-                    "capacity": 1,
-                    "ranks": ["a1", "a2"],
-                    "profile": people["h1"][1].pk,
-                },
-                {
-                    "id": "h2",
-                    "name": "Jiangbei School",
-                    "capacity": 1,
-                    "ranks": ["a1", "a2"],
-                    "profile": people["h2"][1].pk,
-                },
-            ],
-        },
-    )
-
-
-def _sent(mailoutbox):
-    by: dict[str, list] = {}
-    for message in mailoutbox:
-        for address in message.to:
-            by.setdefault(address, []).append(message)
-    return by
-
-
 def test_a_pair_fixed_by_hand_is_told_with_the_run_once(
     organiser, people, mailoutbox, django_capture_on_commit_callbacks
 ):
-    round_ = _round(organiser, people)
+    round_ = two_school_round(organiser, people)
     entry = {p.ext_id: p for p in round_.participants.all()}
     services.pair_fix(user=organiser, round_=round_, applicant=entry["a2"], host=entry["h2"], reason="Ceremony")
     with django_capture_on_commit_callbacks(execute=True):
         run = services.round_allocate(user=organiser, round_=round_)
-    sent = _sent(mailoutbox)
+    sent = mail_by_address(mailoutbox)
     # every person behind the four entries is told once, in their language: the fixed pair too
     assert sorted(run["told"]) == ["a1", "a2", "h1", "h2"] and run["not_told"] == []
     for key in ("a1", "a2", "h1", "h2"):
@@ -106,7 +49,7 @@ def test_a_pair_fixed_by_hand_is_told_with_the_run_once(
 def test_a_pair_fixed_after_a_run_is_told_with_the_next_run(
     organiser, people, mailoutbox, django_capture_on_commit_callbacks
 ):
-    round_ = _round(organiser, people)
+    round_ = two_school_round(organiser, people)
     services.round_allocate(user=organiser, round_=round_)
     pair = Pair.objects.get(round=round_, applicant__ext_id="a2")
     services.pair_withdraw(user=organiser, pair=pair, reason="Moved")
@@ -117,7 +60,7 @@ def test_a_pair_fixed_after_a_run_is_told_with_the_next_run(
     with django_capture_on_commit_callbacks(execute=True):
         run = services.round_allocate(user=organiser, round_=round_)
     assert sorted(run["told"]) == ["a2", "h2"]
-    assert sorted(_sent(mailoutbox)) == sorted([people["a2"][0].email, people["h2"][0].email])
+    assert sorted(mail_by_address(mailoutbox)) == sorted([people["a2"][0].email, people["h2"][0].email])
 
 
 @pytest.mark.parametrize(
@@ -129,7 +72,7 @@ def test_a_pair_fixed_after_a_run_is_told_with_the_next_run(
     ],
 )
 def test_a_participant_sees_whom_they_can_rank(client, organiser, people, lang, lead):
-    round_ = _round(organiser, people, kind="internship")
+    round_ = two_school_round(organiser, people, kind="internship")
     client.force_login(people["a1"][0])
     html = client.get(f"/{lang}/rounds/{round_.pk}/").content.decode()
     assert lead in html
@@ -143,7 +86,7 @@ def test_a_participant_sees_whom_they_can_rank(client, organiser, people, lang, 
 
 @pytest.mark.parametrize("typed", ["h2，h1", "h2、h1", "h2；h1", " h2 , h1 "])
 def test_a_ranking_typed_with_chinese_commas_is_saved(client, organiser, people, typed):
-    round_ = _round(organiser, people)
+    round_ = two_school_round(organiser, people)
     entry = round_.participants.get(ext_id="a1")
     client.force_login(people["a1"][0])
     response = client.post(f"/zh-hant/rounds/{round_.pk}/ranks/{entry.pk}/", {f"p{entry.pk}-ranks": typed})
@@ -164,7 +107,7 @@ def test_a_ranking_typed_with_chinese_commas_is_saved(client, organiser, people,
 def test_the_organiser_is_told_a_fix_and_a_change_of_places_are_done(
     client, organiser, people, lang, fixed, places, name
 ):
-    round_ = _round(organiser, people, kind="internship")
+    round_ = two_school_round(organiser, people, kind="internship")
     client.force_login(organiser)
     url = f"/{lang}/rounds/{round_.pk}/do/"
     response = client.post(
@@ -194,7 +137,7 @@ def test_a_pair_fixed_by_hand_is_not_shown_as_told_before_the_run(
     client, organiser, people, django_capture_on_commit_callbacks, lang, pending, told
 ):
     """The organiser's page said "told" beside a pair fixed by hand before any run had told it."""
-    round_ = _round(organiser, people)
+    round_ = two_school_round(organiser, people)
     entry = {p.ext_id: p for p in round_.participants.all()}
     services.pair_fix(user=organiser, round_=round_, applicant=entry["a2"], host=entry["h2"], reason="Ceremony")
     client.force_login(organiser)
