@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.forms.boundfield import BoundWidget
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.html import format_html, format_html_join, linebreaks
@@ -278,7 +279,6 @@ def choice_groups(field: Any) -> list[tuple[str, list[Any]]]:
     label or "", [option, …])]``, in order. Choices grouped by the form (an event's meeting times
     under their days) keep their groups' labels; iterating the field itself gives the options flat,
     and two days' "09:00" could not be told apart."""
-    from django.forms.boundfield import BoundWidget  # local import: only grouped option lists need it
 
     widget = field.field.widget
     id_ = widget.attrs.get("id") or field.auto_id
