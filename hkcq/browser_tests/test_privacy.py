@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from hkcq.accounts.tests import personas
+from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+# the gaps page's secretariat member is factory-made (hkcq/accounts/tests/personas.py)
+secretariat_hk = personas.secretariat_hk
 
 PHONE = "9123 4567"
 HKID = "A123456(7)"
@@ -42,12 +47,15 @@ def test_find_an_enquiry_without_the_address_in_the_url(page, lang):
     assert_no_serious_axe_violations(page)
 
 
-def test_gaps_page_shows_masked_questions_and_plain_labels(page):
+def test_gaps_page_shows_masked_questions_and_plain_labels(bare_page, secretariat_hk):  # noqa: F811
     from hkcq.kb.services import gap_record
+    from hkcq.kb.tests.factories import everyday_entries_make
 
+    page = bare_page
+    everyday_entries_make()  # a knowledge base in which "Chongqing" is too general a word for a label
     gap_record(f"What is the weather like in Chongqing in winter? Call me on {PHONE}", "en", "ask")
     gap_record("我想带宠物猫到重庆怎么办", "zh-hans", "ask")
-    sign_in(page, "demo-secretariat-hk", lang="zh-hant")
+    sign_in(page, secretariat_hk.username, lang="zh-hant", password=PASSWORD)
     page.goto("/zh-hant/help/gaps/")
     text = page.locator("main").inner_text()
     assert "▇▇▇" in text and PHONE not in text

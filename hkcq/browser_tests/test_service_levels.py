@@ -8,18 +8,26 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hkcq.accounts.tests import personas
+from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+# the secretariat member is factory-made (hkcq/accounts/tests/personas.py)
+secretariat_hk = personas.secretariat_hk
 
 
 @pytest.fixture
-def some_cases(live_url):
+def some_cases(transactional_db):
+    """Rated cases of a factory-made unit, the calendars' days and the service levels."""
     from hkcq.calendars.loading import calendars_load
     from hkcq.enquiries.models import Enquiry
     from hkcq.enquiries.references import reference_make
-    from hkcq.registry.models import Unit
+    from hkcq.enquiries.tests.factories import service_levels_ensure
+    from hkcq.registry.tests.factories import UnitFactory
 
     calendars_load()
-    unit = Unit.objects.get(ext_id="hk_chengdu_eto")
+    service_levels_ensure()
+    unit = UnitFactory.create(side="hong_kong")
     now = timezone.now()
     for n, language in enumerate(["en", "zh-hant", "zh-hans", "zh-hant"], start=1):
         received = now - timedelta(days=10 + n)
@@ -39,7 +47,6 @@ def some_cases(live_url):
             outcome_rating=n,
             rated_at=now,
         )
-    return live_url
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant"])
@@ -67,8 +74,9 @@ def test_open311_page_describes_every_service(page, lang):
     assert_no_serious_axe_violations(page)
 
 
-def test_secretariat_pages(page, some_cases):
-    sign_in(page, "demo-secretariat-hk")
+def test_secretariat_pages(bare_page, some_cases, secretariat_hk):  # noqa: F811
+    page = bare_page
+    sign_in(page, secretariat_hk.username, password=PASSWORD)
     for path in (
         "/en/calendars/?side=hong_kong&year=2026",
         "/en/calendars/days/new/?side=hong_kong",

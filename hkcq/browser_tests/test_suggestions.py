@@ -7,7 +7,14 @@ import re
 
 import pytest
 
+from hkcq.accounts.tests import personas
+from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+# the moderators and the officer are factory-made (hkcq/accounts/tests/personas.py)
+secretariat_hk = personas.secretariat_hk
+secretariat_cq = personas.secretariat_cq
+officer_hk = personas.officer_hk
 
 
 @pytest.fixture
@@ -15,11 +22,9 @@ def quick_forms(settings):
     settings.SUGGESTION_MIN_FILL_SECONDS = 0
 
 
-def _published_permit_suggestion():
-    from hkcq.accounts.models import User
+def _published_permit_suggestion(moderator):
     from hkcq.suggestions import services
 
-    moderator = User.objects.get(username="demo-secretariat-cq")
     s = services.suggestion_submit(
         user=None, title="回鄉證續期", text="希望可以在重慶辦理回鄉證續期", language="zh-hant"
     )
@@ -29,8 +34,9 @@ def _published_permit_suggestion():
     )
 
 
-def test_submit_moderate_respond(page, quick_forms):
-    existing = _published_permit_suggestion()
+def test_submit_moderate_respond(bare_page, quick_forms, secretariat_hk, secretariat_cq):  # noqa: F811
+    page = bare_page
+    existing = _published_permit_suggestion(secretariat_cq)
     page.goto("/en/suggestions/new/")
     assert_no_serious_axe_violations(page)
     page.fill("#id_title", "Renew the Home Return Permit in Chongqing")
@@ -46,7 +52,7 @@ def test_submit_moderate_respond(page, quick_forms):
     # Not public before approval.
     assert page.goto(f"/en/suggestions/{reference}/").status == 404
 
-    sign_in(page, "demo-secretariat-hk")
+    sign_in(page, secretariat_hk.username, password=PASSWORD)
     page.goto(f"/en/suggestions/moderation/{reference}/")
     assert_no_serious_axe_violations(page)
     public_text = page.locator("#id_approve-public_text").input_value()
@@ -70,15 +76,16 @@ def test_submit_moderate_respond(page, quick_forms):
     assert_no_serious_axe_violations(page)
 
 
-def test_support_and_digest_pages(page):
-    existing = _published_permit_suggestion()
+def test_support_and_digest_pages(bare_page, secretariat_cq, officer_hk):  # noqa: F811
+    page = bare_page
+    existing = _published_permit_suggestion(secretariat_cq)
     page.goto(f"/en/suggestions/{existing.reference}/")
     page.get_by_role("button", name="Support this suggestion").click()
     page.wait_for_load_state()
     assert "your support is counted" in page.locator("main").inner_text()
     assert "2 voices" in page.locator("main").inner_text()
     assert_no_serious_axe_violations(page)
-    sign_in(page, "demo-officer-hk")
+    sign_in(page, officer_hk.username, password=PASSWORD)
     page.goto("/en/suggestions/digest/?start=2020-01-01&end=2099-12-31")
     assert page.locator("#digest-total").inner_text().strip() == "1"
     assert_no_serious_axe_violations(page)

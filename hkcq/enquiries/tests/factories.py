@@ -124,3 +124,29 @@ def canned_replies_make() -> dict[str, CannedReply]:
         name: CannedReplyFactory.create(ext_id=f"test-{name}", title=title, body=body)
         for name, (title, body) in CANNED_REPLIES.items()
     }
+
+
+# The service levels every database starts with (calendars migration 0002), by code.
+SERVICE_LEVELS = {
+    "high": (1, {"en": "High", "zh-hant": "高", "zh-hans": "高"}, Decimal("1"), Decimal("5")),
+    "normal": (2, {"en": "Normal", "zh-hant": "一般", "zh-hans": "一般"}, Decimal("2"), Decimal("10")),
+    "low": (3, {"en": "Low", "zh-hant": "低", "zh-hans": "低"}, Decimal("2"), Decimal("15")),
+}
+
+
+def service_levels_ensure() -> dict[str, SlaPolicy]:
+    """The service levels of the migrations, made again where missing: a live-server test empties
+    the database when it ends, migration data included, and a browser test that follows needs them."""
+    return {
+        code: SlaPolicy.objects.get_or_create(
+            code=code,
+            defaults={
+                "position": position,
+                "name": name,
+                "ack_days": ack,
+                "reply_days": reply,
+                "is_default": code == "normal",
+            },
+        )[0]
+        for code, (position, name, ack, reply) in SERVICE_LEVELS.items()
+    }
