@@ -12,7 +12,7 @@ from django.utils.translation import ngettext_lazy
 
 from hkcq.accounts import services
 from hkcq.accounts.models import User
-from hkcq.core.forms import StyledBoundField
+from hkcq.core.forms import StyledBoundField, widgets_style
 from hkcq.core.outbox import email_queue
 
 
@@ -79,20 +79,26 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 class PreferencesForm(forms.ModelForm):
+    bound_field_class = StyledBoundField
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "preferred_language"]
+        help_texts = {"preferred_language": _("E-mails to you are written in this language.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
+        widgets_style(self.fields)
 
 
 class ApiTokenForm(forms.Form):
+    bound_field_class = StyledBoundField
+
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("For example: reporting script."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widgets_style(self.fields)
 
 
 class CodeForm(forms.Form):
@@ -112,9 +118,15 @@ class CodeForm(forms.Form):
 
 
 class SignInPolicyForm(forms.Form):
+    bound_field_class = StyledBoundField
+
     staff_second_factor_required = forms.BooleanField(
         label=_("Staff must sign in with a code from an authenticator app"), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widgets_style(self.fields)
 
 
 class ResendConfirmationForm(forms.Form):

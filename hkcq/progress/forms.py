@@ -5,12 +5,17 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hkcq.core.forms import widgets_style
+from hkcq.core.forms import StyledBoundField, widgets_style
 from hkcq.core.translated import TranslatedFormField
 from hkcq.progress.models import ProgressSettings, Status
 
 
 class BootstrapMixin:
+    """Bootstrap's classes on every input (``widgets_style``) and errors marked where a field is
+    drawn (``StyledBoundField``), as on every form of the platform."""
+
+    bound_field_class: type[forms.BoundField] | None = StyledBoundField
+
     def style(self) -> None:
         widgets_style(self.fields)  # type: ignore[attr-defined]
 
