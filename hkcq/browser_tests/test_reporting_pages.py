@@ -7,7 +7,13 @@ import re
 
 import pytest
 
+from hkcq.accounts.tests import personas
+from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+# the secretariat members are factory-made (hkcq/accounts/tests/personas.py)
+secretariat_hk = personas.secretariat_hk
+secretariat_cq = personas.secretariat_cq
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
@@ -19,13 +25,15 @@ def test_open_data_page(page, lang):
     assert_no_serious_axe_violations(page)
 
 
-def test_secretariat_imports_a_file_through_preview_and_confirmation(page, tmp_path):
-    from hkcq.registry.models import Area, Measure
+def test_secretariat_imports_a_file_through_preview_and_confirmation(bare_page, secretariat_hk, tmp_path):  # noqa: F811
+    from hkcq.registry.models import Measure
+    from hkcq.registry.tests.factories import AreaFactory
 
-    area = Area.objects.order_by("position").first()
+    page = bare_page
+    area = AreaFactory.create()
     upload = tmp_path / "measures.csv"
     upload.write_text(f"id,area,title_en,title_zh_hant\nbrowser-1,{area.ext_id},Imported in a browser,瀏覽器匯入\n")
-    sign_in(page, "demo-secretariat-hk")
+    sign_in(page, secretariat_hk.username, password=PASSWORD)
     page.goto("/en/import/")
     assert_no_serious_axe_violations(page)
     page.select_option("select[name=kind]", "import_measures")
@@ -42,19 +50,24 @@ def test_secretariat_imports_a_file_through_preview_and_confirmation(page, tmp_p
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant"])
-def test_close_a_cycle_and_read_the_report(page, lang):
+def test_close_a_cycle_and_read_the_report(bare_page, secretariat_cq, lang):  # noqa: F811
+    from hkcq.progress.loading import statuses_ensure
     from hkcq.progress.models import ReportingCycle
-    from hkcq.registry.models import Mechanism, Meeting
+    from hkcq.registry.models import Meeting
+    from hkcq.reporting.tests.factories import plan_make
 
+    page = bare_page
+    statuses_ensure()  # the status scale, emptied by an earlier live-server test
+    plan = plan_make()  # the plan of co-operation the report is about, and its first plenary
     ReportingCycle.objects.create(name={"en": "First cycle"}, opens_on=dt.date(2023, 5, 11))
     meeting = Meeting.objects.create(
-        mechanism=Mechanism.objects.first(),
+        mechanism=plan.meeting.mechanism,
         ext_id="plenary-2",
         kind=Meeting.Kind.PLENARY,
         title={"en": "Second plenary", "zh-hant": "第二次全體會議"},
         date=dt.date(2024, 5, 10),
     )
-    sign_in(page, "demo-secretariat-cq", lang)
+    sign_in(page, secretariat_cq.username, lang, password=PASSWORD)
     page.goto(f"/{lang}/reports/close-cycle/")
     assert_no_serious_axe_violations(page)
     page.select_option("select[name=meeting]", value=str(meeting.pk))
@@ -68,36 +81,32 @@ def test_close_a_cycle_and_read_the_report(page, lang):
     assert_no_serious_axe_violations(page)
 
 
-def test_the_import_job_page_at_390_px_with_an_error_row(browser, live_url, tmp_path):
+def test_the_import_job_page_at_390_px_with_an_error_row(bare_page, secretariat_hk, tmp_path):  # noqa: F811
     """A checked file with a row in error (the danger row's id in <code>) and, once a good file
     is applied, the page saying what happened: no serious axe violation at phone width
     (colour contrast of the code on the tinted row)."""
-    from hkcq.registry.models import Area
+    from hkcq.registry.tests.factories import AreaFactory
 
-    area = Area.objects.order_by("position").first()
-    context = browser.new_context(base_url=live_url, locale="en-GB", viewport={"width": 390, "height": 844})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    try:
-        sign_in(page, "demo-secretariat-hk")
-        for name, text in (
-            ("bad.csv", f"id,area,title_en\nphone-ok,{area.ext_id},Fine\nphone-bad,no-such-area,Broken\n"),
-            ("good.csv", f"id,area,title_en,planned_end\nphone-1,{area.ext_id},Imported on a phone,2027-06-30\n"),
-        ):
-            upload = tmp_path / name
-            upload.write_text(text)
-            page.goto("/en/import/")
-            page.select_option("select[name=kind]", "import_measures")
-            page.set_input_files("input[name=file]", str(upload))
-            page.get_by_role("button", name="Check the file").click()
-            page.wait_for_url(re.compile(r"/import/[0-9a-f-]+/$"))
-            page.wait_for_selector("main table")
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            assert_no_serious_axe_violations(page)
-        page.get_by_role("button", name="Confirm and apply").click()
-        page.wait_for_load_state()
-        main = page.locator("main").inner_text()
-        assert "What happened" in main and "What would happen" not in main and "Planned end" in main
+    area = AreaFactory.create()
+    page = bare_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, secretariat_hk.username, password=PASSWORD)
+    for name, text in (
+        ("bad.csv", f"id,area,title_en\nphone-ok,{area.ext_id},Fine\nphone-bad,no-such-area,Broken\n"),
+        ("good.csv", f"id,area,title_en,planned_end\nphone-1,{area.ext_id},Imported on a phone,2027-06-30\n"),
+    ):
+        upload = tmp_path / name
+        upload.write_text(text)
+        page.goto("/en/import/")
+        page.select_option("select[name=kind]", "import_measures")
+        page.set_input_files("input[name=file]", str(upload))
+        page.get_by_role("button", name="Check the file").click()
+        page.wait_for_url(re.compile(r"/import/[0-9a-f-]+/$"))
+        page.wait_for_selector("main table")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert_no_serious_axe_violations(page)
-    finally:
-        context.close()
+    page.get_by_role("button", name="Confirm and apply").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "What happened" in main and "What would happen" not in main and "Planned end" in main
+    assert_no_serious_axe_violations(page)
