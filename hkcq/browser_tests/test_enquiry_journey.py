@@ -7,15 +7,28 @@ from __future__ import annotations
 
 import pytest
 
+from hkcq.accounts.tests import personas
+from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+from hkcq.kb.tests.factories import PERMIT_RENEWAL
+
+# the officer is factory-made (hkcq/accounts/tests/personas.py), and so are the entries the
+# resident finds and the officer cites (kb factories, citable_entries_make)
+officer_hk = personas.officer_hk
+unit_hk = personas.unit_hk
 
 QUESTION = {"en": "How do I renew my Home Return Permit?", "zh-hant": "我想renew個回鄉證", "zh-hans": "回乡证怎么续期"}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_ask_enquire_reply_rate(page, browser, live_url, lang):
-    from hkcq.accounts.models import User
+def test_ask_enquire_reply_rate(bare_page, browser, live_server, officer_hk, unit_hk, lang):  # noqa: F811
     from hkcq.enquiries.models import Enquiry
+    from hkcq.enquiries.tests.factories import service_levels_ensure
+    from hkcq.kb.tests.factories import citable_entries_make
+
+    page = bare_page
+    service_levels_ensure()  # the deadlines of a routed case
+    citable_entries_make(unit_hk)  # the permit renewal entry, of the unit a case about it goes to
 
     # The resident asks and still needs help.
     page.goto(f"/{lang}/help/ask/")
@@ -43,17 +56,16 @@ def test_ask_enquire_reply_rate(page, browser, live_url, lang):
     assert case.assigned_unit is not None and case.language == lang
 
     # An officer of the unit it was routed to answers, citing an entry.
-    officer = User.objects.get(username="demo-officer-hk")
-    officer.units.add(case.assigned_unit)
-    staff_context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
+    officer_hk.units.add(case.assigned_unit)
+    staff_context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     staff = staff_context.new_page()
-    sign_in(staff, "demo-officer-hk", lang=lang)
+    sign_in(staff, officer_hk.username, lang=lang, password=PASSWORD)
     staff.goto(f"/{lang}/enquiries/queue/")
     staff.locator(f"a:text('{reference}')").click()
     assert_no_serious_axe_violations(staff)
     staff.locator("form[action$='/accept/'] button").click()
     staff.fill("textarea[name=body] >> nth=0", "Renew it at the exit-entry office; see the entry.")
-    staff.check("#cite-mtp-renewal")  # suggested from the question
+    staff.check(f"#cite-{PERMIT_RENEWAL}")  # suggested from the question
     staff.locator("form[action$='/reply/'] button[type=submit]:not([name])").click()  # send, not a draft step
     staff.wait_for_load_state()
     # ... and raises its priority, with the reason, which the case history then shows.
@@ -67,7 +79,7 @@ def test_ask_enquire_reply_rate(page, browser, live_url, lang):
     # The resident reads the reply with the cited entry linked.
     page.goto(tracking)
     assert "Renew it at the exit-entry office" in page.locator(".conversation").inner_text()
-    assert page.locator(f".citations a[href='/{lang}/help/entries/mtp-renewal/']").count() == 1
+    assert page.locator(f".citations a[href='/{lang}/help/entries/{PERMIT_RENEWAL}/']").count() == 1
     assert_no_serious_axe_violations(page)
 
     # The officer closes the case; the resident rates it, once.

@@ -3,7 +3,10 @@ width in English and Simplified Chinese, at phone width (390 px) in Traditional 
 supply-chain finance firm each create a profile and post an opportunity, the facilitators of
 their sides verify and publish them, each sees the other among its suggestions with reasons, one
 expresses interest, the other accepts, both see the introduction, one records a joint-venture
-outcome, and the progress dashboard counts it under Logistics. axe-core on every page."""
+outcome, and the progress dashboard counts it under Logistics. axe-core on every page.
+
+The firms' people, the facilitators (officers of a trade desk on each side), the sectors and the
+Logistics area are made by factories (hkcq/accounts/tests/personas.py, partnering factories)."""
 
 from __future__ import annotations
 
@@ -12,33 +15,50 @@ from typing import Any
 
 import pytest
 
+from hkcq.accounts.tests import personas
+from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+
+officer_hk = personas.officer_hk
+officer_cq = personas.officer_cq
 
 EMAILS = {"chongqing": "li@cq.example.org", "hong_kong": "wong@hk.example.org"}
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture(autouse=True)
-def status_scale(live_defaults):
+def status_scale(transactional_db):
     """Live-server tests empty the database between tests, migration data included."""
     from hkcq.progress.loading import statuses_ensure
 
     statuses_ensure()
 
 
-def _account(username: str) -> None:
-    from hkcq.accounts.models import User
-    from hkcq.core.choices import Role
-    from hkcq.registry.loading import demo_password
+@pytest.fixture
+def partnering_world(officer_hk, officer_cq):  # noqa: F811
+    """What the journey names: the two firms' sectors (with their parents), the Logistics area,
+    and a trade desk on each side, the units of ``officer_hk`` and ``officer_cq``, who facilitate."""
+    from hkcq.accounts.tests.personas import CQ_UNIT, HK_UNIT
+    from hkcq.partnering.tests.factories import area, desk_unit, sector
 
-    User.objects.create_user(
-        username=username, email=f"{username}@example.org", password=demo_password(username), role=Role.RESIDENT
-    )
+    sector("freight-forwarding")
+    sector("banking-supply-chain-finance")
+    area("logistics")
+    desk_unit(HK_UNIT, "hong_kong")
+    desk_unit(CQ_UNIT, "chongqing")
+
+
+def _account(username: str) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from hkcq.accounts.tests.factories import UserFactory
+
+    UserFactory.create(username=username, password=make_password(PASSWORD))
 
 
 def _switch(page: Any, username: str, lang: str) -> None:
     page.context.clear_cookies()
-    sign_in(page, username, lang=lang)
+    sign_in(page, username, lang=lang, password=PASSWORD)
 
 
 def _submit(page: Any, form: str = "main form") -> None:
@@ -88,16 +108,17 @@ def _post_opportunity(page: Any, lang: str, *, type: str, title: str, descriptio
 
 
 @pytest.mark.parametrize(("width", "lang"), [("desktop", "en"), ("phone", "zh-hant"), ("desktop", "zh-hans")])
-def test_partnering_journey(page, width, lang):
+def test_partnering_journey(bare_page, partnering_world, officer_hk, officer_cq, width, lang):  # noqa: F811
     from hkcq.partnering.models import Interest, Outcome
 
+    page = bare_page
     page.set_viewport_size(WIDTHS[width])
     page.set_default_timeout(60_000)  # a long journey on a shared machine; the first page warms up
     _account("cq-logistics")
     _account("hk-scf")
 
     # each firm creates its profile and posts an opportunity (both go to review)
-    sign_in(page, "cq-logistics", lang=lang)
+    sign_in(page, "cq-logistics", lang=lang, password=PASSWORD)
     cq_profile = _create_profile(
         page,
         lang,
@@ -137,8 +158,8 @@ def test_partnering_journey(page, width, lang):
 
     # the facilitators of each side verify the profile and publish the opportunity
     for officer, profile, opportunity in (
-        ("demo-officer-cq", cq_profile, need),
-        ("demo-officer-tdc", hk_profile, offer),
+        (officer_cq.username, cq_profile, need),
+        (officer_hk.username, hk_profile, offer),
     ):
         _switch(page, officer, lang)
         page.goto(f"/{lang}/partnering/review/")
