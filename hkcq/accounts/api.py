@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from hkcq.accounts import permissions, selectors, services
@@ -32,13 +32,13 @@ def list_tokens(request: AuthedRequest) -> Any:
     auth=STAFF_AUTH,
     summary="Create an API token (staff); the token is in this answer only",
 )
-def create_token(request: AuthedRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: AuthedRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     name = payload.name.strip()
     if not name:
         raise InvalidInput(details={"name": [_("Give the token a name.")]})
     require(permissions.can_hold_api_tokens(request.auth), _("API tokens are for staff accounts."))
     token, raw = services.api_token_create(user=request.auth, name=name)
-    return 201, {**TokenOut.of(token), "token": raw}
+    return Status(201, {**TokenOut.of(token), "token": raw})
 
 
 @router.delete(

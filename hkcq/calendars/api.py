@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
@@ -89,8 +89,8 @@ def get_holiday(request: HttpRequest, holiday_id: int) -> dict[str, Any]:
     auth=STAFF_AUTH,
     summary="Add a day to a side's calendar (that side's secretariat)",
 )
-def create_holiday(request: AuthedRequest, payload: HolidayIn) -> tuple[int, dict[str, Any]]:
-    return 201, HolidayOut.of(services.holiday_create(user=request.auth, data=_data(payload)))
+def create_holiday(request: AuthedRequest, payload: HolidayIn) -> Status[dict[str, Any]]:
+    return Status(201, HolidayOut.of(services.holiday_create(user=request.auth, data=_data(payload))))
 
 
 @router.patch(
@@ -110,6 +110,6 @@ def update_holiday(request: AuthedRequest, holiday_id: int, payload: HolidayPatc
     auth=STAFF_AUTH,
     summary="Remove a day from a side's calendar (that side's secretariat)",
 )
-def delete_holiday(request: AuthedRequest, holiday_id: int) -> tuple[int, None]:
+def delete_holiday(request: AuthedRequest, holiday_id: int) -> Status[None]:
     services.holiday_delete(user=request.auth, holiday=selectors.holiday_get(holiday_id))
-    return 204, None
+    return Status(204, None)

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -268,7 +268,7 @@ def _track(e: Enquiry) -> dict[str, Any]:
 
 # -- resident endpoints -----------------------------------------------------------------------
 @router.post("/enquiries", response={200: EnquirySubmittedOut, 201: EnquirySubmittedOut, **ERRORS}, auth=None)
-def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[str, Any]]:
+def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> Status[dict[str, Any]]:
     """File an enquiry. Idempotent for the same client (the same API token, else the same
     address): the same `idempotency_key` (or, without one, the same question, details and e-mail
     within ten minutes) returns the case already filed, with status 200; the same key with other
@@ -300,7 +300,7 @@ def enquiry_submit(request: HttpRequest, payload: EnquiryIn) -> tuple[int, dict[
         "status": e.status,
         "created": result.created,
     }
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)
 
 
 def _by_token(request: HttpRequest, token: str, action: str = "tracking") -> Enquiry:
@@ -317,10 +317,10 @@ def enquiry_track(request: HttpRequest, token: str) -> dict[str, Any]:
 
 
 @router.post("/enquiries/track/{token}/messages", response={201: MessageOut, **ERRORS}, auth=None)
-def enquiry_track_message(request: HttpRequest, token: str, payload: BodyIn) -> tuple[int, dict[str, Any]]:
+def enquiry_track_message(request: HttpRequest, token: str, payload: BodyIn) -> Status[dict[str, Any]]:
     e = _by_token(request, token, "tracking_write")
     m = services.enquiry_resident_reply(user=None, enquiry=e, token=token, body=payload.body)
-    return 201, {"kind": m.kind, "body": m.body, "created_at": m.created_at, "citations": []}
+    return Status(201, {"kind": m.kind, "body": m.body, "created_at": m.created_at, "citations": []})
 
 
 @router.post("/enquiries/track/{token}/rating", response={200: EnquiryTrackOut, **ERRORS}, auth=None)
@@ -404,9 +404,9 @@ def _canned_data(payload: Schema) -> dict[str, Any]:
     auth=STAFF_AUTH,
     summary="Add a canned reply (secretariat)",
 )
-def create_canned_reply(request: AuthedRequest, payload: CannedReplyIn) -> tuple[int, dict[str, Any]]:
+def create_canned_reply(request: AuthedRequest, payload: CannedReplyIn) -> Status[dict[str, Any]]:
     data = {**_canned_data(payload), "is_active": payload.is_active}
-    return 201, CannedReplyOut.of(services.canned_reply_save(user=request.auth, data=data))
+    return Status(201, CannedReplyOut.of(services.canned_reply_save(user=request.auth, data=data)))
 
 
 @router.get(
@@ -532,7 +532,7 @@ class TrackingLinkOut(Schema):
     auth=None,
     summary="Send a lost tracking link again, to the address the enquiry was filed with",
 )
-def tracking_link_request(request: HttpRequest, payload: TrackingLinkIn) -> tuple[int, dict[str, Any]]:
+def tracking_link_request(request: HttpRequest, payload: TrackingLinkIn) -> Status[dict[str, Any]]:
     """The same answer whether or not the reference and the address belong to one enquiry (never
     an oracle); the link goes by e-mail, never into the answer. Throttled per address, reference
     and e-mail, like the page."""
@@ -543,7 +543,7 @@ def tracking_link_request(request: HttpRequest, payload: TrackingLinkIn) -> tupl
         "If the reference number and the e-mail address belong to the same enquiry, we have sent "
         "its tracking link to that address. Check your inbox, and your spam folder."
     )
-    return 202, {"message": str(message)}
+    return Status(202, {"message": str(message)})
 
 
 class CountOut(Schema):

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
@@ -107,10 +107,10 @@ def get_sla_policy(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/service-levels", response={201: SlaPolicyOut, **ERRORS}, auth=STAFF_AUTH, summary="Add a service level")
-def create_sla_policy(request: AuthedRequest, payload: SlaPolicyIn) -> tuple[int, dict[str, Any]]:
+def create_sla_policy(request: AuthedRequest, payload: SlaPolicyIn) -> Status[dict[str, Any]]:
     if SlaPolicy.objects.filter(code=payload.code).exists():
         raise Conflict(details={"code": [_("A service level with this code already exists.")]})
-    return 201, SlaPolicyOut.of(service_levels.sla_policy_create(user=request.auth, data=_data(payload)))
+    return Status(201, SlaPolicyOut.of(service_levels.sla_policy_create(user=request.auth, data=_data(payload))))
 
 
 @router.patch(
@@ -154,7 +154,7 @@ def list_supervisors(request: AuthedRequest, ext_id: str) -> Mapped:
     auth=STAFF_AUTH,
     summary="Name an officer of the unit as its supervisor",
 )
-def add_supervisor(request: AuthedRequest, ext_id: str, payload: SupervisorIn) -> tuple[int, dict[str, Any]]:
+def add_supervisor(request: AuthedRequest, ext_id: str, payload: SupervisorIn) -> Status[dict[str, Any]]:
     unit = _unit_for_supervisors(request.auth, ext_id)
     supervisor = get_user_model().objects.filter(username=payload.user).first()
     if supervisor is None:
@@ -163,7 +163,7 @@ def add_supervisor(request: AuthedRequest, ext_id: str, payload: SupervisorIn) -
         record = service_levels.unit_supervisor_add(user=request.auth, unit=unit, supervisor=supervisor)
     except InvalidInput as exc:  # the service names its form's field ("supervisor"); here it is "user"
         raise InvalidInput(details={"user": [_("Choose a unit and one of its officers.")]}) from exc
-    return 201, SupervisorOut.of(record)
+    return Status(201, SupervisorOut.of(record))
 
 
 @router.delete(
@@ -172,10 +172,10 @@ def add_supervisor(request: AuthedRequest, ext_id: str, payload: SupervisorIn) -
     auth=STAFF_AUTH,
     summary="Remove a unit's supervisor",
 )
-def remove_supervisor(request: AuthedRequest, ext_id: str, username: str) -> tuple[int, None]:
+def remove_supervisor(request: AuthedRequest, ext_id: str, username: str) -> Status[None]:
     unit = _unit_for_supervisors(request.auth, ext_id)
     record = UnitSupervisor.objects.select_related("unit").filter(unit=unit, user__username=username).first()
     if record is None:
         raise NotFound()
     service_levels.unit_supervisor_remove(user=request.auth, record=record)
-    return 204, None
+    return Status(204, None)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -136,7 +136,7 @@ def event_meetings(request: AuthedRequest, event_id: int) -> dict[str, Any]:
     auth=STAFF_AUTH,
     summary="Request a meeting",
 )
-def meeting_request(request: AuthedRequest, event_id: int, body: EventMeetingRequestIn) -> tuple[int, dict[str, Any]]:
+def meeting_request(request: AuthedRequest, event_id: int, body: EventMeetingRequestIn) -> Status[dict[str, Any]]:
     event = selectors.event_get(event_id)
     mine = selectors.registration_for(request.auth, event)
     if mine is None:
@@ -145,7 +145,7 @@ def meeting_request(request: AuthedRequest, event_id: int, body: EventMeetingReq
     if other is None:
         raise services.not_on_the_list()
     meeting = services.meeting_request(user=request.auth, requester=mine, recipient=other, note=body.note)
-    return 201, EventMeetingOut.of(meeting)
+    return Status(201, EventMeetingOut.of(meeting))
 
 
 @router.post(
@@ -221,11 +221,11 @@ def _setup_data(payload: Schema) -> dict[str, Any]:
 
 
 @router.post("/events", response={201: ExchangeEventDetailOut, **ERRORS}, auth=STAFF_AUTH, summary="Create an event")
-def event_create(request: AuthedRequest, body: ExchangeEventIn) -> tuple[int, dict[str, Any]]:
+def event_create(request: AuthedRequest, body: ExchangeEventIn) -> Status[dict[str, Any]]:
     """Officers (naming one of their own units among the organisers; none named: their units)
     and the secretariat."""
     event = services.event_create(user=request.auth, data=_setup_data(body))
-    return 201, _event_detail(event)
+    return Status(201, _event_detail(event))
 
 
 @router.patch(
@@ -249,9 +249,11 @@ def event_delete(request: AuthedRequest, event_id: int) -> HttpResponse:
     auth=STAFF_AUTH,
     summary="Add a session",
 )
-def session_create(request: AuthedRequest, event_id: int, body: ExchangeSessionIn) -> tuple[int, dict[str, Any]]:
+def session_create(request: AuthedRequest, event_id: int, body: ExchangeSessionIn) -> Status[dict[str, Any]]:
     event = selectors.event_get(event_id)
-    return 201, ExchangeSessionOut.of(services.session_save(user=request.auth, event=event, data=_setup_data(body)))
+    return Status(
+        201, ExchangeSessionOut.of(services.session_save(user=request.auth, event=event, data=_setup_data(body)))
+    )
 
 
 def _session(event: Event, session_id: int) -> Session:
@@ -295,9 +297,11 @@ def session_delete(request: AuthedRequest, event_id: int, session_id: int) -> Ht
     auth=STAFF_AUTH,
     summary="Add a registration question",
 )
-def question_create(request: AuthedRequest, event_id: int, body: ExchangeQuestionIn) -> tuple[int, dict[str, Any]]:
+def question_create(request: AuthedRequest, event_id: int, body: ExchangeQuestionIn) -> Status[dict[str, Any]]:
     event = selectors.event_get(event_id)
-    return 201, ExchangeQuestionOut.of(services.question_save(user=request.auth, event=event, data=_setup_data(body)))
+    return Status(
+        201, ExchangeQuestionOut.of(services.question_save(user=request.auth, event=event, data=_setup_data(body)))
+    )
 
 
 def _question(event: Event, question_id: int) -> Question:
@@ -342,12 +346,12 @@ def question_delete(request: AuthedRequest, event_id: int, question_id: int) -> 
     auth=STAFF_AUTH,
     summary="Create a round with its participants and rankings",
 )
-def round_create(request: AuthedRequest, body: RoundIn) -> tuple[int, dict[str, Any]]:
+def round_create(request: AuthedRequest, body: RoundIn) -> Status[dict[str, Any]]:
     data = body.dict()
     if data["area"]:  # an unknown id: its own code; a missing area: the service's refusal
         data["area"] = _rows(Area, [data["area"]], "area")[0]
     round_ = services.round_create(user=request.auth, data=data)
-    return 201, {"id": round_.pk}
+    return Status(201, {"id": round_.pk})
 
 
 @router.get(
@@ -508,7 +512,7 @@ def round_link(
     auth=STAFF_AUTH,
     summary="Register for an event on behalf of an organisation profile",
 )
-def registration_create(request: AuthedRequest, event_id: int, body: EventRegistrationIn) -> tuple[int, dict[str, Any]]:
+def registration_create(request: AuthedRequest, event_id: int, body: EventRegistrationIn) -> Status[dict[str, Any]]:
     """Confirmed when there is room (waiting for approval when the organiser approves
     registrations); on the waiting list when full."""
     event = selectors.event_get(event_id)
@@ -528,7 +532,7 @@ def registration_create(request: AuthedRequest, event_id: int, body: EventRegist
         needs_interpreter=body.needs_interpreter,
         sessions=sessions,
     )
-    return 201, EventRegistrationOut.of(reg)
+    return Status(201, EventRegistrationOut.of(reg))
 
 
 @router.get(
@@ -573,7 +577,7 @@ def registration_availability(
     auth=STAFF_AUTH,
     summary="Give feedback on an accepted meeting (each side once)",
 )
-def meeting_feedback(request: AuthedRequest, meeting_id: int, body: EventFeedbackIn) -> tuple[int, dict[str, Any]]:
+def meeting_feedback(request: AuthedRequest, meeting_id: int, body: EventFeedbackIn) -> Status[dict[str, Any]]:
     meeting = selectors.meeting_get_for_user(user=request.auth, pk=meeting_id)
     f = services.meeting_feedback(
         user=request.auth,
@@ -583,14 +587,17 @@ def meeting_feedback(request: AuthedRequest, meeting_id: int, body: EventFeedbac
         outcome=body.outcome,
         outcome_kind=body.outcome_kind,
     )
-    return 201, {
-        "id": f.pk,
-        "meeting": f.meeting_id,
-        "happened": f.happened,
-        "useful": f.useful,
-        "outcome": f.outcome,
-        "outcome_kind": f.outcome_kind,
-    }
+    return Status(
+        201,
+        {
+            "id": f.pk,
+            "meeting": f.meeting_id,
+            "happened": f.happened,
+            "useful": f.useful,
+            "outcome": f.outcome,
+            "outcome_kind": f.outcome_kind,
+        },
+    )
 
 
 @router.get(
@@ -767,7 +774,7 @@ def round_upload(
     area: Form[Required],
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """The round page's upload: one row per participant (``GET /imports/kinds`` does not list it;
     the columns are the page's). ``area`` (required): the co-operation area the round serves, by
     its id; the round's exchange records are counted under it on the dashboard and in the plenary
@@ -782,11 +789,11 @@ def round_upload(
     problems = rows.sheet_problems(sheet)
     document = {**sheet.document, "area": chosen.ext_id}
     if dry_run:
-        return 200, {"document": document, "problems": problems}
+        return Status(200, {"document": document, "problems": problems})
     if problems:
         raise InvalidInput(_("The spreadsheet has rows that are not valid."), details={"file": problems})
     round_ = services.round_create(user=request.auth, data=sheet.document)
-    return 201, {"id": round_.pk}
+    return Status(201, {"id": round_.pk})
 
 
 @router.post(
@@ -795,13 +802,13 @@ def round_upload(
     auth=STAFF_AUTH,
     summary="Fix a pair by hand; every later run keeps it (organisers)",
 )
-def round_fix_pair(request: AuthedRequest, round_id: int, body: RoundFixIn) -> tuple[int, dict[str, Any]]:
+def round_fix_pair(request: AuthedRequest, round_id: int, body: RoundFixIn) -> Status[dict[str, Any]]:
     r = selectors.round_get_for_user(user=request.auth, pk=round_id)
     require(permissions.can_organise_round(request.auth, r))
     a = _entry_chosen(request, r, Participant.APPLICANT, body.applicant)
     h = _entry_chosen(request, r, Participant.HOST, body.host)
     pair = services.pair_fix(user=request.auth, round_=r, applicant=a, host=h, reason=body.reason)
-    return 201, _pair_out(pair)
+    return Status(201, _pair_out(pair))
 
 
 def _entry_chosen(request: AuthedRequest, r: Round, role: str, ext_id: str) -> Participant:
@@ -886,14 +893,14 @@ def record_update(request: AuthedRequest, record_id: int, body: ExchangeRecordPa
     auth=STAFF_AUTH,
     summary="Add an activity to an exchange record (kept with this year)",
 )
-def record_activity(request: AuthedRequest, record_id: int, body: ExchangeActivityIn) -> tuple[int, dict[str, Any]]:
+def record_activity(request: AuthedRequest, record_id: int, body: ExchangeActivityIn) -> Status[dict[str, Any]]:
     record = selectors.record_get_for_user(user=request.auth, pk=record_id)
     if not body.text.strip():
         raise InvalidInput(details={"text": [_("This field is required.")]})
     record = services.record_update(
         user=request.auth, record=record, starts_on=record.starts_on, ends_on=record.ends_on, activity=body.text
     )
-    return 201, ExchangeRecordOut.of(record)
+    return Status(201, ExchangeRecordOut.of(record))
 
 
 @router.get(

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -165,11 +165,11 @@ def _data(payload: Schema) -> dict[str, Any]:
 
 
 @router.post("/kb/entries", response={201: EntryOut, **ERRORS}, auth=STAFF_AUTH)
-def create_entry(request: AuthedRequest, payload: EntryIn) -> tuple[int, dict[str, Any]]:
+def create_entry(request: AuthedRequest, payload: EntryIn) -> Status[dict[str, Any]]:
     data = _data(payload)
     data["slug"] = data.pop("id")
     entry = services.entry_create(user=request.auth, data=data)
-    return 201, EntryOut.of(get_object_or_404(Entry.objects.select_related("unit", "area"), pk=entry.pk))
+    return Status(201, EntryOut.of(get_object_or_404(Entry.objects.select_related("unit", "area"), pk=entry.pk)))
 
 
 @router.patch("/kb/entries/{slug}", response={200: EntryOut, **ERRORS}, auth=STAFF_AUTH)
@@ -204,11 +204,11 @@ def unpublish_entry(request: AuthedRequest, slug: str) -> dict[str, Any]:
     auth=None,
     summary="'This answered my question' on a published entry (anyone)",
 )
-def entry_feedback(request: HttpRequest, slug: str, payload: FeedbackIn) -> tuple[int, dict[str, Any]]:
+def entry_feedback(request: HttpRequest, slug: str, payload: FeedbackIn) -> Status[dict[str, Any]]:
     throttle(request, "kb_feedback")
     entry = selectors.entry_get_for_user(user=None, slug=slug)
     feedback = services.feedback_record(entry=entry, question=payload.q.strip(), language=current_language())
-    return 201, {"entry": entry.slug, "helpful": feedback.helpful}
+    return Status(201, {"entry": entry.slug, "helpful": feedback.helpful})
 
 
 @router.get(

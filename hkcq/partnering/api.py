@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH
@@ -93,7 +93,7 @@ def _texts(value: TextIn) -> dict[str, str]:
 
 
 @router.post("/opportunities", response={201: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
-def create_opportunity(request: AuthedRequest, payload: OpportunityIn) -> tuple[int, dict[str, Any]]:
+def create_opportunity(request: AuthedRequest, payload: OpportunityIn) -> Status[dict[str, Any]]:
     """A member posts an opportunity of their organisation; it goes to review by a facilitator."""
     profile = selectors.profile_get_for_user(user=request.user, pk=payload.organisation)
     errors: dict[str, list[str]] = {}
@@ -120,7 +120,7 @@ def create_opportunity(request: AuthedRequest, payload: OpportunityIn) -> tuple[
         expires_on=payload.expires_on,
         visibility=payload.visibility,
     )
-    return 201, OpportunityOut.of(opportunity, request.user)
+    return Status(201, OpportunityOut.of(opportunity, request.user))
 
 
 @router.get("/opportunities/{opportunity_id}", response={200: OpportunityOut, 404: ErrorOut})
@@ -149,7 +149,7 @@ def opportunity_matches(request: HttpRequest, opportunity_id: int, limit: int = 
 
 
 @router.post("/opportunities/{opportunity_id}/interest", response={201: InterestOut, **ERRORS}, auth=STAFF_AUTH)
-def express_interest(request: AuthedRequest, opportunity_id: int, payload: InterestIn) -> tuple[int, dict[str, Any]]:
+def express_interest(request: AuthedRequest, opportunity_id: int, payload: InterestIn) -> Status[dict[str, Any]]:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=opportunity_id)
     profile = selectors.profile_get_for_user(user=request.user, pk=payload.organisation)
     from_opportunity = None
@@ -163,7 +163,7 @@ def express_interest(request: AuthedRequest, opportunity_id: int, payload: Inter
         from_opportunity=from_opportunity,
         language=current_language(),
     )
-    return 201, InterestOut.of(interest)
+    return Status(201, InterestOut.of(interest))
 
 
 @router.get("/interests", response={200: list[InterestOut], **ERRORS}, auth=STAFF_AUTH)
@@ -245,7 +245,7 @@ def get_profile(request: HttpRequest, profile_id: int) -> dict[str, Any]:
 
 
 @router.post("/organisation-profiles", response={201: ProfileOut, **ERRORS}, auth=STAFF_AUTH)
-def create_profile(request: AuthedRequest, payload: ProfileIn) -> tuple[int, dict[str, Any]]:
+def create_profile(request: AuthedRequest, payload: ProfileIn) -> Status[dict[str, Any]]:
     """A signed-in person (not staff) creates their organisation's profile and becomes its first
     member; a facilitator of its side verifies it."""
     if not permissions.can_create_profile(request.user):
@@ -253,7 +253,7 @@ def create_profile(request: AuthedRequest, payload: ProfileIn) -> tuple[int, dic
     profile = services.profile_create(
         user=request.user, side=payload.side, contacts=_contacts(payload.contacts), **_profile_args(payload)
     )
-    return 201, ProfileOut.of(profile, request.user, with_contacts=True)
+    return Status(201, ProfileOut.of(profile, request.user, with_contacts=True))
 
 
 @router.put("/organisation-profiles/{profile_id}", response={200: ProfileOut, **ERRORS}, auth=STAFF_AUTH)
@@ -292,14 +292,14 @@ def list_members(request: AuthedRequest, profile_id: int) -> Mapped:
 
 
 @router.post("/organisation-profiles/{profile_id}/members", response={201: MembershipOut, **ERRORS}, auth=STAFF_AUTH)
-def add_member(request: AuthedRequest, profile_id: int, payload: MemberIn) -> tuple[int, dict[str, Any]]:
+def add_member(request: AuthedRequest, profile_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
     """A member, or a facilitator of the organisation's side, adds another person with an account
     (by username or e-mail address); the person is told (and, when a facilitator added them, the
     organisation's other members), each in their language. Adding a current member again changes
     nothing and answers with the membership."""
     profile = selectors.profile_get_for_user(user=request.user, pk=profile_id)
     membership = services.member_add(user=request.user, profile=profile, email_or_username=payload.member)
-    return 201, MembershipOut.of(membership)
+    return Status(201, MembershipOut.of(membership))
 
 
 @router.get("/memberships", response={200: list[MembershipOut], **ERRORS}, auth=STAFF_AUTH)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Literal
 
+import ninja
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -222,10 +223,10 @@ def get_update(request: AuthedRequest, update_id: int) -> dict[str, Any]:
 
 
 @router.post("/progress/work", response={201: UpdateOut, **ERRORS}, auth=STAFF_AUTH, summary="Create a draft")
-def create_update(request: AuthedRequest, payload: UpdateIn) -> tuple[int, dict[str, Any]]:
+def create_update(request: AuthedRequest, payload: UpdateIn) -> ninja.Status[dict[str, Any]]:
     measure = registry_selectors.measure_get(payload.measure)
     update = services.update_save(user=request.auth, measure=measure, data=_data(payload))
-    return 201, _out(update)
+    return ninja.Status(201, _out(update))
 
 
 @router.patch("/progress/work/{update_id}", response={200: UpdateOut, **ERRORS}, auth=STAFF_AUTH)
@@ -285,12 +286,12 @@ def add_evidence(
     link: Form[str] = "",
     is_public: Form[bool] = False,
     file: FormFile = File(None),
-) -> tuple[int, dict[str, Any]]:
+) -> ninja.Status[dict[str, Any]]:
     update = _visible(request, update_id)
     evidence = services.evidence_add(
         user=request.auth, update=update, title=title, upload=file, link=link, is_public=is_public
     )
-    return 201, EvidenceOut.of(evidence)
+    return ninja.Status(201, EvidenceOut.of(evidence))
 
 
 @router.get(
@@ -372,8 +373,8 @@ def get_status(request: HttpRequest, key: str) -> dict[str, Any]:
 @router.post(
     "/progress/statuses", response={201: StatusOut, **ERRORS}, auth=STAFF_AUTH, summary="Add a status to the scale"
 )
-def create_status(request: AuthedRequest, payload: StatusIn) -> tuple[int, dict[str, Any]]:
-    return 201, StatusOut.of(services.status_save(user=request.auth, data=_status_data(payload)))
+def create_status(request: AuthedRequest, payload: StatusIn) -> ninja.Status[dict[str, Any]]:
+    return ninja.Status(201, StatusOut.of(services.status_save(user=request.auth, data=_status_data(payload))))
 
 
 @router.patch(

@@ -9,7 +9,7 @@ from django.db.models import Model
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
@@ -202,11 +202,11 @@ def _data(
 
 
 @router.post("/areas", response={201: AreaOut, **ERRORS}, auth=STAFF_AUTH)
-def create_area(request: AuthedRequest, payload: AreaIn) -> tuple[int, dict[str, Any]]:
+def create_area(request: AuthedRequest, payload: AreaIn) -> Status[dict[str, Any]]:
     data = _data(payload)
     data["ext_id"] = data.pop("id")
     area = services.area_create(user=request.auth, data=data)
-    return 201, AreaOut.of(selectors.area_get(area.ext_id))
+    return Status(201, AreaOut.of(selectors.area_get(area.ext_id)))
 
 
 @router.patch("/areas/{ext_id}", response={200: AreaOut, **ERRORS}, auth=STAFF_AUTH)
@@ -219,11 +219,11 @@ MEASURE_REFS: dict[str, type[Model]] = {"area": Area, "parent": Measure, "lead_u
 
 
 @router.post("/measures", response={201: MeasureOut, **ERRORS}, auth=STAFF_AUTH)
-def create_measure(request: AuthedRequest, payload: MeasureIn) -> tuple[int, dict[str, Any]]:
+def create_measure(request: AuthedRequest, payload: MeasureIn) -> Status[dict[str, Any]]:
     data = _data(payload, MEASURE_REFS, {"supporting_units": Unit})
     data["ext_id"] = data.pop("id")
     measure = services.measure_create(user=request.auth, data=data)
-    return 201, MeasureOut.of(selectors.measure_get(measure.ext_id))
+    return Status(201, MeasureOut.of(selectors.measure_get(measure.ext_id)))
 
 
 @router.patch("/measures/{ext_id}", response={200: MeasureOut, **ERRORS}, auth=STAFF_AUTH)
@@ -235,11 +235,11 @@ def update_measure(request: AuthedRequest, ext_id: str, payload: MeasurePatch) -
 
 
 @router.post("/meetings", response={201: MeetingOut, **ERRORS}, auth=STAFF_AUTH)
-def create_meeting(request: AuthedRequest, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
+def create_meeting(request: AuthedRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
     data = _data(payload)
     data["ext_id"] = data.pop("id")
     meeting = services.meeting_create(user=request.auth, data=data)
-    return 201, MeetingOut.of(meeting)
+    return Status(201, MeetingOut.of(meeting))
 
 
 @router.patch("/meetings/{ext_id}", response={200: MeetingOut, **ERRORS}, auth=STAFF_AUTH)
@@ -252,10 +252,10 @@ DECISION_MANY: dict[str, type[Model]] = {"owner_units": Unit, "measures": Measur
 
 
 @router.post("/meetings/{ext_id}/decisions", response={201: DecisionOut, **ERRORS}, auth=STAFF_AUTH)
-def create_decision(request: AuthedRequest, ext_id: str, payload: DecisionIn) -> tuple[int, dict[str, Any]]:
+def create_decision(request: AuthedRequest, ext_id: str, payload: DecisionIn) -> Status[dict[str, Any]]:
     meeting = selectors.meeting_get(ext_id)
     decision = services.decision_create(user=request.auth, meeting=meeting, data=_data(payload, many=DECISION_MANY))
-    return 201, DecisionOut.of(selectors.decision_get(decision.ext_id))
+    return Status(201, DecisionOut.of(selectors.decision_get(decision.ext_id)))
 
 
 @router.patch("/decisions/{ext_id}", response={200: DecisionOut, **ERRORS}, auth=STAFF_AUTH)
@@ -266,11 +266,11 @@ def update_decision(request: AuthedRequest, ext_id: str, payload: DecisionPatch)
 
 
 @router.post("/agreements", response={201: AgreementOut, **ERRORS}, auth=STAFF_AUTH)
-def create_agreement(request: AuthedRequest, payload: AgreementIn) -> tuple[int, dict[str, Any]]:
+def create_agreement(request: AuthedRequest, payload: AgreementIn) -> Status[dict[str, Any]]:
     data = _data(payload, {"meeting": Meeting}, {"parties": Organisation})
     data["ext_id"] = data.pop("id")
     agreement = services.agreement_create(user=request.auth, data=data)
-    return 201, AgreementOut.of(selectors.agreement_get(agreement.ext_id))
+    return Status(201, AgreementOut.of(selectors.agreement_get(agreement.ext_id)))
 
 
 @router.patch("/agreements/{ext_id}", response={200: AgreementOut, **ERRORS}, auth=STAFF_AUTH)
@@ -282,13 +282,13 @@ def update_agreement(request: AuthedRequest, ext_id: str, payload: AgreementPatc
 
 
 @router.post("/agreements/{ext_id}/events", response={201: AgreementOut, **ERRORS}, auth=STAFF_AUTH)
-def add_agreement_event(request: AuthedRequest, ext_id: str, payload: EventIn) -> tuple[int, dict[str, Any]]:
+def add_agreement_event(request: AuthedRequest, ext_id: str, payload: EventIn) -> Status[dict[str, Any]]:
     agreement = selectors.agreement_get(ext_id)
     if payload.kind not in AgreementEvent.Kind.values:
         raise InvalidInput(details={"kind": [_("Unknown event kind.")]})
     data = _data(payload, {"superseded_by": Agreement})
     services.agreement_event_add(user=request.auth, agreement=agreement, data=data)
-    return 201, AgreementOut.of(selectors.agreement_get(ext_id))
+    return Status(201, AgreementOut.of(selectors.agreement_get(ext_id)))
 
 
 @router.get("/measures/{ext_id}/milestones", response=list[MilestoneOut])
@@ -299,11 +299,11 @@ def list_milestones(request: HttpRequest, ext_id: str) -> list[dict[str, Any]]:
 
 
 @router.post("/measures/{ext_id}/milestones", response={201: MilestoneOut, **ERRORS}, auth=STAFF_AUTH)
-def create_milestone(request: AuthedRequest, ext_id: str, payload: MilestoneIn) -> tuple[int, dict[str, Any]]:
+def create_milestone(request: AuthedRequest, ext_id: str, payload: MilestoneIn) -> Status[dict[str, Any]]:
     """Secretariat, or an officer of a unit that leads or supports the measure."""
     measure = selectors.measure_get(ext_id)
     milestone = services.milestone_save(user=request.auth, measure=measure, data=_data(payload))
-    return 201, MilestoneOut.of(milestone)
+    return Status(201, MilestoneOut.of(milestone))
 
 
 @router.patch("/measures/{ext_id}/milestones/{milestone_id}", response={200: MilestoneOut, **ERRORS}, auth=STAFF_AUTH)
@@ -329,11 +329,11 @@ def list_attendees(request: HttpRequest, ext_id: str) -> Any:
 
 
 @router.post("/meetings/{ext_id}/attendees", response={201: AttendeeOut, **ERRORS}, auth=STAFF_AUTH)
-def add_attendee(request: AuthedRequest, ext_id: str, payload: AttendeeIn) -> tuple[int, dict[str, Any]]:
+def add_attendee(request: AuthedRequest, ext_id: str, payload: AttendeeIn) -> Status[dict[str, Any]]:
     require(permissions.can_edit_registry(request.auth))
     meeting = selectors.meeting_get(ext_id)
     data = _texts_data(payload, {"person": Person})
-    return 201, AttendeeOut.of(services.attendance_add(user=request.auth, meeting=meeting, data=data))
+    return Status(201, AttendeeOut.of(services.attendance_add(user=request.auth, meeting=meeting, data=data)))
 
 
 @router.delete("/meetings/{ext_id}/attendees/{attendance_id}", response={204: None, **ERRORS}, auth=STAFF_AUTH)
@@ -352,11 +352,11 @@ def list_signatories(request: HttpRequest, ext_id: str) -> Any:
 
 
 @router.post("/agreements/{ext_id}/signatories", response={201: SignatoryOut, **ERRORS}, auth=STAFF_AUTH)
-def add_signatory(request: AuthedRequest, ext_id: str, payload: SignatoryIn) -> tuple[int, dict[str, Any]]:
+def add_signatory(request: AuthedRequest, ext_id: str, payload: SignatoryIn) -> Status[dict[str, Any]]:
     require(permissions.can_edit_registry(request.auth))
     agreement = selectors.agreement_get(ext_id)
     data = _texts_data(payload, {"person": Person, "organisation": Organisation})
-    return 201, SignatoryOut.of(services.signatory_add(user=request.auth, agreement=agreement, data=data))
+    return Status(201, SignatoryOut.of(services.signatory_add(user=request.auth, agreement=agreement, data=data)))
 
 
 @router.get("/agreements/{ext_id}/clauses", response={200: list[ClauseOut], 404: ErrorOut}, auth=None)
@@ -367,11 +367,11 @@ def list_clauses(request: HttpRequest, ext_id: str) -> Any:
 
 
 @router.post("/agreements/{ext_id}/clauses", response={201: ClauseOut, **ERRORS}, auth=STAFF_AUTH)
-def add_clause(request: AuthedRequest, ext_id: str, payload: ClauseIn) -> tuple[int, dict[str, Any]]:
+def add_clause(request: AuthedRequest, ext_id: str, payload: ClauseIn) -> Status[dict[str, Any]]:
     require(permissions.can_edit_registry(request.auth))
     agreement = selectors.agreement_get(ext_id)
     data = _data(payload, many={"measures": Measure})
-    return 201, ClauseOut.of(services.clause_save(user=request.auth, agreement=agreement, data=data))
+    return Status(201, ClauseOut.of(services.clause_save(user=request.auth, agreement=agreement, data=data)))
 
 
 # -- agreement documents ---------------------------------------------------------------------------
@@ -416,14 +416,14 @@ def add_document(
     title_zh_hans: Form[str] = "",
     version: Form[str] = "1",
     file: FormFile = File(None),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     require(permissions.can_edit_registry(request.auth))
     agreement = selectors.agreement_get(ext_id)
     data = _document_data(title_en, title_zh_hant, title_zh_hans, language, version)
     if "title" not in data:
         raise InvalidInput(details={"title": [_("Enter this in at least one language.")]})
     document = services.document_upload(user=request.auth, agreement=agreement, data=data, upload=file)
-    return 201, DocumentOut.of(document)
+    return Status(201, DocumentOut.of(document))
 
 
 @router.post(

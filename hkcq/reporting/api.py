@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
@@ -97,12 +97,12 @@ def get_dataset(request: HttpRequest, dataset: str, format: str | None = None) -
 
 
 # -- plenary reports -------------------------------------------------------------------------------
-def _job_started(response: HttpResponse, job: Job) -> tuple[int, dict[str, Any]]:
+def _job_started(response: HttpResponse, job: Job) -> Status[dict[str, Any]]:
     """202 with the job (read again: a synchronous task backend has already run it) and its URL."""
     job.refresh_from_db()
     out = JobOut.of(job)
     response["Location"] = out["url"]
-    return 202, out
+    return Status(202, out)
 
 
 @router.get("/reports", response=list[ReportOut], auth=None, summary="Plenary reports (closed cycles), newest first")
@@ -136,7 +136,7 @@ def get_report_job(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
     auth=STAFF_AUTH,
     summary="Generate a failed report again (202: poll the job)",
 )
-def retry_report_job(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
+def retry_report_job(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> Status[dict[str, Any]]:
     job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.REPORT_KINDS)
     return _job_started(response, services.job_retry(user=request.auth, job=job))
 
@@ -161,7 +161,7 @@ def get_open_cycle(request: AuthedRequest) -> dict[str, Any]:
     auth=STAFF_AUTH,
     summary="Close the open reporting cycle at a plenary: freezes its snapshot, opens the next cycle",
 )
-def close_cycle(request: AuthedRequest, payload: CycleCloseIn) -> tuple[int, dict[str, Any]]:
+def close_cycle(request: AuthedRequest, payload: CycleCloseIn) -> Status[dict[str, Any]]:
     require(permissions.can_close_cycle(request.auth))
     cycle = selectors.open_cycle()
     if cycle is None:  # the state of things, not the request: 409
@@ -172,7 +172,7 @@ def close_cycle(request: AuthedRequest, payload: CycleCloseIn) -> tuple[int, dic
     if meeting is None:
         raise UnknownReference(details={"meeting": [_("Choose the plenary at which the cycle closes.")]})
     snapshot = services.cycle_close(user=request.auth, cycle=cycle, meeting=meeting)
-    return 201, ReportOut.of(snapshot)
+    return Status(201, ReportOut.of(snapshot))
 
 
 def _open_cycle_or_conflict() -> Any:
@@ -218,7 +218,7 @@ def get_draft_report(request: AuthedRequest, as_of: dt.date | None = None) -> di
 )
 def generate_draft_report(
     request: AuthedRequest, response: HttpResponse, payload: DraftReportGenerateIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     require(permissions.can_generate_report(request.auth))
     _open_cycle_or_conflict()
     job = services.draft_report_start(user=request.auth, language=payload.language, as_of=payload.as_of)
@@ -260,7 +260,7 @@ def get_report(request: HttpRequest, snapshot_id: int) -> dict[str, Any]:
 )
 def generate_report(
     request: AuthedRequest, response: HttpResponse, snapshot_id: int, payload: ReportGenerateIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     snapshot = selectors.snapshot_get(snapshot_id)
     job = services.report_start(user=request.auth, snapshot=snapshot, language=payload.language)
     tasks.report_generate_task.enqueue(job_id=str(job.pk))
@@ -344,7 +344,7 @@ def upload_import(
     response: HttpResponse,
     kind: Form[ImportKind],
     file: File[UploadedFile],
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     job = services.import_start(user=request.auth, kind=kind, upload=file, language=current_language())
     tasks.import_check_task.enqueue(job_id=str(job.pk))
     return _job_started(response, job)
@@ -366,7 +366,7 @@ def get_import(request: AuthedRequest, job_id: uuid.UUID) -> dict[str, Any]:
     auth=STAFF_AUTH,
     summary="Apply a checked import (all rows or none; 202: poll the job)",
 )
-def confirm_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
+def confirm_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> Status[dict[str, Any]]:
     job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.IMPORT_KINDS)
     job = services.import_confirm(user=request.auth, job=job)
     tasks.import_apply_task.enqueue(job_id=str(job.pk))
@@ -379,7 +379,7 @@ def confirm_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.
     auth=STAFF_AUTH,
     summary="Check a failed import again from its file (202: poll the job; then confirm it)",
 )
-def retry_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
+def retry_import(request: AuthedRequest, response: HttpResponse, job_id: uuid.UUID) -> Status[dict[str, Any]]:
     job = selectors.job_get_for_user(user=request.auth, job_id=job_id, kinds=selectors.IMPORT_KINDS)
     return _job_started(response, services.job_retry(user=request.auth, job=job))
 

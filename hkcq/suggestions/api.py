@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -201,7 +201,7 @@ def similar(request: HttpRequest, text: str = "") -> dict[str, Any]:
     response={200: SuggestionSubmittedOut, 201: SuggestionSubmittedOut, **ERRORS},
     summary="Make a suggestion (anyone)",
 )
-def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
     """Idempotent for the same client (the same API token, else the same address): the same
     `Idempotency-Key` header (or, without one, the same content within ten minutes) returns the
     suggestion already stored, with status 200; the same key with other content is refused
@@ -227,13 +227,16 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     suggestion = result.suggestion
     if result.created:
         throttle_count(request, "suggestion_submit", targets=targets)
-    return (201 if result.created else 200), {
-        "reference": suggestion.reference,
-        "tracking_token": suggestion.tracking_token,
-        "state": suggestion.state,
-        "suggested_area": suggestion.suggested_area.ext_id if suggestion.suggested_area else None,
-        "similar": [s.reference for s in selectors.similar_published(f"{payload.title} {payload.text}")],
-    }
+    return Status(
+        201 if result.created else 200,
+        {
+            "reference": suggestion.reference,
+            "tracking_token": suggestion.tracking_token,
+            "state": suggestion.state,
+            "suggested_area": suggestion.suggested_area.ext_id if suggestion.suggested_area else None,
+            "similar": [s.reference for s in selectors.similar_published(f"{payload.title} {payload.text}")],
+        },
+    )
 
 
 @router.get(
