@@ -53,6 +53,10 @@ def _figure(text: str, label: str) -> str:
     return found.group(1).strip() if found else "?"
 
 
+# The longest module a reader holds (hkcq/core/tests/test_architecture.py holds it too).
+MODULE_LINES = 800
+
+
 def _python_files(root: Path) -> list[Path]:
     return [p for p in (root / "hkcq").rglob("*.py") if "migrations" not in p.parts]
 
@@ -99,7 +103,14 @@ def _counts(root: Path) -> dict[str, str]:
                 a = node.args
                 params = str(len(a.args) + len(a.kwonlyargs) + len(a.posonlyargs))
     two = re.compile(r"status_code in \(")
+    long_modules = sorted(
+        (len(p.read_text(encoding="utf-8").splitlines()), str(p.relative_to(root)))
+        for p in code
+        if len(p.read_text(encoding="utf-8").splitlines()) > MODULE_LINES
+    )
     return {
+        f"modules over {MODULE_LINES} lines (tests aside)": str(len(long_modules))
+        + (" (" + ", ".join(f"{name} {n}" for n, name in reversed(long_modules)) + ")" if long_modules else ""),
         "openapi_extra blocks written out": str(extra),
         "enquiry_submit parameters": params,
         "tests allowing several statuses (`status_code in (…)`)": str(
