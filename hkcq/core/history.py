@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -202,13 +205,49 @@ def _changes(model: type[models.Model], record: Any, previous: Any) -> list[Fiel
     return changes
 
 
+def _records_wanted(limit: int) -> int:
+    """How many of an object's newest records are read to show ``limit`` entries (a change may
+    write several records, and a change that altered nothing shown is skipped)."""
+    return 4 * limit + 1
+
+
 def history_entries(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
     """Newest first. Each entry lists the fields that changed against the previous entry,
     many-to-many links (supporting units, parties, owner units …) included."""
     history = getattr(obj, "history", None)
     if history is None:
         return []
-    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: 4 * limit + 1])
+    records = list(
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: _records_wanted(limit)]
+    )
+    return _entries(obj.__class__, records, limit)
+
+
+def history_entries_of(objs: Sequence[models.Model], limit: int = 50) -> dict[Any, list[HistoryEntry]]:
+    """``history_entries(obj, limit)`` of each of ``objs`` (rows of one model), by primary key, read
+    in one query whatever their number: a window function numbers each object's records newest
+    first and only the newest ones ``history_entries`` would read are kept."""
+    if not objs:
+        return {}
+    model = type(objs[0])
+    pk = model._meta.pk.attname
+    manager: Any = model.history  # type: ignore[attr-defined]
+    newest_first = [F("history_date").desc(), F("history_id").desc()]
+    records = (
+        manager.filter(**{f"{pk}__in": [obj.pk for obj in objs]})
+        .annotate(place=Window(RowNumber(), partition_by=[F(pk)], order_by=newest_first))
+        .filter(place__lte=_records_wanted(limit))
+        .select_related("history_user")
+        .order_by(pk, *newest_first)
+    )
+    by_object: dict[Any, list[Any]] = {obj.pk: [] for obj in objs}
+    for record in records:
+        by_object[getattr(record, pk)].append(record)
+    return {key: _entries(model, found, limit) for key, found in by_object.items()}
+
+
+def _entries(model: type[models.Model], records: list[Any], limit: int) -> list[HistoryEntry]:
+    """One object's history records, newest first, as the entries a reader sees."""
     # Group consecutive records of one change; each group is (newest, oldest) of its records.
     groups: list[list[Any]] = []
     for record in records:
@@ -224,7 +263,7 @@ def history_entries(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
         if oldest.history_type == "~":
             if previous is None:
                 continue
-            changes = _changes(obj.__class__, newest, previous)
+            changes = _changes(model, newest, previous)
             if not changes:
                 continue
         entries.append(

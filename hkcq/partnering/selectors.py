@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hkcq.accounts.types import Viewer
 from hkcq.core.choices import Side
 from hkcq.core.errors import NotFound
+from hkcq.core.history import history_entries_of
 from hkcq.core.permissions import is_active_user
 from hkcq.core.text import fold
 from hkcq.partnering import permissions
@@ -67,6 +68,14 @@ def profiles_for_member(user: Viewer) -> QuerySet[OrganisationProfile]:
     return _profiles().filter(pk__in=permissions.member_profile_ids(user)).order_by("id")
 
 
+def profiles_for_member_with_opportunities(user: Viewer) -> list[tuple[OrganisationProfile, list[Opportunity]]]:
+    """The organisations ``user`` acts for, each with its opportunities newest first (as
+    ``opportunities_of``), in one query for the profiles and one for all their opportunities."""
+    listed = Prefetch("opportunities", queryset=_opportunities().order_by("-created_at", "-id"), to_attr="listed")
+    profiles = profiles_for_member(user).prefetch_related(listed)
+    return [(profile, profile.listed) for profile in profiles]
+
+
 def profiles_awaiting_verification(user: Viewer) -> QuerySet[OrganisationProfile]:
     """Unverified profiles of the sides ``user`` facilitates (both for the secretariat), oldest first."""
     sides = permissions.review_sides(user)
@@ -92,6 +101,14 @@ def membership_get_for_user(*, user: Viewer, pk: int | str) -> Membership:
 def facilitator_desks(side: str | None = None) -> QuerySet[FacilitatorDesk]:
     desks = FacilitatorDesk.objects.select_related("unit").filter(is_active=True)
     return desks.filter(side=side) if side else desks
+
+
+def desks_with_history(*, limit: int = 10) -> list[dict[str, Any]]:
+    """Every facilitator desk, active or not (by side, kind), with its last ``limit`` changes: the
+    histories of all desks read in one query (``core.history.history_entries_of``)."""
+    desks = list(FacilitatorDesk.objects.select_related("unit").order_by("side", "kind", "id"))
+    histories = history_entries_of(desks, limit=limit)
+    return [{"desk": desk, "history": histories[desk.pk]} for desk in desks]
 
 
 def sectors() -> QuerySet[Sector]:

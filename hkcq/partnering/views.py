@@ -18,14 +18,13 @@ from django.views.decorators.http import require_POST
 from hkcq.accounts.types import AuthedRequest
 from hkcq.core.errors import DomainError, NotPermitted
 from hkcq.core.forms import add_domain_error
-from hkcq.core.history import history_entries
 from hkcq.core.pagecache import public_page
 from hkcq.core.pagination import paginate
 from hkcq.core.throttle import Throttled, form_throttle_check, retry_after_header, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.partnering import forms as pforms
 from hkcq.partnering import matching, permissions, selectors, services, threesided
-from hkcq.partnering.models import FacilitatorDesk, Membership, Opportunity, OpportunityType, Sector, WorkLanguage
+from hkcq.partnering.models import Membership, Opportunity, OpportunityType, Sector, WorkLanguage
 from hkcq.registry.models import Area
 
 
@@ -458,8 +457,7 @@ def interest_new(request: AuthedRequest, pk: int) -> HttpResponse:
 # -- people's own pages ----------------------------------------------------------------------------
 @login_required
 def mine(request: AuthedRequest) -> HttpResponse:
-    profiles = list(selectors.profiles_for_member(request.user))
-    rows = [(p, selectors.opportunities_of(p)) for p in profiles]
+    rows = selectors.profiles_for_member_with_opportunities(request.user)
     return render(
         request, "partnering/mine.html", {"rows": rows, "can_create": permissions.can_create_profile(request.user)}
     )
@@ -610,8 +608,5 @@ def desks(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The facilitator desk is saved."))
             return redirect("partnering:desks")
-    rows = [
-        {"desk": desk, "history": history_entries(desk, limit=10)}
-        for desk in FacilitatorDesk.objects.select_related("unit").order_by("side", "kind", "id")
-    ]
+    rows = selectors.desks_with_history(limit=10)
     return render(request, "partnering/desks.html", {"form": form, "rows": rows}, status=422 if form.errors else 200)
