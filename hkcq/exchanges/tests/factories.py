@@ -191,6 +191,31 @@ def two_school_round(organiser: Any, people: dict[str, Any], kind: str = "sister
     )
 
 
+def one_host_round(organiser: Any, *, title: str, name: str, account: Any = None) -> Any:
+    """An internship round in education, allocated by ``organiser``: two applicants (a0, a1) who
+    rank the one host (h1, two places) that ranks them a0 first, named ``name`` followed by 0, 1
+    and "host"; ``account`` (when given) is a0's, so that a0's page shows Accept and Decline. Made
+    through the services, as an organiser's upload and allocation would (the browser tests'
+    pairs table; ``round_area`` makes the area when the default data is not loaded)."""
+    from hkcq.exchanges import services
+
+    round_area("education")
+    round_ = services.round_create(
+        user=organiser,
+        data={
+            "kind": "internship",
+            "title": title,
+            "area": "education",
+            "applicants": [{"id": f"a{k}", "name": f"{name}{k}", "ranks": ["h1"]} for k in range(2)],
+            "hosts": [{"id": "h1", "name": f"{name}host", "capacity": 2, "ranks": ["a0", "a1"]}],
+        },
+    )
+    if account is not None:
+        round_.participants.filter(ext_id="a0").update(user=account)
+    services.round_allocate(user=organiser, round_=round_)
+    return round_
+
+
 def mail_by_address(mailoutbox: list[Any]) -> dict[str, list[Any]]:
     """The e-mails sent, by recipient address."""
     by: dict[str, list[Any]] = {}
