@@ -19,6 +19,7 @@ from hkcq.core.dates import show_date
 from hkcq.core.exports import typst_pdf
 from hkcq.core.templatetags.hkcq import punct
 from hkcq.core.translated import TText
+from hkcq.reporting.reports import summary_figures
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "report.typ"
 # Fonts in the order Typst tries them for each language (fonts-noto-cjk, docs/deploy.md); the
@@ -128,7 +129,7 @@ def _results(report: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _summary(report: dict[str, Any]) -> dict[str, Any]:
-    mechanism, s = report["mechanism"], report["summary"]
+    mechanism = report["mechanism"]
     if report["previous_meeting"]:
         intro = _("Changes since %(previous)s (%(since)s) up to %(as_of)s.") % {
             "previous": _t(report["previous_meeting"]["title"]),
@@ -140,17 +141,7 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
     overall = _pct(mechanism["percent"])
     if mechanism["percent_before"] is not None:
         overall = f"{_pct(mechanism['percent_before'])} → {overall}"
-    rows = [
-        [_("Overall progress"), overall],
-        [_("Measures and items"), s["measures"]],
-        [_("Updated this cycle"), s["updated"]],
-        [_("No update this cycle"), s["no_update"]],
-        [_("Status changed"), s["status_changed"]],
-        [_("Late"), s["late"]],
-        [_("Sides disagree"), s["disagreements"]],
-        [_("Milestones met"), s["milestones_met"]],
-        [_("Milestones missed"), s["milestones_missed"]],
-    ]
+    rows = [(_("Overall progress"), overall), *summary_figures(report)]
     return {"intro": intro, "rows": [[label, str(value)] for label, value in rows]}
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hkcq.core.dates import as_date
 from hkcq.core.translated import TText
@@ -112,6 +113,24 @@ def _measure_line(
         "narrative_hk": (sides_now.get("hong_kong") or {}).get("public_narrative") or {},
         "narrative_cq": (sides_now.get("chongqing") or {}).get("public_narrative") or {},
     }
+
+
+# The summary's figures, in the order the page, the spreadsheet and the PDF all list them.
+SUMMARY_FIGURES = (
+    ("measures", gettext_lazy("Measures and items")),
+    ("updated", gettext_lazy("Updated this cycle")),
+    ("no_update", gettext_lazy("No update this cycle")),
+    ("status_changed", gettext_lazy("Status changed")),
+    ("late", gettext_lazy("Late")),
+    ("disagreements", gettext_lazy("Sides disagree")),
+    ("milestones_met", gettext_lazy("Milestones met")),
+    ("milestones_missed", gettext_lazy("Milestones missed")),
+)
+
+
+def summary_figures(report: dict[str, Any]) -> list[tuple[str, int]]:
+    """Each summary figure of ``report`` as (label in the active language, value)."""
+    return [(str(label), report["summary"][key]) for key, label in SUMMARY_FIGURES]
 
 
 def _summary(lines: list[dict[str, Any]]) -> dict[str, int]:
@@ -356,7 +375,6 @@ def measure_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
 
 def summary_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
     with translation.override(lang):
-        s = report["summary"]
         rows: list[list[Any]] = [
             [_("Figure"), _("Value")],
             [_("Meeting"), _text(report["meeting"]["title"], lang)],
@@ -367,14 +385,7 @@ def summary_rows(report: dict[str, Any], lang: str) -> list[list[Any]]:
             ],
             [_("Overall progress (percent)"), report["mechanism"]["percent"]],
             [_("Overall progress at the previous plenary (percent)"), report["mechanism"]["percent_before"]],
-            [_("Measures and items"), s["measures"]],
-            [_("Updated this cycle"), s["updated"]],
-            [_("No update this cycle"), s["no_update"]],
-            [_("Status changed"), s["status_changed"]],
-            [_("Late"), s["late"]],
-            [_("Sides disagree"), s["disagreements"]],
-            [_("Milestones met"), s["milestones_met"]],
-            [_("Milestones missed"), s["milestones_missed"]],
+            *([label, value] for label, value in summary_figures(report)),
         ]
         for area in report["areas"]:
             rows.append([_text(area["name"], lang), area["percent"]])

@@ -398,7 +398,12 @@ def report_generate(*, job_id: str) -> None:
         lang = job.language
         files: dict[str, str] = {}
         with translation.override(lang):
-            context = {"report": report, "snapshot": snapshot, "lang": lang}
+            context = {
+                "report": report,
+                "summary_figures": reports.summary_figures(report),
+                "snapshot": snapshot,
+                "lang": lang,
+            }
             html = render_to_string("reporting/report_print.html", context)
             outputs: list[tuple[str, Any]] = [
                 ("html", lambda: html.encode()),

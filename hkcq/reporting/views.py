@@ -22,7 +22,7 @@ from hkcq.core.forms import add_domain_error
 from hkcq.core.pagination import paginate
 from hkcq.core.permissions import require_page
 from hkcq.core.translated import current_language
-from hkcq.reporting import opendata, permissions, selectors, services, tasks
+from hkcq.reporting import opendata, permissions, reports, selectors, services, tasks
 from hkcq.reporting.forms import CycleCloseForm, ImportForm
 from hkcq.reporting.imports import ACTION_LABELS, change_label
 from hkcq.reporting.models import Job
@@ -223,9 +223,11 @@ def draft_report(request: AuthedRequest) -> HttpResponse:
         except InvalidInput as exc:
             context["as_of_error"] = exc.text()
             as_of = selectors.draft_as_of(cycle, None)
+        report = selectors.draft_report(cycle=cycle, as_of=as_of)
         context.update(
             as_of=as_of,
-            report=selectors.draft_report(cycle=cycle, as_of=as_of),
+            report=report,
+            summary_figures=reports.summary_figures(report),
             can_close=selectors.closing_meetings(cycle).exists(),
         )
     return render(request, "reporting/draft_report.html", context, status=400 if context["as_of_error"] else 200)
@@ -273,9 +275,11 @@ def _files(snapshot: Any) -> list[dict[str, Any]]:
 
 def report_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = selectors.snapshot_get(snapshot_id)
+    report = selectors.report_for(snapshot)
     context = {
         "snapshot": snapshot,
-        "report": selectors.report_for(snapshot),
+        "report": report,
+        "summary_figures": reports.summary_figures(report),
         "files": _files(snapshot),
         "can_generate": permissions.can_generate_report(request.user),
         "languages": settings.LANGUAGES,

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -131,3 +132,29 @@ def _font_names(content: bytes) -> set[str]:
         for font in (resources.get("/Font") or DictionaryObject()).get_object().values():
             names.add(str(font.get_object()["/BaseFont"]))
     return names
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_the_page_the_spreadsheet_and_the_pdf_give_the_same_summary(client, secretariat_hk, lang):
+    """The summary's figures are listed once (``reports.SUMMARY_FIGURES``): the report's page, its
+    spreadsheet's summary sheet and its PDF each give every figure, with its label in the
+    report's language and the same value."""
+    area = Area.objects.create(ext_id="a", position=0, name={"en": "Area", "zh-hant": "領域", "zh-hans": "领域"})
+    for i in range(3):
+        Measure.objects.create(ext_id=f"m{i}", area=area, position=i, code=f"M{i}", title={"en": f"M {i}"})
+    open_cycle()
+    snapshot = services.close_cycle(open_cycle(), plenary(dt.date(2024, 5, 10), 2), secretariat_hk)
+    report = reports.compare(snapshot.data, None)
+    with translation.override(lang):
+        figures = reports.summary_figures(report)
+    assert [value for _label, value in figures] == [report["summary"][key] for key, _ in reports.SUMMARY_FIGURES]
+    assert figures[0][1] == Measure.objects.count()  # every measure and item
+    sheet = reports.summary_rows(report, lang)
+    pdf_text = "".join(_flat(text) for text in _pages(pdf.report_pdf(report, lang)))
+    page = client.get(f"/{lang}/reports/{snapshot.pk}/")
+    assert page.status_code == 200
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]*)</td>', page.content.decode())
+    for label, value in figures:
+        assert [label, value] in sheet, (label, sheet)
+        assert _flat(f"{label}{value}") in pdf_text, label
+        assert (label, str(value)) in rows, (label, rows)
