@@ -92,34 +92,38 @@ def _texts(value: TextIn) -> dict[str, str]:
     return {k: v for k, v in value.as_texts().items()}
 
 
+def _opportunity_values(payload: OpportunityIn | OpportunityUpdateIn, errors: dict[str, list[str]]) -> dict[str, Any]:
+    """The services' keyword arguments for an opportunity's body (create and update alike); an id
+    that names nothing adds its error to ``errors``."""
+    areas = _area_objects(payload.areas, errors)
+    measures = list(Measure.objects.filter(ext_id__in=payload.measures))
+    if len(measures) != len(set(payload.measures)):
+        errors.setdefault("measures", []).append(_("There is no measure with one of these ids."))
+    return {
+        "type": payload.type,
+        "title": _texts(payload.title),
+        "description": _texts(payload.description),
+        "sector": _sector(payload.sector, errors),
+        "areas": areas,
+        "measures": measures,
+        "service_kind": payload.service_kind,
+        "target_side": payload.target_side,
+        "keywords": payload.keywords,
+        "deal_size": payload.deal_size,
+        "expires_on": payload.expires_on,
+        "visibility": payload.visibility,
+    }
+
+
 @router.post("/opportunities", response={201: OpportunityOut, **ERRORS}, auth=STAFF_AUTH)
 def create_opportunity(request: AuthedRequest, payload: OpportunityIn) -> Status[dict[str, Any]]:
     """A member posts an opportunity of their organisation; it goes to review by a facilitator."""
     profile = selectors.profile_get_for_user(user=request.user, pk=payload.organisation)
     errors: dict[str, list[str]] = {}
-    areas = _area_objects(payload.areas, errors)
-    measures = list(Measure.objects.filter(ext_id__in=payload.measures))
-    if len(measures) != len(set(payload.measures)):
-        errors.setdefault("measures", []).append(_("There is no measure with one of these ids."))
-    sector = _sector(payload.sector, errors)
+    values = _opportunity_values(payload, errors)
     if errors and permissions.can_edit_profile(request.user, profile):
         raise UnknownReference(details=errors)
-    opportunity = services.opportunity_create(
-        user=request.user,
-        profile=profile,
-        type=payload.type,
-        title=_texts(payload.title),
-        description=_texts(payload.description),
-        sector=sector,
-        areas=areas,
-        measures=measures,
-        service_kind=payload.service_kind,
-        target_side=payload.target_side,
-        keywords=payload.keywords,
-        deal_size=payload.deal_size,
-        expires_on=payload.expires_on,
-        visibility=payload.visibility,
-    )
+    opportunity = services.opportunity_create(user=request.user, profile=profile, **values)
     return Status(201, OpportunityOut.of(opportunity, request.user))
 
 
@@ -324,29 +328,10 @@ def update_opportunity(request: AuthedRequest, opportunity_id: int, payload: Opp
     if not permissions.can_edit_profile(request.user, opportunity.profile):
         raise NotPermitted()
     errors: dict[str, list[str]] = {}
-    areas = _area_objects(payload.areas, errors)
-    measures = list(Measure.objects.filter(ext_id__in=payload.measures))
-    if len(measures) != len(set(payload.measures)):
-        errors.setdefault("measures", []).append(_("There is no measure with one of these ids."))
-    sector = _sector(payload.sector, errors)
+    values = _opportunity_values(payload, errors)
     if errors:
         raise UnknownReference(details=errors)
-    updated = services.opportunity_update(
-        user=request.user,
-        opportunity=opportunity,
-        type=payload.type,
-        title=_texts(payload.title),
-        description=_texts(payload.description),
-        sector=sector,
-        areas=areas,
-        measures=measures,
-        service_kind=payload.service_kind,
-        target_side=payload.target_side,
-        keywords=payload.keywords,
-        deal_size=payload.deal_size,
-        expires_on=payload.expires_on,
-        visibility=payload.visibility,
-    )
+    updated = services.opportunity_update(user=request.user, opportunity=opportunity, **values)
     return OpportunityOut.of(selectors.opportunity_get_for_user(user=request.user, pk=updated.pk), request.user)
 
 
