@@ -37,7 +37,8 @@ def contrast(page, fg: str, bg: str) -> float:
 
 
 @pytest.mark.parametrize("background", ["#ffffff", "#f8f9fa", "#e9ecef"])
-def test_outline_buttons_keep_text_contrast_on_every_light_background(page, background):
+def test_outline_buttons_keep_text_contrast_on_every_light_background(bare_page, background):
+    page = bare_page
     page.goto("/en/")
     kinds = ["primary", "secondary", "success", "danger"]
     page.evaluate(
@@ -223,9 +224,10 @@ def test_every_list_page_fits_a_phone(
     assert not problems, "\n".join(problems)
 
 
-def test_chart_labels_are_readable_on_a_phone_and_their_regions_reachable_by_keyboard(page, long_enquiry):
+def test_chart_labels_are_readable_on_a_phone_and_their_regions_reachable_by_keyboard(bare_page, world, long_enquiry):
     from hkcq.browser_tests.conftest import assert_no_serious_axe_violations
 
+    page = bare_page
     page.set_viewport_size({"width": 390, "height": 900})
     for path in ("/en/progress/", "/en/enquiries/statistics/", "/en/open311/"):
         page.goto(path)
@@ -239,7 +241,8 @@ def test_chart_labels_are_readable_on_a_phone_and_their_regions_reachable_by_key
         assert_no_serious_axe_violations(page)
 
 
-def test_keyboard_focus_on_the_dark_navigation_is_clearly_visible(page):
+def test_keyboard_focus_on_the_dark_navigation_is_clearly_visible(bare_page):
+    page = bare_page
     page.goto("/en/")
     link = page.locator("#main-nav .nav-link").first
     for _ in range(6):  # skip link, brand, (toggler hidden at 1280), then the first link
