@@ -4,8 +4,7 @@ side's secretariat (the same services and permissions as the pages).
 No ``from __future__ import annotations`` here: ninja reads the list's parameter types through
 ``@paginate``'s wrapper, which cannot resolve this module's names (``SideName``) from strings."""
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,50 +13,11 @@ from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.calendars import selectors, services
-from hkcq.calendars.models import Holiday
-from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, TextIn, TextOut, TextRequired
+from hkcq.calendars.schemas import HolidayIn, HolidayOut, HolidayPatch, SideName
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn
 from hkcq.core.pagination import LimitOffsetPagination
 
 router = Router(tags=["calendars"])
-
-SideName = Literal["hong_kong", "chongqing"]
-KindName = Literal["holiday", "working_day"]
-
-
-class HolidayOut(Schema):
-    id: int
-    side: str
-    date: dt.date
-    kind: str
-    name: TextOut
-    source: str
-
-    @staticmethod
-    def of(holiday: Holiday) -> dict[str, Any]:
-        return {
-            "id": holiday.pk,
-            "side": holiday.side,
-            "date": holiday.date,
-            "kind": holiday.kind,
-            "name": TextOut.of(holiday.name),
-            "source": holiday.source,
-        }
-
-
-class HolidayIn(Schema):
-    side: SideName
-    date: IsoDate
-    kind: KindName = "holiday"
-    name: TextRequired
-    source: str = ""
-
-
-class HolidayPatch(Schema):
-    side: SideName | None = None
-    date: IsoDate | None = None
-    kind: KindName | None = None
-    name: TextIn | None = None
-    source: str | None = None
 
 
 def _data(payload: Schema) -> dict[str, Any]:

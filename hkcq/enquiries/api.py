@@ -4,32 +4,22 @@ personal data masked, as on the pages."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import idempotency
 from hkcq.core.api import (
     ERRORS,
-    Agreed,
-    Email,
     ErrorOut,
-    Flag,
     IsoDate,
-    Language,
     Mapped,
-    Required,
     TextIn,
-    Whole,
-    choice,
-    required_in_document,
 )
 from hkcq.core.errors import InvalidCombination, InvalidInput, NotFound, UnknownReference
 from hkcq.core.pagination import Keyed, KeysetPagination, LimitOffsetPagination
@@ -39,139 +29,31 @@ from hkcq.core.throttle import throttle, throttle_check, throttle_count
 from hkcq.core.translated import current_language
 from hkcq.enquiries import knowledge, permissions, selectors, services, sla, statistics
 from hkcq.enquiries.models import Enquiry
-from hkcq.enquiries.schemas import CannedReplyIn, CannedReplyOut, CannedReplyPatch, MyEnquiryOut
+from hkcq.enquiries.schemas import (
+    BodyIn,
+    CannedReplyIn,
+    CannedReplyOut,
+    CannedReplyPatch,
+    CaseOut,
+    CaseSummaryOut,
+    CitableOut,
+    CloseIn,
+    EnquiryIn,
+    EnquirySubmittedOut,
+    EnquiryTrackOut,
+    MessageOut,
+    MyEnquiryOut,
+    PriorityIn,
+    RatingIn,
+    ReplyIn,
+    StatisticsOut,
+    TrackingLinkIn,
+    TrackingLinkOut,
+    TransferIn,
+)
 from hkcq.registry.models import Unit
 
 router = Router(tags=["enquiries"])
-
-
-# -- schemas ----------------------------------------------------------------------------------
-class EnquiryIn(Schema):
-    question: Required
-    details: str = ""
-    email: Email
-    phone: str = ""
-    language: Language = "en"
-    consent: Agreed = False
-    idempotency_key: str = ""
-
-    model_config = ConfigDict(json_schema_extra=required_in_document("consent"))
-
-
-class EnquirySubmittedOut(Schema):
-    reference: str
-    token: str
-    tracking_url: str
-    status: str
-    created: bool
-
-
-class CitationOut(Schema):
-    id: str
-    title: str
-    url: str
-
-
-class MessageOut(Schema):
-    kind: str
-    body: str
-    created_at: dt.datetime
-    citations: list[CitationOut]
-
-
-class EnquiryTrackOut(Schema):
-    reference: str
-    status: str
-    received_at: dt.datetime
-    reply_due: dt.datetime | None
-    unit: str | None
-    question: str
-    details: str
-    outcome: str
-    service_rating: int | None
-    outcome_rating: int | None
-    messages: list[MessageOut]
-
-
-class CaseSummaryOut(Schema):
-    reference: str
-    status: str
-    priority: str
-    language: str
-    question: str
-    unit: str | None
-    suggested_unit: str | None
-    received_at: dt.datetime
-    acknowledge_due: dt.datetime | None
-    reply_due: dt.datetime | None
-    paused: bool
-
-
-class PriorityChangeOut(Schema):
-    from_priority: str
-    to_priority: str
-    reason: str
-    by: str | None
-    at: dt.datetime
-
-
-class CaseActionOut(Schema):
-    kind: str
-    by: str | None
-    at: dt.datetime
-    outcome: str
-
-
-class EscalationOut(Schema):
-    kind: str
-    deadline: dt.datetime
-    escalated_at: dt.datetime
-    told: list[str]
-
-
-class CaseOut(CaseSummaryOut):
-    details: str
-    email: str
-    phone: str
-    assigned_officer: str | None
-    messages: list[MessageOut]
-    priority_changes: list[PriorityChangeOut]
-    escalations: list[EscalationOut]
-    actions: list[CaseActionOut]
-    outcome: str
-    outcome_note: str
-    allowed_actions: list[str]
-
-
-class BodyIn(Schema):
-    body: Required
-
-
-class ReplyIn(Schema):
-    body: Required
-    citations: list[str] = []
-    wait_for_resident: Flag = False
-
-
-class TransferIn(Schema):
-    to_unit: Required
-    reason: Required
-
-
-class PriorityIn(Schema):
-    priority: Required = choice(Enquiry.Priority.values)
-    reason: Required
-
-
-class CloseIn(Schema):
-    outcome: Required = choice(Enquiry.Outcome.values)
-    note: str = ""
-
-
-class RatingIn(Schema):
-    service: Whole
-    outcome: Whole
-    comment: str = ""
 
 
 def _messages(enquiry: Enquiry, *, notes: bool, unmasked: bool, language: str) -> list[dict[str, Any]]:
@@ -516,16 +398,6 @@ def enquiry_close(request: AuthedRequest, reference: str, payload: CloseIn) -> d
     return _reload(request, e)
 
 
-# -- a lost tracking link, and the service's statistics ---------------------------------------------
-class TrackingLinkIn(Schema):
-    reference: Required = Field(max_length=40)
-    email: Email
-
-
-class TrackingLinkOut(Schema):
-    message: str
-
-
 @router.post(
     "/tracking-links",
     response={202: TrackingLinkOut, **ERRORS},
@@ -544,41 +416,6 @@ def tracking_link_request(request: HttpRequest, payload: TrackingLinkIn) -> Stat
         "its tracking link to that address. Check your inbox, and your spam folder."
     )
     return Status(202, {"message": str(message)})
-
-
-class CountOut(Schema):
-    key: str
-    label: str
-    count: int
-
-
-class ComplianceOut(Schema):
-    met: int
-    missed: int
-    running: int
-    percent: float | None
-
-
-class UnitComplianceOut(Schema):
-    unit: str
-    total: int
-    acknowledged: ComplianceOut
-    replied: ComplianceOut
-
-
-class StatisticsOut(Schema):
-    start: dt.date
-    end: dt.date
-    total: int
-    by_topic: list[CountOut]
-    by_unit: list[CountOut]
-    by_language: list[CountOut]
-    acknowledged: ComplianceOut
-    replied: ComplianceOut
-    service_rating_mean: float | None
-    outcome_rating_mean: float | None
-    rated: int
-    per_unit: list[UnitComplianceOut] | None = Field(None, description="The secretariat only")
 
 
 def _compliance_out(c: Any) -> dict[str, Any]:
@@ -635,11 +472,6 @@ def enquiry_statistics(
         if full
         else None,
     }
-
-
-class CitableOut(Schema):
-    id: str
-    title: str
 
 
 @router.get(

@@ -6,83 +6,26 @@ as the pages keep their own URL module.
 No ``from __future__ import annotations``: ninja reads parameter types through ``@paginate``'s
 wrapper, which cannot resolve this module's names from strings."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
 from hkcq.accounts.models import User
-from hkcq.core.api import ERRORS, Days, ErrorOut, Mapped, TextIn, TextOut, TextRequired, omittable
+from hkcq.core.api import ERRORS, ErrorOut, Mapped, TextIn
 from hkcq.core.errors import Conflict, InvalidInput, NotFound
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.enquiries import permissions, selectors, service_levels
 from hkcq.enquiries.models import SlaPolicy, UnitSupervisor
+from hkcq.enquiries.schemas import SlaPolicyIn, SlaPolicyOut, SlaPolicyPatch, SupervisorIn, SupervisorOut
 from hkcq.registry.models import Unit
 
 router = Router(tags=["service levels"])
-
-
-class SlaPolicyOut(Schema):
-    code: str
-    name: TextOut
-    position: int
-    ack_days: Decimal
-    reply_days: Decimal
-    is_default: bool
-
-    @staticmethod
-    def of(policy: SlaPolicy) -> dict[str, Any]:
-        return {
-            "code": policy.code,
-            "name": TextOut.of(policy.name),
-            "position": policy.position,
-            "ack_days": policy.ack_days,
-            "reply_days": policy.reply_days,
-            "is_default": policy.is_default,
-        }
-
-
-class SlaPolicyIn(Schema):
-    """A service level. ``ack_days`` may not exceed ``reply_days`` (422 on ``ack_days``: a relation
-    between two fields, which the document cannot state); a ``code`` already used answers 409."""
-
-    code: str = Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
-    name: TextRequired
-    position: int = Field(0, ge=0, le=32767)
-    ack_days: Days
-    reply_days: Days
-    is_default: bool = False
-
-
-class SlaPolicyPatch(Schema):
-    """Only the fields sent change; ``ack_days`` may not then exceed ``reply_days`` (422 on
-    ``ack_days``). Taking ``is_default`` off the only default answers 409."""
-
-    name: TextRequired | None = omittable()
-    position: int | None = Field(None, ge=0, le=32767)
-    ack_days: Days | None = omittable()
-    reply_days: Days | None = omittable()
-    is_default: bool | None = None
-
-
-class SupervisorOut(Schema):
-    unit: str
-    user: str
-    name: str
-
-    @staticmethod
-    def of(record: UnitSupervisor) -> dict[str, Any]:
-        return {"unit": record.unit.ext_id, "user": record.user.username, "name": record.user.get_full_name()}
-
-
-class SupervisorIn(Schema):
-    user: str = Field(min_length=1, description="The user name of an officer of the unit")
 
 
 def _data(payload: Schema) -> dict[str, Any]:

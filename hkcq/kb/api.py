@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,10 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
-from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, Required, Slug, TextIn, TextOut, TextRequired, columns
+from hkcq.core.api import ERRORS, ErrorOut, Mapped
 from hkcq.core.errors import InvalidInput, UnknownReference
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
@@ -22,30 +20,22 @@ from hkcq.core.translated import current_language
 from hkcq.kb import permissions, selectors, services
 from hkcq.kb.models import Entry, Topic
 from hkcq.kb.routing import ask as kb_ask
-from hkcq.kb.schemas import FeedbackIn, FeedbackOut, GapGroupOut, GapResolveIn, GapResolveOut
+from hkcq.kb.schemas import (
+    AskOut,
+    AskQuery,
+    EntryIn,
+    EntryOut,
+    EntryPatch,
+    FeedbackIn,
+    FeedbackOut,
+    GapGroupOut,
+    GapResolveIn,
+    GapResolveOut,
+)
 from hkcq.kb.search import normalise_language
 from hkcq.registry.models import Area, Unit
 
 router = Router(tags=["knowledge base"])
-
-
-class AnswerOut(Schema):
-    id: str
-    title: str
-    snippet: str
-    score: float
-
-
-class AskOut(Schema):
-    answers: list[AnswerOut]
-    unit: str | None
-    answered: bool
-
-
-class AskQuery(Schema):
-    q: Required
-    lang: str = "en"
-    limit: int = 10
 
 
 @router.get("/ask", response={200: AskOut, 422: ErrorOut}, summary="Ask the knowledge base")
@@ -68,40 +58,6 @@ def ask(request: HttpRequest, params: Query[AskQuery]) -> dict[str, Any]:
     }
 
 
-class EntryOut(Schema):
-    id: str
-    topic: str
-    title: TextOut
-    body: TextOut
-    question_forms: TextOut
-    unit: str
-    area: str | None
-    source: TextOut
-    effective_from: dt.date | None
-    effective_to: dt.date | None
-    state: str
-    review_note: TextOut
-    updated_at: dt.datetime
-
-    @staticmethod
-    def of(e: Entry) -> dict[str, Any]:
-        return {
-            "id": e.slug,
-            "topic": e.topic,
-            "title": TextOut.of(e.title),
-            "body": TextOut.of(e.body),
-            "question_forms": TextOut.of(e.question_forms),
-            "unit": e.unit.ext_id,
-            "area": e.area.ext_id if e.area else None,
-            "source": TextOut.of(e.source),
-            "effective_from": e.effective_from,
-            "effective_to": e.effective_to,
-            "state": e.state,
-            "review_note": TextOut.of(e.review_note),
-            "updated_at": e.updated_at,
-        }
-
-
 @router.get("/kb/entries", response=list[EntryOut], summary="List knowledge-base entries")
 @paginate(LimitOffsetPagination)
 def list_entries(request: HttpRequest, topic: str | None = None, state: str | None = None) -> Mapped:
@@ -117,29 +73,6 @@ def list_entries(request: HttpRequest, topic: str | None = None, state: str | No
 @router.get("/kb/entries/{slug}", response={200: EntryOut, 404: ErrorOut})
 def get_entry(request: HttpRequest, slug: str) -> dict[str, Any]:
     return EntryOut.of(selectors.entry_get_for_user(user=api_caller(request), slug=slug))
-
-
-class EntryPatch(Schema):
-    model_config = ConfigDict(json_schema_extra=columns(Entry))
-
-    topic: str | None = None
-    title: TextIn | None = None
-    body: TextIn | None = None
-    question_forms: TextIn | None = None
-    unit: str | None = None
-    area: str | None = None
-    source: TextIn | None = None
-    effective_from: IsoDate | None = None
-    effective_to: IsoDate | None = None
-    review_note: TextIn | None = None
-
-
-class EntryIn(EntryPatch):
-    id: Slug
-    topic: Required
-    title: TextRequired
-    body: TextRequired
-    unit: Required
 
 
 def _data(payload: Schema) -> dict[str, Any]:

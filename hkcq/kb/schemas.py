@@ -1,4 +1,4 @@
-"""Schemas of the knowledge-base API's feedback and gaps operations."""
+"""The knowledge-base API's request and response schemas (``api.py`` declares the operations)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from hkcq.core.api import RowId
-from hkcq.kb.models import Gap
+from hkcq.core.api import IsoDate, Required, RowId, Slug, TextIn, TextOut, TextRequired, columns
+from hkcq.kb.models import Entry, Gap
 from hkcq.kb.selectors import GapGroup
 
 
@@ -57,3 +58,79 @@ class GapResolveIn(Schema):
 
 class GapResolveOut(Schema):
     resolved: int
+
+
+class AnswerOut(Schema):
+    id: str
+    title: str
+    snippet: str
+    score: float
+
+
+class AskOut(Schema):
+    answers: list[AnswerOut]
+    unit: str | None
+    answered: bool
+
+
+class AskQuery(Schema):
+    q: Required
+    lang: str = "en"
+    limit: int = 10
+
+
+class EntryOut(Schema):
+    id: str
+    topic: str
+    title: TextOut
+    body: TextOut
+    question_forms: TextOut
+    unit: str
+    area: str | None
+    source: TextOut
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    state: str
+    review_note: TextOut
+    updated_at: dt.datetime
+
+    @staticmethod
+    def of(e: Entry) -> dict[str, Any]:
+        return {
+            "id": e.slug,
+            "topic": e.topic,
+            "title": TextOut.of(e.title),
+            "body": TextOut.of(e.body),
+            "question_forms": TextOut.of(e.question_forms),
+            "unit": e.unit.ext_id,
+            "area": e.area.ext_id if e.area else None,
+            "source": TextOut.of(e.source),
+            "effective_from": e.effective_from,
+            "effective_to": e.effective_to,
+            "state": e.state,
+            "review_note": TextOut.of(e.review_note),
+            "updated_at": e.updated_at,
+        }
+
+
+class EntryPatch(Schema):
+    model_config = ConfigDict(json_schema_extra=columns(Entry))
+
+    topic: str | None = None
+    title: TextIn | None = None
+    body: TextIn | None = None
+    question_forms: TextIn | None = None
+    unit: str | None = None
+    area: str | None = None
+    source: TextIn | None = None
+    effective_from: IsoDate | None = None
+    effective_to: IsoDate | None = None
+    review_note: TextIn | None = None
+
+
+class EntryIn(EntryPatch):
+    id: Slug
+    topic: Required
+    title: TextRequired
+    body: TextRequired
+    unit: Required

@@ -3,46 +3,23 @@ reads the outbox and sends failed e-mails again."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest
-from hkcq.core.api import ERRORS, ErrorOut, Flag, Mapped, RowId
+from hkcq.core.api import ERRORS, ErrorOut, Mapped
 from hkcq.core.errors import InvalidInput, NotFound
-from hkcq.core.models import OutgoingEmail
 from hkcq.core.outbox import email_resend
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.permissions import require
 from hkcq.notifications import permissions, selectors, services
 from hkcq.notifications.models import Notification
+from hkcq.notifications.schemas import NotificationOut, OutgoingEmailOut, ReadAllOut, ResendIn, ResendOut
 
 router = Router(tags=["notifications"])
-
-
-class NotificationOut(Schema):
-    id: int
-    title: str
-    body: str
-    url: str
-    created: dt.datetime
-    read_at: dt.datetime | None
-
-    # The text in the reader's language (the request's), not the one it was sent in.
-    @staticmethod
-    def resolve_title(n: Notification) -> str:
-        return str(n.shown().title)
-
-    @staticmethod
-    def resolve_body(n: Notification) -> str:
-        return str(n.shown().body)
-
-    @staticmethod
-    def resolve_url(n: Notification) -> str:
-        return str(n.shown().url)
 
 
 @router.get(
@@ -51,10 +28,6 @@ class NotificationOut(Schema):
 @paginate(LimitOffsetPagination)
 def list_notifications(request: AuthedRequest, unread: bool = False) -> Any:
     return selectors.notification_list(user=request.auth, unread_only=unread)
-
-
-class ReadAllOut(Schema):
-    marked: int
 
 
 @router.post(
@@ -78,44 +51,6 @@ def read_notification(request: AuthedRequest, notification_id: int) -> Notificat
     if notification is None:
         raise NotFound()
     return notification
-
-
-# -- the outbox (the secretariat and administrators) --------------------------------------------
-class OutgoingEmailOut(Schema):
-    id: int
-    created: dt.datetime
-    to: list[str]
-    subject: str
-    language: str
-    state: str
-    attempts: int
-    next_attempt_at: dt.datetime | None
-    sent_at: dt.datetime | None
-    last_error: str
-
-    @staticmethod
-    def of(m: OutgoingEmail) -> dict[str, Any]:
-        return {
-            "id": m.pk,
-            "created": m.created,
-            "to": list(m.to or []),
-            "subject": m.subject,
-            "language": m.language,
-            "state": m.state,
-            "attempts": m.attempts,
-            "next_attempt_at": m.next_attempt_at if m.state == OutgoingEmail.State.PENDING else None,
-            "sent_at": m.sent_at,
-            "last_error": m.last_error[:500],
-        }
-
-
-class ResendIn(Schema):
-    ids: list[RowId] = Field(default_factory=list, description="Failed e-mails to send again")
-    all: Flag = Field(False, description="Send every failed e-mail again")
-
-
-class ResendOut(Schema):
-    queued: int
 
 
 @router.get(

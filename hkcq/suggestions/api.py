@@ -9,13 +9,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from hkcq.accounts.api_auth import STAFF_AUTH, AuthedRequest, api_caller
 from hkcq.core import idempotency
-from hkcq.core.api import ERRORS, ErrorOut, Flag, IsoDate, Language, Mapped, Required, TextIn, TextOut
+from hkcq.core.api import ERRORS, ErrorOut, IsoDate, Mapped, TextOut
 from hkcq.core.errors import NotPermitted, UnknownReference
 from hkcq.core.pagination import LimitOffsetPagination
 from hkcq.core.throttle import throttle, throttle_check, throttle_count
@@ -24,131 +23,25 @@ from hkcq.suggestions import digest as digests
 from hkcq.suggestions import permissions, selectors, services
 from hkcq.suggestions.models import Suggestion
 from hkcq.suggestions.references import reference_normalise
+from hkcq.suggestions.schemas import (
+    ApproveIn,
+    DigestOut,
+    MergeIn,
+    RedactIn,
+    RejectIn,
+    RespondIn,
+    SimilarOut,
+    StaffSuggestionOut,
+    SubmitIn,
+    SuggestionAreaIn,
+    SuggestionOut,
+    SuggestionSubmittedOut,
+    SuggestionTrackOut,
+    SupportIn,
+    SupportOut,
+)
 
 router = Router(tags=["suggestions"])
-
-
-class SuggestionOut(Schema):
-    reference: str
-    title: str
-    text: str
-    language: str
-    area: str | None
-    status: str
-    status_reason: TextOut
-    response: TextOut
-    responded_at: dt.datetime | None
-    published_at: dt.datetime | None
-    measure: str | None
-    decision: str | None
-    voices: int
-    merged: list[str]
-
-    @staticmethod
-    def of(s: Suggestion) -> dict[str, Any]:
-        return {
-            "reference": s.reference,
-            "title": s.public_title,
-            "text": s.public_text,
-            "language": s.language,
-            "area": s.area.ext_id if s.area else None,
-            "status": s.status,
-            "status_reason": TextOut.of(s.status_reason),
-            "response": TextOut.of(s.response),
-            "responded_at": s.responded_at,
-            "published_at": s.published_at,
-            "measure": s.measure.ext_id if s.measure else None,
-            "decision": s.decision.ext_id if s.decision else None,
-            "voices": s.voices,
-            "merged": [m.reference for m in s.merged.all()],
-        }
-
-
-class StaffSuggestionOut(SuggestionOut):
-    """For staff: what was submitted (never public) beside what is published."""
-
-    state: str
-    reject_reason: str
-    original_title: str
-    original_text: str
-    suggested_area: str | None
-    unit: str | None
-    anonymous: bool
-    name: str
-    email: str
-    created_at: dt.datetime
-    merged_into: str | None
-
-    @staticmethod
-    def of(s: Suggestion) -> dict[str, Any]:
-        return {
-            **SuggestionOut.of(s),
-            "state": s.state,
-            "reject_reason": s.reject_reason,
-            "original_title": s.title,
-            "original_text": s.text,
-            "suggested_area": s.suggested_area.ext_id if s.suggested_area else None,
-            "unit": s.unit.ext_id if s.unit else None,
-            "anonymous": s.anonymous,
-            "name": s.name,
-            "email": s.email,
-            "created_at": s.created_at,
-            "merged_into": s.merged_into.reference if s.merged_into else None,
-        }
-
-
-def _anonymous_or_email(schema: dict[str, Any]) -> None:
-    # Send it anonymously, or give an e-mail address (the service refuses neither, with its
-    # own translated message).
-    schema["anyOf"] = [
-        {"properties": {"anonymous": {"const": True}}},
-        {"required": ["email"], "properties": {"email": {"type": "string", "format": "email", "minLength": 3}}},
-    ]
-
-
-class SubmitIn(Schema):
-    title: Required
-    text: Required
-    language: Language = "en"
-    area: str | None = None
-    anonymous: Flag = True
-    name: str = ""
-    email: str = ""
-
-    model_config = ConfigDict(json_schema_extra=_anonymous_or_email)
-
-
-class SuggestionSubmittedOut(Schema):
-    reference: str
-    tracking_token: str
-    state: str
-    suggested_area: str | None
-    similar: list[str]
-
-
-class SuggestionTrackOut(Schema):
-    reference: str
-    title: str
-    text: str
-    state: str
-    status: str
-    response: TextOut
-    merged_into: str | None
-    public: bool
-
-
-class SimilarOut(Schema):
-    suggested_area: str | None
-    similar: list[SuggestionOut]
-
-
-class SupportIn(Schema):
-    email: str = ""
-
-
-class SupportOut(Schema):
-    counted: bool
-    voices: int
 
 
 def _area(ext_id: str | None) -> Area | None:
@@ -267,30 +160,6 @@ def moderation_queue(request: AuthedRequest, state: str | None = None) -> Mapped
     return Mapped(rows.prefetch_related("merged"), StaffSuggestionOut.of)
 
 
-class DigestRowOut(Schema):
-    area: str
-    counts: dict[str, int]
-    total: int
-
-
-class ThemeOut(Schema):
-    title: str
-    suggestions: list[str]
-    voices: int
-    quote: str
-
-
-class DigestOut(Schema):
-    start: dt.date | None
-    end: dt.date
-    meeting: str | None
-    states: dict[str, int]
-    rows: list[DigestRowOut]
-    total: int
-    themes: list[ThemeOut]
-    answered: list[str]
-
-
 @router.get("/suggestions/digest", response={200: DigestOut, **ERRORS}, auth=STAFF_AUTH)
 def digest(
     request: AuthedRequest, meeting: str | None = None, start: IsoDate | None = None, end: IsoDate | None = None
@@ -370,13 +239,6 @@ def staff_view(request: AuthedRequest, reference: str) -> dict[str, Any]:
     return _staff_out(_staff_get(request, reference).reference or "")
 
 
-class ApproveIn(Schema):
-    public_title: str | None = None
-    public_text: str | None = None
-    area: str | None = None
-    unit: str | None = None
-
-
 @router.post("/suggestions/{reference}/approve", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
 def approve(request: AuthedRequest, reference: str, payload: ApproveIn) -> dict[str, Any]:
     """Publish. Without ``public_title``/``public_text`` the automatically masked texts are used."""
@@ -393,21 +255,11 @@ def approve(request: AuthedRequest, reference: str, payload: ApproveIn) -> dict[
     return _staff_out(s.reference or "")
 
 
-class RejectIn(Schema):
-    reason: Required
-    note: str = ""
-
-
 @router.post("/suggestions/{reference}/reject", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
 def reject(request: AuthedRequest, reference: str, payload: RejectIn) -> dict[str, Any]:
     s = _staff_get(request, reference)
     services.suggestion_reject(user=request.auth, suggestion=s, reason=payload.reason, note=payload.note)
     return _staff_out(s.reference or "")
-
-
-class RedactIn(Schema):
-    public_title: Required
-    public_text: Required
 
 
 @router.post("/suggestions/{reference}/redact", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
@@ -422,20 +274,11 @@ def redact(request: AuthedRequest, reference: str, payload: RedactIn) -> dict[st
     return _staff_out(s.reference or "")
 
 
-class SuggestionAreaIn(Schema):
-    area: str | None = None
-    unit: str | None = None
-
-
 @router.post("/suggestions/{reference}/area", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
 def set_area(request: AuthedRequest, reference: str, payload: SuggestionAreaIn) -> dict[str, Any]:
     s = _staff_get(request, reference)
     services.suggestion_set_area(user=request.auth, suggestion=s, area=_area(payload.area), unit=_unit(payload.unit))
     return _staff_out(s.reference or "")
-
-
-class MergeIn(Schema):
-    into: Required
 
 
 @router.post("/suggestions/{reference}/merge", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)
@@ -448,14 +291,6 @@ def merge(request: AuthedRequest, reference: str, payload: MergeIn) -> dict[str,
         raise UnknownReference(details={"into": [_("No suggestion has this reference.")]})
     services.suggestion_merge(user=request.auth, duplicate=s, target=target)
     return _staff_out(target.reference or "")
-
-
-class RespondIn(Schema):
-    status: Required
-    response: TextIn | None = None
-    reason: TextIn | None = None
-    measure: str | None = None
-    decision: str | None = None
 
 
 @router.post("/suggestions/{reference}/response", response={200: StaffSuggestionOut, **ERRORS}, auth=STAFF_AUTH)

@@ -56,3 +56,23 @@ def test_imports_inside_functions_say_why():
     """An import inside a function hides a dependency (often a cycle): keep one only with its
     reason written beside it (issue 10)."""
     assert _imports_inside_functions_without_a_reason() == []
+
+
+def _schemas_declared_in_api_modules() -> list[str]:
+    """Request and response schemas (classes deriving from ninja's ``Schema`` or from another
+    schema) declared in an app's API modules rather than in its ``schemas.py``. ``core/api.py`` is
+    the shared vocabulary of every API (texts, errors, pagination) and is exempt."""
+    found = []
+    for path in sorted((ROOT / "hkcq").glob("*/*api.py")):
+        if path.parent.name == "core":
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef) and node.bases:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.name}")
+    return found
+
+
+def test_api_schemas_live_in_schemas_modules():
+    """One place per app for its API's schemas: ``api.py`` declares operations, ``schemas.py``
+    the shapes they take and give (docs/architecture.md)."""
+    assert _schemas_declared_in_api_modules() == []
