@@ -5,7 +5,7 @@ section, replaced on each run).
 
     .venv/bin/python bench/events_schedule.py [--time-limit 25] [--workers 1] [--no-write]
 
-The scheduler is the pure module hkcq/exchanges/scheduling.py: no database is involved.
+The scheduler is the pure package hkcq/exchanges/scheduling/: no database is involved.
 """
 
 from __future__ import annotations

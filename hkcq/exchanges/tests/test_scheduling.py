@@ -7,6 +7,7 @@ import random
 import pytest
 
 from hkcq.exchanges import scheduling as sch
+from hkcq.exchanges.scheduling import cpsat, solve, tables
 
 ALL = frozenset(range(8))
 
@@ -187,7 +188,7 @@ def test_random_problems_are_valid_and_never_worse_than_greedy(seed):
 
 
 def test_large_problem_uses_neighbourhood_search_and_stays_valid(monkeypatch):
-    monkeypatch.setattr(sch, "WHOLE_LIMIT", 10)
+    monkeypatch.setattr(solve, "WHOLE_LIMIT", 10)  # where schedule() reads it
     rng = random.Random(5)
     people = [f"p{k}" for k in range(25)]
     avail = {p: frozenset(rng.sample(range(8), 5)) for p in people}
@@ -201,8 +202,8 @@ def test_large_problem_uses_neighbourhood_search_and_stays_valid(monkeypatch):
     r = sch.schedule(p, time_limit=3)
     assert r.status == "feasible"
     assert sch.violations(p, r) == []
-    assert sch._value(sch._score(p, {k: v.slot for k, v in r.placements.items()})) >= sch._value(
-        sch._score(p, {k: v.slot for k, v in greedy.placements.items()})
+    assert cpsat._value(cpsat._score(p, {k: v.slot for k, v in r.placements.items()})) >= cpsat._value(
+        cpsat._score(p, {k: v.slot for k, v in greedy.placements.items()})
     )
 
 
@@ -227,15 +228,15 @@ def test_ejection_chain_places_a_meeting_greedy_leaves_out():
     ms = [sch.Meeting(id=1, a="a", b="c"), sch.Meeting(id=2, a="a", b="b")]
     avail = {"a": frozenset({0, 1}), "b": frozenset({0}), "c": frozenset({0, 1})}
     p = problem(ms, tables=1, available=avail)
-    chains = sch._Chains(p, {1: 0}, random.Random(0))
+    chains = solve._Chains(p, {1: 0}, random.Random(0))
     slots = chains.run()
     assert slots == {1: 1, 2: 0}
-    r = sch._finish(p, slots, "greedy", 0.0)
+    r = tables._finish(p, slots, "greedy", 0.0)
     assert sch.violations(p, r) == []
     # locked and interpreted meetings are never moved by a chain
     locked = [sch.Meeting(id=1, a="a", b="c", locked=(0, 0)), sch.Meeting(id=2, a="a", b="b")]
     p = problem(locked, tables=1, available=avail)
-    assert sch._Chains(p, {1: 0}, random.Random(0)).run() == {1: 0}
+    assert solve._Chains(p, {1: 0}, random.Random(0)).run() == {1: 0}
 
 
 @pytest.mark.parametrize("seed", range(3))
