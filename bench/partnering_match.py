@@ -530,8 +530,8 @@ def main() -> None:
     objects = {o.pk: o for o in Opportunity.objects.filter(pk__in=sample)}
 
     before = load_before(args.before)
-    assert matching._state is not None
-    before_state(before, matching._state)
+    assert matching.live._state is not None
+    before_state(before, matching.live._state)
     compared = compare(before, matching, sample, objects)
     timed, same, queries = compared["timed"], compared["same"], compared["queries"]
     old_p50, old_p95 = percentiles(timed["old"])

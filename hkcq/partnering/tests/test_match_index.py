@@ -63,7 +63,7 @@ def test_publish_and_withdraw_reach_the_built_index_without_a_rebuild(pair, faci
     def no_rebuild(*a, **k):
         raise AssertionError("the index was rebuilt")
 
-    monkeypatch.setattr(matching, "_build", no_rebuild)
+    monkeypatch.setattr(matching.live, "_build", no_rebuild)
     offer = published(facilitator_hk, post(hk_user, hk, type="logistics_offered", sector="freight-forwarding", **texts))
     assert matching.current_index() is index and offer.pk in index.docs
     assert matching.suggestions(need)[0].pk == offer.pk
@@ -94,9 +94,9 @@ def test_a_note_committed_out_of_order_is_still_applied(pair, facilitator_hk):
 def test_a_new_day_drops_what_expired(pair):
     cq_user, hk_user, hk, need, texts = pair
     index = matching.current_index()
-    state = matching._state
+    state = matching.live._state
     assert state is not None
-    matching._sync(state, need.expires_on + timedelta(days=1))
+    matching.live._sync(state, need.expires_on + timedelta(days=1))
     assert need.pk not in index.docs
 
 
