@@ -121,7 +121,7 @@ def test_the_default_period_ends_on_any_day(db, end):
 
 def test_the_statistics_page_opens_on_29_february(db, client, monkeypatch):
     leap_day = dt.datetime(2028, 2, 29, 4, tzinfo=dt.UTC)  # noon in Hong Kong and Chongqing
-    monkeypatch.setattr("hkcq.enquiries.views.timezone.now", lambda: leap_day)
+    monkeypatch.setattr("hkcq.enquiries.views.statistics_pages.timezone.now", lambda: leap_day)
     assert client.get("/en/enquiries/statistics/").status_code == 200
 
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from hkcq.core.pagination import Count
 from hkcq.enquiries import selectors
-from hkcq.enquiries import views as enquiry_views
 from hkcq.enquiries.models import Enquiry
 from hkcq.enquiries.tests.conftest import CQ_UNIT, HK_UNIT
 from hkcq.enquiries.tests.factories import EnquiryFactory
+from hkcq.enquiries.views import queue_page
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +265,7 @@ def test_a_queue_page_with_cases_does_not_read_the_viewers_units(client, secreta
     ],
 )
 def test_an_estimated_total_is_said_to_be_one(client, secretariat_hk, cases, monkeypatch, language, count, page):
-    monkeypatch.setattr(enquiry_views, "count_estimate", lambda qs: Count(123_456, exact=False))
+    monkeypatch.setattr(queue_page, "count_estimate", lambda qs: Count(123_456, exact=False))
     client.force_login(secretariat_hk)
     text = unescape(client.get(f"/{language}/enquiries/queue/").content.decode())
     assert count in text and page in text
@@ -339,7 +339,7 @@ def test_cases_without_a_deadline_come_last_in_the_deadline_order(client, secret
     ],
 )
 def test_a_count_stopped_at_its_limit_says_more_than(client, secretariat_hk, cases, monkeypatch, language, count, page):
-    monkeypatch.setattr(enquiry_views, "count_estimate", lambda qs: Count(10_000, exact=False, at_least=True))
+    monkeypatch.setattr(queue_page, "count_estimate", lambda qs: Count(10_000, exact=False, at_least=True))
     client.force_login(secretariat_hk)
     text = unescape(client.get(f"/{language}/enquiries/queue/").content.decode()).replace(",", "")
     assert count in text and page in text
