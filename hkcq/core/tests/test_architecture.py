@@ -76,3 +76,21 @@ def test_api_schemas_live_in_schemas_modules():
     """One place per app for its API's schemas: ``api.py`` declares operations, ``schemas.py``
     the shapes they take and give (docs/architecture.md)."""
     assert _schemas_declared_in_api_modules() == []
+
+
+# A module a reader can hold (docs/architecture.md): about 500 lines, never more than this.
+MODULE_LINES = 800
+
+
+def test_no_module_has_grown_past_what_a_reader_can_hold():
+    """The platform's modules (tests and migrations aside) stay under ``MODULE_LINES``: one that
+    grows is split by idea (issue 10), as bench/code_shape.py also counts."""
+    long = {}
+    for path in sorted((ROOT / "hkcq").rglob("*.py")):
+        parts = path.relative_to(ROOT).parts
+        if "tests" in parts or "browser_tests" in parts or "migrations" in parts or path.name == "conftest.py":
+            continue
+        lines = len(path.read_text().splitlines())
+        if lines > MODULE_LINES:
+            long[str(path.relative_to(ROOT))] = lines
+    assert long == {}
