@@ -27,6 +27,7 @@ from hkcq.exchanges import services
 from hkcq.exchanges.models import (
     Event,
     ExchangeRecord,
+    Feedback,
     Meeting,
     Question,
     Registration,
@@ -458,6 +459,17 @@ class EventFeedbackOut(Schema):
     useful: bool
     outcome: str
     outcome_kind: str
+
+    @staticmethod
+    def of(f: Feedback) -> dict[str, Any]:
+        return {
+            "id": f.pk,
+            "meeting": f.meeting_id,
+            "happened": f.happened,
+            "useful": f.useful,
+            "outcome": f.outcome,
+            "outcome_kind": f.outcome_kind,
+        }
 
 
 # -- organisers: approval, check-in, phase --------------------------------------------------------

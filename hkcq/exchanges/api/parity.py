@@ -32,6 +32,7 @@ from hkcq.exchanges.models import (
 )
 from hkcq.exchanges.schemas import (
     EventFeedbackListOut,
+    EventFeedbackOut,
     EventParticipantListOut,
     EventRegistrationListOut,
     EventRegistrationOut,
@@ -107,17 +108,7 @@ def event_registrations(request: AuthedRequest, event_id: int) -> dict[str, Any]
 def event_feedback(request: AuthedRequest, event_id: int) -> dict[str, Any]:
     event = selectors.event_get(event_id)
     require(permissions.can_organise_event(request.auth, event))
-    items = [
-        {
-            "id": f.pk,
-            "meeting": f.meeting_id,
-            "happened": f.happened,
-            "useful": f.useful,
-            "outcome": f.outcome,
-            "outcome_kind": f.outcome_kind,
-        }
-        for f in selectors.feedback_outcomes(event).order_by("id")
-    ]
+    items = [EventFeedbackOut.of(f) for f in selectors.feedback_outcomes(event).order_by("id")]
     return {"items": items, "count": len(items)}
 
 

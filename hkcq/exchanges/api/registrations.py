@@ -113,17 +113,7 @@ def meeting_feedback(request: AuthedRequest, meeting_id: int, body: EventFeedbac
         outcome=body.outcome,
         outcome_kind=body.outcome_kind,
     )
-    return Status(
-        201,
-        {
-            "id": f.pk,
-            "meeting": f.meeting_id,
-            "happened": f.happened,
-            "useful": f.useful,
-            "outcome": f.outcome,
-            "outcome_kind": f.outcome_kind,
-        },
-    )
+    return Status(201, EventFeedbackOut.of(f))
 
 
 @router.get(
