@@ -5,7 +5,8 @@ Usage: ``DJANGO_SETTINGS_MODULE=config.settings_test python bench/seed_tests.py 
 
 Collects the tests (runs none) and counts, per app, the tests that request the ``defaults``
 fixture (directly or through another fixture, such as the demo personas ``secretariat_hk``,
-``officer_hk``, ``resident``, ``admin_user``), and those whose own source names a demo account
+``officer_hk``, ``resident``, ``admin_user``) or the browser tests' seeded live server
+(``live_defaults``, behind ``page`` and ``live_url``), and those whose own source names a demo account
 (``"demo-…"``) without it. The default data is also loaded once for the whole session
 (``hkcq/conftest.py``), so the second kind leans on the seed as much as the first. A test of the
 seed itself says so with ``@pytest.mark.seed``: it is counted apart ("of the seed"), and the
@@ -26,6 +27,9 @@ import pytest
 
 BASE = Path(__file__).resolve().parent.parent
 DEMO = re.compile(r"[\"']demo-[a-z-]+[\"']")
+# Fixtures that load the default data: the session's seed, and the browser tests' seeded live
+# server (``live_defaults``, behind ``page`` and ``live_url``).
+SEED_FIXTURES = {"defaults", "live_defaults"}
 
 
 class _Collector:
@@ -36,7 +40,7 @@ class _Collector:
         for item in items:
             parts = Path(str(item.fspath)).relative_to(BASE).parts
             app = parts[1] if len(parts) > 2 else parts[0]
-            fixture = "defaults" in getattr(item, "fixturenames", ())
+            fixture = bool(SEED_FIXTURES & set(getattr(item, "fixturenames", ())))
             try:
                 source = inspect.getsource(item.function)  # type: ignore[attr-defined]
             except (AttributeError, OSError, TypeError):
