@@ -10,10 +10,18 @@ from hkcq.accounts.tests import personas
 from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
 from hkcq.core.translated import TText
-from hkcq.registry.tests.factories import MeasureFactory, UnitFactory
+from hkcq.registry.tests.factories import (
+    AgreementFactory,
+    MeasureFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UnitFactory,
+)
+from hkcq.reporting.tests.factories import plan_make
 
 # the editing test's secretariat member is factory-made (hkcq/accounts/tests/personas.py); the
-# other tests walk the default data's registry as a visitor sees it
+# visitor's pages are walked over the reporting factories' plan of co-operation (plan_make), only
+# the home page's eleven areas are the default data's
 secretariat_hk = personas.secretariat_hk
 
 AREA_NAMES = {
@@ -22,10 +30,15 @@ AREA_NAMES = {
     "zh-hans": ("一带一路", "创新科技", "便利香港居民"),
 }
 HTML_LANG = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
+# the plan's second area (plan_make), in the languages its name is given in
+INNOVATION = {"en": "Innovation and Technology", "zh-hant": "創新科技"}
 
 
+@pytest.mark.seed
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
 def test_home_page_shows_the_eleven_areas(page, lang):
+    """The default data itself: the eleven co-operation areas of the mechanism, as published,
+    by their names in the three languages, are what the home page must show a visitor."""
     page.goto(f"/{lang}/")
     assert page.locator("html").get_attribute("lang") == HTML_LANG[lang]
     cards = page.locator(".area-card")
@@ -37,17 +50,21 @@ def test_home_page_shows_the_eleven_areas(page, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant"])
-def test_area_page_lists_its_measures(page, lang):
+def test_area_page_lists_its_measures(bare_page, lang):
+    page = bare_page
+    plan_make()
     page.goto(f"/{lang}/")
-    page.locator(".area-card a").nth(3).click()  # Innovation and Technology
+    page.locator(".area-card a", has_text=INNOVATION[lang]).click()
     page.wait_for_url(re.compile(r"/areas/"))
     assert page.locator("h1").count() == 1
     assert page.locator("main a[href*='/measures/']").count() >= 1
     assert_no_serious_axe_violations(page)
 
 
-def test_measure_page_shows_units_and_history(page):
-    page.goto("/en/measures/m-01/")
+def test_measure_page_shows_units_and_history(bare_page):
+    page = bare_page
+    measure = plan_make().measures[0]  # led by a unit of each side, with items and a milestone
+    page.goto(f"/en/measures/{measure.ext_id}/")
     assert page.locator("h1").inner_text().strip()
     assert page.locator("#history-heading").is_visible()
     assert_no_serious_axe_violations(page)
@@ -79,7 +96,9 @@ def test_secretariat_edits_a_measure_and_sees_it_in_the_history(bare_page, secre
     assert_no_serious_axe_violations(page)
 
 
-def test_meeting_and_agreement_pages_have_no_serious_violations(page):
+def test_meeting_and_agreement_pages_have_no_serious_violations(bare_page):
+    page = bare_page
+    plan_make()  # a plenary with its decisions, and two agreements signed there
     page.goto("/zh-hant/meetings/")
     page.locator("main a[href*='/meetings/']").first.click()
     page.wait_for_load_state()
@@ -91,7 +110,15 @@ def test_meeting_and_agreement_pages_have_no_serious_violations(page):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hans"])
-def test_lists_search_and_sign_in_have_no_serious_violations(page, lang):
+def test_lists_search_and_sign_in_have_no_serious_violations(bare_page, lang):
+    page = bare_page
+    plan = plan_make()
+    OrganisationFactory.create_batch(2)
+    PersonFactory.create_batch(2)
+    AgreementFactory.create(
+        title=TText.of(en="Arrangement on arbitration in commercial disputes", zh_hant="商業糾紛仲裁安排")
+    )
+    decision = plan.meeting.decisions.order_by("number").last()
     failures = []
     for path in (
         "/areas/",
@@ -105,9 +132,12 @@ def test_lists_search_and_sign_in_have_no_serious_violations(page, lang):
         "/search/?q=arbitration",
         "/search/?q=nothing-matches-this",
         "/account/sign-in/",
-        "/decisions/d-2023-05-11-04/",
+        f"/decisions/{decision.ext_id}/",
     ):
-        page.goto(f"/{lang}{path}")
+        response = page.goto(f"/{lang}{path}")
+        assert response.status == 200, path
+        if path == "/search/?q=arbitration":  # the factory agreement on arbitration is found
+            assert page.locator("main a[href*='/agreements/']").count() >= 1
         try:
             assert_no_serious_axe_violations(page)
         except pytest.fail.Exception as exc:
