@@ -17,7 +17,8 @@ secretariat_cq = personas.secretariat_cq
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_open_data_page(page, lang):
+def test_open_data_page(bare_page, lang):
+    page = bare_page
     page.goto(f"/{lang}/open-data/")
     assert page.locator("h1").count() == 1
     assert page.locator("a[href$='/open-data/measures.csv']").count() == 1

@@ -50,7 +50,8 @@ def some_cases(transactional_db):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant"])
-def test_public_pages(page, some_cases, lang):
+def test_public_pages(bare_page, some_cases, lang):
+    page = bare_page
     for path in (
         "calendars/?side=chongqing&year=2025",
         "calendars/service-levels/",
@@ -65,7 +66,8 @@ def test_public_pages(page, some_cases, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_open311_page_describes_every_service(page, lang):
+def test_open311_page_describes_every_service(bare_page, lang):
+    page = bare_page
     page.goto(f"/{lang}/open311/")
     assert page.locator("h1").count() == 1
     for code in ("enquiry", "suggestion"):
@@ -96,9 +98,10 @@ def test_secretariat_pages(bare_page, some_cases, secretariat_hk):  # noqa: F811
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant"])
-def test_statistics_fit_a_phone(page, some_cases, lang):
+def test_statistics_fit_a_phone(bare_page, some_cases, lang):
     """At 390 px the page does not scroll sideways (a wide table scrolls inside its own box),
     and the period fields show the period the figures are for."""
+    page = bare_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/{lang}/enquiries/statistics/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
