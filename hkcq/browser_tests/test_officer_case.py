@@ -10,28 +10,41 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from hkcq.accounts.tests import personas
+from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+from hkcq.kb.tests.factories import LEGAL_AID, PERMIT_RENEWAL
 
-OFFICER = "demo-officer-exit-entry"
+# the officer is factory-made (hkcq/accounts/tests/personas.py), and so are the entries a case
+# about the permit is routed by and cites (kb factories, citable_entries_make) and the canned
+# replies (enquiries factories, canned_replies_make)
+officer_hk = personas.officer_hk
+unit_hk = personas.unit_hk
 
 
 @pytest.fixture
-def case(live_url):
+def case(transactional_db, officer_hk, unit_hk):  # noqa: F811
     from hkcq.enquiries import services
+    from hkcq.enquiries.tests.factories import canned_replies_make, service_levels_ensure
+    from hkcq.kb.tests.factories import citable_entries_make
 
+    service_levels_ensure()  # the deadlines of a routed case
+    citable_entries_make(unit_hk)  # the permit renewal entry, of the officer's unit, and legal aid
+    canned_replies_make()  # "We need more information" among them
     enquiry = services.enquiry_submit(
         filing=services.Filing(
             question="How do I renew my Home Return Permit?", email="wong@example.org", consent=True, language="zh-hant"
         )
     ).enquiry
-    assert enquiry.assigned_unit.ext_id == "cq_exit_entry"  # the demo officer's unit
+    assert enquiry.assigned_unit == unit_hk  # the officer's unit
     return enquiry
 
 
-def test_canned_reply_and_citations_with_htmx(page, case):
+def test_canned_reply_and_citations_with_htmx(bare_page, officer_hk, case):  # noqa: F811
     from hkcq.enquiries.models import Message
 
-    sign_in(page, OFFICER)
+    page = bare_page
+    sign_in(page, officer_hk.username, password=PASSWORD)
     page.goto(f"/en/enquiries/case/{case.reference}/")
     page.locator("form[action$='/accept/'] button").click()
     page.wait_for_load_state()
@@ -51,13 +64,13 @@ def test_canned_reply_and_citations_with_htmx(page, case):
     suggested = page.locator(".citation-suggested input[name=citations]")
     assert suggested.count() >= 1
     assert page.locator(".citation-suggested label", has_text="Renewing your Mainland Travel Permit").count() == 1
-    page.check("#cite-mtp-renewal")
+    page.check(f"#cite-{PERMIT_RENEWAL}")
     page.fill("#cite-q", "legal aid")
     page.locator("#cite-q").press("Enter")
-    page.locator(".citation-found #cite-legal-aid").wait_for()
+    page.locator(f".citation-found #cite-{LEGAL_AID}").wait_for()
     assert page.evaluate("window.__sameDocument === true")
-    assert page.locator("#cite-mtp-renewal").is_checked()  # still chosen after the search
-    page.check("#cite-legal-aid")
+    assert page.locator(f"#cite-{PERMIT_RENEWAL}").is_checked()  # still chosen after the search
+    page.check(f"#cite-{LEGAL_AID}")
     assert page.locator("#reply_body").input_value() == body
     assert_no_serious_axe_violations(page)
 
@@ -66,7 +79,7 @@ def test_canned_reply_and_citations_with_htmx(page, case):
     page.wait_for_load_state()
     assert "Fill in or remove what is in brackets" in page.locator("#reply-form").inner_text()
     assert page.locator("#reply_body").input_value() == body
-    assert page.locator("#cite-legal-aid").is_checked()
+    assert page.locator(f"#cite-{LEGAL_AID}").is_checked()
     assert not Message.objects.filter(enquiry=case, kind="reply").exists()
     assert_no_serious_axe_violations(page)
     filled = re.sub(r"【[^】]*】", "你持有的證件類別及有效期", body)
@@ -75,19 +88,23 @@ def test_canned_reply_and_citations_with_htmx(page, case):
     page.wait_for_load_state()
     reply = Message.objects.get(enquiry=case, kind="reply")
     assert "【" not in reply.body
-    assert reply.body.startswith("Dear Mr Wong,") and reply.citations == ["mtp-renewal", "legal-aid"]
+    assert reply.body.startswith("Dear Mr Wong,") and reply.citations == [PERMIT_RENEWAL, LEGAL_AID]
     assert "Replied to the resident." in page.locator(".case-history").inner_text()
 
 
-def test_canned_reply_and_search_without_javascript(browser, live_url, case):
-    from hkcq.accounts.models import User
+def test_canned_reply_and_search_without_javascript(browser, live_server, officer_hk, case):  # noqa: F811
+    from django.urls import get_resolver
+
     from hkcq.enquiries import services
 
-    services.enquiry_accept(user=User.objects.get(username=OFFICER), enquiry=case)
-    context = browser.new_context(base_url=live_url, java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    services.enquiry_accept(user=officer_hk, enquiry=case)
+    get_resolver().url_patterns  # noqa: B018 - built before the first page, as bare_page does
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
     try:
         page = context.new_page()
-        sign_in(page, OFFICER, lang="zh-hans")
+        sign_in(page, officer_hk.username, lang="zh-hans", password=PASSWORD)
         page.goto(f"/zh-hans/enquiries/case/{case.reference}/")
         page.fill("#reply_body", "黄先生：")
         page.check("#reply_wait_for_resident")
@@ -102,15 +119,16 @@ def test_canned_reply_and_search_without_javascript(browser, live_url, case):
         page.fill("#cite-q", "法律援助")
         page.locator("button[value=find]").click()
         page.wait_for_load_state()
-        assert page.locator(".citation-found input[value=legal-aid]").count() == 1
+        assert page.locator(f".citation-found input[value={LEGAL_AID}]").count() == 1
         assert page.locator("#reply_body").input_value().startswith("黄先生：")
         assert not case.messages.exists()
     finally:
         context.close()
 
 
-def test_case_page_on_a_phone(page, case):
-    sign_in(page, OFFICER, lang="zh-hant")
+def test_case_page_on_a_phone(bare_page, officer_hk, case):  # noqa: F811
+    page = bare_page
+    sign_in(page, officer_hk.username, lang="zh-hant", password=PASSWORD)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/zh-hant/enquiries/case/{case.reference}/")
     button = page.locator("form[action$='/note/'] button").bounding_box()
