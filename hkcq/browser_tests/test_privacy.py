@@ -18,9 +18,12 @@ HKID = "A123456(7)"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant"])
-def test_find_an_enquiry_without_the_address_in_the_url(page, lang):
+def test_find_an_enquiry_without_the_address_in_the_url(bare_page, lang):
     from hkcq.enquiries import services
+    from hkcq.enquiries.tests.factories import service_levels_ensure
 
+    page = bare_page
+    service_levels_ensure()  # the deadlines of a filed enquiry
     case = services.enquiry_submit(
         filing=services.Filing(
             question=f"How do I renew my permit? HKID {HKID}, phone {PHONE}",

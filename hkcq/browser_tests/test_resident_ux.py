@@ -14,10 +14,13 @@ QUESTION = "我想renew個回鄉證"
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_refused_enquiry_lands_on_its_errors_on_a_phone(browser, live_url, javascript):
+def test_a_refused_enquiry_lands_on_its_errors_on_a_phone(browser, live_server, transactional_db, javascript):
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - built before the first page, as bare_page does
     # Reduced motion: Bootstrap scrolls smoothly otherwise, and the test would catch it halfway.
     context = browser.new_context(
-        base_url=live_url, viewport=PHONE, java_script_enabled=javascript, reduced_motion="reduce"
+        base_url=live_server.url, viewport=PHONE, java_script_enabled=javascript, reduced_motion="reduce"
     )
     try:
         page = context.new_page()
@@ -43,7 +46,11 @@ def test_a_refused_enquiry_lands_on_its_errors_on_a_phone(browser, live_url, jav
         context.close()
 
 
-def test_the_question_survives_htmx_a_change_of_language_and_i_still_need_help(page):
+def test_the_question_survives_htmx_a_change_of_language_and_i_still_need_help(bare_page):
+    from hkcq.kb.tests.factories import citable_entries_make
+
+    page = bare_page
+    citable_entries_make()  # the permit renewal entry answers the question
     page.goto("/zh-hant/help/ask/")
     page.locator("#id_q").fill(QUESTION)
     page.locator("main form[role=search] button[type=submit]").click()
@@ -64,7 +71,11 @@ def test_the_question_survives_htmx_a_change_of_language_and_i_still_need_help(p
     assert page.locator("textarea[name=question]").input_value() == QUESTION
 
 
-def test_this_answered_my_question_moves_the_focus_to_the_thanks(page):
+def test_this_answered_my_question_moves_the_focus_to_the_thanks(bare_page):
+    from hkcq.kb.tests.factories import everyday_entries_make
+
+    page = bare_page
+    everyday_entries_make()  # "Converting a driving licence" among them
     page.goto("/en/help/ask/?q=driving+licence")
     button = page.locator("#answers button", has_text="This answered my question").first
     button.focus()
