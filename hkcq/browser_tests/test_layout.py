@@ -9,6 +9,7 @@ import pytest
 from hkcq.accounts.tests import personas
 from hkcq.accounts.tests.factories import PASSWORD
 from hkcq.browser_tests.conftest import assert_no_serious_axe_violations, sign_in
+from hkcq.kb.tests.factories import PERMIT_RENEWAL
 
 # the signed-in secretariat member is factory-made (hkcq/accounts/tests/personas.py)
 secretariat_hk = personas.secretariat_hk
@@ -59,8 +60,9 @@ PARTNERING_AND_EVENTS = {
 
 
 @pytest.mark.parametrize("lang", list(PARTNERING_AND_EVENTS))
-def test_partnering_and_events_are_in_the_main_navigation_on_a_phone(page, lang):
+def test_partnering_and_events_are_in_the_main_navigation_on_a_phone(bare_page, lang):
     """Found by the new-user trial: Partnering and Events were linked only from the footer."""
+    page = bare_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/{lang}/")
     page.locator(".navbar-toggler").click()
@@ -80,7 +82,8 @@ def test_partnering_and_events_are_in_the_main_navigation_on_a_phone(page, lang)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_navigation_folds_behind_the_toggler_on_a_narrow_screen(page):
+def test_navigation_folds_behind_the_toggler_on_a_narrow_screen(bare_page):
+    page = bare_page
     page.set_viewport_size({"width": 800, "height": 900})
     page.goto("/en/")
     toggler = page.locator(".navbar-toggler")
@@ -92,8 +95,13 @@ def test_navigation_folds_behind_the_toggler_on_a_narrow_screen(page):
     assert_no_serious_axe_violations(page)
 
 
-def test_navigation_works_without_javascript(browser, live_url):
-    context = browser.new_context(base_url=live_url, java_script_enabled=False, viewport={"width": 800, "height": 900})
+def test_navigation_works_without_javascript(browser, live_server, transactional_db):
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - built before the first page, as bare_page does
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 800, "height": 900}
+    )
     try:
         page = context.new_page()
         page.goto("/en/")
@@ -105,7 +113,8 @@ def test_navigation_works_without_javascript(browser, live_url):
         context.close()
 
 
-def test_main_has_no_focus_outline_when_a_script_focuses_it_but_controls_keep_theirs(page):
+def test_main_has_no_focus_outline_when_a_script_focuses_it_but_controls_keep_theirs(bare_page):
+    page = bare_page
     # After a successful resident form the page opens at #main (tabindex="-1"): no frame around it.
     page.goto("/en/help/")
     page.evaluate("document.getElementById('main').focus()")
@@ -119,8 +128,28 @@ def test_main_has_no_focus_outline_when_a_script_focuses_it_but_controls_keep_th
     assert drawn, page.evaluate("document.activeElement.outerHTML")
 
 
-def test_translation_notes_never_overlap_the_text_above(page):
-    page.goto("/zh-hans/help/entries/mtp-renewal/")
+def test_translation_notes_never_overlap_the_text_above(bare_page):
+    from hkcq.core.translated import TText
+    from hkcq.kb.loading import review_note_text
+    from hkcq.kb.tests.factories import EntryFactory
+
+    page = bare_page
+    # As the sample entries are loaded (hkcq.kb.loading): the text in English and Traditional
+    # Chinese (the Simplified converted), a review note in English with a labelled machine
+    # translation, and a source in English only - each shown in Simplified Chinese with its note.
+    EntryFactory.create(
+        slug=PERMIT_RENEWAL,
+        title=TText.of(en="Renewing your Home Return Permit", zh_hant="續領回鄉證"),
+        body=TText.of(
+            en="The Mainland Travel Permit for Hong Kong and Macao Residents, commonly called the Home Return Permit.",
+            zh_hant="港澳居民來往內地通行證（俗稱回鄉證）成人有效期為10年。",
+        ),
+        review_note=review_note_text(
+            "Sample content for demonstration; verify with the responsible unit before publication."
+        ),
+        source=TText.of(en="National Immigration Administration, guidance on renewal of Mainland Travel Permits"),
+    )
+    page.goto(f"/zh-hans/help/entries/{PERMIT_RENEWAL}/")
     notes = page.locator(".translation-note").all()
     assert len(notes) >= 3  # review note, body, source
     for note in notes:
