@@ -82,6 +82,8 @@ def test_this_answered_my_question_moves_the_focus_to_the_thanks(bare_page):
     page.keyboard.press("Enter")
     thanks = page.locator("#answers .feedback-thanks")
     thanks.wait_for()
+    # htmx moves the focus (autofocus) once the swap settles, a moment after the thanks appears.
+    expect(thanks).to_be_focused()
     assert page.evaluate("document.activeElement.classList.contains('feedback-thanks')")
     assert "Thank you" in thanks.inner_text()
     assert_no_serious_axe_violations(page)
