@@ -6,7 +6,8 @@ Fixtures and helpers for every app's browser tests:
 - ``browser`` (session): one Chromium for the whole run.
 - ``live_url``: the live server's address, with the default data and the demo accounts loaded.
 - ``page``: a fresh browser context and page (English-speaking, 1280×900), closed after the test.
-- ``bare_page``: the same on a live server without the default data (rows made by factories).
+- ``bare_page``: the same on a live server without the default data (rows made by factories);
+  ``bare_url``: that server's address, for a test that opens its own browser context.
 - ``sign_in(page, username)``: signs a demo account (or, with ``password``, a factory-made person)
   in through the sign-in form.
 - ``assert_no_serious_axe_violations(page)``: runs axe-core on the page and fails on any
@@ -95,15 +96,22 @@ def page(browser: Any, live_url: str) -> Iterator[Any]:
 
 
 @pytest.fixture
-def bare_page(browser: Any, live_server: Any, transactional_db: None) -> Iterator[Any]:
-    """Like ``page``, on a live server without the default data: the test makes its rows and
-    people with factories (the personas of hkcq/accounts/tests/personas.py sign in with
-    ``factories.PASSWORD``). The URL configuration (and with it the API's schemas) is built here
-    first: built by the server's first request, it outlasted the page's 15 s on a loaded machine."""
+def bare_url(live_server: Any, transactional_db: None) -> str:
+    """The address of a live server without the default data: the test makes its rows and people
+    with factories (the personas of hkcq/accounts/tests/personas.py sign in with
+    ``factories.PASSWORD``). For a test that opens its own browser context (no JavaScript, another
+    viewport). The URL configuration (and with it the API's schemas) is built here first: built by
+    the server's first request, it outlasted the page's 15 s on a loaded machine."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - built for its side effect
-    yield from _new_page(browser, str(live_server.url))
+    return str(live_server.url)
+
+
+@pytest.fixture
+def bare_page(browser: Any, bare_url: str) -> Iterator[Any]:
+    """Like ``page``, on a live server without the default data (``bare_url``)."""
+    yield from _new_page(browser, bare_url)
 
 
 def sign_in(page: Any, username: str, lang: str = "en", password: str | None = None) -> None:

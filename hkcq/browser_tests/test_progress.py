@@ -139,20 +139,17 @@ def test_chongqing_officer_reports_and_both_secretariats_carry_it_to_the_public(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_dashboard_is_accessible_and_readable_without_javascript(browser, live_server, transactional_db, lang):
+def test_dashboard_is_accessible_and_readable_without_javascript(browser, bare_url, lang):
     """The dashboard of eleven factory-made areas (the plan's four, with its measures, and seven
     more with a measure each): its charts, and its table of one row per area, drawn without
     JavaScript."""
-    from django.urls import get_resolver
-
     from hkcq.registry.tests.factories import AreaFactory, MeasureFactory
     from hkcq.reporting.tests.factories import plan_make
 
     plan_make()
     for area in AreaFactory.create_batch(7):
         MeasureFactory.create(area=area)
-    get_resolver().url_patterns  # noqa: B018 - built before the first page, as bare_page does
-    live_url = str(live_server.url)
+    live_url = bare_url
     context = browser.new_context(base_url=live_url, java_script_enabled=False)
     context.set_default_timeout(15_000)
     page = context.new_page()
