@@ -29,11 +29,14 @@ def _submit(page: Any) -> None:
 
 @pytest.mark.parametrize(("width", "lang", "organisation", "side", "email"), CASES)
 def test_sign_up_confirm_sign_in_and_create_the_profile(
-    page: Any, mailoutbox: Any, width: int, lang: str, organisation: str, side: str, email: str
+    bare_page: Any, mailoutbox: Any, width: int, lang: str, organisation: str, side: str, email: str
 ) -> None:
     from hkcq.core.models import OutgoingEmail
-    from hkcq.partnering.models import Membership, Sector
+    from hkcq.partnering.models import Membership
+    from hkcq.partnering.tests.factories import freight_forwarding
 
+    page = bare_page
+    sector = freight_forwarding()  # a sector under its parent, for the profile form
     page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
     page.set_default_timeout(60_000)  # the first page of a live server loads the search dictionaries
     page.goto(f"/{lang}/partnering/")
@@ -88,7 +91,7 @@ def test_sign_up_confirm_sign_in_and_create_the_profile(
     assert page.is_checked(f"input[name=side][value={side}]")
 
     page.select_option("select[name=kind]", "enterprise")
-    page.select_option("select[name=sector]", str(Sector.objects.filter(parent__isnull=False).first().pk))
+    page.select_option("select[name=sector]", str(sector.pk))
     page.select_option("select[name=size]", "small")
     page.fill("input[name=city_0]", "Chongqing" if side == "chongqing" else "Hong Kong")
     page.fill("textarea[name=description_0]", "A made-up firm for the browser test.")
