@@ -304,24 +304,29 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
-def opportunity_return(*, user: User, opportunity: Opportunity, reason: str) -> Opportunity:
+def _not_published(user: User, opportunity: Opportunity, reason: str, status: str, kind: str, told: str) -> Opportunity:
+    """A reviewer's answer other than publishing (returned for changes, or rejected): with its
+    reason, recorded and told to the owner."""
     reason = _clean_reason(reason)
     opportunity = _reviewable(user, opportunity)
-    _set_status(opportunity, user, Opportunity.Status.RETURNED, reason=reason)
-    _event(opportunity, user, OpportunityEvent.Kind.RETURNED, reason)
-    _tell_owner(opportunity, "returned", reason=reason)
+    _set_status(opportunity, user, status, reason=reason)
+    _event(opportunity, user, kind, reason)
+    _tell_owner(opportunity, told, reason=reason)
     return opportunity
+
+
+@transaction.atomic
+def opportunity_return(*, user: User, opportunity: Opportunity, reason: str) -> Opportunity:
+    return _not_published(
+        user, opportunity, reason, Opportunity.Status.RETURNED, OpportunityEvent.Kind.RETURNED, "returned"
+    )
 
 
 @transaction.atomic
 def opportunity_reject(*, user: User, opportunity: Opportunity, reason: str) -> Opportunity:
-    reason = _clean_reason(reason)
-    opportunity = _reviewable(user, opportunity)
-    _set_status(opportunity, user, Opportunity.Status.REJECTED, reason=reason)
-    _event(opportunity, user, OpportunityEvent.Kind.REJECTED, reason)
-    _tell_owner(opportunity, "rejected", reason=reason)
-    return opportunity
+    return _not_published(
+        user, opportunity, reason, Opportunity.Status.REJECTED, OpportunityEvent.Kind.REJECTED, "rejected"
+    )
 
 
 @transaction.atomic
