@@ -3,8 +3,9 @@ sessions and its registration questions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema, Status
 from ninja.pagination import paginate
@@ -204,11 +205,19 @@ def session_create(request: AuthedRequest, event_id: int, body: ExchangeSessionI
     )
 
 
-def _session(event: Event, session_id: int) -> Session:
-    session = event.sessions.filter(pk=session_id).first()
-    if session is None:
+P = TypeVar("P", bound=Model)
+
+
+def _part(parts: QuerySet[P], pk: int) -> P:
+    """One of an event's sessions or questions (``parts``: the event's own); 404 otherwise."""
+    part = parts.filter(pk=pk).first()
+    if part is None:
         raise NotFound()
-    return session
+    return part
+
+
+def _session(event: Event, session_id: int) -> Session:
+    return _part(event.sessions.all(), session_id)
 
 
 @router.patch(
@@ -253,10 +262,7 @@ def question_create(request: AuthedRequest, event_id: int, body: ExchangeQuestio
 
 
 def _question(event: Event, question_id: int) -> Question:
-    question = event.questions.filter(pk=question_id).first()
-    if question is None:
-        raise NotFound()
-    return question
+    return _part(event.questions.all(), question_id)
 
 
 @router.patch(

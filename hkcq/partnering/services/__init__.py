@@ -49,7 +49,6 @@ from hkcq.partnering.services.profiles import (
     profile_create,
     profile_update,
     profile_verify,
-    sector_by_code,
 )
 
 __all__ = [
@@ -87,6 +86,5 @@ __all__ = [
     "profile_create",
     "profile_update",
     "profile_verify",
-    "sector_by_code",
     "signup_registry_organisation",
 ]

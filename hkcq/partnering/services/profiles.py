@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from hkcq.accounts.models import User
 from hkcq.core.choices import Side
-from hkcq.core.errors import InvalidInput, NotFound
+from hkcq.core.errors import InvalidInput
 from hkcq.core.permissions import require
 from hkcq.core.services import history_mark
 from hkcq.core.translated import TText
@@ -266,10 +266,3 @@ def contacts_set(*, user: User, profile: OrganisationProfile, contacts: Sequence
         person.save()
         out.append(person)
     return out
-
-
-def sector_by_code(code: str) -> Sector:
-    sector = Sector.objects.filter(code=code).first()
-    if sector is None:
-        raise NotFound(_("There is no such sector."))
-    return sector
